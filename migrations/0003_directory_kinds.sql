@@ -1,0 +1,1 @@
+ALTER TABLE "agencies" ADD CONSTRAINT "agencies_kind_known" CHECK ("kind" IN ('people_committee', 'service_centre', 'specialised_agency', 'ministry', 'other'));

@@ -1,0 +1,76 @@
+import { randomUUID } from "node:crypto";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyBaseLogger } from "fastify";
+import type { Context } from "./context.ts";
+import { sql } from "./platform/db/index.ts";
+import { DatabaseUnavailable } from "./platform/http/errors.ts";
+import { registerErrorHandling, sendDomainError } from "./platform/http/error-handler.ts";
+import { createMetricsRegistry, registerMetrics } from "./platform/http/metrics.ts";
+import type { App } from "./platform/http/types.ts";
+import { directoryRoutes } from "./modules/directory/routes.ts";
+
+export type { App };
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** Builds the HTTP application on a context. Never listens: `main.ts` does, tests use `inject()`. */
+export async function buildApp(ctx: Context): Promise<App> {
+  const app: App = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    // A caller's X-Request-Id is kept when it is well-formed, so a request can be followed across nodes.
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+    ajv: { customOptions: { allErrors: true, coerceTypes: "array", removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook("onRequest", async (request, reply) => {
+    void reply.header("x-request-id", request.id);
+  });
+
+  registerErrorHandling(app);
+  registerMetrics(app, createMetricsRegistry());
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.0.3",
+      info: {
+        title: "motcua API",
+        description: "Nền tảng Chính phủ điện tử — the public HTTP API of a motcua node.",
+        version: "0.1.0",
+      },
+      servers: [{ url: ctx.config.publicUrl }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(directoryRoutes(ctx.directory));
+
+  app.get(
+    "/healthz",
+    {
+      schema: {
+        tags: ["service"],
+        summary: "Liveness and database check",
+        response: { 200: { type: "object", properties: { status: { type: "string" } }, required: ["status"] } },
+      },
+    },
+    async (request, reply) => {
+      try {
+        await ctx.database.db.execute(sql`SELECT 1`);
+      } catch (err) {
+        request.log.error({ err }, "health check: database did not answer");
+        return sendDomainError(request, reply, new DatabaseUnavailable());
+      }
+      return { status: "ok" };
+    },
+  );
+
+  return app;
+}

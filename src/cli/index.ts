@@ -1,0 +1,3 @@
+// Each module's CLI commands, registered once at start. Add a module's commands here.
+import "./commands.ts";
+import "../platform/jobs/commands.ts";

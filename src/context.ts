@@ -1,0 +1,40 @@
+import type { Config } from "./platform/config/index.ts";
+import type { Database } from "./platform/db/index.ts";
+import type { Seed } from "./platform/db/seeds.ts";
+import { type Clock, systemClock } from "./platform/clock.ts";
+import { createLogger, type Logger } from "./platform/log/index.ts";
+import { createJobQueue, type JobQueue } from "./platform/jobs/index.ts";
+import { adminUnitsSeed, demoAgenciesSeed } from "./modules/directory/seeds.ts";
+import { type DirectoryService, makeDirectoryService } from "./modules/directory/service.ts";
+
+/**
+ * The composition root: every service of the platform and the modules, built once from the
+ * configuration and the database. The web app, the worker and the CLI all run on a Context.
+ */
+export interface Context {
+  config: Config;
+  database: Database;
+  clock: Clock;
+  logger: Logger;
+  /** The job queue: modules register their job definitions and schedules here, services enqueue. */
+  jobs: JobQueue;
+  directory: DirectoryService;
+}
+
+export interface ContextOptions {
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export function createContext(config: Config, database: Database, opts: ContextOptions = {}): Context {
+  const clock = opts.clock ?? systemClock;
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const jobs = createJobQueue();
+  const directory = makeDirectoryService({ database });
+  return { config, database, clock, logger, jobs, directory };
+}
+
+/** Reference data and demo data, in load order (each loads once per database). */
+export function seeds(ctx: Context): Seed[] {
+  return [adminUnitsSeed(), demoAgenciesSeed(ctx.directory)];
+}

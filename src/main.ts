@@ -1,0 +1,113 @@
+import fs from "node:fs";
+import { buildApp } from "./app.ts";
+import { dataPaths, openContext, type Opened } from "./boot.ts";
+import "./cli/index.ts";
+import { findCommand, helpText, runCommand } from "./cli/commands.ts";
+import { runRemote, startControlServer } from "./cli/control.ts";
+import { type Config, ConfigError, loadConfig } from "./platform/config/index.ts";
+import { DataDirBusy, lockHolder } from "./platform/db/lock.ts";
+
+type Role = { web: boolean; worker: boolean };
+
+const ROLES: Record<string, Role> = {
+  start: { web: true, worker: true },
+  web: { web: true, worker: false },
+  worker: { web: false, worker: true },
+};
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`motcua: ${message}\n`);
+  process.exit(code);
+}
+
+/** Runs the web server and/or a worker until SIGINT or SIGTERM, then shuts down cleanly. */
+async function serve(config: Config, role: Role): Promise<void> {
+  const opened: Opened = await openContext(config);
+  const { ctx } = opened;
+  const stops: Array<() => Promise<void>> = [];
+
+  if (!config.databaseUrl) stops.push(await startControlServer(ctx, dataPaths(config).control));
+
+  if (role.worker) {
+    const { startWorker } = await import("./worker.ts");
+    stops.push(await startWorker(ctx));
+  }
+
+  if (role.web) {
+    const app = await buildApp(ctx);
+    await app.listen({ port: config.port, host: config.host });
+    // First to stop: no new requests; in-flight ones finish.
+    stops.unshift(() => app.close());
+  }
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    ctx.logger.info({ signal }, "shutting down");
+    const timer = setTimeout(() => {
+      ctx.logger.error("shutdown timed out; exiting");
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 5000);
+    timer.unref();
+    void (async () => {
+      for (const stop of stops) {
+        try {
+          await stop();
+        } catch (err) {
+          ctx.logger.error({ err }, "error while stopping");
+        }
+      }
+      await opened.close();
+      ctx.logger.info("stopped");
+      process.exit(0);
+    })();
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+/** Runs a one-off command here, or in the running server when it holds the embedded database. */
+async function command(config: Config, argv: string[]): Promise<number> {
+  const paths = dataPaths(config);
+  if (!config.databaseUrl && lockHolder(paths.lock) !== null && fs.existsSync(paths.control)) {
+    const { exitCode, output } = await runRemote(paths.control, argv);
+    process.stdout.write(output);
+    return exitCode;
+  }
+  const isMigrate = argv[0] === "migrate" || argv[0] === "seed";
+  const opened = await openContext(config, { migrateAndSeed: !isMigrate });
+  try {
+    return await runCommand(opened.ctx, argv, { write: (t) => process.stdout.write(t) });
+  } finally {
+    await opened.close();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const name = argv[0] ?? "start";
+  if (name === "help" || name === "--help" || name === "-h") {
+    process.stdout.write(helpText());
+    return;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) fail(`configuration error: ${err.message}`, 2);
+    throw err;
+  }
+  const role = ROLES[name];
+  if (role) {
+    await serve(config, role);
+    return;
+  }
+  if (!findCommand(argv)) fail(`unknown command "${argv.join(" ")}"\n\n${helpText()}`, 2);
+  process.exitCode = await command(config, argv);
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof DataDirBusy) fail(`${err.message}; stop it or point MOTCUA_DATA_DIR elsewhere`, 1);
+  process.stderr.write(`motcua: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

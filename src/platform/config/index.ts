@@ -1,0 +1,114 @@
+import path from "node:path";
+
+/**
+ * The process configuration, parsed once at start from the environment.
+ * This is the only file that reads `process.env`; everything else receives a `Config`.
+ */
+export interface Config {
+  /** HTTP port (PORT). */
+  port: number;
+  /** Interface to listen on (HOST); `localhost` binds the loopback addresses only. */
+  host: string;
+  /** Base URL people and peers reach this node at (MOTCUA_PUBLIC_URL). */
+  publicUrl: string;
+  /** Where the embedded database, files and the local control socket live (MOTCUA_DATA_DIR). */
+  dataDir: string;
+  /** PostgreSQL server; when absent the embedded PGlite database under `dataDir` is used (DATABASE_URL). */
+  databaseUrl: string | null;
+  /** Connections in the PostgreSQL pool (DATABASE_POOL_MAX). */
+  databasePoolMax: number;
+  /** Load the demo agencies and accounts (MOTCUA_DEMO); defaults to on for the embedded database only. */
+  demo: boolean;
+  /** pino level (LOG_LEVEL). */
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** Largest accepted upload in bytes (MOTCUA_MAX_UPLOAD_BYTES). */
+  maxUploadBytes: number;
+  /** Jobs a worker runs at once (MOTCUA_WORKER_CONCURRENCY). */
+  workerConcurrency: number;
+  /** How long a claimed job stays reserved to its worker before another may take it (MOTCUA_JOB_LEASE_SECONDS). */
+  jobLeaseSeconds: number;
+  /** How often an idle worker looks for due jobs, in ms (MOTCUA_WORKER_POLL_MS). */
+  workerPollMs: number;
+  /** How long shutdown waits for in-flight requests and jobs, in ms (MOTCUA_SHUTDOWN_TIMEOUT_MS). */
+  shutdownTimeoutMs: number;
+}
+
+/** A missing or malformed setting; `main` prints it and exits with code 2. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function text(env: Env, name: string, fallback: string): string {
+  const v = env[name];
+  return v === undefined || v.trim() === "" ? fallback : v.trim();
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const n = Number(raw.trim());
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const v = raw.trim().toLowerCase();
+  if (["1", "true", "yes", "on"].includes(v)) return true;
+  if (["0", "false", "no", "off"].includes(v)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function url(env: Env, name: string, protocols: string[]): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw.trim());
+  } catch {
+    throw new ConfigError(name, "is not a valid URL");
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(" or ")}`);
+  }
+  return raw.trim();
+}
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/** Parses and validates the environment; throws `ConfigError` naming the first bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const port = integer(env, "PORT", 3000, 0, 65535);
+  const host = text(env, "HOST", "localhost");
+  const databaseUrl = url(env, "DATABASE_URL", ["postgres:", "postgresql:"]);
+  const logLevel = text(env, "LOG_LEVEL", "info");
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError("LOG_LEVEL", `must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
+  }
+  const publicUrl = url(env, "MOTCUA_PUBLIC_URL", ["http:", "https:"]) ?? `http://localhost:${port}`;
+  return {
+    port,
+    host,
+    publicUrl: publicUrl.replace(/\/+$/, ""),
+    dataDir: path.resolve(text(env, "MOTCUA_DATA_DIR", "./.motcua")),
+    databaseUrl,
+    databasePoolMax: integer(env, "DATABASE_POOL_MAX", 10, 1, 1000),
+    demo: bool(env, "MOTCUA_DEMO", databaseUrl === null),
+    logLevel: logLevel as Config["logLevel"],
+    maxUploadBytes: integer(env, "MOTCUA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, 1024, 2 ** 40),
+    workerConcurrency: integer(env, "MOTCUA_WORKER_CONCURRENCY", 4, 1, 256),
+    jobLeaseSeconds: integer(env, "MOTCUA_JOB_LEASE_SECONDS", 300, 1, 86400),
+    workerPollMs: integer(env, "MOTCUA_WORKER_POLL_MS", 1000, 10, 600000),
+    shutdownTimeoutMs: integer(env, "MOTCUA_SHUTDOWN_TIMEOUT_MS", 10000, 0, 600000),
+  };
+}

@@ -1,0 +1,96 @@
+import fs from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { unaccent } from "@electric-sql/pglite/contrib/unaccent";
+import { sql, type SQL } from "drizzle-orm";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import pg from "pg";
+
+/** A Drizzle handle: the database itself or an open transaction (a transaction is a PgDatabase too). */
+export type Db = PgDatabase<PgQueryResultHKT>;
+
+export type DbKind = "pglite" | "postgres";
+
+export interface Database {
+  db: Db;
+  kind: DbKind;
+  /** Runs `fn` in one transaction; a throw rolls everything back. */
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /** Raw SQL rows, for the few places (migrations, health) that need them outside Drizzle. */
+  rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
+  close(): Promise<void>;
+  /** The embedded engine, when `kind` is `pglite` (for sharing it over a socket and for test templates). */
+  pglite: PGlite | null;
+  /** The server pool, when `kind` is `postgres`. */
+  pool: pg.Pool | null;
+}
+
+export interface OpenOptions {
+  databaseUrl: string | null;
+  /** Directory of the embedded database; `null` for an in-memory one (tests). */
+  pgliteDir: string | null;
+  /** A data directory tarball to start the embedded database from (test templates). */
+  loadDataDir?: Blob;
+  poolMax?: number;
+}
+
+/** The extensions motcua's SQL uses; PGlite loads them from its own bundle. */
+export const PGLITE_EXTENSIONS = { unaccent, pg_trgm };
+
+// timestamptz and date values are parsed by us, not by pg's defaults: dates stay `YYYY-MM-DD` strings
+// (no shift through the local time zone) and bigint counts come back as JS numbers when they fit.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v: string) => v);
+pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => {
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : v;
+});
+
+/** Opens PGlite (embedded) or a PostgreSQL pool, by configuration. */
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolMax ?? 10 });
+    // A dropped idle connection must not crash the process; the pool replaces it.
+    pool.on("error", () => undefined);
+    const db = drizzlePg({ client: pool }) as unknown as Db;
+    return wrap(db, "postgres", null, pool, () => pool.end());
+  }
+  if (opts.pgliteDir) fs.mkdirSync(path.dirname(opts.pgliteDir), { recursive: true });
+  const pglite = await PGlite.create({
+    ...(opts.pgliteDir ? { dataDir: opts.pgliteDir } : {}),
+    ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
+    extensions: PGLITE_EXTENSIONS,
+  });
+  const db = drizzlePglite({ client: pglite }) as unknown as Db;
+  return wrap(db, "pglite", pglite, null, () => pglite.close());
+}
+
+function wrap(db: Db, kind: DbKind, pglite: PGlite | null, pool: pg.Pool | null, close: () => Promise<void>): Database {
+  let closed = false;
+  return {
+    db,
+    kind,
+    pglite,
+    pool,
+    transaction: (fn) => db.transaction((tx) => fn(tx as unknown as Db)),
+    rows: async <T>(query: SQL) => {
+      const res = (await db.execute(query)) as unknown as { rows: T[] };
+      return res.rows;
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await close();
+    },
+  };
+}
+
+/** Rows of a raw query on any handle (database or transaction). */
+export async function execRows<T = Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
+  const res = (await db.execute(query)) as unknown as { rows: T[] };
+  return res.rows;
+}
+
+export { sql };

@@ -1,0 +1,109 @@
+/**
+ * Domain errors: a stable code, a kind (what went wrong, not how HTTP says it) and a message in
+ * Vietnamese and English. Modules define theirs with `defineError`; the one HTTP error handler maps
+ * kinds to status codes. No module throws HTTP errors.
+ */
+export type ErrorKind =
+  | "invalid" // the input is wrong: 400
+  | "unauthenticated" // no or bad identity: 401
+  | "forbidden" // identity known, action not allowed: 403
+  | "not_found" // missing, or not visible to the caller: 404
+  | "conflict" // the state does not allow it: 409
+  | "too_large" // 413
+  | "unsupported" // unsupported media type: 415
+  | "rate_limited" // 429
+  | "unavailable"; // a dependency is down: 503
+
+export interface Messages {
+  vi: string;
+  en: string;
+}
+
+export interface FieldProblem {
+  /** JSON Pointer into the request (`/formData/hoTen`, `/query/year`). */
+  path: string;
+  message: string;
+}
+
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  abstract readonly kind: ErrorKind;
+  readonly messages: Messages;
+  /** Extra public facts for the client (e.g. the current status, a Retry-After in seconds). */
+  readonly details: Record<string, unknown> | undefined;
+  readonly fields: FieldProblem[] | undefined;
+
+  constructor(messages: Messages, extra?: { details?: Record<string, unknown>; fields?: FieldProblem[] }) {
+    super(messages.en);
+    this.messages = messages;
+    this.details = extra?.details;
+    this.fields = extra?.fields;
+  }
+}
+
+const registry = new Map<string, ErrorKind>();
+
+/** Every error code defined so far (a test asserts they are unique and well-formed). */
+export function errorCatalogue(): ReadonlyMap<string, ErrorKind> {
+  return registry;
+}
+
+type ErrorClass<A extends unknown[]> = {
+  new (...args: A): DomainError;
+  readonly code: string;
+};
+
+/**
+ * Defines an error class with a stable code; a second definition of the same code throws at load.
+ * `messages` builds the Vietnamese and English text from the constructor's arguments.
+ */
+export function defineError<A extends unknown[] = []>(
+  code: string,
+  kind: ErrorKind,
+  messages: (...args: A) => Messages,
+  extra?: (...args: A) => { details?: Record<string, unknown>; fields?: FieldProblem[] },
+): ErrorClass<A> {
+  if (!/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/.test(code)) throw new Error(`error code "${code}" is not module.snake_case`);
+  if (registry.has(code)) throw new Error(`error code "${code}" is defined twice`);
+  registry.set(code, kind);
+  const cls = class extends DomainError {
+    static readonly code = code;
+    readonly code = code;
+    readonly kind = kind;
+    constructor(...args: A) {
+      super(messages(...args), extra?.(...args));
+      this.name = code;
+    }
+  };
+  return cls;
+}
+
+/** Input that failed validation; `fields` names each bad field. */
+export const ValidationFailed = defineError<[FieldProblem[]]>(
+  "request.validation_failed",
+  "invalid",
+  () => ({ vi: "Dữ liệu gửi lên không hợp lệ.", en: "The request is not valid." }),
+  (fields: FieldProblem[]) => ({ fields }),
+);
+
+export const NotFound = defineError("request.not_found", "not_found", () => ({
+  vi: "Không tìm thấy địa chỉ được yêu cầu.",
+  en: "Nothing is found at this address.",
+}));
+
+export const DatabaseUnavailable = defineError("platform.database_unavailable", "unavailable", () => ({
+  vi: "Cơ sở dữ liệu tạm thời không phản hồi.",
+  en: "The database is not answering.",
+}));
+
+export const STATUS_OF_KIND: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unsupported: 415,
+  rate_limited: 429,
+  unavailable: 503,
+};

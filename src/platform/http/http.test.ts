@@ -1,0 +1,105 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { Type } from "@sinclair/typebox";
+import { testApp } from "../../../test/helpers/app.ts";
+import { errorCatalogue } from "./errors.ts";
+
+describe("HTTP basics", () => {
+  let env: Awaited<ReturnType<typeof testApp>>;
+  before(async () => {
+    env = await testApp();
+  });
+  after(() => env.close());
+
+  it("GET /healthz checks the database", async () => {
+    const res = await env.app.inject({ method: "GET", url: "/healthz" });
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(res.json(), { status: "ok" });
+  });
+
+  it("gives every response a request id and keeps a well-formed one from the caller", async () => {
+    const own = await env.app.inject({ method: "GET", url: "/healthz" });
+    assert.match(String(own.headers["x-request-id"]), /^[0-9a-f-]{36}$/);
+    const given = await env.app.inject({ method: "GET", url: "/healthz", headers: { "x-request-id": "trace-12345678" } });
+    assert.equal(given.headers["x-request-id"], "trace-12345678");
+    const bad = await env.app.inject({ method: "GET", url: "/healthz", headers: { "x-request-id": "<script>" } });
+    assert.notEqual(bad.headers["x-request-id"], "<script>");
+  });
+
+  it("answers an unknown path with the error envelope, in Vietnamese or English", async () => {
+    const vi = await env.app.inject({ method: "GET", url: "/no/such/thing" });
+    assert.equal(vi.statusCode, 404);
+    const body = vi.json();
+    assert.equal(body.error.code, "request.not_found");
+    assert.equal(body.error.requestId, vi.headers["x-request-id"]);
+    assert.match(body.error.message, /Không tìm thấy/);
+    const en = await env.app.inject({ method: "GET", url: "/no/such/thing", headers: { "accept-language": "en-US,en" } });
+    assert.match(en.json().error.message, /Nothing is found/);
+  });
+
+  it("serves Prometheus metrics with request duration histograms", async () => {
+    await env.app.inject({ method: "GET", url: "/healthz" });
+    const res = await env.app.inject({ method: "GET", url: "/metrics" });
+    assert.equal(res.statusCode, 200);
+    assert.match(res.headers["content-type"] as string, /text\/plain/);
+    assert.match(res.body, /http_request_duration_seconds_bucket\{.*route="\/healthz".*\}/);
+    assert.match(res.body, /process_cpu_user_seconds_total/);
+  });
+
+  it("publishes the OpenAPI description and the docs page", async () => {
+    const spec = await env.app.inject({ method: "GET", url: "/openapi.json" });
+    assert.equal(spec.statusCode, 200);
+    assert.equal(spec.json().openapi, "3.0.3");
+    assert.ok(spec.json().paths["/healthz"]);
+    const docs = await env.app.inject({ method: "GET", url: "/docs/" });
+    assert.equal(docs.statusCode, 200);
+    assert.match(docs.body, /swagger/i);
+  });
+
+  it("error codes are unique and module.snake_case", () => {
+    const codes = [...errorCatalogue().keys()];
+    assert.ok(codes.length >= 3);
+    for (const code of codes) assert.match(code, /^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/);
+    assert.equal(new Set(codes).size, codes.length);
+  });
+});
+
+describe("validation errors", () => {
+  let env: Awaited<ReturnType<typeof testApp>>;
+  before(async () => {
+    env = await testApp();
+  });
+  after(() => env.close());
+
+  it("name each bad field with a JSON pointer", async () => {
+    // A throwaway route on a second app instance: the shape of the envelope is the platform's.
+    const { buildApp } = await import("../../app.ts");
+    const app = await buildApp(env.ctx);
+    app.post(
+      "/t",
+      { schema: { body: Type.Object({ formData: Type.Object({ hoTen: Type.String({ minLength: 2 }) }), n: Type.Integer() }) } },
+      async () => ({ ok: true }),
+    );
+    app.get("/boom", async () => {
+      throw new Error("secret internal detail");
+    });
+    await app.ready();
+    const res = await app.inject({ method: "POST", url: "/t", payload: { formData: { hoTen: "A" } } });
+    assert.equal(res.statusCode, 400);
+    const { error } = res.json();
+    assert.equal(error.code, "request.validation_failed");
+    const paths = error.fields.map((f: { path: string }) => f.path).sort();
+    assert.deepEqual(paths, ["/formData/hoTen", "/n"]);
+    assert.ok(error.fields.every((f: { message: string }) => f.message.length > 0));
+
+    const badJson = await app.inject({ method: "POST", url: "/t", headers: { "content-type": "application/json" }, payload: "{" });
+    assert.equal(badJson.statusCode, 400);
+    assert.equal(badJson.json().error.code, "request.bad_request");
+
+    const boom = await app.inject({ method: "GET", url: "/boom" });
+    assert.equal(boom.statusCode, 500);
+    assert.equal(boom.json().error.code, "platform.internal");
+    assert.doesNotMatch(boom.body, /secret internal detail/);
+    await app.close();
+  });
+});

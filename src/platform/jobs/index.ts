@@ -1,0 +1,18 @@
+// The job queue and outbox: define jobs, enqueue them in the caller's transaction, run them in workers.
+export {
+  type Backoff,
+  createJobQueue,
+  DEFAULT_TIMEZONE,
+  defineJob,
+  type EnqueueOptions,
+  exponentialBackoff,
+  type JobContext,
+  type JobDefinition,
+  type JobOptions,
+  type JobQueue,
+  nextSlot,
+  PermanentJobError,
+  type ScheduleSpec,
+} from "./define.ts";
+export { type JobStatus } from "./repo.ts";
+export { createWorker, type Worker, type WorkerOptions } from "./worker.ts";

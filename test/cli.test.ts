@@ -1,0 +1,107 @@
+// The motcua command as a user runs it: real processes on a private data directory.
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../bin/motcua.js");
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+describe("motcua command", () => {
+  let dataDir: string;
+  let env: NodeJS.ProcessEnv;
+  before(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "motcua-cli-"));
+    // The embedded database always: these tests are about the one-process PGlite mode.
+    env = { ...process.env, MOTCUA_DATA_DIR: dataDir, PORT: String(await freePort()), HOST: "127.0.0.1", LOG_LEVEL: "info" };
+    delete env.DATABASE_URL;
+  });
+  after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  function cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
+    return spawnSync(process.execPath, [BIN, ...args], { env: { ...env, ...extraEnv }, encoding: "utf8", timeout: 120_000 });
+  }
+
+  it("exits with code 2 and names the variable on a bad setting", () => {
+    const r = cli(["migrate"], { PORT: "eighty" });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /PORT/);
+  });
+
+  it("exits with code 2 on an unknown command", () => {
+    const r = cli(["frobnicate"]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /unknown command/);
+  });
+
+  it("migrates the embedded database without a server", () => {
+    const r = cli(["migrate"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /applied: 0000_extensions|up to date/);
+    assert.equal(fs.existsSync(path.join(dataDir, "motcua.lock")), false, "the lock is released after the command");
+  });
+
+  describe("with the server running", () => {
+    let server: ChildProcess;
+    let logs = "";
+    before(async () => {
+      server = spawn(process.execPath, [BIN, "start"], { env, stdio: ["ignore", "pipe", "pipe"] });
+      server.stdout!.on("data", (d: Buffer) => (logs += d.toString()));
+      server.stderr!.on("data", (d: Buffer) => (logs += d.toString()));
+      const deadline = Date.now() + 90_000;
+      for (;;) {
+        if (Date.now() > deadline) throw new Error(`server did not start:\n${logs}`);
+        try {
+          const res = await fetch(`http://127.0.0.1:${env.PORT}/healthz`);
+          if (res.ok) break;
+        } catch {
+          // not listening yet
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    });
+    after(() => {
+      if (server.exitCode === null) server.kill("SIGKILL");
+    });
+
+    it("runs CLI commands inside the running server through its control socket", () => {
+      assert.ok(fs.existsSync(path.join(dataDir, "motcua.sock")));
+      const r = cli(["migrate"]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /up to date/);
+    });
+
+    it("refuses a second server on the same data directory", () => {
+      const r = cli(["start"], { PORT: "0" });
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /in use by process/);
+    });
+
+    it("shuts down cleanly on Ctrl-C and releases the data directory", async () => {
+      const exited = new Promise<number | null>((resolve) => server.once("exit", (code) => resolve(code)));
+      server.kill("SIGINT");
+      assert.equal(await exited, 0, logs);
+      assert.match(logs, /"msg":"stopped"/);
+      assert.equal(fs.existsSync(path.join(dataDir, "motcua.lock")), false);
+      assert.equal(fs.existsSync(path.join(dataDir, "motcua.sock")), false);
+      // Started again, the same data is there: the migrations are not re-applied.
+      const r = cli(["migrate"]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /up to date/);
+    });
+  });
+});

@@ -1,0 +1,100 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { loadConfig } from "../../src/platform/config/index.ts";
+import { type Database, openDatabase } from "../../src/platform/db/index.ts";
+import { migrate, migrationsDigest } from "../../src/platform/db/migrate.ts";
+
+/**
+ * A fresh, migrated database for one test file: PGlite loaded from a migrated template (made once
+ * per schema version and cached), or, when DATABASE_URL is set, a new PostgreSQL database cloned
+ * from a template database. Closing it drops it.
+ */
+export async function testDatabase(): Promise<Database> {
+  const { databaseUrl } = loadConfig();
+  return databaseUrl ? postgresDatabase(databaseUrl) : pgliteDatabase();
+}
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const CACHE = path.join(ROOT, "node_modules", ".cache", "motcua-test");
+
+async function pgliteTemplate(): Promise<Buffer> {
+  const file = path.join(CACHE, `template-${migrationsDigest()}.tar.gz`);
+  if (fs.existsSync(file)) return fs.readFileSync(file);
+  const db = await openDatabase({ databaseUrl: null, pgliteDir: null });
+  await migrate(db);
+  const dump = await db.pglite!.dumpDataDir("gzip");
+  await db.close();
+  const bytes = Buffer.from(await dump.arrayBuffer());
+  fs.mkdirSync(CACHE, { recursive: true });
+  // Parallel test files may all make it; each writes a private file and renames it into place.
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, bytes);
+  fs.renameSync(tmp, file);
+  return bytes;
+}
+
+async function pgliteDatabase(): Promise<Database> {
+  const template = await pgliteTemplate();
+  return openDatabase({ databaseUrl: null, pgliteDir: null, loadDataDir: new Blob([new Uint8Array(template)]) });
+}
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+let counter = 0;
+
+async function postgresDatabase(baseUrl: string): Promise<Database> {
+  const base = new URL(baseUrl).pathname.slice(1) || "postgres";
+  const template = `${base}_tpl_${migrationsDigest()}`.slice(0, 63);
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  try {
+    // One test process at a time makes the template; the others wait on this lock and find it made.
+    await admin.query("SELECT pg_advisory_lock(727002)");
+    try {
+      const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [template]);
+      if (exists.rowCount === 0) {
+        await admin.query(`CREATE DATABASE "${template}"`);
+        const db = await openDatabase({ databaseUrl: withDatabase(baseUrl, template), pgliteDir: null, poolMax: 1 });
+        try {
+          await migrate(db);
+        } finally {
+          await db.close();
+        }
+      }
+    } finally {
+      await admin.query("SELECT pg_advisory_unlock(727002)");
+    }
+    const name = `${base}_t${process.pid}_${++counter}`.slice(0, 63);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+        break;
+      } catch (err) {
+        // Another clone of the same template is in progress ("source database is being accessed").
+        if (attempt >= 20 || (err as { code?: string }).code !== "55006") throw err;
+        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+      }
+    }
+    const db = await openDatabase({ databaseUrl: withDatabase(baseUrl, name), pgliteDir: null, poolMax: 10 });
+    const close = db.close;
+    db.close = async () => {
+      await close();
+      const dropper = new pg.Client({ connectionString: baseUrl });
+      await dropper.connect();
+      try {
+        await dropper.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await dropper.end();
+      }
+    };
+    return db;
+  } finally {
+    await admin.end();
+  }
+}
