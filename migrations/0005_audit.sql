@@ -9,18 +9,18 @@ CREATE TABLE "audit_log" (
 	"change_digest" text,
 	"seq" bigint,
 	"prev_hash" text,
-	"hash" text,
-	CONSTRAINT "audit_log_seq_unique" UNIQUE("seq")
+	"hash" text
 );
 --> statement-breakpoint
 CREATE TABLE "audit_seals" (
 	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "audit_seals_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
 	"sealed_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"last_seq" bigint NOT NULL,
-	"last_hash" text NOT NULL
+	"last_hash" text NOT NULL,
+	"mac" text NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX "audit_log_subject_idx" ON "audit_log" USING btree ("subject_type","subject_id","id");--> statement-breakpoint
+CREATE UNIQUE INDEX "audit_log_seq_idx" ON "audit_log" USING btree ("seq") WHERE "audit_log"."seq" IS NOT NULL;--> statement-breakpoint
 CREATE INDEX "audit_log_unsealed_idx" ON "audit_log" USING btree ("id") WHERE "audit_log"."hash" IS NULL;--> statement-breakpoint
 -- Append-only: entries are never deleted, and only an unsealed entry's seal may be written, once.
 CREATE FUNCTION audit_log_guard() RETURNS trigger LANGUAGE plpgsql AS $$

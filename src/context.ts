@@ -4,6 +4,7 @@ import type { Seed } from "./platform/db/seeds.ts";
 import { type Clock, systemClock } from "./platform/clock.ts";
 import { createLogger, type Logger } from "./platform/log/index.ts";
 import { createJobQueue, type JobQueue } from "./platform/jobs/index.ts";
+import { type AuditLog, auditKey, auditSealJob, createAuditLog } from "./platform/audit/index.ts";
 import { adminUnitsSeed, demoAgenciesSeed } from "./modules/directory/seeds.ts";
 import { type DirectoryService, makeDirectoryService } from "./modules/directory/service.ts";
 
@@ -18,6 +19,8 @@ export interface Context {
   logger: Logger;
   /** The job queue: modules register their job definitions and schedules here, services enqueue. */
   jobs: JobQueue;
+  /** The tamper-evident audit log: `record(tx, entry)` in the transaction that makes a change. */
+  audit: AuditLog;
   directory: DirectoryService;
 }
 
@@ -30,8 +33,11 @@ export function createContext(config: Config, database: Database, opts: ContextO
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger(config.logLevel);
   const jobs = createJobQueue();
-  const directory = makeDirectoryService({ database });
-  return { config, database, clock, logger, jobs, directory };
+  const audit = createAuditLog({ database, clock, key: auditKey(config.auditKey, config.dataDir) });
+  jobs.register(auditSealJob(audit));
+  jobs.schedule("audit.seal", "* * * * *");
+  const directory = makeDirectoryService({ database, audit });
+  return { config, database, clock, logger, jobs, audit, directory };
 }
 
 /** Reference data and demo data, in load order (each loads once per database). */

@@ -112,3 +112,11 @@ export function report(name: string, fig: Figure, baseline?: { name: string; fig
     `${name.padEnd(44)} ${fig.rps.toFixed(0).padStart(7)} req/s  p50=${fig.p50.toFixed(1)}ms  p99=${fig.p99.toFixed(1)}ms${ratio}${bad}`,
   );
 }
+
+/** The figure of median throughput among several runs (machine noise: compare medians, not single runs). */
+export function medianFigure(figs: Figure[]): Figure {
+  const sorted = [...figs].sort((a, b) => a.rps - b.rps);
+  const mid = sorted[Math.floor(sorted.length / 2)];
+  if (!mid) throw new Error("no figures");
+  return mid;
+}

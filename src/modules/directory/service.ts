@@ -57,8 +57,8 @@ export interface DirectoryService {
 
 export interface DirectoryDeps {
   database: Database;
-  /** Records directory changes; absent only where no audit log is wired (none in production). */
-  audit?: Audit | undefined;
+  /** Records directory changes. */
+  audit: Audit;
 }
 
 const DEPARTMENT_CODE = /^[a-z0-9][a-z0-9-]{0,31}$/;
@@ -120,7 +120,7 @@ export function makeDirectoryService({ database, audit }: DirectoryDeps): Direct
           tx,
           deps.map((d) => ({ agencyCode: row.code, code: d.code, name: d.name.trim(), nameEn: d.nameEn?.trim() || null })),
         );
-        await audit?.record(tx, {
+        await audit.record(tx, {
           actor,
           action: "directory.agency_created",
           subject: { type: "agency", id: row.code },
@@ -141,7 +141,7 @@ export function makeDirectoryService({ database, audit }: DirectoryDeps): Direct
         const dep = { agencyCode, code: input.code, name: input.name.trim(), nameEn: input.nameEn?.trim() || null };
         const inserted = await repo.insertDepartments(tx, [dep]);
         if (inserted.length === 0) throw new DepartmentExists(agencyCode, input.code);
-        await audit?.record(tx, {
+        await audit.record(tx, {
           actor,
           action: "directory.department_added",
           subject: { type: "agency", id: agencyCode },

@@ -24,3 +24,6 @@ export interface Audit {
   /** Appends an entry in the caller's transaction; rolled back with it. */
   record(tx: Db, entry: AuditEntryInput): Promise<void>;
 }
+
+export { type AuditLog, auditKey, createAuditLog, type VerifyReport } from "./service.ts";
+export { auditSealJob } from "./jobs.ts";

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, index, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 /**
  * The audit log. Writers only INSERT (no lock, no read of the previous entry), so unrelated writers
@@ -19,12 +19,14 @@ export const auditLog = pgTable(
     requestId: text("request_id"),
     /** SHA-256 (hex) of the change's canonical JSON; the change itself is not kept. */
     changeDigest: text("change_digest"),
-    seq: bigint("seq", { mode: "number" }).unique(),
+    seq: bigint("seq", { mode: "number" }),
     prevHash: text("prev_hash"),
     hash: text("hash"),
   },
+  // Every index costs each audited write: only the two the sealer and the verifier need, both partial
+  // so that a new entry touches the primary key and the small "unsealed" index only.
   (t) => [
-    index("audit_log_subject_idx").on(t.subjectType, t.subjectId, t.id),
+    uniqueIndex("audit_log_seq_idx").on(t.seq).where(sql`${t.seq} IS NOT NULL`),
     index("audit_log_unsealed_idx").on(t.id).where(sql`${t.hash} IS NULL`),
   ],
 );
@@ -35,4 +37,6 @@ export const auditSeals = pgTable("audit_seals", {
   sealedAt: timestamp("sealed_at", { withTimezone: true }).notNull().defaultNow(),
   lastSeq: bigint("last_seq", { mode: "number" }).notNull(),
   lastHash: text("last_hash").notNull(),
+  /** HMAC-SHA256 of the head with the audit key (not in the database): a rewritten chain cannot be re-sealed. */
+  mac: text("mac").notNull(),
 });

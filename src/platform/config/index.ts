@@ -31,6 +31,12 @@ export interface Config {
   workerPollMs: number;
   /** How long shutdown waits for in-flight requests and jobs, in ms (MOTCUA_SHUTDOWN_TIMEOUT_MS). */
   shutdownTimeoutMs: number;
+  /**
+   * Secret that authenticates the audit log's seals (MOTCUA_AUDIT_KEY, at least 32 characters). When
+   * absent, a key is generated once into the data directory; every node of a PostgreSQL deployment
+   * must share the same key.
+   */
+  auditKey: string | null;
 }
 
 /** A missing or malformed setting; `main` prints it and exits with code 2. */
@@ -84,6 +90,13 @@ function url(env: Env, name: string, protocols: string[]): string | null {
   return raw.trim();
 }
 
+function secret(env: Env, name: string, minLength: number): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return null;
+  if (raw.trim().length < minLength) throw new ConfigError(name, `must be at least ${minLength} characters long`);
+  return raw.trim();
+}
+
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 /** Parses and validates the environment; throws `ConfigError` naming the first bad variable. */
@@ -110,5 +123,6 @@ export function loadConfig(env: Env = process.env): Config {
     jobLeaseSeconds: integer(env, "MOTCUA_JOB_LEASE_SECONDS", 300, 1, 86400),
     workerPollMs: integer(env, "MOTCUA_WORKER_POLL_MS", 1000, 10, 600000),
     shutdownTimeoutMs: integer(env, "MOTCUA_SHUTDOWN_TIMEOUT_MS", 10000, 0, 600000),
+    auditKey: secret(env, "MOTCUA_AUDIT_KEY", 32),
   };
 }

@@ -67,6 +67,68 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   return wrap(db, "pglite", pglite, null, () => pglite.close());
 }
 
+/**
+ * Statements to run with a transaction's COMMIT, per open transaction (see `runAtCommit`). Only
+ * transactions opened by `Database.transaction` have an entry.
+ */
+const commitTails = new WeakMap<object, string[]>();
+
+/**
+ * Queues `statement` (literal SQL: quote values with `literal`) to run just before `tx` commits, in the
+ * same round trip as the COMMIT on PostgreSQL, so a write that must always accompany another (an audit
+ * entry) adds no wait. A failure rolls the whole transaction back. Returns false when `tx` is not a
+ * transaction opened by `Database.transaction`; the caller then runs the statement itself.
+ */
+export function runAtCommit(tx: Db, statement: string): boolean {
+  const tail = commitTails.get(tx);
+  if (!tail) return false;
+  tail.push(statement);
+  return true;
+}
+
+/** A value as an SQL literal, for `runAtCommit` statements. */
+export function literal(value: string | number | null): string {
+  if (value === null) return "NULL";
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new Error("not a finite number");
+    return String(value);
+  }
+  return pg.escapeLiteral(value);
+}
+
+function noNesting(): never {
+  throw new Error("nested transaction: pass the open transaction down instead of opening another");
+}
+
+/** A transaction on its own pooled connection; queued commit statements travel with the COMMIT. */
+async function poolTransaction<T>(pool: pg.Pool, fn: (tx: Db) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  const tx = drizzlePg({ client }) as unknown as Db;
+  // The handle is bound to one connection outside drizzle's own transaction: another BEGIN on it would
+  // commit this one early.
+  (tx as unknown as { transaction: unknown }).transaction = noNesting;
+  const tail: string[] = [];
+  commitTails.set(tx, tail);
+  let broken: Error | undefined;
+  try {
+    await client.query("BEGIN");
+    const result = await fn(tx);
+    tail.push("COMMIT");
+    await client.query(tail.join(";\n"));
+    return result;
+  } catch (err) {
+    try {
+      await client.query("ROLLBACK");
+    } catch (rollbackErr) {
+      broken = rollbackErr as Error;
+    }
+    throw err;
+  } finally {
+    commitTails.delete(tx);
+    client.release(broken);
+  }
+}
+
 function wrap(db: Db, kind: DbKind, pglite: PGlite | null, pool: pg.Pool | null, close: () => Promise<void>): Database {
   let closed = false;
   return {
@@ -74,7 +136,22 @@ function wrap(db: Db, kind: DbKind, pglite: PGlite | null, pool: pg.Pool | null,
     kind,
     pglite,
     pool,
-    transaction: (fn) => db.transaction((tx) => fn(tx as unknown as Db)),
+    transaction: pool
+      ? (fn) => poolTransaction(pool, fn)
+      : (fn) =>
+          db.transaction(async (drizzleTx) => {
+            const tx = drizzleTx as unknown as Db;
+            const tail: string[] = [];
+            commitTails.set(tx, tail);
+            try {
+              const result = await fn(tx);
+              // In process there is no round trip to save: the statements run one by one.
+              for (const statement of tail) await tx.execute(sql.raw(statement));
+              return result;
+            } finally {
+              commitTails.delete(tx);
+            }
+          }),
     rows: async <T>(query: SQL) => {
       const res = (await db.execute(query)) as unknown as { rows: T[] };
       return res.rows;

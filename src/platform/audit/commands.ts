@@ -1,0 +1,33 @@
+import { type Command, registerCommands, UsageError } from "../../cli/commands.ts";
+
+export const auditCommands: Command[] = [
+  {
+    words: ["audit", "verify"],
+    usage: "motcua audit verify",
+    summary: "seal pending audit entries, then check the whole chain; exit 1 at the first entry altered or removed",
+    async run(ctx, args, out) {
+      if (args.length) throw new UsageError(`unexpected argument ${args[0]}`);
+      await ctx.audit.seal();
+      const report = await ctx.audit.verify();
+      if (report.ok) {
+        out.write(`audit log intact: ${report.sealed} entries in the chain, ${report.seals} seals, ${report.unsealed} pending\n`);
+        return 0;
+      }
+      out.write(`AUDIT LOG DAMAGED (${report.problem}) at entry #${report.seq}: ${report.message}\n`);
+      return 1;
+    },
+  },
+  {
+    words: ["audit", "seal"],
+    usage: "motcua audit seal",
+    summary: "give pending audit entries their place in the hash chain now",
+    async run(ctx, args, out) {
+      if (args.length) throw new UsageError(`unexpected argument ${args[0]}`);
+      const n = await ctx.audit.seal();
+      out.write(`sealed ${n} entries\n`);
+      return 0;
+    },
+  },
+];
+
+registerCommands(auditCommands);
