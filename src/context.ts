@@ -3,7 +3,7 @@ import type { Database } from "./platform/db/index.ts";
 import type { Seed } from "./platform/db/seeds.ts";
 import { type Clock, systemClock } from "./platform/clock.ts";
 import { createLogger, type Logger } from "./platform/log/index.ts";
-import { createJobQueue, type JobQueue } from "./platform/jobs/index.ts";
+import { createJobQueue, type JobQueue, pruneJobsJob } from "./platform/jobs/index.ts";
 import { type AuditLog, auditKey, auditSealJob, createAuditLog } from "./platform/audit/index.ts";
 import { adminUnitsSeed, demoAgenciesSeed } from "./modules/directory/seeds.ts";
 import { type DirectoryService, makeDirectoryService } from "./modules/directory/service.ts";
@@ -34,7 +34,8 @@ export function createContext(config: Config, database: Database, opts: ContextO
   const logger = opts.logger ?? createLogger(config.logLevel);
   const jobs = createJobQueue();
   const audit = createAuditLog({ database, clock, key: auditKey(config.auditKey, config.dataDir) });
-  jobs.register(auditSealJob(audit));
+  jobs.register(pruneJobsJob, auditSealJob(audit));
+  jobs.schedule("jobs.prune", "0 3 * * *");
   jobs.schedule("audit.seal", "* * * * *");
   const directory = makeDirectoryService({ database, audit });
   return { config, database, clock, logger, jobs, audit, directory };

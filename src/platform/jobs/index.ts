@@ -15,4 +15,5 @@ export {
   type ScheduleSpec,
 } from "./define.ts";
 export { type JobStatus } from "./repo.ts";
+export { DONE_RETENTION_DAYS, pruneJobsJob } from "./housekeeping.ts";
 export { createWorker, type Worker, type WorkerOptions } from "./worker.ts";

@@ -5,6 +5,7 @@ import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
 import { runCommand } from "../../cli/commands.ts";
 import "./commands.ts";
 import { createJobQueue, exponentialBackoff, PermanentJobError } from "./define.ts";
+import { pruneJobsJob } from "./housekeeping.ts";
 import { jobState, testWorker } from "./testing.ts";
 
 describe("job queue", () => {
@@ -179,5 +180,25 @@ describe("job queue", () => {
     const state = await jobState(env.database, id);
     assert.equal(state.status, "done");
     assert.equal(state.attempts, 1);
+  });
+
+  it("prunes jobs finished longer ago than the retention, keeping recent and dead ones", async () => {
+    const queue = createJobQueue();
+    queue.register(pruneJobsJob);
+    const job = queue.define<{ n: number }>({ name: "prune.sample", handler: async () => undefined });
+    const ids: number[] = [];
+    for (let n = 0; n < 3; n++) ids.push((await env.database.transaction((tx) => queue.enqueue(tx, job, { n }))).id);
+    const worker = testWorker(env.database, queue);
+    while ((await worker.runOnce()) > 0);
+    // The first finished long ago; the second recently; the third is dead.
+    await env.database.rows(sql`UPDATE jobs SET finished_at = now() - interval '31 days' WHERE id = ${ids[0]}`);
+    await env.database.rows(sql`UPDATE jobs SET status = 'dead', finished_at = now() - interval '90 days' WHERE id = ${ids[2]}`);
+    await env.database.transaction((tx) => queue.enqueue(tx, pruneJobsJob, {}));
+    assert.equal(await worker.runOnce(), 1);
+    const left = await env.database.rows<{ id: number }>(
+      sql`SELECT id FROM jobs WHERE name = 'prune.sample' ORDER BY id`,
+    );
+    assert.deepEqual(left.map((r) => r.id), [ids[1], ids[2]]);
+    assert.ok(env.ctx.jobs.schedules().some((s) => s.name === "jobs.prune"));
   });
 });

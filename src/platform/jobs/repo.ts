@@ -240,3 +240,18 @@ export async function retryDeadJob(db: Db, id: number): Promise<boolean> {
     .returning({ id: jobs.id });
   return rows.length > 0;
 }
+
+/**
+ * Deletes up to `limit` jobs that finished (`done`) more than `days` days ago; their idempotency keys
+ * become usable again. Dead jobs stay until someone retries them.
+ */
+export async function pruneDoneJobs(db: Db, days: number, limit: number): Promise<number> {
+  const rows = await execRows<{ id: number }>(
+    db,
+    sql`DELETE FROM jobs WHERE id IN (
+          SELECT id FROM jobs WHERE status = 'done' AND finished_at < now() - make_interval(days => ${days}::int)
+          ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+        RETURNING id`,
+  );
+  return rows.length;
+}
