@@ -10,6 +10,7 @@ import { registerErrorHandling, sendDomainError } from "./platform/http/error-ha
 import { createMetricsRegistry, registerMetrics } from "./platform/http/metrics.ts";
 import type { App } from "./platform/http/types.ts";
 import { directoryRoutes } from "./modules/directory/routes.ts";
+import { registerWebRoutes, sendNotFoundPage, wantsPage } from "./web/routes.tsx";
 
 export type { App };
 
@@ -33,7 +34,7 @@ export async function buildApp(ctx: Context): Promise<App> {
     void reply.header("x-request-id", request.id);
   });
 
-  registerErrorHandling(app);
+  registerErrorHandling(app, { notFoundPage: { wants: wantsPage, send: sendNotFoundPage } });
   registerMetrics(app, createMetricsRegistry());
 
   await app.register(swagger, {
@@ -51,6 +52,7 @@ export async function buildApp(ctx: Context): Promise<App> {
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(directoryRoutes(ctx.directory));
+  await registerWebRoutes(app, { clock: ctx.clock });
 
   app.get(
     "/healthz",

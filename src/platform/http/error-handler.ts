@@ -73,12 +73,20 @@ export function sendDomainError(request: FastifyRequest, reply: FastifyReply, er
   return reply.status(status).type("application/json; charset=utf-8").send(envelope(request, err));
 }
 
+export interface ErrorHandlingOptions {
+  /** An HTML page for unknown addresses a browser asks for; every other caller gets the JSON envelope. */
+  notFoundPage?: {
+    wants(request: FastifyRequest): boolean;
+    send(request: FastifyRequest, reply: FastifyReply): FastifyReply;
+  };
+}
+
 /**
  * The one place errors become HTTP. Domain errors keep their code; schema validation failures become
  * `request.validation_failed` naming each field; Fastify's own client errors (bad JSON, body too
  * large) keep their status; anything else is a 500 whose message is logged, never sent.
  */
-export function registerErrorHandling(app: App): void {
+export function registerErrorHandling(app: App, opts: ErrorHandlingOptions = {}): void {
   app.setErrorHandler((error: FastifyError | DomainError | Error, request, reply) => {
     if (error instanceof DomainError) return sendDomainError(request, reply, error);
     const fe = error as FastifyError & { validation?: AjvIssue[]; validationContext?: string };
@@ -104,5 +112,7 @@ export function registerErrorHandling(app: App): void {
     } satisfies ErrorEnvelope);
   });
 
-  app.setNotFoundHandler((request, reply) => sendDomainError(request, reply, new NotFound()));
+  app.setNotFoundHandler((request, reply) =>
+    opts.notFoundPage?.wants(request) ? opts.notFoundPage.send(request, reply) : sendDomainError(request, reply, new NotFound()),
+  );
 }

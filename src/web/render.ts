@@ -1,0 +1,61 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { VNode } from "preact";
+import { renderToString } from "preact-render-to-string";
+import { preferredLanguage } from "../platform/http/language.ts";
+import { type Lang, type Translate, translator } from "./i18n.ts";
+
+/**
+ * The pages' Content-Security-Policy: scripts and styles from our own origin only, no inline script or
+ * style (htmx is told not to inject its indicator style, see layout.tsx), no framing, forms post home.
+ */
+export const PAGE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+/** Headers every HTML page carries. */
+export const PAGE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  "content-security-policy": PAGE_CSP,
+  "x-content-type-options": "nosniff",
+  // A dossier lookup carries its key in the query: never hand a page's address to another site.
+  "referrer-policy": "same-origin",
+  "x-frame-options": "DENY",
+  "cross-origin-opener-policy": "same-origin",
+  "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=()",
+};
+
+/** What a page needs from its request: the language, a translator and where it is. */
+export interface PageRequest {
+  lang: Lang;
+  t: Translate;
+  /** The path and query of this page without `lang=`, for the language switch to come back to. */
+  here: string;
+}
+
+/** The request's language, translator and own address (without any `lang` parameter). */
+export function pageRequest(request: FastifyRequest): PageRequest {
+  const lang = preferredLanguage(request);
+  const url = new URL(request.url, "http://localhost");
+  url.searchParams.delete("lang");
+  return { lang, t: translator(lang), here: url.pathname + url.search };
+}
+
+/** Sends a rendered page: `<!doctype html>`, UTF-8, the security headers; JSX escapes every value. */
+export function sendPage(reply: FastifyReply, page: VNode, status = 200): FastifyReply {
+  const html = `<!doctype html>${renderToString(page)}`;
+  return reply
+    .status(status)
+    .headers(PAGE_SECURITY_HEADERS)
+    .header("cache-control", "no-cache")
+    // The same address answers in Vietnamese or English by the `lang` cookie or Accept-Language.
+    .header("vary", "Cookie, Accept-Language")
+    .type("text/html; charset=utf-8")
+    .send(html);
+}
