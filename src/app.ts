@@ -9,6 +9,7 @@ import { DatabaseUnavailable } from "./platform/http/errors.ts";
 import { registerErrorHandling, sendDomainError } from "./platform/http/error-handler.ts";
 import { createMetricsRegistry, registerMetrics } from "./platform/http/metrics.ts";
 import type { App } from "./platform/http/types.ts";
+import { calendarRoutes } from "./platform/calendar/index.ts";
 import { directoryRoutes } from "./modules/directory/routes.ts";
 import { registerWebRoutes, sendNotFoundPage, wantsPage } from "./web/routes.tsx";
 
@@ -51,8 +52,9 @@ export async function buildApp(ctx: Context): Promise<App> {
   await app.register(swaggerUi, { routePrefix: "/docs" });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
+  await app.register(calendarRoutes(ctx.calendar, ctx.clock));
   await app.register(directoryRoutes(ctx.directory));
-  await registerWebRoutes(app, { clock: ctx.clock });
+  await registerWebRoutes(app, { clock: ctx.clock, holidays: (year) => ctx.calendar.holidays(year) });
 
   app.get(
     "/healthz",

@@ -5,6 +5,7 @@ import { type Clock, systemClock } from "./platform/clock.ts";
 import { createLogger, type Logger } from "./platform/log/index.ts";
 import { createJobQueue, type JobQueue, pruneJobsJob } from "./platform/jobs/index.ts";
 import { type AuditLog, auditKey, auditSealJob, createAuditLog } from "./platform/audit/index.ts";
+import { type CalendarService, holidaysSeed, makeCalendarService, officeHoursSeed } from "./platform/calendar/index.ts";
 import { adminUnitsSeed, demoAgenciesSeed } from "./modules/directory/seeds.ts";
 import { type DirectoryService, makeDirectoryService } from "./modules/directory/service.ts";
 
@@ -21,6 +22,8 @@ export interface Context {
   jobs: JobQueue;
   /** The tamper-evident audit log: `record(tx, entry)` in the transaction that makes a change. */
   audit: AuditLog;
+  /** Working time: deadlines, days off, office hours (DOMAIN.md §4). */
+  calendar: CalendarService;
   directory: DirectoryService;
 }
 
@@ -37,11 +40,12 @@ export function createContext(config: Config, database: Database, opts: ContextO
   jobs.register(pruneJobsJob, auditSealJob(audit));
   jobs.schedule("jobs.prune", "0 3 * * *");
   jobs.schedule("audit.seal", "* * * * *");
+  const calendar = makeCalendarService({ database, audit, clock });
   const directory = makeDirectoryService({ database, audit });
-  return { config, database, clock, logger, jobs, audit, directory };
+  return { config, database, clock, logger, jobs, audit, calendar, directory };
 }
 
 /** Reference data and demo data, in load order (each loads once per database). */
 export function seeds(ctx: Context): Seed[] {
-  return [adminUnitsSeed(), demoAgenciesSeed(ctx.directory)];
+  return [officeHoursSeed(), holidaysSeed(), adminUnitsSeed(), demoAgenciesSeed(ctx.directory)];
 }

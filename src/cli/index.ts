@@ -2,3 +2,4 @@
 import "./commands.ts";
 import "../platform/jobs/commands.ts";
 import "../platform/audit/commands.ts";
+import "../platform/calendar/commands.ts";
