@@ -19,8 +19,8 @@ import { pageRequest, sendPage } from "./render.ts";
 
 export interface WebDeps {
   clock: Clock;
-  /** The days off of a year (`ctx.calendar.holidays`); without it the days-off page says so. */
-  holidays?: HolidaySource | undefined;
+  /** The days off of a year (`ctx.calendar.holidays`). */
+  holidays: HolidaySource;
 }
 
 const LANG_COOKIE_MAX_AGE = 365 * 24 * 3600;
@@ -101,11 +101,9 @@ export async function registerWebRoutes(app: App, deps: WebDeps): Promise<void> 
 
     web.get(DAYS_OFF_PATH, HIDDEN, async (request, reply) => {
       const { year, invalid } = parseYear((request.query as { year?: unknown }).year, deps.clock);
-      let result: DaysOffResult;
-      if (invalid !== undefined) result = { state: "invalid", given: invalid };
-      else if (!deps.holidays) result = { state: "unavailable" };
-      else result = { state: "ok", holidays: await deps.holidays(year) };
-      const status = result.state === "invalid" ? 400 : result.state === "unavailable" ? 503 : 200;
+      const result: DaysOffResult =
+        invalid === undefined ? { state: "ok", holidays: await deps.holidays(year) } : { state: "invalid", given: invalid };
+      const status = result.state === "invalid" ? 400 : 200;
       return sendPage(reply, <DaysOffPage page={pageRequest(request)} year={year} result={result} />, status);
     });
   });

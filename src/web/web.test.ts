@@ -6,6 +6,8 @@ import { h } from "preact";
 import { renderToString } from "preact-render-to-string";
 import { testApp } from "../../test/helpers/app.ts";
 import { buildApp } from "../app.ts";
+import { holidaysSeed } from "../platform/calendar/index.ts";
+import { runSeeds } from "../platform/db/seeds.ts";
 import { fixedClock } from "../platform/clock.ts";
 import { registerErrorHandling } from "../platform/http/error-handler.ts";
 import type { App } from "../platform/http/types.ts";
@@ -26,6 +28,7 @@ describe("web pages", () => {
   let env: Awaited<ReturnType<typeof testApp>>;
   before(async () => {
     env = await testApp();
+    await runSeeds(env.database, [holidaysSeed()], { demo: false });
   });
   after(() => env.close());
 
@@ -196,6 +199,18 @@ describe("web pages", () => {
 
     const missing = await env.app.inject({ url: "/assets/nothing.js" });
     assert.equal(missing.statusCode, 404);
+  });
+
+  it("lists the calendar's days off on the days-off page", async () => {
+    const res = await env.app.inject({ url: "/ngay-nghi?year=2026", headers: HTML });
+    assert.equal(res.statusCode, 200);
+    assert.match(res.body, /<h1>Ngày nghỉ lễ, Tết năm 2026<\/h1>/);
+    // Tết 2026 is 16–20 February; Hùng Kings' day falls on a Sunday, so Monday 27 April is off in compensation.
+    for (const day of ["16/02/2026", "20/02/2026", "27/04/2026", "02/09/2026"]) assert.match(res.body, new RegExp(`>${day}</time>`));
+    assert.match(res.body, /27\/04\/2026<\/time><span class="sub">Thứ Hai<\/span><\/td><td>Nghỉ bù Giỗ Tổ Hùng Vương<\/td><td>Nghỉ bù<\/td>/);
+    assert.match(res.body, /<td>Nghỉ hoán đổi[^<]*<\/td><td>Nghỉ hoán đổi<\/td>/);
+    const en = await env.app.inject({ url: "/ngay-nghi?year=2026&lang=en", headers: HTML });
+    assert.match(en.body, /16 Feb 2026<\/time><span class="sub">Monday<\/span><\/td><td>Lunar New Year \(Tết\)<\/td><td>Public holiday<\/td>/);
   });
 
   it("marks what is not built yet as coming and links what exists", async () => {

@@ -1,3 +1,4 @@
+import { MAX_YEAR, MIN_YEAR } from "../../platform/calendar/index.ts";
 import { formatDate, formatWeekday } from "../format.ts";
 import type { MessageKey } from "../i18n.ts";
 import { Layout } from "../layout.tsx";
@@ -15,24 +16,18 @@ export interface Holiday {
 export type HolidaySource = (year: number) => Promise<Holiday[]>;
 
 export const DAYS_OFF_PATH = "/ngay-nghi";
-export const MIN_YEAR = 2000;
-export const MAX_YEAR = 2100;
+export { MAX_YEAR, MIN_YEAR };
 
+// The calendar's kinds of day off (platform/calendar/engine.ts DAY_OFF_KINDS); a new one shows as "other".
 const KIND_LABEL: Record<string, MessageKey> = {
   holiday: "daysOff.kind.holiday",
-  public_holiday: "daysOff.kind.holiday",
   compensatory: "daysOff.kind.compensatory",
-  compensation: "daysOff.kind.compensatory",
-  substitute: "daysOff.kind.compensatory",
-  swap: "daysOff.kind.swap",
   swapped: "daysOff.kind.swap",
-  bridge: "daysOff.kind.swap",
 };
 
 export type DaysOffResult =
   | { state: "ok"; holidays: Holiday[] }
-  | { state: "invalid"; given: string }
-  | { state: "unavailable" };
+  | { state: "invalid"; given: string };
 
 export interface DaysOffProps {
   page: PageRequest;
@@ -95,7 +90,6 @@ export function DaysOffPage({ page, year, result }: DaysOffProps) {
           </ul>
         </nav>
       )}
-      {result.state === "unavailable" ? <p class="notice">{t("daysOff.unavailable")}</p> : null}
       {result.state === "ok" && result.holidays.length === 0 ? <p class="notice">{t("daysOff.empty", { year })}</p> : null}
       {result.state === "ok" && result.holidays.length > 0 ? (
         <table>

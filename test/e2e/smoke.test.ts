@@ -1,0 +1,199 @@
+// Browser smoke test: the real app on loopback, driven in the system's Chromium (never a downloaded one).
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import type { AddressInfo } from "node:net";
+import { after, before, describe, it } from "node:test";
+import axe from "axe-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { buildApp } from "../../src/app.ts";
+import { holidaysSeed } from "../../src/platform/calendar/index.ts";
+import { runSeeds } from "../../src/platform/db/seeds.ts";
+import type { App } from "../../src/platform/http/types.ts";
+import { type TestEnv, testContext } from "../helpers/app.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const PAGES = [
+  { path: "/", title: /Một cửa điện tử/ },
+  { path: "/office", title: /Một cửa điện tử/ },
+  { path: "/ngay-nghi?year=2026", title: /2026/ },
+];
+
+/** A page that records console errors and uncaught exceptions from the moment it opens. */
+async function openPage(context: BrowserContext): Promise<{ page: Page; errors: string[] }> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`console: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  page.on("requestfailed", (r) => errors.push(`requestfailed: ${r.url()} ${r.failure()?.errorText ?? ""}`));
+  return { page, errors };
+}
+
+describe("browser smoke test", () => {
+  let env: TestEnv;
+  let app: App;
+  let browser: Browser;
+  let base: string;
+
+  before(async () => {
+    assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
+    env = await testContext();
+    await runSeeds(env.database, [holidaysSeed()], { demo: false });
+    app = await buildApp(env.ctx);
+    await app.listen({ port: 0, host: "127.0.0.1" });
+    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+    await env?.close();
+  });
+
+  it("loads the home page with its title and no console error", async () => {
+    const context = await browser.newContext({ locale: "vi-VN" });
+    try {
+      const { page, errors } = await openPage(context);
+      const res = await page.goto(`${base}/`);
+      assert.equal(res?.status(), 200);
+      assert.match(await page.title(), /^Cổng dịch vụ công — Một cửa điện tử$/);
+      assert.equal(await page.getAttribute("html", "lang"), "vi");
+      assert.equal(await page.locator("h1").innerText(), "Dịch vụ công trực tuyến");
+      // htmx loaded from our own origin, under the CSP, and read its configuration.
+      await page.waitForLoadState("load");
+      assert.equal(await page.evaluate(() => typeof (window as unknown as { htmx?: unknown }).htmx), "object");
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("every page loads with no console error, and axe finds no serious or critical violation", async () => {
+    const context = await browser.newContext({ locale: "vi-VN" });
+    try {
+      for (const { path, title } of PAGES) {
+        const { page, errors } = await openPage(context);
+        const res = await page.goto(`${base}${path}`);
+        assert.equal(res?.status(), 200, path);
+        assert.match(await page.title(), title);
+        await page.waitForLoadState("load");
+        // Evaluated through the DevTools protocol, so the page's CSP (no inline script) does not apply.
+        await page.evaluate(axe.source);
+        const violations = await page.evaluate(async () => {
+          const result = await (window as unknown as { axe: typeof axe }).axe.run(document);
+          return result.violations.map((v) => ({
+            id: v.id,
+            impact: v.impact,
+            nodes: v.nodes.map((n) => n.target.join(" ")),
+          }));
+        });
+        const severe = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+        assert.deepEqual(severe, [], `${path}: ${JSON.stringify(severe, null, 2)}`);
+        assert.deepEqual(errors, [], path);
+        await page.close();
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("fits a 360 px wide screen with no horizontal scroll", async () => {
+    const context = await browser.newContext({ locale: "vi-VN", viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+    try {
+      for (const { path } of PAGES) {
+        const { page, errors } = await openPage(context);
+        await page.goto(`${base}${path}`);
+        const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+          scrollWidth: document.documentElement.scrollWidth,
+          innerWidth: window.innerWidth,
+        }));
+        assert.equal(innerWidth, 360, path);
+        assert.ok(scrollWidth <= innerWidth, `${path}: content is ${scrollWidth}px wide on a ${innerWidth}px screen`);
+        assert.deepEqual(errors, [], path);
+        await page.close();
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("switches to English by clicking, and the choice sticks across pages", async () => {
+    const context = await browser.newContext({ locale: "vi-VN" });
+    try {
+      const { page, errors } = await openPage(context);
+      await page.goto(`${base}/ngay-nghi?year=2026`);
+      await Promise.all([page.waitForURL(`${base}/ngay-nghi?year=2026`), page.getByRole("link", { name: "English" }).click()]);
+      assert.equal(await page.getAttribute("html", "lang"), "en");
+      assert.equal(await page.locator("h1").innerText(), "Public holidays and days off in 2026");
+
+      await page.getByRole("link", { name: "Home" }).click();
+      await page.waitForURL(`${base}/`);
+      assert.equal(await page.locator("h1").innerText(), "Online public services");
+      assert.equal(await page.getAttribute("html", "lang"), "en");
+
+      await Promise.all([page.waitForURL(`${base}/`), page.getByRole("link", { name: "Tiếng Việt" }).click()]);
+      assert.equal(await page.getAttribute("html", "lang"), "vi");
+      assert.equal(await page.locator("h1").innerText(), "Dịch vụ công trực tuyến");
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("the skip link is the first stop of the keyboard and shows its focus", async () => {
+    const context = await browser.newContext({ locale: "vi-VN" });
+    try {
+      const { page } = await openPage(context);
+      await page.goto(`${base}/`);
+      await page.keyboard.press("Tab");
+      const focused = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        const style = getComputedStyle(el);
+        const box = el.getBoundingClientRect();
+        return {
+          text: el.textContent,
+          outline: style.outlineStyle,
+          outlineWidth: style.outlineWidth,
+          visible: box.bottom > 0 && box.right > 0 && box.top < window.innerHeight,
+        };
+      });
+      assert.equal(focused.text, "Bỏ qua đến nội dung chính");
+      assert.equal(focused.outline, "solid");
+      assert.equal(focused.outlineWidth, "3px");
+      assert.ok(focused.visible, "the focused skip link is on screen");
+      await page.keyboard.press("Enter");
+      assert.equal(await page.evaluate(() => document.activeElement?.id), "main");
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("works without JavaScript: the year form is a plain GET form", async () => {
+    const context = await browser.newContext({ locale: "vi-VN", javaScriptEnabled: false });
+    try {
+      const { page, errors } = await openPage(context);
+      await page.goto(`${base}/ngay-nghi?year=2026`);
+      await page.getByLabel("Năm", { exact: true }).fill("2027");
+      await Promise.all([page.waitForURL(`${base}/ngay-nghi?year=2027`), page.getByRole("button", { name: "Xem" }).click()]);
+      assert.equal(await page.locator("h1").innerText(), "Ngày nghỉ lễ, Tết năm 2027");
+      assert.ok((await page.locator("tbody tr").count()) > 0, "the table lists the days off");
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
