@@ -1,8 +1,10 @@
+import path from "node:path";
 import type { Config } from "./platform/config/index.ts";
 import type { Database } from "./platform/db/index.ts";
 import type { Seed } from "./platform/db/seeds.ts";
 import { type Clock, systemClock } from "./platform/clock.ts";
 import { createLogger, type Logger } from "./platform/log/index.ts";
+import { createFileStore, createLocalBackend, type FileStore } from "./platform/files/index.ts";
 import { createJobQueue, type JobQueue, pruneJobsJob } from "./platform/jobs/index.ts";
 import { type AuditLog, auditKey, auditSealJob, createAuditLog } from "./platform/audit/index.ts";
 import { type CalendarService, holidaysSeed, makeCalendarService, officeHoursSeed } from "./platform/calendar/index.ts";
@@ -20,6 +22,8 @@ export interface Context {
   logger: Logger;
   /** The job queue: modules register their job definitions and schedules here, services enqueue. */
   jobs: JobQueue;
+  /** Content-addressed file store (attachments, results, exchanged documents). */
+  files: FileStore;
   /** The tamper-evident audit log: `record(tx, entry)` in the transaction that makes a change. */
   audit: AuditLog;
   /** Working time: deadlines, days off, office hours (DOMAIN.md §4). */
@@ -42,7 +46,11 @@ export function createContext(config: Config, database: Database, opts: ContextO
   jobs.schedule("audit.seal", "* * * * *");
   const calendar = makeCalendarService({ database, audit, clock });
   const directory = makeDirectoryService({ database, audit });
-  return { config, database, clock, logger, jobs, audit, calendar, directory };
+  const files = createFileStore({
+    backend: createLocalBackend(path.join(config.dataDir, "files")),
+    maxBytes: config.maxUploadBytes,
+  });
+  return { config, database, clock, logger, jobs, audit, files, calendar, directory };
 }
 
 /** Reference data and demo data, in load order (each loads once per database). */
