@@ -51,14 +51,16 @@ export async function unsealedEntries(tx: Db, limit: number): Promise<StoredEntr
 
 export async function writeSeals(tx: Db, sealed: Array<{ id: number; seq: number; prevHash: string; hash: string }>): Promise<void> {
   if (!sealed.length) return;
-  const values = sql.join(
-    sealed.map((s) => sql`(${s.id}::bigint, ${s.seq}::bigint, ${s.prevHash}::text, ${s.hash}::text)`),
-    sql`, `,
+  // Literals (ids, sequence numbers and hex digests: nothing user-supplied) rather than 4 parameters per
+  // row: a batch of a thousand costs the embedded database a fraction of the time.
+  const values = sealed
+    .map((s) => `(${literal(s.id)}, ${literal(s.seq)}, ${literal(s.prevHash)}, ${literal(s.hash)})`)
+    .join(", ");
+  await tx.execute(
+    sql.raw(`UPDATE audit_log AS a SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash
+      FROM (VALUES ${values}) AS v(id, seq, prev_hash, hash)
+      WHERE a.id = v.id AND a.hash IS NULL`),
   );
-  await tx.execute(sql`
-    UPDATE audit_log AS a SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash
-    FROM (VALUES ${values}) AS v(id, seq, prev_hash, hash)
-    WHERE a.id = v.id AND a.hash IS NULL`);
 }
 
 export interface SealRow {
