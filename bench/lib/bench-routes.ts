@@ -1,5 +1,7 @@
-// Routes that exist only in the benchmark server: a representative small write, with or without
-// its audit entry, so the cost of auditing is measured on the same write path.
+// Routes that exist only in the benchmark server: small writes, with or without their audit entry, so
+// the cost of auditing is measured on the same write path. Two shapes:
+// - `minimal`: one INSERT (the worst case for the audit's relative cost);
+// - `typical`: what a dossier action does — insert the record, append its event, update its status.
 import { Type } from "@sinclair/typebox";
 import type { Context } from "../../src/context.ts";
 import { systemActor } from "../../src/platform/auth/actor.ts";
@@ -12,14 +14,25 @@ export async function registerBenchRoutes(app: App, ctx: Context): Promise<void>
       id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
       agency text NOT NULL,
       payload jsonb NOT NULL,
+      status text NOT NULL DEFAULT 'new',
       created_at timestamptz NOT NULL DEFAULT now()
+    )`);
+  await ctx.database.db.execute(sql`
+    CREATE TABLE IF NOT EXISTS bench_events (
+      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      write_id bigint NOT NULL,
+      kind text NOT NULL,
+      at timestamptz NOT NULL DEFAULT now()
     )`);
   app.post(
     "/bench/write",
     {
       schema: {
         hide: true,
-        querystring: Type.Object({ audit: Type.Optional(Type.Boolean()) }),
+        querystring: Type.Object({
+          audit: Type.Optional(Type.Boolean()),
+          shape: Type.Optional(Type.Union([Type.Literal("minimal"), Type.Literal("typical")])),
+        }),
         body: Type.Object({ agency: Type.String(), note: Type.String() }),
       },
     },
@@ -29,11 +42,16 @@ export async function registerBenchRoutes(app: App, ctx: Context): Promise<void>
           tx,
           sql`INSERT INTO bench_writes (agency, payload) VALUES (${request.body.agency}, ${JSON.stringify(request.body)}::jsonb) RETURNING id`,
         );
+        const id = rows[0]?.id ?? 0;
+        if (request.query.shape === "typical") {
+          await tx.execute(sql`INSERT INTO bench_events (write_id, kind) VALUES (${id}, 'received')`);
+          await tx.execute(sql`UPDATE bench_writes SET status = 'received' WHERE id = ${id}`);
+        }
         if (request.query.audit) {
           await ctx.audit.record(tx, {
             actor: systemActor("bench"),
             action: "bench.write",
-            subject: { type: "bench_write", id: String(rows[0]?.id) },
+            subject: { type: "bench_write", id: String(id) },
             requestId: request.id,
             change: request.body,
           });
