@@ -37,21 +37,25 @@ export function changeDigest(change: unknown): string | null {
   return change === undefined ? null : sha256(canonicalJson(change));
 }
 
-/** The hash of an entry at position `seq` following `prevHash`: every stored field is covered. */
+/**
+ * The hash of an entry at position `seq` following `prevHash`: every stored field is covered, as a JSON
+ * array in a fixed order (all strings, numbers or null, so the serialisation is canonical).
+ */
 export function entryHash(entry: StoredEntry, seq: number, prevHash: string): string {
   return sha256(
-    canonicalJson({
+    JSON.stringify([
+      "motcua-audit-v1",
       seq,
       prevHash,
-      id: entry.id,
-      at: entry.at,
-      actor: entry.actor,
-      action: entry.action,
-      subjectType: entry.subjectType,
-      subjectId: entry.subjectId,
-      requestId: entry.requestId,
-      changeDigest: entry.changeDigest,
-    }),
+      Number(entry.id),
+      entry.at,
+      entry.actor,
+      entry.action,
+      entry.subjectType,
+      entry.subjectId,
+      entry.requestId,
+      entry.changeDigest,
+    ]),
   );
 }
 
