@@ -10,6 +10,7 @@ import { type AuditLog, auditKey, auditSealJob, createAuditLog } from "./platfor
 import { type CalendarService, holidaysSeed, makeCalendarService, officeHoursSeed } from "./platform/calendar/index.ts";
 import { adminUnitsSeed, demoAgenciesSeed } from "./modules/directory/seeds.ts";
 import { type DirectoryService, makeDirectoryService } from "./modules/directory/service.ts";
+import { demoAccountsSeed, type IdentityService, makeIdentityService } from "./modules/identity/index.ts";
 
 /**
  * The composition root: every service of the platform and the modules, built once from the
@@ -29,6 +30,8 @@ export interface Context {
   /** Working time: deadlines, days off, office hours (DOMAIN.md §4). */
   calendar: CalendarService;
   directory: DirectoryService;
+  /** Accounts, sign-in, sessions and roles. */
+  identity: IdentityService;
 }
 
 export interface ContextOptions {
@@ -50,10 +53,17 @@ export function createContext(config: Config, database: Database, opts: ContextO
     backend: createLocalBackend(path.join(config.dataDir, "files")),
     maxBytes: config.maxUploadBytes,
   });
-  return { config, database, clock, logger, jobs, audit, files, calendar, directory };
+  const identity = makeIdentityService({ database, clock, audit, directory });
+  return { config, database, clock, logger, jobs, audit, files, calendar, directory, identity };
 }
 
 /** Reference data and demo data, in load order (each loads once per database). */
 export function seeds(ctx: Context): Seed[] {
-  return [officeHoursSeed(), holidaysSeed(), adminUnitsSeed(), demoAgenciesSeed(ctx.directory)];
+  return [
+    officeHoursSeed(),
+    holidaysSeed(),
+    adminUnitsSeed(),
+    demoAgenciesSeed(ctx.directory),
+    demoAccountsSeed(ctx.identity, ctx.logger),
+  ];
 }

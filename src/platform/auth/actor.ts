@@ -11,11 +11,38 @@ export type Actor =
       type: "user";
       userId: string;
       username: string;
-      roles: string[];
+      /** Roles with the agency subtree each holds over ('' for the national roles of citizens and businesses). */
+      roles: RoleGrant[];
+      /** The agency an officer belongs to. */
       agencyCode: string | null;
       /** Assurance level: 0 password only, 1 or 2 as VNeID. */
       loa: number;
     };
+
+/** The roles of motcua (issue 3): who does what in the one-stop process. */
+export const ROLES = [
+  "citizen",
+  "business",
+  "receiver",
+  "specialist",
+  "leader",
+  "agency_admin",
+  "supervisor",
+  "system_admin",
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface RoleGrant {
+  role: Role;
+  /** The agency whose subtree the role covers; '' for citizen and business. */
+  agencyCode: string;
+}
+
+/** Whether a user actor holds `role` (over any agency, or over one whose subtree `inScope` accepts). */
+export function hasRole(actor: Actor, role: Role, inScope?: (grantAgency: string) => boolean): boolean {
+  if (actor.type !== "user") return false;
+  return actor.roles.some((g) => g.role === role && (!inScope || inScope(g.agencyCode)));
+}
 
 export const anonymous: Actor = { type: "anonymous" };
 

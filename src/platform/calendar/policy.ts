@@ -1,7 +1,7 @@
-import type { Actor } from "../auth/actor.ts";
+import { type Actor, hasRole, type Role } from "../auth/actor.ts";
 
 /** The role that may edit the calendar of days off and office hours (the node's administrators). */
-export const CALENDAR_ADMIN_ROLE = "admin";
+export const CALENDAR_ADMIN_ROLE: Role = "system_admin";
 
 /** Seeds, jobs and the CLI run as the operator; a user needs the administrator role. */
 export function canManageCalendar(actor: Actor): boolean {
@@ -10,7 +10,7 @@ export function canManageCalendar(actor: Actor): boolean {
     case "cli":
       return true;
     case "user":
-      return actor.roles.includes(CALENDAR_ADMIN_ROLE);
+      return hasRole(actor, CALENDAR_ADMIN_ROLE);
     case "anonymous":
       return false;
   }

@@ -1,0 +1,49 @@
+import { defineError, type FieldProblem } from "../../platform/http/errors.ts";
+
+export const InvalidAccount = defineError<[FieldProblem[]]>(
+  "identity.invalid_account",
+  "invalid",
+  () => ({ vi: "Thông tin tài khoản không hợp lệ.", en: "The account details are not valid." }),
+  (fields) => ({ fields }),
+);
+
+export const UsernameTaken = defineError<[string]>("identity.username_taken", "conflict", () => ({
+  vi: "Đã có tài khoản với số định danh này.",
+  en: "An account with this identifier already exists.",
+}));
+
+/** Wrong username or password: the message never says which. */
+export const InvalidCredentials = defineError("identity.invalid_credentials", "unauthenticated", () => ({
+  vi: "Tên đăng nhập hoặc mật khẩu không đúng.",
+  en: "Wrong username or password.",
+}));
+
+export const SignInThrottled = defineError<[number]>(
+  "identity.sign_in_throttled",
+  "rate_limited",
+  (seconds) => ({
+    vi: `Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ${Math.ceil(seconds / 60)} phút.`,
+    en: `Too many failed sign-ins. Try again in ${Math.ceil(seconds / 60)} minutes.`,
+  }),
+  (seconds) => ({ details: { retryAfter: seconds } }),
+);
+
+export const AccountDisabled = defineError("identity.account_disabled", "forbidden", () => ({
+  vi: "Tài khoản đã bị khóa. Vui lòng liên hệ quản trị viên.",
+  en: "The account is disabled. Contact an administrator.",
+}));
+
+export const NotSignedIn = defineError("identity.not_signed_in", "unauthenticated", () => ({
+  vi: "Bạn cần đăng nhập.",
+  en: "You need to sign in.",
+}));
+
+export const Forbidden = defineError("identity.forbidden", "forbidden", () => ({
+  vi: "Bạn không có quyền thực hiện thao tác này.",
+  en: "You are not allowed to do this.",
+}));
+
+export const CsrfRejected = defineError("identity.csrf_rejected", "forbidden", () => ({
+  vi: "Biểu mẫu đã hết hạn. Vui lòng tải lại trang và thử lại.",
+  en: "The form has expired. Reload the page and try again.",
+}));

@@ -1,0 +1,173 @@
+// Sign-in, registration and account pages (Vietnamese first, English by the language switch).
+import type { FieldProblem } from "../../platform/http/errors.ts";
+import { Layout } from "../../web/layout.tsx";
+import type { PageRequest } from "../../web/render.ts";
+import type { UserView } from "./service.ts";
+
+export const SIGN_IN_PATH = "/dang-nhap";
+export const SIGN_OUT_PATH = "/dang-xuat";
+export const REGISTER_PATH = "/dang-ky";
+export const ACCOUNT_PATH = "/tai-khoan";
+
+const tr = (page: PageRequest, vi: string, en: string) => (page.lang === "en" ? en : vi);
+
+function Problems({ page, message, fields }: { page: PageRequest; message?: string | undefined; fields?: FieldProblem[] | undefined }) {
+  if (!message && !fields?.length) return null;
+  return (
+    <div class="error" role="alert" id="form-errors">
+      {message ? <p>{message}</p> : null}
+      {fields?.length ? (
+        <ul>
+          {fields.map((f) => (
+            <li key={f.path}>{f.message}</li>
+          ))}
+        </ul>
+      ) : null}
+      {!message && !fields?.length ? <p>{tr(page, "Có lỗi.", "Something is wrong.")}</p> : null}
+    </div>
+  );
+}
+
+function Field(props: {
+  id: string;
+  label: string;
+  type?: string;
+  value?: string | undefined;
+  autocomplete?: string;
+  required?: boolean;
+  hint?: string;
+  invalid?: boolean;
+  inputmode?: "numeric" | "email" | "text";
+}) {
+  const hintId = props.hint ? `${props.id}-hint` : undefined;
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      {props.hint ? (
+        <p class="sub" id={hintId}>
+          {props.hint}
+        </p>
+      ) : null}
+      <input
+        id={props.id}
+        name={props.id}
+        type={props.type ?? "text"}
+        value={props.value ?? ""}
+        autocomplete={props.autocomplete}
+        required={props.required ?? true}
+        aria-describedby={hintId}
+        aria-invalid={props.invalid ? "true" : undefined}
+        inputMode={props.inputmode}
+      />
+    </div>
+  );
+}
+
+export function SignInPage(props: {
+  page: PageRequest;
+  csrf: string;
+  next: string;
+  username?: string;
+  error?: string | undefined;
+}) {
+  const { page } = props;
+  const title = tr(page, "Đăng nhập", "Sign in");
+  return (
+    <Layout page={page} variant="portal" title={title}>
+      <h1>{title}</h1>
+      <Problems page={page} message={props.error} />
+      <form method="post" action={SIGN_IN_PATH} class="stack" novalidate>
+        <input type="hidden" name="_csrf" value={props.csrf} />
+        <input type="hidden" name="next" value={props.next} />
+        <Field
+          id="username"
+          label={tr(page, "Tên đăng nhập", "Username")}
+          hint={tr(page, "Công dân: số CCCD 12 chữ số; doanh nghiệp: mã số thuế; cán bộ: tên tài khoản.", "Citizens: the 12-digit CCCD; businesses: the tax code; officers: the account name.")}
+          value={props.username}
+          autocomplete="username"
+        />
+        <Field id="password" label={tr(page, "Mật khẩu", "Password")} type="password" autocomplete="current-password" />
+        <button class="button" type="submit">
+          {title}
+        </button>
+      </form>
+      <p>
+        {tr(page, "Chưa có tài khoản?", "No account yet?")} <a href={REGISTER_PATH}>{tr(page, "Đăng ký", "Register")}</a>
+      </p>
+    </Layout>
+  );
+}
+
+export interface RegisterValues {
+  cccd?: string;
+  fullName?: string;
+  birthDate?: string;
+  sex?: string;
+  email?: string;
+}
+
+export function RegisterPage(props: { page: PageRequest; csrf: string; values?: RegisterValues; fields?: FieldProblem[]; error?: string }) {
+  const { page } = props;
+  const v = props.values ?? {};
+  const bad = (path: string) => props.fields?.some((f) => f.path === path) ?? false;
+  const title = tr(page, "Đăng ký tài khoản công dân", "Register as a citizen");
+  return (
+    <Layout page={page} variant="portal" title={title}>
+      <h1>{title}</h1>
+      <Problems page={page} message={props.error} fields={props.fields} />
+      <form method="post" action={REGISTER_PATH} class="stack" novalidate>
+        <input type="hidden" name="_csrf" value={props.csrf} />
+        <Field id="cccd" label={tr(page, "Số định danh cá nhân (CCCD)", "Personal identification number (CCCD)")} value={v.cccd} inputmode="numeric" invalid={bad("/cccd")} hint={tr(page, "12 chữ số", "12 digits")} />
+        <Field id="fullName" label={tr(page, "Họ và tên", "Full name")} value={v.fullName} autocomplete="name" invalid={bad("/fullName")} />
+        <Field id="birthDate" label={tr(page, "Ngày sinh", "Date of birth")} type="date" value={v.birthDate} autocomplete="bday" invalid={bad("/birthDate")} />
+        <fieldset class="field">
+          <legend>{tr(page, "Giới tính", "Sex")}</legend>
+          <label>
+            <input type="radio" name="sex" value="male" checked={v.sex === "male"} /> {tr(page, "Nam", "Male")}
+          </label>{" "}
+          <label>
+            <input type="radio" name="sex" value="female" checked={v.sex === "female"} /> {tr(page, "Nữ", "Female")}
+          </label>
+        </fieldset>
+        <Field id="email" label={tr(page, "Thư điện tử", "Email")} type="email" value={v.email} autocomplete="email" required={false} invalid={bad("/email")} />
+        <Field id="password" label={tr(page, "Mật khẩu", "Password")} type="password" autocomplete="new-password" invalid={bad("/password")} hint={tr(page, "Ít nhất 10 ký tự, có cả chữ và số.", "At least 10 characters, with letters and digits.")} />
+        <button class="button" type="submit">
+          {tr(page, "Đăng ký", "Register")}
+        </button>
+      </form>
+    </Layout>
+  );
+}
+
+export function AccountPage(props: { page: PageRequest; csrf: string; user: UserView }) {
+  const { page, user } = props;
+  const title = tr(page, "Tài khoản của tôi", "My account");
+  const kinds = { citizen: ["Công dân", "Citizen"], business: ["Doanh nghiệp", "Business"], officer: ["Cán bộ", "Officer"], admin: ["Quản trị", "Administrator"] } as const;
+  return (
+    <Layout page={page} variant={user.kind === "citizen" || user.kind === "business" ? "portal" : "office"} title={title}>
+      <h1>{title}</h1>
+      <dl>
+        <dt>{tr(page, "Họ và tên", "Name")}</dt>
+        <dd>{user.fullName}</dd>
+        <dt>{tr(page, "Tên đăng nhập", "Username")}</dt>
+        <dd>{user.username}</dd>
+        <dt>{tr(page, "Loại tài khoản", "Account type")}</dt>
+        <dd>{tr(page, kinds[user.kind][0], kinds[user.kind][1])}</dd>
+        {user.agencyCode ? (
+          <>
+            <dt>{tr(page, "Cơ quan", "Agency")}</dt>
+            <dd>{user.agencyCode}</dd>
+          </>
+        ) : null}
+        <dt>{tr(page, "Vai trò", "Roles")}</dt>
+        <dd>{user.roles.map((r) => (r.agencyCode ? `${r.role} (${r.agencyCode})` : r.role)).join(", ")}</dd>
+      </dl>
+      <form method="post" action={SIGN_OUT_PATH}>
+        <input type="hidden" name="_csrf" value={props.csrf} />
+        <button class="button" type="submit">
+          {tr(page, "Đăng xuất", "Sign out")}
+        </button>
+      </form>
+    </Layout>
+  );
+}

@@ -1,0 +1,128 @@
+// SQL of accounts, roles, sessions and sign-in throttling.
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { type Db, execRows } from "../../platform/db/index.ts";
+import { sessions, signInThrottle, userRoles, users } from "./tables.ts";
+
+export type UserRow = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
+export type SessionRow = typeof sessions.$inferSelect;
+
+/** Inserts an account; null when the username is taken. */
+export async function insertUser(tx: Db, user: NewUser): Promise<UserRow | null> {
+  const rows = await tx.insert(users).values(user).onConflictDoNothing({ target: users.username }).returning();
+  return rows[0] ?? null;
+}
+
+export async function findUserByUsername(db: Db, username: string): Promise<UserRow | null> {
+  const rows = await db.select().from(users).where(eq(users.username, username));
+  return rows[0] ?? null;
+}
+
+export async function findUser(db: Db, id: string): Promise<UserRow | null> {
+  if (!/^[0-9a-f-]{36}$/.test(id)) return null;
+  const rows = await db.select().from(users).where(eq(users.id, id));
+  return rows[0] ?? null;
+}
+
+export async function addRole(tx: Db, userId: string, role: string, agencyCode: string): Promise<void> {
+  await tx.insert(userRoles).values({ userId, role, agencyCode }).onConflictDoNothing();
+}
+
+export async function rolesOf(db: Db, userId: string): Promise<Array<{ role: string; agencyCode: string }>> {
+  return db
+    .select({ role: userRoles.role, agencyCode: userRoles.agencyCode })
+    .from(userRoles)
+    .where(eq(userRoles.userId, userId))
+    .orderBy(userRoles.role, userRoles.agencyCode);
+}
+
+export async function insertSession(tx: Db, row: typeof sessions.$inferInsert): Promise<void> {
+  await tx.insert(sessions).values(row);
+}
+
+/** A live session (not revoked, not expired) and its account. */
+export async function liveSession(db: Db, id: string, now: Date): Promise<{ session: SessionRow; user: UserRow } | null> {
+  const rows = await db
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.id, id), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)));
+  return rows[0] ?? null;
+}
+
+export async function touchSession(db: Db, id: string, now: Date, expiresAt: Date): Promise<void> {
+  await db.update(sessions).set({ lastSeenAt: now, expiresAt }).where(eq(sessions.id, id));
+}
+
+export async function revokeSession(tx: Db, id: string, now: Date): Promise<boolean> {
+  const rows = await tx
+    .update(sessions)
+    .set({ revokedAt: now })
+    .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  return rows.length > 0;
+}
+
+export async function revokeUserSessions(tx: Db, userId: string, now: Date): Promise<number> {
+  const rows = await tx
+    .update(sessions)
+    .set({ revokedAt: now })
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  return rows.length;
+}
+
+export async function setUserStatus(tx: Db, userId: string, status: "active" | "disabled", now: Date): Promise<boolean> {
+  const rows = await tx.update(users).set({ status, updatedAt: now }).where(eq(users.id, userId)).returning({ id: users.id });
+  return rows.length > 0;
+}
+
+export interface ThrottleState {
+  failures: number;
+  lockedUntil: Date | null;
+}
+
+export async function throttleState(db: Db, key: string): Promise<ThrottleState | null> {
+  const rows = await db
+    .select({ failures: signInThrottle.failures, lockedUntil: signInThrottle.lockedUntil })
+    .from(signInThrottle)
+    .where(eq(signInThrottle.key, key));
+  return rows[0] ?? null;
+}
+
+/**
+ * Counts a failure for `key` in a window of `windowSeconds`; at `limit` failures the key is locked for
+ * `lockSeconds`. One statement, so concurrent failures all count. Returns the state after.
+ */
+export async function recordFailure(
+  tx: Db,
+  key: string,
+  now: Date,
+  opts: { windowSeconds: number; limit: number; lockSeconds: number },
+): Promise<ThrottleState> {
+  const nowIso = now.toISOString();
+  const rows = await execRows<{ failures: number; lockedUntil: string | Date | null }>(
+    tx,
+    sql`INSERT INTO sign_in_throttle AS t (key, failures, window_start) VALUES (${key}, 1, ${nowIso}::timestamptz)
+        ON CONFLICT (key) DO UPDATE SET
+          failures = CASE WHEN t.window_start < ${nowIso}::timestamptz - make_interval(secs => ${opts.windowSeconds})
+                          THEN 1 ELSE t.failures + 1 END,
+          window_start = CASE WHEN t.window_start < ${nowIso}::timestamptz - make_interval(secs => ${opts.windowSeconds})
+                          THEN ${nowIso}::timestamptz ELSE t.window_start END
+        RETURNING failures, locked_until AS "lockedUntil"`,
+  );
+  const row = rows[0]!;
+  if (row.failures >= opts.limit) {
+    const lockedUntil = new Date(now.getTime() + opts.lockSeconds * 1000);
+    await tx
+      .update(signInThrottle)
+      .set({ lockedUntil, failures: 0, windowStart: now })
+      .where(eq(signInThrottle.key, key));
+    return { failures: row.failures, lockedUntil };
+  }
+  return { failures: row.failures, lockedUntil: row.lockedUntil ? new Date(row.lockedUntil) : null };
+}
+
+export async function clearFailures(tx: Db, key: string): Promise<void> {
+  await tx.delete(signInThrottle).where(eq(signInThrottle.key, key));
+}

@@ -1,0 +1,130 @@
+import formbody from "@fastify/formbody";
+import { Type } from "@sinclair/typebox";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { DomainError } from "../../platform/http/errors.ts";
+import type { App } from "../../platform/http/types.ts";
+import { pageRequest, sendPage } from "../../web/render.ts";
+import { safeNext } from "../../web/routes.tsx";
+import { CsrfRejected, InvalidAccount, NotSignedIn } from "./errors.ts";
+import { AccountPage, ACCOUNT_PATH, REGISTER_PATH, RegisterPage, SIGN_IN_PATH, SIGN_OUT_PATH, SignInPage } from "./pages.tsx";
+import type { IdentityService } from "./service.ts";
+import { clearSessionCookie, csrfToken, csrfValid, readCookie, SESSION_COOKIE, setSessionCookie } from "./web-session.ts";
+
+const HIDDEN = { schema: { hide: true } } as const;
+type Form = Record<string, string | undefined>;
+
+function meta(request: FastifyRequest) {
+  return { ip: request.ip, userAgent: request.headers["user-agent"] ?? null, requestId: request.id };
+}
+
+function message(request: FastifyRequest, err: DomainError): string {
+  return pageRequest(request).lang === "en" ? err.messages.en : err.messages.vi;
+}
+
+const STATUS: Record<string, number> = { invalid: 400, unauthenticated: 401, forbidden: 403, conflict: 409, rate_limited: 429 };
+
+/** Pages and API routes of accounts and sessions. */
+export function identityRoutes(identity: IdentityService) {
+  return async (app: App) => {
+    await app.register(formbody);
+
+    const refuseBadCsrf = (request: FastifyRequest, form: Form) => {
+      if (!csrfValid(request, form._csrf)) throw new CsrfRejected();
+    };
+
+    app.get(SIGN_IN_PATH, HIDDEN, async (request, reply) => {
+      const next = safeNext((request.query as { next?: unknown }).next);
+      if (request.user) return reply.redirect(next, 303);
+      return sendPage(reply, <SignInPage page={pageRequest(request)} csrf={csrfToken(request, reply)} next={next} />);
+    });
+
+    app.post(SIGN_IN_PATH, HIDDEN, async (request, reply) => {
+      const form = (request.body ?? {}) as Form;
+      refuseBadCsrf(request, form);
+      const next = safeNext(form.next);
+      try {
+        const { token } = await identity.signIn({ username: form.username ?? "", password: form.password ?? "" }, meta(request));
+        // A new session id at every sign-in: a cookie planted before cannot be carried over (fixation).
+        setSessionCookie(request, reply, token);
+        return reply.redirect(next, 303);
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        const retryAfter = err.details?.retryAfter;
+        if (typeof retryAfter === "number") void reply.header("retry-after", String(retryAfter));
+        return sendPage(
+          reply,
+          <SignInPage page={pageRequest(request)} csrf={csrfToken(request, reply)} next={next} username={form.username ?? ""} error={message(request, err)} />,
+          STATUS[err.kind] ?? 400,
+        );
+      }
+    });
+
+    app.post(SIGN_OUT_PATH, HIDDEN, async (request, reply) => {
+      refuseBadCsrf(request, (request.body ?? {}) as Form);
+      const token = readCookie(request, SESSION_COOKIE);
+      if (token) await identity.signOut(token, meta(request));
+      clearSessionCookie(request, reply);
+      return reply.redirect("/", 303);
+    });
+
+    app.get(REGISTER_PATH, HIDDEN, async (request, reply) =>
+      sendPage(reply, <RegisterPage page={pageRequest(request)} csrf={csrfToken(request, reply)} />),
+    );
+
+    app.post(REGISTER_PATH, HIDDEN, async (request, reply) => {
+      const form = (request.body ?? {}) as Form;
+      refuseBadCsrf(request, form);
+      const values = { cccd: form.cccd ?? "", fullName: form.fullName ?? "", birthDate: form.birthDate ?? "", sex: form.sex ?? "", email: form.email ?? "" };
+      try {
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(values.birthDate) || Number.isNaN(Date.parse(values.birthDate))) {
+          throw new InvalidAccount([{ path: "/birthDate", message: "Ngày sinh không hợp lệ." }]);
+        }
+        if (values.sex !== "male" && values.sex !== "female") {
+          throw new InvalidAccount([{ path: "/sex", message: "Vui lòng chọn giới tính." }]);
+        }
+        await identity.registerCitizen({ ...values, sex: values.sex, password: form.password ?? "" }, meta(request));
+        const { token } = await identity.signIn({ username: values.cccd, password: form.password ?? "" }, meta(request));
+        setSessionCookie(request, reply, token);
+        return reply.redirect(ACCOUNT_PATH, 303);
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        return sendPage(
+          reply,
+          <RegisterPage page={pageRequest(request)} csrf={csrfToken(request, reply)} values={values} fields={err.fields} error={message(request, err)} />,
+          STATUS[err.kind] ?? 400,
+        );
+      }
+    });
+
+    app.get(ACCOUNT_PATH, HIDDEN, async (request, reply) => {
+      if (!request.user) return reply.redirect(`${SIGN_IN_PATH}?next=${encodeURIComponent(ACCOUNT_PATH)}`, 303);
+      return sendPage(reply, <AccountPage page={pageRequest(request)} csrf={csrfToken(request, reply)} user={request.user} />);
+    });
+
+    app.get(
+      "/api/me",
+      {
+        schema: {
+          tags: ["identity"],
+          summary: "The signed-in account",
+          response: {
+            200: Type.Object({
+              id: Type.String(),
+              kind: Type.String(),
+              username: Type.String(),
+              fullName: Type.String(),
+              agencyCode: Type.Union([Type.String(), Type.Null()]),
+              roles: Type.Array(Type.Object({ role: Type.String(), agencyCode: Type.String() })),
+              loa: Type.Integer(),
+            }),
+          },
+        },
+      },
+      async (request: FastifyRequest, _reply: FastifyReply) => {
+        const user = request.user;
+        if (!user || request.actor.type !== "user") throw new NotSignedIn();
+        return { id: user.id, kind: user.kind, username: user.username, fullName: user.fullName, agencyCode: user.agencyCode, roles: user.roles, loa: request.actor.loa };
+      },
+    );
+  };
+}

@@ -1,0 +1,59 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { RoleGrant } from "../../platform/auth/actor.ts";
+import type { Seed } from "../../platform/db/seeds.ts";
+import type { Logger } from "../../platform/log/index.ts";
+import type { IdentityService } from "./service.ts";
+
+const DEMO_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../data/demo/accounts.json");
+
+interface DemoAccounts {
+  password: string;
+  accounts: Array<{
+    kind: "citizen" | "business" | "officer" | "admin";
+    username: string;
+    fullName: string;
+    email?: string;
+    birthDate?: string;
+    sex?: "male" | "female";
+    agencyCode?: string;
+    departmentCode?: string;
+    roles: RoleGrant[];
+  }>;
+}
+
+export function readDemoAccounts(file = DEMO_FILE): DemoAccounts {
+  return JSON.parse(fs.readFileSync(file, "utf8")) as DemoAccounts;
+}
+
+/** The demo accounts of README (demo deployments only); prints who can sign in, with the password. */
+export function demoAccountsSeed(identity: IdentityService, logger: Logger): Seed {
+  return {
+    name: "identity.demo-accounts",
+    version: "1",
+    demo: true,
+    async run(tx) {
+      const demo = readDemoAccounts();
+      for (const a of demo.accounts) {
+        await identity.seedAccount(tx, {
+          kind: a.kind,
+          username: a.username,
+          fullName: a.fullName,
+          email: a.email ?? null,
+          emailVerifiedAt: a.email ? new Date() : null,
+          birthDate: a.birthDate ?? null,
+          sex: a.sex ?? null,
+          agencyCode: a.agencyCode ?? null,
+          departmentCode: a.departmentCode ?? null,
+          password: demo.password,
+          roles: a.roles,
+        });
+      }
+      logger.warn(
+        { accounts: demo.accounts.map((a) => a.username), demoPassword: demo.password },
+        "demo accounts created (demo deployments only): sign in at /dang-nhap with any of these usernames and this password",
+      );
+    },
+  };
+}

@@ -1,0 +1,405 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { Audit } from "../../platform/audit/index.ts";
+import { type Actor, actorRef, hasRole, type Role, type RoleGrant, ROLES } from "../../platform/auth/actor.ts";
+import type { Clock } from "../../platform/clock.ts";
+import type { Database, Db } from "../../platform/db/index.ts";
+import type { FieldProblem } from "../../platform/http/errors.ts";
+import type { DirectoryService } from "../directory/service.ts";
+import {
+  AccountDisabled,
+  Forbidden,
+  InvalidAccount,
+  InvalidCredentials,
+  SignInThrottled,
+  UsernameTaken,
+} from "./errors.ts";
+import { checkCccd, checkTaxCode } from "./ids.ts";
+import { hashPassword, passwordProblem, verifyPassword } from "./passwords.ts";
+import * as repo from "./repo.ts";
+
+export type AccountKind = "citizen" | "business" | "officer" | "admin";
+
+/** An account as the rest of motcua sees it (no password hash). */
+export interface UserView {
+  id: string;
+  kind: AccountKind;
+  username: string;
+  fullName: string;
+  email: string | null;
+  emailVerified: boolean;
+  status: "active" | "disabled";
+  agencyCode: string | null;
+  departmentCode: string | null;
+  roles: RoleGrant[];
+}
+
+export interface RequestMeta {
+  ip?: string | null;
+  userAgent?: string | null;
+  requestId?: string | null;
+}
+
+/** Session lifetime: 8 hours from the last request, at most 12 hours from sign-in. */
+export const SESSION_IDLE_SECONDS = 8 * 3600;
+export const SESSION_MAX_SECONDS = 12 * 3600;
+
+/** Throttling (cfg): failures per window before a lock, per account and per address. */
+export const THROTTLE = {
+  account: { windowSeconds: 15 * 60, limit: 5, lockSeconds: 15 * 60 },
+  ip: { windowSeconds: 15 * 60, limit: 30, lockSeconds: 15 * 60 },
+} as const;
+
+const OFFICER_ROLES: readonly Role[] = ["receiver", "specialist", "leader", "agency_admin", "supervisor"];
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+export interface IdentityService {
+  registerCitizen(
+    input: { cccd: string; fullName: string; birthDate: string; sex: "male" | "female"; email?: string | null; password: string },
+    meta?: RequestMeta,
+  ): Promise<UserView>;
+  registerBusiness(
+    input: { taxCode: string; name: string; email?: string | null; password: string },
+    meta?: RequestMeta,
+  ): Promise<UserView>;
+  /** An officer or administrator, created by an administrator of an agency above `agencyCode` (or the operator). */
+  createOfficer(
+    actor: Actor,
+    input: {
+      username: string;
+      fullName: string;
+      email?: string | null;
+      agencyCode: string;
+      departmentCode?: string | null;
+      roles: Array<{ role: Role; agencyCode?: string }>;
+      password: string;
+      kind?: "officer" | "admin";
+    },
+    meta?: RequestMeta,
+  ): Promise<UserView>;
+  /** Checks the password (throttled, audited) and opens a session; returns its cookie token. */
+  signIn(input: { username: string; password: string }, meta?: RequestMeta): Promise<{ user: UserView; token: string }>;
+  /** The session behind a cookie token, sliding its expiry; null when unknown, expired, revoked or disabled. */
+  session(token: string): Promise<{ sessionId: string; user: UserView; actor: Actor; mfa: boolean } | null>;
+  signOut(token: string, meta?: RequestMeta): Promise<void>;
+  user(id: string): Promise<UserView | null>;
+  actorFor(user: UserView, opts: { loa: number }): Actor;
+  /** Loads an account as the operator inside a seed's transaction (demo accounts); audited. */
+  seedAccount(
+    tx: Db,
+    input: Omit<repo.NewUser, "passwordHash" | "id"> & { password: string; roles: RoleGrant[] },
+  ): Promise<UserView>;
+  /** Disables an account and ends its sessions. */
+  disable(actor: Actor, userId: string, meta?: RequestMeta): Promise<void>;
+}
+
+export function makeIdentityService(deps: {
+  database: Database;
+  clock: Clock;
+  audit: Audit;
+  directory: DirectoryService;
+}): IdentityService {
+  const { database, clock, audit, directory } = deps;
+
+  async function view(db: Db, row: repo.UserRow): Promise<UserView> {
+    return {
+      id: row.id,
+      kind: row.kind as AccountKind,
+      username: row.username,
+      fullName: row.fullName,
+      email: row.email,
+      emailVerified: row.emailVerifiedAt !== null,
+      status: row.status as UserView["status"],
+      agencyCode: row.agencyCode,
+      departmentCode: row.departmentCode,
+      roles: (await repo.rolesOf(db, row.id)) as RoleGrant[],
+    };
+  }
+
+  function checkCommon(fields: FieldProblem[], input: { fullName: string; email?: string | null; password: string }, username: string) {
+    if (!input.fullName.trim() || input.fullName.length > 200) {
+      fields.push({ path: "/fullName", message: "Họ tên không được để trống (tối đa 200 ký tự)." });
+    }
+    if (input.email && !EMAIL.test(input.email)) fields.push({ path: "/email", message: "Địa chỉ thư điện tử không hợp lệ." });
+    const pw = passwordProblem(input.password, username);
+    if (pw) fields.push({ path: "/password", message: pw.vi });
+  }
+
+  async function create(
+    actor: Actor,
+    row: repo.NewUser,
+    roles: RoleGrant[],
+    meta: RequestMeta,
+    action: string,
+    inTx?: Db,
+  ): Promise<UserView> {
+    const run = <T>(fn: (tx: Db) => Promise<T>) => (inTx ? fn(inTx) : database.transaction(fn));
+    return run(async (tx) => {
+      const inserted = await repo.insertUser(tx, row);
+      if (!inserted) throw new UsernameTaken(row.username);
+      for (const g of roles) await repo.addRole(tx, inserted.id, g.role, g.agencyCode);
+      await audit.record(tx, {
+        actor,
+        action,
+        subject: { type: "user", id: inserted.id },
+        requestId: meta.requestId ?? null,
+        change: { kind: row.kind, username: row.username, roles },
+      });
+      return view(tx, inserted);
+    });
+  }
+
+  async function auditSeparately(actor: Actor, action: string, subjectId: string, meta: RequestMeta, change?: unknown) {
+    // Failures are recorded in their own transaction: the sign-in itself changes nothing.
+    await database.transaction((tx) =>
+      audit.record(tx, { actor, action, subject: { type: "user", id: subjectId }, requestId: meta.requestId ?? null, change }),
+    );
+  }
+
+  function actorFor(user: UserView, opts: { loa: number }): Actor {
+    return { type: "user", userId: user.id, username: user.username, roles: user.roles, agencyCode: user.agencyCode, loa: opts.loa };
+  }
+
+  return {
+    async registerCitizen(input, meta = {}) {
+      const fields: FieldProblem[] = [];
+      const cccd = input.cccd.trim();
+      const checked = checkCccd(cccd, { birthDate: input.birthDate, sex: input.sex });
+      if (!checked.ok) {
+        const why = {
+          format: "Số định danh cá nhân (CCCD) gồm đúng 12 chữ số.",
+          province: "Ba chữ số đầu của số CCCD không phải mã tỉnh hợp lệ.",
+          birth_year: "Số CCCD không khớp với năm sinh.",
+          sex: "Số CCCD không khớp với giới tính.",
+        }[checked.problem];
+        fields.push({ path: checked.problem === "birth_year" ? "/birthDate" : checked.problem === "sex" ? "/sex" : "/cccd", message: why });
+      }
+      checkCommon(fields, input, cccd);
+      if (fields.length) throw new InvalidAccount(fields);
+      return create(
+        { type: "anonymous" },
+        {
+          kind: "citizen",
+          username: cccd,
+          fullName: input.fullName.trim(),
+          email: input.email?.trim() || null,
+          birthDate: input.birthDate,
+          sex: input.sex,
+          passwordHash: await hashPassword(input.password),
+        },
+        [{ role: "citizen", agencyCode: "" }],
+        meta,
+        "identity.citizen_registered",
+      );
+    },
+
+    async registerBusiness(input, meta = {}) {
+      const fields: FieldProblem[] = [];
+      const checked = checkTaxCode(input.taxCode.trim());
+      if (!checked.ok) fields.push({ path: "/taxCode", message: "Mã số thuế không hợp lệ (10 chữ số với chữ số kiểm tra đúng, hoặc 13 chữ số)." });
+      const username = checked.ok ? checked.compact : input.taxCode.trim();
+      checkCommon(fields, { fullName: input.name, email: input.email ?? null, password: input.password }, username);
+      if (fields.length) throw new InvalidAccount(fields.map((f) => (f.path === "/fullName" ? { ...f, path: "/name" } : f)));
+      return create(
+        { type: "anonymous" },
+        {
+          kind: "business",
+          username,
+          fullName: input.name.trim(),
+          email: input.email?.trim() || null,
+          passwordHash: await hashPassword(input.password),
+        },
+        [{ role: "business", agencyCode: "" }],
+        meta,
+        "identity.business_registered",
+      );
+    },
+
+    async createOfficer(actor, input, meta = {}) {
+      // Who may administer this agency at all is decided before anything about the input is said.
+      if (!(await canAdminister(actor, input.agencyCode, []))) throw new Forbidden();
+      const fields: FieldProblem[] = [];
+      const username = input.username.trim().toLowerCase();
+      if (!/^[a-z][a-z0-9._-]{2,63}$/.test(username)) {
+        fields.push({ path: "/username", message: "Tên đăng nhập gồm 3–64 chữ thường không dấu, chữ số, dấu chấm, gạch." });
+      }
+      if (/^\d+$/.test(username)) fields.push({ path: "/username", message: "Tên đăng nhập của cán bộ không được chỉ gồm chữ số." });
+      checkCommon(fields, input, username);
+      const grants: RoleGrant[] = [];
+      for (const [i, r] of input.roles.entries()) {
+        const scope = r.agencyCode ?? input.agencyCode;
+        if (!(ROLES as readonly string[]).includes(r.role) || (r.role !== "system_admin" && !OFFICER_ROLES.includes(r.role))) {
+          fields.push({ path: `/roles/${i}/role`, message: "Vai trò không hợp lệ cho cán bộ." });
+        } else if (!(directory.isWithin(scope, input.agencyCode)) && !(directory.isWithin(input.agencyCode, scope))) {
+          fields.push({ path: `/roles/${i}/agencyCode`, message: "Phạm vi vai trò phải thuộc cơ quan của cán bộ." });
+        } else {
+          grants.push({ role: r.role, agencyCode: r.role === "system_admin" ? "" : scope });
+        }
+      }
+      try {
+        await directory.agency(input.agencyCode);
+      } catch {
+        fields.push({ path: "/agencyCode", message: "Không tìm thấy cơ quan." });
+      }
+      if (fields.length) throw new InvalidAccount(fields);
+      if (!(await canAdminister(actor, input.agencyCode, grants))) throw new Forbidden();
+      return create(
+        actor,
+        {
+          kind: input.kind ?? (grants.some((g) => g.role === "system_admin") ? "admin" : "officer"),
+          username,
+          fullName: input.fullName.trim(),
+          email: input.email?.trim() || null,
+          agencyCode: input.agencyCode,
+          departmentCode: input.departmentCode ?? null,
+          passwordHash: await hashPassword(input.password),
+        },
+        grants,
+        meta,
+        "identity.officer_created",
+      );
+    },
+
+    async signIn(input, meta = {}) {
+      const now = clock.now();
+      const username = input.username.trim().toLowerCase();
+      const ipKey = meta.ip ? `ip:${meta.ip}` : null;
+      const row = await repo.findUserByUsername(database.db, username);
+      const accountKey = `user:${row?.id ?? sha256(username)}`;
+      for (const key of [accountKey, ipKey]) {
+        if (!key) continue;
+        const state = await repo.throttleState(database.db, key);
+        if (state?.lockedUntil && state.lockedUntil > now) {
+          throw new SignInThrottled(Math.ceil((state.lockedUntil.getTime() - now.getTime()) / 1000));
+        }
+      }
+      const ok = await verifyPassword(row?.passwordHash ?? null, input.password);
+      if (!ok || !row) {
+        const locked = await database.transaction(async (tx) => {
+          const account = await repo.recordFailure(tx, accountKey, now, THROTTLE.account);
+          const ip = ipKey ? await repo.recordFailure(tx, ipKey, now, THROTTLE.ip) : null;
+          return [account, ip].find((s) => s?.lockedUntil && s.lockedUntil > now) ?? null;
+        });
+        const subject = row?.id ?? `unknown:${sha256(username).slice(0, 16)}`;
+        await auditSeparately({ type: "anonymous" }, "identity.sign_in_failed", subject, meta);
+        if (locked?.lockedUntil) {
+          await auditSeparately({ type: "anonymous" }, "identity.locked_out", subject, meta);
+          throw new SignInThrottled(Math.ceil((locked.lockedUntil.getTime() - now.getTime()) / 1000));
+        }
+        throw new InvalidCredentials();
+      }
+      if (row.status !== "active") {
+        await auditSeparately({ type: "anonymous" }, "identity.sign_in_refused_disabled", row.id, meta);
+        throw new AccountDisabled();
+      }
+      const token = randomBytes(32).toString("base64url");
+      const user = await database.transaction(async (tx) => {
+        await repo.clearFailures(tx, accountKey);
+        await repo.insertSession(tx, {
+          id: sha256(token),
+          userId: row.id,
+          loa: 0,
+          mfa: false,
+          createdAt: now,
+          lastSeenAt: now,
+          expiresAt: new Date(now.getTime() + SESSION_IDLE_SECONDS * 1000),
+          userAgent: meta.userAgent?.slice(0, 300) ?? null,
+        });
+        const u = await view(tx, row);
+        await audit.record(tx, {
+          actor: actorFor(u, { loa: 0 }),
+          action: "identity.signed_in",
+          subject: { type: "user", id: row.id },
+          requestId: meta.requestId ?? null,
+          change: { method: "password" },
+        });
+        return u;
+      });
+      return { user, token };
+    },
+
+    async session(token) {
+      if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+      const now = clock.now();
+      const found = await repo.liveSession(database.db, sha256(token), now);
+      if (!found || found.user.status !== "active") return null;
+      const { session } = found;
+      const hardEnd = session.createdAt.getTime() + SESSION_MAX_SECONDS * 1000;
+      if (now.getTime() >= hardEnd) return null;
+      // Slide the idle expiry at most once a minute, never past the absolute end.
+      if (now.getTime() - session.lastSeenAt.getTime() > 60_000) {
+        const expires = Math.min(now.getTime() + SESSION_IDLE_SECONDS * 1000, hardEnd);
+        await repo.touchSession(database.db, session.id, now, new Date(expires));
+      }
+      const user = await view(database.db, found.user);
+      return { sessionId: session.id, user, actor: actorFor(user, { loa: session.loa }), mfa: session.mfa };
+    },
+
+    async signOut(token, meta = {}) {
+      if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return;
+      const id = sha256(token);
+      const found = await repo.liveSession(database.db, id, clock.now());
+      if (!found) return;
+      await database.transaction(async (tx) => {
+        await repo.revokeSession(tx, id, clock.now());
+        await audit.record(tx, {
+          actor: { type: "user", userId: found.user.id, username: found.user.username, roles: [], agencyCode: found.user.agencyCode, loa: found.session.loa },
+          action: "identity.signed_out",
+          subject: { type: "user", id: found.user.id },
+          requestId: meta.requestId ?? null,
+        });
+      });
+    },
+
+    async user(id) {
+      const row = await repo.findUser(database.db, id);
+      return row ? view(database.db, row) : null;
+    },
+
+    actorFor,
+
+    async seedAccount(tx, input) {
+      const { password, roles, ...row } = input;
+      return create({ type: "system", name: "seed" }, { ...row, passwordHash: await hashPassword(password) }, roles, {}, "identity.account_seeded", tx);
+    },
+
+    async disable(actor, userId, meta = {}) {
+      const row = await repo.findUser(database.db, userId);
+      if (!row) throw new InvalidAccount([{ path: "/userId", message: "Không tìm thấy tài khoản." }]);
+      const target = await view(database.db, row);
+      if (!(await canAdminister(actor, row.agencyCode, target.roles))) throw new Forbidden();
+      await database.transaction(async (tx) => {
+        const now = clock.now();
+        await repo.setUserStatus(tx, userId, "disabled", now);
+        const ended = await repo.revokeUserSessions(tx, userId, now);
+        await audit.record(tx, {
+          actor,
+          action: "identity.account_disabled",
+          subject: { type: "user", id: userId },
+          requestId: meta.requestId ?? null,
+          change: { by: actorRef(actor), sessionsEnded: ended },
+        });
+      });
+    },
+  };
+
+  /**
+   * The operator (CLI, seeds) and system administrators administer every account; an agency
+   * administrator administers officers of agencies within their subtree, granting roles only there.
+   */
+  async function canAdminister(actor: Actor, agencyCode: string | null, grants: RoleGrant[]): Promise<boolean> {
+    if (actor.type === "cli" || actor.type === "system") return true;
+    if (hasRole(actor, "system_admin")) return true;
+    if (!agencyCode || grants.some((g) => g.role === "system_admin")) return false;
+    if (actor.type !== "user") return false;
+    for (const g of actor.roles) {
+      if (g.role !== "agency_admin") continue;
+      if (!(directory.isWithin(agencyCode, g.agencyCode))) continue;
+      let allInside = true;
+      for (const r of grants) if (!(directory.isWithin(r.agencyCode, g.agencyCode))) allInside = false;
+      if (allInside) return true;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,73 @@
+import { sql } from "drizzle-orm";
+import { boolean, check, date, index, integer, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { agencies } from "../directory/tables.ts";
+
+/**
+ * Accounts. The username is the CCCD for citizens, the tax code for businesses and a login name for
+ * officers and administrators.
+ */
+export const users = pgTable(
+  "users",
+  {
+    id: text("id").primaryKey().default(sql`gen_random_uuid()::text`),
+    kind: text("kind").notNull(),
+    username: text("username").notNull().unique(),
+    fullName: text("full_name").notNull(),
+    email: text("email"),
+    emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),
+    birthDate: date("birth_date"),
+    sex: text("sex"),
+    passwordHash: text("password_hash"),
+    status: text("status").notNull().default("active"),
+    agencyCode: text("agency_code").references(() => agencies.code),
+    departmentCode: text("department_code"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check("users_kind_valid", sql`${t.kind} IN ('citizen', 'business', 'officer', 'admin')`),
+    check("users_status_valid", sql`${t.status} IN ('active', 'disabled')`),
+    check("users_sex_valid", sql`${t.sex} IS NULL OR ${t.sex} IN ('male', 'female')`),
+    index("users_agency_idx").on(t.agencyCode),
+  ],
+);
+
+/** A role held over an agency's subtree (`agency_code`), or nationally for citizens and businesses (''). */
+export const userRoles = pgTable(
+  "user_roles",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role").notNull(),
+    agencyCode: text("agency_code").notNull().default(""),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.role, t.agencyCode] })],
+);
+
+/** Browser sessions; `id` is the SHA-256 of the cookie's token, so a database read cannot sign anyone in. */
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    loa: integer("loa").notNull().default(0),
+    mfa: boolean("mfa").notNull().default(false),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    userAgent: text("user_agent"),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+/** Failed sign-ins per account (`user:<id>`) and per address (`ip:<ip>`), for throttling. */
+export const signInThrottle = pgTable("sign_in_throttle", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull().default(0),
+  windowStart: timestamp("window_start", { withTimezone: true }).notNull(),
+  lockedUntil: timestamp("locked_until", { withTimezone: true }),
+});
