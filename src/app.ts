@@ -12,6 +12,7 @@ import type { App } from "./platform/http/types.ts";
 import { calendarRoutes } from "./platform/calendar/index.ts";
 import { directoryRoutes } from "./modules/directory/routes.ts";
 import { identityRoutes, registerActorHook } from "./modules/identity/index.ts";
+import { oidcRoutes } from "./modules/oidc/index.ts";
 import { registerWebRoutes, sendNotFoundPage, wantsPage } from "./web/routes.tsx";
 
 export type { App };
@@ -36,7 +37,7 @@ export async function buildApp(ctx: Context): Promise<App> {
     void reply.header("x-request-id", request.id);
   });
 
-  registerActorHook(app, ctx.identity, ctx.config.publicUrl);
+  registerActorHook(app, ctx.identity, ctx.config.publicUrl, (token) => ctx.oidc.verifyAccessToken(token));
   registerErrorHandling(app, { notFoundPage: { wants: wantsPage, send: sendNotFoundPage } });
   registerMetrics(app, createMetricsRegistry());
 
@@ -57,6 +58,7 @@ export async function buildApp(ctx: Context): Promise<App> {
   await app.register(calendarRoutes(ctx.calendar, ctx.clock));
   await app.register(directoryRoutes(ctx.directory));
   await app.register(identityRoutes(ctx.identity));
+  await app.register(oidcRoutes(ctx.oidc));
   await registerWebRoutes(app, { clock: ctx.clock, holidays: (year) => ctx.calendar.holidays(year) });
 
   app.get(

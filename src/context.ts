@@ -1,3 +1,4 @@
+import type { ClientMetadata } from "oidc-provider";
 import path from "node:path";
 import type { Config } from "./platform/config/index.ts";
 import type { Database } from "./platform/db/index.ts";
@@ -10,6 +11,8 @@ import { type AuditLog, auditKey, auditSealJob, createAuditLog } from "./platfor
 import { type CalendarService, holidaysSeed, makeCalendarService, officeHoursSeed } from "./platform/calendar/index.ts";
 import { adminUnitsSeed, demoAgenciesSeed } from "./modules/directory/seeds.ts";
 import { type DirectoryService, makeDirectoryService } from "./modules/directory/service.ts";
+import { createOidc, type Oidc } from "./modules/oidc/index.ts";
+import { localSecret } from "./platform/secrets.ts";
 import { demoAccountsSeed, type IdentityService, makeIdentityService } from "./modules/identity/index.ts";
 
 /**
@@ -32,9 +35,13 @@ export interface Context {
   directory: DirectoryService;
   /** Accounts, sign-in, sessions and roles. */
   identity: IdentityService;
+  /** The OpenID Connect provider: single sign-on, access tokens. */
+  oidc: Oidc;
 }
 
 export interface ContextOptions {
+  /** Extra OIDC relying parties (tests). */
+  oidcClients?: ClientMetadata[];
   clock?: Clock;
   logger?: Logger;
 }
@@ -54,7 +61,16 @@ export function createContext(config: Config, database: Database, opts: ContextO
     maxBytes: config.maxUploadBytes,
   });
   const identity = makeIdentityService({ database, clock, audit, directory });
-  return { config, database, clock, logger, jobs, audit, files, calendar, directory, identity };
+  const oidc = createOidc({
+    database,
+    clock,
+    audit,
+    identity,
+    publicUrl: config.publicUrl,
+    cookieSecret: localSecret(null, config.dataDir, "oidc-cookies.key"),
+    ...(opts.oidcClients ? { clients: opts.oidcClients } : {}),
+  });
+  return { config, database, clock, logger, jobs, audit, files, calendar, directory, identity, oidc };
 }
 
 /** Reference data and demo data, in load order (each loads once per database). */

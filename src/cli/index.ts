@@ -2,4 +2,5 @@
 import "./commands.ts";
 import "../platform/jobs/commands.ts";
 import "../platform/audit/commands.ts";
+import "../modules/oidc/commands.ts";
 import "../platform/calendar/commands.ts";

@@ -1,5 +1,5 @@
 import { buildApp } from "../../src/app.ts";
-import { type Context, createContext } from "../../src/context.ts";
+import { type Context, type ContextOptions, createContext } from "../../src/context.ts";
 import { type Config, loadConfig } from "../../src/platform/config/index.ts";
 import type { Clock } from "../../src/platform/clock.ts";
 import type { Database } from "../../src/platform/db/index.ts";
@@ -21,13 +21,14 @@ export interface TestEnv {
 
 /** A context on a fresh database, for one test file. */
 export async function testContext(
-  opts: { clock?: Clock; config?: Partial<Config>; logger?: Logger } = {},
+  opts: { clock?: Clock; config?: Partial<Config>; logger?: Logger; oidcClients?: ContextOptions["oidcClients"] } = {},
 ): Promise<TestEnv> {
   const database = await testDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "motcua-test-"));
   const config: Config = { ...loadConfig(), dataDir, logLevel: "silent", demo: false, ...opts.config };
   const ctx = createContext(config, database, {
     ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.oidcClients ? { oidcClients: opts.oidcClients } : {}),
     logger: opts.logger ?? createLogger("silent"),
   });
   return {

@@ -84,6 +84,7 @@ export interface IdentityService {
   session(token: string): Promise<{ sessionId: string; user: UserView; actor: Actor; mfa: boolean } | null>;
   signOut(token: string, meta?: RequestMeta): Promise<void>;
   user(id: string): Promise<UserView | null>;
+  findByUsername(username: string): Promise<UserView | null>;
   actorFor(user: UserView, opts: { loa: number }): Actor;
   /** Loads an account as the operator inside a seed's transaction (demo accounts); audited. */
   seedAccount(
@@ -354,6 +355,11 @@ export function makeIdentityService(deps: {
 
     async user(id) {
       const row = await repo.findUser(database.db, id);
+      return row ? view(database.db, row) : null;
+    },
+
+    async findByUsername(username) {
+      const row = await repo.findUserByUsername(database.db, username.trim().toLowerCase());
       return row ? view(database.db, row) : null;
     },
 

@@ -42,14 +42,27 @@ export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply)
   void reply.header("set-cookie", cookie(request, SESSION_COOKIE, "", 0));
 }
 
-/** Resolves `request.actor` from the session cookie on every request. */
-export function registerActorHook(app: App, identity: IdentityService, publicUrl: string): void {
+/** Resolves a bearer access token (the OIDC provider's) to its actor; throws for a bad token. */
+export type BearerResolver = (token: string) => Promise<{ actor: Actor; user: UserView | null }>;
+
+/**
+ * Resolves `request.actor` on every request: from `Authorization: Bearer` (API clients and scripts)
+ * or from the session cookie (browsers). A bad bearer token is an error (401), never anonymous.
+ */
+export function registerActorHook(app: App, identity: IdentityService, publicUrl: string, bearer?: BearerResolver): void {
   app.decorateRequest("actor", null as never);
   app.decorateRequest("user", null);
   const secureSite = publicUrl.startsWith("https:");
   app.addHook("onRequest", async (request) => {
     request.actor = anonymous;
     request.user = null;
+    const authorization = request.headers.authorization;
+    if (bearer && authorization && /^bearer\s/i.test(authorization)) {
+      const resolved = await bearer(authorization.replace(/^bearer\s+/i, "").trim());
+      request.actor = resolved.actor;
+      request.user = resolved.user;
+      return;
+    }
     const token = readCookie(request, SESSION_COOKIE);
     if (!token) return;
     const found = await identity.session(token);

@@ -1,6 +1,4 @@
-import fs from "node:fs";
-import path from "node:path";
-import { randomBytes } from "node:crypto";
+import { localSecret } from "../secrets.ts";
 import { actorRef } from "../auth/actor.ts";
 import type { Clock } from "../clock.ts";
 import type { Database, Db } from "../db/index.ts";
@@ -161,21 +159,5 @@ export function createAuditLog(deps: { database: Database; clock: Clock; key: st
  * (mode 0600). It is kept out of the database so that whoever can rewrite the tables cannot re-seal them.
  */
 export function auditKey(configured: string | null, dataDir: string): string {
-  if (configured) return configured;
-  const file = path.join(dataDir, "audit.key");
-  try {
-    return fs.readFileSync(file, "utf8").trim();
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-  }
-  fs.mkdirSync(dataDir, { recursive: true });
-  const key = randomBytes(32).toString("hex");
-  try {
-    fs.writeFileSync(file, `${key}\n`, { mode: 0o600, flag: "wx" });
-    return key;
-  } catch (err) {
-    // Another process created it first: use theirs.
-    if ((err as NodeJS.ErrnoException).code === "EEXIST") return fs.readFileSync(file, "utf8").trim();
-    throw err;
-  }
+  return localSecret(configured, dataDir, "audit.key");
 }

@@ -1,0 +1,56 @@
+import { type Command, registerCommands, UsageError } from "../../cli/commands.ts";
+import os from "node:os";
+
+/** `1h`, `30m`, `2d`, `3600s` or a number of seconds; from a minute to 30 days. */
+export function parseTtl(text: string): number {
+  const m = /^(\d+)([smhd]?)$/.exec(text.trim());
+  if (!m) throw new UsageError(`--ttl: "${text}" is not a duration like 1h, 30m or 2d`);
+  const seconds = Number(m[1]) * ({ s: 1, m: 60, h: 3600, d: 86400, "": 1 } as const)[m[2] as "s" | "m" | "h" | "d" | ""];
+  if (seconds < 60 || seconds > 30 * 86400) throw new UsageError("--ttl must be between 1 minute and 30 days");
+  return seconds;
+}
+
+export const oidcCommands: Command[] = [
+  {
+    words: ["token"],
+    usage: "motcua token --user <username> [--ttl 1h]",
+    summary: "print an access token for the API as that user (audited)",
+    async run(ctx, args, out) {
+      let user: string | null = null;
+      let ttl = 3600;
+      for (let i = 0; i < args.length; i++) {
+        const [flag, inline] = args[i]!.split("=", 2) as [string, string | undefined];
+        const value = () => {
+          const v = inline ?? args[++i];
+          if (v === undefined) throw new UsageError(`${flag} needs a value`);
+          return v;
+        };
+        if (flag === "--user") user = value();
+        else if (flag === "--ttl") ttl = parseTtl(value());
+        else throw new UsageError(`unknown argument ${args[i]}`);
+      }
+      if (!user) throw new UsageError("--user is required");
+      const account = await ctx.identity.findByUsername(user);
+      if (!account || account.status !== "active") {
+        out.write(`no active account with username ${user}\n`);
+        return 1;
+      }
+      const token = await ctx.oidc.mintToken({ type: "cli", name: os.userInfo().username }, user, ttl);
+      out.write(`${token}\n`);
+      return 0;
+    },
+  },
+  {
+    words: ["oidc", "rotate-keys"],
+    usage: "motcua oidc rotate-keys",
+    summary: "add a new token signing key; the previous one stays published until the next rotation",
+    async run(ctx, args, out) {
+      if (args.length) throw new UsageError(`unexpected argument ${args[0]}`);
+      const kid = await ctx.oidc.rotateKeys();
+      out.write(`new signing key ${kid}\n`);
+      return 0;
+    },
+  },
+];
+
+registerCommands(oidcCommands);

@@ -1,0 +1,248 @@
+// The OIDC provider with real clients over HTTP on 127.0.0.1: openid-client completes code + PKCE.
+import assert from "node:assert/strict";
+import net from "node:net";
+import { after, before, describe, it } from "node:test";
+import * as client from "openid-client";
+import { buildApp } from "../../app.ts";
+import { runCommand } from "../../cli/commands.ts";
+import "../../cli/index.ts";
+import { runSeeds } from "../../platform/db/seeds.ts";
+import { sql } from "../../platform/db/index.ts";
+import type { App } from "../../platform/http/types.ts";
+import { createLogger } from "../../platform/log/index.ts";
+import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
+import { adminUnitsSeed, demoAgenciesSeed } from "../directory/seeds.ts";
+import { demoAccountsSeed, readDemoAccounts } from "../identity/seeds.ts";
+
+const PASSWORD = readDemoAccounts().password;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A browser's cookie jar, enough for one host. */
+class Browser {
+  cookies = new Map<string, string>();
+  async get(url: string): Promise<Response> {
+    const res = await fetch(url, {
+      redirect: "manual",
+      headers: { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") },
+    });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const eq = pair!.indexOf("=");
+      const name = pair!.slice(0, eq);
+      const value = pair!.slice(eq + 1);
+      if (/max-age=0|expires=thu, 01 jan 1970/i.test(line) || value === "") this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return res;
+  }
+  /** Follows redirects until one leaves `origin`; returns that location. */
+  async followUntilAway(start: string, origin: string): Promise<string> {
+    let url = start;
+    for (let i = 0; i < 10; i++) {
+      const res = await this.get(url);
+      const location = res.headers.get("location");
+      if (!location) throw new Error(`no redirect from ${url}: ${res.status} ${await res.text()}`);
+      const next = new URL(location, url).href;
+      if (!next.startsWith(origin) || next.includes("/test/callback")) return next;
+      url = next;
+    }
+    throw new Error("too many redirects");
+  }
+}
+
+let clockOffset = 0;
+const clock = { now: () => new Date(Date.now() + clockOffset) };
+
+describe("OIDC provider", () => {
+  let env: TestEnv;
+  let app: App;
+  let base: string;
+  const redirectUri = () => `${base}/test/callback`;
+
+  before(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    env = await testContext({
+      clock,
+      config: { publicUrl: base },
+      oidcClients: [
+        {
+          client_id: "test-rp",
+          token_endpoint_auth_method: "none",
+          redirect_uris: [`${base}/test/callback`],
+          grant_types: ["authorization_code", "refresh_token"],
+          response_types: ["code"],
+        },
+        {
+          client_id: "test-integration",
+          client_secret: "integration-secret-0123456789abcdef",
+          redirect_uris: [],
+          response_types: [],
+          grant_types: ["client_credentials"],
+        },
+      ],
+    });
+    await runSeeds(
+      env.database,
+      [adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory), demoAccountsSeed(env.ctx.identity, createLogger("silent"))],
+      { demo: true },
+    );
+    app = await buildApp(env.ctx);
+    await app.listen({ port, host: "127.0.0.1" });
+  });
+  after(async () => {
+    await app.close();
+    await env.close();
+  });
+
+  const discover = (clientId = "test-rp", auth: client.ClientAuth = client.None(), secret?: string) =>
+    client.discovery(new URL(env.ctx.oidc.issuer), clientId, secret, auth, { execute: [client.allowInsecureRequests] });
+
+  it("publishes discovery at /oidc and at the root, code flow only, PKCE S256", async () => {
+    const res = await fetch(`${base}/.well-known/openid-configuration`);
+    assert.equal(res.status, 200);
+    const doc = (await res.json()) as Record<string, unknown>;
+    assert.equal(doc.issuer, `${base}/oidc`);
+    assert.deepEqual(doc.response_types_supported, ["code"]);
+    assert.deepEqual(doc.code_challenge_methods_supported, ["S256"]);
+    const again = await fetch(`${base}/oidc/.well-known/openid-configuration`);
+    assert.equal(((await again.json()) as { issuer: string }).issuer, doc.issuer);
+  });
+
+  it("completes code + PKCE for a signed-in citizen; the ID token carries sub, nonce and loa", async () => {
+    const config = await discover();
+    const browser = new Browser();
+    const { token } = await env.ctx.identity.signIn({ username: "001199000001", password: PASSWORD });
+    browser.cookies.set("motcua_session", token);
+    const verifier = client.randomPKCECodeVerifier();
+    const nonce = client.randomNonce();
+    const authUrl = client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri(),
+      scope: "openid profile offline_access",
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: "S256",
+      nonce,
+      prompt: "consent",
+    });
+    const callback = await browser.followUntilAway(authUrl.href, base);
+    assert.match(callback, /[?&]code=/);
+    const tokens = await client.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: verifier, expectedNonce: nonce });
+    const claims = tokens.claims()!;
+    const user = await env.ctx.identity.findByUsername("001199000001");
+    assert.equal(claims.sub, user!.id);
+    assert.equal(claims.nonce, nonce);
+    assert.equal(claims.loa, 0);
+    assert.equal(claims.iss, `${base}/oidc`);
+    assert.ok(tokens.refresh_token, "a refresh token for offline_access");
+    // The access token reaches the same actor as the browser session.
+    const me = await fetch(`${base}/api/me`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    assert.equal(me.status, 200);
+    const body = (await me.json()) as { username: string; loa: number };
+    assert.equal(body.username, "001199000001");
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
+    assert.ok(refreshed.access_token);
+  });
+
+  it("sends a browser without a session to the sign-in page first", async () => {
+    const config = await discover();
+    const browser = new Browser();
+    const authUrl = client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri(),
+      scope: "openid",
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+      code_challenge_method: "S256",
+    });
+    const first = await browser.get(authUrl.href);
+    const interaction = new URL(first.headers.get("location")!, base).href;
+    const res = await browser.get(interaction);
+    assert.equal(res.status, 303);
+    assert.match(res.headers.get("location")!, /^\/dang-nhap\?next=%2Foidc%2Finteraction%2F/);
+  });
+
+  it("refuses an authorization request without PKCE", async () => {
+    const config = await discover();
+    const url = client.buildAuthorizationUrl(config, { redirect_uri: redirectUri(), scope: "openid" });
+    const res = await fetch(url, { redirect: "manual" });
+    const location = res.headers.get("location") ?? "";
+    assert.match(location, /error=invalid_request/);
+    assert.match(decodeURIComponent(location), /PKCE/);
+  });
+
+  it("rejects tampered, unknown and foreign tokens with 401, and changes nothing", async () => {
+    const token = await env.ctx.oidc.mintToken({ type: "cli", name: "test" }, "tiepnhan", 600);
+    const ok = await fetch(`${base}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(ok.status, 200);
+    for (const bad of [`${token.slice(0, -2)}xx`, "not-a-token-at-all-0123456789", "eyJhbGciOiJub25lIn0.eyJpc3MiOiJodHRwczovL290aGVyIn0."]) {
+      const res = await fetch(`${base}/api/me`, { headers: { authorization: `Bearer ${bad}` } });
+      assert.equal(res.status, 401, bad);
+      assert.equal(((await res.json()) as { error: { code: string } }).error.code, "oidc.invalid_token");
+    }
+  });
+
+  it("an expired token is refused", async () => {
+    const token = await env.ctx.oidc.mintToken({ type: "cli", name: "test" }, "tiepnhan", 60);
+    assert.equal((await fetch(`${base}/api/me`, { headers: { authorization: `Bearer ${token}` } })).status, 200);
+    clockOffset = 2 * 60 * 1000;
+    try {
+      const res = await fetch(`${base}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(res.status, 401);
+    } finally {
+      clockOffset = 0;
+    }
+  });
+
+  it("issues client-credentials tokens to integrations", async () => {
+    const config = await discover("test-integration", client.ClientSecretPost("integration-secret-0123456789abcdef"));
+    const tokens = await client.clientCredentialsGrant(config, { scope: "api" });
+    const verified = await env.ctx.oidc.verifyAccessToken(tokens.access_token);
+    assert.deepEqual(verified.actor, { type: "system", name: "client:test-integration" });
+  });
+
+  it("`motcua token` prints a working token, audited", async () => {
+    let out = "";
+    const code = await runCommand(env.ctx, ["token", "--user", "lanhdao.tuphap", "--ttl", "1h"], { write: (t) => void (out += t) });
+    assert.equal(code, 0);
+    const me = await fetch(`${base}/api/me`, { headers: { authorization: `Bearer ${out.trim()}` } });
+    assert.equal(((await me.json()) as { username: string }).username, "lanhdao.tuphap");
+    const rows = await env.database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'identity.token_issued'`);
+    assert.ok((rows[0]?.n ?? 0) >= 1);
+    assert.equal(await runCommand(env.ctx, ["token", "--user", "nobody"], { write: () => undefined }), 1);
+    assert.equal(await runCommand(env.ctx, ["token", "--user", "tiepnhan", "--ttl", "forever"], { write: () => undefined }), 2);
+  });
+
+  it("rotates signing keys: the new key signs, the old one stays published", async () => {
+    const before = (await (await fetch(`${base}/oidc/jwks`)).json()) as { keys: Array<{ kid: string }> };
+    let out = "";
+    assert.equal(await runCommand(env.ctx, ["oidc", "rotate-keys"], { write: (t) => void (out += t) }), 0);
+    const kid = /new signing key (\S+)/.exec(out)![1]!;
+    const afterKeys = (await (await fetch(`${base}/oidc/jwks`)).json()) as { keys: Array<{ kid: string }> };
+    assert.equal(afterKeys.keys[0]!.kid, kid);
+    assert.ok(afterKeys.keys.some((k) => k.kid === before.keys[0]!.kid));
+    // A new ID token is signed with the new key.
+    const config = await discover();
+    const browser = new Browser();
+    browser.cookies.set("motcua_session", (await env.ctx.identity.signIn({ username: "001199000001", password: PASSWORD })).token);
+    const verifier = client.randomPKCECodeVerifier();
+    const authUrl = client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri(),
+      scope: "openid",
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: "S256",
+      state: "s1",
+    });
+    const callback = await browser.followUntilAway(authUrl.href, base);
+    const tokens = await client.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: verifier, expectedState: "s1" });
+    const header = JSON.parse(Buffer.from(tokens.id_token!.split(".")[0]!, "base64url").toString()) as { kid: string };
+    assert.equal(header.kid, kid);
+  });
+});

@@ -1,0 +1,277 @@
+// motcua's OpenID Connect provider (node-oidc-provider), its keys, clients and tokens.
+import { randomUUID } from "node:crypto";
+import {
+  calculateJwkThumbprint,
+  createLocalJWKSet,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+  type JWTPayload,
+  jwtVerify,
+  SignJWT,
+} from "jose";
+import Provider, { type ClientMetadata, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
+import type { Audit } from "../../platform/audit/index.ts";
+import type { Actor } from "../../platform/auth/actor.ts";
+import type { Clock } from "../../platform/clock.ts";
+import type { Database } from "../../platform/db/index.ts";
+import type { IdentityService, UserView } from "../identity/index.ts";
+import { adapterFactory } from "./adapter.ts";
+import { InvalidToken } from "./errors.ts";
+import * as repo from "./repo.ts";
+
+/** Where the provider lives under the public URL; discovery is also answered at the root. */
+export const OIDC_PATH = "/oidc";
+export const CLI_CLIENT_ID = "motcua-cli";
+/** `acr` values: the assurance level (0 password only; 1 and 2 as VNeID's levels). */
+export const acrOf = (loa: number) => `urn:motcua:loa:${loa}`;
+export const loaOf = (acr: string | undefined): number => {
+  const m = /^urn:motcua:loa:([0-2])$/.exec(acr ?? "");
+  return m ? Number(m[1]) : 0;
+};
+
+export interface OidcDeps {
+  database: Database;
+  clock: Clock;
+  audit: Audit;
+  identity: IdentityService;
+  publicUrl: string;
+  cookieSecret: string;
+  /** Relying parties besides the built-in ones (tests, integrations registered by configuration). */
+  clients?: ClientMetadata[];
+}
+
+export interface VerifiedToken {
+  actor: Actor;
+  user: UserView | null;
+  clientId: string;
+  scope: string;
+  expiresAt: Date;
+}
+
+export interface Oidc {
+  readonly issuer: string;
+  provider(): Promise<Provider>;
+  /** The actor behind a bearer access token; `InvalidToken` otherwise. */
+  verifyAccessToken(value: string): Promise<VerifiedToken>;
+  /** Mints an access token for a user (the `motcua token` command), audited. */
+  mintToken(actor: Actor, username: string, ttlSeconds: number): Promise<string>;
+  /** Adds a new signing key; the previous one stays published so tokens it signed still verify. */
+  rotateKeys(): Promise<string>;
+}
+
+async function newSigningKey(database: Database, now: Date): Promise<string> {
+  const { privateKey } = await generateKeyPair("RS256", { extractable: true });
+  const jwk = await exportJWK(privateKey);
+  const kid = await calculateJwkThumbprint(jwk);
+  await repo.insertKey(database.db, kid, { ...jwk, kid, alg: "RS256", use: "sig" }, now);
+  return kid;
+}
+
+export function createOidc(deps: OidcDeps): Oidc {
+  const { database, clock, identity, audit } = deps;
+  const issuer = `${deps.publicUrl}${OIDC_PATH}`;
+  let current: Promise<Provider> | null = null;
+
+  const builtInClients: ClientMetadata[] = [
+    {
+      client_id: "motcua-portal",
+      token_endpoint_auth_method: "none",
+      redirect_uris: [`${deps.publicUrl}/auth/callback`],
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+    },
+    {
+      client_id: "motcua-office",
+      token_endpoint_auth_method: "none",
+      redirect_uris: [`${deps.publicUrl}/office/auth/callback`],
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+    },
+    // Tokens minted by `motcua token`: no flow of its own.
+    { client_id: CLI_CLIENT_ID, token_endpoint_auth_method: "none", redirect_uris: [], grant_types: [], response_types: [] },
+  ];
+
+  async function build(): Promise<Provider> {
+    let keys = await repo.activeKeys(database.db);
+    if (keys.length === 0) {
+      await newSigningKey(database, clock.now());
+      keys = await repo.activeKeys(database.db);
+    }
+    const configuration: Configuration = {
+      adapter: adapterFactory(database, clock),
+      clients: [...builtInClients, ...(deps.clients ?? [])],
+      jwks: { keys: keys.map((k) => k.jwk) as NonNullable<Configuration["jwks"]>["keys"] },
+      cookies: { keys: [deps.cookieSecret] },
+      findAccount: async (ctx: KoaContextWithOIDC, sub: string, token) => {
+        const user = await identity.user(sub);
+        if (!user || user.status !== "active") return undefined;
+        const acr = (token as { acr?: string } | undefined)?.acr ?? ctx.oidc.session?.acr;
+        return {
+          accountId: sub,
+          claims: async () => ({
+            sub,
+            name: user.fullName,
+            preferred_username: user.username,
+            loa: loaOf(acr),
+            roles: user.roles.map((r) => (r.agencyCode ? `${r.role}@${r.agencyCode}` : r.role)),
+          }),
+        };
+      },
+      claims: { openid: ["sub", "loa"], profile: ["name", "preferred_username", "roles"] },
+      scopes: ["openid", "offline_access", "profile", "api"],
+      acrValues: [acrOf(0), acrOf(1), acrOf(2)],
+      interactions: { url: (_ctx, interaction) => `${OIDC_PATH}/interaction/${interaction.uid}` },
+      features: {
+        devInteractions: { enabled: false },
+        clientCredentials: { enabled: true },
+        introspection: { enabled: true },
+        revocation: { enabled: true },
+        rpInitiatedLogout: { enabled: true },
+      },
+      pkce: { required: () => true },
+      responseTypes: ["code"],
+      ttl: {
+        AccessToken: 3600,
+        AuthorizationCode: 60,
+        ClientCredentials: 600,
+        IdToken: 3600,
+        Interaction: 600,
+        RefreshToken: 14 * 24 * 3600,
+        Session: 12 * 3600,
+        Grant: 14 * 24 * 3600,
+      },
+      issueRefreshToken: async (_ctx, client, code) =>
+        client.grantTypeAllowed("refresh_token") && code.scopes.has("offline_access"),
+      extraTokenClaims: async (ctx, token) => {
+        if (token.kind !== "AccessToken") return undefined;
+        const code = ctx.oidc.entities.AuthorizationCode as { acr?: string } | undefined;
+        const session = ctx.oidc.session as { acr?: string } | undefined;
+        return { loa: loaOf(code?.acr ?? session?.acr) };
+      },
+      // motcua's own clients are registered by administrators: the user is not asked to consent.
+      loadExistingGrant: async (ctx) => {
+        const accountId = ctx.oidc.session?.accountId;
+        const client = ctx.oidc.client;
+        if (!accountId || !client) return undefined;
+        const grantId = ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session?.grantIdFor(client.clientId);
+        if (grantId) {
+          const existing = await ctx.oidc.provider.Grant.find(grantId);
+          if (existing) return existing;
+        }
+        const grant = new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId });
+        grant.addOIDCScope("openid offline_access profile api");
+        await grant.save();
+        return grant;
+      },
+      renderError: async (ctx, out) => {
+        ctx.type = "text/plain; charset=utf-8";
+        ctx.body = `Lỗi đăng nhập / Sign-in error: ${String(out.error)}${out.error_description ? ` — ${String(out.error_description)}` : ""}\n`;
+      },
+    };
+    return new Provider(issuer, configuration);
+  }
+
+  const provider = () => (current ??= build());
+
+  /** A JWT access token of this issuer (`motcua token`): signature by a published key, issuer, audience, expiry. */
+  async function verifyJwt(value: string): Promise<VerifiedToken> {
+    const keys = await repo.activeKeys(database.db);
+    const publicKeys = keys.map(({ jwk }) => {
+      const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...pub } = jwk;
+      return pub as JWK;
+    });
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(value, createLocalJWKSet({ keys: publicKeys }), {
+        issuer,
+        audience: issuer,
+        typ: "at+jwt",
+        algorithms: ["RS256"],
+        currentDate: clock.now(),
+      }));
+    } catch {
+      throw new InvalidToken();
+    }
+    const user = payload.sub ? await identity.user(payload.sub) : null;
+    if (!user || user.status !== "active") throw new InvalidToken();
+    const loa = typeof payload.loa === "number" ? payload.loa : 0;
+    return {
+      actor: identity.actorFor(user, { loa }),
+      user,
+      clientId: String(payload.client_id ?? ""),
+      scope: String(payload.scope ?? ""),
+      expiresAt: new Date((payload.exp ?? 0) * 1000),
+    };
+  }
+
+  return {
+    issuer,
+    provider,
+
+    async verifyAccessToken(value) {
+      if (/^[\w-]+\.[\w-]+\.[\w-]+$/.test(value)) return verifyJwt(value);
+      const p = await provider();
+      const token = await p.AccessToken.find(value);
+      if (token && !token.isExpired) {
+        const user = await identity.user(token.accountId);
+        if (!user || user.status !== "active") throw new InvalidToken();
+        const loa = typeof token.extra?.loa === "number" ? token.extra.loa : 0;
+        return {
+          actor: identity.actorFor(user, { loa }),
+          user,
+          clientId: token.clientId ?? "",
+          scope: token.scope ?? "",
+          expiresAt: new Date((token.exp ?? 0) * 1000),
+        };
+      }
+      const cc = await p.ClientCredentials.find(value);
+      if (cc && !cc.isExpired) {
+        return {
+          actor: { type: "system", name: `client:${cc.clientId ?? ""}` },
+          user: null,
+          clientId: cc.clientId ?? "",
+          scope: cc.scope ?? "",
+          expiresAt: new Date((cc.exp ?? 0) * 1000),
+        };
+      }
+      throw new InvalidToken();
+    },
+
+    async mintToken(actor, username, ttlSeconds) {
+      const found = await identity.findByUsername(username);
+      if (!found || found.status !== "active") throw new InvalidToken();
+      const [key] = await repo.activeKeys(database.db);
+      if (!key) throw new Error("no signing key");
+      const now = Math.floor(clock.now().getTime() / 1000);
+      // A JWT access token (RFC 9068) signed with the provider's current key: verified like any other.
+      const value = await new SignJWT({ client_id: CLI_CLIENT_ID, scope: "openid profile api", loa: 0 })
+        .setProtectedHeader({ alg: "RS256", typ: "at+jwt", kid: key.kid })
+        .setIssuer(issuer)
+        .setAudience(issuer)
+        .setSubject(found.id)
+        .setJti(randomUUID())
+        .setIssuedAt(now)
+        .setExpirationTime(now + ttlSeconds)
+        .sign(await importJWK(key.jwk as JWK, "RS256"));
+      await database.transaction((tx) =>
+        audit.record(tx, {
+          actor,
+          action: "identity.token_issued",
+          subject: { type: "user", id: found.id },
+          change: { clientId: CLI_CLIENT_ID, ttlSeconds },
+        }),
+      );
+      return value;
+    },
+
+    async rotateKeys() {
+      const kid = await newSigningKey(database, clock.now());
+      // Keep the previous key published: tokens it signed must still verify until they expire.
+      await repo.retireOldKeys(database.db, 2, clock.now());
+      current = null;
+      return kid;
+    },
+  };
+}

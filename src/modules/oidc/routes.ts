@@ -1,0 +1,68 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { App } from "../../platform/http/types.ts";
+import { acrOf, OIDC_PATH, type Oidc } from "./provider.ts";
+
+const HIDDEN = { schema: { hide: true } } as const;
+const SIGN_IN_PATH = "/dang-nhap";
+
+/**
+ * Mounts the provider at /oidc (raw Node request and response: oidc-provider is a Koa application that
+ * reads its own bodies), the discovery document at the root too, and the interaction endpoint that
+ * hands a signed-in browser session to the provider.
+ */
+export function oidcRoutes(oidc: Oidc) {
+  return async (app: App) => {
+    // Leave request bodies unread: the provider parses them itself.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser("*", (_request, _payload, done) => done(null));
+
+    const handOver = async (request: FastifyRequest, reply: FastifyReply, innerUrl: string) => {
+      const provider = await oidc.provider();
+      reply.hijack();
+      const raw = request.raw as typeof request.raw & { originalUrl?: string };
+      raw.originalUrl = `${OIDC_PATH}${innerUrl}`;
+      raw.url = innerUrl;
+      await provider.callback()(raw, reply.raw);
+    };
+
+    const inner = (request: FastifyRequest) => request.url.slice(OIDC_PATH.length) || "/";
+    app.all(OIDC_PATH, HIDDEN, (request, reply) => handOver(request, reply, inner(request)));
+    app.all(`${OIDC_PATH}/*`, HIDDEN, (request, reply) => handOver(request, reply, inner(request)));
+    app.get("/.well-known/openid-configuration", HIDDEN, (request, reply) =>
+      handOver(request, reply, "/.well-known/openid-configuration"),
+    );
+
+    // The provider sends the browser here to sign in: with a motcua session the login is finished at
+    // once (the session's assurance level becomes the `acr`), otherwise the sign-in page comes first.
+    app.get(`${OIDC_PATH}/interaction/:uid`, HIDDEN, async (request, reply) => {
+      const provider = await oidc.provider();
+      const details = await provider.interactionDetails(request.raw, reply.raw);
+      if (details.prompt.name !== "login" && details.prompt.name !== "consent") {
+        return reply.code(400).type("text/plain; charset=utf-8").send("Unsupported interaction\n");
+      }
+      if (!request.user || request.actor.type !== "user") {
+        return reply.redirect(`${SIGN_IN_PATH}?next=${encodeURIComponent(`${OIDC_PATH}/interaction/${details.uid}`)}`, 303);
+      }
+      let result: Parameters<typeof provider.interactionFinished>[2];
+      if (details.prompt.name === "login") {
+        result = { login: { accountId: request.user.id, acr: acrOf(request.actor.loa), amr: ["pwd"] } };
+      } else {
+        // Asked to confirm (prompt=consent): motcua's clients are registered by administrators, so the
+        // grant covers what the client asked for.
+        const accountId = details.session?.accountId;
+        if (accountId !== request.user.id) {
+          return reply.redirect(`${SIGN_IN_PATH}?next=${encodeURIComponent(`${OIDC_PATH}/interaction/${details.uid}`)}`, 303);
+        }
+        const grant = details.grantId
+          ? ((await provider.Grant.find(details.grantId)) ?? new provider.Grant({ accountId, clientId: String(details.params.client_id) }))
+          : new provider.Grant({ accountId, clientId: String(details.params.client_id) });
+        const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
+        if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(" "));
+        if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+        result = { consent: { grantId: await grant.save() } };
+      }
+      reply.hijack();
+      await provider.interactionFinished(request.raw, reply.raw, result, { mergeWithLastSubmission: true });
+    });
+  };
+}
