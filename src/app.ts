@@ -57,7 +57,7 @@ export async function buildApp(ctx: Context): Promise<App> {
 
   await app.register(calendarRoutes(ctx.calendar, ctx.clock));
   await app.register(directoryRoutes(ctx.directory));
-  await app.register(identityRoutes(ctx.identity));
+  await app.register(identityRoutes(ctx.identity, ctx.secondFactor));
   await app.register(oidcRoutes(ctx.oidc));
   await registerWebRoutes(app, { clock: ctx.clock, holidays: (year) => ctx.calendar.holidays(year) });
 

@@ -14,6 +14,7 @@ import { type DirectoryService, makeDirectoryService } from "./modules/directory
 import { createOidc, type Oidc } from "./modules/oidc/index.ts";
 import { localSecret } from "./platform/secrets.ts";
 import { demoAccountsSeed, type IdentityService, makeIdentityService } from "./modules/identity/index.ts";
+import { makeSecondFactor, type SecondFactor } from "./modules/identity/second-factor.ts";
 
 /**
  * The composition root: every service of the platform and the modules, built once from the
@@ -35,6 +36,8 @@ export interface Context {
   directory: DirectoryService;
   /** Accounts, sign-in, sessions and roles. */
   identity: IdentityService;
+  /** TOTP second factor of officers and administrators. */
+  secondFactor: SecondFactor;
   /** The OpenID Connect provider: single sign-on, access tokens. */
   oidc: Oidc;
 }
@@ -70,7 +73,8 @@ export function createContext(config: Config, database: Database, opts: ContextO
     cookieSecret: localSecret(null, config.dataDir, "oidc-cookies.key"),
     ...(opts.oidcClients ? { clients: opts.oidcClients } : {}),
   });
-  return { config, database, clock, logger, jobs, audit, files, calendar, directory, identity, oidc };
+  const secondFactor = makeSecondFactor({ database, clock, audit, key: localSecret(null, config.dataDir, "totp.key") });
+  return { config, database, clock, logger, jobs, audit, files, calendar, directory, identity, secondFactor, oidc };
 }
 
 /** Reference data and demo data, in load order (each loads once per database). */

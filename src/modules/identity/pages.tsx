@@ -171,3 +171,85 @@ export function AccountPage(props: { page: PageRequest; csrf: string; user: User
     </Layout>
   );
 }
+
+export const SECOND_FACTOR_PATH = "/dang-nhap/xac-thuc";
+export const ENROL_PATH = "/dang-nhap/xac-thuc/dang-ky";
+
+export function SecondFactorPage(props: { page: PageRequest; csrf: string; next: string; error?: string | undefined }) {
+  const { page } = props;
+  const title = tr(page, "Xác thực hai bước", "Two-step verification");
+  return (
+    <Layout page={page} variant="office" title={title}>
+      <h1>{title}</h1>
+      <p>{tr(page, "Nhập mã 6 chữ số trên ứng dụng xác thực, hoặc một mã khôi phục.", "Enter the 6-digit code from your authenticator app, or a recovery code.")}</p>
+      <Problems page={page} message={props.error} />
+      <form method="post" action={SECOND_FACTOR_PATH} class="stack" novalidate>
+        <input type="hidden" name="_csrf" value={props.csrf} />
+        <input type="hidden" name="next" value={props.next} />
+        <Field id="code" label={tr(page, "Mã xác thực", "Verification code")} autocomplete="one-time-code" inputmode="numeric" invalid={Boolean(props.error)} />
+        <button class="button" type="submit">
+          {tr(page, "Xác nhận", "Confirm")}
+        </button>
+      </form>
+    </Layout>
+  );
+}
+
+export function EnrolPage(props: { page: PageRequest; csrf: string; next: string; qr: string; secret: string; error?: string | undefined }) {
+  const { page } = props;
+  const title = tr(page, "Đăng ký xác thực hai bước", "Set up two-step verification");
+  return (
+    <Layout page={page} variant="office" title={title}>
+      <h1>{title}</h1>
+      <p>
+        {tr(
+          page,
+          "Tài khoản cán bộ phải dùng xác thực hai bước. Quét mã QR bằng ứng dụng xác thực (TOTP), rồi nhập mã 6 chữ số để xác nhận.",
+          "Officer accounts must use two-step verification. Scan the QR code with an authenticator (TOTP) app, then enter the 6-digit code to confirm.",
+        )}
+      </p>
+      <img src={props.qr} alt={tr(page, "Mã QR để thêm tài khoản vào ứng dụng xác thực", "QR code to add the account to an authenticator app")} width={200} height={200} />
+      <p>
+        {tr(page, "Hoặc nhập khóa:", "Or enter the key:")} <code>{props.secret}</code>
+      </p>
+      <Problems page={page} message={props.error} />
+      <form method="post" action={ENROL_PATH} class="stack" novalidate>
+        <input type="hidden" name="_csrf" value={props.csrf} />
+        <input type="hidden" name="next" value={props.next} />
+        <Field id="code" label={tr(page, "Mã xác thực", "Verification code")} autocomplete="one-time-code" inputmode="numeric" invalid={Boolean(props.error)} />
+        <button class="button" type="submit">
+          {tr(page, "Xác nhận", "Confirm")}
+        </button>
+      </form>
+    </Layout>
+  );
+}
+
+export function RecoveryCodesPage(props: { page: PageRequest; codes: string[]; next: string }) {
+  const { page } = props;
+  const title = tr(page, "Mã khôi phục", "Recovery codes");
+  return (
+    <Layout page={page} variant="office" title={title}>
+      <h1>{title}</h1>
+      <p>
+        {tr(
+          page,
+          "Lưu các mã này ở nơi an toàn. Mỗi mã dùng được một lần khi không có ứng dụng xác thực. Các mã chỉ hiển thị lần này.",
+          "Keep these codes somewhere safe. Each works once when you do not have your authenticator. They are shown only this once.",
+        )}
+      </p>
+      <ul class="recovery-codes">
+        {props.codes.map((c) => (
+          <li key={c}>
+            <code>{c}</code>
+          </li>
+        ))}
+      </ul>
+      <p>
+        <a class="button" href={props.next}>
+          {tr(page, "Tiếp tục", "Continue")}
+        </a>
+      </p>
+    </Layout>
+  );
+}

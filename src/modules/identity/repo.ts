@@ -1,7 +1,7 @@
 // SQL of accounts, roles, sessions and sign-in throttling.
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { type Db, execRows } from "../../platform/db/index.ts";
-import { sessions, signInThrottle, userRoles, users } from "./tables.ts";
+import { sessions, signInThrottle, totpFactors, userRoles, users } from "./tables.ts";
 
 export type UserRow = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
@@ -125,4 +125,52 @@ export async function recordFailure(
 
 export async function clearFailures(tx: Db, key: string): Promise<void> {
   await tx.delete(signInThrottle).where(eq(signInThrottle.key, key));
+}
+
+export async function setSessionMfa(db: Db, sessionId: string): Promise<void> {
+  await db.update(sessions).set({ mfa: true }).where(eq(sessions.id, sessionId));
+}
+
+export type TotpRow = typeof totpFactors.$inferSelect;
+
+export async function findTotp(db: Db, userId: string): Promise<TotpRow | null> {
+  const rows = await db.select().from(totpFactors).where(eq(totpFactors.userId, userId));
+  return rows[0] ?? null;
+}
+
+/** Starts (or restarts) an enrolment: a new secret, not enabled until a code confirms it. */
+export async function putPendingTotp(db: Db, userId: string, secretEnc: string): Promise<void> {
+  await db
+    .insert(totpFactors)
+    .values({ userId, secretEnc })
+    .onConflictDoUpdate({ target: totpFactors.userId, set: { secretEnc, enabledAt: null, lastStep: 0, recoveryCodes: [] }, where: isNull(totpFactors.enabledAt) });
+}
+
+export async function enableTotp(tx: Db, userId: string, now: Date, step: number, recoveryHashes: string[]): Promise<boolean> {
+  const rows = await tx
+    .update(totpFactors)
+    .set({ enabledAt: now, lastStep: step, recoveryCodes: recoveryHashes })
+    .where(and(eq(totpFactors.userId, userId), isNull(totpFactors.enabledAt)))
+    .returning({ userId: totpFactors.userId });
+  return rows.length > 0;
+}
+
+/** Records the time step of an accepted code; false when that step (or a later one) was used already. */
+export async function useTotpStep(tx: Db, userId: string, step: number): Promise<boolean> {
+  const rows = await tx
+    .update(totpFactors)
+    .set({ lastStep: step })
+    .where(and(eq(totpFactors.userId, userId), sql`${totpFactors.lastStep} < ${step}`))
+    .returning({ userId: totpFactors.userId });
+  return rows.length > 0;
+}
+
+/** Consumes one recovery code (by digest); false when it is not (or no longer) there. */
+export async function useRecoveryCode(tx: Db, userId: string, digest: string): Promise<boolean> {
+  const rows = await tx
+    .update(totpFactors)
+    .set({ recoveryCodes: sql`array_remove(${totpFactors.recoveryCodes}, ${digest})` })
+    .where(and(eq(totpFactors.userId, userId), sql`${digest} = ANY(${totpFactors.recoveryCodes})`))
+    .returning({ userId: totpFactors.userId });
+  return rows.length > 0;
 }

@@ -1,12 +1,27 @@
 import formbody from "@fastify/formbody";
 import { Type } from "@sinclair/typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import type { JSX } from "preact";
 import { DomainError } from "../../platform/http/errors.ts";
 import type { App } from "../../platform/http/types.ts";
 import { pageRequest, sendPage } from "../../web/render.ts";
 import { safeNext } from "../../web/routes.tsx";
 import { CsrfRejected, InvalidAccount, NotSignedIn } from "./errors.ts";
-import { AccountPage, ACCOUNT_PATH, REGISTER_PATH, RegisterPage, SIGN_IN_PATH, SIGN_OUT_PATH, SignInPage } from "./pages.tsx";
+import {
+  AccountPage,
+  ACCOUNT_PATH,
+  ENROL_PATH,
+  EnrolPage,
+  RecoveryCodesPage,
+  REGISTER_PATH,
+  RegisterPage,
+  SECOND_FACTOR_PATH,
+  SecondFactorPage,
+  SIGN_IN_PATH,
+  SIGN_OUT_PATH,
+  SignInPage,
+} from "./pages.tsx";
+import { requiresSecondFactor, type SecondFactor } from "./second-factor.ts";
 import type { IdentityService } from "./service.ts";
 import { clearSessionCookie, csrfToken, csrfValid, readCookie, SESSION_COOKIE, setSessionCookie } from "./web-session.ts";
 
@@ -24,7 +39,7 @@ function message(request: FastifyRequest, err: DomainError): string {
 const STATUS: Record<string, number> = { invalid: 400, unauthenticated: 401, forbidden: 403, conflict: 409, rate_limited: 429 };
 
 /** Pages and API routes of accounts and sessions. */
-export function identityRoutes(identity: IdentityService) {
+export function identityRoutes(identity: IdentityService, secondFactor: SecondFactor) {
   return async (app: App) => {
     await app.register(formbody);
 
@@ -35,6 +50,7 @@ export function identityRoutes(identity: IdentityService) {
     app.get(SIGN_IN_PATH, HIDDEN, async (request, reply) => {
       const next = safeNext((request.query as { next?: unknown }).next);
       if (request.user) return reply.redirect(next, 303);
+      if (request.pendingSecondFactor) return reply.redirect(`${SECOND_FACTOR_PATH}?next=${encodeURIComponent(next)}`, 303);
       return sendPage(reply, <SignInPage page={pageRequest(request)} csrf={csrfToken(request, reply)} next={next} />);
     });
 
@@ -43,9 +59,10 @@ export function identityRoutes(identity: IdentityService) {
       refuseBadCsrf(request, form);
       const next = safeNext(form.next);
       try {
-        const { token } = await identity.signIn({ username: form.username ?? "", password: form.password ?? "" }, meta(request));
+        const { token, user } = await identity.signIn({ username: form.username ?? "", password: form.password ?? "" }, meta(request));
         // A new session id at every sign-in: a cookie planted before cannot be carried over (fixation).
         setSessionCookie(request, reply, token);
+        if (requiresSecondFactor(user)) return reply.redirect(`${SECOND_FACTOR_PATH}?next=${encodeURIComponent(next)}`, 303);
         return reply.redirect(next, 303);
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
@@ -56,6 +73,62 @@ export function identityRoutes(identity: IdentityService) {
           <SignInPage page={pageRequest(request)} csrf={csrfToken(request, reply)} next={next} username={form.username ?? ""} error={message(request, err)} />,
           STATUS[err.kind] ?? 400,
         );
+      }
+    });
+
+    const pendingOrSignIn = (request: FastifyRequest, reply: FastifyReply) =>
+      reply.redirect(`${SIGN_IN_PATH}?next=${encodeURIComponent(safeNext((request.query as { next?: unknown }).next))}`, 303);
+
+    const renderFailure = (request: FastifyRequest, reply: FastifyReply, err: unknown, page: (error: string) => JSX.Element) => {
+      if (!(err instanceof DomainError)) throw err;
+      const retryAfter = err.details?.retryAfter;
+      if (typeof retryAfter === "number") void reply.header("retry-after", String(retryAfter));
+      return sendPage(reply, page(message(request, err)), STATUS[err.kind] ?? 400);
+    };
+
+    // Second factor: a pending password sign-in enrols (first time) or enters its code.
+    app.get(SECOND_FACTOR_PATH, HIDDEN, async (request, reply) => {
+      const pending = request.pendingSecondFactor;
+      const next = safeNext((request.query as { next?: unknown }).next);
+      if (!pending) return request.user ? reply.redirect(next, 303) : pendingOrSignIn(request, reply);
+      if (!(await secondFactor.enrolled(pending.user.id))) {
+        const { qr, secret } = await secondFactor.begin(pending.user);
+        return sendPage(reply, <EnrolPage page={pageRequest(request)} csrf={csrfToken(request, reply)} next={next} qr={qr} secret={secret} />);
+      }
+      return sendPage(reply, <SecondFactorPage page={pageRequest(request)} csrf={csrfToken(request, reply)} next={next} />);
+    });
+
+    app.post(SECOND_FACTOR_PATH, HIDDEN, async (request, reply) => {
+      const form = (request.body ?? {}) as Form;
+      refuseBadCsrf(request, form);
+      const pending = request.pendingSecondFactor;
+      const next = safeNext(form.next);
+      if (!pending) return pendingOrSignIn(request, reply);
+      try {
+        await secondFactor.verify(pending.user, form.code ?? "", pending.sessionId, meta(request));
+        return reply.redirect(next, 303);
+      } catch (err) {
+        return renderFailure(request, reply, err, (error) => (
+          <SecondFactorPage page={pageRequest(request)} csrf={csrfToken(request, reply)} next={next} error={error} />
+        ));
+      }
+    });
+
+    app.post(ENROL_PATH, HIDDEN, async (request, reply) => {
+      const form = (request.body ?? {}) as Form;
+      refuseBadCsrf(request, form);
+      const pending = request.pendingSecondFactor;
+      const next = safeNext(form.next);
+      if (!pending) return pendingOrSignIn(request, reply);
+      try {
+        const codes = await secondFactor.confirm(pending.user, form.code ?? "", pending.sessionId);
+        return sendPage(reply, <RecoveryCodesPage page={pageRequest(request)} codes={codes} next={next} />);
+      } catch (err) {
+        // A wrong first code: show a fresh secret to scan again.
+        const { qr, secret } = await secondFactor.begin(pending.user).catch(() => ({ qr: "", secret: "" }));
+        return renderFailure(request, reply, err, (error) => (
+          <EnrolPage page={pageRequest(request)} csrf={csrfToken(request, reply)} next={next} qr={qr} secret={secret} error={error} />
+        ));
       }
     });
 

@@ -71,3 +71,17 @@ export const signInThrottle = pgTable("sign_in_throttle", {
   windowStart: timestamp("window_start", { withTimezone: true }).notNull(),
   lockedUntil: timestamp("locked_until", { withTimezone: true }),
 });
+
+/**
+ * Second factor (TOTP, RFC 6238). The secret is encrypted (AES-256-GCM) with a key kept outside the
+ * database; `last_step` refuses a code used before; recovery codes are stored as SHA-256 digests.
+ */
+export const totpFactors = pgTable("totp_factors", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  secretEnc: text("secret_enc").notNull(),
+  enabledAt: timestamp("enabled_at", { withTimezone: true }),
+  lastStep: integer("last_step").notNull().default(0),
+  recoveryCodes: text("recovery_codes").array().notNull().default(sql`'{}'::text[]`),
+});

@@ -3,6 +3,7 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { type Actor, anonymous } from "../../platform/auth/actor.ts";
 import type { App } from "../../platform/http/types.ts";
+import { requiresSecondFactor } from "./second-factor.ts";
 import type { IdentityService, UserView } from "./service.ts";
 import { SESSION_MAX_SECONDS } from "./service.ts";
 
@@ -15,6 +16,8 @@ declare module "fastify" {
     actor: Actor;
     /** The signed-in account, when there is one. */
     user: UserView | null;
+    /** A password sign-in still waiting for its second factor (the actor stays anonymous meanwhile). */
+    pendingSecondFactor: { user: UserView; sessionId: string } | null;
   }
 }
 
@@ -52,10 +55,12 @@ export type BearerResolver = (token: string) => Promise<{ actor: Actor; user: Us
 export function registerActorHook(app: App, identity: IdentityService, publicUrl: string, bearer?: BearerResolver): void {
   app.decorateRequest("actor", null as never);
   app.decorateRequest("user", null);
+  app.decorateRequest("pendingSecondFactor", null);
   const secureSite = publicUrl.startsWith("https:");
   app.addHook("onRequest", async (request) => {
     request.actor = anonymous;
     request.user = null;
+    request.pendingSecondFactor = null;
     const authorization = request.headers.authorization;
     if (bearer && authorization && /^bearer\s/i.test(authorization)) {
       const resolved = await bearer(authorization.replace(/^bearer\s+/i, "").trim());
@@ -66,7 +71,9 @@ export function registerActorHook(app: App, identity: IdentityService, publicUrl
     const token = readCookie(request, SESSION_COOKIE);
     if (!token) return;
     const found = await identity.session(token);
-    if (found) {
+    if (found && requiresSecondFactor(found.user) && !found.mfa) {
+      request.pendingSecondFactor = { user: found.user, sessionId: found.sessionId };
+    } else if (found) {
       request.actor = found.actor;
       request.user = found.user;
     }
