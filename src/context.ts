@@ -12,7 +12,7 @@ import { type CalendarService, holidaysSeed, makeCalendarService, officeHoursSee
 import { adminUnitsSeed, demoAgenciesSeed } from "./modules/directory/seeds.ts";
 import { type DirectoryService, makeDirectoryService } from "./modules/directory/service.ts";
 import { createOidc, type Oidc } from "./modules/oidc/index.ts";
-import { localSecret } from "./platform/secrets.ts";
+import { nodeSecret } from "./platform/secrets.ts";
 import { demoAccountsSeed, type IdentityService, makeIdentityService } from "./modules/identity/index.ts";
 import { makeSecondFactor, type SecondFactor } from "./modules/identity/second-factor.ts";
 
@@ -70,10 +70,10 @@ export function createContext(config: Config, database: Database, opts: ContextO
     audit,
     identity,
     publicUrl: config.publicUrl,
-    cookieSecret: localSecret(null, config.dataDir, "oidc-cookies.key"),
+    cookieSecret: nodeSecret(config, "oidc-cookies"),
     ...(opts.oidcClients ? { clients: opts.oidcClients } : {}),
   });
-  const secondFactor = makeSecondFactor({ database, clock, audit, key: localSecret(null, config.dataDir, "totp.key") });
+  const secondFactor = makeSecondFactor({ database, clock, audit, key: nodeSecret(config, "totp") });
   return { config, database, clock, logger, jobs, audit, files, calendar, directory, identity, secondFactor, oidc };
 }
 

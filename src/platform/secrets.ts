@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -24,4 +24,10 @@ export function localSecret(configured: string | null, dataDir: string, fileName
     if ((err as NodeJS.ErrnoException).code === "EEXIST") return fs.readFileSync(file, "utf8").trim();
     throw err;
   }
+}
+
+/** A named secret of this node: derived from MOTCUA_SECRET when set, else kept in the data directory. */
+export function nodeSecret(config: { secret: string | null; dataDir: string }, name: string): string {
+  const derived = config.secret ? createHmac("sha256", config.secret).update(`motcua:${name}`).digest("hex") : null;
+  return localSecret(derived, config.dataDir, `${name}.key`);
 }

@@ -26,6 +26,8 @@ describe("config", () => {
     [{ MOTCUA_DEMO: "maybe" }, "MOTCUA_DEMO"],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
     [{ MOTCUA_PUBLIC_URL: "ftp://x" }, "MOTCUA_PUBLIC_URL"],
+    [{ MOTCUA_AUDIT_KEY: "too-short" }, "MOTCUA_AUDIT_KEY"],
+    [{ MOTCUA_SECRET: "too-short" }, "MOTCUA_SECRET"],
   ];
   for (const [env, variable] of bad) {
     it(`names ${variable} when ${JSON.stringify(env)} is bad`, () => {

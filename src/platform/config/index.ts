@@ -37,6 +37,12 @@ export interface Config {
    * must share the same key.
    */
   auditKey: string | null;
+  /**
+   * The node's master secret (MOTCUA_SECRET, at least 32 characters): the OIDC cookie keys and the
+   * second-factor encryption key derive from it. When absent, each is generated once into the data
+   * directory; every node of a PostgreSQL deployment must share the same value.
+   */
+  secret: string | null;
 }
 
 /** A missing or malformed setting; `main` prints it and exits with code 2. */
@@ -124,5 +130,6 @@ export function loadConfig(env: Env = process.env): Config {
     workerPollMs: integer(env, "MOTCUA_WORKER_POLL_MS", 1000, 10, 600000),
     shutdownTimeoutMs: integer(env, "MOTCUA_SHUTDOWN_TIMEOUT_MS", 10000, 0, 600000),
     auditKey: secret(env, "MOTCUA_AUDIT_KEY", 32),
+    secret: secret(env, "MOTCUA_SECRET", 32),
   };
 }
