@@ -9,6 +9,8 @@ import { DatabaseUnavailable } from "./platform/http/errors.ts";
 import { registerErrorHandling, sendDomainError } from "./platform/http/error-handler.ts";
 import { createMetricsRegistry, registerMetrics } from "./platform/http/metrics.ts";
 import type { App } from "./platform/http/types.ts";
+import { type AccessTable, registerAccessControl } from "./platform/http/access.ts";
+import { ROUTE_ACCESS } from "./access.ts";
 import { calendarRoutes } from "./platform/calendar/index.ts";
 import { directoryRoutes } from "./modules/directory/routes.ts";
 import { identityRoutes, registerActorHook } from "./modules/identity/index.ts";
@@ -20,7 +22,7 @@ export type { App };
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 /** Builds the HTTP application on a context. Never listens: `main.ts` does, tests use `inject()`. */
-export async function buildApp(ctx: Context): Promise<App> {
+export async function buildApp(ctx: Context, extraAccess: AccessTable = {}): Promise<App> {
   const app: App = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     // A caller's X-Request-Id is kept when it is well-formed, so a request can be followed across nodes.
@@ -38,6 +40,7 @@ export async function buildApp(ctx: Context): Promise<App> {
   });
 
   registerActorHook(app, ctx.identity, ctx.config.publicUrl, (token) => ctx.oidc.verifyAccessToken(token));
+  registerAccessControl(app, { ...ROUTE_ACCESS, ...extraAccess });
   registerErrorHandling(app, { notFoundPage: { wants: wantsPage, send: sendNotFoundPage } });
   registerMetrics(app, createMetricsRegistry());
 

@@ -7,6 +7,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { buildApp } from "../../src/app.ts";
+import { PUBLIC } from "../../src/platform/http/access.ts";
 import { openContext } from "../../src/boot.ts";
 import { loadConfig } from "../../src/platform/config/index.ts";
 import { registerBenchRoutes } from "./bench-routes.ts";
@@ -28,7 +29,7 @@ if (mode === "bare") {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "motcua-bench-"));
   const config = { ...loadConfig(), dataDir, logLevel: "warn" as const, demo: false };
   const { ctx, close } = await openContext(config);
-  const app = await buildApp(ctx);
+  const app = await buildApp(ctx, { "POST /bench/write": PUBLIC });
   // Request logs would measure pino, not the server; keep warnings and errors only.
   await registerBenchRoutes(app, ctx);
   await app.listen({ port: 0, host: "127.0.0.1" });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { PUBLIC } from "../platform/http/access.ts";
 import { after, before, describe, it } from "node:test";
 import { gunzipSync } from "node:zlib";
 import Fastify from "fastify";
@@ -221,7 +222,7 @@ describe("web pages", () => {
     assert.doesNotMatch(body, /href="\/thu-tuc"/);
 
     // The day a module serves its page, the card becomes a link.
-    const app = await buildApp(env.ctx);
+    const app = await buildApp(env.ctx, { "GET /thu-tuc": PUBLIC });
     app.get("/thu-tuc", async () => "catalogue");
     await app.ready();
     try {

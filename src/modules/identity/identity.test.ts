@@ -184,7 +184,7 @@ describe("accounts and sessions", () => {
   it("answers /api/me without a session with 401 in the error envelope", async () => {
     const res = await env.app.inject({ method: "GET", url: "/api/me", headers: { cookie: "motcua_session=garbage" } });
     assert.equal(res.statusCode, 401);
-    assert.equal(res.json().error.code, "identity.not_signed_in");
+    assert.equal(res.json().error.code, "access.unauthenticated");
     assert.ok(res.json().error.requestId);
   });
 

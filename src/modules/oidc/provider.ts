@@ -242,6 +242,7 @@ export function createOidc(deps: OidcDeps): Oidc {
     async mintToken(actor, username, ttlSeconds) {
       const found = await identity.findByUsername(username);
       if (!found || found.status !== "active") throw new InvalidToken();
+      await provider(); // makes the first signing key when there is none yet
       const [key] = await repo.activeKeys(database.db);
       if (!key) throw new Error("no signing key");
       const now = Math.floor(clock.now().getTime() / 1000);

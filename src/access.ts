@@ -1,0 +1,46 @@
+// Who may call each route (issue 3, item 6). A route missing here stops the application from
+// building, and the authorization matrix test (test/authorization.test.ts) checks every entry for
+// every role. Finer rules (an agency's subtree, a dossier's owner) live in each module's policy.
+import { type AccessTable, PUBLIC, SIGNED_IN } from "./platform/http/access.ts";
+
+export const ROUTE_ACCESS: AccessTable = {
+  // Service
+  "GET /healthz": PUBLIC,
+  "GET /metrics": PUBLIC,
+  "GET /openapi.json": PUBLIC,
+  "GET /docs": PUBLIC,
+  "GET /docs/*": PUBLIC,
+
+  // Reference data and working time
+  "GET /api/admin-units/provinces": PUBLIC,
+  "GET /api/admin-units/provinces/:code/communes": PUBLIC,
+  "GET /api/agencies": PUBLIC,
+  "GET /api/agencies/:code": PUBLIC,
+  "GET /api/calendar/due": PUBLIC,
+  "GET /api/calendar/holidays": PUBLIC,
+
+  // Pages
+  "GET /": PUBLIC,
+  "GET /office": PUBLIC,
+  "GET /ngay-nghi": PUBLIC,
+  "GET /ngon-ngu": PUBLIC,
+  "GET /assets/:name": PUBLIC,
+
+  // Identity: the sign-in pages are for everyone; the account page sends a visitor to sign in itself.
+  "GET /dang-nhap": PUBLIC,
+  "POST /dang-nhap": PUBLIC,
+  "GET /dang-nhap/xac-thuc": PUBLIC,
+  "POST /dang-nhap/xac-thuc": PUBLIC,
+  "POST /dang-nhap/xac-thuc/dang-ky": PUBLIC,
+  "POST /dang-xuat": PUBLIC,
+  "GET /dang-ky": PUBLIC,
+  "POST /dang-ky": PUBLIC,
+  "GET /tai-khoan": PUBLIC,
+  "GET /api/me": SIGNED_IN,
+
+  // The OIDC provider authenticates its own endpoints (clients, tokens, the browser's session).
+  "* /oidc": PUBLIC,
+  "* /oidc/*": PUBLIC,
+  "GET /oidc/interaction/:uid": PUBLIC,
+  "GET /.well-known/openid-configuration": PUBLIC,
+};

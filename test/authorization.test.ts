@@ -1,0 +1,134 @@
+// The authorization matrix (issue 3, item 6): every registered route, for every role and for an
+// anonymous caller, is allowed or denied as this table says. A route added without a decision stops
+// the app from building; a decision changed without this table failing is impossible.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { runSeeds } from "../src/platform/db/seeds.ts";
+import { type Actor, anonymous, ROLES, type Role } from "../src/platform/auth/actor.ts";
+import { allows, registeredRoutes } from "../src/platform/http/access.ts";
+import type { App } from "../src/platform/http/types.ts";
+import { createLogger } from "../src/platform/log/index.ts";
+import { adminUnitsSeed, demoAgenciesSeed } from "../src/modules/directory/seeds.ts";
+import { demoAccountsSeed } from "../src/modules/identity/seeds.ts";
+import { testApp, type TestEnv } from "./helpers/app.ts";
+import { buildApp } from "../src/app.ts";
+
+type Who = Role | "anonymous";
+const EVERYONE: readonly Who[] = ["anonymous", ...ROLES];
+const USERS: readonly Who[] = ROLES;
+
+/** Expected callers per route (`*` = any method). HEAD follows GET. */
+const MATRIX: Record<string, readonly Who[]> = {
+  "GET /healthz": EVERYONE,
+  "GET /metrics": EVERYONE,
+  "GET /openapi.json": EVERYONE,
+  "GET /docs": EVERYONE,
+  "GET /docs/": EVERYONE,
+  "GET /docs/static/index.html": EVERYONE,
+  "GET /docs/static/swagger-initializer.js": EVERYONE,
+  "GET /docs/json": EVERYONE,
+  "GET /docs/yaml": EVERYONE,
+  "GET /docs/*": EVERYONE,
+  "GET /docs/static/*": EVERYONE,
+  "GET /api/admin-units/provinces": EVERYONE,
+  "GET /api/admin-units/provinces/:code/communes": EVERYONE,
+  "GET /api/agencies": EVERYONE,
+  "GET /api/agencies/:code": EVERYONE,
+  "GET /api/calendar/due": EVERYONE,
+  "GET /api/calendar/holidays": EVERYONE,
+  "GET /": EVERYONE,
+  "GET /office": EVERYONE,
+  "GET /ngay-nghi": EVERYONE,
+  "GET /ngon-ngu": EVERYONE,
+  "GET /assets/:name": EVERYONE,
+  "GET /dang-nhap": EVERYONE,
+  "POST /dang-nhap": EVERYONE,
+  "GET /dang-nhap/xac-thuc": EVERYONE,
+  "POST /dang-nhap/xac-thuc": EVERYONE,
+  "POST /dang-nhap/xac-thuc/dang-ky": EVERYONE,
+  "POST /dang-xuat": EVERYONE,
+  "GET /dang-ky": EVERYONE,
+  "POST /dang-ky": EVERYONE,
+  "GET /tai-khoan": EVERYONE,
+  "GET /api/me": USERS,
+  "* /oidc": EVERYONE,
+  "* /oidc/*": EVERYONE,
+  "GET /oidc/interaction/:uid": EVERYONE,
+  "GET /.well-known/openid-configuration": EVERYONE,
+};
+
+/** A demo account holding each role (data/demo/accounts.json). */
+const ACCOUNT_OF: Record<Role, string> = {
+  citizen: "001199000001",
+  business: "0100233488",
+  receiver: "tiepnhan",
+  specialist: "chuyenvien.tuphap",
+  leader: "lanhdao.tuphap",
+  agency_admin: "quantri.tinh",
+  supervisor: "giamsat.tinh",
+  system_admin: "admin",
+};
+
+function expected(method: string, url: string): readonly Who[] | undefined {
+  const m = method === "HEAD" ? "GET" : method;
+  return MATRIX[`${m} ${url}`] ?? MATRIX[`* ${url}`];
+}
+
+function actorWith(who: Who): Actor {
+  if (who === "anonymous") return anonymous;
+  return { type: "user", userId: `u-${who}`, username: who, roles: [{ role: who, agencyCode: "000.00.00.H06" }], agencyCode: "000.00.00.H06", loa: 0 };
+}
+
+describe("authorization matrix", () => {
+  let env: TestEnv & { app: App };
+  const tokens = new Map<Role, string>();
+  before(async () => {
+    env = await testApp();
+    await runSeeds(env.database, [adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory), demoAccountsSeed(env.ctx.identity, createLogger("silent"))], {
+      demo: true,
+    });
+    for (const role of ROLES) tokens.set(role, await env.ctx.oidc.mintToken({ type: "cli", name: "matrix" }, ACCOUNT_OF[role], 600));
+  });
+  after(() => env.close());
+
+  it("has a decision for every registered route, the one this matrix expects, for every role and anonymous", () => {
+    const routes = registeredRoutes(env.app);
+    assert.ok(routes.length > 30, "the routes were collected");
+    const problems: string[] = [];
+    for (const route of routes) {
+      const want = expected(route.method, route.url);
+      if (!want) {
+        problems.push(`${route.method} ${route.url}: not in the matrix`);
+        continue;
+      }
+      for (const who of EVERYONE) {
+        const allowed = allows(route.access, actorWith(who));
+        if (allowed !== want.includes(who)) problems.push(`${route.method} ${route.url} as ${who}: ${allowed ? "allowed" : "denied"}`);
+      }
+    }
+    assert.deepEqual(problems, []);
+  });
+
+  it("denies over HTTP where the matrix says so: 401 without identity, 403 with the wrong one", async () => {
+    const checked: string[] = [];
+    for (const route of registeredRoutes(env.app)) {
+      const want = expected(route.method, route.url) ?? [];
+      if (route.method === "HEAD" || route.url.includes("*")) continue;
+      const url = route.url.replace(/:[a-z]+/gi, "x");
+      for (const who of EVERYONE) {
+        if (want.includes(who)) continue;
+        const headers = who === "anonymous" ? {} : { authorization: `Bearer ${tokens.get(who)}` };
+        const res = await env.app.inject({ method: route.method as "GET", url, headers });
+        assert.equal(res.statusCode, who === "anonymous" ? 401 : 403, `${route.method} ${url} as ${who}`);
+        checked.push(`${route.method} ${url} ${who}`);
+      }
+    }
+    assert.ok(checked.includes("GET /api/me anonymous"));
+  });
+
+  it("a route without a decision stops the app from building", async () => {
+    const app = await buildApp(env.ctx);
+    assert.throws(() => app.get("/undecided", async () => "x"), /GET \/undecided has no access decision/);
+    await app.close();
+  });
+});
