@@ -1,34 +1,21 @@
 // Browser smoke test: the real app on loopback, driven in the system's Chromium (never a downloaded one).
 import assert from "node:assert/strict";
-import fs from "node:fs";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import axe from "axe-core";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { launchChromium, openPage } from "../helpers/browser.ts";
 import { buildApp } from "../../src/app.ts";
 import { holidaysSeed } from "../../src/platform/calendar/index.ts";
 import { runSeeds } from "../../src/platform/db/seeds.ts";
 import type { App } from "../../src/platform/http/types.ts";
 import { type TestEnv, testContext } from "../helpers/app.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const PAGES = [
   { path: "/", title: /Một cửa điện tử/ },
   { path: "/office", title: /Một cửa điện tử/ },
   { path: "/ngay-nghi?year=2026", title: /2026/ },
 ];
-
-/** A page that records console errors and uncaught exceptions from the moment it opens. */
-async function openPage(context: BrowserContext): Promise<{ page: Page; errors: string[] }> {
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(`console: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
-  page.on("requestfailed", (r) => errors.push(`requestfailed: ${r.url()} ${r.failure()?.errorText ?? ""}`));
-  return { page, errors };
-}
 
 describe("browser smoke test", () => {
   let env: TestEnv;
@@ -37,25 +24,12 @@ describe("browser smoke test", () => {
   let base: string;
 
   before(async () => {
-    assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
     env = await testContext();
     await runSeeds(env.database, [holidaysSeed()], { demo: false });
     app = await buildApp(env.ctx);
     await app.listen({ port: 0, host: "127.0.0.1" });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {
