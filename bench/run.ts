@@ -1,8 +1,10 @@
 // `npm run bench [-- --db=pglite|postgres|both --duration=10 --connections=50]`: every benchmark.
 import { benchAuditWrites } from "./audit-writes.ts";
 import { benchHealthz } from "./healthz.ts";
+import { benchIdentity } from "./identity.ts";
 
 const argv = process.argv.slice(2);
 console.log(`motcua benchmarks — ${new Date().toISOString()} — node ${process.version}`);
 await benchHealthz(argv);
 await benchAuditWrites(argv);
+await benchIdentity(argv);

@@ -36,6 +36,8 @@ export interface Server {
   url: string;
   /** The benchmark database's URL on PostgreSQL, for loading datasets or running pgbench. */
   databaseUrl: string | null;
+  /** An access token of the demo citizen (MOTCUA_BENCH_IDENTITY=1). */
+  token: string | null;
   stop(): Promise<void>;
 }
 
@@ -59,13 +61,14 @@ export async function startServer(mode: "motcua" | "bare", db: DbKind, pgUrl: st
   delete childEnv.DATABASE_URL;
   if (databaseUrl) childEnv.DATABASE_URL = databaseUrl;
   const child: ChildProcess = fork(CHILD, [mode], { execArgv: ["--import", "tsx"], env: childEnv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once("message", (m) => resolve((m as { port: number }).port));
+  const { port, token } = await new Promise<{ port: number; token?: string }>((resolve, reject) => {
+    child.once("message", (m) => resolve(m as { port: number; token?: string }));
     child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
   });
   return {
     url: `http://127.0.0.1:${port}`,
     databaseUrl,
+    token: token ?? null,
     stop: async () => {
       const exited = new Promise((r) => child.once("exit", r));
       child.kill("SIGTERM");

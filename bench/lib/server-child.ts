@@ -4,6 +4,7 @@
 //   mode "bare":   a bare node:http server answering like /healthz (the framework-overhead baseline)
 import fs from "node:fs";
 import http from "node:http";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { buildApp } from "../../src/app.ts";
@@ -14,8 +15,19 @@ import { registerBenchRoutes } from "./bench-routes.ts";
 
 const mode = process.argv[2] ?? "motcua";
 
-function ready(port: number): void {
-  process.send?.({ port });
+function ready(port: number, extra: Record<string, unknown> = {}): void {
+  process.send?.({ port, ...extra });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 if (mode === "bare") {
@@ -27,13 +39,28 @@ if (mode === "bare") {
   server.listen(0, "127.0.0.1", () => ready((server.address() as { port: number }).port));
 } else {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "motcua-bench-"));
-  const config = { ...loadConfig(), dataDir, logLevel: "warn" as const, demo: false };
-  const { ctx, close } = await openContext(config);
+  // MOTCUA_BENCH_IDENTITY=1: demo accounts, and a relying party whose callback is this server.
+  const identity = process.env.MOTCUA_BENCH_IDENTITY === "1";
+  const port = await freePort();
+  const publicUrl = `http://127.0.0.1:${port}`;
+  const config = { ...loadConfig(), dataDir, logLevel: "warn" as const, demo: identity, publicUrl };
+  const { ctx, close } = await openContext(config, {
+    oidcClients: [
+      {
+        client_id: "bench-rp",
+        token_endpoint_auth_method: "none",
+        redirect_uris: [`${publicUrl}/bench/callback`],
+        grant_types: ["authorization_code"],
+        response_types: ["code"],
+      },
+    ],
+  });
   const app = await buildApp(ctx, { "POST /bench/write": PUBLIC });
   // Request logs would measure pino, not the server; keep warnings and errors only.
   await registerBenchRoutes(app, ctx);
-  await app.listen({ port: 0, host: "127.0.0.1" });
-  ready((app.server.address() as { port: number }).port);
+  await app.listen({ port, host: "127.0.0.1" });
+  const token = identity ? await ctx.oidc.mintToken({ type: "cli", name: "bench" }, "001199000001", 3600) : undefined;
+  ready(port, token ? { token } : {});
   const stop = async () => {
     await app.close();
     await close();

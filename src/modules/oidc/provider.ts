@@ -175,16 +175,26 @@ export function createOidc(deps: OidcDeps): Oidc {
 
   const provider = () => (current ??= build());
 
-  /** A JWT access token of this issuer (`motcua token`): signature by a published key, issuer, audience, expiry. */
-  async function verifyJwt(value: string): Promise<VerifiedToken> {
+  // The published keys, re-read at most every 30 s (and at once after a rotation here): another node's
+  // rotation reaches this one within that time.
+  let keyCache: { at: number; jwks: ReturnType<typeof createLocalJWKSet> } | null = null;
+  async function verificationKeys() {
+    const now = Date.now();
+    if (keyCache && now - keyCache.at < 30_000) return keyCache.jwks;
     const keys = await repo.activeKeys(database.db);
     const publicKeys = keys.map(({ jwk }) => {
       const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...pub } = jwk;
       return pub as JWK;
     });
+    keyCache = { at: now, jwks: createLocalJWKSet({ keys: publicKeys }) };
+    return keyCache.jwks;
+  }
+
+  /** A JWT access token of this issuer (`motcua token`): signature by a published key, issuer, audience, expiry. */
+  async function verifyJwt(value: string): Promise<VerifiedToken> {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(value, createLocalJWKSet({ keys: publicKeys }), {
+      ({ payload } = await jwtVerify(value, await verificationKeys(), {
         issuer,
         audience: issuer,
         typ: "at+jwt",
@@ -272,6 +282,7 @@ export function createOidc(deps: OidcDeps): Oidc {
       // Keep the previous key published: tokens it signed must still verify until they expire.
       await repo.retireOldKeys(database.db, 2, clock.now());
       current = null;
+      keyCache = null;
       return kid;
     },
   };
