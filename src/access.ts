@@ -37,6 +37,8 @@ export const ROUTE_ACCESS: AccessTable = {
   "POST /dang-ky": PUBLIC,
   "GET /tai-khoan": PUBLIC,
   "GET /api/me": SIGNED_IN,
+  "GET /dang-nhap/ngoai": PUBLIC,
+  "GET /dang-nhap/ngoai/callback": PUBLIC,
 
   // The OIDC provider authenticates its own endpoints (clients, tokens, the browser's session).
   "* /oidc": PUBLIC,

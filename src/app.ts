@@ -15,6 +15,8 @@ import { calendarRoutes } from "./platform/calendar/index.ts";
 import { directoryRoutes } from "./modules/directory/routes.ts";
 import { identityRoutes, registerActorHook } from "./modules/identity/index.ts";
 import { oidcRoutes } from "./modules/oidc/index.ts";
+import { federationRoutes } from "./modules/identity/federation.tsx";
+import { nodeSecret } from "./platform/secrets.ts";
 import { registerWebRoutes, sendNotFoundPage, wantsPage } from "./web/routes.tsx";
 
 export type { App };
@@ -60,8 +62,18 @@ export async function buildApp(ctx: Context, extraAccess: AccessTable = {}): Pro
 
   await app.register(calendarRoutes(ctx.calendar, ctx.clock));
   await app.register(directoryRoutes(ctx.directory));
-  await app.register(identityRoutes(ctx.identity, ctx.secondFactor));
+  await app.register(identityRoutes(ctx.identity, ctx.secondFactor, ctx.config.federation?.name ?? null));
   await app.register(oidcRoutes(ctx.oidc));
+  if (ctx.config.federation) {
+    await app.register(
+      federationRoutes({
+        identity: ctx.identity,
+        federation: ctx.config.federation,
+        publicUrl: ctx.config.publicUrl,
+        secret: nodeSecret(ctx.config, "federation"),
+      }),
+    );
+  }
   await registerWebRoutes(app, { clock: ctx.clock, holidays: (year) => ctx.calendar.holidays(year) });
 
   app.get(

@@ -51,6 +51,8 @@ const MATRIX: Record<string, readonly Who[]> = {
   "POST /dang-ky": EVERYONE,
   "GET /tai-khoan": EVERYONE,
   "GET /api/me": USERS,
+  "GET /dang-nhap/ngoai": EVERYONE,
+  "GET /dang-nhap/ngoai/callback": EVERYONE,
   "* /oidc": EVERYONE,
   "* /oidc/*": EVERYONE,
   "GET /oidc/interaction/:uid": EVERYONE,

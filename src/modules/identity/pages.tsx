@@ -69,6 +69,8 @@ export function SignInPage(props: {
   next: string;
   username?: string;
   error?: string | undefined;
+  /** The external provider's name (VNeID…), when federation is configured. */
+  federation?: string | null | undefined;
 }) {
   const { page } = props;
   const title = tr(page, "Đăng nhập", "Sign in");
@@ -91,6 +93,13 @@ export function SignInPage(props: {
           {title}
         </button>
       </form>
+      {props.federation ? (
+        <p>
+          <a class="button" href={`/dang-nhap/ngoai?next=${encodeURIComponent(props.next)}`}>
+            {tr(page, `Đăng nhập bằng ${props.federation}`, `Sign in with ${props.federation}`)}
+          </a>
+        </p>
+      ) : null}
       <p>
         {tr(page, "Chưa có tài khoản?", "No account yet?")} <a href={REGISTER_PATH}>{tr(page, "Đăng ký", "Register")}</a>
       </p>

@@ -1,7 +1,7 @@
 // SQL of accounts, roles, sessions and sign-in throttling.
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { type Db, execRows } from "../../platform/db/index.ts";
-import { sessions, signInThrottle, totpFactors, userRoles, users } from "./tables.ts";
+import { federatedIdentities, sessions, signInThrottle, totpFactors, userRoles, users } from "./tables.ts";
 
 export type UserRow = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
@@ -173,4 +173,16 @@ export async function useRecoveryCode(tx: Db, userId: string, digest: string): P
     .where(and(eq(totpFactors.userId, userId), sql`${digest} = ANY(${totpFactors.recoveryCodes})`))
     .returning({ userId: totpFactors.userId });
   return rows.length > 0;
+}
+
+export async function findFederated(db: Db, issuer: string, subject: string): Promise<string | null> {
+  const rows = await db
+    .select({ userId: federatedIdentities.userId })
+    .from(federatedIdentities)
+    .where(and(eq(federatedIdentities.issuer, issuer), eq(federatedIdentities.subject, subject)));
+  return rows[0]?.userId ?? null;
+}
+
+export async function linkFederated(tx: Db, issuer: string, subject: string, userId: string): Promise<void> {
+  await tx.insert(federatedIdentities).values({ issuer, subject, userId }).onConflictDoNothing();
 }

@@ -39,7 +39,7 @@ function message(request: FastifyRequest, err: DomainError): string {
 const STATUS: Record<string, number> = { invalid: 400, unauthenticated: 401, forbidden: 403, conflict: 409, rate_limited: 429 };
 
 /** Pages and API routes of accounts and sessions. */
-export function identityRoutes(identity: IdentityService, secondFactor: SecondFactor) {
+export function identityRoutes(identity: IdentityService, secondFactor: SecondFactor, federation: string | null = null) {
   return async (app: App) => {
     await app.register(formbody);
 
@@ -51,7 +51,7 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
       const next = safeNext((request.query as { next?: unknown }).next);
       if (request.user) return reply.redirect(next, 303);
       if (request.pendingSecondFactor) return reply.redirect(`${SECOND_FACTOR_PATH}?next=${encodeURIComponent(next)}`, 303);
-      return sendPage(reply, <SignInPage page={pageRequest(request)} csrf={csrfToken(request, reply)} next={next} />);
+      return sendPage(reply, <SignInPage page={pageRequest(request)} csrf={csrfToken(request, reply)} next={next} federation={federation} />);
     });
 
     app.post(SIGN_IN_PATH, HIDDEN, async (request, reply) => {
@@ -70,7 +70,7 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
         if (typeof retryAfter === "number") void reply.header("retry-after", String(retryAfter));
         return sendPage(
           reply,
-          <SignInPage page={pageRequest(request)} csrf={csrfToken(request, reply)} next={next} username={form.username ?? ""} error={message(request, err)} />,
+          <SignInPage page={pageRequest(request)} csrf={csrfToken(request, reply)} next={next} username={form.username ?? ""} error={message(request, err)} federation={federation} />,
           STATUS[err.kind] ?? 400,
         );
       }

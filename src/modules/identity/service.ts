@@ -80,6 +80,14 @@ export interface IdentityService {
   ): Promise<UserView>;
   /** Checks the password (throttled, audited) and opens a session; returns its cookie token. */
   signIn(input: { username: string; password: string }, meta?: RequestMeta): Promise<{ user: UserView; token: string }>;
+  /**
+   * Signs in a person an external provider vouched for: the account linked to (issuer, subject), else the
+   * citizen account of that CCCD (then linked), else a new citizen account without a password. Audited.
+   */
+  signInFederated(
+    input: { issuer: string; subject: string; cccd: string; loa: number; fullName?: string | null },
+    meta?: RequestMeta,
+  ): Promise<{ user: UserView; token: string }>;
   /** The session behind a cookie token, sliding its expiry; null when unknown, expired, revoked or disabled. */
   session(token: string): Promise<{ sessionId: string; user: UserView; actor: Actor; mfa: boolean } | null>;
   signOut(token: string, meta?: RequestMeta): Promise<void>;
@@ -156,6 +164,38 @@ export function makeIdentityService(deps: {
     await database.transaction((tx) =>
       audit.record(tx, { actor, action, subject: { type: "user", id: subjectId }, requestId: meta.requestId ?? null, change }),
     );
+  }
+
+  /** A new browser session (a fresh random token: never one the browser brought), audited as a sign-in. */
+  async function openSession(
+    user: UserView,
+    opts: { loa: number; method: string },
+    meta: RequestMeta,
+    alsoInTx?: (tx: Db) => Promise<void>,
+  ): Promise<string> {
+    const now = clock.now();
+    const token = randomBytes(32).toString("base64url");
+    await database.transaction(async (tx) => {
+      await alsoInTx?.(tx);
+      await repo.insertSession(tx, {
+        id: sha256(token),
+        userId: user.id,
+        loa: opts.loa,
+        mfa: false,
+        createdAt: now,
+        lastSeenAt: now,
+        expiresAt: new Date(now.getTime() + SESSION_IDLE_SECONDS * 1000),
+        userAgent: meta.userAgent?.slice(0, 300) ?? null,
+      });
+      await audit.record(tx, {
+        actor: actorFor(user, { loa: opts.loa }),
+        action: "identity.signed_in",
+        subject: { type: "user", id: user.id },
+        requestId: meta.requestId ?? null,
+        change: { method: opts.method, loa: opts.loa },
+      });
+    });
+    return token;
   }
 
   function actorFor(user: UserView, opts: { loa: number }): Actor {
@@ -294,29 +334,41 @@ export function makeIdentityService(deps: {
         await auditSeparately({ type: "anonymous" }, "identity.sign_in_refused_disabled", row.id, meta);
         throw new AccountDisabled();
       }
-      const token = randomBytes(32).toString("base64url");
-      const user = await database.transaction(async (tx) => {
-        await repo.clearFailures(tx, accountKey);
-        await repo.insertSession(tx, {
-          id: sha256(token),
-          userId: row.id,
-          loa: 0,
-          mfa: false,
-          createdAt: now,
-          lastSeenAt: now,
-          expiresAt: new Date(now.getTime() + SESSION_IDLE_SECONDS * 1000),
-          userAgent: meta.userAgent?.slice(0, 300) ?? null,
+      const user = await view(database.db, row);
+      const token = await openSession(user, { loa: 0, method: "password" }, meta, (tx) => repo.clearFailures(tx, accountKey));
+      return { user, token };
+    },
+
+    async signInFederated(input, meta = {}) {
+      const cccd = input.cccd.trim();
+      const checked = checkCccd(cccd);
+      if (!checked.ok) {
+        throw new InvalidAccount([{ path: "/cccd", message: "Nhà cung cấp định danh trả về số CCCD không hợp lệ." }]);
+      }
+      const loa = input.loa === 2 ? 2 : 1;
+      const linkedId = await repo.findFederated(database.db, input.issuer, input.subject);
+      let row = linkedId ? await repo.findUser(database.db, linkedId) : await repo.findUserByUsername(database.db, cccd);
+      if (row && row.kind !== "citizen") throw new Forbidden();
+      if (!row) {
+        await create(
+          { type: "system", name: "federation" },
+          { kind: "citizen", username: cccd, fullName: input.fullName?.trim() || cccd, sex: checked.facts.sex, passwordHash: null },
+          [{ role: "citizen", agencyCode: "" }],
+          meta,
+          "identity.citizen_registered_federated",
+        ).catch(async (err) => {
+          // Created at the same moment by another sign-in of the same person: use that account.
+          if (!(err instanceof UsernameTaken)) throw err;
         });
-        const u = await view(tx, row);
-        await audit.record(tx, {
-          actor: actorFor(u, { loa: 0 }),
-          action: "identity.signed_in",
-          subject: { type: "user", id: row.id },
-          requestId: meta.requestId ?? null,
-          change: { method: "password" },
-        });
-        return u;
-      });
+        row = await repo.findUserByUsername(database.db, cccd);
+      }
+      if (!row) throw new InvalidAccount([{ path: "/cccd", message: "Không tạo được tài khoản." }]);
+      if (row.status !== "active") throw new AccountDisabled();
+      const account = row;
+      const user = await view(database.db, account);
+      const token = await openSession(user, { loa, method: "federation" }, meta, (tx) =>
+        repo.linkFederated(tx, input.issuer, input.subject, account.id),
+      );
       return { user, token };
     },
 

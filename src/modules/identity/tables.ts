@@ -85,3 +85,17 @@ export const totpFactors = pgTable("totp_factors", {
   lastStep: integer("last_step").notNull().default(0),
   recoveryCodes: text("recovery_codes").array().notNull().default(sql`'{}'::text[]`),
 });
+
+/** Accounts of an external OpenID provider (VNeID, a provincial Keycloak) linked to motcua accounts. */
+export const federatedIdentities = pgTable(
+  "federated_identities",
+  {
+    issuer: text("issuer").notNull(),
+    subject: text("subject").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.issuer, t.subject] }), index("federated_identities_user_idx").on(t.userId)],
+);

@@ -43,6 +43,19 @@ export interface Config {
    * directory; every node of a PostgreSQL deployment must share the same value.
    */
   secret: string | null;
+  /**
+   * Sign-in through an external OpenID provider (VNeID by agreement, a provincial Keycloak…), or null:
+   * MOTCUA_FEDERATION_ISSUER, _CLIENT_ID, _CLIENT_SECRET, _CCCD_CLAIM (default `cccd`), _LOA_CLAIM
+   * (default `loa`), _NAME (the button's label, default `VNeID`).
+   */
+  federation: {
+    issuer: string;
+    clientId: string;
+    clientSecret: string | null;
+    cccdClaim: string;
+    loaClaim: string;
+    name: string;
+  } | null;
 }
 
 /** A missing or malformed setting; `main` prints it and exits with code 2. */
@@ -103,6 +116,26 @@ function secret(env: Env, name: string, minLength: number): string | null {
   return raw.trim();
 }
 
+function federation(env: Env): Config["federation"] {
+  const issuer = url(env, "MOTCUA_FEDERATION_ISSUER", ["https:", "http:"]);
+  if (!issuer) return null;
+  const clientId = text(env, "MOTCUA_FEDERATION_CLIENT_ID", "");
+  if (!clientId) throw new ConfigError("MOTCUA_FEDERATION_CLIENT_ID", "is required when MOTCUA_FEDERATION_ISSUER is set");
+  const claim = (name: string, fallback: string) => {
+    const v = text(env, name, fallback);
+    if (!/^[A-Za-z_][\w.:-]{0,99}$/.test(v)) throw new ConfigError(name, `is not a claim name: "${v}"`);
+    return v;
+  };
+  return {
+    issuer: issuer.replace(/\/+$/, ""),
+    clientId,
+    clientSecret: text(env, "MOTCUA_FEDERATION_CLIENT_SECRET", "") || null,
+    cccdClaim: claim("MOTCUA_FEDERATION_CCCD_CLAIM", "cccd"),
+    loaClaim: claim("MOTCUA_FEDERATION_LOA_CLAIM", "loa"),
+    name: text(env, "MOTCUA_FEDERATION_NAME", "VNeID"),
+  };
+}
+
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 /** Parses and validates the environment; throws `ConfigError` naming the first bad variable. */
@@ -131,5 +164,6 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: integer(env, "MOTCUA_SHUTDOWN_TIMEOUT_MS", 10000, 0, 600000),
     auditKey: secret(env, "MOTCUA_AUDIT_KEY", 32),
     secret: secret(env, "MOTCUA_SECRET", 32),
+    federation: federation(env),
   };
 }
