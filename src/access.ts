@@ -36,6 +36,8 @@ export const ROUTE_ACCESS: AccessTable = {
   "GET /dang-ky": PUBLIC,
   "POST /dang-ky": PUBLIC,
   "GET /tai-khoan": PUBLIC,
+  "POST /tai-khoan/phien/thu-hoi": SIGNED_IN,
+  "POST /tai-khoan/mat-khau": SIGNED_IN,
   "GET /api/me": SIGNED_IN,
   "GET /dang-nhap/ngoai": PUBLIC,
   "GET /dang-nhap/ngoai/callback": PUBLIC,

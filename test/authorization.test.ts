@@ -50,6 +50,8 @@ const MATRIX: Record<string, readonly Who[]> = {
   "GET /dang-ky": EVERYONE,
   "POST /dang-ky": EVERYONE,
   "GET /tai-khoan": EVERYONE,
+  "POST /tai-khoan/phien/thu-hoi": USERS,
+  "POST /tai-khoan/mat-khau": USERS,
   "GET /api/me": USERS,
   "GET /dang-nhap/ngoai": EVERYONE,
   "GET /dang-nhap/ngoai/callback": EVERYONE,

@@ -242,4 +242,42 @@ describe("accounts and sessions", () => {
       assert.deepEqual(user.roles, a.roles);
     }
   });
+
+  it("my account lists the sessions, revokes another one, and changes the password ending the others", async () => {
+    const app = env.app;
+    const a = await env.ctx.identity.signIn({ username: "0100233488", password: DEMO_PASSWORD });
+    const b = await env.ctx.identity.signIn({ username: "0100233488", password: DEMO_PASSWORD });
+    const stranger = await env.ctx.identity.signIn({ username: "001199000001", password: DEMO_PASSWORD });
+    const page = await app.inject({ method: "GET", url: "/tai-khoan", headers: { cookie: `motcua_session=${a.token}` } });
+    const csrf = cookieOf(page, "motcua_csrf")!;
+    const ids = [...page.body.matchAll(/name="session" value="([0-9a-f]{64})"/g)].map((m) => m[1]!);
+    assert.ok(ids.length >= 1, "other sessions can be revoked");
+    assert.match(page.body, /Phiên này/);
+    const post = (url: string, fields: Record<string, string>, token = a.token) =>
+      app.inject({
+        method: "POST",
+        url,
+        headers: { cookie: `motcua_csrf=${csrf}; motcua_session=${token}`, "content-type": "application/x-www-form-urlencoded" },
+        payload: new URLSearchParams({ _csrf: csrf, ...fields }).toString(),
+      });
+    // Someone else's session cannot be revoked from this account.
+    const strangerId = (await env.ctx.identity.sessionsOf(stranger.user.id))[0]!.id;
+    assert.equal((await post("/tai-khoan/phien/thu-hoi", { session: strangerId })).statusCode, 404);
+    assert.ok(await env.ctx.identity.session(stranger.token));
+    const bId = (await env.ctx.identity.session(b.token))!.sessionId;
+    assert.equal((await post("/tai-khoan/phien/thu-hoi", { session: bId })).statusCode, 200);
+    assert.equal(await env.ctx.identity.session(b.token), null);
+    // Password: the current one is checked, the new one must follow the policy.
+    const wrong = await post("/tai-khoan/mat-khau", { currentPassword: "not-it-2026", newPassword: "doanh-nghiep-2027" });
+    assert.equal(wrong.statusCode, 400);
+    assert.match(wrong.body, /Mật khẩu hiện tại không đúng/);
+    const c = await env.ctx.identity.signIn({ username: "0100233488", password: DEMO_PASSWORD });
+    const ok = await post("/tai-khoan/mat-khau", { currentPassword: DEMO_PASSWORD, newPassword: "doanh-nghiep-2027" });
+    assert.equal(ok.statusCode, 200);
+    assert.equal(await env.ctx.identity.session(c.token), null, "other sessions end");
+    assert.ok(await env.ctx.identity.session(a.token), "this session stays");
+    await assert.rejects(env.ctx.identity.signIn({ username: "0100233488", password: DEMO_PASSWORD }), (e) => code(e) === "identity.invalid_credentials");
+    await env.ctx.identity.signIn({ username: "0100233488", password: "doanh-nghiep-2027" });
+    assert.equal(await auditCount("identity.password_changed"), 1);
+  });
 });

@@ -148,13 +148,43 @@ export function RegisterPage(props: { page: PageRequest; csrf: string; values?: 
   );
 }
 
-export function AccountPage(props: { page: PageRequest; csrf: string; user: UserView }) {
+export interface SessionView {
+  id: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  userAgent: string | null;
+  current: boolean;
+}
+
+export const REVOKE_SESSION_PATH = "/tai-khoan/phien/thu-hoi";
+export const CHANGE_PASSWORD_PATH = "/tai-khoan/mat-khau";
+
+function when(page: PageRequest, d: Date): string {
+  return d.toLocaleString(page.lang === "en" ? "en-GB" : "vi-VN", { timeZone: "Asia/Ho_Chi_Minh", dateStyle: "short", timeStyle: "short" });
+}
+
+export function AccountPage(props: {
+  page: PageRequest;
+  csrf: string;
+  user: UserView;
+  sessions: SessionView[];
+  notice?: string | undefined;
+  error?: string | undefined;
+  fields?: FieldProblem[] | undefined;
+}) {
   const { page, user } = props;
   const title = tr(page, "Tài khoản của tôi", "My account");
   const kinds = { citizen: ["Công dân", "Citizen"], business: ["Doanh nghiệp", "Business"], officer: ["Cán bộ", "Officer"], admin: ["Quản trị", "Administrator"] } as const;
   return (
     <Layout page={page} variant={user.kind === "citizen" || user.kind === "business" ? "portal" : "office"} title={title}>
       <h1>{title}</h1>
+      {props.notice ? (
+        <p class="notice" role="status">
+          {props.notice}
+        </p>
+      ) : null}
+      <Problems page={page} message={props.error} fields={props.fields} />
+      <h2>{tr(page, "Thông tin", "Profile")}</h2>
       <dl>
         <dt>{tr(page, "Họ và tên", "Name")}</dt>
         <dd>{user.fullName}</dd>
@@ -171,6 +201,59 @@ export function AccountPage(props: { page: PageRequest; csrf: string; user: User
         <dt>{tr(page, "Vai trò", "Roles")}</dt>
         <dd>{user.roles.map((r) => (r.agencyCode ? `${r.role} (${r.agencyCode})` : r.role)).join(", ")}</dd>
       </dl>
+
+      <h2>{tr(page, "Phiên đăng nhập", "Active sessions")}</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{tr(page, "Thiết bị", "Device")}</th>
+            <th scope="col">{tr(page, "Đăng nhập lúc", "Signed in")}</th>
+            <th scope="col">{tr(page, "Hoạt động gần nhất", "Last active")}</th>
+            <th scope="col">
+              <span class="visually-hidden">{tr(page, "Thao tác", "Action")}</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.sessions.map((s) => (
+            <tr key={s.id}>
+              <td>{(s.userAgent ?? tr(page, "Không rõ", "Unknown")).slice(0, 80)}</td>
+              <td>{when(page, s.createdAt)}</td>
+              <td>{when(page, s.lastSeenAt)}</td>
+              <td>
+                {s.current ? (
+                  tr(page, "Phiên này", "This session")
+                ) : (
+                  <form method="post" action={REVOKE_SESSION_PATH}>
+                    <input type="hidden" name="_csrf" value={props.csrf} />
+                    <input type="hidden" name="session" value={s.id} />
+                    <button class="button" type="submit">
+                      {tr(page, "Thu hồi", "Revoke")}
+                    </button>
+                  </form>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <h2>{tr(page, "Đổi mật khẩu", "Change password")}</h2>
+          <form method="post" action={CHANGE_PASSWORD_PATH} class="stack" novalidate>
+            <input type="hidden" name="_csrf" value={props.csrf} />
+            <Field id="currentPassword" label={tr(page, "Mật khẩu hiện tại", "Current password")} type="password" autocomplete="current-password" />
+            <Field
+              id="newPassword"
+              label={tr(page, "Mật khẩu mới", "New password")}
+              type="password"
+              autocomplete="new-password"
+              hint={tr(page, "Ít nhất 10 ký tự, có cả chữ và số. Các phiên khác sẽ bị đăng xuất.", "At least 10 characters, with letters and digits. Other sessions will be signed out.")}
+            />
+            <button class="button" type="submit">
+              {tr(page, "Đổi mật khẩu", "Change password")}
+            </button>
+          </form>
+
       <form method="post" action={SIGN_OUT_PATH}>
         <input type="hidden" name="_csrf" value={props.csrf} />
         <button class="button" type="submit">

@@ -186,3 +186,35 @@ export async function findFederated(db: Db, issuer: string, subject: string): Pr
 export async function linkFederated(tx: Db, issuer: string, subject: string, userId: string): Promise<void> {
   await tx.insert(federatedIdentities).values({ issuer, subject, userId }).onConflictDoNothing();
 }
+
+export async function liveSessionsOf(db: Db, userId: string, now: Date): Promise<SessionRow[]> {
+  return db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
+    .orderBy(sql`${sessions.lastSeenAt} DESC`);
+}
+
+/** Revokes one of the user's own sessions; false when it is not theirs or already ended. */
+export async function revokeOwnSession(tx: Db, userId: string, id: string, now: Date): Promise<boolean> {
+  const rows = await tx
+    .update(sessions)
+    .set({ revokedAt: now })
+    .where(and(eq(sessions.id, id), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  return rows.length > 0;
+}
+
+export async function setPasswordHash(tx: Db, userId: string, passwordHash: string, now: Date): Promise<void> {
+  await tx.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, userId));
+}
+
+/** Ends every session of the user but `keepId`. */
+export async function revokeOtherSessions(tx: Db, userId: string, keepId: string, now: Date): Promise<number> {
+  const rows = await tx
+    .update(sessions)
+    .set({ revokedAt: now })
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), sql`${sessions.id} <> ${keepId}`))
+    .returning({ id: sessions.id });
+  return rows.length;
+}

@@ -2,7 +2,7 @@ import formbody from "@fastify/formbody";
 import { Type } from "@sinclair/typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { JSX } from "preact";
-import { DomainError } from "../../platform/http/errors.ts";
+import { DomainError, type FieldProblem } from "../../platform/http/errors.ts";
 import type { App } from "../../platform/http/types.ts";
 import { pageRequest, sendPage } from "../../web/render.ts";
 import { safeNext } from "../../web/routes.tsx";
@@ -10,6 +10,8 @@ import { CsrfRejected, InvalidAccount, NotSignedIn } from "./errors.ts";
 import {
   AccountPage,
   ACCOUNT_PATH,
+  CHANGE_PASSWORD_PATH,
+  REVOKE_SESSION_PATH,
   ENROL_PATH,
   EnrolPage,
   RecoveryCodesPage,
@@ -169,9 +171,42 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
       }
     });
 
+    const accountPage = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      extra: { notice?: string; error?: string; fields?: FieldProblem[] } = {},
+      status = 200,
+    ) => {
+      const user = request.user!;
+      const sessions = (await identity.sessionsOf(user.id)).map((s) => ({ ...s, current: s.id === request.sessionId }));
+      return sendPage(reply, <AccountPage page={pageRequest(request)} csrf={csrfToken(request, reply)} user={user} sessions={sessions} {...extra} />, status);
+    };
+
     app.get(ACCOUNT_PATH, HIDDEN, async (request, reply) => {
       if (!request.user) return reply.redirect(`${SIGN_IN_PATH}?next=${encodeURIComponent(ACCOUNT_PATH)}`, 303);
-      return sendPage(reply, <AccountPage page={pageRequest(request)} csrf={csrfToken(request, reply)} user={request.user} />);
+      return accountPage(request, reply);
+    });
+
+    app.post(REVOKE_SESSION_PATH, HIDDEN, async (request, reply) => {
+      const form = (request.body ?? {}) as Form;
+      refuseBadCsrf(request, form);
+      if (!request.user) throw new NotSignedIn();
+      const done = /^[0-9a-f]{64}$/.test(form.session ?? "") && (await identity.revokeOwnSession(request.user, form.session ?? "", meta(request)));
+      const lang = pageRequest(request).lang;
+      return accountPage(request, reply, done ? { notice: lang === "en" ? "The session was ended." : "Đã thu hồi phiên đăng nhập." } : { error: lang === "en" ? "No such session." : "Không tìm thấy phiên đăng nhập." }, done ? 200 : 404);
+    });
+
+    app.post(CHANGE_PASSWORD_PATH, HIDDEN, async (request, reply) => {
+      const form = (request.body ?? {}) as Form;
+      refuseBadCsrf(request, form);
+      if (!request.user || !request.sessionId) throw new NotSignedIn();
+      try {
+        await identity.changePassword(request.user, request.sessionId, form.currentPassword ?? "", form.newPassword ?? "", meta(request));
+        return accountPage(request, reply, { notice: pageRequest(request).lang === "en" ? "The password was changed." : "Đã đổi mật khẩu." });
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        return accountPage(request, reply, { error: message(request, err), ...(err.fields ? { fields: err.fields } : {}) }, STATUS[err.kind] ?? 400);
+      }
     });
 
     app.get(

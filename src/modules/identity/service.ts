@@ -94,6 +94,12 @@ export interface IdentityService {
   user(id: string): Promise<UserView | null>;
   findByUsername(username: string): Promise<UserView | null>;
   actorFor(user: UserView, opts: { loa: number }): Actor;
+  /** The user's live sessions, most recently used first. */
+  sessionsOf(userId: string): Promise<Array<{ id: string; createdAt: Date; lastSeenAt: Date; userAgent: string | null; loa: number }>>;
+  /** Ends one of the user's own sessions (audited); false when it is not theirs or already ended. */
+  revokeOwnSession(user: UserView, sessionId: string, meta?: RequestMeta): Promise<boolean>;
+  /** Changes the password after checking the current one; every other session ends. Audited. */
+  changePassword(user: UserView, currentSessionId: string, current: string, next: string, meta?: RequestMeta): Promise<void>;
   /** Loads an account as the operator inside a seed's transaction (demo accounts); audited. */
   seedAccount(
     tx: Db,
@@ -408,6 +414,48 @@ export function makeIdentityService(deps: {
     async user(id) {
       const row = await repo.findUser(database.db, id);
       return row ? view(database.db, row) : null;
+    },
+
+    async sessionsOf(userId) {
+      const rows = await repo.liveSessionsOf(database.db, userId, clock.now());
+      return rows.map((r) => ({ id: r.id, createdAt: r.createdAt, lastSeenAt: r.lastSeenAt, userAgent: r.userAgent, loa: r.loa }));
+    },
+
+    async revokeOwnSession(user, sessionId, meta = {}) {
+      return database.transaction(async (tx) => {
+        const done = await repo.revokeOwnSession(tx, user.id, sessionId, clock.now());
+        if (done) {
+          await audit.record(tx, {
+            actor: actorFor(user, { loa: 0 }),
+            action: "identity.session_revoked",
+            subject: { type: "user", id: user.id },
+            requestId: meta.requestId ?? null,
+          });
+        }
+        return done;
+      });
+    },
+
+    async changePassword(user, currentSessionId, current, next, meta = {}) {
+      const row = await repo.findUser(database.db, user.id);
+      if (!row || !(await verifyPassword(row.passwordHash, current))) {
+        throw new InvalidAccount([{ path: "/currentPassword", message: "Mật khẩu hiện tại không đúng." }]);
+      }
+      const problem = passwordProblem(next, row.username);
+      if (problem) throw new InvalidAccount([{ path: "/newPassword", message: problem.vi }]);
+      const hashed = await hashPassword(next);
+      await database.transaction(async (tx) => {
+        const now = clock.now();
+        await repo.setPasswordHash(tx, user.id, hashed, now);
+        const ended = await repo.revokeOtherSessions(tx, user.id, currentSessionId, now);
+        await audit.record(tx, {
+          actor: actorFor(user, { loa: 0 }),
+          action: "identity.password_changed",
+          subject: { type: "user", id: user.id },
+          requestId: meta.requestId ?? null,
+          change: { otherSessionsEnded: ended },
+        });
+      });
     },
 
     async findByUsername(username) {

@@ -16,6 +16,8 @@ declare module "fastify" {
     actor: Actor;
     /** The signed-in account, when there is one. */
     user: UserView | null;
+    /** The browser session's id (the SHA-256 of its cookie), when the request came with one. */
+    sessionId: string | null;
     /** A password sign-in still waiting for its second factor (the actor stays anonymous meanwhile). */
     pendingSecondFactor: { user: UserView; sessionId: string } | null;
   }
@@ -56,11 +58,13 @@ export function registerActorHook(app: App, identity: IdentityService, publicUrl
   app.decorateRequest("actor", null as never);
   app.decorateRequest("user", null);
   app.decorateRequest("pendingSecondFactor", null);
+  app.decorateRequest("sessionId", null);
   const secureSite = publicUrl.startsWith("https:");
   app.addHook("onRequest", async (request) => {
     request.actor = anonymous;
     request.user = null;
     request.pendingSecondFactor = null;
+    request.sessionId = null;
     const authorization = request.headers.authorization;
     if (bearer && authorization && /^bearer\s/i.test(authorization)) {
       const resolved = await bearer(authorization.replace(/^bearer\s+/i, "").trim());
@@ -74,6 +78,7 @@ export function registerActorHook(app: App, identity: IdentityService, publicUrl
     if (found && requiresSecondFactor(found.user) && !found.mfa) {
       request.pendingSecondFactor = { user: found.user, sessionId: found.sessionId };
     } else if (found) {
+      request.sessionId = found.sessionId;
       request.actor = found.actor;
       request.user = found.user;
     }
