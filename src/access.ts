@@ -1,7 +1,9 @@
 // Who may call each route (issue 3, item 6). A route missing here stops the application from
 // building, and the authorization matrix test (test/authorization.test.ts) checks every entry for
 // every role. Finer rules (an agency's subtree, a dossier's owner) live in each module's policy.
-import { type AccessTable, PUBLIC, SIGNED_IN } from "./platform/http/access.ts";
+import { type AccessTable, PUBLIC, rolesOnly, SIGNED_IN } from "./platform/http/access.ts";
+
+const ADMINS = rolesOnly("agency_admin", "system_admin");
 
 export const ROUTE_ACCESS: AccessTable = {
   // Service
@@ -41,6 +43,12 @@ export const ROUTE_ACCESS: AccessTable = {
   "GET /api/me": SIGNED_IN,
   "GET /dang-nhap/ngoai": PUBLIC,
   "GET /dang-nhap/ngoai/callback": PUBLIC,
+
+  // Administration of accounts (the subtree rule is the identity module's policy)
+  "GET /api/admin/officers": ADMINS,
+  "POST /api/admin/officers": ADMINS,
+  "PUT /api/admin/users/:id/roles": ADMINS,
+  "POST /api/admin/users/:id/disable": ADMINS,
 
   // The OIDC provider authenticates its own endpoints (clients, tokens, the browser's session).
   "* /oidc": PUBLIC,

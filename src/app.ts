@@ -16,6 +16,7 @@ import { directoryRoutes } from "./modules/directory/routes.ts";
 import { identityRoutes, registerActorHook } from "./modules/identity/index.ts";
 import { oidcRoutes } from "./modules/oidc/index.ts";
 import { federationRoutes } from "./modules/identity/federation.tsx";
+import { adminRoutes } from "./modules/identity/admin-routes.ts";
 import { nodeSecret } from "./platform/secrets.ts";
 import { registerWebRoutes, sendNotFoundPage, wantsPage } from "./web/routes.tsx";
 
@@ -64,6 +65,7 @@ export async function buildApp(ctx: Context, extraAccess: AccessTable = {}): Pro
   await app.register(directoryRoutes(ctx.directory));
   await app.register(identityRoutes(ctx.identity, ctx.secondFactor, ctx.config.federation?.name ?? null));
   await app.register(oidcRoutes(ctx.oidc));
+  await app.register(adminRoutes(ctx.identity));
   if (ctx.config.federation) {
     await app.register(
       federationRoutes({

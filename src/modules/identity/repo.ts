@@ -1,5 +1,5 @@
 // SQL of accounts, roles, sessions and sign-in throttling.
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import { type Db, execRows } from "../../platform/db/index.ts";
 import { federatedIdentities, sessions, signInThrottle, totpFactors, userRoles, users } from "./tables.ts";
 
@@ -217,4 +217,20 @@ export async function revokeOtherSessions(tx: Db, userId: string, keepId: string
     .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), sql`${sessions.id} <> ${keepId}`))
     .returning({ id: sessions.id });
   return rows.length;
+}
+
+export async function replaceRoles(tx: Db, userId: string, grants: Array<{ role: string; agencyCode: string }>): Promise<void> {
+  await tx.delete(userRoles).where(eq(userRoles.userId, userId));
+  for (const g of grants) await addRole(tx, userId, g.role, g.agencyCode);
+}
+
+/** Officers and administrators of the given agencies, by username. */
+export async function officersOf(db: Db, agencyCodes: string[], limit: number): Promise<UserRow[]> {
+  if (!agencyCodes.length) return [];
+  return db
+    .select()
+    .from(users)
+    .where(and(sql`${users.kind} IN ('officer', 'admin')`, inArray(users.agencyCode, agencyCodes)))
+    .orderBy(users.username)
+    .limit(limit);
 }

@@ -105,6 +105,10 @@ export interface IdentityService {
     tx: Db,
     input: Omit<repo.NewUser, "passwordHash" | "id"> & { password: string; roles: RoleGrant[] },
   ): Promise<UserView>;
+  /** Replaces an officer's roles (within the administrator's subtree); audited. */
+  setRoles(actor: Actor, userId: string, roles: Array<{ role: Role; agencyCode?: string }>, meta?: RequestMeta): Promise<UserView>;
+  /** Officers and administrators of `agencyCode`'s subtree the actor administers. */
+  officers(actor: Actor, agencyCode: string): Promise<UserView[]>;
   /** Disables an account and ends its sessions. */
   disable(actor: Actor, userId: string, meta?: RequestMeta): Promise<void>;
 }
@@ -468,6 +472,46 @@ export function makeIdentityService(deps: {
     async seedAccount(tx, input) {
       const { password, roles, ...row } = input;
       return create({ type: "system", name: "seed" }, { ...row, passwordHash: await hashPassword(password) }, roles, {}, "identity.account_seeded", tx);
+    },
+
+    async setRoles(actor, userId, roles, meta = {}) {
+      const row = await repo.findUser(database.db, userId);
+      if (!row || (row.kind !== "officer" && row.kind !== "admin") || !row.agencyCode) {
+        throw new InvalidAccount([{ path: "/userId", message: "Không tìm thấy tài khoản cán bộ." }]);
+      }
+      const agencyCode = row.agencyCode;
+      const before = await view(database.db, row);
+      if (!(await canAdminister(actor, agencyCode, before.roles))) throw new Forbidden();
+      const fields: FieldProblem[] = [];
+      const grants: RoleGrant[] = [];
+      for (const [i, r] of roles.entries()) {
+        const scope = r.agencyCode ?? agencyCode;
+        if (!OFFICER_ROLES.includes(r.role) && r.role !== "system_admin") fields.push({ path: `/roles/${i}/role`, message: "Vai trò không hợp lệ cho cán bộ." });
+        else if (!directory.isWithin(scope, agencyCode) && !directory.isWithin(agencyCode, scope)) {
+          fields.push({ path: `/roles/${i}/agencyCode`, message: "Phạm vi vai trò phải thuộc cơ quan của cán bộ." });
+        } else grants.push({ role: r.role, agencyCode: r.role === "system_admin" ? "" : scope });
+      }
+      if (fields.length) throw new InvalidAccount(fields);
+      if (!(await canAdminister(actor, agencyCode, grants))) throw new Forbidden();
+      return database.transaction(async (tx) => {
+        await repo.replaceRoles(tx, userId, grants);
+        await audit.record(tx, {
+          actor,
+          action: "identity.roles_changed",
+          subject: { type: "user", id: userId },
+          requestId: meta.requestId ?? null,
+          change: { before: before.roles, after: grants },
+        });
+        const updated = await repo.findUser(tx, userId);
+        return view(tx, updated!);
+      });
+    },
+
+    async officers(actor, agencyCode) {
+      if (!(await canAdminister(actor, agencyCode, []))) throw new Forbidden();
+      const codes = await directory.subtree(agencyCode);
+      const rows = await repo.officersOf(database.db, codes, 500);
+      return Promise.all(rows.map((r) => view(database.db, r)));
     },
 
     async disable(actor, userId, meta = {}) {

@@ -1,0 +1,105 @@
+// Administration of officer accounts by agency administrators (within their subtree) and system administrators.
+import { Type } from "@sinclair/typebox";
+import { ROLES } from "../../platform/auth/actor.ts";
+import type { App } from "../../platform/http/types.ts";
+import type { IdentityService, UserView } from "./service.ts";
+
+const Role = Type.Union(ROLES.map((r) => Type.Literal(r)));
+const Grant = Type.Object({ role: Role, agencyCode: Type.Optional(Type.String({ maxLength: 13 })) });
+const UserDto = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  username: Type.String(),
+  fullName: Type.String(),
+  status: Type.String(),
+  agencyCode: Type.Union([Type.String(), Type.Null()]),
+  departmentCode: Type.Union([Type.String(), Type.Null()]),
+  roles: Type.Array(Type.Object({ role: Type.String(), agencyCode: Type.String() })),
+});
+
+const present = (u: UserView) => ({
+  id: u.id,
+  kind: u.kind,
+  username: u.username,
+  fullName: u.fullName,
+  status: u.status,
+  agencyCode: u.agencyCode,
+  departmentCode: u.departmentCode,
+  roles: u.roles,
+});
+
+export function adminRoutes(identity: IdentityService) {
+  return async (app: App) => {
+    const meta = (request: { ip: string; id: string; headers: Record<string, unknown> }) => ({
+      ip: request.ip,
+      requestId: request.id,
+      userAgent: typeof request.headers["user-agent"] === "string" ? request.headers["user-agent"] : null,
+    });
+
+    app.get(
+      "/api/admin/officers",
+      {
+        schema: {
+          tags: ["administration"],
+          summary: "Officers of an agency's subtree",
+          querystring: Type.Object({ agency: Type.String({ pattern: "^[0-9A-Z.]{13}$" }) }),
+          response: { 200: Type.Object({ items: Type.Array(UserDto) }) },
+        },
+      },
+      async (request) => ({ items: (await identity.officers(request.actor, request.query.agency)).map(present) }),
+    );
+
+    app.post(
+      "/api/admin/officers",
+      {
+        schema: {
+          tags: ["administration"],
+          summary: "Create an officer with roles within the administrator's subtree",
+          body: Type.Object({
+            username: Type.String({ minLength: 3, maxLength: 64 }),
+            fullName: Type.String({ minLength: 1, maxLength: 200 }),
+            email: Type.Optional(Type.String({ maxLength: 200 })),
+            agencyCode: Type.String({ pattern: "^[0-9A-Z.]{13}$" }),
+            departmentCode: Type.Optional(Type.String({ maxLength: 64 })),
+            roles: Type.Array(Grant, { minItems: 1, maxItems: 10 }),
+            password: Type.String({ minLength: 1, maxLength: 256 }),
+          }),
+          response: { 201: UserDto },
+        },
+      },
+      async (request, reply) => {
+        const user = await identity.createOfficer(request.actor, request.body, meta(request));
+        return reply.status(201).send(present(user));
+      },
+    );
+
+    app.put(
+      "/api/admin/users/:id/roles",
+      {
+        schema: {
+          tags: ["administration"],
+          summary: "Replace an officer's roles",
+          params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+          body: Type.Object({ roles: Type.Array(Grant, { maxItems: 10 }) }),
+          response: { 200: UserDto },
+        },
+      },
+      async (request) => present(await identity.setRoles(request.actor, request.params.id, request.body.roles, meta(request))),
+    );
+
+    app.post(
+      "/api/admin/users/:id/disable",
+      {
+        schema: {
+          tags: ["administration"],
+          summary: "Disable an account; its sessions end",
+          params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        },
+      },
+      async (request, reply) => {
+        await identity.disable(request.actor, request.params.id, meta(request));
+        return reply.status(204).send();
+      },
+    );
+  };
+}
