@@ -5,6 +5,7 @@ import type { Database } from "./platform/db/index.ts";
 import type { Seed } from "./platform/db/seeds.ts";
 import { type Clock, systemClock } from "./platform/clock.ts";
 import { createLogger, type Logger } from "./platform/log/index.ts";
+import { createMailer } from "./platform/mail/index.ts";
 import { createFileStore, createLocalBackend, type FileStore } from "./platform/files/index.ts";
 import { createJobQueue, type JobQueue, pruneJobsJob } from "./platform/jobs/index.ts";
 import { type AuditLog, auditKey, auditSealJob, createAuditLog } from "./platform/audit/index.ts";
@@ -63,7 +64,8 @@ export function createContext(config: Config, database: Database, opts: ContextO
     backend: createLocalBackend(path.join(config.dataDir, "files")),
     maxBytes: config.maxUploadBytes,
   });
-  const identity = makeIdentityService({ database, clock, audit, directory });
+  const mail = createMailer({ jobs, smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir });
+  const identity = makeIdentityService({ database, clock, audit, directory, mail, publicUrl: config.publicUrl });
   const oidc = createOidc({
     database,
     clock,

@@ -101,7 +101,8 @@ export function SignInPage(props: {
         </p>
       ) : null}
       <p>
-        {tr(page, "Chưa có tài khoản?", "No account yet?")} <a href={REGISTER_PATH}>{tr(page, "Đăng ký", "Register")}</a>
+        {tr(page, "Chưa có tài khoản?", "No account yet?")} <a href={REGISTER_PATH}>{tr(page, "Đăng ký", "Register")}</a> ·{" "}
+        <a href="/quen-mat-khau">{tr(page, "Quên mật khẩu?", "Forgot the password?")}</a>
       </p>
     </Layout>
   );
@@ -342,6 +343,67 @@ export function RecoveryCodesPage(props: { page: PageRequest; codes: string[]; n
           {tr(page, "Tiếp tục", "Continue")}
         </a>
       </p>
+    </Layout>
+  );
+}
+
+export const FORGOT_PATH = "/quen-mat-khau";
+export const RESET_PATH = "/dat-lai-mat-khau";
+export const VERIFY_EMAIL_PATH = "/xac-minh-email";
+
+export function MessagePage(props: { page: PageRequest; title: string; message: string; error?: boolean; link?: { href: string; label: string } }) {
+  return (
+    <Layout page={props.page} variant="portal" title={props.title}>
+      <h1>{props.title}</h1>
+      {props.error ? (
+        <div class="error" role="alert">
+          <p>{props.message}</p>
+        </div>
+      ) : (
+        <p role="status">{props.message}</p>
+      )}
+      {props.link ? (
+        <p>
+          <a href={props.link.href}>{props.link.label}</a>
+        </p>
+      ) : null}
+    </Layout>
+  );
+}
+
+export function ForgotPage(props: { page: PageRequest; csrf: string }) {
+  const { page } = props;
+  const title = tr(page, "Quên mật khẩu", "Forgotten password");
+  return (
+    <Layout page={page} variant="portal" title={title}>
+      <h1>{title}</h1>
+      <p>{tr(page, "Nhập tên đăng nhập; nếu tài khoản có địa chỉ thư điện tử, chúng tôi sẽ gửi liên kết đặt lại mật khẩu.", "Enter your username; if the account has an email address, we will send a link to reset the password.")}</p>
+      <form method="post" action={FORGOT_PATH} class="stack" novalidate>
+        <input type="hidden" name="_csrf" value={props.csrf} />
+        <Field id="username" label={tr(page, "Tên đăng nhập", "Username")} autocomplete="username" />
+        <button class="button" type="submit">
+          {tr(page, "Gửi liên kết", "Send the link")}
+        </button>
+      </form>
+    </Layout>
+  );
+}
+
+export function ResetPage(props: { page: PageRequest; csrf: string; token: string; fields?: FieldProblem[] | undefined; error?: string | undefined }) {
+  const { page } = props;
+  const title = tr(page, "Đặt lại mật khẩu", "Reset the password");
+  return (
+    <Layout page={page} variant="portal" title={title}>
+      <h1>{title}</h1>
+      <Problems page={page} message={props.error} fields={props.fields} />
+      <form method="post" action={RESET_PATH} class="stack" novalidate>
+        <input type="hidden" name="_csrf" value={props.csrf} />
+        <input type="hidden" name="token" value={props.token} />
+        <Field id="password" label={tr(page, "Mật khẩu mới", "New password")} type="password" autocomplete="new-password" hint={tr(page, "Ít nhất 10 ký tự, có cả chữ và số.", "At least 10 characters, with letters and digits.")} />
+        <button class="button" type="submit">
+          {tr(page, "Đặt lại mật khẩu", "Reset the password")}
+        </button>
+      </form>
     </Layout>
   );
 }

@@ -1,7 +1,7 @@
 // SQL of accounts, roles, sessions and sign-in throttling.
 import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import { type Db, execRows } from "../../platform/db/index.ts";
-import { federatedIdentities, sessions, signInThrottle, totpFactors, userRoles, users } from "./tables.ts";
+import { emailTokens, federatedIdentities, sessions, signInThrottle, totpFactors, userRoles, users } from "./tables.ts";
 
 export type UserRow = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
@@ -233,4 +233,31 @@ export async function officersOf(db: Db, agencyCodes: string[], limit: number): 
     .where(and(sql`${users.kind} IN ('officer', 'admin')`, inArray(users.agencyCode, agencyCodes)))
     .orderBy(users.username)
     .limit(limit);
+}
+
+export async function insertEmailToken(tx: Db, row: typeof emailTokens.$inferInsert): Promise<void> {
+  await tx.insert(emailTokens).values(row);
+}
+
+/** Uses a link once: returns its account when it is unused, unexpired and for `purpose`. */
+export async function useEmailToken(tx: Db, id: string, purpose: string, now: Date): Promise<string | null> {
+  const rows = await tx
+    .update(emailTokens)
+    .set({ usedAt: now })
+    .where(and(eq(emailTokens.id, id), eq(emailTokens.purpose, purpose), isNull(emailTokens.usedAt), gt(emailTokens.expiresAt, now)))
+    .returning({ userId: emailTokens.userId });
+  return rows[0]?.userId ?? null;
+}
+
+/** Whether a link is usable now (without using it): the reset page checks before showing its form. */
+export async function emailTokenUsable(db: Db, id: string, purpose: string, now: Date): Promise<boolean> {
+  const rows = await db
+    .select({ id: emailTokens.id })
+    .from(emailTokens)
+    .where(and(eq(emailTokens.id, id), eq(emailTokens.purpose, purpose), isNull(emailTokens.usedAt), gt(emailTokens.expiresAt, now)));
+  return rows.length > 0;
+}
+
+export async function markEmailVerified(tx: Db, userId: string, now: Date): Promise<void> {
+  await tx.update(users).set({ emailVerifiedAt: now, updatedAt: now }).where(eq(users.id, userId));
 }

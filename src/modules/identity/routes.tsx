@@ -14,6 +14,12 @@ import {
   REVOKE_SESSION_PATH,
   ENROL_PATH,
   EnrolPage,
+  FORGOT_PATH,
+  ForgotPage,
+  MessagePage,
+  RESET_PATH,
+  ResetPage,
+  VERIFY_EMAIL_PATH,
   RecoveryCodesPage,
   REGISTER_PATH,
   RegisterPage,
@@ -207,6 +213,79 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
         if (!(err instanceof DomainError)) throw err;
         return accountPage(request, reply, { error: message(request, err), ...(err.fields ? { fields: err.fields } : {}) }, STATUS[err.kind] ?? 400);
       }
+    });
+
+    const tr = (request: FastifyRequest, vi: string, en: string) => (pageRequest(request).lang === "en" ? en : vi);
+
+    app.get(FORGOT_PATH, HIDDEN, async (request, reply) => sendPage(reply, <ForgotPage page={pageRequest(request)} csrf={csrfToken(request, reply)} />));
+
+    app.post(FORGOT_PATH, HIDDEN, async (request, reply) => {
+      const form = (request.body ?? {}) as Form;
+      refuseBadCsrf(request, form);
+      await identity.requestPasswordReset(form.username ?? "", meta(request));
+      // The same answer whether or not the account exists: no one learns who has an account.
+      return sendPage(
+        reply,
+        <MessagePage
+          page={pageRequest(request)}
+          title={tr(request, "Quên mật khẩu", "Forgotten password")}
+          message={tr(request, "Nếu tài khoản tồn tại và có địa chỉ thư điện tử, liên kết đặt lại mật khẩu đã được gửi (hiệu lực 1 giờ).", "If the account exists and has an email address, a reset link has been sent (valid for 1 hour).")}
+        />,
+      );
+    });
+
+    const linkInvalid = (request: FastifyRequest, reply: FastifyReply) =>
+      sendPage(
+        reply,
+        <MessagePage
+          page={pageRequest(request)}
+          title={tr(request, "Liên kết không dùng được", "The link cannot be used")}
+          message={tr(request, "Liên kết không hợp lệ, đã hết hạn hoặc đã được sử dụng.", "The link is invalid, expired or already used.")}
+          error
+          link={{ href: FORGOT_PATH, label: tr(request, "Yêu cầu liên kết mới", "Ask for a new link") }}
+        />,
+        400,
+      );
+
+    app.get(RESET_PATH, HIDDEN, async (request, reply) => {
+      const token = String((request.query as { token?: unknown }).token ?? "");
+      if (!(await identity.resetLinkUsable(token))) return linkInvalid(request, reply);
+      return sendPage(reply, <ResetPage page={pageRequest(request)} csrf={csrfToken(request, reply)} token={token} />);
+    });
+
+    app.post(RESET_PATH, HIDDEN, async (request, reply) => {
+      const form = (request.body ?? {}) as Form;
+      refuseBadCsrf(request, form);
+      const token = form.token ?? "";
+      try {
+        await identity.resetPassword(token, form.password ?? "", meta(request));
+      } catch (err) {
+        if (err instanceof DomainError && err.code === "identity.link_invalid") return linkInvalid(request, reply);
+        if (!(err instanceof DomainError)) throw err;
+        return sendPage(reply, <ResetPage page={pageRequest(request)} csrf={csrfToken(request, reply)} token={token} fields={err.fields} error={message(request, err)} />, 400);
+      }
+      return sendPage(
+        reply,
+        <MessagePage
+          page={pageRequest(request)}
+          title={tr(request, "Đã đặt lại mật khẩu", "Password reset")}
+          message={tr(request, "Mật khẩu đã được đặt lại; mọi phiên đăng nhập cũ đã kết thúc.", "The password was reset; every earlier session has ended.")}
+          link={{ href: SIGN_IN_PATH, label: tr(request, "Đăng nhập", "Sign in") }}
+        />,
+      );
+    });
+
+    app.get(VERIFY_EMAIL_PATH, HIDDEN, async (request, reply) => {
+      try {
+        await identity.verifyEmail(String((request.query as { token?: unknown }).token ?? ""), meta(request));
+      } catch (err) {
+        if (err instanceof DomainError && err.code === "identity.link_invalid") return linkInvalid(request, reply);
+        throw err;
+      }
+      return sendPage(
+        reply,
+        <MessagePage page={pageRequest(request)} title={tr(request, "Đã xác minh thư điện tử", "Email verified")} message={tr(request, "Địa chỉ thư điện tử của bạn đã được xác minh.", "Your email address is verified.")} />,
+      );
     });
 
     app.get(

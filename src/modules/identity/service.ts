@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Audit } from "../../platform/audit/index.ts";
-import { type Actor, actorRef, hasRole, type Role, type RoleGrant, ROLES } from "../../platform/auth/actor.ts";
+import { type Actor, actorRef, hasRole, type Role, type RoleGrant, ROLES, systemActor } from "../../platform/auth/actor.ts";
+import type { Mailer } from "../../platform/mail/index.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Database, Db } from "../../platform/db/index.ts";
 import type { FieldProblem } from "../../platform/http/errors.ts";
@@ -10,6 +11,7 @@ import {
   Forbidden,
   InvalidAccount,
   InvalidCredentials,
+  LinkInvalid,
   SignInThrottled,
   UsernameTaken,
 } from "./errors.ts";
@@ -88,6 +90,14 @@ export interface IdentityService {
     input: { issuer: string; subject: string; cccd: string; loa: number; fullName?: string | null },
     meta?: RequestMeta,
   ): Promise<{ user: UserView; token: string }>;
+  /** Marks the address verified with the emailed link; `LinkInvalid` for a used, expired or unknown link. */
+  verifyEmail(token: string, meta?: RequestMeta): Promise<void>;
+  /** Mails a reset link when the account exists and has an address; says nothing either way. */
+  requestPasswordReset(username: string, meta?: RequestMeta): Promise<void>;
+  /** Whether a reset link can still be used. */
+  resetLinkUsable(token: string): Promise<boolean>;
+  /** Sets a new password with the emailed link (once); every session of the account ends. */
+  resetPassword(token: string, password: string, meta?: RequestMeta): Promise<void>;
   /** The session behind a cookie token, sliding its expiry; null when unknown, expired, revoked or disabled. */
   session(token: string): Promise<{ sessionId: string; user: UserView; actor: Actor; mfa: boolean } | null>;
   signOut(token: string, meta?: RequestMeta): Promise<void>;
@@ -113,13 +123,36 @@ export interface IdentityService {
   disable(actor: Actor, userId: string, meta?: RequestMeta): Promise<void>;
 }
 
+/** How long an emailed link works. */
+export const VERIFY_LINK_SECONDS = 48 * 3600;
+export const RESET_LINK_SECONDS = 3600;
+
 export function makeIdentityService(deps: {
   database: Database;
   clock: Clock;
   audit: Audit;
   directory: DirectoryService;
+  mail: Mailer;
+  publicUrl: string;
 }): IdentityService {
-  const { database, clock, audit, directory } = deps;
+  const { database, clock, audit, directory, mail } = deps;
+
+  /** A single-use link mailed to the account's address (the token itself is never stored). */
+  async function mailLink(tx: Db, user: { id: string; email: string | null }, purpose: "verify_email" | "reset_password") {
+    if (!user.email) return;
+    const token = randomBytes(32).toString("base64url");
+    const seconds = purpose === "verify_email" ? VERIFY_LINK_SECONDS : RESET_LINK_SECONDS;
+    await repo.insertEmailToken(tx, { id: sha256(token), userId: user.id, purpose, expiresAt: new Date(clock.now().getTime() + seconds * 1000) });
+    const link = `${deps.publicUrl}${purpose === "verify_email" ? "/xac-minh-email" : "/dat-lai-mat-khau"}?token=${token}`;
+    await mail.send(tx, {
+      to: user.email,
+      subject: purpose === "verify_email" ? "Xác minh địa chỉ thư điện tử — Verify your email" : "Đặt lại mật khẩu — Reset your password",
+      text:
+        purpose === "verify_email"
+          ? `Xin chào,\n\nĐể xác minh địa chỉ thư điện tử của tài khoản, vui lòng mở liên kết sau (hiệu lực 48 giờ):\n${link}\n\nTo verify your email address, open the link above (valid for 48 hours).\n`
+          : `Xin chào,\n\nĐể đặt lại mật khẩu, vui lòng mở liên kết sau (hiệu lực 1 giờ, dùng một lần):\n${link}\n\nNếu bạn không yêu cầu, hãy bỏ qua thư này.\n\nTo reset your password, open the link above (valid for 1 hour, once). If you did not ask for it, ignore this message.\n`,
+    });
+  }
 
   async function view(db: Db, row: repo.UserRow): Promise<UserView> {
     return {
@@ -157,6 +190,7 @@ export function makeIdentityService(deps: {
     return run(async (tx) => {
       const inserted = await repo.insertUser(tx, row);
       if (!inserted) throw new UsernameTaken(row.username);
+      if (inserted.email && !inserted.emailVerifiedAt) await mailLink(tx, inserted, "verify_email");
       for (const g of roles) await repo.addRole(tx, inserted.id, g.role, g.agencyCode);
       await audit.record(tx, {
         actor,
@@ -380,6 +414,53 @@ export function makeIdentityService(deps: {
         repo.linkFederated(tx, input.issuer, input.subject, account.id),
       );
       return { user, token };
+    },
+
+    async verifyEmail(token, meta = {}) {
+      if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw new LinkInvalid();
+      await database.transaction(async (tx) => {
+        const userId = await repo.useEmailToken(tx, sha256(token), "verify_email", clock.now());
+        if (!userId) throw new LinkInvalid();
+        await repo.markEmailVerified(tx, userId, clock.now());
+        await audit.record(tx, { actor: systemActor("email-link"), action: "identity.email_verified", subject: { type: "user", id: userId }, requestId: meta.requestId ?? null });
+      });
+    },
+
+    async requestPasswordReset(username, meta = {}) {
+      const row = await repo.findUserByUsername(database.db, username.trim().toLowerCase());
+      if (!row || row.status !== "active" || !row.email) return;
+      await database.transaction(async (tx) => {
+        await mailLink(tx, row, "reset_password");
+        await audit.record(tx, { actor: { type: "anonymous" }, action: "identity.password_reset_requested", subject: { type: "user", id: row.id }, requestId: meta.requestId ?? null });
+      });
+    },
+
+    async resetLinkUsable(token) {
+      return /^[A-Za-z0-9_-]{43}$/.test(token) && repo.emailTokenUsable(database.db, sha256(token), "reset_password", clock.now());
+    },
+
+    async resetPassword(token, password, meta = {}) {
+      if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw new LinkInvalid();
+      const id = sha256(token);
+      const now = clock.now();
+      if (!(await repo.emailTokenUsable(database.db, id, "reset_password", now))) throw new LinkInvalid();
+      const hashed = await hashPassword(password);
+      await database.transaction(async (tx) => {
+        const userId = await repo.useEmailToken(tx, id, "reset_password", now);
+        if (!userId) throw new LinkInvalid();
+        const row = await repo.findUser(tx, userId);
+        const problem = passwordProblem(password, row?.username ?? "");
+        if (problem) throw new InvalidAccount([{ path: "/password", message: problem.vi }]);
+        await repo.setPasswordHash(tx, userId, hashed, now);
+        const ended = await repo.revokeUserSessions(tx, userId, now);
+        await audit.record(tx, {
+          actor: systemActor("email-link"),
+          action: "identity.password_reset",
+          subject: { type: "user", id: userId },
+          requestId: meta.requestId ?? null,
+          change: { sessionsEnded: ended },
+        });
+      });
     },
 
     async session(token) {

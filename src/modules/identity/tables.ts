@@ -99,3 +99,18 @@ export const federatedIdentities = pgTable(
   },
   (t) => [primaryKey({ columns: [t.issuer, t.subject] }), index("federated_identities_user_idx").on(t.userId)],
 );
+
+/** Single-use links sent by mail (email verification, password reset), stored as SHA-256 of the token. */
+export const emailTokens = pgTable(
+  "email_tokens",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    purpose: text("purpose").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+  },
+  (t) => [check("email_tokens_purpose_valid", sql`${t.purpose} IN ('verify_email', 'reset_password')`), index("email_tokens_user_idx").on(t.userId)],
+);

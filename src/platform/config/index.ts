@@ -43,6 +43,10 @@ export interface Config {
    * directory; every node of a PostgreSQL deployment must share the same value.
    */
   secret: string | null;
+  /** Outgoing mail server (MOTCUA_SMTP_URL, smtp:// or smtps://); without it mail is written as .eml files under the data directory. */
+  smtpUrl: string | null;
+  /** Sender of outgoing mail (MOTCUA_MAIL_FROM). */
+  mailFrom: string;
   /**
    * Sign-in through an external OpenID provider (VNeID by agreement, a provincial Keycloak…), or null:
    * MOTCUA_FEDERATION_ISSUER, _CLIENT_ID, _CLIENT_SECRET, _CCCD_CLAIM (default `cccd`), _LOA_CLAIM
@@ -116,6 +120,12 @@ function secret(env: Env, name: string, minLength: number): string | null {
   return raw.trim();
 }
 
+function mailFrom(env: Env): string {
+  const v = text(env, "MOTCUA_MAIL_FROM", "motcua <no-reply@localhost>");
+  if (!/^([^<>]*<)?[^\s@<>]+@[^\s@<>]+>?$/.test(v)) throw new ConfigError("MOTCUA_MAIL_FROM", `is not an address: "${v}"`);
+  return v;
+}
+
 function federation(env: Env): Config["federation"] {
   const issuer = url(env, "MOTCUA_FEDERATION_ISSUER", ["https:", "http:"]);
   if (!issuer) return null;
@@ -164,6 +174,8 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: integer(env, "MOTCUA_SHUTDOWN_TIMEOUT_MS", 10000, 0, 600000),
     auditKey: secret(env, "MOTCUA_AUDIT_KEY", 32),
     secret: secret(env, "MOTCUA_SECRET", 32),
+    smtpUrl: url(env, "MOTCUA_SMTP_URL", ["smtp:", "smtps:"]),
+    mailFrom: mailFrom(env),
     federation: federation(env),
   };
 }

@@ -1,0 +1,53 @@
+// Outgoing mail through the job queue (the outbox): a message exists only if the change that sends it
+// commits, and it is retried until the mail server takes it.
+import fs from "node:fs";
+import path from "node:path";
+import nodemailer from "nodemailer";
+import type { Db } from "../db/index.ts";
+import { defineJob, type JobQueue, PermanentJobError } from "../jobs/index.ts";
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+export interface Mailer {
+  /** Queues a message in the caller's transaction. */
+  send(tx: Db, message: MailMessage): Promise<void>;
+}
+
+/**
+ * `smtpUrl` null writes each message as an .eml file into `<dataDir>/mail` (a development mail catcher:
+ * open the file in a mail program). Addresses and bodies are never logged.
+ */
+export function createMailer(deps: { jobs: JobQueue; smtpUrl: string | null; from: string; dataDir: string }): Mailer {
+  const catcher = path.join(deps.dataDir, "mail");
+  const transport = deps.smtpUrl
+    ? nodemailer.createTransport(deps.smtpUrl)
+    : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
+  const job = defineJob<MailMessage>({
+    name: "mail.send",
+    maxAttempts: 8,
+    handler: async (message, ctx) => {
+      try {
+        const info = (await transport.sendMail({ from: deps.from, to: message.to, subject: message.subject, text: message.text })) as {
+          messageId?: string;
+          message?: Buffer;
+        };
+        if (!deps.smtpUrl && info.message) {
+          fs.mkdirSync(catcher, { recursive: true, mode: 0o700 });
+          fs.writeFileSync(path.join(catcher, `${Date.now()}-${ctx.id}.eml`), info.message, { mode: 0o600 });
+        }
+        ctx.logger.info({ job: ctx.id, messageId: info.messageId }, "mail sent");
+      } catch (err) {
+        // 5xx: the server refuses this message for good; anything else (4xx, network) is retried.
+        const code = (err as { responseCode?: number }).responseCode;
+        if (typeof code === "number" && code >= 500) throw new PermanentJobError(`mail refused (${code})`);
+        throw err;
+      }
+    },
+  });
+  deps.jobs.register(job);
+  return { send: async (tx, message) => void (await deps.jobs.enqueue(tx, job, message)) };
+}
