@@ -46,6 +46,8 @@ export const ROUTE_ACCESS: AccessTable = {
   "POST /tai-khoan/phien/thu-hoi": SIGNED_IN,
   "POST /tai-khoan/mat-khau": SIGNED_IN,
   "GET /api/me": SIGNED_IN,
+  "GET /api/me/representatives": rolesOnly("business"),
+  "POST /api/me/representatives": rolesOnly("business"),
   "GET /dang-nhap/ngoai": PUBLIC,
   "GET /dang-nhap/ngoai/callback": PUBLIC,
 

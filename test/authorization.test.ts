@@ -58,6 +58,8 @@ const MATRIX: Record<string, readonly Who[]> = {
   "POST /tai-khoan/phien/thu-hoi": USERS,
   "POST /tai-khoan/mat-khau": USERS,
   "GET /api/me": USERS,
+  "GET /api/me/representatives": ["business"],
+  "POST /api/me/representatives": ["business"],
   "GET /api/admin/officers": ["agency_admin", "system_admin"],
   "POST /api/admin/officers": ["agency_admin", "system_admin"],
   "PUT /api/admin/users/:id/roles": ["agency_admin", "system_admin"],

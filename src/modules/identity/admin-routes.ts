@@ -36,6 +36,27 @@ export function adminRoutes(identity: IdentityService) {
       userAgent: typeof request.headers["user-agent"] === "string" ? request.headers["user-agent"] : null,
     });
 
+    const Representatives = Type.Object({ items: Type.Array(Type.Object({ username: Type.String(), fullName: Type.String() })) });
+
+    app.get(
+      "/api/me/representatives",
+      { schema: { tags: ["identity"], summary: "The citizens who represent the signed-in business", response: { 200: Representatives } } },
+      async (request) => ({ items: await identity.representatives(request.actor) }),
+    );
+
+    app.post(
+      "/api/me/representatives",
+      {
+        schema: {
+          tags: ["identity"],
+          summary: "Link a citizen (by CCCD) as a representative of the signed-in business",
+          body: Type.Object({ cccd: Type.String({ maxLength: 12 }) }),
+          response: { 200: Representatives },
+        },
+      },
+      async (request) => ({ items: await identity.addRepresentative(request.actor, request.body.cccd, meta(request)) }),
+    );
+
     app.get(
       "/api/admin/officers",
       {

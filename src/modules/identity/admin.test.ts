@@ -70,4 +70,19 @@ describe("account administration API", () => {
     const rows = await env.database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM users WHERE username LIKE 'x.%'`);
     assert.equal(rows[0]?.n, 0);
   });
+
+  it("a business links its representative citizens by CCCD", async () => {
+    const business = await env.ctx.oidc.mintToken({ type: "cli", name: "test" }, "0100233488", 600);
+    const bad = await call("POST", "/api/me/representatives", business, { cccd: "999999999999" });
+    assert.equal(bad.statusCode, 400);
+    const unknown = await call("POST", "/api/me/representatives", business, { cccd: "001299000002" });
+    assert.equal(unknown.statusCode, 400);
+    const ok = await call("POST", "/api/me/representatives", business, { cccd: "001199000001" });
+    assert.equal(ok.statusCode, 200);
+    assert.deepEqual(ok.json().items, [{ username: "001199000001", fullName: "Nguyễn Thị Mai" }]);
+    assert.deepEqual((await call("GET", "/api/me/representatives", business)).json().items.length, 1);
+    // A citizen is not a business.
+    const citizen = await env.ctx.oidc.mintToken({ type: "cli", name: "test" }, "001199000001", 600);
+    assert.equal((await call("POST", "/api/me/representatives", citizen, { cccd: "001199000001" })).statusCode, 403);
+  });
 });

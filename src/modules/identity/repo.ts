@@ -1,7 +1,7 @@
 // SQL of accounts, roles, sessions and sign-in throttling.
 import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import { type Db, execRows } from "../../platform/db/index.ts";
-import { emailTokens, federatedIdentities, sessions, signInThrottle, totpFactors, userRoles, users } from "./tables.ts";
+import { businessRepresentatives, emailTokens, federatedIdentities, sessions, signInThrottle, totpFactors, userRoles, users } from "./tables.ts";
 
 export type UserRow = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
@@ -260,4 +260,30 @@ export async function emailTokenUsable(db: Db, id: string, purpose: string, now:
 
 export async function markEmailVerified(tx: Db, userId: string, now: Date): Promise<void> {
   await tx.update(users).set({ emailVerifiedAt: now, updatedAt: now }).where(eq(users.id, userId));
+}
+
+export async function addRepresentative(tx: Db, businessId: string, citizenId: string): Promise<boolean> {
+  const rows = await tx.insert(businessRepresentatives).values({ businessId, citizenId }).onConflictDoNothing().returning({ id: businessRepresentatives.citizenId });
+  return rows.length > 0;
+}
+
+export async function representativesOf(db: Db, businessId: string): Promise<UserRow[]> {
+  const rows = await db
+    .select({ user: users })
+    .from(businessRepresentatives)
+    .innerJoin(users, eq(users.id, businessRepresentatives.citizenId))
+    .where(eq(businessRepresentatives.businessId, businessId))
+    .orderBy(users.username);
+  return rows.map((r) => r.user);
+}
+
+/** The businesses a citizen represents. */
+export async function businessesOf(db: Db, citizenId: string): Promise<UserRow[]> {
+  const rows = await db
+    .select({ user: users })
+    .from(businessRepresentatives)
+    .innerJoin(users, eq(users.id, businessRepresentatives.businessId))
+    .where(eq(businessRepresentatives.citizenId, citizenId))
+    .orderBy(users.username);
+  return rows.map((r) => r.user);
 }

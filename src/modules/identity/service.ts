@@ -110,6 +110,12 @@ export interface IdentityService {
   revokeOwnSession(user: UserView, sessionId: string, meta?: RequestMeta): Promise<boolean>;
   /** Changes the password after checking the current one; every other session ends. Audited. */
   changePassword(user: UserView, currentSessionId: string, current: string, next: string, meta?: RequestMeta): Promise<void>;
+  /**
+   * Links a citizen (by CCCD, with an account) as a representative of the business `actor` is signed in
+   * as; audited. Returns the business's representatives.
+   */
+  addRepresentative(actor: Actor, cccd: string, meta?: RequestMeta): Promise<Array<{ username: string; fullName: string }>>;
+  representatives(actor: Actor): Promise<Array<{ username: string; fullName: string }>>;
   /** Loads an account as the operator inside a seed's transaction (demo accounts); audited. */
   seedAccount(
     tx: Db,
@@ -541,6 +547,33 @@ export function makeIdentityService(deps: {
           change: { otherSessionsEnded: ended },
         });
       });
+    },
+
+    async addRepresentative(actor, cccd, meta = {}) {
+      if (actor.type !== "user" || !hasRole(actor, "business")) throw new Forbidden();
+      const checked = checkCccd(cccd.trim());
+      if (!checked.ok) throw new InvalidAccount([{ path: "/cccd", message: "Số định danh cá nhân (CCCD) không hợp lệ." }]);
+      const citizen = await repo.findUserByUsername(database.db, cccd.trim());
+      if (!citizen || citizen.kind !== "citizen") {
+        throw new InvalidAccount([{ path: "/cccd", message: "Chưa có tài khoản công dân với số CCCD này." }]);
+      }
+      await database.transaction(async (tx) => {
+        if (await repo.addRepresentative(tx, actor.userId, citizen.id)) {
+          await audit.record(tx, {
+            actor,
+            action: "identity.representative_added",
+            subject: { type: "user", id: actor.userId },
+            requestId: meta.requestId ?? null,
+            change: { citizenId: citizen.id },
+          });
+        }
+      });
+      return (await repo.representativesOf(database.db, actor.userId)).map((u) => ({ username: u.username, fullName: u.fullName }));
+    },
+
+    async representatives(actor) {
+      if (actor.type !== "user" || !hasRole(actor, "business")) throw new Forbidden();
+      return (await repo.representativesOf(database.db, actor.userId)).map((u) => ({ username: u.username, fullName: u.fullName }));
     },
 
     async findByUsername(username) {

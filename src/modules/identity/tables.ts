@@ -114,3 +114,18 @@ export const emailTokens = pgTable(
   },
   (t) => [check("email_tokens_purpose_valid", sql`${t.purpose} IN ('verify_email', 'reset_password')`), index("email_tokens_user_idx").on(t.userId)],
 );
+
+/** Citizens who represent a business (its legal representative and authorised people). */
+export const businessRepresentatives = pgTable(
+  "business_representatives",
+  {
+    businessId: text("business_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    citizenId: text("citizen_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.businessId, t.citizenId] }), index("business_representatives_citizen_idx").on(t.citizenId)],
+);
