@@ -6,7 +6,14 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { after, before, describe, it } from "node:test";
-import { createFileStore, createLocalBackend, type FileStore, localBlobPath, sniffContentType } from "./index.ts";
+import {
+  createFileStore,
+  createLocalBackend,
+  createLocalFileStore,
+  type FileStore,
+  localBlobPath,
+  sniffContentType,
+} from "./index.ts";
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 /** A minimal valid PNG: the signature and an IHDR chunk. */
@@ -50,9 +57,16 @@ describe("file store", () => {
   });
 
   it("sniffs the type from the bytes, not the name", async () => {
-    // The caller may call it "giay-to.pdf": the store never sees or trusts a name.
-    const stored = await store.put(PNG);
+    const stored = await store.put(PNG, { declaredName: "giay-to.pdf" });
     assert.equal(stored.contentType, "image/png");
+    // A type check against PDF only refuses it, naming the file the client sent.
+    await assert.rejects(
+      store.put(PNG, { declaredName: "giay-to.pdf", allowedTypes: ["application/pdf"] }),
+      (err: Error & { code?: string; details?: Record<string, unknown> }) =>
+        err.code === "files.type_not_allowed" &&
+        err.details?.contentType === "image/png" &&
+        err.message.includes("giay-to.pdf"),
+    );
     assert.equal(await sniffContentType(Buffer.from('<?xml version="1.0"?><edXML:edXML/>')), "application/xml");
     assert.equal(await sniffContentType(Buffer.from('{"a": "Đăng ký"}')), "application/json");
     assert.equal(await sniffContentType(Buffer.from("Họ và tên: Nguyễn Văn A\n")), "text/plain");
@@ -102,14 +116,36 @@ describe("file store", () => {
   it("a crash mid-write leaves only a temp file, swept at the next start", async () => {
     const backend = createLocalBackend(dir);
     const staged = await backend.stage();
-    staged.writable.write(Buffer.from("half a file"));
+    const half = Buffer.from("half a file");
+    await new Promise<void>((resolve, reject) => staged.writable.write(half, (err) => (err ? reject(err) : resolve())));
     // The process dies here: no commit, no abort. Nothing is readable under any key.
     const temps = fs.readdirSync(path.join(dir, "tmp"));
     assert.equal(temps.length, 1);
+    assert.equal(await store.has(sha(half)), false);
+    assert.equal(allFiles(dir).filter((f) => /[0-9a-f]{64}$/.test(f)).length, allFiles(dir).length - 1);
     const old = new Date(Date.now() - 2 * 60 * 60 * 1000);
     fs.utimesSync(path.join(dir, "tmp", temps[0]!), old, old);
     createLocalBackend(dir);
     assert.deepEqual(fs.readdirSync(path.join(dir, "tmp")), []);
+  });
+
+  it("a fresh temp file (another process's live upload) survives a start", async () => {
+    const staged = await createLocalBackend(dir).stage();
+    createLocalFileStore({ dir, maxBytes: 1024 });
+    assert.equal(fs.readdirSync(path.join(dir, "tmp")).length, 1);
+    await staged.abort();
+    assert.deepEqual(fs.readdirSync(path.join(dir, "tmp")), []);
+  });
+
+  it("createLocalFileStore lays files out under ab/cd/<sha256> and applies its allow-list", async () => {
+    const own = createLocalFileStore({ dir, maxBytes: 1024, allowedTypes: ["text/plain"] });
+    const stored = await own.put(Buffer.from("Xin chào\n"));
+    assert.equal(stored.contentType, "text/plain");
+    assert.equal(
+      localBlobPath(dir, stored.sha256),
+      path.join(dir, stored.sha256.slice(0, 2), stored.sha256.slice(2, 4), stored.sha256),
+    );
+    await assert.rejects(own.put(PDF), (err: Error & { code?: string }) => err.code === "files.type_not_allowed");
   });
 
   it("concurrent puts of the same content both succeed", async () => {

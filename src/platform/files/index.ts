@@ -1,6 +1,6 @@
 // The file store: content-addressed (SHA-256), size-limited, type-sniffed, written atomically.
 export { EmptyFile, FileNotFound, FileTooLarge, FileTypeNotAllowed } from "./errors.ts";
-export { createLocalBackend, localBlobPath } from "./local.ts";
+export { createLocalBackend, createLocalFileStore, localBlobPath } from "./local.ts";
 export { sniffContentType } from "./sniff.ts";
 export {
   type BlobBackend,

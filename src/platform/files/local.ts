@@ -4,7 +4,7 @@ import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
 import { Writable } from "node:stream";
-import type { BlobBackend, StagedBlob } from "./store.ts";
+import { type BlobBackend, createFileStore, type FileStore, type StagedBlob } from "./store.ts";
 
 const KEY = /^[0-9a-f]{64}$/;
 /** A temp file older than this was left by a crash (a live upload writes at least every few seconds). */
@@ -118,4 +118,13 @@ export function createLocalBackend(dir: string): BlobBackend & { sweepTemp(now?:
       return removed;
     },
   };
+}
+
+/** A file store on local disk under `dir` (normally `<dataDir>/files`). */
+export function createLocalFileStore(opts: { dir: string; maxBytes: number; allowedTypes?: readonly string[] }): FileStore {
+  return createFileStore({
+    backend: createLocalBackend(opts.dir),
+    maxBytes: opts.maxBytes,
+    ...(opts.allowedTypes ? { allowedTypes: opts.allowedTypes } : {}),
+  });
 }

@@ -37,6 +37,11 @@ export interface PutOptions {
   maxBytes?: number;
   /** Accepted media types (e.g. a dossier component's); the store's list when absent. */
   allowedTypes?: readonly string[];
+  /**
+   * The name the client gave the file. Only quoted in error messages so people know which file was
+   * refused; it never decides the content type (a PNG named `.pdf` is `image/png`) and is not stored.
+   */
+  declaredName?: string;
 }
 
 export interface FileStore {
@@ -87,7 +92,7 @@ export function createFileStore(opts: {
       transform(chunk: Buffer, _enc, cb) {
         size += chunk.length;
         if (size > maxBytes) {
-          cb(new FileTooLarge(maxBytes));
+          cb(new FileTooLarge(maxBytes, putOpts.declaredName));
           return;
         }
         hash.update(chunk);
@@ -105,7 +110,7 @@ export function createFileStore(opts: {
       await pipeline(input, meter, staged.writable);
       if (size === 0) throw new EmptyFile();
       const contentType = await sniffContentType(Buffer.concat(head));
-      if (!allowed.includes(contentType)) throw new FileTypeNotAllowed(contentType, allowed);
+      if (!allowed.includes(contentType)) throw new FileTypeNotAllowed(contentType, allowed, putOpts.declaredName);
       const sha256 = hash.digest("hex");
       await staged.commit(sha256);
       return { sha256, size, contentType };
