@@ -53,4 +53,25 @@ export const oidcCommands: Command[] = [
   },
 ];
 
+oidcCommands.push({
+  words: ["oidc", "add-client"],
+  usage: "motcua oidc add-client <client-id> [--redirect <uri>]...",
+  summary: "register a client: with redirect URIs a relying party (code + PKCE), without one an integration (client credentials); prints its secret once",
+  async run(ctx, args, out) {
+    const [clientId, ...rest] = args;
+    if (!clientId || clientId.startsWith("--")) throw new UsageError("a client id is required");
+    const redirects: string[] = [];
+    for (let i = 0; i < rest.length; i++) {
+      if (rest[i] !== "--redirect" || rest[i + 1] === undefined) throw new UsageError(`unexpected argument ${rest[i]}`);
+      const uri = rest[++i]!;
+      if (!/^https?:\/\//.test(uri)) throw new UsageError(`--redirect: "${uri}" is not an http(s) URL`);
+      redirects.push(uri);
+    }
+    if (!/^[a-z][a-z0-9._-]{2,63}$/.test(clientId)) throw new UsageError("client id: 3–64 lower-case letters, digits, . _ -");
+    const secret = await ctx.oidc.addClient({ type: "cli", name: os.userInfo().username }, clientId, redirects);
+    out.write(`client ${clientId} registered; its secret (shown once):\n${secret}\n`);
+    return 0;
+  },
+});
+
 registerCommands(oidcCommands);

@@ -208,6 +208,18 @@ describe("OIDC provider", () => {
     assert.deepEqual(verified.actor, { type: "system", name: "client:test-integration" });
   });
 
+  it("`motcua oidc add-client` registers an integration that gets client-credentials tokens", async () => {
+    let out = "";
+    assert.equal(await runCommand(env.ctx, ["oidc", "add-client", "so.tu-phap"], { write: (t) => void (out += t) }), 0);
+    const secret = out.trim().split("\n").at(-1)!;
+    const config = await discover("so.tu-phap", client.ClientSecretPost(secret));
+    const tokens = await client.clientCredentialsGrant(config, { scope: "api" });
+    assert.deepEqual((await env.ctx.oidc.verifyAccessToken(tokens.access_token)).actor, { type: "system", name: "client:so.tu-phap" });
+    const wrong = await discover("so.tu-phap", client.ClientSecretPost("not-the-secret"));
+    await assert.rejects(client.clientCredentialsGrant(wrong, { scope: "api" }));
+    assert.equal(await runCommand(env.ctx, ["oidc", "add-client", "Bad Id"], { write: () => undefined }), 2);
+  });
+
   it("`motcua token` prints a working token, audited", async () => {
     let out = "";
     const code = await runCommand(env.ctx, ["token", "--user", "lanhdao.tuphap", "--ttl", "1h"], { write: (t) => void (out += t) });

@@ -1,5 +1,5 @@
 // motcua's OpenID Connect provider (node-oidc-provider), its keys, clients and tokens.
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import {
   calculateJwkThumbprint,
   createLocalJWKSet,
@@ -59,6 +59,11 @@ export interface Oidc {
   mintToken(actor: Actor, username: string, ttlSeconds: number): Promise<string>;
   /** Adds a new signing key; the previous one stays published so tokens it signed still verify. */
   rotateKeys(): Promise<string>;
+  /**
+   * Registers a client stored in the database (an integration or another system's relying party): with
+   * redirect URIs it uses the code flow with PKCE, otherwise client credentials. Returns its secret.
+   */
+  addClient(actor: Actor, clientId: string, redirectUris: string[]): Promise<string>;
 }
 
 async function newSigningKey(database: Database, now: Date): Promise<string> {
@@ -275,6 +280,28 @@ export function createOidc(deps: OidcDeps): Oidc {
         }),
       );
       return value;
+    },
+
+    async addClient(actor, clientId, redirectUris) {
+      if (!/^[a-z][a-z0-9._-]{2,63}$/.test(clientId) || builtInClients.some((c) => c.client_id === clientId)) {
+        throw new Error(`client id "${clientId}" is not usable`);
+      }
+      for (const uri of redirectUris) new URL(uri);
+      const secret = randomBytes(32).toString("base64url");
+      const metadata: ClientMetadata = {
+        client_id: clientId,
+        client_secret: secret,
+        redirect_uris: redirectUris,
+        grant_types: redirectUris.length ? ["authorization_code", "refresh_token"] : ["client_credentials"],
+        response_types: redirectUris.length ? ["code"] : [],
+        token_endpoint_auth_method: "client_secret_post",
+      };
+      // oidc-provider looks clients it was not configured with up through the adapter's Client model.
+      await database.transaction(async (tx) => {
+        await repo.upsertPayload(tx, { model: "Client", id: clientId, payload: metadata, grantId: null, userCode: null, uid: null, expiresAt: null });
+        await audit.record(tx, { actor, action: "oidc.client_registered", subject: { type: "oidc_client", id: clientId }, change: { redirectUris } });
+      });
+      return secret;
     },
 
     async rotateKeys() {
