@@ -47,7 +47,7 @@ export function adapterFactory(database: Database, clock: Clock) {
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
-      await repo.revokeGrant(database.db, grantId);
+      await repo.revokeGrant(database.db, this.model, grantId);
     }
   };
 }

@@ -1,112 +1,30 @@
 // The OIDC provider with real clients over HTTP on 127.0.0.1: openid-client completes code + PKCE.
 import assert from "node:assert/strict";
-import net from "node:net";
 import { after, before, describe, it } from "node:test";
 import * as client from "openid-client";
-import { buildApp } from "../../app.ts";
 import { runCommand } from "../../cli/commands.ts";
 import "../../cli/index.ts";
-import { runSeeds } from "../../platform/db/seeds.ts";
 import { sql } from "../../platform/db/index.ts";
-import type { App } from "../../platform/http/types.ts";
-import { createLogger } from "../../platform/log/index.ts";
-import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
-import { adminUnitsSeed, demoAgenciesSeed } from "../directory/seeds.ts";
-import { demoAccountsSeed, readDemoAccounts } from "../identity/seeds.ts";
+import type { TestEnv } from "../../../test/helpers/app.ts";
+import { Browser, DEMO_PASSWORD, movableClock, type OidcTestServer, startOidcTestServer } from "./testing.ts";
 
-const PASSWORD = readDemoAccounts().password;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** A browser's cookie jar, enough for one host. */
-class Browser {
-  cookies = new Map<string, string>();
-  async get(url: string): Promise<Response> {
-    const res = await fetch(url, {
-      redirect: "manual",
-      headers: { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") },
-    });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(";");
-      const eq = pair!.indexOf("=");
-      const name = pair!.slice(0, eq);
-      const value = pair!.slice(eq + 1);
-      if (/max-age=0|expires=thu, 01 jan 1970/i.test(line) || value === "") this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return res;
-  }
-  /** Follows redirects until one leaves `origin`; returns that location. */
-  async followUntilAway(start: string, origin: string): Promise<string> {
-    let url = start;
-    for (let i = 0; i < 10; i++) {
-      const res = await this.get(url);
-      const location = res.headers.get("location");
-      if (!location) throw new Error(`no redirect from ${url}: ${res.status} ${await res.text()}`);
-      const next = new URL(location, url).href;
-      if (!next.startsWith(origin) || next.includes("/test/callback")) return next;
-      url = next;
-    }
-    throw new Error("too many redirects");
-  }
-}
-
-let clockOffset = 0;
-const clock = { now: () => new Date(Date.now() + clockOffset) };
+const PASSWORD = DEMO_PASSWORD;
+const clock = movableClock();
 
 describe("OIDC provider", () => {
+  let s: OidcTestServer;
   let env: TestEnv;
-  let app: App;
   let base: string;
-  const redirectUri = () => `${base}/test/callback`;
+  const redirectUri = () => s.redirectUri;
 
   before(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    env = await testContext({
-      clock,
-      config: { publicUrl: base },
-      oidcClients: [
-        {
-          client_id: "test-rp",
-          token_endpoint_auth_method: "none",
-          redirect_uris: [`${base}/test/callback`],
-          grant_types: ["authorization_code", "refresh_token"],
-          response_types: ["code"],
-        },
-        {
-          client_id: "test-integration",
-          client_secret: "integration-secret-0123456789abcdef",
-          redirect_uris: [],
-          response_types: [],
-          grant_types: ["client_credentials"],
-        },
-      ],
-    });
-    await runSeeds(
-      env.database,
-      [adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory), demoAccountsSeed(env.ctx.identity, createLogger("silent"))],
-      { demo: true },
-    );
-    app = await buildApp(env.ctx);
-    await app.listen({ port, host: "127.0.0.1" });
+    s = await startOidcTestServer({ clock });
+    env = s.env;
+    base = s.base;
   });
-  after(async () => {
-    await app.close();
-    await env.close();
-  });
+  after(() => s.close());
 
-  const discover = (clientId = "test-rp", auth: client.ClientAuth = client.None(), secret?: string) =>
-    client.discovery(new URL(env.ctx.oidc.issuer), clientId, secret, auth, { execute: [client.allowInsecureRequests] });
+  const discover: OidcTestServer["discover"] = (...args) => s.discover(...args);
 
   it("publishes discovery at /oidc and at the root, code flow only, PKCE S256", async () => {
     const res = await fetch(`${base}/.well-known/openid-configuration`);
@@ -192,12 +110,12 @@ describe("OIDC provider", () => {
   it("an expired token is refused", async () => {
     const token = await env.ctx.oidc.mintToken({ type: "cli", name: "test" }, "tiepnhan", 60);
     assert.equal((await fetch(`${base}/api/me`, { headers: { authorization: `Bearer ${token}` } })).status, 200);
-    clockOffset = 2 * 60 * 1000;
+    clock.offsetMs = 2 * 60 * 1000;
     try {
       const res = await fetch(`${base}/api/me`, { headers: { authorization: `Bearer ${token}` } });
       assert.equal(res.status, 401);
     } finally {
-      clockOffset = 0;
+      clock.offsetMs = 0;
     }
   });
 

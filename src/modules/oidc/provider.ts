@@ -11,7 +11,8 @@ import {
   jwtVerify,
   SignJWT,
 } from "jose";
-import Provider, { type ClientMetadata, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
+import type { IncomingMessage } from "node:http";
+import Provider, { type ClientMetadata, type Configuration, interactionPolicy, type KoaContextWithOIDC } from "oidc-provider";
 import type { Audit } from "../../platform/audit/index.ts";
 import type { Actor } from "../../platform/auth/actor.ts";
 import type { Clock } from "../../platform/clock.ts";
@@ -30,6 +31,46 @@ export const loaOf = (acr: string | undefined): number => {
   const m = /^urn:motcua:loa:([0-2])$/.exec(acr ?? "");
   return m ? Number(m[1]) : 0;
 };
+
+/** The motcua browser session behind a request to the provider, as the actor hook resolved it. */
+export interface BrowserSession {
+  userId: string;
+  loa: number;
+  /** How the person signed in (RFC 8176 values), for the ID token's `amr`. */
+  amr: string[] | undefined;
+}
+
+const BROWSER_SESSION = Symbol("motcua.browserSession");
+
+/** Hands the request's motcua session (or none) to the provider, which reads it in its login checks. */
+export function attachBrowserSession(raw: IncomingMessage, session: BrowserSession | null): void {
+  (raw as IncomingMessage & { [BROWSER_SESSION]?: BrowserSession | null })[BROWSER_SESSION] = session;
+}
+
+function browserSessionOf(raw: IncomingMessage): BrowserSession | null {
+  return (raw as IncomingMessage & { [BROWSER_SESSION]?: BrowserSession | null })[BROWSER_SESSION] ?? null;
+}
+
+/**
+ * The interaction policy: oidc-provider's, plus a login check that ties the provider's session to the
+ * motcua browser session. Signing out of motcua, or another person signing in on the same browser, or a
+ * sign-in at another assurance level, makes the provider ask again (or answer `login_required` to
+ * prompt=none) instead of vouching for whoever was signed in before.
+ */
+function policy() {
+  const { Check, base } = interactionPolicy;
+  const rules = base();
+  rules.get("login")!.checks.add(
+    new Check("motcua_session", "The motcua sign-in ended or changed", "login_required", (ctx) => {
+      const session = ctx.oidc.session;
+      if (!session?.accountId) return Check.NO_NEED_TO_PROMPT; // `no_session` asks already
+      const browser = browserSessionOf(ctx.req);
+      if (!browser || browser.userId !== session.accountId || acrOf(browser.loa) !== session.acr) return Check.REQUEST_PROMPT;
+      return Check.NO_NEED_TO_PROMPT;
+    }),
+  );
+  return rules;
+}
 
 export interface OidcDeps {
   database: Database;
@@ -124,10 +165,19 @@ export function createOidc(deps: OidcDeps): Oidc {
           }),
         };
       },
-      claims: { openid: ["sub", "loa"], profile: ["name", "preferred_username", "roles"] },
+      claims: {
+        acr: null,
+        amr: null,
+        auth_time: null,
+        sid: null,
+        iss: null,
+        // The assurance level in every ID token: `acr` (urn:motcua:loa:N), `loa` (N) and how (amr).
+        openid: ["sub", "loa", "acr", "amr", "auth_time"],
+        profile: ["name", "preferred_username", "roles"],
+      },
       scopes: ["openid", "offline_access", "profile", "api"],
       acrValues: [acrOf(0), acrOf(1), acrOf(2)],
-      interactions: { url: (_ctx, interaction) => `${OIDC_PATH}/interaction/${interaction.uid}` },
+      interactions: { policy: policy(), url: (_ctx, interaction) => `${OIDC_PATH}/interaction/${interaction.uid}` },
       features: {
         devInteractions: { enabled: false },
         clientCredentials: { enabled: true },

@@ -42,8 +42,9 @@ export async function destroyPayload(db: Db, model: string, id: string): Promise
   await db.delete(oidcPayloads).where(and(eq(oidcPayloads.model, model), eq(oidcPayloads.id, id)));
 }
 
-export async function revokeGrant(db: Db, grantId: string): Promise<void> {
-  await db.delete(oidcPayloads).where(eq(oidcPayloads.grantId, grantId));
+/** Removes the instances of one model (tokens, codes) issued under a grant; other models keep theirs. */
+export async function revokeGrant(db: Db, model: string, grantId: string): Promise<void> {
+  await db.delete(oidcPayloads).where(and(eq(oidcPayloads.model, model), eq(oidcPayloads.grantId, grantId)));
 }
 
 export async function deleteExpired(db: Db, now: Date): Promise<number> {

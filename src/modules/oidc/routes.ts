@@ -1,9 +1,23 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { App } from "../../platform/http/types.ts";
-import { acrOf, OIDC_PATH, type Oidc } from "./provider.ts";
+import { acrOf, attachBrowserSession, type BrowserSession, OIDC_PATH, type Oidc } from "./provider.ts";
 
 const HIDDEN = { schema: { hide: true } } as const;
 const SIGN_IN_PATH = "/dang-nhap";
+
+/**
+ * The motcua session of a browser request, if signed in (officers and administrators only once past the
+ * second factor: the actor hook leaves them anonymous before). Password sign-ins say `pwd` (and `otp`,
+ * `mfa` with the second factor); a session an external provider vouched for (loa 1 or 2) carries no
+ * `amr` of ours: its `acr` tells the level.
+ */
+function browserSession(request: FastifyRequest): BrowserSession | null {
+  if (!request.user || request.actor.type !== "user") return null;
+  const loa = request.actor.loa;
+  const officer = request.user.kind === "officer" || request.user.kind === "admin";
+  const amr = loa > 0 ? undefined : officer ? ["pwd", "otp", "mfa"] : ["pwd"];
+  return { userId: request.user.id, loa, amr };
+}
 
 /**
  * Mounts the provider at /oidc (raw Node request and response: oidc-provider is a Koa application that
@@ -22,6 +36,8 @@ export function oidcRoutes(oidc: Oidc) {
       const raw = request.raw as typeof request.raw & { originalUrl?: string };
       raw.originalUrl = `${OIDC_PATH}${innerUrl}`;
       raw.url = innerUrl;
+      // Bearer-token requests (the token endpoint, userinfo) have no browser session to compare.
+      attachBrowserSession(raw, request.sessionId ? browserSession(request) : null);
       await provider.callback()(raw, reply.raw);
     };
 
@@ -40,17 +56,18 @@ export function oidcRoutes(oidc: Oidc) {
       if (details.prompt.name !== "login" && details.prompt.name !== "consent") {
         return reply.code(400).type("text/plain; charset=utf-8").send("Unsupported interaction\n");
       }
-      if (!request.user || request.actor.type !== "user") {
+      const session = browserSession(request);
+      if (!session) {
         return reply.redirect(`${SIGN_IN_PATH}?next=${encodeURIComponent(`${OIDC_PATH}/interaction/${details.uid}`)}`, 303);
       }
       let result: Parameters<typeof provider.interactionFinished>[2];
       if (details.prompt.name === "login") {
-        result = { login: { accountId: request.user.id, acr: acrOf(request.actor.loa), amr: ["pwd"] } };
+        result = { login: { accountId: session.userId, acr: acrOf(session.loa), ...(session.amr ? { amr: session.amr } : {}) } };
       } else {
         // Asked to confirm (prompt=consent): motcua's clients are registered by administrators, so the
         // grant covers what the client asked for.
         const accountId = details.session?.accountId;
-        if (accountId !== request.user.id) {
+        if (accountId !== session.userId) {
           return reply.redirect(`${SIGN_IN_PATH}?next=${encodeURIComponent(`${OIDC_PATH}/interaction/${details.uid}`)}`, 303);
         }
         const grant = details.grantId
