@@ -56,6 +56,10 @@ export const ROUTE_ACCESS: AccessTable = {
   "POST /api/admin/officers": ADMINS,
   "PUT /api/admin/users/:id/roles": ADMINS,
   "POST /api/admin/users/:id/disable": ADMINS,
+  "POST /api/admin/users/:id/enable": ADMINS,
+  "GET /api/admin/users/:id": ADMINS,
+  "PUT /api/admin/users/:id/department": ADMINS,
+  "POST /api/admin/users/:id/second-factor/reset": ADMINS,
 
   // The OIDC provider authenticates its own endpoints (clients, tokens, the browser's session).
   "* /oidc": PUBLIC,

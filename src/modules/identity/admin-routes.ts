@@ -108,6 +108,62 @@ export function adminRoutes(identity: IdentityService) {
       async (request) => present(await identity.setRoles(request.actor, request.params.id, request.body.roles, meta(request))),
     );
 
+    const UserId = Type.Object({ id: Type.String({ maxLength: 64 }) });
+
+    app.get(
+      "/api/admin/users/:id",
+      {
+        schema: {
+          tags: ["administration"],
+          summary: "An officer account the caller administers",
+          params: UserId,
+          response: { 200: Type.Composite([UserDto, Type.Object({ secondFactor: Type.Boolean() })]) },
+        },
+      },
+      async (request) => {
+        const user = await identity.officer(request.actor, request.params.id);
+        return { ...present(user), secondFactor: user.secondFactor };
+      },
+    );
+
+    app.put(
+      "/api/admin/users/:id/department",
+      {
+        schema: {
+          tags: ["administration"],
+          summary: "Assign an officer to a department of their agency (null: none)",
+          params: UserId,
+          body: Type.Object({ departmentCode: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]) }),
+          response: { 200: UserDto },
+        },
+      },
+      async (request) => present(await identity.setDepartment(request.actor, request.params.id, request.body.departmentCode, meta(request))),
+    );
+
+    app.post(
+      "/api/admin/users/:id/enable",
+      { schema: { tags: ["administration"], summary: "Enable a disabled account", params: UserId } },
+      async (request, reply) => {
+        await identity.enable(request.actor, request.params.id, meta(request));
+        return reply.status(204).send();
+      },
+    );
+
+    app.post(
+      "/api/admin/users/:id/second-factor/reset",
+      {
+        schema: {
+          tags: ["administration"],
+          summary: "Remove an officer's second factor (lost device); their sessions end and they enrol again at sign-in",
+          params: UserId,
+        },
+      },
+      async (request, reply) => {
+        await identity.resetSecondFactor(request.actor, request.params.id, meta(request));
+        return reply.status(204).send();
+      },
+    );
+
     app.post(
       "/api/admin/users/:id/disable",
       {

@@ -1,6 +1,8 @@
 // Administration API: an agency administrator manages officers of their subtree; others cannot.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { after, before, describe, it } from "node:test";
+import { generate } from "otplib";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
 import { runSeeds } from "../../platform/db/seeds.ts";
 import { sql } from "../../platform/db/index.ts";
@@ -69,6 +71,95 @@ describe("account administration API", () => {
     assert.equal(weak.statusCode, 400);
     const rows = await env.database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM users WHERE username LIKE 'x.%'`);
     assert.equal(rows[0]?.n, 0);
+  });
+
+  const actionsOn = async (id: string) =>
+    (await env.database.rows<{ action: string }>(sql`SELECT action FROM audit_log WHERE subject_id = ${id} ORDER BY id`)).map((a) => a.action);
+
+  it("assigns a department of the officer's own agency; refuses one it lacks (400), naming the field, and nothing changes", async () => {
+    const created = await call("POST", "/api/admin/officers", admin, { ...officer, username: "phongban.xaydung" });
+    assert.equal(created.statusCode, 201);
+    const id = created.json().id as string;
+    const moved = await call("PUT", `/api/admin/users/${id}/department`, admin, { departmentCode: "quan-ly-xay-dung" });
+    assert.equal(moved.statusCode, 200);
+    assert.equal(moved.json().departmentCode, "quan-ly-xay-dung");
+    // "hanh-chinh-tu-phap" belongs to the Justice department, not to Construction.
+    const wrong = await call("PUT", `/api/admin/users/${id}/department`, admin, { departmentCode: "hanh-chinh-tu-phap" });
+    assert.equal(wrong.statusCode, 400);
+    assert.deepEqual(wrong.json().error.fields.map((f: { path: string }) => f.path), ["/departmentCode"]);
+    assert.equal((await call("GET", `/api/admin/users/${id}`, admin)).json().departmentCode, "quan-ly-xay-dung");
+    const none = await call("PUT", `/api/admin/users/${id}/department`, admin, { departmentCode: null });
+    assert.equal(none.json().departmentCode, null);
+    assert.deepEqual(
+      (await actionsOn(id)).filter((a) => a === "identity.department_changed"),
+      ["identity.department_changed", "identity.department_changed"],
+    );
+    // At creation too: a department the agency does not have is refused.
+    const bad = await call("POST", "/api/admin/officers", admin, { ...officer, username: "x.dept", departmentCode: "khong-co" });
+    assert.equal(bad.statusCode, 400);
+    assert.deepEqual(bad.json().error.fields.map((f: { path: string }) => f.path), ["/departmentCode"]);
+  });
+
+  it("re-enables a disabled account (audited); the officer signs in again", async () => {
+    const created = await call("POST", "/api/admin/officers", admin, { ...officer, username: "molai.xaydung" });
+    const id = created.json().id as string;
+    assert.equal((await call("POST", `/api/admin/users/${id}/disable`, admin)).statusCode, 204);
+    await assert.rejects(env.ctx.identity.signIn({ username: "molai.xaydung", password: officer.password }), { code: "identity.account_disabled" });
+    assert.equal((await call("POST", `/api/admin/users/${id}/enable`, admin)).statusCode, 204);
+    assert.equal((await call("GET", `/api/admin/users/${id}`, admin)).json().status, "active");
+    await env.ctx.identity.signIn({ username: "molai.xaydung", password: officer.password });
+    assert.deepEqual((await actionsOn(id)).filter((a) => a.startsWith("identity.account_")), ["identity.account_disabled", "identity.account_enabled"]);
+  });
+
+  it("resets a lost second factor: the officer's sessions end and the next sign-in enrols again", async () => {
+    const created = await call("POST", "/api/admin/officers", admin, { ...officer, username: "matdienthoai" });
+    const id = created.json().id as string;
+    const user = (await env.ctx.identity.user(id))!;
+    const { token } = await env.ctx.identity.signIn({ username: "matdienthoai", password: officer.password });
+    const { secret } = await env.ctx.secondFactor.begin(user);
+    const sessionId = createHash("sha256").update(token).digest("hex");
+    await env.ctx.secondFactor.confirm(user, await generate({ secret, epoch: Math.floor(Date.now() / 1000) }), sessionId);
+    assert.equal((await env.ctx.identity.session(token))?.mfa, true);
+    assert.equal((await call("GET", `/api/admin/users/${id}`, admin)).json().secondFactor, true);
+
+    assert.equal((await call("POST", `/api/admin/users/${id}/second-factor/reset`, admin)).statusCode, 204);
+    assert.equal(await env.ctx.identity.session(token), null, "the officer's sessions ended");
+    assert.equal(await env.ctx.secondFactor.enrolled(id), false, "the next sign-in enrols a new authenticator");
+    assert.equal((await call("GET", `/api/admin/users/${id}`, admin)).json().secondFactor, false);
+    assert.ok((await actionsOn(id)).includes("identity.second_factor_reset"));
+  });
+
+  it("an administrator cannot disable or reset their own account (409); nothing changes", async () => {
+    const self = (await env.ctx.identity.findByUsername("quantri.tinh"))!;
+    assert.equal((await call("POST", `/api/admin/users/${self.id}/disable`, admin)).statusCode, 409);
+    assert.equal((await call("POST", `/api/admin/users/${self.id}/second-factor/reset`, admin)).statusCode, 409);
+    assert.equal((await env.ctx.identity.user(self.id))?.status, "active");
+    const actions = await actionsOn(self.id);
+    assert.ok(!actions.includes("identity.account_disabled") && !actions.includes("identity.second_factor_reset"), actions.join());
+  });
+
+  it("an agency administrator of one department sees and changes nothing outside it (403); an unknown id is 404", async () => {
+    await env.ctx.identity.createOfficer(
+      { type: "cli", name: "test" },
+      { username: "quantri.tuphap", fullName: "Quản trị Sở Tư pháp", agencyCode: "000.00.11.H06", roles: [{ role: "agency_admin" }], password: "quan-tri-2026" },
+    );
+    const justiceAdmin = await env.ctx.oidc.mintToken({ type: "cli", name: "test" }, "quantri.tuphap", 600);
+    const receiver = (await env.ctx.identity.findByUsername("tiepnhan"))!; // at the service centre
+    const specialist = (await env.ctx.identity.findByUsername("chuyenvien.tuphap"))!; // at Justice
+    assert.equal((await call("GET", `/api/admin/users/${receiver.id}`, justiceAdmin)).statusCode, 403);
+    assert.equal((await call("PUT", `/api/admin/users/${receiver.id}/department`, justiceAdmin, { departmentCode: null })).statusCode, 403);
+    assert.equal((await call("POST", `/api/admin/users/${receiver.id}/disable`, justiceAdmin)).statusCode, 403);
+    assert.equal((await call("POST", `/api/admin/users/${receiver.id}/second-factor/reset`, justiceAdmin)).statusCode, 403);
+    assert.equal((await call("GET", "/api/admin/officers?agency=000.00.01.H06", justiceAdmin)).statusCode, 403);
+    assert.equal((await env.ctx.identity.user(receiver.id))?.departmentCode, "tiep-nhan");
+    assert.equal((await call("GET", `/api/admin/users/${specialist.id}`, justiceAdmin)).statusCode, 200);
+    const listed = (await call("GET", "/api/admin/officers?agency=000.00.11.H06", justiceAdmin)).json().items.map((u: { username: string }) => u.username);
+    assert.ok(listed.includes("chuyenvien.tuphap") && !listed.includes("tiepnhan"));
+    assert.equal((await call("GET", "/api/admin/users/00000000-0000-0000-0000-000000000000", admin)).statusCode, 404);
+    assert.deepEqual(
+      await env.ctx.identity.administeredAgencies({ type: "user", userId: "x", username: "quantri.tuphap", roles: [{ role: "agency_admin", agencyCode: "000.00.11.H06" }], agencyCode: "000.00.11.H06", loa: 0 }),
+      ["000.00.11.H06"],
+    );
   });
 
   it("a business links its representative citizens by CCCD", async () => {

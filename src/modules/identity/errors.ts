@@ -52,3 +52,23 @@ export const LinkInvalid = defineError("identity.link_invalid", "invalid", () =>
   vi: "Liên kết không hợp lệ, đã hết hạn hoặc đã được sử dụng.",
   en: "The link is invalid, expired or already used.",
 }));
+
+export const TooManyMails = defineError<[number]>(
+  "identity.too_many_mails",
+  "rate_limited",
+  (seconds) => ({
+    vi: `Đã gửi nhiều thư trong thời gian ngắn. Vui lòng thử lại sau ${Math.ceil(seconds / 60)} phút.`,
+    en: `Several messages were sent recently. Try again in ${Math.ceil(seconds / 60)} minutes.`,
+  }),
+  (seconds) => ({ details: { retryAfter: seconds } }),
+);
+
+export const OwnAccount = defineError("identity.own_account", "conflict", () => ({
+  vi: "Không thể tự khóa hoặc tự đặt lại xác thực hai bước cho tài khoản của chính mình.",
+  en: "You cannot disable your own account or reset your own second factor.",
+}));
+
+export const NotAnOfficer = defineError("identity.not_an_officer", "not_found", () => ({
+  vi: "Không tìm thấy tài khoản cán bộ.",
+  en: "No such officer account.",
+}));

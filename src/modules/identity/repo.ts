@@ -287,3 +287,45 @@ export async function businessesOf(db: Db, citizenId: string): Promise<UserRow[]
     .orderBy(users.username);
   return rows.map((r) => r.user);
 }
+
+export async function setDepartment(tx: Db, userId: string, departmentCode: string | null, now: Date): Promise<void> {
+  await tx.update(users).set({ departmentCode, updatedAt: now }).where(eq(users.id, userId));
+}
+
+/** Sets a new address, not yet verified (or none). */
+export async function setEmail(tx: Db, userId: string, email: string | null, now: Date): Promise<void> {
+  await tx.update(users).set({ email, emailVerifiedAt: null, updatedAt: now }).where(eq(users.id, userId));
+}
+
+/** Links for `purpose` still unused that expire after `after` (that is, sent recently). */
+export async function countEmailTokensExpiringAfter(db: Db, userId: string, purpose: string, after: Date): Promise<number> {
+  const rows = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(emailTokens)
+    .where(and(eq(emailTokens.userId, userId), eq(emailTokens.purpose, purpose), gt(emailTokens.expiresAt, after)));
+  return rows[0]?.n ?? 0;
+}
+
+/** Every link of `purpose` of the user stops working (a newer address or password replaces them). */
+export async function expireEmailTokens(tx: Db, userId: string, purpose: string, now: Date): Promise<void> {
+  await tx
+    .update(emailTokens)
+    .set({ usedAt: now })
+    .where(and(eq(emailTokens.userId, userId), eq(emailTokens.purpose, purpose), isNull(emailTokens.usedAt)));
+}
+
+/** Removes the second factor; false when there was none. */
+export async function deleteTotp(tx: Db, userId: string): Promise<boolean> {
+  const rows = await tx.delete(totpFactors).where(eq(totpFactors.userId, userId)).returning({ userId: totpFactors.userId });
+  return rows.length > 0;
+}
+
+/** Replaces the recovery codes of an enabled second factor. */
+export async function replaceRecoveryCodes(tx: Db, userId: string, digests: string[]): Promise<boolean> {
+  const rows = await tx
+    .update(totpFactors)
+    .set({ recoveryCodes: digests })
+    .where(and(eq(totpFactors.userId, userId), sql`${totpFactors.enabledAt} IS NOT NULL`))
+    .returning({ userId: totpFactors.userId });
+  return rows.length > 0;
+}

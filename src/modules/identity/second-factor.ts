@@ -39,6 +39,20 @@ export interface SecondFactor {
   confirm(user: UserView, code: string, sessionId: string): Promise<string[]>;
   /** Checks a code (or a recovery code) at sign-in and marks the session as having passed the second factor. */
   verify(user: UserView, code: string, sessionId: string, meta?: { requestId?: string | null }): Promise<void>;
+  /** When the second factor was enrolled (null: not yet) and how many recovery codes are left. */
+  status(userId: string): Promise<{ enabledAt: Date | null; recoveryCodesLeft: number }>;
+  /**
+   * New recovery codes (the old ones stop working), after a current code from the authenticator;
+   * returned once, audited. Throttled like sign-in codes.
+   */
+  regenerateRecoveryCodes(user: UserView, code: string, meta?: { requestId?: string | null }): Promise<string[]>;
+}
+
+function newRecoveryCodes(): string[] {
+  return Array.from({ length: RECOVERY_CODES }, () => {
+    const raw = randomBytes(5).toString("hex");
+    return `${raw.slice(0, 5)}-${raw.slice(5)}`;
+  });
 }
 
 export function makeSecondFactor(deps: { database: Database; clock: Clock; audit: Audit; key: string }): SecondFactor {
@@ -107,10 +121,7 @@ export function makeSecondFactor(deps: { database: Database; clock: Clock; audit
       if (!row || row.enabledAt) throw new NotEnrolled();
       const step = await stepOf(open(row.secretEnc), code.trim());
       if (step === null) return failed(user, {});
-      const codes = Array.from({ length: RECOVERY_CODES }, () => {
-        const raw = randomBytes(5).toString("hex");
-        return `${raw.slice(0, 5)}-${raw.slice(5)}`;
-      });
+      const codes = newRecoveryCodes();
       await database.transaction(async (tx) => {
         if (!(await repo.enableTotp(tx, user.id, clock.now(), step, codes.map(digest)))) throw new NotEnrolled();
         await repo.setSessionMfa(tx, sessionId);
@@ -139,6 +150,33 @@ export function makeSecondFactor(deps: { database: Database; clock: Clock; audit
         return true;
       });
       if (!ok) await failed(user, meta);
+    },
+
+    async status(userId) {
+      const row = await repo.findTotp(database.db, userId);
+      return { enabledAt: row?.enabledAt ?? null, recoveryCodesLeft: row?.enabledAt ? row.recoveryCodes.length : 0 };
+    },
+
+    async regenerateRecoveryCodes(user, code, meta = {}) {
+      await throttled(user.id);
+      const row = await repo.findTotp(database.db, user.id);
+      if (!row?.enabledAt) throw new NotEnrolled();
+      const codes = newRecoveryCodes();
+      const ok = await database.transaction(async (tx) => {
+        // Only the authenticator proves it here: a recovery code cannot mint new recovery codes.
+        const step = await stepOf(open(row.secretEnc), code.trim());
+        if (step === null || !(await repo.useTotpStep(tx, user.id, step))) return false;
+        await repo.replaceRecoveryCodes(tx, user.id, codes.map(digest));
+        await audit.record(tx, {
+          actor: { type: "user", userId: user.id, username: user.username, roles: user.roles, agencyCode: user.agencyCode, loa: 0 },
+          action: "identity.recovery_codes_regenerated",
+          subject: { type: "user", id: user.id },
+          requestId: meta.requestId ?? null,
+        });
+        return true;
+      });
+      if (!ok) return failed(user, meta);
+      return codes;
     },
   };
 }

@@ -12,7 +12,10 @@ import {
   InvalidAccount,
   InvalidCredentials,
   LinkInvalid,
+  NotAnOfficer,
+  OwnAccount,
   SignInThrottled,
+  TooManyMails,
   UsernameTaken,
 } from "./errors.ts";
 import { checkCccd, checkTaxCode } from "./ids.ts";
@@ -125,13 +128,38 @@ export interface IdentityService {
   setRoles(actor: Actor, userId: string, roles: Array<{ role: Role; agencyCode?: string }>, meta?: RequestMeta): Promise<UserView>;
   /** Officers and administrators of `agencyCode`'s subtree the actor administers. */
   officers(actor: Actor, agencyCode: string): Promise<UserView[]>;
-  /** Disables an account and ends its sessions. */
+  /** Disables an account and ends its sessions (never the administrator's own). */
   disable(actor: Actor, userId: string, meta?: RequestMeta): Promise<void>;
+  /** Re-enables a disabled account; audited. */
+  enable(actor: Actor, userId: string, meta?: RequestMeta): Promise<void>;
+  /** One officer or administrator account the actor administers (`NotAnOfficer` otherwise, or `Forbidden`). */
+  officer(actor: Actor, userId: string): Promise<UserView & { secondFactor: boolean }>;
+  /** Assigns an officer to one of their agency's departments, or to none; audited. */
+  setDepartment(actor: Actor, userId: string, departmentCode: string | null, meta?: RequestMeta): Promise<UserView>;
+  /**
+   * Removes an officer's second factor (a lost phone): their sessions end and their next sign-in enrols
+   * a new authenticator. Audited.
+   */
+  resetSecondFactor(actor: Actor, userId: string, meta?: RequestMeta): Promise<void>;
+  /** The agencies whose subtrees the actor administers (for a system administrator: the top-level agencies). */
+  administeredAgencies(actor: Actor): Promise<string[]>;
+  /**
+   * Replaces the account's email address (or removes it) after checking the password; a new address
+   * is unverified until its emailed link is opened. Earlier links end. Audited.
+   */
+  changeEmail(user: UserView, password: string, email: string | null, meta?: RequestMeta): Promise<UserView>;
+  /** Mails a new verification link to the account's unverified address (at most MAILS_PER_HOUR an hour). */
+  resendVerification(user: UserView, meta?: RequestMeta): Promise<void>;
 }
+
+/** Links of one kind mailed to one account per hour, at most (no one can flood a mailbox through motcua). */
+export const MAILS_PER_HOUR = 3;
 
 /** How long an emailed link works. */
 export const VERIFY_LINK_SECONDS = 48 * 3600;
 export const RESET_LINK_SECONDS = 3600;
+
+const linkSeconds = (purpose: "verify_email" | "reset_password") => (purpose === "verify_email" ? VERIFY_LINK_SECONDS : RESET_LINK_SECONDS);
 
 export function makeIdentityService(deps: {
   database: Database;
@@ -147,7 +175,7 @@ export function makeIdentityService(deps: {
   async function mailLink(tx: Db, user: { id: string; email: string | null }, purpose: "verify_email" | "reset_password") {
     if (!user.email) return;
     const token = randomBytes(32).toString("base64url");
-    const seconds = purpose === "verify_email" ? VERIFY_LINK_SECONDS : RESET_LINK_SECONDS;
+    const seconds = linkSeconds(purpose);
     await repo.insertEmailToken(tx, { id: sha256(token), userId: user.id, purpose, expiresAt: new Date(clock.now().getTime() + seconds * 1000) });
     const link = `${deps.publicUrl}${purpose === "verify_email" ? "/xac-minh-email" : "/dat-lai-mat-khau"}?token=${token}`;
     await mail.send(tx, {
@@ -158,6 +186,15 @@ export function makeIdentityService(deps: {
           ? `Xin chào,\n\nĐể xác minh địa chỉ thư điện tử của tài khoản, vui lòng mở liên kết sau (hiệu lực 48 giờ):\n${link}\n\nTo verify your email address, open the link above (valid for 48 hours).\n`
           : `Xin chào,\n\nĐể đặt lại mật khẩu, vui lòng mở liên kết sau (hiệu lực 1 giờ, dùng một lần):\n${link}\n\nNếu bạn không yêu cầu, hãy bỏ qua thư này.\n\nTo reset your password, open the link above (valid for 1 hour, once). If you did not ask for it, ignore this message.\n`,
     });
+  }
+
+  /** Seconds until another link of `purpose` may be mailed to the user; 0 when one may be now. */
+  async function mailWait(userId: string, purpose: "verify_email" | "reset_password"): Promise<number> {
+    const now = clock.now().getTime();
+    // A link's expiry is its sending time plus its lifetime: links expiring after this were sent in the last hour.
+    const after = new Date(now + (linkSeconds(purpose) - 3600) * 1000);
+    const recent = await repo.countEmailTokensExpiringAfter(database.db, userId, purpose, after);
+    return recent >= MAILS_PER_HOUR ? 3600 : 0;
   }
 
   async function view(db: Db, row: repo.UserRow): Promise<UserView> {
@@ -329,7 +366,10 @@ export function makeIdentityService(deps: {
         }
       }
       try {
-        await directory.agency(input.agencyCode);
+        const agency = await directory.agency(input.agencyCode);
+        if (input.departmentCode && !agency.departments.some((d) => d.code === input.departmentCode)) {
+          fields.push({ path: "/departmentCode", message: "Cơ quan không có phòng ban này." });
+        }
       } catch {
         fields.push({ path: "/agencyCode", message: "Không tìm thấy cơ quan." });
       }
@@ -435,6 +475,8 @@ export function makeIdentityService(deps: {
     async requestPasswordReset(username, meta = {}) {
       const row = await repo.findUserByUsername(database.db, username.trim().toLowerCase());
       if (!row || row.status !== "active" || !row.email) return;
+      // The page answers the same either way; beyond the hourly allowance nothing more is mailed.
+      if (await mailWait(row.id, "reset_password")) return;
       await database.transaction(async (tx) => {
         await mailLink(tx, row, "reset_password");
         await audit.record(tx, { actor: { type: "anonymous" }, action: "identity.password_reset_requested", subject: { type: "user", id: row.id }, requestId: meta.requestId ?? null });
@@ -633,6 +675,8 @@ export function makeIdentityService(deps: {
       if (!row) throw new InvalidAccount([{ path: "/userId", message: "Không tìm thấy tài khoản." }]);
       const target = await view(database.db, row);
       if (!(await canAdminister(actor, row.agencyCode, target.roles))) throw new Forbidden();
+      // An administrator locking themselves out could leave an agency with no one to administer it.
+      if (actor.type === "user" && actor.userId === userId) throw new OwnAccount();
       await database.transaction(async (tx) => {
         const now = clock.now();
         await repo.setUserStatus(tx, userId, "disabled", now);
@@ -646,7 +690,128 @@ export function makeIdentityService(deps: {
         });
       });
     },
+
+    async enable(actor, userId, meta = {}) {
+      const row = await repo.findUser(database.db, userId);
+      if (!row) throw new InvalidAccount([{ path: "/userId", message: "Không tìm thấy tài khoản." }]);
+      const target = await view(database.db, row);
+      if (!(await canAdminister(actor, row.agencyCode, target.roles))) throw new Forbidden();
+      if (row.status === "active") return;
+      await database.transaction(async (tx) => {
+        await repo.setUserStatus(tx, userId, "active", clock.now());
+        await audit.record(tx, { actor, action: "identity.account_enabled", subject: { type: "user", id: userId }, requestId: meta.requestId ?? null });
+      });
+    },
+
+    async officer(actor, userId) {
+      const { user } = await administered(actor, userId);
+      const totp = await repo.findTotp(database.db, userId);
+      return { ...user, secondFactor: Boolean(totp?.enabledAt) };
+    },
+
+    async setDepartment(actor, userId, departmentCode, meta = {}) {
+      const { row, user } = await administered(actor, userId);
+      const code = departmentCode?.trim() || null;
+      if (code) {
+        const agency = row.agencyCode ? await directory.agency(row.agencyCode) : null;
+        if (!agency?.departments.some((d) => d.code === code)) {
+          throw new InvalidAccount([{ path: "/departmentCode", message: "Cơ quan của cán bộ không có phòng ban này." }]);
+        }
+      }
+      if (code === row.departmentCode) return user;
+      return database.transaction(async (tx) => {
+        await repo.setDepartment(tx, userId, code, clock.now());
+        await audit.record(tx, {
+          actor,
+          action: "identity.department_changed",
+          subject: { type: "user", id: userId },
+          requestId: meta.requestId ?? null,
+          change: { before: row.departmentCode, after: code },
+        });
+        return view(tx, (await repo.findUser(tx, userId))!);
+      });
+    },
+
+    async resetSecondFactor(actor, userId, meta = {}) {
+      await administered(actor, userId);
+      if (actor.type === "user" && actor.userId === userId) throw new OwnAccount();
+      await database.transaction(async (tx) => {
+        const now = clock.now();
+        const removed = await repo.deleteTotp(tx, userId);
+        const ended = await repo.revokeUserSessions(tx, userId, now);
+        await repo.clearFailures(tx, `totp:${userId}`);
+        await audit.record(tx, {
+          actor,
+          action: "identity.second_factor_reset",
+          subject: { type: "user", id: userId },
+          requestId: meta.requestId ?? null,
+          change: { hadSecondFactor: removed, sessionsEnded: ended },
+        });
+      });
+    },
+
+    async administeredAgencies(actor) {
+      if (actor.type !== "user") return [];
+      if (hasRole(actor, "system_admin")) {
+        const top = await directory.searchAgencies({ pageSize: 100 });
+        return top.items.filter((a) => a.parentCode === null).map((a) => a.code);
+      }
+      const codes = actor.roles.filter((g) => g.role === "agency_admin").map((g) => g.agencyCode);
+      // A grant inside another grant adds nothing.
+      return [...new Set(codes)].filter((c) => !codes.some((o) => o !== c && directory.isWithin(c, o)));
+    },
+
+    async changeEmail(user, password, email, meta = {}) {
+      const row = await repo.findUser(database.db, user.id);
+      if (!row || !(await verifyPassword(row.passwordHash, password))) {
+        throw new InvalidAccount([{ path: "/password", message: "Mật khẩu không đúng." }]);
+      }
+      const address = email?.trim() || null;
+      if (address && (!EMAIL.test(address) || address.length > 200)) {
+        throw new InvalidAccount([{ path: "/email", message: "Địa chỉ thư điện tử không hợp lệ." }]);
+      }
+      if (address === row.email) return view(database.db, row);
+      return database.transaction(async (tx) => {
+        const now = clock.now();
+        await repo.setEmail(tx, user.id, address, now);
+        await repo.expireEmailTokens(tx, user.id, "verify_email", now);
+        if (address) await mailLink(tx, { id: user.id, email: address }, "verify_email");
+        await audit.record(tx, {
+          actor: actorFor(user, { loa: 0 }),
+          action: "identity.email_changed",
+          subject: { type: "user", id: user.id },
+          requestId: meta.requestId ?? null,
+          change: { hadAddress: row.email !== null, hasAddress: address !== null },
+        });
+        return view(tx, (await repo.findUser(tx, user.id))!);
+      });
+    },
+
+    async resendVerification(user, meta = {}) {
+      const row = await repo.findUser(database.db, user.id);
+      if (!row?.email || row.emailVerifiedAt) return;
+      const wait = await mailWait(user.id, "verify_email");
+      if (wait) throw new TooManyMails(wait);
+      await database.transaction(async (tx) => {
+        await mailLink(tx, row, "verify_email");
+        await audit.record(tx, {
+          actor: actorFor(user, { loa: 0 }),
+          action: "identity.verification_resent",
+          subject: { type: "user", id: user.id },
+          requestId: meta.requestId ?? null,
+        });
+      });
+    },
   };
+
+  /** An officer or administrator account the actor may administer, with its roles. */
+  async function administered(actor: Actor, userId: string): Promise<{ row: repo.UserRow; user: UserView }> {
+    const row = await repo.findUser(database.db, userId);
+    if (!row || (row.kind !== "officer" && row.kind !== "admin")) throw new NotAnOfficer();
+    const user = await view(database.db, row);
+    if (!(await canAdminister(actor, row.agencyCode, user.roles))) throw new Forbidden();
+    return { row, user };
+  }
 
   /**
    * The operator (CLI, seeds) and system administrators administer every account; an agency
