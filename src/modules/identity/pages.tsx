@@ -159,6 +159,16 @@ export interface SessionView {
 
 export const REVOKE_SESSION_PATH = "/tai-khoan/phien/thu-hoi";
 export const CHANGE_PASSWORD_PATH = "/tai-khoan/mat-khau";
+export const CHANGE_EMAIL_PATH = "/tai-khoan/thu-dien-tu";
+export const RESEND_VERIFICATION_PATH = "/tai-khoan/thu-dien-tu/gui-lai";
+export const NEW_RECOVERY_CODES_PATH = "/tai-khoan/xac-thuc/ma-khoi-phuc";
+/** The administration of officer accounts (admin-pages.tsx). */
+export const ADMIN_ACCOUNTS_PATH = "/quan-tri/tai-khoan";
+
+export interface SecondFactorStatus {
+  enabledAt: Date | null;
+  recoveryCodesLeft: number;
+}
 
 function when(page: PageRequest, d: Date): string {
   return d.toLocaleString(page.lang === "en" ? "en-GB" : "vi-VN", { timeZone: "Asia/Ho_Chi_Minh", dateStyle: "short", timeStyle: "short" });
@@ -172,9 +182,14 @@ export function AccountPage(props: {
   notice?: string | undefined;
   error?: string | undefined;
   fields?: FieldProblem[] | undefined;
+  /** Officers and administrators: their second factor. */
+  secondFactor?: SecondFactorStatus | null | undefined;
+  /** Whether the user administers accounts (a link to the administration pages). */
+  administers?: boolean | undefined;
 }) {
   const { page, user } = props;
   const title = tr(page, "Tài khoản của tôi", "My account");
+  const bad = (path: string) => props.fields?.some((f) => f.path === path) ?? false;
   const kinds = { citizen: ["Công dân", "Citizen"], business: ["Doanh nghiệp", "Business"], officer: ["Cán bộ", "Officer"], admin: ["Quản trị", "Administrator"] } as const;
   return (
     <Layout page={page} variant={user.kind === "citizen" || user.kind === "business" ? "portal" : "office"} title={title}>
@@ -202,6 +217,90 @@ export function AccountPage(props: {
         <dt>{tr(page, "Vai trò", "Roles")}</dt>
         <dd>{user.roles.map((r) => (r.agencyCode ? `${r.role} (${r.agencyCode})` : r.role)).join(", ")}</dd>
       </dl>
+      {props.administers ? (
+        <p>
+          <a class="button" href={ADMIN_ACCOUNTS_PATH}>
+            {tr(page, "Quản trị tài khoản cán bộ", "Administer officer accounts")}
+          </a>
+        </p>
+      ) : null}
+
+      <h2>{tr(page, "Thư điện tử", "Email")}</h2>
+      <p id="email-status">
+        {user.email ? (
+          <>
+            <span>{user.email}</span> —{" "}
+            {user.emailVerified ? (
+              <strong>{tr(page, "đã xác minh", "verified")}</strong>
+            ) : (
+              <strong>{tr(page, "chưa xác minh", "not verified")}</strong>
+            )}
+          </>
+        ) : (
+          tr(page, "Chưa có địa chỉ thư điện tử. Không có địa chỉ thì không thể tự đặt lại mật khẩu.", "No email address yet. Without one, you cannot reset a forgotten password yourself.")
+        )}
+      </p>
+      {user.email && !user.emailVerified ? (
+        <form method="post" action={RESEND_VERIFICATION_PATH}>
+          <input type="hidden" name="_csrf" value={props.csrf} />
+          <button class="button" type="submit">
+            {tr(page, "Gửi lại liên kết xác minh", "Send the verification link again")}
+          </button>
+        </form>
+      ) : null}
+      <form method="post" action={CHANGE_EMAIL_PATH} class="stack" novalidate>
+        <input type="hidden" name="_csrf" value={props.csrf} />
+        <Field
+          id="email"
+          label={tr(page, "Địa chỉ mới", "New address")}
+          type="email"
+          autocomplete="email"
+          required={false}
+          invalid={bad("/email")}
+          hint={tr(page, "Để trống để xóa địa chỉ. Một liên kết xác minh sẽ được gửi tới địa chỉ mới.", "Leave empty to remove the address. A verification link is sent to a new address.")}
+        />
+        <Field id="emailPassword" label={tr(page, "Mật khẩu hiện tại", "Current password")} type="password" autocomplete="current-password" invalid={bad("/password")} />
+        <button class="button" type="submit">
+          {tr(page, "Đổi thư điện tử", "Change the email")}
+        </button>
+      </form>
+
+      {props.secondFactor ? (
+        <>
+          <h2>{tr(page, "Xác thực hai bước", "Two-step verification")}</h2>
+          {props.secondFactor.enabledAt ? (
+            <>
+              <p id="second-factor-status">
+                {tr(page, "Đang dùng ứng dụng xác thực từ", "Authenticator app in use since")} {when(page, props.secondFactor.enabledAt)}.{" "}
+                {tr(page, `Còn ${props.secondFactor.recoveryCodesLeft} mã khôi phục.`, `${props.secondFactor.recoveryCodesLeft} recovery codes left.`)}
+              </p>
+              <p>
+                {tr(
+                  page,
+                  "Mất điện thoại? Hãy dùng một mã khôi phục để đăng nhập, hoặc nhờ quản trị viên cơ quan đặt lại xác thực hai bước.",
+                  "Lost your phone? Sign in with a recovery code, or ask your agency's administrator to reset the second factor.",
+                )}
+              </p>
+              <form method="post" action={NEW_RECOVERY_CODES_PATH} class="stack" novalidate>
+                <input type="hidden" name="_csrf" value={props.csrf} />
+                <Field
+                  id="code"
+                  label={tr(page, "Mã trên ứng dụng xác thực", "Code from the authenticator app")}
+                  autocomplete="one-time-code"
+                  inputmode="numeric"
+                  invalid={bad("/code")}
+                  hint={tr(page, "Các mã khôi phục cũ sẽ không dùng được nữa.", "The old recovery codes stop working.")}
+                />
+                <button class="button" type="submit">
+                  {tr(page, "Tạo mã khôi phục mới", "Make new recovery codes")}
+                </button>
+              </form>
+            </>
+          ) : (
+            <p id="second-factor-status">{tr(page, "Chưa đăng ký; lần đăng nhập tới sẽ yêu cầu đăng ký.", "Not set up; the next sign-in asks for it.")}</p>
+          )}
+        </>
+      ) : null}
 
       <h2>{tr(page, "Phiên đăng nhập", "Active sessions")}</h2>
       <table>
@@ -240,20 +339,21 @@ export function AccountPage(props: {
       </table>
 
       <h2>{tr(page, "Đổi mật khẩu", "Change password")}</h2>
-          <form method="post" action={CHANGE_PASSWORD_PATH} class="stack" novalidate>
-            <input type="hidden" name="_csrf" value={props.csrf} />
-            <Field id="currentPassword" label={tr(page, "Mật khẩu hiện tại", "Current password")} type="password" autocomplete="current-password" />
-            <Field
-              id="newPassword"
-              label={tr(page, "Mật khẩu mới", "New password")}
-              type="password"
-              autocomplete="new-password"
-              hint={tr(page, "Ít nhất 10 ký tự, có cả chữ và số. Các phiên khác sẽ bị đăng xuất.", "At least 10 characters, with letters and digits. Other sessions will be signed out.")}
-            />
-            <button class="button" type="submit">
-              {tr(page, "Đổi mật khẩu", "Change password")}
-            </button>
-          </form>
+      <form method="post" action={CHANGE_PASSWORD_PATH} class="stack" novalidate>
+        <input type="hidden" name="_csrf" value={props.csrf} />
+        <Field id="currentPassword" label={tr(page, "Mật khẩu hiện tại", "Current password")} type="password" autocomplete="current-password" invalid={bad("/currentPassword")} />
+        <Field
+          id="newPassword"
+          label={tr(page, "Mật khẩu mới", "New password")}
+          type="password"
+          autocomplete="new-password"
+          invalid={bad("/newPassword")}
+          hint={tr(page, "Ít nhất 10 ký tự, có cả chữ và số. Các phiên khác sẽ bị đăng xuất.", "At least 10 characters, with letters and digits. Other sessions will be signed out.")}
+        />
+        <button class="button" type="submit">
+          {tr(page, "Đổi mật khẩu", "Change password")}
+        </button>
+      </form>
 
       <form method="post" action={SIGN_OUT_PATH}>
         <input type="hidden" name="_csrf" value={props.csrf} />

@@ -11,6 +11,9 @@ import {
   AccountPage,
   ACCOUNT_PATH,
   CHANGE_PASSWORD_PATH,
+  CHANGE_EMAIL_PATH,
+  NEW_RECOVERY_CODES_PATH,
+  RESEND_VERIFICATION_PATH,
   REVOKE_SESSION_PATH,
   ENROL_PATH,
   EnrolPage,
@@ -185,7 +188,26 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
     ) => {
       const user = request.user!;
       const sessions = (await identity.sessionsOf(user.id)).map((s) => ({ ...s, current: s.id === request.sessionId }));
-      return sendPage(reply, <AccountPage page={pageRequest(request)} csrf={csrfToken(request, reply)} user={user} sessions={sessions} {...extra} />, status);
+      const factor = requiresSecondFactor(user) ? await secondFactor.status(user.id) : null;
+      const administers = (await identity.administeredAgencies(request.actor)).length > 0;
+      return sendPage(
+        reply,
+        <AccountPage page={pageRequest(request)} csrf={csrfToken(request, reply)} user={user} sessions={sessions} secondFactor={factor} administers={administers} {...extra} />,
+        status,
+      );
+    };
+
+    /** Runs an account change; its domain error is shown on the account page with the right status. */
+    const onAccount = async (request: FastifyRequest, reply: FastifyReply, change: () => Promise<string>) => {
+      try {
+        const notice = await change();
+        return accountPage(request, reply, { notice });
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        const retryAfter = err.details?.retryAfter;
+        if (typeof retryAfter === "number") void reply.header("retry-after", String(retryAfter));
+        return accountPage(request, reply, { error: message(request, err), ...(err.fields ? { fields: err.fields } : {}) }, STATUS[err.kind] ?? 400);
+      }
     };
 
     app.get(ACCOUNT_PATH, HIDDEN, async (request, reply) => {
@@ -216,6 +238,46 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
     });
 
     const tr = (request: FastifyRequest, vi: string, en: string) => (pageRequest(request).lang === "en" ? en : vi);
+
+    app.post(CHANGE_EMAIL_PATH, HIDDEN, async (request, reply) => {
+      const form = (request.body ?? {}) as Form;
+      refuseBadCsrf(request, form);
+      const user = request.user;
+      if (!user) throw new NotSignedIn();
+      return onAccount(request, reply, async () => {
+        const updated = await identity.changeEmail(user, form.emailPassword ?? "", form.email ?? "", meta(request));
+        request.user = updated;
+        return updated.email
+          ? tr(request, "Đã đổi địa chỉ; hãy mở liên kết xác minh vừa gửi tới địa chỉ mới.", "The address was changed; open the verification link just sent to it.")
+          : tr(request, "Đã xóa địa chỉ thư điện tử.", "The email address was removed.");
+      });
+    });
+
+    app.post(RESEND_VERIFICATION_PATH, HIDDEN, async (request, reply) => {
+      const form = (request.body ?? {}) as Form;
+      refuseBadCsrf(request, form);
+      const user = request.user;
+      if (!user) throw new NotSignedIn();
+      return onAccount(request, reply, async () => {
+        await identity.resendVerification(user, meta(request));
+        return tr(request, "Đã gửi lại liên kết xác minh.", "The verification link was sent again.");
+      });
+    });
+
+    app.post(NEW_RECOVERY_CODES_PATH, HIDDEN, async (request, reply) => {
+      const form = (request.body ?? {}) as Form;
+      refuseBadCsrf(request, form);
+      const user = request.user;
+      if (!user) throw new NotSignedIn();
+      let codes: string[] = [];
+      try {
+        codes = await secondFactor.regenerateRecoveryCodes(user, form.code ?? "", meta(request));
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        return onAccount(request, reply, () => Promise.reject(err));
+      }
+      return sendPage(reply, <RecoveryCodesPage page={pageRequest(request)} codes={codes} next={ACCOUNT_PATH} />);
+    });
 
     app.get(FORGOT_PATH, HIDDEN, async (request, reply) => sendPage(reply, <ForgotPage page={pageRequest(request)} csrf={csrfToken(request, reply)} />));
 

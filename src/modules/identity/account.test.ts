@@ -1,0 +1,147 @@
+// "My account": the email address (change, verification link sent again) and the second factor's
+// recovery codes, through the pages with their CSRF tokens.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
+import { runSeeds } from "../../platform/db/seeds.ts";
+import { sql } from "../../platform/db/index.ts";
+import type { App } from "../../platform/http/types.ts";
+import { createLogger } from "../../platform/log/index.ts";
+import { adminUnitsSeed, demoAgenciesSeed } from "../directory/seeds.ts";
+import { demoAccountsSeed, readDemoAccounts } from "./seeds.ts";
+import { formBrowser, signInThroughPages, totpCode } from "./testing.ts";
+
+const PASSWORD = readDemoAccounts().password;
+let offset = 0;
+const clock = { now: () => new Date(Date.now() + offset) };
+
+describe("my account: email and second factor", () => {
+  let env: TestEnv & { app: App };
+  before(async () => {
+    env = await testApp({ clock, config: { publicUrl: "https://dvc.example.gov.vn" } });
+    await runSeeds(env.database, [adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory), demoAccountsSeed(env.ctx.identity, createLogger("silent"))], {
+      demo: true,
+    });
+  });
+  after(() => env.close());
+
+  const mailsTo = async (address: string) =>
+    (await env.database.rows<{ payload: { to: string; text: string } }>(sql`SELECT payload FROM jobs WHERE name = 'mail.send' ORDER BY id`))
+      .map((r) => r.payload)
+      .filter((m) => m.to === address);
+  const linkIn = (text: string) => new URL(/https:\/\/dvc\.example\.gov\.vn\S+/.exec(text)![0]);
+  const actions = async (username: string) =>
+    (
+      await env.database.rows<{ action: string }>(
+        sql`SELECT a.action FROM audit_log a JOIN users u ON u.id = a.subject_id WHERE u.username = ${username} ORDER BY a.id`,
+      )
+    ).map((r) => r.action);
+
+  it("shows the address and whether it is verified; a citizen has no second-factor section", async () => {
+    const b = await formBrowser(env.app);
+    await signInThroughPages(env.ctx, b, "001199000001", PASSWORD);
+    const page = await b.get("/tai-khoan");
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /<p id="email-status"><span>mai\.nguyen@example\.vn<\/span> —\s*<strong>đã xác minh<\/strong>/);
+    assert.doesNotMatch(page.body, /second-factor-status/);
+    assert.doesNotMatch(page.body, /\/quan-tri\/tai-khoan/, "a citizen administers nothing");
+  });
+
+  it("changes the address only with the right password; the new one is unverified until its link is opened", async () => {
+    const b = await formBrowser(env.app);
+    await signInThroughPages(env.ctx, b, "001199000001", PASSWORD);
+    const wrong = await b.post("/tai-khoan/thu-dien-tu", { email: "mai.moi@example.vn", emailPassword: "not-the-password-1" });
+    assert.equal(wrong.statusCode, 400);
+    assert.match(wrong.body, /id="emailPassword"[^>]*aria-invalid="true"/);
+    assert.equal((await env.ctx.identity.findByUsername("001199000001"))?.email, "mai.nguyen@example.vn", "nothing changed");
+    const bad = await b.post("/tai-khoan/thu-dien-tu", { email: "not an address", emailPassword: PASSWORD });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /Địa chỉ thư điện tử không hợp lệ/);
+
+    const ok = await b.post("/tai-khoan/thu-dien-tu", { email: "mai.moi@example.vn", emailPassword: PASSWORD });
+    assert.equal(ok.statusCode, 200);
+    assert.match(ok.body, /<strong>chưa xác minh<\/strong>/);
+    const user = (await env.ctx.identity.findByUsername("001199000001"))!;
+    assert.deepEqual([user.email, user.emailVerified], ["mai.moi@example.vn", false]);
+    const [mail] = await mailsTo("mai.moi@example.vn");
+    assert.ok(mail, "a verification link went to the new address");
+
+    const link = linkIn(mail.text);
+    assert.equal((await b.get(link.pathname + link.search)).statusCode, 200);
+    assert.equal((await env.ctx.identity.findByUsername("001199000001"))?.emailVerified, true);
+    assert.ok((await actions("001199000001")).includes("identity.email_changed"));
+  });
+
+  it("an address changed again makes the earlier link useless", async () => {
+    const b = await formBrowser(env.app);
+    await signInThroughPages(env.ctx, b, "0100233488", PASSWORD);
+    await b.post("/tai-khoan/thu-dien-tu", { email: "mot@example.vn", emailPassword: PASSWORD });
+    const first = linkIn((await mailsTo("mot@example.vn"))[0]!.text);
+    await b.post("/tai-khoan/thu-dien-tu", { email: "hai@example.vn", emailPassword: PASSWORD });
+    const stale = await b.get(first.pathname + first.search);
+    assert.equal(stale.statusCode, 400);
+    assert.equal((await env.ctx.identity.findByUsername("0100233488"))?.emailVerified, false);
+    // Removing the address altogether.
+    const removed = await b.post("/tai-khoan/thu-dien-tu", { email: "", emailPassword: PASSWORD });
+    assert.equal(removed.statusCode, 200);
+    assert.equal((await env.ctx.identity.findByUsername("0100233488"))?.email, null);
+  });
+
+  it("sends the verification link again, at most three an hour (429 with Retry-After)", async () => {
+    const b = await formBrowser(env.app);
+    await signInThroughPages(env.ctx, b, "tiepnhan", PASSWORD);
+    // An officer without a second factor enrols at sign-in; then changes the address (one link).
+    await b.post("/tai-khoan/thu-dien-tu", { email: "tiepnhan@example.gov.vn", emailPassword: PASSWORD });
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await b.post("/tai-khoan/thu-dien-tu/gui-lai", {}));
+    assert.deepEqual(answers.map((a) => a.statusCode), [200, 200, 429]);
+    assert.ok(Number(answers[2]!.headers["retry-after"]) > 0);
+    assert.equal((await mailsTo("tiepnhan@example.gov.vn")).length, 3);
+    offset += 61 * 60_000;
+    assert.equal((await b.post("/tai-khoan/thu-dien-tu/gui-lai", {})).statusCode, 200, "allowed again an hour later");
+    // A form without its CSRF token changes nothing.
+    const forged = await env.app.inject({
+      method: "POST",
+      url: "/tai-khoan/thu-dien-tu",
+      headers: { cookie: [...b.cookies].filter(([k]) => k !== "motcua_csrf").map(([k, v]) => `${k}=${v}`).join("; "), "content-type": "application/x-www-form-urlencoded" },
+      payload: `email=evil%40example.com&emailPassword=${PASSWORD}`,
+    });
+    assert.equal(forged.statusCode, 403);
+    assert.equal((await env.ctx.identity.findByUsername("tiepnhan"))?.email, "tiepnhan@example.gov.vn");
+  });
+
+  it("an officer sees the second factor and makes new recovery codes with a current code; the old ones stop working", async () => {
+    offset += 60_000;
+    const b = await formBrowser(env.app);
+    const { secret, recovery } = await signInThroughPages(env.ctx, b, "lanhdao.tuphap", PASSWORD);
+    const page = await b.get("/tai-khoan");
+    assert.match(page.body, /Còn 10 mã khôi phục/);
+
+    const wrong = await b.post("/tai-khoan/xac-thuc/ma-khoi-phuc", { code: "000000" });
+    assert.equal(wrong.statusCode, 401);
+    // A recovery code cannot make new recovery codes.
+    assert.equal((await b.post("/tai-khoan/xac-thuc/ma-khoi-phuc", { code: recovery[1]! })).statusCode, 401);
+
+    offset += 60_000;
+    const fresh = await b.post("/tai-khoan/xac-thuc/ma-khoi-phuc", { code: await totpCode(secret!, clock) });
+    assert.equal(fresh.statusCode, 200);
+    const codes = [...fresh.body.matchAll(/<code>([0-9a-f]{5}-[0-9a-f]{5})<\/code>/g)].map((m) => m[1]!);
+    assert.equal(codes.length, 10);
+    assert.equal(codes.filter((c) => recovery.includes(c)).length, 0);
+
+    // An old recovery code no longer signs in; a new one does.
+    const old = await formBrowser(env.app);
+    await old.post("/dang-nhap", { username: "lanhdao.tuphap", password: PASSWORD });
+    assert.equal((await old.post("/dang-nhap/xac-thuc", { code: recovery[0]! })).statusCode, 401);
+    assert.equal((await old.post("/dang-nhap/xac-thuc", { code: codes[0]!, next: "/tai-khoan" })).statusCode, 303);
+    assert.match((await old.get("/tai-khoan")).body, /Còn 9 mã khôi phục/);
+    assert.ok((await actions("lanhdao.tuphap")).includes("identity.recovery_codes_regenerated"));
+  });
+
+  it("an agency administrator's account page links to the administration of accounts", async () => {
+    offset += 60_000;
+    const b = await formBrowser(env.app);
+    await signInThroughPages(env.ctx, b, "quantri.tinh", PASSWORD);
+    assert.match((await b.get("/tai-khoan")).body, /href="\/quan-tri\/tai-khoan"/);
+  });
+});
