@@ -12,7 +12,7 @@ import { type AuditLog, auditKey, auditSealJob, createAuditLog } from "./platfor
 import { type CalendarService, holidaysSeed, makeCalendarService, officeHoursSeed } from "./platform/calendar/index.ts";
 import { adminUnitsSeed, demoAgenciesSeed } from "./modules/directory/seeds.ts";
 import { type DirectoryService, makeDirectoryService } from "./modules/directory/service.ts";
-import { createOidc, type Oidc } from "./modules/oidc/index.ts";
+import { createOidc, type Oidc, oidcHousekeepingJob } from "./modules/oidc/index.ts";
 import { nodeSecret } from "./platform/secrets.ts";
 import { demoAccountsSeed, type IdentityService, makeIdentityService } from "./modules/identity/index.ts";
 import { makeSecondFactor, type SecondFactor } from "./modules/identity/second-factor.ts";
@@ -75,6 +75,8 @@ export function createContext(config: Config, database: Database, opts: ContextO
     cookieSecret: nodeSecret(config, "oidc-cookies"),
     ...(opts.oidcClients ? { clients: opts.oidcClients } : {}),
   });
+  jobs.register(oidcHousekeepingJob(oidc));
+  jobs.schedule("oidc.housekeeping", "40 3 * * *");
   const secondFactor = makeSecondFactor({ database, clock, audit, key: nodeSecret(config, "totp") });
   return { config, database, clock, logger, jobs, audit, files, calendar, directory, identity, secondFactor, oidc };
 }

@@ -1,12 +1,13 @@
 import { type Command, registerCommands, UsageError } from "../../cli/commands.ts";
 import os from "node:os";
+import { MAX_JWT_TTL_SECONDS } from "./provider.ts";
 
 /** `1h`, `30m`, `2d`, `3600s` or a number of seconds; from a minute to 30 days. */
 export function parseTtl(text: string): number {
   const m = /^(\d+)([smhd]?)$/.exec(text.trim());
   if (!m) throw new UsageError(`--ttl: "${text}" is not a duration like 1h, 30m or 2d`);
   const seconds = Number(m[1]) * ({ s: 1, m: 60, h: 3600, d: 86400, "": 1 } as const)[m[2] as "s" | "m" | "h" | "d" | ""];
-  if (seconds < 60 || seconds > 30 * 86400) throw new UsageError("--ttl must be between 1 minute and 30 days");
+  if (seconds < 60 || seconds > MAX_JWT_TTL_SECONDS) throw new UsageError("--ttl must be between 1 minute and 30 days");
   return seconds;
 }
 
@@ -43,7 +44,7 @@ export const oidcCommands: Command[] = [
   {
     words: ["oidc", "rotate-keys"],
     usage: "motcua oidc rotate-keys",
-    summary: "add a new token signing key; the previous one stays published until the next rotation",
+    summary: "add a new token signing key; superseded keys stay published for 30 days more (tokens they signed still verify)",
     async run(ctx, args, out) {
       if (args.length) throw new UsageError(`unexpected argument ${args[0]}`);
       const kid = await ctx.oidc.rotateKeys();

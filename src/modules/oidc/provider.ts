@@ -25,6 +25,12 @@ import * as repo from "./repo.ts";
 /** Where the provider lives under the public URL; discovery is also answered at the root. */
 export const OIDC_PATH = "/oidc";
 export const CLI_CLIENT_ID = "motcua-cli";
+/** The longest a JWT signed with our keys lives: `motcua token` up to 30 days (ID tokens live an hour). */
+export const MAX_JWT_TTL_SECONDS = 30 * 86400;
+/** A superseded signing key stays published this long after its successor took over. */
+export const KEY_RETENTION_SECONDS = MAX_JWT_TTL_SECONDS + 3600;
+/** How often a node looks for keys another node added (rotation there reaches here within this time). */
+const KEY_RECHECK_MS = 30_000;
 /** `acr` values: the assurance level (0 password only; 1 and 2 as VNeID's levels). */
 export const acrOf = (loa: number) => `urn:motcua:loa:${loa}`;
 export const loaOf = (acr: string | undefined): number => {
@@ -98,8 +104,13 @@ export interface Oidc {
   verifyAccessToken(value: string): Promise<VerifiedToken>;
   /** Mints an access token for a user (the `motcua token` command), audited. */
   mintToken(actor: Actor, username: string, ttlSeconds: number): Promise<string>;
-  /** Adds a new signing key; the previous one stays published so tokens it signed still verify. */
+  /**
+   * Adds a new signing key, which signs from now on; superseded keys stay published (tokens they signed
+   * still verify) until KEY_RETENTION_SECONDS after their successor took over, then they are retired.
+   */
   rotateKeys(): Promise<string>;
+  /** Daily: removes expired provider records (codes, tokens, sessions, interactions), retires old keys. */
+  housekeeping(): Promise<{ expired: number; retired: number }>;
   /**
    * Registers a client stored in the database (an integration or another system's relying party): with
    * redirect URIs it uses the code flow with PKCE, otherwise client credentials. Returns its secret.
@@ -118,7 +129,9 @@ async function newSigningKey(database: Database, now: Date): Promise<string> {
 export function createOidc(deps: OidcDeps): Oidc {
   const { database, clock, identity, audit } = deps;
   const issuer = `${deps.publicUrl}${OIDC_PATH}`;
-  let current: Promise<Provider> | null = null;
+  /** The provider, built on the signing keys `kids`; re-checked against the database every KEY_RECHECK_MS. */
+  let state: { provider: Provider; kids: string; checkedAt: number } | null = null;
+  let refreshing: Promise<Provider> | null = null;
 
   const builtInClients: ClientMetadata[] = [
     {
@@ -139,12 +152,7 @@ export function createOidc(deps: OidcDeps): Oidc {
     { client_id: CLI_CLIENT_ID, token_endpoint_auth_method: "none", redirect_uris: [], grant_types: [], response_types: [] },
   ];
 
-  async function build(): Promise<Provider> {
-    let keys = await repo.activeKeys(database.db);
-    if (keys.length === 0) {
-      await newSigningKey(database, clock.now());
-      keys = await repo.activeKeys(database.db);
-    }
+  function build(keys: Array<{ jwk: Record<string, unknown> }>): Provider {
     const configuration: Configuration = {
       adapter: adapterFactory(database, clock),
       clients: [...builtInClients, ...(deps.clients ?? [])],
@@ -228,14 +236,33 @@ export function createOidc(deps: OidcDeps): Oidc {
     return new Provider(issuer, configuration);
   }
 
-  const provider = () => (current ??= build());
+  async function refresh(): Promise<Provider> {
+    let keys = await repo.activeKeys(database.db);
+    if (keys.length === 0) {
+      await newSigningKey(database, clock.now());
+      keys = await repo.activeKeys(database.db);
+    }
+    const kids = keys.map((k) => k.kid).join(" ");
+    const checkedAt = clock.now().getTime();
+    if (state?.kids === kids) state.checkedAt = checkedAt;
+    else state = { provider: build(keys), kids, checkedAt };
+    return state.provider;
+  }
 
-  // The published keys, re-read at most every 30 s (and at once after a rotation here): another node's
-  // rotation reaches this one within that time.
+  // Another node's rotation (or retirement) is seen here within KEY_RECHECK_MS: the provider is rebuilt on
+  // the new key set, so this node signs with the newest key and publishes every live one.
+  const provider = (): Promise<Provider> => {
+    if (state && clock.now().getTime() - state.checkedAt < KEY_RECHECK_MS) return Promise.resolve(state.provider);
+    return (refreshing ??= refresh().finally(() => {
+      refreshing = null;
+    }));
+  };
+
+  // The published keys, re-read at most every KEY_RECHECK_MS (and at once after a rotation here).
   let keyCache: { at: number; jwks: ReturnType<typeof createLocalJWKSet> } | null = null;
   async function verificationKeys() {
-    const now = Date.now();
-    if (keyCache && now - keyCache.at < 30_000) return keyCache.jwks;
+    const now = clock.now().getTime();
+    if (keyCache && now - keyCache.at < KEY_RECHECK_MS) return keyCache.jwks;
     const keys = await repo.activeKeys(database.db);
     const publicKeys = keys.map(({ jwk }) => {
       const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...pub } = jwk;
@@ -305,6 +332,9 @@ export function createOidc(deps: OidcDeps): Oidc {
     },
 
     async mintToken(actor, username, ttlSeconds) {
+      if (!Number.isInteger(ttlSeconds) || ttlSeconds < 60 || ttlSeconds > MAX_JWT_TTL_SECONDS) {
+        throw new RangeError(`token lifetime ${ttlSeconds} s is outside 60 s – ${MAX_JWT_TTL_SECONDS} s`);
+      }
       const found = await identity.findByUsername(username);
       if (!found || found.status !== "active") throw new InvalidToken();
       await provider(); // makes the first signing key when there is none yet
@@ -355,12 +385,23 @@ export function createOidc(deps: OidcDeps): Oidc {
     },
 
     async rotateKeys() {
-      const kid = await newSigningKey(database, clock.now());
-      // Keep the previous key published: tokens it signed must still verify until they expire.
-      await repo.retireOldKeys(database.db, 2, clock.now());
-      current = null;
+      const now = clock.now();
+      const kid = await newSigningKey(database, now);
+      await repo.retireSupersededKeys(database.db, new Date(now.getTime() - KEY_RETENTION_SECONDS * 1000), now);
+      state = null;
       keyCache = null;
       return kid;
+    },
+
+    async housekeeping() {
+      const now = clock.now();
+      const expired = await repo.deleteExpired(database.db, now);
+      const retired = await repo.retireSupersededKeys(database.db, new Date(now.getTime() - KEY_RETENTION_SECONDS * 1000), now);
+      if (retired) {
+        state = null;
+        keyCache = null;
+      }
+      return { expired, retired };
     },
   };
 }

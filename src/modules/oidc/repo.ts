@@ -1,5 +1,5 @@
 // SQL of the OIDC provider's storage and keys.
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../../platform/db/index.ts";
 import { oidcKeys, oidcPayloads } from "./tables.ts";
 
@@ -55,23 +55,25 @@ export async function deleteExpired(db: Db, now: Date): Promise<number> {
   return rows.length;
 }
 
-export async function activeKeys(db: Db): Promise<Array<{ kid: string; jwk: Record<string, unknown> }>> {
+/** The keys in use, newest first (the first signs). */
+export async function activeKeys(db: Db): Promise<Array<{ kid: string; jwk: Record<string, unknown>; createdAt: Date }>> {
   const rows = await db
-    .select({ kid: oidcKeys.kid, jwk: oidcKeys.jwk })
+    .select({ kid: oidcKeys.kid, jwk: oidcKeys.jwk, createdAt: oidcKeys.createdAt })
     .from(oidcKeys)
     .where(isNull(oidcKeys.retiredAt))
     .orderBy(desc(oidcKeys.createdAt), desc(oidcKeys.kid));
-  return rows.map((r) => ({ kid: r.kid, jwk: r.jwk as Record<string, unknown> }));
+  return rows.map((r) => ({ kid: r.kid, jwk: r.jwk as Record<string, unknown>, createdAt: r.createdAt }));
 }
 
 export async function insertKey(db: Db, kid: string, jwk: Record<string, unknown>, createdAt: Date): Promise<void> {
   await db.insert(oidcKeys).values({ kid, jwk, createdAt });
 }
 
-/** Retires every key but the `keep` newest. */
-export async function retireOldKeys(db: Db, keep: number, now: Date): Promise<number> {
+/** Retires the keys whose successor took over before `supersededBefore`; returns how many. */
+export async function retireSupersededKeys(db: Db, supersededBefore: Date, now: Date): Promise<number> {
   const keys = await activeKeys(db);
-  const old = keys.slice(keep).map((k) => k.kid);
-  for (const kid of old) await db.update(oidcKeys).set({ retiredAt: now }).where(eq(oidcKeys.kid, kid));
+  const old = keys.filter((_key, i) => i > 0 && keys[i - 1]!.createdAt < supersededBefore).map((k) => k.kid);
+  if (old.length === 0) return 0;
+  await db.update(oidcKeys).set({ retiredAt: now }).where(inArray(oidcKeys.kid, old));
   return old.length;
 }
