@@ -17,6 +17,7 @@ import { identityRoutes, registerActorHook } from "./modules/identity/index.ts";
 import { oidcRoutes } from "./modules/oidc/index.ts";
 import { federationRoutes } from "./modules/identity/federation.tsx";
 import { adminRoutes } from "./modules/identity/admin-routes.ts";
+import { adminPages } from "./modules/identity/admin-pages.tsx";
 import { nodeSecret } from "./platform/secrets.ts";
 import { registerWebRoutes, sendNotFoundPage, wantsPage } from "./web/routes.tsx";
 
@@ -66,6 +67,7 @@ export async function buildApp(ctx: Context, extraAccess: AccessTable = {}): Pro
   await app.register(identityRoutes(ctx.identity, ctx.secondFactor, ctx.config.federation?.name ?? null));
   await app.register(oidcRoutes(ctx.oidc));
   await app.register(adminRoutes(ctx.identity));
+  await app.register(adminPages(ctx.identity, ctx.directory));
   if (ctx.config.federation) {
     await app.register(
       federationRoutes({

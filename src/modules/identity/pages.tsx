@@ -11,7 +11,7 @@ export const ACCOUNT_PATH = "/tai-khoan";
 
 const tr = (page: PageRequest, vi: string, en: string) => (page.lang === "en" ? en : vi);
 
-function Problems({ page, message, fields }: { page: PageRequest; message?: string | undefined; fields?: FieldProblem[] | undefined }) {
+export function Problems({ page, message, fields }: { page: PageRequest; message?: string | undefined; fields?: FieldProblem[] | undefined }) {
   if (!message && !fields?.length) return null;
   return (
     <div class="error" role="alert" id="form-errors">
@@ -28,7 +28,7 @@ function Problems({ page, message, fields }: { page: PageRequest; message?: stri
   );
 }
 
-function Field(props: {
+export function Field(props: {
   id: string;
   label: string;
   type?: string;
@@ -170,7 +170,7 @@ export interface SecondFactorStatus {
   recoveryCodesLeft: number;
 }
 
-function when(page: PageRequest, d: Date): string {
+export function when(page: PageRequest, d: Date): string {
   return d.toLocaleString(page.lang === "en" ? "en-GB" : "vi-VN", { timeZone: "Asia/Ho_Chi_Minh", dateStyle: "short", timeStyle: "short" });
 }
 

@@ -9,7 +9,7 @@ import type { Context } from "../../context.ts";
 export interface FormBrowser {
   get(url: string, headers?: Record<string, string>): ReturnType<App["inject"]>;
   /** Posts a form, adding the CSRF token the pages set. */
-  post(url: string, fields: Record<string, string>): ReturnType<App["inject"]>;
+  post(url: string, fields: Record<string, string | string[]>): ReturnType<App["inject"]>;
   cookies: Map<string, string>;
 }
 
@@ -37,15 +37,18 @@ export async function formBrowser(app: App): Promise<FormBrowser> {
   };
   const get = async (url: string, headers: Record<string, string> = {}) =>
     keep(await app.inject({ method: "GET", url, headers: { cookie: cookie(), ...headers } }));
-  const post = async (url: string, fields: Record<string, string>) =>
-    keep(
+  const post = async (url: string, fields: Record<string, string | string[]>) => {
+    const body = new URLSearchParams({ _csrf: jar.get("motcua_csrf") ?? "" });
+    for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
+    return keep(
       await app.inject({
         method: "POST",
         url,
         headers: { cookie: cookie(), "content-type": "application/x-www-form-urlencoded" },
-        payload: new URLSearchParams({ _csrf: jar.get("motcua_csrf") ?? "", ...fields }).toString(),
+        payload: body.toString(),
       }),
     );
+  };
   await get("/dang-nhap");
   return { get: get as FormBrowser["get"], post: post as FormBrowser["post"], cookies: jar };
 }
