@@ -16,6 +16,7 @@ import { createOidc, type Oidc, oidcHousekeepingJob } from "./modules/oidc/index
 import { nodeSecret } from "./platform/secrets.ts";
 import { demoAccountsSeed, type IdentityService, makeIdentityService } from "./modules/identity/index.ts";
 import { makeSecondFactor, type SecondFactor } from "./modules/identity/second-factor.ts";
+import { FEDERATION_PATH } from "./modules/identity/federation.tsx";
 
 /**
  * The composition root: every service of the platform and the modules, built once from the
@@ -73,6 +74,7 @@ export function createContext(config: Config, database: Database, opts: ContextO
     identity,
     publicUrl: config.publicUrl,
     cookieSecret: nodeSecret(config, "oidc-cookies"),
+    stepUpPath: config.federation ? FEDERATION_PATH : null,
     ...(opts.oidcClients ? { clients: opts.oidcClients } : {}),
   });
   jobs.register(oidcHousekeepingJob(oidc));

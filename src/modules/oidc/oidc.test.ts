@@ -6,9 +6,8 @@ import { runCommand } from "../../cli/commands.ts";
 import "../../cli/index.ts";
 import { sql } from "../../platform/db/index.ts";
 import type { TestEnv } from "../../../test/helpers/app.ts";
-import { Browser, DEMO_PASSWORD, movableClock, type OidcTestServer, startOidcTestServer } from "./testing.ts";
+import { Browser, movableClock, type OidcTestServer, startOidcTestServer } from "./testing.ts";
 
-const PASSWORD = DEMO_PASSWORD;
 const clock = movableClock();
 
 describe("OIDC provider", () => {
@@ -40,8 +39,7 @@ describe("OIDC provider", () => {
   it("completes code + PKCE for a signed-in citizen; the ID token carries sub, nonce and loa", async () => {
     const config = await discover();
     const browser = new Browser();
-    const { token } = await env.ctx.identity.signIn({ username: "001199000001", password: PASSWORD });
-    browser.cookies.set("motcua_session", token);
+    await s.signIn(browser, "001199000001");
     const verifier = client.randomPKCECodeVerifier();
     const nonce = client.randomNonce();
     const authUrl = client.buildAuthorizationUrl(config, {
@@ -161,7 +159,7 @@ describe("OIDC provider", () => {
     // A new ID token is signed with the new key.
     const config = await discover();
     const browser = new Browser();
-    browser.cookies.set("motcua_session", (await env.ctx.identity.signIn({ username: "001199000001", password: PASSWORD })).token);
+    await s.signIn(browser, "001199000001");
     const verifier = client.randomPKCECodeVerifier();
     const authUrl = client.buildAuthorizationUrl(config, {
       redirect_uri: redirectUri(),

@@ -38,6 +38,32 @@ export const loaOf = (acr: string | undefined): number => {
   return m ? Number(m[1]) : 0;
 };
 
+/** A level no sign-in reaches: asked for with an `acr` motcua does not know. */
+const UNREACHABLE_LOA = 3;
+
+/**
+ * The assurance level a relying party requires, from an essential `acr` in the `claims` request parameter
+ * (`{"id_token":{"acr":{"essential":true,"value":"urn:motcua:loa:2"}}}`, or `values`); null when none is
+ * required. Levels are ordered: a sign-in at level 2 satisfies a request for level 1, and the ID token
+ * then says `urn:motcua:loa:2`. (`acr_values` stays a voluntary request, as in OpenID Connect Core.)
+ */
+export function requiredLoa(claims: unknown): number | null {
+  let parsed = claims;
+  if (typeof claims === "string") {
+    try {
+      parsed = JSON.parse(claims);
+    } catch {
+      return null;
+    }
+  }
+  const acr = (parsed as { id_token?: { acr?: { essential?: unknown; value?: unknown; values?: unknown } } } | null)?.id_token?.acr;
+  if (!acr || acr.essential !== true) return null;
+  const values = Array.isArray(acr.values) ? acr.values : acr.value !== undefined ? [acr.value] : [];
+  if (values.length === 0) return null;
+  const levels = values.map((v) => (typeof v === "string" && /^urn:motcua:loa:[0-2]$/.test(v) ? loaOf(v) : UNREACHABLE_LOA));
+  return Math.min(...levels);
+}
+
 /** The motcua browser session behind a request to the provider, as the actor hook resolved it. */
 export interface BrowserSession {
   userId: string;
@@ -75,6 +101,23 @@ function policy() {
       return Check.NO_NEED_TO_PROMPT;
     }),
   );
+  // Required assurance levels are ordered (see requiredLoa) instead of oidc-provider's exact matching.
+  const login = rules.get("login")!;
+  login.checks.remove("essential_acr");
+  login.checks.remove("essential_acrs");
+  login.checks.add(
+    new Check(
+      "motcua_loa",
+      "The sign-in does not reach the assurance level required",
+      "login_required",
+      (ctx) => {
+        const required = requiredLoa(ctx.oidc.claims);
+        if (required === null || !ctx.oidc.session?.accountId) return Check.NO_NEED_TO_PROMPT;
+        return loaOf(ctx.oidc.session.acr) >= required ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+      },
+      (ctx) => ({ requiredLoa: requiredLoa(ctx.oidc.claims) }),
+    ),
+  );
   return rules;
 }
 
@@ -85,6 +128,11 @@ export interface OidcDeps {
   identity: IdentityService;
   publicUrl: string;
   cookieSecret: string;
+  /**
+   * Where a signed-in person can raise their assurance level (the federated sign-in, when an external
+   * provider is configured), for relying parties that require a level above the session's.
+   */
+  stepUpPath?: string | null;
   /** Relying parties besides the built-in ones (tests, integrations registered by configuration). */
   clients?: ClientMetadata[];
 }
@@ -99,6 +147,8 @@ export interface VerifiedToken {
 
 export interface Oidc {
   readonly issuer: string;
+  /** See OidcDeps.stepUpPath. */
+  readonly stepUpPath: string | null;
   provider(): Promise<Provider>;
   /** The actor behind a bearer access token; `InvalidToken` otherwise. */
   verifyAccessToken(value: string): Promise<VerifiedToken>;
@@ -187,6 +237,7 @@ export function createOidc(deps: OidcDeps): Oidc {
       acrValues: [acrOf(0), acrOf(1), acrOf(2)],
       interactions: { policy: policy(), url: (_ctx, interaction) => `${OIDC_PATH}/interaction/${interaction.uid}` },
       features: {
+        claimsParameter: { enabled: true },
         devInteractions: { enabled: false },
         clientCredentials: { enabled: true },
         introspection: { enabled: true },
@@ -209,9 +260,11 @@ export function createOidc(deps: OidcDeps): Oidc {
         client.grantTypeAllowed("refresh_token") && code.scopes.has("offline_access"),
       extraTokenClaims: async (ctx, token) => {
         if (token.kind !== "AccessToken") return undefined;
+        // The level of the sign-in behind the grant: the code's, the refresh token's (at refresh), the session's.
         const code = ctx.oidc.entities.AuthorizationCode as { acr?: string } | undefined;
+        const refresh = ctx.oidc.entities.RefreshToken as { acr?: string } | undefined;
         const session = ctx.oidc.session as { acr?: string } | undefined;
-        return { loa: loaOf(code?.acr ?? session?.acr) };
+        return { loa: loaOf(code?.acr ?? refresh?.acr ?? session?.acr) };
       },
       // motcua's own clients are registered by administrators: the user is not asked to consent.
       loadExistingGrant: async (ctx) => {
@@ -300,6 +353,7 @@ export function createOidc(deps: OidcDeps): Oidc {
 
   return {
     issuer,
+    stepUpPath: deps.stepUpPath ?? null,
     provider,
 
     async verifyAccessToken(value) {

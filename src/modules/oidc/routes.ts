@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { App } from "../../platform/http/types.ts";
-import { acrOf, attachBrowserSession, type BrowserSession, OIDC_PATH, type Oidc } from "./provider.ts";
+import { acrOf, attachBrowserSession, type BrowserSession, OIDC_PATH, type Oidc, requiredLoa } from "./provider.ts";
 
 const HIDDEN = { schema: { hide: true } } as const;
 const SIGN_IN_PATH = "/dang-nhap";
@@ -61,7 +61,20 @@ export function oidcRoutes(oidc: Oidc) {
         return reply.redirect(`${SIGN_IN_PATH}?next=${encodeURIComponent(`${OIDC_PATH}/interaction/${details.uid}`)}`, 303);
       }
       let result: Parameters<typeof provider.interactionFinished>[2];
-      if (details.prompt.name === "login") {
+      const required = details.prompt.name === "login" ? requiredLoa(details.params.claims) : null;
+      if (required !== null && session.loa < required) {
+        // The relying party requires a higher assurance level: once through the external provider
+        // (VNeID) when there is one, and if that does not reach it either, an error for the client.
+        const stepped = (request.query as { buoc?: unknown }).buoc === "ngoai";
+        if (oidc.stepUpPath && !stepped && required <= 2) {
+          const back = `${OIDC_PATH}/interaction/${details.uid}?buoc=ngoai`;
+          return reply.redirect(`${oidc.stepUpPath}?next=${encodeURIComponent(back)}`, 303);
+        }
+        result = {
+          error: "unmet_authentication_requirements",
+          error_description: `assurance level ${required} is required; the sign-in has level ${session.loa}`,
+        };
+      } else if (details.prompt.name === "login") {
         result = { login: { accountId: session.userId, acr: acrOf(session.loa), ...(session.amr ? { amr: session.amr } : {}) } };
       } else {
         // Asked to confirm (prompt=consent): motcua's clients are registered by administrators, so the
@@ -79,7 +92,7 @@ export function oidcRoutes(oidc: Oidc) {
         result = { consent: { grantId: await grant.save() } };
       }
       reply.hijack();
-      await provider.interactionFinished(request.raw, reply.raw, result, { mergeWithLastSubmission: true });
+      await provider.interactionFinished(request.raw, reply.raw, result, { mergeWithLastSubmission: !("error" in result) });
     });
   };
 }

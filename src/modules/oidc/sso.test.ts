@@ -79,6 +79,20 @@ describe("OIDC single sign-on on the motcua session", () => {
     assert.ok((info.roles as string[]).some((r) => r.startsWith("specialist@")));
   });
 
+  it("without an external provider, a required level above the sign-in's is an error for the client", async () => {
+    const browser = new Browser();
+    await s.signIn(browser, "001199000001");
+    const claims = JSON.stringify({ id_token: { acr: { essential: true, value: "urn:motcua:loa:1" } } });
+    const { callback } = await s.authorize(browser, { claims });
+    const url = new URL(callback);
+    assert.equal(url.pathname, "/test/callback");
+    assert.equal(url.searchParams.get("error"), "unmet_authentication_requirements");
+    assert.equal(url.searchParams.get("code"), null);
+    // Level 0 asked for is level 0 given.
+    const zero = JSON.stringify({ id_token: { acr: { essential: true, value: "urn:motcua:loa:0" } } });
+    assert.equal((await codeFlow(browser, { claims: zero })).acr, "urn:motcua:loa:0");
+  });
+
   it("a citizen's password sign-in says pwd", async () => {
     const browser = new Browser();
     await s.signIn(browser, "001199000001");

@@ -40,20 +40,28 @@ const unescapeHtml = (text: string) =>
 
 /** A browser's cookie jar, enough for one host; it submits the provider's self-posting forms as script would. */
 export class Browser {
-  cookies = new Map<string, string>();
+  /** Cookies by host (host:port; paths are not told apart). */
+  private jar = new Map<string, Map<string, string>>();
+  cookiesOf(url: string): Map<string, string> {
+    const host = new URL(url).host;
+    let cookies = this.jar.get(host);
+    if (!cookies) this.jar.set(host, (cookies = new Map()));
+    return cookies;
+  }
   private async send(url: string, init: RequestInit = {}): Promise<Response> {
+    const cookies = this.cookiesOf(url);
     const res = await fetch(url, {
       ...init,
       redirect: "manual",
-      headers: { ...(init.headers as Record<string, string>), cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") },
+      headers: { ...(init.headers as Record<string, string>), cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join("; ") },
     });
     for (const line of res.headers.getSetCookie()) {
       const [pair] = line.split(";");
       const eq = pair!.indexOf("=");
       const name = pair!.slice(0, eq);
       const value = pair!.slice(eq + 1);
-      if (/max-age=0|expires=thu, 01 jan 1970/i.test(line) || value === "") this.cookies.delete(name);
-      else this.cookies.set(name, value);
+      if (/max-age=0|expires=thu, 01 jan 1970/i.test(line) || value === "") cookies.delete(name);
+      else cookies.set(name, value);
     }
     return res;
   }
@@ -116,8 +124,8 @@ export interface OidcTestServer {
 }
 
 /** The app with the demo agencies and accounts, listening on 127.0.0.1, with a test relying party. */
-export async function startOidcTestServer(opts: { clock?: Clock; config?: Partial<Config> } = {}): Promise<OidcTestServer> {
-  const port = await freePort();
+export async function startOidcTestServer(opts: { clock?: Clock; config?: Partial<Config>; port?: number } = {}): Promise<OidcTestServer> {
+  const port = opts.port ?? (await freePort());
   const base = `http://127.0.0.1:${port}`;
   const redirectUri = `${base}/test/callback`;
   const clients: ClientMetadata[] = [
@@ -172,12 +180,12 @@ export async function startOidcTestServer(opts: { clock?: Clock; config?: Partia
         state,
         ...params,
       });
-      const callback = await browser.followUntilAway(url.href, base, /\/test\/callback|\/dang-nhap/);
+      const callback = await browser.followUntilAway(url.href, base, /\/test\/callback|\/dang-nhap\?/);
       return { config, callback, verifier, nonce, state };
     },
     async signIn(browser, username) {
       const { token } = await env.ctx.identity.signIn({ username, password: DEMO_PASSWORD });
-      browser.cookies.set("motcua_session", token);
+      browser.cookiesOf(base).set("motcua_session", token);
       return token;
     },
     async close() {
