@@ -138,6 +138,43 @@ describe("my account: email and second factor", () => {
     assert.ok((await actions("lanhdao.tuphap")).includes("identity.recovery_codes_regenerated"));
   });
 
+  it("a business registers with its tax code through the page; a wrong check digit is refused naming the field, and nothing is created", async () => {
+    const b = await formBrowser(env.app);
+    const form = await b.get("/dang-ky/doanh-nghiep");
+    assert.equal(form.statusCode, 200);
+    const bad = await b.post("/dang-ky/doanh-nghiep", { taxCode: "0101243151", name: "Công ty Cổ phần Ví dụ", password: "doanh-nghiep-2026" });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /id="taxCode"[^>]*aria-invalid="true"/);
+    assert.match(bad.body, /Mã số thuế không hợp lệ/);
+    assert.equal(await env.ctx.identity.findByUsername("0101243151"), null);
+
+    const ok = await b.post("/dang-ky/doanh-nghiep", { taxCode: "0101243150-001", name: "Chi nhánh Công ty Ví dụ", password: "doanh-nghiep-2026" });
+    assert.equal(ok.statusCode, 303);
+    assert.equal(ok.headers.location, "/tai-khoan");
+    const me = await b.get("/api/me");
+    assert.deepEqual([me.json().username, me.json().kind, me.json().roles], ["0101243150001", "business", [{ role: "business", agencyCode: "" }]]);
+    const again = await (await formBrowser(env.app)).post("/dang-ky/doanh-nghiep", { taxCode: "0101243150001", name: "Trùng", password: "doanh-nghiep-2026" });
+    assert.equal(again.statusCode, 409);
+  });
+
+  it("a business adds a representative citizen by CCCD on its account page; a malformed or unknown CCCD is refused (400)", async () => {
+    const b = await formBrowser(env.app);
+    await signInThroughPages(env.ctx, b, "0100233488", PASSWORD);
+    assert.match((await b.get("/tai-khoan")).body, /Chưa có người đại diện/);
+    const malformed = await b.post("/tai-khoan/nguoi-dai-dien", { cccd: "12345" });
+    assert.equal(malformed.statusCode, 400);
+    assert.match(malformed.body, /id="cccd"[^>]*aria-invalid="true"/);
+    assert.equal((await b.post("/tai-khoan/nguoi-dai-dien", { cccd: "001299000002" })).statusCode, 400);
+    const ok = await b.post("/tai-khoan/nguoi-dai-dien", { cccd: "001199000001" });
+    assert.equal(ok.statusCode, 200);
+    assert.match(ok.body, /<ul id="representatives"><li>Nguyễn Thị Mai \(001199000001\)<\/li><\/ul>/);
+    // A citizen has no such section and cannot post to it.
+    const citizen = await formBrowser(env.app);
+    await signInThroughPages(env.ctx, citizen, "001199000001", PASSWORD);
+    assert.doesNotMatch((await citizen.get("/tai-khoan")).body, /Người đại diện/);
+    assert.equal((await citizen.post("/tai-khoan/nguoi-dai-dien", { cccd: "001199000001" })).statusCode, 403);
+  });
+
   it("an agency administrator's account page links to the administration of accounts", async () => {
     offset += 60_000;
     const b = await formBrowser(env.app);

@@ -145,6 +145,55 @@ export function RegisterPage(props: { page: PageRequest; csrf: string; values?: 
           {tr(page, "Đăng ký", "Register")}
         </button>
       </form>
+      <p>
+        {tr(page, "Đăng ký cho doanh nghiệp?", "Registering a business?")}{" "}
+        <a href={REGISTER_BUSINESS_PATH}>{tr(page, "Đăng ký bằng mã số thuế", "Register with the tax code")}</a>
+      </p>
+    </Layout>
+  );
+}
+
+export const REGISTER_BUSINESS_PATH = "/dang-ky/doanh-nghiep";
+
+export interface BusinessValues {
+  taxCode?: string;
+  name?: string;
+  email?: string;
+}
+
+export function RegisterBusinessPage(props: { page: PageRequest; csrf: string; values?: BusinessValues; fields?: FieldProblem[] | undefined; error?: string | undefined }) {
+  const { page } = props;
+  const v = props.values ?? {};
+  const bad = (path: string) => props.fields?.some((f) => f.path === path) ?? false;
+  const title = tr(page, "Đăng ký tài khoản doanh nghiệp", "Register a business");
+  return (
+    <Layout page={page} variant="portal" title={title}>
+      <h1>{title}</h1>
+      <p>
+        {tr(
+          page,
+          "Tên đăng nhập của doanh nghiệp là mã số thuế. Sau khi đăng ký, hãy thêm người đại diện (công dân có tài khoản) ở trang tài khoản.",
+          "A business signs in with its tax code. After registering, add its representatives (citizens with an account) on the account page.",
+        )}
+      </p>
+      <Problems page={page} message={props.error} fields={props.fields} />
+      <form method="post" action={REGISTER_BUSINESS_PATH} class="stack" novalidate>
+        <input type="hidden" name="_csrf" value={props.csrf} />
+        <Field
+          id="taxCode"
+          label={tr(page, "Mã số thuế", "Tax code")}
+          value={v.taxCode}
+          inputmode="numeric"
+          invalid={bad("/taxCode")}
+          hint={tr(page, "10 chữ số, hoặc 13 chữ số cho đơn vị phụ thuộc (dạng 0100233488-001).", "10 digits, or 13 for a branch (as 0100233488-001).")}
+        />
+        <Field id="name" label={tr(page, "Tên doanh nghiệp", "Business name")} value={v.name} autocomplete="organization" invalid={bad("/name")} />
+        <Field id="email" label={tr(page, "Thư điện tử", "Email")} type="email" value={v.email} autocomplete="email" required={false} invalid={bad("/email")} />
+        <Field id="password" label={tr(page, "Mật khẩu", "Password")} type="password" autocomplete="new-password" invalid={bad("/password")} hint={tr(page, "Ít nhất 10 ký tự, có cả chữ và số.", "At least 10 characters, with letters and digits.")} />
+        <button class="button" type="submit">
+          {tr(page, "Đăng ký", "Register")}
+        </button>
+      </form>
     </Layout>
   );
 }
@@ -162,6 +211,7 @@ export const CHANGE_PASSWORD_PATH = "/tai-khoan/mat-khau";
 export const CHANGE_EMAIL_PATH = "/tai-khoan/thu-dien-tu";
 export const RESEND_VERIFICATION_PATH = "/tai-khoan/thu-dien-tu/gui-lai";
 export const NEW_RECOVERY_CODES_PATH = "/tai-khoan/xac-thuc/ma-khoi-phuc";
+export const ADD_REPRESENTATIVE_PATH = "/tai-khoan/nguoi-dai-dien";
 /** The administration of officer accounts (admin-pages.tsx). */
 export const ADMIN_ACCOUNTS_PATH = "/quan-tri/tai-khoan";
 
@@ -186,6 +236,8 @@ export function AccountPage(props: {
   secondFactor?: SecondFactorStatus | null | undefined;
   /** Whether the user administers accounts (a link to the administration pages). */
   administers?: boolean | undefined;
+  /** A business: the citizens who represent it. */
+  representatives?: Array<{ username: string; fullName: string }> | null | undefined;
 }) {
   const { page, user } = props;
   const title = tr(page, "Tài khoản của tôi", "My account");
@@ -223,6 +275,36 @@ export function AccountPage(props: {
             {tr(page, "Quản trị tài khoản cán bộ", "Administer officer accounts")}
           </a>
         </p>
+      ) : null}
+
+      {props.representatives ? (
+        <>
+          <h2>{tr(page, "Người đại diện", "Representatives")}</h2>
+          {props.representatives.length ? (
+            <ul id="representatives">
+              {props.representatives.map((r) => (
+                <li key={r.username}>
+                  {r.fullName} ({r.username})
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p id="representatives">{tr(page, "Chưa có người đại diện.", "No representatives yet.")}</p>
+          )}
+          <form method="post" action={ADD_REPRESENTATIVE_PATH} class="inline-form" novalidate>
+            <input type="hidden" name="_csrf" value={props.csrf} />
+            <Field
+              id="cccd"
+              label={tr(page, "Số CCCD của người đại diện", "CCCD of the representative")}
+              inputmode="numeric"
+              invalid={bad("/cccd")}
+              hint={tr(page, "Người đại diện cần có tài khoản công dân.", "The representative needs a citizen account.")}
+            />
+            <button class="button" type="submit">
+              {tr(page, "Thêm người đại diện", "Add a representative")}
+            </button>
+          </form>
+        </>
       ) : null}
 
       <h2>{tr(page, "Thư điện tử", "Email")}</h2>

@@ -12,6 +12,9 @@ import {
   ACCOUNT_PATH,
   CHANGE_PASSWORD_PATH,
   CHANGE_EMAIL_PATH,
+  ADD_REPRESENTATIVE_PATH,
+  REGISTER_BUSINESS_PATH,
+  RegisterBusinessPage,
   NEW_RECOVERY_CODES_PATH,
   RESEND_VERIFICATION_PATH,
   REVOKE_SESSION_PATH,
@@ -180,6 +183,29 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
       }
     });
 
+    app.get(REGISTER_BUSINESS_PATH, HIDDEN, async (request, reply) =>
+      sendPage(reply, <RegisterBusinessPage page={pageRequest(request)} csrf={csrfToken(request, reply)} />),
+    );
+
+    app.post(REGISTER_BUSINESS_PATH, HIDDEN, async (request, reply) => {
+      const form = (request.body ?? {}) as Form;
+      refuseBadCsrf(request, form);
+      const values = { taxCode: form.taxCode ?? "", name: form.name ?? "", email: form.email ?? "" };
+      try {
+        const user = await identity.registerBusiness({ ...values, password: form.password ?? "" }, meta(request));
+        const { token } = await identity.signIn({ username: user.username, password: form.password ?? "" }, meta(request));
+        setSessionCookie(request, reply, token);
+        return reply.redirect(ACCOUNT_PATH, 303);
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        return sendPage(
+          reply,
+          <RegisterBusinessPage page={pageRequest(request)} csrf={csrfToken(request, reply)} values={values} fields={err.fields} error={message(request, err)} />,
+          STATUS[err.kind] ?? 400,
+        );
+      }
+    });
+
     const accountPage = async (
       request: FastifyRequest,
       reply: FastifyReply,
@@ -190,9 +216,10 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
       const sessions = (await identity.sessionsOf(user.id)).map((s) => ({ ...s, current: s.id === request.sessionId }));
       const factor = requiresSecondFactor(user) ? await secondFactor.status(user.id) : null;
       const administers = (await identity.administeredAgencies(request.actor)).length > 0;
+      const representatives = user.kind === "business" ? await identity.representatives(request.actor) : null;
       return sendPage(
         reply,
-        <AccountPage page={pageRequest(request)} csrf={csrfToken(request, reply)} user={user} sessions={sessions} secondFactor={factor} administers={administers} {...extra} />,
+        <AccountPage page={pageRequest(request)} csrf={csrfToken(request, reply)} user={user} sessions={sessions} secondFactor={factor} administers={administers} representatives={representatives} {...extra} />,
         status,
       );
     };
@@ -250,6 +277,16 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
         return updated.email
           ? tr(request, "Đã đổi địa chỉ; hãy mở liên kết xác minh vừa gửi tới địa chỉ mới.", "The address was changed; open the verification link just sent to it.")
           : tr(request, "Đã xóa địa chỉ thư điện tử.", "The email address was removed.");
+      });
+    });
+
+    app.post(ADD_REPRESENTATIVE_PATH, HIDDEN, async (request, reply) => {
+      const form = (request.body ?? {}) as Form;
+      refuseBadCsrf(request, form);
+      if (!request.user) throw new NotSignedIn();
+      return onAccount(request, reply, async () => {
+        await identity.addRepresentative(request.actor, form.cccd ?? "", meta(request));
+        return tr(request, "Đã thêm người đại diện.", "The representative was added.");
       });
     });
 
