@@ -107,6 +107,7 @@ describe("my account: email and second factor", () => {
       payload: `email=evil%40example.com&emailPassword=${PASSWORD}`,
     });
     assert.equal(forged.statusCode, 403);
+    assert.match(forged.body, /<h1>Không thực hiện được<\/h1>[\s\S]*Biểu mẫu đã hết hạn/);
     assert.equal((await env.ctx.identity.findByUsername("tiepnhan"))?.email, "tiepnhan@example.gov.vn");
   });
 

@@ -169,6 +169,8 @@ describe("administration pages", () => {
       payload: "",
     });
     assert.equal(forged.statusCode, 403);
+    assert.match(String(forged.headers["content-type"]), /text\/html/, "a browser gets a page, not JSON");
+    assert.match(forged.body, /Biểu mẫu đã hết hạn/);
     assert.equal((await env.ctx.identity.user(id))?.status, "active");
   });
 

@@ -2,16 +2,16 @@
 // their subtree, creates officers, assigns departments and roles, disables and re-enables accounts and
 // resets a lost second factor. The rules are the identity service's; these pages only present them.
 import formbody from "@fastify/formbody";
-import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Role } from "../../platform/auth/actor.ts";
 import { DomainError, type FieldProblem, NotFound } from "../../platform/http/errors.ts";
 import type { App } from "../../platform/http/types.ts";
 import { Layout } from "../../web/layout.tsx";
 import { type PageRequest, pageRequest, sendPage } from "../../web/render.ts";
-import { wantsPage } from "../../web/routes.tsx";
 import type { DirectoryService } from "../directory/service.ts";
 import { CsrfRejected, InvalidAccount } from "./errors.ts";
-import { ACCOUNT_PATH, ADMIN_ACCOUNTS_PATH, Field, MessagePage, Problems, SIGN_IN_PATH } from "./pages.tsx";
+import { registerPageErrors } from "./page-errors.tsx";
+import { ACCOUNT_PATH, ADMIN_ACCOUNTS_PATH, Field, Problems } from "./pages.tsx";
 import type { IdentityService, UserView } from "./service.ts";
 import { csrfToken, csrfValid } from "./web-session.ts";
 
@@ -385,27 +385,7 @@ const text = (value: string | string[] | undefined) => (typeof value === "string
 export function adminPages(identity: IdentityService, directory: DirectoryService) {
   return async (app: App) => {
     await app.register(formbody);
-    // In these pages a browser is sent to sign in, and shown a page for a refusal, rather than JSON.
-    app.setErrorHandler((err: FastifyError | DomainError, request, reply) => {
-      const browser = wantsPage(request) || String(request.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded");
-      if (!browser || !(err instanceof DomainError)) throw err;
-      if (err.kind === "unauthenticated") {
-        const back = request.method === "GET" ? request.url : ADMIN_ACCOUNTS_PATH;
-        return reply.redirect(`${SIGN_IN_PATH}?next=${encodeURIComponent(back)}`, 303);
-      }
-      const page = pageRequest(request);
-      return sendPage(
-        reply,
-        <MessagePage
-          page={page}
-          title={tr(page, "Không thực hiện được", "This cannot be done")}
-          message={err.messages[page.lang]}
-          error
-          link={{ href: ACCOUNT_PATH, label: tr(page, "Tài khoản của tôi", "My account") }}
-        />,
-        STATUS[err.kind] ?? 400,
-      );
-    });
+    registerPageErrors(app, { signInReturn: ADMIN_ACCOUNTS_PATH, back: { href: ACCOUNT_PATH, vi: "Tài khoản của tôi", en: "My account" } });
 
     const meta = (request: FastifyRequest) => ({ ip: request.ip, userAgent: request.headers["user-agent"] ?? null, requestId: request.id });
     const formOf = (request: FastifyRequest): Form => {

@@ -35,6 +35,7 @@ import {
   SIGN_OUT_PATH,
   SignInPage,
 } from "./pages.tsx";
+import { registerPageErrors } from "./page-errors.tsx";
 import { requiresSecondFactor, type SecondFactor } from "./second-factor.ts";
 import type { IdentityService } from "./service.ts";
 import { clearSessionCookie, csrfToken, csrfValid, readCookie, SESSION_COOKIE, setSessionCookie } from "./web-session.ts";
@@ -56,6 +57,7 @@ const STATUS: Record<string, number> = { invalid: 400, unauthenticated: 401, for
 export function identityRoutes(identity: IdentityService, secondFactor: SecondFactor, federation: string | null = null) {
   return async (app: App) => {
     await app.register(formbody);
+    registerPageErrors(app, { signInReturn: ACCOUNT_PATH, back: { href: ACCOUNT_PATH, vi: "Quay lại", en: "Back" } });
 
     const refuseBadCsrf = (request: FastifyRequest, form: Form) => {
       if (!csrfValid(request, form._csrf)) throw new CsrfRejected();
