@@ -4,6 +4,7 @@
 import { type AccessTable, PUBLIC, rolesOnly, SIGNED_IN } from "./platform/http/access.ts";
 
 const ADMINS = rolesOnly("agency_admin", "system_admin");
+const REVIEWERS = rolesOnly("agency_admin", "system_admin", "supervisor");
 
 export const ROUTE_ACCESS: AccessTable = {
   // Service
@@ -75,6 +76,22 @@ export const ROUTE_ACCESS: AccessTable = {
   "GET /api/admin/users/:id": ADMINS,
   "PUT /api/admin/users/:id/department": ADMINS,
   "POST /api/admin/users/:id/second-factor/reset": ADMINS,
+
+  // Catalogue: reading is public (drafts only for their reviewers, the module's policy); changes are for
+  // administrators of the implementing agencies (the module's policy checks which).
+  "GET /api/procedures": PUBLIC,
+  "GET /api/procedure-fields": PUBLIC,
+  "GET /api/procedures/:code": PUBLIC,
+  "GET /api/procedures/:code/export": PUBLIC,
+  "GET /api/procedures/:code/versions/:version": PUBLIC,
+  "GET /api/procedures/:code/diff": PUBLIC,
+  "GET /api/procedures/:code/versions": REVIEWERS,
+  "GET /api/procedures/:code/draft": REVIEWERS,
+  "GET /api/procedures/:code/draft/validation": REVIEWERS,
+  "POST /api/procedures": ADMINS,
+  "PUT /api/procedures/:code": ADMINS,
+  "POST /api/procedures/:code/publish": ADMINS,
+  "POST /api/procedures/import": ADMINS,
 
   // The OIDC provider authenticates its own endpoints (clients, tokens, the browser's session).
   "* /oidc": PUBLIC,

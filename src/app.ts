@@ -19,6 +19,7 @@ import { federationRoutes } from "./modules/identity/federation.tsx";
 import { adminRoutes } from "./modules/identity/admin-routes.ts";
 import { adminPages } from "./modules/identity/admin-pages.tsx";
 import { nodeSecret } from "./platform/secrets.ts";
+import { catalogRoutes } from "./modules/catalog/index.ts";
 import { registerWebRoutes, sendNotFoundPage, wantsPage } from "./web/routes.tsx";
 
 export type { App };
@@ -68,6 +69,7 @@ export async function buildApp(ctx: Context, extraAccess: AccessTable = {}): Pro
   await app.register(oidcRoutes(ctx.oidc));
   await app.register(adminRoutes(ctx.identity));
   await app.register(adminPages(ctx.identity, ctx.directory));
+  await app.register(catalogRoutes(ctx.catalog));
   if (ctx.config.federation) {
     await app.register(
       federationRoutes({

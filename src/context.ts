@@ -17,6 +17,7 @@ import { nodeSecret } from "./platform/secrets.ts";
 import { demoAccountsSeed, type IdentityService, makeIdentityService } from "./modules/identity/index.ts";
 import { makeSecondFactor, type SecondFactor } from "./modules/identity/second-factor.ts";
 import { FEDERATION_PATH } from "./modules/identity/federation.tsx";
+import { type CatalogService, demoCatalogSeed, makeCatalogService } from "./modules/catalog/index.ts";
 
 /**
  * The composition root: every service of the platform and the modules, built once from the
@@ -42,6 +43,8 @@ export interface Context {
   secondFactor: SecondFactor;
   /** The OpenID Connect provider: single sign-on, access tokens. */
   oidc: Oidc;
+  /** Administrative procedures: versions, publishing, search. */
+  catalog: CatalogService;
 }
 
 export interface ContextOptions {
@@ -80,7 +83,8 @@ export function createContext(config: Config, database: Database, opts: ContextO
   jobs.register(oidcHousekeepingJob(oidc));
   jobs.schedule("oidc.housekeeping", "40 3 * * *");
   const secondFactor = makeSecondFactor({ database, clock, audit, key: nodeSecret(config, "totp") });
-  return { config, database, clock, logger, jobs, audit, files, calendar, directory, identity, secondFactor, oidc };
+  const catalog = makeCatalogService({ database, clock, audit, directory });
+  return { config, database, clock, logger, jobs, audit, files, calendar, directory, identity, secondFactor, oidc, catalog };
 }
 
 /** Reference data and demo data, in load order (each loads once per database). */
@@ -91,5 +95,6 @@ export function seeds(ctx: Context): Seed[] {
     adminUnitsSeed(),
     demoAgenciesSeed(ctx.directory),
     demoAccountsSeed(ctx.identity, ctx.logger),
+    demoCatalogSeed(ctx.catalog),
   ];
 }

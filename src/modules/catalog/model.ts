@@ -1,0 +1,186 @@
+// The content of one version of an administrative procedure (thủ tục hành chính, DOMAIN.md §5).
+// A version is a whole document: the catalogue keeps every published version unchanged, and a dossier
+// keeps the version it was filed under, so these shapes are also what a dossier's rules are read from.
+import { type Static, Type } from "@sinclair/typebox";
+
+const Text = (max: number, description?: string) => Type.String({ minLength: 1, maxLength: max, ...(description ? { description } : {}) });
+const Key = Type.String({ pattern: "^[a-z][a-z0-9_-]{0,39}$", description: "stable machine key, lower case" });
+const IsoDate = Type.String({ pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description: "yyyy-MM-dd" });
+
+/** A JSON Schema `anyOf` of string constants whose static type is the union of those strings. */
+export const Literals = <T extends readonly string[]>(values: T, description?: string) =>
+  Type.Unsafe<T[number]>(Type.Union(values.map((v) => Type.Literal(v)), description ? { description } : {}));
+
+/** National code `1.001234`, optionally with the publishing agency's suffix and a service variant `.02`. */
+export const PROCEDURE_CODE_PATTERN = "^[0-9]\\.[0-9]{6}(\\.[0-9A-Z]{3}\\.[0-9A-Z]{2}\\.[0-9A-Z]{2}\\.[A-Z][0-9]{2})?(\\.[0-9]{2})?$";
+export const ProcedureCode = Type.String({
+  pattern: PROCEDURE_CODE_PATTERN,
+  description: "Mã TTHC: `1.001234`, `1.011442.000.00.00.H38`, a variant may add `.02`",
+  examples: ["1.001193"],
+});
+
+export const CHANNELS = ["online", "counter", "post"] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const Channel = Literals(CHANNELS, "online (trực tuyến), counter (trực tiếp), post (bưu chính công ích)");
+
+export const LEVELS = ["ministry", "province", "commune"] as const;
+export const AUDIENCES = ["citizen", "business"] as const;
+export const ONLINE_LEVELS = ["full", "partial"] as const;
+export const TIME_UNITS = ["working_days", "days", "hours"] as const;
+export type TimeUnit = (typeof TIME_UNITS)[number];
+export const STEP_ROLES = ["receiver", "specialist", "leader"] as const;
+
+
+/** Thành phần hồ sơ: one paper of the dossier, uploaded under its key. */
+export const Component = Type.Object(
+  {
+    key: Key,
+    name: Text(500),
+    required: Type.Boolean(),
+    /** How many of each the applicant brings at the counter (bản chính / bản sao chứng thực / bản sao). */
+    counts: Type.Object({
+      original: Type.Integer({ minimum: 0, maximum: 20 }),
+      certifiedCopy: Type.Integer({ minimum: 0, maximum: 20 }),
+      copy: Type.Integer({ minimum: 0, maximum: 20 }),
+    }),
+    /** Media types accepted for the upload (checked against the bytes, not the name). */
+    fileTypes: Type.Array(Type.String({ pattern: "^[a-z]+/[a-z0-9.+-]+$" }), { minItems: 1, maxItems: 10 }),
+    /** The blank form (tờ khai) to fill in, when there is one: its name as published. */
+    template: Type.Optional(Type.Union([Text(300), Type.Null()])),
+    note: Type.Optional(Type.Union([Text(1000), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+export type Component = Static<typeof Component>;
+
+/** UI hints of one form field: what the generated form shows next to the JSON Schema property. */
+export const FieldHint = Type.Object(
+  {
+    label: Text(300),
+    help: Type.Optional(Text(1000)),
+    placeholder: Type.Optional(Text(200)),
+    widget: Type.Optional(Literals(["text", "textarea", "date", "select", "radio", "checkbox", "number", "email", "tel"] as const, "how the field is drawn")),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * The dossier's form (tờ khai) as JSON Schema (draft-07, an object of named properties) plus UI hints:
+ * the label and help text of each property in Vietnamese, and the order the fields are shown in.
+ */
+export const FormDefinition = Type.Object(
+  {
+    schema: Type.Record(Type.String(), Type.Unknown(), { description: "JSON Schema (draft-07) of the form data, type object" }),
+    ui: Type.Object(
+      {
+        order: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 200 }),
+        fields: Type.Record(Type.String(), FieldHint),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type FormDefinition = Static<typeof FormDefinition>;
+
+/** Phí or lệ phí: a fixed amount in VND, possibly for one channel only, with its exemptions. */
+export const Fee = Type.Object(
+  {
+    key: Key,
+    name: Text(300),
+    kind: Literals(["fee", "charge"] as const, "fee = lệ phí, charge = phí"),
+    amount: Type.Integer({ description: "VND; a negative amount is refused at publishing" }),
+    /** Only for this channel (e.g. a lower fee online); null for every channel. */
+    channel: Type.Union([Channel, Type.Null()]),
+    exemptions: Type.Array(
+      Type.Object({ description: Text(1000), legalBasis: Type.Optional(Text(300)) }, { additionalProperties: false }),
+      { maxItems: 20 },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type Fee = Static<typeof Fee>;
+
+export const ProcessingTime = Type.Object(
+  {
+    channel: Channel,
+    amount: Type.Number({ exclusiveMinimum: 0, maximum: 3650 }),
+    unit: Literals(TIME_UNITS, "working_days (ngày làm việc), days (ngày), hours (giờ làm việc)"),
+    note: Type.Optional(Text(500)),
+  },
+  { additionalProperties: false },
+);
+export type ProcessingTime = Static<typeof ProcessingTime>;
+
+export const LegalBasis = Type.Object(
+  {
+    /** Số hiệu, e.g. `60/2014/QH13`. */
+    number: Text(100),
+    /** Trích yếu, e.g. `Luật Hộ tịch`. */
+    title: Text(500),
+    issuedOn: Type.Optional(IsoDate),
+    effectiveFrom: IsoDate,
+    effectiveTo: Type.Optional(Type.Union([IsoDate, Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+export type LegalBasis = Static<typeof LegalBasis>;
+
+/**
+ * One step of the process template (trình tự). `hours` is the step's share of the procedure's time in
+ * working hours; the shares add up to the longest channel's time, and a faster channel scales every
+ * share by the same ratio. A step with `agency` is done by another agency (liên thông).
+ */
+export const Step = Type.Object(
+  {
+    key: Key,
+    name: Text(300),
+    role: Literals(STEP_ROLES, "who acts in the step"),
+    /** A department (phòng ban) code of the implementing agency, or null for the agency to choose. */
+    department: Type.Union([Type.String({ pattern: "^[a-z0-9-]{1,64}$" }), Type.Null()]),
+    /** Another agency's QCVN 102 code for an inter-agency step, else null. */
+    agency: Type.Union([Type.String({ pattern: "^[0-9A-Z]{3}\\.[0-9A-Z]{2}\\.[0-9A-Z]{2}\\.[A-Z][0-9]{2}$" }), Type.Null()]),
+    hours: Type.Number({ exclusiveMinimum: 0 }),
+    leaderSigns: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+export type Step = Static<typeof Step>;
+
+export const ProcedureContent = Type.Object(
+  {
+    code: ProcedureCode,
+    name: Text(500),
+    /** A short plain-language summary shown in search results (searched below the name). */
+    description: Type.Optional(Text(4000)),
+    /** Lĩnh vực, e.g. `{ code: "HT", name: "Hộ tịch" }`. */
+    field: Type.Object({ code: Type.String({ pattern: "^[A-Za-z0-9_.-]{1,40}$" }), name: Text(200) }, { additionalProperties: false }),
+    levels: Type.Array(Literals(LEVELS, "ministry, province, commune"), { minItems: 1, uniqueItems: true }),
+    /** Implementing agencies (cơ quan thực hiện), QCVN 102 codes. */
+    agencies: Type.Array(Type.String({ pattern: "^[0-9A-Z]{3}\\.[0-9A-Z]{2}\\.[0-9A-Z]{2}\\.[A-Z][0-9]{2}$" }), { minItems: 1, maxItems: 500, uniqueItems: true }),
+    audience: Type.Array(Literals(AUDIENCES, "citizen, business"), { minItems: 1, uniqueItems: true }),
+    /** Decree 42/2022: full = toàn trình, partial = một phần. */
+    onlineLevel: Literals(ONLINE_LEVELS, "full = toàn trình, partial = một phần"),
+    /** The electronic identification level an online applicant needs (0 password, 1 or 2 VNeID). */
+    assuranceLevel: Type.Integer({ minimum: 0, maximum: 2 }),
+    components: Type.Array(Component, { maxItems: 100 }),
+    form: FormDefinition,
+    fees: Type.Array(Fee, { maxItems: 50 }),
+    processingTimes: Type.Array(ProcessingTime, { minItems: 1, maxItems: 3 }),
+    results: Type.Array(Type.Object({ name: Text(500), electronic: Type.Boolean() }, { additionalProperties: false }), { minItems: 1, maxItems: 20 }),
+    /** Yêu cầu, điều kiện. */
+    conditions: Type.Array(Type.String({ minLength: 1, maxLength: 2000, pattern: "^[^\\r\\n]+$", description: "one condition, one line" }), { maxItems: 50 }),
+    legalBasis: Type.Array(LegalBasis, { minItems: 1, maxItems: 50 }),
+    steps: Type.Array(Step, { minItems: 1, maxItems: 50 }),
+  },
+  { additionalProperties: false },
+);
+export type ProcedureContent = Static<typeof ProcedureContent>;
+
+/** Working hours in one working day (DOMAIN.md §4: implementations count 1 day = 8 h). */
+export const HOURS_PER_WORKING_DAY = 8;
+
+/** A processing time in working hours, the unit step shares are stated in. */
+export function timeInHours(t: Pick<ProcessingTime, "amount" | "unit">): number {
+  return t.unit === "hours" ? t.amount : t.amount * HOURS_PER_WORKING_DAY;
+}

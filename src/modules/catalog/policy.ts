@@ -1,0 +1,23 @@
+// Who may change the catalogue: pure functions over the actor and the procedure's implementing agencies.
+import { type Actor, hasRole } from "../../platform/auth/actor.ts";
+import { isWithinAgency } from "../directory/codes.ts";
+
+/**
+ * A system administrator, or an agency administrator whose subtree holds every implementing agency:
+ * a commune's administrator cannot change the rules another commune applies too.
+ */
+export function canEditProcedure(actor: Actor, agencies: readonly string[]): boolean {
+  if (hasRole(actor, "system_admin")) return true;
+  // The seed and the command line run as the node itself.
+  if (actor.type === "cli" || actor.type === "system") return true;
+  if (agencies.length === 0) return false;
+  return agencies.every((code) => hasRole(actor, "agency_admin", (scope) => isWithinAgency(code, scope)));
+}
+
+/** Whether the actor may see drafts and version history of a procedure (its editors and supervisors). */
+export function canReviewProcedure(actor: Actor, agencies: readonly string[]): boolean {
+  if (canEditProcedure(actor, agencies)) return true;
+  return agencies.some((code) =>
+    ["agency_admin", "supervisor"].some((role) => hasRole(actor, role as "agency_admin", (scope) => isWithinAgency(code, scope))),
+  );
+}

@@ -1,0 +1,192 @@
+import { and, asc, desc, eq, isNotNull, isNull, lte, max, type SQL, sql } from "drizzle-orm";
+import type { Db } from "../../platform/db/index.ts";
+import type { ProcedureContent } from "./model.ts";
+import type { ListedRow, VersionRow } from "./present.ts";
+import { procedures, procedureVersions } from "./tables.ts";
+
+export type ProcedureRow = typeof procedures.$inferSelect;
+export type NewProcedureRow = typeof procedures.$inferInsert;
+export type NewVersionRow = typeof procedureVersions.$inferInsert;
+
+const versionColumns = {
+  procedureCode: procedureVersions.procedureCode,
+  version: procedureVersions.version,
+  content: procedureVersions.content,
+  createdAt: procedureVersions.createdAt,
+  updatedAt: procedureVersions.updatedAt,
+  publishedAt: procedureVersions.publishedAt,
+  publishedBy: procedureVersions.publishedBy,
+};
+
+/** Inserts the procedure's row unless the code is taken; returns whether it was inserted. */
+export async function insertProcedure(tx: Db, row: NewProcedureRow): Promise<boolean> {
+  const inserted = await tx.insert(procedures).values(row).onConflictDoNothing().returning({ code: procedures.code });
+  return inserted.length === 1;
+}
+
+/** The procedure's row, locked until the transaction ends: one writer of a procedure's versions at a time. */
+export async function lockProcedure(tx: Db, code: string): Promise<ProcedureRow | null> {
+  const rows = await tx.select().from(procedures).where(eq(procedures.code, code)).for("update");
+  return rows[0] ?? null;
+}
+
+export async function findProcedure(db: Db, code: string): Promise<ProcedureRow | null> {
+  const rows = await db.select().from(procedures).where(eq(procedures.code, code));
+  return rows[0] ?? null;
+}
+
+export async function findDraft(db: Db, code: string): Promise<VersionRow | null> {
+  const rows = await db
+    .select(versionColumns)
+    .from(procedureVersions)
+    .where(and(eq(procedureVersions.procedureCode, code), isNull(procedureVersions.publishedAt)));
+  return rows[0] ?? null;
+}
+
+export async function findVersion(db: Db, code: string, version: number): Promise<VersionRow | null> {
+  const rows = await db
+    .select(versionColumns)
+    .from(procedureVersions)
+    .where(and(eq(procedureVersions.procedureCode, code), eq(procedureVersions.version, version)));
+  return rows[0] ?? null;
+}
+
+/** The latest version published at or before `at` (the one in force then), or of all when `at` is null. */
+export async function versionInForce(db: Db, code: string, at: Date | null): Promise<VersionRow | null> {
+  const rows = await db
+    .select(versionColumns)
+    .from(procedureVersions)
+    .where(
+      and(
+        eq(procedureVersions.procedureCode, code),
+        isNotNull(procedureVersions.publishedAt),
+        at ? lte(procedureVersions.publishedAt, at) : undefined,
+      ),
+    )
+    .orderBy(desc(procedureVersions.version))
+    .limit(1);
+  return rows[0] ?? null;
+}
+
+export function listVersions(db: Db, code: string): Promise<Array<Omit<VersionRow, "content">>> {
+  const { content: _content, ...info } = versionColumns;
+  return db.select(info).from(procedureVersions).where(eq(procedureVersions.procedureCode, code)).orderBy(asc(procedureVersions.version));
+}
+
+export async function nextVersion(tx: Db, code: string): Promise<number> {
+  const [row] = await tx.select({ n: max(procedureVersions.version) }).from(procedureVersions).where(eq(procedureVersions.procedureCode, code));
+  return (row?.n ?? 0) + 1;
+}
+
+export async function insertVersion(tx: Db, row: NewVersionRow): Promise<void> {
+  await tx.insert(procedureVersions).values(row);
+}
+
+/** The version a caller's earlier write with this request id created, if any. */
+export async function findByRequest(db: Db, createdBy: string, requestId: string): Promise<VersionRow | null> {
+  const rows = await db
+    .select(versionColumns)
+    .from(procedureVersions)
+    .where(and(eq(procedureVersions.createdBy, createdBy), eq(procedureVersions.requestId, requestId)));
+  return rows[0] ?? null;
+}
+
+export async function updateDraft(tx: Db, code: string, version: number, content: ProcedureContent, by: string, at: Date): Promise<void> {
+  await tx
+    .update(procedureVersions)
+    .set({ content, updatedBy: by, updatedAt: at })
+    .where(and(eq(procedureVersions.procedureCode, code), eq(procedureVersions.version, version), isNull(procedureVersions.publishedAt)));
+}
+
+export async function markPublished(tx: Db, code: string, version: number, at: Date, by: string): Promise<void> {
+  await tx
+    .update(procedureVersions)
+    .set({ publishedAt: at, publishedBy: by })
+    .where(and(eq(procedureVersions.procedureCode, code), eq(procedureVersions.version, version), isNull(procedureVersions.publishedAt)));
+}
+
+/** Makes `version` the one listed and searched. */
+export async function setCurrent(tx: Db, code: string, set: Omit<NewProcedureRow, "code" | "createdAt">): Promise<void> {
+  await tx.update(procedures).set(set).where(eq(procedures.code, code));
+}
+
+export interface SearchFilter {
+  /** The words as typed; empty lists in name order. */
+  q: string;
+  fieldCode: string | null;
+  /** Subtree suffix of an agency (`directory/codes.subtreeSuffix`): its own code for a leaf. */
+  agencySuffix: string | null;
+  onlineLevel: string | null;
+  audience: string | null;
+  limit: number;
+  offset: number;
+}
+
+const listed = {
+  code: procedures.code,
+  name: procedures.name,
+  fieldCode: procedures.fieldCode,
+  fieldName: procedures.fieldName,
+  onlineLevel: procedures.onlineLevel,
+  levels: procedures.levels,
+  audience: procedures.audience,
+  agencyCodes: procedures.agencyCodes,
+  summary: procedures.summary,
+  currentVersion: procedures.currentVersion,
+};
+
+/**
+ * Published procedures matching the words and filters, best first; `limit` rows at most.
+ *
+ * Words match whole syllables through the `vietnamese` text-search configuration (unaccented, so "dang
+ * ky" finds "Đăng ký"), ranked name over summary over field; a name close to the typed text by
+ * trigrams matches too (a typo such as "khai snh"), ranked after every exact match. No count runs: the
+ * caller asks for one row more than it shows to know whether there is a next page.
+ */
+export function searchProcedures(db: Db, f: SearchFilter): Promise<ListedRow[]> {
+  const conds: SQL[] = [isNotNull(procedures.currentVersion)];
+  if (f.fieldCode) conds.push(eq(procedures.fieldCode, f.fieldCode));
+  if (f.onlineLevel) conds.push(eq(procedures.onlineLevel, f.onlineLevel));
+  if (f.audience) conds.push(sql`${procedures.audience} @> ARRAY[${f.audience}]::text[]`);
+  if (f.agencySuffix) {
+    conds.push(
+      f.agencySuffix.length === 13
+        ? sql`${procedures.agencyCodes} @> ARRAY[${f.agencySuffix}]::text[]`
+        : sql`EXISTS (SELECT 1 FROM unnest(${procedures.agencyCodes}) AS a(code) WHERE right(a.code, ${f.agencySuffix.length}) = ${f.agencySuffix})`,
+    );
+  }
+  const q = f.q.trim();
+  const base = db.select(listed).from(procedures);
+  if (!q) {
+    return base
+      .where(and(...conds))
+      .orderBy(asc(procedures.name), asc(procedures.code))
+      .limit(f.limit)
+      .offset(f.offset);
+  }
+  const tsq = sql`plainto_tsquery('vietnamese'::regconfig, ${q})`;
+  const nq = sql`vn_unaccent(${q})`;
+  const exact = sql`${procedures.searchVector} @@ ${tsq}`;
+  // word_similarity ≥ 0.6 (pg_trgm's default threshold for <%): the typed text is close to part of the name.
+  const near = sql`${nq} <% ${procedures.searchName}`;
+  return base
+    .where(and(...conds, sql`(${exact} OR ${near})`))
+    .orderBy(
+      sql`(${exact}) DESC`,
+      sql`ts_rank(${procedures.searchVector}, ${tsq}, 1) DESC`,
+      sql`word_similarity(${nq}, ${procedures.searchName}) DESC`,
+      asc(procedures.name),
+      asc(procedures.code),
+    )
+    .limit(f.limit)
+    .offset(f.offset);
+}
+
+/** The fields (lĩnh vực) that published procedures belong to, by name. */
+export function listedFields(db: Db): Promise<Array<{ code: string; name: string }>> {
+  return db
+    .selectDistinct({ code: procedures.fieldCode, name: procedures.fieldName })
+    .from(procedures)
+    .where(isNotNull(procedures.currentVersion))
+    .orderBy(asc(procedures.fieldName), asc(procedures.fieldCode));
+}

@@ -1,0 +1,122 @@
+// Search as a citizen types on a phone: without diacritics, with a typo, with filters; the same on
+// PGlite and PostgreSQL (the suite runs on both).
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { systemActor } from "../../platform/auth/actor.ts";
+import { runSeeds } from "../../platform/db/seeds.ts";
+import type { App } from "../../platform/http/types.ts";
+import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
+import { adminUnitsSeed, demoAgenciesSeed } from "../directory/seeds.ts";
+import type { ProcedureContent } from "./model.ts";
+import { buildProcedure } from "./testing.ts";
+
+const PROVINCE_STEPS: ProcedureContent["steps"] = [
+  { key: "tiep-nhan", name: "Tiếp nhận tại Trung tâm", role: "receiver", department: "tiep-nhan", agency: "000.00.01.H06", hours: 8, leaderSigns: false },
+  { key: "tham-dinh", name: "Thẩm định", role: "specialist", department: null, agency: null, hours: 24, leaderSigns: false },
+  { key: "ky", name: "Ký duyệt", role: "leader", department: null, agency: null, hours: 8, leaderSigns: true },
+];
+const FIVE_DAYS: ProcedureContent["processingTimes"] = [
+  { channel: "counter", amount: 5, unit: "working_days" },
+  { channel: "online", amount: 5, unit: "working_days" },
+];
+
+describe("catalogue search", () => {
+  let env: TestEnv & { app: App };
+  const code: Record<string, string> = {};
+  before(async () => {
+    env = await testApp();
+    await runSeeds(env.database, [adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory)], { demo: true });
+    const actor = systemActor("test");
+    const add = async (key: string, p: ProcedureContent) => {
+      code[key] = p.code;
+      await env.ctx.catalog.create(actor, p);
+      await env.ctx.catalog.publish(actor, p.code);
+    };
+    await add("khaiSinh", buildProcedure({ name: "Đăng ký khai sinh", field: { code: "HT", name: "Hộ tịch" } }));
+    await add("khaiSinhLai", buildProcedure({ name: "Đăng ký lại khai sinh", field: { code: "HT", name: "Hộ tịch" }, agencies: ["000.00.52.H06"] }));
+    await add("ketHon", buildProcedure({ name: "Đăng ký kết hôn", field: { code: "HT", name: "Hộ tịch" }, description: "Hai bên nam, nữ cùng có mặt." }));
+    // "khai sinh" only in the summary: found, ranked after the names.
+    await add("trichLuc", buildProcedure({ name: "Cấp bản sao trích lục hộ tịch", field: { code: "HT", name: "Hộ tịch" }, description: "Bản sao trích lục khai sinh, kết hôn, khai tử." }));
+    await add("gpxd", buildProcedure({
+      name: "Cấp giấy phép xây dựng công trình",
+      field: { code: "XD", name: "Hoạt động xây dựng" },
+      levels: ["province"],
+      agencies: ["000.00.12.H06"],
+      audience: ["citizen", "business"],
+      onlineLevel: "partial",
+      processingTimes: FIVE_DAYS,
+      steps: PROVINCE_STEPS,
+    }));
+    await add("hkd", buildProcedure({ name: "Đăng ký thành lập hộ kinh doanh", field: { code: "KD", name: "Thành lập và hoạt động của hộ kinh doanh" }, audience: ["business"] }));
+    for (let i = 0; i < 23; i++) await add(`chungThuc${i}`, buildProcedure({ name: `Chứng thực bản sao loại ${i + 1}`, field: { code: "CT", name: "Chứng thực" } }));
+  });
+  after(() => env.close());
+
+  const search = async (query: string) => {
+    const res = await env.app.inject({ method: "GET", url: `/api/procedures?${query}` });
+    assert.equal(res.statusCode, 200, res.body);
+    return res.json() as { items: Array<{ code: string; name: string }>; hasMore: boolean; total: number | null; page: number };
+  };
+  const codes = async (query: string) => (await search(query)).items.map((i) => i.code);
+
+  it("ignores diacritics and case", async () => {
+    for (const q of ["dang ky khai sinh", "ĐĂNG KÝ KHAI SINH", "Dang Ky Khai Sinh", "đăng ký khai sinh"]) {
+      const found = await codes(`q=${encodeURIComponent(q)}`);
+      assert.equal(found[0], code.khaiSinh, q);
+      assert.ok(found.includes(code.khaiSinhLai), q);
+      assert.ok(!found.includes(code.ketHon), q);
+    }
+  });
+
+  it("tolerates a typo", async () => {
+    for (const q of ["khai snh", "dang ky khai sihn", "giay phep xay dung cong trinhh"]) {
+      const found = await codes(`q=${encodeURIComponent(q)}`);
+      assert.ok(found.length > 0, `${q} found something`);
+      assert.ok([code.khaiSinh, code.khaiSinhLai, code.gpxd].includes(found[0]!), `${q} → ${found[0]}`);
+    }
+    assert.equal((await codes(`q=${encodeURIComponent("khai snh")}`))[0], code.khaiSinh);
+    assert.deepEqual(await codes(`q=${encodeURIComponent("qwzx")}`), []);
+  });
+
+  it("ranks a match in the name above one in the summary", async () => {
+    const found = await codes(`q=${encodeURIComponent("khai sinh")}`);
+    assert.ok(found.includes(code.trichLuc));
+    assert.ok(found.indexOf(code.khaiSinh) < found.indexOf(code.trichLuc));
+    assert.ok(found.indexOf(code.khaiSinhLai) < found.indexOf(code.trichLuc));
+  });
+
+  it("filters by field, agency (with the units under it), online level and audience", async () => {
+    assert.deepEqual((await codes("field=XD")).sort(), [code.gpxd]);
+    assert.deepEqual(await codes(`q=${encodeURIComponent("khai sinh")}&agency=000.00.52.H06`), [code.khaiSinhLai]);
+    // The province's People's Committee: every procedure of the agencies under it.
+    assert.ok((await codes("agency=000.00.00.H06&pageSize=100")).length >= 29);
+    assert.deepEqual(await codes("agency=000.00.12.H06"), [code.gpxd]);
+    assert.deepEqual(await codes("agency=nonsense"), []);
+    assert.deepEqual(await codes("level=partial"), [code.gpxd]);
+    assert.deepEqual((await codes("audience=business")).sort(), [code.gpxd, code.hkd].sort());
+    assert.deepEqual(await codes(`q=${encodeURIComponent("dang ky")}&audience=business`), [code.hkd]);
+    assert.equal((await env.app.inject({ method: "GET", url: "/api/procedures?level=toan-trinh" })).statusCode, 400);
+  });
+
+  it("pages without counting: hasMore, and a total only on the last page", async () => {
+    const first = await search("field=CT&pageSize=10");
+    assert.equal(first.items.length, 10);
+    assert.equal(first.hasMore, true);
+    assert.equal(first.total, null);
+    const third = await search("field=CT&pageSize=10&page=3");
+    assert.equal(third.items.length, 3);
+    assert.equal(third.hasMore, false);
+    assert.equal(third.total, 23);
+    const all = new Set([...first.items, ...(await search("field=CT&pageSize=10&page=2")).items, ...third.items].map((i) => i.code));
+    assert.equal(all.size, 23, "pages neither repeat nor skip");
+    assert.equal((await env.app.inject({ method: "GET", url: "/api/procedures?pageSize=101" })).statusCode, 400);
+  });
+
+  it("lists the fields of published procedures", async () => {
+    const res = await env.app.inject({ method: "GET", url: "/api/procedure-fields" });
+    assert.deepEqual(
+      res.json().items.map((f: { code: string }) => f.code),
+      ["CT", "XD", "HT", "KD"],
+    );
+  });
+});
