@@ -1,5 +1,6 @@
 // `npm run bench [-- --db=pglite|postgres|both --duration=10 --connections=50]`: every benchmark.
 import { benchAuditWrites } from "./audit-writes.ts";
+import { benchCatalogSearch } from "./catalog-search.ts";
 import { benchHealthz } from "./healthz.ts";
 import { benchIdentity } from "./identity.ts";
 
@@ -8,3 +9,4 @@ console.log(`motcua benchmarks — ${new Date().toISOString()} — node ${proces
 await benchHealthz(argv);
 await benchAuditWrites(argv);
 await benchIdentity(argv);
+await benchCatalogSearch(argv);

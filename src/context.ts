@@ -83,7 +83,7 @@ export function createContext(config: Config, database: Database, opts: ContextO
   jobs.register(oidcHousekeepingJob(oidc));
   jobs.schedule("oidc.housekeeping", "40 3 * * *");
   const secondFactor = makeSecondFactor({ database, clock, audit, key: nodeSecret(config, "totp") });
-  const catalog = makeCatalogService({ database, clock, audit, directory });
+  const catalog = makeCatalogService({ database, clock, audit, directory, searchCacheSeconds: config.searchCacheSeconds });
   return { config, database, clock, logger, jobs, audit, files, calendar, directory, identity, secondFactor, oidc, catalog };
 }
 

@@ -7,8 +7,20 @@ import type { Context } from "../../src/context.ts";
 import { systemActor } from "../../src/platform/auth/actor.ts";
 import { execRows, sql } from "../../src/platform/db/index.ts";
 import type { App } from "../../src/platform/http/types.ts";
+import { generateProcedures, loadProcedures } from "./catalog-dataset.ts";
 
 export async function registerBenchRoutes(app: App, ctx: Context): Promise<void> {
+  // The search benchmark's catalogue, loaded into this server's database (PGlite has no other door).
+  app.post(
+    "/bench/catalog/load",
+    { schema: { hide: true, querystring: Type.Object({ n: Type.Integer({ minimum: 1, maximum: 100000 }) }) } },
+    async (request) => {
+      const started = Date.now();
+      await loadProcedures(ctx.database.db, generateProcedures(request.query.n));
+      return { loaded: request.query.n, ms: Date.now() - started };
+    },
+  );
+
   await ctx.database.db.execute(sql`
     CREATE TABLE IF NOT EXISTS bench_writes (
       id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -1,8 +1,8 @@
-import { and, asc, desc, eq, isNotNull, isNull, lte, max, type SQL, sql } from "drizzle-orm";
-import type { Db } from "../../platform/db/index.ts";
+import { and, asc, count, desc, eq, isNotNull, isNull, lte, max, type SQL, sql } from "drizzle-orm";
+import { type Db, execRows } from "../../platform/db/index.ts";
 import type { ProcedureContent } from "./model.ts";
 import type { ListedRow, VersionRow } from "./present.ts";
-import { procedures, procedureVersions } from "./tables.ts";
+import { catalogWords, procedures, procedureVersions } from "./tables.ts";
 
 export type ProcedureRow = typeof procedures.$inferSelect;
 export type NewProcedureRow = typeof procedures.$inferInsert;
@@ -139,11 +139,13 @@ const listed = {
  * Published procedures matching the words and filters, best first; `limit` rows at most.
  *
  * Words match whole syllables through the `vietnamese` text-search configuration (unaccented, so "dang
- * ky" finds "Đăng ký"), ranked name over summary over field; a name close to the typed text by
- * trigrams matches too (a typo such as "khai snh"), ranked after every exact match. No count runs: the
- * caller asks for one row more than it shows to know whether there is a next page.
+ * ky" finds "Đăng ký"). Procedures whose name has every word come first, then those where the summary
+ * or the field completes it; within each, the shorter name first (the closest to what was typed). That
+ * order is an index (`procedures_listed_order_idx`), so a common word ("cấp") reads the first rows of
+ * the index rather than ranking every match. No count runs over the catalogue: the caller asks for one
+ * row more than it shows to know whether there is a next page.
  */
-export function searchProcedures(db: Db, f: SearchFilter): Promise<ListedRow[]> {
+export async function searchProcedures(db: Db, f: SearchFilter): Promise<ListedRow[]> {
   const conds: SQL[] = [isNotNull(procedures.currentVersion)];
   if (f.fieldCode) conds.push(eq(procedures.fieldCode, f.fieldCode));
   if (f.onlineLevel) conds.push(eq(procedures.onlineLevel, f.onlineLevel));
@@ -156,30 +158,65 @@ export function searchProcedures(db: Db, f: SearchFilter): Promise<ListedRow[]> 
     );
   }
   const q = f.q.trim();
-  const base = db.select(listed).from(procedures);
-  if (!q) {
-    return base
-      .where(and(...conds))
-      .orderBy(asc(procedures.name), asc(procedures.code))
-      .limit(f.limit)
-      .offset(f.offset);
-  }
+  const page = (where: SQL[], order: SQL[], limit: number, offset: number) =>
+    db
+      .select(listed)
+      .from(procedures)
+      .where(and(...where))
+      .orderBy(...order)
+      .limit(limit)
+      .offset(offset);
+  if (!q) return page(conds, [asc(procedures.name), asc(procedures.code)], f.limit, f.offset);
+
   const tsq = sql`plainto_tsquery('vietnamese'::regconfig, ${q})`;
-  const nq = sql`vn_unaccent(${q})`;
-  const exact = sql`${procedures.searchVector} @@ ${tsq}`;
-  // word_similarity ≥ 0.6 (pg_trgm's default threshold for <%): the typed text is close to part of the name.
-  const near = sql`${nq} <% ${procedures.searchName}`;
-  return base
-    .where(and(...conds, sql`(${exact} OR ${near})`))
-    .orderBy(
-      sql`(${exact}) DESC`,
-      sql`ts_rank(${procedures.searchVector}, ${tsq}, 1) DESC`,
-      sql`word_similarity(${nq}, ${procedures.searchName}) DESC`,
-      asc(procedures.name),
-      asc(procedures.code),
-    )
-    .limit(f.limit)
-    .offset(f.offset);
+  const inName = sql`${procedures.nameVector} @@ ${tsq}`;
+  const order = [sql`char_length(${procedures.name})`, asc(procedures.name), asc(procedures.code)];
+  const named = await page([...conds, inName], order, f.limit, f.offset);
+  if (named.length === f.limit) return named;
+  // The page runs past the name matches: the rest comes from matches in the summary or the field.
+  let namedTotal = f.offset + named.length;
+  if (named.length === 0 && f.offset > 0) {
+    // Only a page that starts beyond every name match needs to know how many there were.
+    const [c] = await db.select({ n: count() }).from(procedures).where(and(...conds, inName));
+    namedTotal = c?.n ?? 0;
+  }
+  const rest = await page(
+    [...conds, sql`${procedures.searchVector} @@ ${tsq}`, sql`NOT (${inName})`],
+    order,
+    f.limit - named.length,
+    Math.max(0, f.offset - namedTotal),
+  );
+  return [...named, ...rest];
+}
+
+/** Adds the words of a procedure's listed version to the vocabulary that typos are corrected against. */
+export async function addWords(tx: Db, code: string): Promise<void> {
+  await tx.execute(sql`
+    INSERT INTO ${catalogWords} (word)
+    SELECT DISTINCT unnest(tsvector_to_array(${procedures.searchVector})) FROM ${procedures} WHERE ${procedures.code} = ${code}
+    ON CONFLICT DO NOTHING`);
+}
+
+/**
+ * Each word of `text` as typed (unaccented, lower case) and the closest word of the vocabulary when it is
+ * not one: within 1 edit for three letters, 2 for longer words; nearer first, then more trigrams in common.
+ */
+export async function correctWords(db: Db, text: string): Promise<Array<{ typed: string; known: boolean; suggestion: string | null }>> {
+  const rows = await execRows<{ typed: string; known: boolean; suggestion: string | null }>(
+    db,
+    sql`
+      SELECT q.word AS typed,
+        EXISTS (SELECT 1 FROM ${catalogWords} w WHERE w.word = q.word) AS known,
+        (SELECT w.word FROM ${catalogWords} w
+          WHERE length(q.word) >= 3
+            AND levenshtein_less_equal(w.word, q.word, CASE WHEN length(q.word) = 3 THEN 1 ELSE 2 END) <= CASE WHEN length(q.word) = 3 THEN 1 ELSE 2 END
+          ORDER BY levenshtein(w.word, q.word), similarity(w.word, q.word) DESC, w.word
+          LIMIT 1) AS suggestion
+      FROM unnest(regexp_split_to_array(vn_unaccent(${text}), '[^a-z0-9]+')) WITH ORDINALITY AS q(word, pos)
+      WHERE q.word <> ''
+      ORDER BY q.pos`,
+  );
+  return rows;
 }
 
 /** The fields (lĩnh vực) that published procedures belong to, by name. */

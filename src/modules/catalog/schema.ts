@@ -42,6 +42,7 @@ export const ProcedurePage = Type.Object({
   pageSize: Type.Integer(),
   hasMore: Type.Boolean(),
   total: Type.Union([Type.Integer(), Type.Null()], { description: "known on the last page only; no count runs over the catalogue" }),
+  correctedQuery: Type.Union([Type.String(), Type.Null()], { description: "the words searched instead, when nothing matched the words as typed" }),
 });
 export type ProcedurePage = Static<typeof ProcedurePage>;
 

@@ -22,13 +22,13 @@ const FIVE_DAYS: ProcedureContent["processingTimes"] = [
 
 describe("catalogue search", () => {
   let env: TestEnv & { app: App };
-  const code: Record<string, string> = {};
+  const code = {} as Record<"khaiSinh" | "khaiSinhLai" | "ketHon" | "trichLuc" | "gpxd" | "hkd", string>;
   before(async () => {
     env = await testApp();
     await runSeeds(env.database, [adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory)], { demo: true });
     const actor = systemActor("test");
     const add = async (key: string, p: ProcedureContent) => {
-      code[key] = p.code;
+      (code as Record<string, string>)[key] = p.code;
       await env.ctx.catalog.create(actor, p);
       await env.ctx.catalog.publish(actor, p.code);
     };
@@ -55,7 +55,7 @@ describe("catalogue search", () => {
   const search = async (query: string) => {
     const res = await env.app.inject({ method: "GET", url: `/api/procedures?${query}` });
     assert.equal(res.statusCode, 200, res.body);
-    return res.json() as { items: Array<{ code: string; name: string }>; hasMore: boolean; total: number | null; page: number };
+    return res.json() as { items: Array<{ code: string; name: string }>; hasMore: boolean; total: number | null; page: number; correctedQuery: string | null };
   };
   const codes = async (query: string) => (await search(query)).items.map((i) => i.code);
 
@@ -68,13 +68,17 @@ describe("catalogue search", () => {
     }
   });
 
-  it("tolerates a typo", async () => {
+  it("tolerates a typo when nothing matches every word", async () => {
     for (const q of ["khai snh", "dang ky khai sihn", "giay phep xay dung cong trinhh"]) {
       const found = await codes(`q=${encodeURIComponent(q)}`);
       assert.ok(found.length > 0, `${q} found something`);
       assert.ok([code.khaiSinh, code.khaiSinhLai, code.gpxd].includes(found[0]!), `${q} → ${found[0]}`);
     }
-    assert.equal((await codes(`q=${encodeURIComponent("khai snh")}`))[0], code.khaiSinh);
+    const typo = await search(`q=${encodeURIComponent("dang ky khai snh")}`);
+    assert.equal(typo.items[0]?.code, code.khaiSinh);
+    assert.equal(typo.correctedQuery, "dang ky khai sinh", "the page can say what was searched instead");
+    assert.equal((await search(`q=${encodeURIComponent("phieu ly lich tu pahp")}`)).correctedQuery, null, "no such procedure: nothing to correct to");
+    assert.equal((await search(`q=${encodeURIComponent("khai sinh")}`)).correctedQuery, null);
     assert.deepEqual(await codes(`q=${encodeURIComponent("qwzx")}`), []);
   });
 
@@ -83,6 +87,18 @@ describe("catalogue search", () => {
     assert.ok(found.includes(code.trichLuc));
     assert.ok(found.indexOf(code.khaiSinh) < found.indexOf(code.trichLuc));
     assert.ok(found.indexOf(code.khaiSinhLai) < found.indexOf(code.trichLuc));
+  });
+
+  it("pages on from the name matches into the summary matches", async () => {
+    const q = `q=${encodeURIComponent("khai sinh")}&pageSize=1`;
+    const pages = [];
+    for (let page = 1; page <= 4; page++) pages.push(await search(`${q}&page=${page}`));
+    assert.deepEqual(
+      pages.map((p) => p.items.map((i) => i.code)),
+      [[code.khaiSinh], [code.khaiSinhLai], [code.trichLuc], []],
+    );
+    assert.deepEqual(pages.map((p) => p.hasMore), [true, true, false, false]);
+    assert.equal(pages[2]!.total, 3);
   });
 
   it("filters by field, agency (with the units under it), online level and audience", async () => {
@@ -112,11 +128,21 @@ describe("catalogue search", () => {
     assert.equal((await env.app.inject({ method: "GET", url: "/api/procedures?pageSize=101" })).statusCode, 400);
   });
 
+  it("shows a new publication at once, though repeated searches are answered from memory", async () => {
+    const q = `q=${encodeURIComponent("cap phep bieu dien nghe thuat")}`;
+    assert.deepEqual(await codes(q), []);
+    const p = buildProcedure({ name: "Cấp phép biểu diễn nghệ thuật", field: { code: "VH", name: "Văn hóa" } });
+    await env.ctx.catalog.create(systemActor("test"), p);
+    assert.deepEqual(await codes(q), [], "a draft is not listed");
+    await env.ctx.catalog.publish(systemActor("test"), p.code);
+    assert.deepEqual(await codes(q), [p.code]);
+  });
+
   it("lists the fields of published procedures", async () => {
     const res = await env.app.inject({ method: "GET", url: "/api/procedure-fields" });
     assert.deepEqual(
       res.json().items.map((f: { code: string }) => f.code),
-      ["CT", "XD", "HT", "KD"],
+      ["CT", "XD", "HT", "KD", "VH"],
     );
   });
 });

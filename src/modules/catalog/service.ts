@@ -1,5 +1,6 @@
 // The catalogue of administrative procedures (issue 4): drafts, publishing, versions, search and the
 // national interchange shape.
+import { LRUCache } from "lru-cache";
 import { type Actor, actorRef } from "../../platform/auth/actor.ts";
 import type { Audit } from "../../platform/audit/index.ts";
 import type { Clock } from "../../platform/clock.ts";
@@ -78,11 +79,13 @@ export interface CatalogDeps {
   clock: Clock;
   audit: Audit;
   directory: DirectoryService;
+  /** How long a repeated search may be answered from memory (0: never). */
+  searchCacheSeconds?: number;
 }
 
 const PAGE_SIZE_DEFAULT = 20;
 
-export function makeCatalogService({ database, clock, audit, directory }: CatalogDeps): CatalogService {
+export function makeCatalogService({ database, clock, audit, directory, searchCacheSeconds = 0 }: CatalogDeps): CatalogService {
   async function facts(db: Db, content: ProcedureContent): Promise<DirectoryFacts> {
     const departments = new Map<string, Set<string>>();
     for (const code of agenciesNamed(content)) {
@@ -171,6 +174,43 @@ export function makeCatalogService({ database, clock, audit, directory }: Catalo
     return { procedure: presentProcedure((await repo.findVersion(tx, content.code, 1))!), created: true };
   }
 
+  // Repeated searches (the portal's most common words) are answered from memory for a short while; a
+  // publication clears this node's cache, other nodes' answers are at most `searchCacheSeconds` old.
+  const cache = searchCacheSeconds > 0 ? new LRUCache<string, ProcedurePage>({ max: 5000, ttl: searchCacheSeconds * 1000 }) : null;
+
+  async function searchNow(query: ProcedureQuery): Promise<ProcedurePage> {
+    const page = query.page ?? 1;
+    const pageSize = query.pageSize ?? PAGE_SIZE_DEFAULT;
+    const agency = query.agency && parseAgencyCode(query.agency).ok ? query.agency : null;
+    const filter: repo.SearchFilter = {
+      q: (query.q ?? "").normalize("NFC").slice(0, 200),
+      fieldCode: query.field ?? null,
+      // A malformed agency code matches nothing rather than everything.
+      agencySuffix: query.agency ? (agency ? subtreeSuffix(agency) : "-") : null,
+      onlineLevel: query.level ?? null,
+      audience: query.audience ?? null,
+      limit: pageSize + 1,
+      offset: (page - 1) * pageSize,
+    };
+    let rows = await repo.searchProcedures(database.db, filter);
+    let correctedQuery: string | null = null;
+    // Nothing has every word: the words may be mistyped ("khai snh"). Correct them against the
+    // catalogue's vocabulary and search again.
+    if (rows.length === 0 && filter.q.trim()) {
+      const words = await repo.correctWords(database.db, filter.q);
+      const corrected = words.map((w) => (w.known ? w.typed : (w.suggestion ?? w.typed)));
+      if (words.some((w, i) => corrected[i] !== w.typed)) {
+        rows = await repo.searchProcedures(database.db, { ...filter, q: corrected.join(" ") });
+        if (rows.length > 0) correctedQuery = corrected.join(" ");
+      }
+    }
+    const hasMore = rows.length > pageSize;
+    const items = rows.slice(0, pageSize).map(presentListItem);
+    // The total is free on the last page; elsewhere counting would cost more than the page.
+    const total = hasMore ? null : rows.length === 0 && page > 1 ? null : (page - 1) * pageSize + items.length;
+    return { items, page, pageSize, hasMore, total, correctedQuery };
+  }
+
   async function publishIn(tx: Db, actor: Actor, code: string, meta: ChangeMeta) {
     if (!(await repo.lockProcedure(tx, code))) throw new ProcedureNotFound(code);
     const draft = await repo.findDraft(tx, code);
@@ -181,6 +221,8 @@ export function makeCatalogService({ database, clock, audit, directory }: Catalo
     const now = clock.now();
     await repo.markPublished(tx, code, draft.version, now, actorRef(actor));
     await repo.setCurrent(tx, code, { currentVersion: draft.version, publishedAt: now, ...listedColumns(draft.content) });
+    await repo.addWords(tx, code);
+    cache?.clear();
     await audit.record(tx, {
       actor,
       action: "catalog.procedure_published",
@@ -193,24 +235,12 @@ export function makeCatalogService({ database, clock, audit, directory }: Catalo
 
   return {
     async search(query) {
-      const page = query.page ?? 1;
-      const pageSize = query.pageSize ?? PAGE_SIZE_DEFAULT;
-      const agency = query.agency && parseAgencyCode(query.agency).ok ? query.agency : null;
-      const rows = await repo.searchProcedures(database.db, {
-        q: (query.q ?? "").normalize("NFC").slice(0, 200),
-        fieldCode: query.field ?? null,
-        // A malformed agency code matches nothing rather than everything.
-        agencySuffix: query.agency ? (agency ? subtreeSuffix(agency) : "-") : null,
-        onlineLevel: query.level ?? null,
-        audience: query.audience ?? null,
-        limit: pageSize + 1,
-        offset: (page - 1) * pageSize,
-      });
-      const hasMore = rows.length > pageSize;
-      const items = rows.slice(0, pageSize).map(presentListItem);
-      // The total is free on the last page; elsewhere counting would cost more than the page.
-      const total = hasMore ? null : rows.length === 0 && page > 1 ? null : (page - 1) * pageSize + items.length;
-      return { items, page, pageSize, hasMore, total };
+      const key = JSON.stringify([query.q?.normalize("NFC").trim().toLowerCase() ?? "", query.field, query.agency, query.level, query.audience, query.page, query.pageSize]);
+      const hit = cache?.get(key);
+      if (hit) return hit;
+      const result = await searchNow(query);
+      cache?.set(key, result);
+      return result;
     },
 
     async published(code) {

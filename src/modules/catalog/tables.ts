@@ -26,9 +26,9 @@ export const procedures = pgTable(
     summary: jsonb("summary").$type<ProcedureSummary>().notNull(),
     publishedAt: timestamp("published_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-    // The name without diacritics, for typo-tolerant trigram matching.
-    searchName: text("search_name").generatedAlwaysAs(sql`vn_unaccent(name)`),
-    // The name weighs most, then the summary, then the field.
+    // The name alone: a match here ranks above a match in the summary or the field only.
+    nameVector: tsvector("name_vector").generatedAlwaysAs(sql`to_tsvector('vietnamese'::regconfig, name)`),
+    // The name, the summary and the field.
     searchVector: tsvector("search_vector").generatedAlwaysAs(
       sql`setweight(to_tsvector('vietnamese'::regconfig, name), 'A') || setweight(to_tsvector('vietnamese'::regconfig, description), 'B') || setweight(to_tsvector('vietnamese'::regconfig, field_name), 'C')`,
     ),
@@ -36,7 +36,9 @@ export const procedures = pgTable(
   (t) => [
     check("procedures_online_level_valid", sql`${t.onlineLevel} IN ('full', 'partial')`),
     index("procedures_search_vector_idx").using("gin", t.searchVector),
-    index("procedures_search_name_trgm_idx").using("gin", sql`${t.searchName} gin_trgm_ops`),
+    index("procedures_name_vector_idx").using("gin", t.nameVector),
+    // The order of results within a tier: the shortest name is the closest to the words searched.
+    index("procedures_listed_order_idx").on(sql`char_length(${t.name})`, t.name, t.code).where(sql`${t.currentVersion} IS NOT NULL`),
     index("procedures_field_idx").on(t.fieldCode),
     index("procedures_agencies_idx").using("gin", t.agencyCodes),
     index("procedures_listed_name_idx").on(t.name).where(sql`${t.currentVersion} IS NOT NULL`),
@@ -72,3 +74,11 @@ export const procedureVersions = pgTable(
     uniqueIndex("procedure_versions_request_idx").on(t.createdBy, t.requestId).where(sql`${t.requestId} IS NOT NULL`),
   ],
 );
+
+/**
+ * The words (unaccented lexemes) of published procedures' names, summaries and fields: the vocabulary
+ * a mistyped word is corrected against. Only grows; a word no longer used corrects to no result.
+ */
+export const catalogWords = pgTable("catalog_words", {
+  word: text("word").primaryKey(),
+});

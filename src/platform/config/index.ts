@@ -23,6 +23,11 @@ export interface Config {
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   /** Largest accepted upload in bytes (MOTCUA_MAX_UPLOAD_BYTES). */
   maxUploadBytes: number;
+  /**
+   * How long a node may answer a repeated catalogue search from memory, in seconds
+   * (MOTCUA_SEARCH_CACHE_SECONDS; 0 turns it off). A publication clears its own node's cache at once.
+   */
+  searchCacheSeconds: number;
   /** Jobs a worker runs at once (MOTCUA_WORKER_CONCURRENCY). */
   workerConcurrency: number;
   /** How long a claimed job stays reserved to its worker before another may take it (MOTCUA_JOB_LEASE_SECONDS). */
@@ -168,6 +173,7 @@ export function loadConfig(env: Env = process.env): Config {
     demo: bool(env, "MOTCUA_DEMO", databaseUrl === null),
     logLevel: logLevel as Config["logLevel"],
     maxUploadBytes: integer(env, "MOTCUA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, 1024, 2 ** 40),
+    searchCacheSeconds: integer(env, "MOTCUA_SEARCH_CACHE_SECONDS", 60, 0, 3600),
     workerConcurrency: integer(env, "MOTCUA_WORKER_CONCURRENCY", 4, 1, 256),
     jobLeaseSeconds: integer(env, "MOTCUA_JOB_LEASE_SECONDS", 300, 1, 86400),
     workerPollMs: integer(env, "MOTCUA_WORKER_POLL_MS", 1000, 10, 600000),

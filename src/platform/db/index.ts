@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { fuzzystrmatch } from "@electric-sql/pglite/contrib/fuzzystrmatch";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { unaccent } from "@electric-sql/pglite/contrib/unaccent";
 import { sql, type SQL } from "drizzle-orm";
@@ -38,7 +39,7 @@ export interface OpenOptions {
 }
 
 /** The extensions motcua's SQL uses; PGlite loads them from its own bundle. */
-export const PGLITE_EXTENSIONS = { unaccent, pg_trgm };
+export const PGLITE_EXTENSIONS = { unaccent, pg_trgm, fuzzystrmatch };
 
 // timestamptz and date values are parsed by us, not by pg's defaults: dates stay `YYYY-MM-DD` strings
 // (no shift through the local time zone) and bigint counts come back as JS numbers when they fit.
