@@ -5,7 +5,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../src/platform/db/index.ts";
 import type { ProcedureContent } from "../../src/modules/catalog/model.ts";
-import { summaryOf } from "../../src/modules/catalog/present.ts";
+import { listedColumns } from "../../src/modules/catalog/present.ts";
 import { procedures, procedureVersions } from "../../src/modules/catalog/tables.ts";
 import { buildProcedure } from "../../src/modules/catalog/testing.ts";
 
@@ -69,15 +69,7 @@ export async function loadProcedures(db: Db, list: ProcedureContent[]): Promise<
       batch.map((c) => ({
         code: c.code,
         currentVersion: 1,
-        name: c.name,
-        description: c.description ?? "",
-        fieldCode: c.field.code,
-        fieldName: c.field.name,
-        onlineLevel: c.onlineLevel,
-        levels: c.levels,
-        audience: c.audience,
-        agencyCodes: c.agencies,
-        summary: summaryOf(c),
+        ...listedColumns(c),
         publishedAt: now,
       })),
     );

@@ -15,6 +15,21 @@ export function summaryOf(content: ProcedureContent): ProcedureSummary {
   };
 }
 
+/** The columns of a procedure's row that come from a version (listing and search). */
+export function listedColumns(c: ProcedureContent) {
+  return {
+    name: c.name,
+    description: c.description ?? "",
+    fieldCode: c.field.code,
+    fieldName: c.field.name,
+    onlineLevel: c.onlineLevel,
+    levels: c.levels,
+    audience: c.audience,
+    agencyCodes: c.agencies,
+    summary: summaryOf(c),
+  };
+}
+
 export interface ListedRow {
   code: string;
   name: string;

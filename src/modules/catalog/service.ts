@@ -22,7 +22,7 @@ import {
 import type { ProcedureContent } from "./model.ts";
 import { fromNationalDocument, type NationalProcedure, toNational } from "./national.ts";
 import { canEditProcedure, canReviewProcedure } from "./policy.ts";
-import { presentListItem, presentProcedure, presentVersionInfo, summaryOf, type VersionRow } from "./present.ts";
+import { listedColumns, presentListItem, presentProcedure, presentVersionInfo, type VersionRow } from "./present.ts";
 import * as repo from "./repo.ts";
 import type { ProcedureDto, ProcedureInput, ProcedurePage, ProcedureQuery, ValidationReport, VersionDiff, VersionInfo } from "./schema.ts";
 import { agenciesNamed, type DirectoryFacts, publishProblems } from "./validate.ts";
@@ -340,21 +340,6 @@ export function makeCatalogService({ database, clock, audit, directory, searchCa
     async fields() {
       return repo.listedFields(database.db);
     },
-  };
-}
-
-/** The columns of a procedure's row that come from a version (listing and search). */
-function listedColumns(c: ProcedureContent) {
-  return {
-    name: c.name,
-    description: c.description ?? "",
-    fieldCode: c.field.code,
-    fieldName: c.field.name,
-    onlineLevel: c.onlineLevel,
-    levels: c.levels,
-    audience: c.audience,
-    agencyCodes: c.agencies,
-    summary: summaryOf(c),
   };
 }
 
