@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { App } from "../../platform/http/types.ts";
+import { attachSignOut, type BrowserSignOut } from "./logout.tsx";
 import { acrOf, attachBrowserSession, type BrowserSession, OIDC_PATH, type Oidc, requiredLoa } from "./provider.ts";
 
 const HIDDEN = { schema: { hide: true } } as const;
@@ -24,7 +25,8 @@ function browserSession(request: FastifyRequest): BrowserSession | null {
  * reads its own bodies), the discovery document at the root too, and the interaction endpoint that
  * hands a signed-in browser session to the provider.
  */
-export function oidcRoutes(oidc: Oidc) {
+export function oidcRoutes(oidc: Oidc, opts: { signOut?: (request: FastifyRequest) => Promise<string[]> } = {}) {
+  const issuer = new URL(oidc.issuer);
   return async (app: App) => {
     // Leave request bodies unread: the provider parses them itself.
     app.removeAllContentTypeParsers();
@@ -36,6 +38,12 @@ export function oidcRoutes(oidc: Oidc) {
       const raw = request.raw as typeof request.raw & { originalUrl?: string };
       raw.originalUrl = `${OIDC_PATH}${innerUrl}`;
       raw.url = innerUrl;
+      // The provider trusts these (provider.proxy) and nothing else tells it its address: they are ours.
+      raw.headers["x-forwarded-proto"] = issuer.protocol.slice(0, -1);
+      raw.headers["x-forwarded-host"] = issuer.host;
+      delete raw.headers["x-forwarded-for"];
+      const signOut = opts.signOut;
+      if (signOut) attachSignOut(raw, (() => signOut(request)) satisfies BrowserSignOut);
       // Bearer-token requests (the token endpoint, userinfo) have no browser session to compare.
       attachBrowserSession(raw, request.sessionId ? browserSession(request) : null);
       await provider.callback()(raw, reply.raw);
