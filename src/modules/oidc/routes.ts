@@ -32,16 +32,21 @@ export function oidcRoutes(oidc: Oidc, opts: { signOut?: (request: FastifyReques
     app.removeAllContentTypeParsers();
     app.addContentTypeParser("*", (_request, _payload, done) => done(null));
 
+    // The provider trusts these headers (provider.proxy) and nothing else tells it its address: they are
+    // always ours, never the client's.
+    const atOwnAddress = (raw: FastifyRequest["raw"]) => {
+      raw.headers["x-forwarded-proto"] = issuer.protocol.slice(0, -1);
+      raw.headers["x-forwarded-host"] = issuer.host;
+      delete raw.headers["x-forwarded-for"];
+    };
+
     const handOver = async (request: FastifyRequest, reply: FastifyReply, innerUrl: string) => {
       const provider = await oidc.provider();
       reply.hijack();
       const raw = request.raw as typeof request.raw & { originalUrl?: string };
       raw.originalUrl = `${OIDC_PATH}${innerUrl}`;
       raw.url = innerUrl;
-      // The provider trusts these (provider.proxy) and nothing else tells it its address: they are ours.
-      raw.headers["x-forwarded-proto"] = issuer.protocol.slice(0, -1);
-      raw.headers["x-forwarded-host"] = issuer.host;
-      delete raw.headers["x-forwarded-for"];
+      atOwnAddress(raw);
       const signOut = opts.signOut;
       if (signOut) attachSignOut(raw, (() => signOut(request)) satisfies BrowserSignOut);
       // Bearer-token requests (the token endpoint, userinfo) have no browser session to compare.
@@ -60,6 +65,7 @@ export function oidcRoutes(oidc: Oidc, opts: { signOut?: (request: FastifyReques
     // once (the session's assurance level becomes the `acr`), otherwise the sign-in page comes first.
     app.get(`${OIDC_PATH}/interaction/:uid`, HIDDEN, async (request, reply) => {
       const provider = await oidc.provider();
+      atOwnAddress(request.raw);
       const details = await provider.interactionDetails(request.raw, reply.raw);
       if (details.prompt.name !== "login" && details.prompt.name !== "consent") {
         return reply.code(400).type("text/plain; charset=utf-8").send("Unsupported interaction\n");
