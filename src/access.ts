@@ -29,6 +29,14 @@ export const ROUTE_ACCESS: AccessTable = {
   "GET /ngon-ngu": PUBLIC,
   "GET /assets/:name": PUBLIC,
 
+  // The portal and the office as relying parties of the provider: signing in and out is for everyone.
+  "GET /auth/dang-nhap": PUBLIC,
+  "GET /auth/callback": PUBLIC,
+  "POST /auth/dang-xuat": PUBLIC,
+  "GET /office/auth/dang-nhap": PUBLIC,
+  "GET /office/auth/callback": PUBLIC,
+  "POST /office/auth/dang-xuat": PUBLIC,
+
   // Identity: the sign-in pages are for everyone; the account page sends a visitor to sign in itself.
   "GET /dang-nhap": PUBLIC,
   "POST /dang-nhap": PUBLIC,

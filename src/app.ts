@@ -13,7 +13,7 @@ import { type AccessTable, registerAccessControl } from "./platform/http/access.
 import { ROUTE_ACCESS } from "./access.ts";
 import { calendarRoutes } from "./platform/calendar/index.ts";
 import { directoryRoutes } from "./modules/directory/routes.ts";
-import { identityRoutes, registerActorHook } from "./modules/identity/index.ts";
+import { identityRoutes, registerActorHook, signOutBrowser } from "./modules/identity/index.ts";
 import { oidcRoutes } from "./modules/oidc/index.ts";
 import { federationRoutes } from "./modules/identity/federation.tsx";
 import { adminRoutes } from "./modules/identity/admin-routes.ts";
@@ -21,6 +21,7 @@ import { adminPages } from "./modules/identity/admin-pages.tsx";
 import { nodeSecret } from "./platform/secrets.ts";
 import { catalogRoutes } from "./modules/catalog/index.ts";
 import { registerWebRoutes, sendNotFoundPage, wantsPage } from "./web/routes.tsx";
+import { relyingPartyRoutes } from "./web/relying-party/routes.tsx";
 
 export type { App };
 
@@ -66,7 +67,7 @@ export async function buildApp(ctx: Context, extraAccess: AccessTable = {}): Pro
   await app.register(calendarRoutes(ctx.calendar, ctx.clock));
   await app.register(directoryRoutes(ctx.directory));
   await app.register(identityRoutes(ctx.identity, ctx.secondFactor, ctx.config.federation?.name ?? null));
-  await app.register(oidcRoutes(ctx.oidc));
+  await app.register(oidcRoutes(ctx.oidc, { signOut: (request) => signOutBrowser(ctx.identity, request) }));
   await app.register(adminRoutes(ctx.identity));
   await app.register(adminPages(ctx.identity, ctx.directory));
   await app.register(catalogRoutes(ctx.catalog));
@@ -80,6 +81,16 @@ export async function buildApp(ctx: Context, extraAccess: AccessTable = {}): Pro
       }),
     );
   }
+  await app.register(
+    relyingPartyRoutes({
+      app,
+      identity: ctx.identity,
+      clock: ctx.clock,
+      publicUrl: ctx.config.publicUrl,
+      issuer: ctx.oidc.issuer,
+      secret: nodeSecret(ctx.config, "rp-flow"),
+    }),
+  );
   await registerWebRoutes(app, { clock: ctx.clock, holidays: (year) => ctx.calendar.holidays(year) });
 
   app.get(

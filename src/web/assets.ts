@@ -19,6 +19,7 @@ const require = createRequire(import.meta.url);
 /** Name under /assets/ → where the file is. htmx comes from its npm package: no CDN, no build step. */
 const SOURCES: Record<string, { path: string; type: string }> = {
   "app.css": { path: fileURLToPath(new URL("./assets/app.css", import.meta.url)), type: "text/css; charset=utf-8" },
+  "auto-submit.js": { path: fileURLToPath(new URL("./assets/auto-submit.js", import.meta.url)), type: "text/javascript; charset=utf-8" },
   "favicon.svg": { path: fileURLToPath(new URL("./assets/favicon.svg", import.meta.url)), type: "image/svg+xml" },
   "htmx.min.js": { path: require.resolve("htmx.org/dist/htmx.min.js"), type: "text/javascript; charset=utf-8" },
 };

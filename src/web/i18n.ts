@@ -19,6 +19,9 @@ const vi = {
   "nav.officeHome": "Bàn làm việc",
   "nav.api": "API cho nhà phát triển",
   "lang.label": "Ngôn ngữ",
+  "viewer.signIn": "Đăng nhập",
+  "viewer.signOut": "Đăng xuất",
+  "viewer.signedInAs": "Xin chào, {name}",
   "footer.about":
     "motcua là phần mềm Chính phủ điện tử mã nguồn mở (giấy phép AGPL-3.0): cổng dịch vụ công, một cửa điện tử, liên thông văn bản và chia sẻ dữ liệu.",
   "footer.api": "Tài liệu API",
@@ -113,6 +116,9 @@ const en: Record<MessageKey, string> = {
   "nav.officeHome": "Workspace",
   "nav.api": "API for developers",
   "lang.label": "Language",
+  "viewer.signIn": "Sign in",
+  "viewer.signOut": "Sign out",
+  "viewer.signedInAs": "Signed in as {name}",
   "footer.about":
     "motcua is open-source e-Government software (AGPL-3.0 licence): public-service portal, one-stop office, document exchange and data sharing.",
   "footer.api": "API documentation",

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from "preact";
 import { assetUrl } from "./assets.ts";
 import type { Lang, MessageKey, Translate } from "./i18n.ts";
-import type { PageRequest } from "./render.ts";
+import type { PageRequest, Viewer } from "./render.ts";
 
 export type Variant = "portal" | "office";
 
@@ -69,6 +69,27 @@ function LanguageSwitch({ page }: { page: PageRequest }) {
   );
 }
 
+function ViewerBox({ t, viewer }: { t: Translate; viewer: Viewer }) {
+  if ("signIn" in viewer) {
+    return (
+      <p class="viewer">
+        <a class="viewer__sign-in" href={viewer.signIn}>
+          {t("viewer.signIn")}
+        </a>
+      </p>
+    );
+  }
+  return (
+    <form class="viewer" method="post" action={viewer.signOut}>
+      <span class="viewer__name">{t("viewer.signedInAs", { name: viewer.name })}</span>
+      <input type="hidden" name="_csrf" value={viewer.csrf} />
+      <button type="submit" class="viewer__sign-out">
+        {t("viewer.signOut")}
+      </button>
+    </form>
+  );
+}
+
 function Mark() {
   return (
     <svg class="brand__mark" viewBox="0 0 32 32" aria-hidden="true" focusable="false">
@@ -106,7 +127,10 @@ export function Layout({ page, variant, title, current, children }: LayoutProps)
                 <span class="brand__sub">{t(variant === "office" ? "site.office" : "site.portal")}</span>
               </span>
             </a>
-            <LanguageSwitch page={page} />
+            <div class="site-header__tools">
+              {page.viewer ? <ViewerBox t={t} viewer={page.viewer} /> : null}
+              <LanguageSwitch page={page} />
+            </div>
           </div>
           <nav class="site-nav" aria-label={t("nav.label")}>
             <div class="container">

@@ -31,12 +31,17 @@ export const PAGE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=()",
 };
 
+/** Who is looking at a portal or office page, for the header: their name and sign-out form, or a sign-in link. */
+export type Viewer = { name: string; signOut: string; csrf: string } | { signIn: string };
+
 /** What a page needs from its request: the language, a translator and where it is. */
 export interface PageRequest {
   lang: Lang;
   t: Translate;
   /** The path and query of this page without `lang=`, for the language switch to come back to. */
   here: string;
+  /** Shown in the header when given (the relying parties' pages). */
+  viewer?: Viewer;
 }
 
 /** The request's language, translator and own address (without any `lang` parameter). */

@@ -15,7 +15,10 @@ import {
   MIN_YEAR,
 } from "./portal/days-off.tsx";
 import { PORTAL_OFFERS, PortalHome } from "./portal/home.tsx";
-import { pageRequest, sendPage } from "./render.ts";
+import { type PageRequest, pageRequest, sendPage } from "./render.ts";
+import { csrfToken } from "../modules/identity/web-session.ts";
+import type { RelyingParty } from "../modules/identity/service.ts";
+import { PARTIES, signInHref } from "./relying-party/paths.ts";
 
 export interface WebDeps {
   clock: Clock;
@@ -31,6 +34,14 @@ export function safeNext(next: unknown): string {
   if (typeof next !== "string" || !/^\/(?![/\\])/.test(next) || /[\s\\]/.test(next)) return "/";
   const url = new URL(next, "http://motcua.invalid");
   return url.host === "motcua.invalid" ? url.pathname + url.search : "/";
+}
+
+/** A page of the portal or the office, with who is signed in to that party (or its sign-in link) in the header. */
+export function partyPage(request: FastifyRequest, reply: FastifyReply, rp: RelyingParty): PageRequest {
+  const page = pageRequest(request);
+  const user = request.user;
+  const viewer = user ? { name: user.fullName, signOut: PARTIES[rp].signOut, csrf: csrfToken(request, reply) } : { signIn: signInHref(rp, page.here) };
+  return { ...page, viewer };
 }
 
 /** Whether an unknown address should get the HTML 404 page rather than the JSON envelope. */
@@ -92,11 +103,11 @@ export async function registerWebRoutes(app: App, deps: WebDeps): Promise<void> 
     });
 
     web.get("/", HIDDEN, async (request, reply) =>
-      sendPage(reply, <PortalHome page={pageRequest(request)} offers={present(PORTAL_OFFERS)} />),
+      sendPage(reply, <PortalHome page={partyPage(request, reply, "portal")} offers={present(PORTAL_OFFERS)} />),
     );
 
     web.get("/office", HIDDEN, async (request, reply) =>
-      sendPage(reply, <OfficeHome page={pageRequest(request)} offers={present(OFFICE_OFFERS)} />),
+      sendPage(reply, <OfficeHome page={partyPage(request, reply, "office")} offers={present(OFFICE_OFFERS)} />),
     );
 
     web.get(DAYS_OFF_PATH, HIDDEN, async (request, reply) => {

@@ -2,7 +2,6 @@
 // with the second factor, creates an officer through the form and disables the account; every page
 // passes axe-core without serious or critical violations.
 import assert from "node:assert/strict";
-import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import axe from "axe-core";
 import { generate } from "otplib";
@@ -13,6 +12,7 @@ import { demoAccountsSeed, readDemoAccounts } from "../../src/modules/identity/s
 import { runSeeds } from "../../src/platform/db/seeds.ts";
 import type { App } from "../../src/platform/http/types.ts";
 import { createLogger } from "../../src/platform/log/index.ts";
+import { freePort } from "../../src/modules/oidc/testing.ts";
 import { type TestEnv, testContext } from "../helpers/app.ts";
 import { launchChromium, openPage } from "../helpers/browser.ts";
 
@@ -34,13 +34,15 @@ describe("account administration in a browser", () => {
   let base: string;
 
   before(async () => {
-    env = await testContext();
+    // The portal and the office send the browser to the provider at the public address: this one.
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    env = await testContext({ config: { publicUrl: base } });
     await runSeeds(env.database, [adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory), demoAccountsSeed(env.ctx.identity, createLogger("silent"))], {
       demo: true,
     });
     app = await buildApp(env.ctx);
-    await app.listen({ port: 0, host: "127.0.0.1" });
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    await app.listen({ port, host: "127.0.0.1" });
     browser = await launchChromium();
   });
 
@@ -55,8 +57,9 @@ describe("account administration in a browser", () => {
     try {
       const { page } = await openPage(context);
       await page.goto(`${base}/quan-tri/tai-khoan`);
-      // Not signed in: sent to sign in, then on to the second factor, then back.
-      await page.waitForURL(/\/dang-nhap\?next=%2Fquan-tri%2Ftai-khoan/);
+      // Not signed in: sent through the office's sign-in to the provider's page, then on to the second
+      // factor, then back.
+      await page.waitForURL(/\/dang-nhap\?next=%2Foidc%2Finteraction%2F/);
       await page.getByLabel("Tên đăng nhập").fill("quantri.tinh");
       await page.getByLabel("Mật khẩu").fill(PASSWORD);
       await page.getByRole("button", { name: "Đăng nhập" }).click();

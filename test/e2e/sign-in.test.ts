@@ -1,6 +1,5 @@
 // Signing in through the pages in Chromium: a citizen with a password, an officer with the second factor.
 import assert from "node:assert/strict";
-import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import axe from "axe-core";
 import { generate } from "otplib";
@@ -11,6 +10,7 @@ import { demoAccountsSeed, readDemoAccounts } from "../../src/modules/identity/s
 import { runSeeds } from "../../src/platform/db/seeds.ts";
 import type { App } from "../../src/platform/http/types.ts";
 import { createLogger } from "../../src/platform/log/index.ts";
+import { freePort } from "../../src/modules/oidc/testing.ts";
 import { type TestEnv, testContext } from "../helpers/app.ts";
 import { launchChromium, openPage } from "../helpers/browser.ts";
 
@@ -23,13 +23,15 @@ describe("signing in through the pages", () => {
   let base: string;
 
   before(async () => {
-    env = await testContext();
+    // The portal and the office send the browser to the provider at the public address: this one.
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    env = await testContext({ config: { publicUrl: base } });
     await runSeeds(env.database, [adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory), demoAccountsSeed(env.ctx.identity, createLogger("silent"))], {
       demo: true,
     });
     app = await buildApp(env.ctx);
-    await app.listen({ port: 0, host: "127.0.0.1" });
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    await app.listen({ port, host: "127.0.0.1" });
     browser = await launchChromium();
   });
 
@@ -39,11 +41,13 @@ describe("signing in through the pages", () => {
     await env?.close();
   });
 
-  it("a citizen signs in with the CCCD and password and sees the account", async () => {
+  it("a citizen signs in through the portal's button, sees their name and signs out of the portal and motcua", async () => {
     const context = await browser.newContext({ locale: "vi-VN" });
     try {
       const { page, errors } = await openPage(context);
-      await page.goto(`${base}/dang-nhap?next=/tai-khoan`);
+      await page.goto(`${base}/`);
+      await page.getByRole("link", { name: "Đăng nhập" }).click();
+      await page.waitForURL(/\/dang-nhap\?next=%2Foidc%2Finteraction%2F/);
       await page.evaluate(axe.source);
       const result = await page.evaluate(async () => {
         const r = await (window as unknown as { axe: typeof axe }).axe.run(document);
@@ -56,14 +60,21 @@ describe("signing in through the pages", () => {
       assert.match(await page.locator("[role=alert]").innerText(), /không đúng/);
       await page.getByLabel("Mật khẩu").fill(PASSWORD);
       await page.getByRole("button", { name: "Đăng nhập" }).click();
-      await page.waitForURL(`${base}/tai-khoan`);
-      assert.match(await page.locator("main").innerText(), /Nguyễn Thị Mai/);
+      await page.waitForURL(`${base}/`);
+      assert.match(await page.locator("header").innerText(), /Xin chào, Nguyễn Thị Mai/);
       const cookies = await context.cookies();
-      const session = cookies.find((c) => c.name === "motcua_session");
-      assert.ok(session?.httpOnly);
-      assert.equal(session?.sameSite, "Lax");
+      for (const name of ["motcua_session", "motcua_portal"]) {
+        const session = cookies.find((c) => c.name === name);
+        assert.ok(session?.httpOnly, name);
+        assert.equal(session?.sameSite, "Lax", name);
+      }
+      // Signing out of the portal goes through the provider's end-session endpoint (its form sends itself)
+      // and back home, signed out of both.
       await page.getByRole("button", { name: "Đăng xuất" }).click();
       await page.waitForURL(`${base}/`);
+      assert.ok(await page.getByRole("link", { name: "Đăng nhập" }).isVisible());
+      const left = (await context.cookies()).map((c) => c.name);
+      assert.ok(!left.includes("motcua_session") && !left.includes("motcua_portal"), left.join(" "));
       const me = await page.goto(`${base}/api/me`);
       assert.equal(me?.status(), 401);
       // The refused password (401 page) and the signed-out /api/me (401) are the only failed loads; a
@@ -78,7 +89,9 @@ describe("signing in through the pages", () => {
     const context = await browser.newContext({ locale: "vi-VN" });
     try {
       const { page } = await openPage(context);
-      await page.goto(`${base}/dang-nhap?next=/office`);
+      await page.goto(`${base}/office`);
+      await page.getByRole("link", { name: "Đăng nhập" }).click();
+      await page.waitForURL(/\/dang-nhap\?next=%2Foidc%2Finteraction%2F/);
       await page.getByLabel("Tên đăng nhập").fill("tiepnhan");
       await page.getByLabel("Mật khẩu").fill(PASSWORD);
       await page.getByRole("button", { name: "Đăng nhập" }).click();
@@ -90,6 +103,7 @@ describe("signing in through the pages", () => {
       assert.equal(await page.locator("ul.recovery-codes li").count(), 10);
       await page.getByRole("link", { name: "Tiếp tục" }).click();
       await page.waitForURL(`${base}/office`);
+      assert.match(await page.locator("header").innerText(), /Xin chào, /);
       const me = await page.goto(`${base}/api/me`);
       assert.equal(me?.status(), 200);
       assert.equal(((await me?.json()) as { username: string }).username, "tiepnhan");
@@ -98,7 +112,7 @@ describe("signing in through the pages", () => {
       const second = await browser.newContext({ locale: "vi-VN" });
       try {
         const { page: p2 } = await openPage(second);
-        await p2.goto(`${base}/dang-nhap?next=/office`);
+        await p2.goto(`${base}/office/auth/dang-nhap`);
         await p2.getByLabel("Tên đăng nhập").fill("tiepnhan");
         await p2.getByLabel("Mật khẩu").fill(PASSWORD);
         await p2.getByRole("button", { name: "Đăng nhập" }).click();

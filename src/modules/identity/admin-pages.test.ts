@@ -8,7 +8,8 @@ import type { App } from "../../platform/http/types.ts";
 import { createLogger } from "../../platform/log/index.ts";
 import { adminUnitsSeed, demoAgenciesSeed } from "../directory/seeds.ts";
 import { demoAccountsSeed, readDemoAccounts } from "./seeds.ts";
-import { type FormBrowser, formBrowser, signInThroughPages } from "./testing.ts";
+import { signInThroughParty } from "../../web/relying-party/testing.ts";
+import { type FormBrowser, formBrowser } from "./testing.ts";
 
 const PASSWORD = readDemoAccounts().password;
 let offset = 0;
@@ -24,7 +25,7 @@ describe("administration pages", () => {
       demo: true,
     });
     admin = await formBrowser(env.app);
-    await signInThroughPages(env.ctx, admin, "quantri.tinh", PASSWORD);
+    await signInThroughParty(env.ctx, admin, "office", "quantri.tinh", PASSWORD);
   });
   after(() => env.close());
 
@@ -36,14 +37,14 @@ describe("administration pages", () => {
     const anonymous = await formBrowser(env.app);
     const res = await anonymous.get("/quan-tri/tai-khoan?agency=000.00.11.H06", HTML);
     assert.equal(res.statusCode, 303);
-    assert.equal(res.headers.location, "/dang-nhap?next=%2Fquan-tri%2Ftai-khoan%3Fagency%3D000.00.11.H06");
+    assert.equal(res.headers.location, "/office/auth/dang-nhap?next=%2Fquan-tri%2Ftai-khoan%3Fagency%3D000.00.11.H06");
     const json = await env.app.inject({ method: "GET", url: "/quan-tri/tai-khoan" });
     assert.equal(json.statusCode, 401);
     assert.equal(json.json().error.code, "access.unauthenticated");
 
     offset += 60_000;
     const leader = await formBrowser(env.app);
-    await signInThroughPages(env.ctx, leader, "lanhdao.tuphap", PASSWORD);
+    await signInThroughParty(env.ctx, leader, "office", "lanhdao.tuphap", PASSWORD);
     const refused = await leader.get("/quan-tri/tai-khoan", HTML);
     assert.equal(refused.statusCode, 403);
     assert.match(String(refused.headers["content-type"]), /text\/html/);
@@ -114,7 +115,7 @@ describe("administration pages", () => {
     // The officer signs in (enrolling a second factor) so there is a session to end and a factor to reset.
     offset += 60_000;
     const officer = await formBrowser(env.app);
-    await signInThroughPages(env.ctx, officer, "chuyenvien.tuphap", PASSWORD);
+    await signInThroughParty(env.ctx, officer, "office", "chuyenvien.tuphap", PASSWORD);
     assert.match((await admin.get(base, HTML)).body, /<dd id="second-factor">Đã đăng ký<\/dd>/);
 
     const dept = await admin.post(`${base}/phong-ban`, { departmentCode: "van-phong" });
@@ -131,7 +132,8 @@ describe("administration pages", () => {
 
     const reset = await admin.post(`${base}/dat-lai-xac-thuc`, {});
     assert.equal(reset.headers.location, `${base}?da=dat-lai-xac-thuc`);
-    assert.equal((await officer.get("/api/me")).statusCode, 401, "the officer's session ended");
+    assert.equal((await officer.get("/api/me")).statusCode, 401, "the officer's sessions ended");
+    assert.doesNotMatch((await officer.get("/office", HTML)).body, /Xin chào/, "the office's too");
     assert.equal(await env.ctx.secondFactor.enrolled(id), false);
 
     const disabled = await admin.post(`${base}/khoa`, {});
@@ -181,7 +183,7 @@ describe("administration pages", () => {
     );
     offset += 60_000;
     const b = await formBrowser(env.app);
-    await signInThroughPages(env.ctx, b, "quantri.xaydung", "quan-tri-2026");
+    await signInThroughParty(env.ctx, b, "office", "quantri.xaydung", "quan-tri-2026");
     const list = await b.get("/quan-tri/tai-khoan", HTML);
     assert.equal(list.statusCode, 200);
     assert.doesNotMatch(list.body, /000\.00\.11\.H06/, "only the Construction department is offered");

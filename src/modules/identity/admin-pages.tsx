@@ -11,6 +11,9 @@ import { type PageRequest, pageRequest, sendPage } from "../../web/render.ts";
 import type { DirectoryService } from "../directory/service.ts";
 import { CsrfRejected, InvalidAccount } from "./errors.ts";
 import { registerPageErrors } from "./page-errors.tsx";
+import { PARTIES } from "../../web/relying-party/paths.ts";
+
+const OFFICE_SIGN_IN_PATH = PARTIES.office.signIn;
 import { ACCOUNT_PATH, ADMIN_ACCOUNTS_PATH, Field, Problems } from "./pages.tsx";
 import type { IdentityService, UserView } from "./service.ts";
 import { csrfToken, csrfValid } from "./web-session.ts";
@@ -385,7 +388,12 @@ const text = (value: string | string[] | undefined) => (typeof value === "string
 export function adminPages(identity: IdentityService, directory: DirectoryService) {
   return async (app: App) => {
     await app.register(formbody);
-    registerPageErrors(app, { signInReturn: ADMIN_ACCOUNTS_PATH, back: { href: ACCOUNT_PATH, vi: "Tài khoản của tôi", en: "My account" } });
+    registerPageErrors(app, {
+      signInReturn: ADMIN_ACCOUNTS_PATH,
+      // Office pages: the office signs people in as a relying party (web/relying-party).
+      signInPath: OFFICE_SIGN_IN_PATH,
+      back: { href: ACCOUNT_PATH, vi: "Tài khoản của tôi", en: "My account" },
+    });
 
     const meta = (request: FastifyRequest) => ({ ip: request.ip, userAgent: request.headers["user-agent"] ?? null, requestId: request.id });
     const formOf = (request: FastifyRequest): Form => {

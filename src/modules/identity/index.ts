@@ -3,4 +3,4 @@ export { checkCccd, checkTaxCode } from "./ids.ts";
 export { identityRoutes } from "./routes.tsx";
 export { demoAccountsSeed } from "./seeds.ts";
 export { type IdentityService, makeIdentityService, type UserView } from "./service.ts";
-export { registerActorHook } from "./web-session.ts";
+export { registerActorHook, signOutBrowser } from "./web-session.ts";

@@ -9,16 +9,21 @@ import { MessagePage, SIGN_IN_PATH } from "./pages.tsx";
 
 /**
  * Handles domain errors of browser requests in this plugin's routes (including the access decision
- * taken before them): 401 redirects to sign in (and back, for a page), anything else is a page with the
+ * taken before them): 401 redirects to sign in at `signInPath` (the provider's page unless told otherwise;
+ * the office's pages use the office's flow) and back, for a page; anything else is a page with the
  * error's status. Other errors and API callers go on to the application's handler.
  */
-export function registerPageErrors(app: App, opts: { signInReturn: string; back: { href: string; vi: string; en: string } }): void {
+export function registerPageErrors(
+  app: App,
+  opts: { signInReturn: string; back: { href: string; vi: string; en: string }; signInPath?: string },
+): void {
+  const signIn = opts.signInPath ?? SIGN_IN_PATH;
   app.setErrorHandler((err: FastifyError | DomainError, request, reply) => {
     const form = String(request.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded");
     if (!(err instanceof DomainError) || !(wantsPage(request) || form)) throw err;
     if (err.kind === "unauthenticated") {
       const back = request.method === "GET" ? request.url : opts.signInReturn;
-      return reply.redirect(`${SIGN_IN_PATH}?next=${encodeURIComponent(back)}`, 303);
+      return reply.redirect(`${signIn}?next=${encodeURIComponent(back)}`, 303);
     }
     const page = pageRequest(request);
     const en = page.lang === "en";

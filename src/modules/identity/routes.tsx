@@ -38,7 +38,7 @@ import {
 import { registerPageErrors } from "./page-errors.tsx";
 import { requiresSecondFactor, type SecondFactor } from "./second-factor.ts";
 import type { IdentityService } from "./service.ts";
-import { clearSessionCookie, csrfToken, csrfValid, readCookie, SESSION_COOKIE, setSessionCookie } from "./web-session.ts";
+import { csrfToken, csrfValid, setSessionCookie, signOutBrowser } from "./web-session.ts";
 
 const HIDDEN = { schema: { hide: true } } as const;
 type Form = Record<string, string | undefined>;
@@ -150,9 +150,8 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
 
     app.post(SIGN_OUT_PATH, HIDDEN, async (request, reply) => {
       refuseBadCsrf(request, (request.body ?? {}) as Form);
-      const token = readCookie(request, SESSION_COOKIE);
-      if (token) await identity.signOut(token, meta(request));
-      clearSessionCookie(request, reply);
+      // The portal's and the office's sessions of this browser end too: signing out means out of motcua.
+      for (const line of await signOutBrowser(identity, request)) void reply.header("set-cookie", line);
       return reply.redirect("/", 303);
     });
 

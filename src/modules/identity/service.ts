@@ -59,6 +59,23 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
+/**
+ * motcua's own relying parties of its OpenID provider, each with its own browser session. Their sessions
+ * sit beside the provider's in `sessions` (so disabling an account, a password reset or a revocation on the
+ * account page ends them too), under a digest salted with the party's name: a token is good for the one
+ * cookie it was issued for, never for the provider's session or the other party's.
+ */
+export type RelyingParty = "portal" | "office";
+const sessionKey = (token: string, rp: RelyingParty | null) => sha256(rp ? `${rp}:${token}` : token);
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+export interface LiveSession {
+  sessionId: string;
+  user: UserView;
+  actor: Actor;
+  mfa: boolean;
+}
+
 export interface IdentityService {
   registerCitizen(
     input: { cccd: string; fullName: string; birthDate: string; sex: "male" | "female"; email?: string | null; password: string },
@@ -102,8 +119,17 @@ export interface IdentityService {
   /** Sets a new password with the emailed link (once); every session of the account ends. */
   resetPassword(token: string, password: string, meta?: RequestMeta): Promise<void>;
   /** The session behind a cookie token, sliding its expiry; null when unknown, expired, revoked or disabled. */
-  session(token: string): Promise<{ sessionId: string; user: UserView; actor: Actor; mfa: boolean } | null>;
+  session(token: string): Promise<LiveSession | null>;
   signOut(token: string, meta?: RequestMeta): Promise<void>;
+  /**
+   * Opens the session of a relying party (portal, office) for a person the OpenID provider vouched for, at
+   * the level and with the second factor its ID token says; returns the cookie token (always new). Audited.
+   */
+  openRelyingPartySession(rp: RelyingParty, user: UserView, opts: { loa: number; mfa: boolean }, meta?: RequestMeta): Promise<string>;
+  /** A relying party's session behind its cookie token (as `session`). */
+  relyingPartySession(rp: RelyingParty, token: string): Promise<LiveSession | null>;
+  /** Ends a relying party's session (audited); nothing when it has ended already. */
+  endRelyingPartySession(rp: RelyingParty, token: string, meta?: RequestMeta): Promise<void>;
   user(id: string): Promise<UserView | null>;
   findByUsername(username: string): Promise<UserView | null>;
   actorFor(user: UserView, opts: { loa: number }): Actor;
@@ -256,7 +282,7 @@ export function makeIdentityService(deps: {
   /** A new browser session (a fresh random token: never one the browser brought), audited as a sign-in. */
   async function openSession(
     user: UserView,
-    opts: { loa: number; method: string },
+    opts: { loa: number; method: string; rp?: RelyingParty; mfa?: boolean },
     meta: RequestMeta,
     alsoInTx?: (tx: Db) => Promise<void>,
   ): Promise<string> {
@@ -265,10 +291,10 @@ export function makeIdentityService(deps: {
     await database.transaction(async (tx) => {
       await alsoInTx?.(tx);
       await repo.insertSession(tx, {
-        id: sha256(token),
+        id: sessionKey(token, opts.rp ?? null),
         userId: user.id,
         loa: opts.loa,
-        mfa: false,
+        mfa: opts.mfa ?? false,
         createdAt: now,
         lastSeenAt: now,
         expiresAt: new Date(now.getTime() + SESSION_IDLE_SECONDS * 1000),
@@ -276,13 +302,47 @@ export function makeIdentityService(deps: {
       });
       await audit.record(tx, {
         actor: actorFor(user, { loa: opts.loa }),
-        action: "identity.signed_in",
+        action: opts.rp ? "identity.rp_signed_in" : "identity.signed_in",
         subject: { type: "user", id: user.id },
         requestId: meta.requestId ?? null,
-        change: { method: opts.method, loa: opts.loa },
+        change: { method: opts.method, loa: opts.loa, ...(opts.rp ? { rp: opts.rp, mfa: opts.mfa ?? false } : {}) },
       });
     });
     return token;
+  }
+
+  async function liveSession(token: string, rp: RelyingParty | null): Promise<LiveSession | null> {
+    if (!TOKEN.test(token)) return null;
+    const now = clock.now();
+    const found = await repo.liveSession(database.db, sessionKey(token, rp), now);
+    if (!found || found.user.status !== "active") return null;
+    const { session } = found;
+    const hardEnd = session.createdAt.getTime() + SESSION_MAX_SECONDS * 1000;
+    if (now.getTime() >= hardEnd) return null;
+    // Slide the idle expiry at most once a minute, never past the absolute end.
+    if (now.getTime() - session.lastSeenAt.getTime() > 60_000) {
+      const expires = Math.min(now.getTime() + SESSION_IDLE_SECONDS * 1000, hardEnd);
+      await repo.touchSession(database.db, session.id, now, new Date(expires));
+    }
+    const user = await view(database.db, found.user);
+    return { sessionId: session.id, user, actor: actorFor(user, { loa: session.loa }), mfa: session.mfa };
+  }
+
+  async function endSession(token: string, rp: RelyingParty | null, meta: RequestMeta): Promise<void> {
+    if (!TOKEN.test(token)) return;
+    const id = sessionKey(token, rp);
+    const found = await repo.liveSession(database.db, id, clock.now());
+    if (!found) return;
+    await database.transaction(async (tx) => {
+      await repo.revokeSession(tx, id, clock.now());
+      await audit.record(tx, {
+        actor: { type: "user", userId: found.user.id, username: found.user.username, roles: [], agencyCode: found.user.agencyCode, loa: found.session.loa },
+        action: rp ? "identity.rp_signed_out" : "identity.signed_out",
+        subject: { type: "user", id: found.user.id },
+        requestId: meta.requestId ?? null,
+        ...(rp ? { change: { rp } } : {}),
+      });
+    });
   }
 
   function actorFor(user: UserView, opts: { loa: number }): Actor {
@@ -511,38 +571,15 @@ export function makeIdentityService(deps: {
       });
     },
 
-    async session(token) {
-      if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
-      const now = clock.now();
-      const found = await repo.liveSession(database.db, sha256(token), now);
-      if (!found || found.user.status !== "active") return null;
-      const { session } = found;
-      const hardEnd = session.createdAt.getTime() + SESSION_MAX_SECONDS * 1000;
-      if (now.getTime() >= hardEnd) return null;
-      // Slide the idle expiry at most once a minute, never past the absolute end.
-      if (now.getTime() - session.lastSeenAt.getTime() > 60_000) {
-        const expires = Math.min(now.getTime() + SESSION_IDLE_SECONDS * 1000, hardEnd);
-        await repo.touchSession(database.db, session.id, now, new Date(expires));
-      }
-      const user = await view(database.db, found.user);
-      return { sessionId: session.id, user, actor: actorFor(user, { loa: session.loa }), mfa: session.mfa };
-    },
+    session: (token) => liveSession(token, null),
+    signOut: (token, meta = {}) => endSession(token, null, meta),
 
-    async signOut(token, meta = {}) {
-      if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return;
-      const id = sha256(token);
-      const found = await repo.liveSession(database.db, id, clock.now());
-      if (!found) return;
-      await database.transaction(async (tx) => {
-        await repo.revokeSession(tx, id, clock.now());
-        await audit.record(tx, {
-          actor: { type: "user", userId: found.user.id, username: found.user.username, roles: [], agencyCode: found.user.agencyCode, loa: found.session.loa },
-          action: "identity.signed_out",
-          subject: { type: "user", id: found.user.id },
-          requestId: meta.requestId ?? null,
-        });
-      });
+    async openRelyingPartySession(rp, user, opts, meta = {}) {
+      if (user.status !== "active") throw new AccountDisabled();
+      return openSession(user, { loa: opts.loa, mfa: opts.mfa, method: "oidc", rp }, meta);
     },
+    relyingPartySession: (rp, token) => liveSession(token, rp),
+    endRelyingPartySession: (rp, token, meta = {}) => endSession(token, rp, meta),
 
     async user(id) {
       const row = await repo.findUser(database.db, id);

@@ -20,10 +20,13 @@ import type { Database } from "../../platform/db/index.ts";
 import type { IdentityService, UserView } from "../identity/index.ts";
 import { adapterFactory } from "./adapter.ts";
 import { InvalidToken } from "./errors.ts";
+import { rpInitiatedLogout, signOutOnConfirm } from "./logout.tsx";
 import * as repo from "./repo.ts";
 
 /** Where the provider lives under the public URL; discovery is also answered at the root. */
 export const OIDC_PATH = "/oidc";
+/** The relying parties motcua itself is: the portal and the office (web/relying-party). */
+export const OWN_CLIENT_IDS: readonly string[] = ["motcua-portal", "motcua-office"];
 export const CLI_CLIENT_ID = "motcua-cli";
 /** The longest a JWT signed with our keys lives: `motcua token` up to 30 days (ID tokens live an hour). */
 export const MAX_JWT_TTL_SECONDS = 30 * 86400;
@@ -188,6 +191,7 @@ export function createOidc(deps: OidcDeps): Oidc {
       client_id: "motcua-portal",
       token_endpoint_auth_method: "none",
       redirect_uris: [`${deps.publicUrl}/auth/callback`],
+      post_logout_redirect_uris: [`${deps.publicUrl}/`],
       grant_types: ["authorization_code", "refresh_token"],
       response_types: ["code"],
     },
@@ -195,6 +199,7 @@ export function createOidc(deps: OidcDeps): Oidc {
       client_id: "motcua-office",
       token_endpoint_auth_method: "none",
       redirect_uris: [`${deps.publicUrl}/office/auth/callback`],
+      post_logout_redirect_uris: [`${deps.publicUrl}/office`],
       grant_types: ["authorization_code", "refresh_token"],
       response_types: ["code"],
     },
@@ -242,7 +247,7 @@ export function createOidc(deps: OidcDeps): Oidc {
         clientCredentials: { enabled: true },
         introspection: { enabled: true },
         revocation: { enabled: true },
-        rpInitiatedLogout: { enabled: true },
+        rpInitiatedLogout: rpInitiatedLogout(OWN_CLIENT_IDS),
       },
       pkce: { required: () => true },
       responseTypes: ["code"],
@@ -286,7 +291,12 @@ export function createOidc(deps: OidcDeps): Oidc {
         ctx.body = `Lỗi đăng nhập / Sign-in error: ${String(out.error)}${out.error_description ? ` — ${String(out.error_description)}` : ""}\n`;
       },
     };
-    return new Provider(issuer, configuration);
+    const provider = new Provider(issuer, configuration);
+    // Its URLs are the configured public address's, whatever the request's Host or scheme (a TLS proxy in
+    // front, or a request made inside the process): routes.ts sets the forwarded headers from the issuer.
+    provider.proxy = true;
+    provider.use(signOutOnConfirm(issuer));
+    return provider;
   }
 
   async function refresh(): Promise<Provider> {

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { App } from "../../platform/http/types.ts";
+import { attachSignOut, type BrowserSignOut } from "./logout.tsx";
 import { acrOf, attachBrowserSession, type BrowserSession, OIDC_PATH, type Oidc, requiredLoa } from "./provider.ts";
 
 const HIDDEN = { schema: { hide: true } } as const;
@@ -24,11 +25,20 @@ function browserSession(request: FastifyRequest): BrowserSession | null {
  * reads its own bodies), the discovery document at the root too, and the interaction endpoint that
  * hands a signed-in browser session to the provider.
  */
-export function oidcRoutes(oidc: Oidc) {
+export function oidcRoutes(oidc: Oidc, opts: { signOut?: (request: FastifyRequest) => Promise<string[]> } = {}) {
+  const issuer = new URL(oidc.issuer);
   return async (app: App) => {
     // Leave request bodies unread: the provider parses them itself.
     app.removeAllContentTypeParsers();
     app.addContentTypeParser("*", (_request, _payload, done) => done(null));
+
+    // The provider trusts these headers (provider.proxy) and nothing else tells it its address: they are
+    // always ours, never the client's.
+    const atOwnAddress = (raw: FastifyRequest["raw"]) => {
+      raw.headers["x-forwarded-proto"] = issuer.protocol.slice(0, -1);
+      raw.headers["x-forwarded-host"] = issuer.host;
+      delete raw.headers["x-forwarded-for"];
+    };
 
     const handOver = async (request: FastifyRequest, reply: FastifyReply, innerUrl: string) => {
       const provider = await oidc.provider();
@@ -36,6 +46,9 @@ export function oidcRoutes(oidc: Oidc) {
       const raw = request.raw as typeof request.raw & { originalUrl?: string };
       raw.originalUrl = `${OIDC_PATH}${innerUrl}`;
       raw.url = innerUrl;
+      atOwnAddress(raw);
+      const signOut = opts.signOut;
+      if (signOut) attachSignOut(raw, (() => signOut(request)) satisfies BrowserSignOut);
       // Bearer-token requests (the token endpoint, userinfo) have no browser session to compare.
       attachBrowserSession(raw, request.sessionId ? browserSession(request) : null);
       await provider.callback()(raw, reply.raw);
@@ -52,6 +65,7 @@ export function oidcRoutes(oidc: Oidc) {
     // once (the session's assurance level becomes the `acr`), otherwise the sign-in page comes first.
     app.get(`${OIDC_PATH}/interaction/:uid`, HIDDEN, async (request, reply) => {
       const provider = await oidc.provider();
+      atOwnAddress(request.raw);
       const details = await provider.interactionDetails(request.raw, reply.raw);
       if (details.prompt.name !== "login" && details.prompt.name !== "consent") {
         return reply.code(400).type("text/plain; charset=utf-8").send("Unsupported interaction\n");

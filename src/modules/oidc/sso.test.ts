@@ -100,4 +100,13 @@ describe("OIDC single sign-on on the motcua session", () => {
     assert.deepEqual(claims.amr, ["pwd"]);
     assert.equal(claims.acr, "urn:motcua:loa:0");
   });
+
+  it("the portal signs a browser in as a relying party over real HTTP too, on the provider's session", async () => {
+    const browser = new Browser();
+    await s.signIn(browser, "001199000001");
+    const landed = await browser.followUntilAway(`${s.base}/auth/dang-nhap?next=%2Fngay-nghi`, s.base, /\/ngay-nghi$/);
+    assert.equal(landed, `${s.base}/ngay-nghi`);
+    assert.ok(browser.cookiesOf(s.base).get("motcua_portal"));
+    assert.match(await (await browser.get(`${s.base}/`)).text(), /Xin chào, Nguyễn Thị Mai/);
+  });
 });

@@ -9,12 +9,17 @@ export type Lang = "vi" | "en";
 export function preferredLanguage(request: FastifyRequest): Lang {
   const q = (request.query as Record<string, unknown> | undefined)?.lang;
   if (q === "en" || q === "vi") return q;
-  const cookie = request.headers.cookie;
+  return languageOfHeaders(request.headers);
+}
+
+/** The language by the `lang` cookie, then Accept-Language (for requests outside Fastify's routing). */
+export function languageOfHeaders(headers: { cookie?: string | undefined; "accept-language"?: string | undefined }): Lang {
+  const cookie = headers.cookie;
   if (cookie) {
     const m = /(?:^|;\s*)lang=(vi|en)(?:;|$)/.exec(cookie);
     if (m?.[1] === "en" || m?.[1] === "vi") return m[1];
   }
-  const accept = request.headers["accept-language"];
+  const accept = headers["accept-language"];
   if (typeof accept === "string") {
     const first = accept.split(",")[0]?.trim().toLowerCase() ?? "";
     if (first.startsWith("en")) return "en";
