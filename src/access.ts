@@ -92,6 +92,8 @@ export const ROUTE_ACCESS: AccessTable = {
   "PUT /api/procedures/:code": ADMINS,
   "POST /api/procedures/:code/publish": ADMINS,
   "POST /api/procedures/import": ADMINS,
+  "GET /thu-tuc": PUBLIC,
+  "GET /thu-tuc/:code": PUBLIC,
 
   // The OIDC provider authenticates its own endpoints (clients, tokens, the browser's session).
   "* /oidc": PUBLIC,

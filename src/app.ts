@@ -20,6 +20,7 @@ import { adminRoutes } from "./modules/identity/admin-routes.ts";
 import { adminPages } from "./modules/identity/admin-pages.tsx";
 import { nodeSecret } from "./platform/secrets.ts";
 import { catalogRoutes } from "./modules/catalog/index.ts";
+import { catalogPortalPages } from "./modules/catalog/portal-pages.tsx";
 import { registerWebRoutes, sendNotFoundPage, wantsPage } from "./web/routes.tsx";
 
 export type { App };
@@ -70,6 +71,7 @@ export async function buildApp(ctx: Context, extraAccess: AccessTable = {}): Pro
   await app.register(adminRoutes(ctx.identity));
   await app.register(adminPages(ctx.identity, ctx.directory));
   await app.register(catalogRoutes(ctx.catalog));
+  await app.register(catalogPortalPages({ catalog: ctx.catalog, directory: ctx.directory }));
   if (ctx.config.federation) {
     await app.register(
       federationRoutes({

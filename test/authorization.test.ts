@@ -98,6 +98,8 @@ const MATRIX: Record<string, readonly Who[]> = {
   "PUT /api/procedures/:code": ["agency_admin", "system_admin"],
   "POST /api/procedures/:code/publish": ["agency_admin", "system_admin"],
   "POST /api/procedures/import": ["agency_admin", "system_admin"],
+  "GET /thu-tuc": EVERYONE,
+  "GET /thu-tuc/:code": EVERYONE,
   "* /oidc": EVERYONE,
   "* /oidc/*": EVERYONE,
   "GET /oidc/interaction/:uid": EVERYONE,

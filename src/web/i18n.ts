@@ -18,6 +18,8 @@ const vi = {
   "nav.portal": "Cổng dịch vụ công",
   "nav.officeHome": "Bàn làm việc",
   "nav.api": "API cho nhà phát triển",
+  "nav.catalog": "Thủ tục hành chính",
+  "nav.catalogAdmin": "Quản lý thủ tục",
   "lang.label": "Ngôn ngữ",
   "footer.about":
     "motcua là phần mềm Chính phủ điện tử mã nguồn mở (giấy phép AGPL-3.0): cổng dịch vụ công, một cửa điện tử, liên thông văn bản và chia sẻ dữ liệu.",
@@ -112,6 +114,8 @@ const en: Record<MessageKey, string> = {
   "nav.portal": "Public service portal",
   "nav.officeHome": "Workspace",
   "nav.api": "API for developers",
+  "nav.catalog": "Procedures",
+  "nav.catalogAdmin": "Manage procedures",
   "lang.label": "Language",
   "footer.about":
     "motcua is open-source e-Government software (AGPL-3.0 licence): public-service portal, one-stop office, document exchange and data sharing.",

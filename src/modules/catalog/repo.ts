@@ -190,3 +190,12 @@ export function listedFields(db: Db): Promise<Array<{ code: string; name: string
     .where(isNotNull(procedures.currentVersion))
     .orderBy(asc(procedures.fieldName), asc(procedures.fieldCode));
 }
+
+/** The implementing agencies of published procedures. */
+export async function listedAgencies(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ code: sql<string>`unnest(${procedures.agencyCodes})` })
+    .from(procedures)
+    .where(isNotNull(procedures.currentVersion));
+  return rows.map((r) => r.code).sort();
+}

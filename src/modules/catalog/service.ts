@@ -71,6 +71,8 @@ export interface CatalogService {
   exportNational(code: string): Promise<NationalProcedure>;
   /** The fields (lĩnh vực) of published procedures, by name. */
   fields(): Promise<Array<{ code: string; name: string }>>;
+  /** The implementing agencies of published procedures (codes, sorted). */
+  agencies(): Promise<string[]>;
 }
 
 export interface CatalogDeps {
@@ -310,6 +312,11 @@ export function makeCatalogService({ database, clock, audit, directory }: Catalo
     async fields() {
       return repo.listedFields(database.db);
     },
+
+    async agencies() {
+      return repo.listedAgencies(database.db);
+    },
+
   };
 }
 
