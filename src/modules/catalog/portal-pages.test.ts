@@ -11,7 +11,7 @@ import type { App } from "../../platform/http/types.ts";
 import { pageRequest } from "../../web/render.ts";
 import { adminUnitsSeed, demoAgenciesSeed } from "../directory/seeds.ts";
 import type { ProcedureContent } from "./model.ts";
-import { ProcedureView } from "./portal-views.tsx";
+import { ProcedureView } from "./procedure-view.tsx";
 import type { ProcedureDto } from "./schema.ts";
 import { buildProcedure } from "./testing.ts";
 

@@ -6,7 +6,8 @@ import { pageRequest, sendFragment, sendPage, wantsFragment } from "../../web/re
 import { sendNotFoundPage } from "../../web/routes.tsx";
 import type { DirectoryService } from "../directory/service.ts";
 import { AUDIENCES, ONLINE_LEVELS, PROCEDURE_CODE_PATTERN } from "./model.ts";
-import { type Choice, ProcedureView, SEARCH_PATH, SearchPage, SearchResults, type SearchValues } from "./portal-views.tsx";
+import { type Choice, SEARCH_PATH, SearchPage, SearchResults, type SearchValues } from "./portal-views.tsx";
+import { ProcedureView } from "./procedure-view.tsx";
 import type { CatalogService } from "./service.ts";
 
 const HIDDEN = { schema: { hide: true } } as const;
