@@ -5,7 +5,7 @@ import type { Audit } from "../../platform/audit/index.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Database, Db } from "../../platform/db/index.ts";
 import { type FieldProblem } from "../../platform/http/errors.ts";
-import { parseAgencyCode, subtreeSuffix } from "../directory/codes.ts";
+import { isAgencyCode, parseAgencyCode, subtreeSuffix } from "../directory/codes.ts";
 import type { DirectoryService } from "../directory/service.ts";
 import { diffVersions } from "./diff.ts";
 import {
@@ -20,7 +20,7 @@ import {
 } from "./errors.ts";
 import type { ProcedureContent } from "./model.ts";
 import { fromNationalDocument, type NationalProcedure, toNational } from "./national.ts";
-import { canEditProcedure, canReviewProcedure } from "./policy.ts";
+import { canEditProcedure, canReviewProcedure, reviewScopes } from "./policy.ts";
 import { presentListItem, presentProcedure, presentVersionInfo, summaryOf, type VersionRow } from "./present.ts";
 import * as repo from "./repo.ts";
 import type { ProcedureDto, ProcedureInput, ProcedurePage, ProcedureQuery, ValidationReport, VersionDiff, VersionInfo } from "./schema.ts";
@@ -29,6 +29,28 @@ import { agenciesNamed, type DirectoryFacts, publishProblems } from "./validate.
 /** The request that caused a change, for the audit entry. */
 export interface ChangeMeta {
   requestId?: string | null;
+}
+
+/** One line of the administrators' list: the latest name and agencies, published or not. */
+export interface AdminProcedureItem {
+  code: string;
+  name: string;
+  fieldName: string;
+  /** The version in force, null before the first publication. */
+  currentVersion: number | null;
+  /** The draft being edited, null when every version is published. */
+  draftVersion: number | null;
+  agencies: string[];
+  publishedAt: Date | null;
+  /** Whether the actor may change it (else they only review it). */
+  editable: boolean;
+}
+
+export interface AdminProcedurePage {
+  items: AdminProcedureItem[];
+  page: number;
+  pageSize: number;
+  hasMore: boolean;
 }
 
 /** A published version as a dossier binds to it. */
@@ -73,6 +95,8 @@ export interface CatalogService {
   fields(): Promise<Array<{ code: string; name: string }>>;
   /** The implementing agencies of published procedures (codes, sorted). */
   agencies(): Promise<string[]>;
+  /** The procedures the actor reviews, drafts included, by name; paged without a count. */
+  listForAdmin(actor: Actor, query: { q?: string; page?: number; pageSize?: number }): Promise<AdminProcedurePage>;
 }
 
 export interface CatalogDeps {
@@ -317,6 +341,19 @@ export function makeCatalogService({ database, clock, audit, directory }: Catalo
       return repo.listedAgencies(database.db);
     },
 
+    async listForAdmin(actor, query) {
+      const page = Math.max(1, Math.floor(query.page ?? 1));
+      const pageSize = Math.min(100, Math.max(1, Math.floor(query.pageSize ?? PAGE_SIZE_DEFAULT)));
+      const scopes = reviewScopes(actor);
+      const rows = await repo.listForAdmin(database.db, {
+        q: (query.q ?? "").normalize("NFC").slice(0, 200),
+        scopeSuffixes: scopes ? scopes.filter(isAgencyCode).map(subtreeSuffix) : null,
+        limit: pageSize + 1,
+        offset: (page - 1) * pageSize,
+      });
+      const items = rows.slice(0, pageSize).map((r) => ({ ...r, editable: canEditProcedure(actor, r.agencies) }));
+      return { items, page, pageSize, hasMore: rows.length > pageSize };
+    },
   };
 }
 
