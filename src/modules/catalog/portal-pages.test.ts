@@ -120,6 +120,8 @@ describe("portal catalogue pages", () => {
     assert.doesNotMatch(fragment.body, /<html|<form|<nav class="site-nav"/);
     assert.equal(resultLinks(fragment.body)[0], khaiSinh.code);
     assert.match(String(fragment.headers.vary), /HX-Request/);
+    const filtered = await get("/thu-tuc?q=khai+sinh&field=&level=&audience=&agency=000.00.51.H06", { "hx-request": "true" });
+    assert.equal(filtered.headers["hx-push-url"], "/thu-tuc?q=khai+sinh&agency=000.00.51.H06", "the address shown leaves the empty fields out");
     const restore = await get("/thu-tuc?q=khai+sinh", { "hx-request": "true", "hx-history-restore-request": "true" });
     assert.match(restore.body, /^<!doctype html>/);
     const page = await get("/thu-tuc?q=khai+sinh");

@@ -6,7 +6,7 @@ import { pageRequest, sendFragment, sendPage, wantsFragment } from "../../web/re
 import { sendNotFoundPage } from "../../web/routes.tsx";
 import type { DirectoryService } from "../directory/service.ts";
 import { AUDIENCES, ONLINE_LEVELS, PROCEDURE_CODE_PATTERN } from "./model.ts";
-import { type Choice, SEARCH_PATH, SearchPage, SearchResults, type SearchValues } from "./portal-views.tsx";
+import { type Choice, SEARCH_PATH, searchHref, SearchPage, SearchResults, type SearchValues } from "./portal-views.tsx";
 import { ProcedureView } from "./procedure-view.tsx";
 import type { CatalogService } from "./service.ts";
 
@@ -63,7 +63,11 @@ export function catalogPortalPages(deps: { catalog: CatalogService; directory: D
         ...(values.audience ? { audience: values.audience as (typeof AUDIENCES)[number] } : {}),
       });
       const page = pageRequest(request);
-      if (wantsFragment(request)) return sendFragment(reply, <SearchResults page={page} values={values} result={result} />);
+      if (wantsFragment(request)) {
+        // The address htmx shows is the search's own, without the form's empty fields.
+        void reply.header("hx-push-url", searchHref(values));
+        return sendFragment(reply, <SearchResults page={page} values={values} result={result} />);
+      }
       const { fields, agencies } = await choices();
       return sendPage(reply, <SearchPage page={page} values={values} result={result} fields={fields} agencies={agencies} />, 200, { vary: ["HX-Request"] });
     });

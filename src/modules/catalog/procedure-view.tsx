@@ -1,5 +1,6 @@
 // The procedure in force as the portal shows it (`/thu-tuc/:code`): what to bring, how long, how much,
 // how to file, and the law it rests on.
+import type { ComponentChildren } from "preact";
 import { formatDate } from "../../web/format.ts";
 import { Layout } from "../../web/layout.tsx";
 import type { PageRequest } from "../../web/render.ts";
@@ -19,6 +20,18 @@ import {
   timeText,
   tr,
 } from "./words.ts";
+
+/**
+ * A table that scrolls sideways on its own on a narrow screen rather than widening the page; focusable
+ * (and named by its caption) so a keyboard can scroll it too.
+ */
+function ScrollTable({ captionId, children }: { captionId: string; children: ComponentChildren }) {
+  return (
+    <div class="table-scroll" role="region" aria-labelledby={captionId} tabindex={0}>
+      {children}
+    </div>
+  );
+}
 
 const yesNo = (page: PageRequest, b: boolean) => (b ? tr(page, "Có", "Yes") : tr(page, "Không", "No"));
 
@@ -87,8 +100,9 @@ export function ProcedureView({ page, procedure: p, agencyNames }: { page: PageR
       {p.components.length === 0 ? (
         <p>{tr(page, "Không yêu cầu giấy tờ.", "No papers are required.")}</p>
       ) : (
+        <ScrollTable captionId="components-caption">
         <table>
-          <caption>{tr(page, "Thành phần hồ sơ và số lượng bản", "Dossier components and number of copies")}</caption>
+          <caption id="components-caption">{tr(page, "Thành phần hồ sơ và số lượng bản", "Dossier components and number of copies")}</caption>
           <thead>
             <tr>
               <th scope="col">{tr(page, "Tên giấy tờ", "Paper")}</th>
@@ -115,11 +129,13 @@ export function ProcedureView({ page, procedure: p, agencyNames }: { page: PageR
             ))}
           </tbody>
         </table>
+</ScrollTable>
       )}
 
       <h2 id="times">{tr(page, "Thời hạn giải quyết", "Processing time")}</h2>
+      <ScrollTable captionId="times-caption">
       <table>
-        <caption>{tr(page, "Thời hạn theo cách thức nộp", "Time by way of filing")}</caption>
+        <caption id="times-caption">{tr(page, "Thời hạn theo cách thức nộp", "Time by way of filing")}</caption>
         <thead>
           <tr>
             <th scope="col">{tr(page, "Cách thức", "Way of filing")}</th>
@@ -137,13 +153,15 @@ export function ProcedureView({ page, procedure: p, agencyNames }: { page: PageR
           ))}
         </tbody>
       </table>
+</ScrollTable>
 
       <h2 id="fees">{tr(page, "Phí, lệ phí", "Fees and charges")}</h2>
       {isFree(p.fees) ? (
         <p>{tr(page, "Miễn phí", "Free")}</p>
       ) : (
+        <ScrollTable captionId="fees-caption">
         <table>
-          <caption>{tr(page, "Các khoản phí, lệ phí", "Fees and charges")}</caption>
+          <caption id="fees-caption">{tr(page, "Các khoản phí, lệ phí", "Fees and charges")}</caption>
           <thead>
             <tr>
               <th scope="col">{tr(page, "Khoản thu", "Item")}</th>
@@ -178,6 +196,7 @@ export function ProcedureView({ page, procedure: p, agencyNames }: { page: PageR
             ))}
           </tbody>
         </table>
+</ScrollTable>
       )}
 
       <h2 id="steps">{tr(page, "Trình tự thực hiện", "Steps")}</h2>
@@ -211,8 +230,9 @@ export function ProcedureView({ page, procedure: p, agencyNames }: { page: PageR
       </ul>
 
       <h2 id="legal-basis">{tr(page, "Căn cứ pháp lý", "Legal basis")}</h2>
+      <ScrollTable captionId="legal-caption">
       <table>
-        <caption>{tr(page, "Văn bản quy định thủ tục", "Legal documents")}</caption>
+        <caption id="legal-caption">{tr(page, "Văn bản quy định thủ tục", "Legal documents")}</caption>
         <thead>
           <tr>
             <th scope="col">{tr(page, "Số hiệu", "Number")}</th>
@@ -241,6 +261,7 @@ export function ProcedureView({ page, procedure: p, agencyNames }: { page: PageR
           ))}
         </tbody>
       </table>
+</ScrollTable>
     </Layout>
   );
 }
