@@ -100,6 +100,16 @@ export const ROUTE_ACCESS: AccessTable = {
   "PUT /api/procedures/:code": ADMINS,
   "POST /api/procedures/:code/publish": ADMINS,
   "POST /api/procedures/import": ADMINS,
+  "GET /thu-tuc": PUBLIC,
+  "GET /thu-tuc/:code": PUBLIC,
+  "GET /quan-tri/thu-tuc": REVIEWERS,
+  "POST /quan-tri/thu-tuc": ADMINS,
+  "GET /quan-tri/thu-tuc/moi": ADMINS,
+  "GET /quan-tri/thu-tuc/:code": REVIEWERS,
+  "POST /quan-tri/thu-tuc/:code": ADMINS,
+  "GET /quan-tri/thu-tuc/:code/kiem-tra": REVIEWERS,
+  "POST /quan-tri/thu-tuc/:code/cong-bo": ADMINS,
+  "GET /quan-tri/thu-tuc/:code/so-sanh": REVIEWERS,
 
   // The OIDC provider authenticates its own endpoints (clients, tokens, the browser's session).
   "* /oidc": PUBLIC,

@@ -1,4 +1,5 @@
 import type { ComponentChildren } from "preact";
+import type { Role } from "../platform/auth/actor.ts";
 import { assetUrl } from "./assets.ts";
 import type { Lang, MessageKey, Translate } from "./i18n.ts";
 import type { PageRequest, Viewer } from "./render.ts";
@@ -11,16 +12,20 @@ export const LANGUAGE_PATH = "/ngon-ngu";
 interface NavItem {
   href: string;
   label: MessageKey;
+  /** Shown only to holders of one of these roles (the page itself still checks access). */
+  roles?: readonly Role[];
 }
 
 const NAV: Record<Variant, NavItem[]> = {
   portal: [
     { href: "/", label: "nav.home" },
+    { href: "/thu-tuc", label: "nav.catalog" },
     { href: "/ngay-nghi", label: "nav.daysOff" },
     { href: "/office", label: "nav.office" },
   ],
   office: [
     { href: "/office", label: "nav.officeHome" },
+    { href: "/quan-tri/thu-tuc", label: "nav.catalogAdmin", roles: ["agency_admin", "system_admin", "supervisor"] },
     { href: "/ngay-nghi", label: "nav.daysOff" },
     { href: "/", label: "nav.portal" },
   ],
@@ -135,7 +140,9 @@ export function Layout({ page, variant, title, current, children }: LayoutProps)
           <nav class="site-nav" aria-label={t("nav.label")}>
             <div class="container">
               <ul>
-                {NAV[variant].map((item) => (
+                {NAV[variant]
+                  .filter((item) => !item.roles || item.roles.some((r) => page.roles?.includes(r)))
+                  .map((item) => (
                   <li key={item.href}>
                     <a href={item.href} aria-current={item.href === current ? "page" : undefined}>
                       {t(item.label)}

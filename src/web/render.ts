@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { VNode } from "preact";
 import { renderToString } from "preact-render-to-string";
+import type { Actor, Role } from "../platform/auth/actor.ts";
 import { preferredLanguage } from "../platform/http/language.ts";
 import { type Lang, type Translate, translator } from "./i18n.ts";
 
@@ -42,6 +43,8 @@ export interface PageRequest {
   here: string;
   /** Shown in the header when given (the relying parties' pages). */
   viewer?: Viewer;
+  /** The roles the visitor holds (over any agency), for navigation that only some of them see. */
+  roles?: readonly Role[];
 }
 
 /** The request's language, translator and own address (without any `lang` parameter). */
@@ -49,18 +52,37 @@ export function pageRequest(request: FastifyRequest): PageRequest {
   const lang = preferredLanguage(request);
   const url = new URL(request.url, "http://localhost");
   url.searchParams.delete("lang");
-  return { lang, t: translator(lang), here: url.pathname + url.search };
+  // `actor` is absent when the identity hook is not registered (a bare app in a test).
+  const actor = (request as { actor?: Actor }).actor;
+  const roles = actor?.type === "user" ? [...new Set(actor.roles.map((g) => g.role))] : [];
+  return { lang, t: translator(lang), here: url.pathname + url.search, roles };
 }
 
 /** Sends a rendered page: `<!doctype html>`, UTF-8, the security headers; JSX escapes every value. */
-export function sendPage(reply: FastifyReply, page: VNode, status = 200): FastifyReply {
-  const html = `<!doctype html>${renderToString(page)}`;
+export function sendPage(reply: FastifyReply, page: VNode, status = 200, opts: { vary?: string[] } = {}): FastifyReply {
+  return sendHtml(reply, `<!doctype html>${renderToString(page)}`, status, opts.vary);
+}
+
+/**
+ * Sends part of a page, for htmx to swap in (a request with `HX-Request`). The address also answers
+ * with the whole page, so both vary on that header.
+ */
+export function sendFragment(reply: FastifyReply, fragment: VNode, status = 200): FastifyReply {
+  return sendHtml(reply, renderToString(fragment), status, ["HX-Request"]);
+}
+
+/** Whether htmx asked for a fragment (not for a whole page to restore its history with). */
+export function wantsFragment(request: FastifyRequest): boolean {
+  return request.headers["hx-request"] === "true" && request.headers["hx-history-restore-request"] !== "true";
+}
+
+function sendHtml(reply: FastifyReply, html: string, status: number, vary: string[] = []): FastifyReply {
   return reply
     .status(status)
     .headers(PAGE_SECURITY_HEADERS)
     .header("cache-control", "no-cache")
     // The same address answers in Vietnamese or English by the `lang` cookie or Accept-Language.
-    .header("vary", "Cookie, Accept-Language")
+    .header("vary", ["Cookie", "Accept-Language", ...vary].join(", "))
     .type("text/html; charset=utf-8")
     .send(html);
 }

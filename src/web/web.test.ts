@@ -218,16 +218,17 @@ describe("web pages", () => {
     const { body } = await env.app.inject({ url: "/", headers: HTML });
     assert.match(body, /<h3 class="card__title"><a href="\/ngay-nghi">Ngày nghỉ lễ, Tết<\/a><\/h3>/);
     assert.match(body, /<h3 class="card__title"><a href="\/docs">API cho nhà phát triển<\/a><\/h3>/);
-    assert.match(body, /<li class="card card--coming"><h3 class="card__title">Thủ tục hành chính<\/h3>.*?Sắp có/);
-    assert.doesNotMatch(body, /href="\/thu-tuc"/);
+    assert.match(body, /<h3 class="card__title"><a href="\/thu-tuc">Thủ tục hành chính<\/a><\/h3>/);
+    assert.match(body, /<li class="card card--coming"><h3 class="card__title">Tra cứu hồ sơ<\/h3>.*?Sắp có/);
+    assert.doesNotMatch(body, /href="\/tra-cuu"/);
 
     // The day a module serves its page, the card becomes a link.
-    const app = await buildApp(env.ctx, { "GET /thu-tuc": PUBLIC });
-    app.get("/thu-tuc", async () => "catalogue");
+    const app = await buildApp(env.ctx, { "GET /tra-cuu": PUBLIC });
+    app.get("/tra-cuu", async () => "lookup");
     await app.ready();
     try {
       const later = await app.inject({ url: "/", headers: HTML });
-      assert.match(later.body, /<h3 class="card__title"><a href="\/thu-tuc">Thủ tục hành chính<\/a><\/h3>/);
+      assert.match(later.body, /<h3 class="card__title"><a href="\/tra-cuu">Tra cứu hồ sơ<\/a><\/h3>/);
     } finally {
       await app.close();
     }

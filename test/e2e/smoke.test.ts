@@ -10,11 +10,21 @@ import { holidaysSeed } from "../../src/platform/calendar/index.ts";
 import { runSeeds } from "../../src/platform/db/seeds.ts";
 import type { App } from "../../src/platform/http/types.ts";
 import { type TestEnv, testContext } from "../helpers/app.ts";
+import { systemActor } from "../../src/platform/auth/actor.ts";
+import { adminUnitsSeed, demoAgenciesSeed } from "../../src/modules/directory/seeds.ts";
+import { buildProcedure } from "../../src/modules/catalog/testing.ts";
+
+// The catalogue pages read procedures the test publishes through the service (the e2e database has no demo data).
+const KHAI_SINH = buildProcedure({ name: "Đăng ký khai sinh", field: { code: "HT", name: "Hộ tịch" } });
+const KET_HON = buildProcedure({ name: "Đăng ký kết hôn", field: { code: "HT", name: "Hộ tịch" }, fees: [] });
 
 const PAGES = [
   { path: "/", title: /Một cửa điện tử/ },
   { path: "/office", title: /Một cửa điện tử/ },
   { path: "/ngay-nghi?year=2026", title: /2026/ },
+  { path: "/thu-tuc", title: /Thủ tục hành chính/ },
+  { path: "/thu-tuc?q=qwzx", title: /Thủ tục hành chính/ },
+  { path: `/thu-tuc/${KHAI_SINH.code}`, title: /Đăng ký khai sinh/ },
 ];
 
 describe("browser smoke test", () => {
@@ -25,7 +35,11 @@ describe("browser smoke test", () => {
 
   before(async () => {
     env = await testContext();
-    await runSeeds(env.database, [holidaysSeed()], { demo: false });
+    await runSeeds(env.database, [holidaysSeed(), adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory)], { demo: true });
+    for (const p of [KHAI_SINH, KET_HON]) {
+      await env.ctx.catalog.create(systemActor("e2e"), p);
+      await env.ctx.catalog.publish(systemActor("e2e"), p.code);
+    }
     app = await buildApp(env.ctx);
     await app.listen({ port: 0, host: "127.0.0.1" });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -165,6 +179,40 @@ describe("browser smoke test", () => {
       await Promise.all([page.waitForURL(`${base}/ngay-nghi?year=2027`), page.getByRole("button", { name: "Xem" }).click()]);
       assert.equal(await page.locator("h1").innerText(), "Ngày nghỉ lễ, Tết năm 2027");
       assert.ok((await page.locator("tbody tr").count()) > 0, "the table lists the days off");
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+  it("the catalogue search updates its results as the user types (htmx), and the address follows", async () => {
+    const context = await browser.newContext({ locale: "vi-VN" });
+    try {
+      const { page, errors } = await openPage(context);
+      await page.goto(`${base}/thu-tuc`);
+      await page.waitForLoadState("load");
+      assert.equal(await page.locator("#ket-qua .result").count(), 2);
+      await page.getByLabel("Tên thủ tục hoặc từ khóa").pressSequentially("ket hon");
+      // The address is the search's own (empty filters left out), so it can be shared or reloaded.
+      await page.waitForURL(`${base}/thu-tuc?q=ket+hon`);
+      await page.waitForFunction(() => document.querySelectorAll("#ket-qua .result").length === 1);
+      assert.equal(await page.locator("#ket-qua .result__title").innerText(), "Đăng ký kết hôn");
+      assert.equal(await page.locator("h1").count(), 1, "only the results region was replaced");
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("works without JavaScript: the catalogue search is a plain GET form leading to the procedure page", async () => {
+    const context = await browser.newContext({ locale: "vi-VN", javaScriptEnabled: false });
+    try {
+      const { page, errors } = await openPage(context);
+      await page.goto(`${base}/thu-tuc`);
+      await page.getByLabel("Tên thủ tục hoặc từ khóa").fill("dang ky khai sinh");
+      await Promise.all([page.waitForURL(/\/thu-tuc\?q=dang\+ky\+khai\+sinh/), page.getByRole("button", { name: "Tìm kiếm" }).click()]);
+      await Promise.all([page.waitForURL(`${base}/thu-tuc/${KHAI_SINH.code}`), page.getByRole("link", { name: "Đăng ký khai sinh" }).click()]);
+      assert.equal(await page.locator("h1").innerText(), "Đăng ký khai sinh");
+      assert.equal(await page.getByRole("link", { name: "Nộp hồ sơ trực tuyến" }).getAttribute("href"), `/nop-ho-so/${KHAI_SINH.code}`);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

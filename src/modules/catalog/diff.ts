@@ -5,7 +5,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { ProcedureContent } from "./model.ts";
 import type { Change } from "./schema.ts";
 
-const SECTIONS: Record<keyof ProcedureContent, string> = {
+export const SECTIONS: Record<keyof ProcedureContent, string> = {
   code: "Mã thủ tục",
   name: "Tên thủ tục",
   description: "Mô tả",
@@ -25,7 +25,7 @@ const SECTIONS: Record<keyof ProcedureContent, string> = {
   steps: "Trình tự thực hiện",
 };
 
-const FIELD_WORDS: Record<string, string> = {
+export const FIELD_WORDS: Record<string, string> = {
   name: "tên",
   required: "bắt buộc",
   counts: "số lượng bản",

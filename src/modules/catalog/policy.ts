@@ -21,3 +21,13 @@ export function canReviewProcedure(actor: Actor, agencies: readonly string[]): b
     ["agency_admin", "supervisor"].some((role) => hasRole(actor, role as "agency_admin", (scope) => isWithinAgency(code, scope))),
   );
 }
+
+/**
+ * The agency subtrees under which the actor reviews procedures (any implementing agency inside one is
+ * enough, as canReviewProcedure says), or null for every procedure.
+ */
+export function reviewScopes(actor: Actor): string[] | null {
+  if (hasRole(actor, "system_admin") || actor.type === "cli" || actor.type === "system") return null;
+  if (actor.type !== "user") return [];
+  return [...new Set(actor.roles.filter((g) => g.role === "agency_admin" || g.role === "supervisor").map((g) => g.agencyCode))];
+}

@@ -227,3 +227,73 @@ export function listedFields(db: Db): Promise<Array<{ code: string; name: string
     .where(isNotNull(procedures.currentVersion))
     .orderBy(asc(procedures.fieldName), asc(procedures.fieldCode));
 }
+
+export interface AdminListFilter {
+  /** Part of the name (diacritics ignored) or the start of the code; empty for all. */
+  q: string;
+  /** Subtree suffixes (`directory/codes.subtreeSuffix`): a procedure with an agency under one is listed; null lists all. */
+  scopeSuffixes: string[] | null;
+  limit: number;
+  offset: number;
+}
+
+export interface AdminListRow {
+  code: string;
+  name: string;
+  fieldName: string;
+  currentVersion: number | null;
+  draftVersion: number | null;
+  /** The implementing agencies of the latest version (the draft's when there is one). */
+  agencies: string[];
+  publishedAt: Date | null;
+}
+
+/**
+ * Every procedure, published or not, with its latest name and agencies (the draft's, else the version in
+ * force's), by name; `limit` rows at most. The scope is applied to the latest agencies, the ones whose
+ * administrators answer for the procedure (service.ts, latestAgencies).
+ */
+export function listForAdmin(db: Db, f: AdminListFilter): Promise<AdminListRow[]> {
+  if (f.scopeSuffixes && f.scopeSuffixes.length === 0) return Promise.resolve([]);
+  const v = procedureVersions;
+  const name = sql<string>`COALESCE(${v.content}->>'name', ${procedures.name})`;
+  const agencies = sql<string[]>`CASE WHEN ${v.version} IS NULL THEN ${procedures.agencyCodes} ELSE ARRAY(SELECT jsonb_array_elements_text(${v.content}->'agencies')) END`;
+  const conds: SQL[] = [];
+  if (f.scopeSuffixes) {
+    const within = sql.join(
+      f.scopeSuffixes.map((s) => sql`right(a.code, ${s.length}) = ${s}`),
+      sql` OR `,
+    );
+    conds.push(sql`EXISTS (SELECT 1 FROM unnest(${agencies}) AS a(code) WHERE ${within})`);
+  }
+  const q = f.q.trim();
+  if (q) {
+    const like = `%${q.replace(/[\\%_]/g, "\\$&")}%`;
+    conds.push(sql`(vn_unaccent(${name}) ILIKE vn_unaccent(${like}) OR ${procedures.code} LIKE ${`${q.replace(/[\\%_]/g, "\\$&")}%`})`);
+  }
+  return db
+    .select({
+      code: procedures.code,
+      name,
+      fieldName: sql<string>`COALESCE(${v.content}->'field'->>'name', ${procedures.fieldName})`,
+      currentVersion: procedures.currentVersion,
+      draftVersion: v.version,
+      agencies,
+      publishedAt: procedures.publishedAt,
+    })
+    .from(procedures)
+    .leftJoin(v, and(eq(v.procedureCode, procedures.code), isNull(v.publishedAt)))
+    .where(conds.length ? and(...conds) : undefined)
+    .orderBy(sql`${name} ASC`, asc(procedures.code))
+    .limit(f.limit)
+    .offset(f.offset);
+}
+
+/** The implementing agencies of published procedures. */
+export async function listedAgencies(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ code: sql<string>`unnest(${procedures.agencyCodes})` })
+    .from(procedures)
+    .where(isNotNull(procedures.currentVersion));
+  return rows.map((r) => r.code).sort();
+}

@@ -22,7 +22,8 @@ const FIVE_DAYS: ProcedureContent["processingTimes"] = [
 
 describe("catalogue search", () => {
   let env: TestEnv & { app: App };
-  const code = {} as Record<"khaiSinh" | "khaiSinhLai" | "ketHon" | "trichLuc" | "gpxd" | "hkd", string>;
+  // Named procedures are always set in `before`; the chungThuc keys are indexed.
+  const code = {} as Record<"khaiSinh" | "khaiSinhLai" | "ketHon" | "trichLuc" | "gpxd" | "hkd", string> & Record<string, string>;
   before(async () => {
     env = await testApp();
     await runSeeds(env.database, [adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory)], { demo: true });

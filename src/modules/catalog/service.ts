@@ -6,7 +6,7 @@ import type { Audit } from "../../platform/audit/index.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Database, Db } from "../../platform/db/index.ts";
 import { type FieldProblem } from "../../platform/http/errors.ts";
-import { parseAgencyCode, subtreeSuffix } from "../directory/codes.ts";
+import { isAgencyCode, parseAgencyCode, subtreeSuffix } from "../directory/codes.ts";
 import type { DirectoryService } from "../directory/service.ts";
 import { diffVersions } from "./diff.ts";
 import {
@@ -21,7 +21,7 @@ import {
 } from "./errors.ts";
 import type { ProcedureContent } from "./model.ts";
 import { fromNationalDocument, type NationalProcedure, toNational } from "./national.ts";
-import { canEditProcedure, canReviewProcedure } from "./policy.ts";
+import { canEditProcedure, canReviewProcedure, reviewScopes } from "./policy.ts";
 import { listedColumns, presentListItem, presentProcedure, presentVersionInfo, type VersionRow } from "./present.ts";
 import * as repo from "./repo.ts";
 import type { ProcedureDto, ProcedureInput, ProcedurePage, ProcedureQuery, ValidationReport, VersionDiff, VersionInfo } from "./schema.ts";
@@ -30,6 +30,28 @@ import { agenciesNamed, type DirectoryFacts, publishProblems } from "./validate.
 /** The request that caused a change, for the audit entry. */
 export interface ChangeMeta {
   requestId?: string | null;
+}
+
+/** One line of the administrators' list: the latest name and agencies, published or not. */
+export interface AdminProcedureItem {
+  code: string;
+  name: string;
+  fieldName: string;
+  /** The version in force, null before the first publication. */
+  currentVersion: number | null;
+  /** The draft being edited, null when every version is published. */
+  draftVersion: number | null;
+  agencies: string[];
+  publishedAt: Date | null;
+  /** Whether the actor may change it (else they only review it). */
+  editable: boolean;
+}
+
+export interface AdminProcedurePage {
+  items: AdminProcedureItem[];
+  page: number;
+  pageSize: number;
+  hasMore: boolean;
 }
 
 /** A published version as a dossier binds to it. */
@@ -72,6 +94,10 @@ export interface CatalogService {
   exportNational(code: string): Promise<NationalProcedure>;
   /** The fields (lĩnh vực) of published procedures, by name. */
   fields(): Promise<Array<{ code: string; name: string }>>;
+  /** The implementing agencies of published procedures (codes, sorted). */
+  agencies(): Promise<string[]>;
+  /** The procedures the actor reviews, drafts included, by name; paged without a count. */
+  listForAdmin(actor: Actor, query: { q?: string; page?: number; pageSize?: number }): Promise<AdminProcedurePage>;
 }
 
 export interface CatalogDeps {
@@ -339,6 +365,24 @@ export function makeCatalogService({ database, clock, audit, directory, searchCa
 
     async fields() {
       return repo.listedFields(database.db);
+    },
+
+    async agencies() {
+      return repo.listedAgencies(database.db);
+    },
+
+    async listForAdmin(actor, query) {
+      const page = Math.max(1, Math.floor(query.page ?? 1));
+      const pageSize = Math.min(100, Math.max(1, Math.floor(query.pageSize ?? PAGE_SIZE_DEFAULT)));
+      const scopes = reviewScopes(actor);
+      const rows = await repo.listForAdmin(database.db, {
+        q: (query.q ?? "").normalize("NFC").slice(0, 200),
+        scopeSuffixes: scopes ? scopes.filter(isAgencyCode).map(subtreeSuffix) : null,
+        limit: pageSize + 1,
+        offset: (page - 1) * pageSize,
+      });
+      const items = rows.slice(0, pageSize).map((r) => ({ ...r, editable: canEditProcedure(actor, r.agencies) }));
+      return { items, page, pageSize, hasMore: rows.length > pageSize };
     },
   };
 }

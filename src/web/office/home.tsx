@@ -6,7 +6,7 @@ export const OFFICE_OFFERS: Offer[] = [
   { title: "office.inbox.title", text: "office.inbox.text", href: "/office/ho-so" },
   { title: "office.receive.title", text: "office.receive.text", href: "/office/tiep-nhan" },
   { title: "office.exchange.title", text: "office.exchange.text", href: "/office/van-ban" },
-  { title: "office.catalog.title", text: "office.catalog.text", href: "/office/thu-tuc" },
+  { title: "office.catalog.title", text: "office.catalog.text", href: "/quan-tri/thu-tuc" },
   { title: "office.kpi.title", text: "office.kpi.text", href: "/office/bao-cao" },
   { title: "office.daysOff.title", text: "office.daysOff.text", href: "/ngay-nghi" },
 ];
