@@ -5,6 +5,7 @@ import { type AccessTable, PUBLIC, rolesOnly, SIGNED_IN } from "./platform/http/
 
 const ADMINS = rolesOnly("agency_admin", "system_admin");
 const REVIEWERS = rolesOnly("agency_admin", "system_admin", "supervisor");
+const OFFICERS = rolesOnly("receiver", "specialist", "leader", "agency_admin", "supervisor");
 
 export const ROUTE_ACCESS: AccessTable = {
   // Service
@@ -110,6 +111,19 @@ export const ROUTE_ACCESS: AccessTable = {
   "GET /quan-tri/thu-tuc/:code/kiem-tra": REVIEWERS,
   "POST /quan-tri/thu-tuc/:code/cong-bo": ADMINS,
   "GET /quan-tri/thu-tuc/:code/so-sanh": REVIEWERS,
+
+  // Dossiers: who sees and does what is the dossier policy's (owner, officers of its agencies, the step's role).
+  "POST /api/dossiers": rolesOnly("citizen", "business", "receiver"),
+  "GET /api/dossiers/:id": SIGNED_IN,
+  "PUT /api/dossiers/:id/form": SIGNED_IN,
+  "POST /api/dossiers/:id/submit": SIGNED_IN,
+  "POST /api/dossiers/:id/attachments": SIGNED_IN,
+  "GET /api/dossiers/:id/attachments/:fileId": SIGNED_IN,
+  "POST /api/dossiers/:id/actions/:action": SIGNED_IN,
+  "POST /api/dossiers/:id/rating": rolesOnly("citizen", "business"),
+  "GET /api/me/dossiers": rolesOnly("citizen", "business"),
+  "GET /api/office/dossiers": OFFICERS,
+  "GET /api/lookup/:code": PUBLIC,
 
   // The OIDC provider authenticates its own endpoints (clients, tokens, the browser's session).
   "* /oidc": PUBLIC,

@@ -20,6 +20,7 @@ import { adminRoutes } from "./modules/identity/admin-routes.ts";
 import { adminPages } from "./modules/identity/admin-pages.tsx";
 import { nodeSecret } from "./platform/secrets.ts";
 import { catalogRoutes } from "./modules/catalog/index.ts";
+import { dossierRoutes } from "./modules/dossiers/index.ts";
 import { catalogPortalPages } from "./modules/catalog/portal-pages.tsx";
 import { catalogOfficePages } from "./modules/catalog/office-pages.tsx";
 import { registerWebRoutes, sendNotFoundPage, wantsPage } from "./web/routes.tsx";
@@ -73,6 +74,7 @@ export async function buildApp(ctx: Context, extraAccess: AccessTable = {}): Pro
   await app.register(adminRoutes(ctx.identity));
   await app.register(adminPages(ctx.identity, ctx.directory));
   await app.register(catalogRoutes(ctx.catalog));
+  await app.register(dossierRoutes(ctx.dossiers, { maxUploadBytes: ctx.config.maxUploadBytes }));
   await app.register(catalogPortalPages({ catalog: ctx.catalog, directory: ctx.directory }));
   await app.register(catalogOfficePages(ctx.catalog));
   if (ctx.config.federation) {

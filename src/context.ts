@@ -18,6 +18,7 @@ import { demoAccountsSeed, type IdentityService, makeIdentityService } from "./m
 import { makeSecondFactor, type SecondFactor } from "./modules/identity/second-factor.ts";
 import { FEDERATION_PATH } from "./modules/identity/federation.tsx";
 import { type CatalogService, demoCatalogSeed, makeCatalogService } from "./modules/catalog/index.ts";
+import { type DossierService, latenessJob, makeDossierService } from "./modules/dossiers/index.ts";
 
 /**
  * The composition root: every service of the platform and the modules, built once from the
@@ -45,6 +46,8 @@ export interface Context {
   oidc: Oidc;
   /** Administrative procedures: versions, publishing, search. */
   catalog: CatalogService;
+  /** The one-stop core: dossiers from filing to the returned result. */
+  dossiers: DossierService;
 }
 
 export interface ContextOptions {
@@ -84,7 +87,10 @@ export function createContext(config: Config, database: Database, opts: ContextO
   jobs.schedule("oidc.housekeeping", "40 3 * * *");
   const secondFactor = makeSecondFactor({ database, clock, audit, key: nodeSecret(config, "totp") });
   const catalog = makeCatalogService({ database, clock, audit, directory, searchCacheSeconds: config.searchCacheSeconds });
-  return { config, database, clock, logger, jobs, audit, files, calendar, directory, identity, secondFactor, oidc, catalog };
+  const dossiers = makeDossierService({ database, clock, audit, calendar, catalog, directory, identity, files });
+  jobs.register(latenessJob(dossiers));
+  jobs.schedule("dossiers.flag_lateness", "*/15 * * * *");
+  return { config, database, clock, logger, jobs, audit, files, calendar, directory, identity, secondFactor, oidc, catalog, dossiers };
 }
 
 /** Reference data and demo data, in load order (each loads once per database). */

@@ -17,6 +17,8 @@ export interface TransitionEvent {
   toStatus: DossierStatus;
   /** The national status before the change (null for a draft). */
   fromNationalStatus: number | null;
+  /** The national status this change reports: 2 for the receipt's first half, else the new state's. */
+  nationalStatus: number | null;
   at: Date;
   actor: Actor;
   /** A display name of who acted, for messages. */

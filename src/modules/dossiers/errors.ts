@@ -1,0 +1,67 @@
+import { defineError, type FieldProblem } from "../../platform/http/errors.ts";
+import type { DossierStatus } from "./model.ts";
+
+/** Missing, or not visible to the caller: the two are not told apart. */
+export const DossierNotFound = defineError("dossier.not_found", "not_found", () => ({
+  vi: "Không tìm thấy hồ sơ.",
+  en: "No such dossier.",
+}));
+
+export const InvalidTransition = defineError<[string, DossierStatus]>(
+  "dossier.invalid_transition",
+  "conflict",
+  (action, status) => ({
+    vi: `Không thể thực hiện "${action}" khi hồ sơ đang ở trạng thái ${status}.`,
+    en: `"${action}" is not possible while the dossier is ${status}.`,
+  }),
+  (_action, status) => ({ details: { status } }),
+);
+
+export const DossierForbidden = defineError<[string]>("dossier.forbidden", "forbidden", (action) => ({
+  vi: `Bạn không có quyền thực hiện "${action}" với hồ sơ này.`,
+  en: `You may not "${action}" this dossier.`,
+}));
+
+export const InvalidDossier = defineError<[FieldProblem[]]>(
+  "dossier.invalid",
+  "invalid",
+  (problems) => ({ vi: `Hồ sơ chưa hợp lệ (${problems.length} lỗi).`, en: `The dossier is not valid (${problems.length} problem(s)).` }),
+  (fields) => ({ fields }),
+);
+
+export const AssuranceRequired = defineError<[number]>("dossier.assurance_required", "forbidden", (level) => ({
+  vi: `Thủ tục này cần tài khoản định danh điện tử mức ${level} để nộp trực tuyến.`,
+  en: `Filing this procedure online needs electronic identification level ${level}.`,
+}));
+
+export const ProcedureNotOffered = defineError<[string, string]>("dossier.procedure_not_offered", "invalid", (procedure, agency) => ({
+  vi: `Cơ quan ${agency} không thực hiện thủ tục ${procedure}.`,
+  en: `Agency ${agency} does not carry out procedure ${procedure}.`,
+}), () => ({ fields: [{ path: "/agencyCode", message: "Cơ quan không thực hiện thủ tục này." }] }));
+
+export const ChannelNotOffered = defineError<[string]>("dossier.channel_not_offered", "invalid", (channel) => ({
+  vi: `Thủ tục không nhận hồ sơ qua kênh ${channel}.`,
+  en: `The procedure is not offered through channel ${channel}.`,
+}));
+
+export const SupplementLimit = defineError("dossier.supplement_limit", "conflict", () => ({
+  vi: "Hồ sơ đã được yêu cầu bổ sung một lần; không được yêu cầu thêm.",
+  en: "A supplement was already requested once for this dossier.",
+}));
+
+export const ApologyTooLate = defineError<[string]>("dossier.apology_too_late", "conflict", (deadline) => ({
+  vi: `Phiếu xin lỗi phải được phát hành chậm nhất ${deadline} (trước hạn trả ít nhất một ngày làm việc).`,
+  en: `The apology had to be issued by ${deadline}, at least one working day before the due date.`,
+}));
+
+export const AlreadyRated = defineError("dossier.already_rated", "conflict", () => ({
+  vi: "Hồ sơ này đã được đánh giá.",
+  en: "This dossier has been rated already.",
+}));
+
+export const LookupThrottled = defineError<[number]>(
+  "dossier.lookup_throttled",
+  "rate_limited",
+  () => ({ vi: "Bạn tra cứu quá nhiều lần. Vui lòng thử lại sau.", en: "Too many lookups. Please try again later." }),
+  (retryAfterSeconds) => ({ details: { retryAfterSeconds } }),
+);

@@ -1,0 +1,195 @@
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, type SQL, sql } from "drizzle-orm";
+import type { Db } from "../../platform/db/index.ts";
+import type { DossierRow } from "./hooks.ts";
+import type { DossierStatus } from "./model.ts";
+import { dossierCounters, dossierEvents, dossierFiles, dossierPauses, dossierRatings, dossiers, dossierSteps } from "./tables.ts";
+
+export type NewDossierRow = typeof dossiers.$inferInsert;
+export type EventRow = typeof dossierEvents.$inferSelect;
+export type FileRow = typeof dossierFiles.$inferSelect;
+export type StepRow = typeof dossierSteps.$inferSelect;
+export type PauseRow = typeof dossierPauses.$inferSelect;
+export type RatingRow = typeof dossierRatings.$inferSelect;
+
+/** Inserts a dossier; returns null when the caller's request id was used before (a retry). */
+export async function insertDossier(tx: Db, row: NewDossierRow): Promise<DossierRow | null> {
+  const rows = await tx.insert(dossiers).values(row).onConflictDoNothing().returning();
+  return rows[0] ?? null;
+}
+
+export async function findByRequest(db: Db, createdBy: string, requestId: string): Promise<DossierRow | null> {
+  const rows = await db.select().from(dossiers).where(and(eq(dossiers.createdBy, createdBy), eq(dossiers.requestId, requestId)));
+  return rows[0] ?? null;
+}
+
+export async function findDossier(db: Db, id: string): Promise<DossierRow | null> {
+  const rows = await db.select().from(dossiers).where(eq(dossiers.id, id));
+  return rows[0] ?? null;
+}
+
+/** The dossier locked until the transaction ends: concurrent actions on one dossier take turns. */
+export async function lockDossier(tx: Db, id: string): Promise<DossierRow | null> {
+  const rows = await tx.select().from(dossiers).where(eq(dossiers.id, id)).for("update");
+  return rows[0] ?? null;
+}
+
+export async function findByCode(db: Db, code: string): Promise<DossierRow | null> {
+  const rows = await db.select().from(dossiers).where(eq(dossiers.code, code));
+  return rows[0] ?? null;
+}
+
+export async function updateDossier(tx: Db, id: string, set: Partial<NewDossierRow>): Promise<DossierRow> {
+  const rows = await tx.update(dossiers).set(set).where(eq(dossiers.id, id)).returning();
+  return rows[0]!;
+}
+
+/** The next number of the day for an agency's dossier codes, in the caller's transaction (row-locked). */
+export async function nextDailyNumber(tx: Db, agencyCode: string, day: string): Promise<number> {
+  const rows = await tx
+    .insert(dossierCounters)
+    .values({ agencyCode, day, last: 1 })
+    .onConflictDoUpdate({ target: [dossierCounters.agencyCode, dossierCounters.day], set: { last: sql`${dossierCounters.last} + 1` } })
+    .returning({ last: dossierCounters.last });
+  return rows[0]!.last;
+}
+
+export async function insertEvent(tx: Db, row: typeof dossierEvents.$inferInsert): Promise<void> {
+  await tx.insert(dossierEvents).values(row);
+}
+
+export function listEvents(db: Db, dossierId: string): Promise<EventRow[]> {
+  return db.select().from(dossierEvents).where(eq(dossierEvents.dossierId, dossierId)).orderBy(asc(dossierEvents.id));
+}
+
+export async function insertFile(tx: Db, row: typeof dossierFiles.$inferInsert): Promise<FileRow> {
+  const rows = await tx.insert(dossierFiles).values(row).returning();
+  return rows[0]!;
+}
+
+export function listFiles(db: Db, dossierId: string): Promise<FileRow[]> {
+  return db.select().from(dossierFiles).where(eq(dossierFiles.dossierId, dossierId)).orderBy(asc(dossierFiles.uploadedAt), asc(dossierFiles.id));
+}
+
+export async function findFile(db: Db, dossierId: string, fileId: string): Promise<FileRow | null> {
+  const rows = await db.select().from(dossierFiles).where(and(eq(dossierFiles.dossierId, dossierId), eq(dossierFiles.id, fileId)));
+  return rows[0] ?? null;
+}
+
+export async function insertStep(tx: Db, row: typeof dossierSteps.$inferInsert): Promise<void> {
+  await tx.insert(dossierSteps).values(row);
+}
+
+/** Closes the open hand-over of a dossier (there is at most one). */
+export async function closeOpenStep(tx: Db, dossierId: string, set: { doneAt: Date; doneBy: string; outcome: string; timeliness: string }): Promise<StepRow | null> {
+  const rows = await tx
+    .update(dossierSteps)
+    .set(set)
+    .where(and(eq(dossierSteps.dossierId, dossierId), isNull(dossierSteps.doneAt)))
+    .returning();
+  return rows[0] ?? null;
+}
+
+export async function shiftOpenStep(tx: Db, dossierId: string, dueAt: Date): Promise<void> {
+  await tx.update(dossierSteps).set({ dueAt }).where(and(eq(dossierSteps.dossierId, dossierId), isNull(dossierSteps.doneAt)));
+}
+
+export async function setOpenStepAssignee(tx: Db, dossierId: string, set: { assigneeUserId: string | null; department: string | null }): Promise<void> {
+  await tx.update(dossierSteps).set(set).where(and(eq(dossierSteps.dossierId, dossierId), isNull(dossierSteps.doneAt)));
+}
+
+export function listSteps(db: Db, dossierId: string): Promise<StepRow[]> {
+  return db.select().from(dossierSteps).where(eq(dossierSteps.dossierId, dossierId)).orderBy(asc(dossierSteps.id));
+}
+
+export async function insertPause(tx: Db, row: typeof dossierPauses.$inferInsert): Promise<void> {
+  await tx.insert(dossierPauses).values(row);
+}
+
+export async function endPause(tx: Db, dossierId: string, at: Date): Promise<void> {
+  await tx.update(dossierPauses).set({ toAt: at }).where(and(eq(dossierPauses.dossierId, dossierId), isNull(dossierPauses.toAt)));
+}
+
+export function listPauses(db: Db, dossierId: string): Promise<PauseRow[]> {
+  return db.select().from(dossierPauses).where(eq(dossierPauses.dossierId, dossierId)).orderBy(asc(dossierPauses.id));
+}
+
+/** Records the rating unless the dossier has one; returns whether it was recorded. */
+export async function insertRating(tx: Db, row: RatingRow): Promise<boolean> {
+  const rows = await tx.insert(dossierRatings).values(row).onConflictDoNothing().returning({ id: dossierRatings.dossierId });
+  return rows.length === 1;
+}
+
+export async function findRating(db: Db, dossierId: string): Promise<RatingRow | null> {
+  const rows = await db.select().from(dossierRatings).where(eq(dossierRatings.dossierId, dossierId));
+  return rows[0] ?? null;
+}
+
+const summary = {
+  id: dossiers.id,
+  code: dossiers.code,
+  procedureCode: dossiers.procedureCode,
+  procedureVersion: dossiers.procedureVersion,
+  agencyCode: dossiers.agencyCode,
+  channel: dossiers.channel,
+  status: dossiers.status,
+  nationalStatus: dossiers.nationalStatus,
+  applicant: dossiers.applicant,
+  createdAt: dossiers.createdAt,
+  receivedAt: dossiers.receivedAt,
+  dueAt: dossiers.dueAt,
+  timeliness: dossiers.timeliness,
+};
+export type SummaryRow = { [K in keyof typeof summary]: DossierRow[K] };
+
+/** One page of an applicant's dossiers, newest first. */
+export function listOwned(db: Db, ownerUserId: string, limit: number, offset: number): Promise<SummaryRow[]> {
+  return db
+    .select(summary)
+    .from(dossiers)
+    .where(eq(dossiers.ownerUserId, ownerUserId))
+    .orderBy(desc(dossiers.createdAt), desc(dossiers.id))
+    .limit(limit)
+    .offset(offset);
+}
+
+export interface QueueFilter {
+  agencies: string[];
+  statuses: DossierStatus[];
+  /** Only those flagged due soon and not yet overdue / only those overdue. */
+  dueSoon?: boolean;
+  overdue?: boolean;
+  /** Waiting at reception (new, incomplete) are found by the receiving agency; the rest by the processing one. */
+  byReceivingAgency: boolean;
+  limit: number;
+  offset: number;
+}
+
+/** One page of a work queue, the most urgent first. */
+export function queue(db: Db, f: QueueFilter): Promise<SummaryRow[]> {
+  if (f.agencies.length === 0) return Promise.resolve([]);
+  const agency = f.byReceivingAgency ? dossiers.agencyCode : dossiers.processingAgencyCode;
+  const conds: SQL[] = [inArray(agency, f.agencies), inArray(dossiers.status, f.statuses)];
+  if (f.overdue) conds.push(isNotNull(dossiers.overdueAt));
+  if (f.dueSoon) conds.push(isNotNull(dossiers.dueSoonAt), isNull(dossiers.overdueAt));
+  return db
+    .select(summary)
+    .from(dossiers)
+    .where(and(...conds))
+    .orderBy(sql`${dossiers.dueAt} ASC NULLS LAST`, asc(dossiers.createdAt), asc(dossiers.id))
+    .limit(f.limit)
+    .offset(f.offset);
+}
+
+/** Dossiers being processed whose due time is before `before` and not yet flagged `flag`. */
+export function dueBefore(db: Db, before: Date, flag: "dueSoonAt" | "overdueAt", limit: number): Promise<Array<{ id: string }>> {
+  return db
+    .select({ id: dossiers.id })
+    .from(dossiers)
+    .where(and(eq(dossiers.status, "processing"), isNotNull(dossiers.dueAt), lt(dossiers.dueAt, before), isNull(dossiers[flag])))
+    .orderBy(asc(dossiers.dueAt))
+    .limit(limit);
+}
+
+export async function setClosedStepTimeliness(tx: Db, stepId: number, timeliness: string): Promise<void> {
+  await tx.update(dossierSteps).set({ timeliness }).where(eq(dossierSteps.id, stepId));
+}

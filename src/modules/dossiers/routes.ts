@@ -1,0 +1,160 @@
+import multipart from "@fastify/multipart";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
+import { Literals } from "../catalog/model.ts";
+import { InvalidDossier } from "./errors.ts";
+import { ACTIONS } from "./model.ts";
+import { ActionInput, AttachmentDto, CreateDossierInput, DossierDto, DossierPage, LookupDto, QueueQuery, RatingInput, UpdateDraftInput } from "./schema.ts";
+import type { DossierService } from "./service.ts";
+
+const TAGS = ["dossiers"];
+const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+const Paging = Type.Object({
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 1 })),
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+});
+// Dossiers hold personal data: no shared cache may keep them.
+const PRIVATE = "private, no-store";
+
+/** The dossier API (API.md, Dossiers). */
+export function dossierRoutes(dossiers: DossierService, opts: { maxUploadBytes: number }): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    await app.register(multipart, { limits: { fileSize: opts.maxUploadBytes, files: 1, fields: 4, fieldSize: 1024 } });
+    const meta = (request: { id: string; ip: string }) => ({ requestId: request.id, ip: request.ip });
+    app.addHook("onSend", async (_request, reply, payload) => {
+      if (!reply.hasHeader("cache-control")) void reply.header("cache-control", PRIVATE);
+      return payload;
+    });
+
+    app.post(
+      "/api/dossiers",
+      {
+        schema: {
+          tags: TAGS,
+          summary: "Tạo hồ sơ (trực tuyến hoặc tiếp nhận tại quầy)",
+          description:
+            "A citizen or business files online for themselves; a receiver files at the counter for the applicant named in `applicant`. `requestId` makes a retry return the first result (200). `submit: true` files at once.",
+          body: CreateDossierInput,
+          response: { 200: DossierDto, 201: DossierDto },
+        },
+      },
+      async (request, reply) => {
+        const { dossier, created } = await dossiers.create(request.actor, request.body, meta(request));
+        return reply.code(created ? 201 : 200).send(dossier);
+      },
+    );
+
+    app.get(
+      "/api/dossiers/:id",
+      { schema: { tags: TAGS, summary: "Một hồ sơ", description: "For its applicant and the officers of its agencies; 404 for anyone else.", params: Id, response: { 200: DossierDto } } },
+      async (request) => dossiers.get(request.actor, request.params.id),
+    );
+
+    app.put(
+      "/api/dossiers/:id/form",
+      { schema: { tags: TAGS, summary: "Lưu bản nháp tờ khai", params: Id, body: UpdateDraftInput, response: { 200: DossierDto } } },
+      async (request) => dossiers.saveDraft(request.actor, request.params.id, request.body.formData, meta(request)),
+    );
+
+    app.post(
+      "/api/dossiers/:id/submit",
+      {
+        schema: {
+          tags: TAGS,
+          summary: "Nộp hồ sơ",
+          description: "Checks the form against the procedure version's schema and the required components; every problem is named (`/formData/…`, `/attachments/<key>`). Filing twice returns the filed dossier.",
+          params: Id,
+          response: { 200: DossierDto },
+        },
+      },
+      async (request) => dossiers.submit(request.actor, request.params.id, meta(request)),
+    );
+
+    app.post(
+      "/api/dossiers/:id/attachments",
+      {
+        schema: {
+          tags: TAGS,
+          summary: "Đính kèm thành phần hồ sơ",
+          description: "multipart/form-data: a `component` field (the procedure component's key, or `result` for the result document), then the file. The type is read from the bytes.",
+          params: Id,
+          consumes: ["multipart/form-data"],
+          response: { 201: AttachmentDto },
+        },
+      },
+      async (request, reply) => {
+        const part = await request.file();
+        if (!part) throw new InvalidDossier([{ path: "/file", message: "Cần chọn tệp đính kèm." }]);
+        const field = part.fields.component as { value?: unknown } | undefined;
+        const component = typeof field?.value === "string" ? field.value : "";
+        if (!component) {
+          part.file.resume();
+          throw new InvalidDossier([{ path: "/component", message: "Cần ghi rõ thành phần hồ sơ (trường component, trước tệp)." }]);
+        }
+        const file = await dossiers.attach(request.actor, request.params.id, { component, source: part.file, declaredName: part.filename }, meta(request));
+        return reply.code(201).send(file);
+      },
+    );
+
+    app.get(
+      "/api/dossiers/:id/attachments/:fileId",
+      { schema: { tags: TAGS, summary: "Tải tệp của hồ sơ", params: Type.Object({ id: Type.String({ maxLength: 64 }), fileId: Type.String({ maxLength: 64 }) }) } },
+      async (request, reply) => {
+        const { file, stream } = await dossiers.file(request.actor, request.params.id, request.params.fileId);
+        void reply.header("content-type", file.contentType);
+        void reply.header("content-disposition", `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`);
+        void reply.header("x-content-type-options", "nosniff");
+        return reply.send(stream);
+      },
+    );
+
+    app.post(
+      "/api/dossiers/:id/actions/:action",
+      {
+        schema: {
+          tags: TAGS,
+          summary: "Thao tác trên hồ sơ",
+          description:
+            "receive, refuse_receipt, assign, forward, send_back, request_supplement (`items`), supplement, approve, refuse (`reason`), apologize (`reason`, `newDueAt`), stop, finish (a `result` attached), return, withdraw. An action the state does not allow is 409 `dossier.invalid_transition` with the current status.",
+          params: Type.Object({ id: Type.String({ maxLength: 64 }), action: Literals(ACTIONS) }),
+          body: Type.Optional(ActionInput),
+          response: { 200: DossierDto },
+        },
+      },
+      async (request) => dossiers.act(request.actor, request.params.id, request.params.action, request.body ?? {}, meta(request)),
+    );
+
+    app.post(
+      "/api/dossiers/:id/rating",
+      { schema: { tags: TAGS, summary: "Đánh giá mức độ hài lòng", params: Id, body: RatingInput, response: { 200: DossierDto } } },
+      async (request) => dossiers.rate(request.actor, request.params.id, request.body, meta(request)),
+    );
+
+    app.get(
+      "/api/me/dossiers",
+      { schema: { tags: TAGS, summary: "Hồ sơ của tôi", querystring: Paging, response: { 200: DossierPage } } },
+      async (request) => dossiers.mine(request.actor, request.query.page ?? 1, request.query.pageSize ?? 20),
+    );
+
+    app.get(
+      "/api/office/dossiers",
+      { schema: { tags: TAGS, summary: "Hàng đợi công việc của cơ quan", querystring: QueueQuery, response: { 200: DossierPage } } },
+      async (request) => dossiers.queue(request.actor, request.query),
+    );
+
+    app.get(
+      "/api/lookup/:code",
+      {
+        schema: {
+          tags: TAGS,
+          summary: "Tra cứu tình trạng hồ sơ",
+          description: "Public: status, dates and steps without personal data. A wrong key is the same 404 as an unknown code; throttled per address (429).",
+          params: Type.Object({ code: Type.String({ minLength: 1, maxLength: 40 }) }),
+          querystring: Type.Object({ key: Type.String({ minLength: 1, maxLength: 16 }) }),
+          response: { 200: LookupDto },
+        },
+      },
+      async (request) => dossiers.lookup(request.params.code, request.query.key, meta(request)),
+    );
+  };
+}

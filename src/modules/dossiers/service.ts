@@ -1,0 +1,462 @@
+// The one-stop core (issue 5): a dossier from online filing or the counter to the returned result.
+import type { Readable } from "node:stream";
+import { timingSafeEqual } from "node:crypto";
+import { LRUCache } from "lru-cache";
+import { type Actor, actorRef, hasRole, systemActor } from "../../platform/auth/actor.ts";
+import type { Audit } from "../../platform/audit/index.ts";
+import type { CalendarService } from "../../platform/calendar/index.ts";
+import type { Clock } from "../../platform/clock.ts";
+import type { Database } from "../../platform/db/index.ts";
+import type { FileStore } from "../../platform/files/index.ts";
+import type { FieldProblem } from "../../platform/http/errors.ts";
+import type { CatalogService } from "../catalog/index.ts";
+import { formDataProblems } from "../catalog/form-schema.ts";
+import type { ProcedureContent } from "../catalog/model.ts";
+import type { DirectoryService } from "../directory/service.ts";
+import { checkCccd, checkTaxCode, type IdentityService } from "../identity/index.ts";
+import { implementingAgency, planSteps, receivingAgencies, type StepPlan } from "../workflow/engine.ts";
+import { DEFAULT_RULES, type DossierRules, planAction } from "./actions.ts";
+import {
+  AlreadyRated,
+  AssuranceRequired,
+  ChannelNotOffered,
+  DossierForbidden,
+  DossierNotFound,
+  InvalidDossier,
+  InvalidTransition,
+  LookupThrottled,
+  ProcedureNotOffered,
+} from "./errors.ts";
+import type { DossierHooks, DossierRow } from "./hooks.ts";
+import { ACTIONS, type DossierAction, type DossierChannel, type DossierStatus, FROM, NATIONAL_STATUS, type Queue } from "./model.ts";
+import { canAct, canSee, holds, isOwner } from "./policy.ts";
+import { presentDossier, presentFile, presentLookup, presentSummary } from "./present.ts";
+import * as repo from "./repo.ts";
+import type { ActionInput, AttachmentDto, CreateDossierInput, DossierDto, DossierPage, LookupDto, QueueQuery } from "./schema.ts";
+import type { Applicant } from "./tables.ts";
+import { applyChange, type Who } from "./transitions.ts";
+
+export interface Meta {
+  requestId?: string | null;
+  ip?: string | null;
+}
+
+export interface DossierService {
+  /** Creates a dossier (a draft, or filed at once with `submit`); a retried `requestId` returns the first (`created: false`). */
+  create(actor: Actor, input: CreateDossierInput, meta?: Meta): Promise<{ dossier: DossierDto; created: boolean }>;
+  /** Saves a draft's form data (not checked until it is filed). Throws DossierNotFound, InvalidTransition. */
+  saveDraft(actor: Actor, id: string, formData: Record<string, unknown>, meta?: Meta): Promise<DossierDto>;
+  /** Files a draft: the form and the required components are checked, every problem named. Idempotent. */
+  submit(actor: Actor, id: string, meta?: Meta): Promise<DossierDto>;
+  /** Stores an uploaded component (or the result, `component = "result"`), checked by its bytes. */
+  attach(actor: Actor, id: string, upload: { component: string; source: Readable; declaredName: string }, meta?: Meta): Promise<AttachmentDto>;
+  /** A file of a dossier, for its applicant and its officers. Throws DossierNotFound. */
+  file(actor: Actor, id: string, fileId: string): Promise<{ file: AttachmentDto; stream: Readable }>;
+  /** The whole dossier, for its applicant and the officers of its agencies. Throws DossierNotFound. */
+  get(actor: Actor, id: string): Promise<DossierDto>;
+  /** Takes an action (receive, forward, …). Throws DossierNotFound, DossierForbidden, InvalidTransition (409), InvalidDossier. */
+  act(actor: Actor, id: string, action: DossierAction, input: ActionInput, meta?: Meta): Promise<DossierDto>;
+  /** The applicant's own dossiers, newest first. */
+  mine(actor: Actor, page: number, pageSize: number): Promise<DossierPage>;
+  /** A work queue of the officer's agencies. */
+  queue(actor: Actor, query: QueueQuery): Promise<DossierPage>;
+  /** The public lookup by code and key; a wrong key is the same 404 as an unknown code. Throws LookupThrottled. */
+  lookup(code: string, key: string, meta?: Meta): Promise<LookupDto>;
+  /** The applicant's rating after the result was returned, once. */
+  rate(actor: Actor, id: string, input: { level: string; comment?: string | undefined }, meta?: Meta): Promise<DossierDto>;
+  /** Flags dossiers due within the warning window and those past due (the lateness job). */
+  flagLateness(): Promise<{ dueSoon: number; overdue: number }>;
+  /** The procedure version a dossier was filed under (cached: versions never change). */
+  boundProcedure(d: Pick<DossierRow, "procedureCode" | "procedureVersion">): Promise<ProcedureContent>;
+}
+
+export interface DossierDeps {
+  database: Database;
+  clock: Clock;
+  audit: Audit;
+  calendar: CalendarService;
+  catalog: CatalogService;
+  directory: DirectoryService;
+  identity: IdentityService;
+  files: FileStore;
+  hooks?: DossierHooks[];
+  rules?: Partial<DossierRules>;
+  /** Public lookups one address may make per minute (default 30). */
+  lookupsPerMinute?: number;
+}
+
+const SYSTEM = systemActor("dossiers");
+const OFFICER_ROLES = ["receiver", "specialist", "leader", "agency_admin", "supervisor"] as const;
+
+export function makeDossierService(deps: DossierDeps): DossierService {
+  const { database, clock, audit, calendar, catalog, directory, identity, files } = deps;
+  const hooks = deps.hooks ?? [];
+  const rules: DossierRules = { ...DEFAULT_RULES, ...deps.rules };
+  const versions = new LRUCache<string, ProcedureContent>({ max: 2000 });
+  const lookups = new LRUCache<string, { count: number; resetAt: number }>({ max: 100_000, ttl: 60_000 });
+  const lookupLimit = deps.lookupsPerMinute ?? 30;
+
+  async function boundProcedure(d: Pick<DossierRow, "procedureCode" | "procedureVersion">): Promise<ProcedureContent> {
+    const key = `${d.procedureCode}@${d.procedureVersion}`;
+    const hit = versions.get(key);
+    if (hit) return hit;
+    const content = (await catalog.version(SYSTEM, d.procedureCode, d.procedureVersion)) as unknown as ProcedureContent;
+    versions.set(key, content);
+    return content;
+  }
+
+  const planOf = (content: ProcedureContent, d: DossierRow): StepPlan[] =>
+    planSteps(content, d.channel as DossierChannel, implementingAgency(content, d.agencyCode));
+
+  async function whoIs(actor: Actor, d: Pick<DossierRow, "ownerUserId"> | null, meta: Meta): Promise<Who> {
+    let name = "Hệ thống";
+    if (actor.type === "user") {
+      if (d && isOwner(actor, d)) name = "Người nộp hồ sơ";
+      else name = (await identity.user(actor.userId))?.fullName ?? actor.username;
+    } else if (actor.type === "cli") name = "Quản trị (dòng lệnh)";
+    return { actor, name, requestId: meta.requestId ?? null };
+  }
+
+  /** The dossier if the actor may see it; a dossier one may not see is not found. */
+  async function visible(actor: Actor, id: string): Promise<DossierRow> {
+    const d = /^[0-9a-f-]{36}$/.test(id) ? await repo.findDossier(database.db, id) : null;
+    if (!d || !canSee(actor, d)) throw new DossierNotFound();
+    return d;
+  }
+
+  function allowedActions(actor: Actor, d: DossierRow, plan: StepPlan[]): DossierAction[] {
+    const status = d.status as DossierStatus;
+    const role = d.stepIndex === null ? null : (plan[d.stepIndex]?.role ?? null);
+    return ACTIONS.filter((a) => FROM[a].includes(status) && canAct(actor, a, d, role)).filter((a) => {
+      const at = d.stepIndex ?? -1;
+      if (a === "forward") return at >= 0 && at < plan.length - 1;
+      if (a === "send_back") return at > 0;
+      if (a === "approve") return plan[at]?.leaderSigns === true && at < plan.length - 1;
+      if (a === "request_supplement" && d.status === "processing") return d.supplementsAfterReceipt < rules.supplementsAfterReceipt;
+      return true;
+    });
+  }
+
+  async function dto(actor: Actor, d: DossierRow): Promise<DossierDto> {
+    const content = await boundProcedure(d);
+    const plan = planOf(content, d);
+    const [fileRows, events, steps, pauses, rating] = await Promise.all([
+      repo.listFiles(database.db, d.id),
+      repo.listEvents(database.db, d.id),
+      repo.listSteps(database.db, d.id),
+      repo.listPauses(database.db, d.id),
+      repo.findRating(database.db, d.id),
+    ]);
+    const current = d.stepIndex === null ? null : plan[d.stepIndex];
+    return presentDossier({
+      row: d,
+      procedureName: content.name,
+      step: current ? { index: current.index, key: current.key, name: current.name, role: current.role } : null,
+      files: fileRows,
+      events,
+      steps,
+      pauses,
+      rating,
+      allowedActions: allowedActions(actor, d, plan),
+    });
+  }
+
+  /** Every problem that stops a dossier from being filed: its form, and its required components. */
+  function filingProblems(content: ProcedureContent, d: DossierRow, fileRows: repo.FileRow[]): FieldProblem[] {
+    const problems = formDataProblems(content.form, d.formData, "/formData");
+    const have = new Set(fileRows.filter((f) => f.kind === "component").map((f) => f.component));
+    for (const c of content.components) {
+      if (c.required && !have.has(c.key)) problems.push({ path: `/attachments/${c.key}`, message: `Cần đính kèm: ${c.name}.` });
+    }
+    return problems;
+  }
+
+  /** Runs `change` under the dossier's lock, provided nobody changed the dossier since it was read. */
+  async function transact(d: DossierRow, work: (tx: Parameters<Parameters<Database["transaction"]>[0]>[0], locked: DossierRow) => Promise<DossierRow>) {
+    return database.transaction(async (tx) => {
+      const locked = await repo.lockDossier(tx, d.id);
+      // Two officers acting at once: the second finds the dossier moved on and is told its state now.
+      if (!locked || locked.updatedAt.getTime() !== d.updatedAt.getTime()) throw new InvalidTransition("concurrent", (locked?.status ?? d.status) as DossierStatus);
+      return work(tx, locked);
+    });
+  }
+
+  async function applicantOf(actor: Actor, input: CreateDossierInput): Promise<{ applicant: Applicant; owner: string | null }> {
+    if (actor.type === "user" && (hasRole(actor, "citizen") || hasRole(actor, "business"))) {
+      const user = await identity.user(actor.userId);
+      if (!user) throw new DossierForbidden("create");
+      return {
+        applicant: {
+          type: user.kind === "business" ? "business" : "citizen",
+          name: user.fullName,
+          idNumber: user.username,
+          phone: input.applicant?.phone ?? null,
+          email: input.applicant?.email ?? user.email,
+          address: input.applicant?.address ?? null,
+        },
+        owner: user.id,
+      };
+    }
+    const a = input.applicant;
+    if (!a) throw new InvalidDossier([{ path: "/applicant", message: "Hồ sơ nộp tại quầy cần thông tin người nộp." }]);
+    const idOk = a.type === "citizen" ? checkCccd(a.idNumber).ok : checkTaxCode(a.idNumber).ok;
+    if (!idOk) {
+      throw new InvalidDossier([{ path: "/applicant/idNumber", message: a.type === "citizen" ? "Số định danh cá nhân (CCCD) không hợp lệ." : "Mã số thuế không hợp lệ." }]);
+    }
+    // A walk-in who has an account sees the dossier online too.
+    const account = await identity.findByUsername(a.idNumber);
+    return {
+      applicant: { type: a.type, name: a.name.trim().normalize("NFC"), idNumber: a.idNumber, phone: a.phone ?? null, email: a.email ?? null, address: a.address?.trim() ?? null },
+      owner: account && (account.kind === "citizen" || account.kind === "business") ? account.id : null,
+    };
+  }
+
+  async function submitIn(actor: Actor, d: DossierRow, meta: Meta): Promise<DossierRow> {
+    if (d.status !== "draft") return d;
+    const content = await boundProcedure(d);
+    const problems = filingProblems(content, d, await repo.listFiles(database.db, d.id));
+    if (problems.length) throw new InvalidDossier(problems);
+    const now = clock.now();
+    const who = await whoIs(actor, d, meta);
+    return transact(d, (tx, locked) =>
+      applyChange(tx, { audit, hooks }, locked, { action: "submit", toStatus: "new", set: { submittedAt: now }, note: null, details: null }, who, now),
+    );
+  }
+
+  return {
+    boundProcedure,
+
+    async create(actor, input, meta = {}) {
+      const by = actorRef(actor);
+      const earlier = await repo.findByRequest(database.db, by, input.requestId);
+      if (earlier) return { dossier: await dto(actor, earlier), created: false };
+
+      const bound = await catalog.inForce(input.procedureCode);
+      const content = bound.content;
+      if (!receivingAgencies(content).includes(input.agencyCode)) throw new ProcedureNotOffered(input.procedureCode, input.agencyCode);
+      const applicantSide = actor.type === "user" && (hasRole(actor, "citizen") || hasRole(actor, "business"));
+      let channel: DossierChannel;
+      if (applicantSide) {
+        channel = "online";
+        if (!content.processingTimes.some((t) => t.channel === "online")) throw new ChannelNotOffered("online");
+        if (actor.type === "user" && content.assuranceLevel > actor.loa) throw new AssuranceRequired(content.assuranceLevel);
+      } else {
+        if (!holds(actor, "receiver", input.agencyCode)) throw new DossierForbidden("create");
+        channel = input.channel && input.channel !== "online" ? input.channel : "counter";
+      }
+      const { applicant, owner } = await applicantOf(actor, input);
+      const agency = await directory.agency(input.agencyCode);
+      const now = clock.now();
+      const row = await database.transaction(async (tx) => {
+        const inserted = await repo.insertDossier(tx, {
+          procedureCode: bound.code,
+          procedureVersion: bound.version,
+          agencyCode: input.agencyCode,
+          provinceCode: agency.provinceCode ?? "00",
+          processingAgencyCode: input.agencyCode,
+          channel,
+          status: "draft",
+          nationalStatus: NATIONAL_STATUS.draft,
+          applicant,
+          ownerUserId: owner,
+          formData: input.formData,
+          createdBy: by,
+          requestId: input.requestId,
+          createdAt: now,
+          updatedAt: now,
+        });
+        if (!inserted) return null;
+        await audit.record(tx, { actor, action: "dossier.create", subject: { type: "dossier", id: inserted.id }, requestId: meta.requestId ?? null, change: { procedure: bound.code, version: bound.version, channel } });
+        return inserted;
+      });
+      // Lost a race with a retry of the same request: the first one's result.
+      if (!row) return { dossier: await dto(actor, (await repo.findByRequest(database.db, by, input.requestId))!), created: false };
+      const filed = input.submit ? await submitIn(actor, row, meta) : row;
+      return { dossier: await dto(actor, filed), created: true };
+    },
+
+    async saveDraft(actor, id, formData, meta = {}) {
+      const d = await visible(actor, id);
+      if (d.status !== "draft") throw new InvalidTransition("save", d.status as DossierStatus);
+      if (!isOwner(actor, d) && !holds(actor, "receiver", d.agencyCode)) throw new DossierForbidden("save");
+      const now = clock.now();
+      const saved = await transact(d, async (tx) => {
+        const after = await repo.updateDossier(tx, d.id, { formData, updatedAt: now });
+        await audit.record(tx, { actor, action: "dossier.draft_saved", subject: { type: "dossier", id: d.id }, requestId: meta.requestId ?? null, change: { formData } });
+        return after;
+      });
+      return dto(actor, saved);
+    },
+
+    async submit(actor, id, meta = {}) {
+      const d = await visible(actor, id);
+      if (!isOwner(actor, d) && !holds(actor, "receiver", d.agencyCode)) throw new DossierForbidden("submit");
+      if (d.status !== "draft" && d.status !== "new") throw new InvalidTransition("submit", d.status as DossierStatus);
+      return dto(actor, await submitIn(actor, d, meta));
+    },
+
+    async attach(actor, id, upload, meta = {}) {
+      const d = await visible(actor, id);
+      const content = await boundProcedure(d);
+      const isResult = upload.component === "result";
+      const component = content.components.find((c) => c.key === upload.component);
+      if (!isResult && !component) throw new InvalidDossier([{ path: "/component", message: `Thủ tục không có thành phần hồ sơ ${upload.component}.` }]);
+      const status = d.status as DossierStatus;
+      const applicantMay = isOwner(actor, d) && ["draft", "incomplete", "supplementing"].includes(status);
+      const deskMay = holds(actor, "receiver", d.agencyCode) && ["draft", "new", "incomplete", "supplementing"].includes(status);
+      const atDesk = d.stepIndex !== null && planOf(content, d)[d.stepIndex]?.role === "receiver";
+      const processorMay =
+        isResult &&
+        status === "processing" &&
+        (holds(actor, "specialist", d.processingAgencyCode) || holds(actor, "leader", d.processingAgencyCode) || (atDesk && holds(actor, "receiver", d.processingAgencyCode)));
+      if (isResult ? !processorMay : !(applicantMay || deskMay)) throw new DossierForbidden("attach");
+      const stored = await files.put(upload.source, {
+        allowedTypes: isResult ? ["application/pdf"] : component!.fileTypes,
+        declaredName: upload.declaredName,
+      });
+      const now = clock.now();
+      const row = await database.transaction(async (tx) => {
+        const f = await repo.insertFile(tx, {
+          dossierId: d.id,
+          provinceCode: d.provinceCode,
+          kind: isResult ? "result" : "component",
+          component: isResult ? null : upload.component,
+          name: upload.declaredName.normalize("NFC").slice(0, 255) || "tep-dinh-kem",
+          contentType: stored.contentType,
+          size: stored.size,
+          sha256: stored.sha256,
+          uploadedBy: actorRef(actor),
+          uploadedAt: now,
+        });
+        await audit.record(tx, { actor, action: "dossier.file_attached", subject: { type: "dossier", id: d.id }, requestId: meta.requestId ?? null, change: { sha256: stored.sha256, component: upload.component } });
+        return f;
+      });
+      return presentFile(row);
+    },
+
+    async file(actor, id, fileId) {
+      await visible(actor, id);
+      const f = await repo.findFile(database.db, id, fileId);
+      if (!f) throw new DossierNotFound();
+      return { file: presentFile(f), stream: (await files.get(f.sha256)).stream };
+    },
+
+    async get(actor, id) {
+      return dto(actor, await visible(actor, id));
+    },
+
+    async act(actor, id, action, input, meta = {}) {
+      if (action === "submit") return this.submit(actor, id, meta);
+      const d = await visible(actor, id);
+      const content = await boundProcedure(d);
+      const plan = planOf(content, d);
+      const role = d.stepIndex === null ? null : (plan[d.stepIndex]?.role ?? null);
+      if (!FROM[action].includes(d.status as DossierStatus)) throw new InvalidTransition(action, d.status as DossierStatus);
+      if (!canAct(actor, action, d, role)) throw new DossierForbidden(action);
+      const now = clock.now();
+      const fileRows = action === "finish" ? await repo.listFiles(database.db, d.id) : [];
+      const change = await planAction(action, { d, content, plan, actor, input, now, files: fileRows, calendar, identity, rules });
+      const who = await whoIs(actor, d, meta);
+      const after = await transact(d, (tx, locked) => applyChange(tx, { audit, hooks }, locked, change, who, now));
+      return dto(actor, after);
+    },
+
+    async mine(actor, page, pageSize) {
+      if (actor.type !== "user") return { items: [], page, pageSize, hasMore: false, total: 0 };
+      const rows = await repo.listOwned(database.db, actor.userId, pageSize + 1, (page - 1) * pageSize);
+      return pageOf(rows, page, pageSize, boundProcedure);
+    },
+
+    async queue(actor, query) {
+      const page = query.page ?? 1;
+      const pageSize = query.pageSize ?? 20;
+      if (actor.type !== "user") return { items: [], page, pageSize, hasMore: false, total: 0 };
+      const grants = actor.roles.filter((g) => (OFFICER_ROLES as readonly string[]).includes(g.role) && g.agencyCode);
+      let agencies = [...new Set((await Promise.all(grants.map((g) => directory.subtree(g.agencyCode)))).flat())];
+      if (query.agency) {
+        if (!agencies.includes(query.agency)) throw new DossierForbidden("queue");
+        agencies = await directory.subtree(query.agency);
+      }
+      const spec = QUEUE_SPECS[query.queue];
+      const rows = await repo.queue(database.db, { agencies, ...spec, limit: pageSize + 1, offset: (page - 1) * pageSize });
+      return pageOf(rows, page, pageSize, boundProcedure);
+    },
+
+    async lookup(code, key, meta = {}) {
+      const ip = meta.ip ?? "unknown";
+      const now = clock.now().getTime();
+      const bucket = lookups.get(ip);
+      if (bucket && bucket.resetAt > now && bucket.count >= lookupLimit) throw new LookupThrottled(Math.ceil((bucket.resetAt - now) / 1000));
+      if (!bucket || bucket.resetAt <= now) lookups.set(ip, { count: 1, resetAt: now + 60_000 });
+      else bucket.count += 1;
+      const d = code.length <= 40 ? await repo.findByCode(database.db, code) : null;
+      const expected = Buffer.from(d?.lookupKey ?? "-".repeat(8));
+      const given = Buffer.from(key.toUpperCase().padEnd(expected.length, "\0").slice(0, expected.length));
+      // Compared in constant time; an unknown code and a wrong key are the same 404.
+      if (!d || !d.lookupKey || !timingSafeEqual(expected, given) || key.length !== d.lookupKey.length) throw new DossierNotFound();
+      const content = await boundProcedure(d);
+      const agency = await directory.agency(d.agencyCode).catch(() => null);
+      return presentLookup(d, content.name, agency?.name ?? d.agencyCode, await repo.listEvents(database.db, d.id));
+    },
+
+    async rate(actor, id, input, meta = {}) {
+      const d = await visible(actor, id);
+      if (!isOwner(actor, d)) throw new DossierForbidden("rate");
+      if (d.status !== "returned") throw new InvalidTransition("rate", d.status as DossierStatus);
+      const now = clock.now();
+      await database.transaction(async (tx) => {
+        const ok = await repo.insertRating(tx, { dossierId: d.id, provinceCode: d.provinceCode, level: input.level, comment: input.comment?.trim() || null, at: now });
+        if (!ok) throw new AlreadyRated();
+        await audit.record(tx, { actor, action: "dossier.rated", subject: { type: "dossier", id: d.id }, requestId: meta.requestId ?? null, change: { level: input.level } });
+      });
+      return dto(actor, d);
+    },
+
+    async flagLateness() {
+      const now = clock.now();
+      const soon = await calendar.due({ from: now, amount: rules.dueSoonWorkingHours, unit: "hours" });
+      let dueSoon = 0;
+      let overdue = 0;
+      for (;;) {
+        const batch = await repo.dueBefore(database.db, now, "overdueAt", 500);
+        if (batch.length === 0) break;
+        await database.transaction(async (tx) => {
+          for (const { id } of batch) await repo.updateDossier(tx, id, { overdueAt: now, dueSoonAt: now });
+        });
+        overdue += batch.length;
+      }
+      for (;;) {
+        const batch = await repo.dueBefore(database.db, soon, "dueSoonAt", 500);
+        if (batch.length === 0) break;
+        await database.transaction(async (tx) => {
+          for (const { id } of batch) await repo.updateDossier(tx, id, { dueSoonAt: now });
+        });
+        dueSoon += batch.length;
+      }
+      return { dueSoon, overdue };
+    },
+  };
+}
+
+/** Which dossiers each queue holds (API.md `queue=`). */
+const QUEUE_SPECS: Record<Queue, Omit<repo.QueueFilter, "agencies" | "limit" | "offset">> = {
+  new: { statuses: ["new"], byReceivingAgency: true },
+  processing: { statuses: ["processing"], byReceivingAgency: false },
+  supplement: { statuses: ["incomplete", "supplementing"], byReceivingAgency: false },
+  due_soon: { statuses: ["processing"], byReceivingAgency: false, dueSoon: true },
+  overdue: { statuses: ["processing", "supplementing"], byReceivingAgency: false, overdue: true },
+  finished: { statuses: ["done"], byReceivingAgency: false },
+  returned: { statuses: ["returned"], byReceivingAgency: false },
+};
+
+async function pageOf(
+  rows: repo.SummaryRow[],
+  page: number,
+  pageSize: number,
+  bound: (d: Pick<DossierRow, "procedureCode" | "procedureVersion">) => Promise<ProcedureContent>,
+): Promise<DossierPage> {
+  const hasMore = rows.length > pageSize;
+  const shown = rows.slice(0, pageSize);
+  const items = await Promise.all(shown.map(async (r) => presentSummary(r, (await bound(r)).name)));
+  return { items, page, pageSize, hasMore, total: hasMore ? null : (page - 1) * pageSize + items.length };
+}

@@ -1,0 +1,71 @@
+// Test helpers of the dossiers: a provincial procedure received at the Public Administration Service
+// Centre and decided by the Department of Justice (the demo agencies and accounts), tokens, uploads.
+import { randomUUID } from "node:crypto";
+import { systemActor } from "../../platform/auth/actor.ts";
+import { runSeeds } from "../../platform/db/seeds.ts";
+import type { App } from "../../platform/http/types.ts";
+import { createLogger } from "../../platform/log/index.ts";
+import type { Context } from "../../context.ts";
+import type { ProcedureContent } from "../catalog/model.ts";
+import { buildProcedure } from "../catalog/testing.ts";
+import { adminUnitsSeed, demoAgenciesSeed } from "../directory/seeds.ts";
+import { demoAccountsSeed } from "../identity/seeds.ts";
+
+export const CENTRE = "000.00.01.H06";
+export const JUSTICE = "000.00.11.H06";
+
+/** Received at the centre (its desk), examined and signed at the Department of Justice, returned at the centre. */
+export function buildProvincialProcedure(overrides: Partial<ProcedureContent> = {}): ProcedureContent {
+  return buildProcedure({
+    name: "Cấp phiếu thử nghiệm liên thông",
+    levels: ["province"],
+    agencies: [JUSTICE],
+    steps: [
+      { key: "tiep-nhan", name: "Tiếp nhận tại Trung tâm", role: "receiver", department: "tiep-nhan", agency: CENTRE, hours: 2, leaderSigns: false },
+      { key: "tham-dinh", name: "Thẩm định hồ sơ", role: "specialist", department: "hanh-chinh-tu-phap", agency: null, hours: 14, leaderSigns: false },
+      { key: "ky-duyet", name: "Lãnh đạo Sở ký duyệt", role: "leader", department: "van-phong", agency: null, hours: 6, leaderSigns: true },
+      { key: "tra-ket-qua", name: "Trả kết quả", role: "receiver", department: "tiep-nhan", agency: CENTRE, hours: 2, leaderSigns: false },
+    ],
+    ...overrides,
+  });
+}
+
+export const USERS = ["001199000001", "0100233488", "tiepnhan", "chuyenvien.tuphap", "lanhdao.tuphap", "giamsat.tinh", "quantri.tinh"] as const;
+export type TestUser = (typeof USERS)[number];
+
+/** Seeds the demo agencies and accounts and publishes `procedures`; returns an access token per demo user. */
+export async function dossierFixture(ctx: Context, procedures: ProcedureContent[]): Promise<Map<TestUser, string>> {
+  await runSeeds(ctx.database, [adminUnitsSeed(), demoAgenciesSeed(ctx.directory), demoAccountsSeed(ctx.identity, createLogger("silent"))], { demo: true });
+  for (const p of procedures) {
+    await ctx.catalog.create(systemActor("test"), p);
+    await ctx.catalog.publish(systemActor("test"), p.code);
+  }
+  const tokens = new Map<TestUser, string>();
+  for (const u of USERS) tokens.set(u, await ctx.oidc.mintToken({ type: "cli", name: "test" }, u, 24 * 3600));
+  return tokens;
+}
+
+/** A minimal real PDF (its magic number is what the file store reads). */
+export const PDF = Buffer.from("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n");
+export const PNG = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex");
+
+/** A multipart/form-data body: the fields first, then the file, as browsers send them. */
+export function multipart(fields: Record<string, string>, file: { name: string; type: string; bytes: Buffer }): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = `----motcua${randomUUID()}`;
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`));
+  parts.push(file.bytes, Buffer.from(`\r\n--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), headers: { "content-type": `multipart/form-data; boundary=${boundary}` } };
+}
+
+/** An API caller on `app` acting as a demo user. */
+export function apiAs(app: App, tokens: Map<TestUser, string>) {
+  return (who: TestUser | null, method: "GET" | "POST" | "PUT", url: string, payload?: unknown) =>
+    app.inject({
+      method,
+      url,
+      headers: who ? { authorization: `Bearer ${tokens.get(who)}` } : {},
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
+}

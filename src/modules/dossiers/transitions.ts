@@ -1,0 +1,235 @@
+// Applying a dossier's change in one transaction: the row, its history, its hand-overs (Mẫu 05), its
+// clock pauses, the receipt's code, the audit entry and the listeners (notifications, national sync).
+// Everything that needs the working-time calendar is computed before the transaction (see actions.ts):
+// inside it only this transaction's connection is used.
+import { randomInt } from "node:crypto";
+import { type Actor, actorRef } from "../../platform/auth/actor.ts";
+import type { Audit } from "../../platform/audit/index.ts";
+import { isoDate, localDay } from "../../platform/calendar/time.ts";
+import type { Db } from "../../platform/db/index.ts";
+import type { StepPlan } from "../workflow/engine.ts";
+import type { DossierHooks, DossierRow, TransitionEvent } from "./hooks.ts";
+import { type DossierAction, type DossierStatus, NATIONAL_RECEIVED, NATIONAL_STATUS, type Timeliness } from "./model.ts";
+import * as repo from "./repo.ts";
+import type { SupplementItem } from "./tables.ts";
+
+/** A change worked out before its transaction, applied by `applyChange`. */
+export interface PlannedChange {
+  action: DossierAction;
+  toStatus: DossierStatus;
+  /** Columns to set besides the status. */
+  set: Partial<repo.NewDossierRow>;
+  note: string | null;
+  details: Record<string, unknown> | null;
+  /** Close the open hand-over with this outcome. */
+  endStep?: { outcome: string };
+  /** Open a hand-over for this step, due then. */
+  startStep?: { plan: StepPlan; dueAt: Date };
+  /** A reception step done by the receipt itself (recorded as a closed hand-over). */
+  receptionStep?: StepPlan;
+  /** Open (items) or close the clock's pause. */
+  pause?: { open: SupplementItem[] } | { close: true };
+  /** The step the dossier stays at (an assignment), for the listeners. */
+  atStep?: StepPlan;
+  /** Assign the dossier code and lookup key (receipt). */
+  receipt?: boolean;
+}
+
+export interface ApplyDeps {
+  audit: Audit;
+  hooks: DossierHooks[];
+}
+
+export interface Who {
+  actor: Actor;
+  /** A display name for the history: the officer's name, or the applicant's role. */
+  name: string;
+  requestId: string | null;
+}
+
+// Crockford's base32 without I, L, O, U: read aloud and typed from paper without confusion.
+const KEY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+const KEY_LENGTH = 8;
+
+/** The lookup key printed on the receipt: 40 random bits, enough with the lookup's throttling. */
+export function newLookupKey(): string {
+  let key = "";
+  for (let i = 0; i < KEY_LENGTH; i++) key += KEY_ALPHABET[randomInt(KEY_ALPHABET.length)];
+  return key;
+}
+
+/** Circular 01/2018: `{agency}-{YYMMDD}-{NNNN}`, the day in Vietnam; past 9,999 a day the number grows a digit. */
+export function dossierCode(agency: string, at: Date, n: number): string {
+  const day = isoDate(localDay(at.getTime()));
+  return `${agency}-${day.slice(2, 4)}${day.slice(5, 7)}${day.slice(8, 10)}-${String(n).padStart(4, "0")}`;
+}
+
+/** Early (a day before the due day), on time (by the due time) or late, by Vietnamese calendar days. */
+export function timelinessOf(done: Date, due: Date): Timeliness {
+  if (done.getTime() > due.getTime()) return "late";
+  return localDay(done.getTime()) < localDay(due.getTime()) ? "early" : "on_time";
+}
+
+/** Applies `change` to the locked dossier `d`; returns the dossier after it. */
+export async function applyChange(tx: Db, deps: ApplyDeps, d: DossierRow, change: PlannedChange, who: Who, now: Date): Promise<DossierRow> {
+  const set: Partial<repo.NewDossierRow> = { ...change.set, status: change.toStatus, nationalStatus: NATIONAL_STATUS[change.toStatus], updatedAt: now };
+  const events: Array<Omit<TransitionEvent, "dossier">> = [];
+  let ended: TransitionEvent["endedStep"] = null;
+
+  if (change.receipt) {
+    const n = await repo.nextDailyNumber(tx, d.agencyCode, isoDate(localDay(now.getTime())));
+    set.code = dossierCode(d.agencyCode, now, n);
+    set.lookupKey = newLookupKey();
+  }
+  if (change.receptionStep) {
+    const r = change.receptionStep;
+    await repo.insertStep(tx, {
+      dossierId: d.id,
+      provinceCode: d.provinceCode,
+      stepIndex: r.index,
+      stepKey: r.key,
+      stepName: r.name,
+      agencyCode: r.agencyCode,
+      department: r.department,
+      assigneeUserId: who.actor.type === "user" ? who.actor.userId : null,
+      handedBy: actorRef(who.actor),
+      startedAt: now,
+      dueAt: now,
+      doneAt: now,
+      doneBy: actorRef(who.actor),
+      outcome: "received",
+      timeliness: "on_time",
+    });
+  }
+  if (change.endStep) {
+    const closed = await repo.closeOpenStep(tx, d.id, { doneAt: now, doneBy: actorRef(who.actor), outcome: change.endStep.outcome, timeliness: "on_time" });
+    if (closed) {
+      const timeliness = timelinessOf(now, closed.dueAt);
+      if (timeliness !== "on_time") await repo.setClosedStepTimeliness(tx, closed.id, timeliness);
+      ended = {
+        index: closed.stepIndex,
+        key: closed.stepKey,
+        name: closed.stepName,
+        agencyCode: closed.agencyCode,
+        department: closed.department,
+        startedAt: closed.startedAt,
+        dueAt: closed.dueAt,
+      };
+    }
+  }
+  if (change.startStep) {
+    const { plan, dueAt } = change.startStep;
+    await repo.insertStep(tx, {
+      dossierId: d.id,
+      provinceCode: d.provinceCode,
+      stepIndex: plan.index,
+      stepKey: plan.key,
+      stepName: plan.name,
+      agencyCode: plan.agencyCode,
+      department: plan.department,
+      assigneeUserId: null,
+      handedBy: actorRef(who.actor),
+      startedAt: now,
+      dueAt,
+    });
+    Object.assign(set, {
+      stepIndex: plan.index,
+      stepDueAt: dueAt,
+      processingAgencyCode: plan.agencyCode,
+      assigneeUserId: null,
+      assigneeDepartment: plan.department,
+    });
+  }
+  if (change.action === "assign") {
+    await repo.setOpenStepAssignee(tx, d.id, { assigneeUserId: change.set.assigneeUserId ?? null, department: change.set.assigneeDepartment ?? null });
+  }
+  if (change.pause && "open" in change.pause) {
+    await repo.insertPause(tx, { dossierId: d.id, provinceCode: d.provinceCode, fromAt: now, items: change.pause.open });
+  } else if (change.pause) {
+    await repo.endPause(tx, d.id, now);
+  }
+
+  // The receipt is reported as received (2), then as being processed (4).
+  if (change.action === "receive") {
+    await repo.insertEvent(tx, {
+      dossierId: d.id,
+      provinceCode: d.provinceCode,
+      at: now,
+      actor: actorRef(who.actor),
+      actorName: who.name,
+      action: "received",
+      fromStatus: d.status,
+      toStatus: change.toStatus,
+      note: null,
+      details: null,
+    });
+    events.push(eventOf(d, "received", change.toStatus, NATIONAL_RECEIVED, who, now, null, null, null));
+  }
+  await repo.insertEvent(tx, {
+    dossierId: d.id,
+    provinceCode: d.provinceCode,
+    at: now,
+    actor: actorRef(who.actor),
+    actorName: who.name,
+    action: change.action,
+    fromStatus: d.status,
+    toStatus: change.toStatus,
+    note: change.note,
+    details: change.details,
+  });
+  const after = await repo.updateDossier(tx, d.id, set);
+  const step: TransitionEvent["step"] =
+    after.stepIndex !== null && after.stepDueAt && (after.status === "processing" || after.status === "supplementing" || after.status === "done")
+      ? {
+          index: after.stepIndex,
+          key: (change.startStep?.plan ?? change.atStep)?.key ?? "",
+          name: (change.startStep?.plan ?? change.atStep)?.name ?? "",
+          agencyCode: after.processingAgencyCode,
+          department: after.assigneeDepartment,
+          assigneeUserId: after.assigneeUserId,
+          dueAt: after.stepDueAt,
+        }
+      : null;
+  events.push(eventOf(d, change.action, change.toStatus, NATIONAL_STATUS[change.toStatus], who, now, change.startStep || change.atStep ? step : null, ended, change));
+  await deps.audit.record(tx, {
+    actor: who.actor,
+    action: `dossier.${change.action}`,
+    subject: { type: "dossier", id: d.id },
+    requestId: who.requestId,
+    change: { from: d.status, to: change.toStatus, set: change.set, details: change.details, note: change.note },
+  });
+  let previousNational = d.nationalStatus;
+  for (const e of events) {
+    const event: TransitionEvent = { ...e, dossier: after, fromNationalStatus: previousNational };
+    previousNational = e.nationalStatus;
+    for (const hook of deps.hooks) await hook.afterTransition(tx, event);
+  }
+  return after;
+}
+
+function eventOf(
+  d: DossierRow,
+  action: TransitionEvent["action"],
+  toStatus: DossierStatus,
+  nationalStatus: number | null,
+  who: Who,
+  at: Date,
+  step: TransitionEvent["step"],
+  endedStep: TransitionEvent["endedStep"],
+  change: PlannedChange | null,
+): Omit<TransitionEvent, "dossier"> {
+  return {
+    action,
+    fromStatus: d.status as DossierStatus,
+    toStatus,
+    nationalStatus,
+    fromNationalStatus: d.nationalStatus,
+    at,
+    actor: who.actor,
+    actorName: who.name,
+    step,
+    endedStep,
+    note: change?.note ?? null,
+    details: change?.details ?? null,
+  };
+}

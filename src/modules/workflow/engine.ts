@@ -1,0 +1,87 @@
+// The process engine's rules (issue 5, item 3): how a procedure version's steps become a dossier's
+// plan, each step's share of the time for the dossier's channel, and which moves a step allows. Pure:
+// the dossier service applies the plan with the working-time calendar and the database.
+import { type Channel, type ProcedureContent, type ProcessingTime, timeInHours } from "../catalog/model.ts";
+
+export interface StepPlan {
+  index: number;
+  key: string;
+  name: string;
+  role: "receiver" | "specialist" | "leader";
+  department: string | null;
+  /** The agency doing the step: the one the step names, else the implementing agency. */
+  agencyCode: string;
+  /** The step's working hours for this dossier's channel. */
+  hours: number;
+  leaderSigns: boolean;
+}
+
+/**
+ * The processing time of a channel: its own, else (a channel the catalogue states no time for, e.g. post
+ * when only the counter is stated) the counter's, else the longest.
+ */
+export function processingTimeFor(content: ProcedureContent, channel: Channel): ProcessingTime {
+  const own = content.processingTimes.find((t) => t.channel === channel);
+  if (own) return own;
+  const counter = content.processingTimes.find((t) => t.channel === "counter");
+  if (counter) return counter;
+  return [...content.processingTimes].sort((a, b) => timeInHours(b) - timeInHours(a))[0]!;
+}
+
+/**
+ * The steps of a dossier. Step shares are stated against the longest channel's time (catalog/model.ts,
+ * Step); a faster channel scales every share by the same ratio.
+ */
+export function planSteps(content: ProcedureContent, channel: Channel, implementingAgency: string): StepPlan[] {
+  const shares = content.steps.reduce((s, step) => s + step.hours, 0);
+  const scale = shares > 0 ? timeInHours(processingTimeFor(content, channel)) / shares : 1;
+  return content.steps.map((s, index) => ({
+    index,
+    key: s.key,
+    name: s.name,
+    role: s.role,
+    department: s.department,
+    agencyCode: s.agency ?? implementingAgency,
+    hours: s.hours * scale,
+    leaderSigns: s.leaderSigns,
+  }));
+}
+
+/** Whether every signing step lies before `index`: the result may then be issued. */
+export function signed(plan: StepPlan[], index: number): boolean {
+  return plan.every((s) => !s.leaderSigns || s.index < index);
+}
+
+/** Where `forward` goes from `index`: the next step, or null past the last. */
+export function nextStep(plan: StepPlan[], index: number): StepPlan | null {
+  return plan[index + 1] ?? null;
+}
+
+/** Where `send_back` goes from `index`: the previous step, or null at the first. */
+export function previousStep(plan: StepPlan[], index: number): StepPlan | null {
+  return index > 0 ? (plan[index - 1] ?? null) : null;
+}
+
+/**
+ * The step a received dossier starts at. The receipt is the work of a first reception step (role
+ * receiver at the receiving agency), so processing starts at the step after it.
+ */
+export function firstProcessingStep(plan: StepPlan[], receivingAgency: string): StepPlan | null {
+  const first = plan[0];
+  if (first && first.role === "receiver" && first.agencyCode === receivingAgency) return plan[1] ?? first;
+  return first ?? null;
+}
+
+/**
+ * The agencies that may receive a dossier of the procedure: its implementing agencies, and an agency a
+ * reception step names (a provincial Public Administration Service Centre receiving for a department).
+ */
+export function receivingAgencies(content: ProcedureContent): string[] {
+  const desks = content.steps.filter((s) => s.role === "receiver" && s.agency).map((s) => s.agency!);
+  return [...new Set([...content.agencies, ...desks])];
+}
+
+/** The agency that decides a dossier received at `receiving`: that agency if it implements the procedure, else the first implementing one. */
+export function implementingAgency(content: ProcedureContent, receiving: string): string {
+  return content.agencies.includes(receiving) ? receiving : content.agencies[0]!;
+}
