@@ -199,6 +199,10 @@ export class FormWriter {
   /** `Label: value` with the label in bold; long values wrap under themselves and onto a new page. */
   field(label: string, value: string | null | undefined, opts: { bold?: boolean } = {}): void {
     const { doc, m } = this;
+    // A page break inside a `continued` run makes pdfkit draw the pending label in the value's font:
+    // start the line on a new page when the whole field does not fit (measured in bold, the wider).
+    const h = doc.font(B).fontSize(m.body).heightOfString(`${nfc(label)}: ${nfc(value ?? "—")}`, { width: this.width });
+    if (doc.y + h > this.bottom && h < this.bottom - doc.page.margins.top) doc.addPage();
     doc.fontSize(m.body).font(B).text(`${nfc(label)}: `, this.left, doc.y, { width: this.width, continued: true });
     doc.font(opts.bold ? B : R).text(value ? nfc(value) : "—", { width: this.width });
     doc.moveDown(0.15);
