@@ -305,9 +305,11 @@ export class FormWriter {
     const need = m.body * 7.5;
     if (doc.y + need > this.bottom) doc.addPage();
     const top = doc.y + m.body * 0.5;
-    const w = this.width / blocks.length;
+    // A lone signer signs on the right half, as in the annex.
+    const slots = Math.max(2, blocks.length);
+    const w = this.width / slots;
     blocks.forEach((b, i) => {
-      const x = this.left + i * w;
+      const x = this.left + (slots - blocks.length + i) * w;
       doc.font(B).fontSize(m.body).text(nfc(b.role).toUpperCase(), x, top, { width: w, align: "center" });
       doc.font(R).fontSize(m.small).text(nfc(b.hint ?? "(Ký và ghi rõ họ tên)"), x, doc.y, { width: w, align: "center" });
       if (b.name) doc.font(B).fontSize(m.body).text(nfc(b.name), x, top + m.body * 6, { width: w, align: "center" });
