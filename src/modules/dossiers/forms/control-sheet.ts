@@ -1,0 +1,55 @@
+// Mẫu 05, Circular 01/2018/TT-VPCP: Phiếu kiểm soát quá trình giải quyết hồ sơ. It travels with the dossier
+// from the desk through every unit and back, so each hand-over is a row: who gave it, who took it, when,
+// by when, and whether that unit was early, on time or late.
+import { FormWriter, vnDate, vnTime } from "./layout.ts";
+import type { ControlSheetInput, StepRecord, Timeliness } from "./types.ts";
+
+/** The annex's "Kết quả giải quyết hồ sơ (Trước hạn/đúng hạn/quá hạn)". */
+export const TIMELINESS_VI: Record<Timeliness, string> = { early: "Trước hạn", on_time: "Đúng hạn", late: "Quá hạn" };
+
+const unit = (s: StepRecord) => (s.department ? `${s.department} - ${s.agencyName}` : s.agencyName);
+const at = (d: Date) => `${vnTime(d)} ${vnDate(d)}`;
+
+/** Mẫu 05: the control sheet of one dossier, on A4 (its table is too wide for A5). */
+export async function controlSheet05Pdf(input: ControlSheetInput): Promise<Buffer> {
+  const w = await FormWriter.create({
+    paper: "A4",
+    title: "Mẫu 05 - Phiếu kiểm soát quá trình giải quyết hồ sơ",
+    agency: input.agency,
+    lookupUrl: input.lookupUrl,
+    generatedAt: input.generatedAt,
+    keywords: input.dossierCode,
+  });
+  w.header({ desk: true });
+  w.title("Phiếu kiểm soát quá trình giải quyết hồ sơ", "(Liên: Lưu tại Bộ phận Tiếp nhận và Trả kết quả)");
+  w.field("Mã hồ sơ", input.dossierCode, { bold: true });
+  w.field("Kèm theo hồ sơ của", input.applicant.name, { bold: true });
+  w.field("Nội dung yêu cầu giải quyết", input.procedure.name);
+  w.field("Ngày nhận hồ sơ", vnDate(input.receivedAt));
+  w.field("Ngày hẹn trả kết quả", vnDate(input.dueAt));
+  w.field("Cơ quan (bộ phận) giải quyết hồ sơ", input.leadAgency);
+  w.field("Cơ quan phối hợp giải quyết hồ sơ", input.partnerAgencies?.length ? input.partnerAgencies.join("; ") : null);
+  w.space(0.3);
+  const desk = input.agency.deskName ?? "Bộ phận Tiếp nhận và Trả kết quả";
+  w.table(
+    [
+      { header: "TT", weight: 0.45, align: "center" },
+      { header: "Bước xử lý", weight: 1.4 },
+      { header: "Giao: cơ quan, bộ phận", weight: 1.6 },
+      { header: "Nhận: cơ quan, bộ phận, người nhận", weight: 1.9 },
+      { header: "Thời gian giao, nhận", weight: 1.15, align: "center" },
+      { header: "Hạn giải quyết", weight: 1.15, align: "center" },
+      { header: "Thời gian hoàn thành", weight: 1.15, align: "center" },
+      { header: "Kết quả (Trước hạn / Đúng hạn / Quá hạn)", weight: 1.1, align: "center" },
+      { header: "Ghi chú", weight: 1.1 },
+    ],
+    input.steps.map((s, i) => {
+      const prev = input.steps[i - 1];
+      const receiver = s.officerName ? `${unit(s)}; ${s.officerName}` : unit(s);
+      const result = s.timeliness ? TIMELINESS_VI[s.timeliness] : s.doneAt ? "" : "Đang giải quyết";
+      return [String(i + 1), s.stepName, prev ? unit(prev) : desk, receiver, at(s.startedAt), at(s.dueAt), s.doneAt ? at(s.doneAt) : "", result, s.note ?? ""];
+    }),
+    { fontSize: 8 },
+  );
+  return w.finish();
+}

@@ -1,0 +1,387 @@
+// The page furniture the forms of Circular 01/2018/TT-VPCP share: paper, font, the national motto header,
+// labelled lines, tables that wrap and paginate, signature blocks, and the lookup QR code.
+import { fileURLToPath } from "node:url";
+import PDFDocument from "pdfkit";
+import QRCode from "qrcode";
+import { formatLocal } from "../../../platform/calendar/time.ts";
+import type { FormAgency } from "./types.ts";
+
+type Doc = PDFKit.PDFDocument;
+
+/**
+ * DejaVu Sans, shipped in the repository (assets/fonts, Bitstream Vera licence): it covers every
+ * Vietnamese letter precomposed, and a font that is part of the program renders the same on every
+ * server, where a system font or one of the PDF standard 14 (Latin-1 only) would not.
+ */
+export const FONT_FILES = {
+  regular: fileURLToPath(new URL("../../../../assets/fonts/DejaVuSans.ttf", import.meta.url)),
+  bold: fileURLToPath(new URL("../../../../assets/fonts/DejaVuSans-Bold.ttf", import.meta.url)),
+};
+const R = "DejaVuSans";
+const B = "DejaVuSans-Bold";
+
+/** The annex prints Mẫu 01–05 on A5 and the register on A4; Mẫu 05 travels with the file, on A4. */
+export type Paper = "A5" | "A4" | "A4-landscape";
+
+interface Metrics {
+  margin: number;
+  body: number;
+  small: number;
+  title: number;
+}
+const METRICS: Record<Paper, Metrics> = {
+  A5: { margin: 30, body: 8.5, small: 6.5, title: 10.5 },
+  A4: { margin: 42, body: 10, small: 7.5, title: 13 },
+  "A4-landscape": { margin: 30, body: 8, small: 7, title: 12 },
+};
+const QR_SIZE = 52;
+/** Room under the first page's text for the QR code and its address. */
+const QR_RESERVE = QR_SIZE + 10;
+/** Room under every page's text for the page number. */
+const FOOTER_RESERVE = 12;
+
+export interface Column {
+  header: string;
+  /** Share of the table's width. */
+  weight: number;
+  align?: "left" | "center" | "right";
+}
+
+export interface FormMeta {
+  paper: Paper;
+  /** The form's name, e.g. `Mẫu 01 - Giấy tiếp nhận hồ sơ và hẹn trả kết quả`: the PDF's Title. */
+  title: string;
+  agency: FormAgency;
+  lookupUrl: string;
+  generatedAt: Date;
+  /** The dossier code, or the register's book, for the PDF's Keywords. */
+  keywords: string;
+}
+
+/** Every printed string is NFC, so a name typed with combining marks reaches the PDF as DejaVu's precomposed glyphs. */
+export function nfc(s: string): string {
+  return s.normalize("NFC");
+}
+
+/** `dd/MM/yyyy` in Vietnam's time. */
+export function vnDate(d: Date): string {
+  const s = formatLocal(d.getTime());
+  return `${s.slice(8, 10)}/${s.slice(5, 7)}/${s.slice(0, 4)}`;
+}
+
+/** `HH:mm` in Vietnam's time. */
+export function vnTime(d: Date): string {
+  return formatLocal(d.getTime()).slice(11, 16);
+}
+
+/** `08:30 ngày 03/11/2025`: the circular's "… giờ … phút, ngày … tháng … năm …" in one line. */
+export function vnDateTime(d: Date): string {
+  return `${vnTime(d)} ngày ${vnDate(d)}`;
+}
+
+/** The public lookup address for a dossier: what the QR code on its forms opens. */
+export function lookupUrl(publicUrl: string, dossierCode: string, lookupKey: string): string {
+  const q = new URLSearchParams({ ma: dossierCode, khoa: lookupKey });
+  return `${publicUrl.replace(/\/+$/, "")}/tra-cuu?${q.toString()}`;
+}
+
+/** The PNG the QR code is drawn from; margin 2 keeps a quiet zone that scanners need even when cropped. */
+export function qrPng(url: string): Promise<Buffer> {
+  return QRCode.toBuffer(url, { type: "png", errorCorrectionLevel: "M", margin: 2, scale: 4 });
+}
+
+/** A form being written; `finish()` gives the PDF. */
+export class FormWriter {
+  readonly doc: Doc;
+  readonly m: Metrics;
+  private readonly chunks: Buffer[] = [];
+  private readonly ended: Promise<Buffer>;
+
+  private constructor(
+    private readonly meta: FormMeta,
+    private readonly qr: Buffer,
+  ) {
+    this.m = METRICS[meta.paper];
+    const margin = this.m.margin;
+    this.doc = new PDFDocument({
+      size: meta.paper === "A5" ? "A5" : "A4",
+      layout: meta.paper === "A4-landscape" ? "landscape" : "portrait",
+      margins: { top: margin, left: margin, right: margin, bottom: margin + FOOTER_RESERVE },
+      // Page numbers are written once the page count is known.
+      bufferPages: true,
+      font: FONT_FILES.regular,
+      lang: "vi-VN",
+      displayTitle: true,
+      info: {
+        Title: nfc(meta.title),
+        Author: nfc(meta.agency.name),
+        Subject: "Thông tư 01/2018/TT-VPCP",
+        Keywords: nfc(meta.keywords),
+        Creator: "motcua",
+        // From the input, not the clock: the same input gives the same bytes (the file ID hashes this).
+        CreationDate: meta.generatedAt,
+      },
+    });
+    this.doc.registerFont(R, FONT_FILES.regular);
+    this.doc.registerFont(B, FONT_FILES.bold);
+    this.doc.font(R).fontSize(this.m.body);
+    // The first page keeps room for the QR code; pages added later take the document's margins.
+    this.doc.page.margins = { ...this.doc.page.margins, bottom: margin + QR_RESERVE };
+    this.doc.on("data", (c: Buffer) => this.chunks.push(c));
+    this.ended = new Promise((resolve, reject) => {
+      this.doc.on("end", () => resolve(Buffer.concat(this.chunks)));
+      this.doc.on("error", reject);
+    });
+  }
+
+  static async create(meta: FormMeta): Promise<FormWriter> {
+    return new FormWriter(meta, await qrPng(meta.lookupUrl));
+  }
+
+  get left(): number {
+    return this.doc.page.margins.left;
+  }
+  get width(): number {
+    return this.doc.page.width - this.doc.page.margins.left - this.doc.page.margins.right;
+  }
+  get bottom(): number {
+    return this.doc.page.height - this.doc.page.margins.bottom;
+  }
+
+  /**
+   * The header every form of the annex opens with: the issuing body on the left (parent body, agency,
+   * desk), the national name and motto on the right, and under it the place and date of issue.
+   */
+  header(opts: { desk?: boolean } = {}): void {
+    const { doc, m } = this;
+    const a = this.meta.agency;
+    const top = doc.y;
+    const leftW = this.width * 0.42;
+    const rightX = this.left + leftW + 6;
+    const rightW = this.width - leftW - 6;
+    const size = m.body - 0.5;
+    doc.fontSize(size);
+    if (a.parentName) doc.font(R).text(nfc(a.parentName).toUpperCase(), this.left, top, { width: leftW, align: "center" });
+    doc.font(B).text(nfc(a.name).toUpperCase(), this.left, doc.y, { width: leftW, align: "center" });
+    if (opts.desk && a.deskName) doc.font(B).text(nfc(a.deskName).toUpperCase(), this.left, doc.y, { width: leftW, align: "center" });
+    this.rule(this.left + leftW / 2, doc.y + 3, leftW / 3);
+    const leftEnd = doc.y + 4;
+    doc.font(B).fontSize(fitSize(doc, B, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", rightW, size));
+    doc.text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", rightX, top, { width: rightW, align: "center" });
+    doc.fontSize(size).text("Độc lập - Tự do - Hạnh phúc", rightX, doc.y, { width: rightW, align: "center" });
+    this.rule(rightX + rightW / 2, doc.y + 3, doc.widthOfString("Độc lập - Tự do - Hạnh phúc"));
+    doc.font(R).fontSize(m.small + 0.5).text(this.dateLine(), rightX, doc.y + 6, { width: rightW, align: "center" });
+    doc.x = this.left;
+    doc.y = Math.max(leftEnd, doc.y) + m.body;
+    doc.font(R).fontSize(m.body);
+  }
+
+  /** `Hà Nội, ngày 03 tháng 11 năm 2025`: the dated line of an administrative document. */
+  private dateLine(): string {
+    const s = formatLocal(this.meta.generatedAt.getTime());
+    const place = this.meta.agency.place ? `${nfc(this.meta.agency.place)}, ngày` : "Ngày";
+    return `${place} ${s.slice(8, 10)} tháng ${s.slice(5, 7)} năm ${s.slice(0, 4)}`;
+  }
+
+  private rule(centerX: number, y: number, w: number): void {
+    this.doc.save().lineWidth(0.6).moveTo(centerX - w / 2, y).lineTo(centerX + w / 2, y).stroke().restore();
+  }
+
+  /** The form's name, centred and bold, with optional lines under it. */
+  title(text: string, ...sub: string[]): void {
+    const { doc, m } = this;
+    doc.font(B).fontSize(m.title).text(nfc(text).toUpperCase(), this.left, doc.y, { width: this.width, align: "center" });
+    doc.font(R).fontSize(m.body);
+    for (const s of sub) doc.text(nfc(s), this.left, doc.y + 1, { width: this.width, align: "center" });
+    doc.moveDown(0.6);
+  }
+
+  /** `Label: value` with the label in bold; long values wrap under themselves and onto a new page. */
+  field(label: string, value: string | null | undefined, opts: { bold?: boolean } = {}): void {
+    const { doc, m } = this;
+    // A page break inside a `continued` run makes pdfkit draw the pending label in the value's font:
+    // start the line on a new page when the whole field does not fit (measured in bold, the wider).
+    const h = doc.font(B).fontSize(m.body).heightOfString(`${nfc(label)}: ${nfc(value ?? "—")}`, { width: this.width });
+    if (doc.y + h > this.bottom && h < this.bottom - doc.page.margins.top) doc.addPage();
+    doc.fontSize(m.body).font(B).text(`${nfc(label)}: `, this.left, doc.y, { width: this.width, continued: true });
+    doc.font(opts.bold ? B : R).text(value ? nfc(value) : "—", { width: this.width });
+    doc.moveDown(0.15);
+  }
+
+  paragraph(text: string, opts: { bold?: boolean; align?: "left" | "justify" | "center"; indent?: number } = {}): void {
+    const { doc, m } = this;
+    const indent = opts.indent ?? 0;
+    doc.fontSize(m.body).font(opts.bold ? B : R).text(nfc(text), this.left + indent, doc.y, { width: this.width - indent, align: opts.align ?? "justify" });
+    doc.font(R).moveDown(0.15);
+  }
+
+  /** Blank vertical space, in lines of body text. */
+  space(lines = 0.5): void {
+    this.doc.moveDown(lines);
+  }
+
+  /**
+   * A bordered table whose cells wrap. A row that does not fit what is left of the page goes to the next
+   * one, under the header again (the register runs to many pages); a row taller than a whole page is
+   * split across pages rather than cut.
+   */
+  table(columns: Column[], rows: string[][], opts: { fontSize?: number } = {}): void {
+    const { doc } = this;
+    const size = opts.fontSize ?? this.m.body - 1;
+    const pad = 2.5;
+    const total = columns.reduce((s, c) => s + c.weight, 0);
+    const widths = columns.map((c) => (c.weight / total) * this.width);
+    doc.font(R).fontSize(size);
+    const lh = doc.currentLineHeight(true);
+    doc.font(B);
+    const head = columns.map((c, i) => wrapLines(doc, nfc(c.header), widths[i]! - 2 * pad));
+    const headH = Math.max(...head.map((l) => l.length)) * lh + 2 * pad;
+    let y = doc.y;
+    const drawHead = () => {
+      doc.font(B).fontSize(size);
+      this.row(y, widths, head, Array(columns.length).fill("center"), headH, pad, lh, true);
+      y += headH;
+    };
+    const newPage = () => {
+      doc.addPage();
+      y = doc.y;
+      drawHead();
+    };
+    if (y + headH + lh + 2 * pad > this.bottom) {
+      doc.addPage();
+      y = doc.y;
+    }
+    drawHead();
+    const aligns = columns.map((c) => c.align ?? "left");
+    for (const cells of rows) {
+      doc.font(R).fontSize(size);
+      let lines = cells.map((c, i) => wrapLines(doc, nfc(c), widths[i]! - 2 * pad));
+      for (;;) {
+        const need = Math.max(1, ...lines.map((l) => l.length));
+        const fits = Math.floor((this.bottom - y - 2 * pad) / lh);
+        const pageRoom = Math.floor((this.bottom - this.doc.page.margins.top - headH - 2 * pad) / lh);
+        if (need <= fits) {
+          const h = need * lh + 2 * pad;
+          this.row(y, widths, lines, aligns, h, pad, lh, false);
+          y += h;
+          break;
+        }
+        if (need <= pageRoom || fits < 2) {
+          newPage();
+          continue;
+        }
+        this.row(y, widths, lines.map((l) => l.slice(0, fits)), aligns, fits * lh + 2 * pad, pad, lh, false);
+        lines = lines.map((l) => l.slice(fits));
+        newPage();
+      }
+    }
+    doc.x = this.left;
+    doc.y = y + this.m.body * 0.6;
+    doc.font(R).fontSize(this.m.body);
+  }
+
+  private row(y: number, widths: number[], lines: string[][], aligns: string[], h: number, pad: number, lh: number, shaded: boolean): void {
+    const { doc } = this;
+    // The font the lines were measured in: a header drawn on a new page must not leave its bold behind.
+    doc.font(shaded ? B : R);
+    let x = this.left;
+    widths.forEach((w, i) => {
+      doc.save().lineWidth(0.5);
+      if (shaded) doc.rect(x, y, w, h).fillAndStroke("#eeeeee", "#000000");
+      else doc.rect(x, y, w, h).stroke();
+      doc.restore().fillColor("#000000");
+      (lines[i] ?? []).forEach((line, k) => {
+        const tw = doc.widthOfString(line);
+        const dx = aligns[i] === "center" ? (w - tw) / 2 : aligns[i] === "right" ? w - pad - tw : pad;
+        doc.text(line, x + dx, y + pad + k * lh, { lineBreak: false });
+      });
+      x += w;
+    });
+  }
+
+  /** Signature blocks side by side: the role, "(Ký và ghi rõ họ tên)", room to sign, the name. */
+  signatures(blocks: { role: string; hint?: string; name?: string | null }[]): void {
+    const { doc, m } = this;
+    const need = m.body * 7.5;
+    if (doc.y + need > this.bottom) doc.addPage();
+    const top = doc.y + m.body * 0.5;
+    // A lone signer signs on the right half, as in the annex.
+    const slots = Math.max(2, blocks.length);
+    const w = this.width / slots;
+    blocks.forEach((b, i) => {
+      const x = this.left + (slots - blocks.length + i) * w;
+      doc.font(B).fontSize(m.body).text(nfc(b.role).toUpperCase(), x, top, { width: w, align: "center" });
+      doc.font(R).fontSize(m.small).text(nfc(b.hint ?? "(Ký và ghi rõ họ tên)"), x, doc.y, { width: w, align: "center" });
+      if (b.name) doc.font(B).fontSize(m.body).text(nfc(b.name), x, top + m.body * 6, { width: w, align: "center" });
+    });
+    doc.x = this.left;
+    doc.y = top + need;
+    doc.font(R).fontSize(m.body);
+  }
+
+  /** Draws the QR code and page numbers, ends the document and gives its bytes. */
+  finish(): Promise<Buffer> {
+    const { doc, m } = this;
+    const { count } = doc.bufferedPageRange();
+    for (let i = 0; i < count; i++) {
+      doc.switchToPage(i);
+      // Drawing in the bottom margin: with the margin left in place pdfkit would start a new page.
+      const margins = doc.page.margins;
+      doc.page.margins = { ...margins, bottom: 0 };
+      const baseY = doc.page.height - m.margin;
+      if (i === 0) {
+        const x = doc.page.width - m.margin - QR_SIZE;
+        const y = baseY - FOOTER_RESERVE - QR_SIZE + 2;
+        doc.image(this.qr, x, y, { width: QR_SIZE, height: QR_SIZE });
+        doc.font(B).fontSize(m.small).text("Tra cứu tình trạng hồ sơ: quét mã QR", this.left, y + QR_SIZE - m.small * 2, { width: this.width - QR_SIZE - 6, align: "right" });
+        // The address under the code, for whoever cannot scan; one line, shrunk to fit (never cut).
+        const url = nfc(this.meta.lookupUrl);
+        doc.font(R).fontSize(fitSize(doc, R, url, this.width, m.small - 1));
+        doc.text(url, this.left, y + QR_SIZE + 1, { width: this.width, align: "right", lineBreak: false });
+      }
+      doc.font(R).fontSize(m.small).text(`Trang ${i + 1}/${count}`, this.left, baseY - m.small, { width: this.width, align: "left", lineBreak: false });
+      doc.page.margins = margins;
+    }
+    doc.end();
+    return this.ended;
+  }
+}
+
+/** The largest size up to `max` at which a line fits `width` (the motto must stay on one line). */
+function fitSize(doc: Doc, font: string, text: string, width: number, max: number): number {
+  let size = max;
+  doc.font(font);
+  while (size > 4 && doc.fontSize(size).widthOfString(text) > width) size -= 0.25;
+  return size;
+}
+
+/**
+ * Breaks text into lines no wider than `width` at the current font: at spaces, and inside a word too
+ * long for the cell (a dossier code, an address) after a `-`, `.` or `/` where possible.
+ */
+export function wrapLines(doc: Doc, text: string, width: number): string[] {
+  const out: string[] = [];
+  for (const para of text.split(/\r?\n/)) {
+    let line = "";
+    for (const word of para.split(/\s+/).filter(Boolean)) {
+      const candidate = line ? `${line} ${word}` : word;
+      if (doc.widthOfString(candidate) <= width) {
+        line = candidate;
+        continue;
+      }
+      if (line) out.push(line);
+      let rest = word;
+      while (rest.length > 1 && doc.widthOfString(rest) > width) {
+        let n = rest.length - 1;
+        while (n > 1 && doc.widthOfString(rest.slice(0, n)) > width) n--;
+        const soft = Math.max(rest.lastIndexOf("-", n - 1), rest.lastIndexOf(".", n - 1), rest.lastIndexOf("/", n - 1));
+        if (soft > 0 && soft + 1 >= n / 2) n = soft + 1;
+        out.push(rest.slice(0, n));
+        rest = rest.slice(n);
+      }
+      line = rest;
+    }
+    out.push(line);
+  }
+  return out;
+}
