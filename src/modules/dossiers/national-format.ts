@@ -3,8 +3,8 @@
 // change, so a message queued now says what was true now, whenever it is delivered.
 import type { Actor } from "../../platform/auth/actor.ts";
 import { formatLocal } from "../../platform/calendar/index.ts";
-import type { ProcedureContent } from "../catalog/model.ts";
 import type { DossierRow } from "./hooks.ts";
+import type { ProcedureFacts } from "./lookups.ts";
 import { type DossierChannel, NATIONAL_CHANNEL } from "./model.ts";
 import type { SupplementItem } from "./tables.ts";
 
@@ -91,9 +91,6 @@ export interface CapNhatTienDoHoSoMC {
   NgayBatDau: string;
   NgayKetThucTheoQuyDinh: string;
 }
-
-/** What the catalogue says about the procedure the dossier was filed under (null: not found). */
-export type ProcedureFacts = Pick<ProcedureContent, "name" | "field" | "fees" | "components">;
 
 /** The dossier's rows beside the dossier itself, read in the change's transaction. */
 export interface DossierSnapshot {

@@ -7,16 +7,13 @@
 import { randomUUID } from "node:crypto";
 import type { Config } from "../../platform/config/index.ts";
 import type { Db } from "../../platform/db/index.ts";
-import { DomainError } from "../../platform/http/errors.ts";
 import { type Backoff, defineJob, exponentialBackoff, type JobQueue, PermanentJobError } from "../../platform/jobs/index.ts";
-import type { CatalogService } from "../catalog/service.ts";
-import type { DirectoryService } from "../directory/service.ts";
-import type { DossierHooks, DossierRow, TransitionEvent } from "./hooks.ts";
+import type { DossierHooks, TransitionEvent } from "./hooks.ts";
+import type { AgencyLookup, ProcedureFacts, ProcedureLookup } from "./lookups.ts";
 import { NATIONAL_RECEIVED, NATIONAL_STATUS } from "./model.ts";
 import {
   type CapNhatTienDoHoSoMC,
   type DongBoHoSoMC,
-  type ProcedureFacts,
   STEP_ENDED,
   STEP_STARTED,
   toCapNhatTienDoHoSoMC,
@@ -24,6 +21,7 @@ import {
 } from "./national-format.ts";
 import { readSnapshot } from "./repo.sync.ts";
 
+export { type AgencyLookup, catalogLookup, directoryLookup, type ProcedureFacts, type ProcedureLookup } from "./lookups.ts";
 export { nationalTime, toCapNhatTienDoHoSoMC, toDongBoHoSoMC } from "./national-format.ts";
 
 export const NATIONAL_SYNC_JOB = "dossiers.national_sync";
@@ -32,12 +30,6 @@ export const NATIONAL_SYNC_JOB = "dossiers.national_sync";
 export type NationalMessage =
   | { service: "DongBoHoSoMC"; messageId: string; dossierId: string; data: DongBoHoSoMC }
   | { service: "CapNhatTienDoHoSoMC"; messageId: string; dossierId: string; data: CapNhatTienDoHoSoMC };
-
-/** The procedure a dossier was filed under, read in the change's transaction; null when unknown. */
-export type ProcedureLookup = (tx: Db, dossier: DossierRow) => Promise<ProcedureFacts | null>;
-
-/** An agency's name and departments, read in the change's transaction; null when unknown. */
-export type AgencyLookup = (tx: Db, code: string) => Promise<{ name: string; departments: Array<{ code: string; name: string }> } | null>;
 
 export interface NationalSyncDeps {
   jobs: JobQueue;
@@ -51,32 +43,6 @@ export interface NationalSyncDeps {
   backoff?: Backoff;
   /** Attempts before a message is dead-lettered; 25 by default (about a day of the portal being down). */
   maxAttempts?: number;
-}
-
-/** Procedure facts from the catalogue: the version in force when the dossier was filed, the one it bound to. */
-export function catalogLookup(catalog: Pick<CatalogService, "inForce">): ProcedureLookup {
-  return async (tx, dossier) => {
-    try {
-      const bound = await catalog.inForce(dossier.procedureCode, dossier.submittedAt ?? dossier.createdAt, tx);
-      return bound.content;
-    } catch (err) {
-      if (err instanceof DomainError) return null;
-      throw err;
-    }
-  };
-}
-
-/** Agency names from the directory. */
-export function directoryLookup(directory: Pick<DirectoryService, "agency">): AgencyLookup {
-  return async (tx, code) => {
-    try {
-      const agency = await directory.agency(code, tx);
-      return { name: agency.name, departments: agency.departments.map((d) => ({ code: d.code, name: d.name })) };
-    } catch (err) {
-      if (err instanceof DomainError) return null;
-      throw err;
-    }
-  };
 }
 
 /** A delivery answer worth trying again: the peer's own trouble, not the message's. */
