@@ -66,7 +66,7 @@ export async function insertDossier(tx: Db, row: DossierRow): Promise<void> {
   await tx.insert(dossiers).values(row);
 }
 
-export const officerActor: Actor = {
+export const officerActor: Extract<Actor, { type: "user" }> = {
   type: "user",
   userId: "officer-1",
   username: "chuyenvien.tuphap",
