@@ -10,11 +10,12 @@ import { runSeeds } from "../../platform/db/seeds.ts";
 import { testWorker } from "../../platform/jobs/testing.ts";
 import { createLogger } from "../../platform/log/index.ts";
 import type { Mailer } from "../../platform/mail/index.ts";
+import { demoCatalogSeed } from "../catalog/seeds.ts";
 import { adminUnitsSeed, demoAgenciesSeed } from "../directory/seeds.ts";
 import { demoAccountsSeed, readDemoAccounts } from "../identity/seeds.ts";
 import type { UserView } from "../identity/service.ts";
 import type { DossierHooks, TransitionEvent } from "./hooks.ts";
-import type { ProcedureFacts } from "./lookups.ts";
+import { catalogLookup, directoryLookup } from "./lookups.ts";
 import { makeNotifier } from "./notifications.ts";
 import { vnDateTime } from "./notifications-templates.ts";
 import { buildDossier, buildEvent, officerActor, step } from "./testing-events.ts";
@@ -38,14 +39,6 @@ interface Received {
   text: string;
 }
 
-const PROCEDURE: ProcedureFacts = {
-  name: "Đăng ký khai sinh",
-  field: { code: "HT", name: "Hộ tịch" },
-  fees: [],
-  components: [{ key: "to-khai", name: "Tờ khai đăng ký khai sinh", required: true, counts: { original: 1, certifiedCopy: 0, copy: 0 }, fileTypes: ["application/pdf"] }],
-  form: { schema: { type: "object" }, ui: { order: ["ngay_sinh"], fields: { ngay_sinh: { label: "Ngày sinh của người được khai sinh" } } } },
-};
-
 describe("dossier notifications", () => {
   let env: TestEnv;
   let smtp: SMTPServer;
@@ -56,7 +49,8 @@ describe("dossier notifications", () => {
   let n = 0;
   /** A dossier whose applicant has an address of their own, so each test reads only its mail. */
   const dossierWithMail = (o: Parameters<typeof buildDossier>[0] = {}) => {
-    const d = buildDossier(o);
+    // Filed now: after the demo catalogue was published, so the version in force is found.
+    const d = buildDossier({ createdAt: new Date(), submittedAt: new Date(), ...o });
     return { ...d, applicant: { ...d.applicant, email: `nguoi.nop.${++n}@example.vn` } };
   };
 
@@ -90,10 +84,14 @@ describe("dossier notifications", () => {
     await new Promise<void>((r) => smtp.listen(port, "127.0.0.1", r));
     env = await testContext({ config: { smtpUrl: `smtp://127.0.0.1:${port}`, publicUrl: PUBLIC } });
     const { ctx } = env;
-    await runSeeds(env.database, [adminUnitsSeed(), demoAgenciesSeed(ctx.directory), demoAccountsSeed(ctx.identity, createLogger("silent"))], { demo: true });
+    await runSeeds(
+      env.database,
+      [adminUnitsSeed(), demoAgenciesSeed(ctx.directory), demoAccountsSeed(ctx.identity, createLogger("silent")), demoCatalogSeed(ctx.catalog)],
+      { demo: true },
+    );
     // The context's own mail outbox (`mail.send`, registered by the context's mailer).
     const mail: Mailer = { send: async (tx, m) => void (await ctx.jobs.enqueue(tx, "mail.send", m)) };
-    notifier = makeNotifier({ jobs: ctx.jobs, mail, identity: ctx.identity, publicUrl: PUBLIC, catalog: async () => PROCEDURE });
+    notifier = makeNotifier({ jobs: ctx.jobs, mail, identity: ctx.identity, publicUrl: PUBLIC, catalog: catalogLookup(ctx.catalog) });
 
     // An officer with a verified address, through the identity service's own verification link.
     const password = readDemoAccounts().password;
@@ -137,11 +135,26 @@ describe("dossier notifications", () => {
     assert.deepEqual((await deliver()).map((x) => [x.to, x.subject]), [[other.applicant.email, `Hồ sơ ${other.code} đã được tiếp nhận`]]);
   });
 
+  it("reads the catalogue and the directory in the change's transaction", async () => {
+    const { ctx } = env;
+    const found = await env.database.transaction(async (tx) => ({
+      procedure: await catalogLookup(ctx.catalog)(tx, dossierWithMail()),
+      unknown: await catalogLookup(ctx.catalog)(tx, dossierWithMail({ procedureCode: "9.999999" })),
+      agency: await directoryLookup(ctx.directory)(tx, "000.00.11.H06"),
+      noAgency: await directoryLookup(ctx.directory)(tx, "999.99.99.Z99"),
+    }));
+    assert.equal(found.procedure?.name, "Đăng ký khai sinh");
+    assert.equal(found.procedure?.field.name, "Hộ tịch");
+    assert.equal(found.unknown, null);
+    assert.ok(found.agency?.departments.some((d) => d.code === "hanh-chinh-tu-phap"));
+    assert.equal(found.noAgency, null);
+  });
+
   it("lists what a supplement request asks for, by the procedure's names", async () => {
     const d = dossierWithMail({ status: "supplementing", nationalStatus: 5 });
     const items = [
       { component: "to-khai", reason: "Tờ khai chưa có chữ ký của người yêu cầu" },
-      { field: "ngay_sinh", reason: "Ngày sinh không khớp với giấy chứng sinh" },
+      { field: "ngaySinh", reason: "Ngày sinh không khớp với giấy chứng sinh" },
       { reason: "Thiếu bản sao giấy đăng ký kết hôn" },
     ];
     await change(buildEvent(d, { action: "request_supplement", details: { items } }));
@@ -150,7 +163,7 @@ describe("dossier notifications", () => {
     assert.equal(m!.to, d.applicant.email);
     assert.equal(m!.subject, `Hồ sơ ${d.code} cần bổ sung, hoàn thiện`);
     assert.match(m!.text, /1\. Tờ khai đăng ký khai sinh: Tờ khai chưa có chữ ký của người yêu cầu/);
-    assert.match(m!.text, /2\. Ngày sinh của người được khai sinh: Ngày sinh không khớp với giấy chứng sinh/);
+    assert.match(m!.text, /2\. Ngày, tháng, năm sinh: Ngày sinh không khớp với giấy chứng sinh/);
     assert.match(m!.text, /3\. Thiếu bản sao giấy đăng ký kết hôn/);
     assert.match(m!.text, /tạm dừng cho đến khi ông\/bà nộp bổ sung/);
   });
