@@ -18,6 +18,21 @@ describe("config", () => {
     assert.equal(c.demo, false);
   });
 
+  it("syncs to the national portal only when its address is set", () => {
+    assert.equal(loadConfig({}).nationalSync, null);
+    assert.deepEqual(loadConfig({ MOTCUA_NATIONAL_SYNC_URL: "https://lgsp.example.gov.vn/dvcqg" }).nationalSync, {
+      url: "https://lgsp.example.gov.vn/dvcqg",
+      token: null,
+      timeoutMs: 15000,
+    });
+    const c = loadConfig({
+      MOTCUA_NATIONAL_SYNC_URL: "http://127.0.0.1:9000/sync",
+      MOTCUA_NATIONAL_SYNC_TOKEN: " s3cr3t-token ",
+      MOTCUA_NATIONAL_SYNC_TIMEOUT_MS: "2000",
+    });
+    assert.deepEqual(c.nationalSync, { url: "http://127.0.0.1:9000/sync", token: "s3cr3t-token", timeoutMs: 2000 });
+  });
+
   const bad: Array<[Record<string, string>, string]> = [
     [{ PORT: "http" }, "PORT"],
     [{ PORT: "70000" }, "PORT"],
@@ -28,6 +43,10 @@ describe("config", () => {
     [{ MOTCUA_PUBLIC_URL: "ftp://x" }, "MOTCUA_PUBLIC_URL"],
     [{ MOTCUA_AUDIT_KEY: "too-short" }, "MOTCUA_AUDIT_KEY"],
     [{ MOTCUA_SECRET: "too-short" }, "MOTCUA_SECRET"],
+    [{ MOTCUA_NATIONAL_SYNC_URL: "ftp://portal.example" }, "MOTCUA_NATIONAL_SYNC_URL"],
+    [{ MOTCUA_NATIONAL_SYNC_URL: "https://portal.example", MOTCUA_NATIONAL_SYNC_TIMEOUT_MS: "5" }, "MOTCUA_NATIONAL_SYNC_TIMEOUT_MS"],
+    [{ MOTCUA_NATIONAL_SYNC_URL: "https://portal.example", MOTCUA_NATIONAL_SYNC_TOKEN: "a b" }, "MOTCUA_NATIONAL_SYNC_TOKEN"],
+    [{ MOTCUA_NATIONAL_SYNC_TOKEN: "orphan-token" }, "MOTCUA_NATIONAL_SYNC_TOKEN"],
   ];
   for (const [env, variable] of bad) {
     it(`names ${variable} when ${JSON.stringify(env)} is bad`, () => {

@@ -53,6 +53,11 @@ export interface Config {
   /** Sender of outgoing mail (MOTCUA_MAIL_FROM). */
   mailFrom: string;
   /**
+   * Sync of dossiers to the national portal (DOMAIN.md §3), or null to send nothing:
+   * MOTCUA_NATIONAL_SYNC_URL (http:// or https://), _TOKEN (sent as a bearer token), _TIMEOUT_MS.
+   */
+  nationalSync: { url: string; token: string | null; timeoutMs: number } | null;
+  /**
    * Sign-in through an external OpenID provider (VNeID by agreement, a provincial Keycloak…), or null:
    * MOTCUA_FEDERATION_ISSUER, _CLIENT_ID, _CLIENT_SECRET, _CCCD_CLAIM (default `cccd`), _LOA_CLAIM
    * (default `loa`), _NAME (the button's label, default `VNeID`).
@@ -151,6 +156,21 @@ function federation(env: Env): Config["federation"] {
   };
 }
 
+function nationalSync(env: Env): Config["nationalSync"] {
+  const endpoint = url(env, "MOTCUA_NATIONAL_SYNC_URL", ["https:", "http:"]);
+  const token = text(env, "MOTCUA_NATIONAL_SYNC_TOKEN", "") || null;
+  // A token is a header value: a line break in it would let it forge other headers.
+  if (token !== null && !/^[\x21-\x7e]+$/.test(token)) {
+    throw new ConfigError("MOTCUA_NATIONAL_SYNC_TOKEN", "must be printable ASCII without spaces");
+  }
+  const timeoutMs = integer(env, "MOTCUA_NATIONAL_SYNC_TIMEOUT_MS", 15000, 100, 300000);
+  if (!endpoint) {
+    if (token) throw new ConfigError("MOTCUA_NATIONAL_SYNC_TOKEN", "is set but MOTCUA_NATIONAL_SYNC_URL is not");
+    return null;
+  }
+  return { url: endpoint, token, timeoutMs };
+}
+
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 /** Parses and validates the environment; throws `ConfigError` naming the first bad variable. */
@@ -182,6 +202,7 @@ export function loadConfig(env: Env = process.env): Config {
     secret: secret(env, "MOTCUA_SECRET", 32),
     smtpUrl: url(env, "MOTCUA_SMTP_URL", ["smtp:", "smtps:"]),
     mailFrom: mailFrom(env),
+    nationalSync: nationalSync(env),
     federation: federation(env),
   };
 }

@@ -1,0 +1,249 @@
+// The dossier notifications, delivered through the mail outbox to a real SMTP server started on loopback.
+import assert from "node:assert/strict";
+import net from "node:net";
+import { after, before, describe, it } from "node:test";
+import { simpleParser } from "mailparser";
+import { SMTPServer } from "smtp-server";
+import { sql } from "drizzle-orm";
+import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
+import { runSeeds } from "../../platform/db/seeds.ts";
+import { testWorker } from "../../platform/jobs/testing.ts";
+import { createLogger } from "../../platform/log/index.ts";
+import type { Mailer } from "../../platform/mail/index.ts";
+import { demoCatalogSeed } from "../catalog/seeds.ts";
+import { adminUnitsSeed, demoAgenciesSeed } from "../directory/seeds.ts";
+import { demoAccountsSeed, readDemoAccounts } from "../identity/seeds.ts";
+import type { UserView } from "../identity/service.ts";
+import type { DossierHooks, TransitionEvent } from "./hooks.ts";
+import { catalogLookup, directoryLookup } from "./lookups.ts";
+import { makeNotifier } from "./notifications.ts";
+import { vnDateTime } from "./notifications-templates.ts";
+import { buildDossier, buildEvent, officerActor, step } from "./testing-events.ts";
+
+const PUBLIC = "https://dvc.example.gov.vn";
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+interface Received {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+describe("dossier notifications", () => {
+  let env: TestEnv;
+  let smtp: SMTPServer;
+  let notifier: DossierHooks;
+  let officer: UserView;
+  let unverified: UserView;
+  const inbox: Received[] = [];
+  let n = 0;
+  /** A dossier whose applicant has an address of their own, so each test reads only its mail. */
+  const dossierWithMail = (o: Parameters<typeof buildDossier>[0] = {}) => {
+    // Filed now: after the demo catalogue was published, so the version in force is found.
+    const d = buildDossier({ createdAt: new Date(), submittedAt: new Date(), ...o });
+    return { ...d, applicant: { ...d.applicant, email: `nguoi.nop.${++n}@example.vn` } };
+  };
+
+  /** Runs every queued job, including the mail that jobs queue, and returns the mail that arrived. */
+  async function deliver(): Promise<Received[]> {
+    const before = inbox.length;
+    const worker = testWorker(env.database, env.ctx.jobs);
+    while ((await worker.runOnce()) > 0);
+    return inbox.slice(before);
+  }
+  const change = (...events: TransitionEvent[]) =>
+    env.database.transaction(async (tx) => {
+      for (const e of events) await notifier.afterTransition(tx, e);
+    });
+
+  before(async () => {
+    const port = await freePort();
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ["STARTTLS"],
+      onData(stream, _session, callback) {
+        simpleParser(stream)
+          .then((mail) => {
+            const to = Array.isArray(mail.to) ? mail.to[0]?.text : mail.to?.text;
+            inbox.push({ to: to ?? "", subject: mail.subject ?? "", text: mail.text ?? "" });
+            callback();
+          })
+          .catch(callback);
+      },
+    });
+    await new Promise<void>((r) => smtp.listen(port, "127.0.0.1", r));
+    env = await testContext({ config: { smtpUrl: `smtp://127.0.0.1:${port}`, publicUrl: PUBLIC } });
+    const { ctx } = env;
+    await runSeeds(
+      env.database,
+      [adminUnitsSeed(), demoAgenciesSeed(ctx.directory), demoAccountsSeed(ctx.identity, createLogger("silent")), demoCatalogSeed(ctx.catalog)],
+      { demo: true },
+    );
+    // The context's own mail outbox (`mail.send`, registered by the context's mailer).
+    const mail: Mailer = { send: async (tx, m) => void (await ctx.jobs.enqueue(tx, "mail.send", m)) };
+    notifier = makeNotifier({ jobs: ctx.jobs, mail, identity: ctx.identity, publicUrl: PUBLIC, catalog: catalogLookup(ctx.catalog) });
+
+    // An officer with a verified address, through the identity service's own verification link.
+    const password = readDemoAccounts().password;
+    const chuyen = (await ctx.identity.findByUsername("chuyenvien.tuphap"))!;
+    await ctx.identity.changeEmail(chuyen, password, "chuyen.le@example.vn");
+    const link = (await deliver()).find((m) => m.to.includes("chuyen.le@example.vn"));
+    await ctx.identity.verifyEmail(new URL(/https:\/\/\S+/.exec(link!.text)![0]).searchParams.get("token")!);
+    officer = (await ctx.identity.user(chuyen.id))!;
+    assert.equal(officer.emailVerified, true);
+    const lanh = (await ctx.identity.findByUsername("lanhdao.tuphap"))!;
+    unverified = await ctx.identity.changeEmail(lanh, password, "lanh.pham@example.vn");
+    await deliver();
+  });
+  after(async () => {
+    await env.close();
+    await new Promise<void>((r) => smtp.close(() => r()));
+  });
+
+  it("writes dates as dd/MM/yyyy HH:mm in Vietnam's time", () => {
+    assert.equal(vnDateTime(new Date("2026-03-06T09:30:00Z")), "06/03/2026 16:30");
+    assert.equal(vnDateTime(new Date("2026-12-31T17:05:00Z")), "01/01/2027 00:05");
+  });
+
+  it("mails the applicant once per receipt, with the appointment and the lookup link", async () => {
+    const d = dossierWithMail();
+    const received = buildEvent(d, { action: "received", fromStatus: "new" });
+    await change(received, buildEvent(d, { action: "receive", fromStatus: "new", fromNationalStatus: 2, step: step(0, "Thẩm định") }));
+    const mails = await deliver();
+    assert.equal(mails.length, 1);
+    const [m] = mails;
+    assert.equal(m!.to, d.applicant.email);
+    assert.equal(m!.subject, `Hồ sơ ${d.code} đã được tiếp nhận`);
+    assert.match(m!.text, /Kính gửi ông\/bà Nguyễn Thị Mai/);
+    assert.match(m!.text, /Thủ tục: Đăng ký khai sinh/);
+    assert.match(m!.text, /Ngày hẹn trả kết quả: 06\/03\/2026 16:30/);
+    assert.ok(m!.text.includes(`${PUBLIC}/tra-cuu?ma=${d.code}&khoa=${d.lookupKey}`));
+
+    // A receipt reported as one change (no `received` half) is mailed too, once.
+    const other = dossierWithMail();
+    await change(buildEvent(other, { action: "receive", fromStatus: "new", step: step(0, "Thẩm định") }));
+    assert.deepEqual((await deliver()).map((x) => [x.to, x.subject]), [[other.applicant.email, `Hồ sơ ${other.code} đã được tiếp nhận`]]);
+  });
+
+  it("reads the catalogue and the directory in the change's transaction", async () => {
+    const { ctx } = env;
+    const found = await env.database.transaction(async (tx) => ({
+      procedure: await catalogLookup(ctx.catalog)(tx, dossierWithMail()),
+      unknown: await catalogLookup(ctx.catalog)(tx, dossierWithMail({ procedureCode: "9.999999" })),
+      agency: await directoryLookup(ctx.directory)(tx, "000.00.11.H06"),
+      noAgency: await directoryLookup(ctx.directory)(tx, "999.99.99.Z99"),
+    }));
+    assert.equal(found.procedure?.name, "Đăng ký khai sinh");
+    assert.equal(found.procedure?.field.name, "Hộ tịch");
+    assert.equal(found.unknown, null);
+    assert.ok(found.agency?.departments.some((d) => d.code === "hanh-chinh-tu-phap"));
+    assert.equal(found.noAgency, null);
+  });
+
+  it("lists what a supplement request asks for, by the procedure's names", async () => {
+    const d = dossierWithMail({ status: "supplementing", nationalStatus: 5 });
+    const items = [
+      { component: "to-khai", reason: "Tờ khai chưa có chữ ký của người yêu cầu" },
+      { field: "ngaySinh", reason: "Ngày sinh không khớp với giấy chứng sinh" },
+      { reason: "Thiếu bản sao giấy đăng ký kết hôn" },
+    ];
+    await change(buildEvent(d, { action: "request_supplement", details: { items } }));
+    const [m, ...rest] = await deliver();
+    assert.equal(rest.length, 0);
+    assert.equal(m!.to, d.applicant.email);
+    assert.equal(m!.subject, `Hồ sơ ${d.code} cần bổ sung, hoàn thiện`);
+    assert.match(m!.text, /1\. Tờ khai đăng ký khai sinh: Tờ khai chưa có chữ ký của người yêu cầu/);
+    assert.match(m!.text, /2\. Ngày, tháng, năm sinh: Ngày sinh không khớp với giấy chứng sinh/);
+    assert.match(m!.text, /3\. Thiếu bản sao giấy đăng ký kết hôn/);
+    assert.match(m!.text, /tạm dừng cho đến khi ông\/bà nộp bổ sung/);
+  });
+
+  it("sends the apology with its reason and the new date", async () => {
+    const d = dossierWithMail();
+    await change(buildEvent(d, { action: "apologize", details: { reason: "Chờ kết quả xác minh của cơ quan công an", newDueAt: "2026-03-10T02:00:00.000Z" } }));
+    const [m] = await deliver();
+    assert.equal(m!.subject, `Thư xin lỗi và hẹn lại ngày trả kết quả hồ sơ ${d.code}`);
+    assert.match(m!.text, /chân thành xin lỗi/);
+    assert.match(m!.text, /Lý do: Chờ kết quả xác minh của cơ quan công an/);
+    assert.match(m!.text, /Ngày hẹn trả kết quả mới: 10\/03\/2026 09:00/);
+  });
+
+  it("tells the applicant the result is ready and how it is returned", async () => {
+    const byPost = dossierWithMail({ status: "done", nationalStatus: 9 });
+    const atCounter = dossierWithMail({ status: "done", nationalStatus: 9, channel: "counter" });
+    await change(buildEvent(byPost, { action: "finish", details: { method: "post" } }));
+    await change(buildEvent(atCounter, { action: "finish" }));
+    const mails = await deliver();
+    const post = mails.find((m) => m.to === byPost.applicant.email);
+    const counter = mails.find((m) => m.to === atCounter.applicant.email);
+    assert.equal(post?.subject, `Hồ sơ ${byPost.code} đã có kết quả`);
+    assert.match(post!.text, /bưu chính công ích/);
+    assert.match(counter!.text, /trực tiếp tại Bộ phận Một cửa/);
+  });
+
+  it("mails an officer given a dossier, at their verified address, with the office link", async () => {
+    const d = dossierWithMail();
+    const toOfficer = step(1, "Thẩm định hồ sơ", new Date("2026-03-04T09:30:00Z"), officer.id);
+    const leader = { ...officerActor, userId: "leader-1", roles: [{ role: "leader" as const, agencyCode: "000.00.11.H06" }] };
+    await change(buildEvent(d, { action: "assign", actor: leader, step: toOfficer }));
+    const [m, ...rest] = await deliver();
+    assert.equal(rest.length, 0, "the applicant is not told of an assignment");
+    assert.equal(m!.to, "chuyen.le@example.vn");
+    assert.equal(m!.subject, `Ông/bà được giao xử lý hồ sơ ${d.code}`);
+    assert.match(m!.text, /Kính gửi ông\/bà Lê Thị Chuyên/);
+    assert.match(m!.text, /Bước xử lý: Thẩm định hồ sơ/);
+    assert.match(m!.text, /Hạn xử lý bước: 04\/03\/2026 16:30/);
+    assert.ok(m!.text.includes(`${PUBLIC}/office/ho-so/${d.id}`));
+
+    // A forward and a send-back that give it to the officer tell them too.
+    await change(buildEvent(d, { action: "forward", actor: leader, step: toOfficer, endedStep: { ...step(0, "Tiếp nhận"), startedAt: new Date() } }));
+    await change(buildEvent(d, { action: "send_back", actor: leader, step: toOfficer, endedStep: { ...step(2, "Phê duyệt"), startedAt: new Date() } }));
+    assert.deepEqual((await deliver()).map((x) => x.to), ["chuyen.le@example.vn", "chuyen.le@example.vn"]);
+
+    // Not an unverified address, not an officer who assigned it to themselves, not an unknown account.
+    await change(buildEvent(d, { action: "assign", actor: leader, step: { ...toOfficer, assigneeUserId: unverified.id } }));
+    await change(buildEvent(d, { action: "assign", actor: { ...officerActor, userId: officer.id }, step: toOfficer }));
+    await change(buildEvent(d, { action: "assign", actor: leader, step: { ...toOfficer, assigneeUserId: "no-such-user" } }));
+    assert.deepEqual(await deliver(), []);
+  });
+
+  it("sends nothing to an applicant without an address, nor for changes the applicant is not told of", async () => {
+    const base = buildDossier();
+    const d = { ...base, applicant: { ...base.applicant, email: null } };
+    await change(
+      buildEvent(d, { action: "received", fromStatus: "new" }),
+      buildEvent(d, { action: "request_supplement", details: { items: [{ reason: "Thiếu giấy tờ" }] } }),
+      buildEvent(d, { action: "apologize", details: { reason: "Quá tải" } }),
+      buildEvent(d, { action: "finish" }),
+    );
+    const withMail = dossierWithMail();
+    await change(buildEvent(withMail, { action: "forward", step: step(1, "Thẩm định") }), buildEvent(withMail, { action: "supplement", fromStatus: "supplementing" }));
+    assert.deepEqual(await deliver(), []);
+  });
+
+  it("sends nothing for a change that rolls back", async () => {
+    const d = dossierWithMail();
+    const leader = { ...officerActor, userId: "leader-1" };
+    await assert.rejects(
+      env.database.transaction(async (tx) => {
+        await notifier.afterTransition(tx, buildEvent(d, { action: "received", fromStatus: "new" }));
+        await notifier.afterTransition(tx, buildEvent(d, { action: "assign", actor: leader, step: step(1, "Thẩm định", undefined, officer.id) }));
+        throw new Error("the change failed");
+      }),
+      /the change failed/,
+    );
+    const rows = await env.database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM jobs WHERE status <> 'done'`);
+    assert.equal(rows[0]!.n, 0);
+    assert.deepEqual(await deliver(), []);
+  });
+});

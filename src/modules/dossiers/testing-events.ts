@@ -1,0 +1,105 @@
+// Factories for the listeners' tests (not used by the running program): dossier rows and the
+// TransitionEvents the dossier service hands its hooks, built directly.
+import { randomUUID } from "node:crypto";
+import type { Actor } from "../../platform/auth/actor.ts";
+import type { Db } from "../../platform/db/index.ts";
+import type { DossierRow, TransitionEvent } from "./hooks.ts";
+import { NATIONAL_STATUS } from "./model.ts";
+import { dossiers } from "./tables.ts";
+
+let seq = 0;
+
+/** A received dossier of a citizen, filed online; every field can be overridden. */
+export function buildDossier(overrides: Partial<DossierRow> = {}): DossierRow {
+  seq++;
+  const at = new Date("2026-03-02T02:00:00Z");
+  return {
+    id: randomUUID(),
+    code: `000.00.11.H06-260302-${String(seq).padStart(4, "0")}`,
+    lookupKey: `K${seq}X7Q2`,
+    procedureCode: "1.001193",
+    procedureVersion: 1,
+    agencyCode: "000.00.11.H06",
+    provinceCode: "06",
+    processingAgencyCode: "000.00.11.H06",
+    channel: "online",
+    status: "processing",
+    nationalStatus: 4,
+    applicant: {
+      type: "citizen",
+      name: "Nguyễn Thị Mai",
+      idNumber: "001199000001",
+      phone: "0912345678",
+      email: "mai.nguyen@example.vn",
+      address: "Số 1 Tràng Tiền, Hoàn Kiếm, Hà Nội",
+    },
+    ownerUserId: null,
+    formData: {},
+    createdBy: "user:test",
+    requestId: null,
+    createdAt: at,
+    updatedAt: at,
+    submittedAt: at,
+    receivedAt: new Date("2026-03-02T03:15:00Z"),
+    dueAt: new Date("2026-03-06T09:30:00Z"),
+    originalDueAt: new Date("2026-03-06T09:30:00Z"),
+    pausedAt: null,
+    finishedAt: null,
+    returnedAt: null,
+    timeliness: null,
+    stepIndex: 0,
+    stepDueAt: new Date("2026-03-03T09:30:00Z"),
+    assigneeUserId: null,
+    assigneeDepartment: null,
+    supplementsAfterReceipt: 0,
+    apologized: 0,
+    dueSoonAt: null,
+    overdueAt: null,
+    resultFileSha256: null,
+    returnMethod: null,
+    ...overrides,
+  };
+}
+
+/** Writes the row, for listeners that read the dossier's other tables (files, pauses). */
+export async function insertDossier(tx: Db, row: DossierRow): Promise<void> {
+  await tx.insert(dossiers).values(row);
+}
+
+export const officerActor: Extract<Actor, { type: "user" }> = {
+  type: "user",
+  userId: "officer-1",
+  username: "chuyenvien.tuphap",
+  roles: [{ role: "specialist", agencyCode: "000.00.11.H06" }],
+  agencyCode: "000.00.11.H06",
+  loa: 0,
+};
+
+export const step = (index: number, name: string, dueAt = new Date("2026-03-04T09:30:00Z"), assigneeUserId: string | null = null) => ({
+  index,
+  key: `s${index}`,
+  name,
+  agencyCode: "000.00.11.H06",
+  department: "hanh-chinh-tu-phap",
+  assigneeUserId,
+  dueAt,
+});
+
+/** The event of a change that took `dossier` (already in its new state) from `fromStatus`. */
+export function buildEvent(dossier: DossierRow, e: Partial<TransitionEvent> & Pick<TransitionEvent, "action">): TransitionEvent {
+  const fromStatus = e.fromStatus === undefined ? "processing" : e.fromStatus;
+  return {
+    dossier,
+    toStatus: dossier.status as TransitionEvent["toStatus"],
+    fromStatus,
+    fromNationalStatus: fromStatus === null ? null : NATIONAL_STATUS[fromStatus],
+    at: new Date("2026-03-02T04:00:00Z"),
+    actor: officerActor,
+    actorName: "Lê Thị Chuyên",
+    step: null,
+    endedStep: null,
+    note: null,
+    details: null,
+    ...e,
+  };
+}
