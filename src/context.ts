@@ -19,6 +19,9 @@ import { makeSecondFactor, type SecondFactor } from "./modules/identity/second-f
 import { FEDERATION_PATH } from "./modules/identity/federation.tsx";
 import { type CatalogService, demoCatalogSeed, makeCatalogService } from "./modules/catalog/index.ts";
 import { type DossierService, latenessJob, makeDossierService } from "./modules/dossiers/index.ts";
+import { catalogLookup, directoryLookup } from "./modules/dossiers/lookups.ts";
+import { makeNationalSync } from "./modules/dossiers/national-sync.ts";
+import { makeNotifier } from "./modules/dossiers/notifications.ts";
 
 /**
  * The composition root: every service of the platform and the modules, built once from the
@@ -87,7 +90,12 @@ export function createContext(config: Config, database: Database, opts: ContextO
   jobs.schedule("oidc.housekeeping", "40 3 * * *");
   const secondFactor = makeSecondFactor({ database, clock, audit, key: nodeSecret(config, "totp") });
   const catalog = makeCatalogService({ database, clock, audit, directory, searchCacheSeconds: config.searchCacheSeconds });
-  const dossiers = makeDossierService({ database, clock, audit, calendar, catalog, directory, identity, files });
+  // In every dossier change's transaction: the applicant's and officers' mail, the national portal's sync.
+  const hooks = [
+    makeNotifier({ jobs, mail, identity, publicUrl: config.publicUrl, catalog: catalogLookup(catalog) }),
+    makeNationalSync({ jobs, endpoint: config.nationalSync, catalog: catalogLookup(catalog), directory: directoryLookup(directory) }),
+  ];
+  const dossiers = makeDossierService({ database, clock, audit, calendar, catalog, directory, identity, files, hooks });
   jobs.register(latenessJob(dossiers));
   jobs.schedule("dossiers.flag_lateness", "*/15 * * * *");
   return { config, database, clock, logger, jobs, audit, files, calendar, directory, identity, secondFactor, oidc, catalog, dossiers };

@@ -69,6 +69,8 @@ export interface CatalogService {
   published(code: string): Promise<ProcedureDto>;
   /** The version in force at `at` (default now), as a new dossier binds to it. Throws ProcedureNotFound. */
   inForce(code: string, at?: Date, db?: Db): Promise<BoundVersion>;
+  /** A published version by number, as a dossier bound to it reads it (kept in memory: it never changes). Throws VersionNotFound. */
+  bound(code: string, version: number, db?: Db): Promise<BoundVersion>;
   /** One version: published ones for everyone, the draft for its reviewers. Throws VersionNotFound. */
   version(actor: Actor, code: string, version: number): Promise<ProcedureDto>;
   /** Every version of a procedure. Throws ProcedureNotFound, CatalogForbidden. */
@@ -204,6 +206,9 @@ export function makeCatalogService({ database, clock, audit, directory, searchCa
   // publication clears this node's cache, other nodes' answers are at most `searchCacheSeconds` old.
   const cache = searchCacheSeconds > 0 ? new LRUCache<string, ProcedurePage>({ max: 5000, ttl: searchCacheSeconds * 1000 }) : null;
 
+  // Published versions never change, so the ones dossiers are bound to can be kept.
+  const boundCache = new LRUCache<string, BoundVersion>({ max: 2000 });
+
   async function searchNow(query: ProcedureQuery): Promise<ProcedurePage> {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? PAGE_SIZE_DEFAULT;
@@ -273,6 +278,17 @@ export function makeCatalogService({ database, clock, audit, directory, searchCa
       const row = await repo.versionInForce(database.db, code, clock.now());
       if (!row) throw new ProcedureNotFound(code);
       return presentProcedure(row);
+    },
+
+    async bound(code, version, db = database.db) {
+      const key = `${code}@${version}`;
+      const hit = boundCache.get(key);
+      if (hit) return hit;
+      const row = await repo.findVersion(db, code, version);
+      if (!row?.publishedAt) throw new VersionNotFound(code, version);
+      const bound = { code, version, content: row.content, publishedAt: row.publishedAt };
+      boundCache.set(key, bound);
+      return bound;
     },
 
     async inForce(code, at = clock.now(), db = database.db) {

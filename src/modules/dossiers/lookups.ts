@@ -16,11 +16,11 @@ export type ProcedureLookup = (tx: Db, dossier: DossierRow) => Promise<Procedure
 /** An agency's name and departments, read in the change's transaction; null when unknown. */
 export type AgencyLookup = (tx: Db, code: string) => Promise<{ name: string; departments: Array<{ code: string; name: string }> } | null>;
 
-/** Procedure facts from the catalogue: the version in force when the dossier was filed, the one it bound to. */
-export function catalogLookup(catalog: Pick<CatalogService, "inForce">): ProcedureLookup {
+/** Procedure facts from the catalogue: the version the dossier is bound to. */
+export function catalogLookup(catalog: Pick<CatalogService, "bound">): ProcedureLookup {
   return async (tx, dossier) => {
     try {
-      const bound = await catalog.inForce(dossier.procedureCode, dossier.submittedAt ?? dossier.createdAt, tx);
+      const bound = await catalog.bound(dossier.procedureCode, dossier.procedureVersion, tx);
       return bound.content;
     } catch (err) {
       // Not found is a fact to report with empty names; anything else is the transaction's failure.

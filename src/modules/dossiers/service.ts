@@ -2,7 +2,7 @@
 import type { Readable } from "node:stream";
 import { timingSafeEqual } from "node:crypto";
 import { LRUCache } from "lru-cache";
-import { type Actor, actorRef, hasRole, systemActor } from "../../platform/auth/actor.ts";
+import { type Actor, actorRef, hasRole } from "../../platform/auth/actor.ts";
 import type { Audit } from "../../platform/audit/index.ts";
 import type { CalendarService } from "../../platform/calendar/index.ts";
 import type { Clock } from "../../platform/clock.ts";
@@ -85,24 +85,17 @@ export interface DossierDeps {
   lookupsPerMinute?: number;
 }
 
-const SYSTEM = systemActor("dossiers");
 const OFFICER_ROLES = ["receiver", "specialist", "leader", "agency_admin", "supervisor"] as const;
 
 export function makeDossierService(deps: DossierDeps): DossierService {
   const { database, clock, audit, calendar, catalog, directory, identity, files } = deps;
   const hooks = deps.hooks ?? [];
   const rules: DossierRules = { ...DEFAULT_RULES, ...deps.rules };
-  const versions = new LRUCache<string, ProcedureContent>({ max: 2000 });
   const lookups = new LRUCache<string, { count: number; resetAt: number }>({ max: 100_000, ttl: 60_000 });
   const lookupLimit = deps.lookupsPerMinute ?? 30;
 
   async function boundProcedure(d: Pick<DossierRow, "procedureCode" | "procedureVersion">): Promise<ProcedureContent> {
-    const key = `${d.procedureCode}@${d.procedureVersion}`;
-    const hit = versions.get(key);
-    if (hit) return hit;
-    const content = (await catalog.version(SYSTEM, d.procedureCode, d.procedureVersion)) as unknown as ProcedureContent;
-    versions.set(key, content);
-    return content;
+    return (await catalog.bound(d.procedureCode, d.procedureVersion)).content;
   }
 
   const planOf = (content: ProcedureContent, d: DossierRow): StepPlan[] =>

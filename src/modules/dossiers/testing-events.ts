@@ -93,6 +93,7 @@ export function buildEvent(dossier: DossierRow, e: Partial<TransitionEvent> & Pi
     toStatus: dossier.status as TransitionEvent["toStatus"],
     fromStatus,
     fromNationalStatus: fromStatus === null ? null : NATIONAL_STATUS[fromStatus],
+    nationalStatus: e.action === "received" ? 2 : NATIONAL_STATUS[dossier.status as TransitionEvent["toStatus"]],
     at: new Date("2026-03-02T04:00:00Z"),
     actor: officerActor,
     actorName: "Lê Thị Chuyên",
