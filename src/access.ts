@@ -124,6 +124,8 @@ export const ROUTE_ACCESS: AccessTable = {
   "GET /api/me/dossiers": rolesOnly("citizen", "business"),
   "GET /api/office/dossiers": OFFICERS,
   "GET /api/lookup/:code": PUBLIC,
+  "GET /api/dossiers/:id/forms/:form": SIGNED_IN,
+  "GET /api/office/register": OFFICERS,
 
   // The OIDC provider authenticates its own endpoints (clients, tokens, the browser's session).
   "* /oidc": PUBLIC,

@@ -74,7 +74,7 @@ export async function buildApp(ctx: Context, extraAccess: AccessTable = {}): Pro
   await app.register(adminRoutes(ctx.identity));
   await app.register(adminPages(ctx.identity, ctx.directory));
   await app.register(catalogRoutes(ctx.catalog));
-  await app.register(dossierRoutes(ctx.dossiers, { maxUploadBytes: ctx.config.maxUploadBytes }));
+  await app.register(dossierRoutes(ctx.dossiers, ctx.dossierForms, { maxUploadBytes: ctx.config.maxUploadBytes }));
   await app.register(catalogPortalPages({ catalog: ctx.catalog, directory: ctx.directory }));
   await app.register(catalogOfficePages(ctx.catalog));
   if (ctx.config.federation) {

@@ -22,6 +22,7 @@ import { type DossierService, latenessJob, makeDossierService } from "./modules/
 import { catalogLookup, directoryLookup } from "./modules/dossiers/lookups.ts";
 import { makeNationalSync } from "./modules/dossiers/national-sync.ts";
 import { makeNotifier } from "./modules/dossiers/notifications.ts";
+import { type FormsService, makeFormsService } from "./modules/dossiers/service.forms.ts";
 
 /**
  * The composition root: every service of the platform and the modules, built once from the
@@ -51,6 +52,8 @@ export interface Context {
   catalog: CatalogService;
   /** The one-stop core: dossiers from filing to the returned result. */
   dossiers: DossierService;
+  /** The Circular 01/2018 forms of dossiers and the register. */
+  dossierForms: FormsService;
 }
 
 export interface ContextOptions {
@@ -96,9 +99,10 @@ export function createContext(config: Config, database: Database, opts: ContextO
     makeNationalSync({ jobs, endpoint: config.nationalSync, catalog: catalogLookup(catalog), directory: directoryLookup(directory) }),
   ];
   const dossiers = makeDossierService({ database, clock, audit, calendar, catalog, directory, identity, files, hooks });
+  const dossierForms = makeFormsService({ database, clock, catalog, directory, publicUrl: config.publicUrl });
   jobs.register(latenessJob(dossiers));
   jobs.schedule("dossiers.flag_lateness", "*/15 * * * *");
-  return { config, database, clock, logger, jobs, audit, files, calendar, directory, identity, secondFactor, oidc, catalog, dossiers };
+  return { config, database, clock, logger, jobs, audit, files, calendar, directory, identity, secondFactor, oidc, catalog, dossiers, dossierForms };
 }
 
 /** Reference data and demo data, in load order (each loads once per database). */

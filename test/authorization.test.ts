@@ -125,6 +125,8 @@ const MATRIX: Record<string, readonly Who[]> = {
   "GET /api/me/dossiers": ["citizen", "business"],
   "GET /api/office/dossiers": ["receiver", "specialist", "leader", "agency_admin", "supervisor"],
   "GET /api/lookup/:code": EVERYONE,
+  "GET /api/dossiers/:id/forms/:form": USERS,
+  "GET /api/office/register": ["receiver", "specialist", "leader", "agency_admin", "supervisor"],
   "* /oidc": EVERYONE,
   "* /oidc/*": EVERYONE,
   "GET /oidc/interaction/:uid": EVERYONE,

@@ -193,3 +193,13 @@ export function dueBefore(db: Db, before: Date, flag: "dueSoonAt" | "overdueAt",
 export async function setClosedStepTimeliness(tx: Db, stepId: number, timeliness: string): Promise<void> {
   await tx.update(dossierSteps).set({ timeliness }).where(eq(dossierSteps.id, stepId));
 }
+
+/** The dossiers an agency received in [from, to), in the order received (the register, Mẫu 06). */
+export function receivedBetween(db: Db, agencyCode: string, from: Date, to: Date, limit: number): Promise<DossierRow[]> {
+  return db
+    .select()
+    .from(dossiers)
+    .where(and(eq(dossiers.agencyCode, agencyCode), sql`${dossiers.receivedAt} >= ${from}`, lt(dossiers.receivedAt, to)))
+    .orderBy(asc(dossiers.receivedAt), asc(dossiers.code))
+    .limit(limit);
+}

@@ -6,6 +6,7 @@ import { InvalidDossier } from "./errors.ts";
 import { ACTIONS } from "./model.ts";
 import { ActionInput, AttachmentDto, CreateDossierInput, DossierDto, DossierPage, LookupDto, QueueQuery, RatingInput, UpdateDraftInput } from "./schema.ts";
 import type { DossierService } from "./service.ts";
+import { type FormNumber, type FormsService } from "./service.forms.ts";
 
 const TAGS = ["dossiers"];
 const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -17,7 +18,7 @@ const Paging = Type.Object({
 const PRIVATE = "private, no-store";
 
 /** The dossier API (API.md, Dossiers). */
-export function dossierRoutes(dossiers: DossierService, opts: { maxUploadBytes: number }): FastifyPluginAsyncTypebox {
+export function dossierRoutes(dossiers: DossierService, forms: FormsService, opts: { maxUploadBytes: number }): FastifyPluginAsyncTypebox {
   return async (app) => {
     await app.register(multipart, { limits: { fileSize: opts.maxUploadBytes, files: 1, fields: 4, fieldSize: 1024 } });
     const meta = (request: { id: string; ip: string }) => ({ requestId: request.id, ip: request.ip });
@@ -122,6 +123,50 @@ export function dossierRoutes(dossiers: DossierService, opts: { maxUploadBytes: 
         },
       },
       async (request) => dossiers.act(request.actor, request.params.id, request.params.action, request.body ?? {}, meta(request)),
+    );
+
+    app.get(
+      "/api/dossiers/:id/forms/:form",
+      {
+        schema: {
+          tags: TAGS,
+          summary: "Biểu mẫu theo Thông tư 01/2018/TT-VPCP (PDF)",
+          description:
+            "`01.pdf` receipt and appointment, `02.pdf` supplement request, `03.pdf` refusal, `04.pdf` apology with the new date, `05.pdf` control sheet of the hand-overs, `06.pdf` the register line (officers). 404 until the form's event has happened.",
+          params: Type.Object({ id: Type.String({ maxLength: 64 }), form: Type.String({ pattern: "^0[1-6]\\.pdf$" }) }),
+        },
+      },
+      async (request, reply) => {
+        const n = request.params.form.slice(0, 2) as FormNumber;
+        const pdf = await forms.form(request.actor, request.params.id, n);
+        void reply.header("content-type", "application/pdf");
+        void reply.header("content-disposition", `inline; filename="mau-${n}.pdf"`);
+        return reply.send(pdf);
+      },
+    );
+
+    app.get(
+      "/api/office/register",
+      {
+        schema: {
+          tags: TAGS,
+          summary: "Sổ theo dõi hồ sơ (Mẫu 06) của một kỳ",
+          description: "The dossiers an agency received from `from` to `to` (Vietnamese days, inclusive), as PDF or CSV (UTF-8 with BOM, for spreadsheets).",
+          querystring: Type.Object({
+            agency: Type.String({ pattern: "^[0-9A-Z]{3}\\.[0-9A-Z]{2}\\.[0-9A-Z]{2}\\.[A-Z][0-9]{2}$" }),
+            from: Type.String({ format: "date" }),
+            to: Type.String({ format: "date" }),
+            format: Type.Optional(Literals(["pdf", "csv"] as const)),
+          }),
+        },
+      },
+      async (request, reply) => {
+        const format = request.query.format ?? "pdf";
+        const bytes = await forms.register(request.actor, { ...request.query, format });
+        void reply.header("content-type", format === "csv" ? "text/csv; charset=utf-8" : "application/pdf");
+        void reply.header("content-disposition", `attachment; filename="so-theo-doi-${request.query.from}-${request.query.to}.${format}"`);
+        return reply.send(bytes);
+      },
     );
 
     app.post(

@@ -164,12 +164,18 @@ export function makeDossierService(deps: DossierDeps): DossierService {
     return problems;
   }
 
-  /** Runs `change` under the dossier's lock, provided nobody changed the dossier since it was read. */
-  async function transact(d: DossierRow, work: (tx: Parameters<Parameters<Database["transaction"]>[0]>[0], locked: DossierRow) => Promise<DossierRow>) {
+  /**
+   * Runs `work` under the dossier's row lock, provided nobody changed the dossier since it was read: the
+   * change was worked out from that reading (its step, its due times), so two officers acting at once
+   * cannot both succeed — the second is told the state the first left.
+   */
+  async function transact(
+    d: DossierRow,
+    work: (tx: Parameters<Parameters<Database["transaction"]>[0]>[0], locked: DossierRow) => Promise<DossierRow>,
+  ) {
     return database.transaction(async (tx) => {
       const locked = await repo.lockDossier(tx, d.id);
-      // Two officers acting at once: the second finds the dossier moved on and is told its state now.
-      if (!locked || locked.updatedAt.getTime() !== d.updatedAt.getTime()) throw new InvalidTransition("concurrent", (locked?.status ?? d.status) as DossierStatus);
+      if (!locked || fingerprint(locked) !== fingerprint(d)) throw new InvalidTransition("concurrent", (locked?.status ?? d.status) as DossierStatus);
       return work(tx, locked);
     });
   }
@@ -429,6 +435,22 @@ export function makeDossierService(deps: DossierDeps): DossierService {
       return { dueSoon, overdue };
     },
   };
+}
+
+/** What every change alters at least one of: a dossier read before its lock is still the same one. */
+function fingerprint(d: DossierRow): string {
+  return JSON.stringify([
+    d.status,
+    d.stepIndex,
+    d.assigneeUserId,
+    d.assigneeDepartment,
+    d.dueAt?.getTime() ?? null,
+    d.pausedAt?.getTime() ?? null,
+    d.apologized,
+    d.supplementsAfterReceipt,
+    d.updatedAt.getTime(),
+    d.formData,
+  ]);
 }
 
 /** Which dossiers each queue holds (API.md `queue=`). */

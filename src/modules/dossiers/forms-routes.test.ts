@@ -1,0 +1,114 @@
+// The forms of a real dossier, downloaded as its applicant and its officers see them: Mẫu 01 after
+// receipt with the code and the QR to the lookup, Mẫu 02 after a supplement request, Mẫu 04 after an
+// apology, Mẫu 05 with the hand-overs, the register of a day as PDF and CSV.
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, describe, it } from "node:test";
+import { parse } from "csv-parse/sync";
+import { fixedClock } from "../../platform/clock.ts";
+import type { App } from "../../platform/http/types.ts";
+import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
+import { decodeQr, readPdf } from "../../../test/helpers/pdf.ts";
+import { apiAs, buildProvincialProcedure, CENTRE, dossierFixture, multipart, PDF } from "./testing.ts";
+
+const clock = fixedClock("2026-12-01T02:00:00Z");
+
+describe("forms of a dossier", () => {
+  let env: TestEnv & { app: App };
+  let api: ReturnType<typeof apiAs>;
+  let token = "";
+  const procedure = buildProvincialProcedure({ name: "Cấp phiếu thử nghiệm biểu mẫu" });
+  let d: { id: string; code: string; lookupKey: string } = { id: "", code: "", lookupKey: "" };
+
+  before(async () => {
+    env = await testApp({ clock, config: { publicUrl: "https://dvc.bacninh.example.gov.vn" } });
+    const tokens = await dossierFixture(env.ctx, [procedure]);
+    api = apiAs(env.app, tokens);
+    token = tokens.get("001199000001")!;
+    const created = await api("001199000001", "POST", "/api/dossiers", {
+      procedureCode: procedure.code,
+      agencyCode: CENTRE,
+      formData: { hoTen: "Nguyễn Thị Mai", soCccd: "001199000001" },
+      requestId: randomUUID(),
+    });
+    const id = created.json().id as string;
+    const { payload, headers } = multipart({ component: "to-khai" }, { name: "to-khai.pdf", type: "application/pdf", bytes: PDF });
+    await env.app.inject({ method: "POST", url: `/api/dossiers/${id}/attachments`, payload, headers: { ...headers, authorization: `Bearer ${token}` } });
+    await api("001199000001", "POST", `/api/dossiers/${id}/submit`);
+    const received = (await api("tiepnhan", "POST", `/api/dossiers/${id}/actions/receive`, {})).json();
+    d = { id, code: received.code, lookupKey: received.lookupKey };
+  });
+  after(() => env.close());
+
+  const pdf = async (who: Parameters<typeof api>[0], n: string) => api(who, "GET", `/api/dossiers/${d.id}/forms/${n}.pdf`);
+
+  it("gives the receipt (Mẫu 01) on A5, in Vietnamese, with the QR code that opens the public lookup", async () => {
+    const res = await pdf("001199000001", "01");
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.headers["content-type"], "application/pdf");
+    const doc = await readPdf(res.rawPayload);
+    const page = doc.pages[0]!;
+    assert.equal(Math.round(page.width), 420);
+    assert.equal(Math.round(page.height), 595);
+    const text = doc.pages.map((p) => p.text).join("\n");
+    for (const s of [d.code, "Nguyễn Thị Mai", "Cấp phiếu thử nghiệm biểu mẫu", "Tờ khai theo mẫu", "02 ngày làm việc", "Trần Văn Tiếp"]) {
+      assert.ok(text.includes(s), `"${s}" on the receipt`);
+    }
+    const url = `https://dvc.bacninh.example.gov.vn/tra-cuu?ma=${encodeURIComponent(d.code)}&khoa=${d.lookupKey}`;
+    const qr = page.images.map(decodeQr).find(Boolean);
+    assert.equal(qr, url);
+  });
+
+  it("gives a form only once its event happened, and only to those who may see the dossier", async () => {
+    assert.equal((await pdf("001199000001", "02")).statusCode, 404, "no supplement asked yet");
+    assert.equal((await pdf("001199000001", "03")).statusCode, 404);
+    assert.equal((await pdf("001199000001", "04")).statusCode, 404);
+    assert.equal((await pdf("0100233488", "01")).statusCode, 404, "another applicant");
+    assert.equal((await pdf("001199000001", "06")).statusCode, 404, "the register is the officers'");
+    assert.equal((await api("001199000001", "GET", `/api/dossiers/${d.id}/forms/07.pdf`)).statusCode, 400);
+  });
+
+  it("gives the supplement request (Mẫu 02) with its items, and the apology (Mẫu 04) with the new date", async () => {
+    await api("chuyenvien.tuphap", "POST", `/api/dossiers/${d.id}/actions/request_supplement`, { items: [{ component: "cccd", reason: "Bản sao bị mờ, không đọc được" }] });
+    const two = await readPdf((await pdf("001199000001", "02")).rawPayload);
+    const text2 = two.pages.map((p) => p.text).join("\n");
+    assert.ok(text2.includes("Bản sao bị mờ, không đọc được"));
+    assert.ok(text2.includes("Căn cước công dân"), "the component's name, not its key");
+
+    const now = (await api("chuyenvien.tuphap", "GET", `/api/dossiers/${d.id}`)).json();
+    const newDueAt = new Date(new Date(now.dueAt).getTime() + 3 * 86_400_000).toISOString();
+    const apologized = await api("lanhdao.tuphap", "POST", `/api/dossiers/${d.id}/actions/apologize`, { reason: "Cần xác minh thêm với cơ quan khác", newDueAt });
+    assert.equal(apologized.statusCode, 200, apologized.body);
+    const four = await readPdf((await pdf("001199000001", "04")).rawPayload);
+    const text4 = four.pages.map((p) => p.text).join("\n");
+    assert.ok(text4.includes("Cần xác minh thêm với cơ quan khác"));
+    assert.ok(text4.includes("Phạm Văn Lãnh"));
+  });
+
+  it("gives the control sheet (Mẫu 05) on A4 with every hand-over", async () => {
+    const five = await readPdf((await pdf("tiepnhan", "05")).rawPayload);
+    assert.equal(Math.round(five.pages[0]!.width), 595);
+    // Table cells wrap: compare the text with its line breaks folded.
+    const text = five.pages.map((p) => p.text).join("\n").replace(/\s+/g, " ");
+    for (const s of ["Tiếp nhận tại Trung tâm", "Thẩm định hồ sơ", "Sở Tư pháp tỉnh Bắc Ninh", "Phòng Hành chính tư pháp", "Đã tiếp nhận", "Đúng hạn"]) assert.ok(text.includes(s), s);
+    assert.ok(!text.includes("hanh-chinh-tu-phap"), "departments by name, not code");
+  });
+
+  it("gives the register of a day as PDF and as CSV for the agency's officers", async () => {
+    const q = `agency=${CENTRE}&from=2026-12-01&to=2026-12-01`;
+    const csv = await api("tiepnhan", "GET", `/api/office/register?${q}&format=csv`);
+    assert.equal(csv.statusCode, 200);
+    assert.match(String(csv.headers["content-type"]), /text\/csv/);
+    assert.ok(csv.rawPayload.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])), "a BOM so spreadsheets read UTF-8");
+    const rows = parse(csv.rawPayload.subarray(3).toString("utf8"), { columns: true }) as Record<string, string>[];
+    assert.equal(rows.length, 1);
+    assert.ok(Object.values(rows[0]!).includes(d.code));
+    assert.ok(Object.values(rows[0]!).includes("Nguyễn Thị Mai"));
+    const reg = await readPdf((await api("tiepnhan", "GET", `/api/office/register?${q}`)).rawPayload);
+    assert.ok(reg.pages[0]!.width > reg.pages[0]!.height, "landscape");
+    assert.ok(reg.pages.map((p) => p.text).join("").replace(/\s+/g, "").includes(d.code));
+    assert.equal((await api("001199000001", "GET", `/api/office/register?${q}`)).statusCode, 403);
+    const empty = await api("tiepnhan", "GET", `/api/office/register?agency=${CENTRE}&from=2026-11-01&to=2026-11-30&format=csv`);
+    assert.equal((parse(empty.rawPayload.subarray(3).toString("utf8"), { columns: true }) as unknown[]).length, 0);
+  });
+});

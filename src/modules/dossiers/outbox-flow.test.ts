@@ -1,0 +1,112 @@
+// The listeners as the running node has them: a dossier received through the API mails its applicant
+// through a real SMTP server, and reaches the national portal's endpoint as received (2) then being
+// processed (4), each message once and in order — the wiring of context.ts, not a hand-built event.
+import assert from "node:assert/strict";
+import http from "node:http";
+import net from "node:net";
+import { randomUUID } from "node:crypto";
+import { after, before, describe, it } from "node:test";
+import { simpleParser } from "mailparser";
+import { SMTPServer } from "smtp-server";
+import type { App } from "../../platform/http/types.ts";
+import { testWorker, waitFor } from "../../platform/jobs/testing.ts";
+import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
+import { apiAs, buildProvincialProcedure, CENTRE, dossierFixture, multipart, PDF } from "./testing.ts";
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+describe("a dossier's outbox on the running node", () => {
+  let env: TestEnv & { app: App };
+  let smtp: SMTPServer;
+  let portal: http.Server;
+  const inbox: Array<{ to: string; subject: string; text: string }> = [];
+  const synced: Array<{ service: string; status: unknown; code: unknown }> = [];
+  const procedure = buildProvincialProcedure({ name: "Thủ tục thử hộp thư đi" });
+
+  before(async () => {
+    const smtpPort = await freePort();
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ["STARTTLS"],
+      onData(stream, _session, callback) {
+        simpleParser(stream)
+          .then((mail) => {
+            const to = Array.isArray(mail.to) ? mail.to[0]?.text : mail.to?.text;
+            inbox.push({ to: to ?? "", subject: mail.subject ?? "", text: mail.text ?? "" });
+            callback();
+          })
+          .catch(callback);
+      },
+    });
+    await new Promise<void>((r) => smtp.listen(smtpPort, "127.0.0.1", r));
+    portal = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString("utf8")));
+      req.on("end", () => {
+        const m = JSON.parse(body) as { service: string; data: Record<string, unknown> };
+        synced.push({ service: m.service, status: m.data.TrangThaiHoSo, code: m.data.MaHoSo });
+        res.writeHead(200).end("{}");
+      });
+    });
+    await new Promise<void>((r) => portal.listen(0, "127.0.0.1", r));
+    const { port } = portal.address() as net.AddressInfo;
+    env = await testApp({
+      config: {
+        smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
+        publicUrl: "https://dvc.example.gov.vn",
+        nationalSync: { url: `http://127.0.0.1:${port}/dongbo`, token: null, timeoutMs: 5000 },
+      },
+    });
+  });
+  after(async () => {
+    await env.close();
+    await new Promise<void>((r) => smtp.close(() => r()));
+    await new Promise<void>((r) => portal.close(() => r()));
+  });
+
+  it("mails the receipt to the applicant and syncs 1, 2, 4 to the national portal", async () => {
+    const tokens = await dossierFixture(env.ctx, [procedure]);
+    const api = apiAs(env.app, tokens);
+    const created = await api("001199000001", "POST", "/api/dossiers", {
+      procedureCode: procedure.code,
+      agencyCode: CENTRE,
+      formData: { hoTen: "Nguyễn Thị Mai", soCccd: "001199000001" },
+      requestId: randomUUID(),
+      applicant: { type: "citizen", name: "-", idNumber: "001199000001", email: "mai.nguyen@example.vn" },
+    });
+    const id = created.json().id as string;
+    const { payload, headers } = multipart({ component: "to-khai" }, { name: "to-khai.pdf", type: "application/pdf", bytes: PDF });
+    await env.app.inject({ method: "POST", url: `/api/dossiers/${id}/attachments`, payload, headers: { ...headers, authorization: `Bearer ${tokens.get("001199000001")}` } });
+    assert.equal((await api("001199000001", "POST", `/api/dossiers/${id}/submit`)).statusCode, 200);
+    const received = await api("tiepnhan", "POST", `/api/dossiers/${id}/actions/receive`, {});
+    assert.equal(received.statusCode, 200, received.body);
+    const code = received.json().code as string;
+
+    const worker = testWorker(env.database, env.ctx.jobs);
+    await worker.start();
+    try {
+      await waitFor("the receipt mail", () => inbox.some((m) => m.to.includes("mai.nguyen@example.vn")));
+      await waitFor("the national portal's messages", () => synced.filter((s) => s.service === "DongBoHoSoMC").length >= 3);
+    } finally {
+      await worker.stop();
+    }
+    const mail = inbox.find((m) => m.to.includes("mai.nguyen@example.vn"))!;
+    assert.match(mail.subject, /tiếp nhận/i);
+    assert.ok(mail.text.includes(code), "the mail names the dossier code");
+    assert.ok(mail.text.includes("https://dvc.example.gov.vn/tra-cuu?ma="), "and the lookup link");
+    assert.deepEqual(
+      synced.filter((s) => s.service === "DongBoHoSoMC").map((s) => Number(s.status)),
+      [1, 2, 4],
+      "filed, received, being processed — once each, in order",
+    );
+  });
+});
