@@ -20,7 +20,9 @@ const PRIVATE = "private, no-store";
 /** The dossier API (API.md, Dossiers). */
 export function dossierRoutes(dossiers: DossierService, forms: FormsService, opts: { maxUploadBytes: number }): FastifyPluginAsyncTypebox {
   return async (app) => {
-    await app.register(multipart, { limits: { fileSize: opts.maxUploadBytes, files: 1, fields: 4, fieldSize: 1024 } });
+    // One byte over the limit reaches the file store, which refuses the file (413) rather than keeping the
+    // first `maxUploadBytes` of it: the multipart parser truncates silently at its own limit.
+    await app.register(multipart, { limits: { fileSize: opts.maxUploadBytes + 1, files: 1, fields: 4, fieldSize: 1024 } });
     const meta = (request: { id: string; ip: string }) => ({ requestId: request.id, ip: request.ip });
     app.addHook("onSend", async (_request, reply, payload) => {
       if (!reply.hasHeader("cache-control")) void reply.header("cache-control", PRIVATE);

@@ -41,7 +41,8 @@ export async function dossierFixture(ctx: Context, procedures: ProcedureContent[
     await ctx.catalog.publish(systemActor("test"), p.code);
   }
   const tokens = new Map<TestUser, string>();
-  for (const u of USERS) tokens.set(u, await ctx.oidc.mintToken({ type: "cli", name: "test" }, u, 24 * 3600));
+  // A month: tests move their clock across due dates.
+  for (const u of USERS) tokens.set(u, await ctx.oidc.mintToken({ type: "cli", name: "test" }, u, 30 * 24 * 3600));
   return tokens;
 }
 

@@ -1,0 +1,158 @@
+// The one-stop rules beside the main path: counter intake, the assurance level, lateness flags and what
+// counts as late, the apology's lead time, refusal, stop and withdrawal with their reasons, upload
+// limits, and an audit entry for every change.
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, describe, it } from "node:test";
+import { sql } from "drizzle-orm";
+import { fixedClock } from "../../platform/clock.ts";
+import type { App } from "../../platform/http/types.ts";
+import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
+import { apiAs, buildProvincialProcedure, CENTRE, dossierFixture, JUSTICE, multipart, PDF } from "./testing.ts";
+
+// Monday 7 December 2026, 08:00 in Hà Nội.
+const clock = fixedClock("2026-12-07T01:00:00Z");
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+
+describe("one-stop rules", () => {
+  let env: TestEnv & { app: App };
+  let api: ReturnType<typeof apiAs>;
+  let tokens: Awaited<ReturnType<typeof dossierFixture>>;
+  const easy = buildProvincialProcedure({
+    name: "Thủ tục thử quy tắc",
+    components: [{ key: "giay-to", name: "Giấy tờ kèm theo", required: false, counts: { original: 1, certifiedCopy: 0, copy: 0 }, fileTypes: ["application/pdf"] }],
+  });
+  const strict = buildProvincialProcedure({ name: "Thủ tục cần định danh mức 2", assuranceLevel: 2 });
+
+  before(async () => {
+    env = await testApp({ clock, config: { maxUploadBytes: 2048 } });
+    tokens = await dossierFixture(env.ctx, [easy, strict]);
+    api = apiAs(env.app, tokens);
+  });
+  after(() => env.close());
+
+  const fileAndReceive = async () => {
+    const created = await api("001199000001", "POST", "/api/dossiers", {
+      procedureCode: easy.code,
+      agencyCode: CENTRE,
+      formData: { hoTen: "Nguyễn Thị Mai", soCccd: "001199000001" },
+      requestId: randomUUID(),
+      submit: true,
+    });
+    assert.equal(created.json().status, "new", created.body);
+    const id = created.json().id as string;
+    const received = await api("tiepnhan", "POST", `/api/dossiers/${id}/actions/receive`, {});
+    assert.equal(received.statusCode, 200, received.body);
+    return received.json() as { id: string; dueAt: string };
+  };
+  const act = (who: Parameters<typeof api>[0], id: string, action: string, body: unknown = {}) => api(who, "POST", `/api/dossiers/${id}/actions/${action}`, body);
+
+  it("takes a dossier at the counter for the applicant named, with a checked CCCD, visible to their account", async () => {
+    const bad = await api("tiepnhan", "POST", "/api/dossiers", {
+      procedureCode: easy.code,
+      agencyCode: CENTRE,
+      channel: "counter",
+      applicant: { type: "citizen", name: "Trần Văn B", idNumber: "999999999999" },
+      formData: {},
+      requestId: randomUUID(),
+    });
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.json().error.fields[0].path, "/applicant/idNumber");
+    const res = await api("tiepnhan", "POST", "/api/dossiers", {
+      procedureCode: easy.code,
+      agencyCode: CENTRE,
+      channel: "counter",
+      applicant: { type: "citizen", name: "Nguyễn Thị Mai", idNumber: "001199000001", phone: "0912345678" },
+      formData: { hoTen: "Nguyễn Thị Mai", soCccd: "001199000001" },
+      requestId: randomUUID(),
+      submit: true,
+    });
+    assert.equal(res.statusCode, 201, res.body);
+    assert.equal(res.json().channel, "counter");
+    assert.equal(res.json().status, "new");
+    const mine = (await api("001199000001", "GET", "/api/me/dossiers?pageSize=100")).json();
+    assert.ok(mine.items.some((i: { id: string }) => i.id === res.json().id), "the walk-in's account sees the counter dossier");
+    // A department's specialist does not take dossiers at the counter.
+    assert.equal((await api("chuyenvien.tuphap", "POST", "/api/dossiers", { procedureCode: easy.code, agencyCode: CENTRE, formData: {}, requestId: randomUUID() })).statusCode, 403);
+  });
+
+  it("refuses online filing below the procedure's assurance level", async () => {
+    const res = await api("001199000001", "POST", "/api/dossiers", { procedureCode: strict.code, agencyCode: CENTRE, formData: {}, requestId: randomUUID() });
+    assert.equal(res.statusCode, 403);
+    assert.equal(res.json().error.code, "dossier.assurance_required");
+    assert.match(res.json().error.message, /mức 2/);
+  });
+
+  it("refuses an upload over the size limit", async () => {
+    const created = await api("001199000001", "POST", "/api/dossiers", { procedureCode: easy.code, agencyCode: CENTRE, formData: {}, requestId: randomUUID() });
+    const { payload, headers } = multipart({ component: "giay-to" }, { name: "lon.pdf", type: "application/pdf", bytes: Buffer.concat([PDF, Buffer.alloc(4096, 32)]) });
+    const res = await env.app.inject({ method: "POST", url: `/api/dossiers/${created.json().id}/attachments`, payload, headers: { ...headers, authorization: `Bearer ${tokens.get("001199000001")}` } });
+    assert.equal(res.statusCode, 413, res.body);
+    assert.equal((await api("001199000001", "GET", `/api/dossiers/${created.json().id}`)).json().attachments.length, 0);
+  });
+
+  it("flags dossiers due soon and overdue for the queues; finished past due without an apology is late", async () => {
+    const d = await fileAndReceive();
+    assert.deepEqual(await env.ctx.dossiers.flagLateness(), { dueSoon: 0, overdue: 0 });
+    clock.set(new Date(new Date(d.dueAt).getTime() - 2 * HOUR));
+    assert.equal((await env.ctx.dossiers.flagLateness()).dueSoon, 1);
+    const soon = (await api("chuyenvien.tuphap", "GET", "/api/office/dossiers?queue=due_soon")).json();
+    assert.deepEqual(soon.items.map((i: { id: string }) => i.id), [d.id]);
+    clock.set(new Date(new Date(d.dueAt).getTime() + HOUR));
+    assert.equal((await env.ctx.dossiers.flagLateness()).overdue, 1);
+    assert.deepEqual((await api("chuyenvien.tuphap", "GET", "/api/office/dossiers?queue=overdue")).json().items.map((i: { id: string }) => i.id), [d.id]);
+    assert.deepEqual((await api("chuyenvien.tuphap", "GET", "/api/office/dossiers?queue=due_soon")).json().items, []);
+    // Too late for an apology now: it had to come a working day before the due date.
+    const late = await act("lanhdao.tuphap", d.id, "apologize", { reason: "Chậm", newDueAt: new Date(clock.now().getTime() + 5 * DAY).toISOString() });
+    assert.equal(late.statusCode, 409);
+    assert.equal(late.json().error.code, "dossier.apology_too_late");
+    await act("chuyenvien.tuphap", d.id, "forward");
+    const { payload, headers } = multipart({ component: "result" }, { name: "kq.pdf", type: "application/pdf", bytes: PDF });
+    await env.app.inject({ method: "POST", url: `/api/dossiers/${d.id}/attachments`, payload, headers: { ...headers, authorization: `Bearer ${tokens.get("lanhdao.tuphap")}` } });
+    const done = await act("lanhdao.tuphap", d.id, "finish");
+    assert.equal(done.statusCode, 200, done.body);
+    assert.equal(done.json().timeliness, "late");
+  });
+
+  it("with an apology issued in time, the new date is the one that counts", async () => {
+    clock.set("2026-12-14T01:00:00Z");
+    const d = await fileAndReceive();
+    const newDueAt = new Date(new Date(d.dueAt).getTime() + 3 * DAY).toISOString();
+    assert.equal((await act("lanhdao.tuphap", d.id, "apologize", { reason: "Chờ ý kiến cơ quan khác" })).statusCode, 400, "a new date is needed");
+    const apology = await act("lanhdao.tuphap", d.id, "apologize", { reason: "Chờ ý kiến cơ quan khác", newDueAt });
+    assert.equal(apology.statusCode, 200, apology.body);
+    assert.equal(apology.json().dueAt, newDueAt);
+    assert.equal(apology.json().originalDueAt, d.dueAt, "the receipt's appointment stays on record");
+    clock.set(new Date(new Date(d.dueAt).getTime() + 2 * HOUR));
+    await act("chuyenvien.tuphap", d.id, "forward");
+    const { payload, headers } = multipart({ component: "result" }, { name: "kq.pdf", type: "application/pdf", bytes: PDF });
+    await env.app.inject({ method: "POST", url: `/api/dossiers/${d.id}/attachments`, payload, headers: { ...headers, authorization: `Bearer ${tokens.get("lanhdao.tuphap")}` } });
+    const done = await act("lanhdao.tuphap", d.id, "finish");
+    assert.notEqual(done.json().timeliness, "late");
+  });
+
+  it("refuses and stops only with a reason, lets the applicant withdraw before the result, and audits every change", async () => {
+    const a = await fileAndReceive();
+    assert.equal((await act("lanhdao.tuphap", a.id, "refuse")).statusCode, 400);
+    const refused = await act("lanhdao.tuphap", a.id, "refuse", { reason: "Không đủ điều kiện theo quy định" });
+    assert.equal(refused.json().status, "refused");
+    assert.equal(refused.json().nationalStatus, 8);
+    assert.equal((await act("lanhdao.tuphap", a.id, "forward")).statusCode, 409);
+
+    const b = await fileAndReceive();
+    assert.equal((await act("chuyenvien.tuphap", b.id, "stop", { reason: "x" })).statusCode, 403, "a leader stops processing");
+    const stopped = await act("lanhdao.tuphap", b.id, "stop", { reason: "Theo đề nghị của cơ quan điều tra" });
+    assert.equal(stopped.json().status, "stopped");
+
+    const c = await fileAndReceive();
+    assert.equal((await act("tiepnhan", c.id, "withdraw")).statusCode, 403, "only the applicant withdraws");
+    const withdrawn = await act("001199000001", c.id, "withdraw");
+    assert.equal(withdrawn.json().status, "withdrawn");
+    assert.equal(withdrawn.json().nationalStatus, 7);
+
+    const audited = await env.database.rows<{ action: string }>(sql`SELECT action FROM audit_log WHERE subject_type = 'dossier' AND subject_id = ${a.id} ORDER BY id`);
+    assert.deepEqual(audited.map((r) => r.action), ["dossier.create", "dossier.submit", "dossier.receive", "dossier.refuse"]);
+    assert.equal(JUSTICE, refused.json().processingAgencyCode);
+  });
+});
