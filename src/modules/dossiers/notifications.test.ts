@@ -1,9 +1,6 @@
 // The dossier notifications, delivered through the mail outbox to a real SMTP server started on loopback.
 import assert from "node:assert/strict";
-import net from "node:net";
 import { after, before, describe, it } from "node:test";
-import { simpleParser } from "mailparser";
-import { SMTPServer } from "smtp-server";
 import { sql } from "drizzle-orm";
 import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
 import { runSeeds } from "../../platform/db/seeds.ts";
@@ -19,33 +16,16 @@ import { catalogLookup, directoryLookup } from "./lookups.ts";
 import { makeNotifier } from "./notifications.ts";
 import { vnDateTime } from "./notifications-templates.ts";
 import { buildDossier, buildEvent, officerActor, step } from "./testing-events.ts";
+import { type MailCatcher, type ReceivedMail, startMailCatcher } from "../../../test/helpers/smtp.ts";
 
 const PUBLIC = "https://dvc.example.gov.vn";
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-interface Received {
-  to: string;
-  subject: string;
-  text: string;
-}
-
 describe("dossier notifications", () => {
   let env: TestEnv;
-  let smtp: SMTPServer;
+  let smtp: MailCatcher;
   let notifier: DossierHooks;
   let officer: UserView;
   let unverified: UserView;
-  const inbox: Received[] = [];
   let n = 0;
   /** A dossier whose applicant has an address of their own, so each test reads only its mail. */
   const dossierWithMail = (o: Parameters<typeof buildDossier>[0] = {}) => {
@@ -55,11 +35,11 @@ describe("dossier notifications", () => {
   };
 
   /** Runs every queued job, including the mail that jobs queue, and returns the mail that arrived. */
-  async function deliver(): Promise<Received[]> {
-    const before = inbox.length;
+  async function deliver(): Promise<ReceivedMail[]> {
+    const before = smtp.inbox.length;
     const worker = testWorker(env.database, env.ctx.jobs);
     while ((await worker.runOnce()) > 0);
-    return inbox.slice(before);
+    return smtp.inbox.slice(before);
   }
   const change = (...events: TransitionEvent[]) =>
     env.database.transaction(async (tx) => {
@@ -67,22 +47,8 @@ describe("dossier notifications", () => {
     });
 
   before(async () => {
-    const port = await freePort();
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ["STARTTLS"],
-      onData(stream, _session, callback) {
-        simpleParser(stream)
-          .then((mail) => {
-            const to = Array.isArray(mail.to) ? mail.to[0]?.text : mail.to?.text;
-            inbox.push({ to: to ?? "", subject: mail.subject ?? "", text: mail.text ?? "" });
-            callback();
-          })
-          .catch(callback);
-      },
-    });
-    await new Promise<void>((r) => smtp.listen(port, "127.0.0.1", r));
-    env = await testContext({ config: { smtpUrl: `smtp://127.0.0.1:${port}`, publicUrl: PUBLIC } });
+    smtp = await startMailCatcher();
+    env = await testContext({ config: { smtpUrl: smtp.url, publicUrl: PUBLIC } });
     const { ctx } = env;
     await runSeeds(
       env.database,
@@ -107,7 +73,7 @@ describe("dossier notifications", () => {
   });
   after(async () => {
     await env.close();
-    await new Promise<void>((r) => smtp.close(() => r()));
+    await smtp.close();
   });
 
   it("writes dates as dd/MM/yyyy HH:mm in Vietnam's time", () => {

@@ -3,51 +3,24 @@
 // processed (4), each message once and in order — the wiring of context.ts, not a hand-built event.
 import assert from "node:assert/strict";
 import http from "node:http";
-import net from "node:net";
+import type net from "node:net";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { simpleParser } from "mailparser";
-import { SMTPServer } from "smtp-server";
 import type { App } from "../../platform/http/types.ts";
 import { testWorker, waitFor } from "../../platform/jobs/testing.ts";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
 import { apiAs, buildProvincialProcedure, CENTRE, dossierFixture, multipart, PDF } from "./testing.ts";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { type MailCatcher, startMailCatcher } from "../../../test/helpers/smtp.ts";
 
 describe("a dossier's outbox on the running node", () => {
   let env: TestEnv & { app: App };
-  let smtp: SMTPServer;
+  let smtp: MailCatcher;
   let portal: http.Server;
-  const inbox: Array<{ to: string; subject: string; text: string }> = [];
   const synced: Array<{ service: string; status: unknown; code: unknown }> = [];
   const procedure = buildProvincialProcedure({ name: "Thủ tục thử hộp thư đi" });
 
   before(async () => {
-    const smtpPort = await freePort();
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ["STARTTLS"],
-      onData(stream, _session, callback) {
-        simpleParser(stream)
-          .then((mail) => {
-            const to = Array.isArray(mail.to) ? mail.to[0]?.text : mail.to?.text;
-            inbox.push({ to: to ?? "", subject: mail.subject ?? "", text: mail.text ?? "" });
-            callback();
-          })
-          .catch(callback);
-      },
-    });
-    await new Promise<void>((r) => smtp.listen(smtpPort, "127.0.0.1", r));
+    smtp = await startMailCatcher();
     portal = http.createServer((req, res) => {
       let body = "";
       req.on("data", (c: Buffer) => (body += c.toString("utf8")));
@@ -61,7 +34,7 @@ describe("a dossier's outbox on the running node", () => {
     const { port } = portal.address() as net.AddressInfo;
     env = await testApp({
       config: {
-        smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
+        smtpUrl: smtp.url,
         publicUrl: "https://dvc.example.gov.vn",
         nationalSync: { url: `http://127.0.0.1:${port}/dongbo`, token: null, timeoutMs: 5000 },
       },
@@ -69,7 +42,7 @@ describe("a dossier's outbox on the running node", () => {
   });
   after(async () => {
     await env.close();
-    await new Promise<void>((r) => smtp.close(() => r()));
+    await smtp.close();
     await new Promise<void>((r) => portal.close(() => r()));
   });
 
@@ -94,12 +67,12 @@ describe("a dossier's outbox on the running node", () => {
     const worker = testWorker(env.database, env.ctx.jobs);
     await worker.start();
     try {
-      await waitFor("the receipt mail", () => inbox.some((m) => m.to.includes("mai.nguyen@example.vn")));
+      await waitFor("the receipt mail", () => smtp.inbox.some((m) => m.to.includes("mai.nguyen@example.vn")));
       await waitFor("the national portal's messages", () => synced.filter((s) => s.service === "DongBoHoSoMC").length >= 3);
     } finally {
       await worker.stop();
     }
-    const mail = inbox.find((m) => m.to.includes("mai.nguyen@example.vn"))!;
+    const mail = smtp.inbox.find((m) => m.to.includes("mai.nguyen@example.vn"))!;
     assert.match(mail.subject, /tiếp nhận/i);
     assert.ok(mail.text.includes(code), "the mail names the dossier code");
     assert.ok(mail.text.includes("https://dvc.example.gov.vn/tra-cuu?ma="), "and the lookup link");

@@ -1,9 +1,6 @@
 // Email verification and password reset by emailed single-use links, delivered to a real SMTP server.
 import assert from "node:assert/strict";
-import net from "node:net";
 import { after, before, describe, it } from "node:test";
-import { simpleParser } from "mailparser";
-import { SMTPServer } from "smtp-server";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
 import { runSeeds } from "../../platform/db/seeds.ts";
 import { sql } from "../../platform/db/index.ts";
@@ -12,67 +9,36 @@ import { testWorker } from "../../platform/jobs/testing.ts";
 import { createLogger } from "../../platform/log/index.ts";
 import { adminUnitsSeed, demoAgenciesSeed } from "../directory/seeds.ts";
 import { demoAccountsSeed, readDemoAccounts } from "./seeds.ts";
+import { type MailCatcher, type ReceivedMail, startMailCatcher } from "../../../test/helpers/smtp.ts";
 
 const PASSWORD = readDemoAccounts().password;
 let offset = 0;
 const clock = { now: () => new Date(Date.now() + offset) };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-interface Received {
-  to: string;
-  subject: string;
-  text: string;
-}
-
 describe("emailed links", () => {
   let env: TestEnv & { app: App };
-  let smtp: SMTPServer;
-  const inbox: Received[] = [];
+  let smtp: MailCatcher;
 
   before(async () => {
-    const port = await freePort();
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ["STARTTLS"],
-      onData(stream, _session, callback) {
-        simpleParser(stream)
-          .then((mail) => {
-            const to = Array.isArray(mail.to) ? mail.to[0]?.text : mail.to?.text;
-            inbox.push({ to: to ?? "", subject: mail.subject ?? "", text: mail.text ?? "" });
-            callback();
-          })
-          .catch(callback);
-      },
-    });
-    await new Promise<void>((r) => smtp.listen(port, "127.0.0.1", r));
-    env = await testApp({ clock, config: { smtpUrl: `smtp://127.0.0.1:${port}`, publicUrl: "https://dvc.example.gov.vn" } });
+    smtp = await startMailCatcher();
+    env = await testApp({ clock, config: { smtpUrl: smtp.url, publicUrl: "https://dvc.example.gov.vn" } });
     await runSeeds(env.database, [adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory), demoAccountsSeed(env.ctx.identity, createLogger("silent"))], {
       demo: true,
     });
   });
   after(async () => {
     await env.close();
-    await new Promise<void>((r) => smtp.close(() => r()));
+    await smtp.close();
   });
 
   /** Runs the queued mail jobs and returns the newest message to `to`. */
-  async function deliver(to: string): Promise<Received> {
+  async function deliver(to: string): Promise<ReceivedMail> {
     await testWorker(env.database, env.ctx.jobs).runOnce();
-    const mail = inbox.filter((m) => m.to.includes(to)).at(-1);
+    const mail = smtp.inbox.filter((m) => m.to.includes(to)).at(-1);
     assert.ok(mail, `a mail to ${to}`);
     return mail;
   }
-  const linkIn = (mail: Received) => new URL(/https:\/\/dvc\.example\.gov\.vn\S+/.exec(mail.text)![0]);
+  const linkIn = (mail: ReceivedMail) => new URL(/https:\/\/dvc\.example\.gov\.vn\S+/.exec(mail.text)![0]);
 
   const form = async (url: string, fields: Record<string, string>) => {
     const page = await env.app.inject({ method: "GET", url: "/dang-nhap" });
@@ -109,14 +75,14 @@ describe("emailed links", () => {
   it("resets a password by an emailed single-use link; sessions end; a replayed or expired link is refused", async () => {
     const session = await env.ctx.identity.signIn({ username: "001199000001", password: PASSWORD });
     // Unknown accounts get the same answer and no mail.
-    const before = inbox.length;
+    const before = smtp.inbox.length;
     const unknown = await form("/quen-mat-khau", { username: "khong.ton.tai" });
     assert.equal(unknown.statusCode, 200);
     const res = await form("/quen-mat-khau", { username: "001199000001" });
     assert.equal(res.statusCode, 200);
     assert.equal(res.body.replace(/value="[^"]*"/g, ""), unknown.body.replace(/value="[^"]*"/g, ""));
     const mail = await deliver("mai.nguyen@example.vn");
-    assert.equal(inbox.length, before + 1);
+    assert.equal(smtp.inbox.length, before + 1);
     const link = linkIn(mail);
     const token = link.searchParams.get("token")!;
     assert.equal((await env.app.inject({ method: "GET", url: `${link.pathname}${link.search}` })).statusCode, 200);

@@ -1,7 +1,6 @@
 // Federation: a second oidc-provider, started here, plays the external identity provider (VNeID).
 import assert from "node:assert/strict";
 import http from "node:http";
-import net from "node:net";
 import { after, before, describe, it } from "node:test";
 import Provider from "oidc-provider";
 import { buildApp } from "../../app.ts";
@@ -12,17 +11,7 @@ import { createLogger } from "../../platform/log/index.ts";
 import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
 import { adminUnitsSeed, demoAgenciesSeed } from "../directory/seeds.ts";
 import { demoAccountsSeed } from "./seeds.ts";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from "../../../test/helpers/net.ts";
 
 /** The people the external provider knows, and who signs in next. */
 const PEOPLE: Record<string, { cccd: string; loa: number; name: string }> = {
