@@ -8,13 +8,13 @@ import type { App } from "../../platform/http/types.ts";
 import { readDemoAccounts } from "../identity/seeds.ts";
 import { type FormBrowser, formBrowser } from "../identity/testing.ts";
 import { signInThroughParty } from "../../web/relying-party/testing.ts";
-import { buildProvincialProcedure, CENTRE, dossierFixture, JUSTICE, multipart, PDF, PNG, type TestUser } from "./testing.ts";
+import { buildProvincialProcedure, CENTRE, dossierFixture, JUSTICE, multipart, PDF, PNG, type TestUser, uploadFrom } from "./testing.ts";
 
 const PASSWORD = readDemoAccounts().password;
 const HTML = { accept: "text/html" };
 
 /** A procedure whose form uses every widget the generator draws. */
-export const RICH_FORM = {
+const RICH_FORM = {
   schema: {
     type: "object",
     properties: {
@@ -46,15 +46,6 @@ export const RICH_FORM = {
     },
   },
 };
-
-/** Posts a one-file multipart form from `b` with its CSRF token (`csrf: false` leaves it out). */
-export function uploadFrom(app: App, b: FormBrowser, url: string, component: string, file: { name: string; type: string; bytes: Buffer }, csrf = true) {
-  const fields: Record<string, string> = csrf ? { _csrf: b.cookies.get("motcua_csrf") ?? "" } : {};
-  if (component) fields.component = component;
-  const { payload, headers } = multipart(fields, file);
-  const cookie = [...b.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-  return app.inject({ method: "POST", url, payload, headers: { ...headers, cookie, accept: "text/html" } });
-}
 
 describe("portal dossier pages", () => {
   let env: TestEnv & { app: App };
