@@ -19,12 +19,12 @@ import { csrfToken } from "../identity/web-session.ts";
 import { receivingAgencies } from "../workflow/engine.ts";
 import { AssuranceRequired, DossierNotFound, LookupThrottled } from "./errors.ts";
 import { postedFormData, shownValues } from "./form-view.tsx";
+import { LookupPage } from "./lookup-view.tsx";
 import { type Form, formOf, HIDDEN, noFile, noticeOf, pageNumber, shownError, text, uploadOf, UUID } from "./page-support.ts";
 import {
   ApplicantDossierPage,
   FilingStartPage,
   LOOKUP_PATH,
-  LookupPage,
   MY_DOSSIERS_PATH,
   MyDossiersPage,
   myDossierPath,
