@@ -6,6 +6,8 @@ import { type AccessTable, PUBLIC, rolesOnly, SIGNED_IN } from "./platform/http/
 const ADMINS = rolesOnly("agency_admin", "system_admin");
 const REVIEWERS = rolesOnly("agency_admin", "system_admin", "supervisor");
 const OFFICERS = rolesOnly("receiver", "specialist", "leader", "agency_admin", "supervisor");
+const APPLICANTS = rolesOnly("citizen", "business");
+const RECEIVERS = rolesOnly("receiver");
 
 export const ROUTE_ACCESS: AccessTable = {
   // Service
@@ -126,6 +128,27 @@ export const ROUTE_ACCESS: AccessTable = {
   "GET /api/lookup/:code": PUBLIC,
   "GET /api/dossiers/:id/forms/:form": SIGNED_IN,
   "GET /api/office/register": OFFICERS,
+  // Dossier pages: the portal's for applicants (others are sent to sign in or refused), the public lookup,
+  // the office's for officers; counter intake and a counter draft's form for the desk.
+  "GET /nop-ho-so": PUBLIC,
+  "GET /nop-ho-so/:code": APPLICANTS,
+  "POST /nop-ho-so/:code": APPLICANTS,
+  "GET /ho-so-cua-toi": APPLICANTS,
+  "GET /ho-so-cua-toi/:id": APPLICANTS,
+  "POST /ho-so-cua-toi/:id": APPLICANTS,
+  "POST /ho-so-cua-toi/:id/tep": APPLICANTS,
+  "POST /ho-so-cua-toi/:id/bo-sung": APPLICANTS,
+  "POST /ho-so-cua-toi/:id/rut": APPLICANTS,
+  "POST /ho-so-cua-toi/:id/danh-gia": APPLICANTS,
+  "GET /tra-cuu": PUBLIC,
+  "GET /office/ho-so": OFFICERS,
+  "GET /office/ho-so/:id": OFFICERS,
+  "POST /office/ho-so/:id/thao-tac/:action": OFFICERS,
+  "POST /office/ho-so/:id/ket-qua": OFFICERS,
+  "POST /office/ho-so/:id": RECEIVERS,
+  "POST /office/ho-so/:id/tep": RECEIVERS,
+  "GET /office/tiep-nhan/moi": RECEIVERS,
+  "POST /office/tiep-nhan/moi": RECEIVERS,
 
   // The OIDC provider authenticates its own endpoints (clients, tokens, the browser's session).
   "* /oidc": PUBLIC,

@@ -23,6 +23,8 @@ import { catalogRoutes } from "./modules/catalog/index.ts";
 import { dossierRoutes } from "./modules/dossiers/index.ts";
 import { catalogPortalPages } from "./modules/catalog/portal-pages.tsx";
 import { catalogOfficePages } from "./modules/catalog/office-pages.tsx";
+import { dossierPortalPages } from "./modules/dossiers/portal-pages.tsx";
+import { dossierOfficePages } from "./modules/dossiers/office-pages.tsx";
 import { registerWebRoutes, sendNotFoundPage, wantsPage } from "./web/routes.tsx";
 import { relyingPartyRoutes } from "./web/relying-party/routes.tsx";
 
@@ -77,6 +79,9 @@ export async function buildApp(ctx: Context, extraAccess: AccessTable = {}): Pro
   await app.register(dossierRoutes(ctx.dossiers, ctx.dossierForms, { maxUploadBytes: ctx.config.maxUploadBytes }));
   await app.register(catalogPortalPages({ catalog: ctx.catalog, directory: ctx.directory }));
   await app.register(catalogOfficePages(ctx.catalog));
+  const dossierPages = { dossiers: ctx.dossiers, catalog: ctx.catalog, directory: ctx.directory, maxUploadBytes: ctx.config.maxUploadBytes };
+  await app.register(dossierPortalPages(dossierPages));
+  await app.register(dossierOfficePages(dossierPages));
   if (ctx.config.federation) {
     await app.register(
       federationRoutes({

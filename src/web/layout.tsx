@@ -20,11 +20,15 @@ const NAV: Record<Variant, NavItem[]> = {
   portal: [
     { href: "/", label: "nav.home" },
     { href: "/thu-tuc", label: "nav.catalog" },
+    { href: "/ho-so-cua-toi", label: "nav.myDossiers" },
+    { href: "/tra-cuu", label: "nav.lookup" },
     { href: "/ngay-nghi", label: "nav.daysOff" },
     { href: "/office", label: "nav.office" },
   ],
   office: [
     { href: "/office", label: "nav.officeHome" },
+    { href: "/office/ho-so", label: "nav.dossiers", roles: ["receiver", "specialist", "leader", "agency_admin", "supervisor"] },
+    { href: "/office/tiep-nhan/moi", label: "nav.intake", roles: ["receiver"] },
     { href: "/quan-tri/thu-tuc", label: "nav.catalogAdmin", roles: ["agency_admin", "system_admin", "supervisor"] },
     { href: "/ngay-nghi", label: "nav.daysOff" },
     { href: "/", label: "nav.portal" },

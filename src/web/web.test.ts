@@ -219,16 +219,17 @@ describe("web pages", () => {
     assert.match(body, /<h3 class="card__title"><a href="\/ngay-nghi">Ngày nghỉ lễ, Tết<\/a><\/h3>/);
     assert.match(body, /<h3 class="card__title"><a href="\/docs">API cho nhà phát triển<\/a><\/h3>/);
     assert.match(body, /<h3 class="card__title"><a href="\/thu-tuc">Thủ tục hành chính<\/a><\/h3>/);
-    assert.match(body, /<li class="card card--coming"><h3 class="card__title">Tra cứu hồ sơ<\/h3>.*?Sắp có/);
-    assert.doesNotMatch(body, /href="\/tra-cuu"/);
+    assert.match(body, /<h3 class="card__title"><a href="\/tra-cuu">Tra cứu hồ sơ<\/a><\/h3>/);
+    assert.match(body, /<li class="card card--coming"><h3 class="card__title">Phản ánh, kiến nghị<\/h3>.*?Sắp có/);
+    assert.doesNotMatch(body, /href="\/phan-anh"/);
 
     // The day a module serves its page, the card becomes a link.
-    const app = await buildApp(env.ctx, { "GET /tra-cuu": PUBLIC });
-    app.get("/tra-cuu", async () => "lookup");
+    const app = await buildApp(env.ctx, { "GET /phan-anh": PUBLIC });
+    app.get("/phan-anh", async () => "feedback");
     await app.ready();
     try {
       const later = await app.inject({ url: "/", headers: HTML });
-      assert.match(later.body, /<h3 class="card__title"><a href="\/tra-cuu">Tra cứu hồ sơ<\/a><\/h3>/);
+      assert.match(later.body, /<h3 class="card__title"><a href="\/phan-anh">Phản ánh, kiến nghị<\/a><\/h3>/);
     } finally {
       await app.close();
     }

@@ -148,10 +148,16 @@ describe("a dossier's life", () => {
   });
 
   it("walks the steps: a specialist forwards, only the leader signs, a step may be sent back", async () => {
+    const offered = (await api("chuyenvien.tuphap", "GET", `/api/dossiers/${id}`)).json().allowedActions as string[];
+    assert.ok(offered.includes("forward"));
+    assert.ok(!offered.includes("finish"), "no result before the leader has signed");
+    assert.ok(!offered.includes("approve"));
     const fwd = await act("chuyenvien.tuphap", "forward", { note: "Hồ sơ đủ điều kiện" });
     assert.equal(fwd.statusCode, 200, fwd.body);
     assert.equal(fwd.json().step.key, "ky-duyet");
     assert.equal((await act("chuyenvien.tuphap", "approve")).statusCode, 403, "a specialist does not sign");
+    const leaderMay = (await api("lanhdao.tuphap", "GET", `/api/dossiers/${id}`)).json().allowedActions as string[];
+    assert.deepEqual(["approve", "finish", "send_back"].filter((a) => leaderMay.includes(a)), ["approve", "finish", "send_back"]);
     assert.equal((await act("lanhdao.tuphap", "send_back", {})).statusCode, 400, "sending back needs a reason");
     const back = await act("lanhdao.tuphap", "send_back", { note: "Kiểm tra lại số liệu" });
     assert.equal(back.json().step.key, "tham-dinh");

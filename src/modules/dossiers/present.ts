@@ -115,6 +115,8 @@ export function presentSummary(r: SummaryRow, procedureName: string): DossierSum
     receivedAt: iso(r.receivedAt),
     dueAt: iso(r.dueAt),
     timeliness: r.timeliness as Timeliness | null,
+    dueSoon: r.dueSoonAt !== null && r.overdueAt === null,
+    overdue: r.overdueAt !== null,
   };
 }
 

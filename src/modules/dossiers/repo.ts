@@ -138,6 +138,8 @@ const summary = {
   receivedAt: dossiers.receivedAt,
   dueAt: dossiers.dueAt,
   timeliness: dossiers.timeliness,
+  dueSoonAt: dossiers.dueSoonAt,
+  overdueAt: dossiers.overdueAt,
 };
 export type SummaryRow = { [K in keyof typeof summary]: DossierRow[K] };
 

@@ -140,6 +140,9 @@ export const DossierSummaryDto = Type.Object({
   receivedAt: Nullable(Time),
   dueAt: Nullable(Time),
   timeliness: Nullable(Literals(["early", "on_time", "late"] as const)),
+  /** Flagged by the lateness job: due within the warning window / past due. */
+  dueSoon: Type.Boolean(),
+  overdue: Type.Boolean(),
 });
 export type DossierSummaryDto = Static<typeof DossierSummaryDto>;
 

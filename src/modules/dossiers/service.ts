@@ -14,7 +14,7 @@ import { formDataProblems } from "../catalog/form-schema.ts";
 import type { ProcedureContent } from "../catalog/model.ts";
 import type { DirectoryService } from "../directory/service.ts";
 import { checkCccd, checkTaxCode, type IdentityService } from "../identity/index.ts";
-import { implementingAgency, planSteps, receivingAgencies, type StepPlan } from "../workflow/engine.ts";
+import { implementingAgency, planSteps, receivingAgencies, signed, type StepPlan } from "../workflow/engine.ts";
 import { DEFAULT_RULES, type DossierRules, planAction } from "./actions.ts";
 import {
   AlreadyRated,
@@ -126,6 +126,8 @@ export function makeDossierService(deps: DossierDeps): DossierService {
       if (a === "send_back") return at > 0;
       if (a === "approve") return plan[at]?.leaderSigns === true && at < plan.length - 1;
       if (a === "request_supplement" && d.status === "processing") return d.supplementsAfterReceipt < rules.supplementsAfterReceipt;
+      // A result is issued once every signing step is behind, or by the leader at the last one (actions.ts).
+      if (a === "finish") return signed(plan, at) || (plan[at]?.leaderSigns === true && holds(actor, "leader", d.processingAgencyCode));
       return true;
     });
   }

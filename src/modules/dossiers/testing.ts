@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { systemActor } from "../../platform/auth/actor.ts";
 import { runSeeds } from "../../platform/db/seeds.ts";
 import type { App } from "../../platform/http/types.ts";
+import type { FormBrowser } from "../identity/testing.ts";
 import { createLogger } from "../../platform/log/index.ts";
 import type { Context } from "../../context.ts";
 import type { ProcedureContent } from "../catalog/model.ts";
@@ -70,3 +71,13 @@ export function apiAs(app: App, tokens: Map<TestUser, string>) {
       ...(payload === undefined ? {} : { payload: payload as object }),
     });
 }
+
+/** Posts a one-file multipart form from `b` with its CSRF token (`csrf: false` leaves it out). */
+export function uploadFrom(app: App, b: FormBrowser, url: string, component: string, file: { name: string; type: string; bytes: Buffer }, csrf = true) {
+  const fields: Record<string, string> = csrf ? { _csrf: b.cookies.get("motcua_csrf") ?? "" } : {};
+  if (component) fields.component = component;
+  const { payload, headers } = multipart(fields, file);
+  const cookie = [...b.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  return app.inject({ method: "POST", url, payload, headers: { ...headers, cookie, accept: "text/html" } });
+}
+

@@ -73,12 +73,14 @@ export function firstProcessingStep(plan: StepPlan[], receivingAgency: string): 
 }
 
 /**
- * The agencies that may receive a dossier of the procedure: its implementing agencies, and an agency a
- * reception step names (a provincial Public Administration Service Centre receiving for a department).
+ * The agencies that may receive a dossier of the procedure: the desk its first step names (a provincial
+ * Public Administration Service Centre receiving for a department, Decree 118/2025), else each
+ * implementing agency (a commune's own desk).
  */
 export function receivingAgencies(content: ProcedureContent): string[] {
-  const desks = content.steps.filter((s) => s.role === "receiver" && s.agency).map((s) => s.agency!);
-  return [...new Set([...content.agencies, ...desks])];
+  const first = content.steps[0];
+  if (first && first.role === "receiver" && first.agency) return [first.agency];
+  return [...content.agencies];
 }
 
 /** The agency that decides a dossier received at `receiving`: that agency if it implements the procedure, else the first implementing one. */

@@ -4,7 +4,7 @@ import type { PageRequest } from "../render.ts";
 /** The officers' functions, each at the path its page will be served at (see PORTAL_OFFERS). */
 export const OFFICE_OFFERS: Offer[] = [
   { title: "office.inbox.title", text: "office.inbox.text", href: "/office/ho-so" },
-  { title: "office.receive.title", text: "office.receive.text", href: "/office/tiep-nhan" },
+  { title: "office.receive.title", text: "office.receive.text", href: "/office/tiep-nhan/moi" },
   { title: "office.exchange.title", text: "office.exchange.text", href: "/office/van-ban" },
   { title: "office.catalog.title", text: "office.catalog.text", href: "/quan-tri/thu-tuc" },
   { title: "office.kpi.title", text: "office.kpi.text", href: "/office/bao-cao" },

@@ -1,0 +1,378 @@
+// The dossier form (tờ khai) generated from the procedure version's JSON Schema: `ui.order`, labels,
+// help and widgets, required fields marked, each problem next to its field and all of them above the
+// form; and the blocks every dossier page shares (papers with their uploads, history, hand-overs).
+import type { FieldProblem } from "../../platform/http/errors.ts";
+import { formatDateTime } from "../../web/format.ts";
+import type { PageRequest } from "../../web/render.ts";
+import type { Component, FormDefinition } from "../catalog/model.ts";
+import type { AttachmentDto, DossierDto } from "./schema.ts";
+import { actionName, statusName, timelinessName, tr } from "./words.ts";
+
+/** Form fields travel as `f.<property>`, apart from the page's own (`_csrf`, `intent`, …). */
+export const FIELD_PREFIX = "f.";
+const idOf = (name: string) => `f-${name.replace(/[^A-Za-z0-9_-]/g, "_")}`;
+
+interface Property {
+  type?: string;
+  enum?: unknown[];
+  format?: string;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+}
+type Widget = "text" | "textarea" | "date" | "select" | "radio" | "checkbox" | "number" | "email" | "tel";
+
+/** The properties of a form in the order the procedure gives (`ui.order`), then any it left out. */
+export function fieldNames(form: FormDefinition): string[] {
+  const props = Object.keys((form.schema.properties ?? {}) as Record<string, unknown>);
+  return [...form.ui.order.filter((n) => props.includes(n)), ...props.filter((n) => !form.ui.order.includes(n))];
+}
+const propertyOf = (form: FormDefinition, name: string) => ((form.schema.properties ?? {}) as Record<string, Property>)[name] ?? {};
+const isRequired = (form: FormDefinition, name: string) => Array.isArray(form.schema.required) && (form.schema.required as unknown[]).includes(name);
+
+function widgetOf(form: FormDefinition, name: string): Widget {
+  const given = form.ui.fields[name]?.widget;
+  if (given) return given;
+  const p = propertyOf(form, name);
+  if (Array.isArray(p.enum)) return p.enum.length <= 4 ? "radio" : "select";
+  if (p.type === "boolean") return "checkbox";
+  if (p.type === "number" || p.type === "integer") return "number";
+  if (p.format === "date") return "date";
+  if (p.format === "email") return "email";
+  if ((p.maxLength ?? 0) > 200) return "textarea";
+  return "text";
+}
+
+/**
+ * The form data a browser posted: strings trimmed (an empty one is left out, so the schema says it is
+ * missing), numbers read as numbers (what is not one stays text for the schema to refuse), a checkbox
+ * true when ticked.
+ */
+export function postedFormData(form: FormDefinition, body: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of fieldNames(form)) {
+    const raw = body[`${FIELD_PREFIX}${name}`];
+    const text = (Array.isArray(raw) ? raw[0] : raw) as unknown;
+    const p = propertyOf(form, name);
+    if (p.type === "boolean") {
+      if (text !== undefined) out[name] = true;
+      continue;
+    }
+    if (typeof text !== "string") continue;
+    const v = text.trim().normalize("NFC");
+    if (!v) continue;
+    if (p.type === "number" || p.type === "integer") {
+      const n = Number(v.replace(",", "."));
+      out[name] = Number.isFinite(n) ? n : v;
+    } else out[name] = v;
+  }
+  return out;
+}
+
+/** Form data as the inputs show it. */
+export function shownValues(data: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(data)) if (v !== undefined && v !== null) out[k] = String(v);
+  return out;
+}
+
+/** The field (`/formData/<name>`) or paper (`/attachments/<key>`) a problem is about. */
+export const problemField = (p: FieldProblem) => /^\/formData\/([^/]+)/.exec(p.path)?.[1] ?? null;
+export const problemPaper = (p: FieldProblem) => /^\/attachments\/([^/]+)/.exec(p.path)?.[1] ?? null;
+
+/** Every problem above the form, each a link to its field, announced as an alert. */
+export function ProblemSummary({ page, problems, heading }: { page: PageRequest; problems: FieldProblem[]; heading?: string | undefined }) {
+  if (!problems.length && !heading) return null;
+  return (
+    <div class="error" role="alert" id="form-errors" tabindex={-1}>
+      <p>
+        <strong>{heading ?? tr(page, "Hồ sơ chưa nộp được: hãy sửa các mục sau.", "The dossier could not be filed: correct the following.")}</strong>
+      </p>
+      {problems.length ? (
+        <ul>
+          {problems.map((p, i) => {
+            const field = problemField(p);
+            const paper = problemPaper(p);
+            const href = field ? `#${idOf(field)}` : paper ? `#paper-${paper}` : undefined;
+            return <li key={i}>{href ? <a href={href}>{p.message}</a> : p.message}</li>;
+          })}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+/** The inputs of the form; `values` are what the applicant typed (kept on an error). */
+export function SchemaFields(props: { page: PageRequest; form: FormDefinition; values: Record<string, string>; problems: FieldProblem[]; readOnly?: boolean }) {
+  const { page, form, values, problems } = props;
+  return (
+    <>
+      {fieldNames(form).map((name) => {
+        const id = idOf(name);
+        const hint = form.ui.fields[name];
+        const label = hint?.label ?? name;
+        const mine = problems.filter((p) => problemField(p) === name);
+        const widget = widgetOf(form, name);
+        const required = isRequired(form, name);
+        const p = propertyOf(form, name);
+        const described = [hint?.help ? `${id}-hint` : "", mine.length ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined;
+        const common = {
+          id,
+          name: `${FIELD_PREFIX}${name}`,
+          "aria-invalid": mine.length ? ("true" as const) : undefined,
+          "aria-describedby": described,
+          "aria-required": required ? ("true" as const) : undefined,
+          disabled: props.readOnly,
+        };
+        const value = values[name] ?? "";
+        const marker = required ? <span class="required"> ({tr(page, "bắt buộc", "required")})</span> : null;
+        const help = hint?.help ? (
+          <p class="sub" id={`${id}-hint`}>
+            {hint.help}
+          </p>
+        ) : null;
+        const errors = mine.length ? (
+          <p class="field-error" id={`${id}-error`}>
+            {mine.map((m) => m.message).join(" ")}
+          </p>
+        ) : null;
+        if (widget === "radio" && Array.isArray(p.enum)) {
+          return (
+            <fieldset class="field" key={name} id={id} aria-describedby={described}>
+              <legend>
+                {label}
+                {marker}
+              </legend>
+              {help}
+              {errors}
+              {p.enum.map((o, i) => (
+                <label key={String(o)} class="choice">
+                  <input type="radio" id={`${id}-${i}`} name={common.name} value={String(o)} checked={value === String(o)} disabled={props.readOnly} /> {String(o)}
+                </label>
+              ))}
+            </fieldset>
+          );
+        }
+        let control;
+        if (widget === "textarea") control = <textarea {...common} rows={4} maxLength={p.maxLength}>{value}</textarea>;
+        else if (widget === "select" || (widget === "radio" && !Array.isArray(p.enum))) {
+          control = (
+            <select {...common}>
+              <option value="">{tr(page, "— Chọn —", "— Choose —")}</option>
+              {(p.enum ?? []).map((o) => (
+                <option key={String(o)} value={String(o)} selected={value === String(o)}>
+                  {String(o)}
+                </option>
+              ))}
+            </select>
+          );
+        } else if (widget === "checkbox") control = <input {...common} type="checkbox" value="true" checked={value === "true"} />;
+        else {
+          const type = widget === "number" ? "number" : widget === "date" ? "date" : widget === "email" ? "email" : widget === "tel" ? "tel" : "text";
+          control = (
+            <input
+              {...common}
+              type={type}
+              value={value}
+              maxLength={p.maxLength}
+              min={p.minimum}
+              max={p.maximum}
+              step={p.type === "number" ? "any" : undefined}
+              placeholder={hint?.placeholder}
+              autocomplete={widget === "email" ? "email" : widget === "tel" ? "tel" : undefined}
+            />
+          );
+        }
+        return (
+          <div class="field" key={name}>
+            <label for={id}>
+              {label}
+              {marker}
+            </label>
+            {help}
+            {errors}
+            {control}
+          </div>
+        );
+      })}
+    </>
+  );
+}
+
+const TYPE_WORDS: Record<string, string> = { "application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG" };
+export const typesText = (types: readonly string[]) => types.map((t) => TYPE_WORDS[t] ?? t).join(", ");
+export const fileHref = (dossierId: string, f: AttachmentDto) => `/api/dossiers/${dossierId}/attachments/${f.id}`;
+export const when = (page: PageRequest, iso: string | null) => (iso ? formatDateTime(new Date(iso), page.lang) : "—");
+
+/**
+ * The papers of the procedure with what is attached to each and, when `upload` is given, a form per
+ * paper to attach a file (multipart: the CSRF token and the paper's key before the file).
+ */
+export function Papers(props: {
+  page: PageRequest;
+  dossierId: string;
+  components: Component[];
+  attachments: AttachmentDto[];
+  problems: FieldProblem[];
+  upload?: { action: string; csrf: string } | undefined;
+  only?: readonly string[] | undefined;
+}) {
+  const { page, components } = props;
+  const shown = props.only ? components.filter((c) => props.only!.includes(c.key)) : components;
+  if (shown.length === 0) return <p>{tr(page, "Thủ tục không yêu cầu giấy tờ đính kèm.", "The procedure needs no papers.")}</p>;
+  return (
+    <ul class="papers">
+      {shown.map((c) => {
+        const files = props.attachments.filter((f) => f.kind === "component" && f.component === c.key);
+        const mine = props.problems.filter((p) => problemPaper(p) === c.key);
+        const id = `paper-${c.key}`;
+        return (
+          <li key={c.key} class="paper">
+            <h3 id={`${id}-name`}>
+              {c.name}
+              {c.required ? <span class="required"> ({tr(page, "bắt buộc", "required")})</span> : null}
+            </h3>
+            <p class="sub" id={`${id}-types`}>
+              {tr(page, "Loại tệp được chấp nhận", "Accepted file types")}: {typesText(c.fileTypes)}
+              {c.template ? `. ${tr(page, "Mẫu", "Template")}: ${c.template}` : ""}
+            </p>
+            {files.length ? (
+              <ul>
+                {files.map((f) => (
+                  <li key={f.id}>
+                    <a href={fileHref(props.dossierId, f)}>{f.name}</a> ({Math.max(1, Math.round(f.size / 1024))} KB)
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p>{tr(page, "Chưa đính kèm.", "Nothing attached yet.")}</p>
+            )}
+            {mine.length ? (
+              <p class="field-error" id={`${id}-error`}>
+                {mine.map((m) => m.message).join(" ")}
+              </p>
+            ) : null}
+            {props.upload ? (
+              <form method="post" action={props.upload.action} enctype="multipart/form-data" class="inline-form">
+                <input type="hidden" name="_csrf" value={props.upload.csrf} />
+                <input type="hidden" name="component" value={c.key} />
+                <div class="field">
+                  <label for={id}>{tr(page, `Chọn tệp: ${c.name}`, `Choose a file: ${c.name}`)}</label>
+                  <input
+                    id={id}
+                    type="file"
+                    name="file"
+                    accept={c.fileTypes.join(",")}
+                    aria-invalid={mine.length ? "true" : undefined}
+                    aria-describedby={[`${id}-types`, mine.length ? `${id}-error` : ""].filter(Boolean).join(" ")}
+                  />
+                </div>
+                <button type="submit">{tr(page, "Tải lên", "Upload")}</button>
+              </form>
+            ) : null}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/** The dossier's history: when, who, what, from which status to which. */
+export function History({ page, d }: { page: PageRequest; d: Pick<DossierDto, "history"> }) {
+  if (!d.history.length) return <p>{tr(page, "Chưa có thao tác nào.", "Nothing has happened yet.")}</p>;
+  return (
+    <table>
+      <caption>{tr(page, "Quá trình xử lý hồ sơ", "The dossier's history")}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{tr(page, "Thời điểm", "When")}</th>
+          <th scope="col">{tr(page, "Người thực hiện", "By")}</th>
+          <th scope="col">{tr(page, "Nội dung", "What")}</th>
+          <th scope="col">{tr(page, "Trạng thái", "Status")}</th>
+          <th scope="col">{tr(page, "Ghi chú", "Note")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {d.history.map((h, i) => (
+          <tr key={i}>
+            <th scope="row" class="nowrap">
+              <time dateTime={h.at}>{when(page, h.at)}</time>
+            </th>
+            <td>{h.actor}</td>
+            <td>{actionName(page, h.action)}</td>
+            <td>{statusName(page, h.toStatus)}</td>
+            <td>{h.note ?? ""}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Mẫu 05: every hand-over with its due time and whether it was on time. */
+export function Steps({ page, d }: { page: PageRequest; d: Pick<DossierDto, "steps"> }) {
+  if (!d.steps.length) return <p>{tr(page, "Hồ sơ chưa được luân chuyển.", "The dossier has not been handed over yet.")}</p>;
+  return (
+    <table>
+      <caption>{tr(page, "Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 05)", "Processing control sheet (Form 05)")}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{tr(page, "Bước", "Step")}</th>
+          <th scope="col">{tr(page, "Cơ quan, phòng ban", "Agency, department")}</th>
+          <th scope="col">{tr(page, "Bắt đầu", "Started")}</th>
+          <th scope="col">{tr(page, "Hạn", "Due")}</th>
+          <th scope="col">{tr(page, "Hoàn thành", "Done")}</th>
+          <th scope="col">{tr(page, "Kết quả", "Outcome")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {d.steps.map((s, i) => (
+          <tr key={i}>
+            <th scope="row">{s.stepName}</th>
+            <td>
+              {s.agencyCode}
+              {s.department ? ` / ${s.department}` : ""}
+            </td>
+            <td>{when(page, s.startedAt)}</td>
+            <td>{when(page, s.dueAt)}</td>
+            <td>{when(page, s.doneAt)}</td>
+            <td>{[s.outcome ?? tr(page, "Đang thực hiện", "In progress"), s.timeliness ? timelinessName(page, s.timeliness) : ""].filter(Boolean).join(", ")}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The supplement requests (Mẫu 02) with their items and when the clock stood still. */
+export function Pauses({ page, d, components }: { page: PageRequest; d: Pick<DossierDto, "pauses">; components: Component[] }) {
+  if (!d.pauses.length) return null;
+  const paperName = (key?: string) => components.find((c) => c.key === key)?.name ?? key ?? "";
+  return (
+    <ul class="pauses">
+      {d.pauses.map((p, i) => (
+        <li key={i}>
+          {tr(page, "Yêu cầu bổ sung lúc", "Requested at")} {when(page, p.from)}
+          {p.to ? `; ${tr(page, "đã bổ sung lúc", "answered at")} ${when(page, p.to)}` : `; ${tr(page, "đang chờ bổ sung", "awaiting the answer")}`}
+          <ul>
+            {p.items.map((it, j) => (
+              <li key={j}>
+                {it.component ? <strong>{paperName(it.component)}: </strong> : null}
+                {it.reason}
+              </li>
+            ))}
+          </ul>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** A notice of what was just done (`?da=`), announced politely. */
+export function Notice({ text }: { text?: string | undefined }) {
+  return text ? (
+    <p class="notice" role="status">
+      {text}
+    </p>
+  ) : null;
+}

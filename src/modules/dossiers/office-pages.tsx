@@ -1,0 +1,264 @@
+// The office's dossier pages (issue 5, item 12): the work queues of the officer's agencies, a dossier
+// with one form per action the officer's role allows now, the result's upload, and counter intake.
+// Plain forms (CSRF, Post/Redirect/Get with `?da=`); who may do what is the dossier service's policy.
+import { randomUUID } from "node:crypto";
+import formbody from "@fastify/formbody";
+import multipart from "@fastify/multipart";
+import { Value } from "@sinclair/typebox/value";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FieldProblem } from "../../platform/http/errors.ts";
+import type { App } from "../../platform/http/types.ts";
+import { PARTIES } from "../../web/relying-party/paths.ts";
+import { type PageRequest, sendPage } from "../../web/render.ts";
+import { partyPage } from "../../web/routes.tsx";
+import { agencyNames } from "../catalog/portal-pages.tsx";
+import { registerPageErrors } from "../identity/page-errors.tsx";
+import { csrfToken } from "../identity/web-session.ts";
+import { receivingAgencies } from "../workflow/engine.ts";
+import { SUPPLEMENT_ROWS } from "./action-forms.tsx";
+import { postedFormData, shownValues } from "./form-view.tsx";
+import { ACTIONS, type DossierAction, QUEUES, type Queue } from "./model.ts";
+import { INTAKE_PATH, IntakePage, type IntakeValues, officeDossierPath, OfficerDossierPage, QUEUE_PATH, QueuePage } from "./office-views.tsx";
+import { type Form, formOf, HIDDEN, noFile, noticeOf, pageNumber, shownError, text, uploadOf, UUID, vietnamTime } from "./page-support.ts";
+import { type DossierPageDeps, privatePages } from "./portal-pages.tsx";
+import { ApplicantInput, type ActionInput } from "./schema.ts";
+import { ACTION_WORDS, tr } from "./words.ts";
+
+const PAGE_SIZE = 20;
+const DONE: Record<string, readonly [string, string]> = {
+  ...Object.fromEntries(Object.entries(ACTION_WORDS).map(([a, [vi, en]]) => [a, [`Đã thực hiện: ${vi}.`, `Done: ${en}.`] as const])),
+  tao: ["Đã tạo hồ sơ tại quầy: đính kèm bản quét giấy tờ rồi nộp và tiếp nhận.", "The counter dossier was created: attach the scanned papers, then file and receive it."],
+  luu: ["Đã lưu bản nháp.", "The draft was saved."],
+  "tai-len": ["Đã tải lên tệp đính kèm.", "The file was uploaded."],
+  "tiep-nhan": ["Đã tiếp nhận hồ sơ: mã hồ sơ và ngày hẹn trả kết quả ghi dưới đây.", "The dossier was received: its code and return date are below."],
+};
+const APPLICANT_WORDS: Record<string, readonly [string, string]> = {
+  name: ["Cần nhập họ và tên (hoặc tên tổ chức) người nộp.", "Enter the applicant's name."],
+  idNumber: ["Số CCCD (12 chữ số) hoặc mã số thuế (10 hoặc 13 chữ số) không hợp lệ.", "Not a valid personal ID (12 digits) or tax code (10 or 13 digits)."],
+  phone: ["Số điện thoại không hợp lệ (ví dụ 0912345678).", "Not a valid phone number (e.g. 0912345678)."],
+  email: ["Địa chỉ thư điện tử không hợp lệ.", "Not a valid email address."],
+  address: ["Địa chỉ quá dài.", "The address is too long."],
+  type: ["Chọn loại người nộp.", "Choose the kind of applicant."],
+};
+
+/** The input an action reads, from its form's fields (the service says what is missing). */
+function actionInput(request: FastifyRequest, form: Form): ActionInput {
+  const input: ActionInput = {};
+  const note = text(form.note);
+  const reason = text(form.reason);
+  if (note) input.note = note;
+  if (reason) input.reason = reason;
+  const items = Array.from({ length: SUPPLEMENT_ROWS }, (_, i) => ({ component: text(form[`items.${i}.component`], 40), reason: text(form[`items.${i}.reason`], 1000) }))
+    .filter((it) => it.reason)
+    .map((it) => (it.component ? it : { reason: it.reason }));
+  if (items.length) input.items = items;
+  const department = text(form.department, 64);
+  if (department) input.department = department;
+  if (text(form.me) === "1" && request.actor.type === "user") input.assigneeUserId = request.actor.userId;
+  const due = vietnamTime(text(form.newDueAt, 20));
+  if (due) input.newDueAt = due;
+  const method = text(form.method, 10);
+  if (method === "counter" || method === "post" || method === "online") input.method = method;
+  return input;
+}
+
+export function dossierOfficePages(deps: DossierPageDeps) {
+  const { dossiers, catalog, directory } = deps;
+  return async (app: App) => {
+    await app.register(formbody);
+    await app.register(multipart, { limits: { fileSize: deps.maxUploadBytes + 1, files: 1, fields: 6, fieldSize: 1024 } });
+    registerPageErrors(app, { signInReturn: QUEUE_PATH, signInPath: PARTIES.office.signIn, back: { href: QUEUE_PATH, vi: "Hồ sơ cần xử lý", en: "Work queue" } });
+    privatePages(app);
+    const meta = (request: FastifyRequest) => ({ requestId: request.id, ip: request.ip });
+    const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
+    const office = (request: FastifyRequest, reply: FastifyReply) => partyPage(request, reply, "office");
+
+    const showDossier = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      extra: { values?: Record<string, string>; problems?: FieldProblem[]; failed?: { action: string; problems: FieldProblem[] }; error?: string | undefined } = {},
+      status = 200,
+    ) => {
+      const page = office(request, reply);
+      const d = await dossiers.get(request.actor, idOf(request));
+      const content = await dossiers.boundProcedure(d);
+      const names = await agencyNames(directory, [d.agencyCode]);
+      const departments = await directory.agency(d.processingAgencyCode).then((a) => a.departments.map((x) => ({ code: x.code, name: x.name })), () => []);
+      return sendPage(
+        reply,
+        <OfficerDossierPage
+          page={page}
+          csrf={csrfToken(request, reply)}
+          d={d}
+          content={content}
+          agencyName={names.get(d.agencyCode) ?? d.agencyCode}
+          departments={departments}
+          values={extra.values ?? shownValues(d.formData)}
+          problems={extra.problems ?? []}
+          failed={extra.failed}
+          error={extra.error}
+          notice={status === 200 ? noticeOf(page, request, DONE) : undefined}
+        />,
+        status,
+      );
+    };
+
+    /** Runs a change; a refusal comes back on the dossier as it is now (another officer may have acted first). */
+    const change = async (request: FastifyRequest, reply: FastifyReply, done: string, work: () => Promise<unknown>, opts: { action?: string; values?: Record<string, string>; paper?: string } = {}) => {
+      try {
+        await work();
+      } catch (err) {
+        const page = office(request, reply);
+        const e = shownError(page, err, opts.paper);
+        if (!e) throw err;
+        const error =
+          e.code === "dossier.invalid_transition"
+            ? tr(page, "Thao tác không thực hiện được: hồ sơ vừa được người khác xử lý hoặc đã chuyển trạng thái. Dưới đây là hồ sơ như hiện tại.", "The action could not be taken: someone else acted on the dossier or its state has moved on. Here it is as it is now.")
+            : e.code === "dossier.invalid"
+              ? undefined
+              : e.message;
+        return showDossier(request, reply, { ...(opts.values ? { values: opts.values } : {}), problems: e.problems, ...(opts.action && e.code !== "dossier.invalid_transition" ? { failed: { action: opts.action, problems: e.problems.length ? e.problems : [{ path: "/", message: e.message }] } } : {}), error }, e.status);
+      }
+      return reply.redirect(`${officeDossierPath(idOf(request))}?da=${done}`, 303);
+    };
+
+    app.get(QUEUE_PATH, HIDDEN, async (request, reply) => {
+      const q = request.query as Form;
+      const given = text(q["hang-doi"], 20);
+      const actor = request.actor;
+      const fallback: Queue = actor.type === "user" && actor.roles.some((g) => g.role === "receiver") ? "new" : "processing";
+      const queue = (QUEUES as readonly string[]).includes(given) ? (given as Queue) : fallback;
+      const result = await dossiers.queue(actor, { queue, page: pageNumber(q.trang), pageSize: PAGE_SIZE });
+      return sendPage(reply, <QueuePage page={office(request, reply)} queue={queue} result={result} />);
+    });
+
+    app.get(`${QUEUE_PATH}/:id`, HIDDEN, async (request, reply) => showDossier(request, reply));
+
+    app.post(`${QUEUE_PATH}/:id/thao-tac/:action`, HIDDEN, async (request, reply) => {
+      const form = formOf(request);
+      const action = (request.params as { action: string }).action;
+      if (!(ACTIONS as readonly string[]).includes(action) || action === "submit") return reply.callNotFound();
+      return change(request, reply, action, () => dossiers.act(request.actor, idOf(request), action as DossierAction, actionInput(request, form), meta(request)), { action });
+    });
+
+    app.post(`${QUEUE_PATH}/:id/ket-qua`, HIDDEN, async (request, reply) => {
+      const up = await uploadOf(request);
+      const file = up.file;
+      return change(
+        request,
+        reply,
+        "finish",
+        async () => {
+          let resultFileId: string | undefined;
+          try {
+            if (file) resultFileId = (await dossiers.attach(request.actor, idOf(request), { component: "result", source: file.source, declaredName: file.declaredName }, meta(request))).id;
+          } finally {
+            up.discard();
+          }
+          await dossiers.act(request.actor, idOf(request), "finish", resultFileId ? { resultFileId } : {}, meta(request));
+        },
+        { action: "finish" },
+      );
+    });
+
+    // A counter draft: the desk completes the form and papers, then files and receives it in one go.
+    app.post(`${QUEUE_PATH}/:id`, HIDDEN, async (request, reply) => {
+      const form = formOf(request);
+      const id = idOf(request);
+      const d = await dossiers.get(request.actor, id);
+      const formData = postedFormData((await dossiers.boundProcedure(d)).form, form);
+      const receiving = text(form.intent, 10) === "receive";
+      return change(
+        request,
+        reply,
+        receiving ? "tiep-nhan" : "luu",
+        async () => {
+          await dossiers.saveDraft(request.actor, id, formData, meta(request));
+          if (!receiving) return;
+          await dossiers.submit(request.actor, id, meta(request));
+          await dossiers.act(request.actor, id, "receive", {}, meta(request));
+        },
+        { values: shownValues(formData) },
+      );
+    });
+
+    app.post(`${QUEUE_PATH}/:id/tep`, HIDDEN, async (request, reply) => {
+      const up = await uploadOf(request);
+      const file = up.file;
+      return change(
+        request,
+        reply,
+        "tai-len",
+        async () => {
+          if (!file) throw noFile(up.component);
+          try {
+            await dossiers.attach(request.actor, idOf(request), { component: up.component, source: file.source, declaredName: file.declaredName }, meta(request));
+          } finally {
+            up.discard();
+          }
+        },
+        { paper: up.component },
+      );
+    });
+
+    const showIntake = async (request: FastifyRequest, reply: FastifyReply, page: PageRequest, opts: { code: string; q: string; values?: IntakeValues; problems?: FieldProblem[]; error?: string }, status = 200) => {
+      const results = opts.q ? (await catalog.search({ q: opts.q, page: 1, pageSize: 10 })).items : undefined;
+      const procedure = opts.code ? await catalog.published(opts.code) : undefined;
+      const codes = procedure ? receivingAgencies(procedure) : [];
+      const names = await agencyNames(directory, codes);
+      const own = request.actor.type === "user" ? request.actor.agencyCode : null;
+      const values: IntakeValues = opts.values ?? {
+        procedure: opts.code,
+        agency: own && codes.includes(own) ? own : (codes[0] ?? ""),
+        requestId: randomUUID(),
+        applicant: { type: "citizen", name: "", idNumber: "", phone: "", email: "", address: "" },
+        form: {},
+      };
+      return sendPage(
+        reply,
+        <IntakePage
+          page={page}
+          csrf={csrfToken(request, reply)}
+          q={opts.q}
+          results={results}
+          procedure={procedure}
+          agencies={codes.map((c) => ({ code: c, name: names.get(c) ?? c }))}
+          values={values}
+          problems={opts.problems ?? []}
+          error={opts.error}
+        />,
+        status,
+      );
+    };
+
+    app.get(INTAKE_PATH, HIDDEN, async (request, reply) => {
+      const q = request.query as Form;
+      return showIntake(request, reply, office(request, reply), { code: text(q["thu-tuc"], 40), q: text(q.q, 200) });
+    });
+
+    app.post(INTAKE_PATH, HIDDEN, async (request, reply) => {
+      const form = formOf(request);
+      const page = office(request, reply);
+      const code = text(form["thu-tuc"], 40);
+      const procedure = await catalog.published(code);
+      const formData = postedFormData(procedure.form, form);
+      const a = { type: text(form["a.type"], 10), name: text(form["a.name"], 200), idNumber: text(form["a.idNumber"], 14), phone: text(form["a.phone"], 20), email: text(form["a.email"], 254), address: text(form["a.address"], 500) };
+      const values: IntakeValues = { procedure: code, agency: text(form.agency, 20), requestId: UUID.test(text(form.requestId, 36)) ? text(form.requestId, 36) : randomUUID(), applicant: a, form: shownValues(formData) };
+      const applicant = Object.fromEntries(Object.entries(a).filter(([, v]) => v !== "")) as unknown as ApplicantInput;
+      // The API's own schema of an applicant checks what the desk typed, field by field.
+      const problems = [...new Set([...Value.Errors(ApplicantInput, applicant)].map((e) => e.path.split("/")[1] ?? "name"))].map((f) => ({
+        path: `/applicant/${f}`,
+        message: tr(page, ...(APPLICANT_WORDS[f] ?? APPLICANT_WORDS.name!)),
+      }));
+      if (problems.length) return showIntake(request, reply, page, { code, q: "", values, problems }, 400);
+      try {
+        const { dossier } = await dossiers.create(request.actor, { procedureCode: code, agencyCode: values.agency, applicant, channel: "counter", formData, requestId: values.requestId }, meta(request));
+        return reply.redirect(`${officeDossierPath(dossier.id)}?da=tao`, 303);
+      } catch (err) {
+        const e = shownError(page, err);
+        if (!e) throw err;
+        return showIntake(request, reply, page, { code, q: "", values, problems: e.problems, error: e.message }, e.status);
+      }
+    });
+  };
+}

@@ -1,0 +1,358 @@
+// The portal's dossier pages as views: starting to file, the applicant's dossiers, one dossier (its
+// draft form, a supplement's answer, the result, withdrawal, rating) and the public lookup by code.
+import type { FieldProblem } from "../../platform/http/errors.ts";
+import { Layout } from "../../web/layout.tsx";
+import type { PageRequest } from "../../web/render.ts";
+import type { ProcedureContent } from "../catalog/model.ts";
+import { fileHref, History, Notice, Papers, Pauses, ProblemSummary, SchemaFields, when } from "./form-view.tsx";
+import type { DossierDto, DossierPage } from "./schema.ts";
+import { actionName, RATING_LEVELS, ratingName, statusName, tr } from "./words.ts";
+
+export const MY_DOSSIERS_PATH = "/ho-so-cua-toi";
+export const LOOKUP_PATH = "/tra-cuu";
+export const filePath = (code: string) => `/nop-ho-so/${encodeURIComponent(code)}`;
+export const myDossierPath = (id: string) => `${MY_DOSSIERS_PATH}/${id}`;
+export const lookupHref = (code: string, key: string) => `${LOOKUP_PATH}?ma=${encodeURIComponent(code)}&khoa=${encodeURIComponent(key)}`;
+
+export function FilingStartPage(props: {
+  page: PageRequest;
+  csrf: string;
+  procedure: Pick<ProcedureContent, "code" | "name" | "assuranceLevel">;
+  agencies: Array<{ code: string; name: string }>;
+  requestId: string;
+  /** The account's assurance level is below the procedure's: why it cannot file. */
+  refusal?: string | undefined;
+  error?: string | undefined;
+}) {
+  const { page, procedure: p } = props;
+  const title = tr(page, `Nộp hồ sơ trực tuyến: ${p.name}`, `File online: ${p.name}`);
+  return (
+    <Layout page={page} variant="portal" title={title}>
+      <p>
+        <a href={`/thu-tuc/${encodeURIComponent(p.code)}`}>{tr(page, "← Thông tin thủ tục", "← About the procedure")}</a>
+      </p>
+      <h1>{title}</h1>
+      <ol class="steps-list">
+        <li aria-current="step">{tr(page, "Chọn cơ quan tiếp nhận", "Choose the receiving agency")}</li>
+        <li>{tr(page, "Điền tờ khai và đính kèm giấy tờ", "Fill in the form and attach the papers")}</li>
+        <li>{tr(page, "Nộp hồ sơ", "File")}</li>
+      </ol>
+      {props.refusal ? (
+        <p class="error" role="alert" id="assurance-refusal">
+          {props.refusal}
+        </p>
+      ) : null}
+      {props.error ? (
+        <p class="error" role="alert">
+          {props.error}
+        </p>
+      ) : null}
+      {props.refusal ? null : (
+        <form method="post" action={filePath(p.code)} class="stack">
+          <input type="hidden" name="_csrf" value={props.csrf} />
+          {/* One id per form shown: a double click or a resend makes one dossier. */}
+          <input type="hidden" name="requestId" value={props.requestId} />
+          <fieldset class="field">
+            <legend>{tr(page, "Cơ quan tiếp nhận hồ sơ", "Receiving agency")}</legend>
+            {props.agencies.map((a, i) => (
+              <label key={a.code} class="choice">
+                <input type="radio" name="agency" value={a.code} checked={i === 0} /> {a.name}
+              </label>
+            ))}
+          </fieldset>
+          <p>
+            <button type="submit">{tr(page, "Bắt đầu khai hồ sơ", "Start the dossier")}</button>
+          </p>
+        </form>
+      )}
+    </Layout>
+  );
+}
+
+function Pager({ page, result, href }: { page: PageRequest; result: DossierPage; href: (n: number) => string }) {
+  if (result.page <= 1 && !result.hasMore) return null;
+  return (
+    <nav aria-label={tr(page, "Các trang", "Pages")}>
+      <ul class="pager">
+        {result.page > 1 ? (
+          <li>
+            <a rel="prev" href={href(result.page - 1)}>
+              {tr(page, "Trang trước", "Previous page")}
+            </a>
+          </li>
+        ) : null}
+        {result.hasMore ? (
+          <li>
+            <a rel="next" href={href(result.page + 1)}>
+              {tr(page, "Trang sau", "Next page")}
+            </a>
+          </li>
+        ) : null}
+      </ul>
+    </nav>
+  );
+}
+export { Pager };
+
+export function MyDossiersPage({ page, result, notice }: { page: PageRequest; result: DossierPage; notice?: string | undefined }) {
+  const title = tr(page, "Hồ sơ của tôi", "My dossiers");
+  return (
+    <Layout page={page} variant="portal" title={title} current={MY_DOSSIERS_PATH}>
+      <h1>{title}</h1>
+      <Notice text={notice} />
+      {result.items.length === 0 ? (
+        <p>
+          {tr(page, "Bạn chưa có hồ sơ nào. ", "You have no dossier yet. ")}
+          <a href="/thu-tuc">{tr(page, "Tìm thủ tục để nộp hồ sơ", "Find a procedure to file")}</a>
+        </p>
+      ) : (
+        <table>
+          <caption>{tr(page, "Hồ sơ bạn đã khai và đã nộp, mới nhất trước", "Dossiers you drafted and filed, newest first")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{tr(page, "Thủ tục", "Procedure")}</th>
+              <th scope="col">{tr(page, "Mã hồ sơ", "Code")}</th>
+              <th scope="col">{tr(page, "Trạng thái", "Status")}</th>
+              <th scope="col">{tr(page, "Ngày tiếp nhận", "Received")}</th>
+              <th scope="col">{tr(page, "Hạn trả kết quả", "Due")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {result.items.map((d) => (
+              <tr key={d.id}>
+                <th scope="row">
+                  <a href={myDossierPath(d.id)}>{d.procedureName}</a>
+                </th>
+                <td class="nowrap">{d.code ?? "—"}</td>
+                <td>{statusName(page, d.status)}</td>
+                <td>{when(page, d.receivedAt)}</td>
+                <td>{when(page, d.dueAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Pager page={page} result={result} href={(n) => `${MY_DOSSIERS_PATH}?trang=${n}`} />
+    </Layout>
+  );
+}
+
+export interface ApplicantDossierProps {
+  page: PageRequest;
+  csrf: string;
+  d: DossierDto;
+  content: ProcedureContent;
+  agencyName: string;
+  values: Record<string, string>;
+  problems: FieldProblem[];
+  error?: string | undefined;
+  notice?: string | undefined;
+}
+
+/** Code, key, status and dates, as on the receipt (Mẫu 01). */
+export function Facts({ page, d, agencyName }: { page: PageRequest; d: DossierDto; agencyName: string }) {
+  return (
+    <dl class="facts">
+      <dt>{tr(page, "Trạng thái", "Status")}</dt>
+      <dd id="status">
+        <strong>{statusName(page, d.status)}</strong>
+        {d.step && d.status === "processing" ? ` — ${d.step.name}` : ""}
+      </dd>
+      <dt>{tr(page, "Mã hồ sơ", "Dossier code")}</dt>
+      <dd id="code">{d.code ?? tr(page, "Được cấp khi tiếp nhận", "Given at reception")}</dd>
+      {d.lookupKey ? (
+        <>
+          <dt>{tr(page, "Mã tra cứu", "Lookup key")}</dt>
+          <dd id="lookup-key">
+            <code>{d.lookupKey}</code>
+          </dd>
+        </>
+      ) : null}
+      <dt>{tr(page, "Cơ quan tiếp nhận", "Receiving agency")}</dt>
+      <dd>{agencyName}</dd>
+      <dt>{tr(page, "Ngày nộp", "Filed")}</dt>
+      <dd>{when(page, d.submittedAt)}</dd>
+      <dt>{tr(page, "Ngày tiếp nhận", "Received")}</dt>
+      <dd>{when(page, d.receivedAt)}</dd>
+      <dt>{tr(page, "Hạn trả kết quả", "Due")}</dt>
+      <dd id="due">{when(page, d.dueAt)}</dd>
+      {d.finishedAt ? (
+        <>
+          <dt>{tr(page, "Ngày có kết quả", "Result issued")}</dt>
+          <dd>{when(page, d.finishedAt)}</dd>
+        </>
+      ) : null}
+    </dl>
+  );
+}
+
+export function ApplicantDossierPage(props: ApplicantDossierProps) {
+  const { page, d, content } = props;
+  const base = myDossierPath(d.id);
+  const upload = { action: `${base}/tep`, csrf: props.csrf };
+  const results = d.attachments.filter((f) => f.kind === "result");
+  const answering = d.status === "incomplete" || d.status === "supplementing";
+  const openPause = d.pauses.find((p) => !p.to);
+  const asked = openPause?.items.flatMap((i) => (i.component ? [i.component] : [])) ?? [];
+  return (
+    <Layout page={page} variant="portal" title={d.procedureName} current={MY_DOSSIERS_PATH}>
+      <p>
+        <a href={MY_DOSSIERS_PATH}>{tr(page, "← Hồ sơ của tôi", "← My dossiers")}</a>
+      </p>
+      <h1>{d.procedureName}</h1>
+      <Notice text={props.notice} />
+      <ProblemSummary page={page} problems={props.problems} heading={props.error} />
+      <Facts page={page} d={d} agencyName={props.agencyName} />
+
+      {d.status === "draft" ? (
+        <>
+          <h2 id="form-heading">{tr(page, "Tờ khai", "Form")}</h2>
+          <form method="post" action={base} id="dossier-form" class="stack" aria-labelledby="form-heading">
+            <input type="hidden" name="_csrf" value={props.csrf} />
+            <SchemaFields page={page} form={content.form} values={props.values} problems={props.problems} />
+            <p>
+              <button type="submit" name="intent" value="save" class="secondary">
+                {tr(page, "Lưu bản nháp", "Save the draft")}
+              </button>
+            </p>
+          </form>
+          <h2 id="papers">{tr(page, "Giấy tờ đính kèm", "Papers")}</h2>
+          <p class="sub">{tr(page, "Lưu tờ khai trước khi tải tệp: mỗi lần tải lên trang được mở lại.", "Save the form before uploading: each upload reloads the page.")}</p>
+          <Papers page={page} dossierId={d.id} components={content.components} attachments={d.attachments} problems={props.problems} upload={upload} />
+          <h2 id="file-it">{tr(page, "Nộp hồ sơ", "File the dossier")}</h2>
+          <p>{tr(page, "Tờ khai đang điền được lưu cùng lúc khi nộp.", "The form as filled in is saved as it is filed.")}</p>
+          <p>
+            <button type="submit" form="dossier-form" name="intent" value="submit">
+              {tr(page, "Nộp hồ sơ", "File the dossier")}
+            </button>
+          </p>
+        </>
+      ) : null}
+
+      {answering ? (
+        <section aria-labelledby="supplement-heading">
+          <h2 id="supplement-heading">{tr(page, "Cơ quan yêu cầu bổ sung hồ sơ", "The agency asks for a supplement")}</h2>
+          <Pauses page={page} d={{ pauses: openPause ? [openPause] : [] }} components={content.components} />
+          {!openPause ? <p>{d.history.at(-1)?.note ?? ""}</p> : null}
+          <Papers page={page} dossierId={d.id} components={content.components} attachments={d.attachments} problems={props.problems} upload={upload} only={asked.length ? asked : undefined} />
+          <form method="post" action={`${base}/bo-sung`} class="stack">
+            <input type="hidden" name="_csrf" value={props.csrf} />
+            <fieldset>
+              <legend>{tr(page, "Tờ khai (sửa nếu được yêu cầu)", "Form (correct it if asked)")}</legend>
+              <SchemaFields page={page} form={content.form} values={props.values} problems={props.problems} />
+            </fieldset>
+            <p>
+              <button type="submit">{tr(page, "Gửi bổ sung", "Send the supplement")}</button>
+            </p>
+          </form>
+        </section>
+      ) : null}
+
+      {results.length ? (
+        <section aria-labelledby="result-heading">
+          <h2 id="result-heading">{tr(page, "Kết quả giải quyết", "Result")}</h2>
+          <ul>
+            {results.map((f) => (
+              <li key={f.id}>
+                <a href={fileHref(d.id, f)} download>
+                  {tr(page, "Tải kết quả", "Download the result")}: {f.name}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      {d.status !== "draft" && !answering ? (
+        <>
+          <h2 id="papers">{tr(page, "Giấy tờ đã nộp", "Papers filed")}</h2>
+          <Papers page={page} dossierId={d.id} components={content.components} attachments={d.attachments} problems={[]} />
+        </>
+      ) : null}
+
+      {d.code ? (
+        <section aria-labelledby="forms-heading">
+          <h2 id="forms-heading">{tr(page, "Biểu mẫu", "Forms")}</h2>
+          <ul>
+            <li>
+              <a href={`/api/dossiers/${d.id}/forms/01.pdf`}>{tr(page, "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)", "Receipt and return appointment (Form 01)")}</a>
+            </li>
+            {d.pauses.length ? (
+              <li>
+                <a href={`/api/dossiers/${d.id}/forms/02.pdf`}>{tr(page, "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)", "Supplement request (Form 02)")}</a>
+              </li>
+            ) : null}
+          </ul>
+        </section>
+      ) : null}
+
+      {d.status === "returned" ? <Rating page={page} d={d} csrf={props.csrf} problems={props.problems} /> : null}
+
+      <h2 id="history">{tr(page, "Quá trình xử lý", "History")}</h2>
+      <History page={page} d={d} />
+
+      {d.allowedActions.includes("withdraw") ? (
+        <section aria-labelledby="withdraw-heading">
+          <h2 id="withdraw-heading">{actionName(page, "withdraw")}</h2>
+          <form method="post" action={`${base}/rut`} class="stack">
+            <input type="hidden" name="_csrf" value={props.csrf} />
+            <div class="field">
+              <label class="choice">
+                <input type="checkbox" name="xac-nhan" value="1" id="withdraw-confirm" />{" "}
+                {tr(page, "Tôi xác nhận rút hồ sơ này; hồ sơ đã rút không xử lý tiếp được.", "I confirm withdrawing this dossier; a withdrawn dossier cannot be processed further.")}
+              </label>
+            </div>
+            <p>
+              <button type="submit" class="danger">
+                {actionName(page, "withdraw")}
+              </button>
+            </p>
+          </form>
+        </section>
+      ) : null}
+    </Layout>
+  );
+}
+
+function Rating({ page, d, csrf, problems }: { page: PageRequest; d: DossierDto; csrf: string; problems: FieldProblem[] }) {
+  if (d.rating) {
+    return (
+      <section aria-labelledby="rating-heading">
+        <h2 id="rating-heading">{tr(page, "Đánh giá của bạn", "Your rating")}</h2>
+        <p id="rating">
+          {ratingName(page, d.rating.level)}
+          {d.rating.comment ? `: ${d.rating.comment}` : ""}
+        </p>
+      </section>
+    );
+  }
+  const invalid = problems.some((p) => p.path === "/level");
+  return (
+    <section aria-labelledby="rating-heading">
+      <h2 id="rating-heading">{tr(page, "Đánh giá mức độ hài lòng", "Rate the service")}</h2>
+      <form method="post" action={`${myDossierPath(d.id)}/danh-gia`} class="stack">
+        <input type="hidden" name="_csrf" value={csrf} />
+        <fieldset class="field" aria-describedby={invalid ? "level-error" : undefined}>
+          <legend>{tr(page, "Bạn có hài lòng với việc giải quyết hồ sơ?", "Are you satisfied with how the dossier was handled?")}</legend>
+          {invalid ? (
+            <p class="field-error" id="level-error">
+              {tr(page, "Hãy chọn một mức đánh giá.", "Choose a level.")}
+            </p>
+          ) : null}
+          {RATING_LEVELS.map((l) => (
+            <label key={l} class="choice">
+              <input type="radio" name="level" value={l} /> {ratingName(page, l)}
+            </label>
+          ))}
+        </fieldset>
+        <div class="field">
+          <label for="rating-comment">{tr(page, "Ý kiến (không bắt buộc)", "Comment (optional)")}</label>
+          <textarea id="rating-comment" name="comment" rows={3} maxLength={2000} />
+        </div>
+        <p>
+          <button type="submit">{tr(page, "Gửi đánh giá", "Send the rating")}</button>
+        </p>
+      </form>
+    </section>
+  );
+}
