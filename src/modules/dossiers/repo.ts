@@ -33,9 +33,17 @@ export async function lockDossier(tx: Db, id: string): Promise<DossierRow | null
   return rows[0] ?? null;
 }
 
-export async function findByCode(db: Db, code: string): Promise<DossierRow | null> {
-  const rows = await db.select().from(dossiers).where(eq(dossiers.code, code));
-  return rows[0] ?? null;
+/** A dossier by its code with its history, in one round trip (what the public lookup shows). */
+export async function findByCodeWithEvents(db: Db, code: string): Promise<{ dossier: DossierRow; events: EventRow[] } | null> {
+  const rows = await db
+    .select({ dossier: dossiers, event: dossierEvents })
+    .from(dossiers)
+    .leftJoin(dossierEvents, eq(dossierEvents.dossierId, dossiers.id))
+    .where(eq(dossiers.code, code))
+    .orderBy(asc(dossierEvents.id));
+  const first = rows[0];
+  if (!first) return null;
+  return { dossier: first.dossier, events: rows.flatMap((r) => (r.event ? [r.event] : [])) };
 }
 
 export async function updateDossier(tx: Db, id: string, set: Partial<NewDossierRow>): Promise<DossierRow> {
