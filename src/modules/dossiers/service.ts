@@ -405,7 +405,7 @@ export function makeDossierService(deps: DossierDeps): DossierService {
       if (bucket && bucket.resetAt > now && bucket.count >= lookupLimit) throw new LookupThrottled(Math.ceil((bucket.resetAt - now) / 1000));
       if (!bucket || bucket.resetAt <= now) lookups.set(ip, { count: 1, resetAt: now + 60_000 });
       else bucket.count += 1;
-      const found = code.length <= 40 ? await repo.findByCodeWithEvents(database.db, code) : null;
+      const found = code.length <= 40 ? await repo.findForLookup(database.db, code) : null;
       const d = found?.dossier ?? null;
       const expected = Buffer.from(d?.lookupKey ?? "-".repeat(8));
       const given = Buffer.from(key.toUpperCase().padEnd(expected.length, "\0").slice(0, expected.length));
