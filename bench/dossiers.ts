@@ -5,8 +5,8 @@
 //   (b) public lookups (`GET /api/lookup/:code?key=`, a fixed sample of 5,000 dossiers) and officers'
 //       queue pages (`GET /api/office/dossiers?queue=`), against /healthz on the same server.
 // Targets on the 2-core machine (PostgreSQL): submissions ≥ 0.5 × pgbench with p99 ≤ 100 ms; lookups
-// ≥ 3,000/s with p99 ≤ 20 ms. PGlite gets 50,000 dossiers (a million would take its single connection
-// the better part of an hour) and no pgbench baseline; its figures are printed for comparison.
+// ≥ 3,000/s with p99 ≤ 20 ms. PGlite, the embedded database of a small office's deployment, gets 50,000
+// dossiers (`--dossiers=` for more) and no pgbench baseline; its figures are printed for comparison.
 //
 // `--dossiers=N` changes the dataset's size, `--rounds=3` measures each figure three times (alternating
 // the submissions and pgbench) and prints the medians.
