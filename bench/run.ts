@@ -1,6 +1,7 @@
 // `npm run bench [-- --db=pglite|postgres|both --duration=10 --connections=50]`: every benchmark.
 import { benchAuditWrites } from "./audit-writes.ts";
 import { benchCatalogSearch } from "./catalog-search.ts";
+import { benchDossiers } from "./dossiers.ts";
 import { benchHealthz } from "./healthz.ts";
 import { benchIdentity } from "./identity.ts";
 
@@ -10,3 +11,4 @@ await benchHealthz(argv);
 await benchAuditWrites(argv);
 await benchIdentity(argv);
 await benchCatalogSearch(argv);
+await benchDossiers(argv);

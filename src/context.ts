@@ -98,7 +98,7 @@ export function createContext(config: Config, database: Database, opts: ContextO
     makeNotifier({ jobs, mail, identity, publicUrl: config.publicUrl, catalog: catalogLookup(catalog) }),
     makeNationalSync({ jobs, endpoint: config.nationalSync, catalog: catalogLookup(catalog), directory: directoryLookup(directory) }),
   ];
-  const dossiers = makeDossierService({ database, clock, audit, calendar, catalog, directory, identity, files, hooks });
+  const dossiers = makeDossierService({ database, clock, audit, calendar, catalog, directory, identity, files, hooks, lookupsPerMinute: config.lookupsPerMinute });
   const dossierForms = makeFormsService({ database, clock, catalog, directory, publicUrl: config.publicUrl });
   jobs.register(latenessJob(dossiers));
   jobs.schedule("dossiers.flag_lateness", "*/15 * * * *");

@@ -6,8 +6,13 @@ import { Type } from "@sinclair/typebox";
 import type { Context } from "../../src/context.ts";
 import { systemActor } from "../../src/platform/auth/actor.ts";
 import { execRows, sql } from "../../src/platform/db/index.ts";
+import { runSeeds } from "../../src/platform/db/seeds.ts";
 import type { App } from "../../src/platform/http/types.ts";
+import { createLogger } from "../../src/platform/log/index.ts";
+import { adminUnitsSeed, demoAgenciesSeed } from "../../src/modules/directory/seeds.ts";
+import { demoAccountsSeed } from "../../src/modules/identity/seeds.ts";
 import { generateProcedures, loadProcedures } from "./catalog-dataset.ts";
+import { datasetProcedures, type Exec, loadDossiers, lookupSample, submitProcedure } from "./dossier-dataset.ts";
 
 export async function registerBenchRoutes(app: App, ctx: Context): Promise<void> {
   // The search benchmark's catalogue, loaded into this server's database (PGlite has no other door).
@@ -18,6 +23,31 @@ export async function registerBenchRoutes(app: App, ctx: Context): Promise<void>
       const started = Date.now();
       await loadProcedures(ctx.database.db, generateProcedures(request.query.n));
       return { loaded: request.query.n, ms: Date.now() - started };
+    },
+  );
+
+  // The dossier benchmark's setting, as dossierFixture makes it: the demo agencies and accounts, the
+  // dataset's procedures published through the catalogue, and a token for each account it drives.
+  app.post("/bench/dossiers/setup", { schema: { hide: true } }, async () => {
+    const started = Date.now();
+    await runSeeds(ctx.database, [adminUnitsSeed(), demoAgenciesSeed(ctx.directory), demoAccountsSeed(ctx.identity, createLogger("silent"))], { demo: true });
+    for (const p of [...datasetProcedures(), submitProcedure()]) {
+      await ctx.catalog.create(systemActor("bench"), p);
+      await ctx.catalog.publish(systemActor("bench"), p.code);
+    }
+    const tokens: Record<string, string> = {};
+    for (const u of ["001199000001", "tiepnhan", "chuyenvien.tuphap"]) tokens[u] = await ctx.oidc.mintToken({ type: "cli", name: "bench" }, u, 4 * 3600);
+    return { tokens, ms: Date.now() - started };
+  });
+  // PGlite has no other door than this process: the dataset is loaded here (on PostgreSQL the bench
+  // process loads it over its own connection, see bench/dossiers.ts).
+  const exec: Exec = (statement) => execRows(ctx.database.db, sql.raw(statement));
+  app.post(
+    "/bench/dossiers/load",
+    { schema: { hide: true, querystring: Type.Object({ n: Type.Integer({ minimum: 1, maximum: 10_000_000 }), sample: Type.Integer({ minimum: 1, maximum: 100_000 }) }) } },
+    async (request) => {
+      const result = await loadDossiers(exec, { n: request.query.n });
+      return { ...result, sample: await lookupSample(exec, request.query.sample) };
     },
   );
 

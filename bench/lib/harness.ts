@@ -90,6 +90,8 @@ export interface Figure {
   errors: number;
   non2xx: number;
   requests: number;
+  /** Responses by HTTP status, to check a write answered what it should (201, not 200 or 4xx). */
+  statusCodes: Record<string, number>;
 }
 
 /** Runs autocannon against one URL: a short warm-up, then the measured run. */
@@ -104,6 +106,7 @@ export async function measure(opts: autocannon.Options & { warmup?: number }): P
     errors: r.errors + r.timeouts,
     non2xx: r.non2xx,
     requests: r.requests.total,
+    statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([code, v]) => [code, (v as { count: number }).count])),
   };
 }
 

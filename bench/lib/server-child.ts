@@ -55,7 +55,12 @@ if (mode === "bare") {
       },
     ],
   });
-  const app = await buildApp(ctx, { "POST /bench/write": PUBLIC, "POST /bench/catalog/load": PUBLIC });
+  const app = await buildApp(ctx, {
+    "POST /bench/write": PUBLIC,
+    "POST /bench/catalog/load": PUBLIC,
+    "POST /bench/dossiers/setup": PUBLIC,
+    "POST /bench/dossiers/load": PUBLIC,
+  });
   // Request logs would measure pino, not the server; keep warnings and errors only.
   await registerBenchRoutes(app, ctx);
   await app.listen({ port, host: "127.0.0.1" });

@@ -2,7 +2,7 @@
 // lookup shows no person at all.
 import type { DossierRow } from "./hooks.ts";
 import type { DossierAction, DossierStatus, Timeliness } from "./model.ts";
-import type { EventRow, FileRow, PauseRow, RatingRow, StepRow, SummaryRow } from "./repo.ts";
+import type { EventRow, FileRow, LookupEventRow, LookupRow, PauseRow, RatingRow, StepRow, SummaryRow } from "./repo.ts";
 import type { AttachmentDto, DossierDto, DossierSummaryDto, LookupDto, StepRecordDto } from "./schema.ts";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -121,7 +121,7 @@ export function presentSummary(r: SummaryRow, procedureName: string): DossierSum
 }
 
 /** The public lookup: what happened and when, never who. */
-export function presentLookup(d: DossierRow, procedureName: string, agencyName: string, events: EventRow[]): LookupDto {
+export function presentLookup(d: LookupRow, procedureName: string, agencyName: string, events: LookupEventRow[]): LookupDto {
   return {
     code: d.code!,
     procedureName,

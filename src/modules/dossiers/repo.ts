@@ -33,9 +33,37 @@ export async function lockDossier(tx: Db, id: string): Promise<DossierRow | null
   return rows[0] ?? null;
 }
 
-export async function findByCode(db: Db, code: string): Promise<DossierRow | null> {
-  const rows = await db.select().from(dossiers).where(eq(dossiers.code, code));
-  return rows[0] ?? null;
+const lookupColumns = {
+  id: dossiers.id,
+  code: dossiers.code,
+  lookupKey: dossiers.lookupKey,
+  procedureCode: dossiers.procedureCode,
+  procedureVersion: dossiers.procedureVersion,
+  agencyCode: dossiers.agencyCode,
+  status: dossiers.status,
+  nationalStatus: dossiers.nationalStatus,
+  receivedAt: dossiers.receivedAt,
+  dueAt: dossiers.dueAt,
+  finishedAt: dossiers.finishedAt,
+  returnedAt: dossiers.returnedAt,
+};
+export type LookupRow = { [K in keyof typeof lookupColumns]: DossierRow[K] };
+export type LookupEventRow = Pick<EventRow, "at" | "action" | "toStatus">;
+
+/**
+ * A dossier by its code with its history, in one round trip: only what the public lookup shows, so the
+ * public path never reads the applicant's data (nor parses it once per history row).
+ */
+export async function findForLookup(db: Db, code: string): Promise<{ dossier: LookupRow; events: LookupEventRow[] } | null> {
+  const rows = await db
+    .select({ dossier: lookupColumns, at: dossierEvents.at, action: dossierEvents.action, toStatus: dossierEvents.toStatus })
+    .from(dossiers)
+    .leftJoin(dossierEvents, eq(dossierEvents.dossierId, dossiers.id))
+    .where(eq(dossiers.code, code))
+    .orderBy(asc(dossierEvents.id));
+  const first = rows[0];
+  if (!first) return null;
+  return { dossier: first.dossier, events: rows.flatMap((r) => (r.at && r.action && r.toStatus ? [{ at: r.at, action: r.action, toStatus: r.toStatus }] : [])) };
 }
 
 export async function updateDossier(tx: Db, id: string, set: Partial<NewDossierRow>): Promise<DossierRow> {

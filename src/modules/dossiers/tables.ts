@@ -86,6 +86,11 @@ export const dossiers = pgTable(
     index("dossiers_owner_idx").on(t.ownerUserId, t.createdAt),
     // Officers' queues: an agency's dossiers in a state, oldest due first.
     index("dossiers_queue_idx").on(t.processingAgencyCode, t.status, t.dueAt),
+    // The reception queues (new, incomplete) are the receiving agency's: without this index a desk's
+    // page reads every dossier in that state across the province (bench/dossiers.ts, 1M dossiers).
+    // Not yet received, they have no due time: created_at and id complete the queue's order, so a page
+    // is read straight off the index instead of sorting the whole desk.
+    index("dossiers_reception_idx").on(t.agencyCode, t.status, t.dueAt, t.createdAt, t.id),
     index("dossiers_province_received_idx").on(t.provinceCode, t.receivedAt),
   ],
 );

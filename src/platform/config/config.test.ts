@@ -10,6 +10,8 @@ describe("config", () => {
     assert.equal(c.demo, true);
     assert.match(c.dataDir, /\.motcua$/);
     assert.equal(c.publicUrl, "http://localhost:3000");
+    assert.equal(c.lookupsPerMinute, 30);
+    assert.equal(loadConfig({ MOTCUA_LOOKUP_PER_MINUTE: "600" }).lookupsPerMinute, 600);
   });
 
   it("turns demo data off by default on PostgreSQL", () => {
@@ -43,6 +45,8 @@ describe("config", () => {
     [{ MOTCUA_PUBLIC_URL: "ftp://x" }, "MOTCUA_PUBLIC_URL"],
     [{ MOTCUA_AUDIT_KEY: "too-short" }, "MOTCUA_AUDIT_KEY"],
     [{ MOTCUA_SECRET: "too-short" }, "MOTCUA_SECRET"],
+    [{ MOTCUA_LOOKUP_PER_MINUTE: "0" }, "MOTCUA_LOOKUP_PER_MINUTE"],
+    [{ MOTCUA_LOOKUP_PER_MINUTE: "many" }, "MOTCUA_LOOKUP_PER_MINUTE"],
     [{ MOTCUA_NATIONAL_SYNC_URL: "ftp://portal.example" }, "MOTCUA_NATIONAL_SYNC_URL"],
     [{ MOTCUA_NATIONAL_SYNC_URL: "https://portal.example", MOTCUA_NATIONAL_SYNC_TIMEOUT_MS: "5" }, "MOTCUA_NATIONAL_SYNC_TIMEOUT_MS"],
     [{ MOTCUA_NATIONAL_SYNC_URL: "https://portal.example", MOTCUA_NATIONAL_SYNC_TOKEN: "a b" }, "MOTCUA_NATIONAL_SYNC_TOKEN"],

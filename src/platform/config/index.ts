@@ -28,6 +28,12 @@ export interface Config {
    * (MOTCUA_SEARCH_CACHE_SECONDS; 0 turns it off). A publication clears its own node's cache at once.
    */
   searchCacheSeconds: number;
+  /**
+   * Public dossier lookups one address may make per minute (MOTCUA_LOOKUP_PER_MINUTE). The lookup key
+   * has 40 bits; the throttle is what keeps guessing it impractical, so raise it only where one
+   * address stands for many people (a kiosk, a benchmark).
+   */
+  lookupsPerMinute: number;
   /** Jobs a worker runs at once (MOTCUA_WORKER_CONCURRENCY). */
   workerConcurrency: number;
   /** How long a claimed job stays reserved to its worker before another may take it (MOTCUA_JOB_LEASE_SECONDS). */
@@ -194,6 +200,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: logLevel as Config["logLevel"],
     maxUploadBytes: integer(env, "MOTCUA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, 1024, 2 ** 40),
     searchCacheSeconds: integer(env, "MOTCUA_SEARCH_CACHE_SECONDS", 60, 0, 3600),
+    lookupsPerMinute: integer(env, "MOTCUA_LOOKUP_PER_MINUTE", 30, 1, 10_000_000),
     workerConcurrency: integer(env, "MOTCUA_WORKER_CONCURRENCY", 4, 1, 256),
     jobLeaseSeconds: integer(env, "MOTCUA_JOB_LEASE_SECONDS", 300, 1, 86400),
     workerPollMs: integer(env, "MOTCUA_WORKER_POLL_MS", 1000, 10, 600000),

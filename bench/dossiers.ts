@@ -1,0 +1,225 @@
+// Dossiers at a province's scale (issue 5, item 14): 1,000,000 dossiers with their history already in the
+// database (lib/dossier-dataset.ts), then at 50 connections:
+//   (a) online submissions (`POST /api/dossiers`, submit: true), against pgbench running the same SQL
+//       (bench/sql/submit.sql) on the same database in the same run — the ratio is the figure;
+//   (b) public lookups (`GET /api/lookup/:code?key=`, a fixed sample of 5,000 dossiers) and officers'
+//       queue pages (`GET /api/office/dossiers?queue=`), against /healthz on the same server.
+// Targets on the 2-core machine (PostgreSQL): submissions ≥ 0.5 × pgbench with p99 ≤ 100 ms; lookups
+// ≥ 3,000/s with p99 ≤ 20 ms. PGlite, the embedded database of a small office's deployment, gets 50,000
+// dossiers (`--dossiers=` for more) and no pgbench baseline; its figures are printed for comparison.
+//
+// `--dossiers=N` changes the dataset's size, `--rounds=3` measures each figure three times (alternating
+// the submissions and pgbench) and prints the medians.
+import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import pg from "pg";
+import { type Exec, loadDossiers, type LoadResult, lookupSample, SUBMIT_PROCEDURE_CODE } from "./lib/dossier-dataset.ts";
+import { type DbKind, type Figure, measure, medianFigure, parseArgs, report, type Server, startServer } from "./lib/harness.ts";
+
+const SAMPLE = 5_000;
+type Requests = NonNullable<Parameters<typeof measure>[0]["requests"]>;
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const load1 = () => os.loadavg()[0]!.toFixed(2);
+
+export async function benchDossiers(argv: string[]): Promise<void> {
+  const { dbs, duration, connections, pgUrl } = parseArgs(argv);
+  const get = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+  const rounds = Number(get("rounds") ?? 1);
+  for (const db of dbs) {
+    const n = Number(get("dossiers") ?? (db === "postgres" ? 1_000_000 : 50_000));
+    // The lookup is throttled per address (30 a minute); every benchmark request comes from 127.0.0.1.
+    const server = await startServer("motcua", db, pgUrl, { MOTCUA_LOOKUP_PER_MINUTE: "10000000" });
+    try {
+      await one(db, n, server);
+    } finally {
+      await server.stop();
+    }
+  }
+
+  async function one(db: DbKind, n: number, server: Server): Promise<void> {
+    let client: pg.Client | null = null;
+    try {
+      await measureAll(db, n, server, (c) => (client = c));
+    } finally {
+      await (client as pg.Client | null)?.end().catch(() => {});
+    }
+  }
+
+  async function measureAll(db: DbKind, n: number, server: Server, opened: (c: pg.Client) => void): Promise<void> {
+    const setup = await fetch(`${server.url}/bench/dossiers/setup`, { method: "POST" });
+    if (!setup.ok) throw new Error(`dossier setup: ${setup.status} ${await setup.text()}`);
+    const { tokens } = (await setup.json()) as { tokens: Record<string, string> };
+
+    console.log(`dossiers on ${db}: loading ${n.toLocaleString("en")} dossiers${db === "pglite" ? " (PGlite: a smaller dataset than PostgreSQL's 1,000,000)" : ""} (load ${load1()})`);
+    let loaded: LoadResult;
+    let sample: Array<{ code: string; key: string }>;
+    let client: pg.Client | null = null;
+    if (db === "postgres") {
+      client = new pg.Client({ connectionString: server.databaseUrl! });
+      // Dropping the database at the end ends this connection too: not an error of the benchmark.
+      client.on("error", () => {});
+      opened(client);
+      await client.connect();
+      const c = client;
+      const exec: Exec = async (statement) => (await c.query(statement)).rows as Array<Record<string, unknown>>;
+      loaded = await loadDossiers(exec, { n, log: (line) => console.log(line) });
+      sample = await lookupSample(exec, SAMPLE);
+    } else {
+      const res = await fetch(`${server.url}/bench/dossiers/load?n=${n}&sample=${SAMPLE}`, { method: "POST" });
+      if (!res.ok) throw new Error(`dossier load: ${res.status} ${await res.text()}`);
+      ({ sample, ...loaded } = (await res.json()) as LoadResult & { sample: Array<{ code: string; key: string }> });
+    }
+    const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    console.log(
+      `  loaded ${loaded.dossiers.toLocaleString("en")} dossiers and ${loaded.events.toLocaleString("en")} events over ${loaded.days} working days in ${s(loaded.ms.total)}` +
+        ` (rows ${s(loaded.ms.dossiers)}, counters ${s(loaded.ms.counters)}, VACUUM ANALYZE ${s(loaded.ms.vacuum)}); ${sample.length} lookups in the mix (load ${load1()})`,
+    );
+    if (client) {
+      const size = await client.query(`SELECT pg_size_pretty(pg_total_relation_size('dossiers')) AS d, pg_size_pretty(pg_total_relation_size('dossier_events')) AS e`);
+      console.log(`  on disk with indexes: dossiers ${size.rows[0].d}, dossier_events ${size.rows[0].e}`);
+    }
+
+    const healthz = await measure({ url: `${server.url}/healthz`, connections, duration });
+    report(`healthz on ${db} (baseline)`, healthz);
+    const vsHealthz = { name: "/healthz", fig: healthz };
+
+    // (b) first: the submissions add rows to the queues being read.
+    let next = 0;
+    const lookupRequests = (): Requests => [
+      {
+        method: "GET",
+        setupRequest: (req) => {
+          const l = sample[next++ % sample.length]!;
+          return { ...req, path: `/api/lookup/${encodeURIComponent(l.code)}?key=${l.key}` };
+        },
+      },
+    ];
+    // One pass through the whole sample: the steady state of a portal, not its first minute.
+    await measure({ url: server.url, connections, amount: sample.length, warmup: 0, requests: lookupRequests() });
+    const lookups: Figure[] = [];
+    for (let r = 0; r < rounds; r++) lookups.push(await measure({ url: server.url, connections, duration, warmup: 0, requests: lookupRequests() }));
+    const lookup = medianFigure(lookups);
+    report(`public lookups on ${db}${rounds > 1 ? ` (median of ${rounds})` : ""}`, lookup, vsHealthz);
+    console.log(`  load average ${load1()}; statuses ${JSON.stringify(lookup.statusCodes)}`);
+    if (db === "postgres") console.log(`  target (PostgreSQL, 2 cores): ≥ 3,000 lookups/s and p99 ≤ 20 ms — ${lookup.rps >= 3000 && lookup.p99 <= 20 ? "met" : "NOT met"}`);
+
+    const queues: Array<[string, string, string]> = [
+      ["new", "tiepnhan", "waiting at the centre's desk"],
+      ["processing", "chuyenvien.tuphap", "at the Department of Justice"],
+      ["finished", "tiepnhan", "results to hand over at the centre"],
+    ];
+    for (const [queue, user, what] of queues) {
+      const figs: Figure[] = [];
+      for (let r = 0; r < rounds; r++) {
+        figs.push(await measure({ url: `${server.url}/api/office/dossiers?queue=${queue}`, connections, duration, headers: { authorization: `Bearer ${tokens[user]}` } }));
+      }
+      report(`queue=${queue} (${user}) on ${db}${rounds > 1 ? ` (median of ${rounds})` : ""}`, medianFigure(figs), vsHealthz);
+      console.log(`  ${what}; load average ${load1()}`);
+    }
+
+    // (a) online submissions, each a new request id (a repeated one would be answered as a retry, 200).
+    const body = (requestId: string) =>
+      JSON.stringify({ procedureCode: SUBMIT_PROCEDURE_CODE, agencyCode: "000.00.01.H06", formData: { hoTen: "Nguyễn Thị Mai", soCccd: "001199000001" }, requestId, submit: true });
+    const submitOnce = () =>
+      measure({
+        url: server.url,
+        connections,
+        duration,
+        requests: [
+          {
+            method: "POST",
+            path: "/api/dossiers",
+            headers: { "content-type": "application/json", authorization: `Bearer ${tokens["001199000001"]}` },
+            setupRequest: (req) => ({ ...req, body: body(randomUUID()) }),
+          },
+        ],
+      });
+    const submissions: Figure[] = [];
+    const baselines: PgbenchFigure[] = [];
+    const citizenId = client ? String((await client.query(`SELECT id FROM users WHERE username = '001199000001'`)).rows[0].id) : "";
+    for (let r = 0; r < rounds; r++) {
+      submissions.push(await submitOnce());
+      if (client) baselines.push(await pgbench(server.databaseUrl!, { connections, duration, citizenId }));
+    }
+    const sub = medianFigure(submissions);
+    const created = sub.statusCodes["201"] ?? 0;
+    if (baselines.length) {
+      const base = [...baselines].sort((a, b) => a.tps - b.tps)[Math.floor(baselines.length / 2)]!;
+      console.log(
+        `${`pgbench, the same SQL (${rounds > 1 ? `median of ${rounds}` : "baseline"})`.padEnd(44)} ${base.tps.toFixed(0).padStart(7)} tx/s   p50=${base.p50.toFixed(1)}ms  p99=${base.p99.toFixed(1)}ms  (-c ${connections} -j 2 -M prepared)`,
+      );
+      report(`online submissions on ${db}${rounds > 1 ? ` (median of ${rounds})` : ""}`, sub, { name: "pgbench", fig: { ...sub, rps: base.tps } });
+      const ratio = sub.rps / base.tps;
+      console.log(`  load average ${load1()}; statuses ${JSON.stringify(sub.statusCodes)} (201 expected: ${created} of ${sub.requests})`);
+      console.log(`  target (PostgreSQL, 2 cores): ≥ 0.5 × pgbench and p99 ≤ 100 ms — ${ratio >= 0.5 && sub.p99 <= 100 ? "met" : "NOT met"} (ratio ${ratio.toFixed(2)}, p99 ${sub.p99} ms)`);
+    } else {
+      report(`online submissions on ${db}${rounds > 1 ? ` (median of ${rounds})` : ""}`, sub, vsHealthz);
+      console.log(`  load average ${load1()}; statuses ${JSON.stringify(sub.statusCodes)} (201 expected: ${created} of ${sub.requests}); no pgbench on PGlite`);
+    }
+  }
+}
+
+interface PgbenchFigure {
+  tps: number;
+  p50: number;
+  p99: number;
+  failed: number;
+}
+
+/** The pgbench binary of the PostgreSQL client: on PATH, else the newest under /usr/lib/postgresql. */
+function pgbenchBinary(): string {
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    if (dir && fs.existsSync(path.join(dir, "pgbench"))) return path.join(dir, "pgbench");
+  }
+  const root = "/usr/lib/postgresql";
+  const versions = fs.existsSync(root) ? fs.readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
+  for (const v of versions) if (fs.existsSync(path.join(root, v, "bin", "pgbench"))) return path.join(root, v, "bin", "pgbench");
+  throw new Error("pgbench not found: install the PostgreSQL client (apt-get install -y postgresql-client)");
+}
+
+/** Runs bench/sql/submit.sql with pgbench; tps from its summary, p50/p99 from its per-transaction log. */
+async function pgbench(databaseUrl: string, o: { connections: number; duration: number; citizenId: string }): Promise<PgbenchFigure> {
+  const logDir = fs.mkdtempSync(path.join(os.tmpdir(), "motcua-pgbench-"));
+  try {
+    const { stdout } = await promisify(execFile)(
+      pgbenchBinary(),
+      [
+        "-n", // no VACUUM of pgbench's own tables: there are none
+        "-f", path.join(HERE, "sql", "submit.sql"),
+        "-c", String(o.connections),
+        "-j", "2",
+        "-T", String(o.duration),
+        "-M", "prepared",
+        "-D", `citizen=${o.citizenId}`,
+        "-D", "actor=user:pgbench",
+        "-D", `digest=${"0".repeat(64)}`,
+        "-l", "--log-prefix", path.join(logDir, "tx"),
+        databaseUrl,
+      ],
+      { maxBuffer: 16 * 1024 * 1024 },
+    );
+    const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)?.[1] ?? NaN);
+    if (!Number.isFinite(tps)) throw new Error(`pgbench: no tps in its output:\n${stdout}`);
+    const failed = Number(/number of failed transactions: (\d+)/.exec(stdout)?.[1] ?? 0);
+    // Log lines: client_id transaction_no latency_us script_no epoch epoch_us.
+    const latencies: number[] = [];
+    for (const f of fs.readdirSync(logDir)) {
+      for (const line of fs.readFileSync(path.join(logDir, f), "utf8").split("\n")) {
+        const us = Number(line.split(" ")[2]);
+        if (Number.isFinite(us) && line) latencies.push(us / 1000);
+      }
+    }
+    latencies.sort((a, b) => a - b);
+    const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
+    return { tps, p50: at(0.5), p99: at(0.99), failed };
+  } finally {
+    fs.rmSync(logDir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await benchDossiers(process.argv.slice(2));

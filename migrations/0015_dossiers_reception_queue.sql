@@ -1,0 +1,1 @@
+CREATE INDEX "dossiers_reception_idx" ON "dossiers" USING btree ("agency_code","status","due_at","created_at","id");
