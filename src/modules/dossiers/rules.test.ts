@@ -77,6 +77,36 @@ describe("one-stop rules", () => {
     assert.equal((await api("chuyenvien.tuphap", "POST", "/api/dossiers", { procedureCode: easy.code, agencyCode: CENTRE, formData: {}, requestId: randomUUID() })).statusCode, 403);
   });
 
+  it("before receipt, asks the applicant to complete the dossier or refuses receipt with a reason (Mẫu 03)", async () => {
+    const file = async () =>
+      (
+        await api("001199000001", "POST", "/api/dossiers", {
+          procedureCode: easy.code,
+          agencyCode: CENTRE,
+          formData: { hoTen: "Nguyễn Thị Mai", soCccd: "001199000001" },
+          requestId: randomUUID(),
+          submit: true,
+        })
+      ).json().id as string;
+    const a = await file();
+    const asked = await act("tiepnhan", a, "request_supplement", { items: [{ component: "giay-to", reason: "Thiếu bản chính" }] });
+    assert.equal(asked.json().status, "incomplete");
+    assert.equal(asked.json().nationalStatus, 5);
+    assert.equal(asked.json().paused, false, "not received yet: no clock to pause");
+    const completed = await act("001199000001", a, "supplement");
+    assert.equal(completed.json().status, "new");
+    assert.equal((await act("tiepnhan", a, "receive")).json().status, "processing");
+    // Out of the way of the lateness counts below.
+    assert.equal((await act("001199000001", a, "withdraw")).json().status, "withdrawn");
+
+    const b = await file();
+    assert.equal((await act("tiepnhan", b, "refuse_receipt", {})).statusCode, 400, "a refusal states its reason");
+    const refused = await act("tiepnhan", b, "refuse_receipt", { reason: "Thủ tục không thuộc thẩm quyền của cơ quan" });
+    assert.equal(refused.json().status, "refused_receipt");
+    assert.equal(refused.json().nationalStatus, 3);
+    assert.equal(refused.json().code, null, "a dossier not received gets no code");
+  });
+
   it("refuses online filing below the procedure's assurance level", async () => {
     const res = await api("001199000001", "POST", "/api/dossiers", { procedureCode: strict.code, agencyCode: CENTRE, formData: {}, requestId: randomUUID() });
     assert.equal(res.statusCode, 403);
