@@ -10,6 +10,7 @@ import { procedurePath } from "./portal-views.tsx";
 import type { Change, VersionDiff, VersionInfo } from "./schema.ts";
 import type { AdminProcedureItem, AdminProcedurePage } from "./service.ts";
 import { readablePath, tr } from "./words.ts";
+import { Pager } from "../../web/pager.tsx";
 
 export const ADMIN_CATALOG_PATH = "/quan-tri/thu-tuc";
 export const NEW_PROCEDURE_PATH = `${ADMIN_CATALOG_PATH}/moi`;
@@ -83,26 +84,7 @@ export function CatalogListPage(props: { page: PageRequest; q: string; result: A
           </tbody>
         </table>
       )}
-      {result.page > 1 || result.hasMore ? (
-        <nav aria-label={tr(page, "Các trang", "Pages")}>
-          <ul class="pager">
-            {result.page > 1 ? (
-              <li>
-                <a rel="prev" href={href(result.page - 1)}>
-                  {tr(page, "Trang trước", "Previous page")}
-                </a>
-              </li>
-            ) : null}
-            {result.hasMore ? (
-              <li>
-                <a rel="next" href={href(result.page + 1)}>
-                  {tr(page, "Trang sau", "Next page")}
-                </a>
-              </li>
-            ) : null}
-          </ul>
-        </nav>
-      ) : null}
+      <Pager page={page} result={result} link={(n) => ({ href: href(n) })} />
     </Layout>
   );
 }

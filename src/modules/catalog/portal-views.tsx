@@ -5,6 +5,7 @@ import type { PageRequest } from "../../web/render.ts";
 import { AUDIENCES, ONLINE_LEVELS } from "./model.ts";
 import type { ProcedureListItem, ProcedurePage } from "./schema.ts";
 import { audienceName, channelName, isFree, moneyText, onlineLevelName, timeText, tr } from "./words.ts";
+import { Pager } from "../../web/pager.tsx";
 
 export const SEARCH_PATH = "/thu-tuc";
 export const procedurePath = (code: string) => `${SEARCH_PATH}/${encodeURIComponent(code)}`;
@@ -157,26 +158,7 @@ export function SearchResults({ page, values, result }: { page: PageRequest; val
           </ol>
         </>
       )}
-      {result.page > 1 || result.hasMore ? (
-        <nav aria-label={tr(page, "Các trang kết quả", "Result pages")}>
-          <ul class="pager">
-            {result.page > 1 ? (
-              <li>
-                <a rel="prev" {...pager(result.page - 1)}>
-                  {tr(page, "Trang trước", "Previous page")}
-                </a>
-              </li>
-            ) : null}
-            {result.hasMore ? (
-              <li>
-                <a rel="next" {...pager(result.page + 1)}>
-                  {tr(page, "Trang sau", "Next page")}
-                </a>
-              </li>
-            ) : null}
-          </ul>
-        </nav>
-      ) : null}
+      <Pager page={page} result={result} link={pager} label={{ vi: "Các trang kết quả", en: "Result pages" }} />
     </>
   );
 }

@@ -66,7 +66,7 @@ export function QueuePage({ page, queue, result }: { page: PageRequest; queue: Q
           </tbody>
         </table>
       )}
-      <Pager page={page} result={result} href={(n) => queueHref(queue, n)} />
+      <Pager page={page} result={result} link={(n) => ({ href: queueHref(queue, n) })} />
     </Layout>
   );
 }

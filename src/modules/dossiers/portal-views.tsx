@@ -7,6 +7,7 @@ import type { ProcedureContent } from "../catalog/model.ts";
 import { fileHref, History, Notice, Papers, Pauses, ProblemSummary, SchemaFields, when } from "./form-view.tsx";
 import type { DossierDto, DossierPage } from "./schema.ts";
 import { actionName, RATING_LEVELS, ratingName, statusName, tr } from "./words.ts";
+import { Pager } from "../../web/pager.tsx";
 
 export const MY_DOSSIERS_PATH = "/ho-so-cua-toi";
 export const LOOKUP_PATH = "/tra-cuu";
@@ -69,29 +70,6 @@ export function FilingStartPage(props: {
   );
 }
 
-function Pager({ page, result, href }: { page: PageRequest; result: DossierPage; href: (n: number) => string }) {
-  if (result.page <= 1 && !result.hasMore) return null;
-  return (
-    <nav aria-label={tr(page, "Các trang", "Pages")}>
-      <ul class="pager">
-        {result.page > 1 ? (
-          <li>
-            <a rel="prev" href={href(result.page - 1)}>
-              {tr(page, "Trang trước", "Previous page")}
-            </a>
-          </li>
-        ) : null}
-        {result.hasMore ? (
-          <li>
-            <a rel="next" href={href(result.page + 1)}>
-              {tr(page, "Trang sau", "Next page")}
-            </a>
-          </li>
-        ) : null}
-      </ul>
-    </nav>
-  );
-}
 export { Pager };
 
 export function MyDossiersPage({ page, result, notice }: { page: PageRequest; result: DossierPage; notice?: string | undefined }) {
@@ -132,7 +110,7 @@ export function MyDossiersPage({ page, result, notice }: { page: PageRequest; re
           </tbody>
         </table>
       )}
-      <Pager page={page} result={result} href={(n) => `${MY_DOSSIERS_PATH}?trang=${n}`} />
+      <Pager page={page} result={result} link={(n) => ({ href: `${MY_DOSSIERS_PATH}?trang=${n}` })} />
     </Layout>
   );
 }
