@@ -39,6 +39,11 @@ export const ProcedureNotOffered = defineError<[string, string]>("dossier.proced
   en: `Agency ${agency} does not carry out procedure ${procedure}.`,
 }), () => ({ fields: [{ path: "/agencyCode", message: "Cơ quan không thực hiện thủ tục này." }] }));
 
+export const AudienceNotServed = defineError<["citizen" | "business"]>("dossier.audience_not_served", "forbidden", (kind) => ({
+  vi: kind === "business" ? "Thủ tục này dành cho công dân, không dành cho doanh nghiệp." : "Thủ tục này dành cho doanh nghiệp, tổ chức.",
+  en: kind === "business" ? "This procedure is for citizens, not businesses." : "This procedure is for businesses and organisations.",
+}));
+
 export const ChannelNotOffered = defineError<[string]>("dossier.channel_not_offered", "invalid", (channel) => ({
   vi: `Thủ tục không nhận hồ sơ qua kênh ${channel}.`,
   en: `The procedure is not offered through channel ${channel}.`,

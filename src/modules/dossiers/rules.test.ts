@@ -107,11 +107,15 @@ describe("one-stop rules", () => {
     assert.equal(refused.json().code, null, "a dossier not received gets no code");
   });
 
-  it("refuses online filing below the procedure's assurance level", async () => {
+  it("refuses online filing below the procedure's assurance level, or by an applicant the procedure is not for", async () => {
     const res = await api("001199000001", "POST", "/api/dossiers", { procedureCode: strict.code, agencyCode: CENTRE, formData: {}, requestId: randomUUID() });
     assert.equal(res.statusCode, 403);
     assert.equal(res.json().error.code, "dossier.assurance_required");
     assert.match(res.json().error.message, /mức 2/);
+    // `easy` is for citizens (the factory's audience): a business may not file it.
+    const business = await api("0100233488", "POST", "/api/dossiers", { procedureCode: easy.code, agencyCode: CENTRE, formData: {}, requestId: randomUUID() });
+    assert.equal(business.statusCode, 403);
+    assert.equal(business.json().error.code, "dossier.audience_not_served");
   });
 
   it("refuses an upload over the size limit", async () => {

@@ -19,6 +19,7 @@ import { DEFAULT_RULES, type DossierRules, planAction } from "./actions.ts";
 import {
   AlreadyRated,
   AssuranceRequired,
+  AudienceNotServed,
   ChannelNotOffered,
   DossierForbidden,
   DossierNotFound,
@@ -252,6 +253,9 @@ export function makeDossierService(deps: DossierDeps): DossierService {
         channel = "online";
         if (!content.processingTimes.some((t) => t.channel === "online")) throw new ChannelNotOffered("online");
         if (actor.type === "user" && content.assuranceLevel > actor.loa) throw new AssuranceRequired(content.assuranceLevel);
+        // A procedure is for citizens, businesses or both (its audience): a citizen does not file a business's.
+        const kind = hasRole(actor, "business") ? "business" : "citizen";
+        if (!content.audience.includes(kind)) throw new AudienceNotServed(kind);
       } else {
         if (!holds(actor, "receiver", input.agencyCode)) throw new DossierForbidden("create");
         channel = input.channel && input.channel !== "online" ? input.channel : "counter";
