@@ -54,16 +54,26 @@ export type LookupEventRow = Pick<EventRow, "at" | "action" | "toStatus">;
  * A dossier by its code with its history, in one round trip: only what the public lookup shows, so the
  * public path never reads the applicant's data (nor parses it once per history row).
  */
-export async function findForLookup(db: Db, code: string): Promise<{ dossier: LookupRow; events: LookupEventRow[] } | null> {
-  const rows = await db
+export type LookupResult = { dossier: LookupRow; events: LookupEventRow[] } | null;
+
+/**
+ * The lookup's query, prepared once for a database handle: the public lookup is the node's busiest read,
+ * and building and planning the same statement on every call cost more than running it.
+ */
+export function prepareLookup(db: Db): (code: string) => Promise<LookupResult> {
+  const query = db
     .select({ dossier: lookupColumns, at: dossierEvents.at, action: dossierEvents.action, toStatus: dossierEvents.toStatus })
     .from(dossiers)
     .leftJoin(dossierEvents, eq(dossierEvents.dossierId, dossiers.id))
-    .where(eq(dossiers.code, code))
-    .orderBy(asc(dossierEvents.id));
-  const first = rows[0];
-  if (!first) return null;
-  return { dossier: first.dossier, events: rows.flatMap((r) => (r.at && r.action && r.toStatus ? [{ at: r.at, action: r.action, toStatus: r.toStatus }] : [])) };
+    .where(eq(dossiers.code, sql.placeholder("code")))
+    .orderBy(asc(dossierEvents.id))
+    .prepare("dossier_lookup");
+  return async (code) => {
+    const rows = await query.execute({ code });
+    const first = rows[0];
+    if (!first) return null;
+    return { dossier: first.dossier, events: rows.flatMap((r) => (r.at && r.action && r.toStatus ? [{ at: r.at, action: r.action, toStatus: r.toStatus }] : [])) };
+  };
 }
 
 export async function updateDossier(tx: Db, id: string, set: Partial<NewDossierRow>): Promise<DossierRow> {

@@ -94,6 +94,7 @@ export function makeDossierService(deps: DossierDeps): DossierService {
   const rules: DossierRules = { ...DEFAULT_RULES, ...deps.rules };
   const lookups = new LRUCache<string, { count: number; resetAt: number }>({ max: 100_000, ttl: 60_000 });
   const lookupLimit = deps.lookupsPerMinute ?? 30;
+  const findForLookup = repo.prepareLookup(database.db);
   // The lookup names the receiving agency. Names change seldom; the public page may show a renamed
   // agency's old name for a minute rather than read the directory on every lookup.
   const agencyNames = new LRUCache<string, string>({ max: 10_000, ttl: 60_000 });
@@ -417,7 +418,7 @@ export function makeDossierService(deps: DossierDeps): DossierService {
       if (bucket && bucket.resetAt > now && bucket.count >= lookupLimit) throw new LookupThrottled(Math.ceil((bucket.resetAt - now) / 1000));
       if (!bucket || bucket.resetAt <= now) lookups.set(ip, { count: 1, resetAt: now + 60_000 });
       else bucket.count += 1;
-      const found = code.length <= 40 ? await repo.findForLookup(database.db, code) : null;
+      const found = code.length <= 40 ? await findForLookup(code) : null;
       const d = found?.dossier ?? null;
       const expected = Buffer.from(d?.lookupKey ?? "-".repeat(8));
       const given = Buffer.from(key.toUpperCase().padEnd(expected.length, "\0").slice(0, expected.length));
