@@ -86,7 +86,9 @@ describe("dossier codes under concurrency", () => {
     const refused = results.filter((r) => r.status === "rejected") as PromiseRejectedResult[];
     assert.equal(ok.length, 1, "exactly one action took effect");
     assert.equal(refused.length, 1);
-    assert.equal((refused[0]!.reason as { code?: string }).code, "dossier.invalid_transition");
+    const error = refused[0]!.reason as { code?: string; messages?: { vi: string } };
+    assert.equal(error.code, "dossier.invalid_transition");
+    assert.match(error.messages!.vi, /"(receive|refuse_receipt)"/, "the refusal names the action that lost");
     const history = (await env.ctx.dossiers.get(receiver, id!)).history.map((h) => h.action);
     assert.ok(!(history.includes("receive") && history.includes("refuse_receipt")), history.join(","));
   });

@@ -104,10 +104,15 @@ describe("forms of a dossier", () => {
     assert.equal(rows.length, 1);
     assert.ok(Object.values(rows[0]!).includes(d.code));
     assert.ok(Object.values(rows[0]!).includes("Nguyễn Thị Mai"));
+    assert.ok(Object.values(rows[0]!).includes("01/12/2026"), "received that day");
     const reg = await readPdf((await api("tiepnhan", "GET", `/api/office/register?${q}`)).rawPayload);
     assert.ok(reg.pages[0]!.width > reg.pages[0]!.height, "landscape");
     assert.ok(reg.pages.map((p) => p.text).join("").replace(/\s+/g, "").includes(d.code));
     assert.equal((await api("001199000001", "GET", `/api/office/register?${q}`)).statusCode, 403);
+    const backwards = await api("tiepnhan", "GET", `/api/office/register?agency=${CENTRE}&from=2026-12-02&to=2026-12-01`);
+    assert.equal(backwards.statusCode, 400, "a period that ends before it starts is bad input, not a refusal");
+    assert.equal(backwards.json().error.fields[0].path, "/query/to");
+    assert.equal((await api("tiepnhan", "GET", `/api/office/register?agency=${CENTRE}&from=2024-01-01&to=2026-12-01`)).statusCode, 400);
     const empty = await api("tiepnhan", "GET", `/api/office/register?agency=${CENTRE}&from=2026-11-01&to=2026-11-30&format=csv`);
     assert.equal((parse(empty.rawPayload.subarray(3).toString("utf8"), { columns: true }) as unknown[]).length, 0);
   });

@@ -243,3 +243,14 @@ export function receivedBetween(db: Db, agencyCode: string, from: Date, to: Date
     .orderBy(asc(dossiers.receivedAt), asc(dossiers.code))
     .limit(limit);
 }
+
+/** When each of `ids` first had `action` (e.g. its first forward: the register's "ngày chuyển"). */
+export async function firstActionAt(db: Db, ids: string[], action: string): Promise<Map<string, Date>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: dossierEvents.dossierId, at: sql<Date>`min(${dossierEvents.at})`.mapWith(dossierEvents.at) })
+    .from(dossierEvents)
+    .where(and(inArray(dossierEvents.dossierId, ids), eq(dossierEvents.action, action)))
+    .groupBy(dossierEvents.dossierId);
+  return new Map(rows.map((r) => [r.id, r.at]));
+}

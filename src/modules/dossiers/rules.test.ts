@@ -24,10 +24,12 @@ describe("one-stop rules", () => {
     components: [{ key: "giay-to", name: "Giấy tờ kèm theo", required: false, counts: { original: 1, certifiedCopy: 0, copy: 0 }, fileTypes: ["application/pdf"] }],
   });
   const strict = buildProvincialProcedure({ name: "Thủ tục cần định danh mức 2", assuranceLevel: 2 });
+  // A required paper (the factory's `to-khai`), no assurance level.
+  const strictFree = buildProvincialProcedure({ name: "Thủ tục cần tờ khai" });
 
   before(async () => {
     env = await testApp({ clock, config: { maxUploadBytes: 2048 } });
-    tokens = await dossierFixture(env.ctx, [easy, strict]);
+    tokens = await dossierFixture(env.ctx, [easy, strict, strictFree]);
     api = apiAs(env.app, tokens);
   });
   after(() => env.close());
@@ -116,6 +118,18 @@ describe("one-stop rules", () => {
     const business = await api("0100233488", "POST", "/api/dossiers", { procedureCode: easy.code, agencyCode: CENTRE, formData: {}, requestId: randomUUID() });
     assert.equal(business.statusCode, 403);
     assert.equal(business.json().error.code, "dossier.audience_not_served");
+  });
+
+  it("files at once (`submit: true`) or creates nothing: a refused filing leaves no draft behind", async () => {
+    const requestId = randomUUID();
+    const body = { procedureCode: strictFree.code, agencyCode: CENTRE, formData: { hoTen: "Nguyễn Thị Mai", soCccd: "001199000001" }, requestId, submit: true };
+    const before = (await api("001199000001", "GET", "/api/me/dossiers?pageSize=100")).json().items.length;
+    const refused = await api("001199000001", "POST", "/api/dossiers", body);
+    assert.equal(refused.statusCode, 400);
+    assert.deepEqual(refused.json().error.fields.map((f: { path: string }) => f.path), ["/attachments/to-khai"]);
+    assert.equal((await api("001199000001", "GET", "/api/me/dossiers?pageSize=100")).json().items.length, before, "no draft was left");
+    // The same request again is refused the same way, not answered with a half-made dossier.
+    assert.equal((await api("001199000001", "POST", "/api/dossiers", body)).statusCode, 400);
   });
 
   it("refuses an upload over the size limit", async () => {

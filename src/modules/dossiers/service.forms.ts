@@ -8,7 +8,7 @@ import type { CatalogService } from "../catalog/index.ts";
 import { isWithinAgency } from "../directory/codes.ts";
 import type { DirectoryService } from "../directory/service.ts";
 import { processingTimeFor } from "../workflow/engine.ts";
-import { DossierForbidden, DossierNotFound } from "./errors.ts";
+import { DossierForbidden, DossierNotFound, InvalidDossier } from "./errors.ts";
 import {
   apology04Pdf,
   controlSheet05Pdf,
@@ -86,8 +86,8 @@ export function makeFormsService({ database, clock, catalog, directory, publicUr
     };
   }
 
-  function registerRow(d: DossierRow, procedureName: string, events: repo.EventRow[]): RegisterRow {
-    const transferred = events.find((e) => e.action === "forward");
+  /** A line of the register; `transferredAt` is when the dossier first left for its next step. */
+  function registerRow(d: DossierRow, procedureName: string, transferredAt: Date | null): RegisterRow {
     return {
       dossierCode: d.code ?? "",
       procedureName,
@@ -96,7 +96,7 @@ export function makeFormsService({ database, clock, catalog, directory, publicUr
       phone: d.applicant.phone,
       receivedAt: d.receivedAt!,
       dueAt: d.dueAt,
-      transferredAt: transferred?.at ?? null,
+      transferredAt,
       resultAt: d.finishedAt,
       returnedAt: d.returnedAt,
       note: d.status === "refused" || d.status === "stopped" || d.status === "withdrawn" ? d.status : null,
@@ -184,22 +184,30 @@ export function makeFormsService({ database, clock, catalog, directory, publicUr
         }
         case "06": {
           if (!isOfficer(actor, d.agencyCode)) throw new DossierNotFound();
-          return register06Pdf({ ...base, book: String(d.receivedAt!.getUTCFullYear()), from: d.receivedAt!, to: d.receivedAt!, rows: [registerRow(d, content.name, events)] });
+          return register06Pdf({ ...base, book: String(d.receivedAt!.getUTCFullYear()), from: d.receivedAt!, to: d.receivedAt!, rows: [registerRow(d, content.name, events.find((e) => e.action === "forward")?.at ?? null)] });
         }
       }
     },
 
     async register(actor, query) {
       if (!isOfficer(actor, query.agency)) throw new DossierForbidden("register");
-      if (!DAY.test(query.from) || !DAY.test(query.to) || query.from > query.to) throw new DossierForbidden("register");
+      if (!DAY.test(query.from) || !DAY.test(query.to) || query.from > query.to) {
+        throw new InvalidDossier([{ path: "/query/to", message: "Kỳ báo cáo: ngày cuối không được trước ngày đầu." }]);
+      }
+      // A register is kept by the year (a book a year): a longer period is several registers.
+      if (Date.parse(query.to) - Date.parse(query.from) > 366 * 86_400_000) {
+        throw new InvalidDossier([{ path: "/query/to", message: "Kỳ báo cáo dài nhất một năm." }]);
+      }
       // Vietnamese days: 00:00 of `from` to 24:00 of `to`, at UTC+7.
       const from = new Date(`${query.from}T00:00:00+07:00`);
       const to = new Date(new Date(`${query.to}T00:00:00+07:00`).getTime() + 86_400_000);
       const rows = await repo.receivedBetween(database.db, query.agency, from, to, 20_000);
+      // One read of the hand-overs for the whole period, not one per line.
+      const forwarded = await repo.firstActionAt(database.db, rows.map((d) => d.id), "forward");
       const out: RegisterRow[] = [];
       for (const d of rows) {
         const name = (await catalog.bound(d.procedureCode, d.procedureVersion)).content.name;
-        out.push(registerRow(d, name, await repo.listEvents(database.db, d.id)));
+        out.push(registerRow(d, name, forwarded.get(d.id) ?? null));
       }
       if (query.format === "csv") return register06Csv(out);
       return register06Pdf({

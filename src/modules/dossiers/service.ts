@@ -186,11 +186,12 @@ export function makeDossierService(deps: DossierDeps): DossierService {
    */
   async function transact(
     d: DossierRow,
+    action: string,
     work: (tx: Parameters<Parameters<Database["transaction"]>[0]>[0], locked: DossierRow) => Promise<DossierRow>,
   ) {
     return database.transaction(async (tx) => {
       const locked = await repo.lockDossier(tx, d.id);
-      if (!locked || fingerprint(locked) !== fingerprint(d)) throw new InvalidTransition("concurrent", (locked?.status ?? d.status) as DossierStatus);
+      if (!locked || fingerprint(locked) !== fingerprint(d)) throw new InvalidTransition(action, (locked?.status ?? d.status) as DossierStatus);
       return work(tx, locked);
     });
   }
@@ -232,7 +233,7 @@ export function makeDossierService(deps: DossierDeps): DossierService {
     if (problems.length) throw new InvalidDossier(problems);
     const now = clock.now();
     const who = await whoIs(actor, d, meta);
-    return transact(d, (tx, locked) =>
+    return transact(d, "submit", (tx, locked) =>
       applyChange(tx, { audit, hooks }, locked, { action: "submit", toStatus: "new", set: { submittedAt: now }, note: null, details: null }, who, now),
     );
   }
@@ -268,12 +269,15 @@ export function makeDossierService(deps: DossierDeps): DossierService {
         agencyProvinces.set(input.agencyCode, provinceCode);
       }
       const now = clock.now();
-      // Filed at once with nothing to object to: the draft and its filing in one transaction (one commit,
-      // no second lock). A new dossier has no files yet, so its form and required papers are all there is
-      // to check. With problems, the draft is kept and the filing refused, as for a later submit.
-      // Checked against the bound version's cached content: its form schema is compiled once (form-schema.ts
-      // keeps compiled validators by the schema object; a fresh read would compile it again).
-      const fileNow = input.submit === true && filingProblems(await boundProcedure({ procedureCode: bound.code, procedureVersion: bound.version }), input.formData, []).length === 0;
+      // `submit: true` files at once or not at all: with a problem nothing is created (a 400 that left a draft
+      // behind would give the caller no id to continue with). A new dossier has no files yet, so a procedure
+      // with required papers is created as a draft, its papers uploaded, then submitted.
+      // Checked against the bound version's cached content: its compiled form validator is reused.
+      if (input.submit === true) {
+        const problems = filingProblems(await boundProcedure({ procedureCode: bound.code, procedureVersion: bound.version }), input.formData, []);
+        if (problems.length) throw new InvalidDossier(problems);
+      }
+      const fileNow = input.submit === true;
       const who = fileNow ? await whoIs(actor, { ownerUserId: owner }, meta) : null;
       const row = await database.transaction(async (tx) => {
         const inserted = await repo.insertDossier(tx, {
@@ -300,8 +304,7 @@ export function makeDossierService(deps: DossierDeps): DossierService {
       });
       // Lost a race with a retry of the same request: the first one's result.
       if (!row) return { dossier: await dto(actor, (await repo.findByRequest(database.db, by, input.requestId))!), created: false };
-      const filed = input.submit && row.status === "draft" ? await submitIn(actor, row, meta) : row;
-      return { dossier: await dto(actor, filed, true), created: true };
+      return { dossier: await dto(actor, row, true), created: true };
     },
 
     async saveDraft(actor, id, formData, meta = {}) {
@@ -309,7 +312,7 @@ export function makeDossierService(deps: DossierDeps): DossierService {
       if (d.status !== "draft") throw new InvalidTransition("save", d.status as DossierStatus);
       if (!isOwner(actor, d) && !holds(actor, "receiver", d.agencyCode)) throw new DossierForbidden("save");
       const now = clock.now();
-      const saved = await transact(d, async (tx) => {
+      const saved = await transact(d, "save", async (tx) => {
         const after = await repo.updateDossier(tx, d.id, { formData, updatedAt: now });
         await audit.record(tx, { actor, action: "dossier.draft_saved", subject: { type: "dossier", id: d.id }, requestId: meta.requestId ?? null, change: { formData } });
         return after;
@@ -386,7 +389,7 @@ export function makeDossierService(deps: DossierDeps): DossierService {
       const fileRows = action === "finish" ? await repo.listFiles(database.db, d.id) : [];
       const change = await planAction(action, { d, content, plan, actor, input, now, files: fileRows, calendar, identity, rules });
       const who = await whoIs(actor, d, meta);
-      const after = await transact(d, (tx, locked) => applyChange(tx, { audit, hooks }, locked, change, who, now));
+      const after = await transact(d, action, (tx, locked) => applyChange(tx, { audit, hooks }, locked, change, who, now));
       return dto(actor, after);
     },
 
