@@ -9,7 +9,8 @@
 // dossiers (`--dossiers=` for more) and no pgbench baseline; its figures are printed for comparison.
 //
 // `--dossiers=N` changes the dataset's size, `--rounds=3` measures each figure three times (alternating
-// the submissions and pgbench) and prints the medians.
+// the submissions and pgbench) and prints the medians. `--only=submissions` (or `lookups`, `queues`, a list
+// with commas) measures only those.
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
@@ -30,6 +31,8 @@ export async function benchDossiers(argv: string[]): Promise<void> {
   const { dbs, duration, connections, pgUrl } = parseArgs(argv);
   const get = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
   const rounds = Number(get("rounds") ?? 1);
+  const only = get("only")?.split(",");
+  const wanted = (part: "lookups" | "queues" | "submissions") => !only || only.includes(part);
   for (const db of dbs) {
     const n = Number(get("dossiers") ?? (db === "postgres" ? 1_000_000 : 50_000));
     // The lookup is throttled per address (30 a minute); every benchmark request comes from 127.0.0.1.
@@ -99,21 +102,23 @@ export async function benchDossiers(argv: string[]): Promise<void> {
         },
       },
     ];
-    // One pass through the whole sample: the steady state of a portal, not its first minute.
-    await measure({ url: server.url, connections, amount: sample.length, warmup: 0, requests: lookupRequests() });
-    const lookups: Figure[] = [];
-    for (let r = 0; r < rounds; r++) lookups.push(await measure({ url: server.url, connections, duration, warmup: 0, requests: lookupRequests() }));
-    const lookup = medianFigure(lookups);
-    report(`public lookups on ${db}${rounds > 1 ? ` (median of ${rounds})` : ""}`, lookup, vsHealthz);
-    console.log(`  load average ${load1()}; statuses ${JSON.stringify(lookup.statusCodes)}`);
-    if (db === "postgres") console.log(`  target (PostgreSQL, 2 cores): ≥ 3,000 lookups/s and p99 ≤ 20 ms — ${lookup.rps >= 3000 && lookup.p99 <= 20 ? "met" : "NOT met"}`);
+    if (wanted("lookups")) {
+      // One pass through the whole sample: the steady state of a portal, not its first minute.
+      await measure({ url: server.url, connections, amount: sample.length, warmup: 0, requests: lookupRequests() });
+      const lookups: Figure[] = [];
+      for (let r = 0; r < rounds; r++) lookups.push(await measure({ url: server.url, connections, duration, warmup: 0, requests: lookupRequests() }));
+      const lookup = medianFigure(lookups);
+      report(`public lookups on ${db}${rounds > 1 ? ` (median of ${rounds})` : ""}`, lookup, vsHealthz);
+      console.log(`  load average ${load1()}; statuses ${JSON.stringify(lookup.statusCodes)}`);
+      if (db === "postgres") console.log(`  target (PostgreSQL, 2 cores): ≥ 3,000 lookups/s and p99 ≤ 20 ms — ${lookup.rps >= 3000 && lookup.p99 <= 20 ? "met" : "NOT met"}`);
+    }
 
     const queues: Array<[string, string, string]> = [
       ["new", "tiepnhan", "waiting at the centre's desk"],
       ["processing", "chuyenvien.tuphap", "at the Department of Justice"],
       ["finished", "tiepnhan", "results to hand over at the centre"],
     ];
-    for (const [queue, user, what] of queues) {
+    for (const [queue, user, what] of wanted("queues") ? queues : []) {
       const figs: Figure[] = [];
       for (let r = 0; r < rounds; r++) {
         figs.push(await measure({ url: `${server.url}/api/office/dossiers?queue=${queue}`, connections, duration, headers: { authorization: `Bearer ${tokens[user]}` } }));
@@ -139,6 +144,7 @@ export async function benchDossiers(argv: string[]): Promise<void> {
           },
         ],
       });
+    if (!wanted("submissions")) return;
     const submissions: Figure[] = [];
     const baselines: PgbenchFigure[] = [];
     const citizenId = client ? String((await client.query(`SELECT id FROM users WHERE username = '001199000001'`)).rows[0].id) : "";

@@ -171,7 +171,7 @@ function expected(method: string, url: string): readonly Who[] | undefined {
 
 function actorWith(who: Who): Actor {
   if (who === "anonymous") return anonymous;
-  return { type: "user", userId: `u-${who}`, username: who, roles: [{ role: who, agencyCode: "000.00.00.H06" }], agencyCode: "000.00.00.H06", loa: 0 };
+  return { type: "user", userId: `u-${who}`, username: who, fullName: who, email: null, roles: [{ role: who, agencyCode: "000.00.00.H06" }], agencyCode: "000.00.00.H06", loa: 0 };
 }
 
 describe("authorization matrix", () => {

@@ -60,7 +60,9 @@ export async function startServer(mode: "motcua" | "bare", db: DbKind, pgUrl: st
   const childEnv: Record<string, string> = { ...(process.env as Record<string, string>), ...env };
   delete childEnv.DATABASE_URL;
   if (databaseUrl) childEnv.DATABASE_URL = databaseUrl;
-  const child: ChildProcess = fork(CHILD, [mode], { execArgv: ["--import", "tsx"], env: childEnv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (for finding where time goes).
+  const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF] : [];
+  const child: ChildProcess = fork(CHILD, [mode], { execArgv: ["--import", "tsx", ...prof], env: childEnv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const { port, token } = await new Promise<{ port: number; token?: string }>((resolve, reject) => {
     child.once("message", (m) => resolve(m as { port: number; token?: string }));
     child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));

@@ -200,7 +200,7 @@ describe("office catalogue pages", () => {
   });
 
   it("lists for an administrator only the procedures with an agency in their subtree, drafts under their latest agencies", async () => {
-    const commune = (code: string): Actor => ({ type: "user", userId: `u-${code}`, username: code, roles: [{ role: "agency_admin", agencyCode: code }], agencyCode: code, loa: 0 });
+    const commune = (code: string): Actor => ({ type: "user", userId: `u-${code}`, username: code, fullName: code, email: null, roles: [{ role: "agency_admin", agencyCode: code }], agencyCode: code, loa: 0 });
     const system: Actor = { type: "cli", name: "test" };
     const kinhBac = buildProcedure({ name: "Phạm vi Kinh Bắc", agencies: ["000.00.51.H06"] });
     const phatTich = buildProcedure({ name: "Phạm vi Phật Tích", agencies: ["000.00.52.H06"] });

@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, isNotNull, isNull, lte, max, type SQL, sql } from "drizzle-orm";
-import { type Db, execRows } from "../../platform/db/index.ts";
+import { type Db, execRows, prepared } from "../../platform/db/index.ts";
 import type { ProcedureContent } from "./model.ts";
 import type { ListedRow, VersionRow } from "./present.ts";
 import { catalogWords, procedures, procedureVersions } from "./tables.ts";
@@ -52,6 +52,28 @@ export async function findVersion(db: Db, code: string, version: number): Promis
 }
 
 /** The latest version published at or before `at` (the one in force then), or of all when `at` is null. */
+const numberInForce = prepared("procedure_version_in_force", (db, name) =>
+  db
+    .select({ version: procedureVersions.version })
+    .from(procedureVersions)
+    .where(
+      and(
+        eq(procedureVersions.procedureCode, sql.placeholder("code")),
+        isNotNull(procedureVersions.publishedAt),
+        lte(procedureVersions.publishedAt, sql.placeholder("at")),
+      ),
+    )
+    .orderBy(desc(procedureVersions.version))
+    .limit(1)
+    .prepare(name),
+);
+
+/** The number of the version in force at `at` (its content is read once per version: it never changes). */
+export async function versionNumberInForce(db: Db, code: string, at: Date): Promise<number | null> {
+  const rows = await numberInForce(db).execute({ code, at });
+  return rows[0]?.version ?? null;
+}
+
 export async function versionInForce(db: Db, code: string, at: Date | null): Promise<VersionRow | null> {
   const rows = await db
     .select(versionColumns)

@@ -209,6 +209,17 @@ export function makeCatalogService({ database, clock, audit, directory, searchCa
   // Published versions never change, so the ones dossiers are bound to can be kept.
   const boundCache = new LRUCache<string, BoundVersion>({ max: 2000 });
 
+  async function bound(code: string, version: number, db: Db = database.db): Promise<BoundVersion> {
+    const key = `${code}@${version}`;
+    const hit = boundCache.get(key);
+    if (hit) return hit;
+    const row = await repo.findVersion(db, code, version);
+    if (!row?.publishedAt) throw new VersionNotFound(code, version);
+    const found = { code, version, content: row.content, publishedAt: row.publishedAt };
+    boundCache.set(key, found);
+    return found;
+  }
+
   async function searchNow(query: ProcedureQuery): Promise<ProcedurePage> {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? PAGE_SIZE_DEFAULT;
@@ -280,21 +291,12 @@ export function makeCatalogService({ database, clock, audit, directory, searchCa
       return presentProcedure(row);
     },
 
-    async bound(code, version, db = database.db) {
-      const key = `${code}@${version}`;
-      const hit = boundCache.get(key);
-      if (hit) return hit;
-      const row = await repo.findVersion(db, code, version);
-      if (!row?.publishedAt) throw new VersionNotFound(code, version);
-      const bound = { code, version, content: row.content, publishedAt: row.publishedAt };
-      boundCache.set(key, bound);
-      return bound;
-    },
+    bound,
 
     async inForce(code, at = clock.now(), db = database.db) {
-      const row = await repo.versionInForce(db, code, at);
-      if (!row) throw new ProcedureNotFound(code);
-      return { code, version: row.version, content: row.content, publishedAt: row.publishedAt! };
+      const version = await repo.versionNumberInForce(db, code, at);
+      if (version === null) throw new ProcedureNotFound(code);
+      return bound(code, version, db);
     },
 
     async version(actor, code, version) {

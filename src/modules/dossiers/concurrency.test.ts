@@ -30,7 +30,7 @@ describe("dossier codes under concurrency", () => {
     await dossierFixture(env.ctx, [procedure]);
     const actorOf = async (username: string): Promise<Actor> => {
       const u = (await env.ctx.identity.findByUsername(username))!;
-      return { type: "user", userId: u.id, username, roles: u.roles, agencyCode: u.agencyCode, loa: 0 };
+      return { type: "user", userId: u.id, username, fullName: u.fullName, email: u.email, roles: u.roles, agencyCode: u.agencyCode, loa: 0 };
     };
     receiver = await actorOf("tiepnhan");
     citizen = await actorOf("001199000001");

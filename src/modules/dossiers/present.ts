@@ -42,7 +42,7 @@ export interface DossierParts {
   /** The current step as the procedure's plan names it. */
   step: { index: number; key: string; name: string; role: string } | null;
   files: FileRow[];
-  events: EventRow[];
+  events: Array<Pick<EventRow, "at" | "actorName" | "action" | "fromStatus" | "toStatus" | "note">>;
   steps: StepRow[];
   pauses: PauseRow[];
   rating: RatingRow | null;

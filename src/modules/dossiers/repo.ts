@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, type SQL, sql } from "drizzle-orm";
-import type { Db } from "../../platform/db/index.ts";
+import { type Db, literal, prepared, runAtCommit } from "../../platform/db/index.ts";
 import type { DossierRow } from "./hooks.ts";
 import type { DossierStatus } from "./model.ts";
 import { dossierCounters, dossierEvents, dossierFiles, dossierPauses, dossierRatings, dossiers, dossierSteps } from "./tables.ts";
@@ -11,25 +11,88 @@ export type StepRow = typeof dossierSteps.$inferSelect;
 export type PauseRow = typeof dossierPauses.$inferSelect;
 export type RatingRow = typeof dossierRatings.$inferSelect;
 
+// The statements of an online filing, its busiest write, are prepared (built once per connection).
+const p = sql.placeholder;
+
+/** The columns a new dossier is inserted with; the others take their defaults. */
+export type NewDossier = Pick<
+  Required<NewDossierRow>,
+  | "procedureCode"
+  | "procedureVersion"
+  | "agencyCode"
+  | "provinceCode"
+  | "processingAgencyCode"
+  | "channel"
+  | "status"
+  | "nationalStatus"
+  | "applicant"
+  | "ownerUserId"
+  | "formData"
+  | "createdBy"
+  | "requestId"
+  | "createdAt"
+  | "updatedAt"
+  | "submittedAt"
+>;
+
+const insertDossierStatement = prepared("dossiers_insert", (db, name) =>
+  db
+    .insert(dossiers)
+    .values({
+      procedureCode: p("procedureCode"),
+      procedureVersion: p("procedureVersion"),
+      agencyCode: p("agencyCode"),
+      provinceCode: p("provinceCode"),
+      processingAgencyCode: p("processingAgencyCode"),
+      channel: p("channel"),
+      status: p("status"),
+      nationalStatus: p("nationalStatus"),
+      applicant: p("applicant"),
+      ownerUserId: p("ownerUserId"),
+      formData: p("formData"),
+      createdBy: p("createdBy"),
+      requestId: p("requestId"),
+      createdAt: p("createdAt"),
+      updatedAt: p("updatedAt"),
+      // As text: null for a draft (the column's own placeholder would format a missing date).
+      submittedAt: sql`${p("submittedAt")}::timestamptz`,
+    })
+    .onConflictDoNothing()
+    .returning()
+    .prepare(name),
+);
+
 /** Inserts a dossier; returns null when the caller's request id was used before (a retry). */
-export async function insertDossier(tx: Db, row: NewDossierRow): Promise<DossierRow | null> {
-  const rows = await tx.insert(dossiers).values(row).onConflictDoNothing().returning();
+export async function insertDossier(tx: Db, row: NewDossier): Promise<DossierRow | null> {
+  const rows = await insertDossierStatement(tx).execute({ ...row, submittedAt: row.submittedAt?.toISOString() ?? null });
   return rows[0] ?? null;
 }
+
+const byRequest = prepared("dossiers_by_request", (db, name) =>
+  db
+    .select()
+    .from(dossiers)
+    .where(and(eq(dossiers.createdBy, p("createdBy")), eq(dossiers.requestId, p("requestId"))))
+    .prepare(name),
+);
 
 export async function findByRequest(db: Db, createdBy: string, requestId: string): Promise<DossierRow | null> {
-  const rows = await db.select().from(dossiers).where(and(eq(dossiers.createdBy, createdBy), eq(dossiers.requestId, requestId)));
+  const rows = await byRequest(db).execute({ createdBy, requestId });
   return rows[0] ?? null;
 }
 
+const byId = prepared("dossiers_by_id", (db, name) => db.select().from(dossiers).where(eq(dossiers.id, p("id"))).prepare(name));
+
 export async function findDossier(db: Db, id: string): Promise<DossierRow | null> {
-  const rows = await db.select().from(dossiers).where(eq(dossiers.id, id));
+  const rows = await byId(db).execute({ id });
   return rows[0] ?? null;
 }
+
+const lockById = prepared("dossiers_lock", (db, name) => db.select().from(dossiers).where(eq(dossiers.id, p("id"))).for("update").prepare(name));
 
 /** The dossier locked until the transaction ends: concurrent actions on one dossier take turns. */
 export async function lockDossier(tx: Db, id: string): Promise<DossierRow | null> {
-  const rows = await tx.select().from(dossiers).where(eq(dossiers.id, id)).for("update");
+  const rows = await lockById(tx).execute({ id });
   return rows[0] ?? null;
 }
 
@@ -91,12 +154,38 @@ export async function nextDailyNumber(tx: Db, agencyCode: string, day: string): 
   return rows[0]!.last;
 }
 
-export async function insertEvent(tx: Db, row: typeof dossierEvents.$inferInsert): Promise<void> {
-  await tx.insert(dossierEvents).values(row);
+/** A history event as written (every column given: a prepared statement has no optional values). */
+export type NewEvent = Omit<Required<typeof dossierEvents.$inferInsert>, "id">;
+
+/**
+ * Adds a history event to the caller's transaction, written with its COMMIT like the audit entry (nothing
+ * reads a dossier's history inside the transaction that changes it): one round trip fewer for every action.
+ * Returns the event as written.
+ */
+export async function appendEvent(tx: Db, e: NewEvent): Promise<NewEvent> {
+  const values = [
+    literal(e.dossierId),
+    literal(e.provinceCode),
+    `${literal(e.at.toISOString())}::timestamptz`,
+    literal(e.actor),
+    literal(e.actorName),
+    literal(e.action),
+    literal(e.fromStatus),
+    literal(e.toStatus),
+    literal(e.note),
+    e.details === null ? "NULL" : `${literal(JSON.stringify(e.details))}::jsonb`,
+  ];
+  const statement = `INSERT INTO dossier_events (dossier_id, province_code, at, actor, actor_name, action, from_status, to_status, note, details) VALUES (${values.join(", ")})`;
+  if (!runAtCommit(tx, statement)) await tx.execute(sql.raw(statement));
+  return e;
 }
 
+const eventsOf = prepared("dossier_events_of", (db, name) =>
+  db.select().from(dossierEvents).where(eq(dossierEvents.dossierId, p("dossierId"))).orderBy(asc(dossierEvents.id)).prepare(name),
+);
+
 export function listEvents(db: Db, dossierId: string): Promise<EventRow[]> {
-  return db.select().from(dossierEvents).where(eq(dossierEvents.dossierId, dossierId)).orderBy(asc(dossierEvents.id));
+  return eventsOf(db).execute({ dossierId });
 }
 
 export async function insertFile(tx: Db, row: typeof dossierFiles.$inferInsert): Promise<FileRow> {

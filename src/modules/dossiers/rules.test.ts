@@ -132,6 +132,26 @@ describe("one-stop rules", () => {
     assert.equal((await api("001199000001", "POST", "/api/dossiers", body)).statusCode, 400);
   });
 
+  it("answers a retried request id with the dossier it filed, even where the filing would now be refused", async () => {
+    const requestId = randomUUID();
+    const body = { procedureCode: easy.code, agencyCode: CENTRE, formData: { hoTen: "Nguyễn Thị Mai", soCccd: "001199000001" }, requestId, submit: true };
+    const first = await api("001199000001", "POST", "/api/dossiers", body);
+    assert.equal(first.statusCode, 201, first.body);
+    assert.deepEqual(
+      first.json().history.map((h: { action: string; fromStatus: string; toStatus: string; actor: string }) => [h.action, h.fromStatus, h.toStatus, h.actor]),
+      [["submit", "draft", "new", "Người nộp hồ sơ"]],
+    );
+    const again = await api("001199000001", "POST", "/api/dossiers", body);
+    assert.equal(again.statusCode, 200);
+    assert.equal(again.json().id, first.json().id);
+    // A retry whose form no longer passes (say, the client re-sent a cleared form): still the first result,
+    // not a 400 for a dossier that was filed.
+    const cleared = await api("001199000001", "POST", "/api/dossiers", { ...body, formData: {} });
+    assert.equal(cleared.statusCode, 200, cleared.body);
+    assert.equal(cleared.json().id, first.json().id);
+    assert.equal(cleared.json().status, "new");
+  });
+
   it("refuses an upload over the size limit", async () => {
     const created = await api("001199000001", "POST", "/api/dossiers", { procedureCode: easy.code, agencyCode: CENTRE, formData: {}, requestId: randomUUID() });
     const { payload, headers } = multipart({ component: "giay-to" }, { name: "lon.pdf", type: "application/pdf", bytes: Buffer.concat([PDF, Buffer.alloc(4096, 32)]) });

@@ -35,7 +35,7 @@ import { presentDossier, presentFile, presentLookup, presentSummary } from "./pr
 import * as repo from "./repo.ts";
 import type { ActionInput, AttachmentDto, CreateDossierInput, DossierDto, DossierPage, LookupDto, QueueQuery } from "./schema.ts";
 import type { Applicant } from "./tables.ts";
-import { applyChange, type Who } from "./transitions.ts";
+import { applyChange, filedColumns, recordFiling, type Who } from "./transitions.ts";
 
 export interface Meta {
   requestId?: string | null;
@@ -109,12 +109,10 @@ export function makeDossierService(deps: DossierDeps): DossierService {
   const planOf = (content: ProcedureContent, d: DossierRow): StepPlan[] =>
     planSteps(content, d.channel as DossierChannel, implementingAgency(content, d.agencyCode));
 
-  async function whoIs(actor: Actor, d: Pick<DossierRow, "ownerUserId"> | null, meta: Meta): Promise<Who> {
+  function whoIs(actor: Actor, d: Pick<DossierRow, "ownerUserId"> | null, meta: Meta): Who {
     let name = "Hệ thống";
-    if (actor.type === "user") {
-      if (d && isOwner(actor, d)) name = "Người nộp hồ sơ";
-      else name = (await identity.user(actor.userId))?.fullName ?? actor.username;
-    } else if (actor.type === "cli") name = "Quản trị (dòng lệnh)";
+    if (actor.type === "user") name = d && isOwner(actor, d) ? "Người nộp hồ sơ" : actor.fullName;
+    else if (actor.type === "cli") name = "Quản trị (dòng lệnh)";
     return { actor, name, requestId: meta.requestId ?? null };
   }
 
@@ -140,14 +138,16 @@ export function makeDossierService(deps: DossierDeps): DossierService {
     });
   }
 
-  /** The dossier as its reader sees it; `created` when this request created it (it has only a history then). */
-  async function dto(actor: Actor, d: DossierRow, created = false): Promise<DossierDto> {
+  /**
+   * The dossier as its reader sees it. `created`: this request created it, and these are all its history
+   * events (it has no files, hand-overs, pauses or rating yet: five reads fewer on the busiest write of the
+   * portal, bench/dossiers.ts).
+   */
+  async function dto(actor: Actor, d: DossierRow, created?: { events: repo.NewEvent[] }): Promise<DossierDto> {
     const content = await boundProcedure(d);
     const plan = planOf(content, d);
-    // A dossier created by this very request has no files, hand-overs, pauses or rating yet: four reads
-    // fewer on the busiest write of the portal (bench/dossiers.ts).
     const [fileRows, events, steps, pauses, rating] = created
-      ? [[], await repo.listEvents(database.db, d.id), [], [], null]
+      ? [[], created.events, [], [], null]
       : await Promise.all([
           repo.listFiles(database.db, d.id),
           repo.listEvents(database.db, d.id),
@@ -197,19 +197,18 @@ export function makeDossierService(deps: DossierDeps): DossierService {
   }
 
   async function applicantOf(actor: Actor, input: CreateDossierInput): Promise<{ applicant: Applicant; owner: string | null }> {
+    // The account was read with the request's credentials: a citizen or business files as itself.
     if (actor.type === "user" && (hasRole(actor, "citizen") || hasRole(actor, "business"))) {
-      const user = await identity.user(actor.userId);
-      if (!user) throw new DossierForbidden("create");
       return {
         applicant: {
-          type: user.kind === "business" ? "business" : "citizen",
-          name: user.fullName,
-          idNumber: user.username,
+          type: hasRole(actor, "business") ? "business" : "citizen",
+          name: actor.fullName,
+          idNumber: actor.username,
           phone: input.applicant?.phone ?? null,
-          email: input.applicant?.email ?? user.email,
+          email: input.applicant?.email ?? actor.email,
           address: input.applicant?.address ?? null,
         },
-        owner: user.id,
+        owner: actor.userId,
       };
     }
     const a = input.applicant;
@@ -232,10 +231,73 @@ export function makeDossierService(deps: DossierDeps): DossierService {
     const problems = filingProblems(content, d.formData, await repo.listFiles(database.db, d.id));
     if (problems.length) throw new InvalidDossier(problems);
     const now = clock.now();
-    const who = await whoIs(actor, d, meta);
+    const who = whoIs(actor, d, meta);
     return transact(d, "submit", (tx, locked) =>
-      applyChange(tx, { audit, hooks }, locked, { action: "submit", toStatus: "new", set: { submittedAt: now }, note: null, details: null }, who, now),
+      applyChange(tx, { audit, hooks }, locked, { action: "submit", toStatus: "new", set: { submittedAt: now }, note: null, details: null }, who, now).then((a) => a.dossier),
     );
+  }
+
+  /** A new dossier (a draft, or filed), or null when the request id was used before. */
+  async function createNew(actor: Actor, input: CreateDossierInput, meta: Meta, by: string): Promise<{ dossier: DossierRow; events: repo.NewEvent[] } | null> {
+    const bound = await catalog.inForce(input.procedureCode);
+    const content = bound.content;
+    if (!receivingAgencies(content).includes(input.agencyCode)) throw new ProcedureNotOffered(input.procedureCode, input.agencyCode);
+    const applicantSide = actor.type === "user" && (hasRole(actor, "citizen") || hasRole(actor, "business"));
+    let channel: DossierChannel;
+    if (applicantSide) {
+      channel = "online";
+      if (!content.processingTimes.some((t) => t.channel === "online")) throw new ChannelNotOffered("online");
+      if (actor.type === "user" && content.assuranceLevel > actor.loa) throw new AssuranceRequired(content.assuranceLevel);
+      // A procedure is for citizens, businesses or both (its audience): a citizen does not file a business's.
+      const kind = hasRole(actor, "business") ? "business" : "citizen";
+      if (!content.audience.includes(kind)) throw new AudienceNotServed(kind);
+    } else {
+      if (!holds(actor, "receiver", input.agencyCode)) throw new DossierForbidden("create");
+      channel = input.channel && input.channel !== "online" ? input.channel : "counter";
+    }
+    const { applicant, owner } = await applicantOf(actor, input);
+    let provinceCode = agencyProvinces.get(input.agencyCode);
+    if (provinceCode === undefined) {
+      provinceCode = (await directory.agency(input.agencyCode)).provinceCode ?? "00";
+      agencyProvinces.set(input.agencyCode, provinceCode);
+    }
+    const now = clock.now();
+    // `submit: true` files at once or not at all: with a problem nothing is created (a 400 that left a draft
+    // behind would give the caller no id to continue with). A new dossier has no files yet, so a procedure
+    // with required papers is created as a draft, its papers uploaded, then submitted.
+    // Checked against the bound version's cached content: its compiled form validator is reused.
+    if (input.submit === true) {
+      const problems = filingProblems(await boundProcedure({ procedureCode: bound.code, procedureVersion: bound.version }), input.formData, []);
+      if (problems.length) throw new InvalidDossier(problems);
+    }
+    const fileNow = input.submit === true;
+    const who = fileNow ? whoIs(actor, { ownerUserId: owner }, meta) : null;
+    return database.transaction(async (tx): Promise<{ dossier: DossierRow; events: repo.NewEvent[] } | null> => {
+      const inserted = await repo.insertDossier(tx, {
+        procedureCode: bound.code,
+        procedureVersion: bound.version,
+        agencyCode: input.agencyCode,
+        provinceCode,
+        processingAgencyCode: input.agencyCode,
+        channel,
+        status: "draft",
+        nationalStatus: NATIONAL_STATUS.draft,
+        applicant,
+        ownerUserId: owner,
+        formData: input.formData,
+        createdBy: by,
+        requestId: input.requestId,
+        createdAt: now,
+        updatedAt: now,
+        submittedAt: null,
+        // Filed at once: written in its filed state (one write of the row, not a draft and then its update).
+        ...(who ? filedColumns(now) : {}),
+      });
+      if (!inserted) return null;
+      await audit.record(tx, { actor, action: "dossier.create", subject: { type: "dossier", id: inserted.id }, requestId: meta.requestId ?? null, change: { procedure: bound.code, version: bound.version, channel } });
+      if (!who) return { dossier: inserted, events: [] };
+      return recordFiling(tx, { audit, hooks }, inserted, who, now);
+    });
   }
 
   return {
@@ -243,68 +305,24 @@ export function makeDossierService(deps: DossierDeps): DossierService {
 
     async create(actor, input, meta = {}) {
       const by = actorRef(actor);
-      const earlier = await repo.findByRequest(database.db, by, input.requestId);
-      if (earlier) return { dossier: await dto(actor, earlier), created: false };
-
-      const bound = await catalog.inForce(input.procedureCode);
-      const content = bound.content;
-      if (!receivingAgencies(content).includes(input.agencyCode)) throw new ProcedureNotOffered(input.procedureCode, input.agencyCode);
-      const applicantSide = actor.type === "user" && (hasRole(actor, "citizen") || hasRole(actor, "business"));
-      let channel: DossierChannel;
-      if (applicantSide) {
-        channel = "online";
-        if (!content.processingTimes.some((t) => t.channel === "online")) throw new ChannelNotOffered("online");
-        if (actor.type === "user" && content.assuranceLevel > actor.loa) throw new AssuranceRequired(content.assuranceLevel);
-        // A procedure is for citizens, businesses or both (its audience): a citizen does not file a business's.
-        const kind = hasRole(actor, "business") ? "business" : "citizen";
-        if (!content.audience.includes(kind)) throw new AudienceNotServed(kind);
-      } else {
-        if (!holds(actor, "receiver", input.agencyCode)) throw new DossierForbidden("create");
-        channel = input.channel && input.channel !== "online" ? input.channel : "counter";
+      // A retried request id is answered with the dossier it created. It is looked for only when this
+      // request creates nothing: when the insert finds the id taken, or when the filing is refused (a retry
+      // is still answered after the procedure was withdrawn, say).
+      const earlier = async () => {
+        const first = await repo.findByRequest(database.db, by, input.requestId);
+        return first ? { dossier: await dto(actor, first), created: false } : null;
+      };
+      let made: Awaited<ReturnType<typeof createNew>>;
+      try {
+        made = await createNew(actor, input, meta, by);
+      } catch (err) {
+        const first = await earlier();
+        if (first) return first;
+        throw err;
       }
-      const { applicant, owner } = await applicantOf(actor, input);
-      let provinceCode = agencyProvinces.get(input.agencyCode);
-      if (provinceCode === undefined) {
-        provinceCode = (await directory.agency(input.agencyCode)).provinceCode ?? "00";
-        agencyProvinces.set(input.agencyCode, provinceCode);
-      }
-      const now = clock.now();
-      // `submit: true` files at once or not at all: with a problem nothing is created (a 400 that left a draft
-      // behind would give the caller no id to continue with). A new dossier has no files yet, so a procedure
-      // with required papers is created as a draft, its papers uploaded, then submitted.
-      // Checked against the bound version's cached content: its compiled form validator is reused.
-      if (input.submit === true) {
-        const problems = filingProblems(await boundProcedure({ procedureCode: bound.code, procedureVersion: bound.version }), input.formData, []);
-        if (problems.length) throw new InvalidDossier(problems);
-      }
-      const fileNow = input.submit === true;
-      const who = fileNow ? await whoIs(actor, { ownerUserId: owner }, meta) : null;
-      const row = await database.transaction(async (tx) => {
-        const inserted = await repo.insertDossier(tx, {
-          procedureCode: bound.code,
-          procedureVersion: bound.version,
-          agencyCode: input.agencyCode,
-          provinceCode,
-          processingAgencyCode: input.agencyCode,
-          channel,
-          status: "draft",
-          nationalStatus: NATIONAL_STATUS.draft,
-          applicant,
-          ownerUserId: owner,
-          formData: input.formData,
-          createdBy: by,
-          requestId: input.requestId,
-          createdAt: now,
-          updatedAt: now,
-        });
-        if (!inserted) return null;
-        await audit.record(tx, { actor, action: "dossier.create", subject: { type: "dossier", id: inserted.id }, requestId: meta.requestId ?? null, change: { procedure: bound.code, version: bound.version, channel } });
-        if (!who) return inserted;
-        return applyChange(tx, { audit, hooks }, inserted, { action: "submit", toStatus: "new", set: { submittedAt: now }, note: null, details: null }, who, now);
-      });
-      // Lost a race with a retry of the same request: the first one's result.
-      if (!row) return { dossier: await dto(actor, (await repo.findByRequest(database.db, by, input.requestId))!), created: false };
-      return { dossier: await dto(actor, row, true), created: true };
+      // Lost to an earlier request with the same id (a retry, or both at once): the first one's result.
+      if (!made) return (await earlier())!;
+      return { dossier: await dto(actor, made.dossier, made), created: true };
     },
 
     async saveDraft(actor, id, formData, meta = {}) {
@@ -388,8 +406,8 @@ export function makeDossierService(deps: DossierDeps): DossierService {
       const now = clock.now();
       const fileRows = action === "finish" ? await repo.listFiles(database.db, d.id) : [];
       const change = await planAction(action, { d, content, plan, actor, input, now, files: fileRows, calendar, identity, rules });
-      const who = await whoIs(actor, d, meta);
-      const after = await transact(d, action, (tx, locked) => applyChange(tx, { audit, hooks }, locked, change, who, now));
+      const who = whoIs(actor, d, meta);
+      const after = await transact(d, action, (tx, locked) => applyChange(tx, { audit, hooks }, locked, change, who, now).then((a) => a.dossier));
       return dto(actor, after);
     },
 

@@ -70,6 +70,8 @@ export const officerActor: Extract<Actor, { type: "user" }> = {
   type: "user",
   userId: "officer-1",
   username: "chuyenvien.tuphap",
+  fullName: "Trần Văn Chuyên",
+  email: null,
   roles: [{ role: "specialist", agencyCode: "000.00.11.H06" }],
   agencyCode: "000.00.11.H06",
   loa: 0,

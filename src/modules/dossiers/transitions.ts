@@ -70,10 +70,15 @@ export function timelinessOf(done: Date, due: Date): Timeliness {
   return localDay(done.getTime()) < localDay(due.getTime()) ? "early" : "on_time";
 }
 
-/** Applies `change` to the locked dossier `d`; returns the dossier after it. */
-export async function applyChange(tx: Db, deps: ApplyDeps, d: DossierRow, change: PlannedChange, who: Who, now: Date): Promise<DossierRow> {
+/** What a change left: the dossier after it, and the history events it wrote. */
+export interface Applied {
+  dossier: DossierRow;
+  events: repo.NewEvent[];
+}
+
+/** Applies `change` to the locked dossier `d`. */
+export async function applyChange(tx: Db, deps: ApplyDeps, d: DossierRow, change: PlannedChange, who: Who, now: Date): Promise<Applied> {
   const set: Partial<repo.NewDossierRow> = { ...change.set, status: change.toStatus, nationalStatus: NATIONAL_STATUS[change.toStatus], updatedAt: now };
-  const events: Array<Omit<TransitionEvent, "dossier">> = [];
   let ended: TransitionEvent["endedStep"] = null;
 
   if (change.receipt) {
@@ -149,35 +154,55 @@ export async function applyChange(tx: Db, deps: ApplyDeps, d: DossierRow, change
     await repo.endPause(tx, d.id, now);
   }
 
-  // The receipt is reported as received (2), then as being processed (4).
-  if (change.action === "receive") {
-    await repo.insertEvent(tx, {
-      dossierId: d.id,
-      provinceCode: d.provinceCode,
-      at: now,
-      actor: actorRef(who.actor),
-      actorName: who.name,
-      action: "received",
-      fromStatus: d.status,
-      toStatus: change.toStatus,
-      note: null,
-      details: null,
-    });
-    events.push(eventOf(d, "received", change.toStatus, NATIONAL_RECEIVED, who, now, null, null, null));
-  }
-  await repo.insertEvent(tx, {
+  const after = await repo.updateDossier(tx, d.id, set);
+  return recordTransition(tx, deps, d, after, change, who, now, ended);
+}
+
+/** The columns of a dossier filed as it is created (`submit: true`): written at once in its filed state. */
+export function filedColumns(now: Date): Pick<repo.NewDossier, "status" | "nationalStatus" | "submittedAt"> {
+  return { status: "new", nationalStatus: NATIONAL_STATUS.new, submittedAt: now };
+}
+
+/**
+ * The submission of a dossier inserted already filed (`filedColumns`): its history, audit entry and
+ * listeners, as if the draft had been written and then submitted — without the second write of the row.
+ */
+export function recordFiling(tx: Db, deps: ApplyDeps, filed: DossierRow, who: Who, now: Date): Promise<Applied> {
+  const asDraft: DossierRow = { ...filed, status: "draft", nationalStatus: NATIONAL_STATUS.draft, submittedAt: null };
+  return recordTransition(tx, deps, asDraft, filed, { action: "submit", toStatus: "new", set: { submittedAt: now }, note: null, details: null }, who, now, null);
+}
+
+/** What follows the write of a change's row (`d` before, `after` after): its history, audit entry and listeners. */
+async function recordTransition(
+  tx: Db,
+  deps: ApplyDeps,
+  d: DossierRow,
+  after: DossierRow,
+  change: PlannedChange,
+  who: Who,
+  now: Date,
+  ended: TransitionEvent["endedStep"],
+): Promise<Applied> {
+  const events: Array<Omit<TransitionEvent, "dossier">> = [];
+  const history = (action: string, note: string | null, details: Record<string, unknown> | null): repo.NewEvent => ({
     dossierId: d.id,
     provinceCode: d.provinceCode,
     at: now,
     actor: actorRef(who.actor),
     actorName: who.name,
-    action: change.action,
+    action,
     fromStatus: d.status,
     toStatus: change.toStatus,
-    note: change.note,
-    details: change.details,
+    note,
+    details,
   });
-  const after = await repo.updateDossier(tx, d.id, set);
+  // The receipt is reported as received (2), then as being processed (4).
+  const written: repo.NewEvent[] = [];
+  if (change.action === "receive") {
+    written.push(await repo.appendEvent(tx, history("received", null, null)));
+    events.push(eventOf(d, "received", change.toStatus, NATIONAL_RECEIVED, who, now, null, null, null));
+  }
+  written.push(await repo.appendEvent(tx, history(change.action, change.note, change.details)));
   const step: TransitionEvent["step"] =
     after.stepIndex !== null && after.stepDueAt && (after.status === "processing" || after.status === "supplementing" || after.status === "done")
       ? {
@@ -204,7 +229,7 @@ export async function applyChange(tx: Db, deps: ApplyDeps, d: DossierRow, change
     previousNational = e.nationalStatus;
     for (const hook of deps.hooks) await hook.afterTransition(tx, event);
   }
-  return after;
+  return { dossier: after, events: written };
 }
 
 function eventOf(

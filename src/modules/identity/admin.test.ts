@@ -157,7 +157,7 @@ describe("account administration API", () => {
     assert.ok(listed.includes("chuyenvien.tuphap") && !listed.includes("tiepnhan"));
     assert.equal((await call("GET", "/api/admin/users/00000000-0000-0000-0000-000000000000", admin)).statusCode, 404);
     assert.deepEqual(
-      await env.ctx.identity.administeredAgencies({ type: "user", userId: "x", username: "quantri.tuphap", roles: [{ role: "agency_admin", agencyCode: "000.00.11.H06" }], agencyCode: "000.00.11.H06", loa: 0 }),
+      await env.ctx.identity.administeredAgencies({ type: "user", userId: "x", username: "quantri.tuphap", fullName: "Quản trị", email: null, roles: [{ role: "agency_admin", agencyCode: "000.00.11.H06" }], agencyCode: "000.00.11.H06", loa: 0 }),
       ["000.00.11.H06"],
     );
   });

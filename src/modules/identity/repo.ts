@@ -1,6 +1,6 @@
 // SQL of accounts, roles, sessions and sign-in throttling.
 import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
-import { type Db, execRows } from "../../platform/db/index.ts";
+import { type Db, execRows, prepared } from "../../platform/db/index.ts";
 import { businessRepresentatives, emailTokens, federatedIdentities, sessions, signInThrottle, totpFactors, userRoles, users } from "./tables.ts";
 
 export type UserRow = typeof users.$inferSelect;
@@ -21,6 +21,29 @@ export async function findUserByUsername(db: Db, username: string): Promise<User
 export async function findUser(db: Db, id: string): Promise<UserRow | null> {
   if (!/^[0-9a-f-]{36}$/.test(id)) return null;
   const rows = await db.select().from(users).where(eq(users.id, id));
+  return rows[0] ?? null;
+}
+
+const userWithRolesById = prepared("identity_user_with_roles", (db, name) =>
+  db
+    .select({
+      user: users,
+      roles: sql<Array<{ role: string; agencyCode: string }>>`coalesce((
+        SELECT json_agg(json_build_object('role', r.role, 'agencyCode', r.agency_code) ORDER BY r.role, r.agency_code)
+        FROM ${userRoles} r WHERE r.user_id = ${users.id}), '[]'::json)`,
+    })
+    .from(users)
+    .where(eq(users.id, sql.placeholder("id")))
+    .prepare(name),
+);
+
+/**
+ * An account with its roles in one prepared statement: read on every request that carries a token or a
+ * session, to see a disabled account or a revoked role at once.
+ */
+export async function findUserWithRoles(db: Db, id: string): Promise<{ user: UserRow; roles: Array<{ role: string; agencyCode: string }> } | null> {
+  if (!/^[0-9a-f-]{36}$/.test(id)) return null;
+  const rows = await userWithRolesById(db).execute({ id });
   return rows[0] ?? null;
 }
 

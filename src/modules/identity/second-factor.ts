@@ -168,7 +168,7 @@ export function makeSecondFactor(deps: { database: Database; clock: Clock; audit
         if (step === null || !(await repo.useTotpStep(tx, user.id, step))) return false;
         await repo.replaceRecoveryCodes(tx, user.id, codes.map(digest));
         await audit.record(tx, {
-          actor: { type: "user", userId: user.id, username: user.username, roles: user.roles, agencyCode: user.agencyCode, loa: 0 },
+          actor: { type: "user", userId: user.id, username: user.username, fullName: user.fullName, email: user.email, roles: user.roles, agencyCode: user.agencyCode, loa: 0 },
           action: "identity.recovery_codes_regenerated",
           subject: { type: "user", id: user.id },
           requestId: meta.requestId ?? null,

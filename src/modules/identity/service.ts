@@ -224,6 +224,10 @@ export function makeIdentityService(deps: {
   }
 
   async function view(db: Db, row: repo.UserRow): Promise<UserView> {
+    return viewOf(row, (await repo.rolesOf(db, row.id)) as RoleGrant[]);
+  }
+
+  function viewOf(row: repo.UserRow, roles: RoleGrant[]): UserView {
     return {
       id: row.id,
       kind: row.kind as AccountKind,
@@ -234,7 +238,7 @@ export function makeIdentityService(deps: {
       status: row.status as UserView["status"],
       agencyCode: row.agencyCode,
       departmentCode: row.departmentCode,
-      roles: (await repo.rolesOf(db, row.id)) as RoleGrant[],
+      roles,
     };
   }
 
@@ -336,7 +340,7 @@ export function makeIdentityService(deps: {
     await database.transaction(async (tx) => {
       await repo.revokeSession(tx, id, clock.now());
       await audit.record(tx, {
-        actor: { type: "user", userId: found.user.id, username: found.user.username, roles: [], agencyCode: found.user.agencyCode, loa: found.session.loa },
+        actor: { type: "user", userId: found.user.id, username: found.user.username, fullName: found.user.fullName, email: found.user.email, roles: [], agencyCode: found.user.agencyCode, loa: found.session.loa },
         action: rp ? "identity.rp_signed_out" : "identity.signed_out",
         subject: { type: "user", id: found.user.id },
         requestId: meta.requestId ?? null,
@@ -346,7 +350,7 @@ export function makeIdentityService(deps: {
   }
 
   function actorFor(user: UserView, opts: { loa: number }): Actor {
-    return { type: "user", userId: user.id, username: user.username, roles: user.roles, agencyCode: user.agencyCode, loa: opts.loa };
+    return { type: "user", userId: user.id, username: user.username, fullName: user.fullName, email: user.email, roles: user.roles, agencyCode: user.agencyCode, loa: opts.loa };
   }
 
   return {
@@ -582,8 +586,8 @@ export function makeIdentityService(deps: {
     endRelyingPartySession: (rp, token, meta = {}) => endSession(token, rp, meta),
 
     async user(id) {
-      const row = await repo.findUser(database.db, id);
-      return row ? view(database.db, row) : null;
+      const found = await repo.findUserWithRoles(database.db, id);
+      return found ? viewOf(found.user, found.roles as RoleGrant[]) : null;
     },
 
     async sessionsOf(userId) {

@@ -12,6 +12,7 @@ import {
   SignJWT,
 } from "jose";
 import type { IncomingMessage } from "node:http";
+import { LRUCache } from "lru-cache";
 import Provider, { type ClientMetadata, type Configuration, interactionPolicy, type KoaContextWithOIDC } from "oidc-provider";
 import type { Audit } from "../../platform/audit/index.ts";
 import type { Actor } from "../../platform/auth/actor.ts";
@@ -321,31 +322,39 @@ export function createOidc(deps: OidcDeps): Oidc {
     }));
   };
 
-  // The published keys, re-read at most every KEY_RECHECK_MS (and at once after a rotation here).
-  let keyCache: { at: number; jwks: ReturnType<typeof createLocalJWKSet> } | null = null;
-  async function verificationKeys() {
+  // The published keys, re-read at most every KEY_RECHECK_MS (and at once after a rotation here), with the
+  // tokens already verified against them: a bearer token is sent with every call of an API client, and its
+  // RSA signature need not be checked again until the keys are re-read (its expiry is, on every call).
+  let keyCache: { at: number; jwks: ReturnType<typeof createLocalJWKSet>; verified: LRUCache<string, JWTPayload> } | null = null;
+  async function currentKeys() {
     const now = clock.now().getTime();
-    if (keyCache && now - keyCache.at < KEY_RECHECK_MS) return keyCache.jwks;
+    if (keyCache && now - keyCache.at < KEY_RECHECK_MS) return keyCache;
     const keys = await repo.activeKeys(database.db);
     const publicKeys = keys.map(({ jwk }) => {
       const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...pub } = jwk;
       return pub as JWK;
     });
-    keyCache = { at: now, jwks: createLocalJWKSet({ keys: publicKeys }) };
-    return keyCache.jwks;
+    keyCache = { at: now, jwks: createLocalJWKSet({ keys: publicKeys }), verified: new LRUCache({ max: 10_000 }) };
+    return keyCache;
+  }
+
+  /** The claims of a token signed by a published key, checked for issuer, audience, type and time. */
+  async function verifiedClaims(value: string): Promise<JWTPayload> {
+    const keys = await currentKeys();
+    const now = clock.now();
+    const seen = keys.verified.get(value);
+    // A token seen before: only its time is checked again (jose's check, without clock tolerance).
+    if (seen && typeof seen.exp === "number" && seen.exp * 1000 > now.getTime() && (typeof seen.nbf !== "number" || seen.nbf * 1000 <= now.getTime())) return seen;
+    const { payload } = await jwtVerify(value, keys.jwks, { issuer, audience: issuer, typ: "at+jwt", algorithms: ["RS256"], currentDate: now });
+    keys.verified.set(value, payload);
+    return payload;
   }
 
   /** A JWT access token of this issuer (`motcua token`): signature by a published key, issuer, audience, expiry. */
   async function verifyJwt(value: string): Promise<VerifiedToken> {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(value, await verificationKeys(), {
-        issuer,
-        audience: issuer,
-        typ: "at+jwt",
-        algorithms: ["RS256"],
-        currentDate: clock.now(),
-      }));
+      payload = await verifiedClaims(value);
     } catch {
       throw new InvalidToken();
     }

@@ -144,6 +144,31 @@ describe("access tokens", () => {
     await refused(tokens.id_token!, "an ID token");
   });
 
+  it("a JWT verified once is still refused once it expires (its signature is not checked again, its time is)", async () => {
+    const [ours] = await repo.activeKeys(s.env.database.db);
+    const ourKey = await importJWK(ours!.jwk as JWK, "RS256");
+    const issuer = s.env.ctx.oidc.issuer;
+    const sub = (await s.env.ctx.identity.findByUsername("001199000001"))!.id;
+    const now = Math.floor(clock.now().getTime() / 1000);
+    const token = await new SignJWT({ client_id: "motcua-cli", scope: "api", loa: 2 })
+      .setProtectedHeader({ alg: "RS256", typ: "at+jwt", kid: ours!.kid })
+      .setIssuer(issuer)
+      .setAudience(issuer)
+      .setSubject(sub)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 10)
+      .sign(ourKey);
+    try {
+      assert.equal((await me(token)).status, 200);
+      assert.equal((await me(token)).status, 200, "the second time from the verified tokens");
+      // Past its expiry but within the keys' recheck (30 s), when the verified tokens are kept.
+      clock.offsetMs += 15_000;
+      await refused(token, "expired after it was verified");
+    } finally {
+      clock.offsetMs -= 15_000;
+    }
+  });
+
   it("refuses another provider's access tokens, even addressed to motcua", async () => {
     const config = await client.discovery(new URL(foreignIssuer), "elsewhere", undefined, client.ClientSecretPost("elsewhere-secret-0123456789abcdef"), {
       execute: [client.allowInsecureRequests],

@@ -77,7 +77,7 @@ describe("audit log", () => {
   it("stores who, what, on what, when and the request, with only a digest of the change", async () => {
     await database.transaction((tx) =>
       audit.record(tx, {
-        actor: { type: "user", userId: "u-7", username: "001199000001", roles: [], agencyCode: null, loa: 0 },
+        actor: { type: "user", userId: "u-7", username: "001199000001", fullName: "Nguyễn Văn A", email: null, roles: [], agencyCode: null, loa: 0 },
         action: "account.updated",
         subject: { type: "account", id: "u-7" },
         requestId: "req-1",

@@ -11,6 +11,10 @@ export type Actor =
       type: "user";
       userId: string;
       username: string;
+      /** The account's full name, for histories and the applicant of a dossier filed online. */
+      fullName: string;
+      /** The account's address for mail, when it has one. */
+      email: string | null;
       /** Roles with the agency subtree each holds over ('' for the national roles of citizens and businesses). */
       roles: RoleGrant[];
       /** The agency an officer belongs to. */

@@ -209,7 +209,7 @@ describe("calendar on the database", () => {
     it("refuses anonymous editors, bad dates and empty names, writing nothing", async () => {
       await rejectsWith(env.ctx.calendar.addDayOff(anonymous, { date: "2026-03-18", name: "X" }), "calendar.forbidden");
       await rejectsWith(
-        env.ctx.calendar.addDayOff({ type: "user", userId: "u1", username: "u", roles: [{ role: "specialist", agencyCode: "000.00.00.H06" }], agencyCode: null, loa: 1 }, { date: "2026-03-18", name: "X" }),
+        env.ctx.calendar.addDayOff({ type: "user", userId: "u1", username: "u", fullName: "U", email: null, roles: [{ role: "specialist", agencyCode: "000.00.00.H06" }], agencyCode: null, loa: 1 }, { date: "2026-03-18", name: "X" }),
         "calendar.forbidden",
       );
       const bad = await rejectsWith(env.ctx.calendar.addDayOff(admin, { date: "2026-02-30", name: "X" }), "calendar.invalid_input");

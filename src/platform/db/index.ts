@@ -101,13 +101,28 @@ function noNesting(): never {
   throw new Error("nested transaction: pass the open transaction down instead of opening another");
 }
 
+/**
+ * The transaction handle of each pooled connection, made once: a connection serves one transaction at a
+ * time, and a handle kept across its transactions keeps the statements prepared on it (`prepared`).
+ */
+const connectionHandles = new WeakMap<pg.PoolClient, Db>();
+
+function connectionHandle(client: pg.PoolClient): Db {
+  let tx = connectionHandles.get(client);
+  if (!tx) {
+    tx = drizzlePg({ client }) as unknown as Db;
+    // The handle is bound to one connection outside drizzle's own transaction: another BEGIN on it would
+    // commit this one early.
+    (tx as unknown as { transaction: unknown }).transaction = noNesting;
+    connectionHandles.set(client, tx);
+  }
+  return tx;
+}
+
 /** A transaction on its own pooled connection; queued commit statements travel with the COMMIT. */
 async function poolTransaction<T>(pool: pg.Pool, fn: (tx: Db) => Promise<T>): Promise<T> {
   const client = await pool.connect();
-  const tx = drizzlePg({ client }) as unknown as Db;
-  // The handle is bound to one connection outside drizzle's own transaction: another BEGIN on it would
-  // commit this one early.
-  (tx as unknown as { transaction: unknown }).transaction = noNesting;
+  const tx = connectionHandle(client);
   const tail: string[] = [];
   commitTails.set(tx, tail);
   let broken: Error | undefined;
@@ -130,15 +145,37 @@ async function poolTransaction<T>(pool: pg.Pool, fn: (tx: Db) => Promise<T>): Pr
   }
 }
 
+type EmbeddedTx = Parameters<Parameters<PGlite["transaction"]>[0]>[0];
+
+/**
+ * The embedded database's transaction handle, one for its lifetime (PGlite runs one transaction at a time):
+ * its queries go to the open transaction, and fail once it has ended. Kept across transactions like a pooled
+ * connection's handle, so the statements prepared on it are built once.
+ */
+function embeddedHandle(): { tx: Db; open(t: EmbeddedTx): void; close(): void } {
+  let current: EmbeddedTx | null = null;
+  const now = (): EmbeddedTx => {
+    if (!current) throw new Error("the transaction has ended: a query on its handle after it");
+    return current;
+  };
+  const client = {
+    query: (...args: Parameters<EmbeddedTx["query"]>) => now().query(...args),
+    exec: (...args: Parameters<EmbeddedTx["exec"]>) => now().exec(...args),
+  };
+  const tx = drizzlePglite({ client: client as unknown as PGlite }) as unknown as Db;
+  (tx as unknown as { transaction: unknown }).transaction = noNesting;
+  return { tx, open: (t) => (current = t), close: () => (current = null) };
+}
+
 /**
  * A transaction on the embedded database (one connection: PGlite holds every other query until it ends).
  * Queued commit statements run as one simple-protocol message, several times cheaper in PGlite than a
  * statement through the extended protocol.
  */
-async function embeddedTransaction<T>(pglite: PGlite, fn: (tx: Db) => Promise<T>): Promise<T> {
+async function embeddedTransaction<T>(pglite: PGlite, handle: ReturnType<typeof embeddedHandle>, fn: (tx: Db) => Promise<T>): Promise<T> {
   return pglite.transaction(async (client) => {
-    const tx = drizzlePglite({ client: client as unknown as PGlite }) as unknown as Db;
-    (tx as unknown as { transaction: unknown }).transaction = noNesting;
+    const { tx } = handle;
+    handle.open(client);
     const tail: string[] = [];
     commitTails.set(tx, tail);
     try {
@@ -147,12 +184,40 @@ async function embeddedTransaction<T>(pglite: PGlite, fn: (tx: Db) => Promise<T>
       return result;
     } finally {
       commitTails.delete(tx);
+      handle.close();
     }
   });
 }
 
+/** Something a query builder prepared (`.prepare(name)`). */
+interface PreparedQuery {
+  execute(values?: Record<string, unknown>): Promise<unknown>;
+}
+
+const preparedOnHandle = new WeakMap<Db, Map<string, PreparedQuery>>();
+
+/**
+ * A statement of a hot path, built once per handle instead of on every call: the pool, a pooled
+ * connection's transaction handle or the embedded database's. `build` gives every value as
+ * `sql.placeholder(…)` and ends with `.prepare(name)`; on PostgreSQL the statement is then also parsed and
+ * planned once per connection. `name` must be unique to the statement's text.
+ *
+ * `const byId = prepared("user_by_id", (db, name) => db.select().from(users).where(eq(users.id, sql.placeholder("id"))).prepare(name));`
+ * `await byId(db).execute({ id })`
+ */
+export function prepared<Q extends PreparedQuery>(name: string, build: (db: Db, name: string) => Q): (db: Db) => Q {
+  return (db) => {
+    let statements = preparedOnHandle.get(db);
+    if (!statements) preparedOnHandle.set(db, (statements = new Map()));
+    let q = statements.get(name) as Q | undefined;
+    if (!q) statements.set(name, (q = build(db, name)));
+    return q;
+  };
+}
+
 function wrap(db: Db, kind: DbKind, pglite: PGlite | null, pool: pg.Pool | null, close: () => Promise<void>): Database {
   let closed = false;
+  const embedded = pglite ? embeddedHandle() : null;
   return {
     db,
     kind,
@@ -160,7 +225,7 @@ function wrap(db: Db, kind: DbKind, pglite: PGlite | null, pool: pg.Pool | null,
     pool,
     transaction: pool
       ? (fn) => poolTransaction(pool, fn)
-      : (fn) => embeddedTransaction(pglite as PGlite, fn),
+      : (fn) => embeddedTransaction(pglite as PGlite, embedded as ReturnType<typeof embeddedHandle>, fn),
     rows: async <T>(query: SQL) => {
       const res = (await db.execute(query)) as unknown as { rows: T[] };
       return res.rows;

@@ -2,7 +2,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { testDatabase } from "../../../test/helpers/db.ts";
-import { type Database, literal, runAtCommit, sql } from "./index.ts";
+import { eq } from "drizzle-orm";
+import { integer, pgTable, text } from "drizzle-orm/pg-core";
+import { type Database, type Db, literal, prepared, runAtCommit, sql } from "./index.ts";
+
+const probe = pgTable("tx_probe", { id: integer("id").primaryKey(), note: text("note") });
 
 describe("transactions", () => {
   let database: Database;
@@ -48,6 +52,42 @@ describe("transactions", () => {
 
   it("outside a transaction nothing is queued", () => {
     assert.equal(runAtCommit(database.db, "SELECT 1"), false);
+  });
+
+  it("builds a prepared statement once per handle, and a transaction's handle is kept across transactions", async () => {
+    let built = 0;
+    const noteOf = prepared("tx_probe_note", (db, name) => {
+      built++;
+      return db.select({ note: probe.note }).from(probe).where(eq(probe.id, sql.placeholder("id"))).prepare(name);
+    });
+    assert.deepEqual(await noteOf(database.db).execute({ id: 2 }), [{ note: "it's \\ quoted" }]);
+    assert.deepEqual(await noteOf(database.db).execute({ id: 1 }), [{ note: "a" }]);
+    assert.equal(built, 1, "the pool's statement is reused");
+    const handles = new Set<Db>();
+    // Ten transactions one after another: on PostgreSQL the pool hands out the same idle connection, on PGlite
+    // there is one; either way the handle and its statements stay.
+    for (let i = 0; i < 10; i++) {
+      await database.transaction(async (tx) => {
+        handles.add(tx);
+        assert.deepEqual(await noteOf(tx).execute({ id: 1 }), [{ note: "a" }]);
+      });
+    }
+    assert.equal(handles.size, 1);
+    assert.equal(built, 2, "one more for the transaction handle, not one per transaction");
+  });
+
+  it("a transaction's handle refuses queries after its transaction ended", async () => {
+    let kept: Db | null = null;
+    await database.transaction(async (tx) => {
+      kept = tx;
+    });
+    if (database.kind === "pglite") {
+      await assert.rejects((kept as unknown as Db).execute(sql`SELECT 1`), (err: Error) => /transaction has ended/.test(String((err.cause as Error | undefined)?.message)));
+    } else {
+      // A pooled connection's handle runs outside any transaction once it is back in the pool: it must not be
+      // kept, and the queued-statements list is gone with the transaction.
+      assert.equal(runAtCommit(kept as unknown as Db, "SELECT 1"), false);
+    }
   });
 
   it("the connection is usable after a failed transaction", async () => {
