@@ -1,8 +1,11 @@
 // The benchmark harness: starts a server as a child process (the real app on PGlite or PostgreSQL,
 // or a bare node:http baseline), drives it with autocannon on 127.0.0.1 and prints requests/s,
 // p50 and p99, and the ratio to a baseline measured in the same run.
-import { type ChildProcess, fork } from "node:child_process";
+import { type ChildProcess, execFile, fork } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import pg from "pg";
@@ -127,4 +130,86 @@ export function medianFigure(figs: Figure[]): Figure {
   const mid = sorted[Math.floor(sorted.length / 2)];
   if (!mid) throw new Error("no figures");
   return mid;
+}
+
+/** The wrk binary (Debian's package `wrk`), or null when it is not installed. */
+export function wrkBinary(): string | null {
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    if (dir && fs.existsSync(path.join(dir, "wrk"))) return path.join(dir, "wrk");
+  }
+  return null;
+}
+
+/**
+ * Drives `url` with wrk (C, two threads): a load generator that costs the 2-core machine a fraction of what
+ * autocannon (JavaScript) does, as pgbench costs the database's baseline. `body` may hold `__UUID__`, replaced
+ * by a new UUID in every request (a request id that is never retried). The figure's status codes hold the
+ * non-2xx count only (wrk does not count statuses); the caller checks what was written where it matters.
+ */
+export async function measureWrk(opts: {
+  url: string;
+  connections: number;
+  duration: number;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  warmup?: number;
+}): Promise<Figure & { sent: number }> {
+  const wrk = wrkBinary();
+  if (!wrk) throw new Error("wrk not found: apt-get install -y wrk");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "motcua-wrk-"));
+  const script = path.join(dir, "script.lua");
+  const lua = (v: string) => JSON.stringify(v); // a JSON string is a valid Lua string literal for this text
+  fs.writeFileSync(
+    script,
+    `local threads = 0
+function setup(thread) threads = threads + 1; thread:set("tid", threads) end
+local n = 0
+local headers = {}
+${Object.entries(opts.headers ?? {})
+  .map(([k, v]) => `headers[${lua(k)}] = ${lua(v)}`)
+  .join("\n")}
+local body = ${lua(opts.body ?? "")}
+local salt = 0
+function init(args) salt = tonumber(args[1]) end
+request = function()
+  n = n + 1
+  local b = body
+  if b:find("__UUID__", 1, true) then
+    local uuid = string.format("%08x-%04x-4%03x-8%03x-%012x", salt, tid, math.floor(n / 4096) % 4096, n % 4096, n)
+    b = b:gsub("__UUID__", uuid)
+  end
+  return wrk.format(${lua(opts.method ?? "GET")}, nil, headers, #b > 0 and b or nil)
+end
+done = function(summary, latency, requests)
+  io.write(string.format("WRK %d %d %d %d %d %d %d\\n", summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write, summary.errors.timeout))
+end
+`,
+  );
+  const run = async (seconds: number) => {
+    const { stdout } = await promisify(execFile)(wrk, ["-t", "2", "-c", String(opts.connections), "-d", `${seconds}s`, "--timeout", "10s", "-s", script, opts.url, "--", String(Math.floor(Math.random() * 0xffffffff))], {
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const m = /WRK (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)/.exec(stdout);
+    if (!m) throw new Error(`wrk: no figures in its output:\n${stdout}`);
+    const [requests, durationUs, p50us, p99us, non2xx, socketErrors, timeouts] = m.slice(1).map(Number) as [number, number, number, number, number, number, number];
+    return { requests, durationUs, p50us, p99us, non2xx, errors: socketErrors + timeouts };
+  };
+  try {
+    const warm = (opts.warmup ?? 2) > 0 ? await run(opts.warmup ?? 2) : null;
+    const r = await run(opts.duration);
+    return {
+      sent: r.requests + (warm?.requests ?? 0),
+      rps: r.requests / (r.durationUs / 1e6),
+      p50: r.p50us / 1000,
+      p99: r.p99us / 1000,
+      errors: r.errors,
+      non2xx: r.non2xx,
+      requests: r.requests,
+      statusCodes: r.non2xx ? { non2xx: r.non2xx } : {},
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -113,6 +113,9 @@ export interface CatalogDeps {
 
 const PAGE_SIZE_DEFAULT = 20;
 
+/** How long a node keeps the number of a procedure's version in force (a publication on this node clears it). */
+export const IN_FORCE_SECONDS = 5;
+
 export function makeCatalogService({ database, clock, audit, directory, searchCacheSeconds = 0 }: CatalogDeps): CatalogService {
   async function facts(db: Db, content: ProcedureContent): Promise<DirectoryFacts> {
     const departments = new Map<string, Set<string>>();
@@ -208,6 +211,9 @@ export function makeCatalogService({ database, clock, audit, directory, searchCa
 
   // Published versions never change, so the ones dossiers are bound to can be kept.
   const boundCache = new LRUCache<string, BoundVersion>({ max: 2000 });
+  // The number of the version in force now, per procedure: a publication here clears it at once, one on
+  // another node is seen within IN_FORCE_SECONDS (a filing started on the form of the version before).
+  const inForceNow = new LRUCache<string, number>({ max: 10_000, ttl: IN_FORCE_SECONDS * 1000 });
 
   async function bound(code: string, version: number, db: Db = database.db): Promise<BoundVersion> {
     const key = `${code}@${version}`;
@@ -265,6 +271,7 @@ export function makeCatalogService({ database, clock, audit, directory, searchCa
     await repo.setCurrent(tx, code, { currentVersion: draft.version, publishedAt: now, ...listedColumns(draft.content) });
     await repo.addWords(tx, code);
     cache?.clear();
+    inForceNow.delete(code);
     await audit.record(tx, {
       actor,
       action: "catalog.procedure_published",
@@ -293,9 +300,15 @@ export function makeCatalogService({ database, clock, audit, directory, searchCa
 
     bound,
 
-    async inForce(code, at = clock.now(), db = database.db) {
-      const version = await repo.versionNumberInForce(db, code, at);
-      if (version === null) throw new ProcedureNotFound(code);
+    async inForce(code, at, db = database.db) {
+      // Now (no `at`): the version number is kept for a few seconds, read on every filing.
+      let version = at ? undefined : inForceNow.get(code);
+      if (version === undefined) {
+        const found = await repo.versionNumberInForce(db, code, at ?? clock.now());
+        if (found === null) throw new ProcedureNotFound(code);
+        if (!at) inForceNow.set(code, found);
+        version = found;
+      }
       return bound(code, version, db);
     },
 
