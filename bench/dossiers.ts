@@ -87,8 +87,14 @@ export async function benchDossiers(argv: string[]): Promise<void> {
       console.log(`  on disk with indexes: dossiers ${size.rows[0].d}, dossier_events ${size.rows[0].e}`);
     }
 
-    const healthz = await measure({ url: `${server.url}/healthz`, connections, duration });
-    report(`healthz on ${db} (baseline)`, healthz);
+    // wrk (C) drives every figure when it is installed, as pgbench drives the baseline: autocannon, in
+    // JavaScript, took about a third of the two cores at these rates (`--client=autocannon` to use it anyway).
+    const useWrk = get("client") !== "autocannon" && wrkBinary() !== null;
+    const driver = useWrk ? "wrk" : "autocannon";
+    const drive = (o: { url: string; headers?: Record<string, string>; paths?: string[] }) =>
+      useWrk ? measureWrk({ connections, duration, ...o }) : measure({ connections, duration, ...o });
+    const healthz = await drive({ url: `${server.url}/healthz` });
+    report(`healthz on ${db} (baseline, ${driver})`, healthz);
     const vsHealthz = { name: "/healthz", fig: healthz };
 
     // (b) first: the submissions add rows to the queues being read.
@@ -106,10 +112,13 @@ export async function benchDossiers(argv: string[]): Promise<void> {
       // One pass through the whole sample: the steady state of a portal, not its first minute.
       await measure({ url: server.url, connections, amount: sample.length, warmup: 0, requests: lookupRequests() });
       const lookups: Figure[] = [];
-      for (let r = 0; r < rounds; r++) lookups.push(await measure({ url: server.url, connections, duration, warmup: 0, requests: lookupRequests() }));
+      const paths = sample.map((l) => `/api/lookup/${encodeURIComponent(l.code)}?key=${l.key}`);
+      for (let r = 0; r < rounds; r++) {
+        lookups.push(useWrk ? await measureWrk({ url: server.url, connections, duration, warmup: 0, paths }) : await measure({ url: server.url, connections, duration, warmup: 0, requests: lookupRequests() }));
+      }
       const lookup = medianFigure(lookups);
-      report(`public lookups on ${db}${rounds > 1 ? ` (median of ${rounds})` : ""}`, lookup, vsHealthz);
-      console.log(`  load average ${load1()}; statuses ${JSON.stringify(lookup.statusCodes)}`);
+      report(`public lookups on ${db} (${driver}${rounds > 1 ? `, median of ${rounds}` : ""})`, lookup, vsHealthz);
+      console.log(`  load average ${load1()}; ${useWrk ? `${lookup.non2xx} not 2xx, ${lookup.errors} failed` : `statuses ${JSON.stringify(lookup.statusCodes)}`}`);
       if (db === "postgres") console.log(`  target (PostgreSQL, 2 cores): ≥ 3,000 lookups/s and p99 ≤ 20 ms — ${lookup.rps >= 3000 && lookup.p99 <= 20 ? "met" : "NOT met"}`);
     }
 
@@ -121,17 +130,14 @@ export async function benchDossiers(argv: string[]): Promise<void> {
     for (const [queue, user, what] of wanted("queues") ? queues : []) {
       const figs: Figure[] = [];
       for (let r = 0; r < rounds; r++) {
-        figs.push(await measure({ url: `${server.url}/api/office/dossiers?queue=${queue}`, connections, duration, headers: { authorization: `Bearer ${tokens[user]}` } }));
+        figs.push(await drive({ url: `${server.url}/api/office/dossiers?queue=${queue}`, headers: { authorization: `Bearer ${tokens[user]}` } }));
       }
-      report(`queue=${queue} (${user}) on ${db}${rounds > 1 ? ` (median of ${rounds})` : ""}`, medianFigure(figs), vsHealthz);
+      report(`queue=${queue} (${user}) on ${db} (${driver}${rounds > 1 ? `, median of ${rounds}` : ""})`, medianFigure(figs), vsHealthz);
       console.log(`  ${what}; load average ${load1()}`);
     }
 
     // (a) online submissions, each a new request id (a repeated one would be answered as a retry, 200).
-    // Driven by wrk (C) when it is installed, as pgbench drives the baseline: autocannon, in JavaScript, took
-    // about a third of a core of the two at these rates (`--client=autocannon` to use it anyway).
     if (!wanted("submissions")) return;
-    const useWrk = get("client") !== "autocannon" && wrkBinary() !== null;
     const submission = { procedureCode: SUBMIT_PROCEDURE_CODE, agencyCode: "000.00.01.H06", formData: { hoTen: "Nguyễn Thị Mai", soCccd: "001199000001" }, submit: true };
     const headers = { "content-type": "application/json", authorization: `Bearer ${tokens["001199000001"]}` };
     const citizenId = client ? String((await client.query(`SELECT id FROM users WHERE username = '001199000001'`)).rows[0].id) : "";
@@ -159,7 +165,7 @@ export async function benchDossiers(argv: string[]): Promise<void> {
       if (client) baselines.push(await pgbench(server.databaseUrl!, { connections, duration, citizenId }));
     }
     const sub = medianFigure(submissions);
-    const label = `online submissions on ${db} (${useWrk ? "wrk" : "autocannon"}${rounds > 1 ? `, median of ${rounds}` : ""})`;
+    const label = `online submissions on ${db} (${driver}${rounds > 1 ? `, median of ${rounds}` : ""})`;
     const statuses = useWrk
       ? `dossiers filed ${sub.statusCodes.filed} for ${sub.statusCodes.answered} requests answered, ${sub.non2xx} refused, ${sub.errors} failed (warm-up included)`
       : `statuses ${JSON.stringify(sub.statusCodes)} (201 expected: ${sub.statusCodes["201"] ?? 0} of ${sub.requests})`;

@@ -42,7 +42,8 @@ export async function buildApp(ctx: Context, extraAccess: AccessTable = {}): Pro
       return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
     },
     bodyLimit: 1024 * 1024,
-    trustProxy: false,
+    // request.ip is the client's only behind the proxies the operator names (MOTCUA_TRUSTED_PROXIES).
+    trustProxy: ctx.config.trustedProxies.length ? ctx.config.trustedProxies : false,
     ajv: { customOptions: { allErrors: true, coerceTypes: "array", removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -153,6 +153,8 @@ export async function measureWrk(opts: {
   method?: string;
   headers?: Record<string, string>;
   body?: string;
+  /** Paths to request in turn (each thread from its own place in the list); else the URL's own path. */
+  paths?: string[];
   warmup?: number;
 }): Promise<Figure & { sent: number }> {
   const wrk = wrkBinary();
@@ -170,6 +172,7 @@ ${Object.entries(opts.headers ?? {})
   .map(([k, v]) => `headers[${lua(k)}] = ${lua(v)}`)
   .join("\n")}
 local body = ${lua(opts.body ?? "")}
+local paths = {${(opts.paths ?? []).map(lua).join(",")}}
 local salt = 0
 function init(args) salt = tonumber(args[1]) end
 request = function()
@@ -179,7 +182,9 @@ request = function()
     local uuid = string.format("%08x-%04x-4%03x-8%03x-%012x", salt, tid, math.floor(n / 4096) % 4096, n % 4096, n)
     b = b:gsub("__UUID__", uuid)
   end
-  return wrk.format(${lua(opts.method ?? "GET")}, nil, headers, #b > 0 and b or nil)
+  local p = nil
+  if #paths > 0 then p = paths[((n + tid * 7919) % #paths) + 1] end
+  return wrk.format(${lua(opts.method ?? "GET")}, p, headers, #b > 0 and b or nil)
 end
 done = function(summary, latency, requests)
   io.write(string.format("WRK %d %d %d %d %d %d %d\\n", summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),

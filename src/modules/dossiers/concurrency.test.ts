@@ -88,7 +88,7 @@ describe("dossier codes under concurrency", () => {
     assert.equal(refused.length, 1);
     const error = refused[0]!.reason as { code?: string; messages?: { vi: string } };
     assert.equal(error.code, "dossier.invalid_transition");
-    assert.match(error.messages!.vi, /"(receive|refuse_receipt)"/, "the refusal names the action that lost");
+    assert.match(error.messages!.vi, /«(Tiếp nhận hồ sơ|Từ chối tiếp nhận)»/, "the refusal names the action that lost");
     const history = (await env.ctx.dossiers.get(receiver, id!)).history.map((h) => h.action);
     assert.ok(!(history.includes("receive") && history.includes("refuse_receipt")), history.join(","));
   });

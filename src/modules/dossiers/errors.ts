@@ -1,5 +1,10 @@
 import { defineError, type FieldProblem } from "../../platform/http/errors.ts";
 import type { DossierStatus } from "./model.ts";
+import { ACTION_WORDS, STATUS_WORDS } from "./words.ts";
+
+/** An action's words ("save" is the draft's own), the action itself for one without. */
+const actionWords = (action: string): readonly [string, string] =>
+  action === "save" ? ["Lưu bản nháp", "Save the draft"] : (ACTION_WORDS[action as keyof typeof ACTION_WORDS] ?? [action, action]);
 
 /** Missing, or not visible to the caller: the two are not told apart. */
 export const DossierNotFound = defineError("dossier.not_found", "not_found", () => ({
@@ -10,9 +15,10 @@ export const DossierNotFound = defineError("dossier.not_found", "not_found", () 
 export const InvalidTransition = defineError<[string, DossierStatus]>(
   "dossier.invalid_transition",
   "conflict",
+  // In words, not codes: the screens show it as it is; API callers read `details.status` and the code.
   (action, status) => ({
-    vi: `Không thể thực hiện "${action}" khi hồ sơ đang ở trạng thái ${status}.`,
-    en: `"${action}" is not possible while the dossier is ${status}.`,
+    vi: `Không thể «${actionWords(action)[0]}» khi hồ sơ ở trạng thái «${STATUS_WORDS[status][0]}».`,
+    en: `"${actionWords(action)[1]}" is not possible while the dossier is "${STATUS_WORDS[status][1]}".`,
   }),
   (_action, status) => ({ details: { status } }),
 );

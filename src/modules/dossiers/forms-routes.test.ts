@@ -85,9 +85,9 @@ describe("forms of a dossier", () => {
     assert.ok(text4.includes("Phạm Văn Lãnh"));
   });
 
-  it("gives the control sheet (Mẫu 05) on A4 with every hand-over", async () => {
+  it("gives the control sheet (Mẫu 05) on A5 landscape with every hand-over", async () => {
     const five = await readPdf((await pdf("tiepnhan", "05")).rawPayload);
-    assert.equal(Math.round(five.pages[0]!.width), 595);
+    assert.deepEqual([Math.round(five.pages[0]!.width), Math.round(five.pages[0]!.height)], [595, 420]);
     // Table cells wrap: compare the text with its line breaks folded.
     const text = five.pages.map((p) => p.text).join("\n").replace(/\s+/g, " ");
     for (const s of ["Tiếp nhận tại Trung tâm", "Thẩm định hồ sơ", "Sở Tư pháp tỉnh Bắc Ninh", "Phòng Hành chính tư pháp", "Đã tiếp nhận", "Đúng hạn"]) assert.ok(text.includes(s), s);

@@ -119,6 +119,7 @@ describe("a dossier's life", () => {
     assert.equal(again.statusCode, 409);
     assert.equal(again.json().error.code, "dossier.invalid_transition");
     assert.equal(again.json().error.status, "processing", "the response says the current status");
+    assert.equal(again.json().error.message, "Không thể «Tiếp nhận hồ sơ» khi hồ sơ ở trạng thái «Đang xử lý».", "in words, not codes");
     // Now the department sees it.
     assert.equal((await api("chuyenvien.tuphap", "GET", `/api/dossiers/${id}`)).statusCode, 200);
     assert.deepEqual((await api("chuyenvien.tuphap", "GET", "/api/office/dossiers?queue=processing")).json().items.map((i: { id: string }) => i.id), [id]);

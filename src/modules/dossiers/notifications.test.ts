@@ -6,7 +6,8 @@ import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
 import { runSeeds } from "../../platform/db/seeds.ts";
 import { testWorker } from "../../platform/jobs/testing.ts";
 import { createLogger } from "../../platform/log/index.ts";
-import type { Mailer } from "../../platform/mail/index.ts";
+import { createMailer } from "../../platform/mail/index.ts";
+import { createJobQueue, type JobQueue } from "../../platform/jobs/index.ts";
 import { demoCatalogSeed } from "../catalog/seeds.ts";
 import { adminUnitsSeed, demoAgenciesSeed } from "../directory/seeds.ts";
 import { demoAccountsSeed, readDemoAccounts } from "../identity/seeds.ts";
@@ -24,6 +25,7 @@ describe("dossier notifications", () => {
   let env: TestEnv;
   let smtp: MailCatcher;
   let notifier: DossierHooks;
+  let jobs: JobQueue;
   let officer: UserView;
   let unverified: UserView;
   let n = 0;
@@ -37,8 +39,12 @@ describe("dossier notifications", () => {
   /** Runs every queued job, including the mail that jobs queue, and returns the mail that arrived. */
   async function deliver(): Promise<ReceivedMail[]> {
     const before = smtp.inbox.length;
-    const worker = testWorker(env.database, env.ctx.jobs);
-    while ((await worker.runOnce()) > 0);
+    // The notifier's queue (its jobs and its mail) and the context's (the identity service's mail).
+    const workers = [testWorker(env.database, jobs), testWorker(env.database, env.ctx.jobs)];
+    for (let ran = 1; ran > 0; ) {
+      ran = 0;
+      for (const w of workers) ran += await w.runOnce();
+    }
     return smtp.inbox.slice(before);
   }
   const change = (...events: TransitionEvent[]) =>
@@ -55,9 +61,10 @@ describe("dossier notifications", () => {
       [adminUnitsSeed(), demoAgenciesSeed(ctx.directory), demoAccountsSeed(ctx.identity, createLogger("silent")), demoCatalogSeed(ctx.catalog)],
       { demo: true },
     );
-    // The context's own mail outbox (`mail.send`, registered by the context's mailer).
-    const mail: Mailer = { send: async (tx, m) => void (await ctx.jobs.enqueue(tx, "mail.send", m)) };
-    notifier = makeNotifier({ jobs: ctx.jobs, mail, identity: ctx.identity, publicUrl: PUBLIC, catalog: catalogLookup(ctx.catalog) });
+    // The notifier under test on a queue and mailer of its own, beside the context's (which has its own notifier).
+    jobs = createJobQueue();
+    const mail = createMailer({ jobs, smtpUrl: smtp.url, from: ctx.config.mailFrom, dataDir: ctx.config.dataDir });
+    notifier = makeNotifier({ jobs, mail, identity: ctx.identity, publicUrl: PUBLIC, catalog: catalogLookup(ctx.catalog) });
 
     // An officer with a verified address, through the identity service's own verification link.
     const password = readDemoAccounts().password;

@@ -109,9 +109,7 @@ export function makeNotifier(deps: NotifierDeps): DossierHooks {
       await ctx.database.transaction((tx) => deps.mail.send(tx, { to, ...content }));
     },
   });
-  // One delivery job per queue: a second notifier on the same queue (a test's, beside the context's) sends
-  // through the first one's, which reads the same directory of officers and mails the same way.
-  if (!deps.jobs.get(NOTIFY_ASSIGNEE_JOB)) deps.jobs.register(notice);
+  deps.jobs.register(notice);
 
   function applicantFacts(d: DossierRow, procedure: ProcedureFacts | null): ApplicantFacts {
     const link =

@@ -12,6 +12,8 @@ describe("config", () => {
     assert.equal(c.publicUrl, "http://localhost:3000");
     assert.equal(c.lookupsPerMinute, 30);
     assert.equal(loadConfig({ MOTCUA_LOOKUP_PER_MINUTE: "600" }).lookupsPerMinute, 600);
+    assert.deepEqual(c.trustedProxies, []);
+    assert.deepEqual(loadConfig({ MOTCUA_TRUSTED_PROXIES: "10.0.0.0/8, 192.168.1.7,2001:db8::/32" }).trustedProxies, ["10.0.0.0/8", "192.168.1.7", "2001:db8::/32"]);
   });
 
   it("turns demo data off by default on PostgreSQL", () => {
@@ -47,6 +49,8 @@ describe("config", () => {
     [{ MOTCUA_SECRET: "too-short" }, "MOTCUA_SECRET"],
     [{ MOTCUA_LOOKUP_PER_MINUTE: "0" }, "MOTCUA_LOOKUP_PER_MINUTE"],
     [{ MOTCUA_LOOKUP_PER_MINUTE: "many" }, "MOTCUA_LOOKUP_PER_MINUTE"],
+    [{ MOTCUA_TRUSTED_PROXIES: "load-balancer.local" }, "MOTCUA_TRUSTED_PROXIES"],
+    [{ MOTCUA_TRUSTED_PROXIES: "10.0.0.0/33" }, "MOTCUA_TRUSTED_PROXIES"],
     [{ MOTCUA_NATIONAL_SYNC_URL: "ftp://portal.example" }, "MOTCUA_NATIONAL_SYNC_URL"],
     [{ MOTCUA_NATIONAL_SYNC_URL: "https://portal.example", MOTCUA_NATIONAL_SYNC_TIMEOUT_MS: "5" }, "MOTCUA_NATIONAL_SYNC_TIMEOUT_MS"],
     [{ MOTCUA_NATIONAL_SYNC_URL: "https://portal.example", MOTCUA_NATIONAL_SYNC_TOKEN: "a b" }, "MOTCUA_NATIONAL_SYNC_TOKEN"],

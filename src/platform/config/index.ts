@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import path from "node:path";
 
 /**
@@ -34,6 +35,13 @@ export interface Config {
    * address stands for many people (a kiosk, a benchmark).
    */
   lookupsPerMinute: number;
+  /**
+   * The load balancers or reverse proxies in front of this node, as IP addresses or CIDR ranges
+   * (MOTCUA_TRUSTED_PROXIES, comma-separated; none by default). A request from one of them is taken to be
+   * from the client its X-Forwarded-For names, for the lookup's throttle and the logs; from anyone else that
+   * header is ignored.
+   */
+  trustedProxies: string[];
   /** Jobs a worker runs at once (MOTCUA_WORKER_CONCURRENCY). */
   workerConcurrency: number;
   /** How long a claimed job stays reserved to its worker before another may take it (MOTCUA_JOB_LEASE_SECONDS). */
@@ -112,6 +120,21 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (["1", "true", "yes", "on"].includes(v)) return true;
   if (["0", "false", "no", "off"].includes(v)) return false;
   throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+/** Comma-separated IP addresses and CIDR ranges (`10.0.0.0/8`, `2001:db8::/32`). */
+function addressList(env: Env, name: string): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return [];
+  return raw.split(",").map((entry) => {
+    const item = entry.trim();
+    const [address = "", bits, ...more] = item.split("/");
+    const family = isIP(address);
+    const width = family === 6 ? 128 : 32;
+    const bitsOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= width);
+    if (!family || !bitsOk || more.length) throw new ConfigError(name, `must list IP addresses or CIDR ranges, got "${item}"`);
+    return item;
+  });
 }
 
 function url(env: Env, name: string, protocols: string[]): string | null {
@@ -201,6 +224,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxUploadBytes: integer(env, "MOTCUA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, 1024, 2 ** 40),
     searchCacheSeconds: integer(env, "MOTCUA_SEARCH_CACHE_SECONDS", 60, 0, 3600),
     lookupsPerMinute: integer(env, "MOTCUA_LOOKUP_PER_MINUTE", 30, 1, 10_000_000),
+    trustedProxies: addressList(env, "MOTCUA_TRUSTED_PROXIES"),
     workerConcurrency: integer(env, "MOTCUA_WORKER_CONCURRENCY", 4, 1, 256),
     jobLeaseSeconds: integer(env, "MOTCUA_JOB_LEASE_SECONDS", 300, 1, 86400),
     workerPollMs: integer(env, "MOTCUA_WORKER_POLL_MS", 1000, 10, 600000),

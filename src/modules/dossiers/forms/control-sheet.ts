@@ -10,10 +10,10 @@ export const TIMELINESS_VI: Record<Timeliness, string> = { early: "Trước hạ
 const unit = (s: StepRecord) => (s.department ? `${s.department} - ${s.agencyName}` : s.agencyName);
 const at = (d: Date) => `${vnTime(d)} ${vnDate(d)}`;
 
-/** Mẫu 05: the control sheet of one dossier, on A4 (its table is too wide for A5). */
+/** Mẫu 05: the control sheet of one dossier, on A5 landscape (its table is too wide for A5 upright). */
 export async function controlSheet05Pdf(input: ControlSheetInput): Promise<Buffer> {
   const w = await FormWriter.create({
-    paper: "A4",
+    paper: "A5-landscape",
     title: "Mẫu 05 - Phiếu kiểm soát quá trình giải quyết hồ sơ",
     agency: input.agency,
     lookupUrl: input.lookupUrl,

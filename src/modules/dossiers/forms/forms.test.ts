@@ -200,10 +200,10 @@ describe("Mẫu 02–04: the notices", () => {
 });
 
 describe("Mẫu 05: Phiếu kiểm soát quá trình giải quyết hồ sơ", () => {
-  it("is A4 with a row per hand-over: from whom, to whom, when, by when, and early, on time or late", async () => {
+  it("is A5 landscape with a row per hand-over: from whom, to whom, when, by when, and early, on time or late", async () => {
     const bytes = await controlSheet05Pdf(CONTROL_SHEET);
     const f = await readPdf(bytes);
-    assertSize(f, A4);
+    assertSize(f, { width: A5.height, height: A5.width });
     assertCommon(f, bytes, { title: "Mẫu 05 - Phiếu kiểm soát quá trình giải quyết hồ sơ", url: EXAMPLE_URL });
     const text = allText(f);
     for (const s of [

@@ -20,8 +20,11 @@ export const FONT_FILES = {
 const R = "DejaVuSans";
 const B = "DejaVuSans-Bold";
 
-/** The annex prints Mẫu 01–05 on A5 and the register on A4; Mẫu 05 travels with the file, on A4. */
-export type Paper = "A5" | "A4" | "A4-landscape";
+/**
+ * The annex prints Mẫu 01–05 on A5 and the register on A4. Mẫu 05's nine-column table is on A5 turned
+ * sideways (as wide as A4 upright).
+ */
+export type Paper = "A5" | "A5-landscape" | "A4" | "A4-landscape";
 
 interface Metrics {
   margin: number;
@@ -31,6 +34,7 @@ interface Metrics {
 }
 const METRICS: Record<Paper, Metrics> = {
   A5: { margin: 30, body: 8.5, small: 6.5, title: 10.5 },
+  "A5-landscape": { margin: 26, body: 8, small: 6.5, title: 10.5 },
   A4: { margin: 42, body: 10, small: 7.5, title: 13 },
   "A4-landscape": { margin: 30, body: 8, small: 7, title: 12 },
 };
@@ -104,8 +108,8 @@ export class FormWriter {
     this.m = METRICS[meta.paper];
     const margin = this.m.margin;
     this.doc = new PDFDocument({
-      size: meta.paper === "A5" ? "A5" : "A4",
-      layout: meta.paper === "A4-landscape" ? "landscape" : "portrait",
+      size: meta.paper.startsWith("A5") ? "A5" : "A4",
+      layout: meta.paper.endsWith("landscape") ? "landscape" : "portrait",
       margins: { top: margin, left: margin, right: margin, bottom: margin + FOOTER_RESERVE },
       // Page numbers are written once the page count is known.
       bufferPages: true,
