@@ -193,8 +193,13 @@ export async function insertFile(tx: Db, row: typeof dossierFiles.$inferInsert):
   return rows[0]!;
 }
 
+// The dossier page reads these four beside its history on every view and after every action: prepared.
+const filesOf = prepared("dossier_files_of", (db, name) =>
+  db.select().from(dossierFiles).where(eq(dossierFiles.dossierId, p("dossierId"))).orderBy(asc(dossierFiles.uploadedAt), asc(dossierFiles.id)).prepare(name),
+);
+
 export function listFiles(db: Db, dossierId: string): Promise<FileRow[]> {
-  return db.select().from(dossierFiles).where(eq(dossierFiles.dossierId, dossierId)).orderBy(asc(dossierFiles.uploadedAt), asc(dossierFiles.id));
+  return filesOf(db).execute({ dossierId });
 }
 
 export async function findFile(db: Db, dossierId: string, fileId: string): Promise<FileRow | null> {
@@ -224,8 +229,12 @@ export async function setOpenStepAssignee(tx: Db, dossierId: string, set: { assi
   await tx.update(dossierSteps).set(set).where(and(eq(dossierSteps.dossierId, dossierId), isNull(dossierSteps.doneAt)));
 }
 
+const stepsOf = prepared("dossier_steps_of", (db, name) =>
+  db.select().from(dossierSteps).where(eq(dossierSteps.dossierId, p("dossierId"))).orderBy(asc(dossierSteps.id)).prepare(name),
+);
+
 export function listSteps(db: Db, dossierId: string): Promise<StepRow[]> {
-  return db.select().from(dossierSteps).where(eq(dossierSteps.dossierId, dossierId)).orderBy(asc(dossierSteps.id));
+  return stepsOf(db).execute({ dossierId });
 }
 
 export async function insertPause(tx: Db, row: typeof dossierPauses.$inferInsert): Promise<void> {
@@ -236,8 +245,12 @@ export async function endPause(tx: Db, dossierId: string, at: Date): Promise<voi
   await tx.update(dossierPauses).set({ toAt: at }).where(and(eq(dossierPauses.dossierId, dossierId), isNull(dossierPauses.toAt)));
 }
 
+const pausesOf = prepared("dossier_pauses_of", (db, name) =>
+  db.select().from(dossierPauses).where(eq(dossierPauses.dossierId, p("dossierId"))).orderBy(asc(dossierPauses.id)).prepare(name),
+);
+
 export function listPauses(db: Db, dossierId: string): Promise<PauseRow[]> {
-  return db.select().from(dossierPauses).where(eq(dossierPauses.dossierId, dossierId)).orderBy(asc(dossierPauses.id));
+  return pausesOf(db).execute({ dossierId });
 }
 
 /** Records the rating unless the dossier has one; returns whether it was recorded. */
@@ -246,8 +259,10 @@ export async function insertRating(tx: Db, row: RatingRow): Promise<boolean> {
   return rows.length === 1;
 }
 
+const ratingOf = prepared("dossier_rating_of", (db, name) => db.select().from(dossierRatings).where(eq(dossierRatings.dossierId, p("dossierId"))).prepare(name));
+
 export async function findRating(db: Db, dossierId: string): Promise<RatingRow | null> {
-  const rows = await db.select().from(dossierRatings).where(eq(dossierRatings.dossierId, dossierId));
+  const rows = await ratingOf(db).execute({ dossierId });
   return rows[0] ?? null;
 }
 
