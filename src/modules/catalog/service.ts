@@ -4,7 +4,7 @@ import { LRUCache } from "lru-cache";
 import { type Actor, actorRef } from "../../platform/auth/actor.ts";
 import type { Audit } from "../../platform/audit/index.ts";
 import type { Clock } from "../../platform/clock.ts";
-import type { Database, Db } from "../../platform/db/index.ts";
+import { afterCommit, type Database, type Db } from "../../platform/db/index.ts";
 import { type FieldProblem } from "../../platform/http/errors.ts";
 import { isAgencyCode, parseAgencyCode, subtreeSuffix } from "../directory/codes.ts";
 import type { DirectoryService } from "../directory/service.ts";
@@ -270,8 +270,13 @@ export function makeCatalogService({ database, clock, audit, directory, searchCa
     await repo.markPublished(tx, code, draft.version, now, actorRef(actor));
     await repo.setCurrent(tx, code, { currentVersion: draft.version, publishedAt: now, ...listedColumns(draft.content) });
     await repo.addWords(tx, code);
-    cache?.clear();
-    inForceNow.delete(code);
+    // Now, and again once committed: a search or filing in between would cache what this replaces.
+    const forget = () => {
+      cache?.clear();
+      inForceNow.delete(code);
+    };
+    forget();
+    afterCommit(tx, forget);
     await audit.record(tx, {
       actor,
       action: "catalog.procedure_published",

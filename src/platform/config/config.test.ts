@@ -13,7 +13,7 @@ describe("config", () => {
     assert.equal(c.lookupsPerMinute, 30);
     assert.equal(loadConfig({ MOTCUA_LOOKUP_PER_MINUTE: "600" }).lookupsPerMinute, 600);
     assert.deepEqual(c.trustedProxies, []);
-    assert.deepEqual(loadConfig({ MOTCUA_TRUSTED_PROXIES: "10.0.0.0/8, 192.168.1.7,2001:db8::/32" }).trustedProxies, ["10.0.0.0/8", "192.168.1.7", "2001:db8::/32"]);
+    assert.deepEqual(loadConfig({ MOTCUA_TRUSTED_PROXIES: "10.0.0.0/8, 192.168.1.7,2001:db8::/32,loopback," }).trustedProxies, ["10.0.0.0/8", "192.168.1.7", "2001:db8::/32", "loopback"]);
   });
 
   it("turns demo data off by default on PostgreSQL", () => {

@@ -122,19 +122,26 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `must be true or false, got "${raw}"`);
 }
 
-/** Comma-separated IP addresses and CIDR ranges (`10.0.0.0/8`, `2001:db8::/32`). */
+/** Address ranges known by name (as proxy-addr, behind Fastify's trustProxy, knows them). */
+const NAMED_RANGES = ["loopback", "linklocal", "uniquelocal"];
+
+/** Comma-separated IP addresses, CIDR ranges (`10.0.0.0/8`, `2001:db8::/32`) and named ranges (`loopback`). */
 function addressList(env: Env, name: string): string[] {
   const raw = env[name];
   if (raw === undefined || raw.trim() === "") return [];
-  return raw.split(",").map((entry) => {
-    const item = entry.trim();
-    const [address = "", bits, ...more] = item.split("/");
-    const family = isIP(address);
-    const width = family === 6 ? 128 : 32;
-    const bitsOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= width);
-    if (!family || !bitsOk || more.length) throw new ConfigError(name, `must list IP addresses or CIDR ranges, got "${item}"`);
-    return item;
-  });
+  return raw
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((item) => item !== "")
+    .map((item) => {
+      if (NAMED_RANGES.includes(item)) return item;
+      const [address = "", bits, ...more] = item.split("/");
+      const family = isIP(address);
+      const width = family === 6 ? 128 : 32;
+      const bitsOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= width);
+      if (!family || !bitsOk || more.length) throw new ConfigError(name, `must list IP addresses, CIDR ranges or ${NAMED_RANGES.join(", ")}, got "${item}"`);
+      return item;
+    });
 }
 
 function url(env: Env, name: string, protocols: string[]): string | null {

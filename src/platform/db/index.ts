@@ -87,6 +87,24 @@ export function runAtCommit(tx: Db, statement: string): boolean {
   return true;
 }
 
+/** Work to do once a transaction has committed (see `afterCommit`), per open transaction. */
+const commitCallbacks = new WeakMap<object, Array<() => void>>();
+
+/**
+ * Runs `fn` once `tx` has committed (not if it rolls back): for what must follow the data, such as
+ * clearing a cache the transaction makes stale, which done inside it could be refilled with the old data
+ * before the COMMIT. Outside a transaction opened by `Database.transaction`, runs `fn` at once.
+ */
+export function afterCommit(tx: Db, fn: () => void): void {
+  const callbacks = commitCallbacks.get(tx);
+  if (callbacks) callbacks.push(fn);
+  else fn();
+}
+
+function runCallbacks(callbacks: Array<() => void>): void {
+  for (const fn of callbacks) fn();
+}
+
 /** A value as an SQL literal, for `runAtCommit` statements. */
 export function literal(value: string | number | null): string {
   if (value === null) return "NULL";
@@ -102,35 +120,51 @@ function noNesting(): never {
 }
 
 /**
- * The transaction handle of each pooled connection, made once: a connection serves one transaction at a
- * time, and a handle kept across its transactions keeps the statements prepared on it (`prepared`).
+ * A transaction's handle, fresh for each transaction (so nothing queued on a handle kept past its transaction
+ * can reach another's COMMIT), with the connection's long-lived handle that `prepared` statements are built
+ * on and kept by: a pooled connection, or the embedded database's one connection.
  */
+interface TxHandle {
+  connection: Db;
+  open: boolean;
+}
+const txHandles = new WeakMap<Db, TxHandle>();
+
+function transactionHandle(tx: Db, connection: Db): TxHandle {
+  // The handle is bound to one connection outside drizzle's own transaction: another BEGIN on it would
+  // commit this one early.
+  (tx as unknown as { transaction: unknown }).transaction = noNesting;
+  const handle = { connection, open: true };
+  txHandles.set(tx, handle);
+  return handle;
+}
+
+/** The long-lived handle of each pooled connection, for its prepared statements; never handed out. */
 const connectionHandles = new WeakMap<pg.PoolClient, Db>();
 
 function connectionHandle(client: pg.PoolClient): Db {
-  let tx = connectionHandles.get(client);
-  if (!tx) {
-    tx = drizzlePg({ client }) as unknown as Db;
-    // The handle is bound to one connection outside drizzle's own transaction: another BEGIN on it would
-    // commit this one early.
-    (tx as unknown as { transaction: unknown }).transaction = noNesting;
-    connectionHandles.set(client, tx);
-  }
-  return tx;
+  let db = connectionHandles.get(client);
+  if (!db) connectionHandles.set(client, (db = drizzlePg({ client }) as unknown as Db));
+  return db;
 }
 
 /** A transaction on its own pooled connection; queued commit statements travel with the COMMIT. */
 async function poolTransaction<T>(pool: pg.Pool, fn: (tx: Db) => Promise<T>): Promise<T> {
   const client = await pool.connect();
-  const tx = connectionHandle(client);
+  const tx = drizzlePg({ client }) as unknown as Db;
+  const handle = transactionHandle(tx, connectionHandle(client));
   const tail: string[] = [];
+  const callbacks: Array<() => void> = [];
   commitTails.set(tx, tail);
+  commitCallbacks.set(tx, callbacks);
   let broken: Error | undefined;
+  let committed = false;
   try {
     await client.query("BEGIN");
     const result = await fn(tx);
     tail.push("COMMIT");
     await client.query(tail.join(";\n"));
+    committed = true;
     return result;
   } catch (err) {
     try {
@@ -140,31 +174,39 @@ async function poolTransaction<T>(pool: pg.Pool, fn: (tx: Db) => Promise<T>): Pr
     }
     throw err;
   } finally {
+    handle.open = false;
     commitTails.delete(tx);
+    commitCallbacks.delete(tx);
     client.release(broken);
+    if (committed) runCallbacks(callbacks);
   }
 }
 
 type EmbeddedTx = Parameters<Parameters<PGlite["transaction"]>[0]>[0];
 
+/** A client whose queries go to `target()`: the open transaction of the embedded database. */
+function forwarding(target: () => EmbeddedTx): PGlite {
+  return {
+    query: (...args: Parameters<EmbeddedTx["query"]>) => target().query(...args),
+    exec: (...args: Parameters<EmbeddedTx["exec"]>) => target().exec(...args),
+  } as unknown as PGlite;
+}
+
+const ENDED = "the transaction has ended: a query on its handle after it";
+
 /**
- * The embedded database's transaction handle, one for its lifetime (PGlite runs one transaction at a time):
- * its queries go to the open transaction, and fail once it has ended. Kept across transactions like a pooled
- * connection's handle, so the statements prepared on it are built once.
+ * The embedded database's long-lived transaction handle (PGlite runs one transaction at a time), for the
+ * statements prepared inside transactions: its queries go to whichever transaction is open.
  */
-function embeddedHandle(): { tx: Db; open(t: EmbeddedTx): void; close(): void } {
+function embeddedConnection(): { db: Db; open(t: EmbeddedTx): void; close(): void } {
   let current: EmbeddedTx | null = null;
-  const now = (): EmbeddedTx => {
-    if (!current) throw new Error("the transaction has ended: a query on its handle after it");
-    return current;
-  };
-  const client = {
-    query: (...args: Parameters<EmbeddedTx["query"]>) => now().query(...args),
-    exec: (...args: Parameters<EmbeddedTx["exec"]>) => now().exec(...args),
-  };
-  const tx = drizzlePglite({ client: client as unknown as PGlite }) as unknown as Db;
-  (tx as unknown as { transaction: unknown }).transaction = noNesting;
-  return { tx, open: (t) => (current = t), close: () => (current = null) };
+  const db = drizzlePglite({
+    client: forwarding(() => {
+      if (!current) throw new Error(ENDED);
+      return current;
+    }),
+  }) as unknown as Db;
+  return { db, open: (t) => (current = t), close: () => (current = null) };
 }
 
 /**
@@ -172,21 +214,34 @@ function embeddedHandle(): { tx: Db; open(t: EmbeddedTx): void; close(): void } 
  * Queued commit statements run as one simple-protocol message, several times cheaper in PGlite than a
  * statement through the extended protocol.
  */
-async function embeddedTransaction<T>(pglite: PGlite, handle: ReturnType<typeof embeddedHandle>, fn: (tx: Db) => Promise<T>): Promise<T> {
-  return pglite.transaction(async (client) => {
-    const { tx } = handle;
-    handle.open(client);
+async function embeddedTransaction<T>(pglite: PGlite, connection: ReturnType<typeof embeddedConnection>, fn: (tx: Db) => Promise<T>): Promise<T> {
+  const callbacks: Array<() => void> = [];
+  const result = await pglite.transaction(async (client) => {
+    const tx = drizzlePglite({
+      client: forwarding(() => {
+        if (!handle.open) throw new Error(ENDED);
+        return client;
+      }),
+    }) as unknown as Db;
+    const handle = transactionHandle(tx, connection.db);
+    connection.open(client);
     const tail: string[] = [];
     commitTails.set(tx, tail);
+    commitCallbacks.set(tx, callbacks);
     try {
       const result = await fn(tx);
       if (tail.length) await client.exec(tail.join(";\n"));
       return result;
     } finally {
+      handle.open = false;
       commitTails.delete(tx);
-      handle.close();
+      commitCallbacks.delete(tx);
+      connection.close();
     }
   });
+  // PGlite's transaction resolves once it has committed; a throw above skipped this.
+  runCallbacks(callbacks);
+  return result;
 }
 
 /** Something a query builder prepared (`.prepare(name)`). */
@@ -194,30 +249,36 @@ interface PreparedQuery {
   execute(values?: Record<string, unknown>): Promise<unknown>;
 }
 
-const preparedOnHandle = new WeakMap<Db, Map<string, PreparedQuery>>();
+const preparedOn = new WeakMap<Db, Map<string, PreparedQuery>>();
+const preparedNames = new Set<string>();
 
 /**
- * A statement of a hot path, built once per handle instead of on every call: the pool, a pooled
- * connection's transaction handle or the embedded database's. `build` gives every value as
- * `sql.placeholder(…)` and ends with `.prepare(name)`; on PostgreSQL the statement is then also parsed and
- * planned once per connection. `name` must be unique to the statement's text.
+ * A statement of a hot path, built once per connection instead of on every call: the pool, a pooled
+ * connection or the embedded database's transaction. `build` gives every value as `sql.placeholder(…)` and
+ * ends with `.prepare(name)`; on PostgreSQL the statement is then also parsed and planned once per
+ * connection. Each `name` is defined once (PostgreSQL keeps a statement by its name).
  *
  * `const byId = prepared("user_by_id", (db, name) => db.select().from(users).where(eq(users.id, sql.placeholder("id"))).prepare(name));`
  * `await byId(db).execute({ id })`
  */
 export function prepared<Q extends PreparedQuery>(name: string, build: (db: Db, name: string) => Q): (db: Db) => Q {
+  if (preparedNames.has(name)) throw new Error(`prepared statement ${name} is defined twice`);
+  preparedNames.add(name);
   return (db) => {
-    let statements = preparedOnHandle.get(db);
-    if (!statements) preparedOnHandle.set(db, (statements = new Map()));
+    const tx = txHandles.get(db);
+    if (tx && !tx.open) throw new Error(ENDED);
+    const on = tx?.connection ?? db;
+    let statements = preparedOn.get(on);
+    if (!statements) preparedOn.set(on, (statements = new Map()));
     let q = statements.get(name) as Q | undefined;
-    if (!q) statements.set(name, (q = build(db, name)));
+    if (!q) statements.set(name, (q = build(on, name)));
     return q;
   };
 }
 
 function wrap(db: Db, kind: DbKind, pglite: PGlite | null, pool: pg.Pool | null, close: () => Promise<void>): Database {
   let closed = false;
-  const embedded = pglite ? embeddedHandle() : null;
+  const embedded = pglite ? embeddedConnection() : null;
   return {
     db,
     kind,
@@ -225,7 +286,7 @@ function wrap(db: Db, kind: DbKind, pglite: PGlite | null, pool: pg.Pool | null,
     pool,
     transaction: pool
       ? (fn) => poolTransaction(pool, fn)
-      : (fn) => embeddedTransaction(pglite as PGlite, embedded as ReturnType<typeof embeddedHandle>, fn),
+      : (fn) => embeddedTransaction(pglite as PGlite, embedded as ReturnType<typeof embeddedConnection>, fn),
     rows: async <T>(query: SQL) => {
       const res = (await db.execute(query)) as unknown as { rows: T[] };
       return res.rows;

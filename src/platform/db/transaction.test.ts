@@ -4,7 +4,7 @@ import { after, before, describe, it } from "node:test";
 import { testDatabase } from "../../../test/helpers/db.ts";
 import { eq } from "drizzle-orm";
 import { integer, pgTable, text } from "drizzle-orm/pg-core";
-import { type Database, type Db, literal, prepared, runAtCommit, sql } from "./index.ts";
+import { afterCommit, type Database, type Db, literal, prepared, runAtCommit, sql } from "./index.ts";
 
 const probe = pgTable("tx_probe", { id: integer("id").primaryKey(), note: text("note") });
 
@@ -54,7 +54,7 @@ describe("transactions", () => {
     assert.equal(runAtCommit(database.db, "SELECT 1"), false);
   });
 
-  it("builds a prepared statement once per handle, and a transaction's handle is kept across transactions", async () => {
+  it("builds a prepared statement once per connection, not once per transaction", async () => {
     let built = 0;
     const noteOf = prepared("tx_probe_note", (db, name) => {
       built++;
@@ -63,31 +63,58 @@ describe("transactions", () => {
     assert.deepEqual(await noteOf(database.db).execute({ id: 2 }), [{ note: "it's \\ quoted" }]);
     assert.deepEqual(await noteOf(database.db).execute({ id: 1 }), [{ note: "a" }]);
     assert.equal(built, 1, "the pool's statement is reused");
-    const handles = new Set<Db>();
     // Ten transactions one after another: on PostgreSQL the pool hands out the same idle connection, on PGlite
-    // there is one; either way the handle and its statements stay.
+    // there is one; each transaction has a handle of its own, the connection's statement stays.
+    const handles = new Set<Db>();
     for (let i = 0; i < 10; i++) {
       await database.transaction(async (tx) => {
         handles.add(tx);
         assert.deepEqual(await noteOf(tx).execute({ id: 1 }), [{ note: "a" }]);
       });
     }
-    assert.equal(handles.size, 1);
-    assert.equal(built, 2, "one more for the transaction handle, not one per transaction");
+    assert.equal(handles.size, 10);
+    assert.equal(built, 2, "one more for the connection, not one per transaction");
+    assert.throws(() => prepared("tx_probe_note", () => noteOf(database.db)), /defined twice/);
   });
 
-  it("a transaction's handle refuses queries after its transaction ended", async () => {
+  it("a transaction's handle kept past its end reaches no other transaction", async () => {
+    const noteOf = prepared("tx_probe_note_after", (db, name) => db.select({ note: probe.note }).from(probe).where(eq(probe.id, sql.placeholder("id"))).prepare(name));
     let kept: Db | null = null;
     await database.transaction(async (tx) => {
       kept = tx;
     });
+    const stale = kept as unknown as Db;
+    assert.throws(() => noteOf(stale), /transaction has ended/);
+    const before = await count();
+    await database.transaction(async (tx) => {
+      // Another transaction is open now (on PostgreSQL, on the same pooled connection): the old handle cannot
+      // queue a statement into its COMMIT, nor use its prepared statements.
+      assert.equal(runAtCommit(stale, "INSERT INTO tx_probe VALUES (9, 'stray')"), false);
+      assert.throws(() => noteOf(stale), /transaction has ended/);
+      await tx.execute(sql`SELECT 1`);
+    });
+    assert.equal(await count(), before, "nothing stray was committed");
     if (database.kind === "pglite") {
-      await assert.rejects((kept as unknown as Db).execute(sql`SELECT 1`), (err: Error) => /transaction has ended/.test(String((err.cause as Error | undefined)?.message)));
-    } else {
-      // A pooled connection's handle runs outside any transaction once it is back in the pool: it must not be
-      // kept, and the queued-statements list is gone with the transaction.
-      assert.equal(runAtCommit(kept as unknown as Db, "SELECT 1"), false);
+      await assert.rejects(stale.execute(sql`SELECT 1`), (err: Error) => /transaction has ended/.test(String((err.cause as Error | undefined)?.message)));
     }
+  });
+
+  it("runs after-commit work once the transaction has committed, and none when it rolls back", async () => {
+    const seen: string[] = [];
+    await database.transaction(async (tx) => {
+      afterCommit(tx, () => seen.push("after"));
+      seen.push("inside");
+    });
+    assert.deepEqual(seen, ["inside", "after"]);
+    await assert.rejects(
+      database.transaction(async (tx) => {
+        afterCommit(tx, () => seen.push("rolled back"));
+        runAtCommit(tx, "INSERT INTO tx_probe VALUES (1, 'duplicate key')");
+      }),
+    );
+    assert.deepEqual(seen, ["inside", "after"], "a COMMIT that fails runs nothing");
+    afterCommit(database.db, () => seen.push("at once"));
+    assert.deepEqual(seen, ["inside", "after", "at once"]);
   });
 
   it("the connection is usable after a failed transaction", async () => {
