@@ -20,7 +20,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import pg from "pg";
 import { type Exec, loadDossiers, type LoadResult, lookupSample, SUBMIT_PROCEDURE_CODE } from "./lib/dossier-dataset.ts";
-import { type DbKind, type Figure, measure, measureWrk, medianFigure, parseArgs, report, type Server, startServer, wrkBinary } from "./lib/harness.ts";
+import { type DbKind, type Figure, measure, measureWrk, medianFigure, onPath, parseArgs, report, type Server, startServer, wrkBinary } from "./lib/harness.ts";
 
 const SAMPLE = 5_000;
 type Requests = NonNullable<Parameters<typeof measure>[0]["requests"]>;
@@ -194,9 +194,8 @@ interface PgbenchFigure {
 
 /** The pgbench binary of the PostgreSQL client: on PATH, else the newest under /usr/lib/postgresql. */
 function pgbenchBinary(): string {
-  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
-    if (dir && fs.existsSync(path.join(dir, "pgbench"))) return path.join(dir, "pgbench");
-  }
+  const found = onPath("pgbench");
+  if (found) return found;
   const root = "/usr/lib/postgresql";
   const versions = fs.existsSync(root) ? fs.readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
   for (const v of versions) if (fs.existsSync(path.join(root, v, "bin", "pgbench"))) return path.join(root, v, "bin", "pgbench");

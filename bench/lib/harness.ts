@@ -132,13 +132,16 @@ export function medianFigure(figs: Figure[]): Figure {
   return mid;
 }
 
-/** The wrk binary (Debian's package `wrk`), or null when it is not installed. */
-export function wrkBinary(): string | null {
+/** A program's path on PATH, or null. */
+export function onPath(program: string): string | null {
   for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
-    if (dir && fs.existsSync(path.join(dir, "wrk"))) return path.join(dir, "wrk");
+    if (dir && fs.existsSync(path.join(dir, program))) return path.join(dir, program);
   }
   return null;
 }
+
+/** The wrk binary (Debian's package `wrk`), or null when it is not installed. */
+export const wrkBinary = (): string | null => onPath("wrk");
 
 /**
  * Drives `url` with wrk (C, two threads): a load generator that costs the 2-core machine a fraction of what

@@ -4,13 +4,13 @@
 //   mode "bare":   a bare node:http server answering like /healthz (the framework-overhead baseline)
 import fs from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { buildApp } from "../../src/app.ts";
 import { PUBLIC } from "../../src/platform/http/access.ts";
 import { openContext } from "../../src/boot.ts";
 import { loadConfig } from "../../src/platform/config/index.ts";
+import { freePort } from "../../test/helpers/net.ts";
 import { registerBenchRoutes } from "./bench-routes.ts";
 
 const mode = process.argv[2] ?? "motcua";
@@ -19,16 +19,6 @@ function ready(port: number, extra: Record<string, unknown> = {}): void {
   process.send?.({ port, ...extra });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 if (mode === "bare") {
   const body = JSON.stringify({ status: "ok" });

@@ -12,7 +12,7 @@ import { demoAccountsSeed, readDemoAccounts } from "../../src/modules/identity/s
 import { runSeeds } from "../../src/platform/db/seeds.ts";
 import type { App } from "../../src/platform/http/types.ts";
 import { createLogger } from "../../src/platform/log/index.ts";
-import { freePort } from "../../src/modules/oidc/testing.ts";
+import { freePort } from "../helpers/net.ts";
 import { type TestEnv, testContext } from "../helpers/app.ts";
 import { launchChromium, openPage } from "../helpers/browser.ts";
 

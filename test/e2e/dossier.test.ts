@@ -11,7 +11,7 @@ import { buildApp } from "../../src/app.ts";
 import { adminUnitsSeed, demoAgenciesSeed } from "../../src/modules/directory/seeds.ts";
 import { buildProvincialProcedure, PDF } from "../../src/modules/dossiers/testing.ts";
 import { demoAccountsSeed, readDemoAccounts } from "../../src/modules/identity/seeds.ts";
-import { freePort } from "../../src/modules/oidc/testing.ts";
+import { freePort } from "../helpers/net.ts";
 import { systemActor } from "../../src/platform/auth/actor.ts";
 import { holidaysSeed } from "../../src/platform/calendar/index.ts";
 import { runSeeds } from "../../src/platform/db/seeds.ts";

@@ -6,7 +6,8 @@ import http from "node:http";
 import { after, before, describe, it } from "node:test";
 import Provider from "oidc-provider";
 import * as client from "openid-client";
-import { Browser, freePort, type OidcTestServer, startOidcTestServer } from "./testing.ts";
+import { freePort } from "../../../test/helpers/net.ts";
+import { Browser, type OidcTestServer, startOidcTestServer } from "./testing.ts";
 
 /** The people the external provider knows, and who signs in there next. */
 const PEOPLE: Record<string, { cccd: string; loa: number; name: string }> = {

@@ -1,9 +1,9 @@
 // Test support for the OIDC provider: the app listening on 127.0.0.1 with the demo accounts, a browser
 // with a cookie jar, and an openid-client relying party.
-import net from "node:net";
 import * as client from "openid-client";
 import type { ClientMetadata } from "oidc-provider";
 import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
+import { freePort } from "../../../test/helpers/net.ts";
 import { buildApp } from "../../app.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Config } from "../../platform/config/index.ts";
@@ -13,21 +13,12 @@ import { createLogger } from "../../platform/log/index.ts";
 import { adminUnitsSeed, demoAgenciesSeed } from "../directory/seeds.ts";
 import { demoAccountsSeed, readDemoAccounts } from "../identity/seeds.ts";
 
+
 export const DEMO_PASSWORD = readDemoAccounts().password;
 export const TEST_RP = "test-rp";
 export const TEST_INTEGRATION = "test-integration";
 export const TEST_INTEGRATION_SECRET = "integration-secret-0123456789abcdef";
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** A clock the test can move forward. */
 export function movableClock(): Clock & { offsetMs: number } {

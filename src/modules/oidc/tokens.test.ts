@@ -8,7 +8,8 @@ import Provider from "oidc-provider";
 import * as client from "openid-client";
 import type { Actor } from "../../platform/auth/actor.ts";
 import * as repo from "./repo.ts";
-import { Browser, freePort, movableClock, type OidcTestServer, startOidcTestServer } from "./testing.ts";
+import { freePort } from "../../../test/helpers/net.ts";
+import { Browser, movableClock, type OidcTestServer, startOidcTestServer } from "./testing.ts";
 
 const clock = movableClock();
 const operator: Actor = { type: "cli", name: "test" };
