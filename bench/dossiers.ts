@@ -23,6 +23,8 @@ import { type Exec, loadDossiers, type LoadResult, lookupSample, SUBMIT_PROCEDUR
 import { type DbKind, type Figure, measure, measureWrk, medianFigure, onPath, parseArgs, report, type Server, startServer, wrkBinary } from "./lib/harness.ts";
 
 const SAMPLE = 5_000;
+/** The lookups per second the target asks for (issue 5, item 14). */
+const LOOKUP_TARGET = 3_000;
 type Requests = NonNullable<Parameters<typeof measure>[0]["requests"]>;
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const load1 = () => os.loadavg()[0]!.toFixed(2);
@@ -119,7 +121,24 @@ export async function benchDossiers(argv: string[]): Promise<void> {
       const lookup = medianFigure(lookups);
       report(`public lookups on ${db} (${driver}${rounds > 1 ? `, median of ${rounds}` : ""})`, lookup, vsHealthz);
       console.log(`  load average ${load1()}; ${useWrk ? `${lookup.non2xx} not 2xx, ${lookup.errors} failed` : `statuses ${JSON.stringify(lookup.statusCodes)}`}`);
-      if (db === "postgres") console.log(`  target (PostgreSQL, 2 cores): ≥ 3,000 lookups/s and p99 ≤ 20 ms — ${lookup.rps >= 3000 && lookup.p99 <= 20 ? "met" : "NOT met"}`);
+      // At saturation every one of the 50 connections always has a request waiting, so the p99 above is mostly
+      // the queue's (Little's law). The same 50 connections paced at the target's 3,000/s show the latency of a
+      // server carrying that load.
+      let paced: Figure | null = null;
+      if (useWrk) {
+        const runs: Figure[] = [];
+        for (let r = 0; r < rounds; r++) runs.push(await measureWrk({ url: server.url, connections, duration, warmup: 0, paths, rate: LOOKUP_TARGET }));
+        paced = medianFigure(runs);
+        report(`public lookups paced at ${LOOKUP_TARGET.toLocaleString("en")}/s on ${db} (wrk)`, paced);
+        console.log(`  ${paced.non2xx} not 2xx, ${paced.errors} failed; load average ${load1()}`);
+      }
+      if (db === "postgres") {
+        const verdict = (ok: boolean) => (ok ? "met" : "NOT met");
+        const atRate = paced ? `; p99 ≤ 20 ms at 3,000/s — ${verdict(paced.p99 <= 20 && paced.rps >= LOOKUP_TARGET * 0.98)} (${paced.p99.toFixed(1)} ms at ${paced.rps.toFixed(0)}/s)` : "";
+        console.log(
+          `  target (PostgreSQL, 2 cores): ≥ 3,000 lookups/s — ${verdict(lookup.rps >= LOOKUP_TARGET)}; p99 ≤ 20 ms at saturation — ${verdict(lookup.p99 <= 20)} (${lookup.p99.toFixed(1)} ms)${atRate}`,
+        );
+      }
     }
 
     const queues: Array<[string, string, string]> = [

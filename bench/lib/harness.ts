@@ -159,15 +159,23 @@ export async function measureWrk(opts: {
   /** Paths to request in turn (each thread from its own place in the list); else the URL's own path. */
   paths?: string[];
   warmup?: number;
+  /**
+   * Requests per second offered in all (paced): each thread sends its share on a fixed schedule rather than
+   * as fast as answers come back, so the latencies are those of a server at that load, not of a queue of
+   * `connections` requests always waiting. Unset: as fast as possible.
+   */
+  rate?: number;
 }): Promise<Figure & { sent: number }> {
   const wrk = wrkBinary();
   if (!wrk) throw new Error("wrk not found: apt-get install -y wrk");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "motcua-wrk-"));
   const script = path.join(dir, "script.lua");
   const lua = (v: string) => JSON.stringify(v); // a JSON string is a valid Lua string literal for this text
+  const threads = 2;
   fs.writeFileSync(
     script,
     `local threads = 0
+local threads_total = ${threads}
 function setup(thread) threads = threads + 1; thread:set("tid", threads) end
 local n = 0
 local headers = {}
@@ -177,7 +185,23 @@ ${Object.entries(opts.headers ?? {})
 local body = ${lua(opts.body ?? "")}
 local paths = {${(opts.paths ?? []).map(lua).join(",")}}
 local salt = 0
-function init(args) salt = tonumber(args[1]) end
+local rate = 0
+function init(args) salt = tonumber(args[1]); rate = tonumber(args[2]) end
+-- Pacing (opts.rate): this thread's next send slot on a wall clock; each request takes the next one.
+local ffi = require("ffi")
+ffi.cdef[[ typedef struct { long tv_sec; long tv_nsec; } motcua_timespec; int clock_gettime(int, motcua_timespec *); ]]
+local ts = ffi.new("motcua_timespec")
+local function now_ms() ffi.C.clock_gettime(1, ts); return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6 end
+local next_slot = nil
+if ${opts.rate ? "true" : "false"} then
+  delay = function()
+    local t = now_ms()
+    if next_slot == nil or next_slot < t then next_slot = t end
+    local wait = next_slot - t
+    next_slot = next_slot + 1000 / (rate / threads_total)
+    return math.floor(wait)
+  end
+end
 request = function()
   n = n + 1
   local b = body
@@ -196,7 +220,7 @@ end
 `,
   );
   const run = async (seconds: number) => {
-    const { stdout } = await promisify(execFile)(wrk, ["-t", "2", "-c", String(opts.connections), "-d", `${seconds}s`, "--timeout", "10s", "-s", script, opts.url, "--", String(Math.floor(Math.random() * 0xffffffff))], {
+    const { stdout } = await promisify(execFile)(wrk, ["-t", String(threads), "-c", String(opts.connections), "-d", `${seconds}s`, "--timeout", "10s", "-s", script, opts.url, "--", String(Math.floor(Math.random() * 0xffffffff)), String(opts.rate ?? 0)], {
       maxBuffer: 16 * 1024 * 1024,
     });
     const m = /WRK (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)/.exec(stdout);

@@ -210,6 +210,10 @@ describe("a dossier's life", () => {
     assert.equal(res.json().status, "returned");
     assert.equal(res.json().procedureName, procedure.name);
     assert.equal(res.json().agencyName, "Trung tâm Phục vụ hành chính công tỉnh Bắc Ninh");
+    // The whole history, oldest first, with the same instants as the dossier's own page (ISO 8601, UTC).
+    const history = d.history.map((e: { at: string; action: string; toStatus: string }) => ({ at: e.at, action: e.action, toStatus: e.toStatus }));
+    assert.ok(history.length >= 8, `a long history: ${history.length}`);
+    assert.deepEqual(res.json().history, history);
     for (const secret of ["Nguyễn Thị Mai", "001199000001", "0912345678", "chuyenvien", "Lê Thị Chuyên"]) assert.ok(!res.body.includes(secret), `no ${secret} in the lookup`);
     const wrongKey = await api(null, "GET", `/api/lookup/${d.code}?key=AAAAAAAA`);
     const unknown = await api(null, "GET", `/api/lookup/${CENTRE}-261201-9999?key=${d.lookupKey}`);

@@ -132,6 +132,6 @@ export function presentLookup(d: LookupRow, procedureName: string, agencyName: s
     dueAt: iso(d.dueAt),
     finishedAt: iso(d.finishedAt),
     returnedAt: iso(d.returnedAt),
-    history: events.map((e) => ({ at: e.at.toISOString(), action: e.action, toStatus: e.toStatus })),
+    history: events.map((e) => ({ at: e.at, action: e.action as LookupDto["history"][number]["action"], toStatus: e.toStatus as DossierStatus })),
   };
 }

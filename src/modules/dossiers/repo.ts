@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, type SQL, sql } from "drizzle-orm";
-import { type Db, literal, prepared, runAtCommit } from "../../platform/db/index.ts";
+import { randomUUID } from "node:crypto";
+import { type Db, literal, literalInsert, prepared, runAtCommit } from "../../platform/db/index.ts";
 import type { DossierRow } from "./hooks.ts";
 import type { DossierStatus } from "./model.ts";
 import { dossierCounters, dossierEvents, dossierFiles, dossierPauses, dossierRatings, dossiers, dossierSteps } from "./tables.ts";
@@ -11,10 +12,10 @@ export type StepRow = typeof dossierSteps.$inferSelect;
 export type PauseRow = typeof dossierPauses.$inferSelect;
 export type RatingRow = typeof dossierRatings.$inferSelect;
 
-// The statements of an online filing, its busiest write, are prepared (built once per connection).
+// The reads of a dossier's page, its busiest, are prepared (built once per connection).
 const p = sql.placeholder;
 
-/** The columns a new dossier is inserted with; the others take their defaults. */
+/** The columns a new dossier is given; the others start at their defaults (`newDossierRow`). */
 export type NewDossier = Pick<
   Required<NewDossierRow>,
   | "procedureCode"
@@ -35,37 +36,46 @@ export type NewDossier = Pick<
   | "submittedAt"
 >;
 
-const insertDossierStatement = prepared("dossiers_insert", (db, name) =>
-  db
-    .insert(dossiers)
-    .values({
-      procedureCode: p("procedureCode"),
-      procedureVersion: p("procedureVersion"),
-      agencyCode: p("agencyCode"),
-      provinceCode: p("provinceCode"),
-      processingAgencyCode: p("processingAgencyCode"),
-      channel: p("channel"),
-      status: p("status"),
-      nationalStatus: p("nationalStatus"),
-      applicant: p("applicant"),
-      ownerUserId: p("ownerUserId"),
-      formData: p("formData"),
-      createdBy: p("createdBy"),
-      requestId: p("requestId"),
-      createdAt: p("createdAt"),
-      updatedAt: p("updatedAt"),
-      // As text: null for a draft (the column's own placeholder would format a missing date).
-      submittedAt: sql`${p("submittedAt")}::timestamptz`,
-    })
-    .onConflictDoNothing()
-    .returning()
-    .prepare(name),
-);
+/** A new dossier as it will be stored: the columns given, every other one at its default (the id made here). */
+export function newDossierRow(row: NewDossier): DossierRow {
+  return {
+    id: randomUUID(),
+    code: null,
+    lookupKey: null,
+    receivedAt: null,
+    dueAt: null,
+    originalDueAt: null,
+    pausedAt: null,
+    finishedAt: null,
+    returnedAt: null,
+    timeliness: null,
+    stepIndex: null,
+    stepDueAt: null,
+    assigneeUserId: null,
+    assigneeDepartment: null,
+    supplementsAfterReceipt: 0,
+    apologized: 0,
+    dueSoonAt: null,
+    overdueAt: null,
+    resultFileSha256: null,
+    returnMethod: null,
+    ...row,
+  };
+}
 
-/** Inserts a dossier; returns null when the caller's request id was used before (a retry). */
-export async function insertDossier(tx: Db, row: NewDossier): Promise<DossierRow | null> {
-  const rows = await insertDossierStatement(tx).execute({ ...row, submittedAt: row.submittedAt?.toISOString() ?? null });
-  return rows[0] ?? null;
+/**
+ * Inserts the dossier with the transaction's COMMIT (`runAtCommit`): a filing is one round trip with its history
+ * and audit entries. A request id its creator used before fails the commit with an error `isRequestTaken` knows.
+ */
+export async function insertDossier(tx: Db, row: DossierRow): Promise<void> {
+  const statement = literalInsert(dossiers, row);
+  if (!runAtCommit(tx, statement)) await tx.execute(sql.raw(statement));
+}
+
+/** The error of a dossier inserted with a request id its creator had used: a retry, or both at once. */
+export function isRequestTaken(err: unknown): boolean {
+  const e = err as { code?: unknown; constraint?: unknown } | null;
+  return e?.code === "23505" && e.constraint === "dossiers_request_idx";
 }
 
 const byRequest = prepared("dossiers_by_request", (db, name) =>
@@ -111,11 +121,14 @@ const lookupColumns = {
   returnedAt: dossiers.returnedAt,
 };
 export type LookupRow = { [K in keyof typeof lookupColumns]: DossierRow[K] };
-export type LookupEventRow = Pick<EventRow, "at" | "action" | "toStatus">;
+/** A history event as the lookup shows it: the time already in ISO 8601 (UTC, milliseconds), as `toISOString` writes it. */
+export type LookupEventRow = { at: string; action: string; toStatus: string };
 
 /**
- * A dossier by its code with its history, in one round trip: only what the public lookup shows, so the
- * public path never reads the applicant's data (nor parses it once per history row).
+ * A dossier by its code with its history, in one round trip and one row: only what the public lookup shows, so
+ * the public path never reads the applicant's data. The history comes as one JSON array built by the database
+ * (oldest first), which costs the node one parse instead of a row and a date per event. (The subquery names
+ * `dossiers.id` itself: Drizzle writes a one-table select's columns unqualified, and `id` there would be the event's.)
  */
 export type LookupResult = { dossier: LookupRow; events: LookupEventRow[] } | null;
 
@@ -125,17 +138,20 @@ export type LookupResult = { dossier: LookupRow; events: LookupEventRow[] } | nu
  */
 export function prepareLookup(db: Db): (code: string) => Promise<LookupResult> {
   const query = db
-    .select({ dossier: lookupColumns, at: dossierEvents.at, action: dossierEvents.action, toStatus: dossierEvents.toStatus })
+    .select({
+      dossier: lookupColumns,
+      history: sql<LookupEventRow[] | null>`(
+        SELECT json_agg(json_build_object(
+                 'at', to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                 'action', e.action, 'toStatus', e.to_status) ORDER BY e.id)
+          FROM dossier_events e WHERE e.dossier_id = dossiers.id)`,
+    })
     .from(dossiers)
-    .leftJoin(dossierEvents, eq(dossierEvents.dossierId, dossiers.id))
     .where(eq(dossiers.code, sql.placeholder("code")))
-    .orderBy(asc(dossierEvents.id))
     .prepare("dossier_lookup");
   return async (code) => {
-    const rows = await query.execute({ code });
-    const first = rows[0];
-    if (!first) return null;
-    return { dossier: first.dossier, events: rows.flatMap((r) => (r.at && r.action && r.toStatus ? [{ at: r.at, action: r.action, toStatus: r.toStatus }] : [])) };
+    const row = (await query.execute({ code }))[0];
+    return row ? { dossier: row.dossier, events: row.history ?? [] } : null;
   };
 }
 

@@ -272,32 +272,39 @@ export function makeDossierService(deps: DossierDeps): DossierService {
     }
     const fileNow = input.submit === true;
     const who = fileNow ? whoIs(actor, { ownerUserId: owner }, meta) : null;
-    return database.transaction(async (tx): Promise<{ dossier: DossierRow; events: repo.NewEvent[] } | null> => {
-      const inserted = await repo.insertDossier(tx, {
-        procedureCode: bound.code,
-        procedureVersion: bound.version,
-        agencyCode: input.agencyCode,
-        provinceCode,
-        processingAgencyCode: input.agencyCode,
-        channel,
-        status: "draft",
-        nationalStatus: NATIONAL_STATUS.draft,
-        applicant,
-        ownerUserId: owner,
-        formData: input.formData,
-        createdBy: by,
-        requestId: input.requestId,
-        createdAt: now,
-        updatedAt: now,
-        submittedAt: null,
-        // Filed at once: written in its filed state (one write of the row, not a draft and then its update).
-        ...(who ? filedColumns(now) : {}),
-      });
-      if (!inserted) return null;
-      await audit.record(tx, { actor, action: "dossier.create", subject: { type: "dossier", id: inserted.id }, requestId: meta.requestId ?? null, change: { procedure: bound.code, version: bound.version, channel } });
-      if (!who) return { dossier: inserted, events: [] };
-      return recordFiling(tx, { audit, hooks }, inserted, who, now);
+    const row = repo.newDossierRow({
+      procedureCode: bound.code,
+      procedureVersion: bound.version,
+      agencyCode: input.agencyCode,
+      provinceCode,
+      processingAgencyCode: input.agencyCode,
+      channel,
+      status: "draft",
+      nationalStatus: NATIONAL_STATUS.draft,
+      applicant,
+      ownerUserId: owner,
+      formData: input.formData,
+      createdBy: by,
+      requestId: input.requestId,
+      createdAt: now,
+      updatedAt: now,
+      submittedAt: null,
+      // Filed at once: written in its filed state (one write of the row, not a draft and then its update).
+      ...(who ? filedColumns(now) : {}),
     });
+    try {
+      // Everything here is queued for the commit: the row, its history and audit entries go in one round trip.
+      return await database.transaction(async (tx) => {
+        await repo.insertDossier(tx, row);
+        await audit.record(tx, { actor, action: "dossier.create", subject: { type: "dossier", id: row.id }, requestId: meta.requestId ?? null, change: { procedure: bound.code, version: bound.version, channel } });
+        if (!who) return { dossier: row, events: [] };
+        return recordFiling(tx, { audit, hooks }, row, who, now);
+      });
+    } catch (err) {
+      // The request id was used before (a retry, or both at once): nothing was created.
+      if (repo.isRequestTaken(err)) return null;
+      throw err;
+    }
   }
 
   return {

@@ -4,9 +4,9 @@ import { PGlite } from "@electric-sql/pglite";
 import { fuzzystrmatch } from "@electric-sql/pglite/contrib/fuzzystrmatch";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { unaccent } from "@electric-sql/pglite/contrib/unaccent";
-import { sql, type SQL } from "drizzle-orm";
+import { getTableColumns, getTableName, sql, type SQL } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { PgDatabase, PgQueryResultHKT, PgTable } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
 
@@ -115,6 +115,27 @@ export function literal(value: string | number | null): string {
   return pg.escapeLiteral(value);
 }
 
+/**
+ * An INSERT of one row as literal SQL, for `runAtCommit`: each column given in `row` converted as Drizzle
+ * converts it (dates to ISO 8601, JSON to text), then quoted by `literal`; the database casts each literal to
+ * its column's type. Columns left out take their defaults.
+ */
+export function literalInsert<T extends PgTable>(table: T, row: Partial<T["$inferInsert"]>): string {
+  const names: string[] = [];
+  const values: string[] = [];
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    const value = (row as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    const driver: unknown = value === null ? null : column.mapToDriverValue(value);
+    if (driver !== null && typeof driver !== "string" && typeof driver !== "number") {
+      throw new Error(`literalInsert: ${getTableName(table)}.${column.name} has a ${typeof driver} value`);
+    }
+    names.push(pg.escapeIdentifier(column.name));
+    values.push(literal(driver));
+  }
+  return `INSERT INTO ${pg.escapeIdentifier(getTableName(table))} (${names.join(", ")}) VALUES (${values.join(", ")})`;
+}
+
 function noNesting(): never {
   throw new Error("nested transaction: pass the open transaction down instead of opening another");
 }
@@ -139,19 +160,55 @@ function transactionHandle(tx: Db, connection: Db): TxHandle {
   return handle;
 }
 
+/**
+ * A pooled connection as Drizzle sees it: its queries, preceded by the BEGIN of the open transaction when that
+ * has not been sent yet. A transaction sends its BEGIN with its first query, or — when everything it does is
+ * queued for the commit (`runAtCommit`) — in the one message with those statements and the COMMIT: a
+ * transaction of writes alone is one round trip.
+ */
+interface Gate {
+  client: pg.PoolClient;
+  /** The open transaction's BEGIN, not sent yet. */
+  beginPending: boolean;
+  /** The handle Drizzle queries through (`query` sends a pending BEGIN first). */
+  view: pg.PoolClient;
+}
+const gates = new WeakMap<pg.PoolClient, Gate>();
+
+function gateOf(client: pg.PoolClient): Gate {
+  let gate = gates.get(client);
+  if (gate) return gate;
+  const g: Gate = { client, beginPending: false, view: undefined as unknown as pg.PoolClient };
+  g.view = {
+    query: (...args: unknown[]) => {
+      const run = () => (client.query as (...a: unknown[]) => Promise<unknown>)(...args);
+      if (!g.beginPending) return run();
+      g.beginPending = false;
+      return client.query("BEGIN").then(run);
+    },
+  } as unknown as pg.PoolClient;
+  gates.set(client, (gate = g));
+  return gate;
+}
+
 /** The long-lived handle of each pooled connection, for its prepared statements; never handed out. */
 const connectionHandles = new WeakMap<pg.PoolClient, Db>();
 
 function connectionHandle(client: pg.PoolClient): Db {
   let db = connectionHandles.get(client);
-  if (!db) connectionHandles.set(client, (db = drizzlePg({ client }) as unknown as Db));
+  if (!db) connectionHandles.set(client, (db = drizzlePg({ client: gateOf(client).view }) as unknown as Db));
   return db;
 }
 
-/** A transaction on its own pooled connection; queued commit statements travel with the COMMIT. */
+/**
+ * A transaction on its own pooled connection; queued commit statements travel with the COMMIT, and the BEGIN
+ * with the first query (see `Gate`).
+ */
 async function poolTransaction<T>(pool: pg.Pool, fn: (tx: Db) => Promise<T>): Promise<T> {
   const client = await pool.connect();
-  const tx = drizzlePg({ client }) as unknown as Db;
+  const gate = gateOf(client);
+  gate.beginPending = true;
+  const tx = drizzlePg({ client: gate.view }) as unknown as Db;
   const handle = transactionHandle(tx, connectionHandle(client));
   const tail: string[] = [];
   const callbacks: Array<() => void> = [];
@@ -159,21 +216,37 @@ async function poolTransaction<T>(pool: pg.Pool, fn: (tx: Db) => Promise<T>): Pr
   commitCallbacks.set(tx, callbacks);
   let broken: Error | undefined;
   let committed = false;
+  let begun = false;
   try {
-    await client.query("BEGIN");
     const result = await fn(tx);
+    handle.open = false;
+    if (gate.beginPending) {
+      // Nothing was read or written before the commit: the BEGIN goes with the queued statements, or,
+      // with none, the transaction had nothing to do.
+      gate.beginPending = false;
+      if (!tail.length) {
+        committed = true;
+        return result;
+      }
+      tail.unshift("BEGIN");
+    }
+    begun = true;
     tail.push("COMMIT");
     await client.query(tail.join(";\n"));
     committed = true;
     return result;
   } catch (err) {
-    try {
-      await client.query("ROLLBACK");
-    } catch (rollbackErr) {
-      broken = rollbackErr as Error;
+    // A BEGIN sent with the first query, or with the statements that failed, leaves a transaction to end.
+    if (begun || !gate.beginPending) {
+      try {
+        await client.query("ROLLBACK");
+      } catch (rollbackErr) {
+        broken = rollbackErr as Error;
+      }
     }
     throw err;
   } finally {
+    gate.beginPending = false;
     handle.open = false;
     commitTails.delete(tx);
     commitCallbacks.delete(tx);

@@ -3,16 +3,25 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { testDatabase } from "../../../test/helpers/db.ts";
 import { eq } from "drizzle-orm";
-import { integer, pgTable, text } from "drizzle-orm/pg-core";
-import { afterCommit, type Database, type Db, literal, prepared, runAtCommit, sql } from "./index.ts";
+import { integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import pg from "pg";
+import { afterCommit, type Database, type Db, literal, literalInsert, prepared, runAtCommit, sql } from "./index.ts";
 
 const probe = pgTable("tx_probe", { id: integer("id").primaryKey(), note: text("note") });
+const letters = pgTable("tx_letters", {
+  id: integer("id").primaryKey(),
+  note: text("note"),
+  sentAt: timestamp("sent_at", { withTimezone: true }),
+  body: jsonb("body").$type<Record<string, unknown>>(),
+  copies: integer("copies").notNull().default(1),
+});
 
 describe("transactions", () => {
   let database: Database;
   before(async () => {
     database = await testDatabase();
     await database.rows(sql`CREATE TABLE tx_probe (id int PRIMARY KEY, note text)`);
+    await database.rows(sql`CREATE TABLE tx_letters (id int PRIMARY KEY, note text, sent_at timestamptz, body jsonb, copies int NOT NULL DEFAULT 1)`);
   });
   after(() => database.close());
 
@@ -115,6 +124,70 @@ describe("transactions", () => {
     assert.deepEqual(seen, ["inside", "after"], "a COMMIT that fails runs nothing");
     afterCommit(database.db, () => seen.push("at once"));
     assert.deepEqual(seen, ["inside", "after", "at once"]);
+  });
+
+  it("sends a transaction of queued statements alone as one message: BEGIN, the statements, COMMIT", async (t) => {
+    // What is sent is seen on PostgreSQL (the embedded database has no round trips); what is stored on both.
+    const onServer = database.kind === "postgres";
+    const sent: string[] = [];
+    const query = pg.Client.prototype.query;
+    t.mock.method(pg.Client.prototype, "query", function (this: pg.Client, ...args: unknown[]) {
+      const first = args[0];
+      sent.push(typeof first === "string" ? first : String((first as { text?: string }).text));
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    });
+    await database.transaction(async (tx) => {
+      runAtCommit(tx, "INSERT INTO tx_letters (id, note) VALUES (100, 'one')");
+      runAtCommit(tx, "INSERT INTO tx_letters (id, note) VALUES (101, 'two')");
+    });
+    if (onServer) {
+      assert.deepEqual(sent, ["BEGIN;\nINSERT INTO tx_letters (id, note) VALUES (100, 'one');\nINSERT INTO tx_letters (id, note) VALUES (101, 'two');\nCOMMIT"]);
+    }
+    sent.length = 0;
+    await database.transaction(async () => {});
+    assert.deepEqual(sent, [], "a transaction that did nothing costs nothing");
+    await assert.rejects(
+      database.transaction(async (tx) => {
+        runAtCommit(tx, "INSERT INTO tx_letters (id, note) VALUES (102, 'three')");
+        runAtCommit(tx, "INSERT INTO tx_letters (id, note) VALUES (100, 'duplicate')");
+      }),
+    );
+    if (onServer) assert.equal(sent.at(-1), "ROLLBACK", "the failed message's transaction is ended");
+    t.mock.restoreAll();
+    const ids = await database.rows<{ id: number }>(sql`SELECT id FROM tx_letters WHERE id >= 100 ORDER BY id`);
+    assert.deepEqual(ids.map((r) => r.id), [100, 101], "the failed transaction left nothing");
+    await database.rows(sql`DELETE FROM tx_letters WHERE id >= 100`);
+  });
+
+  it("a statement run inside a transaction is undone with it (its BEGIN went first)", async () => {
+    await assert.rejects(
+      database.transaction(async (tx) => {
+        await tx.execute(sql`INSERT INTO tx_letters (id, note) VALUES (200, 'undone')`);
+        const seen = await tx.execute(sql`SELECT count(*)::int AS n FROM tx_letters WHERE id = 200`);
+        assert.equal((seen as unknown as { rows: Array<{ n: number }> }).rows[0]?.n, 1, "visible inside");
+        throw new Error("changed my mind");
+      }),
+      /changed my mind/,
+    );
+    assert.deepEqual(await database.rows(sql`SELECT id FROM tx_letters WHERE id = 200`), []);
+  });
+
+  it("writes a row as literal SQL exactly as Drizzle would (quotes, backslashes, Vietnamese, JSON, time, null)", async () => {
+    const row = {
+      id: 1,
+      note: "Hồ sơ của ông Nguyễn Văn A'; DROP TABLE tx_letters; -- \\ \n",
+      sentAt: new Date("2026-12-01T07:30:15.123Z"),
+      body: { lời: "Xin chào", nested: { n: 1.5, list: [true, null, "a'b\\c"] } },
+    };
+    await database.transaction(async (tx) => {
+      assert.equal(runAtCommit(tx, literalInsert(letters, row)), true);
+      // Left out, or undefined: the column's default. Null: NULL.
+      assert.equal(runAtCommit(tx, literalInsert(letters, { id: 2, note: null, sentAt: undefined })), true);
+    });
+    const [stored, second] = await database.db.select().from(letters).orderBy(letters.id);
+    assert.deepEqual(stored, { ...row, copies: 1 });
+    assert.deepEqual(second, { id: 2, note: null, sentAt: null, body: null, copies: 1 });
+    await database.rows(sql`DELETE FROM tx_letters`);
   });
 
   it("the connection is usable after a failed transaction", async () => {
