@@ -115,12 +115,17 @@ export async function benchDossiers(argv: string[]): Promise<void> {
       await measure({ url: server.url, connections, amount: sample.length, warmup: 0, requests: lookupRequests() });
       const lookups: Figure[] = [];
       const paths = sample.map((l) => `/api/lookup/${encodeURIComponent(l.code)}?key=${l.key}`);
+      const loopDelay = async () => {
+        const d = (await (await fetch(`${server.url}/bench/loop-delay`, { method: "POST" })).json()) as { p50: number; p99: number; max: number };
+        return `p50 ${d.p50} ms, p99 ${d.p99} ms, max ${d.max} ms`;
+      };
       for (let r = 0; r < rounds; r++) {
         lookups.push(useWrk ? await measureWrk({ url: server.url, connections, duration, warmup: 0, paths }) : await measure({ url: server.url, connections, duration, warmup: 0, requests: lookupRequests() }));
       }
       const lookup = medianFigure(lookups);
+      const lookupLoop = await loopDelay();
       report(`public lookups on ${db} (${driver}${rounds > 1 ? `, median of ${rounds}` : ""})`, lookup, vsHealthz);
-      console.log(`  load average ${load1()}; ${useWrk ? `${lookup.non2xx} not 2xx, ${lookup.errors} failed` : `statuses ${JSON.stringify(lookup.statusCodes)}`}`);
+      console.log(`  load average ${load1()}; ${useWrk ? `${lookup.non2xx} not 2xx, ${lookup.errors} failed` : `statuses ${JSON.stringify(lookup.statusCodes)}`}; the server's event loop delay ${lookupLoop}`);
       // At saturation every one of the 50 connections always has a request waiting, so the p99 above is mostly
       // the queue's (Little's law). The same 50 connections paced at the target's 3,000/s show the latency of a
       // server carrying that load.
@@ -130,7 +135,7 @@ export async function benchDossiers(argv: string[]): Promise<void> {
         for (let r = 0; r < rounds; r++) runs.push(await measureWrk({ url: server.url, connections, duration, warmup: 0, paths, rate: LOOKUP_TARGET }));
         paced = medianFigure(runs);
         report(`public lookups paced at ${LOOKUP_TARGET.toLocaleString("en")}/s on ${db} (wrk)`, paced);
-        console.log(`  ${paced.non2xx} not 2xx, ${paced.errors} failed; load average ${load1()}`);
+        console.log(`  ${paced.non2xx} not 2xx, ${paced.errors} failed; load average ${load1()}; the server's event loop delay ${await loopDelay()}`);
       }
       if (db === "postgres") {
         const verdict = (ok: boolean) => (ok ? "met" : "NOT met");

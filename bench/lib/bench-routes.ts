@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
 // Routes that exist only in the benchmark server: small writes, with or without their audit entry, so
 // the cost of auditing is measured on the same write path. Two shapes:
 // - `minimal`: one INSERT (the worst case for the audit's relative cost);
@@ -15,6 +16,15 @@ import { generateProcedures, loadProcedures } from "./catalog-dataset.ts";
 import { datasetProcedures, type Exec, loadDossiers, lookupSample, submitProcedure } from "./dossier-dataset.ts";
 
 export async function registerBenchRoutes(app: App, ctx: Context): Promise<void> {
+  // The event loop's delay since the last call (GC pauses and long tasks show here, not in the database).
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  app.post("/bench/loop-delay", { schema: { hide: true } }, async () => {
+    const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+    const figures = { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) };
+    loop.reset();
+    return figures;
+  });
   // The search benchmark's catalogue, loaded into this server's database (PGlite has no other door).
   app.post(
     "/bench/catalog/load",

@@ -50,6 +50,7 @@ if (mode === "bare") {
     "POST /bench/catalog/load": PUBLIC,
     "POST /bench/dossiers/setup": PUBLIC,
     "POST /bench/dossiers/load": PUBLIC,
+    "POST /bench/loop-delay": PUBLIC,
   });
   // Request logs would measure pino, not the server; keep warnings and errors only.
   await registerBenchRoutes(app, ctx);

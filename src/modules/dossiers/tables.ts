@@ -115,6 +115,8 @@ export const dossierEvents = pgTable(
     /** Action details: supplement items, the apology's new date, the assignee… */
     details: jsonb("details").$type<Record<string, unknown>>(),
   },
+  // Also INCLUDE (at, action, to_status), added by migrations/0016 (Drizzle has no INCLUDE): the public lookup
+  // reads a history from the index alone.
   (t) => [index("dossier_events_dossier_idx").on(t.dossierId, t.id)],
 );
 

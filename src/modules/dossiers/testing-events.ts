@@ -1,10 +1,10 @@
 // Factories for the listeners' tests (not used by the running program): dossier rows and the
 // TransitionEvents the dossier service hands its hooks, built directly.
-import { randomUUID } from "node:crypto";
 import type { Actor } from "../../platform/auth/actor.ts";
 import type { Db } from "../../platform/db/index.ts";
 import type { DossierRow, TransitionEvent } from "./hooks.ts";
 import { NATIONAL_STATUS } from "./model.ts";
+import { newDossierRow } from "./repo.ts";
 import { dossiers } from "./tables.ts";
 
 let seq = 0;
@@ -14,49 +14,38 @@ export function buildDossier(overrides: Partial<DossierRow> = {}): DossierRow {
   seq++;
   const at = new Date("2026-03-02T02:00:00Z");
   return {
-    id: randomUUID(),
+    ...newDossierRow({
+      procedureCode: "1.001193",
+      procedureVersion: 1,
+      agencyCode: "000.00.11.H06",
+      provinceCode: "06",
+      processingAgencyCode: "000.00.11.H06",
+      channel: "online",
+      status: "processing",
+      nationalStatus: 4,
+      applicant: {
+        type: "citizen",
+        name: "Nguyễn Thị Mai",
+        idNumber: "001199000001",
+        phone: "0912345678",
+        email: "mai.nguyen@example.vn",
+        address: "Số 1 Tràng Tiền, Hoàn Kiếm, Hà Nội",
+      },
+      ownerUserId: null,
+      formData: {},
+      createdBy: "user:test",
+      requestId: null,
+      createdAt: at,
+      updatedAt: at,
+      submittedAt: at,
+    }),
     code: `000.00.11.H06-260302-${String(seq).padStart(4, "0")}`,
     lookupKey: `K${seq}X7Q2`,
-    procedureCode: "1.001193",
-    procedureVersion: 1,
-    agencyCode: "000.00.11.H06",
-    provinceCode: "06",
-    processingAgencyCode: "000.00.11.H06",
-    channel: "online",
-    status: "processing",
-    nationalStatus: 4,
-    applicant: {
-      type: "citizen",
-      name: "Nguyễn Thị Mai",
-      idNumber: "001199000001",
-      phone: "0912345678",
-      email: "mai.nguyen@example.vn",
-      address: "Số 1 Tràng Tiền, Hoàn Kiếm, Hà Nội",
-    },
-    ownerUserId: null,
-    formData: {},
-    createdBy: "user:test",
-    requestId: null,
-    createdAt: at,
-    updatedAt: at,
-    submittedAt: at,
     receivedAt: new Date("2026-03-02T03:15:00Z"),
     dueAt: new Date("2026-03-06T09:30:00Z"),
     originalDueAt: new Date("2026-03-06T09:30:00Z"),
-    pausedAt: null,
-    finishedAt: null,
-    returnedAt: null,
-    timeliness: null,
     stepIndex: 0,
     stepDueAt: new Date("2026-03-03T09:30:00Z"),
-    assigneeUserId: null,
-    assigneeDepartment: null,
-    supplementsAfterReceipt: 0,
-    apologized: 0,
-    dueSoonAt: null,
-    overdueAt: null,
-    resultFileSha256: null,
-    returnMethod: null,
     ...overrides,
   };
 }
