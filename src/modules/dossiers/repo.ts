@@ -74,8 +74,11 @@ export async function insertDossier(tx: Db, row: DossierRow): Promise<void> {
 
 /** The error of a dossier inserted with a request id its creator had used: a retry, or both at once. */
 export function isRequestTaken(err: unknown): boolean {
-  const e = err as { code?: unknown; constraint?: unknown } | null;
-  return e?.code === "23505" && e.constraint === "dossiers_request_idx";
+  // The driver's error, or Drizzle's wrapping of it (a statement run through `tx.execute`).
+  for (const e of [err, (err as { cause?: unknown } | null)?.cause] as Array<{ code?: unknown; constraint?: unknown } | null | undefined>) {
+    if (e?.code === "23505" && e.constraint === "dossiers_request_idx") return true;
+  }
+  return false;
 }
 
 const byRequest = prepared("dossiers_by_request", (db, name) =>

@@ -170,6 +170,8 @@ interface Gate {
   client: pg.PoolClient;
   /** The open transaction's BEGIN, not sent yet. */
   beginPending: boolean;
+  /** The BEGIN sent and not yet answered: queries asked for meanwhile wait for it, in the order asked. */
+  beginning: Promise<unknown> | null;
   /** The handle Drizzle queries through (`query` sends a pending BEGIN first). */
   view: pg.PoolClient;
 }
@@ -178,13 +180,21 @@ const gates = new WeakMap<pg.PoolClient, Gate>();
 function gateOf(client: pg.PoolClient): Gate {
   let gate = gates.get(client);
   if (gate) return gate;
-  const g: Gate = { client, beginPending: false, view: undefined as unknown as pg.PoolClient };
+  const g: Gate = { client, beginPending: false, beginning: null, view: undefined as unknown as pg.PoolClient };
   g.view = {
     query: (...args: unknown[]) => {
       const run = () => (client.query as (...a: unknown[]) => Promise<unknown>)(...args);
-      if (!g.beginPending) return run();
-      g.beginPending = false;
-      return client.query("BEGIN").then(run);
+      if (g.beginPending) {
+        g.beginPending = false;
+        const begun = client.query("BEGIN");
+        g.beginning = begun;
+        void begun.then(
+          () => g.beginning === begun && (g.beginning = null),
+          () => undefined,
+        );
+      }
+      // Chained, not queued on the connection beside the BEGIN: a query must never run if the BEGIN failed.
+      return g.beginning ? g.beginning.then(run) : run();
     },
   } as unknown as pg.PoolClient;
   gates.set(client, (gate = g));
@@ -247,6 +257,7 @@ async function poolTransaction<T>(pool: pg.Pool, fn: (tx: Db) => Promise<T>): Pr
     throw err;
   } finally {
     gate.beginPending = false;
+    gate.beginning = null;
     handle.open = false;
     commitTails.delete(tx);
     commitCallbacks.delete(tx);

@@ -21,6 +21,7 @@ describe("transactions", () => {
   before(async () => {
     database = await testDatabase();
     await database.rows(sql`CREATE TABLE tx_probe (id int PRIMARY KEY, note text)`);
+    await database.rows(sql`CREATE SEQUENCE tx_order`);
     await database.rows(sql`CREATE TABLE tx_letters (id int PRIMARY KEY, note text, sent_at timestamptz, body jsonb, copies int NOT NULL DEFAULT 1)`);
   });
   after(() => database.close());
@@ -170,6 +171,19 @@ describe("transactions", () => {
       /changed my mind/,
     );
     assert.deepEqual(await database.rows(sql`SELECT id FROM tx_letters WHERE id = 200`), []);
+  });
+
+  it("queries asked for at once run in the transaction, in the order asked", async () => {
+    type Row = { t: string; n: number };
+    const rowOf = (r: unknown) => (r as { rows: Row[] }).rows[0]!;
+    await database.transaction(async (tx) => {
+      const q = () => tx.execute(sql`SELECT now()::text AS t, nextval('tx_order')::int AS n`);
+      const [a, b, c] = (await Promise.all([q(), q(), q()])).map(rowOf);
+      assert.ok(a && b && c);
+      assert.equal(a.t, b.t, "one transaction: one now()");
+      assert.equal(b.t, c.t);
+      assert.deepEqual([a.n, b.n, c.n], [a.n, a.n + 1, a.n + 2], "in the order asked");
+    });
   });
 
   it("writes a row as literal SQL exactly as Drizzle would (quotes, backslashes, Vietnamese, JSON, time, null)", async () => {
