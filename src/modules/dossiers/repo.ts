@@ -140,7 +140,16 @@ export type LookupResult = { dossier: LookupRow; events: LookupEventRow[] } | nu
  * and building and planning the same statement on every call cost more than running it.
  */
 export function prepareLookup(db: Db): (code: string) => Promise<LookupResult> {
-  const query = db
+  const query = lookupSelect(db).prepare("dossier_lookup");
+  return async (code) => {
+    const row = (await query.execute({ code }))[0];
+    return row ? { dossier: row.dossier, events: row.history ?? [] } : null;
+  };
+}
+
+/** The lookup's statement, unprepared (its plan is checked in lookup-plan.test.ts). */
+export function lookupSelect(db: Db) {
+  return db
     .select({
       dossier: lookupColumns,
       history: sql<LookupEventRow[] | null>`(
@@ -150,12 +159,7 @@ export function prepareLookup(db: Db): (code: string) => Promise<LookupResult> {
           FROM dossier_events e WHERE e.dossier_id = dossiers.id)`,
     })
     .from(dossiers)
-    .where(eq(dossiers.code, sql.placeholder("code")))
-    .prepare("dossier_lookup");
-  return async (code) => {
-    const row = (await query.execute({ code }))[0];
-    return row ? { dossier: row.dossier, events: row.history ?? [] } : null;
-  };
+    .where(eq(dossiers.code, sql.placeholder("code")));
 }
 
 export async function updateDossier(tx: Db, id: string, set: Partial<NewDossierRow>): Promise<DossierRow> {
