@@ -1,8 +1,8 @@
-import { monitorEventLoopDelay } from "node:perf_hooks";
 // Routes that exist only in the benchmark server: small writes, with or without their audit entry, so
 // the cost of auditing is measured on the same write path. Two shapes:
 // - `minimal`: one INSERT (the worst case for the audit's relative cost);
 // - `typical`: what a dossier action does — insert the record, append its event, update its status.
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Type } from "@sinclair/typebox";
 import type { Context } from "../../src/context.ts";
 import { systemActor } from "../../src/platform/auth/actor.ts";

@@ -19,7 +19,6 @@ function ready(port: number, extra: Record<string, unknown> = {}): void {
   process.send?.({ port, ...extra });
 }
 
-
 if (mode === "bare") {
   const body = JSON.stringify({ status: "ok" });
   const server = http.createServer((_req, res) => {

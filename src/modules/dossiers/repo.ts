@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, type SQL, sql } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
-import { type Db, literal, literalInsert, prepared, runAtCommit } from "../../platform/db/index.ts";
+import { type Db, literalInsert, prepared, runAtCommit } from "../../platform/db/index.ts";
 import type { DossierRow } from "./hooks.ts";
 import type { DossierStatus } from "./model.ts";
 import { dossierCounters, dossierEvents, dossierFiles, dossierPauses, dossierRatings, dossiers, dossierSteps } from "./tables.ts";
@@ -130,8 +130,7 @@ export type LookupEventRow = { at: string; action: string; toStatus: string };
 /**
  * A dossier by its code with its history, in one round trip and one row: only what the public lookup shows, so
  * the public path never reads the applicant's data. The history comes as one JSON array built by the database
- * (oldest first), which costs the node one parse instead of a row and a date per event. (The subquery names
- * `dossiers.id` itself: Drizzle writes a one-table select's columns unqualified, and `id` there would be the event's.)
+ * (oldest first), which costs the node one parse instead of a row and a date per event.
  */
 export type LookupResult = { dossier: LookupRow; events: LookupEventRow[] } | null;
 
@@ -147,7 +146,10 @@ export function prepareLookup(db: Db): (code: string) => Promise<LookupResult> {
   };
 }
 
-/** The lookup's statement, unprepared (its plan is checked in lookup-plan.test.ts). */
+/**
+ * The lookup's statement, unprepared (its plan is checked in lookup-plan.test.ts). The subquery names
+ * `dossiers.id` itself: Drizzle writes a one-table select's columns unqualified, and `id` there is the event's.
+ */
 export function lookupSelect(db: Db) {
   return db
     .select({
@@ -186,19 +188,7 @@ export type NewEvent = Omit<Required<typeof dossierEvents.$inferInsert>, "id">;
  * Returns the event as written.
  */
 export async function appendEvent(tx: Db, e: NewEvent): Promise<NewEvent> {
-  const values = [
-    literal(e.dossierId),
-    literal(e.provinceCode),
-    `${literal(e.at.toISOString())}::timestamptz`,
-    literal(e.actor),
-    literal(e.actorName),
-    literal(e.action),
-    literal(e.fromStatus),
-    literal(e.toStatus),
-    literal(e.note),
-    e.details === null ? "NULL" : `${literal(JSON.stringify(e.details))}::jsonb`,
-  ];
-  const statement = `INSERT INTO dossier_events (dossier_id, province_code, at, actor, actor_name, action, from_status, to_status, note, details) VALUES (${values.join(", ")})`;
+  const statement = literalInsert(dossierEvents, e);
   if (!runAtCommit(tx, statement)) await tx.execute(sql.raw(statement));
   return e;
 }

@@ -13,12 +13,10 @@ import { createLogger } from "../../platform/log/index.ts";
 import { adminUnitsSeed, demoAgenciesSeed } from "../directory/seeds.ts";
 import { demoAccountsSeed, readDemoAccounts } from "../identity/seeds.ts";
 
-
 export const DEMO_PASSWORD = readDemoAccounts().password;
 export const TEST_RP = "test-rp";
 export const TEST_INTEGRATION = "test-integration";
 export const TEST_INTEGRATION_SECRET = "integration-secret-0123456789abcdef";
-
 
 /** A clock the test can move forward. */
 export function movableClock(): Clock & { offsetMs: number } {

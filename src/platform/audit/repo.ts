@@ -1,8 +1,8 @@
 // SQL of the audit log. Writers only insert; the sealer and the verifier read in sequence order.
 import { sql } from "drizzle-orm";
-import { type Db, execRows, literal, runAtCommit } from "../db/index.ts";
+import { type Db, execRows, literal, literalInsert, runAtCommit } from "../db/index.ts";
 import type { SealedEntry, StoredEntry } from "./chain.ts";
-import { auditSeals } from "./tables.ts";
+import { auditLog, auditSeals } from "./tables.ts";
 
 export interface NewEntry {
   at: Date;
@@ -19,8 +19,7 @@ export interface NewEntry {
  * every audited write: see bench/audit-writes.ts), so it is not visible to reads inside the transaction.
  */
 export async function insertEntry(tx: Db, e: NewEntry): Promise<void> {
-  const values = [e.at.toISOString(), e.actor, e.action, e.subjectType, e.subjectId, e.requestId, e.changeDigest];
-  const statement = `INSERT INTO audit_log (at, actor, action, subject_type, subject_id, request_id, change_digest) VALUES (${values.map(literal).join(", ")})`;
+  const statement = literalInsert(auditLog, e);
   if (!runAtCommit(tx, statement)) await tx.execute(sql.raw(statement));
 }
 

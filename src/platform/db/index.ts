@@ -115,6 +115,8 @@ export function literal(value: string | number | null): string {
   return pg.escapeLiteral(value);
 }
 
+const tableColumns = new WeakMap<PgTable, Array<[string, PgTable["_"]["columns"][string]]>>();
+
 /**
  * An INSERT of one row as literal SQL, for `runAtCommit`: each column given in `row` converted as Drizzle
  * converts it (dates to ISO 8601, JSON to text), then quoted by `literal`; the database casts each literal to
@@ -123,7 +125,9 @@ export function literal(value: string | number | null): string {
 export function literalInsert<T extends PgTable>(table: T, row: Partial<T["$inferInsert"]>): string {
   const names: string[] = [];
   const values: string[] = [];
-  for (const [key, column] of Object.entries(getTableColumns(table))) {
+  let columns = tableColumns.get(table);
+  if (!columns) tableColumns.set(table, (columns = Object.entries(getTableColumns(table))));
+  for (const [key, column] of columns) {
     const value = (row as Record<string, unknown>)[key];
     if (value === undefined) continue;
     const driver: unknown = value === null ? null : column.mapToDriverValue(value);
@@ -170,7 +174,7 @@ interface Gate {
   client: pg.PoolClient;
   /** The open transaction's BEGIN, not sent yet. */
   beginPending: boolean;
-  /** The BEGIN sent and not yet answered: queries asked for meanwhile wait for it, in the order asked. */
+  /** The open transaction's BEGIN, once sent: its queries follow it, in the order asked. */
   beginning: Promise<unknown> | null;
   /** The handle Drizzle queries through (`query` sends a pending BEGIN first). */
   view: pg.PoolClient;
@@ -186,12 +190,7 @@ function gateOf(client: pg.PoolClient): Gate {
       const run = () => (client.query as (...a: unknown[]) => Promise<unknown>)(...args);
       if (g.beginPending) {
         g.beginPending = false;
-        const begun = client.query("BEGIN");
-        g.beginning = begun;
-        void begun.then(
-          () => g.beginning === begun && (g.beginning = null),
-          () => undefined,
-        );
+        g.beginning = client.query("BEGIN");
       }
       // Chained, not queued on the connection beside the BEGIN: a query must never run if the BEGIN failed.
       return g.beginning ? g.beginning.then(run) : run();
@@ -226,7 +225,6 @@ async function poolTransaction<T>(pool: pg.Pool, fn: (tx: Db) => Promise<T>): Pr
   commitCallbacks.set(tx, callbacks);
   let broken: Error | undefined;
   let committed = false;
-  let begun = false;
   try {
     const result = await fn(tx);
     handle.open = false;
@@ -240,14 +238,13 @@ async function poolTransaction<T>(pool: pg.Pool, fn: (tx: Db) => Promise<T>): Pr
       }
       tail.unshift("BEGIN");
     }
-    begun = true;
     tail.push("COMMIT");
     await client.query(tail.join(";\n"));
     committed = true;
     return result;
   } catch (err) {
     // A BEGIN sent with the first query, or with the statements that failed, leaves a transaction to end.
-    if (begun || !gate.beginPending) {
+    if (!gate.beginPending) {
       try {
         await client.query("ROLLBACK");
       } catch (rollbackErr) {
