@@ -9,7 +9,8 @@
 // dossiers (`--dossiers=` for more) and no pgbench baseline; its figures are printed for comparison.
 //
 // `--dossiers=N` changes the dataset's size, `--rounds=3` measures each figure three times (alternating
-// the submissions and pgbench) and prints the medians. `--only=submissions` (or `lookups`, `queues`, a list
+// the submissions and pgbench) and prints the medians. `--keep-db=NAME` loads the dataset into that database
+// once and uses it again on the next run (profiling; it keeps the submissions of earlier runs too). `--only=submissions` (or `lookups`, `queues`, a list
 // with commas) measures only those.
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -34,11 +35,12 @@ export async function benchDossiers(argv: string[]): Promise<void> {
   const get = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
   const rounds = Number(get("rounds") ?? 1);
   const only = get("only")?.split(",");
+  const keepDb = get("keep-db");
   const wanted = (part: "lookups" | "queues" | "submissions") => !only || only.includes(part);
   for (const db of dbs) {
     const n = Number(get("dossiers") ?? (db === "postgres" ? 1_000_000 : 50_000));
     // The lookup is throttled per address (30 a minute); every benchmark request comes from 127.0.0.1.
-    const server = await startServer("motcua", db, pgUrl, { MOTCUA_LOOKUP_PER_MINUTE: "10000000" });
+    const server = await startServer("motcua", db, pgUrl, { MOTCUA_LOOKUP_PER_MINUTE: "10000000" }, db === "postgres" ? keepDb : undefined);
     try {
       await one(db, n, server);
     } finally {
@@ -72,7 +74,13 @@ export async function benchDossiers(argv: string[]): Promise<void> {
       await client.connect();
       const c = client;
       const exec: Exec = async (statement) => (await c.query(statement)).rows as Array<Record<string, unknown>>;
-      loaded = await loadDossiers(exec, { n, log: (line) => console.log(line) });
+      const kept = keepDb ? Number((await exec(`SELECT count(*)::int AS n FROM dossiers`))[0]!.n) : 0;
+      if (kept >= n) {
+        console.log(`  kept database ${keepDb}: ${kept.toLocaleString("en")} dossiers already loaded (with the submissions of earlier runs)`);
+        loaded = { dossiers: kept, events: 0, days: 0, ms: { total: 0, dossiers: 0, counters: 0, vacuum: 0 } };
+      } else {
+        loaded = await loadDossiers(exec, { n, log: (line) => console.log(line) });
+      }
       sample = await lookupSample(exec, SAMPLE);
     } else {
       const res = await fetch(`${server.url}/bench/dossiers/load?n=${n}&sample=${SAMPLE}`, { method: "POST" });

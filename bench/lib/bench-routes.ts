@@ -42,6 +42,8 @@ export async function registerBenchRoutes(app: App, ctx: Context): Promise<void>
     const started = Date.now();
     await runSeeds(ctx.database, [adminUnitsSeed(), demoAgenciesSeed(ctx.directory), demoAccountsSeed(ctx.identity, createLogger("silent"))], { demo: true });
     for (const p of [...datasetProcedures(), submitProcedure()]) {
+      // A database kept from an earlier run (`--keep-db`) has them already.
+      if (await ctx.catalog.published(p.code).then(() => true, () => false)) continue;
       await ctx.catalog.create(systemActor("bench"), p);
       await ctx.catalog.publish(systemActor("bench"), p.code);
     }

@@ -46,18 +46,25 @@ export interface Server {
 
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), "server-child.ts");
 
-/** Starts the app (mode `motcua`) or the bare baseline (mode `bare`) in a child process. */
-export async function startServer(mode: "motcua" | "bare", db: DbKind, pgUrl: string, env: Record<string, string> = {}): Promise<Server> {
+/**
+ * Starts the app (mode `motcua`) or the bare baseline (mode `bare`) in a child process. On PostgreSQL it gets a
+ * database of its own, dropped when it stops; `keepDb` names one to use instead, created when missing and kept
+ * (a loaded dataset then serves the next run too).
+ */
+export async function startServer(mode: "motcua" | "bare", db: DbKind, pgUrl: string, env: Record<string, string> = {}, keepDb?: string): Promise<Server> {
   let databaseUrl: string | null = null;
   let dbName: string | null = null;
   if (mode === "motcua" && db === "postgres") {
-    dbName = `motcua_bench_${process.pid}_${Date.now()}`;
+    if (keepDb !== undefined && !/^[a-z_][a-z0-9_]*$/.test(keepDb)) throw new Error(`--keep-db: ${keepDb} is not a plain database name`);
+    const name = keepDb ?? `motcua_bench_${process.pid}_${Date.now()}`;
     const admin = new pg.Client({ connectionString: pgUrl });
     await admin.connect();
-    await admin.query(`CREATE DATABASE "${dbName}"`);
+    const exists = keepDb !== undefined && (await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name])).rowCount === 1;
+    if (!exists) await admin.query(`CREATE DATABASE "${name}"`);
     await admin.end();
+    dbName = keepDb === undefined ? name : null;
     const u = new URL(pgUrl);
-    u.pathname = `/${dbName}`;
+    u.pathname = `/${name}`;
     databaseUrl = u.toString();
   }
   const childEnv: Record<string, string> = { ...(process.env as Record<string, string>), ...env };

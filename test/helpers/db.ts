@@ -98,3 +98,20 @@ async function postgresDatabase(baseUrl: string): Promise<Database> {
     await admin.end();
   }
 }
+
+/**
+ * The statements a database is sent outside transactions from now on (their SQL text), until `stop`: for a test
+ * that proves how many round trips something took. It watches the pool (PostgreSQL) or the embedded database's
+ * `query` (PGlite), which is where Drizzle sends a statement that runs on its own.
+ */
+export function watchStatements(database: Database): { texts: string[]; stop(): void } {
+  const texts: string[] = [];
+  const target = (database.pool ?? database.pglite) as unknown as { query: (...args: unknown[]) => unknown };
+  const original = target.query;
+  target.query = function (this: unknown, ...args: unknown[]) {
+    const first = args[0];
+    texts.push(typeof first === "string" ? first : String((first as { text?: string }).text));
+    return original.apply(this, args);
+  };
+  return { texts, stop: () => void (target.query = original) };
+}

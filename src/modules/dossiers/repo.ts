@@ -128,21 +128,23 @@ export type LookupRow = { [K in keyof typeof lookupColumns]: DossierRow[K] };
 export type LookupEventRow = { at: string; action: string; toStatus: string };
 
 /**
- * A dossier by its code with its history, in one round trip and one row: only what the public lookup shows, so
- * the public path never reads the applicant's data. The history comes as one JSON array built by the database
- * (oldest first), which costs the node one parse instead of a row and a date per event.
+ * Dossiers by their codes, each with its history, in one round trip and one row per dossier: only what the
+ * public lookup shows, so the public path never reads the applicant's data. The history comes as one JSON array
+ * built by the database (oldest first), which costs the node one parse instead of a row and a date per event.
  */
-export type LookupResult = { dossier: LookupRow; events: LookupEventRow[] } | null;
+export type LookupResult = { dossier: LookupRow; events: LookupEventRow[] };
 
 /**
  * The lookup's query, prepared once for a database handle: the public lookup is the node's busiest read,
- * and building and planning the same statement on every call cost more than running it.
+ * and building and planning the same statement on every call cost more than running it. It takes a batch of
+ * codes (the lookups asked for at about the same moment, see `service.ts`): one statement for many lookups.
+ * The answer has the codes found; an unknown code is simply absent.
  */
-export function prepareLookup(db: Db): (code: string) => Promise<LookupResult> {
+export function prepareLookup(db: Db): (codes: readonly string[]) => Promise<Map<string, LookupResult>> {
   const query = lookupSelect(db).prepare("dossier_lookup");
-  return async (code) => {
-    const row = (await query.execute({ code }))[0];
-    return row ? { dossier: row.dossier, events: row.history ?? [] } : null;
+  return async (codes) => {
+    const rows = await query.execute({ codes: [...codes] });
+    return new Map(rows.map((row) => [row.dossier.code!, { dossier: row.dossier, events: row.history ?? [] }]));
   };
 }
 
@@ -161,7 +163,7 @@ export function lookupSelect(db: Db) {
           FROM dossier_events e WHERE e.dossier_id = dossiers.id)`,
     })
     .from(dossiers)
-    .where(eq(dossiers.code, sql.placeholder("code")));
+    .where(sql`${dossiers.code} = ANY(${sql.placeholder("codes")}::text[])`);
 }
 
 export async function updateDossier(tx: Db, id: string, set: Partial<NewDossierRow>): Promise<DossierRow> {
