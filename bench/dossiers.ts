@@ -36,6 +36,7 @@ export async function benchDossiers(argv: string[]): Promise<void> {
   const rounds = Number(get("rounds") ?? 1);
   const only = get("only")?.split(",");
   const keepDb = get("keep-db");
+  if (keepDb !== undefined && dbs.includes("pglite")) throw new Error("--keep-db keeps a PostgreSQL database: use it with --db=postgres");
   const wanted = (part: "lookups" | "queues" | "submissions") => !only || only.includes(part);
   for (const db of dbs) {
     const n = Number(get("dossiers") ?? (db === "postgres" ? 1_000_000 : 50_000));
@@ -64,6 +65,7 @@ export async function benchDossiers(argv: string[]): Promise<void> {
 
     console.log(`dossiers on ${db}: loading ${n.toLocaleString("en")} dossiers${db === "pglite" ? " (PGlite: a smaller dataset than PostgreSQL's 1,000,000)" : ""} (load ${load1()})`);
     let loaded: LoadResult;
+    let kept = false;
     let sample: Array<{ code: string; key: string }>;
     let client: pg.Client | null = null;
     if (db === "postgres") {
@@ -74,10 +76,11 @@ export async function benchDossiers(argv: string[]): Promise<void> {
       await client.connect();
       const c = client;
       const exec: Exec = async (statement) => (await c.query(statement)).rows as Array<Record<string, unknown>>;
-      const kept = keepDb ? Number((await exec(`SELECT count(*)::int AS n FROM dossiers`))[0]!.n) : 0;
-      if (kept >= n) {
-        console.log(`  kept database ${keepDb}: ${kept.toLocaleString("en")} dossiers already loaded (with the submissions of earlier runs)`);
-        loaded = { dossiers: kept, events: 0, days: 0, ms: { total: 0, dossiers: 0, counters: 0, vacuum: 0 } };
+      const held = keepDb ? Number((await exec(`SELECT count(*)::int AS n FROM dossiers`))[0]!.n) : 0;
+      if (held > 0 && held < n) throw new Error(`--keep-db: ${keepDb} holds ${held} dossiers, fewer than ${n} (an interrupted load?): drop it or name another`);
+      if (held >= n) {
+        kept = true;
+        loaded = { dossiers: held, events: 0, days: 0, ms: { total: 0, dossiers: 0, counters: 0, vacuum: 0 } };
       } else {
         loaded = await loadDossiers(exec, { n, log: (line) => console.log(line) });
       }
@@ -88,7 +91,8 @@ export async function benchDossiers(argv: string[]): Promise<void> {
       ({ sample, ...loaded } = (await res.json()) as LoadResult & { sample: Array<{ code: string; key: string }> });
     }
     const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-    console.log(
+    if (kept) console.log(`  kept database ${keepDb}: ${loaded.dossiers.toLocaleString("en")} dossiers already loaded (with the submissions of earlier runs); ${sample.length} lookups in the mix`);
+    else console.log(
       `  loaded ${loaded.dossiers.toLocaleString("en")} dossiers and ${loaded.events.toLocaleString("en")} events over ${loaded.days} working days in ${s(loaded.ms.total)}` +
         ` (rows ${s(loaded.ms.dossiers)}, counters ${s(loaded.ms.counters)}, VACUUM ANALYZE ${s(loaded.ms.vacuum)}); ${sample.length} lookups in the mix (load ${load1()})`,
     );

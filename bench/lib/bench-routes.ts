@@ -10,6 +10,7 @@ import { execRows, sql } from "../../src/platform/db/index.ts";
 import { runSeeds } from "../../src/platform/db/seeds.ts";
 import type { App } from "../../src/platform/http/types.ts";
 import { createLogger } from "../../src/platform/log/index.ts";
+import { ProcedureNotFound } from "../../src/modules/catalog/errors.ts";
 import { adminUnitsSeed, demoAgenciesSeed } from "../../src/modules/directory/seeds.ts";
 import { demoAccountsSeed } from "../../src/modules/identity/seeds.ts";
 import { generateProcedures, loadProcedures } from "./catalog-dataset.ts";
@@ -43,7 +44,14 @@ export async function registerBenchRoutes(app: App, ctx: Context): Promise<void>
     await runSeeds(ctx.database, [adminUnitsSeed(), demoAgenciesSeed(ctx.directory), demoAccountsSeed(ctx.identity, createLogger("silent"))], { demo: true });
     for (const p of [...datasetProcedures(), submitProcedure()]) {
       // A database kept from an earlier run (`--keep-db`) has them already.
-      if (await ctx.catalog.published(p.code).then(() => true, () => false)) continue;
+      const kept = await ctx.catalog.published(p.code).then(
+        () => true,
+        (err: unknown) => {
+          if (err instanceof ProcedureNotFound) return false;
+          throw err;
+        },
+      );
+      if (kept) continue;
       await ctx.catalog.create(systemActor("bench"), p);
       await ctx.catalog.publish(systemActor("bench"), p.code);
     }

@@ -55,7 +55,10 @@ export async function startServer(mode: "motcua" | "bare", db: DbKind, pgUrl: st
   let databaseUrl: string | null = null;
   let dbName: string | null = null;
   if (mode === "motcua" && db === "postgres") {
-    if (keepDb !== undefined && !/^[a-z_][a-z0-9_]*$/.test(keepDb)) throw new Error(`--keep-db: ${keepDb} is not a plain database name`);
+    if (keepDb !== undefined) {
+      const reserved = ["postgres", "template0", "template1", new URL(pgUrl).pathname.slice(1)];
+      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(keepDb) || reserved.includes(keepDb)) throw new Error(`--keep-db: ${keepDb} is not a plain database name of its own`);
+    }
     const name = keepDb ?? `motcua_bench_${process.pid}_${Date.now()}`;
     const admin = new pg.Client({ connectionString: pgUrl });
     await admin.connect();

@@ -5,6 +5,7 @@ import type { PageRequest } from "../../web/render.ts";
 import type { Component } from "../catalog/model.ts";
 import type { DossierAction } from "./model.ts";
 import type { DossierDto } from "./schema.ts";
+import type { Assignee } from "./service.ts";
 import { actionName, RETURN_METHODS, returnName, tr } from "./words.ts";
 
 export const SUPPLEMENT_ROWS = 3;
@@ -20,6 +21,10 @@ export interface ActionFormsProps {
   d: DossierDto;
   components: Component[];
   departments: Array<{ code: string; name: string }>;
+  /** The officers the current step may be assigned to (the assignment's choice). */
+  assignees: Assignee[];
+  /** The signed-in officer's account id, marked in that choice. */
+  me: string | null;
   /** The action just refused and why, to show inside its form. */
   failed?: { action: string; problems: FieldProblem[] } | undefined;
 }
@@ -61,6 +66,7 @@ function ActionForm(props: ActionFormsProps & { action: DossierAction }) {
       <textarea id={`${id}-${name}`} name={name} rows={2} maxLength={2000} aria-required={required ? "true" : undefined} {...aria(name, `/${name}`)} />
     </div>
   );
+  const departmentName = (code: string) => props.departments.find((dep) => dep.code === code)?.name ?? code;
   const multipartForm = a === "finish";
   const others = problems.filter((p) => !["/reason", "/note", "/newDueAt", "/items", "/assigneeUserId", "/resultFileId"].some((k) => p.path === k || p.path.startsWith(`${k}/`)));
   return (
@@ -109,9 +115,17 @@ function ActionForm(props: ActionFormsProps & { action: DossierAction }) {
               </select>
             </div>
             <div class="field">
-              <label class="choice">
-                <input type="checkbox" name="me" value="1" /> {tr(page, "Tôi trực tiếp xử lý", "I handle it myself")}
-              </label>
+              <label for={`${id}-assignee`}>{tr(page, "Cán bộ xử lý", "Officer")}</label>
+              <select id={`${id}-assignee`} name="assigneeUserId" {...aria("assignee", "/assigneeUserId")}>
+                <option value="">{tr(page, "— Không giao cho cán bộ cụ thể —", "— No particular officer —")}</option>
+                {props.assignees.map((o) => (
+                  <option key={o.id} value={o.id} selected={d.step?.assigneeUserId === o.id}>
+                    {o.fullName}
+                    {o.id === props.me ? tr(page, " (tôi)", " (me)") : ""}
+                    {o.departmentCode ? ` — ${departmentName(o.departmentCode)}` : ""}
+                  </option>
+                ))}
+              </select>
             </div>
           </>
         ) : null}

@@ -13,7 +13,7 @@ import { firstProcessingStep, nextStep, previousStep, processingTimeFor, signed,
 import { ApologyTooLate, InvalidDossier, InvalidTransition, SupplementLimit } from "./errors.ts";
 import type { DossierRow } from "./hooks.ts";
 import { type DossierAction, type DossierStatus, FROM } from "./model.ts";
-import { holds } from "./policy.ts";
+import { canTakeStep, holds } from "./policy.ts";
 import type { FileRow } from "./repo.ts";
 import type { ActionInput } from "./schema.ts";
 import type { PlannedChange } from "./transitions.ts";
@@ -129,6 +129,9 @@ export async function planAction(action: DossierAction, c: PlanContext): Promise
         const officer = await c.identity.user(input.assigneeUserId);
         if (!officer || officer.status !== "active" || !officer.agencyCode || !isWithinAgency(officer.agencyCode, d.processingAgencyCode)) {
           throw new InvalidDossier([{ path: "/assigneeUserId", message: "Cán bộ được giao phải thuộc cơ quan đang xử lý hồ sơ." }]);
+        }
+        if (!canTakeStep(officer.roles, current?.role ?? null, d.processingAgencyCode)) {
+          throw new InvalidDossier([{ path: "/assigneeUserId", message: "Cán bộ được giao không có vai trò thực hiện bước xử lý này." }]);
         }
       }
       const department = input.department ?? d.assigneeDepartment;

@@ -54,7 +54,8 @@ function actionInput(request: FastifyRequest, form: Form): ActionInput {
   if (items.length) input.items = items;
   const department = text(form.department, 64);
   if (department) input.department = department;
-  if (text(form.me) === "1" && request.actor.type === "user") input.assigneeUserId = request.actor.userId;
+  const assignee = text(form.assigneeUserId, 36);
+  if (assignee) input.assigneeUserId = assignee;
   const due = vietnamTime(text(form.newDueAt, 20));
   if (due) input.newDueAt = due;
   const method = text(form.method, 10);
@@ -84,6 +85,7 @@ export function dossierOfficePages(deps: DossierPageDeps) {
       const content = await dossiers.boundProcedure(d);
       const names = await agencyNames(directory, [d.agencyCode]);
       const departments = await directory.agency(d.processingAgencyCode).then((a) => a.departments.map((x) => ({ code: x.code, name: x.name })), () => []);
+      const assignees = d.allowedActions.includes("assign") ? await dossiers.assignees(request.actor, d.id) : [];
       return sendPage(
         reply,
         <OfficerDossierPage
@@ -93,6 +95,8 @@ export function dossierOfficePages(deps: DossierPageDeps) {
           content={content}
           agencyName={names.get(d.agencyCode) ?? d.agencyCode}
           departments={departments}
+          assignees={assignees}
+          me={request.actor.type === "user" ? request.actor.userId : null}
           values={extra.values ?? shownValues(d.formData)}
           problems={extra.problems ?? []}
           failed={extra.failed}

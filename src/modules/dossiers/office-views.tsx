@@ -11,6 +11,7 @@ import { fieldNames, History, Notice, Papers, Pauses, ProblemSummary, SchemaFiel
 import { QUEUES, type Queue } from "./model.ts";
 import { Facts, Pager } from "./portal-views.tsx";
 import type { DossierDto, DossierPage } from "./schema.ts";
+import type { Assignee } from "./service.ts";
 import { queueName, statusName, tr } from "./words.ts";
 
 export const QUEUE_PATH = "/office/ho-so";
@@ -78,6 +79,9 @@ export interface OfficerDossierProps {
   content: ProcedureContent;
   agencyName: string;
   departments: Array<{ code: string; name: string }>;
+  /** Whom the current step may be assigned to, and who is signed in (see ActionForms). */
+  assignees: Assignee[];
+  me: string | null;
   /** A counter draft's form as typed, and the problems of a refused post. */
   values: Record<string, string>;
   problems: FieldProblem[];
@@ -187,7 +191,7 @@ export function OfficerDossierPage(props: OfficerDossierProps) {
       {draft ? null : (
         <>
           <h2 id="actions">{tr(page, "Thao tác", "Actions")}</h2>
-          <ActionForms page={page} csrf={props.csrf} d={d} components={content.components} departments={props.departments} failed={props.failed} />
+          <ActionForms page={page} csrf={props.csrf} d={d} components={content.components} departments={props.departments} assignees={props.assignees} me={props.me} failed={props.failed} />
         </>
       )}
 

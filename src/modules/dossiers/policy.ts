@@ -1,5 +1,5 @@
 // Who may see a dossier and who may act on it: pure functions over the actor and the dossier.
-import { type Actor, hasRole, type Role } from "../../platform/auth/actor.ts";
+import { type Actor, hasRole, type Role, type RoleGrant } from "../../platform/auth/actor.ts";
 import { isWithinAgency } from "../directory/codes.ts";
 import type { DossierRow } from "./hooks.ts";
 import type { DossierAction } from "./model.ts";
@@ -62,4 +62,13 @@ export function canAct(actor: Actor, action: DossierAction, d: DossierRow, stepR
       if (stepRole === "receiver") return holds(actor, "receiver", at) || leader;
       return holds(actor, "specialist", at) || leader;
   }
+}
+
+/**
+ * Whether an officer with these grants could do a step of `role` at agency `at` once it is assigned to them, as
+ * `canAct` lets the step's actions be taken: by the step's role there, or by a leader there (a step with no role
+ * is a specialist's).
+ */
+export function canTakeStep(grants: readonly RoleGrant[], role: StepRole | null, at: string): boolean {
+  return grants.some((g) => (g.role === "leader" || g.role === (role ?? "specialist")) && isWithinAgency(at, g.agencyCode));
 }

@@ -143,6 +143,7 @@ export type LookupResult = { dossier: LookupRow; events: LookupEventRow[] };
 export function prepareLookup(db: Db): (codes: readonly string[]) => Promise<Map<string, LookupResult>> {
   const query = lookupSelect(db).prepare("dossier_lookup");
   return async (codes) => {
+    if (!codes.length) return new Map();
     const rows = await query.execute({ codes: [...codes] });
     return new Map(rows.map((row) => [row.dossier.code!, { dossier: row.dossier, events: row.history ?? [] }]));
   };

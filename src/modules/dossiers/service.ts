@@ -31,7 +31,7 @@ import {
 } from "./errors.ts";
 import type { DossierHooks, DossierRow } from "./hooks.ts";
 import { ACTIONS, type DossierAction, type DossierChannel, type DossierStatus, FROM, NATIONAL_STATUS, type Queue } from "./model.ts";
-import { canAct, canSee, holds, isOwner } from "./policy.ts";
+import { canAct, canSee, canTakeStep, holds, isOwner } from "./policy.ts";
 import { presentDossier, presentFile, presentLookup, presentSummary } from "./present.ts";
 import * as repo from "./repo.ts";
 import type { ActionInput, AttachmentDto, CreateDossierInput, DossierDto, DossierPage, LookupDto, QueueQuery } from "./schema.ts";
@@ -41,6 +41,13 @@ import { applyChange, filedColumns, recordFiling, type Who } from "./transitions
 export interface Meta {
   requestId?: string | null;
   ip?: string | null;
+}
+
+/** An officer a dossier's step may be assigned to, as the assignment form lists them. */
+export interface Assignee {
+  id: string;
+  fullName: string;
+  departmentCode: string | null;
 }
 
 export interface DossierService {
@@ -56,6 +63,11 @@ export interface DossierService {
   file(actor: Actor, id: string, fileId: string): Promise<{ file: AttachmentDto; stream: Readable }>;
   /** The whole dossier, for its applicant and the officers of its agencies. Throws DossierNotFound. */
   get(actor: Actor, id: string): Promise<DossierDto>;
+  /**
+   * Whom the dossier's current step may be assigned to: active officers of the processing agency's subtree who
+   * could take the step (its role there, or a leader). Empty for an actor who may not assign it now.
+   */
+  assignees(actor: Actor, id: string): Promise<Assignee[]>;
   /** Takes an action (receive, forward, …). Throws DossierNotFound, DossierForbidden, InvalidTransition (409), InvalidDossier. */
   act(actor: Actor, id: string, action: DossierAction, input: ActionInput, meta?: Meta): Promise<DossierDto>;
   /** The applicant's own dossiers, newest first. */
@@ -86,6 +98,12 @@ export interface DossierDeps {
   /** Public lookups one address may make per minute (default 30). */
   lookupsPerMinute?: number;
 }
+
+/** People by name as a Vietnamese reader orders them (the same on either database). */
+const BY_NAME = new Intl.Collator("vi");
+
+/** What a dossier code can look like to the lookup: printable ASCII, at most 40 characters. */
+const LOOKUP_CODE = /^[\x21-\x7E]{1,40}$/;
 
 const OFFICER_ROLES = ["receiver", "specialist", "leader", "agency_admin", "supervisor"] as const;
 
@@ -412,6 +430,18 @@ export function makeDossierService(deps: DossierDeps): DossierService {
       return dto(actor, await visible(actor, id));
     },
 
+    async assignees(actor, id) {
+      const d = await visible(actor, id);
+      const plan = planOf(await boundProcedure(d), d);
+      const role = d.stepIndex === null ? null : (plan[d.stepIndex]?.role ?? null);
+      if (!FROM.assign.includes(d.status as DossierStatus) || !canAct(actor, "assign", d, role)) return [];
+      const officers = await identity.activeOfficersIn(await directory.subtree(d.processingAgencyCode));
+      return officers
+        .filter((o) => canTakeStep(o.roles, role, d.processingAgencyCode))
+        .map((o) => ({ id: o.id, fullName: o.fullName, departmentCode: o.departmentCode }))
+        .sort((a, b) => BY_NAME.compare(a.fullName, b.fullName));
+    },
+
     async act(actor, id, action, input, meta = {}) {
       if (action === "submit") return this.submit(actor, id, meta);
       const d = await visible(actor, id);
@@ -456,7 +486,8 @@ export function makeDossierService(deps: DossierDeps): DossierService {
       if (bucket && bucket.resetAt > now && bucket.count >= lookupLimit) throw new LookupThrottled(Math.ceil((bucket.resetAt - now) / 1000));
       if (!bucket || bucket.resetAt <= now) lookups.set(ip, { count: 1, resetAt: now + 60_000 });
       else bucket.count += 1;
-      const found = code.length <= 40 ? await lookupLoader.load(code) : null;
+      // Only a code that could exist goes to the database (a NUL byte there would fail the whole batch it joins).
+      const found = LOOKUP_CODE.test(code) ? await lookupLoader.load(code) : null;
       const d = found?.dossier ?? null;
       const expected = Buffer.from(d?.lookupKey ?? "-".repeat(8));
       const given = Buffer.from(key.toUpperCase().padEnd(expected.length, "\0").slice(0, expected.length));

@@ -24,13 +24,16 @@ export async function findUser(db: Db, id: string): Promise<UserRow | null> {
   return rows[0] ?? null;
 }
 
+/** An account's roles as one JSON array, in a select of `users`. */
+const rolesOfRow = sql<Array<{ role: string; agencyCode: string }>>`coalesce((
+  SELECT json_agg(json_build_object('role', r.role, 'agencyCode', r.agency_code) ORDER BY r.role, r.agency_code)
+  FROM ${userRoles} r WHERE r.user_id = ${users.id}), '[]'::json)`;
+
 const userWithRolesById = prepared("identity_user_with_roles", (db, name) =>
   db
     .select({
       user: users,
-      roles: sql<Array<{ role: string; agencyCode: string }>>`coalesce((
-        SELECT json_agg(json_build_object('role', r.role, 'agencyCode', r.agency_code) ORDER BY r.role, r.agency_code)
-        FROM ${userRoles} r WHERE r.user_id = ${users.id}), '[]'::json)`,
+      roles: rolesOfRow,
     })
     .from(users)
     .where(eq(users.id, sql.placeholder("id")))
@@ -255,6 +258,24 @@ export async function officersOf(db: Db, agencyCodes: string[], limit: number): 
     .from(users)
     .where(and(sql`${users.kind} IN ('officer', 'admin')`, inArray(users.agencyCode, agencyCodes)))
     .orderBy(users.username)
+    .limit(limit);
+}
+
+/** Active officers whose home agency is one of `agencyCodes`, each with its roles, in one query (by name). */
+export async function activeOfficersWithRoles(
+  db: Db,
+  agencyCodes: string[],
+  limit: number,
+): Promise<Array<{ user: UserRow; roles: Array<{ role: string; agencyCode: string }> }>> {
+  if (!agencyCodes.length) return [];
+  return db
+    .select({
+      user: users,
+      roles: rolesOfRow,
+    })
+    .from(users)
+    .where(and(eq(users.kind, "officer"), eq(users.status, "active"), inArray(users.agencyCode, agencyCodes)))
+    .orderBy(users.fullName, users.username)
     .limit(limit);
 }
 

@@ -152,6 +152,11 @@ export interface IdentityService {
   ): Promise<UserView>;
   /** Replaces an officer's roles (within the administrator's subtree); audited. */
   setRoles(actor: Actor, userId: string, roles: Array<{ role: Role; agencyCode?: string }>, meta?: RequestMeta): Promise<UserView>;
+  /**
+   * Active officers whose home agency is one of `agencyCodes`, with their roles: for another module's choice of
+   * a colleague (the dossier's assignee), which checks itself who may ask.
+   */
+  activeOfficersIn(agencyCodes: string[]): Promise<UserView[]>;
   /** Officers and administrators of `agencyCode`'s subtree the actor administers. */
   officers(actor: Actor, agencyCode: string): Promise<UserView[]>;
   /** Disables an account and ends its sessions (never the administrator's own). */
@@ -702,6 +707,11 @@ export function makeIdentityService(deps: {
         const updated = await repo.findUser(tx, userId);
         return view(tx, updated!);
       });
+    },
+
+    async activeOfficersIn(agencyCodes) {
+      const rows = await repo.activeOfficersWithRoles(database.db, agencyCodes, 500);
+      return rows.map((r) => viewOf(r.user, r.roles as RoleGrant[]));
     },
 
     async officers(actor, agencyCode) {
