@@ -75,7 +75,9 @@ export async function startServer(mode: "motcua" | "bare", db: DbKind, pgUrl: st
   if (databaseUrl) childEnv.DATABASE_URL = databaseUrl;
   // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (for finding where time goes).
   const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF] : [];
-  const child: ChildProcess = fork(CHILD, [mode], { execArgv: ["--import", "tsx", ...prof], env: childEnv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  // BENCH_NODE_ARGS="--trace-gc …": more Node or V8 flags for the server (for finding its pauses).
+  const extra = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const child: ChildProcess = fork(CHILD, [mode], { execArgv: ["--import", "tsx", ...prof, ...extra], env: childEnv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const { port, token } = await new Promise<{ port: number; token?: string }>((resolve, reject) => {
     child.once("message", (m) => resolve(m as { port: number; token?: string }));
     child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
