@@ -5,7 +5,6 @@ import type { PageRequest } from "../../web/render.ts";
 import type { Component } from "../catalog/model.ts";
 import type { DossierAction } from "./model.ts";
 import type { DossierDto } from "./schema.ts";
-import type { Assignee } from "./service.ts";
 import { actionName, RETURN_METHODS, returnName, tr } from "./words.ts";
 
 export const SUPPLEMENT_ROWS = 3;
@@ -15,14 +14,22 @@ const OFFICE_ACTIONS: readonly DossierAction[] = ["receive", "refuse_receipt", "
 export const actionPath = (id: string, a: DossierAction) => `/office/ho-so/${id}/thao-tac/${a}`;
 export const resultPath = (id: string) => `/office/ho-so/${id}/ket-qua`;
 
+/** An officer the step may be assigned to, as the form names them. */
+export interface AssigneeChoice {
+  id: string;
+  fullName: string;
+  /** Their department, or their unit under the processing agency. */
+  unit: string | null;
+}
+
 export interface ActionFormsProps {
   page: PageRequest;
   csrf: string;
   d: DossierDto;
   components: Component[];
   departments: Array<{ code: string; name: string }>;
-  /** The officers the current step may be assigned to (the assignment's choice). */
-  assignees: Assignee[];
+  /** The officers the current step may be assigned to (the assignment's choice), with where they work. */
+  assignees: AssigneeChoice[];
   /** The signed-in officer's account id, marked in that choice. */
   me: string | null;
   /** The action just refused and why, to show inside its form. */
@@ -66,7 +73,6 @@ function ActionForm(props: ActionFormsProps & { action: DossierAction }) {
       <textarea id={`${id}-${name}`} name={name} rows={2} maxLength={2000} aria-required={required ? "true" : undefined} {...aria(name, `/${name}`)} />
     </div>
   );
-  const departmentName = (code: string) => props.departments.find((dep) => dep.code === code)?.name ?? code;
   const multipartForm = a === "finish";
   const others = problems.filter((p) => !["/reason", "/note", "/newDueAt", "/items", "/assigneeUserId", "/resultFileId"].some((k) => p.path === k || p.path.startsWith(`${k}/`)));
   return (
@@ -122,7 +128,7 @@ function ActionForm(props: ActionFormsProps & { action: DossierAction }) {
                   <option key={o.id} value={o.id} selected={d.step?.assigneeUserId === o.id}>
                     {o.fullName}
                     {o.id === props.me ? tr(page, " (tôi)", " (me)") : ""}
-                    {o.departmentCode ? ` — ${departmentName(o.departmentCode)}` : ""}
+                    {o.unit ? ` — ${o.unit}` : ""}
                   </option>
                 ))}
               </select>

@@ -31,18 +31,20 @@ describe("assigning a step to an officer", () => {
     env = await testApp();
     tokens = await dossierFixture(env.ctx, [procedure]);
     // The department's colleagues besides the demo's specialist and leader: another specialist, its clerk (a
-    // receiver, who does not examine), a specialist away (disabled), and a specialist of another department.
+    // receiver, who does not examine), a specialist away (disabled), a deputy whose leader's grant is the
+    // province's (it covers the department), and a specialist of another agency.
     const extra = [
       { username: "chuyenvien2.tuphap", fullName: "Phạm Thị Thẩm", agencyCode: JUSTICE, departmentCode: "bo-tro-tu-phap", role: "specialist", status: "active" },
       { username: "vanthu.tuphap", fullName: "Đỗ Văn Thư", agencyCode: JUSTICE, departmentCode: "van-phong", role: "receiver", status: "active" },
       { username: "nghiphep.tuphap", fullName: "Bùi Văn Nghỉ", agencyCode: JUSTICE, departmentCode: "hanh-chinh-tu-phap", role: "specialist", status: "disabled" },
+      { username: "pholanhdao.tuphap", fullName: "Ngô Văn Tỉnh", agencyCode: JUSTICE, departmentCode: "van-phong", role: "leader", status: "active", grantAt: "000.00.00.H06" },
       { username: "chuyenvien.xaydung", fullName: "Vũ Thị Xây", agencyCode: "000.00.12.H06", departmentCode: "quan-ly-xay-dung", role: "specialist", status: "active" },
     ] as const;
     await env.database.transaction(async (tx) => {
       for (const a of extra) {
         await env.ctx.identity.seedAccount(tx, {
           kind: "officer", username: a.username, fullName: a.fullName, email: null, agencyCode: a.agencyCode, departmentCode: a.departmentCode,
-          status: a.status, password: PASSWORD, roles: [{ role: a.role, agencyCode: a.agencyCode }],
+          status: a.status, password: PASSWORD, roles: [{ role: a.role, agencyCode: "grantAt" in a ? a.grantAt : a.agencyCode }],
         });
       }
     });
@@ -62,9 +64,10 @@ describe("assigning a step to an officer", () => {
 
   it("offers the leader the active officers of the department who could examine it, by name", async () => {
     const offered = await env.ctx.dossiers.assignees(await actorOf("lanhdao.tuphap"), id);
-    assert.deepEqual(offered.map((o) => o.fullName), ["Lê Thị Chuyên", "Phạm Thị Thẩm", "Phạm Văn Lãnh"], "not the clerk, the one away or another department's specialist");
-    assert.deepEqual(offered.find((o) => o.id === ids.get("chuyenvien2.tuphap")), { id: ids.get("chuyenvien2.tuphap"), fullName: "Phạm Thị Thẩm", departmentCode: "bo-tro-tu-phap" });
+    assert.deepEqual(offered.map((o) => o.fullName), ["Lê Thị Chuyên", "Ngô Văn Tỉnh", "Phạm Thị Thẩm", "Phạm Văn Lãnh"], "not the clerk, the one away or another agency's specialist");
+    assert.deepEqual(offered.find((o) => o.id === ids.get("chuyenvien2.tuphap")), { id: ids.get("chuyenvien2.tuphap"), fullName: "Phạm Thị Thẩm", agencyCode: JUSTICE, departmentCode: "bo-tro-tu-phap" });
     assert.deepEqual(await env.ctx.dossiers.assignees(await actorOf("chuyenvien.tuphap"), id), [], "a specialist does not assign");
+    assert.deepEqual(await env.ctx.dossiers.assignees(await actorOf("tiepnhan"), id), [], "the centre's desk sees the dossier but does not assign the department's work");
     await assert.rejects(env.ctx.dossiers.assignees(await actorOf("chuyenvien.xaydung"), id), (err) => err instanceof DossierNotFound, "another agency does not see it");
   });
 
@@ -100,6 +103,7 @@ describe("assigning a step to an officer", () => {
     assert.deepEqual(options, [
       { value: "", selected: false, text: "— Không giao cho cán bộ cụ thể —" },
       { value: ids.get("chuyenvien.tuphap"), selected: false, text: "Lê Thị Chuyên — Phòng Hành chính tư pháp" },
+      { value: ids.get("pholanhdao.tuphap"), selected: false, text: "Ngô Văn Tỉnh — Văn phòng Sở" },
       { value: ids.get("chuyenvien2.tuphap"), selected: true, text: "Phạm Thị Thẩm — Phòng Bổ trợ tư pháp" },
       { value: ids.get("lanhdao.tuphap"), selected: false, text: "Phạm Văn Lãnh (tôi) — Văn phòng Sở" },
     ]);
@@ -107,5 +111,11 @@ describe("assigning a step to an officer", () => {
     const posted = await leader.post(`/office/ho-so/${id}/thao-tac/assign`, { assigneeUserId: ids.get("chuyenvien.tuphap")! });
     assert.equal(posted.statusCode, 303, posted.body.slice(0, 300));
     assert.equal((await api("lanhdao.tuphap", "GET", `/api/dossiers/${id}`)).json().step.assigneeUserId, ids.get("chuyenvien.tuphap"));
+
+    // No officer chosen, a department chosen: the department's, nobody's in particular.
+    const toDepartment = await leader.post(`/office/ho-so/${id}/thao-tac/assign`, { assigneeUserId: "", department: "bo-tro-tu-phap" });
+    assert.equal(toDepartment.statusCode, 303, toDepartment.body.slice(0, 300));
+    const step = (await api("lanhdao.tuphap", "GET", `/api/dossiers/${id}`)).json().step;
+    assert.deepEqual([step.assigneeUserId, step.department], [null, "bo-tro-tu-phap"]);
   });
 });

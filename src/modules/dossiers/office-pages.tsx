@@ -22,6 +22,7 @@ import { INTAKE_PATH, IntakePage, type IntakeValues, officeDossierPath, OfficerD
 import { type Form, formOf, HIDDEN, noFile, noticeOf, pageNumber, shownError, text, uploadOf, UUID, vietnamTime } from "./page-support.ts";
 import { type DossierPageDeps, privatePages } from "./portal-pages.tsx";
 import { ApplicantInput, type ActionInput } from "./schema.ts";
+import type { Assignee } from "./service.ts";
 import { ACTION_WORDS, tr } from "./words.ts";
 
 const PAGE_SIZE = 20;
@@ -83,9 +84,14 @@ export function dossierOfficePages(deps: DossierPageDeps) {
       const page = office(request, reply);
       const d = await dossiers.get(request.actor, idOf(request));
       const content = await dossiers.boundProcedure(d);
-      const names = await agencyNames(directory, [d.agencyCode]);
-      const departments = await directory.agency(d.processingAgencyCode).then((a) => a.departments.map((x) => ({ code: x.code, name: x.name })), () => []);
-      const assignees = d.allowedActions.includes("assign") ? await dossiers.assignees(request.actor, d.id) : [];
+      const [departments, assignees] = await Promise.all([
+        directory.agency(d.processingAgencyCode).then((a) => a.departments.map((x) => ({ code: x.code, name: x.name })), () => []),
+        d.allowedActions.includes("assign") ? dossiers.assignees(request.actor, d.id) : Promise.resolve([]),
+      ]);
+      const names = await agencyNames(directory, [d.agencyCode, ...assignees.map((o) => o.agencyCode)]);
+      // Where each colleague works: a department of the processing agency, or a unit under it by its name.
+      const unitOf = (o: Assignee) =>
+        o.agencyCode === d.processingAgencyCode ? (departments.find((x) => x.code === o.departmentCode)?.name ?? null) : (names.get(o.agencyCode) ?? o.agencyCode);
       return sendPage(
         reply,
         <OfficerDossierPage
@@ -95,7 +101,7 @@ export function dossierOfficePages(deps: DossierPageDeps) {
           content={content}
           agencyName={names.get(d.agencyCode) ?? d.agencyCode}
           departments={departments}
-          assignees={assignees}
+          assignees={assignees.map((o) => ({ id: o.id, fullName: o.fullName, unit: unitOf(o) }))}
           me={request.actor.type === "user" ? request.actor.userId : null}
           values={extra.values ?? shownValues(d.formData)}
           problems={extra.problems ?? []}

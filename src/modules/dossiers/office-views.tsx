@@ -6,12 +6,11 @@ import { Layout } from "../../web/layout.tsx";
 import type { PageRequest } from "../../web/render.ts";
 import type { FormDefinition, ProcedureContent } from "../catalog/model.ts";
 import type { ProcedureListItem } from "../catalog/schema.ts";
-import { ActionForms } from "./action-forms.tsx";
+import { ActionForms, type AssigneeChoice } from "./action-forms.tsx";
 import { fieldNames, History, Notice, Papers, Pauses, ProblemSummary, SchemaFields, Steps, when } from "./form-view.tsx";
 import { QUEUES, type Queue } from "./model.ts";
 import { Facts, Pager } from "./portal-views.tsx";
 import type { DossierDto, DossierPage } from "./schema.ts";
-import type { Assignee } from "./service.ts";
 import { queueName, statusName, tr } from "./words.ts";
 
 export const QUEUE_PATH = "/office/ho-so";
@@ -80,7 +79,7 @@ export interface OfficerDossierProps {
   agencyName: string;
   departments: Array<{ code: string; name: string }>;
   /** Whom the current step may be assigned to, and who is signed in (see ActionForms). */
-  assignees: Assignee[];
+  assignees: AssigneeChoice[];
   me: string | null;
   /** A counter draft's form as typed, and the problems of a refused post. */
   values: Record<string, string>;

@@ -65,10 +65,15 @@ export function canAct(actor: Actor, action: DossierAction, d: DossierRow, stepR
 }
 
 /**
- * Whether an officer with these grants could do a step of `role` at agency `at` once it is assigned to them, as
- * `canAct` lets the step's actions be taken: by the step's role there, or by a leader there (a step with no role
- * is a specialist's).
+ * The roles that may do a step of `role` once it is assigned to them, as `canAct` lets the step's actions be
+ * taken: the step's role, or a leader (a step with no role is a specialist's).
  */
+export function stepRoles(role: StepRole | null): Role[] {
+  return role === "leader" ? ["leader"] : [role ?? "specialist", "leader"];
+}
+
+/** Whether an officer with these grants could do a step of `role` at agency `at` (one of `stepRoles` there). */
 export function canTakeStep(grants: readonly RoleGrant[], role: StepRole | null, at: string): boolean {
-  return grants.some((g) => (g.role === "leader" || g.role === (role ?? "specialist")) && isWithinAgency(at, g.agencyCode));
+  const roles = stepRoles(role);
+  return grants.some((g) => roles.includes(g.role) && isWithinAgency(at, g.agencyCode));
 }

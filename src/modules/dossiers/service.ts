@@ -13,6 +13,7 @@ import type { FieldProblem } from "../../platform/http/errors.ts";
 import type { CatalogService } from "../catalog/index.ts";
 import { formDataProblems } from "../catalog/form-schema.ts";
 import type { ProcedureContent } from "../catalog/model.ts";
+import { ancestorAgencyCodes } from "../directory/codes.ts";
 import type { DirectoryService } from "../directory/service.ts";
 import { checkCccd, checkTaxCode, type IdentityService } from "../identity/index.ts";
 import { implementingAgency, planSteps, receivingAgencies, signed, type StepPlan } from "../workflow/engine.ts";
@@ -31,7 +32,7 @@ import {
 } from "./errors.ts";
 import type { DossierHooks, DossierRow } from "./hooks.ts";
 import { ACTIONS, type DossierAction, type DossierChannel, type DossierStatus, FROM, NATIONAL_STATUS, type Queue } from "./model.ts";
-import { canAct, canSee, canTakeStep, holds, isOwner } from "./policy.ts";
+import { canAct, canSee, holds, isOwner, stepRoles } from "./policy.ts";
 import { presentDossier, presentFile, presentLookup, presentSummary } from "./present.ts";
 import * as repo from "./repo.ts";
 import type { ActionInput, AttachmentDto, CreateDossierInput, DossierDto, DossierPage, LookupDto, QueueQuery } from "./schema.ts";
@@ -47,6 +48,8 @@ export interface Meta {
 export interface Assignee {
   id: string;
   fullName: string;
+  /** The officer's own agency: the processing agency or a unit under it. */
+  agencyCode: string;
   departmentCode: string | null;
 }
 
@@ -435,11 +438,12 @@ export function makeDossierService(deps: DossierDeps): DossierService {
       const plan = planOf(await boundProcedure(d), d);
       const role = d.stepIndex === null ? null : (plan[d.stepIndex]?.role ?? null);
       if (!FROM.assign.includes(d.status as DossierStatus) || !canAct(actor, "assign", d, role)) return [];
-      const officers = await identity.activeOfficersIn(await directory.subtree(d.processingAgencyCode));
+      const at = d.processingAgencyCode;
+      // The officers the assign action accepts (canTakeStep): their grant is at the agency or above it.
+      const officers = await identity.officersHolding({ within: at, roles: stepRoles(role), grantedAt: [at, ...ancestorAgencyCodes(at)] });
       return officers
-        .filter((o) => canTakeStep(o.roles, role, d.processingAgencyCode))
-        .map((o) => ({ id: o.id, fullName: o.fullName, departmentCode: o.departmentCode }))
-        .sort((a, b) => BY_NAME.compare(a.fullName, b.fullName));
+        .map((o) => ({ id: o.id, fullName: o.fullName, agencyCode: o.agencyCode ?? at, departmentCode: o.departmentCode }))
+        .sort((a, b) => BY_NAME.compare(a.fullName, b.fullName) || (a.id < b.id ? -1 : 1));
     },
 
     async act(actor, id, action, input, meta = {}) {

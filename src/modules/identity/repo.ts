@@ -261,22 +261,28 @@ export async function officersOf(db: Db, agencyCodes: string[], limit: number): 
     .limit(limit);
 }
 
-/** Active officers whose home agency is one of `agencyCodes`, each with its roles, in one query (by name). */
-export async function activeOfficersWithRoles(
+/**
+ * Active officers whose home agency ends with `suffix` (an agency and its subtree, see `subtreeSuffix`) and who
+ * hold one of `roles` granted at one of `grantedAt`, each with all its roles, in one query (by name).
+ */
+export async function officersHolding(
   db: Db,
-  agencyCodes: string[],
-  limit: number,
+  q: { suffix: string; roles: string[]; grantedAt: string[]; limit: number },
 ): Promise<Array<{ user: UserRow; roles: Array<{ role: string; agencyCode: string }> }>> {
-  if (!agencyCodes.length) return [];
+  if (!q.roles.length || !q.grantedAt.length) return [];
   return db
-    .select({
-      user: users,
-      roles: rolesOfRow,
-    })
+    .select({ user: users, roles: rolesOfRow })
     .from(users)
-    .where(and(eq(users.kind, "officer"), eq(users.status, "active"), inArray(users.agencyCode, agencyCodes)))
+    .where(
+      and(
+        sql`${users.kind} IN ('officer', 'admin')`,
+        eq(users.status, "active"),
+        sql`right(${users.agencyCode}, ${q.suffix.length}) = ${q.suffix}`,
+        sql`EXISTS (SELECT 1 FROM ${userRoles} g WHERE g.user_id = ${users.id} AND g.role IN ${q.roles} AND g.agency_code IN ${q.grantedAt})`,
+      ),
+    )
     .orderBy(users.fullName, users.username)
-    .limit(limit);
+    .limit(q.limit);
 }
 
 export async function insertEmailToken(tx: Db, row: typeof emailTokens.$inferInsert): Promise<void> {

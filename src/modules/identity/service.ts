@@ -5,6 +5,7 @@ import type { Mailer } from "../../platform/mail/index.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Database, Db } from "../../platform/db/index.ts";
 import type { FieldProblem } from "../../platform/http/errors.ts";
+import { subtreeSuffix } from "../directory/codes.ts";
 import type { DirectoryService } from "../directory/service.ts";
 import {
   AccountDisabled,
@@ -153,10 +154,11 @@ export interface IdentityService {
   /** Replaces an officer's roles (within the administrator's subtree); audited. */
   setRoles(actor: Actor, userId: string, roles: Array<{ role: Role; agencyCode?: string }>, meta?: RequestMeta): Promise<UserView>;
   /**
-   * Active officers whose home agency is one of `agencyCodes`, with their roles: for another module's choice of
-   * a colleague (the dossier's assignee), which checks itself who may ask.
+   * Active officers whose home agency is `within` or under it and who hold one of `roles` granted at one of
+   * `grantedAt`: for another module's choice of a colleague (the dossier's assignee), which checks itself who
+   * may ask. At most 500, by name.
    */
-  activeOfficersIn(agencyCodes: string[]): Promise<UserView[]>;
+  officersHolding(q: { within: string; roles: Role[]; grantedAt: string[] }): Promise<UserView[]>;
   /** Officers and administrators of `agencyCode`'s subtree the actor administers. */
   officers(actor: Actor, agencyCode: string): Promise<UserView[]>;
   /** Disables an account and ends its sessions (never the administrator's own). */
@@ -709,8 +711,8 @@ export function makeIdentityService(deps: {
       });
     },
 
-    async activeOfficersIn(agencyCodes) {
-      const rows = await repo.activeOfficersWithRoles(database.db, agencyCodes, 500);
+    async officersHolding(q) {
+      const rows = await repo.officersHolding(database.db, { suffix: subtreeSuffix(q.within), roles: q.roles, grantedAt: q.grantedAt, limit: 500 });
       return rows.map((r) => viewOf(r.user, r.roles as RoleGrant[]));
     },
 
