@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { RoleGrant } from "../../platform/auth/actor.ts";
 import type { Seed } from "../../platform/db/seeds.ts";
 import type { Logger } from "../../platform/log/index.ts";
+import { findUserByUsername } from "./repo.ts";
 import type { IdentityService } from "./service.ts";
 
 const DEMO_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../data/demo/accounts.json");
@@ -27,15 +28,20 @@ export function readDemoAccounts(file = DEMO_FILE): DemoAccounts {
   return JSON.parse(fs.readFileSync(file, "utf8")) as DemoAccounts;
 }
 
-/** The demo accounts of README (demo deployments only); prints who can sign in, with the password. */
+/**
+ * The demo accounts of README (demo deployments only); prints who can sign in, with the password. A new edition
+ * (version 2 added the communes' officers) adds the accounts a demo database does not have yet and leaves the
+ * others as their users may have changed them.
+ */
 export function demoAccountsSeed(identity: IdentityService, logger: Logger): Seed {
   return {
     name: "identity.demo-accounts",
-    version: "1",
+    version: "2",
     demo: true,
     async run(tx) {
       const demo = readDemoAccounts();
       for (const a of demo.accounts) {
+        if (await findUserByUsername(tx, a.username)) continue;
         await identity.seedAccount(tx, {
           kind: a.kind,
           username: a.username,
