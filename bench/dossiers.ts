@@ -10,8 +10,8 @@
 //
 // `--dossiers=N` changes the dataset's size, `--rounds=3` measures each figure three times (alternating
 // the submissions and pgbench) and prints the medians. `--keep-db=NAME` loads the dataset into that database
-// once and uses it again on the next run (profiling; it keeps the submissions of earlier runs too). `--only=submissions` (or `lookups`, `queues`, a list
-// with commas) measures only those.
+// once and uses it again on the next run (profiling; it keeps the submissions of earlier runs too).
+// `--only=submissions` (or `lookups`, `queues`, a list with commas) measures only those.
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";

@@ -22,10 +22,7 @@ describe("assigning a step to an officer", () => {
   const ids = new Map<string, string>();
   const api = (who: TestUser, method: "GET" | "POST", url: string, payload?: object) =>
     env.app.inject({ method, url, headers: { authorization: `Bearer ${tokens.get(who)}` }, ...(payload ? { payload } : {}) });
-  const actorOf = async (username: string): Promise<Actor> => {
-    const u = (await env.ctx.identity.findByUsername(username))!;
-    return { type: "user", userId: u.id, username, fullName: u.fullName, email: u.email, roles: u.roles, agencyCode: u.agencyCode, loa: 0 };
-  };
+  const actorOf = async (username: string): Promise<Actor> => env.ctx.identity.actorFor((await env.ctx.identity.findByUsername(username))!, { loa: 0 });
 
   before(async () => {
     env = await testApp();

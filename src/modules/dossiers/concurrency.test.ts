@@ -28,10 +28,7 @@ describe("dossier codes under concurrency", () => {
   before(async () => {
     env = await testApp({ clock });
     await dossierFixture(env.ctx, [procedure]);
-    const actorOf = async (username: string): Promise<Actor> => {
-      const u = (await env.ctx.identity.findByUsername(username))!;
-      return { type: "user", userId: u.id, username, fullName: u.fullName, email: u.email, roles: u.roles, agencyCode: u.agencyCode, loa: 0 };
-    };
+    const actorOf = async (username: string): Promise<Actor> => env.ctx.identity.actorFor((await env.ctx.identity.findByUsername(username))!, { loa: 0 });
     receiver = await actorOf("tiepnhan");
     citizen = await actorOf("001199000001");
   });

@@ -49,9 +49,7 @@ export function canAct(actor: Actor, action: DossierAction, d: DossierRow, stepR
       return leader || holds(actor, "receiver", at);
     case "forward":
     case "send_back":
-      if (stepRole === "leader") return leader;
-      if (stepRole === "receiver") return holds(actor, "receiver", at) || leader;
-      return holds(actor, "specialist", at) || leader;
+      return stepRoles(stepRole).some((role) => holds(actor, role, at));
     case "approve":
     case "refuse":
     case "stop":
