@@ -11,22 +11,8 @@ import { createMetricsRegistry, registerMetrics } from "./platform/http/metrics.
 import type { App } from "./platform/http/types.ts";
 import { type AccessTable, registerAccessControl } from "./platform/http/access.ts";
 import { ROUTE_ACCESS } from "./access.ts";
-import { calendarRoutes } from "./platform/calendar/index.ts";
-import { directoryRoutes } from "./modules/directory/routes.ts";
-import { identityRoutes, registerActorHook, signOutBrowser } from "./modules/identity/index.ts";
-import { oidcRoutes } from "./modules/oidc/index.ts";
-import { federationRoutes } from "./modules/identity/federation.tsx";
-import { adminRoutes } from "./modules/identity/admin-routes.ts";
-import { adminPages } from "./modules/identity/admin-pages.tsx";
-import { nodeSecret } from "./platform/secrets.ts";
-import { catalogRoutes } from "./modules/catalog/index.ts";
-import { dossierRoutes } from "./modules/dossiers/index.ts";
-import { catalogPortalPages } from "./modules/catalog/portal-pages.tsx";
-import { catalogOfficePages } from "./modules/catalog/office-pages.tsx";
-import { dossierPortalPages } from "./modules/dossiers/portal-pages.tsx";
-import { dossierOfficePages } from "./modules/dossiers/office-pages.tsx";
-import { registerWebRoutes, sendNotFoundPage, wantsPage } from "./web/routes.tsx";
-import { relyingPartyRoutes } from "./web/relying-party/routes.tsx";
+import { navOf } from "./platform/compose.ts";
+import { registerNavigation, registerWebRoutes, sendNotFoundPage, wantsPage } from "./web/routes.tsx";
 
 export type { App };
 
@@ -51,7 +37,8 @@ export async function buildApp(ctx: Context, extraAccess: AccessTable = {}): Pro
     void reply.header("x-request-id", request.id);
   });
 
-  registerActorHook(app, ctx.identity, ctx.config.publicUrl, (token) => ctx.oidc.verifyAccessToken(token));
+  // Hooks on every request (who the actor is) come before any route.
+  for (const m of ctx.modules) m.definition.spec.http?.(app, m.deps as never);
   registerAccessControl(app, { ...ROUTE_ACCESS, ...extraAccess });
   registerErrorHandling(app, { notFoundPage: { wants: wantsPage, send: sendNotFoundPage } });
   registerMetrics(app, createMetricsRegistry());
@@ -70,40 +57,13 @@ export async function buildApp(ctx: Context, extraAccess: AccessTable = {}): Pro
   await app.register(swaggerUi, { routePrefix: "/docs" });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(calendarRoutes(ctx.calendar, ctx.clock));
-  await app.register(directoryRoutes(ctx.directory));
-  await app.register(identityRoutes(ctx.identity, ctx.secondFactor, ctx.config.federation?.name ?? null));
-  await app.register(oidcRoutes(ctx.oidc, { signOut: (request) => signOutBrowser(ctx.identity, request) }));
-  await app.register(adminRoutes(ctx.identity));
-  await app.register(adminPages(ctx.identity, ctx.directory));
-  await app.register(catalogRoutes(ctx.catalog));
-  await app.register(dossierRoutes(ctx.dossiers, ctx.dossierForms, { maxUploadBytes: ctx.config.maxUploadBytes }));
-  await app.register(catalogPortalPages({ catalog: ctx.catalog, directory: ctx.directory }));
-  await app.register(catalogOfficePages(ctx.catalog));
-  const dossierPages = { dossiers: ctx.dossiers, catalog: ctx.catalog, directory: ctx.directory, maxUploadBytes: ctx.config.maxUploadBytes };
-  await app.register(dossierPortalPages(dossierPages));
-  await app.register(dossierOfficePages(dossierPages));
-  if (ctx.config.federation) {
-    await app.register(
-      federationRoutes({
-        identity: ctx.identity,
-        federation: ctx.config.federation,
-        publicUrl: ctx.config.publicUrl,
-        secret: nodeSecret(ctx.config, "federation"),
-      }),
-    );
-  }
-  await app.register(
-    relyingPartyRoutes({
-      app,
-      identity: ctx.identity,
-      clock: ctx.clock,
-      publicUrl: ctx.config.publicUrl,
-      issuer: ctx.oidc.issuer,
-      secret: nodeSecret(ctx.config, "rp-flow"),
-    }),
+  // Each module's API routes, then its pages (built with the web kit), in the modules' order.
+  for (const m of ctx.modules) for (const plugin of m.definition.spec.routes?.(m.deps as never) ?? []) await app.register(plugin);
+  registerNavigation(app, navOf(ctx.modules.map((m) => m.definition)));
+  await registerWebRoutes(
+    app,
+    ctx.modules.flatMap((m) => m.definition.spec.pages?.(m.deps as never) ?? []),
   );
-  await registerWebRoutes(app, { clock: ctx.clock, holidays: (year) => ctx.calendar.holidays(year) });
 
   app.get(
     "/healthz",

@@ -1,118 +1,63 @@
-import type { ClientMetadata } from "oidc-provider";
+// The composition root: the platform's mechanisms, built once from the configuration and the database,
+// then every module of `src/modules.ts` on top of them. The web app, the worker and the CLI run on a Context.
 import path from "node:path";
+import { MODULES } from "./modules.ts";
+import { auditKey, createAuditLog } from "./platform/audit/index.ts";
+import { type Clock, systemClock } from "./platform/clock.ts";
+import { type ComposedModule, composeModules, seedsOf } from "./platform/compose.ts";
 import type { Config } from "./platform/config/index.ts";
 import type { Database } from "./platform/db/index.ts";
 import type { Seed } from "./platform/db/seeds.ts";
-import { type Clock, systemClock } from "./platform/clock.ts";
+import { createEventBus } from "./platform/events.ts";
+import { createFileStore, createLocalBackend } from "./platform/files/index.ts";
+import { createJobQueue } from "./platform/jobs/index.ts";
 import { createLogger, type Logger } from "./platform/log/index.ts";
 import { createMailer } from "./platform/mail/index.ts";
-import { createFileStore, createLocalBackend, type FileStore } from "./platform/files/index.ts";
-import { createJobQueue, type JobQueue, pruneJobsJob } from "./platform/jobs/index.ts";
-import { type AuditLog, auditKey, auditSealJob, createAuditLog } from "./platform/audit/index.ts";
-import { type CalendarService, holidaysSeed, makeCalendarService, officeHoursSeed } from "./platform/calendar/index.ts";
-import { adminUnitsSeed, demoAgenciesSeed } from "./modules/directory/seeds.ts";
-import { type DirectoryService, makeDirectoryService } from "./modules/directory/service.ts";
-import { createOidc, type Oidc, oidcHousekeepingJob } from "./modules/oidc/index.ts";
+import type { ModuleDefinition, ModuleOptions, Platform, Services } from "./platform/module.ts";
 import { nodeSecret } from "./platform/secrets.ts";
-import { demoAccountsSeed, type IdentityService, makeIdentityService } from "./modules/identity/index.ts";
-import { makeSecondFactor, type SecondFactor } from "./modules/identity/second-factor.ts";
-import { FEDERATION_PATH } from "./modules/identity/federation.tsx";
-import { type CatalogService, demoCatalogSeed, makeCatalogService } from "./modules/catalog/index.ts";
-import { type DossierService, latenessJob, makeDossierService } from "./modules/dossiers/index.ts";
-import { catalogLookup, directoryLookup } from "./modules/dossiers/lookups.ts";
-import { makeNationalSync } from "./modules/dossiers/national-sync.ts";
-import { makeNotifier } from "./modules/dossiers/notifications.ts";
-import { type FormsService, makeFormsService } from "./modules/dossiers/service.forms.ts";
 
-/**
- * The composition root: every service of the platform and the modules, built once from the
- * configuration and the database. The web app, the worker and the CLI all run on a Context.
- */
-export interface Context {
-  config: Config;
-  database: Database;
-  clock: Clock;
-  logger: Logger;
-  /** The job queue: modules register their job definitions and schedules here, services enqueue. */
-  jobs: JobQueue;
-  /** Content-addressed file store (attachments, results, exchanged documents). */
-  files: FileStore;
-  /** The tamper-evident audit log: `record(tx, entry)` in the transaction that makes a change. */
-  audit: AuditLog;
-  /** Working time: deadlines, days off, office hours (DOMAIN.md §4). */
-  calendar: CalendarService;
-  directory: DirectoryService;
-  /** Accounts, sign-in, sessions and roles. */
-  identity: IdentityService;
-  /** TOTP second factor of officers and administrators. */
-  secondFactor: SecondFactor;
-  /** The OpenID Connect provider: single sign-on, access tokens. */
-  oidc: Oidc;
-  /** Administrative procedures: versions, publishing, search. */
-  catalog: CatalogService;
-  /** The one-stop core: dossiers from filing to the returned result. */
-  dossiers: DossierService;
-  /** The Circular 01/2018 forms of dossiers and the register. */
-  dossierForms: FormsService;
-}
+/** The platform and every module's services (`ctx.dossiers`, `ctx.calendar`…), and the modules themselves. */
+export type Context = Platform &
+  Services & {
+    /** The modules, composed in their order: what builds the web app, the worker, the CLI and the seeds. */
+    readonly modules: readonly ComposedModule[];
+  };
 
 export interface ContextOptions {
-  /** Extra OIDC relying parties (tests). */
-  oidcClients?: ClientMetadata[];
   clock?: Clock;
   logger?: Logger;
+  /** The modules to compose; every module of motcua by default (a test adds its own). */
+  modules?: readonly ModuleDefinition[];
+  /** Settings for modules beyond the configuration (tests). */
+  options?: Partial<ModuleOptions>;
+}
+
+/** The platform's mechanisms: nothing here knows a module. */
+export function createPlatform(config: Config, database: Database, opts: ContextOptions = {}): Platform {
+  const clock = opts.clock ?? systemClock;
+  const jobs = createJobQueue();
+  return {
+    config,
+    database,
+    clock,
+    logger: opts.logger ?? createLogger(config.logLevel),
+    jobs,
+    files: createFileStore({ backend: createLocalBackend(path.join(config.dataDir, "files")), maxBytes: config.maxUploadBytes }),
+    audit: createAuditLog({ database, clock, key: auditKey(config.auditKey, config.dataDir) }),
+    mail: createMailer({ jobs, smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir }),
+    events: createEventBus(),
+    secret: (name) => nodeSecret(config, name),
+    options: opts.options ?? {},
+  };
 }
 
 export function createContext(config: Config, database: Database, opts: ContextOptions = {}): Context {
-  const clock = opts.clock ?? systemClock;
-  const logger = opts.logger ?? createLogger(config.logLevel);
-  const jobs = createJobQueue();
-  const audit = createAuditLog({ database, clock, key: auditKey(config.auditKey, config.dataDir) });
-  jobs.register(pruneJobsJob, auditSealJob(audit));
-  jobs.schedule("jobs.prune", "0 3 * * *");
-  jobs.schedule("audit.seal", "* * * * *");
-  const calendar = makeCalendarService({ database, audit, clock });
-  const directory = makeDirectoryService({ database, audit });
-  const files = createFileStore({
-    backend: createLocalBackend(path.join(config.dataDir, "files")),
-    maxBytes: config.maxUploadBytes,
-  });
-  const mail = createMailer({ jobs, smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir });
-  const identity = makeIdentityService({ database, clock, audit, directory, mail, publicUrl: config.publicUrl });
-  const oidc = createOidc({
-    database,
-    clock,
-    audit,
-    identity,
-    publicUrl: config.publicUrl,
-    cookieSecret: nodeSecret(config, "oidc-cookies"),
-    stepUpPath: config.federation ? FEDERATION_PATH : null,
-    ...(opts.oidcClients ? { clients: opts.oidcClients } : {}),
-  });
-  jobs.register(oidcHousekeepingJob(oidc));
-  jobs.schedule("oidc.housekeeping", "40 3 * * *");
-  const secondFactor = makeSecondFactor({ database, clock, audit, key: nodeSecret(config, "totp") });
-  const catalog = makeCatalogService({ database, clock, audit, directory, searchCacheSeconds: config.searchCacheSeconds });
-  // In every dossier change's transaction: the applicant's and officers' mail, the national portal's sync.
-  const hooks = [
-    makeNotifier({ jobs, mail, identity, publicUrl: config.publicUrl, catalog: catalogLookup(catalog) }),
-    makeNationalSync({ jobs, endpoint: config.nationalSync, catalog: catalogLookup(catalog), directory: directoryLookup(directory) }),
-  ];
-  const dossiers = makeDossierService({ database, clock, audit, calendar, catalog, directory, identity, files, hooks, lookupsPerMinute: config.lookupsPerMinute });
-  const dossierForms = makeFormsService({ database, clock, catalog, directory, publicUrl: config.publicUrl });
-  jobs.register(latenessJob(dossiers));
-  jobs.schedule("dossiers.flag_lateness", "*/15 * * * *");
-  return { config, database, clock, logger, jobs, audit, files, calendar, directory, identity, secondFactor, oidc, catalog, dossiers, dossierForms };
+  const platform = createPlatform(config, database, opts);
+  const { services, modules } = composeModules(platform, opts.modules ?? MODULES);
+  return { ...platform, ...(services as Services), modules };
 }
 
-/** Reference data and demo data, in load order (each loads once per database). */
+/** Reference data and demo data of every module, in the modules' order (each loads once per database). */
 export function seeds(ctx: Context): Seed[] {
-  return [
-    officeHoursSeed(),
-    holidaysSeed(),
-    adminUnitsSeed(),
-    demoAgenciesSeed(ctx.directory),
-    demoAccountsSeed(ctx.identity, ctx.logger),
-    demoCatalogSeed(ctx.catalog),
-  ];
+  return seedsOf(ctx.modules);
 }

@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import { buildApp } from "./app.ts";
 import { dataPaths, openContext, type Opened } from "./boot.ts";
-import "./cli/index.ts";
 import { findCommand, helpText, runCommand } from "./cli/commands.ts";
 import { runRemote, startControlServer } from "./cli/control.ts";
 import { type Config, ConfigError, loadConfig } from "./platform/config/index.ts";

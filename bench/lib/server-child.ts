@@ -34,15 +34,17 @@ if (mode === "bare") {
   const publicUrl = `http://127.0.0.1:${port}`;
   const config = { ...loadConfig(), dataDir, logLevel: "warn" as const, demo: identity, publicUrl };
   const { ctx, close } = await openContext(config, {
-    oidcClients: [
-      {
-        client_id: "bench-rp",
-        token_endpoint_auth_method: "none",
-        redirect_uris: [`${publicUrl}/bench/callback`],
-        grant_types: ["authorization_code"],
-        response_types: ["code"],
-      },
-    ],
+    options: {
+      oidcClients: [
+        {
+          client_id: "bench-rp",
+          token_endpoint_auth_method: "none",
+          redirect_uris: [`${publicUrl}/bench/callback`],
+          grant_types: ["authorization_code"],
+          response_types: ["code"],
+        },
+      ],
+    },
   });
   const app = await buildApp(ctx, {
     "POST /bench/write": PUBLIC,

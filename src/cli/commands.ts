@@ -1,32 +1,18 @@
+// The CLI's commands: `migrate` and `seed` of the program itself, and every module's (`commands` in its
+// definition). They run in whichever process holds the database: this one, or the running server through
+// its control socket, with the same code.
 import type { Context } from "../context.ts";
+import { MODULES } from "../modules.ts";
+import { type Command, type Output, UsageError } from "../platform/cli.ts";
+import { commandsOf } from "../platform/compose.ts";
 import { migrate } from "../platform/db/migrate.ts";
 import { runSeeds } from "../platform/db/seeds.ts";
+import type { ModuleDefinition } from "../platform/module.ts";
 import { seeds } from "../context.ts";
 
-/** Where a command writes what it has to say. */
-export interface Output {
-  write(text: string): void;
-}
+export { type Output, UsageError };
 
-/** Thrown by a command for a usage or input problem: printed, exit code 2. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
-
-/**
- * A CLI command that works on a context. Commands run in whichever process holds the database:
- * this one, or the running server (through its control socket), with the same code.
- */
-export interface Command {
-  /** Words that name it: `["audit", "verify"]`. */
-  words: string[];
-  usage: string;
-  summary: string;
-  /** Returns the process exit code. */
-  run(ctx: Context, args: string[], out: Output): Promise<number>;
-}
-
-const builtins: Command[] = [
+const builtins: Array<Command<Context>> = [
   {
     words: ["migrate"],
     usage: "motcua migrate",
@@ -49,21 +35,17 @@ const builtins: Command[] = [
   },
 ];
 
-const registered: Command[] = [...builtins];
+/** What a command says of itself: enough to find it and list it without opening the database. */
+type Described = Pick<Command<never>, "words" | "usage" | "summary">;
 
-/** Modules add their commands here (from `src/cli/index.ts`). */
-export function registerCommands(commands: Command[]): void {
-  registered.push(...commands);
+function described(modules: readonly ModuleDefinition[]): Described[] {
+  return [...builtins, ...modules.flatMap((m) => m.spec.commands ?? [])];
 }
 
-export function allCommands(): readonly Command[] {
-  return registered;
-}
-
-/** The command whose words start `argv`, and the remaining arguments. */
-export function findCommand(argv: string[]): { command: Command; args: string[] } | null {
-  let best: { command: Command; args: string[] } | null = null;
-  for (const command of registered) {
+/** The command whose words start `argv` (the longest match), and the remaining arguments. */
+function match<C extends Described>(commands: readonly C[], argv: string[]): { command: C; args: string[] } | null {
+  let best: { command: C; args: string[] } | null = null;
+  for (const command of commands) {
     const n = command.words.length;
     if (argv.length >= n && command.words.every((w, i) => argv[i] === w)) {
       if (!best || n > best.command.words.length) best = { command, args: argv.slice(n) };
@@ -72,15 +54,24 @@ export function findCommand(argv: string[]): { command: Command; args: string[] 
   return best;
 }
 
-/** Runs a command, turning usage problems into a message and exit code 2. */
+/** Whether `argv` names a command of the program or of one of `modules`. */
+export function findCommand(argv: string[], modules: readonly ModuleDefinition[] = MODULES): boolean {
+  return match(described(modules), argv) !== null;
+}
+
+/** Runs a command on a context, turning usage problems into a message and exit code 2. */
 export async function runCommand(ctx: Context, argv: string[], out: Output): Promise<number> {
-  const found = findCommand(argv);
+  const runnable = [
+    ...builtins.map((command) => ({ ...command, go: (args: string[]) => command.run(ctx, args, out) })),
+    ...commandsOf(ctx.modules).map((b) => ({ ...b.command, go: (args: string[]) => b.run(args, out) })),
+  ];
+  const found = match(runnable, argv);
   if (!found) {
-    out.write(`unknown command: ${argv.join(" ")}\n${helpText()}`);
+    out.write(`unknown command: ${argv.join(" ")}\n${helpText(ctx.modules.map((m) => m.definition))}`);
     return 2;
   }
   try {
-    return await found.command.run(ctx, found.args, out);
+    return await found.command.go(found.args);
   } catch (err) {
     if (err instanceof UsageError) {
       out.write(`${err.message}\nusage: ${found.command.usage}\n`);
@@ -90,7 +81,7 @@ export async function runCommand(ctx: Context, argv: string[], out: Output): Pro
   }
 }
 
-export function helpText(): string {
+export function helpText(modules: readonly ModuleDefinition[] = MODULES): string {
   const lines = [
     "usage: motcua <command>",
     "",
@@ -98,6 +89,6 @@ export function helpText(): string {
     "  web                   run the web server only",
     "  worker                run a job worker only",
   ];
-  for (const c of registered) lines.push(`  ${c.usage.replace(/^motcua /, "").padEnd(22)}${c.summary}`);
+  for (const c of described(modules)) lines.push(`  ${c.usage.replace(/^motcua /, "").padEnd(22)}${c.summary}`);
   return `${lines.join("\n")}\n`;
 }

@@ -1,5 +1,4 @@
 import type { ComponentChildren } from "preact";
-import type { Role } from "../platform/auth/actor.ts";
 import { assetUrl } from "./assets.ts";
 import type { Lang, MessageKey, Translate } from "./i18n.ts";
 import type { PageRequest, Viewer } from "./render.ts";
@@ -8,32 +7,6 @@ export type Variant = "portal" | "office";
 
 /** The route that sets the `lang` cookie and comes back (routes.ts). */
 export const LANGUAGE_PATH = "/ngon-ngu";
-
-interface NavItem {
-  href: string;
-  label: MessageKey;
-  /** Shown only to holders of one of these roles (the page itself still checks access). */
-  roles?: readonly Role[];
-}
-
-const NAV: Record<Variant, NavItem[]> = {
-  portal: [
-    { href: "/", label: "nav.home" },
-    { href: "/thu-tuc", label: "nav.catalog" },
-    { href: "/ho-so-cua-toi", label: "nav.myDossiers" },
-    { href: "/tra-cuu", label: "nav.lookup" },
-    { href: "/ngay-nghi", label: "nav.daysOff" },
-    { href: "/office", label: "nav.office" },
-  ],
-  office: [
-    { href: "/office", label: "nav.officeHome" },
-    { href: "/office/ho-so", label: "nav.dossiers", roles: ["receiver", "specialist", "leader", "agency_admin", "supervisor"] },
-    { href: "/office/tiep-nhan/moi", label: "nav.intake", roles: ["receiver"] },
-    { href: "/quan-tri/thu-tuc", label: "nav.catalogAdmin", roles: ["agency_admin", "system_admin", "supervisor"] },
-    { href: "/ngay-nghi", label: "nav.daysOff" },
-    { href: "/", label: "nav.portal" },
-  ],
-};
 
 const LANGUAGES: { lang: Lang; name: string }[] = [
   { lang: "vi", name: "Tiếng Việt" },
@@ -144,15 +117,15 @@ export function Layout({ page, variant, title, current, children }: LayoutProps)
           <nav class="site-nav" aria-label={t("nav.label")}>
             <div class="container">
               <ul>
-                {NAV[variant]
-                  .filter((item) => !item.roles || item.roles.some((r) => page.roles?.includes(r)))
+                {(page.nav ?? [])
+                  .filter((item) => item.area === variant && (!item.roles || item.roles.some((r) => page.roles?.includes(r))))
                   .map((item) => (
-                  <li key={item.href}>
-                    <a href={item.href} aria-current={item.href === current ? "page" : undefined}>
-                      {t(item.label)}
-                    </a>
-                  </li>
-                ))}
+                    <li key={item.href}>
+                      <a href={item.href} aria-current={item.href === current ? "page" : undefined}>
+                        {item.label[page.lang]}
+                      </a>
+                    </li>
+                  ))}
               </ul>
             </div>
           </nav>

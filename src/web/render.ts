@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { VNode } from "preact";
 import { renderToString } from "preact-render-to-string";
 import type { Actor, Role } from "../platform/auth/actor.ts";
+import type { NavEntry } from "../platform/module.ts";
 import { preferredLanguage } from "../platform/http/language.ts";
 import { type Lang, type Translate, translator } from "./i18n.ts";
 
@@ -45,6 +46,8 @@ export interface PageRequest {
   viewer?: Viewer;
   /** The roles the visitor holds (over any agency), for navigation that only some of them see. */
   roles?: readonly Role[];
+  /** The menus of the portal and the office (the modules' entries); none on a bare app in a test. */
+  nav?: readonly NavEntry[];
 }
 
 /** The request's language, translator and own address (without any `lang` parameter). */
@@ -55,7 +58,8 @@ export function pageRequest(request: FastifyRequest): PageRequest {
   // `actor` is absent when the identity hook is not registered (a bare app in a test).
   const actor = (request as { actor?: Actor }).actor;
   const roles = actor?.type === "user" ? [...new Set(actor.roles.map((g) => g.role))] : [];
-  return { lang, t: translator(lang), here: url.pathname + url.search, roles };
+  const nav = (request.server as { navigation?: readonly NavEntry[] } | undefined)?.navigation ?? [];
+  return { lang, t: translator(lang), here: url.pathname + url.search, roles, nav };
 }
 
 /** Sends a rendered page: `<!doctype html>`, UTF-8, the security headers; JSX escapes every value. */

@@ -1,30 +1,13 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { Clock } from "../platform/clock.ts";
+import { DomainError } from "../platform/http/errors.ts";
 import type { App } from "../platform/http/types.ts";
+import type { ModulePlugin, NavEntry } from "../platform/module.ts";
 import { sendAsset } from "./assets.ts";
 import { ErrorPage, NotFoundPage } from "./error-pages.tsx";
-import { yearInVietnam } from "./format.ts";
 import { LANGUAGE_PATH, type Offer } from "./layout.tsx";
 import { OFFICE_OFFERS, OfficeHome } from "./office/home.tsx";
-import {
-  DAYS_OFF_PATH,
-  type DaysOffResult,
-  DaysOffPage,
-  type HolidaySource,
-  MAX_YEAR,
-  MIN_YEAR,
-} from "./portal/days-off.tsx";
 import { PORTAL_OFFERS, PortalHome } from "./portal/home.tsx";
-import { type PageRequest, pageRequest, sendPage } from "./render.ts";
-import { csrfToken } from "../modules/identity/web-session.ts";
-import type { RelyingParty } from "../modules/identity/service.ts";
-import { PARTIES, signInHref } from "./relying-party/paths.ts";
-
-export interface WebDeps {
-  clock: Clock;
-  /** The days off of a year (`ctx.calendar.holidays`). */
-  holidays: HolidaySource;
-}
+import { type PageRequest, pageRequest, sendPage, type Viewer } from "./render.ts";
 
 const LANG_COOKIE_MAX_AGE = 365 * 24 * 3600;
 const HIDDEN = { schema: { hide: true } } as const;
@@ -36,12 +19,25 @@ export function safeNext(next: unknown): string {
   return url.host === "motcua.invalid" ? url.pathname + url.search : "/";
 }
 
+/** The two sides of the web: the citizens' portal and the officers' office. */
+export type Area = "portal" | "office";
+
+/**
+ * Who is looking at a page of `area`, for its header: their name and sign-out form, or the link to sign in
+ * and come back to `here`. Told by the identity module (registerViewer); none on an app without it.
+ */
+export type ViewerSource = (request: FastifyRequest, reply: FastifyReply, area: Area, here: string) => Viewer;
+
+/** Registers how pages learn who is looking at them (once, by the module that signs people in). */
+export function registerViewer(app: App, source: ViewerSource): void {
+  app.decorate("viewer", source);
+}
+
 /** A page of the portal or the office, with who is signed in to that party (or its sign-in link) in the header. */
-export function partyPage(request: FastifyRequest, reply: FastifyReply, rp: RelyingParty): PageRequest {
+export function partyPage(request: FastifyRequest, reply: FastifyReply, area: Area): PageRequest {
   const page = pageRequest(request);
-  const user = request.user;
-  const viewer = user ? { name: user.fullName, signOut: PARTIES[rp].signOut, csrf: csrfToken(request, reply) } : { signIn: signInHref(rp, page.here) };
-  return { ...page, viewer };
+  const viewer = request.server.viewer?.(request, reply, area, page.here);
+  return viewer ? { ...page, viewer } : page;
 }
 
 /** Whether an unknown address should get the HTML 404 page rather than the JSON envelope. */
@@ -58,28 +54,45 @@ export function sendNotFoundPage(request: FastifyRequest, reply: FastifyReply): 
   return sendPage(reply, <NotFoundPage page={pageRequest(request)} />, 404);
 }
 
-/** Reads `?year=`: absent is this year in Vietnam; a malformed or out-of-range value is reported. */
-function parseYear(raw: unknown, clock: Clock): { year: number; invalid?: string } {
-  const current = yearInVietnam(clock.now());
-  if (raw === undefined || raw === "") return { year: current };
-  const text = String(raw).trim().slice(0, 12);
-  const n = /^\d{4}$/.test(text) ? Number(text) : NaN;
-  if (Number.isInteger(n) && n >= MIN_YEAR && n <= MAX_YEAR) return { year: n };
-  return { year: current, invalid: text };
+declare module "fastify" {
+  interface FastifyInstance {
+    /** The menus of the portal and the office (registerNavigation). */
+    navigation: readonly NavEntry[];
+    /** Who is looking at a page (registerViewer). */
+    viewer?: ViewerSource;
+  }
+}
+
+/** The kit's own menu entries: each party's home and the way to the other party. */
+const KIT_NAV: readonly NavEntry[] = [
+  { area: "portal", href: "/", label: { vi: "Trang chủ", en: "Home" }, order: 0 },
+  { area: "portal", href: "/office", label: { vi: "Dành cho cán bộ", en: "For officers" }, order: 90 },
+  { area: "office", href: "/office", label: { vi: "Bàn làm việc", en: "Workspace" }, order: 0 },
+  { area: "office", href: "/", label: { vi: "Cổng dịch vụ công", en: "Public service portal" }, order: 90 },
+];
+
+/** The menus the pages show: the kit's entries and the modules' (`nav` of each module), in their order. */
+export function registerNavigation(app: App, entries: readonly NavEntry[]): void {
+  app.decorate("navigation", [...KIT_NAV, ...entries].sort((a, b) => a.order - b.order));
 }
 
 /**
- * The server-rendered pages of the portal and the office, their assets and the language switch.
+ * The server-rendered pages of the portal and the office: the kit's own (homes, assets, the language switch)
+ * and the modules' (`pages`), in one scope whose errors answer with a page, not the API's JSON envelope.
  * They work without JavaScript; htmx only enhances.
  */
-export async function registerWebRoutes(app: App, deps: WebDeps): Promise<void> {
+export async function registerWebRoutes(app: App, pages: readonly ModulePlugin[] = []): Promise<void> {
   // A card links only to a page that is served; `app` is the root, whose router knows every route.
   const present = (offers: Offer[]): Offer[] =>
     offers.map((o) => (o.href && app.hasRoute({ method: "GET", url: o.href }) ? o : { ...o, href: undefined }));
 
   await app.register(async (web) => {
     // An error on a page answers with a page, not the API's JSON envelope.
+    // An unexpected failure of a page answers with a page; a refusal (a domain error, a bad request) goes on to
+    // the module's page handler or the application's, which know its status.
     web.setErrorHandler((error, request, reply) => {
+      const status = (error as { statusCode?: unknown }).statusCode;
+      if (error instanceof DomainError || (error as { validation?: unknown }).validation || (typeof status === "number" && status < 500)) throw error;
       request.log.error({ err: error }, "page failed");
       return sendPage(reply, <ErrorPage page={pageRequest(request)} requestId={request.id} />, 500);
     });
@@ -110,12 +123,6 @@ export async function registerWebRoutes(app: App, deps: WebDeps): Promise<void> 
       sendPage(reply, <OfficeHome page={partyPage(request, reply, "office")} offers={present(OFFICE_OFFERS)} />),
     );
 
-    web.get(DAYS_OFF_PATH, HIDDEN, async (request, reply) => {
-      const { year, invalid } = parseYear((request.query as { year?: unknown }).year, deps.clock);
-      const result: DaysOffResult =
-        invalid === undefined ? { state: "ok", holidays: await deps.holidays(year) } : { state: "invalid", given: invalid };
-      const status = result.state === "invalid" ? 400 : 200;
-      return sendPage(reply, <DaysOffPage page={pageRequest(request)} year={year} result={result} />, status);
-    });
+    for (const plugin of pages) await web.register(plugin);
   });
 }

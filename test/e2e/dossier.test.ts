@@ -13,7 +13,7 @@ import { buildProvincialProcedure, PDF } from "../../src/modules/dossiers/testin
 import { demoAccountsSeed, readDemoAccounts } from "../../src/modules/identity/seeds.ts";
 import { freePort } from "../helpers/net.ts";
 import { systemActor } from "../../src/platform/auth/actor.ts";
-import { holidaysSeed } from "../../src/platform/calendar/index.ts";
+import { holidaysSeed } from "../../src/modules/calendar/index.ts";
 import { runSeeds } from "../../src/platform/db/seeds.ts";
 import type { App } from "../../src/platform/http/types.ts";
 import { createLogger } from "../../src/platform/log/index.ts";

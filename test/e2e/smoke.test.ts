@@ -6,7 +6,7 @@ import axe from "axe-core";
 import type { Browser } from "playwright-core";
 import { launchChromium, openPage } from "../helpers/browser.ts";
 import { buildApp } from "../../src/app.ts";
-import { holidaysSeed } from "../../src/platform/calendar/index.ts";
+import { holidaysSeed } from "../../src/modules/calendar/index.ts";
 import { runSeeds } from "../../src/platform/db/seeds.ts";
 import type { App } from "../../src/platform/http/types.ts";
 import { type TestEnv, testContext } from "../helpers/app.ts";

@@ -21,14 +21,15 @@ export interface TestEnv {
 
 /** A context on a fresh database, for one test file. */
 export async function testContext(
-  opts: { clock?: Clock; config?: Partial<Config>; logger?: Logger; oidcClients?: ContextOptions["oidcClients"] } = {},
+  opts: { clock?: Clock; config?: Partial<Config>; logger?: Logger; options?: ContextOptions["options"]; modules?: ContextOptions["modules"] } = {},
 ): Promise<TestEnv> {
   const database = await testDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "motcua-test-"));
   const config: Config = { ...loadConfig(), dataDir, logLevel: "silent", demo: false, ...opts.config };
   const ctx = createContext(config, database, {
     ...(opts.clock ? { clock: opts.clock } : {}),
-    ...(opts.oidcClients ? { oidcClients: opts.oidcClients } : {}),
+    ...(opts.options ? { options: opts.options } : {}),
+    ...(opts.modules ? { modules: opts.modules } : {}),
     logger: opts.logger ?? createLogger("silent"),
   });
   return {

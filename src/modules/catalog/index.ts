@@ -1,5 +1,46 @@
-// Catalogue of administrative procedures (issue 4).
-export { catalogRoutes } from "./routes.ts";
-export { demoCatalogSeed } from "./seeds.ts";
-export { type BoundVersion, type CatalogService, makeCatalogService } from "./service.ts";
-export type { ProcedureContent } from "./model.ts";
+// The catalogue of administrative procedures: versions, publishing, search, the national catalogue's format.
+import { defineModule } from "../../platform/module.ts";
+import { catalogOfficePages } from "./office-pages.tsx";
+import { catalogPortalPages } from "./portal-pages.tsx";
+import { catalogRoutes } from "./routes.ts";
+import { demoCatalogSeed } from "./seeds.ts";
+import { type CatalogService, makeCatalogService } from "./service.ts";
+
+declare module "../../platform/module.ts" {
+  interface Services {
+    /** Administrative procedures: versions, publishing, search. */
+    catalog: CatalogService;
+  }
+}
+
+export const catalogModule = defineModule({
+  name: "catalog",
+  needs: ["directory"],
+  provides: ["catalog"],
+  build: ({ database, clock, audit, directory, config }) => ({
+    catalog: makeCatalogService({ database, clock, audit, directory, searchCacheSeconds: config.searchCacheSeconds }),
+  }),
+  routes: ({ catalog }) => [catalogRoutes(catalog)],
+  pages: ({ catalog, directory }) => [catalogPortalPages({ catalog, directory }), catalogOfficePages(catalog)],
+  seeds: ({ catalog }) => [demoCatalogSeed(catalog)],
+  nav: [
+    { area: "portal", href: "/thu-tuc", label: { vi: "Thủ tục hành chính", en: "Procedures" }, order: 10 },
+    { area: "office", href: "/quan-tri/thu-tuc", label: { vi: "Quản lý thủ tục", en: "Manage procedures" }, roles: ["agency_admin", "system_admin", "supervisor"], order: 40 },
+  ],
+});
+
+export { formDataProblems } from "./form-schema.ts";
+export {
+  type Channel,
+  type Component,
+  FormDefinition,
+  Literals,
+  type ProcedureContent,
+  ProcedureCode,
+  type ProcessingTime,
+  timeInHours,
+} from "./model.ts";
+export { agencyNames } from "./portal-pages.tsx";
+export type { ProcedureListItem } from "./schema.ts";
+export { type BoundVersion, type CatalogService } from "./service.ts";
+export { readDemoCatalog } from "./seeds.ts";

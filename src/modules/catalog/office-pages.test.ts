@@ -10,7 +10,7 @@ import { createLogger } from "../../platform/log/index.ts";
 import { adminUnitsSeed, demoAgenciesSeed } from "../directory/seeds.ts";
 import { demoAccountsSeed, readDemoAccounts } from "../identity/seeds.ts";
 import { type FormBrowser, formBrowser } from "../identity/testing.ts";
-import { signInThroughParty } from "../../web/relying-party/testing.ts";
+import { signInThroughParty } from "../identity/relying-party/testing.ts";
 import { type DraftFormValues, valuesOf } from "./draft-form.ts";
 import type { ProcedureContent } from "./model.ts";
 import { buildProcedure } from "./testing.ts";

@@ -10,8 +10,8 @@ import { pageRequest, sendPage } from "../../web/render.ts";
 import { sendNotFoundPage } from "../../web/routes.tsx";
 import { CsrfRejected } from "../identity/errors.ts";
 import { registerPageErrors } from "../identity/page-errors.tsx";
-import { PARTIES } from "../../web/relying-party/paths.ts";
-import { csrfToken, csrfValid } from "../identity/web-session.ts";
+import { PARTIES } from "../identity/index.ts";
+import { csrfToken, csrfValid } from "../../web/cookies.ts";
 import { blankValues, contentOf, type DraftFormValues, postedValues, valuesOf } from "./draft-form.ts";
 import { PROCEDURE_CODE_PATTERN } from "./model.ts";
 import {

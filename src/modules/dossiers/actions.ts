@@ -3,7 +3,7 @@
 // Decree 118/2025 live here: one supplement after receipt, the paused clock, the apology's lead time,
 // refusals and stops with a reason, the result before the dossier finishes.
 import type { Actor } from "../../platform/auth/actor.ts";
-import type { CalendarService } from "../../platform/calendar/index.ts";
+import type { CalendarService } from "../calendar/index.ts";
 import type { FieldProblem } from "../../platform/http/errors.ts";
 import { formDataProblems } from "../catalog/form-schema.ts";
 import type { ProcedureContent } from "../catalog/model.ts";

@@ -8,7 +8,7 @@ import type { Actor } from "../../platform/auth/actor.ts";
 import type { App } from "../../platform/http/types.ts";
 import { readDemoAccounts } from "../identity/seeds.ts";
 import { formBrowser } from "../identity/testing.ts";
-import { signInThroughParty } from "../../web/relying-party/testing.ts";
+import { signInThroughParty } from "../identity/relying-party/testing.ts";
 import { DossierNotFound } from "./errors.ts";
 import { buildProvincialProcedure, CENTRE, dossierFixture, JUSTICE, multipart, PDF, type TestUser } from "./testing.ts";
 

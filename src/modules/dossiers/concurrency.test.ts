@@ -9,7 +9,7 @@ import type { Actor } from "../../platform/auth/actor.ts";
 import { fixedClock } from "../../platform/clock.ts";
 import type { App } from "../../platform/http/types.ts";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
-import type { DossierHooks } from "./hooks.ts";
+import { createEventBus } from "../../platform/events.ts";
 import { makeDossierService } from "./service.ts";
 import { buildProvincialProcedure, CENTRE, dossierFixture } from "./testing.ts";
 
@@ -61,13 +61,12 @@ describe("dossier codes under concurrency", () => {
   it("takes back the number of a receipt that rolls back", async () => {
     const [fails, next] = await fileMany(2);
     // The same service with a listener that refuses one dossier's receipt inside its transaction.
-    const failing: DossierHooks = {
-      afterTransition: async (_tx, e) => {
-        if (e.dossier.id === fails && e.action === "receive") throw new Error("the mail server's outbox is full");
-      },
-    };
+    const events = createEventBus();
+    events.listen("dossiers.transition", async (_tx, e) => {
+      if (e.dossier.id === fails && e.action === "receive") throw new Error("the mail server's outbox is full");
+    });
     const ctx = env.ctx;
-    const service = makeDossierService({ ...ctx, hooks: [failing] });
+    const service = makeDossierService({ ...ctx, events });
     await assert.rejects(service.act(receiver, fails!, "receive", {}), /outbox is full/);
     assert.equal((await ctx.dossiers.get(receiver, fails!)).status, "new", "nothing of the receipt stayed");
     const d = await ctx.dossiers.act(receiver, next!, "receive", {});

@@ -1,5 +1,64 @@
-// The one-stop core: dossiers from filing to the returned result (issue 5).
-export { dossierRoutes } from "./routes.ts";
-export { type DossierService, makeDossierService } from "./service.ts";
-export type { DossierHooks, TransitionEvent } from "./hooks.ts";
-export { latenessJob } from "./jobs.ts";
+// The one-stop core: dossiers from filing (online or at the counter) to the returned result; the forms of
+// Circular 01/2018, the public lookup, the notifications and the national portal's sync.
+import type { Db } from "../../platform/db/index.ts";
+import { defineModule } from "../../platform/module.ts";
+import type { DossierTransition } from "./events.ts";
+import { latenessJob } from "./jobs.ts";
+import { catalogLookup, directoryLookup } from "./lookups.ts";
+import { makeNationalSync } from "./national-sync.ts";
+import { makeNotifier } from "./notifications.ts";
+import { dossierOfficePages } from "./office-pages.tsx";
+import { dossierPortalPages } from "./portal-pages.tsx";
+import { dossierRoutes } from "./routes.ts";
+import { type FormsService, makeFormsService } from "./service.forms.ts";
+import { type DossierService, makeDossierService } from "./service.ts";
+
+declare module "../../platform/module.ts" {
+  interface Services {
+    /** The one-stop core: dossiers from filing to the returned result. */
+    dossiers: DossierService;
+    /** The forms of dossiers (Mẫu 01–05) and the register (Mẫu 06). */
+    dossierForms: FormsService;
+  }
+}
+
+const OFFICERS = ["receiver", "specialist", "leader", "agency_admin", "supervisor"] as const;
+
+export const dossiersModule = defineModule({
+  name: "dossiers",
+  needs: ["directory", "calendar", "identity", "catalog"],
+  provides: ["dossiers", "dossierForms"],
+  build: ({ database, clock, audit, events, files, config, calendar, catalog, directory, identity }) => ({
+    dossiers: makeDossierService({ database, clock, audit, events, calendar, catalog, directory, identity, files, lookupsPerMinute: config.lookupsPerMinute }),
+    dossierForms: makeFormsService({ database, clock, catalog, directory, publicUrl: config.publicUrl }),
+  }),
+  // In every dossier change's transaction: the applicant's and officers' mail, the national portal's sync.
+  parts: ({ jobs, mail, identity, catalog, directory, config }) => ({
+    notifier: makeNotifier({ jobs, mail, identity, publicUrl: config.publicUrl, catalog: catalogLookup(catalog) }),
+    nationalSync: makeNationalSync({ jobs, endpoint: config.nationalSync, catalog: catalogLookup(catalog), directory: directoryLookup(directory) }),
+  }),
+  listens: {
+    "dossiers.transition": ({ notifier, nationalSync }) =>
+      async (tx: Db, event: DossierTransition) => {
+        await notifier.listener(tx, event);
+        await nationalSync.listener?.(tx, event);
+      },
+  },
+  routes: ({ dossiers, dossierForms, config }) => [dossierRoutes(dossiers, dossierForms, { maxUploadBytes: config.maxUploadBytes })],
+  pages: ({ dossiers, catalog, directory, config }) => {
+    const deps = { dossiers, catalog, directory, maxUploadBytes: config.maxUploadBytes };
+    return [dossierPortalPages(deps), dossierOfficePages(deps)];
+  },
+  jobs: ({ dossiers, notifier, nationalSync }) => [latenessJob(dossiers), notifier.job, ...(nationalSync.job ? [nationalSync.job] : [])],
+  schedules: { "dossiers.flag_lateness": "*/15 * * * *" },
+  nav: [
+    { area: "portal", href: "/ho-so-cua-toi", label: { vi: "Hồ sơ của tôi", en: "My dossiers" }, order: 20 },
+    { area: "portal", href: "/tra-cuu", label: { vi: "Tra cứu hồ sơ", en: "Look up a dossier" }, order: 30 },
+    { area: "office", href: "/office/ho-so", label: { vi: "Hồ sơ cần xử lý", en: "Work queue" }, roles: OFFICERS, order: 10 },
+    { area: "office", href: "/office/tiep-nhan/moi", label: { vi: "Tiếp nhận tại quầy", en: "Counter intake" }, roles: ["receiver"], order: 20 },
+  ],
+});
+
+export type { DossierFacts, DossierTransition, StepFacts } from "./events.ts";
+export type { DossierService } from "./service.ts";
+export type { FormsService } from "./service.forms.ts";

@@ -2,25 +2,23 @@
 // functions so a listener depends on the few facts it needs, not on whole services.
 import type { Db } from "../../platform/db/index.ts";
 import { DomainError } from "../../platform/http/errors.ts";
-import type { ProcedureContent } from "../catalog/model.ts";
-import type { CatalogService } from "../catalog/service.ts";
-import type { DirectoryService } from "../directory/service.ts";
-import type { DossierRow } from "./hooks.ts";
+import type { CatalogService, ProcedureContent } from "../catalog/index.ts";
+import type { DirectoryService } from "../directory/index.ts";
 
 /** What the catalogue says about the procedure a dossier was filed under; `form` for field labels. */
 export type ProcedureFacts = Pick<ProcedureContent, "name" | "field" | "fees" | "components"> & Partial<Pick<ProcedureContent, "form">>;
 
-/** The procedure a dossier was filed under, read in the change's transaction; null when unknown. */
-export type ProcedureLookup = (tx: Db, dossier: DossierRow) => Promise<ProcedureFacts | null>;
+/** The procedure version a dossier was filed under, read in the change's transaction; null when unknown. */
+export type ProcedureLookup = (tx: Db, procedure: { code: string; version: number }) => Promise<ProcedureFacts | null>;
 
 /** An agency's name and departments, read in the change's transaction; null when unknown. */
 export type AgencyLookup = (tx: Db, code: string) => Promise<{ name: string; departments: Array<{ code: string; name: string }> } | null>;
 
 /** Procedure facts from the catalogue: the version the dossier is bound to. */
 export function catalogLookup(catalog: Pick<CatalogService, "bound">): ProcedureLookup {
-  return async (tx, dossier) => {
+  return async (tx, procedure) => {
     try {
-      const bound = await catalog.bound(dossier.procedureCode, dossier.procedureVersion, tx);
+      const bound = await catalog.bound(procedure.code, procedure.version, tx);
       return bound.content;
     } catch (err) {
       // Not found is a fact to report with empty names; anything else is the transaction's failure.

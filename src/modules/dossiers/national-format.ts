@@ -2,7 +2,7 @@
 // `CapNhatTienDoHoSoMC` (one step of its processing). Pure functions of the state at the time of the
 // change, so a message queued now says what was true now, whenever it is delivered.
 import type { Actor } from "../../platform/auth/actor.ts";
-import { formatLocal } from "../../platform/calendar/index.ts";
+import { formatLocal } from "../calendar/index.ts";
 import type { DossierRow } from "./hooks.ts";
 import type { ProcedureFacts } from "./lookups.ts";
 import { type DossierChannel, NATIONAL_CHANNEL } from "./model.ts";

@@ -10,10 +10,10 @@ import type { Database } from "../../platform/db/index.ts";
 import { createJobQueue } from "../../platform/jobs/index.ts";
 import { listJobs, retryDeadJob } from "../../platform/jobs/repo.ts";
 import { testWorker, waitFor } from "../../platform/jobs/testing.ts";
-import type { DossierRow, TransitionEvent } from "./hooks.ts";
+import type { DossierRow } from "./hooks.ts";
 import { makeNationalSync, NATIONAL_SYNC_JOB, type NationalMessage, nationalTime, toDongBoHoSoMC } from "./national-sync.ts";
 import { dossierFiles } from "./tables.ts";
-import { buildDossier, buildEvent, insertDossier, step } from "./testing-events.ts";
+import { buildDossier, buildEvent, insertDossier, play, type PlayedChange, step } from "./testing-events.ts";
 
 interface Delivery {
   key: string;
@@ -63,7 +63,7 @@ function stubPortal() {
 }
 
 /** A dossier's life from filing to return: each entry is one change, in its own transaction. */
-function life(base: DossierRow): TransitionEvent[] {
+function life(base: DossierRow): PlayedChange[] {
   const d = (o: Partial<DossierRow>) => ({ ...base, ...o });
   const s0 = step(0, "Tiếp nhận hồ sơ", new Date("2026-03-02T09:30:00Z"));
   const s1 = step(1, "Thẩm định hồ sơ", new Date("2026-03-05T09:30:00Z"));
@@ -94,8 +94,9 @@ describe("national portal sync", () => {
   const endpoint = (port: number): Config["nationalSync"] => ({ url: `http://127.0.0.1:${port}/dvcqg`, token: "portal-token", timeoutMs: 2000 });
   const setup = (port: number) => {
     const jobs = createJobQueue();
-    const sync = makeNationalSync({ jobs, endpoint: endpoint(port), backoff: () => 50, maxAttempts: 100 });
-    return { jobs, sync };
+    const made = makeNationalSync({ jobs, endpoint: endpoint(port), backoff: () => 50, maxAttempts: 100 });
+    jobs.register(made.job!);
+    return { jobs, sync: made.listener! };
   };
   const unfinished = async (ids: string[]) => {
     const rows = await database.rows<{ n: number }>(
@@ -105,11 +106,11 @@ describe("national portal sync", () => {
     return rows[0]!.n;
   };
   /** Runs each change in its own transaction, the dossiers' changes interleaved. */
-  const play = async (sync: ReturnType<typeof setup>["sync"], lives: TransitionEvent[][]) => {
+  const interleave = async (sync: ReturnType<typeof setup>["sync"], lives: PlayedChange[][]) => {
     for (let i = 0; i < LIFE.length; i++) {
-      for (const events of lives) {
-        const e = events[i];
-        if (e) await database.transaction((tx) => sync.afterTransition(tx, e));
+      for (const changes of lives) {
+        const c = changes[i];
+        if (c) await database.transaction((tx) => play(tx, sync, c));
       }
     }
   };
@@ -143,7 +144,7 @@ describe("national portal sync", () => {
     let n = 0;
     portal.setAnswer(() => (++n % 3 === 0 ? "drop" : 200));
     const dossiers = [buildDossier(), buildDossier(), buildDossier()];
-    await play(sync, dossiers.map(life));
+    await interleave(sync, dossiers.map(life));
     const workers = [testWorker(database, jobs), testWorker(database, jobs)];
     for (const w of workers) await w.start();
     try {
@@ -168,7 +169,7 @@ describe("national portal sync", () => {
     await portal.close();
     const { jobs, sync } = setup(port);
     const dossiers = [buildDossier(), buildDossier()];
-    await play(sync, dossiers.map(life));
+    await interleave(sync, dossiers.map(life));
     const worker = testWorker(database, jobs);
     await worker.start();
     try {
@@ -195,7 +196,7 @@ describe("national portal sync", () => {
     const { jobs, sync } = setup(await portal.listen());
     const [refused, other] = [buildDossier(), buildDossier()];
     portal.setAnswer((d) => (d.message.dossierId === refused!.id && sign(d.message) === "D4" ? 400 : 200));
-    await play(sync, [life(refused!), life(other!)]);
+    await interleave(sync, [life(refused!), life(other!)]);
     const worker = testWorker(database, jobs);
     await worker.start();
     try {
@@ -226,36 +227,28 @@ describe("national portal sync", () => {
     const [rolledBack, committed] = [buildDossier(), buildDossier()];
     await assert.rejects(
       database.transaction(async (tx) => {
-        for (const e of life(rolledBack!)) await sync.afterTransition(tx, e);
+        await play(tx, sync, ...life(rolledBack!));
         throw new Error("the change failed");
       }),
       /the change failed/,
     );
-    await database.transaction(async (tx) => {
-      for (const e of life(committed!)) await sync.afterTransition(tx, e);
-    });
+    await database.transaction((tx) => play(tx, sync, ...life(committed!)));
     assert.equal(await unfinished([rolledBack!.id]), 0);
     assert.equal(await unfinished([committed!.id]), LIFE.length);
     // Nothing listens at that endpoint: no later test's worker should pick these up.
     await database.rows(sql`DELETE FROM jobs WHERE payload->>'dossierId' = ${committed!.id}`);
   });
 
-  it("queues nothing, and defines no job, when no endpoint is configured", async () => {
-    const jobs = createJobQueue();
-    const sync = makeNationalSync({ jobs, endpoint: null });
-    const d = buildDossier();
-    await database.transaction(async (tx) => {
-      for (const e of life(d)) await sync.afterTransition(tx, e);
-    });
-    assert.equal(jobs.get(NATIONAL_SYNC_JOB), undefined);
-    const rows = await database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM jobs WHERE payload->>'dossierId' = ${d.id}`);
-    assert.equal(rows[0]!.n, 0);
+  it("listens to nothing, and defines no job, when no endpoint is configured", () => {
+    const sync = makeNationalSync({ jobs: createJobQueue(), endpoint: null });
+    assert.equal(sync.listener, null);
+    assert.equal(sync.job, null);
   });
 
   it("sends the state at the time of the change, with the catalogue's and the directory's names", async () => {
     const portal = stubPortal();
     const jobs = createJobQueue();
-    const sync = makeNationalSync({
+    const made = makeNationalSync({
       jobs,
       endpoint: endpoint(await portal.listen()),
       backoff: () => 50,
@@ -267,18 +260,20 @@ describe("national portal sync", () => {
       }),
       directory: async (_tx, code) => ({ name: `Cơ quan ${code}`, departments: [{ code: "hanh-chinh-tu-phap", name: "Phòng Hành chính – Tư pháp" }] }),
     });
+    jobs.register(made.job!);
+    const sync = made.listener!;
     const dossier = buildDossier({ status: "new", nationalStatus: 1 });
     const file = { id: `${dossier.id}-f1`, dossierId: dossier.id, provinceCode: "06", kind: "component", component: "to-khai", name: "to-khai.pdf", contentType: "application/pdf", size: 10, sha256: "a".repeat(64), uploadedBy: "user:test", uploadedAt: new Date() };
     await database.transaction(async (tx) => {
       await insertDossier(tx, dossier);
       await tx.insert(dossierFiles).values(file);
-      await sync.afterTransition(tx, buildEvent(dossier, { action: "submit", fromStatus: "draft", fromNationalStatus: null }));
+      await play(tx, sync, buildEvent(dossier, { action: "submit", fromStatus: "draft", fromNationalStatus: null }));
     });
     // Changed after the message was queued: the message still says what was true then.
     await database.rows(sql`UPDATE dossier_files SET name = 'renamed.pdf' WHERE id = ${file.id}`);
     const processing = { ...dossier, status: "processing", nationalStatus: 4 };
     await database.transaction((tx) =>
-      sync.afterTransition(tx, buildEvent(processing, { action: "receive", fromStatus: "new", fromNationalStatus: 1, step: step(0, "Thẩm định hồ sơ") })),
+      play(tx, sync, buildEvent(processing, { action: "receive", fromStatus: "new", fromNationalStatus: 1, step: step(0, "Thẩm định hồ sơ") })),
     );
     const worker = testWorker(database, jobs);
     await worker.start();

@@ -7,8 +7,10 @@
 import { randomUUID } from "node:crypto";
 import type { Config } from "../../platform/config/index.ts";
 import type { Db } from "../../platform/db/index.ts";
-import { type Backoff, defineJob, exponentialBackoff, type JobQueue, PermanentJobError } from "../../platform/jobs/index.ts";
-import type { DossierHooks, TransitionEvent } from "./hooks.ts";
+import type { EventListener } from "../../platform/events.ts";
+import { type Backoff, defineJob, exponentialBackoff, type JobDefinition, type JobQueue, PermanentJobError } from "../../platform/jobs/index.ts";
+import type { DossierTransition } from "./events.ts";
+import type { DossierRow } from "./hooks.ts";
 import type { AgencyLookup, ProcedureFacts, ProcedureLookup } from "./lookups.ts";
 import { NATIONAL_RECEIVED, NATIONAL_STATUS } from "./model.ts";
 import {
@@ -19,6 +21,7 @@ import {
   toCapNhatTienDoHoSoMC,
   toDongBoHoSoMC,
 } from "./national-format.ts";
+import { findDossier } from "./repo.ts";
 import { readSnapshot } from "./repo.sync.ts";
 
 export { type AgencyLookup, catalogLookup, directoryLookup, type ProcedureFacts, type ProcedureLookup } from "./lookups.ts";
@@ -50,14 +53,22 @@ function retryable(status: number): boolean {
   return status === 408 || status === 429 || status >= 500 || status < 400;
 }
 
+export interface NationalSync {
+  /** Listens to "dossiers.transition", in the change's transaction; none without an endpoint. */
+  listener: EventListener<"dossiers.transition"> | null;
+  /** `dossiers.national_sync`, which delivers what the listener queues; none without an endpoint. */
+  job: JobDefinition<NationalMessage> | null;
+}
+
 /**
- * The listener the dossier service calls in each change's transaction, and the job that delivers what
- * it queues. Every message of a dossier shares the order key `national:<dossierId>`, so they leave one
- * at a time in the order they were queued; a dead one holds the later ones back until retried.
+ * The listener of each dossier change, and the job that delivers what it queues. Every message of a
+ * dossier shares the order key `national:<dossierId>`, so they leave one at a time in the order they were
+ * queued; a dead one holds the later ones back until retried. The portal's messages name the applicant:
+ * the listener reads the dossier in the change's transaction (it is locked by the change).
  */
-export function makeNationalSync(deps: NationalSyncDeps): DossierHooks {
+export function makeNationalSync(deps: NationalSyncDeps): NationalSync {
   const { endpoint } = deps;
-  if (!endpoint) return { afterTransition: async () => {} };
+  if (!endpoint) return { listener: null, job: null };
 
   const job = defineJob<NationalMessage>({
     name: NATIONAL_SYNC_JOB,
@@ -87,7 +98,6 @@ export function makeNationalSync(deps: NationalSyncDeps): DossierHooks {
       throw new PermanentJobError(error);
     },
   });
-  deps.jobs.register(job);
 
   async function departmentName(tx: Db, agencyCode: string, department: string | null): Promise<string | null> {
     if (!department) return null;
@@ -95,8 +105,7 @@ export function makeNationalSync(deps: NationalSyncDeps): DossierHooks {
     return agency?.departments.find((d) => d.code === department)?.name ?? department;
   }
 
-  async function statusMessages(tx: Db, event: TransitionEvent, procedure: ProcedureFacts | null): Promise<DongBoHoSoMC[]> {
-    const d = event.dossier;
+  async function statusMessages(tx: Db, event: DossierTransition, d: DossierRow, procedure: ProcedureFacts | null): Promise<DongBoHoSoMC[]> {
     const to = event.action === "received" ? NATIONAL_RECEIVED : (d.nationalStatus ?? NATIONAL_STATUS[event.toStatus]);
     if (to === null || to === event.fromNationalStatus) return [];
     // The portal expects 2 (Được tiếp nhận) before 4: when the service reports the receipt as one change
@@ -107,57 +116,58 @@ export function makeNationalSync(deps: NationalSyncDeps): DossierHooks {
     return statuses.map((s) => toDongBoHoSoMC(d, procedure, s, { processingAgencyName: agency?.name ?? null, snapshot }));
   }
 
-  return {
-    async afterTransition(tx, event) {
-      const d = event.dossier;
-      const procedure = deps.catalog ? await deps.catalog(tx, d) : null;
-      const out: NationalMessage[] = [];
-      const base = { dossierId: d.id };
-      const progress = (data: CapNhatTienDoHoSoMC) => out.push({ service: "CapNhatTienDoHoSoMC", messageId: randomUUID(), ...base, data });
+  async function listener(tx: Db, event: DossierTransition) {
+    const d = await findDossier(tx, event.dossier.id);
+    if (!d) throw new Error(`national sync: dossier ${event.dossier.id} is not in this transaction`);
+    const procedure = deps.catalog ? await deps.catalog(tx, event.dossier.procedure) : null;
+    const out: NationalMessage[] = [];
+    const base = { dossierId: d.id };
+    const progress = (data: CapNhatTienDoHoSoMC) => out.push({ service: "CapNhatTienDoHoSoMC", messageId: randomUUID(), ...base, data });
 
-      // Order: the step that ended, the status it led to, the step that started.
-      const ended = event.endedStep;
-      if (ended) {
-        progress(
-          toCapNhatTienDoHoSoMC({
-            dossier: d,
-            state: STEP_ENDED,
-            stepName: ended.name,
-            departmentName: await departmentName(tx, ended.agencyCode, ended.department),
-            startedAt: ended.startedAt,
-            dueAt: ended.dueAt,
-            at: event.at,
-            actor: event.actor,
-            actorName: event.actorName,
-            note: event.note,
-          }),
-        );
-      }
-      for (const data of await statusMessages(tx, event, procedure)) {
-        out.push({ service: "DongBoHoSoMC", messageId: randomUUID(), ...base, data });
-      }
-      // `step` is where the dossier is after any change while processing; only a hand-over, the
-      // receipt or an assignment starts it.
-      const step = event.step;
-      if (step && (ended || event.action === "receive" || event.action === "assign")) {
-        progress(
-          toCapNhatTienDoHoSoMC({
-            dossier: d,
-            state: STEP_STARTED,
-            stepName: step.name,
-            departmentName: await departmentName(tx, step.agencyCode, step.department),
-            startedAt: event.at,
-            dueAt: step.dueAt,
-            at: event.at,
-            actor: event.actor,
-            actorName: event.actorName,
-            note: null,
-          }),
-        );
-      }
-      // Job ids follow the order of the dossier's changes because the dossier service holds the
-      // dossier's row lock for each change: the next one queues only after this one commits.
-      for (const message of out) await deps.jobs.enqueue(tx, job, message, { orderKey: `national:${d.id}` });
-    },
-  };
+    // Order: the step that ended, the status it led to, the step that started.
+    const ended = event.endedStep;
+    if (ended) {
+      progress(
+        toCapNhatTienDoHoSoMC({
+          dossier: d,
+          state: STEP_ENDED,
+          stepName: ended.name,
+          departmentName: await departmentName(tx, ended.agencyCode, ended.department),
+          startedAt: ended.startedAt,
+          dueAt: ended.dueAt,
+          at: event.at,
+          actor: event.actor,
+          actorName: event.actorName,
+          note: event.note,
+        }),
+      );
+    }
+    for (const data of await statusMessages(tx, event, d, procedure)) {
+      out.push({ service: "DongBoHoSoMC", messageId: randomUUID(), ...base, data });
+    }
+    // `step` is where the dossier is after any change while processing; only a hand-over, the
+    // receipt or an assignment starts it.
+    const step = event.step;
+    if (step && (ended || event.action === "receive" || event.action === "assign")) {
+      progress(
+        toCapNhatTienDoHoSoMC({
+          dossier: d,
+          state: STEP_STARTED,
+          stepName: step.name,
+          departmentName: await departmentName(tx, step.agencyCode, step.department),
+          startedAt: event.at,
+          dueAt: step.dueAt,
+          at: event.at,
+          actor: event.actor,
+          actorName: event.actorName,
+          note: null,
+        }),
+      );
+    }
+    // Job ids follow the order of the dossier's changes because the dossier service holds the
+    // dossier's row lock for each change: the next one queues only after this one commits.
+    for (const message of out) await deps.jobs.enqueue(tx, job, message, { orderKey: `national:${d.id}` });
+  }
+
+  return { listener, job };
 }

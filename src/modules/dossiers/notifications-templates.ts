@@ -1,6 +1,6 @@
 // The dossier notifications' texts, in Vietnamese (STYLE.md: text shown to people is Vietnamese).
 // Each is a small pure function of what the message says, so a test reads what a person receives.
-import { formatLocal } from "../../platform/calendar/index.ts";
+import { formatLocal } from "../calendar/index.ts";
 
 export interface MailContent {
   subject: string;

@@ -12,11 +12,10 @@ import { demoCatalogSeed } from "../catalog/seeds.ts";
 import { adminUnitsSeed, demoAgenciesSeed } from "../directory/seeds.ts";
 import { demoAccountsSeed, readDemoAccounts } from "../identity/seeds.ts";
 import type { UserView } from "../identity/service.ts";
-import type { DossierHooks, TransitionEvent } from "./hooks.ts";
 import { catalogLookup, directoryLookup } from "./lookups.ts";
-import { makeNotifier } from "./notifications.ts";
+import { makeNotifier, type Notifier } from "./notifications.ts";
 import { vnDateTime } from "./notifications-templates.ts";
-import { buildDossier, buildEvent, officerActor, step } from "./testing-events.ts";
+import { buildDossier, buildEvent, officerActor, play, type PlayedChange, step } from "./testing-events.ts";
 import { type MailCatcher, type ReceivedMail, startMailCatcher } from "../../../test/helpers/smtp.ts";
 
 const PUBLIC = "https://dvc.example.gov.vn";
@@ -24,7 +23,7 @@ const PUBLIC = "https://dvc.example.gov.vn";
 describe("dossier notifications", () => {
   let env: TestEnv;
   let smtp: MailCatcher;
-  let notifier: DossierHooks;
+  let notifier: Notifier;
   let jobs: JobQueue;
   let officer: UserView;
   let unverified: UserView;
@@ -47,10 +46,7 @@ describe("dossier notifications", () => {
     }
     return smtp.inbox.slice(before);
   }
-  const change = (...events: TransitionEvent[]) =>
-    env.database.transaction(async (tx) => {
-      for (const e of events) await notifier.afterTransition(tx, e);
-    });
+  const change = (...changes: PlayedChange[]) => env.database.transaction((tx) => play(tx, notifier.listener, ...changes));
 
   before(async () => {
     smtp = await startMailCatcher();
@@ -65,6 +61,7 @@ describe("dossier notifications", () => {
     jobs = createJobQueue();
     const mail = createMailer({ jobs, smtpUrl: smtp.url, from: ctx.config.mailFrom, dataDir: ctx.config.dataDir });
     notifier = makeNotifier({ jobs, mail, identity: ctx.identity, publicUrl: PUBLIC, catalog: catalogLookup(ctx.catalog) });
+    jobs.register(notifier.job, mail.job);
 
     // An officer with a verified address, through the identity service's own verification link.
     const password = readDemoAccounts().password;
@@ -111,8 +108,8 @@ describe("dossier notifications", () => {
   it("reads the catalogue and the directory in the change's transaction", async () => {
     const { ctx } = env;
     const found = await env.database.transaction(async (tx) => ({
-      procedure: await catalogLookup(ctx.catalog)(tx, dossierWithMail()),
-      unknown: await catalogLookup(ctx.catalog)(tx, dossierWithMail({ procedureCode: "9.999999" })),
+      procedure: await catalogLookup(ctx.catalog)(tx, { code: "1.001193", version: 1 }),
+      unknown: await catalogLookup(ctx.catalog)(tx, { code: "9.999999", version: 1 }),
       agency: await directoryLookup(ctx.directory)(tx, "000.00.11.H06"),
       noAgency: await directoryLookup(ctx.directory)(tx, "999.99.99.Z99"),
     }));
@@ -209,8 +206,12 @@ describe("dossier notifications", () => {
     const leader = { ...officerActor, userId: "leader-1" };
     await assert.rejects(
       env.database.transaction(async (tx) => {
-        await notifier.afterTransition(tx, buildEvent(d, { action: "received", fromStatus: "new" }));
-        await notifier.afterTransition(tx, buildEvent(d, { action: "assign", actor: leader, step: step(1, "Thẩm định", undefined, officer.id) }));
+        await play(
+          tx,
+          notifier.listener,
+          buildEvent(d, { action: "received", fromStatus: "new" }),
+          buildEvent(d, { action: "assign", actor: leader, step: step(1, "Thẩm định", undefined, officer.id) }),
+        );
         throw new Error("the change failed");
       }),
       /the change failed/,

@@ -2,12 +2,15 @@
 // request, apology and result, and to an officer given a dossier. Queued in the change's transaction
 // through the mail outbox, so a change that rolls back sends nothing.
 import type { Db } from "../../platform/db/index.ts";
-import { defineJob, type JobQueue } from "../../platform/jobs/index.ts";
+import type { EventListener } from "../../platform/events.ts";
+import { defineJob, type JobDefinition, type JobQueue } from "../../platform/jobs/index.ts";
 import type { Mailer } from "../../platform/mail/index.ts";
-import type { IdentityService } from "../identity/service.ts";
-import type { DossierHooks, DossierRow, TransitionEvent } from "./hooks.ts";
+import type { IdentityService } from "../identity/index.ts";
+import type { DossierTransition } from "./events.ts";
+import type { DossierRow } from "./hooks.ts";
 import type { ProcedureFacts, ProcedureLookup } from "./lookups.ts";
 import { NATIONAL_RECEIVED } from "./model.ts";
+import { findDossier } from "./repo.ts";
 import {
   apologyMail,
   type ApplicantFacts,
@@ -45,17 +48,17 @@ interface AssigneeNotice {
 }
 
 /** The actions the applicant is told of. */
-const APPLICANT_ACTIONS: ReadonlySet<TransitionEvent["action"]> = new Set(["received", "receive", "request_supplement", "apologize", "finish"]);
+const APPLICANT_ACTIONS: ReadonlySet<DossierTransition["action"]> = new Set(["received", "receive", "request_supplement", "apologize", "finish"]);
 
-/** Whether the change calls for a message to the applicant (who must have an address). */
-function tellsApplicant(event: TransitionEvent): boolean {
-  if (!event.dossier.applicant.email || !APPLICANT_ACTIONS.has(event.action)) return false;
+/** Whether the change calls for a message to the applicant (if they gave an address). */
+function tellsApplicant(event: DossierTransition): boolean {
+  if (!APPLICANT_ACTIONS.has(event.action)) return false;
   // Once per receipt: when the service reported its first half (`received`), that one was told.
   return !(event.action === "receive" && event.fromNationalStatus === NATIONAL_RECEIVED);
 }
 
 /** The actions after which a step's assignee is told the dossier is theirs. */
-const HAND_OVERS: ReadonlySet<TransitionEvent["action"]> = new Set(["assign", "forward", "send_back", "receive"]);
+const HAND_OVERS: ReadonlySet<DossierTransition["action"]> = new Set(["assign", "forward", "send_back", "receive"]);
 
 function asDate(v: unknown): Date | null {
   if (v instanceof Date) return v;
@@ -77,18 +80,25 @@ function asItems(v: unknown): SupplementItem[] {
   });
 }
 
-function returnMethod(event: TransitionEvent): ReturnMethod {
+function returnMethod(event: DossierTransition): ReturnMethod {
   const chosen = asText(event.details?.method) ?? event.dossier.returnMethod ?? event.dossier.channel;
   return chosen === "counter" || chosen === "post" ? chosen : "online";
 }
 
+export interface Notifier {
+  /** Listens to "dossiers.transition", in the change's transaction. */
+  listener: EventListener<"dossiers.transition">;
+  /** `dossiers.notify_assignee`: the officer's message, sent when it runs. */
+  job: JobDefinition<AssigneeNotice>;
+}
+
 /**
- * The listener the dossier service calls in each change's transaction. Applicants' messages go to the
- * address on the dossier; an officer's goes through the job `dossiers.notify_assignee`, which reads
- * the officer's address when it runs (the identity service reads outside the change's transaction,
- * which the embedded database's single connection would not allow inside it).
+ * The listener of each dossier change. Applicants' messages go to the address on the dossier (read in the
+ * change's transaction, only for a change that tells the applicant); an officer's goes through the job
+ * `dossiers.notify_assignee`, which reads the officer's address when it runs (the identity service reads
+ * outside the change's transaction, which the embedded database's single connection would not allow inside it).
  */
-export function makeNotifier(deps: NotifierDeps): DossierHooks {
+export function makeNotifier(deps: NotifierDeps): Notifier {
   const publicUrl = deps.publicUrl.replace(/\/+$/, "");
 
   const notice = defineJob<AssigneeNotice>({
@@ -109,7 +119,6 @@ export function makeNotifier(deps: NotifierDeps): DossierHooks {
       await ctx.database.transaction((tx) => deps.mail.send(tx, { to, ...content }));
     },
   });
-  deps.jobs.register(notice);
 
   function applicantFacts(d: DossierRow, procedure: ProcedureFacts | null): ApplicantFacts {
     const link =
@@ -127,8 +136,7 @@ export function makeNotifier(deps: NotifierDeps): DossierHooks {
   }
 
   /** The applicant's message for a change that `tellsApplicant`. */
-  function applicantMail(event: TransitionEvent, procedure: ProcedureFacts | null): MailContent | null {
-    const d = event.dossier;
+  function applicantMail(event: DossierTransition, d: DossierRow, procedure: ProcedureFacts | null): MailContent | null {
     const facts = applicantFacts(d, procedure);
     switch (event.action) {
       case "received":
@@ -146,31 +154,31 @@ export function makeNotifier(deps: NotifierDeps): DossierHooks {
   }
 
   /** The officer a hand-over gives the dossier to; nobody needs telling about their own act. */
-  function assigneeOf(event: TransitionEvent): string | null {
+  function assigneeOf(event: DossierTransition): string | null {
     const userId = event.step?.assigneeUserId ?? null;
     if (!userId || !HAND_OVERS.has(event.action)) return null;
     return event.actor.type === "user" && event.actor.userId === userId ? null : userId;
   }
 
-  return {
-    async afterTransition(tx: Db, event: TransitionEvent) {
-      const d = event.dossier;
-      const assignee = assigneeOf(event);
-      const to = tellsApplicant(event) ? d.applicant.email : null;
-      if (!to && !assignee) return;
-      const procedure = deps.catalog ? await deps.catalog(tx, d) : null;
-      const content = to ? applicantMail(event, procedure) : null;
-      if (to && content) await deps.mail.send(tx, { to, ...content });
-      if (assignee && event.step) {
-        await deps.jobs.enqueue(tx, notice, {
-          userId: assignee,
-          dossierId: d.id,
-          code: d.code,
-          procedureName: procedure?.name ?? d.procedureCode,
-          stepName: event.step.name,
-          dueAt: event.step.dueAt.toISOString(),
-        });
-      }
-    },
-  };
+  async function listener(tx: Db, event: DossierTransition) {
+    const assignee = assigneeOf(event);
+    const row = tellsApplicant(event) ? await findDossier(tx, event.dossier.id) : null;
+    const to = row?.applicant.email ?? null;
+    if (!to && !assignee) return;
+    const procedure = deps.catalog ? await deps.catalog(tx, event.dossier.procedure) : null;
+    const content = row && to ? applicantMail(event, row, procedure) : null;
+    if (to && content) await deps.mail.send(tx, { to, ...content });
+    if (assignee && event.step) {
+      await deps.jobs.enqueue(tx, notice, {
+        userId: assignee,
+        dossierId: event.dossier.id,
+        code: event.dossier.code,
+        procedureName: procedure?.name ?? event.dossier.procedure.code,
+        stepName: event.step.name,
+        dueAt: event.step.dueAt.toISOString(),
+      });
+    }
+  }
+
+  return { listener, job: notice };
 }

@@ -5,7 +5,7 @@ import type { FastifyRequest } from "fastify";
 import { DomainError, type FieldProblem, STATUS_OF_KIND } from "../../platform/http/errors.ts";
 import type { PageRequest } from "../../web/render.ts";
 import { CsrfRejected } from "../identity/errors.ts";
-import { csrfValid } from "../identity/web-session.ts";
+import { csrfValid } from "../../web/cookies.ts";
 import { InvalidDossier } from "./errors.ts";
 import { tr } from "./words.ts";
 

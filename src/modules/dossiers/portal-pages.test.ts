@@ -7,7 +7,7 @@ import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
 import type { App } from "../../platform/http/types.ts";
 import { readDemoAccounts } from "../identity/seeds.ts";
 import { type FormBrowser, formBrowser } from "../identity/testing.ts";
-import { signInThroughParty } from "../../web/relying-party/testing.ts";
+import { signInThroughParty } from "../identity/relying-party/testing.ts";
 import { buildProvincialProcedure, CENTRE, dossierFixture, multipart, PDF, PNG, type TestUser, uploadFrom } from "./testing.ts";
 
 const PASSWORD = readDemoAccounts().password;

@@ -5,9 +5,10 @@ import DataLoader from "dataloader";
 import { LRUCache } from "lru-cache";
 import { type Actor, actorRef, hasRole } from "../../platform/auth/actor.ts";
 import type { Audit } from "../../platform/audit/index.ts";
-import type { CalendarService } from "../../platform/calendar/index.ts";
+import type { CalendarService } from "../calendar/index.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Database } from "../../platform/db/index.ts";
+import type { EventBus } from "../../platform/events.ts";
 import type { FileStore } from "../../platform/files/index.ts";
 import type { FieldProblem } from "../../platform/http/errors.ts";
 import type { CatalogService } from "../catalog/index.ts";
@@ -30,7 +31,7 @@ import {
   LookupThrottled,
   ProcedureNotOffered,
 } from "./errors.ts";
-import type { DossierHooks, DossierRow } from "./hooks.ts";
+import type { DossierRow } from "./hooks.ts";
 import { ACTIONS, type DossierAction, type DossierChannel, type DossierStatus, FROM, NATIONAL_STATUS, type Queue } from "./model.ts";
 import { canAct, canSee, holds, isOwner, stepRoles } from "./policy.ts";
 import { presentDossier, presentFile, presentLookup, presentSummary } from "./present.ts";
@@ -96,7 +97,8 @@ export interface DossierDeps {
   directory: DirectoryService;
   identity: IdentityService;
   files: FileStore;
-  hooks?: DossierHooks[];
+  /** "dossiers.transition" is published on it in each change's transaction. */
+  events: EventBus;
   rules?: Partial<DossierRules>;
   /** Public lookups one address may make per minute (default 30). */
   lookupsPerMinute?: number;
@@ -112,7 +114,7 @@ const OFFICER_ROLES = ["receiver", "specialist", "leader", "agency_admin", "supe
 
 export function makeDossierService(deps: DossierDeps): DossierService {
   const { database, clock, audit, calendar, catalog, directory, identity, files } = deps;
-  const hooks = deps.hooks ?? [];
+  const { events } = deps;
   const rules: DossierRules = { ...DEFAULT_RULES, ...deps.rules };
   const lookups = new LRUCache<string, { count: number; resetAt: number }>({ max: 100_000, ttl: 60_000 });
   const lookupLimit = deps.lookupsPerMinute ?? 30;
@@ -264,7 +266,7 @@ export function makeDossierService(deps: DossierDeps): DossierService {
     const now = clock.now();
     const who = whoIs(actor, d, meta);
     return transact(d, "submit", (tx, locked) =>
-      applyChange(tx, { audit, hooks }, locked, { action: "submit", toStatus: "new", set: { submittedAt: now }, note: null, details: null }, who, now).then((a) => a.dossier),
+      applyChange(tx, { audit, events }, locked, { action: "submit", toStatus: "new", set: { submittedAt: now }, note: null, details: null }, who, now).then((a) => a.dossier),
     );
   }
 
@@ -329,7 +331,7 @@ export function makeDossierService(deps: DossierDeps): DossierService {
         await repo.insertDossier(tx, row);
         await audit.record(tx, { actor, action: "dossier.create", subject: { type: "dossier", id: row.id }, requestId: meta.requestId ?? null, change: { procedure: bound.code, version: bound.version, channel } });
         if (!who) return { dossier: row, events: [] };
-        return recordFiling(tx, { audit, hooks }, row, who, now);
+        return recordFiling(tx, { audit, events }, row, who, now);
       });
     } catch (err) {
       // The request id was used before (a retry, or both at once): nothing was created.
@@ -458,7 +460,7 @@ export function makeDossierService(deps: DossierDeps): DossierService {
       const fileRows = action === "finish" ? await repo.listFiles(database.db, d.id) : [];
       const change = await planAction(action, { d, content, plan, actor, input, now, files: fileRows, calendar, identity, rules });
       const who = whoIs(actor, d, meta);
-      const after = await transact(d, action, (tx, locked) => applyChange(tx, { audit, hooks }, locked, change, who, now).then((a) => a.dossier));
+      const after = await transact(d, action, (tx, locked) => applyChange(tx, { audit, events }, locked, change, who, now).then((a) => a.dossier));
       return dto(actor, after);
     },
 

@@ -1,11 +1,14 @@
 // Factories for the listeners' tests (not used by the running program): dossier rows and the
-// TransitionEvents the dossier service hands its hooks, built directly.
+// "dossiers.transition" events the dossier service publishes, built directly.
 import type { Actor } from "../../platform/auth/actor.ts";
 import type { Db } from "../../platform/db/index.ts";
-import type { DossierRow, TransitionEvent } from "./hooks.ts";
-import { NATIONAL_STATUS } from "./model.ts";
+import type { EventListener } from "../../platform/events.ts";
+import type { DossierTransition } from "./events.ts";
+import type { DossierRow } from "./hooks.ts";
+import { type DossierStatus, NATIONAL_STATUS } from "./model.ts";
 import { newDossierRow } from "./repo.ts";
 import { dossiers } from "./tables.ts";
+import { factsOf } from "./transitions.ts";
 
 let seq = 0;
 
@@ -76,15 +79,21 @@ export const step = (index: number, name: string, dueAt = new Date("2026-03-04T0
   dueAt,
 });
 
+/** A change as a test plays it: the dossier's row as the change left it, and the event published. */
+export interface PlayedChange {
+  row: DossierRow;
+  event: DossierTransition;
+}
+
 /** The event of a change that took `dossier` (already in its new state) from `fromStatus`. */
-export function buildEvent(dossier: DossierRow, e: Partial<TransitionEvent> & Pick<TransitionEvent, "action">): TransitionEvent {
+export function buildEvent(dossier: DossierRow, e: Partial<DossierTransition> & Pick<DossierTransition, "action">): PlayedChange {
   const fromStatus = e.fromStatus === undefined ? "processing" : e.fromStatus;
-  return {
-    dossier,
-    toStatus: dossier.status as TransitionEvent["toStatus"],
+  const event: DossierTransition = {
+    dossier: factsOf(dossier),
+    toStatus: dossier.status as DossierStatus,
     fromStatus,
     fromNationalStatus: fromStatus === null ? null : NATIONAL_STATUS[fromStatus],
-    nationalStatus: e.action === "received" ? 2 : NATIONAL_STATUS[dossier.status as TransitionEvent["toStatus"]],
+    nationalStatus: e.action === "received" ? 2 : NATIONAL_STATUS[dossier.status as DossierStatus],
     at: new Date("2026-03-02T04:00:00Z"),
     actor: officerActor,
     actorName: "Lê Thị Chuyên",
@@ -94,4 +103,18 @@ export function buildEvent(dossier: DossierRow, e: Partial<TransitionEvent> & Pi
     details: null,
     ...e,
   };
+  return { row: dossier, event };
+}
+
+/** Writes the row as the change left it (a listener reads the dossier in the change's transaction). */
+export async function putDossier(tx: Db, row: DossierRow): Promise<void> {
+  await tx.insert(dossiers).values(row).onConflictDoUpdate({ target: dossiers.id, set: row });
+}
+
+/** Plays changes to a listener, each one's row written first, in the caller's transaction. */
+export async function play(tx: Db, listener: EventListener<"dossiers.transition">, ...changes: PlayedChange[]): Promise<void> {
+  for (const c of changes) {
+    await putDossier(tx, c.row);
+    await listener(tx, c.event);
+  }
 }

@@ -1,14 +1,16 @@
 // Applying a dossier's change in one transaction: the row, its history, its hand-overs (Mẫu 05), its
-// clock pauses, the receipt's code, the audit entry and the listeners (notifications, national sync).
+// clock pauses, the receipt's code, the audit entry and the published event ("dossiers.transition").
 // Everything that needs the working-time calendar is computed before the transaction (see actions.ts):
 // inside it only this transaction's connection is used.
 import { randomInt } from "node:crypto";
 import { type Actor, actorRef } from "../../platform/auth/actor.ts";
 import type { Audit } from "../../platform/audit/index.ts";
-import { isoDate, localDay } from "../../platform/calendar/time.ts";
+import { isoDate, localDay } from "../calendar/time.ts";
 import type { Db } from "../../platform/db/index.ts";
+import type { EventBus } from "../../platform/events.ts";
 import type { StepPlan } from "../workflow/engine.ts";
-import type { DossierHooks, DossierRow, TransitionEvent } from "./hooks.ts";
+import type { DossierFacts, DossierTransition } from "./events.ts";
+import type { DossierRow } from "./hooks.ts";
 import { type DossierAction, type DossierStatus, NATIONAL_RECEIVED, NATIONAL_STATUS, type Timeliness } from "./model.ts";
 import * as repo from "./repo.ts";
 import type { SupplementItem } from "./tables.ts";
@@ -37,7 +39,8 @@ export interface PlannedChange {
 
 export interface ApplyDeps {
   audit: Audit;
-  hooks: DossierHooks[];
+  /** "dossiers.transition" is published on it, in the change's transaction. */
+  events: EventBus;
 }
 
 export interface Who {
@@ -79,7 +82,7 @@ export interface Applied {
 /** Applies `change` to the locked dossier `d`. */
 export async function applyChange(tx: Db, deps: ApplyDeps, d: DossierRow, change: PlannedChange, who: Who, now: Date): Promise<Applied> {
   const set: Partial<repo.NewDossierRow> = { ...change.set, status: change.toStatus, nationalStatus: NATIONAL_STATUS[change.toStatus], updatedAt: now };
-  let ended: TransitionEvent["endedStep"] = null;
+  let ended: DossierTransition["endedStep"] = null;
 
   if (change.receipt) {
     const n = await repo.nextDailyNumber(tx, d.agencyCode, isoDate(localDay(now.getTime())));
@@ -181,9 +184,9 @@ async function recordTransition(
   change: PlannedChange,
   who: Who,
   now: Date,
-  ended: TransitionEvent["endedStep"],
+  ended: DossierTransition["endedStep"],
 ): Promise<Applied> {
-  const events: Array<Omit<TransitionEvent, "dossier">> = [];
+  const events: Array<Omit<DossierTransition, "dossier">> = [];
   const history = (action: string, note: string | null, details: Record<string, unknown> | null): repo.NewEvent => ({
     dossierId: d.id,
     provinceCode: d.provinceCode,
@@ -203,7 +206,7 @@ async function recordTransition(
     events.push(eventOf(d, "received", change.toStatus, NATIONAL_RECEIVED, who, now, null, null, null));
   }
   written.push(await repo.appendEvent(tx, history(change.action, change.note, change.details)));
-  const step: TransitionEvent["step"] =
+  const step: DossierTransition["step"] =
     after.stepIndex !== null && after.stepDueAt && (after.status === "processing" || after.status === "supplementing" || after.status === "done")
       ? {
           index: after.stepIndex,
@@ -223,26 +226,52 @@ async function recordTransition(
     requestId: who.requestId,
     change: { from: d.status, to: change.toStatus, set: change.set, details: change.details, note: change.note },
   });
-  let previousNational = d.nationalStatus;
-  for (const e of events) {
-    const event: TransitionEvent = { ...e, dossier: after, fromNationalStatus: previousNational };
-    previousNational = e.nationalStatus;
-    for (const hook of deps.hooks) await hook.afterTransition(tx, event);
+  if (deps.events.heard("dossiers.transition")) {
+    const dossier = factsOf(after);
+    let previousNational = d.nationalStatus;
+    for (const e of events) {
+      await deps.events.publish(tx, "dossiers.transition", { ...e, dossier, fromNationalStatus: previousNational });
+      previousNational = e.nationalStatus;
+    }
   }
   return { dossier: after, events: written };
 }
 
+/** The dossier as the published event tells it: no applicant, no form data. */
+export function factsOf(d: DossierRow): DossierFacts {
+  return {
+    id: d.id,
+    code: d.code,
+    procedure: { code: d.procedureCode, version: d.procedureVersion },
+    channel: d.channel as DossierFacts["channel"],
+    receivingAgencyCode: d.agencyCode,
+    provinceCode: d.provinceCode,
+    processingAgencyCode: d.processingAgencyCode,
+    status: d.status as DossierFacts["status"],
+    nationalStatus: d.nationalStatus,
+    submittedAt: d.submittedAt,
+    receivedAt: d.receivedAt,
+    dueAt: d.dueAt,
+    originalDueAt: d.originalDueAt,
+    finishedAt: d.finishedAt,
+    returnedAt: d.returnedAt,
+    timeliness: d.timeliness as DossierFacts["timeliness"],
+    apologies: d.apologized,
+    returnMethod: d.returnMethod,
+  };
+}
+
 function eventOf(
   d: DossierRow,
-  action: TransitionEvent["action"],
+  action: DossierTransition["action"],
   toStatus: DossierStatus,
   nationalStatus: number | null,
   who: Who,
   at: Date,
-  step: TransitionEvent["step"],
-  endedStep: TransitionEvent["endedStep"],
+  step: DossierTransition["step"],
+  endedStep: DossierTransition["endedStep"],
   change: PlannedChange | null,
-): Omit<TransitionEvent, "dossier"> {
+): Omit<DossierTransition, "dossier"> {
   return {
     action,
     fromStatus: d.status as DossierStatus,

@@ -8,7 +8,7 @@ import type { App } from "../../platform/http/types.ts";
 import { createLogger } from "../../platform/log/index.ts";
 import { adminUnitsSeed, demoAgenciesSeed } from "../directory/seeds.ts";
 import { demoAccountsSeed, readDemoAccounts } from "./seeds.ts";
-import { signInThroughParty } from "../../web/relying-party/testing.ts";
+import { signInThroughParty } from "../identity/relying-party/testing.ts";
 import { type FormBrowser, formBrowser } from "./testing.ts";
 
 const PASSWORD = readDemoAccounts().password;

@@ -11,12 +11,12 @@ import { type PageRequest, pageRequest, sendPage } from "../../web/render.ts";
 import type { DirectoryService } from "../directory/service.ts";
 import { CsrfRejected, InvalidAccount } from "./errors.ts";
 import { registerPageErrors } from "./page-errors.tsx";
-import { PARTIES } from "../../web/relying-party/paths.ts";
+import { PARTIES } from "./relying-party/paths.ts";
 
 const OFFICE_SIGN_IN_PATH = PARTIES.office.signIn;
 import { ACCOUNT_PATH, ADMIN_ACCOUNTS_PATH, Field, Problems } from "./pages.tsx";
 import type { IdentityService, UserView } from "./service.ts";
-import { csrfToken, csrfValid } from "./web-session.ts";
+import { csrfToken, csrfValid } from "../../web/cookies.ts";
 
 const HIDDEN = { schema: { hide: true } } as const;
 type Form = Record<string, string | string[] | undefined>;

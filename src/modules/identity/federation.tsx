@@ -10,7 +10,8 @@ import { pageRequest, sendPage } from "../../web/render.ts";
 import { safeNext } from "../../web/routes.tsx";
 import { SignInPage } from "./pages.tsx";
 import type { IdentityService } from "./service.ts";
-import { csrfToken, setSessionCookie } from "./web-session.ts";
+import { csrfToken } from "../../web/cookies.ts";
+import { setSessionCookie } from "./web-session.ts";
 
 export const FEDERATION_PATH = "/dang-nhap/ngoai";
 export const FEDERATION_CALLBACK_PATH = "/dang-nhap/ngoai/callback";

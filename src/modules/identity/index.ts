@@ -1,6 +1,90 @@
-// Identity: accounts, passwords, sessions and roles (issue 3).
+// Identity: accounts, passwords, sessions, roles and the second factor; the OpenID Connect provider
+// (single sign-on, access tokens) and the portal's and the office's sign-in as its relying parties.
+import type { ClientMetadata } from "oidc-provider";
+import { defineModule } from "../../platform/module.ts";
+import { adminPages } from "./admin-pages.tsx";
+import { adminRoutes } from "./admin-routes.ts";
+import { FEDERATION_PATH, federationRoutes } from "./federation.tsx";
+import { oidcCommands } from "./oidc/commands.ts";
+import { oidcHousekeepingJob } from "./oidc/jobs.ts";
+import { createOidc, type Oidc } from "./oidc/provider.ts";
+import { oidcRoutes } from "./oidc/routes.ts";
+import { relyingPartyRoutes } from "./relying-party/routes.tsx";
+import { identityRoutes } from "./routes.tsx";
+import { makeSecondFactor, type SecondFactor } from "./second-factor.ts";
+import { demoAccountsSeed } from "./seeds.ts";
+import { type IdentityService, makeIdentityService } from "./service.ts";
+import { registerActorHook, signOutBrowser } from "./web-session.ts";
+import { PARTIES, signInHref } from "./relying-party/paths.ts";
+import { csrfToken } from "../../web/cookies.ts";
+import { registerViewer } from "../../web/routes.tsx";
+
+declare module "../../platform/module.ts" {
+  interface Services {
+    /** Accounts, sign-in, sessions and roles. */
+    identity: IdentityService;
+    /** TOTP second factor of officers and administrators. */
+    secondFactor: SecondFactor;
+    /** The OpenID Connect provider: single sign-on, access tokens. */
+    oidc: Oidc;
+  }
+  interface ModuleOptions {
+    /** Relying parties of the provider besides the built-in ones (tests). */
+    oidcClients: ClientMetadata[];
+  }
+}
+
+export const identityModule = defineModule({
+  name: "identity",
+  needs: ["directory"],
+  provides: ["identity", "secondFactor", "oidc"],
+  build: ({ database, clock, audit, directory, mail, config, secret, options }) => {
+    const identity = makeIdentityService({ database, clock, audit, directory, mail, publicUrl: config.publicUrl });
+    const oidc = createOidc({
+      database,
+      clock,
+      audit,
+      identity,
+      publicUrl: config.publicUrl,
+      cookieSecret: secret("oidc-cookies"),
+      stepUpPath: config.federation ? FEDERATION_PATH : null,
+      ...(options.oidcClients ? { clients: options.oidcClients } : {}),
+    });
+    const secondFactor = makeSecondFactor({ database, clock, audit, key: secret("totp") });
+    return { identity, secondFactor, oidc };
+  },
+  http: (app, { identity, oidc, config }) => {
+    // Who the actor of every request is: a bearer access token of the provider, or the browser's session.
+    registerActorHook(app, identity, config.publicUrl, (token) => oidc.verifyAccessToken(token));
+    // Who the pages say is signed in: the party's session, or the party's sign-in link.
+    registerViewer(app, (request, reply, area, here) =>
+      request.user
+        ? { name: request.user.fullName, signOut: PARTIES[area].signOut, csrf: csrfToken(request, reply) }
+        : { signIn: signInHref(area, here) },
+    );
+  },
+  routes: ({ identity, secondFactor, oidc, config }) => [
+    identityRoutes(identity, secondFactor, config.federation?.name ?? null),
+    oidcRoutes(oidc, { signOut: (request) => signOutBrowser(identity, request) }),
+    adminRoutes(identity),
+  ],
+  pages: ({ identity, directory, oidc, clock, config, secret }) => [
+    adminPages(identity, directory),
+    ...(config.federation
+      ? [federationRoutes({ identity, federation: config.federation, publicUrl: config.publicUrl, secret: secret("federation") })]
+      : []),
+    relyingPartyRoutes({ identity, clock, publicUrl: config.publicUrl, issuer: oidc.issuer, secret: secret("rp-flow") }),
+  ],
+  jobs: ({ oidc }) => [oidcHousekeepingJob(oidc)],
+  schedules: { "oidc.housekeeping": "40 3 * * *" },
+  seeds: ({ identity, logger }) => [demoAccountsSeed(identity, logger)],
+  commands: oidcCommands,
+});
+
 export { checkCccd, checkTaxCode } from "./ids.ts";
-export { identityRoutes } from "./routes.tsx";
 export { demoAccountsSeed } from "./seeds.ts";
-export { type IdentityService, makeIdentityService, type UserView } from "./service.ts";
-export { registerActorHook, signOutBrowser } from "./web-session.ts";
+export type { IdentityService, RelyingParty, UserView } from "./service.ts";
+export type { SecondFactor } from "./second-factor.ts";
+export { InvalidToken } from "./oidc/errors.ts";
+export { acrOf, CLI_CLIENT_ID, loaOf, OIDC_PATH, type Oidc, type VerifiedToken } from "./oidc/provider.ts";
+export { PARTIES, signInHref } from "./relying-party/paths.ts";

@@ -38,7 +38,8 @@ import {
 import { registerPageErrors } from "./page-errors.tsx";
 import { requiresSecondFactor, type SecondFactor } from "./second-factor.ts";
 import type { IdentityService } from "./service.ts";
-import { csrfToken, csrfValid, setSessionCookie, signOutBrowser } from "./web-session.ts";
+import { csrfToken, csrfValid } from "../../web/cookies.ts";
+import { setSessionCookie, signOutBrowser } from "./web-session.ts";
 
 const HIDDEN = { schema: { hide: true } } as const;
 type Form = Record<string, string | undefined>;

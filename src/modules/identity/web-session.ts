@@ -1,8 +1,8 @@
-// The browser side of identity: the session cookie, the actor of each request, CSRF tokens.
-import { randomBytes, timingSafeEqual } from "node:crypto";
+// The browser side of identity: the session cookies and the actor of each request.
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { type Actor, anonymous } from "../../platform/auth/actor.ts";
 import type { App } from "../../platform/http/types.ts";
+import { cookie, readCookie } from "../../web/cookies.ts";
 import { requiresSecondFactor } from "./second-factor.ts";
 import type { IdentityService, LiveSession, RelyingParty, UserView } from "./service.ts";
 import { SESSION_MAX_SECONDS } from "./service.ts";
@@ -11,7 +11,6 @@ import { SESSION_MAX_SECONDS } from "./service.ts";
 export const SESSION_COOKIE = "motcua_session";
 /** The sessions of the relying parties, opened at their callbacks from an ID token. */
 export const RP_SESSION_COOKIES: Readonly<Record<RelyingParty, string>> = { portal: "motcua_portal", office: "motcua_office" };
-export const CSRF_COOKIE = "motcua_csrf";
 
 /** Whose browser session a path belongs to (see registerActorHook). */
 export type SessionRealm = "provider" | "api" | RelyingParty;
@@ -37,23 +36,6 @@ declare module "fastify" {
     /** A password sign-in still waiting for its second factor (the actor stays anonymous meanwhile). */
     pendingSecondFactor: { user: UserView; sessionId: string } | null;
   }
-}
-
-/** The value of cookie `name` in the request, if any. */
-export function readCookie(request: FastifyRequest, name: string): string | null {
-  const header = request.headers.cookie;
-  if (!header) return null;
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
-  }
-  return null;
-}
-
-/** A cookie line as every session cookie is set: HttpOnly, SameSite=Lax, Secure under https. */
-export function cookie(request: FastifyRequest, name: string, value: string, maxAge: number, path = "/"): string {
-  const secure = request.protocol === "https" || request.headers["x-forwarded-proto"] === "https" ? "; Secure" : "";
-  return `${name}=${value}; Path=${path}; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${secure}`;
 }
 
 export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string): void {
@@ -173,23 +155,4 @@ export function registerActorHook(app: App, identity: IdentityService, publicUrl
       return payload;
     });
   }
-}
-
-/**
- * CSRF protection for form posts (double submit): the form carries the value of an HttpOnly,
- * SameSite=Lax cookie that another site can neither read nor set; a post whose field does not match
- * is refused. `csrfToken` returns the token to put in the form, setting the cookie when needed.
- */
-export function csrfToken(request: FastifyRequest, reply: FastifyReply): string {
-  const existing = readCookie(request, CSRF_COOKIE);
-  if (existing && /^[A-Za-z0-9_-]{32}$/.test(existing)) return existing;
-  const token = randomBytes(24).toString("base64url");
-  void reply.header("set-cookie", cookie(request, CSRF_COOKIE, token, 24 * 3600));
-  return token;
-}
-
-export function csrfValid(request: FastifyRequest, given: unknown): boolean {
-  const expected = readCookie(request, CSRF_COOKIE);
-  if (!expected || typeof given !== "string" || given.length !== expected.length) return false;
-  return timingSafeEqual(Buffer.from(given), Buffer.from(expected));
 }

@@ -3,7 +3,6 @@ import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
 import { runCommand } from "../../cli/commands.ts";
-import "../../cli/index.ts";
 import { systemActor } from "../auth/actor.ts";
 import { type Database, execRows, sql } from "../db/index.ts";
 import { entryHash, GENESIS_HASH } from "./chain.ts";

@@ -1,14 +1,16 @@
-import { type Command, registerCommands, UsageError } from "../../cli/commands.ts";
+import { type Command, UsageError } from "../cli.ts";
+import type { AuditLog } from "./service.ts";
 
-export const auditCommands: Command[] = [
+/** `motcua audit …`: they need only the audit log. */
+export const auditCommands: Array<Command<{ audit: AuditLog }>> = [
   {
     words: ["audit", "verify"],
     usage: "motcua audit verify",
     summary: "seal pending audit entries, then check the whole chain; exit 1 at the first entry altered or removed",
-    async run(ctx, args, out) {
+    async run({ audit }, args, out) {
       if (args.length) throw new UsageError(`unexpected argument ${args[0]}`);
-      await ctx.audit.seal();
-      const report = await ctx.audit.verify();
+      await audit.seal();
+      const report = await audit.verify();
       if (report.ok) {
         out.write(`audit log intact: ${report.sealed} entries in the chain, ${report.seals} seals, ${report.unsealed} pending\n`);
         return 0;
@@ -21,13 +23,12 @@ export const auditCommands: Command[] = [
     words: ["audit", "seal"],
     usage: "motcua audit seal",
     summary: "give pending audit entries their place in the hash chain now",
-    async run(ctx, args, out) {
+    async run({ audit }, args, out) {
       if (args.length) throw new UsageError(`unexpected argument ${args[0]}`);
-      const n = await ctx.audit.seal();
+      const n = await audit.seal();
       out.write(`sealed ${n} entries\n`);
       return 0;
     },
   },
 ];
 
-registerCommands(auditCommands);

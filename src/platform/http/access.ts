@@ -82,7 +82,7 @@ export function registerAccessControl(app: App, table: AccessTable): void {
   app.addHook("onRoute", (route: RouteOptions) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
-      const access = decisionFor(table, method, route.url);
+      const access = route.config?.access ?? decisionFor(table, method, route.url);
       if (!access) throw new Error(`route ${method} ${route.url} has no access decision (add it to src/access.ts)`);
       list.push({ method, url: route.url, access });
       route.config = { ...(route.config ?? {}), access };

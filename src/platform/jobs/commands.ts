@@ -1,4 +1,5 @@
-import { type Command, registerCommands, UsageError } from "../../cli/commands.ts";
+import { type Command, UsageError } from "../cli.ts";
+import type { Database } from "../db/index.ts";
 import { type JobStatus, listJobs, retryDeadJob } from "./repo.ts";
 
 const STATUSES: readonly JobStatus[] = ["queued", "running", "done", "dead"];
@@ -34,14 +35,15 @@ function oneLine(text: string | null, max: number): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-export const jobCommands: Command[] = [
+/** `motcua jobs …`: they need only the database. */
+export const jobCommands: Array<Command<{ database: Database }>> = [
   {
     words: ["jobs", "list"],
     usage: "motcua jobs list [--status queued|running|done|dead] [--limit N]",
     summary: "show the latest jobs (newest first), e.g. the dead letters",
-    async run(ctx, args, out) {
+    async run({ database }, args, out) {
       const opts = parseList(args);
-      const rows = await listJobs(ctx.database.db, opts);
+      const rows = await listJobs(database.db, opts);
       if (rows.length === 0) {
         out.write(opts.status ? `no ${opts.status} jobs\n` : "no jobs\n");
         return 0;
@@ -64,11 +66,11 @@ export const jobCommands: Command[] = [
     words: ["jobs", "retry"],
     usage: "motcua jobs retry <id>",
     summary: "put a dead job back in the queue with fresh attempts",
-    async run(ctx, args, out) {
+    async run({ database }, args, out) {
       const [raw, ...rest] = args;
       if (raw === undefined || rest.length > 0 || !/^\d+$/.test(raw)) throw new UsageError("give one job id");
       const id = Number(raw);
-      if (!(await retryDeadJob(ctx.database.db, id))) {
+      if (!(await retryDeadJob(database.db, id))) {
         out.write(`job ${id}: no dead job has this id\n`);
         return 1;
       }
@@ -78,4 +80,3 @@ export const jobCommands: Command[] = [
   },
 ];
 
-registerCommands(jobCommands);

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import nodemailer from "nodemailer";
 import type { Db } from "../db/index.ts";
-import { defineJob, type JobQueue, PermanentJobError } from "../jobs/index.ts";
+import { defineJob, type JobDefinition, type JobQueue, PermanentJobError } from "../jobs/index.ts";
 
 export interface MailMessage {
   to: string;
@@ -15,6 +15,8 @@ export interface MailMessage {
 export interface Mailer {
   /** Queues a message in the caller's transaction. */
   send(tx: Db, message: MailMessage): Promise<void>;
+  /** The job that sends what is queued (registered by the platform's module). */
+  readonly job: JobDefinition<MailMessage>;
 }
 
 /**
@@ -48,6 +50,5 @@ export function createMailer(deps: { jobs: JobQueue; smtpUrl: string | null; fro
       }
     },
   });
-  deps.jobs.register(job);
-  return { send: async (tx, message) => void (await deps.jobs.enqueue(tx, job, message)) };
+  return { job, send: async (tx, message) => void (await deps.jobs.enqueue(tx, job, message)) };
 }

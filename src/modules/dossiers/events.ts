@@ -1,0 +1,76 @@
+// What the dossiers module tells the others: one event per change of a dossier, published in the change's
+// transaction ("dossiers.transition"). Listeners bind to this type, never to the dossiers' table, and it
+// carries no personal data (the applicant is not in it): a listener that must write to the applicant reads
+// the dossier through this module.
+import type { Actor } from "../../platform/auth/actor.ts";
+import type { DossierAction, DossierChannel, DossierStatus, Timeliness } from "./model.ts";
+
+/** A dossier as its listeners know it: ids, codes, where it is, its times. */
+export interface DossierFacts {
+  id: string;
+  /** Mã hồ sơ, once received. */
+  code: string | null;
+  procedure: { code: string; version: number };
+  channel: DossierChannel;
+  /** The agency that received it (QCVN 102 code) and its province. */
+  receivingAgencyCode: string;
+  provinceCode: string;
+  /** The agency working on it now. */
+  processingAgencyCode: string;
+  status: DossierStatus;
+  /** The national portal's TrangThaiHoSo (null for a draft). */
+  nationalStatus: number | null;
+  submittedAt: Date | null;
+  receivedAt: Date | null;
+  /** The due time in force (moved by pauses and an apology); null while paused. */
+  dueAt: Date | null;
+  /** The due time fixed at receipt, moved only by supplement pauses. */
+  originalDueAt: Date | null;
+  finishedAt: Date | null;
+  returnedAt: Date | null;
+  /** Early, on time or late, once finished. */
+  timeliness: Timeliness | null;
+  /** How many apologies (Mẫu 04) moved its due time. */
+  apologies: number;
+  /** How the result was handed over, once returned. */
+  returnMethod: string | null;
+}
+
+/** A step of the procedure as the event reports it. */
+export interface StepFacts {
+  index: number;
+  key: string;
+  name: string;
+  agencyCode: string;
+  department: string | null;
+}
+
+/** One change of a dossier ("dossiers.transition"). */
+export interface DossierTransition {
+  /** The dossier after the change. */
+  dossier: DossierFacts;
+  /** The action; `received` is the receipt's first half (national status 2) before `processing`. */
+  action: DossierAction | "received";
+  fromStatus: DossierStatus | null;
+  toStatus: DossierStatus;
+  /** The national status before the change (null for a draft). */
+  fromNationalStatus: number | null;
+  /** The national status this change reports: 2 for the receipt's first half, else the new state's. */
+  nationalStatus: number | null;
+  at: Date;
+  actor: Actor;
+  /** A display name of who acted, for messages. */
+  actorName: string;
+  /** The step the dossier is at after the change, when a hand-over, the receipt or an assignment started it. */
+  step: (StepFacts & { assigneeUserId: string | null; dueAt: Date }) | null;
+  /** The step that ended with this change (a hand-over), when one did. */
+  endedStep: (StepFacts & { startedAt: Date; dueAt: Date }) | null;
+  note: string | null;
+  details: Record<string, unknown> | null;
+}
+
+declare module "../../platform/events.ts" {
+  interface EventMap {
+    "dossiers.transition": DossierTransition;
+  }
+}

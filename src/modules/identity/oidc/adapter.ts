@@ -1,0 +1,53 @@
+// oidc-provider's storage adapter on motcua's database.
+import type { Adapter, AdapterPayload } from "oidc-provider";
+import type { Clock } from "../../../platform/clock.ts";
+import type { Database } from "../../../platform/db/index.ts";
+import * as repo from "./repo.ts";
+
+export function adapterFactory(database: Database, clock: Clock) {
+  return class DbAdapter implements Adapter {
+    constructor(readonly model: string) {}
+
+    async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+      await repo.upsertPayload(database.db, {
+        model: this.model,
+        id,
+        payload,
+        grantId: payload.grantId ?? null,
+        userCode: payload.userCode ?? null,
+        uid: payload.uid ?? null,
+        expiresAt: expiresIn ? new Date(clock.now().getTime() + expiresIn * 1000) : null,
+      });
+    }
+
+    private async load(by: { id: string } | { uid: string } | { userCode: string }): Promise<AdapterPayload | undefined> {
+      const found = await repo.findPayload(database.db, this.model, by, clock.now());
+      if (!found) return undefined;
+      return { ...found.payload, ...(found.consumedAt ? { consumed: Math.floor(found.consumedAt.getTime() / 1000) } : {}) } as AdapterPayload;
+    }
+
+    find(id: string) {
+      return this.load({ id });
+    }
+
+    findByUid(uid: string) {
+      return this.load({ uid });
+    }
+
+    findByUserCode(userCode: string) {
+      return this.load({ userCode });
+    }
+
+    async consume(id: string): Promise<void> {
+      await repo.consumePayload(database.db, this.model, id, clock.now());
+    }
+
+    async destroy(id: string): Promise<void> {
+      await repo.destroyPayload(database.db, this.model, id);
+    }
+
+    async revokeByGrantId(grantId: string): Promise<void> {
+      await repo.revokeGrant(database.db, this.model, grantId);
+    }
+  };
+}

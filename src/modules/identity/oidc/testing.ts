@@ -1,0 +1,185 @@
+// Test support for the OIDC provider: the app listening on 127.0.0.1 with the demo accounts, a browser
+// with a cookie jar, and an openid-client relying party.
+import * as client from "openid-client";
+import type { ClientMetadata } from "oidc-provider";
+import { testContext, type TestEnv } from "../../../../test/helpers/app.ts";
+import { freePort } from "../../../../test/helpers/net.ts";
+import { buildApp } from "../../../app.ts";
+import type { Clock } from "../../../platform/clock.ts";
+import type { Config } from "../../../platform/config/index.ts";
+import { runSeeds } from "../../../platform/db/seeds.ts";
+import type { App } from "../../../platform/http/types.ts";
+import { createLogger } from "../../../platform/log/index.ts";
+import { adminUnitsSeed, demoAgenciesSeed } from "../../directory/seeds.ts";
+import { demoAccountsSeed, readDemoAccounts } from "../seeds.ts";
+
+export const DEMO_PASSWORD = readDemoAccounts().password;
+export const TEST_RP = "test-rp";
+export const TEST_INTEGRATION = "test-integration";
+export const TEST_INTEGRATION_SECRET = "integration-secret-0123456789abcdef";
+
+/** A clock the test can move forward. */
+export function movableClock(): Clock & { offsetMs: number } {
+  const clock = { offsetMs: 0, now: () => new Date(Date.now() + clock.offsetMs) };
+  return clock;
+}
+
+const unescapeHtml = (text: string) =>
+  text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+
+/** A browser's cookie jar, enough for one host; it submits the provider's self-posting forms as script would. */
+export class Browser {
+  /** Cookies by host (host:port; paths are not told apart). */
+  private jar = new Map<string, Map<string, string>>();
+  cookiesOf(url: string): Map<string, string> {
+    const host = new URL(url).host;
+    let cookies = this.jar.get(host);
+    if (!cookies) this.jar.set(host, (cookies = new Map()));
+    return cookies;
+  }
+  private async send(url: string, init: RequestInit = {}): Promise<Response> {
+    const cookies = this.cookiesOf(url);
+    const res = await fetch(url, {
+      ...init,
+      redirect: "manual",
+      headers: { ...(init.headers as Record<string, string>), cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join("; ") },
+    });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const eq = pair!.indexOf("=");
+      const name = pair!.slice(0, eq);
+      const value = pair!.slice(eq + 1);
+      if (/max-age=0|expires=thu, 01 jan 1970/i.test(line) || value === "") cookies.delete(name);
+      else cookies.set(name, value);
+    }
+    return res;
+  }
+  get(url: string): Promise<Response> {
+    return this.send(url);
+  }
+  post(url: string, form: Record<string, string>): Promise<Response> {
+    return this.send(url, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(form).toString(),
+    });
+  }
+  /** Follows redirects until one leaves `origin` or matches `stopAt`; returns that URL. */
+  async followUntilAway(start: string, origin: string, stopAt: RegExp = /\/test\/callback/): Promise<string> {
+    let res = await this.get(start);
+    let url = start;
+    for (let i = 0; i < 12; i++) {
+      const location = res.headers.get("location");
+      if (!location) {
+        const body = await res.text();
+        // The provider's auto-submitted form (ending a previous person's session, form_post responses).
+        const form = /<form method="post" action="([^"]+)">([\s\S]*?)<\/form>/.exec(body);
+        if (res.status !== 200 || !form) throw new Error(`no redirect from ${url}: ${res.status} ${body}`);
+        const fields = Object.fromEntries(
+          [...form[2]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/>/g)].map((m) => [m[1]!, unescapeHtml(m[2]!)]),
+        );
+        url = new URL(unescapeHtml(form[1]!), url).href;
+        res = await this.post(url, fields);
+        continue;
+      }
+      await res.arrayBuffer();
+      const next = new URL(location, url).href;
+      if (!next.startsWith(origin) || stopAt.test(next)) return next;
+      url = next;
+      res = await this.get(url);
+    }
+    throw new Error("too many redirects");
+  }
+}
+
+export interface OidcTestServer {
+  env: TestEnv;
+  app: App;
+  base: string;
+  redirectUri: string;
+  /** A relying party of the server (openid-client), `test-rp` (public, PKCE) unless told otherwise. */
+  discover(clientId?: string, auth?: client.ClientAuth, secret?: string): Promise<client.Configuration>;
+  /**
+   * Runs the code flow with PKCE (and a nonce) in `browser` up to the callback; returns the callback URL and
+   * what the RP must check it with.
+   */
+  authorize(
+    browser: Browser,
+    params?: Record<string, string>,
+  ): Promise<{ config: client.Configuration; callback: string; verifier: string; nonce: string; state: string }>;
+  /** A browser session cookie for `username` (password sign-in). */
+  signIn(browser: Browser, username: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The app with the demo agencies and accounts, listening on 127.0.0.1, with a test relying party. */
+export async function startOidcTestServer(opts: { clock?: Clock; config?: Partial<Config>; port?: number } = {}): Promise<OidcTestServer> {
+  const port = opts.port ?? (await freePort());
+  const base = `http://127.0.0.1:${port}`;
+  const redirectUri = `${base}/test/callback`;
+  const clients: ClientMetadata[] = [
+    {
+      client_id: TEST_RP,
+      token_endpoint_auth_method: "none",
+      redirect_uris: [redirectUri],
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+    },
+    {
+      client_id: TEST_INTEGRATION,
+      client_secret: TEST_INTEGRATION_SECRET,
+      redirect_uris: [],
+      response_types: [],
+      grant_types: ["client_credentials"],
+    },
+  ];
+  const env = await testContext({
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    config: { publicUrl: base, ...opts.config },
+    options: { oidcClients: clients },
+  });
+  await runSeeds(
+    env.database,
+    [adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory), demoAccountsSeed(env.ctx.identity, createLogger("silent"))],
+    { demo: true },
+  );
+  const app = await buildApp(env.ctx);
+  await app.listen({ port, host: "127.0.0.1" });
+
+  const discover = (clientId = TEST_RP, auth: client.ClientAuth = client.None(), secret?: string) =>
+    client.discovery(new URL(env.ctx.oidc.issuer), clientId, secret, auth, { execute: [client.allowInsecureRequests] });
+
+  return {
+    env,
+    app,
+    base,
+    redirectUri,
+    discover,
+    async authorize(browser, params = {}) {
+      const config = await discover();
+      const verifier = client.randomPKCECodeVerifier();
+      const nonce = client.randomNonce();
+      const state = client.randomState();
+      const url = client.buildAuthorizationUrl(config, {
+        redirect_uri: redirectUri,
+        scope: "openid",
+        code_challenge: await client.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: "S256",
+        nonce,
+        state,
+        ...params,
+      });
+      const callback = await browser.followUntilAway(url.href, base, /\/test\/callback|\/dang-nhap\?/);
+      return { config, callback, verifier, nonce, state };
+    },
+    async signIn(browser, username) {
+      const { token } = await env.ctx.identity.signIn({ username, password: DEMO_PASSWORD });
+      browser.cookiesOf(base).set("motcua_session", token);
+      return token;
+    },
+    async close() {
+      await app.close();
+      await env.close();
+    },
+  };
+}

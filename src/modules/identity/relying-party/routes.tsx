@@ -1,0 +1,163 @@
+// The portal and the office as relying parties of motcua's own OpenID provider: sign-in by the code flow
+// with PKCE, state and nonce (openid-client), the callback that opens the party's own session from the
+// ID token, and sign-out that ends it and then the provider's session (RP-initiated logout).
+import formbody from "@fastify/formbody";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import * as client from "openid-client";
+import type { Clock } from "../../../platform/clock.ts";
+import { type DomainError, STATUS_OF_KIND } from "../../../platform/http/errors.ts";
+import type { App } from "../../../platform/http/types.ts";
+import { CsrfRejected } from "../errors.ts";
+import { requiresSecondFactor } from "../second-factor.ts";
+import type { IdentityService, RelyingParty } from "../service.ts";
+import { cookie, csrfValid, readCookie } from "../../../web/cookies.ts";
+import { endRpSession, setRpSessionCookie } from "../web-session.ts";
+import { loaOf } from "../oidc/provider.ts";
+import { Layout } from "../../../web/layout.tsx";
+import { pageRequest, sendPage } from "../../../web/render.ts";
+import { safeNext } from "../../../web/routes.tsx";
+import { AccountUnusable, SecondFactorRequired, SignInIncomplete } from "./errors.ts";
+import { FLOW_SECONDS, flowSealer } from "./flow.ts";
+import { inProcessFetch } from "./in-process-fetch.ts";
+import { PARTIES } from "./paths.ts";
+
+const HIDDEN = { schema: { hide: true } } as const;
+const FLOW_COOKIE: Record<RelyingParty, string> = { portal: "motcua_portal_flow", office: "motcua_office_flow" };
+/** The party's ID token, sent only to its sign-out (as `id_token_hint`). */
+const HINT_COOKIE: Record<RelyingParty, string> = { portal: "motcua_portal_hint", office: "motcua_office_hint" };
+const HINT_SECONDS = 12 * 3600;
+
+export interface RelyingPartyDeps {
+  identity: IdentityService;
+  clock: Clock;
+  publicUrl: string;
+  /** The provider's issuer (`${publicUrl}/oidc`). */
+  issuer: string;
+  /** Seals the sign-in flow cookie (nodeSecret "rp-flow"). */
+  secret: string;
+}
+
+/** A local path of the party to come back to; anything else is its home. */
+function nextOf(rp: RelyingParty, given: unknown): string {
+  const next = safeNext(given);
+  return next === "/" ? PARTIES[rp].home : next;
+}
+
+export function relyingPartyRoutes(deps: RelyingPartyDeps) {
+  const { identity, clock } = deps;
+  const sealer = flowSealer(deps.secret);
+  // openid-client's requests to the provider are answered by this application in process (set when registered).
+  let customFetch: ReturnType<typeof inProcessFetch> | null = null;
+  const insecure = deps.publicUrl.startsWith("http:");
+  const configs = new Map<RelyingParty, Promise<client.Configuration>>();
+
+  /** The provider's metadata for the party, discovered once (in process), again after a failure. */
+  const configOf = (rp: RelyingParty): Promise<client.Configuration> => {
+    let found = configs.get(rp);
+    if (!found) {
+      found = client.discovery(new URL(deps.issuer), PARTIES[rp].clientId, undefined, client.None(), {
+        [client.customFetch]: customFetch!,
+        ...(insecure ? { execute: [client.allowInsecureRequests] } : {}),
+      });
+      found.catch(() => configs.delete(rp));
+      configs.set(rp, found);
+    }
+    return found;
+  };
+
+  const refuse = (request: FastifyRequest, reply: FastifyReply, rp: RelyingParty, err: DomainError) => {
+    const page = pageRequest(request);
+    const en = page.lang === "en";
+    return sendPage(
+      reply,
+      <Layout page={page} variant={rp} title={en ? "Sign-in refused" : "Không đăng nhập được"}>
+        <h1>{en ? "Sign-in refused" : "Không đăng nhập được"}</h1>
+        <p class="error" role="alert" data-code={err.code}>
+          {err.messages[page.lang]}
+        </p>
+        <p>
+          <a href={PARTIES[rp].home}>{en ? "Back" : "Quay lại"}</a>
+        </p>
+      </Layout>,
+      STATUS_OF_KIND[err.kind],
+    );
+  };
+
+  return async (app: App) => {
+    customFetch = inProcessFetch(app, new URL(deps.publicUrl).origin);
+    await app.register(formbody);
+
+    for (const rp of ["portal", "office"] as const) {
+      const paths = PARTIES[rp];
+      const redirectUri = `${deps.publicUrl}${paths.callback}`;
+
+      app.get(paths.signIn, HIDDEN, async (request, reply) => {
+        const next = nextOf(rp, (request.query as { next?: unknown }).next);
+        if (request.user) return reply.redirect(next, 303);
+        const config = await configOf(rp);
+        const flow = { state: client.randomState(), nonce: client.randomNonce(), verifier: client.randomPKCECodeVerifier(), next };
+        const url = client.buildAuthorizationUrl(config, {
+          redirect_uri: redirectUri,
+          scope: "openid",
+          code_challenge: await client.calculatePKCECodeChallenge(flow.verifier),
+          code_challenge_method: "S256",
+          state: flow.state,
+          nonce: flow.nonce,
+        });
+        void reply.header("set-cookie", cookie(request, FLOW_COOKIE[rp], await sealer.seal(rp, flow, clock.now()), FLOW_SECONDS, paths.callback));
+        return reply.header("cache-control", "no-store").redirect(url.href, 303);
+      });
+
+      app.get(paths.callback, HIDDEN, async (request, reply) => {
+        // The flow is used once, whatever happens next.
+        void reply.header("set-cookie", cookie(request, FLOW_COOKIE[rp], "", 0, paths.callback));
+        void reply.header("cache-control", "no-store");
+        const sealed = readCookie(request, FLOW_COOKIE[rp]);
+        const flow = sealed ? await sealer.open(rp, sealed, clock.now()) : null;
+        if (!flow) return refuse(request, reply, rp, new SignInIncomplete());
+        let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
+        try {
+          // Checks the state, exchanges the code with the verifier, verifies the ID token (signature, iss,
+          // aud, exp, nonce).
+          tokens = await client.authorizationCodeGrant(await configOf(rp), new URL(`${deps.publicUrl}${request.url}`), {
+            pkceCodeVerifier: flow.verifier,
+            expectedState: flow.state,
+            expectedNonce: flow.nonce,
+            idTokenExpected: true,
+          });
+        } catch (err) {
+          const e = err as { name?: string; code?: string; error?: string };
+          request.log.info({ rp, error: e.error ?? e.code ?? e.name }, "relying party: sign-in not completed");
+          return refuse(request, reply, rp, new SignInIncomplete());
+        }
+        const claims = tokens.claims()!;
+        const user = await identity.user(claims.sub);
+        if (!user || user.status !== "active") return refuse(request, reply, rp, new AccountUnusable());
+        const mfa = Array.isArray(claims.amr) && claims.amr.includes("mfa");
+        if (rp === "office" && requiresSecondFactor(user) && !mfa) return refuse(request, reply, rp, new SecondFactorRequired());
+        // Always a new session (a cookie planted before is never carried over); an earlier one of the browser ends.
+        await endRpSession(identity, request, reply, rp);
+        const token = await identity.openRelyingPartySession(rp, user, { loa: loaOf(typeof claims.acr === "string" ? claims.acr : undefined), mfa }, {
+          requestId: request.id,
+          ip: request.ip,
+          userAgent: request.headers["user-agent"] ?? null,
+        });
+        setRpSessionCookie(request, reply, rp, token);
+        void reply.header("set-cookie", cookie(request, HINT_COOKIE[rp], tokens.id_token!, HINT_SECONDS, paths.signOut));
+        return reply.redirect(flow.next, 303);
+      });
+
+      app.post(paths.signOut, HIDDEN, async (request, reply) => {
+        if (!csrfValid(request, (request.body as { _csrf?: unknown } | undefined)?._csrf)) return refuse(request, reply, rp, new CsrfRejected());
+        const hint = readCookie(request, HINT_COOKIE[rp]);
+        await endRpSession(identity, request, reply, rp);
+        void reply.header("set-cookie", cookie(request, HINT_COOKIE[rp], "", 0, paths.signOut));
+        const url = client.buildEndSessionUrl(await configOf(rp), {
+          post_logout_redirect_uri: `${deps.publicUrl}${paths.home}`,
+          ...(hint ? { id_token_hint: hint } : { client_id: paths.clientId }),
+        });
+        return reply.header("cache-control", "no-store").redirect(url.href, 303);
+      });
+    }
+  };
+}

@@ -1,0 +1,54 @@
+// The shape of a `motcua …` command. Commands run in whichever process holds the database: this one,
+// or the running server (through its control socket), with the same code.
+import os from "node:os";
+import type { Actor } from "./auth/actor.ts";
+
+/** Where a command writes what it has to say. */
+export interface Output {
+  write(text: string): void;
+}
+
+/** Thrown by a command for a usage or input problem: printed with the usage, exit code 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** A command; `run` gets only what its module gives it (`Deps`). */
+export interface Command<Deps> {
+  /** Words that name it: `["audit", "verify"]`. */
+  words: readonly string[];
+  usage: string;
+  summary: string;
+  /** Returns the process exit code. */
+  run(deps: Deps, args: string[], out: Output): Promise<number>;
+}
+
+/** The operator running a command, as the audit log names them. */
+export function cliActor(): Actor {
+  let name = "operator";
+  try {
+    name = os.userInfo().username || name;
+  } catch {
+    // no user entry for this uid (a container): keep the generic name
+  }
+  return { type: "cli", name };
+}
+
+/** Positional arguments and `--flag value` / `--flag=value` options; an unknown flag is a usage error. */
+export function parseArgs(args: string[], flags: readonly string[]): { positional: string[]; options: Map<string, string> } {
+  const positional: string[] = [];
+  const options = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith("--")) {
+      positional.push(arg);
+      continue;
+    }
+    const [flag, inline] = arg.split("=", 2) as [string, string | undefined];
+    if (!flags.includes(flag)) throw new UsageError(`unknown option ${flag}`);
+    const value = inline ?? args[++i];
+    if (value === undefined) throw new UsageError(`${flag} needs a value`);
+    options.set(flag, value);
+  }
+  return { positional, options };
+}

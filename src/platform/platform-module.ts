@@ -1,0 +1,18 @@
+// The platform's own jobs and commands, in the shape of a module so that the worker and the CLI are built
+// from one list (src/modules.ts, where it comes first). It provides no service: the platform's mechanisms
+// reach every module as `Platform`.
+import { auditCommands } from "./audit/commands.ts";
+import { auditSealJob } from "./audit/jobs.ts";
+import { jobCommands } from "./jobs/commands.ts";
+import { pruneJobsJob } from "./jobs/housekeeping.ts";
+import { defineModule } from "./module.ts";
+
+export const platformModule = defineModule({
+  name: "platform",
+  needs: [],
+  provides: [],
+  build: () => ({}),
+  jobs: ({ audit, mail }) => [pruneJobsJob, auditSealJob(audit), mail.job],
+  schedules: { "jobs.prune": "0 3 * * *", "audit.seal": "* * * * *" },
+  commands: [...jobCommands, ...auditCommands],
+});
