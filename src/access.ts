@@ -11,11 +11,6 @@ const RECEIVERS = rolesOnly("receiver");
 
 export const ROUTE_ACCESS: AccessTable = {
   // Service
-  "GET /healthz": PUBLIC,
-  "GET /metrics": PUBLIC,
-  "GET /openapi.json": PUBLIC,
-  "GET /docs": PUBLIC,
-  "GET /docs/*": PUBLIC,
 
   // Reference data and working time
   "GET /api/admin-units/provinces": PUBLIC,

@@ -9,7 +9,7 @@ import { DatabaseUnavailable } from "./platform/http/errors.ts";
 import { registerErrorHandling, sendDomainError } from "./platform/http/error-handler.ts";
 import { createMetricsRegistry, registerMetrics } from "./platform/http/metrics.ts";
 import type { App } from "./platform/http/types.ts";
-import { type AccessTable, registerAccessControl } from "./platform/http/access.ts";
+import { type AccessTable, PUBLIC, registerAccessControl, registerWithAccess } from "./platform/http/access.ts";
 import { ROUTE_ACCESS } from "./access.ts";
 import { calendarRoutes } from "./platform/calendar/index.ts";
 import { directoryRoutes } from "./modules/directory/routes.ts";
@@ -67,8 +67,8 @@ export async function buildApp(ctx: Context, extraAccess: AccessTable = {}): Pro
       servers: [{ url: ctx.config.publicUrl }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: "/docs" });
-  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  await registerWithAccess(app, PUBLIC, swaggerUi, { routePrefix: "/docs" });
+  app.get("/openapi.json", { config: { access: PUBLIC }, schema: { hide: true } }, async () => app.swagger());
 
   await app.register(calendarRoutes(ctx.calendar, ctx.clock));
   await app.register(directoryRoutes(ctx.directory));
@@ -108,6 +108,7 @@ export async function buildApp(ctx: Context, extraAccess: AccessTable = {}): Pro
   app.get(
     "/healthz",
     {
+      config: { access: PUBLIC },
       schema: {
         tags: ["service"],
         summary: "Liveness and database check",

@@ -1,6 +1,9 @@
-// Route-level access decisions: every route has one, or the application refuses to start.
-import type { RouteOptions } from "fastify";
-import { type Actor, hasRole, type Role } from "../auth/actor.ts";
+// Route-level access decisions. Each route declares its own in its options (`config: { access }`); the
+// routes of a plugin that cannot declare one (a third party's) take the default of the scope they are
+// registered in (`registerWithAccess`). A route with neither stops the application from building.
+// Finer rules (an agency's subtree, a dossier's owner) live in each module's policy.
+import type { FastifyInstance, FastifyPluginAsync, FastifyPluginCallback, FastifyPluginOptions, RouteOptions } from "fastify";
+import { type Actor, hasRole, OFFICER_ROLES, type Role } from "../auth/actor.ts";
 import { defineError } from "./errors.ts";
 import type { App } from "./types.ts";
 
@@ -10,6 +13,19 @@ export type Access = { kind: "public" } | { kind: "signed_in" } | { kind: "roles
 export const PUBLIC: Access = { kind: "public" };
 export const SIGNED_IN: Access = { kind: "signed_in" };
 export const rolesOnly = (...roles: Role[]): Access => ({ kind: "roles", roles });
+
+/** Administrators of agencies and of the system: accounts and the catalogue's changes. */
+export const ADMINS = rolesOnly("agency_admin", "system_admin");
+/** Administrators and supervisors: they read what administrators change (drafts, versions). */
+export const REVIEWERS = rolesOnly("agency_admin", "system_admin", "supervisor");
+/** An agency's staff: the office's queue and dossiers. */
+export const OFFICERS = rolesOnly(...OFFICER_ROLES);
+/** Citizens and businesses, who file and follow their own dossiers. */
+export const APPLICANTS = rolesOnly("citizen", "business");
+/** Businesses, who name their representatives. */
+export const BUSINESSES = rolesOnly("business");
+/** The one-stop desk: counter intake and a received dossier's form and files. */
+export const RECEIVERS = rolesOnly("receiver");
 
 /** Decisions by `METHOD /path` as registered (`*` for any method; a path ending in `*` covers its subtree). */
 export type AccessTable = Readonly<Record<string, Access>>;
@@ -71,19 +87,45 @@ declare module "fastify" {
   }
 }
 
+// The decoration holding a scope's default; decorations are encapsulated, so it reaches only the routes
+// registered in that scope and the scopes below it.
+const SCOPE_ACCESS = Symbol("motcua.scopeAccess");
+
+function scopeAccess(instance: FastifyInstance): Access | undefined {
+  return instance.hasDecorator(SCOPE_ACCESS) ? instance.getDecorator<Access>(SCOPE_ACCESS) : undefined;
+}
+
 /**
- * Gives each route its decision from `table` as it is registered (a route with none stops the app
- * from building) and enforces it on every request, after the actor is known: 401 without identity,
- * 403 with the wrong one.
+ * Registers `plugin` in a scope of its own whose routes take `access` unless they declare theirs: for
+ * plugins whose routes we cannot annotate (the API explorer's pages).
  */
-export function registerAccessControl(app: App, table: AccessTable): void {
+export async function registerWithAccess<Options extends FastifyPluginOptions>(
+  app: App,
+  access: Access,
+  plugin: FastifyPluginCallback<Options> | FastifyPluginAsync<Options>,
+  opts: Options,
+): Promise<void> {
+  await app.register(async (scope) => {
+    scope.decorate<Access>(SCOPE_ACCESS, access);
+    await scope.register(plugin, opts);
+  });
+}
+
+/**
+ * Gives each route its decision as it is registered (a route with none stops the app from building)
+ * and enforces it on every request, after the actor is known: 401 without identity, 403 with the
+ * wrong one.
+ */
+export function registerAccessControl(app: App, table: AccessTable = {}): void {
   const list: RegisteredRoute[] = [];
   registered.set(app, list);
-  app.addHook("onRoute", (route: RouteOptions) => {
+  // `this` is the instance the route is registered on, so a scope's default is seen.
+  app.addHook("onRoute", function (this: FastifyInstance, route: RouteOptions) {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const declared = route.config?.access ?? scopeAccess(this);
     for (const method of methods) {
-      const access = decisionFor(table, method, route.url);
-      if (!access) throw new Error(`route ${method} ${route.url} has no access decision (add it to src/access.ts)`);
+      const access = declared ?? decisionFor(table, method, route.url);
+      if (!access) throw new Error(`route ${method} ${route.url} has no access decision (declare config.access on the route)`);
       list.push({ method, url: route.url, access });
       route.config = { ...(route.config ?? {}), access };
     }
