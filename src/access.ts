@@ -13,12 +13,6 @@ export const ROUTE_ACCESS: AccessTable = {
   // Service
 
   // Reference data and working time
-  "GET /api/admin-units/provinces": PUBLIC,
-  "GET /api/admin-units/provinces/:code/communes": PUBLIC,
-  "GET /api/agencies": PUBLIC,
-  "GET /api/agencies/:code": PUBLIC,
-  "GET /api/calendar/due": PUBLIC,
-  "GET /api/calendar/holidays": PUBLIC,
 
   // Pages
   "GET /": PUBLIC,
@@ -85,29 +79,6 @@ export const ROUTE_ACCESS: AccessTable = {
 
   // Catalogue: reading is public (drafts only for their reviewers, the module's policy); changes are for
   // administrators of the implementing agencies (the module's policy checks which).
-  "GET /api/procedures": PUBLIC,
-  "GET /api/procedure-fields": PUBLIC,
-  "GET /api/procedures/:code": PUBLIC,
-  "GET /api/procedures/:code/export": PUBLIC,
-  "GET /api/procedures/:code/versions/:version": PUBLIC,
-  "GET /api/procedures/:code/diff": PUBLIC,
-  "GET /api/procedures/:code/versions": REVIEWERS,
-  "GET /api/procedures/:code/draft": REVIEWERS,
-  "GET /api/procedures/:code/draft/validation": REVIEWERS,
-  "POST /api/procedures": ADMINS,
-  "PUT /api/procedures/:code": ADMINS,
-  "POST /api/procedures/:code/publish": ADMINS,
-  "POST /api/procedures/import": ADMINS,
-  "GET /thu-tuc": PUBLIC,
-  "GET /thu-tuc/:code": PUBLIC,
-  "GET /quan-tri/thu-tuc": REVIEWERS,
-  "POST /quan-tri/thu-tuc": ADMINS,
-  "GET /quan-tri/thu-tuc/moi": ADMINS,
-  "GET /quan-tri/thu-tuc/:code": REVIEWERS,
-  "POST /quan-tri/thu-tuc/:code": ADMINS,
-  "GET /quan-tri/thu-tuc/:code/kiem-tra": REVIEWERS,
-  "POST /quan-tri/thu-tuc/:code/cong-bo": ADMINS,
-  "GET /quan-tri/thu-tuc/:code/so-sanh": REVIEWERS,
 
   // Dossiers: who sees and does what is the dossier policy's (owner, officers of its agencies, the step's role).
   "POST /api/dossiers": rolesOnly("citizen", "business", "receiver"),

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { PUBLIC } from "../http/access.ts";
 import type { Clock } from "../clock.ts";
 import { DueDto, DueQuery, HolidaysDto, HolidaysQuery } from "./schema.ts";
 import type { CalendarService } from "./service.ts";
@@ -13,6 +14,7 @@ export function calendarRoutes(calendar: CalendarService, clock: Clock): Fastify
     app.get(
       "/api/calendar/due",
       {
+        config: { access: PUBLIC },
         schema: {
           tags: ["reference"],
           summary: "Tính hạn giải quyết",
@@ -34,6 +36,7 @@ export function calendarRoutes(calendar: CalendarService, clock: Clock): Fastify
     app.get(
       "/api/calendar/holidays",
       {
+        config: { access: PUBLIC },
         schema: {
           tags: ["reference"],
           summary: "Các ngày nghỉ lễ, Tết trong năm",
