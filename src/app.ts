@@ -9,8 +9,7 @@ import { DatabaseUnavailable } from "./platform/http/errors.ts";
 import { registerErrorHandling, sendDomainError } from "./platform/http/error-handler.ts";
 import { createMetricsRegistry, registerMetrics } from "./platform/http/metrics.ts";
 import type { App } from "./platform/http/types.ts";
-import { type AccessTable, PUBLIC, registerAccessControl, registerWithAccess } from "./platform/http/access.ts";
-import { ROUTE_ACCESS } from "./access.ts";
+import { PUBLIC, registerAccessControl, registerWithAccess } from "./platform/http/access.ts";
 import { calendarRoutes } from "./platform/calendar/index.ts";
 import { directoryRoutes } from "./modules/directory/routes.ts";
 import { identityRoutes, registerActorHook, signOutBrowser } from "./modules/identity/index.ts";
@@ -33,7 +32,7 @@ export type { App };
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 /** Builds the HTTP application on a context. Never listens: `main.ts` does, tests use `inject()`. */
-export async function buildApp(ctx: Context, extraAccess: AccessTable = {}): Promise<App> {
+export async function buildApp(ctx: Context): Promise<App> {
   const app: App = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     // A caller's X-Request-Id is kept when it is well-formed, so a request can be followed across nodes.
@@ -52,7 +51,7 @@ export async function buildApp(ctx: Context, extraAccess: AccessTable = {}): Pro
   });
 
   registerActorHook(app, ctx.identity, ctx.config.publicUrl, (token) => ctx.oidc.verifyAccessToken(token));
-  registerAccessControl(app, { ...ROUTE_ACCESS, ...extraAccess });
+  registerAccessControl(app);
   registerErrorHandling(app, { notFoundPage: { wants: wantsPage, send: sendNotFoundPage } });
   registerMetrics(app, createMetricsRegistry());
 

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Clock } from "../platform/clock.ts";
+import { PUBLIC } from "../platform/http/access.ts";
 import type { App } from "../platform/http/types.ts";
 import { sendAsset } from "./assets.ts";
 import { ErrorPage, NotFoundPage } from "./error-pages.tsx";
@@ -84,13 +85,13 @@ export async function registerWebRoutes(app: App, deps: WebDeps): Promise<void> 
       return sendPage(reply, <ErrorPage page={pageRequest(request)} requestId={request.id} />, 500);
     });
 
-    web.get("/assets/:name", HIDDEN, async (request, reply) => {
+    web.get("/assets/:name", { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
       const { name } = request.params as { name: string };
       const { v } = request.query as { v?: unknown };
       return sendAsset(request, reply, name, v) || reply.callNotFound();
     });
 
-    web.get(LANGUAGE_PATH, HIDDEN, async (request, reply) => {
+    web.get(LANGUAGE_PATH, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
       const { lang, next } = request.query as { lang?: unknown; next?: unknown };
       if (lang === "vi" || lang === "en") {
         const secure = request.protocol === "https" ? "; Secure" : "";
@@ -102,15 +103,15 @@ export async function registerWebRoutes(app: App, deps: WebDeps): Promise<void> 
       return reply.header("cache-control", "no-store").redirect(safeNext(next), 303);
     });
 
-    web.get("/", HIDDEN, async (request, reply) =>
+    web.get("/", { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) =>
       sendPage(reply, <PortalHome page={partyPage(request, reply, "portal")} offers={present(PORTAL_OFFERS)} />),
     );
 
-    web.get("/office", HIDDEN, async (request, reply) =>
+    web.get("/office", { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) =>
       sendPage(reply, <OfficeHome page={partyPage(request, reply, "office")} offers={present(OFFICE_OFFERS)} />),
     );
 
-    web.get(DAYS_OFF_PATH, HIDDEN, async (request, reply) => {
+    web.get(DAYS_OFF_PATH, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
       const { year, invalid } = parseYear((request.query as { year?: unknown }).year, deps.clock);
       const result: DaysOffResult =
         invalid === undefined ? { state: "ok", holidays: await deps.holidays(year) } : { state: "invalid", given: invalid };

@@ -27,9 +27,6 @@ export const BUSINESSES = rolesOnly("business");
 /** The one-stop desk: counter intake and a received dossier's form and files. */
 export const RECEIVERS = rolesOnly("receiver");
 
-/** Decisions by `METHOD /path` as registered (`*` for any method; a path ending in `*` covers its subtree). */
-export type AccessTable = Readonly<Record<string, Access>>;
-
 export const NotAuthenticated = defineError("access.unauthenticated", "unauthenticated", () => ({
   vi: "Bạn cần đăng nhập để thực hiện thao tác này.",
   en: "You need to sign in to do this.",
@@ -49,23 +46,6 @@ export function allows(access: Access, actor: Actor): boolean {
     case "roles":
       return access.roles.some((r) => hasRole(actor, r));
   }
-}
-
-/** The decision for a route, or null when the table has none. */
-export function decisionFor(table: AccessTable, method: string, url: string): Access | null {
-  const exact = table[`${method} ${url}`] ?? table[`* ${url}`];
-  if (exact) return exact;
-  // HEAD is answered by the GET handler.
-  if (method === "HEAD") {
-    const get = table[`GET ${url}`];
-    if (get) return get;
-  }
-  for (const [key, access] of Object.entries(table)) {
-    const [m, pattern] = key.split(" ", 2) as [string, string];
-    if (!pattern.endsWith("*")) continue;
-    if ((m === method || m === "*" || (method === "HEAD" && m === "GET")) && url.startsWith(pattern.slice(0, -1))) return access;
-  }
-  return null;
 }
 
 export interface RegisteredRoute {
@@ -116,19 +96,16 @@ export async function registerWithAccess<Options extends FastifyPluginOptions>(
  * and enforces it on every request, after the actor is known: 401 without identity, 403 with the
  * wrong one.
  */
-export function registerAccessControl(app: App, table: AccessTable = {}): void {
+export function registerAccessControl(app: App): void {
   const list: RegisteredRoute[] = [];
   registered.set(app, list);
   // `this` is the instance the route is registered on, so a scope's default is seen.
   app.addHook("onRoute", function (this: FastifyInstance, route: RouteOptions) {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    const declared = route.config?.access ?? scopeAccess(this);
-    for (const method of methods) {
-      const access = declared ?? decisionFor(table, method, route.url);
-      if (!access) throw new Error(`route ${method} ${route.url} has no access decision (declare config.access on the route)`);
-      list.push({ method, url: route.url, access });
-      route.config = { ...(route.config ?? {}), access };
-    }
+    const access = route.config?.access ?? scopeAccess(this);
+    if (!access) throw new Error(`route ${methods.join(",")} ${route.url} has no access decision (declare config.access on the route)`);
+    route.config = { ...route.config, access };
+    for (const method of methods) list.push({ method, url: route.url, access });
   });
   app.addHook("onRequest", async (request) => {
     const access = request.routeOptions.config.access;

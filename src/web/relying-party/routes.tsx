@@ -5,6 +5,7 @@ import formbody from "@fastify/formbody";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import * as client from "openid-client";
 import type { Clock } from "../../platform/clock.ts";
+import { PUBLIC } from "../../platform/http/access.ts";
 import { type DomainError, STATUS_OF_KIND } from "../../platform/http/errors.ts";
 import type { App } from "../../platform/http/types.ts";
 import { CsrfRejected } from "../../modules/identity/errors.ts";
@@ -86,11 +87,12 @@ export function relyingPartyRoutes(deps: RelyingPartyDeps) {
   return async (app: App) => {
     await app.register(formbody);
 
+    // Signing in and out is for everyone.
     for (const rp of ["portal", "office"] as const) {
       const paths = PARTIES[rp];
       const redirectUri = `${deps.publicUrl}${paths.callback}`;
 
-      app.get(paths.signIn, HIDDEN, async (request, reply) => {
+      app.get(paths.signIn, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
         const next = nextOf(rp, (request.query as { next?: unknown }).next);
         if (request.user) return reply.redirect(next, 303);
         const config = await configOf(rp);
@@ -107,7 +109,7 @@ export function relyingPartyRoutes(deps: RelyingPartyDeps) {
         return reply.header("cache-control", "no-store").redirect(url.href, 303);
       });
 
-      app.get(paths.callback, HIDDEN, async (request, reply) => {
+      app.get(paths.callback, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
         // The flow is used once, whatever happens next.
         void reply.header("set-cookie", cookie(request, FLOW_COOKIE[rp], "", 0, paths.callback));
         void reply.header("cache-control", "no-store");
@@ -146,7 +148,7 @@ export function relyingPartyRoutes(deps: RelyingPartyDeps) {
         return reply.redirect(flow.next, 303);
       });
 
-      app.post(paths.signOut, HIDDEN, async (request, reply) => {
+      app.post(paths.signOut, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
         if (!csrfValid(request, (request.body as { _csrf?: unknown } | undefined)?._csrf)) return refuse(request, reply, rp, new CsrfRejected());
         const hint = readCookie(request, HINT_COOKIE[rp]);
         await endRpSession(identity, request, reply, rp);
