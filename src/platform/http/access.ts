@@ -56,7 +56,11 @@ export interface RegisteredRoute {
 
 const registered = new WeakMap<object, RegisteredRoute[]>();
 
-/** Every route of the app with its decision (for the authorization matrix test). */
+/**
+ * Every route of the app with its decision, as Fastify announces them (for the authorization matrix
+ * test). A prefixed plugin's root (`/docs`) is also served with a trailing slash by a twin Fastify does
+ * not announce; the twin shares the root's options, and so its decision.
+ */
 export function registeredRoutes(app: App): readonly RegisteredRoute[] {
   return registered.get(app) ?? [];
 }
