@@ -9,8 +9,7 @@ import { DatabaseUnavailable } from "./platform/http/errors.ts";
 import { registerErrorHandling, sendDomainError } from "./platform/http/error-handler.ts";
 import { createMetricsRegistry, registerMetrics } from "./platform/http/metrics.ts";
 import type { App } from "./platform/http/types.ts";
-import { type AccessTable, registerAccessControl } from "./platform/http/access.ts";
-import { ROUTE_ACCESS } from "./access.ts";
+import { PUBLIC, registerAccessControl, registerWithAccess } from "./platform/http/access.ts";
 import { navOf } from "./platform/compose.ts";
 import { registerNavigation, registerWebRoutes, sendNotFoundPage, wantsPage } from "./web/routes.tsx";
 
@@ -19,7 +18,7 @@ export type { App };
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 /** Builds the HTTP application on a context. Never listens: `main.ts` does, tests use `inject()`. */
-export async function buildApp(ctx: Context, extraAccess: AccessTable = {}): Promise<App> {
+export async function buildApp(ctx: Context): Promise<App> {
   const app: App = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     // A caller's X-Request-Id is kept when it is well-formed, so a request can be followed across nodes.
@@ -39,7 +38,7 @@ export async function buildApp(ctx: Context, extraAccess: AccessTable = {}): Pro
 
   // Hooks on every request (who the actor is) come before any route.
   for (const m of ctx.modules) m.definition.spec.http?.(app, m.deps as never);
-  registerAccessControl(app, { ...ROUTE_ACCESS, ...extraAccess });
+  registerAccessControl(app);
   registerErrorHandling(app, { notFoundPage: { wants: wantsPage, send: sendNotFoundPage } });
   registerMetrics(app, createMetricsRegistry());
 
@@ -54,8 +53,8 @@ export async function buildApp(ctx: Context, extraAccess: AccessTable = {}): Pro
       servers: [{ url: ctx.config.publicUrl }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: "/docs" });
-  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  await registerWithAccess(app, PUBLIC, swaggerUi, { routePrefix: "/docs" });
+  app.get("/openapi.json", { config: { access: PUBLIC }, schema: { hide: true } }, async () => app.swagger());
 
   // Each module's API routes, then its pages (built with the web kit), in the modules' order.
   for (const m of ctx.modules) for (const plugin of m.definition.spec.routes?.(m.deps as never) ?? []) await app.register(plugin);
@@ -68,6 +67,7 @@ export async function buildApp(ctx: Context, extraAccess: AccessTable = {}): Pro
   app.get(
     "/healthz",
     {
+      config: { access: PUBLIC },
       schema: {
         tags: ["service"],
         summary: "Liveness and database check",

@@ -7,6 +7,7 @@ import { Type } from "@sinclair/typebox";
 import type { Context } from "../../src/context.ts";
 import { systemActor } from "../../src/platform/auth/actor.ts";
 import { execRows, sql } from "../../src/platform/db/index.ts";
+import { PUBLIC } from "../../src/platform/http/access.ts";
 import { runSeeds } from "../../src/platform/db/seeds.ts";
 import type { App } from "../../src/platform/http/types.ts";
 import { createLogger } from "../../src/platform/log/index.ts";
@@ -20,7 +21,7 @@ export async function registerBenchRoutes(app: App, ctx: Context): Promise<void>
   // The event loop's delay since the last call (GC pauses and long tasks show here, not in the database).
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
-  app.post("/bench/loop-delay", { schema: { hide: true } }, async () => {
+  app.post("/bench/loop-delay", { config: { access: PUBLIC }, schema: { hide: true } }, async () => {
     const ms = (ns: number) => Math.round(ns / 1e4) / 100;
     const figures = { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) };
     loop.reset();
@@ -29,7 +30,7 @@ export async function registerBenchRoutes(app: App, ctx: Context): Promise<void>
   // The search benchmark's catalogue, loaded into this server's database (PGlite has no other door).
   app.post(
     "/bench/catalog/load",
-    { schema: { hide: true, querystring: Type.Object({ n: Type.Integer({ minimum: 1, maximum: 100000 }) }) } },
+    { config: { access: PUBLIC }, schema: { hide: true, querystring: Type.Object({ n: Type.Integer({ minimum: 1, maximum: 100000 }) }) } },
     async (request) => {
       const started = Date.now();
       await loadProcedures(ctx.database.db, generateProcedures(request.query.n));
@@ -39,7 +40,7 @@ export async function registerBenchRoutes(app: App, ctx: Context): Promise<void>
 
   // The dossier benchmark's setting, as dossierFixture makes it: the demo agencies and accounts, the
   // dataset's procedures published through the catalogue, and a token for each account it drives.
-  app.post("/bench/dossiers/setup", { schema: { hide: true } }, async () => {
+  app.post("/bench/dossiers/setup", { config: { access: PUBLIC }, schema: { hide: true } }, async () => {
     const started = Date.now();
     await runSeeds(ctx.database, [adminUnitsSeed(), demoAgenciesSeed(ctx.directory), demoAccountsSeed(ctx.identity, createLogger("silent"))], { demo: true });
     for (const p of [...datasetProcedures(), submitProcedure()]) {
@@ -64,7 +65,7 @@ export async function registerBenchRoutes(app: App, ctx: Context): Promise<void>
   const exec: Exec = (statement) => execRows(ctx.database.db, sql.raw(statement));
   app.post(
     "/bench/dossiers/load",
-    { schema: { hide: true, querystring: Type.Object({ n: Type.Integer({ minimum: 1, maximum: 10_000_000 }), sample: Type.Integer({ minimum: 1, maximum: 100_000 }) }) } },
+    { config: { access: PUBLIC }, schema: { hide: true, querystring: Type.Object({ n: Type.Integer({ minimum: 1, maximum: 10_000_000 }), sample: Type.Integer({ minimum: 1, maximum: 100_000 }) }) } },
     async (request) => {
       const result = await loadDossiers(exec, { n: request.query.n });
       return { ...result, sample: await lookupSample(exec, request.query.sample) };
@@ -89,6 +90,7 @@ export async function registerBenchRoutes(app: App, ctx: Context): Promise<void>
   app.post(
     "/bench/write",
     {
+      config: { access: PUBLIC },
       schema: {
         hide: true,
         querystring: Type.Object({

@@ -7,7 +7,6 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { buildApp } from "../../src/app.ts";
-import { PUBLIC } from "../../src/platform/http/access.ts";
 import { openContext } from "../../src/boot.ts";
 import { loadConfig } from "../../src/platform/config/index.ts";
 import { freePort } from "../../test/helpers/net.ts";
@@ -46,13 +45,7 @@ if (mode === "bare") {
       ],
     },
   });
-  const app = await buildApp(ctx, {
-    "POST /bench/write": PUBLIC,
-    "POST /bench/catalog/load": PUBLIC,
-    "POST /bench/dossiers/setup": PUBLIC,
-    "POST /bench/dossiers/load": PUBLIC,
-    "POST /bench/loop-delay": PUBLIC,
-  });
+  const app = await buildApp(ctx);
   // Request logs would measure pino, not the server; keep warnings and errors only.
   await registerBenchRoutes(app, ctx);
   await app.listen({ port, host: "127.0.0.1" });

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { DomainError } from "../platform/http/errors.ts";
+import { PUBLIC } from "../platform/http/access.ts";
 import type { App } from "../platform/http/types.ts";
 import type { ModulePlugin, NavEntry } from "../platform/module.ts";
 import { sendAsset } from "./assets.ts";
@@ -97,13 +98,13 @@ export async function registerWebRoutes(app: App, pages: readonly ModulePlugin[]
       return sendPage(reply, <ErrorPage page={pageRequest(request)} requestId={request.id} />, 500);
     });
 
-    web.get("/assets/:name", HIDDEN, async (request, reply) => {
+    web.get("/assets/:name", { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
       const { name } = request.params as { name: string };
       const { v } = request.query as { v?: unknown };
       return sendAsset(request, reply, name, v) || reply.callNotFound();
     });
 
-    web.get(LANGUAGE_PATH, HIDDEN, async (request, reply) => {
+    web.get(LANGUAGE_PATH, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
       const { lang, next } = request.query as { lang?: unknown; next?: unknown };
       if (lang === "vi" || lang === "en") {
         const secure = request.protocol === "https" ? "; Secure" : "";
@@ -115,11 +116,11 @@ export async function registerWebRoutes(app: App, pages: readonly ModulePlugin[]
       return reply.header("cache-control", "no-store").redirect(safeNext(next), 303);
     });
 
-    web.get("/", HIDDEN, async (request, reply) =>
+    web.get("/", { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) =>
       sendPage(reply, <PortalHome page={partyPage(request, reply, "portal")} offers={present(PORTAL_OFFERS)} />),
     );
 
-    web.get("/office", HIDDEN, async (request, reply) =>
+    web.get("/office", { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) =>
       sendPage(reply, <OfficeHome page={partyPage(request, reply, "office")} offers={present(OFFICE_OFFERS)} />),
     );
 

@@ -216,8 +216,8 @@ describe("web pages", () => {
     assert.doesNotMatch(body, /href="\/phan-anh"/);
 
     // The day a module serves its page, the card becomes a link.
-    const app = await buildApp(env.ctx, { "GET /phan-anh": PUBLIC });
-    app.get("/phan-anh", async () => "feedback");
+    const app = await buildApp(env.ctx);
+    app.get("/phan-anh", { config: { access: PUBLIC } }, async () => "feedback");
     await app.ready();
     try {
       const later = await app.inject({ url: "/", headers: HTML });

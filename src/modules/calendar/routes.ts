@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { Clock } from "../../platform/clock.ts";
+import { PUBLIC } from "../../platform/http/access.ts";
 import { DueDto, DueQuery, HolidaysDto, HolidaysQuery } from "./schema.ts";
 import type { CalendarService } from "./service.ts";
 import { formatLocal, localDay, yearOfDay } from "./time.ts";
@@ -13,6 +14,7 @@ export function calendarRoutes(calendar: CalendarService, clock: Clock): Fastify
     app.get(
       "/api/calendar/due",
       {
+        config: { access: PUBLIC },
         schema: {
           tags: ["reference"],
           summary: "Tính hạn giải quyết",
@@ -34,6 +36,7 @@ export function calendarRoutes(calendar: CalendarService, clock: Clock): Fastify
     app.get(
       "/api/calendar/holidays",
       {
+        config: { access: PUBLIC },
         schema: {
           tags: ["reference"],
           summary: "Các ngày nghỉ lễ, Tết trong năm",

@@ -4,6 +4,7 @@
 import formbody from "@fastify/formbody";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { hasRole } from "../../platform/auth/actor.ts";
+import { ADMINS, REVIEWERS } from "../../platform/http/access.ts";
 import { DomainError, type FieldProblem } from "../../platform/http/errors.ts";
 import type { App } from "../../platform/http/types.ts";
 import { pageRequest, sendPage } from "../../web/render.ts";
@@ -104,7 +105,7 @@ export function catalogOfficePages(catalog: CatalogService) {
     const shown = (err: unknown): DomainError | null =>
       err instanceof DomainError && (err.kind === "invalid" || err.kind === "conflict") ? err : null;
 
-    app.get(ADMIN_CATALOG_PATH, HIDDEN, async (request, reply) => {
+    app.get(ADMIN_CATALOG_PATH, { config: { access: REVIEWERS }, ...HIDDEN }, async (request, reply) => {
       const query = request.query as Form;
       const q = text(query.q).slice(0, 200);
       const result = await catalog.listForAdmin(request.actor, { q, page: positive(query.page) ?? 1 });
@@ -112,12 +113,12 @@ export function catalogOfficePages(catalog: CatalogService) {
       return sendPage(reply, <CatalogListPage page={pageRequest(request)} q={q} result={result} canCreate={canCreate} notice={notice(request)} />);
     });
 
-    app.get(NEW_PROCEDURE_PATH, HIDDEN, async (request, reply) => {
+    app.get(NEW_PROCEDURE_PATH, { config: { access: ADMINS }, ...HIDDEN }, async (request, reply) => {
       const agency = request.actor.type === "user" ? request.actor.agencyCode : null;
       return sendPage(reply, <NewProcedurePage page={pageRequest(request)} csrf={csrfToken(request, reply)} values={blankValues(agency)} />);
     });
 
-    app.post(ADMIN_CATALOG_PATH, HIDDEN, async (request, reply) => {
+    app.post(ADMIN_CATALOG_PATH, { config: { access: ADMINS }, ...HIDDEN }, async (request, reply) => {
       const values = postedValues(formOf(request));
       const again = (problems: FieldProblem[], error: string | undefined, status: number) =>
         sendPage(reply, <NewProcedurePage page={pageRequest(request)} csrf={csrfToken(request, reply)} values={values} problems={problems} error={error} />, status);
@@ -134,12 +135,12 @@ export function catalogOfficePages(catalog: CatalogService) {
       }
     });
 
-    app.get(`${ADMIN_CATALOG_PATH}/:code`, HIDDEN, async (request, reply) => {
+    app.get(`${ADMIN_CATALOG_PATH}/:code`, { config: { access: REVIEWERS }, ...HIDDEN }, async (request, reply) => {
       const code = known(request, reply);
       return code ? showProcedure(request, reply, code, { notice: notice(request) }) : reply;
     });
 
-    app.post(`${ADMIN_CATALOG_PATH}/:code`, HIDDEN, async (request, reply) => {
+    app.post(`${ADMIN_CATALOG_PATH}/:code`, { config: { access: ADMINS }, ...HIDDEN }, async (request, reply) => {
       const values = { ...postedValues(formOf(request)) };
       const code = known(request, reply);
       if (!code) return reply;
@@ -156,14 +157,14 @@ export function catalogOfficePages(catalog: CatalogService) {
       return reply.redirect(`${adminProcedurePath(code)}?da=luu#check`, 303);
     });
 
-    app.get(`${ADMIN_CATALOG_PATH}/:code/kiem-tra`, HIDDEN, async (request, reply) => {
+    app.get(`${ADMIN_CATALOG_PATH}/:code/kiem-tra`, { config: { access: REVIEWERS }, ...HIDDEN }, async (request, reply) => {
       const code = known(request, reply);
       if (!code) return reply;
       const report = await catalog.validateDraft(request.actor, code);
       return showProcedure(request, reply, code, { check: { valid: report.valid, problems: report.problems, refused: false } });
     });
 
-    app.post(`${ADMIN_CATALOG_PATH}/:code/cong-bo`, HIDDEN, async (request, reply) => {
+    app.post(`${ADMIN_CATALOG_PATH}/:code/cong-bo`, { config: { access: ADMINS }, ...HIDDEN }, async (request, reply) => {
       formOf(request);
       const code = known(request, reply);
       if (!code) return reply;
@@ -180,7 +181,7 @@ export function catalogOfficePages(catalog: CatalogService) {
       return reply.redirect(`${adminProcedurePath(code)}?da=cong-bo`, 303);
     });
 
-    app.get(`${ADMIN_CATALOG_PATH}/:code/so-sanh`, HIDDEN, async (request, reply) => {
+    app.get(`${ADMIN_CATALOG_PATH}/:code/so-sanh`, { config: { access: REVIEWERS }, ...HIDDEN }, async (request, reply) => {
       const code = known(request, reply);
       if (!code) return reply;
       const versions = await catalog.versions(request.actor, code);

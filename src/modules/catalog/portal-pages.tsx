@@ -1,5 +1,6 @@
 // The portal's catalogue pages (issue 4, item 6): search and the procedure in force, server-rendered,
 // working without JavaScript; htmx only swaps the results as the user types.
+import { PUBLIC } from "../../platform/http/access.ts";
 import { DomainError } from "../../platform/http/errors.ts";
 import type { App } from "../../platform/http/types.ts";
 import { pageRequest, sendFragment, sendPage, wantsFragment } from "../../web/render.ts";
@@ -51,7 +52,7 @@ export function catalogPortalPages(deps: { catalog: CatalogService; directory: D
       return { fields, agencies };
     };
 
-    app.get(SEARCH_PATH, HIDDEN, async (request, reply) => {
+    app.get(SEARCH_PATH, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
       const values = searchValues(request.query);
       const result = await catalog.search({
         q: values.q,
@@ -72,7 +73,7 @@ export function catalogPortalPages(deps: { catalog: CatalogService; directory: D
       return sendPage(reply, <SearchPage page={page} values={values} result={result} fields={fields} agencies={agencies} />, 200, { vary: ["HX-Request"] });
     });
 
-    app.get(`${SEARCH_PATH}/:code`, HIDDEN, async (request, reply) => {
+    app.get(`${SEARCH_PATH}/:code`, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
       const { code } = request.params as { code: string };
       if (!CODE.test(code)) return sendNotFoundPage(request, reply);
       const procedure = await published(code);

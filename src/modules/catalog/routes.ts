@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
+import { ADMINS, PUBLIC, REVIEWERS } from "../../platform/http/access.ts";
 import { ProcedureContent } from "./model.ts";
 import { DraftNotFound, UnknownExportFormat } from "./errors.ts";
 import {
@@ -25,6 +26,7 @@ export function catalogRoutes(catalog: CatalogService): FastifyPluginAsyncTypebo
     app.get(
       "/api/procedures",
       {
+        config: { access: PUBLIC },
         schema: {
           tags: TAGS,
           summary: "Tìm thủ tục hành chính",
@@ -43,6 +45,7 @@ export function catalogRoutes(catalog: CatalogService): FastifyPluginAsyncTypebo
     app.get(
       "/api/procedure-fields",
       {
+        config: { access: PUBLIC },
         schema: {
           tags: TAGS,
           summary: "Các lĩnh vực có thủ tục đã công bố",
@@ -58,6 +61,7 @@ export function catalogRoutes(catalog: CatalogService): FastifyPluginAsyncTypebo
     app.get(
       "/api/procedures/:code",
       {
+        config: { access: PUBLIC },
         schema: {
           tags: TAGS,
           summary: "Một thủ tục: phiên bản đang có hiệu lực",
@@ -75,6 +79,7 @@ export function catalogRoutes(catalog: CatalogService): FastifyPluginAsyncTypebo
     app.get(
       "/api/procedures/:code/export",
       {
+        config: { access: PUBLIC },
         schema: {
           tags: TAGS,
           summary: "Xuất theo định dạng CSDL quốc gia về TTHC",
@@ -94,6 +99,7 @@ export function catalogRoutes(catalog: CatalogService): FastifyPluginAsyncTypebo
     app.get(
       "/api/procedures/:code/versions",
       {
+        config: { access: REVIEWERS },
         schema: {
           tags: TAGS,
           summary: "Các phiên bản của một thủ tục",
@@ -108,6 +114,7 @@ export function catalogRoutes(catalog: CatalogService): FastifyPluginAsyncTypebo
     app.get(
       "/api/procedures/:code/versions/:version",
       {
+        config: { access: PUBLIC },
         schema: {
           tags: TAGS,
           summary: "Một phiên bản",
@@ -122,6 +129,7 @@ export function catalogRoutes(catalog: CatalogService): FastifyPluginAsyncTypebo
     app.get(
       "/api/procedures/:code/diff",
       {
+        config: { access: PUBLIC },
         schema: {
           tags: TAGS,
           summary: "So sánh hai phiên bản",
@@ -136,6 +144,7 @@ export function catalogRoutes(catalog: CatalogService): FastifyPluginAsyncTypebo
     app.post(
       "/api/procedures",
       {
+        config: { access: ADMINS },
         schema: {
           tags: TAGS,
           summary: "Tạo thủ tục (bản dự thảo đầu tiên)",
@@ -153,6 +162,7 @@ export function catalogRoutes(catalog: CatalogService): FastifyPluginAsyncTypebo
     app.put(
       "/api/procedures/:code",
       {
+        config: { access: ADMINS },
         schema: {
           tags: TAGS,
           summary: "Sửa bản dự thảo",
@@ -168,6 +178,7 @@ export function catalogRoutes(catalog: CatalogService): FastifyPluginAsyncTypebo
     app.get(
       "/api/procedures/:code/draft",
       {
+        config: { access: REVIEWERS },
         schema: {
           tags: TAGS,
           summary: "Bản dự thảo đang soạn",
@@ -186,6 +197,7 @@ export function catalogRoutes(catalog: CatalogService): FastifyPluginAsyncTypebo
     app.get(
       "/api/procedures/:code/draft/validation",
       {
+        config: { access: REVIEWERS },
         schema: {
           tags: TAGS,
           summary: "Kiểm tra bản dự thảo trước khi công bố",
@@ -199,6 +211,7 @@ export function catalogRoutes(catalog: CatalogService): FastifyPluginAsyncTypebo
     app.post(
       "/api/procedures/:code/publish",
       {
+        config: { access: ADMINS },
         schema: {
           tags: TAGS,
           summary: "Công bố bản dự thảo",
@@ -213,6 +226,7 @@ export function catalogRoutes(catalog: CatalogService): FastifyPluginAsyncTypebo
     app.post(
       "/api/procedures/import",
       {
+        config: { access: ADMINS },
         // A province's whole catalogue in one document.
         bodyLimit: 16 * 1024 * 1024,
         schema: {

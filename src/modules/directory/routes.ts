@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
+import { PUBLIC } from "../../platform/http/access.ts";
 import { AgencyCode, AgencyDto, AgencyPage, AgencyQuery, CommuneList, ProvinceCode, ProvinceList } from "./schema.ts";
 import type { DirectoryService } from "./service.ts";
 
@@ -13,6 +14,7 @@ export function directoryRoutes(directory: DirectoryService): FastifyPluginAsync
     app.get(
       "/api/admin-units/provinces",
       {
+        config: { access: PUBLIC },
         schema: {
           tags: ["reference"],
           summary: "Các tỉnh, thành phố (34, từ 1/7/2025)",
@@ -30,6 +32,7 @@ export function directoryRoutes(directory: DirectoryService): FastifyPluginAsync
     app.get(
       "/api/admin-units/provinces/:code/communes",
       {
+        config: { access: PUBLIC },
         schema: {
           tags: ["reference"],
           summary: "Các xã, phường, đặc khu của một tỉnh",
@@ -48,6 +51,7 @@ export function directoryRoutes(directory: DirectoryService): FastifyPluginAsync
     app.get(
       "/api/agencies",
       {
+        config: { access: PUBLIC },
         schema: {
           tags: ["reference"],
           summary: "Tra cứu cơ quan",
@@ -67,6 +71,7 @@ export function directoryRoutes(directory: DirectoryService): FastifyPluginAsync
     app.get(
       "/api/agencies/:code",
       {
+        config: { access: PUBLIC },
         schema: {
           tags: ["reference"],
           summary: "Một cơ quan và các phòng ban",

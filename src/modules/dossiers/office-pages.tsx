@@ -6,6 +6,7 @@ import formbody from "@fastify/formbody";
 import multipart from "@fastify/multipart";
 import { Value } from "@sinclair/typebox/value";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { OFFICERS, RECEIVERS } from "../../platform/http/access.ts";
 import type { FieldProblem } from "../../platform/http/errors.ts";
 import type { App } from "../../platform/http/types.ts";
 import { PARTIES } from "../identity/index.ts";
@@ -132,7 +133,7 @@ export function dossierOfficePages(deps: DossierPageDeps) {
       return reply.redirect(`${officeDossierPath(idOf(request))}?da=${done}`, 303);
     };
 
-    app.get(QUEUE_PATH, HIDDEN, async (request, reply) => {
+    app.get(QUEUE_PATH, { config: { access: OFFICERS }, ...HIDDEN }, async (request, reply) => {
       const q = request.query as Form;
       const given = text(q["hang-doi"], 20);
       const actor = request.actor;
@@ -142,16 +143,16 @@ export function dossierOfficePages(deps: DossierPageDeps) {
       return sendPage(reply, <QueuePage page={office(request, reply)} queue={queue} result={result} />);
     });
 
-    app.get(`${QUEUE_PATH}/:id`, HIDDEN, async (request, reply) => showDossier(request, reply));
+    app.get(`${QUEUE_PATH}/:id`, { config: { access: OFFICERS }, ...HIDDEN }, async (request, reply) => showDossier(request, reply));
 
-    app.post(`${QUEUE_PATH}/:id/thao-tac/:action`, HIDDEN, async (request, reply) => {
+    app.post(`${QUEUE_PATH}/:id/thao-tac/:action`, { config: { access: OFFICERS }, ...HIDDEN }, async (request, reply) => {
       const form = formOf(request);
       const action = (request.params as { action: string }).action;
       if (!(ACTIONS as readonly string[]).includes(action) || action === "submit") return reply.callNotFound();
       return change(request, reply, action, () => dossiers.act(request.actor, idOf(request), action as DossierAction, actionInput(request, form), meta(request)), { action });
     });
 
-    app.post(`${QUEUE_PATH}/:id/ket-qua`, HIDDEN, async (request, reply) => {
+    app.post(`${QUEUE_PATH}/:id/ket-qua`, { config: { access: OFFICERS }, ...HIDDEN }, async (request, reply) => {
       const up = await uploadOf(request);
       const file = up.file;
       return change(
@@ -172,7 +173,7 @@ export function dossierOfficePages(deps: DossierPageDeps) {
     });
 
     // A counter draft: the desk completes the form and papers, then files and receives it in one go.
-    app.post(`${QUEUE_PATH}/:id`, HIDDEN, async (request, reply) => {
+    app.post(`${QUEUE_PATH}/:id`, { config: { access: RECEIVERS }, ...HIDDEN }, async (request, reply) => {
       const form = formOf(request);
       const id = idOf(request);
       const d = await dossiers.get(request.actor, id);
@@ -192,7 +193,7 @@ export function dossierOfficePages(deps: DossierPageDeps) {
       );
     });
 
-    app.post(`${QUEUE_PATH}/:id/tep`, HIDDEN, async (request, reply) => {
+    app.post(`${QUEUE_PATH}/:id/tep`, { config: { access: RECEIVERS }, ...HIDDEN }, async (request, reply) => {
       const up = await uploadOf(request);
       const file = up.file;
       return change(
@@ -241,12 +242,12 @@ export function dossierOfficePages(deps: DossierPageDeps) {
       );
     };
 
-    app.get(INTAKE_PATH, HIDDEN, async (request, reply) => {
+    app.get(INTAKE_PATH, { config: { access: RECEIVERS }, ...HIDDEN }, async (request, reply) => {
       const q = request.query as Form;
       return showIntake(request, reply, office(request, reply), { code: text(q["thu-tuc"], 40), q: text(q.q, 200) });
     });
 
-    app.post(INTAKE_PATH, HIDDEN, async (request, reply) => {
+    app.post(INTAKE_PATH, { config: { access: RECEIVERS }, ...HIDDEN }, async (request, reply) => {
       const form = formOf(request);
       const page = office(request, reply);
       const code = text(form["thu-tuc"], 40);

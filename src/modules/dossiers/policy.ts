@@ -1,10 +1,8 @@
 // Who may see a dossier and who may act on it: pure functions over the actor and the dossier.
-import { type Actor, hasRole, type Role, type RoleGrant } from "../../platform/auth/actor.ts";
+import { type Actor, hasRole, OFFICER_ROLES, type Role, type RoleGrant } from "../../platform/auth/actor.ts";
 import { isWithinAgency } from "../directory/codes.ts";
 import type { DossierRow } from "./hooks.ts";
 import type { DossierAction } from "./model.ts";
-
-const OFFICER_ROLES: readonly Role[] = ["receiver", "specialist", "leader", "agency_admin", "supervisor"];
 
 /** Whether the actor holds `role` over `agency` (the agency is in the subtree of the grant). */
 export const holds = (actor: Actor, role: Role, agency: string) => hasRole(actor, role, (scope) => isWithinAgency(agency, scope));

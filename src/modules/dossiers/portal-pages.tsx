@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import formbody from "@fastify/formbody";
 import multipart from "@fastify/multipart";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { APPLICANTS, PUBLIC } from "../../platform/http/access.ts";
 import type { FieldProblem } from "../../platform/http/errors.ts";
 import type { App } from "../../platform/http/types.ts";
 import { PARTIES } from "../identity/index.ts";
@@ -134,11 +135,11 @@ export function dossierPortalPages(deps: DossierPageDeps) {
     };
 
     // The home page's "file online" card: filing starts from a procedure.
-    app.get("/nop-ho-so", HIDDEN, async (_request, reply) => reply.redirect("/thu-tuc", 303));
+    app.get("/nop-ho-so", { config: { access: PUBLIC }, ...HIDDEN }, async (_request, reply) => reply.redirect("/thu-tuc", 303));
 
-    app.get("/nop-ho-so/:code", HIDDEN, async (request, reply) => showStart(request, reply, (request.params as { code: string }).code));
+    app.get("/nop-ho-so/:code", { config: { access: APPLICANTS }, ...HIDDEN }, async (request, reply) => showStart(request, reply, (request.params as { code: string }).code));
 
-    app.post("/nop-ho-so/:code", HIDDEN, async (request, reply) => {
+    app.post("/nop-ho-so/:code", { config: { access: APPLICANTS }, ...HIDDEN }, async (request, reply) => {
       const form = formOf(request);
       const code = (request.params as { code: string }).code;
       const requestId = UUID.test(text(form.requestId, 36)) ? text(form.requestId, 36) : randomUUID();
@@ -152,15 +153,15 @@ export function dossierPortalPages(deps: DossierPageDeps) {
       }
     });
 
-    app.get(MY_DOSSIERS_PATH, HIDDEN, async (request, reply) => {
+    app.get(MY_DOSSIERS_PATH, { config: { access: APPLICANTS }, ...HIDDEN }, async (request, reply) => {
       const page = partyPage(request, reply, "portal");
       const result = await dossiers.mine(request.actor, pageNumber((request.query as Form).trang), PAGE_SIZE);
       return sendPage(reply, <MyDossiersPage page={page} result={result} notice={noticeOf(page, request, DONE)} />);
     });
 
-    app.get(`${MY_DOSSIERS_PATH}/:id`, HIDDEN, async (request, reply) => showDossier(request, reply, idOf(request)));
+    app.get(`${MY_DOSSIERS_PATH}/:id`, { config: { access: APPLICANTS }, ...HIDDEN }, async (request, reply) => showDossier(request, reply, idOf(request)));
 
-    app.post(`${MY_DOSSIERS_PATH}/:id`, HIDDEN, async (request, reply) => {
+    app.post(`${MY_DOSSIERS_PATH}/:id`, { config: { access: APPLICANTS }, ...HIDDEN }, async (request, reply) => {
       const form = formOf(request);
       const id = idOf(request);
       const d = await dossiers.get(request.actor, id);
@@ -178,7 +179,7 @@ export function dossierPortalPages(deps: DossierPageDeps) {
       );
     });
 
-    app.post(`${MY_DOSSIERS_PATH}/:id/tep`, HIDDEN, async (request, reply) => {
+    app.post(`${MY_DOSSIERS_PATH}/:id/tep`, { config: { access: APPLICANTS }, ...HIDDEN }, async (request, reply) => {
       const up = await uploadOf(request);
       const file = up.file;
       return change(request, reply, "tai-len", async () => {
@@ -191,7 +192,7 @@ export function dossierPortalPages(deps: DossierPageDeps) {
       }, undefined, up.component);
     });
 
-    app.post(`${MY_DOSSIERS_PATH}/:id/bo-sung`, HIDDEN, async (request, reply) => {
+    app.post(`${MY_DOSSIERS_PATH}/:id/bo-sung`, { config: { access: APPLICANTS }, ...HIDDEN }, async (request, reply) => {
       const form = formOf(request);
       const id = idOf(request);
       const d = await dossiers.get(request.actor, id);
@@ -199,7 +200,7 @@ export function dossierPortalPages(deps: DossierPageDeps) {
       return change(request, reply, "bo-sung", () => dossiers.act(request.actor, id, "supplement", { formData }, meta(request)), shownValues(formData));
     });
 
-    app.post(`${MY_DOSSIERS_PATH}/:id/rut`, HIDDEN, async (request, reply) => {
+    app.post(`${MY_DOSSIERS_PATH}/:id/rut`, { config: { access: APPLICANTS }, ...HIDDEN }, async (request, reply) => {
       const form = formOf(request);
       const page = partyPage(request, reply, "portal");
       if (text(form["xac-nhan"]) !== "1") {
@@ -209,7 +210,7 @@ export function dossierPortalPages(deps: DossierPageDeps) {
       return change(request, reply, "rut", () => dossiers.act(request.actor, idOf(request), "withdraw", {}, meta(request)));
     });
 
-    app.post(`${MY_DOSSIERS_PATH}/:id/danh-gia`, HIDDEN, async (request, reply) => {
+    app.post(`${MY_DOSSIERS_PATH}/:id/danh-gia`, { config: { access: APPLICANTS }, ...HIDDEN }, async (request, reply) => {
       const form = formOf(request);
       const level = text(form.level, 20);
       if (!(RATING_LEVELS as readonly string[]).includes(level)) {
@@ -221,7 +222,7 @@ export function dossierPortalPages(deps: DossierPageDeps) {
       return change(request, reply, "danh-gia", () => dossiers.rate(request.actor, idOf(request), { level, ...(comment ? { comment } : {}) }, meta(request)));
     });
 
-    app.get(LOOKUP_PATH, HIDDEN, async (request, reply) => {
+    app.get(LOOKUP_PATH, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
       const page = partyPage(request, reply, "portal");
       const q = request.query as Form;
       const code = text(q.ma, 40);

@@ -1,6 +1,7 @@
 import multipart from "@fastify/multipart";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
+import { APPLICANTS, OFFICERS, PUBLIC, rolesOnly, SIGNED_IN } from "../../platform/http/access.ts";
 import { Literals } from "../catalog/model.ts";
 import { InvalidDossier } from "./errors.ts";
 import { ACTIONS } from "./model.ts";
@@ -32,6 +33,8 @@ export function dossierRoutes(dossiers: DossierService, forms: FormsService, opt
     app.post(
       "/api/dossiers",
       {
+        // Applicants file online for themselves; the desk files at the counter for one.
+        config: { access: rolesOnly("citizen", "business", "receiver") },
         schema: {
           tags: TAGS,
           summary: "Tạo hồ sơ (trực tuyến hoặc tiếp nhận tại quầy)",
@@ -49,19 +52,20 @@ export function dossierRoutes(dossiers: DossierService, forms: FormsService, opt
 
     app.get(
       "/api/dossiers/:id",
-      { schema: { tags: TAGS, summary: "Một hồ sơ", description: "For its applicant and the officers of its agencies; 404 for anyone else.", params: Id, response: { 200: DossierDto } } },
+      { config: { access: SIGNED_IN }, schema: { tags: TAGS, summary: "Một hồ sơ", description: "For its applicant and the officers of its agencies; 404 for anyone else.", params: Id, response: { 200: DossierDto } } },
       async (request) => dossiers.get(request.actor, request.params.id),
     );
 
     app.put(
       "/api/dossiers/:id/form",
-      { schema: { tags: TAGS, summary: "Lưu bản nháp tờ khai", params: Id, body: UpdateDraftInput, response: { 200: DossierDto } } },
+      { config: { access: SIGNED_IN }, schema: { tags: TAGS, summary: "Lưu bản nháp tờ khai", params: Id, body: UpdateDraftInput, response: { 200: DossierDto } } },
       async (request) => dossiers.saveDraft(request.actor, request.params.id, request.body.formData, meta(request)),
     );
 
     app.post(
       "/api/dossiers/:id/submit",
       {
+        config: { access: SIGNED_IN },
         schema: {
           tags: TAGS,
           summary: "Nộp hồ sơ",
@@ -76,6 +80,7 @@ export function dossierRoutes(dossiers: DossierService, forms: FormsService, opt
     app.post(
       "/api/dossiers/:id/attachments",
       {
+        config: { access: SIGNED_IN },
         schema: {
           tags: TAGS,
           summary: "Đính kèm thành phần hồ sơ",
@@ -101,7 +106,7 @@ export function dossierRoutes(dossiers: DossierService, forms: FormsService, opt
 
     app.get(
       "/api/dossiers/:id/attachments/:fileId",
-      { schema: { tags: TAGS, summary: "Tải tệp của hồ sơ", params: Type.Object({ id: Type.String({ maxLength: 64 }), fileId: Type.String({ maxLength: 64 }) }) } },
+      { config: { access: SIGNED_IN }, schema: { tags: TAGS, summary: "Tải tệp của hồ sơ", params: Type.Object({ id: Type.String({ maxLength: 64 }), fileId: Type.String({ maxLength: 64 }) }) } },
       async (request, reply) => {
         const { file, stream } = await dossiers.file(request.actor, request.params.id, request.params.fileId);
         void reply.header("content-type", file.contentType);
@@ -114,6 +119,7 @@ export function dossierRoutes(dossiers: DossierService, forms: FormsService, opt
     app.post(
       "/api/dossiers/:id/actions/:action",
       {
+        config: { access: SIGNED_IN },
         schema: {
           tags: TAGS,
           summary: "Thao tác trên hồ sơ",
@@ -130,6 +136,7 @@ export function dossierRoutes(dossiers: DossierService, forms: FormsService, opt
     app.get(
       "/api/dossiers/:id/forms/:form",
       {
+        config: { access: SIGNED_IN },
         schema: {
           tags: TAGS,
           summary: "Biểu mẫu theo Thông tư 01/2018/TT-VPCP (PDF)",
@@ -150,6 +157,7 @@ export function dossierRoutes(dossiers: DossierService, forms: FormsService, opt
     app.get(
       "/api/office/register",
       {
+        config: { access: OFFICERS },
         schema: {
           tags: TAGS,
           summary: "Sổ theo dõi hồ sơ (Mẫu 06) của một kỳ",
@@ -173,25 +181,26 @@ export function dossierRoutes(dossiers: DossierService, forms: FormsService, opt
 
     app.post(
       "/api/dossiers/:id/rating",
-      { schema: { tags: TAGS, summary: "Đánh giá mức độ hài lòng", params: Id, body: RatingInput, response: { 200: DossierDto } } },
+      { config: { access: APPLICANTS }, schema: { tags: TAGS, summary: "Đánh giá mức độ hài lòng", params: Id, body: RatingInput, response: { 200: DossierDto } } },
       async (request) => dossiers.rate(request.actor, request.params.id, request.body, meta(request)),
     );
 
     app.get(
       "/api/me/dossiers",
-      { schema: { tags: TAGS, summary: "Hồ sơ của tôi", querystring: Paging, response: { 200: DossierPage } } },
+      { config: { access: APPLICANTS }, schema: { tags: TAGS, summary: "Hồ sơ của tôi", querystring: Paging, response: { 200: DossierPage } } },
       async (request) => dossiers.mine(request.actor, request.query.page ?? 1, request.query.pageSize ?? 20),
     );
 
     app.get(
       "/api/office/dossiers",
-      { schema: { tags: TAGS, summary: "Hàng đợi công việc của cơ quan", querystring: QueueQuery, response: { 200: DossierPage } } },
+      { config: { access: OFFICERS }, schema: { tags: TAGS, summary: "Hàng đợi công việc của cơ quan", querystring: QueueQuery, response: { 200: DossierPage } } },
       async (request) => dossiers.queue(request.actor, request.query),
     );
 
     app.get(
       "/api/lookup/:code",
       {
+        config: { access: PUBLIC },
         schema: {
           tags: TAGS,
           summary: "Tra cứu tình trạng hồ sơ",

@@ -3,7 +3,7 @@ import type { Readable } from "node:stream";
 import { timingSafeEqual } from "node:crypto";
 import DataLoader from "dataloader";
 import { LRUCache } from "lru-cache";
-import { type Actor, actorRef, hasRole } from "../../platform/auth/actor.ts";
+import { type Actor, actorRef, hasRole, OFFICER_ROLES } from "../../platform/auth/actor.ts";
 import type { Audit } from "../../platform/audit/index.ts";
 import type { CalendarService } from "../calendar/index.ts";
 import type { Clock } from "../../platform/clock.ts";
@@ -109,8 +109,6 @@ const BY_NAME = new Intl.Collator("vi");
 
 /** What a dossier code can look like to the lookup: printable ASCII, at most 40 characters. */
 const LOOKUP_CODE = /^[\x21-\x7E]{1,40}$/;
-
-const OFFICER_ROLES = ["receiver", "specialist", "leader", "agency_admin", "supervisor"] as const;
 
 export function makeDossierService(deps: DossierDeps): DossierService {
   const { database, clock, audit, calendar, catalog, directory, identity, files } = deps;
@@ -474,7 +472,7 @@ export function makeDossierService(deps: DossierDeps): DossierService {
       const page = query.page ?? 1;
       const pageSize = query.pageSize ?? 20;
       if (actor.type !== "user") return { items: [], page, pageSize, hasMore: false, total: 0 };
-      const grants = actor.roles.filter((g) => (OFFICER_ROLES as readonly string[]).includes(g.role) && g.agencyCode);
+      const grants = actor.roles.filter((g) => OFFICER_ROLES.includes(g.role) && g.agencyCode);
       let agencies = [...new Set((await Promise.all(grants.map((g) => directory.subtree(g.agencyCode)))).flat())];
       if (query.agency) {
         if (!agencies.includes(query.agency)) throw new DossierForbidden("queue");

@@ -4,6 +4,7 @@
 import formbody from "@fastify/formbody";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Role } from "../../platform/auth/actor.ts";
+import { ADMINS } from "../../platform/http/access.ts";
 import { DomainError, type FieldProblem, NotFound } from "../../platform/http/errors.ts";
 import type { App } from "../../platform/http/types.ts";
 import { Layout } from "../../web/layout.tsx";
@@ -427,7 +428,7 @@ export function adminPages(identity: IdentityService, directory: DirectoryServic
 
     const names = (choices: AgencyChoice[]) => new Map(choices.map((c) => [c.code, c.name]));
 
-    app.get(ADMIN_ACCOUNTS_PATH, HIDDEN, async (request, reply) => {
+    app.get(ADMIN_ACCOUNTS_PATH, { config: { access: ADMINS }, ...HIDDEN }, async (request, reply) => {
       const choices = await choicesFor(request);
       const asked = text((request.query as Form).agency);
       const agency = await agencyView(asked || choices[0]?.code || null);
@@ -441,7 +442,7 @@ export function adminPages(identity: IdentityService, directory: DirectoryServic
       );
     });
 
-    app.get(NEW_OFFICER_PATH, HIDDEN, async (request, reply) => {
+    app.get(NEW_OFFICER_PATH, { config: { access: ADMINS }, ...HIDDEN }, async (request, reply) => {
       const choices = await choicesFor(request);
       const agency = await agencyView(text((request.query as Form).agency) || choices[0]?.code || null);
       if (!agency) throw new NotFound();
@@ -450,7 +451,7 @@ export function adminPages(identity: IdentityService, directory: DirectoryServic
       return sendPage(reply, <NewOfficerPage page={pageRequest(request)} csrf={csrfToken(request, reply)} agency={agency} agencyNames={names(choices)} />);
     });
 
-    app.post(ADMIN_ACCOUNTS_PATH, HIDDEN, async (request, reply) => {
+    app.post(ADMIN_ACCOUNTS_PATH, { config: { access: ADMINS }, ...HIDDEN }, async (request, reply) => {
       const form = formOf(request);
       const agency = await agencyView(text(form.agencyCode));
       if (!agency) throw new NotFound();
@@ -518,7 +519,7 @@ export function adminPages(identity: IdentityService, directory: DirectoryServic
       );
     };
 
-    app.get(`${ADMIN_ACCOUNTS_PATH}/:id`, HIDDEN, async (request, reply) => {
+    app.get(`${ADMIN_ACCOUNTS_PATH}/:id`, { config: { access: ADMINS }, ...HIDDEN }, async (request, reply) => {
       const { id } = request.params as { id: string };
       const done = DONE[text((request.query as Form).da)];
       const page = pageRequest(request);
@@ -527,7 +528,7 @@ export function adminPages(identity: IdentityService, directory: DirectoryServic
 
     /** A change to one officer: done, then back to their page (Post/Redirect/Get); refused, shown there. */
     const change = (path: string, key: string, run: (request: FastifyRequest, id: string, form: Form) => Promise<unknown>) =>
-      app.post(`${ADMIN_ACCOUNTS_PATH}/:id/${path}`, HIDDEN, async (request, reply) => {
+      app.post(`${ADMIN_ACCOUNTS_PATH}/:id/${path}`, { config: { access: ADMINS }, ...HIDDEN }, async (request, reply) => {
         const form = formOf(request);
         const { id } = request.params as { id: string };
         try {

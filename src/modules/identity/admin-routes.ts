@@ -1,6 +1,7 @@
 // Administration of officer accounts by agency administrators (within their subtree) and system administrators.
 import { Type } from "@sinclair/typebox";
 import { ROLES } from "../../platform/auth/actor.ts";
+import { ADMINS, BUSINESSES } from "../../platform/http/access.ts";
 import type { App } from "../../platform/http/types.ts";
 import type { IdentityService, UserView } from "./service.ts";
 
@@ -40,13 +41,14 @@ export function adminRoutes(identity: IdentityService) {
 
     app.get(
       "/api/me/representatives",
-      { schema: { tags: ["identity"], summary: "The citizens who represent the signed-in business", response: { 200: Representatives } } },
+      { config: { access: BUSINESSES }, schema: { tags: ["identity"], summary: "The citizens who represent the signed-in business", response: { 200: Representatives } } },
       async (request) => ({ items: await identity.representatives(request.actor) }),
     );
 
     app.post(
       "/api/me/representatives",
       {
+        config: { access: BUSINESSES },
         schema: {
           tags: ["identity"],
           summary: "Link a citizen (by CCCD) as a representative of the signed-in business",
@@ -60,6 +62,7 @@ export function adminRoutes(identity: IdentityService) {
     app.get(
       "/api/admin/officers",
       {
+        config: { access: ADMINS },
         schema: {
           tags: ["administration"],
           summary: "Officers of an agency's subtree",
@@ -73,6 +76,7 @@ export function adminRoutes(identity: IdentityService) {
     app.post(
       "/api/admin/officers",
       {
+        config: { access: ADMINS },
         schema: {
           tags: ["administration"],
           summary: "Create an officer with roles within the administrator's subtree",
@@ -97,6 +101,7 @@ export function adminRoutes(identity: IdentityService) {
     app.put(
       "/api/admin/users/:id/roles",
       {
+        config: { access: ADMINS },
         schema: {
           tags: ["administration"],
           summary: "Replace an officer's roles",
@@ -113,6 +118,7 @@ export function adminRoutes(identity: IdentityService) {
     app.get(
       "/api/admin/users/:id",
       {
+        config: { access: ADMINS },
         schema: {
           tags: ["administration"],
           summary: "An officer account the caller administers",
@@ -129,6 +135,7 @@ export function adminRoutes(identity: IdentityService) {
     app.put(
       "/api/admin/users/:id/department",
       {
+        config: { access: ADMINS },
         schema: {
           tags: ["administration"],
           summary: "Assign an officer to a department of their agency (null: none)",
@@ -142,7 +149,7 @@ export function adminRoutes(identity: IdentityService) {
 
     app.post(
       "/api/admin/users/:id/enable",
-      { schema: { tags: ["administration"], summary: "Enable a disabled account", params: UserId } },
+      { config: { access: ADMINS }, schema: { tags: ["administration"], summary: "Enable a disabled account", params: UserId } },
       async (request, reply) => {
         await identity.enable(request.actor, request.params.id, meta(request));
         return reply.status(204).send();
@@ -152,6 +159,7 @@ export function adminRoutes(identity: IdentityService) {
     app.post(
       "/api/admin/users/:id/second-factor/reset",
       {
+        config: { access: ADMINS },
         schema: {
           tags: ["administration"],
           summary: "Remove an officer's second factor (lost device); their sessions end and they enrol again at sign-in",
@@ -167,6 +175,7 @@ export function adminRoutes(identity: IdentityService) {
     app.post(
       "/api/admin/users/:id/disable",
       {
+        config: { access: ADMINS },
         schema: {
           tags: ["administration"],
           summary: "Disable an account; its sessions end",

@@ -4,6 +4,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import * as client from "openid-client";
 import type { Config } from "../../platform/config/index.ts";
+import { PUBLIC } from "../../platform/http/access.ts";
 import { DomainError } from "../../platform/http/errors.ts";
 import type { App } from "../../platform/http/types.ts";
 import { pageRequest, sendPage } from "../../web/render.ts";
@@ -76,7 +77,7 @@ export function federationRoutes(deps: {
     );
 
   return async (app: App) => {
-    app.get(FEDERATION_PATH, HIDDEN, async (request, reply) => {
+    app.get(FEDERATION_PATH, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
       const config = await configuration();
       const pending: Pending = {
         state: client.randomState(),
@@ -98,7 +99,7 @@ export function federationRoutes(deps: {
       return reply.redirect(url.href, 303);
     });
 
-    app.get(FEDERATION_CALLBACK_PATH, HIDDEN, async (request, reply) => {
+    app.get(FEDERATION_CALLBACK_PATH, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
       const cookie = /(?:^|;\s*)motcua_fed=([^;]+)/.exec(request.headers.cookie ?? "")?.[1] ?? null;
       const pending = unseal(cookie);
       void reply.header("set-cookie", `${STATE_COOKIE}=; Path=${FEDERATION_PATH}; Max-Age=0; HttpOnly; SameSite=Lax`);

@@ -2,6 +2,7 @@ import formbody from "@fastify/formbody";
 import { Type } from "@sinclair/typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { JSX } from "preact";
+import { BUSINESSES, PUBLIC, SIGNED_IN } from "../../platform/http/access.ts";
 import { DomainError, type FieldProblem } from "../../platform/http/errors.ts";
 import type { App } from "../../platform/http/types.ts";
 import { pageRequest, sendPage } from "../../web/render.ts";
@@ -64,14 +65,14 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
       if (!csrfValid(request, form._csrf)) throw new CsrfRejected();
     };
 
-    app.get(SIGN_IN_PATH, HIDDEN, async (request, reply) => {
+    app.get(SIGN_IN_PATH, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
       const next = safeNext((request.query as { next?: unknown }).next);
       if (request.user) return reply.redirect(next, 303);
       if (request.pendingSecondFactor) return reply.redirect(`${SECOND_FACTOR_PATH}?next=${encodeURIComponent(next)}`, 303);
       return sendPage(reply, <SignInPage page={pageRequest(request)} csrf={csrfToken(request, reply)} next={next} federation={federation} />);
     });
 
-    app.post(SIGN_IN_PATH, HIDDEN, async (request, reply) => {
+    app.post(SIGN_IN_PATH, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
       const form = (request.body ?? {}) as Form;
       refuseBadCsrf(request, form);
       const next = safeNext(form.next);
@@ -104,7 +105,7 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
     };
 
     // Second factor: a pending password sign-in enrols (first time) or enters its code.
-    app.get(SECOND_FACTOR_PATH, HIDDEN, async (request, reply) => {
+    app.get(SECOND_FACTOR_PATH, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
       const pending = request.pendingSecondFactor;
       const next = safeNext((request.query as { next?: unknown }).next);
       if (!pending) return request.user ? reply.redirect(next, 303) : pendingOrSignIn(request, reply);
@@ -115,7 +116,7 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
       return sendPage(reply, <SecondFactorPage page={pageRequest(request)} csrf={csrfToken(request, reply)} next={next} />);
     });
 
-    app.post(SECOND_FACTOR_PATH, HIDDEN, async (request, reply) => {
+    app.post(SECOND_FACTOR_PATH, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
       const form = (request.body ?? {}) as Form;
       refuseBadCsrf(request, form);
       const pending = request.pendingSecondFactor;
@@ -131,7 +132,7 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
       }
     });
 
-    app.post(ENROL_PATH, HIDDEN, async (request, reply) => {
+    app.post(ENROL_PATH, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
       const form = (request.body ?? {}) as Form;
       refuseBadCsrf(request, form);
       const pending = request.pendingSecondFactor;
@@ -149,18 +150,18 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
       }
     });
 
-    app.post(SIGN_OUT_PATH, HIDDEN, async (request, reply) => {
+    app.post(SIGN_OUT_PATH, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
       refuseBadCsrf(request, (request.body ?? {}) as Form);
       // The portal's and the office's sessions of this browser end too: signing out means out of motcua.
       for (const line of await signOutBrowser(identity, request)) void reply.header("set-cookie", line);
       return reply.redirect("/", 303);
     });
 
-    app.get(REGISTER_PATH, HIDDEN, async (request, reply) =>
+    app.get(REGISTER_PATH, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) =>
       sendPage(reply, <RegisterPage page={pageRequest(request)} csrf={csrfToken(request, reply)} />),
     );
 
-    app.post(REGISTER_PATH, HIDDEN, async (request, reply) => {
+    app.post(REGISTER_PATH, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
       const form = (request.body ?? {}) as Form;
       refuseBadCsrf(request, form);
       const values = { cccd: form.cccd ?? "", fullName: form.fullName ?? "", birthDate: form.birthDate ?? "", sex: form.sex ?? "", email: form.email ?? "" };
@@ -185,11 +186,11 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
       }
     });
 
-    app.get(REGISTER_BUSINESS_PATH, HIDDEN, async (request, reply) =>
+    app.get(REGISTER_BUSINESS_PATH, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) =>
       sendPage(reply, <RegisterBusinessPage page={pageRequest(request)} csrf={csrfToken(request, reply)} />),
     );
 
-    app.post(REGISTER_BUSINESS_PATH, HIDDEN, async (request, reply) => {
+    app.post(REGISTER_BUSINESS_PATH, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
       const form = (request.body ?? {}) as Form;
       refuseBadCsrf(request, form);
       const values = { taxCode: form.taxCode ?? "", name: form.name ?? "", email: form.email ?? "" };
@@ -239,12 +240,13 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
       }
     };
 
-    app.get(ACCOUNT_PATH, HIDDEN, async (request, reply) => {
+    // Open to all: a visitor is sent to sign in and back here, rather than refused.
+    app.get(ACCOUNT_PATH, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
       if (!request.user) return reply.redirect(`${SIGN_IN_PATH}?next=${encodeURIComponent(ACCOUNT_PATH)}`, 303);
       return accountPage(request, reply);
     });
 
-    app.post(REVOKE_SESSION_PATH, HIDDEN, async (request, reply) => {
+    app.post(REVOKE_SESSION_PATH, { config: { access: SIGNED_IN }, ...HIDDEN }, async (request, reply) => {
       const form = (request.body ?? {}) as Form;
       refuseBadCsrf(request, form);
       if (!request.user) throw new NotSignedIn();
@@ -253,7 +255,7 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
       return accountPage(request, reply, done ? { notice: lang === "en" ? "The session was ended." : "Đã thu hồi phiên đăng nhập." } : { error: lang === "en" ? "No such session." : "Không tìm thấy phiên đăng nhập." }, done ? 200 : 404);
     });
 
-    app.post(CHANGE_PASSWORD_PATH, HIDDEN, async (request, reply) => {
+    app.post(CHANGE_PASSWORD_PATH, { config: { access: SIGNED_IN }, ...HIDDEN }, async (request, reply) => {
       const form = (request.body ?? {}) as Form;
       refuseBadCsrf(request, form);
       if (!request.user || !request.sessionId) throw new NotSignedIn();
@@ -268,7 +270,7 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
 
     const tr = (request: FastifyRequest, vi: string, en: string) => (pageRequest(request).lang === "en" ? en : vi);
 
-    app.post(CHANGE_EMAIL_PATH, HIDDEN, async (request, reply) => {
+    app.post(CHANGE_EMAIL_PATH, { config: { access: SIGNED_IN }, ...HIDDEN }, async (request, reply) => {
       const form = (request.body ?? {}) as Form;
       refuseBadCsrf(request, form);
       const user = request.user;
@@ -282,7 +284,7 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
       });
     });
 
-    app.post(ADD_REPRESENTATIVE_PATH, HIDDEN, async (request, reply) => {
+    app.post(ADD_REPRESENTATIVE_PATH, { config: { access: BUSINESSES }, ...HIDDEN }, async (request, reply) => {
       const form = (request.body ?? {}) as Form;
       refuseBadCsrf(request, form);
       if (!request.user) throw new NotSignedIn();
@@ -292,7 +294,7 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
       });
     });
 
-    app.post(RESEND_VERIFICATION_PATH, HIDDEN, async (request, reply) => {
+    app.post(RESEND_VERIFICATION_PATH, { config: { access: SIGNED_IN }, ...HIDDEN }, async (request, reply) => {
       const form = (request.body ?? {}) as Form;
       refuseBadCsrf(request, form);
       const user = request.user;
@@ -303,7 +305,7 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
       });
     });
 
-    app.post(NEW_RECOVERY_CODES_PATH, HIDDEN, async (request, reply) => {
+    app.post(NEW_RECOVERY_CODES_PATH, { config: { access: SIGNED_IN }, ...HIDDEN }, async (request, reply) => {
       const form = (request.body ?? {}) as Form;
       refuseBadCsrf(request, form);
       const user = request.user;
@@ -318,9 +320,9 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
       return sendPage(reply, <RecoveryCodesPage page={pageRequest(request)} codes={codes} next={ACCOUNT_PATH} />);
     });
 
-    app.get(FORGOT_PATH, HIDDEN, async (request, reply) => sendPage(reply, <ForgotPage page={pageRequest(request)} csrf={csrfToken(request, reply)} />));
+    app.get(FORGOT_PATH, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => sendPage(reply, <ForgotPage page={pageRequest(request)} csrf={csrfToken(request, reply)} />));
 
-    app.post(FORGOT_PATH, HIDDEN, async (request, reply) => {
+    app.post(FORGOT_PATH, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
       const form = (request.body ?? {}) as Form;
       refuseBadCsrf(request, form);
       await identity.requestPasswordReset(form.username ?? "", meta(request));
@@ -348,13 +350,13 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
         400,
       );
 
-    app.get(RESET_PATH, HIDDEN, async (request, reply) => {
+    app.get(RESET_PATH, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
       const token = String((request.query as { token?: unknown }).token ?? "");
       if (!(await identity.resetLinkUsable(token))) return linkInvalid(request, reply);
       return sendPage(reply, <ResetPage page={pageRequest(request)} csrf={csrfToken(request, reply)} token={token} />);
     });
 
-    app.post(RESET_PATH, HIDDEN, async (request, reply) => {
+    app.post(RESET_PATH, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
       const form = (request.body ?? {}) as Form;
       refuseBadCsrf(request, form);
       const token = form.token ?? "";
@@ -376,7 +378,7 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
       );
     });
 
-    app.get(VERIFY_EMAIL_PATH, HIDDEN, async (request, reply) => {
+    app.get(VERIFY_EMAIL_PATH, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
       try {
         await identity.verifyEmail(String((request.query as { token?: unknown }).token ?? ""), meta(request));
       } catch (err) {
@@ -392,6 +394,7 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
     app.get(
       "/api/me",
       {
+        config: { access: SIGNED_IN },
         schema: {
           tags: ["identity"],
           summary: "The signed-in account",

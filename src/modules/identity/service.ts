@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Audit } from "../../platform/audit/index.ts";
-import { type Actor, actorRef, hasRole, type Role, type RoleGrant, ROLES, systemActor } from "../../platform/auth/actor.ts";
+import { type Actor, actorRef, hasRole, OFFICER_ROLES, type Role, type RoleGrant, ROLES, systemActor } from "../../platform/auth/actor.ts";
 import type { Mailer } from "../../platform/mail/index.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Database, Db } from "../../platform/db/index.ts";
@@ -55,7 +55,6 @@ export const THROTTLE = {
   ip: { windowSeconds: 15 * 60, limit: 30, lockSeconds: 15 * 60 },
 } as const;
 
-const OFFICER_ROLES: readonly Role[] = ["receiver", "specialist", "leader", "agency_admin", "supervisor"];
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");

@@ -36,6 +36,12 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * The roles of an agency's staff, who work on its dossiers. The system administrator runs the node,
+ * not the agencies' work, and is not among them.
+ */
+export const OFFICER_ROLES: readonly Role[] = ["receiver", "specialist", "leader", "agency_admin", "supervisor"];
+
 export interface RoleGrant {
   role: Role;
   /** The agency whose subtree the role covers; '' for citizen and business. */

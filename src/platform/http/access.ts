@@ -1,6 +1,9 @@
-// Route-level access decisions: every route has one, or the application refuses to start.
-import type { RouteOptions } from "fastify";
-import { type Actor, hasRole, type Role } from "../auth/actor.ts";
+// Route-level access decisions. Each route declares its own in its options (`config: { access }`); the
+// routes of a plugin that cannot declare one (a third party's) take the default of the scope they are
+// registered in (`registerWithAccess`). A route with neither stops the application from building.
+// Finer rules (an agency's subtree, a dossier's owner) live in each module's policy.
+import type { FastifyInstance, FastifyPluginAsync, FastifyPluginCallback, FastifyPluginOptions, RouteOptions } from "fastify";
+import { type Actor, hasRole, OFFICER_ROLES, type Role } from "../auth/actor.ts";
 import { defineError } from "./errors.ts";
 import type { App } from "./types.ts";
 
@@ -11,8 +14,18 @@ export const PUBLIC: Access = { kind: "public" };
 export const SIGNED_IN: Access = { kind: "signed_in" };
 export const rolesOnly = (...roles: Role[]): Access => ({ kind: "roles", roles });
 
-/** Decisions by `METHOD /path` as registered (`*` for any method; a path ending in `*` covers its subtree). */
-export type AccessTable = Readonly<Record<string, Access>>;
+/** Administrators of agencies and of the system: accounts and the catalogue's changes. */
+export const ADMINS = rolesOnly("agency_admin", "system_admin");
+/** Administrators and supervisors: they read what administrators change (drafts, versions). */
+export const REVIEWERS = rolesOnly("agency_admin", "system_admin", "supervisor");
+/** An agency's staff: the office's queue and dossiers. */
+export const OFFICERS = rolesOnly(...OFFICER_ROLES);
+/** Citizens and businesses, who file and follow their own dossiers. */
+export const APPLICANTS = rolesOnly("citizen", "business");
+/** Businesses, who name their representatives. */
+export const BUSINESSES = rolesOnly("business");
+/** The one-stop desk: counter intake and a received dossier's form and files. */
+export const RECEIVERS = rolesOnly("receiver");
 
 export const NotAuthenticated = defineError("access.unauthenticated", "unauthenticated", () => ({
   vi: "Bạn cần đăng nhập để thực hiện thao tác này.",
@@ -35,23 +48,6 @@ export function allows(access: Access, actor: Actor): boolean {
   }
 }
 
-/** The decision for a route, or null when the table has none. */
-export function decisionFor(table: AccessTable, method: string, url: string): Access | null {
-  const exact = table[`${method} ${url}`] ?? table[`* ${url}`];
-  if (exact) return exact;
-  // HEAD is answered by the GET handler.
-  if (method === "HEAD") {
-    const get = table[`GET ${url}`];
-    if (get) return get;
-  }
-  for (const [key, access] of Object.entries(table)) {
-    const [m, pattern] = key.split(" ", 2) as [string, string];
-    if (!pattern.endsWith("*")) continue;
-    if ((m === method || m === "*" || (method === "HEAD" && m === "GET")) && url.startsWith(pattern.slice(0, -1))) return access;
-  }
-  return null;
-}
-
 export interface RegisteredRoute {
   method: string;
   url: string;
@@ -60,7 +56,11 @@ export interface RegisteredRoute {
 
 const registered = new WeakMap<object, RegisteredRoute[]>();
 
-/** Every route of the app with its decision (for the authorization matrix test). */
+/**
+ * Every route of the app with its decision, as Fastify announces them (for the authorization matrix
+ * test). A prefixed plugin's root (`/docs`) is also served with a trailing slash by a twin Fastify does
+ * not announce; the twin shares the root's options, and so its decision.
+ */
 export function registeredRoutes(app: App): readonly RegisteredRoute[] {
   return registered.get(app) ?? [];
 }
@@ -71,22 +71,45 @@ declare module "fastify" {
   }
 }
 
+// The decoration holding a scope's default; decorations are encapsulated, so it reaches only the routes
+// registered in that scope and the scopes below it.
+const SCOPE_ACCESS = Symbol("motcua.scopeAccess");
+
+function scopeAccess(instance: FastifyInstance): Access | undefined {
+  return instance.hasDecorator(SCOPE_ACCESS) ? instance.getDecorator<Access>(SCOPE_ACCESS) : undefined;
+}
+
 /**
- * Gives each route its decision from `table` as it is registered (a route with none stops the app
- * from building) and enforces it on every request, after the actor is known: 401 without identity,
- * 403 with the wrong one.
+ * Registers `plugin` in a scope of its own whose routes take `access` unless they declare theirs: for
+ * plugins whose routes we cannot annotate (the API explorer's pages).
  */
-export function registerAccessControl(app: App, table: AccessTable): void {
+export async function registerWithAccess<Options extends FastifyPluginOptions>(
+  app: App,
+  access: Access,
+  plugin: FastifyPluginCallback<Options> | FastifyPluginAsync<Options>,
+  opts: Options,
+): Promise<void> {
+  await app.register(async (scope) => {
+    scope.decorate<Access>(SCOPE_ACCESS, access);
+    await scope.register(plugin, opts);
+  });
+}
+
+/**
+ * Gives each route its decision as it is registered (a route with none stops the app from building)
+ * and enforces it on every request, after the actor is known: 401 without identity, 403 with the
+ * wrong one.
+ */
+export function registerAccessControl(app: App): void {
   const list: RegisteredRoute[] = [];
   registered.set(app, list);
-  app.addHook("onRoute", (route: RouteOptions) => {
+  // `this` is the instance the route is registered on, so a scope's default is seen.
+  app.addHook("onRoute", function (this: FastifyInstance, route: RouteOptions) {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    for (const method of methods) {
-      const access = route.config?.access ?? decisionFor(table, method, route.url);
-      if (!access) throw new Error(`route ${method} ${route.url} has no access decision (add it to src/access.ts)`);
-      list.push({ method, url: route.url, access });
-      route.config = { ...(route.config ?? {}), access };
-    }
+    const access = route.config?.access ?? scopeAccess(this);
+    if (!access) throw new Error(`route ${methods.join(",")} ${route.url} has no access decision (declare config.access on the route)`);
+    route.config = { ...route.config, access };
+    for (const method of methods) list.push({ method, url: route.url, access });
   });
   app.addHook("onRequest", async (request) => {
     const access = request.routeOptions.config.access;

@@ -75,13 +75,13 @@ describe("validation errors", () => {
   it("name each bad field with a JSON pointer", async () => {
     // A throwaway route on a second app instance: the shape of the envelope is the platform's.
     const { buildApp } = await import("../../app.ts");
-    const app = await buildApp(env.ctx, { "POST /t": PUBLIC, "GET /boom": PUBLIC });
+    const app = await buildApp(env.ctx);
     app.post(
       "/t",
-      { schema: { body: Type.Object({ formData: Type.Object({ hoTen: Type.String({ minLength: 2 }) }), n: Type.Integer() }) } },
+      { config: { access: PUBLIC }, schema: { body: Type.Object({ formData: Type.Object({ hoTen: Type.String({ minLength: 2 }) }), n: Type.Integer() }) } },
       async () => ({ ok: true }),
     );
-    app.get("/boom", async () => {
+    app.get("/boom", { config: { access: PUBLIC } }, async () => {
       throw new Error("secret internal detail");
     });
     await app.ready();

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { PUBLIC } from "./access.ts";
 import type { App } from "./types.ts";
 
 /**
@@ -23,7 +24,7 @@ export function registerMetrics(app: App, registry: Registry): void {
     );
   });
 
-  app.get("/metrics", { schema: { hide: true } }, async (_request, reply) => {
+  app.get("/metrics", { config: { access: PUBLIC }, schema: { hide: true } }, async (_request, reply) => {
     const body = await registry.metrics();
     return reply.type(registry.contentType).send(body);
   });

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { PUBLIC } from "../../../platform/http/access.ts";
 import type { App } from "../../../platform/http/types.ts";
 import { attachSignOut, type BrowserSignOut } from "./logout.tsx";
 import { acrOf, attachBrowserSession, type BrowserSession, OIDC_PATH, type Oidc, requiredLoa } from "./provider.ts";
@@ -55,15 +56,16 @@ export function oidcRoutes(oidc: Oidc, opts: { signOut?: (request: FastifyReques
     };
 
     const inner = (request: FastifyRequest) => request.url.slice(OIDC_PATH.length) || "/";
-    app.all(OIDC_PATH, HIDDEN, (request, reply) => handOver(request, reply, inner(request)));
-    app.all(`${OIDC_PATH}/*`, HIDDEN, (request, reply) => handOver(request, reply, inner(request)));
-    app.get("/.well-known/openid-configuration", HIDDEN, (request, reply) =>
+    // Open to all: the provider authenticates its own endpoints (clients, tokens, the browser's session).
+    app.all(OIDC_PATH, { config: { access: PUBLIC }, ...HIDDEN }, (request, reply) => handOver(request, reply, inner(request)));
+    app.all(`${OIDC_PATH}/*`, { config: { access: PUBLIC }, ...HIDDEN }, (request, reply) => handOver(request, reply, inner(request)));
+    app.get("/.well-known/openid-configuration", { config: { access: PUBLIC }, ...HIDDEN }, (request, reply) =>
       handOver(request, reply, "/.well-known/openid-configuration"),
     );
 
     // The provider sends the browser here to sign in: with a motcua session the login is finished at
     // once (the session's assurance level becomes the `acr`), otherwise the sign-in page comes first.
-    app.get(`${OIDC_PATH}/interaction/:uid`, HIDDEN, async (request, reply) => {
+    app.get(`${OIDC_PATH}/interaction/:uid`, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
       const provider = await oidc.provider();
       atOwnAddress(request.raw);
       const details = await provider.interactionDetails(request.raw, reply.raw);

@@ -16,6 +16,7 @@ import { loaOf } from "../oidc/provider.ts";
 import { Layout } from "../../../web/layout.tsx";
 import { pageRequest, sendPage } from "../../../web/render.ts";
 import { safeNext } from "../../../web/routes.tsx";
+import { PUBLIC } from "../../../platform/http/access.ts";
 import { AccountUnusable, SecondFactorRequired, SignInIncomplete } from "./errors.ts";
 import { FLOW_SECONDS, flowSealer } from "./flow.ts";
 import { inProcessFetch } from "./in-process-fetch.ts";
@@ -87,11 +88,12 @@ export function relyingPartyRoutes(deps: RelyingPartyDeps) {
     customFetch = inProcessFetch(app, new URL(deps.publicUrl).origin);
     await app.register(formbody);
 
+    // Signing in and out is for everyone.
     for (const rp of ["portal", "office"] as const) {
       const paths = PARTIES[rp];
       const redirectUri = `${deps.publicUrl}${paths.callback}`;
 
-      app.get(paths.signIn, HIDDEN, async (request, reply) => {
+      app.get(paths.signIn, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
         const next = nextOf(rp, (request.query as { next?: unknown }).next);
         if (request.user) return reply.redirect(next, 303);
         const config = await configOf(rp);
@@ -108,7 +110,7 @@ export function relyingPartyRoutes(deps: RelyingPartyDeps) {
         return reply.header("cache-control", "no-store").redirect(url.href, 303);
       });
 
-      app.get(paths.callback, HIDDEN, async (request, reply) => {
+      app.get(paths.callback, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
         // The flow is used once, whatever happens next.
         void reply.header("set-cookie", cookie(request, FLOW_COOKIE[rp], "", 0, paths.callback));
         void reply.header("cache-control", "no-store");
@@ -147,7 +149,7 @@ export function relyingPartyRoutes(deps: RelyingPartyDeps) {
         return reply.redirect(flow.next, 303);
       });
 
-      app.post(paths.signOut, HIDDEN, async (request, reply) => {
+      app.post(paths.signOut, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
         if (!csrfValid(request, (request.body as { _csrf?: unknown } | undefined)?._csrf)) return refuse(request, reply, rp, new CsrfRejected());
         const hint = readCookie(request, HINT_COOKIE[rp]);
         await endRpSession(identity, request, reply, rp);
