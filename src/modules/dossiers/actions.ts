@@ -1,19 +1,19 @@
 // What each action does to a dossier (API.md `POST /api/dossiers/{id}/actions/{action}`), worked out
-// from the dossier as read, before the transaction that applies it. The rules of Circular 01/2018 and
-// Decree 118/2025 live here: one supplement after receipt, the paused clock, the apology's lead time,
-// refusals and stops with a reason, the result before the dossier finishes.
-import type { Actor } from "../../platform/auth/actor.ts";
+// from the dossier as read, before the transaction that applies it. Whether it may be taken at all is the
+// guard's (policy.ts `decide`, asked first); here are the rest of the rules of Circular 01/2018 and Decree
+// 118/2025: the paused clock, the apology's lead time, refusals and stops with a reason, the result before
+// the dossier finishes.
 import type { CalendarService } from "../calendar/index.ts";
 import type { FieldProblem } from "../../platform/http/errors.ts";
 import { formDataProblems } from "../catalog/form-schema.ts";
 import type { ProcedureContent } from "../catalog/model.ts";
 import { isWithinAgency } from "../directory/codes.ts";
 import type { IdentityService } from "../identity/index.ts";
-import { firstProcessingStep, nextStep, previousStep, processingTimeFor, signed, type StepPlan } from "../workflow/engine.ts";
-import { ApologyTooLate, InvalidDossier, InvalidTransition, SupplementLimit } from "./errors.ts";
+import { firstProcessingStep, nextStep, previousStep, processingTimeFor, type StepPlan } from "../workflow/engine.ts";
+import { ApologyTooLate, InvalidDossier, InvalidTransition } from "./errors.ts";
 import type { DossierRow } from "./hooks.ts";
-import { type DossierAction, type DossierStatus, FROM } from "./model.ts";
-import { canTakeStep, holds } from "./policy.ts";
+import type { DossierAction, DossierStatus } from "./model.ts";
+import { canTakeStep } from "./policy.ts";
 import type { FileRow } from "./repo.ts";
 import type { ActionInput } from "./schema.ts";
 import type { PlannedChange } from "./transitions.ts";
@@ -35,7 +35,6 @@ export interface PlanContext {
   d: DossierRow;
   content: ProcedureContent;
   plan: StepPlan[];
-  actor: Actor;
   input: ActionInput;
   now: Date;
   files: FileRow[];
@@ -55,11 +54,19 @@ const stepDue = (c: PlanContext, step: StepPlan, from: Date) => c.calendar.due({
 const shifted = (c: PlanContext, at: Date | null, minutes: number) =>
   at ? c.calendar.due({ from: at, amount: minutes / 60, unit: "hours", agency: c.d.processingAgencyCode }) : Promise.resolve(null);
 
-/** The change `action` makes; throws InvalidTransition (409) when the state does not allow it. */
+/** A step the guard made sure of (policy.ts `decide`): its absence is a bug, not a refusal. */
+function sure<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw new Error(`planAction: no ${what} (the guard, policy.ts decide, lets no such action through)`);
+  return value;
+}
+
+/**
+ * The change `action` makes, once the guard (policy.ts `decide`) allowed it. Throws InvalidDossier (400) for
+ * its input, ApologyTooLate (409).
+ */
 export async function planAction(action: DossierAction, c: PlanContext): Promise<PlannedChange> {
   const { d, input, now } = c;
   const status = d.status as DossierStatus;
-  if (!FROM[action].includes(status)) throw new InvalidTransition(action, status);
   const base = { action, note: input.note?.trim() || null, details: null, set: {} } as const;
   const current = d.stepIndex === null ? null : (c.plan[d.stepIndex] ?? null);
 
@@ -93,7 +100,6 @@ export async function planAction(action: DossierAction, c: PlanContext): Promise
       if (problems.length) throw new InvalidDossier(problems);
       const clean = items.map((it) => ({ ...(it.component ? { component: it.component } : {}), ...(it.field ? { field: it.field } : {}), reason: it.reason.trim() }));
       if (status === "new") return { ...base, toStatus: "incomplete", details: { items: clean, beforeReceipt: true } };
-      if (d.supplementsAfterReceipt >= c.rules.supplementsAfterReceipt) throw new SupplementLimit();
       return {
         ...base,
         toStatus: "supplementing",
@@ -145,15 +151,12 @@ export async function planAction(action: DossierAction, c: PlanContext): Promise
     }
     case "forward":
     case "approve": {
-      if (action === "approve" && !current?.leaderSigns && current?.role !== "leader") throw new InvalidTransition(action, status);
-      const next = current ? nextStep(c.plan, current.index) : null;
-      if (!next) throw new InvalidTransition(action, status);
+      const next = sure(current && nextStep(c.plan, current.index), "next step");
       return { ...base, toStatus: "processing", endStep: { outcome: action === "approve" ? "approved" : "forwarded" }, startStep: { plan: next, dueAt: await stepDue(c, next, now) } };
     }
     case "send_back": {
       const note = need(input.note ?? input.reason, "/note", "Cần ghi lý do chuyển trả bước trước.");
-      const prev = current ? previousStep(c.plan, current.index) : null;
-      if (!prev) throw new InvalidTransition(action, status);
+      const prev = sure(current && previousStep(c.plan, current.index), "previous step");
       return { ...base, toStatus: "processing", note, endStep: { outcome: "sent_back" }, startStep: { plan: prev, dueAt: await stepDue(c, prev, now) } };
     }
     case "refuse":
@@ -189,9 +192,6 @@ export async function planAction(action: DossierAction, c: PlanContext): Promise
       const result = input.resultFileId ? c.files.find((f) => f.id === input.resultFileId && f.kind === "result") : c.files.find((f) => f.kind === "result");
       if (!result) throw new InvalidDossier([{ path: "/resultFileId", message: "Cần đính kèm văn bản kết quả (PDF) trước khi kết thúc xử lý." }]);
       const at = current?.index ?? 0;
-      // Every signing step is behind, or this is the last one and its leader signs and issues at once.
-      const signsNow = current?.leaderSigns === true && holds(c.actor, "leader", d.processingAgencyCode) && signed(c.plan.filter((s) => s.index !== at), at);
-      if (!signed(c.plan, at) && !signsNow) throw new InvalidTransition(action, status);
       // What is left is handing the result over, at the desk's last step.
       const last = c.plan[c.plan.length - 1]!;
       const returnStep = last.role === "receiver" ? last : null;

@@ -1,8 +1,13 @@
-// Who may see a dossier and who may act on it: pure functions over the actor and the dossier.
+// Who may see a dossier, and who may act on it when: pure functions over the actor, the dossier as read and
+// its plan. `decide` is the one guard of every change of a dossier (issue 12): the service asks it before an
+// action (the API's action route, the office's and the portal's forms all go through the service), and the
+// actions a page offers are those it allows, so what is offered is exactly what succeeds.
 import { type Actor, hasRole, OFFICER_ROLES, type Role, type RoleGrant } from "../../platform/auth/actor.ts";
 import { isWithinAgency } from "../directory/codes.ts";
+import { nextStep, previousStep, signed, type StepPlan } from "../workflow/engine.ts";
+import type { DossierRules } from "./actions.ts";
 import type { DossierRow } from "./hooks.ts";
-import type { DossierAction } from "./model.ts";
+import { ACTIONS, type DossierAction, type DossierStatus, FROM } from "./model.ts";
 
 /** Whether the actor holds `role` over `agency` (the agency is in the subtree of the grant). */
 export const holds = (actor: Actor, role: Role, agency: string) => hasRole(actor, role, (scope) => isWithinAgency(agency, scope));
@@ -22,19 +27,89 @@ export function canSee(actor: Actor, d: Pick<DossierRow, "ownerUserId" | "agency
 export type StepRole = "receiver" | "specialist" | "leader";
 
 /**
+ * What the guard decides on: the dossier actions (API.md), and the changes of a dossier that are not actions —
+ * saving a draft's form, attaching a paper, attaching the result.
+ */
+export type GuardedAction = DossierAction | "save" | "attach" | "attach_result";
+
+/** Why the dossier's state does not allow an action now (a 409): named for the tests and the reader. */
+export type StateRule =
+  /** Its status does not allow the action (model.ts `FROM`), or not for this party. */
+  | "status"
+  /** At the last step: there is nowhere to forward it to. */
+  | "no_next_step"
+  /** At the first step: there is nowhere to send it back to. */
+  | "no_previous_step"
+  /** Approving is signing, and nobody signs at this step. */
+  | "not_signing_step"
+  /** A signing step lies ahead: no result before it is signed. */
+  | "not_signed"
+  /** The supplements the rules allow after receipt were asked for (DOMAIN.md §3, cfg). */
+  | "supplement_limit";
+
+/**
+ * The guard's answer. `forbidden`: this actor may never take the action on this dossier (role, agency) — 403.
+ * `state`: the dossier's status, step or plan does not allow it now — 409.
+ */
+export type Decision = { allowed: true } | { allowed: false; reason: "forbidden" } | { allowed: false; reason: "state"; rule: StateRule };
+export type Refusal = Exclude<Decision, { allowed: true }>;
+
+const ALLOWED: Decision = { allowed: true };
+const FORBIDDEN: Refusal = { allowed: false, reason: "forbidden" };
+const state = (rule: StateRule): Refusal => ({ allowed: false, reason: "state", rule });
+
+/** The statuses each guarded change may start from: the actions' (model.ts), and the draft's and the uploads'. */
+const STARTS: Record<GuardedAction, readonly DossierStatus[]> = {
+  ...FROM,
+  save: ["draft"],
+  attach: ["draft", "new", "incomplete", "supplementing"],
+  attach_result: ["processing"],
+};
+
+/** The applicant adds papers to a draft, or those a supplement request asks for. */
+const APPLICANT_ATTACHES: readonly DossierStatus[] = ["draft", "incomplete", "supplementing"];
+/** The desk also while the dossier waits at reception. */
+const DESK_ATTACHES: readonly DossierStatus[] = ["draft", "new", "incomplete", "supplementing"];
+
+type Rules = Pick<DossierRules, "supplementsAfterReceipt">;
+
+/**
+ * Whether `actor` may take `action` on `d` now, or the reason not. Every who-and-when rule of a dossier's change
+ * is here; what the change then does (and the checks of its input: reasons, dates, files) is `planAction`'s.
+ */
+export function decide(action: GuardedAction, d: DossierRow, plan: StepPlan[], actor: Actor, rules: Rules): Decision {
+  const current = d.stepIndex === null ? null : (plan[d.stepIndex] ?? null);
+  const status = STARTS[action].includes(d.status as DossierStatus) ? null : state("status");
+  const who = mayTake(actor, action, d, current?.role ?? null) ? null : FORBIDDEN;
+  const step = stepRefusal(action, d, plan, current, actor, rules);
+  // A caller refused on several counts hears one. The order is today's, kept (issue 12 changes no answer but
+  // the two disagreements it settles): the status (409), then who (403), then the step (409); filing, an
+  // endpoint of its own, asked who first. "403 first" for every action: `who ?? status ?? step`.
+  return (action === "submit" ? (who ?? status ?? step) : (status ?? who ?? step)) ?? ALLOWED;
+}
+
+/** The actions `actor` may take on `d` now: what the pages offer (`allowedActions` of the dossier's DTO). */
+export function allowedActions(actor: Actor, d: DossierRow, plan: StepPlan[], rules: Rules): DossierAction[] {
+  return ACTIONS.filter((a) => decide(a, d, plan, actor, rules).allowed);
+}
+
+/**
  * Who may take an action, before the state is looked at. Reception's actions belong to the receiving
  * agency's desk; processing's to the agency the dossier is with; a step is done by its role (a leader
  * may also do a specialist's step).
  */
-export function canAct(actor: Actor, action: DossierAction, d: DossierRow, stepRole: StepRole | null): boolean {
+function mayTake(actor: Actor, action: GuardedAction, d: DossierRow, stepRole: StepRole | null): boolean {
   const at = d.processingAgencyCode;
   const receiving = d.agencyCode;
   const leader = holds(actor, "leader", at);
   switch (action) {
-    case "submit":
     case "withdraw":
       return isOwner(actor, d);
+    case "submit":
+    case "save":
+    case "attach":
     case "supplement":
+      // The applicant, or the desk for them: it completes and files a walk-in's dossier (counter intake).
       return isOwner(actor, d) || holds(actor, "receiver", receiving);
     case "receive":
     case "refuse_receipt":
@@ -57,11 +132,52 @@ export function canAct(actor: Actor, action: DossierAction, d: DossierRow, stepR
       // At the desk's last step the desk registers the result it was handed.
       if (stepRole === "receiver") return holds(actor, "receiver", at) || leader;
       return holds(actor, "specialist", at) || leader;
+    case "attach_result":
+      // Whoever works on the dossier may put the result on it; the desk at its own step.
+      return holds(actor, "specialist", at) || leader || (stepRole === "receiver" && holds(actor, "receiver", at));
+  }
+}
+
+/** What the step the dossier is at, and the plan around it, do not allow now. */
+function stepRefusal(action: GuardedAction, d: DossierRow, plan: StepPlan[], current: StepPlan | null, actor: Actor, rules: Rules): Refusal | null {
+  switch (action) {
+    case "forward":
+      return current && nextStep(plan, current.index) ? null : state("no_next_step");
+    case "send_back":
+      return current && previousStep(plan, current.index) ? null : state("no_previous_step");
+    case "approve":
+      // Approving is the leader's signature (Circular 01/2018, Decree 118/2025: the competent leader signs; the
+      // control sheet, Mẫu 05, records the step as "Đã ký duyệt"). At a leader's step that signs nothing — a head
+      // of unit reviewing, a director putting a decision up to the chairman (trình) — there is nothing to
+      // approve: the leader forwards it. (Issue 12: the API approved there, the page did not offer it.)
+      if (!current?.leaderSigns) return state("not_signing_step");
+      return nextStep(plan, current.index) ? null : state("no_next_step");
+    case "finish": {
+      // A result is issued once the signing is done: every signing step is behind, or this is the last one and
+      // its leader signs and issues at once. Not at the first of two signing steps, whose signature prepares the
+      // second's (a department's proposal before the chairman's decision). (Issue 12: the page offered it there,
+      // the API refused it.)
+      const at = current?.index ?? 0;
+      if (signed(plan, at)) return null;
+      const lastToSign = current?.leaderSigns === true && signed(plan.filter((s) => s.index !== at), at);
+      return lastToSign && holds(actor, "leader", d.processingAgencyCode) ? null : state("not_signed");
+    }
+    case "request_supplement":
+      // Before receipt the desk may ask as often as it needs; after it, as often as the rules allow (once).
+      return d.status === "processing" && d.supplementsAfterReceipt >= rules.supplementsAfterReceipt ? state("supplement_limit") : null;
+    case "attach": {
+      const status = d.status as DossierStatus;
+      if (isOwner(actor, d) && APPLICANT_ATTACHES.includes(status)) return null;
+      if (holds(actor, "receiver", d.agencyCode) && DESK_ATTACHES.includes(status)) return null;
+      return state("status");
+    }
+    default:
+      return null;
   }
 }
 
 /**
- * The roles that may do a step of `role` once it is assigned to them, as `canAct` lets the step's actions be
+ * The roles that may do a step of `role` once it is assigned to them, as `decide` lets the step's actions be
  * taken: the step's role, or a leader (a step with no role is a specialist's).
  */
 export function stepRoles(role: StepRole | null): Role[] {
