@@ -1,6 +1,6 @@
 // Who may change the catalogue: pure functions over the actor and the procedure's implementing agencies.
 import { type Actor, hasRole } from "../../platform/auth/actor.ts";
-import { isWithinAgency } from "../directory/codes.ts";
+import { isWithinAgency } from "../directory/index.ts";
 
 /**
  * A system administrator, or an agency administrator whose subtree holds every implementing agency:

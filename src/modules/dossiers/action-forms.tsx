@@ -2,7 +2,7 @@
 // its action reads (API.md `POST /api/dossiers/{id}/actions/{action}`); a refused one shows its problems.
 import type { FieldProblem } from "../../platform/http/errors.ts";
 import type { PageRequest } from "../../web/render.ts";
-import type { Component } from "../catalog/model.ts";
+import type { Component } from "../catalog/index.ts";
 import type { DossierAction } from "./model.ts";
 import type { DossierDto } from "./schema.ts";
 import { actionName, RETURN_METHODS, returnName, tr } from "./words.ts";

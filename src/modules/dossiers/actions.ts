@@ -5,31 +5,19 @@
 // the dossier finishes.
 import type { CalendarService } from "../calendar/index.ts";
 import type { FieldProblem } from "../../platform/http/errors.ts";
-import { formDataProblems } from "../catalog/form-schema.ts";
-import type { ProcedureContent } from "../catalog/model.ts";
-import { isWithinAgency } from "../directory/codes.ts";
+import { formDataProblems, type ProcedureContent } from "../catalog/index.ts";
+import { isWithinAgency } from "../directory/index.ts";
 import type { IdentityService } from "../identity/index.ts";
-import { firstProcessingStep, nextStep, previousStep, processingTimeFor, type StepPlan } from "../workflow/engine.ts";
+import { firstProcessingStep, nextStep, previousStep, processingTimeFor, type StepPlan } from "../workflow/index.ts";
 import { ApologyTooLate, InvalidDossier, InvalidTransition } from "./errors.ts";
 import type { DossierRow } from "./hooks.ts";
-import type { DossierAction, DossierStatus } from "./model.ts";
+import type { DossierAction, DossierRules, DossierStatus } from "./model.ts";
 import { canTakeStep } from "./policy.ts";
 import type { FileRow } from "./repo.ts";
 import type { ActionInput } from "./schema.ts";
-import type { PlannedChange } from "./transitions.ts";
-import { timelinessOf } from "./transitions.ts";
+import { type PlannedChange, timelinessOf } from "./transitions.ts";
 
-/** Settings of the one-stop rules (DOMAIN.md §3, cfg). */
-export interface DossierRules {
-  /** Supplements that may be requested after receipt (default 1). */
-  supplementsAfterReceipt: number;
-  /** Working days between an apology and the due date it moves, at least (default 1). */
-  apologyLeadWorkingDays: number;
-  /** Working hours before the due time from which a dossier is "due soon" (default 8). */
-  dueSoonWorkingHours: number;
-}
-
-export const DEFAULT_RULES: DossierRules = { supplementsAfterReceipt: 1, apologyLeadWorkingDays: 1, dueSoonWorkingHours: 8 };
+export { DEFAULT_RULES, type DossierRules } from "./model.ts";
 
 export interface PlanContext {
   d: DossierRow;

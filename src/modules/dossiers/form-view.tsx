@@ -4,7 +4,7 @@
 import type { FieldProblem } from "../../platform/http/errors.ts";
 import { formatDateTime } from "../../web/format.ts";
 import type { PageRequest } from "../../web/render.ts";
-import type { Component, FormDefinition } from "../catalog/model.ts";
+import type { Component, FormDefinition } from "../catalog/index.ts";
 import type { AttachmentDto, DossierDto } from "./schema.ts";
 import { actionName, statusName, timelinessName, tr } from "./words.ts";
 

@@ -88,3 +88,15 @@ export type Timeliness = "early" | "on_time" | "late";
 /** Officer work queues (API.md `GET /api/office/dossiers?queue=`). */
 export const QUEUES = ["new", "processing", "supplement", "due_soon", "overdue", "finished", "returned"] as const;
 export type Queue = (typeof QUEUES)[number];
+
+/** Settings of the one-stop rules (DOMAIN.md §3, cfg). */
+export interface DossierRules {
+  /** Supplements that may be requested after receipt (default 1). */
+  supplementsAfterReceipt: number;
+  /** Working days between an apology and the due date it moves, at least (default 1). */
+  apologyLeadWorkingDays: number;
+  /** Working hours before the due time from which a dossier is "due soon" (default 8). */
+  dueSoonWorkingHours: number;
+}
+
+export const DEFAULT_RULES: DossierRules = { supplementsAfterReceipt: 1, apologyLeadWorkingDays: 1, dueSoonWorkingHours: 8 };

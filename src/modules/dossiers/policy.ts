@@ -5,9 +5,8 @@
 import { type Actor, hasRole, OFFICER_ROLES, type Role, type RoleGrant } from "../../platform/auth/actor.ts";
 import { isWithinAgency } from "../directory/codes.ts";
 import { nextStep, previousStep, signed, type StepPlan } from "../workflow/engine.ts";
-import type { DossierRules } from "./actions.ts";
 import type { DossierRow } from "./hooks.ts";
-import { ACTIONS, type DossierAction, type DossierStatus, FROM } from "./model.ts";
+import { ACTIONS, type DossierAction, type DossierRules, type DossierStatus, FROM } from "./model.ts";
 
 /** Whether the actor holds `role` over `agency` (the agency is in the subtree of the grant). */
 export const holds = (actor: Actor, role: Role, agency: string) => hasRole(actor, role, (scope) => isWithinAgency(agency, scope));

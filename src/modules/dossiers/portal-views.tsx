@@ -3,7 +3,7 @@
 import type { FieldProblem } from "../../platform/http/errors.ts";
 import { Layout } from "../../web/layout.tsx";
 import type { PageRequest } from "../../web/render.ts";
-import type { ProcedureContent } from "../catalog/model.ts";
+import type { ProcedureContent } from "../catalog/index.ts";
 import { fileHref, History, Notice, Papers, Pauses, ProblemSummary, SchemaFields, when } from "./form-view.tsx";
 import type { DossierDto, DossierPage } from "./schema.ts";
 import { actionName, RATING_LEVELS, ratingName, statusName, tr } from "./words.ts";

@@ -2,12 +2,12 @@ import multipart from "@fastify/multipart";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { APPLICANTS, OFFICERS, PUBLIC, rolesOnly, SIGNED_IN } from "../../platform/http/access.ts";
-import { Literals } from "../catalog/model.ts";
+import { Literals } from "../catalog/index.ts";
 import { InvalidDossier } from "./errors.ts";
 import { ACTIONS } from "./model.ts";
 import { ActionInput, AttachmentDto, CreateDossierInput, DossierDto, DossierPage, LookupDto, QueueQuery, RatingInput, UpdateDraftInput } from "./schema.ts";
 import type { DossierService } from "./service.ts";
-import { type FormNumber, type FormsService } from "./service.forms.ts";
+import type { FormNumber, FormsService } from "./service.forms.ts";
 
 const TAGS = ["dossiers"];
 const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });

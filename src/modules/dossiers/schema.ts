@@ -1,6 +1,6 @@
 // The dossier API's shapes (API.md, Dossiers). Field names there are fixed; the extras are additions.
 import { type Static, Type } from "@sinclair/typebox";
-import { Literals, ProcedureCode } from "../catalog/model.ts";
+import { Literals, ProcedureCode } from "../catalog/index.ts";
 import { ACTIONS, CHANNELS, QUEUES, STATUSES } from "./model.ts";
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);

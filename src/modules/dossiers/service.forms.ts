@@ -5,9 +5,8 @@ import { type Actor, hasRole } from "../../platform/auth/actor.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Database } from "../../platform/db/index.ts";
 import type { CatalogService } from "../catalog/index.ts";
-import { isWithinAgency } from "../directory/codes.ts";
-import type { DirectoryService } from "../directory/service.ts";
-import { processingTimeFor } from "../workflow/engine.ts";
+import { type DirectoryService, isWithinAgency } from "../directory/index.ts";
+import { processingTimeFor } from "../workflow/index.ts";
 import { DossierForbidden, DossierNotFound, InvalidDossier } from "./errors.ts";
 import {
   apology04Pdf,

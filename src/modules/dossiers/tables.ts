@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigint, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
-import type { ProcedureContent } from "../catalog/model.ts";
+import type { ProcedureContent } from "../catalog/index.ts";
 
 /** The applicant as the dossier records them (chủ hồ sơ). */
 export interface Applicant {

@@ -5,10 +5,10 @@
 import { randomInt } from "node:crypto";
 import { type Actor, actorRef } from "../../platform/auth/actor.ts";
 import type { Audit } from "../../platform/audit/index.ts";
-import { isoDate, localDay } from "../calendar/time.ts";
+import { isoDate, localDay } from "../calendar/index.ts";
 import type { Db } from "../../platform/db/index.ts";
 import type { EventBus } from "../../platform/events.ts";
-import type { StepPlan } from "../workflow/engine.ts";
+import type { StepPlan } from "../workflow/index.ts";
 import type { DossierFacts, DossierTransition } from "./events.ts";
 import type { DossierRow } from "./hooks.ts";
 import { type DossierAction, type DossierStatus, NATIONAL_RECEIVED, NATIONAL_STATUS, type Timeliness } from "./model.ts";

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, check, date, index, integer, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
-import { agencies } from "../directory/tables.ts";
+import { agencies } from "../directory/index.ts";
 
 /**
  * Accounts. The username is the CCCD for citizens, the tax code for businesses and a login name for

@@ -3,7 +3,7 @@ import { actorRef } from "../auth/actor.ts";
 import type { Clock } from "../clock.ts";
 import type { Database, Db } from "../db/index.ts";
 import { changeDigest, entryHash, GENESIS_HASH, sealMac, sealMacValid } from "./chain.ts";
-import type { Audit, AuditEntryInput } from "./index.ts";
+import type { Audit, AuditEntryInput } from "./types.ts";
 import * as repo from "./repo.ts";
 
 /** What `verify` found. `seq` is the chain position of the first entry altered or removed. */

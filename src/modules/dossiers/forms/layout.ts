@@ -3,7 +3,7 @@
 import { fileURLToPath } from "node:url";
 import PDFDocument from "pdfkit";
 import QRCode from "qrcode";
-import { formatLocal } from "../../calendar/time.ts";
+import { formatLocal } from "../../calendar/index.ts";
 import type { FormAgency } from "./types.ts";
 
 type Doc = PDFKit.PDFDocument;
