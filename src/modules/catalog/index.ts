@@ -38,6 +38,7 @@ export {
   type ProcedureContent,
   ProcedureCode,
   type ProcessingTime,
+  type StepRole,
   timeInHours,
 } from "./model.ts";
 export { agencyNames } from "./portal-pages.tsx";
