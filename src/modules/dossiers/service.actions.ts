@@ -7,6 +7,7 @@ import type { DossierAction } from "./model.ts";
 import { decide, stepRoles } from "./policy.ts";
 import * as repo from "./repo.ts";
 import type { ActionInput, DossierDto } from "./schema.ts";
+import type { DossierFiling } from "./service.filing.ts";
 import type { DossierCore, DossierDeps, Meta } from "./service.support.ts";
 import { applyChange } from "./transitions.ts";
 
@@ -41,7 +42,7 @@ const BY_NAME = new Intl.Collator("vi");
 export function makeActions(
   deps: DossierDeps,
   core: DossierCore,
-  filing: { submit(actor: Actor, id: string, meta?: Meta): Promise<DossierDto> },
+  filing: Pick<DossierFiling, "submit">,
 ): DossierActions {
   const { database, clock, audit, calendar, identity, events } = deps;
   const { rules, boundProcedure, planOf, whoIs, visible, guard, dto, transact } = core;
