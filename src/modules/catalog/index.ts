@@ -1,4 +1,5 @@
 // The catalogue of administrative procedures: versions, publishing, search, the national catalogue's format.
+import { REVIEWER_ROLES } from "../../platform/http/access.ts";
 import { defineModule } from "../../platform/module.ts";
 import { catalogOfficePages } from "./office-pages.tsx";
 import { catalogPortalPages } from "./portal-pages.tsx";
@@ -25,7 +26,7 @@ export const catalogModule = defineModule({
   seeds: ({ catalog }) => [demoCatalogSeed(catalog)],
   nav: [
     { area: "portal", href: "/thu-tuc", label: { vi: "Thủ tục hành chính", en: "Procedures" }, order: 10 },
-    { area: "office", href: "/quan-tri/thu-tuc", label: { vi: "Quản lý thủ tục", en: "Manage procedures" }, roles: ["agency_admin", "system_admin", "supervisor"], order: 40 },
+    { area: "office", href: "/quan-tri/thu-tuc", label: { vi: "Quản lý thủ tục", en: "Manage procedures" }, roles: REVIEWER_ROLES, order: 40 },
   ],
 });
 
@@ -38,6 +39,7 @@ export {
   type ProcedureContent,
   ProcedureCode,
   type ProcessingTime,
+  type StepRole,
   timeInHours,
 } from "./model.ts";
 export { agencyNames } from "./portal-pages.tsx";

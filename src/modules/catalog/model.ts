@@ -2,6 +2,7 @@
 // A version is a whole document: the catalogue keeps every published version unchanged, and a dossier
 // keeps the version it was filed under, so these shapes are also what a dossier's rules are read from.
 import { type Static, Type } from "@sinclair/typebox";
+import type { Role } from "../../platform/auth/actor.ts";
 
 const Text = (max: number, description?: string) => Type.String({ minLength: 1, maxLength: max, ...(description ? { description } : {}) });
 const Key = Type.String({ pattern: "^[a-z][a-z0-9_-]{0,39}$", description: "stable machine key, lower case" });
@@ -28,7 +29,9 @@ export const AUDIENCES = ["citizen", "business"] as const;
 export const ONLINE_LEVELS = ["full", "partial"] as const;
 export const TIME_UNITS = ["working_days", "days", "hours"] as const;
 export type TimeUnit = (typeof TIME_UNITS)[number];
-export const STEP_ROLES = ["receiver", "specialist", "leader"] as const;
+/** Who acts in a step of a procedure's process: the role its officers hold (the dossier's plan follows it). */
+export const STEP_ROLES = ["receiver", "specialist", "leader"] as const satisfies readonly Role[];
+export type StepRole = (typeof STEP_ROLES)[number];
 
 
 /** Thành phần hồ sơ: one paper of the dossier, uploaded under its key. */

@@ -14,6 +14,7 @@ import {
   type ProcedureContent,
   ProcedureContent as ContentSchema,
   type Step,
+  type StepRole,
   timeInHours,
 } from "./model.ts";
 
@@ -23,7 +24,7 @@ const LEVEL_NAMES = { ministry: "Cấp Bộ", province: "Cấp Tỉnh", commune:
 const AUDIENCE_NAMES = { citizen: "Công dân Việt Nam", business: "Doanh nghiệp" } as const;
 const ONLINE_NAMES = { full: "Toàn trình", partial: "Một phần" } as const;
 const FEE_KIND_NAMES = { fee: "Lệ phí", charge: "Phí" } as const;
-const ROLE_NAMES = { receiver: "Tiếp nhận", specialist: "Chuyên viên", leader: "Lãnh đạo" } as const;
+const ROLE_NAMES = { receiver: "Tiếp nhận", specialist: "Chuyên viên", leader: "Lãnh đạo" } as const satisfies Record<StepRole, string>;
 
 /** The file types a component accepts when a document does not say. */
 const DEFAULT_FILE_TYPES = ["application/pdf", "image/jpeg", "image/png"];

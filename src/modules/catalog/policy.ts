@@ -1,6 +1,9 @@
 // Who may change the catalogue: pure functions over the actor and the procedure's implementing agencies.
-import { type Actor, hasRole } from "../../platform/auth/actor.ts";
+import { type Actor, hasRole, type Role } from "../../platform/auth/actor.ts";
 import { isWithinAgency } from "../directory/index.ts";
+
+/** Who reviews the procedures of the agencies in their subtree (a system administrator reviews them all). */
+const AGENCY_REVIEWERS: readonly Role[] = ["agency_admin", "supervisor"];
 
 /**
  * A system administrator, or an agency administrator whose subtree holds every implementing agency:
@@ -18,7 +21,7 @@ export function canEditProcedure(actor: Actor, agencies: readonly string[]): boo
 export function canReviewProcedure(actor: Actor, agencies: readonly string[]): boolean {
   if (canEditProcedure(actor, agencies)) return true;
   return agencies.some((code) =>
-    ["agency_admin", "supervisor"].some((role) => hasRole(actor, role as "agency_admin", (scope) => isWithinAgency(code, scope))),
+    AGENCY_REVIEWERS.some((role) => hasRole(actor, role, (scope) => isWithinAgency(code, scope))),
   );
 }
 
@@ -29,5 +32,5 @@ export function canReviewProcedure(actor: Actor, agencies: readonly string[]): b
 export function reviewScopes(actor: Actor): string[] | null {
   if (hasRole(actor, "system_admin") || actor.type === "cli" || actor.type === "system") return null;
   if (actor.type !== "user") return [];
-  return [...new Set(actor.roles.filter((g) => g.role === "agency_admin" || g.role === "supervisor").map((g) => g.agencyCode))];
+  return [...new Set(actor.roles.filter((g) => AGENCY_REVIEWERS.includes(g.role)).map((g) => g.agencyCode))];
 }

@@ -1,5 +1,6 @@
 // The one-stop core: dossiers from filing (online or at the counter) to the returned result; the forms of
 // Circular 01/2018, the public lookup, the notifications and the national portal's sync.
+import { OFFICER_ROLES } from "../../platform/auth/actor.ts";
 import type { Db } from "../../platform/db/index.ts";
 import { defineModule } from "../../platform/module.ts";
 import type { DossierTransition } from "./events.ts";
@@ -21,8 +22,6 @@ declare module "../../platform/module.ts" {
     dossierForms: FormsService;
   }
 }
-
-const OFFICERS = ["receiver", "specialist", "leader", "agency_admin", "supervisor"] as const;
 
 export const dossiersModule = defineModule({
   name: "dossiers",
@@ -54,7 +53,7 @@ export const dossiersModule = defineModule({
   nav: [
     { area: "portal", href: "/ho-so-cua-toi", label: { vi: "Hồ sơ của tôi", en: "My dossiers" }, order: 20 },
     { area: "portal", href: "/tra-cuu", label: { vi: "Tra cứu hồ sơ", en: "Look up a dossier" }, order: 30 },
-    { area: "office", href: "/office/ho-so", label: { vi: "Hồ sơ cần xử lý", en: "Work queue" }, roles: OFFICERS, order: 10 },
+    { area: "office", href: "/office/ho-so", label: { vi: "Hồ sơ cần xử lý", en: "Work queue" }, roles: OFFICER_ROLES, order: 10 },
     { area: "office", href: "/office/tiep-nhan/moi", label: { vi: "Tiếp nhận tại quầy", en: "Counter intake" }, roles: ["receiver"], order: 20 },
   ],
 });

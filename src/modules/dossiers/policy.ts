@@ -3,6 +3,7 @@
 // action (the API's action route, the office's and the portal's forms all go through the service), and the
 // actions a page offers are those it allows, so what is offered is exactly what succeeds.
 import { type Actor, hasRole, OFFICER_ROLES, type Role, type RoleGrant } from "../../platform/auth/actor.ts";
+import type { StepRole } from "../catalog/index.ts";
 import { isWithinAgency } from "../directory/codes.ts";
 import { nextStep, previousStep, signed, type StepPlan } from "../workflow/engine.ts";
 import type { DossierRow } from "./hooks.ts";
@@ -21,9 +22,6 @@ export function canSee(actor: Actor, d: Pick<DossierRow, "ownerUserId" | "agency
   if (isOwner(actor, d)) return true;
   return OFFICER_ROLES.some((role) => holds(actor, role, d.agencyCode) || holds(actor, role, d.processingAgencyCode));
 }
-
-/** The role of the step the dossier is at, as the procedure's template says. */
-export type StepRole = "receiver" | "specialist" | "leader";
 
 /**
  * What the guard decides on: the dossier actions (API.md), and the changes of a dossier that are not actions —

@@ -1,7 +1,7 @@
 // The Circular 01/2018 forms of a dossier (Mẫu 01–05) and the register of a period (Mẫu 06): the data
 // gathered from the dossier's rows, rendered by ./forms. A form exists once its event has happened: the
 // receipt after receipt, the supplement request after one was made, and so on.
-import { type Actor, hasRole } from "../../platform/auth/actor.ts";
+import { type Actor, hasRole, OFFICER_ROLES } from "../../platform/auth/actor.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Database } from "../../platform/db/index.ts";
 import type { CatalogService } from "../catalog/index.ts";
@@ -57,7 +57,6 @@ const OUTCOME_WORDS: Record<string, string> = {
 };
 
 const UNIT_WORDS = { working_days: "ngày làm việc", days: "ngày", hours: "giờ làm việc" } as const;
-const OFFICERS = ["receiver", "specialist", "leader", "agency_admin", "supervisor"] as const;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export function makeFormsService({ database, clock, catalog, directory, publicUrl }: FormsDeps): FormsService {
@@ -68,7 +67,7 @@ export function makeFormsService({ database, clock, catalog, directory, publicUr
     return { name: a.name, code: a.code, parentName: parent?.name ?? null, deskName: desk, place: null };
   }
 
-  const isOfficer = (actor: Actor, agency: string) => OFFICERS.some((role) => hasRole(actor, role, (scope) => isWithinAgency(agency, scope)));
+  const isOfficer = (actor: Actor, agency: string) => OFFICER_ROLES.some((role) => hasRole(actor, role, (scope) => isWithinAgency(agency, scope)));
 
   async function common(d: DossierRow) {
     const content = (await catalog.bound(d.procedureCode, d.procedureVersion)).content;

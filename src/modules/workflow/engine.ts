@@ -1,13 +1,13 @@
 // The process engine's rules (issue 5, item 3): how a procedure version's steps become a dossier's
 // plan, each step's share of the time for the dossier's channel, and which moves a step allows. Pure:
 // the dossier service applies the plan with the working-time calendar and the database.
-import { type Channel, type ProcedureContent, type ProcessingTime, timeInHours } from "../catalog/index.ts";
+import { type Channel, type ProcedureContent, type ProcessingTime, type StepRole, timeInHours } from "../catalog/index.ts";
 
 export interface StepPlan {
   index: number;
   key: string;
   name: string;
-  role: "receiver" | "specialist" | "leader";
+  role: StepRole;
   department: string | null;
   /** The agency doing the step: the one the step names, else the implementing agency. */
   agencyCode: string;

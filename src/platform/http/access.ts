@@ -17,7 +17,8 @@ export const rolesOnly = (...roles: Role[]): Access => ({ kind: "roles", roles }
 /** Administrators of agencies and of the system: accounts and the catalogue's changes. */
 export const ADMINS = rolesOnly("agency_admin", "system_admin");
 /** Administrators and supervisors: they read what administrators change (drafts, versions). */
-export const REVIEWERS = rolesOnly("agency_admin", "system_admin", "supervisor");
+export const REVIEWER_ROLES: readonly Role[] = ["agency_admin", "system_admin", "supervisor"];
+export const REVIEWERS = rolesOnly(...REVIEWER_ROLES);
 /** An agency's staff: the office's queue and dossiers. */
 export const OFFICERS = rolesOnly(...OFFICER_ROLES);
 /** Citizens and businesses, who file and follow their own dossiers. */

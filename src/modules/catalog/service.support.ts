@@ -1,0 +1,65 @@
+// What the catalogue service's use cases share: who answers for a procedure, and what is kept in memory.
+import type { LRUCache } from "lru-cache";
+import type { Actor } from "../../platform/auth/actor.ts";
+import type { Audit } from "../../platform/audit/index.ts";
+import type { Clock } from "../../platform/clock.ts";
+import type { Database, Db } from "../../platform/db/index.ts";
+import type { DirectoryService } from "../directory/service.ts";
+import { CatalogForbidden, ProcedureNotFound } from "./errors.ts";
+import type { ProcedureContent } from "./model.ts";
+import { canReviewProcedure } from "./policy.ts";
+import * as repo from "./repo.ts";
+import type { ProcedurePage } from "./schema.ts";
+
+/** The request that caused a change, for the audit entry. */
+export interface ChangeMeta {
+  requestId?: string | null;
+}
+
+/** A published version as a dossier binds to it. */
+export interface BoundVersion {
+  code: string;
+  version: number;
+  content: ProcedureContent;
+  publishedAt: Date;
+}
+
+export interface CatalogDeps {
+  database: Database;
+  clock: Clock;
+  audit: Audit;
+  directory: DirectoryService;
+  /** How long a repeated search may be answered from memory (0: never). */
+  searchCacheSeconds?: number;
+}
+
+/** The catalogue's memory, one of each per service: a publication on this node clears the search's and the numbers in force. */
+export interface CatalogCaches {
+  /** Repeated searches, by their words and filters (none when `searchCacheSeconds` is 0). */
+  cache: LRUCache<string, ProcedurePage> | null;
+  /** Published versions dossiers are bound to, by `code@version`. */
+  boundCache: LRUCache<string, BoundVersion>;
+  /** The number of the version in force now, per procedure. */
+  inForceNow: LRUCache<string, number>;
+}
+
+/** The helpers every use case of the catalogue service may call, made once per service. */
+export type CatalogCore = ReturnType<typeof makeCatalogCore>;
+
+export function makeCatalogCore({ database }: CatalogDeps) {
+  /** The agencies whose administrators answer for a procedure: those of its latest version. */
+  async function latestAgencies(db: Db, code: string): Promise<string[]> {
+    const draft = await repo.findDraft(db, code);
+    if (draft) return draft.content.agencies;
+    const current = await repo.versionInForce(db, code, null);
+    if (!current) throw new ProcedureNotFound(code);
+    return current.content.agencies;
+  }
+
+  async function requireReviewer(actor: Actor, code: string): Promise<void> {
+    if (!(await repo.findProcedure(database.db, code))) throw new ProcedureNotFound(code);
+    if (!canReviewProcedure(actor, await latestAgencies(database.db, code))) throw new CatalogForbidden();
+  }
+
+  return { latestAgencies, requireReviewer };
+}

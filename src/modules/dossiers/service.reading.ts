@@ -1,0 +1,147 @@
+// Reading dossiers: one dossier and its files, the applicant's own, an agency's work queues, the public
+// lookup by code and key; and the applicant's rating of the returned result.
+import type { Readable } from "node:stream";
+import { timingSafeEqual } from "node:crypto";
+import type DataLoader from "dataloader";
+import type { LRUCache } from "lru-cache";
+import { type Actor, OFFICER_ROLES } from "../../platform/auth/actor.ts";
+import type { ProcedureContent } from "../catalog/model.ts";
+import { AlreadyRated, DossierForbidden, DossierNotFound, InvalidTransition, LookupThrottled } from "./errors.ts";
+import type { DossierRow } from "./hooks.ts";
+import type { DossierStatus, Queue } from "./model.ts";
+import { isOwner } from "./policy.ts";
+import { presentFile, presentLookup, presentSummary } from "./present.ts";
+import * as repo from "./repo.ts";
+import type { AttachmentDto, DossierDto, DossierPage, LookupDto, QueueQuery } from "./schema.ts";
+import type { DossierCore, DossierDeps, Meta } from "./service.support.ts";
+
+/** The dossier service's reading (and the applicant's rating). */
+export interface DossierReading {
+  /** A file of a dossier, for its applicant and its officers. Throws DossierNotFound. */
+  file(actor: Actor, id: string, fileId: string): Promise<{ file: AttachmentDto; stream: Readable }>;
+  /** The whole dossier, for its applicant and the officers of its agencies. Throws DossierNotFound. */
+  get(actor: Actor, id: string): Promise<DossierDto>;
+  /** The applicant's own dossiers, newest first. */
+  mine(actor: Actor, page: number, pageSize: number): Promise<DossierPage>;
+  /** A work queue of the officer's agencies. */
+  queue(actor: Actor, query: QueueQuery): Promise<DossierPage>;
+  /** The public lookup by code and key; a wrong key is the same 404 as an unknown code. Throws LookupThrottled. */
+  lookup(code: string, key: string, meta?: Meta): Promise<LookupDto>;
+  /** The applicant's rating after the result was returned, once. */
+  rate(actor: Actor, id: string, input: { level: string; comment?: string | undefined }, meta?: Meta): Promise<DossierDto>;
+  /** The procedure version a dossier was filed under (cached: versions never change). */
+  boundProcedure(d: Pick<DossierRow, "procedureCode" | "procedureVersion">): Promise<ProcedureContent>;
+}
+
+/** The public lookup's state, one per service: its throttle per address, its batches, the agencies' names. */
+export interface LookupState {
+  lookups: LRUCache<string, { count: number; resetAt: number }>;
+  lookupLimit: number;
+  lookupLoader: DataLoader<string, repo.LookupResult | null>;
+  agencyNames: LRUCache<string, string>;
+}
+
+/** What a dossier code can look like to the lookup: printable ASCII, at most 40 characters. */
+const LOOKUP_CODE = /^[\x21-\x7E]{1,40}$/;
+
+export function makeReading(deps: DossierDeps, core: DossierCore, lookup: LookupState): DossierReading {
+  const { database, clock, audit, directory, files } = deps;
+  const { boundProcedure, visible, dto } = core;
+  const { lookups, lookupLimit, lookupLoader, agencyNames } = lookup;
+
+  return {
+    boundProcedure,
+
+    async file(actor, id, fileId) {
+      await visible(actor, id);
+      const f = await repo.findFile(database.db, id, fileId);
+      if (!f) throw new DossierNotFound();
+      return { file: presentFile(f), stream: (await files.get(f.sha256)).stream };
+    },
+
+    async get(actor, id) {
+      return dto(actor, await visible(actor, id));
+    },
+
+    async mine(actor, page, pageSize) {
+      if (actor.type !== "user") return { items: [], page, pageSize, hasMore: false, total: 0 };
+      const rows = await repo.listOwned(database.db, actor.userId, pageSize + 1, (page - 1) * pageSize);
+      return pageOf(rows, page, pageSize, boundProcedure);
+    },
+
+    async queue(actor, query) {
+      const page = query.page ?? 1;
+      const pageSize = query.pageSize ?? 20;
+      if (actor.type !== "user") return { items: [], page, pageSize, hasMore: false, total: 0 };
+      const grants = actor.roles.filter((g) => OFFICER_ROLES.includes(g.role) && g.agencyCode);
+      let agencies = [...new Set((await Promise.all(grants.map((g) => directory.subtree(g.agencyCode)))).flat())];
+      if (query.agency) {
+        if (!agencies.includes(query.agency)) throw new DossierForbidden("queue");
+        agencies = await directory.subtree(query.agency);
+      }
+      const spec = QUEUE_SPECS[query.queue];
+      const rows = await repo.queue(database.db, { agencies, ...spec, limit: pageSize + 1, offset: (page - 1) * pageSize });
+      return pageOf(rows, page, pageSize, boundProcedure);
+    },
+
+    async lookup(code, key, meta = {}) {
+      const ip = meta.ip ?? "unknown";
+      const now = clock.now().getTime();
+      const bucket = lookups.get(ip);
+      if (bucket && bucket.resetAt > now && bucket.count >= lookupLimit) throw new LookupThrottled(Math.ceil((bucket.resetAt - now) / 1000));
+      if (!bucket || bucket.resetAt <= now) lookups.set(ip, { count: 1, resetAt: now + 60_000 });
+      else bucket.count += 1;
+      // Only a code that could exist goes to the database (a NUL byte there would fail the whole batch it joins).
+      const found = LOOKUP_CODE.test(code) ? await lookupLoader.load(code) : null;
+      const d = found?.dossier ?? null;
+      const expected = Buffer.from(d?.lookupKey ?? "-".repeat(8));
+      const given = Buffer.from(key.toUpperCase().padEnd(expected.length, "\0").slice(0, expected.length));
+      // Compared in constant time; an unknown code and a wrong key are the same 404.
+      if (!d || !d.lookupKey || !timingSafeEqual(expected, given) || key.length !== d.lookupKey.length) throw new DossierNotFound();
+      const content = await boundProcedure(d);
+      let agencyName = agencyNames.get(d.agencyCode);
+      if (agencyName === undefined) {
+        const agency = await directory.agency(d.agencyCode).catch(() => null);
+        agencyName = agency?.name ?? d.agencyCode;
+        if (agency) agencyNames.set(d.agencyCode, agencyName);
+      }
+      return presentLookup(d, content.name, agencyName, found!.events);
+    },
+
+    async rate(actor, id, input, meta = {}) {
+      const d = await visible(actor, id);
+      if (!isOwner(actor, d)) throw new DossierForbidden("rate");
+      if (d.status !== "returned") throw new InvalidTransition("rate", d.status as DossierStatus);
+      const now = clock.now();
+      await database.transaction(async (tx) => {
+        const ok = await repo.insertRating(tx, { dossierId: d.id, provinceCode: d.provinceCode, level: input.level, comment: input.comment?.trim() || null, at: now });
+        if (!ok) throw new AlreadyRated();
+        await audit.record(tx, { actor, action: "dossier.rated", subject: { type: "dossier", id: d.id }, requestId: meta.requestId ?? null, change: { level: input.level } });
+      });
+      return dto(actor, d);
+    },
+  };
+}
+
+/** Which dossiers each queue holds (API.md `queue=`). */
+const QUEUE_SPECS: Record<Queue, Omit<repo.QueueFilter, "agencies" | "limit" | "offset">> = {
+  new: { statuses: ["new"], byReceivingAgency: true },
+  processing: { statuses: ["processing"], byReceivingAgency: false },
+  supplement: { statuses: ["incomplete", "supplementing"], byReceivingAgency: false },
+  due_soon: { statuses: ["processing"], byReceivingAgency: false, dueSoon: true },
+  overdue: { statuses: ["processing", "supplementing"], byReceivingAgency: false, overdue: true },
+  finished: { statuses: ["done"], byReceivingAgency: false },
+  returned: { statuses: ["returned"], byReceivingAgency: false },
+};
+
+async function pageOf(
+  rows: repo.SummaryRow[],
+  page: number,
+  pageSize: number,
+  bound: (d: Pick<DossierRow, "procedureCode" | "procedureVersion">) => Promise<ProcedureContent>,
+): Promise<DossierPage> {
+  const hasMore = rows.length > pageSize;
+  const shown = rows.slice(0, pageSize);
+  const items = await Promise.all(shown.map(async (r) => presentSummary(r, (await bound(r)).name)));
+  return { items, page, pageSize, hasMore, total: hasMore ? null : (page - 1) * pageSize + items.length };
+}
