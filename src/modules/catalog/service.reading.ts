@@ -1,8 +1,8 @@
 // Reading the catalogue: the portal's search and procedures, the versions dossiers are bound to, the
 // administrators' list, versions and differences, the national catalogue's export.
-import { type Actor } from "../../platform/auth/actor.ts";
-import { type Db } from "../../platform/db/index.ts";
-import { isAgencyCode, parseAgencyCode, subtreeSuffix } from "../directory/codes.ts";
+import type { Actor } from "../../platform/auth/actor.ts";
+import type { Db } from "../../platform/db/index.ts";
+import { isAgencyCode, parseAgencyCode, subtreeSuffix } from "../directory/index.ts";
 import { diffVersions } from "./diff.ts";
 import { ProcedureNotFound, VersionNotFound } from "./errors.ts";
 import { type NationalProcedure, toNational } from "./national.ts";

@@ -4,7 +4,7 @@ import type { Actor } from "../../platform/auth/actor.ts";
 import type { Audit } from "../../platform/audit/index.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Database, Db } from "../../platform/db/index.ts";
-import type { DirectoryService } from "../directory/service.ts";
+import type { DirectoryService } from "../directory/index.ts";
 import { CatalogForbidden, ProcedureNotFound } from "./errors.ts";
 import type { ProcedureContent } from "./model.ts";
 import { canReviewProcedure } from "./policy.ts";

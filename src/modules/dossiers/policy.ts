@@ -4,8 +4,8 @@
 // actions a page offers are those it allows, so what is offered is exactly what succeeds.
 import { type Actor, hasRole, OFFICER_ROLES, type Role, type RoleGrant } from "../../platform/auth/actor.ts";
 import type { StepRole } from "../catalog/index.ts";
-import { isWithinAgency } from "../directory/codes.ts";
-import { nextStep, previousStep, signed, type StepPlan } from "../workflow/engine.ts";
+import { isWithinAgency } from "../directory/index.ts";
+import { nextStep, previousStep, signed, type StepPlan } from "../workflow/index.ts";
 import type { DossierRow } from "./hooks.ts";
 import { ACTIONS, type DossierAction, type DossierRules, type DossierStatus, FROM } from "./model.ts";
 

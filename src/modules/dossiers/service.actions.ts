@@ -1,7 +1,7 @@
 // Acting on a dossier: the actions of its process (receive, forward, approve, return…), whom its step may be
 // assigned to, and its lateness flags.
 import type { Actor } from "../../platform/auth/actor.ts";
-import { ancestorAgencyCodes } from "../directory/codes.ts";
+import { ancestorAgencyCodes } from "../directory/index.ts";
 import { planAction } from "./actions.ts";
 import type { DossierAction } from "./model.ts";
 import { decide, stepRoles } from "./policy.ts";

@@ -4,10 +4,9 @@ import type { Readable } from "node:stream";
 import type { LRUCache } from "lru-cache";
 import { type Actor, actorRef, hasRole } from "../../platform/auth/actor.ts";
 import type { FieldProblem } from "../../platform/http/errors.ts";
-import { formDataProblems } from "../catalog/form-schema.ts";
-import type { ProcedureContent } from "../catalog/model.ts";
+import { formDataProblems, type ProcedureContent } from "../catalog/index.ts";
 import { checkCccd, checkTaxCode } from "../identity/index.ts";
-import { receivingAgencies } from "../workflow/engine.ts";
+import { receivingAgencies } from "../workflow/index.ts";
 import {
   AssuranceRequired,
   AudienceNotServed,

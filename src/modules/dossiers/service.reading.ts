@@ -5,7 +5,7 @@ import { timingSafeEqual } from "node:crypto";
 import type DataLoader from "dataloader";
 import type { LRUCache } from "lru-cache";
 import { type Actor, OFFICER_ROLES } from "../../platform/auth/actor.ts";
-import type { ProcedureContent } from "../catalog/model.ts";
+import type { ProcedureContent } from "../catalog/index.ts";
 import { AlreadyRated, DossierForbidden, DossierNotFound, InvalidTransition, LookupThrottled } from "./errors.ts";
 import type { DossierRow } from "./hooks.ts";
 import type { DossierStatus, Queue } from "./model.ts";

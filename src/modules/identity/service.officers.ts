@@ -2,7 +2,7 @@
 // roles, departments, disabling, the second factor's reset.
 import { type Actor, actorRef, hasRole, OFFICER_ROLES, type Role, type RoleGrant, ROLES } from "../../platform/auth/actor.ts";
 import type { FieldProblem } from "../../platform/http/errors.ts";
-import { subtreeSuffix } from "../directory/codes.ts";
+import { subtreeSuffix } from "../directory/index.ts";
 import { Forbidden, InvalidAccount, NotAnOfficer, OwnAccount } from "./errors.ts";
 import { hashPassword } from "./passwords.ts";
 import * as repo from "./repo.ts";

@@ -7,7 +7,7 @@ import type { Mailer } from "../../platform/mail/index.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Database, Db } from "../../platform/db/index.ts";
 import type { FieldProblem } from "../../platform/http/errors.ts";
-import type { DirectoryService } from "../directory/service.ts";
+import type { DirectoryService } from "../directory/index.ts";
 import { UsernameTaken } from "./errors.ts";
 import { passwordProblem } from "./passwords.ts";
 import * as repo from "./repo.ts";
