@@ -25,7 +25,7 @@ export const SignInThrottled = defineError<[number]>(
     vi: `Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ${Math.ceil(seconds / 60)} phút.`,
     en: `Too many failed sign-ins. Try again in ${Math.ceil(seconds / 60)} minutes.`,
   }),
-  (seconds) => ({ details: { retryAfter: seconds } }),
+  (seconds) => ({ details: { retryAfterSeconds: seconds } }),
 );
 
 export const AccountDisabled = defineError("identity.account_disabled", "forbidden", () => ({
@@ -60,7 +60,7 @@ export const TooManyMails = defineError<[number]>(
     vi: `Đã gửi nhiều thư trong thời gian ngắn. Vui lòng thử lại sau ${Math.ceil(seconds / 60)} phút.`,
     en: `Several messages were sent recently. Try again in ${Math.ceil(seconds / 60)} minutes.`,
   }),
-  (seconds) => ({ details: { retryAfter: seconds } }),
+  (seconds) => ({ details: { retryAfterSeconds: seconds } }),
 );
 
 export const OwnAccount = defineError("identity.own_account", "conflict", () => ({

@@ -84,7 +84,7 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
         return reply.redirect(next, 303);
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
-        const retryAfter = err.details?.retryAfter;
+        const retryAfter = err.details?.retryAfterSeconds;
         if (typeof retryAfter === "number") void reply.header("retry-after", String(retryAfter));
         return sendPage(
           reply,
@@ -99,7 +99,7 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
 
     const renderFailure = (request: FastifyRequest, reply: FastifyReply, err: unknown, page: (error: string) => JSX.Element) => {
       if (!(err instanceof DomainError)) throw err;
-      const retryAfter = err.details?.retryAfter;
+      const retryAfter = err.details?.retryAfterSeconds;
       if (typeof retryAfter === "number") void reply.header("retry-after", String(retryAfter));
       return sendPage(reply, page(message(request, err)), STATUS[err.kind] ?? 400);
     };
@@ -234,7 +234,7 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
         return accountPage(request, reply, { notice });
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
-        const retryAfter = err.details?.retryAfter;
+        const retryAfter = err.details?.retryAfterSeconds;
         if (typeof retryAfter === "number") void reply.header("retry-after", String(retryAfter));
         return accountPage(request, reply, { error: message(request, err), ...(err.fields ? { fields: err.fields } : {}) }, STATUS[err.kind] ?? 400);
       }
