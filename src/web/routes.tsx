@@ -2,9 +2,10 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { DomainError } from "../platform/http/errors.ts";
 import { PUBLIC } from "../platform/http/access.ts";
 import type { App } from "../platform/http/types.ts";
-import type { ModulePlugin, NavEntry } from "../platform/module.ts";
+import type { Messages, ModulePlugin, NavEntry } from "../platform/module.ts";
 import { sendAsset } from "./assets.ts";
 import { ErrorPage, NotFoundPage } from "./error-pages.tsx";
+import { type Catalogue, catalogueOf } from "./i18n.ts";
 import { LANGUAGE_PATH, type Offer } from "./layout.tsx";
 import { OFFICE_OFFERS, OfficeHome } from "./office/home.tsx";
 import { PORTAL_OFFERS, PortalHome } from "./portal/home.tsx";
@@ -59,6 +60,8 @@ declare module "fastify" {
   interface FastifyInstance {
     /** The menus of the portal and the office (registerNavigation). */
     navigation: readonly NavEntry[];
+    /** Every text the pages can say: the kit's and the modules' (registerMessages). */
+    messages: Catalogue;
     /** Who is looking at a page (registerViewer). */
     viewer?: ViewerSource;
   }
@@ -75,6 +78,14 @@ const KIT_NAV: readonly NavEntry[] = [
 /** The menus the pages show: the kit's entries and the modules' (`nav` of each module), in their order. */
 export function registerNavigation(app: App, entries: readonly NavEntry[]): void {
   app.decorate("navigation", [...KIT_NAV, ...entries].sort((a, b) => a.order - b.order));
+}
+
+/**
+ * The text the pages say: the kit's and the modules' tables (`messages` of each module), so `page.t` knows
+ * every key. Throws when two tables define one key, or a table lacks a key in one language.
+ */
+export function registerMessages(app: App, tables: readonly Messages[]): void {
+  app.decorate("messages", catalogueOf(tables));
 }
 
 /**

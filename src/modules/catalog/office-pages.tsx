@@ -27,7 +27,7 @@ import {
 } from "./office-views.tsx";
 import { canEditProcedure } from "./policy.ts";
 import type { CatalogService } from "./service.ts";
-import { tr } from "./words.ts";
+import { tr } from "../../web/i18n.ts";
 
 const HIDDEN = { schema: { hide: true } } as const;
 type Form = Record<string, string | string[] | undefined>;

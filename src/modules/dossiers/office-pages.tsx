@@ -24,7 +24,8 @@ import { type Form, formOf, HIDDEN, noFile, noticeOf, pageNumber, shownError, te
 import { type DossierPageDeps, privatePages } from "./portal-pages.tsx";
 import { ApplicantInput, type ActionInput } from "./schema.ts";
 import type { Assignee } from "./service.ts";
-import { ACTION_WORDS, tr } from "./words.ts";
+import { ACTION_WORDS } from "./words.ts";
+import { tr } from "../../web/i18n.ts";
 
 const PAGE_SIZE = 20;
 const DONE: Record<string, readonly [string, string]> = {

@@ -7,7 +7,7 @@ import type { PageRequest } from "../../web/render.ts";
 import { CsrfRejected } from "../identity/errors.ts";
 import { csrfValid } from "../../web/cookies.ts";
 import { InvalidDossier } from "./errors.ts";
-import { tr } from "./words.ts";
+import { tr } from "../../web/i18n.ts";
 
 export type Form = Record<string, string | string[] | undefined>;
 export const HIDDEN = { schema: { hide: true } } as const;

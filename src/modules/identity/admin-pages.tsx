@@ -7,6 +7,7 @@ import type { Role } from "../../platform/auth/actor.ts";
 import { ADMINS } from "../../platform/http/access.ts";
 import { DomainError, type FieldProblem, NotFound } from "../../platform/http/errors.ts";
 import type { App } from "../../platform/http/types.ts";
+import { tr } from "../../web/i18n.ts";
 import { Layout } from "../../web/layout.tsx";
 import { type PageRequest, pageRequest, sendPage } from "../../web/render.ts";
 import type { DirectoryService } from "../directory/service.ts";
@@ -21,7 +22,6 @@ import { csrfToken, csrfValid } from "../../web/cookies.ts";
 
 const HIDDEN = { schema: { hide: true } } as const;
 type Form = Record<string, string | string[] | undefined>;
-const tr = (page: PageRequest, vi: string, en: string) => (page.lang === "en" ? en : vi);
 
 export const NEW_OFFICER_PATH = `${ADMIN_ACCOUNTS_PATH}/moi`;
 const officerPath = (id: string) => `${ADMIN_ACCOUNTS_PATH}/${encodeURIComponent(id)}`;

@@ -1,5 +1,6 @@
 // Sign-in, registration and account pages (Vietnamese first, English by the language switch).
 import type { FieldProblem } from "../../platform/http/errors.ts";
+import { tr } from "../../web/i18n.ts";
 import { Layout } from "../../web/layout.tsx";
 import type { PageRequest } from "../../web/render.ts";
 import type { UserView } from "./service.ts";
@@ -9,7 +10,6 @@ export const SIGN_OUT_PATH = "/dang-xuat";
 export const REGISTER_PATH = "/dang-ky";
 export const ACCOUNT_PATH = "/tai-khoan";
 
-const tr = (page: PageRequest, vi: string, en: string) => (page.lang === "en" ? en : vi);
 
 export function Problems({ page, message, fields }: { page: PageRequest; message?: string | undefined; fields?: FieldProblem[] | undefined }) {
   if (!message && !fields?.length) return null;

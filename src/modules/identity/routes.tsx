@@ -7,6 +7,7 @@ import { DomainError, type FieldProblem } from "../../platform/http/errors.ts";
 import type { App } from "../../platform/http/types.ts";
 import { pageRequest, sendPage } from "../../web/render.ts";
 import { safeNext } from "../../web/routes.tsx";
+import { tr } from "../../web/i18n.ts";
 import { CsrfRejected, InvalidAccount, NotSignedIn } from "./errors.ts";
 import {
   AccountPage,
@@ -268,8 +269,6 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
       }
     });
 
-    const tr = (request: FastifyRequest, vi: string, en: string) => (pageRequest(request).lang === "en" ? en : vi);
-
     app.post(CHANGE_EMAIL_PATH, { config: { access: SIGNED_IN }, ...HIDDEN }, async (request, reply) => {
       const form = (request.body ?? {}) as Form;
       refuseBadCsrf(request, form);
@@ -279,8 +278,8 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
         const updated = await identity.changeEmail(user, form.emailPassword ?? "", form.email ?? "", meta(request));
         request.user = updated;
         return updated.email
-          ? tr(request, "Đã đổi địa chỉ; hãy mở liên kết xác minh vừa gửi tới địa chỉ mới.", "The address was changed; open the verification link just sent to it.")
-          : tr(request, "Đã xóa địa chỉ thư điện tử.", "The email address was removed.");
+          ? tr(pageRequest(request), "Đã đổi địa chỉ; hãy mở liên kết xác minh vừa gửi tới địa chỉ mới.", "The address was changed; open the verification link just sent to it.")
+          : tr(pageRequest(request), "Đã xóa địa chỉ thư điện tử.", "The email address was removed.");
       });
     });
 
@@ -290,7 +289,7 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
       if (!request.user) throw new NotSignedIn();
       return onAccount(request, reply, async () => {
         await identity.addRepresentative(request.actor, form.cccd ?? "", meta(request));
-        return tr(request, "Đã thêm người đại diện.", "The representative was added.");
+        return tr(pageRequest(request), "Đã thêm người đại diện.", "The representative was added.");
       });
     });
 
@@ -301,7 +300,7 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
       if (!user) throw new NotSignedIn();
       return onAccount(request, reply, async () => {
         await identity.resendVerification(user, meta(request));
-        return tr(request, "Đã gửi lại liên kết xác minh.", "The verification link was sent again.");
+        return tr(pageRequest(request), "Đã gửi lại liên kết xác minh.", "The verification link was sent again.");
       });
     });
 
@@ -331,8 +330,8 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
         reply,
         <MessagePage
           page={pageRequest(request)}
-          title={tr(request, "Quên mật khẩu", "Forgotten password")}
-          message={tr(request, "Nếu tài khoản tồn tại và có địa chỉ thư điện tử, liên kết đặt lại mật khẩu đã được gửi (hiệu lực 1 giờ).", "If the account exists and has an email address, a reset link has been sent (valid for 1 hour).")}
+          title={tr(pageRequest(request), "Quên mật khẩu", "Forgotten password")}
+          message={tr(pageRequest(request), "Nếu tài khoản tồn tại và có địa chỉ thư điện tử, liên kết đặt lại mật khẩu đã được gửi (hiệu lực 1 giờ).", "If the account exists and has an email address, a reset link has been sent (valid for 1 hour).")}
         />,
       );
     });
@@ -342,10 +341,10 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
         reply,
         <MessagePage
           page={pageRequest(request)}
-          title={tr(request, "Liên kết không dùng được", "The link cannot be used")}
-          message={tr(request, "Liên kết không hợp lệ, đã hết hạn hoặc đã được sử dụng.", "The link is invalid, expired or already used.")}
+          title={tr(pageRequest(request), "Liên kết không dùng được", "The link cannot be used")}
+          message={tr(pageRequest(request), "Liên kết không hợp lệ, đã hết hạn hoặc đã được sử dụng.", "The link is invalid, expired or already used.")}
           error
-          link={{ href: FORGOT_PATH, label: tr(request, "Yêu cầu liên kết mới", "Ask for a new link") }}
+          link={{ href: FORGOT_PATH, label: tr(pageRequest(request), "Yêu cầu liên kết mới", "Ask for a new link") }}
         />,
         400,
       );
@@ -371,9 +370,9 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
         reply,
         <MessagePage
           page={pageRequest(request)}
-          title={tr(request, "Đã đặt lại mật khẩu", "Password reset")}
-          message={tr(request, "Mật khẩu đã được đặt lại; mọi phiên đăng nhập cũ đã kết thúc.", "The password was reset; every earlier session has ended.")}
-          link={{ href: SIGN_IN_PATH, label: tr(request, "Đăng nhập", "Sign in") }}
+          title={tr(pageRequest(request), "Đã đặt lại mật khẩu", "Password reset")}
+          message={tr(pageRequest(request), "Mật khẩu đã được đặt lại; mọi phiên đăng nhập cũ đã kết thúc.", "The password was reset; every earlier session has ended.")}
+          link={{ href: SIGN_IN_PATH, label: tr(pageRequest(request), "Đăng nhập", "Sign in") }}
         />,
       );
     });
@@ -387,7 +386,7 @@ export function identityRoutes(identity: IdentityService, secondFactor: SecondFa
       }
       return sendPage(
         reply,
-        <MessagePage page={pageRequest(request)} title={tr(request, "Đã xác minh thư điện tử", "Email verified")} message={tr(request, "Địa chỉ thư điện tử của bạn đã được xác minh.", "Your email address is verified.")} />,
+        <MessagePage page={pageRequest(request)} title={tr(pageRequest(request), "Đã xác minh thư điện tử", "Email verified")} message={tr(pageRequest(request), "Địa chỉ thư điện tử của bạn đã được xác minh.", "Your email address is verified.")} />,
       );
     });
 
