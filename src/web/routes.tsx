@@ -1,3 +1,5 @@
+import formbody from "@fastify/formbody";
+import { Type } from "@sinclair/typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { DomainError } from "../platform/http/errors.ts";
 import { PUBLIC } from "../platform/http/access.ts";
@@ -5,6 +7,7 @@ import type { App } from "../platform/http/types.ts";
 import type { Messages, ModulePlugin, NavEntry } from "../platform/module.ts";
 import { sendAsset } from "./assets.ts";
 import { ErrorPage, NotFoundPage } from "./error-pages.tsx";
+import { FormText, pageQuery, pageSchema, registerCsrfCheck } from "./forms.ts";
 import { type Catalogue, catalogueOf } from "./i18n.ts";
 import { LANGUAGE_PATH, type Offer } from "./layout.tsx";
 import { OFFICE_OFFERS, OfficeHome } from "./office/home.tsx";
@@ -98,7 +101,7 @@ export async function registerWebRoutes(app: App, pages: readonly ModulePlugin[]
   const present = (offers: Offer[]): Offer[] =>
     offers.map((o) => (o.href && app.hasRoute({ method: "GET", url: o.href }) ? o : { ...o, href: undefined }));
 
-  await app.register(async (web) => {
+  await app.register(async (web: App) => {
     // An error on a page answers with a page, not the API's JSON envelope.
     // An unexpected failure of a page answers with a page; a refusal (a domain error, a bad request) goes on to
     // the module's page handler or the application's, which know its status.
@@ -109,14 +112,18 @@ export async function registerWebRoutes(app: App, pages: readonly ModulePlugin[]
       return sendPage(reply, <ErrorPage page={pageRequest(request)} requestId={request.id} />, 500);
     });
 
-    web.get("/assets/:name", { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
-      const { name } = request.params as { name: string };
-      const { v } = request.query as { v?: unknown };
-      return sendAsset(request, reply, name, v) || reply.callNotFound();
+    // Form posts: urlencoded bodies for every module's pages, each post's CSRF token checked here.
+    await web.register(formbody);
+    registerCsrfCheck(web);
+
+    const asset = pageSchema({ params: Type.Object({ name: Type.String() }), querystring: Type.Object({ v: FormText() }) });
+    web.get("/assets/:name", { config: { access: PUBLIC }, ...asset }, async (request, reply) => {
+      return sendAsset(request, reply, request.params.name, pageQuery(request).v) || reply.callNotFound();
     });
 
-    web.get(LANGUAGE_PATH, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
-      const { lang, next } = request.query as { lang?: unknown; next?: unknown };
+    const language = pageSchema({ querystring: Type.Object({ lang: FormText(), next: FormText() }) });
+    web.get(LANGUAGE_PATH, { config: { access: PUBLIC }, ...language }, async (request, reply) => {
+      const { lang, next } = pageQuery(request);
       if (lang === "vi" || lang === "en") {
         const secure = request.protocol === "https" ? "; Secure" : "";
         void reply.header(

@@ -96,7 +96,8 @@ export const DatabaseUnavailable = defineError("platform.database_unavailable", 
   en: "The database is not answering.",
 }));
 
-export const STATUS_OF_KIND: Record<ErrorKind, number> = {
+/** The HTTP status of each kind (asked through `httpAnswerOf`, with the headers that go with it). */
+const STATUS_OF_KIND: Record<ErrorKind, number> = {
   invalid: 400,
   unauthenticated: 401,
   forbidden: 403,
