@@ -15,7 +15,6 @@ import { PORTAL_OFFERS, PortalHome } from "./portal/home.tsx";
 import { type PageRequest, pageRequest, sendPage, type Viewer } from "./render.ts";
 
 const LANG_COOKIE_MAX_AGE = 365 * 24 * 3600;
-const HIDDEN = { schema: { hide: true } } as const;
 
 /** A local path to come back to; anything else (another host, `//host`, `/\host`) becomes `/`. */
 export function safeNext(next: unknown): string {
@@ -134,11 +133,11 @@ export async function registerWebRoutes(app: App, pages: readonly ModulePlugin[]
       return reply.header("cache-control", "no-store").redirect(safeNext(next), 303);
     });
 
-    web.get("/", { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) =>
+    web.get("/", { config: { access: PUBLIC }, ...pageSchema({}) }, async (request, reply) =>
       sendPage(reply, <PortalHome page={partyPage(request, reply, "portal")} offers={present(PORTAL_OFFERS)} />),
     );
 
-    web.get("/office", { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) =>
+    web.get("/office", { config: { access: PUBLIC }, ...pageSchema({}) }, async (request, reply) =>
       sendPage(reply, <OfficeHome page={partyPage(request, reply, "office")} offers={present(OFFICE_OFFERS)} />),
     );
 
