@@ -70,6 +70,7 @@ describe("form posts of the web kit", () => {
           up.discard();
           return { component: up.fields.component ?? null, file: up.file?.declaredName ?? null };
         });
+        pages.get("/so/:n", { config: { access: PUBLIC }, ...pageSchema({ params: Type.Object({ n: Type.String({ pattern: "^[0-9]+$" }) }) }) }, async (request) => ({ n: request.params.n }));
         pages.get("/rieng", { config: { access: PUBLIC }, ...pageSchema({}) }, async () => {
           throw new NotAuthenticated();
         });
@@ -177,6 +178,13 @@ describe("form posts of the web kit", () => {
     const res = await app.inject({ url: "/lien-he?trang=abc&q=th%E1%BB%A7+t%E1%BB%A5c", headers: { accept: "text/html" } });
     assert.equal(res.statusCode, 200, res.body.slice(0, 300));
     assert.deepEqual(JSON.parse(decodeURIComponent(String(res.headers["x-query"]))), { q: "thủ tục" });
+  });
+
+  it("answers a path whose parameters its schema refuses with the not-found page", async () => {
+    assert.deepEqual((await app.inject({ url: "/so/42" })).json(), { n: "42" });
+    const res = await app.inject({ url: "/so/abc", headers: { accept: "text/html" } });
+    assert.equal(res.statusCode, 404);
+    assert.match(res.body, /<h1>Không tìm thấy trang<\/h1>/);
   });
 
   it("sends a signed-out visitor to the sign-in the viewer source links for the area, and back", async () => {

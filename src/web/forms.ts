@@ -44,8 +44,9 @@ interface PageSchemaParts {
 
 /**
  * The options of a page route whose form, query and path parameters are validated by `schema`: the handler's
- * `request` is typed by them, the route is left out of the OpenAPI description, and a failure is handed to
- * the handler (`postedForm`, `pageQuery`) to show the form again rather than thrown.
+ * `request` is typed by them, the route is left out of the OpenAPI description, and a failure of the form or
+ * the query is handed to the handler (`postedForm`, `pageQuery`) to show the form again rather than thrown
+ * (path parameters that fail are the not-found page: `registerParamsCheck`).
  */
 export function pageSchema<S extends PageSchemaParts>(schema: S): { schema: S & { hide: true }; attachValidation: true } {
   return { schema: { ...schema, hide: true }, attachValidation: true };
@@ -137,6 +138,16 @@ export function registerCsrfCheck(app: App): void {
     const body: unknown = request.body;
     const given = typeof body === "object" && body !== null && "_csrf" in body ? body._csrf : undefined;
     if (!csrfValid(request, given)) throw new CsrfRejected();
+  });
+}
+
+/**
+ * A page whose path parameters its schema refuses is not there: the not-found page, as for an unknown
+ * address (path parameters are never a form to show again).
+ */
+export function registerParamsCheck(app: App): void {
+  app.addHook("preHandler", async (request, reply) => {
+    if (request.validationError?.validationContext === "params") return reply.callNotFound();
   });
 }
 

@@ -7,7 +7,7 @@ import type { App } from "../platform/http/types.ts";
 import type { Messages, ModulePlugin, NavEntry } from "../platform/module.ts";
 import { sendAsset } from "./assets.ts";
 import { ErrorPage, NotFoundPage } from "./error-pages.tsx";
-import { FormText, pageQuery, pageSchema, registerCsrfCheck } from "./forms.ts";
+import { FormText, pageQuery, pageSchema, registerCsrfCheck, registerParamsCheck } from "./forms.ts";
 import { type Catalogue, catalogueOf } from "./i18n.ts";
 import { LANGUAGE_PATH, type Offer } from "./layout.tsx";
 import { OFFICE_OFFERS, OfficeHome } from "./office/home.tsx";
@@ -114,6 +114,7 @@ export async function registerWebRoutes(app: App, pages: readonly ModulePlugin[]
     // Form posts: urlencoded bodies for every module's pages, each post's CSRF token checked here.
     await web.register(formbody);
     registerCsrfCheck(web);
+    registerParamsCheck(web);
 
     const asset = pageSchema({ params: Type.Object({ name: Type.String() }), querystring: Type.Object({ v: FormText() }) });
     web.get("/assets/:name", { config: { access: PUBLIC }, ...asset }, async (request, reply) => {
