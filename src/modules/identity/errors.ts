@@ -43,11 +43,6 @@ export const Forbidden = defineError("identity.forbidden", "forbidden", () => ({
   en: "You are not allowed to do this.",
 }));
 
-export const CsrfRejected = defineError("identity.csrf_rejected", "forbidden", () => ({
-  vi: "Biểu mẫu đã hết hạn. Vui lòng tải lại trang và thử lại.",
-  en: "The form has expired. Reload the page and try again.",
-}));
-
 export const LinkInvalid = defineError("identity.link_invalid", "invalid", () => ({
   vi: "Liên kết không hợp lệ, đã hết hạn hoặc đã được sử dụng.",
   en: "The link is invalid, expired or already used.",
