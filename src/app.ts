@@ -10,8 +10,8 @@ import { registerErrorHandling, sendDomainError } from "./platform/http/error-ha
 import { createMetricsRegistry, registerMetrics } from "./platform/http/metrics.ts";
 import type { App } from "./platform/http/types.ts";
 import { PUBLIC, registerAccessControl, registerWithAccess } from "./platform/http/access.ts";
-import { navOf } from "./platform/compose.ts";
-import { registerNavigation, registerWebRoutes, sendNotFoundPage, wantsPage } from "./web/routes.tsx";
+import { messagesOf, navOf } from "./platform/compose.ts";
+import { registerMessages, registerNavigation, registerWebRoutes, sendNotFoundPage, wantsPage } from "./web/routes.tsx";
 
 export type { App };
 
@@ -59,6 +59,7 @@ export async function buildApp(ctx: Context): Promise<App> {
   // Each module's API routes, then its pages (built with the web kit), in the modules' order.
   for (const m of ctx.modules) for (const plugin of m.definition.spec.routes?.(m.deps as never) ?? []) await app.register(plugin);
   registerNavigation(app, navOf(ctx.modules.map((m) => m.definition)));
+  registerMessages(app, messagesOf(ctx.modules.map((m) => m.definition)));
   await registerWebRoutes(
     app,
     ctx.modules.flatMap((m) => m.definition.spec.pages?.(m.deps as never) ?? []),

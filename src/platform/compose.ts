@@ -4,7 +4,7 @@
 import type { Command } from "./cli.ts";
 import type { Seed } from "./db/seeds.ts";
 import type { EventName } from "./events.ts";
-import type { ModuleDefinition, NavEntry, Platform, Services } from "./module.ts";
+import type { Messages, ModuleDefinition, NavEntry, Platform, Services } from "./module.ts";
 
 /** A module once composed: its definition and what its parts are given. */
 export interface ComposedModule {
@@ -88,4 +88,9 @@ export function commandsOf(modules: readonly ComposedModule[]): BoundCommand[] {
 /** Every module's menu entries, in their order. */
 export function navOf(list: readonly ModuleDefinition[]): NavEntry[] {
   return list.flatMap((m) => m.spec.nav ?? []).sort((a, b) => a.order - b.order);
+}
+
+/** Every module's text tables (`messages`), in the modules' order. */
+export function messagesOf(list: readonly ModuleDefinition[]): Messages[] {
+  return list.flatMap((m) => (m.spec.messages ? [m.spec.messages] : []));
 }

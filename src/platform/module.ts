@@ -106,7 +106,10 @@ export interface ModuleSpec<Needs extends ServiceName, Provides extends ServiceN
   commands?: ReadonlyArray<Command<ModuleDeps<Needs, Provides, Parts>>>;
   /** Its entries in the portal's and the office's menus. */
   nav?: readonly NavEntry[];
-  /** The text of its pages. */
+  /**
+   * The text of its pages, keyed (the web kit's `defineMessages`, whose typed translator its pages use); the
+   * app registers it beside the kit's, and refuses a key another module defines too.
+   */
   messages?: Messages;
   /** What it does when another module (or itself) publishes an event, in the publisher's transaction. */
   listens?: { [E in keyof EventMap]?: (deps: ModuleDeps<Needs, Provides, Parts>) => EventListener<E> };

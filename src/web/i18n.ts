@@ -1,29 +1,50 @@
+// The pages' text: Vietnamese first, English by the language switch. One system for every page: `tr()` for
+// text written where it is shown, and tables of keys (`defineMessages`) for the kit's text and each module's
+// (`messages` of its definition, registered by the app as its menus are). `{name}` marks a parameter.
 import type { Lang } from "../platform/http/language.ts";
+import type { Messages } from "../platform/module.ts";
 
 export type { Lang };
 
+/** The values of a text's `{name}` parameters. */
+export type Params = Readonly<Record<string, string | number>>;
+
+/** `vi` or `en`, by the page's language: for text written where it is shown. */
+export function tr(page: { lang: Lang }, vi: string, en: string): string {
+  return page.lang === "en" ? en : vi;
+}
+
+/** `text` with its `{name}` parameters filled in; an unknown one stays as written. */
+export function fill(text: string, params?: Params): string {
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** A table of text by key, in both languages: the English is typed by the Vietnamese, so a missing one fails the typecheck. */
+export interface MessageTable<Key extends string> extends Messages<Key> {
+  /** The page's translator for these keys, checked when compiled: `t("daysOff.heading", { year })`. */
+  of(page: { lang: Lang }): (key: Key, params?: Params) => string;
+}
+
+/** The keys of a table: `MessageKeyOf<typeof calendarMessages>`. */
+export type MessageKeyOf<T> = T extends MessageTable<infer Key> ? Key : never;
+
 /**
- * The pages' text, Vietnamese first. Every key exists in both languages: the English table is typed
- * by the Vietnamese one, so a missing translation fails the typecheck. `{name}` marks a parameter.
+ * Declares a table of text (the kit's, or a module's: pass it as the module's `messages` too, so the kit's
+ * `page.t` knows its keys and the app refuses a key two modules define).
  */
-const vi = {
+export function defineMessages<Key extends string>(table: { vi: Readonly<Record<Key, string>>; en: Readonly<Record<NoInfer<Key>, string>> }): MessageTable<Key> {
+  const { vi, en } = table;
+  return { vi, en, of: (page) => (key, params) => fill((page.lang === "en" ? en : vi)[key], params) };
+}
+
+const KIT_VI = {
   "site.name": "Một cửa điện tử",
   "site.portal": "Cổng dịch vụ công",
   "site.office": "Hệ thống một cửa",
   "skip.main": "Bỏ qua đến nội dung chính",
   "nav.label": "Điều hướng chính",
-  "nav.home": "Trang chủ",
-  "nav.daysOff": "Ngày nghỉ",
-  "nav.office": "Dành cho cán bộ",
-  "nav.portal": "Cổng dịch vụ công",
-  "nav.officeHome": "Bàn làm việc",
-  "nav.api": "API cho nhà phát triển",
-  "nav.catalog": "Thủ tục hành chính",
-  "nav.catalogAdmin": "Quản lý thủ tục",
-  "nav.myDossiers": "Hồ sơ của tôi",
-  "nav.lookup": "Tra cứu hồ sơ",
-  "nav.dossiers": "Hồ sơ cần xử lý",
-  "nav.intake": "Tiếp nhận tại quầy",
+  "footer.daysOff": "Ngày nghỉ",
   "lang.label": "Ngôn ngữ",
   "viewer.signIn": "Đăng nhập",
   "viewer.signOut": "Đăng xuất",
@@ -32,7 +53,6 @@ const vi = {
     "motcua là phần mềm Chính phủ điện tử mã nguồn mở (giấy phép AGPL-3.0): cổng dịch vụ công, một cửa điện tử, liên thông văn bản và chia sẻ dữ liệu.",
   "footer.api": "Tài liệu API",
   "card.coming": "Sắp có",
-  "card.open": "Mở",
 
   "home.title": "Cổng dịch vụ công",
   "home.heading": "Dịch vụ công trực tuyến",
@@ -75,28 +95,6 @@ const vi = {
   "office.daysOff.title": "Lịch ngày nghỉ",
   "office.daysOff.text": "Các ngày nghỉ lễ, Tết, nghỉ bù dùng để tính thời hạn giải quyết.",
 
-  "daysOff.title": "Ngày nghỉ năm {year}",
-  "daysOff.heading": "Ngày nghỉ lễ, Tết năm {year}",
-  "daysOff.intro":
-    "Các ngày nghỉ theo Điều 112 Bộ luật Lao động 2019 và thông báo của Chính phủ. Thời hạn giải quyết hồ sơ không tính các ngày này.",
-  "daysOff.yearLabel": "Năm",
-  "daysOff.show": "Xem",
-  "daysOff.previous": "Năm trước ({year})",
-  "daysOff.next": "Năm sau ({year})",
-  "daysOff.otherYears": "Năm khác",
-  "daysOff.caption": "Danh sách ngày nghỉ năm {year}",
-  "daysOff.count": "{count} ngày nghỉ",
-  "daysOff.date": "Ngày",
-  "daysOff.weekday": "Thứ",
-  "daysOff.name": "Tên ngày nghỉ",
-  "daysOff.kind": "Loại",
-  "daysOff.empty": "Chưa có ngày nghỉ nào được ghi cho năm {year}.",
-  "daysOff.invalidYear": "Năm không hợp lệ: hãy nhập một năm từ {min} đến {max}.",
-  "daysOff.kind.holiday": "Nghỉ lễ, Tết",
-  "daysOff.kind.compensatory": "Nghỉ bù",
-  "daysOff.kind.swap": "Nghỉ hoán đổi",
-  "daysOff.kind.other": "Ngày nghỉ khác",
-
   "notFound.title": "Không tìm thấy trang",
   "notFound.heading": "Không tìm thấy trang",
   "notFound.text": "Địa chỉ bạn mở không có trên hệ thống. Có thể liên kết đã cũ hoặc địa chỉ bị gõ sai.",
@@ -105,28 +103,15 @@ const vi = {
   "error.title": "Đã có lỗi xảy ra",
   "error.text": "Hệ thống chưa xử lý được yêu cầu này. Vui lòng thử lại sau ít phút.",
   "error.reference": "Mã tham chiếu khi liên hệ hỗ trợ: {id}",
-} as const satisfies Record<string, string>;
+};
 
-export type MessageKey = keyof typeof vi;
-
-const en: Record<MessageKey, string> = {
+const KIT_EN: Record<keyof typeof KIT_VI, string> = {
   "site.name": "One-Stop e-Services",
   "site.portal": "Public service portal",
   "site.office": "One-stop office",
   "skip.main": "Skip to main content",
   "nav.label": "Main navigation",
-  "nav.home": "Home",
-  "nav.daysOff": "Days off",
-  "nav.office": "For officers",
-  "nav.portal": "Public service portal",
-  "nav.officeHome": "Workspace",
-  "nav.api": "API for developers",
-  "nav.catalog": "Procedures",
-  "nav.catalogAdmin": "Manage procedures",
-  "nav.myDossiers": "My dossiers",
-  "nav.lookup": "Look up a dossier",
-  "nav.dossiers": "Work queue",
-  "nav.intake": "Counter intake",
+  "footer.daysOff": "Days off",
   "lang.label": "Language",
   "viewer.signIn": "Sign in",
   "viewer.signOut": "Sign out",
@@ -135,7 +120,6 @@ const en: Record<MessageKey, string> = {
     "motcua is open-source e-Government software (AGPL-3.0 licence): public-service portal, one-stop office, document exchange and data sharing.",
   "footer.api": "API documentation",
   "card.coming": "Coming soon",
-  "card.open": "Open",
 
   "home.title": "Public service portal",
   "home.heading": "Online public services",
@@ -178,28 +162,6 @@ const en: Record<MessageKey, string> = {
   "office.daysOff.title": "Calendar of days off",
   "office.daysOff.text": "Public holidays and compensatory days off used to compute deadlines.",
 
-  "daysOff.title": "Days off in {year}",
-  "daysOff.heading": "Public holidays and days off in {year}",
-  "daysOff.intro":
-    "Days off under Article 112 of the Labour Code 2019 and the Government's announcements. Processing times do not count these days.",
-  "daysOff.yearLabel": "Year",
-  "daysOff.show": "Show",
-  "daysOff.previous": "Previous year ({year})",
-  "daysOff.next": "Next year ({year})",
-  "daysOff.otherYears": "Other years",
-  "daysOff.caption": "Days off in {year}",
-  "daysOff.count": "{count} days off",
-  "daysOff.date": "Date",
-  "daysOff.weekday": "Weekday",
-  "daysOff.name": "Name",
-  "daysOff.kind": "Kind",
-  "daysOff.empty": "No days off are recorded for {year} yet.",
-  "daysOff.invalidYear": "Not a valid year: enter a year from {min} to {max}.",
-  "daysOff.kind.holiday": "Public holiday",
-  "daysOff.kind.compensatory": "Compensatory day off",
-  "daysOff.kind.swap": "Swapped day off",
-  "daysOff.kind.other": "Other day off",
-
   "notFound.title": "Page not found",
   "notFound.heading": "Page not found",
   "notFound.text": "There is no page at this address. The link may be out of date or the address mistyped.",
@@ -210,27 +172,49 @@ const en: Record<MessageKey, string> = {
   "error.reference": "Reference to quote when contacting support: {id}",
 };
 
-const catalogues: Record<Lang, Record<MessageKey, string>> = { vi, en };
+/** The kit's own text: the frame of every page, the homes, the error pages. */
+export const kitMessages = defineMessages({ vi: KIT_VI, en: KIT_EN });
 
-export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+export type MessageKey = keyof typeof KIT_VI;
 
-/** The text of `key` in `lang`, with `{name}` parameters filled in. */
-export function translate(lang: Lang, key: MessageKey, params?: Record<string, string | number>): string {
-  const text = catalogues[lang][key];
-  if (!params) return text;
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+/**
+ * A page's translator: the kit's keys, typed; at run time it also knows every table the app registered
+ * (`registerMessages`), for a kit component given a module's key.
+ */
+export type Translate = (key: MessageKey, params?: Params) => string;
+
+/** Every text the pages of an app can say, by language: the kit's and the modules' tables. */
+export interface Catalogue {
+  readonly tables: readonly Messages[];
+  readonly vi: ReadonlyMap<string, string>;
+  readonly en: ReadonlyMap<string, string>;
 }
 
-/** A translator bound to one language, for a page to pass around as `t`. */
-export function translator(lang: Lang): Translate {
-  return (key, params) => translate(lang, key, params);
+/**
+ * The catalogue of the kit's table and `tables` (the modules' `messages`). Throws when a key is defined twice
+ * or a table lacks a key in one language: every key means one text, in both languages.
+ */
+export function catalogueOf(tables: readonly Messages[] = []): Catalogue {
+  const all: readonly Messages[] = [kitMessages, ...tables];
+  const vi = new Map<string, string>();
+  const en = new Map<string, string>();
+  for (const table of all) {
+    const keys = Object.keys(table.vi);
+    const missing = [...keys.filter((k) => !(k in table.en)), ...Object.keys(table.en).filter((k) => !(k in table.vi))];
+    if (missing.length) throw new Error(`messages: "${missing[0]}" is not in both languages`);
+    for (const key of keys) {
+      if (vi.has(key)) throw new Error(`messages: the key "${key}" is defined twice`);
+      vi.set(key, table.vi[key]!);
+      en.set(key, table.en[key]!);
+    }
+  }
+  return { tables: all, vi, en };
 }
 
-/** Every key, for the test that checks both catalogues are filled. */
-export function messageKeys(): MessageKey[] {
-  return Object.keys(vi) as MessageKey[];
-}
+const KIT_CATALOGUE = catalogueOf();
 
-export function catalogue(lang: Lang): Readonly<Record<MessageKey, string>> {
-  return catalogues[lang];
+/** A translator bound to one language, for a page to pass around as `t`; an unknown key is shown as itself. */
+export function translator(lang: Lang, catalogue: Catalogue = KIT_CATALOGUE): Translate {
+  const texts = catalogue[lang];
+  return (key, params) => fill(texts.get(key) ?? key, params);
 }

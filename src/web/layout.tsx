@@ -149,7 +149,7 @@ function Footer({ t }: { t: Translate }) {
             <a href="/docs">{t("footer.api")}</a>
           </li>
           <li>
-            <a href="/ngay-nghi">{t("nav.daysOff")}</a>
+            <a href="/ngay-nghi">{t("footer.daysOff")}</a>
           </li>
         </ul>
       </div>

@@ -1,5 +1,6 @@
-// Previous / next links of a paged list. Lists page without a count (API.md): `hasMore` says whether there
-// is a next page, so a pager never shows page numbers it would have to count to know.
+// Previous / next links of a paged list, and the page number a list is asked for. Lists page without a count
+// (API.md): `hasMore` says whether there is a next page, so a pager never shows page numbers it would have
+// to count to know.
 import type { PageRequest } from "./render.ts";
 
 export interface PagerProps {
@@ -34,4 +35,10 @@ export function Pager({ page, result, link, label }: PagerProps) {
       </ul>
     </nav>
   );
+}
+
+/** A page number from the query (`?trang=`, `?page=`): anything but 1…10000 is the first page. */
+export function pageNumber(v: string | undefined): number {
+  const n = Number((v ?? "").trim().slice(0, 6));
+  return Number.isInteger(n) && n >= 1 && n <= 10000 ? n : 1;
 }

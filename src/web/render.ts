@@ -4,7 +4,7 @@ import { renderToString } from "preact-render-to-string";
 import type { Actor, Role } from "../platform/auth/actor.ts";
 import type { NavEntry } from "../platform/module.ts";
 import { preferredLanguage } from "../platform/http/language.ts";
-import { type Lang, type Translate, translator } from "./i18n.ts";
+import { type Catalogue, type Lang, type Translate, translator } from "./i18n.ts";
 
 /**
  * The pages' Content-Security-Policy: scripts and styles from our own origin only, no inline script or
@@ -58,8 +58,8 @@ export function pageRequest(request: FastifyRequest): PageRequest {
   // `actor` is absent when the identity hook is not registered (a bare app in a test).
   const actor = (request as { actor?: Actor }).actor;
   const roles = actor?.type === "user" ? [...new Set(actor.roles.map((g) => g.role))] : [];
-  const nav = (request.server as { navigation?: readonly NavEntry[] } | undefined)?.navigation ?? [];
-  return { lang, t: translator(lang), here: url.pathname + url.search, roles, nav };
+  const server = request.server as { navigation?: readonly NavEntry[]; messages?: Catalogue } | undefined;
+  return { lang, t: translator(lang, server?.messages), here: url.pathname + url.search, roles, nav: server?.navigation ?? [] };
 }
 
 /** Sends a rendered page: `<!doctype html>`, UTF-8, the security headers; JSX escapes every value. */

@@ -1,17 +1,20 @@
+import formbody from "@fastify/formbody";
+import { Type } from "@sinclair/typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { DomainError } from "../platform/http/errors.ts";
 import { PUBLIC } from "../platform/http/access.ts";
 import type { App } from "../platform/http/types.ts";
-import type { ModulePlugin, NavEntry } from "../platform/module.ts";
+import type { Messages, ModulePlugin, NavEntry } from "../platform/module.ts";
 import { sendAsset } from "./assets.ts";
 import { ErrorPage, NotFoundPage } from "./error-pages.tsx";
+import { FormText, pageQuery, pageSchema, registerCsrfCheck, registerParamsCheck } from "./forms.ts";
+import { type Catalogue, catalogueOf } from "./i18n.ts";
 import { LANGUAGE_PATH, type Offer } from "./layout.tsx";
 import { OFFICE_OFFERS, OfficeHome } from "./office/home.tsx";
 import { PORTAL_OFFERS, PortalHome } from "./portal/home.tsx";
 import { type PageRequest, pageRequest, sendPage, type Viewer } from "./render.ts";
 
 const LANG_COOKIE_MAX_AGE = 365 * 24 * 3600;
-const HIDDEN = { schema: { hide: true } } as const;
 
 /** A local path to come back to; anything else (another host, `//host`, `/\host`) becomes `/`. */
 export function safeNext(next: unknown): string {
@@ -59,6 +62,8 @@ declare module "fastify" {
   interface FastifyInstance {
     /** The menus of the portal and the office (registerNavigation). */
     navigation: readonly NavEntry[];
+    /** Every text the pages can say: the kit's and the modules' (registerMessages). */
+    messages: Catalogue;
     /** Who is looking at a page (registerViewer). */
     viewer?: ViewerSource;
   }
@@ -78,6 +83,14 @@ export function registerNavigation(app: App, entries: readonly NavEntry[]): void
 }
 
 /**
+ * The text the pages say: the kit's and the modules' tables (`messages` of each module), so `page.t` knows
+ * every key. Throws when two tables define one key, or a table lacks a key in one language.
+ */
+export function registerMessages(app: App, tables: readonly Messages[]): void {
+  app.decorate("messages", catalogueOf(tables));
+}
+
+/**
  * The server-rendered pages of the portal and the office: the kit's own (homes, assets, the language switch)
  * and the modules' (`pages`), in one scope whose errors answer with a page, not the API's JSON envelope.
  * They work without JavaScript; htmx only enhances.
@@ -87,7 +100,7 @@ export async function registerWebRoutes(app: App, pages: readonly ModulePlugin[]
   const present = (offers: Offer[]): Offer[] =>
     offers.map((o) => (o.href && app.hasRoute({ method: "GET", url: o.href }) ? o : { ...o, href: undefined }));
 
-  await app.register(async (web) => {
+  await app.register(async (web: App) => {
     // An error on a page answers with a page, not the API's JSON envelope.
     // An unexpected failure of a page answers with a page; a refusal (a domain error, a bad request) goes on to
     // the module's page handler or the application's, which know its status.
@@ -98,14 +111,19 @@ export async function registerWebRoutes(app: App, pages: readonly ModulePlugin[]
       return sendPage(reply, <ErrorPage page={pageRequest(request)} requestId={request.id} />, 500);
     });
 
-    web.get("/assets/:name", { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
-      const { name } = request.params as { name: string };
-      const { v } = request.query as { v?: unknown };
-      return sendAsset(request, reply, name, v) || reply.callNotFound();
+    // Form posts: urlencoded bodies for every module's pages, each post's CSRF token checked here.
+    await web.register(formbody);
+    registerCsrfCheck(web);
+    registerParamsCheck(web);
+
+    const asset = pageSchema({ params: Type.Object({ name: Type.String() }), querystring: Type.Object({ v: FormText() }) });
+    web.get("/assets/:name", { config: { access: PUBLIC }, ...asset }, async (request, reply) => {
+      return sendAsset(request, reply, request.params.name, pageQuery(request).v) || reply.callNotFound();
     });
 
-    web.get(LANGUAGE_PATH, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
-      const { lang, next } = request.query as { lang?: unknown; next?: unknown };
+    const language = pageSchema({ querystring: Type.Object({ lang: FormText(), next: FormText() }) });
+    web.get(LANGUAGE_PATH, { config: { access: PUBLIC }, ...language }, async (request, reply) => {
+      const { lang, next } = pageQuery(request);
       if (lang === "vi" || lang === "en") {
         const secure = request.protocol === "https" ? "; Secure" : "";
         void reply.header(
@@ -116,11 +134,11 @@ export async function registerWebRoutes(app: App, pages: readonly ModulePlugin[]
       return reply.header("cache-control", "no-store").redirect(safeNext(next), 303);
     });
 
-    web.get("/", { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) =>
+    web.get("/", { config: { access: PUBLIC }, ...pageSchema({}) }, async (request, reply) =>
       sendPage(reply, <PortalHome page={partyPage(request, reply, "portal")} offers={present(PORTAL_OFFERS)} />),
     );
 
-    web.get("/office", { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) =>
+    web.get("/office", { config: { access: PUBLIC }, ...pageSchema({}) }, async (request, reply) =>
       sendPage(reply, <OfficeHome page={partyPage(request, reply, "office")} offers={present(OFFICE_OFFERS)} />),
     );
 

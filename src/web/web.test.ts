@@ -6,7 +6,6 @@ import { testApp } from "../../test/helpers/app.ts";
 import { buildApp } from "../app.ts";
 import { holidaysSeed } from "../modules/calendar/index.ts";
 import { runSeeds } from "../platform/db/seeds.ts";
-import { catalogue, messageKeys, translate } from "./i18n.ts";
 import { safeNext } from "./routes.tsx";
 
 const HTML = { accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" };
@@ -225,19 +224,5 @@ describe("web pages", () => {
     } finally {
       await app.close();
     }
-  });
-});
-
-describe("message catalogue", () => {
-  it("has every key in Vietnamese and English, and the parameters match", () => {
-    for (const key of messageKeys()) {
-      const vi = catalogue("vi")[key];
-      const en = catalogue("en")[key];
-      assert.ok(vi.trim() && en.trim(), key);
-      const params = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-      assert.deepEqual(params(vi), params(en), key);
-    }
-    assert.equal(translate("vi", "daysOff.heading", { year: 2027 }), "Ngày nghỉ lễ, Tết năm 2027");
-    assert.equal(translate("en", "daysOff.count", { count: 3 }), "3 days off");
   });
 });

@@ -1,8 +1,9 @@
 import { MAX_YEAR, MIN_YEAR } from "./service.ts";
 import { formatDate, formatWeekday } from "../../web/format.ts";
-import type { MessageKey } from "../../web/i18n.ts";
+import type { MessageKeyOf } from "../../web/i18n.ts";
 import { Layout } from "../../web/layout.tsx";
 import type { PageRequest } from "../../web/render.ts";
+import { calendarMessages } from "./messages.ts";
 
 /** A day off as the calendar gives it (`ctx.calendar.holidays(year)`). */
 export interface Holiday {
@@ -19,7 +20,7 @@ export const DAYS_OFF_PATH = "/ngay-nghi";
 export { MAX_YEAR, MIN_YEAR };
 
 // The calendar's kinds of day off (engine.ts DAY_OFF_KINDS); a new one shows as "other".
-const KIND_LABEL: Record<string, MessageKey> = {
+const KIND_LABEL: Record<string, MessageKeyOf<typeof calendarMessages>> = {
   holiday: "daysOff.kind.holiday",
   compensatory: "daysOff.kind.compensatory",
   swapped: "daysOff.kind.swap",
@@ -36,7 +37,7 @@ export interface DaysOffProps {
 }
 
 function YearForm({ page, year, invalid }: { page: PageRequest; year: number | string; invalid: boolean }) {
-  const { t } = page;
+  const t = calendarMessages.of(page);
   return (
     <form class="inline-form" method="get" action={DAYS_OFF_PATH}>
       <div class="field">
@@ -62,7 +63,8 @@ function YearForm({ page, year, invalid }: { page: PageRequest; year: number | s
 
 /** `/ngay-nghi?year=2026`: the days off of a year, the ones deadlines skip. */
 export function DaysOffPage({ page, year, result }: DaysOffProps) {
-  const { t, lang } = page;
+  const { lang } = page;
+  const t = calendarMessages.of(page);
   const heading = t("daysOff.heading", { year });
   return (
     <Layout page={page} variant="portal" title={t("daysOff.title", { year })} current={DAYS_OFF_PATH}>

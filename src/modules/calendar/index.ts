@@ -1,6 +1,7 @@
 // Working time (DOMAIN.md §4): days off, Tết and make-up days, office hours per agency, deadlines.
 import { defineModule } from "../../platform/module.ts";
 import { calendarCommands } from "./commands.ts";
+import { calendarMessages } from "./messages.ts";
 import { calendarPages } from "./pages.tsx";
 import { calendarRoutes } from "./routes.ts";
 import { holidaysSeed, officeHoursSeed } from "./seeds.ts";
@@ -21,6 +22,7 @@ export const calendarModule = defineModule({
   pages: ({ calendar, clock }) => [calendarPages({ calendar, clock })],
   seeds: () => [officeHoursSeed(), holidaysSeed()],
   commands: calendarCommands,
+  messages: calendarMessages,
   nav: [
     { area: "portal", href: "/ngay-nghi", label: { vi: "Ngày nghỉ", en: "Days off" }, order: 50 },
     { area: "office", href: "/ngay-nghi", label: { vi: "Ngày nghỉ", en: "Days off" }, order: 50 },

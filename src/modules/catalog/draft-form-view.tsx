@@ -4,7 +4,8 @@ import type { FieldProblem } from "../../platform/http/errors.ts";
 import type { PageRequest } from "../../web/render.ts";
 import { controlOf, type DraftFormValues, JSON_FIELDS, type JsonField } from "./draft-form.ts";
 import { AUDIENCES, LEVELS, ONLINE_LEVELS } from "./model.ts";
-import { ASSURANCE_WORDS, audienceName, levelName, onlineLevelName, readablePath, sectionName, tr } from "./words.ts";
+import { ASSURANCE_WORDS, audienceName, levelName, onlineLevelName, readablePath, sectionName } from "./words.ts";
+import { tr } from "../../web/i18n.ts";
 
 /** One item of each list, as a reminder of its shape (the API reference has the whole schema). */
 const EXAMPLES: Record<JsonField, string> = {

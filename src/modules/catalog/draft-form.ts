@@ -1,8 +1,10 @@
 // The draft as an HTML form: simple fields as inputs, each structured list as a JSON textarea. Reading
 // the form back gives either a procedure document or every problem with its JSON pointer, the user's
 // text kept as typed so the form comes back as they left it.
+import { type Static, Type } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import type { FieldProblem } from "../../platform/http/errors.ts";
+import { FormList, FormText, type Typed } from "../../web/forms.ts";
 import { ProcedureContent as ContentSchema, type ProcedureContent } from "./model.ts";
 
 /** The parts of a procedure edited as JSON, in the order the form shows them. */
@@ -24,9 +26,28 @@ export interface DraftFormValues {
   json: Record<JsonField, string>;
 }
 
-type Form = Record<string, string | string[] | undefined>;
-const text = (v: string | string[] | undefined) => (typeof v === "string" ? v : Array.isArray(v) ? (v[0] ?? "") : "");
-const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+/** The draft's form as a browser posts it: what it reads means is `contentOf`'s to say. */
+export const DraftForm = Type.Object({
+  code: FormText(),
+  name: FormText(),
+  description: FormText(),
+  fieldCode: FormText(),
+  fieldName: FormText(),
+  levels: FormList(),
+  audience: FormList(),
+  onlineLevel: FormText(),
+  assuranceLevel: FormText(),
+  agencies: FormText(),
+  components: FormText(),
+  form: FormText(),
+  fees: FormText(),
+  processingTimes: FormText(),
+  results: FormText(),
+  conditions: FormText(),
+  legalBasis: FormText(),
+  steps: FormText(),
+});
+type Form = Typed<Static<typeof DraftForm>>;
 const pretty = (v: unknown) => JSON.stringify(v, null, 2);
 
 /** A version's content as the form shows it. */
@@ -68,17 +89,17 @@ export function blankValues(agency: string | null): DraftFormValues {
 /** The posted form's values, as typed (a field missing from the post is empty). */
 export function postedValues(form: Form): DraftFormValues {
   return {
-    code: text(form.code).trim(),
-    name: text(form.name),
-    description: text(form.description),
-    fieldCode: text(form.fieldCode),
-    fieldName: text(form.fieldName),
-    levels: list(form.levels).slice(0, 10),
-    audience: list(form.audience).slice(0, 10),
-    onlineLevel: text(form.onlineLevel),
-    assuranceLevel: text(form.assuranceLevel),
-    agencies: text(form.agencies),
-    json: Object.fromEntries(JSON_FIELDS.map((k) => [k, text(form[k])])) as Record<JsonField, string>,
+    code: (form.code ?? "").trim(),
+    name: form.name ?? "",
+    description: form.description ?? "",
+    fieldCode: form.fieldCode ?? "",
+    fieldName: form.fieldName ?? "",
+    levels: (form.levels ?? []).slice(0, 10),
+    audience: (form.audience ?? []).slice(0, 10),
+    onlineLevel: form.onlineLevel ?? "",
+    assuranceLevel: form.assuranceLevel ?? "",
+    agencies: form.agencies ?? "",
+    json: Object.fromEntries(JSON_FIELDS.map((k) => [k, form[k] ?? ""])) as Record<JsonField, string>,
   };
 }
 

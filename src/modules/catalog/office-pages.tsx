@@ -1,19 +1,18 @@
 // The office's catalogue pages (issue 4, item 6): agency administrators write, check and publish
 // procedures through forms that work without JavaScript (CSRF token, Post/Redirect/Get with a notice).
 // The rules are the catalogue service's; these pages only present them.
-import formbody from "@fastify/formbody";
+import { Type } from "@sinclair/typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { hasRole } from "../../platform/auth/actor.ts";
 import { ADMINS, REVIEWERS } from "../../platform/http/access.ts";
-import { DomainError, type FieldProblem } from "../../platform/http/errors.ts";
+import type { FieldProblem } from "../../platform/http/errors.ts";
 import type { App } from "../../platform/http/types.ts";
 import { pageRequest, sendPage } from "../../web/render.ts";
 import { sendNotFoundPage } from "../../web/routes.tsx";
-import { CsrfRejected } from "../identity/errors.ts";
-import { registerPageErrors } from "../identity/page-errors.tsx";
-import { PARTIES } from "../identity/index.ts";
-import { csrfToken, csrfValid } from "../../web/cookies.ts";
-import { blankValues, contentOf, type DraftFormValues, postedValues, valuesOf } from "./draft-form.ts";
+import { csrfToken } from "../../web/cookies.ts";
+import { doneNotice, FormText, pageQuery, pageSchema, postedForm } from "../../web/forms.ts";
+import { answerFor, registerPageErrors, shownError } from "../../web/page-errors.tsx";
+import { blankValues, contentOf, DraftForm, type DraftFormValues, postedValues, valuesOf } from "./draft-form.ts";
 import { PROCEDURE_CODE_PATTERN } from "./model.ts";
 import {
   ADMIN_CATALOG_PATH,
@@ -27,42 +26,34 @@ import {
 } from "./office-views.tsx";
 import { canEditProcedure } from "./policy.ts";
 import type { CatalogService } from "./service.ts";
-import { tr } from "./words.ts";
 
-const HIDDEN = { schema: { hide: true } } as const;
-type Form = Record<string, string | string[] | undefined>;
 const CODE = new RegExp(PROCEDURE_CODE_PATTERN);
-const STATUS: Record<string, number> = { invalid: 400, conflict: 409, not_found: 404 };
 
 /** What was done, by the `?da=` key of the address a change redirects to. */
-const DONE: Record<string, [string, string]> = {
+const DONE: Readonly<Record<string, readonly [string, string]>> = {
   "tao-moi": ["Đã tạo thủ tục (bản dự thảo phiên bản 1).", "The procedure was created (draft version 1)."],
   luu: ["Đã lưu bản dự thảo.", "The draft was saved."],
   "cong-bo": ["Đã công bố: phiên bản này có hiệu lực và không thay đổi được nữa.", "Published: this version is in force and can no longer change."],
 };
 
-const text = (v: unknown) => (typeof v === "string" ? v : "");
-const positive = (v: unknown) => {
-  const n = Number(text(v));
+const positive = (v: string | undefined) => {
+  const n = Number(v ?? "");
   return Number.isInteger(n) && n >= 1 && n <= 100000 ? n : null;
 };
 
+const Procedure = Type.Object({ code: Type.String() });
+const ListQuery = pageSchema({ querystring: Type.Object({ q: FormText(), page: FormText(), da: FormText() }) });
+const ProcedureQuery = pageSchema({ params: Procedure, querystring: Type.Object({ da: FormText() }) });
+const ProcedurePage = pageSchema({ params: Procedure });
+const NewDraft = pageSchema({ body: DraftForm });
+const Draft = pageSchema({ params: Procedure, body: DraftForm });
+const Publish = pageSchema({ params: Procedure });
+const DiffQuery = pageSchema({ params: Procedure, querystring: Type.Object({ from: FormText(), to: FormText() }) });
+
 export function catalogOfficePages(catalog: CatalogService) {
   return async (app: App) => {
-    await app.register(formbody);
-    // Office pages: the office signs people in as a relying party (web/relying-party).
-    registerPageErrors(app, { signInReturn: ADMIN_CATALOG_PATH, signInPath: PARTIES.office.signIn, back: { href: "/office", vi: "Bàn làm việc", en: "Workspace" } });
-
-    const formOf = (request: FastifyRequest): Form => {
-      const form = (request.body ?? {}) as Form;
-      if (!csrfValid(request, form._csrf)) throw new CsrfRejected();
-      return form;
-    };
-    const codeOf = (request: FastifyRequest) => (request.params as { code: string }).code;
-    const notice = (request: FastifyRequest) => {
-      const done = DONE[text((request.query as Form).da)];
-      return done ? tr(pageRequest(request), done[0], done[1]) : undefined;
-    };
+    // Office pages: a signed-out visitor signs in at the office (its link, as the viewer source gives it).
+    registerPageErrors(app, { signInReturn: ADMIN_CATALOG_PATH, signIn: "office", back: { href: "/office", vi: "Bàn làm việc", en: "Workspace" } });
 
     /** A procedure's page: its versions, the check's outcome, and the form (the user's text when given). */
     const showProcedure = async (
@@ -96,96 +87,97 @@ export function catalogOfficePages(catalog: CatalogService) {
     };
 
     /** An unknown or malformed code gets the 404 page before any service call. */
-    const known = (request: FastifyRequest, reply: FastifyReply) => {
-      const code = codeOf(request);
+    const known = (request: FastifyRequest & { params: { code: string } }, reply: FastifyReply) => {
+      const code = request.params.code;
       return CODE.test(code) ? code : (sendNotFoundPage(request, reply), null);
     };
 
-    /** A domain error a form can show (invalid, conflict) comes back on the form; the rest is the error page. */
-    const shown = (err: unknown): DomainError | null =>
-      err instanceof DomainError && (err.kind === "invalid" || err.kind === "conflict") ? err : null;
-
-    app.get(ADMIN_CATALOG_PATH, { config: { access: REVIEWERS }, ...HIDDEN }, async (request, reply) => {
-      const query = request.query as Form;
-      const q = text(query.q).slice(0, 200);
+    app.get(ADMIN_CATALOG_PATH, { config: { access: REVIEWERS }, ...ListQuery }, async (request, reply) => {
+      const query = pageQuery(request);
+      const q = (query.q ?? "").slice(0, 200);
       const result = await catalog.listForAdmin(request.actor, { q, page: positive(query.page) ?? 1 });
       const canCreate = hasRole(request.actor, "agency_admin") || hasRole(request.actor, "system_admin");
-      return sendPage(reply, <CatalogListPage page={pageRequest(request)} q={q} result={result} canCreate={canCreate} notice={notice(request)} />);
+      const page = pageRequest(request);
+      return sendPage(reply, <CatalogListPage page={page} q={q} result={result} canCreate={canCreate} notice={doneNotice(page, query.da, DONE)} />);
     });
 
-    app.get(NEW_PROCEDURE_PATH, { config: { access: ADMINS }, ...HIDDEN }, async (request, reply) => {
+    app.get(NEW_PROCEDURE_PATH, { config: { access: ADMINS }, ...pageSchema({}) }, async (request, reply) => {
       const agency = request.actor.type === "user" ? request.actor.agencyCode : null;
       return sendPage(reply, <NewProcedurePage page={pageRequest(request)} csrf={csrfToken(request, reply)} values={blankValues(agency)} />);
     });
 
-    app.post(ADMIN_CATALOG_PATH, { config: { access: ADMINS }, ...HIDDEN }, async (request, reply) => {
-      const values = postedValues(formOf(request));
+    app.post(ADMIN_CATALOG_PATH, { config: { access: ADMINS }, ...NewDraft }, async (request, reply) => {
+      const form = postedForm(request);
+      const values = postedValues(form.values);
       const again = (problems: FieldProblem[], error: string | undefined, status: number) =>
         sendPage(reply, <NewProcedurePage page={pageRequest(request)} csrf={csrfToken(request, reply)} values={values} problems={problems} error={error} />, status);
+      if (!form.ok) return again(form.problems, form.failure.messages[pageRequest(request).lang], answerFor(reply, form.failure));
       const parsed = contentOf(values);
       if (!parsed.content) return again(parsed.problems, undefined, 400);
       try {
         const { procedure } = await catalog.create(request.actor, parsed.content, { requestId: request.id });
         return reply.redirect(`${adminProcedurePath(procedure.code)}?da=tao-moi`, 303);
       } catch (err) {
-        const e = shown(err);
+        // A refusal the form can explain comes back on it; the rest is the error page.
+        const e = shownError(reply, pageRequest(request), err);
         if (!e) throw err;
-        const fields = e.fields ?? (e.kind === "conflict" ? [{ path: "/code", message: e.messages[pageRequest(request).lang] }] : []);
-        return again(fields, e.messages[pageRequest(request).lang], STATUS[e.kind] ?? 400);
+        // A code already taken (409) is the code field's problem.
+        const fields = e.problems.length || e.status !== 409 ? e.problems : [{ path: "/code", message: e.message }];
+        return again(fields, e.message, e.status);
       }
     });
 
-    app.get(`${ADMIN_CATALOG_PATH}/:code`, { config: { access: REVIEWERS }, ...HIDDEN }, async (request, reply) => {
+    app.get(`${ADMIN_CATALOG_PATH}/:code`, { config: { access: REVIEWERS }, ...ProcedureQuery }, async (request, reply) => {
       const code = known(request, reply);
-      return code ? showProcedure(request, reply, code, { notice: notice(request) }) : reply;
+      return code ? showProcedure(request, reply, code, { notice: doneNotice(pageRequest(request), pageQuery(request).da, DONE) }) : reply;
     });
 
-    app.post(`${ADMIN_CATALOG_PATH}/:code`, { config: { access: ADMINS }, ...HIDDEN }, async (request, reply) => {
-      const values = { ...postedValues(formOf(request)) };
+    app.post(`${ADMIN_CATALOG_PATH}/:code`, { config: { access: ADMINS }, ...Draft }, async (request, reply) => {
+      const form = postedForm(request);
+      const values = { ...postedValues(form.values) };
       const code = known(request, reply);
       if (!code) return reply;
       values.code = code;
+      if (!form.ok) return showProcedure(request, reply, code, { values, problems: form.problems, error: form.failure.messages[pageRequest(request).lang] }, answerFor(reply, form.failure));
       const parsed = contentOf(values);
       if (!parsed.content) return showProcedure(request, reply, code, { values, problems: parsed.problems }, 400);
       try {
         await catalog.saveDraft(request.actor, code, parsed.content, { requestId: request.id });
       } catch (err) {
-        const e = shown(err);
+        const e = shownError(reply, pageRequest(request), err);
         if (!e) throw err;
-        return showProcedure(request, reply, code, { values, problems: e.fields ?? [], error: e.messages[pageRequest(request).lang] }, STATUS[e.kind] ?? 400);
+        return showProcedure(request, reply, code, { values, problems: e.problems, error: e.message }, e.status);
       }
       return reply.redirect(`${adminProcedurePath(code)}?da=luu#check`, 303);
     });
 
-    app.get(`${ADMIN_CATALOG_PATH}/:code/kiem-tra`, { config: { access: REVIEWERS }, ...HIDDEN }, async (request, reply) => {
+    app.get(`${ADMIN_CATALOG_PATH}/:code/kiem-tra`, { config: { access: REVIEWERS }, ...ProcedurePage }, async (request, reply) => {
       const code = known(request, reply);
       if (!code) return reply;
       const report = await catalog.validateDraft(request.actor, code);
       return showProcedure(request, reply, code, { check: { valid: report.valid, problems: report.problems, refused: false } });
     });
 
-    app.post(`${ADMIN_CATALOG_PATH}/:code/cong-bo`, { config: { access: ADMINS }, ...HIDDEN }, async (request, reply) => {
-      formOf(request);
+    // The kit checks the form's CSRF token; publishing reads nothing else of it.
+    app.post(`${ADMIN_CATALOG_PATH}/:code/cong-bo`, { config: { access: ADMINS }, ...Publish }, async (request, reply) => {
       const code = known(request, reply);
       if (!code) return reply;
       try {
         await catalog.publish(request.actor, code, { requestId: request.id });
       } catch (err) {
-        const e = shown(err);
+        const e = shownError(reply, pageRequest(request), err);
         if (!e) throw err;
-        if (e.code === "catalog.not_publishable") {
-          return showProcedure(request, reply, code, { check: { valid: false, problems: e.fields ?? [], refused: true } }, 400);
-        }
-        return showProcedure(request, reply, code, { error: e.messages[pageRequest(request).lang] }, STATUS[e.kind] ?? 400);
+        if (e.code === "catalog.not_publishable") return showProcedure(request, reply, code, { check: { valid: false, problems: e.problems, refused: true } }, e.status);
+        return showProcedure(request, reply, code, { error: e.message }, e.status);
       }
       return reply.redirect(`${adminProcedurePath(code)}?da=cong-bo`, 303);
     });
 
-    app.get(`${ADMIN_CATALOG_PATH}/:code/so-sanh`, { config: { access: REVIEWERS }, ...HIDDEN }, async (request, reply) => {
+    app.get(`${ADMIN_CATALOG_PATH}/:code/so-sanh`, { config: { access: REVIEWERS }, ...DiffQuery }, async (request, reply) => {
       const code = known(request, reply);
       if (!code) return reply;
       const versions = await catalog.versions(request.actor, code);
-      const query = request.query as Form;
+      const query = pageQuery(request);
       const to = positive(query.to) ?? Math.max(...versions.map((v) => v.version));
       const from = positive(query.from) ?? Math.max(1, to - 1);
       const diff = await catalog.diff(request.actor, code, from, to);

@@ -9,7 +9,8 @@ import type { DraftFormValues } from "./draft-form.ts";
 import { procedurePath } from "./portal-views.tsx";
 import type { Change, VersionDiff, VersionInfo } from "./schema.ts";
 import type { AdminProcedureItem, AdminProcedurePage } from "./service.ts";
-import { readablePath, tr } from "./words.ts";
+import { readablePath } from "./words.ts";
+import { tr } from "../../web/i18n.ts";
 import { Pager } from "../../web/pager.tsx";
 
 export const ADMIN_CATALOG_PATH = "/quan-tri/thu-tuc";

@@ -1,8 +1,10 @@
 // The portal's catalogue pages (issue 4, item 6): search and the procedure in force, server-rendered,
 // working without JavaScript; htmx only swaps the results as the user types.
+import { type Static, Type } from "@sinclair/typebox";
 import { PUBLIC } from "../../platform/http/access.ts";
 import { DomainError } from "../../platform/http/errors.ts";
 import type { App } from "../../platform/http/types.ts";
+import { FormText, pageQuery, pageSchema } from "../../web/forms.ts";
 import { pageRequest, sendFragment, sendPage, wantsFragment } from "../../web/render.ts";
 import { sendNotFoundPage } from "../../web/routes.tsx";
 import type { DirectoryService } from "../directory/service.ts";
@@ -11,15 +13,17 @@ import { type Choice, SEARCH_PATH, searchHref, SearchPage, SearchResults, type S
 import { ProcedureView } from "./procedure-view.tsx";
 import type { CatalogService } from "./service.ts";
 
-const HIDDEN = { schema: { hide: true } } as const;
 export const PORTAL_PAGE_SIZE = 10;
 const CODE = new RegExp(PROCEDURE_CODE_PATTERN);
 
-const one = (v: unknown, max: number) => (typeof v === "string" ? v.trim().slice(0, max) : "");
+/** The search form as a browser sends it (GET). */
+const SearchForm = Type.Object({ q: FormText(), field: FormText(), level: FormText(), audience: FormText(), agency: FormText(), page: FormText() });
+const SearchQuery = pageSchema({ querystring: SearchForm });
+
+const one = (v: string | undefined, max: number) => (v ?? "").trim().slice(0, max);
 
 /** The search form's values from a query string; a value the form cannot hold is dropped, not an error. */
-export function searchValues(query: unknown): SearchValues {
-  const q = (query ?? {}) as Record<string, unknown>;
+export function searchValues(q: Partial<Static<typeof SearchForm>>): SearchValues {
   const level = one(q.level, 10);
   const audience = one(q.audience, 10);
   const page = Number(one(q.page, 6));
@@ -52,8 +56,8 @@ export function catalogPortalPages(deps: { catalog: CatalogService; directory: D
       return { fields, agencies };
     };
 
-    app.get(SEARCH_PATH, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
-      const values = searchValues(request.query);
+    app.get(SEARCH_PATH, { config: { access: PUBLIC }, ...SearchQuery }, async (request, reply) => {
+      const values = searchValues(pageQuery(request));
       const result = await catalog.search({
         q: values.q,
         page: values.page,
@@ -73,8 +77,8 @@ export function catalogPortalPages(deps: { catalog: CatalogService; directory: D
       return sendPage(reply, <SearchPage page={page} values={values} result={result} fields={fields} agencies={agencies} />, 200, { vary: ["HX-Request"] });
     });
 
-    app.get(`${SEARCH_PATH}/:code`, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
-      const { code } = request.params as { code: string };
+    app.get(`${SEARCH_PATH}/:code`, { config: { access: PUBLIC }, ...pageSchema({ params: Type.Object({ code: Type.String() }) }) }, async (request, reply) => {
+      const { code } = request.params;
       if (!CODE.test(code)) return sendNotFoundPage(request, reply);
       const procedure = await published(code);
       if (!procedure) return sendNotFoundPage(request, reply);

@@ -4,7 +4,8 @@ import { Layout } from "../../web/layout.tsx";
 import type { PageRequest } from "../../web/render.ts";
 import { AUDIENCES, ONLINE_LEVELS } from "./model.ts";
 import type { ProcedureListItem, ProcedurePage } from "./schema.ts";
-import { audienceName, channelName, isFree, moneyText, onlineLevelName, timeText, tr } from "./words.ts";
+import { audienceName, channelName, isFree, moneyText, onlineLevelName, timeText } from "./words.ts";
+import { tr } from "../../web/i18n.ts";
 import { Pager } from "../../web/pager.tsx";
 
 export const SEARCH_PATH = "/thu-tuc";

@@ -6,20 +6,8 @@ import { Layout } from "../../web/layout.tsx";
 import type { PageRequest } from "../../web/render.ts";
 import { filePath, SEARCH_PATH } from "./portal-views.tsx";
 import type { ProcedureDto } from "./schema.ts";
-import {
-  assuranceText,
-  audienceName,
-  channelName,
-  feeKindName,
-  filingPhrase,
-  isFree,
-  levelName,
-  moneyText,
-  onlineLevelName,
-  roleName,
-  timeText,
-  tr,
-} from "./words.ts";
+import { assuranceText, audienceName, channelName, feeKindName, filingPhrase, isFree, levelName, moneyText, onlineLevelName, roleName, timeText } from "./words.ts";
+import { tr } from "../../web/i18n.ts";
 
 /**
  * A table that scrolls sideways on its own on a narrow screen rather than widening the page; focusable

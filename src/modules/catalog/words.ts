@@ -1,11 +1,11 @@
 // The catalogue's words on the pages, Vietnamese first: channels, units, levels, money, and a JSON
 // pointer into a version document said in words ("Trình tự thực hiện › bước 2 › giờ").
 import { formatMoney, formatNumber } from "../../web/format.ts";
+import { tr } from "../../web/i18n.ts";
 import type { PageRequest } from "../../web/render.ts";
 import { FIELD_WORDS, SECTIONS } from "./diff.ts";
 import type { Fee, ProcedureContent, ProcessingTime } from "./model.ts";
 
-export const tr = (page: PageRequest, vi: string, en: string) => (page.lang === "en" ? en : vi);
 
 type Words = Record<string, readonly [string, string]>;
 const say = (page: PageRequest, words: Words, key: string | number) => {

@@ -5,7 +5,8 @@ import type { PageRequest } from "../../web/render.ts";
 import type { Component } from "../catalog/index.ts";
 import type { DossierAction } from "./model.ts";
 import type { DossierDto } from "./schema.ts";
-import { actionName, RETURN_METHODS, returnName, tr } from "./words.ts";
+import { actionName, RETURN_METHODS, returnName } from "./words.ts";
+import { tr } from "../../web/i18n.ts";
 
 export const SUPPLEMENT_ROWS = 3;
 /** Actions taken on the officer's page; the applicant's own (submit, withdraw) are not offered here. */

@@ -6,7 +6,8 @@ import { formatDateTime } from "../../web/format.ts";
 import type { PageRequest } from "../../web/render.ts";
 import type { Component, FormDefinition } from "../catalog/index.ts";
 import type { AttachmentDto, DossierDto } from "./schema.ts";
-import { actionName, statusName, timelinessName, tr } from "./words.ts";
+import { actionName, statusName, timelinessName } from "./words.ts";
+import { tr } from "../../web/i18n.ts";
 
 /** Form fields travel as `f.<property>`, apart from the page's own (`_csrf`, `intent`, …). */
 export const FIELD_PREFIX = "f.";

@@ -5,7 +5,8 @@ import type { PageRequest } from "../../web/render.ts";
 import { when } from "./form-view.tsx";
 import { LOOKUP_PATH } from "./portal-views.tsx";
 import type { LookupDto } from "./schema.ts";
-import { actionName, statusName, tr } from "./words.ts";
+import { actionName, statusName } from "./words.ts";
+import { tr } from "../../web/i18n.ts";
 
 export function LookupPage(props: { page: PageRequest; code: string; keyValue: string; result?: LookupDto | undefined; error?: string | undefined }) {
   const { page, result } = props;

@@ -2,29 +2,31 @@
 // with one form per action the officer's role allows now, the result's upload, and counter intake.
 // Plain forms (CSRF, Post/Redirect/Get with `?da=`); who may do what is the dossier service's policy.
 import { randomUUID } from "node:crypto";
-import formbody from "@fastify/formbody";
 import multipart from "@fastify/multipart";
+import { Type } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { OFFICERS, RECEIVERS } from "../../platform/http/access.ts";
-import type { FieldProblem } from "../../platform/http/errors.ts";
+import type { DomainError, FieldProblem } from "../../platform/http/errors.ts";
 import type { App } from "../../platform/http/types.ts";
-import { PARTIES } from "../identity/index.ts";
 import { type PageRequest, sendPage } from "../../web/render.ts";
 import { partyPage } from "../../web/routes.tsx";
 import { agencyNames } from "../catalog/portal-pages.tsx";
-import { registerPageErrors } from "../identity/page-errors.tsx";
 import { csrfToken } from "../../web/cookies.ts";
+import { doneNotice, FormText, pageQuery, pageSchema, postedForm, readUpload, text, vietnamTime } from "../../web/forms.ts";
+import { tr } from "../../web/i18n.ts";
+import { answerFor, registerPageErrors, shownError } from "../../web/page-errors.tsx";
+import { pageNumber } from "../../web/pager.tsx";
 import { receivingAgencies } from "../workflow/engine.ts";
 import { SUPPLEMENT_ROWS } from "./action-forms.tsx";
 import { postedFormData, shownValues } from "./form-view.tsx";
 import { ACTIONS, type DossierAction, QUEUES, type Queue } from "./model.ts";
 import { INTAKE_PATH, IntakePage, type IntakeValues, officeDossierPath, OfficerDossierPage, QUEUE_PATH, QueuePage } from "./office-views.tsx";
-import { type Form, formOf, HIDDEN, noFile, noticeOf, pageNumber, shownError, text, uploadOf, UUID, vietnamTime } from "./page-support.ts";
-import { type DossierPageDeps, privatePages } from "./portal-pages.tsx";
+import { DossierForm, noFile, privatePages, UploadFields, UUID } from "./page-support.ts";
+import type { DossierPageDeps } from "./portal-pages.tsx";
 import { ApplicantInput, type ActionInput } from "./schema.ts";
 import type { Assignee } from "./service.ts";
-import { ACTION_WORDS, tr } from "./words.ts";
+import { ACTION_WORDS } from "./words.ts";
 
 const PAGE_SIZE = 20;
 const DONE: Record<string, readonly [string, string]> = {
@@ -44,7 +46,7 @@ const APPLICANT_WORDS: Record<string, readonly [string, string]> = {
 };
 
 /** The input an action reads, from its form's fields (the service says what is missing). */
-function actionInput(request: FastifyRequest, form: Form): ActionInput {
+function actionInput(form: Readonly<Record<string, string | undefined>>): ActionInput {
   const input: ActionInput = {};
   const note = text(form.note);
   const reason = text(form.reason);
@@ -65,25 +67,33 @@ function actionInput(request: FastifyRequest, form: Form): ActionInput {
   return input;
 }
 
+const Dossier = Type.Object({ id: Type.String() });
+const QueueQuery = pageSchema({ querystring: Type.Object({ "hang-doi": FormText(), trang: FormText() }) });
+const DossierQuery = pageSchema({ params: Dossier, querystring: Type.Object({ da: FormText() }) });
+const ActionPost = pageSchema({ params: Type.Object({ id: Type.String(), action: Type.String() }), body: DossierForm });
+const DraftPost = pageSchema({ params: Dossier, body: DossierForm });
+const Upload = pageSchema({ params: Dossier });
+const IntakeQuery = pageSchema({ querystring: Type.Object({ "thu-tuc": FormText(), q: FormText() }) });
+const IntakePost = pageSchema({ body: DossierForm });
+
 export function dossierOfficePages(deps: DossierPageDeps) {
   const { dossiers, catalog, directory } = deps;
   return async (app: App) => {
-    await app.register(formbody);
     await app.register(multipart, { limits: { fileSize: deps.maxUploadBytes + 1, files: 1, fields: 6, fieldSize: 1024 } });
-    registerPageErrors(app, { signInReturn: QUEUE_PATH, signInPath: PARTIES.office.signIn, back: { href: QUEUE_PATH, vi: "Hồ sơ cần xử lý", en: "Work queue" } });
+    registerPageErrors(app, { signInReturn: QUEUE_PATH, signIn: "office", back: { href: QUEUE_PATH, vi: "Hồ sơ cần xử lý", en: "Work queue" } });
     privatePages(app);
     const meta = (request: FastifyRequest) => ({ requestId: request.id, ip: request.ip });
-    const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
     const office = (request: FastifyRequest, reply: FastifyReply) => partyPage(request, reply, "office");
 
     const showDossier = async (
       request: FastifyRequest,
       reply: FastifyReply,
-      extra: { values?: Record<string, string>; problems?: FieldProblem[]; failed?: { action: string; problems: FieldProblem[] }; error?: string | undefined } = {},
+      id: string,
+      extra: { values?: Record<string, string>; problems?: FieldProblem[]; failed?: { action: string; problems: FieldProblem[] }; error?: string | undefined; done?: string | undefined } = {},
       status = 200,
     ) => {
       const page = office(request, reply);
-      const d = await dossiers.get(request.actor, idOf(request));
+      const d = await dossiers.get(request.actor, id);
       const content = await dossiers.boundProcedure(d);
       const [departments, assignees] = await Promise.all([
         directory.agency(d.processingAgencyCode).then((a) => a.departments.map((x) => ({ code: x.code, name: x.name })), () => []),
@@ -108,19 +118,19 @@ export function dossierOfficePages(deps: DossierPageDeps) {
           problems={extra.problems ?? []}
           failed={extra.failed}
           error={extra.error}
-          notice={status === 200 ? noticeOf(page, request, DONE) : undefined}
+          notice={status === 200 ? doneNotice(page, extra.done, DONE) : undefined}
         />,
         status,
       );
     };
 
     /** Runs a change; a refusal comes back on the dossier as it is now (another officer may have acted first). */
-    const change = async (request: FastifyRequest, reply: FastifyReply, done: string, work: () => Promise<unknown>, opts: { action?: string; values?: Record<string, string>; paper?: string } = {}) => {
+    const change = async (request: FastifyRequest, reply: FastifyReply, id: string, done: string, work: () => Promise<unknown>, opts: { action?: string; values?: Record<string, string>; paper?: string } = {}) => {
       try {
         await work();
       } catch (err) {
         const page = office(request, reply);
-        const e = shownError(page, err, opts.paper);
+        const e = shownError(reply, page, err, opts.paper);
         if (!e) throw err;
         const error =
           e.code === "dossier.invalid_transition"
@@ -128,13 +138,19 @@ export function dossierOfficePages(deps: DossierPageDeps) {
             : e.code === "dossier.invalid"
               ? undefined
               : e.message;
-        return showDossier(request, reply, { ...(opts.values ? { values: opts.values } : {}), problems: e.problems, ...(opts.action && e.code !== "dossier.invalid_transition" ? { failed: { action: opts.action, problems: e.problems.length ? e.problems : [{ path: "/", message: e.message }] } } : {}), error }, e.status);
+        return showDossier(request, reply, id, { ...(opts.values ? { values: opts.values } : {}), problems: e.problems, ...(opts.action && e.code !== "dossier.invalid_transition" ? { failed: { action: opts.action, problems: e.problems.length ? e.problems : [{ path: "/", message: e.message }] } } : {}), error }, e.status);
       }
-      return reply.redirect(`${officeDossierPath(idOf(request))}?da=${done}`, 303);
+      return reply.redirect(`${officeDossierPath(id)}?da=${done}`, 303);
     };
 
-    app.get(QUEUE_PATH, { config: { access: OFFICERS }, ...HIDDEN }, async (request, reply) => {
-      const q = request.query as Form;
+    /** A refused form (a field sent twice): the dossier's page as it is, with the problems. */
+    const refusedForm = (request: FastifyRequest, reply: FastifyReply, id: string, failure: DomainError, values?: Record<string, string>) => {
+      const status = answerFor(reply, failure);
+      return showDossier(request, reply, id, { ...(values ? { values } : {}), problems: failure.fields ?? [], error: failure.messages[office(request, reply).lang] }, status);
+    };
+
+    app.get(QUEUE_PATH, { config: { access: OFFICERS }, ...QueueQuery }, async (request, reply) => {
+      const q = pageQuery(request);
       const given = text(q["hang-doi"], 20);
       const actor = request.actor;
       const fallback: Queue = actor.type === "user" && actor.roles.some((g) => g.role === "receiver") ? "new" : "processing";
@@ -143,45 +159,53 @@ export function dossierOfficePages(deps: DossierPageDeps) {
       return sendPage(reply, <QueuePage page={office(request, reply)} queue={queue} result={result} />);
     });
 
-    app.get(`${QUEUE_PATH}/:id`, { config: { access: OFFICERS }, ...HIDDEN }, async (request, reply) => showDossier(request, reply));
+    app.get(`${QUEUE_PATH}/:id`, { config: { access: OFFICERS }, ...DossierQuery }, async (request, reply) =>
+      showDossier(request, reply, request.params.id, { done: pageQuery(request).da }),
+    );
 
-    app.post(`${QUEUE_PATH}/:id/thao-tac/:action`, { config: { access: OFFICERS }, ...HIDDEN }, async (request, reply) => {
-      const form = formOf(request);
-      const action = (request.params as { action: string }).action;
+    app.post(`${QUEUE_PATH}/:id/thao-tac/:action`, { config: { access: OFFICERS }, ...ActionPost }, async (request, reply) => {
+      const form = postedForm(request);
+      const { id, action } = request.params;
       if (!(ACTIONS as readonly string[]).includes(action) || action === "submit") return reply.callNotFound();
-      return change(request, reply, action, () => dossiers.act(request.actor, idOf(request), action as DossierAction, actionInput(request, form), meta(request)), { action });
+      if (!form.ok) return refusedForm(request, reply, id, form.failure);
+      return change(request, reply, id, action, () => dossiers.act(request.actor, id, action as DossierAction, actionInput(form.values), meta(request)), { action });
     });
 
-    app.post(`${QUEUE_PATH}/:id/ket-qua`, { config: { access: OFFICERS }, ...HIDDEN }, async (request, reply) => {
-      const up = await uploadOf(request);
+    // A multipart upload: the kit's readUpload checks its CSRF token before the file.
+    app.post(`${QUEUE_PATH}/:id/ket-qua`, { config: { access: OFFICERS, upload: true }, ...Upload }, async (request, reply) => {
+      const up = await readUpload(request, UploadFields);
       const file = up.file;
+      const id = request.params.id;
       return change(
         request,
         reply,
+        id,
         "finish",
         async () => {
           let resultFileId: string | undefined;
           try {
-            if (file) resultFileId = (await dossiers.attach(request.actor, idOf(request), { component: "result", source: file.source, declaredName: file.declaredName }, meta(request))).id;
+            if (file) resultFileId = (await dossiers.attach(request.actor, id, { component: "result", source: file.source, declaredName: file.declaredName }, meta(request))).id;
           } finally {
             up.discard();
           }
-          await dossiers.act(request.actor, idOf(request), "finish", resultFileId ? { resultFileId } : {}, meta(request));
+          await dossiers.act(request.actor, id, "finish", resultFileId ? { resultFileId } : {}, meta(request));
         },
         { action: "finish" },
       );
     });
 
     // A counter draft: the desk completes the form and papers, then files and receives it in one go.
-    app.post(`${QUEUE_PATH}/:id`, { config: { access: RECEIVERS }, ...HIDDEN }, async (request, reply) => {
-      const form = formOf(request);
-      const id = idOf(request);
+    app.post(`${QUEUE_PATH}/:id`, { config: { access: RECEIVERS }, ...DraftPost }, async (request, reply) => {
+      const form = postedForm(request);
+      const id = request.params.id;
       const d = await dossiers.get(request.actor, id);
-      const formData = postedFormData((await dossiers.boundProcedure(d)).form, form);
-      const receiving = text(form.intent, 10) === "receive";
+      const formData = postedFormData((await dossiers.boundProcedure(d)).form, form.values);
+      if (!form.ok) return refusedForm(request, reply, id, form.failure, shownValues(formData));
+      const receiving = text(form.values.intent, 10) === "receive";
       return change(
         request,
         reply,
+        id,
         receiving ? "tiep-nhan" : "luu",
         async () => {
           await dossiers.saveDraft(request.actor, id, formData, meta(request));
@@ -193,22 +217,25 @@ export function dossierOfficePages(deps: DossierPageDeps) {
       );
     });
 
-    app.post(`${QUEUE_PATH}/:id/tep`, { config: { access: RECEIVERS }, ...HIDDEN }, async (request, reply) => {
-      const up = await uploadOf(request);
+    app.post(`${QUEUE_PATH}/:id/tep`, { config: { access: RECEIVERS, upload: true }, ...Upload }, async (request, reply) => {
+      const up = await readUpload(request, UploadFields);
       const file = up.file;
+      const id = request.params.id;
+      const component = up.fields.component ?? "";
       return change(
         request,
         reply,
+        id,
         "tai-len",
         async () => {
-          if (!file) throw noFile(up.component);
+          if (!file) throw noFile(component);
           try {
-            await dossiers.attach(request.actor, idOf(request), { component: up.component, source: file.source, declaredName: file.declaredName }, meta(request));
+            await dossiers.attach(request.actor, id, { component, source: file.source, declaredName: file.declaredName }, meta(request));
           } finally {
             up.discard();
           }
         },
-        { paper: up.component },
+        { paper: component },
       );
     });
 
@@ -242,13 +269,14 @@ export function dossierOfficePages(deps: DossierPageDeps) {
       );
     };
 
-    app.get(INTAKE_PATH, { config: { access: RECEIVERS }, ...HIDDEN }, async (request, reply) => {
-      const q = request.query as Form;
+    app.get(INTAKE_PATH, { config: { access: RECEIVERS }, ...IntakeQuery }, async (request, reply) => {
+      const q = pageQuery(request);
       return showIntake(request, reply, office(request, reply), { code: text(q["thu-tuc"], 40), q: text(q.q, 200) });
     });
 
-    app.post(INTAKE_PATH, { config: { access: RECEIVERS }, ...HIDDEN }, async (request, reply) => {
-      const form = formOf(request);
+    app.post(INTAKE_PATH, { config: { access: RECEIVERS }, ...IntakePost }, async (request, reply) => {
+      const posted = postedForm(request);
+      const form = posted.values;
       const page = office(request, reply);
       const code = text(form["thu-tuc"], 40);
       const procedure = await catalog.published(code);
@@ -261,12 +289,13 @@ export function dossierOfficePages(deps: DossierPageDeps) {
         path: `/applicant/${f}`,
         message: tr(page, ...(APPLICANT_WORDS[f] ?? APPLICANT_WORDS.name!)),
       }));
+      if (!posted.ok) return showIntake(request, reply, page, { code, q: "", values, problems: posted.problems, error: posted.failure.messages[page.lang] }, answerFor(reply, posted.failure));
       if (problems.length) return showIntake(request, reply, page, { code, q: "", values, problems }, 400);
       try {
         const { dossier } = await dossiers.create(request.actor, { procedureCode: code, agencyCode: values.agency, applicant, channel: "counter", formData, requestId: values.requestId }, meta(request));
         return reply.redirect(`${officeDossierPath(dossier.id)}?da=tao`, 303);
       } catch (err) {
-        const e = shownError(page, err);
+        const e = shownError(reply, page, err);
         if (!e) throw err;
         return showIntake(request, reply, page, { code, q: "", values, problems: e.problems, error: e.message }, e.status);
       }

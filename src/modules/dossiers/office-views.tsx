@@ -10,7 +10,8 @@ import { fieldNames, History, Notice, Papers, Pauses, ProblemSummary, SchemaFiel
 import { type Queue, QUEUES } from "./model.ts";
 import { Facts, Pager } from "./portal-views.tsx";
 import type { DossierDto, DossierPage } from "./schema.ts";
-import { queueName, statusName, tr } from "./words.ts";
+import { queueName, statusName } from "./words.ts";
+import { tr } from "../../web/i18n.ts";
 
 export const QUEUE_PATH = "/office/ho-so";
 export const INTAKE_PATH = "/office/tiep-nhan/moi";

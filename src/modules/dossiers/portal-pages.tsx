@@ -3,25 +3,27 @@
 // up by the code and key on its receipt (the QR). Plain forms (CSRF, Post/Redirect/Get with `?da=`);
 // the rules are the dossier service's, these pages only present them.
 import { randomUUID } from "node:crypto";
-import formbody from "@fastify/formbody";
 import multipart from "@fastify/multipart";
+import { Type } from "@sinclair/typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { APPLICANTS, PUBLIC } from "../../platform/http/access.ts";
-import type { FieldProblem } from "../../platform/http/errors.ts";
+import type { DomainError, FieldProblem } from "../../platform/http/errors.ts";
 import type { App } from "../../platform/http/types.ts";
-import { PARTIES } from "../identity/index.ts";
 import { sendPage } from "../../web/render.ts";
 import { partyPage } from "../../web/routes.tsx";
 import { agencyNames } from "../catalog/portal-pages.tsx";
 import type { CatalogService } from "../catalog/service.ts";
 import type { DirectoryService } from "../directory/service.ts";
-import { registerPageErrors } from "../identity/page-errors.tsx";
 import { csrfToken } from "../../web/cookies.ts";
+import { tr } from "../../web/i18n.ts";
+import { doneNotice, FormText, pageQuery, pageSchema, postedForm, readUpload, text } from "../../web/forms.ts";
+import { answerFor, registerPageErrors, shownError } from "../../web/page-errors.tsx";
+import { pageNumber } from "../../web/pager.tsx";
 import { receivingAgencies } from "../workflow/engine.ts";
 import { AssuranceRequired, DossierNotFound, LookupThrottled } from "./errors.ts";
 import { postedFormData, shownValues } from "./form-view.tsx";
 import { LookupPage } from "./lookup-view.tsx";
-import { type Form, formOf, HIDDEN, noFile, noticeOf, pageNumber, shownError, text, uploadOf, UUID } from "./page-support.ts";
+import { DossierForm, noFile, privatePages, UploadFields, UUID } from "./page-support.ts";
 import {
   ApplicantDossierPage,
   FilingStartPage,
@@ -51,24 +53,25 @@ export interface DossierPageDeps {
   maxUploadBytes: number;
 }
 
-/** Pages with a dossier carry personal data: no cache may keep them. */
-export function privatePages(app: App): void {
-  app.addHook("onSend", async (_request, reply, payload) => {
-    if (String(reply.getHeader("content-type") ?? "").startsWith("text/html")) void reply.header("cache-control", "private, no-store");
-    return payload;
-  });
-}
+const Dossier = Type.Object({ id: Type.String() });
+const Procedure = Type.Object({ code: Type.String() });
+const StartForm = pageSchema({ params: Procedure, body: Type.Object({ requestId: FormText(), agency: FormText() }) });
+const MineQuery = pageSchema({ querystring: Type.Object({ trang: FormText(), da: FormText() }) });
+const DossierQuery = pageSchema({ params: Dossier, querystring: Type.Object({ da: FormText() }) });
+const DraftPost = pageSchema({ params: Dossier, body: DossierForm });
+const Upload = pageSchema({ params: Dossier });
+const WithdrawForm = pageSchema({ params: Dossier, body: Type.Object({ "xac-nhan": FormText() }) });
+const RatingForm = pageSchema({ params: Dossier, body: Type.Object({ level: FormText(), comment: FormText() }) });
+const LookupQuery = pageSchema({ querystring: Type.Object({ ma: FormText(), khoa: FormText() }) });
 
 export function dossierPortalPages(deps: DossierPageDeps) {
   const { dossiers, catalog, directory } = deps;
   return async (app: App) => {
-    await app.register(formbody);
     // One file per post; one byte over the store's limit so the store's own error names the limit.
     await app.register(multipart, { limits: { fileSize: deps.maxUploadBytes + 1, files: 1, fields: 6, fieldSize: 1024 } });
-    registerPageErrors(app, { signInReturn: MY_DOSSIERS_PATH, signInPath: PARTIES.portal.signIn, back: { href: MY_DOSSIERS_PATH, vi: "Hồ sơ của tôi", en: "My dossiers" } });
+    registerPageErrors(app, { signInReturn: MY_DOSSIERS_PATH, signIn: "portal", back: { href: MY_DOSSIERS_PATH, vi: "Hồ sơ của tôi", en: "My dossiers" } });
     privatePages(app);
     const meta = (request: FastifyRequest) => ({ requestId: request.id, ip: request.ip });
-    const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
 
     const showStart = async (request: FastifyRequest, reply: FastifyReply, code: string, error?: string, status = 200) => {
       const page = partyPage(request, reply, "portal");
@@ -97,7 +100,7 @@ export function dossierPortalPages(deps: DossierPageDeps) {
       request: FastifyRequest,
       reply: FastifyReply,
       id: string,
-      extra: { values?: Record<string, string>; problems?: FieldProblem[]; error?: string | undefined } = {},
+      extra: { values?: Record<string, string>; problems?: FieldProblem[]; error?: string | undefined; done?: string | undefined } = {},
       status = 200,
     ) => {
       const page = partyPage(request, reply, "portal");
@@ -115,19 +118,18 @@ export function dossierPortalPages(deps: DossierPageDeps) {
           values={extra.values ?? shownValues(d.formData)}
           problems={extra.problems ?? []}
           error={extra.error}
-          notice={status === 200 ? noticeOf(page, request, DONE) : undefined}
+          notice={status === 200 ? doneNotice(page, extra.done, DONE) : undefined}
         />,
         status,
       );
     };
 
     /** Runs a change; a refusal the form can explain comes back on the dossier's page, kept as typed. */
-    const change = async (request: FastifyRequest, reply: FastifyReply, done: string, work: () => Promise<unknown>, values?: Record<string, string>, paper?: string) => {
-      const id = idOf(request);
+    const change = async (request: FastifyRequest, reply: FastifyReply, id: string, done: string, work: () => Promise<unknown>, values?: Record<string, string>, paper?: string) => {
       try {
         await work();
       } catch (err) {
-        const e = shownError(partyPage(request, reply, "portal"), err, paper);
+        const e = shownError(reply, partyPage(request, reply, "portal"), err, paper);
         if (!e) throw err;
         return showDossier(request, reply, id, { ...(values ? { values } : {}), problems: e.problems, error: e.code === "dossier.invalid" ? undefined : e.message }, e.status);
       }
@@ -135,41 +137,53 @@ export function dossierPortalPages(deps: DossierPageDeps) {
     };
 
     // The home page's "file online" card: filing starts from a procedure.
-    app.get("/nop-ho-so", { config: { access: PUBLIC }, ...HIDDEN }, async (_request, reply) => reply.redirect("/thu-tuc", 303));
+    app.get("/nop-ho-so", { config: { access: PUBLIC }, ...pageSchema({}) }, async (_request, reply) => reply.redirect("/thu-tuc", 303));
 
-    app.get("/nop-ho-so/:code", { config: { access: APPLICANTS }, ...HIDDEN }, async (request, reply) => showStart(request, reply, (request.params as { code: string }).code));
+    app.get("/nop-ho-so/:code", { config: { access: APPLICANTS }, ...pageSchema({ params: Procedure }) }, async (request, reply) => showStart(request, reply, request.params.code));
 
-    app.post("/nop-ho-so/:code", { config: { access: APPLICANTS }, ...HIDDEN }, async (request, reply) => {
-      const form = formOf(request);
-      const code = (request.params as { code: string }).code;
-      const requestId = UUID.test(text(form.requestId, 36)) ? text(form.requestId, 36) : randomUUID();
+    app.post("/nop-ho-so/:code", { config: { access: APPLICANTS }, ...StartForm }, async (request, reply) => {
+      const form = postedForm(request);
+      const code = request.params.code;
+      const requestId = UUID.test(text(form.values.requestId, 36)) ? text(form.values.requestId, 36) : randomUUID();
       try {
-        const { dossier } = await dossiers.create(request.actor, { procedureCode: code, agencyCode: text(form.agency, 20), formData: {}, requestId }, meta(request));
+        if (!form.ok) throw form.failure;
+        const { dossier } = await dossiers.create(request.actor, { procedureCode: code, agencyCode: text(form.values.agency, 20), formData: {}, requestId }, meta(request));
         return reply.redirect(`${myDossierPath(dossier.id)}?da=tao`, 303);
       } catch (err) {
-        const e = shownError(partyPage(request, reply, "portal"), err);
+        const e = shownError(reply, partyPage(request, reply, "portal"), err);
         if (!e) throw err;
         return showStart(request, reply, code, e.message, e.status);
       }
     });
 
-    app.get(MY_DOSSIERS_PATH, { config: { access: APPLICANTS }, ...HIDDEN }, async (request, reply) => {
+    app.get(MY_DOSSIERS_PATH, { config: { access: APPLICANTS }, ...MineQuery }, async (request, reply) => {
       const page = partyPage(request, reply, "portal");
-      const result = await dossiers.mine(request.actor, pageNumber((request.query as Form).trang), PAGE_SIZE);
-      return sendPage(reply, <MyDossiersPage page={page} result={result} notice={noticeOf(page, request, DONE)} />);
+      const query = pageQuery(request);
+      const result = await dossiers.mine(request.actor, pageNumber(query.trang), PAGE_SIZE);
+      return sendPage(reply, <MyDossiersPage page={page} result={result} notice={doneNotice(page, query.da, DONE)} />);
     });
 
-    app.get(`${MY_DOSSIERS_PATH}/:id`, { config: { access: APPLICANTS }, ...HIDDEN }, async (request, reply) => showDossier(request, reply, idOf(request)));
+    app.get(`${MY_DOSSIERS_PATH}/:id`, { config: { access: APPLICANTS }, ...DossierQuery }, async (request, reply) =>
+      showDossier(request, reply, request.params.id, { done: pageQuery(request).da }),
+    );
 
-    app.post(`${MY_DOSSIERS_PATH}/:id`, { config: { access: APPLICANTS }, ...HIDDEN }, async (request, reply) => {
-      const form = formOf(request);
-      const id = idOf(request);
+    /** A refused form (a field sent twice): the dossier's page with what was typed, as the service would refuse it. */
+    const refusedForm = (request: FastifyRequest, reply: FastifyReply, id: string, failure: DomainError, values?: Record<string, string>) => {
+      const status = answerFor(reply, failure);
+      return showDossier(request, reply, id, { ...(values ? { values } : {}), problems: failure.fields ?? [], error: failure.messages[partyPage(request, reply, "portal").lang] }, status);
+    };
+
+    app.post(`${MY_DOSSIERS_PATH}/:id`, { config: { access: APPLICANTS }, ...DraftPost }, async (request, reply) => {
+      const form = postedForm(request);
+      const id = request.params.id;
       const d = await dossiers.get(request.actor, id);
-      const formData = postedFormData((await dossiers.boundProcedure(d)).form, form);
-      const filing = text(form.intent, 10) === "submit";
+      const formData = postedFormData((await dossiers.boundProcedure(d)).form, form.values);
+      if (!form.ok) return refusedForm(request, reply, id, form.failure, shownValues(formData));
+      const filing = text(form.values.intent, 10) === "submit";
       return change(
         request,
         reply,
+        id,
         filing ? "nop" : "luu",
         async () => {
           await dossiers.saveDraft(request.actor, id, formData, meta(request));
@@ -179,67 +193,73 @@ export function dossierPortalPages(deps: DossierPageDeps) {
       );
     });
 
-    app.post(`${MY_DOSSIERS_PATH}/:id/tep`, { config: { access: APPLICANTS }, ...HIDDEN }, async (request, reply) => {
-      const up = await uploadOf(request);
+    // A multipart upload: the kit's readUpload checks its CSRF token before the file.
+    app.post(`${MY_DOSSIERS_PATH}/:id/tep`, { config: { access: APPLICANTS, upload: true }, ...Upload }, async (request, reply) => {
+      const up = await readUpload(request, UploadFields);
       const file = up.file;
-      return change(request, reply, "tai-len", async () => {
-        if (!file) throw noFile(up.component);
+      const id = request.params.id;
+      const component = up.fields.component ?? "";
+      return change(request, reply, id, "tai-len", async () => {
+        if (!file) throw noFile(component);
         try {
-          await dossiers.attach(request.actor, idOf(request), { component: up.component, source: file.source, declaredName: file.declaredName }, meta(request));
+          await dossiers.attach(request.actor, id, { component, source: file.source, declaredName: file.declaredName }, meta(request));
         } finally {
           up.discard();
         }
-      }, undefined, up.component);
+      }, undefined, component);
     });
 
-    app.post(`${MY_DOSSIERS_PATH}/:id/bo-sung`, { config: { access: APPLICANTS }, ...HIDDEN }, async (request, reply) => {
-      const form = formOf(request);
-      const id = idOf(request);
+    app.post(`${MY_DOSSIERS_PATH}/:id/bo-sung`, { config: { access: APPLICANTS }, ...DraftPost }, async (request, reply) => {
+      const form = postedForm(request);
+      const id = request.params.id;
       const d = await dossiers.get(request.actor, id);
-      const formData = postedFormData((await dossiers.boundProcedure(d)).form, form);
-      return change(request, reply, "bo-sung", () => dossiers.act(request.actor, id, "supplement", { formData }, meta(request)), shownValues(formData));
+      const formData = postedFormData((await dossiers.boundProcedure(d)).form, form.values);
+      if (!form.ok) return refusedForm(request, reply, id, form.failure, shownValues(formData));
+      return change(request, reply, id, "bo-sung", () => dossiers.act(request.actor, id, "supplement", { formData }, meta(request)), shownValues(formData));
     });
 
-    app.post(`${MY_DOSSIERS_PATH}/:id/rut`, { config: { access: APPLICANTS }, ...HIDDEN }, async (request, reply) => {
-      const form = formOf(request);
+    app.post(`${MY_DOSSIERS_PATH}/:id/rut`, { config: { access: APPLICANTS }, ...WithdrawForm }, async (request, reply) => {
+      const form = postedForm(request);
+      const id = request.params.id;
+      if (!form.ok) return refusedForm(request, reply, id, form.failure);
       const page = partyPage(request, reply, "portal");
-      if (text(form["xac-nhan"]) !== "1") {
-        const message = page.lang === "en" ? "Tick the confirmation to withdraw the dossier." : "Hãy đánh dấu xác nhận để rút hồ sơ.";
-        return showDossier(request, reply, idOf(request), { problems: [{ path: "/confirm", message }], error: message }, 400);
+      if (text(form.values["xac-nhan"]) !== "1") {
+        const message = tr(page, "Hãy đánh dấu xác nhận để rút hồ sơ.", "Tick the confirmation to withdraw the dossier.");
+        return showDossier(request, reply, id, { problems: [{ path: "/confirm", message }], error: message }, 400);
       }
-      return change(request, reply, "rut", () => dossiers.act(request.actor, idOf(request), "withdraw", {}, meta(request)));
+      return change(request, reply, id, "rut", () => dossiers.act(request.actor, id, "withdraw", {}, meta(request)));
     });
 
-    app.post(`${MY_DOSSIERS_PATH}/:id/danh-gia`, { config: { access: APPLICANTS }, ...HIDDEN }, async (request, reply) => {
-      const form = formOf(request);
-      const level = text(form.level, 20);
+    app.post(`${MY_DOSSIERS_PATH}/:id/danh-gia`, { config: { access: APPLICANTS }, ...RatingForm }, async (request, reply) => {
+      const form = postedForm(request);
+      const id = request.params.id;
+      if (!form.ok) return refusedForm(request, reply, id, form.failure);
+      const level = text(form.values.level, 20);
       if (!(RATING_LEVELS as readonly string[]).includes(level)) {
         const page = partyPage(request, reply, "portal");
-        const message = page.lang === "en" ? "Choose a level." : "Hãy chọn một mức đánh giá.";
-        return showDossier(request, reply, idOf(request), { problems: [{ path: "/level", message }], error: message }, 400);
+        const message = tr(page, "Hãy chọn một mức đánh giá.", "Choose a level.");
+        return showDossier(request, reply, id, { problems: [{ path: "/level", message }], error: message }, 400);
       }
-      const comment = text(form.comment, 2000);
-      return change(request, reply, "danh-gia", () => dossiers.rate(request.actor, idOf(request), { level, ...(comment ? { comment } : {}) }, meta(request)));
+      const comment = text(form.values.comment, 2000);
+      return change(request, reply, id, "danh-gia", () => dossiers.rate(request.actor, id, { level, ...(comment ? { comment } : {}) }, meta(request)));
     });
 
-    app.get(LOOKUP_PATH, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
+    app.get(LOOKUP_PATH, { config: { access: PUBLIC }, ...LookupQuery }, async (request, reply) => {
       const page = partyPage(request, reply, "portal");
-      const q = request.query as Form;
+      const q = pageQuery(request);
       const code = text(q.ma, 40);
       const key = text(q.khoa, 16);
       const show = (props: { result?: Awaited<ReturnType<DossierService["lookup"]>>; error?: string }, status = 200) =>
         sendPage(reply, <LookupPage page={page} code={code} keyValue={key} {...props} />, status);
       if (!code && !key) return show({});
-      if (!code || !key) return show({ error: page.lang === "en" ? "Enter both the dossier code and the lookup key." : "Cần nhập cả mã hồ sơ và mã tra cứu." }, 400);
+      if (!code || !key) return show({ error: tr(page, "Cần nhập cả mã hồ sơ và mã tra cứu.", "Enter both the dossier code and the lookup key.") }, 400);
       try {
         return show({ result: await dossiers.lookup(code, key, meta(request)) });
       } catch (err) {
         // An unknown code and a wrong key are the same message (the service's 404).
-        if (err instanceof DossierNotFound) return show({ error: page.lang === "en" ? "No dossier has this code and lookup key. Check both and try again." : "Không tìm thấy hồ sơ có mã và mã tra cứu này. Hãy kiểm tra lại cả hai." }, 404);
-        if (err instanceof LookupThrottled) {
-          void reply.header("retry-after", String((err.details?.retryAfterSeconds as number | undefined) ?? 60));
-          return show({ error: err.messages[page.lang] }, 429);
-        }
+        if (err instanceof DossierNotFound) return show({ error: tr(page, "Không tìm thấy hồ sơ có mã và mã tra cứu này. Hãy kiểm tra lại cả hai.", "No dossier has this code and lookup key. Check both and try again.") }, 404);
+        // 429 with when to come back (Retry-After), as the API says it.
+        if (err instanceof LookupThrottled) return show({ error: err.messages[page.lang] }, answerFor(reply, err));
         throw err;
       }
     });

@@ -6,7 +6,8 @@ import type { PageRequest } from "../../web/render.ts";
 import type { ProcedureContent } from "../catalog/index.ts";
 import { fileHref, History, Notice, Papers, Pauses, ProblemSummary, SchemaFields, when } from "./form-view.tsx";
 import type { DossierDto, DossierPage } from "./schema.ts";
-import { actionName, RATING_LEVELS, ratingName, statusName, tr } from "./words.ts";
+import { actionName, RATING_LEVELS, ratingName, statusName } from "./words.ts";
+import { tr } from "../../web/i18n.ts";
 import { Pager } from "../../web/pager.tsx";
 
 export const MY_DOSSIERS_PATH = "/ho-so-cua-toi";

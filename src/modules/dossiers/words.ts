@@ -1,10 +1,10 @@
 // The dossier's words on the pages, Vietnamese first: each internal status, action, queue and rating
 // level in the words an applicant or an officer reads (DOMAIN.md §3), never the internal code.
+import { tr } from "../../web/i18n.ts";
 import type { PageRequest } from "../../web/render.ts";
 import type { DossierAction, DossierStatus, Queue } from "./model.ts";
 
 type Words<K extends string> = Record<K, readonly [string, string]>;
-export const tr = (page: PageRequest, vi: string, en: string) => (page.lang === "en" ? en : vi);
 
 export const STATUS_WORDS: Words<DossierStatus> = {
   draft: ["Bản nháp (chưa nộp)", "Draft (not filed)"],

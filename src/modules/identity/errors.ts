@@ -25,7 +25,7 @@ export const SignInThrottled = defineError<[number]>(
     vi: `Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ${Math.ceil(seconds / 60)} phút.`,
     en: `Too many failed sign-ins. Try again in ${Math.ceil(seconds / 60)} minutes.`,
   }),
-  (seconds) => ({ details: { retryAfter: seconds } }),
+  (seconds) => ({ details: { retryAfterSeconds: seconds } }),
 );
 
 export const AccountDisabled = defineError("identity.account_disabled", "forbidden", () => ({
@@ -43,11 +43,6 @@ export const Forbidden = defineError("identity.forbidden", "forbidden", () => ({
   en: "You are not allowed to do this.",
 }));
 
-export const CsrfRejected = defineError("identity.csrf_rejected", "forbidden", () => ({
-  vi: "Biểu mẫu đã hết hạn. Vui lòng tải lại trang và thử lại.",
-  en: "The form has expired. Reload the page and try again.",
-}));
-
 export const LinkInvalid = defineError("identity.link_invalid", "invalid", () => ({
   vi: "Liên kết không hợp lệ, đã hết hạn hoặc đã được sử dụng.",
   en: "The link is invalid, expired or already used.",
@@ -60,7 +55,7 @@ export const TooManyMails = defineError<[number]>(
     vi: `Đã gửi nhiều thư trong thời gian ngắn. Vui lòng thử lại sau ${Math.ceil(seconds / 60)} phút.`,
     en: `Several messages were sent recently. Try again in ${Math.ceil(seconds / 60)} minutes.`,
   }),
-  (seconds) => ({ details: { retryAfter: seconds } }),
+  (seconds) => ({ details: { retryAfterSeconds: seconds } }),
 );
 
 export const OwnAccount = defineError("identity.own_account", "conflict", () => ({

@@ -9,15 +9,17 @@ import { DomainError } from "../../platform/http/errors.ts";
 import type { App } from "../../platform/http/types.ts";
 import { pageRequest, sendPage } from "../../web/render.ts";
 import { safeNext } from "../../web/routes.tsx";
-import { SignInPage } from "./pages.tsx";
+import { NextQuery, SignInPage } from "./pages/sign-in.tsx";
 import type { IdentityService } from "./service.ts";
 import { csrfToken } from "../../web/cookies.ts";
+import { pageQuery, pageSchema } from "../../web/forms.ts";
+import { tr } from "../../web/i18n.ts";
+import { answerFor } from "../../web/page-errors.tsx";
 import { setSessionCookie } from "./web-session.ts";
 
 export const FEDERATION_PATH = "/dang-nhap/ngoai";
 export const FEDERATION_CALLBACK_PATH = "/dang-nhap/ngoai/callback";
 const STATE_COOKIE = "motcua_fed";
-const HIDDEN = { schema: { hide: true } } as const;
 
 interface Pending {
   state: string;
@@ -69,21 +71,19 @@ export function federationRoutes(deps: {
     return p.exp > Date.now() ? p : null;
   };
 
-  const fail = (request: FastifyRequest, reply: FastifyReply, status: number, vi: string, en: string) =>
-    sendPage(
-      reply,
-      <SignInPage page={pageRequest(request)} csrf={csrfToken(request, reply)} next="/" error={pageRequest(request).lang === "en" ? en : vi} />,
-      status,
-    );
+  const fail = (request: FastifyRequest, reply: FastifyReply, status: number, vi: string, en: string) => {
+    const page = pageRequest(request);
+    return sendPage(reply, <SignInPage page={page} csrf={csrfToken(request, reply)} next="/" error={tr(page, vi, en)} />, status);
+  };
 
   return async (app: App) => {
-    app.get(FEDERATION_PATH, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
+    app.get(FEDERATION_PATH, { config: { access: PUBLIC }, ...NextQuery }, async (request, reply) => {
       const config = await configuration();
       const pending: Pending = {
         state: client.randomState(),
         nonce: client.randomNonce(),
         verifier: client.randomPKCECodeVerifier(),
-        next: safeNext((request.query as { next?: unknown }).next),
+        next: safeNext(pageQuery(request).next),
         exp: Date.now() + 10 * 60 * 1000,
       };
       const url = client.buildAuthorizationUrl(config, {
@@ -99,7 +99,8 @@ export function federationRoutes(deps: {
       return reply.redirect(url.href, 303);
     });
 
-    app.get(FEDERATION_CALLBACK_PATH, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
+    // The provider's answer (code, state, or error) is read from the whole address by openid-client.
+    app.get(FEDERATION_CALLBACK_PATH, { config: { access: PUBLIC }, ...pageSchema({}) }, async (request, reply) => {
       const cookie = /(?:^|;\s*)motcua_fed=([^;]+)/.exec(request.headers.cookie ?? "")?.[1] ?? null;
       const pending = unseal(cookie);
       void reply.header("set-cookie", `${STATE_COOKIE}=; Path=${FEDERATION_PATH}; Max-Age=0; HttpOnly; SameSite=Lax`);
@@ -143,7 +144,7 @@ export function federationRoutes(deps: {
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
         const detail = err.fields?.[0]?.message;
-        return fail(request, reply, err.kind === "forbidden" ? 403 : 400, detail ?? err.messages.vi, err.messages.en);
+        return fail(request, reply, answerFor(reply, err), detail ?? err.messages.vi, err.messages.en);
       }
     });
   };

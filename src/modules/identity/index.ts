@@ -2,7 +2,6 @@
 // (single sign-on, access tokens) and the portal's and the office's sign-in as its relying parties.
 import type { ClientMetadata } from "oidc-provider";
 import { defineModule } from "../../platform/module.ts";
-import { adminPages } from "./admin-pages.tsx";
 import { adminRoutes } from "./admin-routes.ts";
 import { FEDERATION_PATH, federationRoutes } from "./federation.tsx";
 import { oidcCommands } from "./oidc/commands.ts";
@@ -10,7 +9,8 @@ import { oidcHousekeepingJob } from "./oidc/jobs.ts";
 import { createOidc, type Oidc } from "./oidc/provider.ts";
 import { oidcRoutes } from "./oidc/routes.ts";
 import { relyingPartyRoutes } from "./relying-party/routes.tsx";
-import { identityRoutes } from "./routes.tsx";
+import { adminPages, providerPages } from "./pages/index.ts";
+import { identityRoutes } from "./routes.ts";
 import { makeSecondFactor, type SecondFactor } from "./second-factor.ts";
 import { demoAccountsSeed } from "./seeds.ts";
 import { type IdentityService, makeIdentityService } from "./service.ts";
@@ -63,12 +63,13 @@ export const identityModule = defineModule({
         : { signIn: signInHref(area, here) },
     );
   },
-  routes: ({ identity, secondFactor, oidc, config }) => [
-    identityRoutes(identity, secondFactor, config.federation?.name ?? null),
+  routes: ({ identity, oidc }) => [
+    identityRoutes(),
     oidcRoutes(oidc, { signOut: (request) => signOutBrowser(identity, request) }),
     adminRoutes(identity),
   ],
-  pages: ({ identity, directory, oidc, clock, config, secret }) => [
+  pages: ({ identity, secondFactor, directory, oidc, clock, config, secret }) => [
+    providerPages({ identity, secondFactor, federation: config.federation?.name ?? null }),
     adminPages(identity, directory),
     ...(config.federation
       ? [federationRoutes({ identity, federation: config.federation, publicUrl: config.publicUrl, secret: secret("federation") })]

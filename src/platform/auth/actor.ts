@@ -37,10 +37,11 @@ export const ROLES = [
 export type Role = (typeof ROLES)[number];
 
 /**
- * The roles of an agency's staff, who work on its dossiers. The system administrator runs the node,
- * not the agencies' work, and is not among them.
+ * The roles of an agency's staff, who work on its dossiers, in the order the administration page offers them
+ * (the desk, the one who examines, the one who signs, the one who reads, the one who administers). The
+ * system administrator runs the node, not the agencies' work, and is not among them.
  */
-export const OFFICER_ROLES: readonly Role[] = ["receiver", "specialist", "leader", "agency_admin", "supervisor"];
+export const OFFICER_ROLES: readonly Role[] = ["receiver", "specialist", "leader", "supervisor", "agency_admin"];
 
 export interface RoleGrant {
   role: Role;

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
-import { DomainError, type FieldProblem, NotFound, STATUS_OF_KIND, ValidationFailed } from "./errors.ts";
+import { DomainError, type FieldProblem, httpAnswerOf, NotFound, ValidationFailed } from "./errors.ts";
 import { preferredLanguage } from "./language.ts";
 import type { App } from "./types.ts";
 
@@ -65,12 +65,10 @@ function envelope(request: FastifyRequest, err: DomainError): ErrorEnvelope {
   };
 }
 
-/** Sends a domain error as the one error envelope, with the status its kind maps to. */
+/** Sends a domain error as the one error envelope, with the status and headers of `httpAnswerOf`. */
 export function sendDomainError(request: FastifyRequest, reply: FastifyReply, err: DomainError): FastifyReply {
-  const status = STATUS_OF_KIND[err.kind];
-  const retryAfter = err.details?.retryAfterSeconds;
-  if (typeof retryAfter === "number") void reply.header("retry-after", String(Math.ceil(retryAfter)));
-  return reply.status(status).type("application/json; charset=utf-8").send(envelope(request, err));
+  const { status, headers } = httpAnswerOf(err);
+  return reply.status(status).headers(headers).type("application/json; charset=utf-8").send(envelope(request, err));
 }
 
 export interface ErrorHandlingOptions {

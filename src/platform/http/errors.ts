@@ -96,7 +96,8 @@ export const DatabaseUnavailable = defineError("platform.database_unavailable", 
   en: "The database is not answering.",
 }));
 
-export const STATUS_OF_KIND: Record<ErrorKind, number> = {
+/** The HTTP status of each kind (asked through `httpAnswerOf`, with the headers that go with it). */
+const STATUS_OF_KIND: Record<ErrorKind, number> = {
   invalid: 400,
   unauthenticated: 401,
   forbidden: 403,
@@ -107,3 +108,21 @@ export const STATUS_OF_KIND: Record<ErrorKind, number> = {
   rate_limited: 429,
   unavailable: 503,
 };
+
+/** How HTTP says a domain error, for the API's envelope and for every page alike. */
+export interface HttpAnswer {
+  status: number;
+  headers: Record<string, string>;
+}
+
+/**
+ * The status of a domain error's kind and the headers it carries: `Retry-After` (whole seconds) when the
+ * error says when to come back (`details.retryAfterSeconds`). The one error-kind → status map: the JSON
+ * error handler and the pages' error paths all ask it.
+ */
+export function httpAnswerOf(err: DomainError): HttpAnswer {
+  const headers: Record<string, string> = {};
+  const retryAfter = err.details?.retryAfterSeconds;
+  if (typeof retryAfter === "number" && Number.isFinite(retryAfter)) headers["retry-after"] = String(Math.max(0, Math.ceil(retryAfter)));
+  return { status: STATUS_OF_KIND[err.kind], headers };
+}

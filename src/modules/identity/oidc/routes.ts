@@ -1,11 +1,15 @@
+import { Type } from "@sinclair/typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { PUBLIC } from "../../../platform/http/access.ts";
 import type { App } from "../../../platform/http/types.ts";
+import { FormText, pageQuery, pageSchema } from "../../../web/forms.ts";
+import { SIGN_IN_PATH } from "../pages/paths.ts";
 import { attachSignOut, type BrowserSignOut } from "./logout.tsx";
 import { acrOf, attachBrowserSession, type BrowserSession, OIDC_PATH, type Oidc, requiredLoa } from "./provider.ts";
 
 const HIDDEN = { schema: { hide: true } } as const;
-const SIGN_IN_PATH = "/dang-nhap";
+/** `?buoc=ngoai`: the browser comes back from the external provider's step up. */
+const Interaction = pageSchema({ params: Type.Object({ uid: Type.String() }), querystring: Type.Object({ buoc: FormText() }) });
 
 /**
  * The motcua session of a browser request, if signed in (officers and administrators only once past the
@@ -65,7 +69,7 @@ export function oidcRoutes(oidc: Oidc, opts: { signOut?: (request: FastifyReques
 
     // The provider sends the browser here to sign in: with a motcua session the login is finished at
     // once (the session's assurance level becomes the `acr`), otherwise the sign-in page comes first.
-    app.get(`${OIDC_PATH}/interaction/:uid`, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
+    app.get(`${OIDC_PATH}/interaction/:uid`, { config: { access: PUBLIC }, ...Interaction }, async (request, reply) => {
       const provider = await oidc.provider();
       atOwnAddress(request.raw);
       const details = await provider.interactionDetails(request.raw, reply.raw);
@@ -81,7 +85,7 @@ export function oidcRoutes(oidc: Oidc, opts: { signOut?: (request: FastifyReques
       if (required !== null && session.loa < required) {
         // The relying party requires a higher assurance level: once through the external provider
         // (VNeID) when there is one, and if that does not reach it either, an error for the client.
-        const stepped = (request.query as { buoc?: unknown }).buoc === "ngoai";
+        const stepped = pageQuery(request).buoc === "ngoai";
         if (oidc.stepUpPath && !stepped && required <= 2) {
           const back = `${OIDC_PATH}/interaction/${details.uid}?buoc=ngoai`;
           return reply.redirect(`${oidc.stepUpPath}?next=${encodeURIComponent(back)}`, 303);

@@ -1,18 +1,20 @@
 // The portal and the office as relying parties of motcua's own OpenID provider: sign-in by the code flow
 // with PKCE, state and nonce (openid-client), the callback that opens the party's own session from the
 // ID token, and sign-out that ends it and then the provider's session (RP-initiated logout).
-import formbody from "@fastify/formbody";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import * as client from "openid-client";
 import type { Clock } from "../../../platform/clock.ts";
-import { type DomainError, STATUS_OF_KIND } from "../../../platform/http/errors.ts";
+import { DomainError } from "../../../platform/http/errors.ts";
 import type { App } from "../../../platform/http/types.ts";
-import { CsrfRejected } from "../errors.ts";
 import { requiresSecondFactor } from "../second-factor.ts";
 import type { IdentityService, RelyingParty } from "../service.ts";
-import { cookie, csrfValid, readCookie } from "../../../web/cookies.ts";
+import { cookie, readCookie } from "../../../web/cookies.ts";
+import { pageQuery, pageSchema } from "../../../web/forms.ts";
+import { tr } from "../../../web/i18n.ts";
+import { answerFor } from "../../../web/page-errors.tsx";
 import { endRpSession, setRpSessionCookie } from "../web-session.ts";
 import { loaOf } from "../oidc/provider.ts";
+import { NextQuery } from "../pages/sign-in.tsx";
 import { Layout } from "../../../web/layout.tsx";
 import { pageRequest, sendPage } from "../../../web/render.ts";
 import { safeNext } from "../../../web/routes.tsx";
@@ -22,7 +24,6 @@ import { FLOW_SECONDS, flowSealer } from "./flow.ts";
 import { inProcessFetch } from "./in-process-fetch.ts";
 import { PARTIES } from "./paths.ts";
 
-const HIDDEN = { schema: { hide: true } } as const;
 const FLOW_COOKIE: Record<RelyingParty, string> = { portal: "motcua_portal_flow", office: "motcua_office_flow" };
 /** The party's ID token, sent only to its sign-out (as `id_token_hint`). */
 const HINT_COOKIE: Record<RelyingParty, string> = { portal: "motcua_portal_hint", office: "motcua_office_hint" };
@@ -66,35 +67,40 @@ export function relyingPartyRoutes(deps: RelyingPartyDeps) {
     return found;
   };
 
+  /** The party's refusal page, with the error's status and headers. */
   const refuse = (request: FastifyRequest, reply: FastifyReply, rp: RelyingParty, err: DomainError) => {
     const page = pageRequest(request);
-    const en = page.lang === "en";
+    const title = tr(page, "Không đăng nhập được", "Sign-in refused");
+    const status = answerFor(reply, err);
     return sendPage(
       reply,
-      <Layout page={page} variant={rp} title={en ? "Sign-in refused" : "Không đăng nhập được"}>
-        <h1>{en ? "Sign-in refused" : "Không đăng nhập được"}</h1>
+      <Layout page={page} variant={rp} title={title}>
+        <h1>{title}</h1>
         <p class="error" role="alert" data-code={err.code}>
           {err.messages[page.lang]}
         </p>
         <p>
-          <a href={PARTIES[rp].home}>{en ? "Back" : "Quay lại"}</a>
+          <a href={PARTIES[rp].home}>{tr(page, "Quay lại", "Back")}</a>
         </p>
       </Layout>,
-      STATUS_OF_KIND[err.kind],
+      status,
     );
   };
 
-  return async (app: App) => {
-    customFetch = inProcessFetch(app, new URL(deps.publicUrl).origin);
-    await app.register(formbody);
+  return async (root: App) => {
+    customFetch = inProcessFetch(root, new URL(deps.publicUrl).origin);
 
-    // Signing in and out is for everyone.
-    for (const rp of ["portal", "office"] as const) {
+    // Signing in and out is for everyone; each party in a scope whose refusals (a forged sign-out) are its page.
+    for (const rp of ["portal", "office"] as const) await root.register(async (app: App) => {
+      app.setErrorHandler((err, request, reply) => {
+        if (err instanceof DomainError) return refuse(request, reply, rp, err);
+        throw err;
+      });
       const paths = PARTIES[rp];
       const redirectUri = `${deps.publicUrl}${paths.callback}`;
 
-      app.get(paths.signIn, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
-        const next = nextOf(rp, (request.query as { next?: unknown }).next);
+      app.get(paths.signIn, { config: { access: PUBLIC }, ...NextQuery }, async (request, reply) => {
+        const next = nextOf(rp, pageQuery(request).next);
         if (request.user) return reply.redirect(next, 303);
         const config = await configOf(rp);
         const flow = { state: client.randomState(), nonce: client.randomNonce(), verifier: client.randomPKCECodeVerifier(), next };
@@ -110,7 +116,8 @@ export function relyingPartyRoutes(deps: RelyingPartyDeps) {
         return reply.header("cache-control", "no-store").redirect(url.href, 303);
       });
 
-      app.get(paths.callback, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
+      // The provider's answer (code, state, or error) is read from the whole address by openid-client.
+      app.get(paths.callback, { config: { access: PUBLIC }, ...pageSchema({}) }, async (request, reply) => {
         // The flow is used once, whatever happens next.
         void reply.header("set-cookie", cookie(request, FLOW_COOKIE[rp], "", 0, paths.callback));
         void reply.header("cache-control", "no-store");
@@ -149,8 +156,8 @@ export function relyingPartyRoutes(deps: RelyingPartyDeps) {
         return reply.redirect(flow.next, 303);
       });
 
-      app.post(paths.signOut, { config: { access: PUBLIC }, ...HIDDEN }, async (request, reply) => {
-        if (!csrfValid(request, (request.body as { _csrf?: unknown } | undefined)?._csrf)) return refuse(request, reply, rp, new CsrfRejected());
+      // The kit checks the CSRF token (a forged form ends nothing: the refusal page, 403).
+      app.post(paths.signOut, { config: { access: PUBLIC }, ...pageSchema({}) }, async (request, reply) => {
         const hint = readCookie(request, HINT_COOKIE[rp]);
         await endRpSession(identity, request, reply, rp);
         void reply.header("set-cookie", cookie(request, HINT_COOKIE[rp], "", 0, paths.signOut));
@@ -160,6 +167,6 @@ export function relyingPartyRoutes(deps: RelyingPartyDeps) {
         });
         return reply.header("cache-control", "no-store").redirect(url.href, 303);
       });
-    }
+    });
   };
 }

@@ -1,0 +1,33 @@
+// Every text table the app registers (the web kit's and each module's `messages`): each key in Vietnamese and
+// English, both filled, with the same `{parameters}`, and no key defined by two tables.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { MODULES } from "../src/modules.ts";
+import { messagesOf } from "../src/platform/compose.ts";
+import { catalogueOf } from "../src/web/i18n.ts";
+
+const params = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe("the registered text tables", () => {
+  // What src/app.ts registers: the kit's table first, then the modules', in the modules' order.
+  const { tables } = catalogueOf(messagesOf(MODULES));
+
+  it("include the kit's and the modules' tables, no key defined twice", () => {
+    assert.ok(tables.length >= 2, `${tables.length} tables`);
+    const calendar = MODULES.find((m) => m.name === "calendar")!.spec.messages;
+    assert.ok(calendar && tables.includes(calendar), "the calendar's text is registered");
+  });
+
+  it("have every key in both languages, filled, with the same parameters", () => {
+    for (const table of tables) {
+      assert.deepEqual(Object.keys(table.en).sort(), Object.keys(table.vi).sort());
+      for (const key of Object.keys(table.vi)) {
+        const vi = table.vi[key]!;
+        const en = table.en[key]!;
+        assert.ok(vi.trim() && en.trim(), key);
+        assert.equal(vi, vi.normalize("NFC"), `${key}: Vietnamese as people type it (NFC)`);
+        assert.deepEqual(params(vi), params(en), key);
+      }
+    }
+  });
+});
