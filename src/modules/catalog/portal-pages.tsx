@@ -7,7 +7,7 @@ import type { App } from "../../platform/http/types.ts";
 import { FormText, pageQuery, pageSchema } from "../../web/forms.ts";
 import { pageRequest, sendFragment, sendPage, wantsFragment } from "../../web/render.ts";
 import { sendNotFoundPage } from "../../web/routes.tsx";
-import type { DirectoryService } from "../directory/service.ts";
+import type { DirectoryService } from "../directory/index.ts";
 import { AUDIENCES, ONLINE_LEVELS, PROCEDURE_CODE_PATTERN } from "./model.ts";
 import { type Choice, SEARCH_PATH, searchHref, SearchPage, SearchResults, type SearchValues } from "./portal-views.tsx";
 import { ProcedureView } from "./procedure-view.tsx";
