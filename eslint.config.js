@@ -32,12 +32,8 @@ export default tseslint.config(
     rules: { "no-restricted-properties": "off" },
   },
   {
-    files: ["src/platform/**"],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        { patterns: [{ group: ["**/modules/**"], message: "platform/ never imports modules/." }] },
-      ],
-    },
+    // The boundaries between platform, the web kit and the modules are dependency-cruiser's (.dependency-cruiser.cjs).
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly" } },
   },
 );

@@ -45,4 +45,4 @@ export {
 export { agencyNames } from "./portal-pages.tsx";
 export type { ProcedureListItem } from "./schema.ts";
 export { type BoundVersion, type CatalogService } from "./service.ts";
-export { readDemoCatalog } from "./seeds.ts";
+export { demoCatalogSeed, readDemoCatalog } from "./seeds.ts";

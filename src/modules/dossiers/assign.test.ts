@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
 import type { Actor } from "../../platform/auth/actor.ts";
 import type { App } from "../../platform/http/types.ts";
-import { readDemoAccounts } from "../identity/seeds.ts";
+import { readDemoAccounts } from "../identity/index.ts";
 import { formBrowser } from "../identity/testing.ts";
 import { signInThroughParty } from "../identity/relying-party/testing.ts";
 import { DossierNotFound } from "./errors.ts";

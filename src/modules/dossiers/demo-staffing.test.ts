@@ -3,11 +3,10 @@
 // result in the demo office (before version 2 of the accounts the communes and two departments had none).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { readDemoCatalog } from "../catalog/seeds.ts";
-import { isWithinAgency } from "../directory/codes.ts";
-import { readDemoAgencies } from "../directory/seeds.ts";
-import { readDemoAccounts } from "../identity/seeds.ts";
-import { implementingAgency, planSteps, receivingAgencies } from "../workflow/engine.ts";
+import { readDemoCatalog } from "../catalog/index.ts";
+import { isWithinAgency, readDemoAgencies } from "../directory/index.ts";
+import { readDemoAccounts } from "../identity/index.ts";
+import { implementingAgency, planSteps, receivingAgencies } from "../workflow/index.ts";
 
 describe("demo staffing", () => {
   const officers = readDemoAccounts().accounts.filter((a) => a.kind === "officer");

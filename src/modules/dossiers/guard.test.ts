@@ -18,7 +18,7 @@ import type { Actor } from "../../platform/auth/actor.ts";
 import { fixedClock } from "../../platform/clock.ts";
 import { DomainError } from "../../platform/http/errors.ts";
 import type { App } from "../../platform/http/types.ts";
-import { readDemoAccounts } from "../identity/seeds.ts";
+import { readDemoAccounts } from "../identity/index.ts";
 import { DossierNotFound } from "./errors.ts";
 import { ACTIONS, type DossierAction } from "./model.ts";
 import type { ActionInput } from "./schema.ts";

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Actor, Role } from "../../platform/auth/actor.ts";
-import { planSteps } from "../workflow/engine.ts";
+import { planSteps } from "../workflow/index.ts";
 import { DEFAULT_RULES } from "./actions.ts";
 import type { DossierRow } from "./hooks.ts";
 import type { DossierStatus } from "./model.ts";

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
 import type { App } from "../../platform/http/types.ts";
-import { readDemoAccounts } from "../identity/seeds.ts";
+import { readDemoAccounts } from "../identity/index.ts";
 import { type FormBrowser, formBrowser } from "../identity/testing.ts";
 import { signInThroughParty } from "../identity/relying-party/testing.ts";
 import { buildProvincialProcedure, CENTRE, dossierFixture, multipart, PDF, PNG, type TestUser, uploadFrom } from "./testing.ts";

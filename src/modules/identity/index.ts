@@ -83,7 +83,7 @@ export const identityModule = defineModule({
 });
 
 export { checkCccd, checkTaxCode } from "./ids.ts";
-export { demoAccountsSeed } from "./seeds.ts";
+export { demoAccountsSeed, readDemoAccounts } from "./seeds.ts";
 export type { IdentityService, RelyingParty, UserView } from "./service.ts";
 export type { SecondFactor } from "./second-factor.ts";
 export { InvalidToken } from "./oidc/errors.ts";
