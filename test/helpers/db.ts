@@ -4,12 +4,16 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { loadConfig } from "../../src/platform/config/index.ts";
 import { type Database, openDatabase } from "../../src/platform/db/index.ts";
+import { createHash } from "node:crypto";
 import { migrate, migrationsDigest } from "../../src/platform/db/migrate.ts";
+import { runSeeds } from "../../src/platform/db/seeds.ts";
+import { referenceDigest, referenceSeeds } from "./reference-data.ts";
 
 /**
- * A fresh, migrated database for one test file: PGlite loaded from a migrated template (made once
- * per schema version and cached), or, when DATABASE_URL is set, a new PostgreSQL database cloned
- * from a template database. Closing it drops it.
+ * A fresh, migrated database for one test file, with the reference data loaded (`referenceSeeds`: office hours,
+ * holidays, provinces and communes, recorded as seeded): PGlite loaded from a template (made once per schema
+ * and reference data and cached), or, when DATABASE_URL is set, a new PostgreSQL database cloned from a
+ * template database. Closing it drops it.
  */
 export async function testDatabase(): Promise<Database> {
   const { databaseUrl } = loadConfig();
@@ -19,11 +23,23 @@ export async function testDatabase(): Promise<Database> {
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const CACHE = path.join(ROOT, "node_modules", ".cache", "motcua-test");
 
+/** Names a template: the schema (migrations) and the reference data in it. */
+function templateDigest(): string {
+  return createHash("sha256").update(`${migrationsDigest()} ${referenceDigest()}`).digest("hex").slice(0, 16);
+}
+
+/** Migrates a new database and loads the reference data into it. */
+async function prepareTemplate(db: Database): Promise<void> {
+  await migrate(db);
+  await runSeeds(db, referenceSeeds(), { demo: false });
+}
+
 async function pgliteTemplate(): Promise<Buffer> {
-  const file = path.join(CACHE, `template-${migrationsDigest()}.tar.gz`);
+  const name = `template-${templateDigest()}.tar.gz`;
+  const file = path.join(CACHE, name);
   if (fs.existsSync(file)) return fs.readFileSync(file);
   const db = await openDatabase({ databaseUrl: null, pgliteDir: null });
-  await migrate(db);
+  await prepareTemplate(db);
   const dump = await db.pglite!.dumpDataDir("gzip");
   await db.close();
   const bytes = Buffer.from(await dump.arrayBuffer());
@@ -32,6 +48,8 @@ async function pgliteTemplate(): Promise<Buffer> {
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, bytes);
   fs.renameSync(tmp, file);
+  // Templates of an earlier schema or data are not used again.
+  for (const old of fs.readdirSync(CACHE)) if (/^template-[0-9a-f]+\.tar\.gz$/.test(old) && old !== name) fs.rmSync(path.join(CACHE, old), { force: true });
   return bytes;
 }
 
@@ -50,7 +68,7 @@ let counter = 0;
 
 async function postgresDatabase(baseUrl: string): Promise<Database> {
   const base = new URL(baseUrl).pathname.slice(1) || "postgres";
-  const template = `${base}_tpl_${migrationsDigest()}`.slice(0, 63);
+  const template = `${base}_tpl_${templateDigest()}`.slice(0, 63);
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
   try {
@@ -62,7 +80,12 @@ async function postgresDatabase(baseUrl: string): Promise<Database> {
         await admin.query(`CREATE DATABASE "${template}"`);
         const db = await openDatabase({ databaseUrl: withDatabase(baseUrl, template), pgliteDir: null, poolMax: 1 });
         try {
-          await migrate(db);
+          await prepareTemplate(db);
+        } catch (err) {
+          // A half-made template must not be found made by the next run.
+          await db.close();
+          await admin.query(`DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`);
+          throw err;
         } finally {
           await db.close();
         }

@@ -23,8 +23,8 @@ describe("reference data: provinces and communes", () => {
   let env: Env;
   before(async () => {
     env = await testApp();
-    const ran = await runSeeds(env.database, [adminUnitsSeed()], { demo: false });
-    assert.deepEqual(ran, ["directory.admin-units"]);
+    // The test template is made with this seed (test/helpers/reference-data.ts): it is found loaded.
+    assert.deepEqual(await runSeeds(env.database, [adminUnitsSeed()], { demo: false }), []);
   });
   after(() => env.close());
 
