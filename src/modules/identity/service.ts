@@ -146,10 +146,14 @@ export interface IdentityService {
    */
   addRepresentative(actor: Actor, cccd: string, meta?: RequestMeta): Promise<Array<{ username: string; fullName: string }>>;
   representatives(actor: Actor): Promise<Array<{ username: string; fullName: string }>>;
-  /** Loads an account as the operator inside a seed's transaction (demo accounts); audited. */
+  /**
+   * Loads an account as the operator inside a seed's transaction (demo accounts); audited. With `passwordHash`
+   * (argon2id, from `hashPassword`) instead of `password`: accounts that share a password share one hash made
+   * once, not one each (the demo accounts, test accounts).
+   */
   seedAccount(
     tx: Db,
-    input: Omit<repo.NewUser, "passwordHash" | "id"> & { password: string; roles: RoleGrant[] },
+    input: Omit<repo.NewUser, "passwordHash" | "id"> & ({ password: string } | { passwordHash: string }) & { roles: RoleGrant[] },
   ): Promise<UserView>;
   /** Replaces an officer's roles (within the administrator's subtree); audited. */
   setRoles(actor: Actor, userId: string, roles: Array<{ role: Role; agencyCode?: string }>, meta?: RequestMeta): Promise<UserView>;
@@ -674,8 +678,11 @@ export function makeIdentityService(deps: {
     actorFor,
 
     async seedAccount(tx, input) {
-      const { password, roles, ...row } = input;
-      return create({ type: "system", name: "seed" }, { ...row, passwordHash: await hashPassword(password) }, roles, {}, "identity.account_seeded", tx);
+      const { password, passwordHash, roles, ...row } = input as typeof input & { password?: string; passwordHash?: string };
+      // A hash is stored as given: never a password by mistake.
+      if (passwordHash !== undefined && !passwordHash.startsWith("$argon2id$")) throw new Error("seedAccount: passwordHash is not an argon2id hash");
+      const hashed = passwordHash ?? (await hashPassword(password!));
+      return create({ type: "system", name: "seed" }, { ...row, passwordHash: hashed }, roles, {}, "identity.account_seeded", tx);
     },
 
     async setRoles(actor, userId, roles, meta = {}) {
