@@ -10,6 +10,7 @@ export interface AgencyOptions {
   parent?: string | { code: string };
   kind?: AgencyKind;
   name?: string;
+  nameEn?: string;
   /** Departments, as codes (each named after its code) or in full; by default a reception desk and an office. */
   departments?: Array<string | NewDepartmentInput>;
   /** For a level-1 unit: its province (default 24, Bắc Ninh); a unit takes its parent's. */
@@ -53,6 +54,7 @@ export async function buildAgency(deps: { directory: DirectoryService }, opts: A
   const input: NewAgencyInput = {
     code,
     name: opts.name ?? `Cơ quan thử nghiệm ${code}`,
+    ...(opts.nameEn ? { nameEn: opts.nameEn } : {}),
     kind: opts.kind ?? (parent === null ? "people_committee" : "specialised_agency"),
     departments: (opts.departments ?? DEFAULT_DEPARTMENTS).map((d) => (typeof d === "string" ? { code: d, name: `Phòng ${d}` } : d)),
     ...(parent === null ? { provinceCode: opts.provinceCode ?? "24" } : opts.provinceCode ? { provinceCode: opts.provinceCode } : {}),
