@@ -34,29 +34,30 @@ async function prepareTemplate(db: Database): Promise<void> {
   await runSeeds(db, referenceSeeds(), { demo: false });
 }
 
-async function pgliteTemplate(): Promise<Buffer> {
+/** The template's file, made when missing. */
+async function pgliteTemplate(): Promise<string> {
   // Uncompressed: each test file loads it, and gunzipping its ~40 MB cost every one of them a tenth of a second.
   const name = `template-${templateDigest()}.tar`;
   const file = path.join(CACHE, name);
-  if (fs.existsSync(file)) return fs.readFileSync(file);
+  if (fs.existsSync(file)) return file;
   const db = await openDatabase({ databaseUrl: null, pgliteDir: null });
   await prepareTemplate(db);
   const dump = await db.pglite!.dumpDataDir("none");
   await db.close();
-  const bytes = Buffer.from(await dump.arrayBuffer());
   fs.mkdirSync(CACHE, { recursive: true });
   // Parallel test files may all make it; each writes a private file and renames it into place.
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, bytes);
+  fs.writeFileSync(tmp, new Uint8Array(await dump.arrayBuffer()));
   fs.renameSync(tmp, file);
   // Templates of an earlier schema or data are not used again.
   for (const old of fs.readdirSync(CACHE)) if (/^template-[0-9a-f]+\.tar(\.gz)?$/.test(old) && old !== name) fs.rmSync(path.join(CACHE, old), { force: true });
-  return bytes;
+  return file;
 }
 
 async function pgliteDatabase(): Promise<Database> {
-  const template = await pgliteTemplate();
-  return openDatabase({ databaseUrl: null, pgliteDir: null, loadDataDir: new Blob([new Uint8Array(template)]) });
+  // A Blob read from the file as PGlite loads it: the ~40 MB are not read into memory first and copied.
+  const template = await fs.openAsBlob(await pgliteTemplate());
+  return openDatabase({ databaseUrl: null, pgliteDir: null, loadDataDir: template });
 }
 
 function withDatabase(url: string, name: string): string {
