@@ -4,8 +4,6 @@ import { after, before, describe, it } from "node:test";
 import { gunzipSync } from "node:zlib";
 import { testApp } from "../../test/helpers/app.ts";
 import { buildApp } from "../app.ts";
-import { holidaysSeed } from "../modules/calendar/index.ts";
-import { runSeeds } from "../platform/db/seeds.ts";
 import { safeNext } from "./routes.tsx";
 
 const HTML = { accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" };
@@ -19,8 +17,8 @@ function element(html: string, tag: string, has = ""): string | undefined {
 describe("web pages", () => {
   let env: Awaited<ReturnType<typeof testApp>>;
   before(async () => {
+    // The days off page reads the holidays the test template was seeded with.
     env = await testApp();
-    await runSeeds(env.database, [holidaysSeed()], { demo: false });
   });
   after(() => env.close());
 

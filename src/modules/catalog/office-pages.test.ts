@@ -4,18 +4,15 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
 import type { Actor } from "../../platform/auth/actor.ts";
-import { runSeeds } from "../../platform/db/seeds.ts";
 import type { App } from "../../platform/http/types.ts";
-import { createLogger } from "../../platform/log/index.ts";
-import { adminUnitsSeed, demoAgenciesSeed } from "../directory/seeds.ts";
-import { demoAccountsSeed, readDemoAccounts } from "../identity/seeds.ts";
-import { type FormBrowser, formBrowser } from "../identity/testing.ts";
+import type { AgencyDto } from "../directory/schema.ts";
+import { buildAgency } from "../directory/testing.ts";
+import { buildCitizen, buildOfficer, type FormBrowser, formBrowser, TEST_PASSWORD as PASSWORD } from "../identity/testing.ts";
 import { signInThroughParty } from "../identity/relying-party/testing.ts";
 import { type DraftFormValues, valuesOf } from "./draft-form.ts";
 import type { ProcedureContent } from "./model.ts";
 import { buildProcedure } from "./testing.ts";
 
-const PASSWORD = readDemoAccounts().password;
 let offset = 0;
 const clock = { now: () => new Date(Date.now() + offset) };
 const HTML = { accept: "text/html" };
@@ -33,16 +30,24 @@ function textarea(html: string, id: string): string | undefined {
 
 describe("office catalogue pages", () => {
   let env: TestEnv & { app: App };
+  // A province with two wards; the province's administrator, signed in to the office.
+  let province: AgencyDto;
+  let ward: AgencyDto;
+  let otherWard: AgencyDto;
   let admin: FormBrowser;
   before(async () => {
     env = await testApp({ clock });
-    await runSeeds(env.database, [adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory), demoAccountsSeed(env.ctx.identity, createLogger("silent"))], {
-      demo: true,
-    });
+    province = await buildAgency(env.ctx);
+    const departments = ["tiep-nhan", "van-hoa-xa-hoi", "van-phong"];
+    ward = await buildAgency(env.ctx, { parent: province, kind: "people_committee", departments });
+    otherWard = await buildAgency(env.ctx, { parent: province, kind: "people_committee", departments });
     admin = await formBrowser(env.app);
-    await signInThroughParty(env.ctx, admin, "office", "quantri.tinh", PASSWORD);
+    await signInThroughParty(env.ctx, admin, "office", (await buildOfficer(env.ctx, { agency: province, roles: ["agency_admin"] })).username, PASSWORD);
   });
   after(() => env.close());
+
+  /** A publishable procedure of the ward. */
+  const procedure = (overrides: Partial<ProcedureContent> = {}) => buildProcedure({ agencies: [ward.code], ...overrides });
 
   const versionsOf = async (code: string) => env.ctx.catalog.versions({ type: "cli", name: "test" }, code);
 
@@ -56,7 +61,7 @@ describe("office catalogue pages", () => {
     assert.equal(posted.headers.location, "/office/auth/dang-nhap?next=%2Fquan-tri%2Fthu-tuc");
 
     const citizen = await formBrowser(env.app);
-    await signInThroughParty(env.ctx, citizen, "office", "001199000001", PASSWORD);
+    await signInThroughParty(env.ctx, citizen, "office", (await buildCitizen(env.ctx)).username, PASSWORD);
     const refused = await citizen.get("/quan-tri/thu-tuc", HTML);
     assert.equal(refused.statusCode, 403);
     assert.match(String(refused.headers["content-type"]), /text\/html/);
@@ -69,10 +74,10 @@ describe("office catalogue pages", () => {
   it("an administrator creates a procedure by form, then finds it in the list and the office navigation", async () => {
     const form = await admin.get("/quan-tri/thu-tuc/moi", HTML);
     assert.equal(form.statusCode, 200);
-    assert.match(form.body, /<textarea id="agencies" name="agencies"[^>]*>000\.00\.00\.H06<\/textarea>/, "the administrator's agency is proposed");
+    assert.match(form.body, new RegExp(`<textarea id="agencies" name="agencies"[^>]*>${province.code.replaceAll(".", "\\.")}</textarea>`), "the administrator's agency is proposed");
     assert.match(form.body, /<a href="\/quan-tri\/thu-tuc" aria-current="page">Quản lý thủ tục<\/a>/);
 
-    const p = buildProcedure({ name: "Cấp phép thử nghiệm qua biểu mẫu" });
+    const p = procedure({ name: "Cấp phép thử nghiệm qua biểu mẫu" });
     const res = await admin.post("/quan-tri/thu-tuc", fields(valuesOf(p)));
     assert.equal(res.statusCode, 303, res.body.slice(0, 500));
     assert.equal(res.headers.location, `/quan-tri/thu-tuc/${p.code}?da=tao-moi`);
@@ -93,7 +98,7 @@ describe("office catalogue pages", () => {
   });
 
   it("a malformed JSON textarea or a structural error comes back as the same form, text kept, problem next to the field", async () => {
-    const p = buildProcedure({ name: "Thủ tục sửa lỗi JSON" });
+    const p = procedure({ name: "Thủ tục sửa lỗi JSON" });
     await env.ctx.catalog.create({ type: "cli", name: "test" }, p);
     const broken = '[{"key": "tiep-nhan", "name": "Tiếp nhận <hồ sơ>",';
     const values = valuesOf({ ...p, name: "Tên mới chưa lưu" });
@@ -114,7 +119,7 @@ describe("office catalogue pages", () => {
   });
 
   it("Kiểm tra lists every problem in words; Công bố refuses with them all, then publishes once corrected", async () => {
-    const good = buildProcedure({ name: "Thủ tục kiểm tra trước khi công bố" });
+    const good = procedure({ name: "Thủ tục kiểm tra trước khi công bố" });
     const bad: ProcedureContent = { ...good, steps: good.steps.map((s, i) => (i === 1 ? { ...s, hours: 13, department: "khong-co" } : s)) };
     await env.ctx.catalog.create({ type: "cli", name: "test" }, bad);
     const check = await admin.get(`/quan-tri/thu-tuc/${good.code}/kiem-tra`, HTML);
@@ -140,7 +145,7 @@ describe("office catalogue pages", () => {
   });
 
   it("editing after publication starts version 2; the diff page shows the changed name and fee as text", async () => {
-    const p = buildProcedure({ name: "Cấp bản sao trích lục thử" });
+    const p = procedure({ name: "Cấp bản sao trích lục thử" });
     await env.ctx.catalog.create({ type: "cli", name: "test" }, p);
     await env.ctx.catalog.publish({ type: "cli", name: "test" }, p.code);
     const page = await admin.get(`/quan-tri/thu-tuc/${p.code}`, HTML);
@@ -165,7 +170,7 @@ describe("office catalogue pages", () => {
   });
 
   it("refuses a form without its CSRF token (403 page) and changes nothing", async () => {
-    const p = buildProcedure();
+    const p = procedure();
     await env.ctx.catalog.create({ type: "cli", name: "test" }, p);
     const cookies = [...admin.cookies].filter(([k]) => k !== "motcua_csrf").map(([k, v]) => `${k}=${v}`).join("; ");
     const forged = await env.app.inject({
@@ -181,11 +186,11 @@ describe("office catalogue pages", () => {
   });
 
   it("a supervisor reads procedures but gets no form; an unknown code is a 404 page", async () => {
-    const p = buildProcedure({ name: "Thủ tục giám sát xem" });
+    const p = procedure({ name: "Thủ tục giám sát xem" });
     await env.ctx.catalog.create({ type: "cli", name: "test" }, p);
     offset += 60_000;
     const supervisor = await formBrowser(env.app);
-    await signInThroughParty(env.ctx, supervisor, "office", "giamsat.tinh", PASSWORD);
+    await signInThroughParty(env.ctx, supervisor, "office", (await buildOfficer(env.ctx, { agency: province, roles: ["supervisor"] })).username, PASSWORD);
     const list = await supervisor.get("/quan-tri/thu-tuc", HTML);
     assert.equal(list.statusCode, 200);
     assert.match(list.body, /Thủ tục giám sát xem<\/a><\/th><td class="nowrap">[^<]+<\/td><td>Thử nghiệm<\/td><td>[^<]+<\/td><td>Chỉ xem<\/td>/);
@@ -202,21 +207,21 @@ describe("office catalogue pages", () => {
   it("lists for an administrator only the procedures with an agency in their subtree, drafts under their latest agencies", async () => {
     const commune = (code: string): Actor => ({ type: "user", userId: `u-${code}`, username: code, fullName: code, email: null, roles: [{ role: "agency_admin", agencyCode: code }], agencyCode: code, loa: 0 });
     const system: Actor = { type: "cli", name: "test" };
-    const kinhBac = buildProcedure({ name: "Phạm vi Kinh Bắc", agencies: ["000.00.51.H06"] });
-    const phatTich = buildProcedure({ name: "Phạm vi Phật Tích", agencies: ["000.00.52.H06"] });
+    const kinhBac = procedure({ name: "Phạm vi Kinh Bắc", agencies: [ward.code] });
+    const phatTich = procedure({ name: "Phạm vi Phật Tích", agencies: [otherWard.code] });
     for (const p of [kinhBac, phatTich]) await env.ctx.catalog.create(system, p);
     const names = async (actor: Actor) => (await env.ctx.catalog.listForAdmin(actor, { q: "pham vi" })).items.map((i) => `${i.name}:${i.editable}`);
-    assert.deepEqual(await names(commune("000.00.51.H06")), ["Phạm vi Kinh Bắc:true"]);
-    assert.deepEqual(await names(commune("000.00.52.H06")), ["Phạm vi Phật Tích:true"]);
+    assert.deepEqual(await names(commune(ward.code)), ["Phạm vi Kinh Bắc:true"]);
+    assert.deepEqual(await names(commune(otherWard.code)), ["Phạm vi Phật Tích:true"]);
     assert.deepEqual(await names(system), ["Phạm vi Kinh Bắc:true", "Phạm vi Phật Tích:true"]);
     assert.deepEqual(await names({ type: "anonymous" }), []);
     // A draft moved to another agency is listed under the draft's agencies, not the ones it was created with.
-    await env.ctx.catalog.saveDraft(system, kinhBac.code, { ...kinhBac, agencies: ["000.00.52.H06"] });
-    assert.deepEqual(await names(commune("000.00.51.H06")), []);
-    assert.deepEqual(await names(commune("000.00.52.H06")), ["Phạm vi Kinh Bắc:true", "Phạm vi Phật Tích:true"]);
+    await env.ctx.catalog.saveDraft(system, kinhBac.code, { ...kinhBac, agencies: [otherWard.code] });
+    assert.deepEqual(await names(commune(ward.code)), []);
+    assert.deepEqual(await names(commune(otherWard.code)), ["Phạm vi Kinh Bắc:true", "Phạm vi Phật Tích:true"]);
     // Shared with an agency outside the subtree: listed (it is reviewed) but not editable.
-    await env.ctx.catalog.saveDraft(system, phatTich.code, { ...phatTich, agencies: ["000.00.51.H06", "000.00.52.H06"] });
-    assert.deepEqual(await names(commune("000.00.51.H06")), ["Phạm vi Phật Tích:false"]);
+    await env.ctx.catalog.saveDraft(system, phatTich.code, { ...phatTich, agencies: [ward.code, otherWard.code] });
+    assert.deepEqual(await names(commune(ward.code)), ["Phạm vi Phật Tích:false"]);
     const paged = await env.ctx.catalog.listForAdmin(system, { q: "pham vi", pageSize: 1 });
     assert.equal(paged.items.length, 1);
     assert.equal(paged.hasMore, true);

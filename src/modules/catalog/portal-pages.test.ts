@@ -6,44 +6,58 @@ import { h } from "preact";
 import { renderToString } from "preact-render-to-string";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
 import { systemActor } from "../../platform/auth/actor.ts";
-import { runSeeds } from "../../platform/db/seeds.ts";
 import type { App } from "../../platform/http/types.ts";
 import { pageRequest } from "../../web/render.ts";
-import { adminUnitsSeed, demoAgenciesSeed } from "../directory/seeds.ts";
+import type { AgencyDto } from "../directory/schema.ts";
+import { buildAgency } from "../directory/testing.ts";
 import type { ProcedureContent } from "./model.ts";
 import { ProcedureView } from "./procedure-view.tsx";
 import type { ProcedureDto } from "./schema.ts";
 import { buildProcedure } from "./testing.ts";
 
 const HTML = { accept: "text/html" };
-const PROVINCE_STEPS: ProcedureContent["steps"] = [
-  { key: "tiep-nhan", name: "Tiếp nhận tại Trung tâm", role: "receiver", department: "tiep-nhan", agency: "000.00.01.H06", hours: 8, leaderSigns: false },
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** A province's procedure received at its service centre, examined and signed at the department. */
+const provinceSteps = (centre: string): ProcedureContent["steps"] => [
+  { key: "tiep-nhan", name: "Tiếp nhận tại Trung tâm", role: "receiver", department: "tiep-nhan", agency: centre, hours: 8, leaderSigns: false },
   { key: "tham-dinh", name: "Thẩm định hồ sơ", role: "specialist", department: "quan-ly-xay-dung", agency: null, hours: 96, leaderSigns: false },
   { key: "ky", name: "Ký giấy phép", role: "leader", department: null, agency: null, hours: 16, leaderSigns: true },
 ];
 
 describe("portal catalogue pages", () => {
   let env: TestEnv & { app: App };
+  // A province's service centre, two of its departments and two wards, named as the portal shows them.
+  let construction: AgencyDto;
+  let agriculture: AgencyDto;
+  let ward: AgencyDto;
+  let otherWard: AgencyDto;
   let khaiSinh: ProcedureContent;
   let gpxd: ProcedureContent;
   let free: ProcedureContent;
   let draftOnly: ProcedureContent;
   before(async () => {
     env = await testApp();
-    await runSeeds(env.database, [adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory)], { demo: true });
+    const province = await buildAgency(env.ctx, { name: "Ủy ban nhân dân tỉnh Thử Nghiệm" });
+    const centre = await buildAgency(env.ctx, { parent: province, kind: "service_centre", name: "Trung tâm Phục vụ hành chính công tỉnh Thử Nghiệm", departments: ["tiep-nhan"] });
+    construction = await buildAgency(env.ctx, { parent: province, name: "Sở Xây dựng tỉnh Thử Nghiệm", departments: ["van-phong", "quan-ly-xay-dung"] });
+    agriculture = await buildAgency(env.ctx, { parent: province, name: "Sở Nông nghiệp và Môi trường tỉnh Thử Nghiệm" });
+    const departments = ["tiep-nhan", "van-hoa-xa-hoi", "van-phong"];
+    ward = await buildAgency(env.ctx, { parent: province, kind: "people_committee", name: "Ủy ban nhân dân phường Kinh Bắc", departments });
+    otherWard = await buildAgency(env.ctx, { parent: province, kind: "people_committee", name: "Ủy ban nhân dân phường Phật Tích", departments });
+    const wardProcedure = (overrides: Partial<ProcedureContent> = {}) => buildProcedure({ agencies: [ward.code], ...overrides });
     const actor = systemActor("test");
     const add = async (p: ProcedureContent) => {
       await env.ctx.catalog.create(actor, p);
       await env.ctx.catalog.publish(actor, p.code);
       return p;
     };
-    khaiSinh = await add(buildProcedure({ name: "Đăng ký khai sinh", field: { code: "HT", name: "Hộ tịch" } }));
+    khaiSinh = await add(wardProcedure({ name: "Đăng ký khai sinh", field: { code: "HT", name: "Hộ tịch" } }));
     gpxd = await add(
-      buildProcedure({
+      wardProcedure({
         name: "Cấp giấy phép xây dựng nhà ở riêng lẻ",
         field: { code: "XD", name: "Hoạt động xây dựng" },
         levels: ["province"],
-        agencies: ["000.00.12.H06"],
+        agencies: [construction.code],
         audience: ["citizen", "business"],
         onlineLevel: "partial",
         assuranceLevel: 2,
@@ -52,12 +66,12 @@ describe("portal catalogue pages", () => {
           { channel: "counter", amount: 15, unit: "working_days" },
           { channel: "online", amount: 15, unit: "working_days" },
         ],
-        steps: PROVINCE_STEPS,
+        steps: provinceSteps(centre.code),
       }),
     );
-    free = await add(buildProcedure({ name: "Xác nhận tình trạng hôn nhân", field: { code: "HT", name: "Hộ tịch" }, fees: [], agencies: ["000.00.52.H06"] }));
-    for (let i = 1; i <= 12; i++) await add(buildProcedure({ name: `Chứng thực bản sao loại ${String(i).padStart(2, "0")}`, field: { code: "CT", name: "Chứng thực" } }));
-    draftOnly = buildProcedure({ name: "Thủ tục còn là dự thảo" });
+    free = await add(wardProcedure({ name: "Xác nhận tình trạng hôn nhân", field: { code: "HT", name: "Hộ tịch" }, fees: [], agencies: [otherWard.code] }));
+    for (let i = 1; i <= 12; i++) await add(wardProcedure({ name: `Chứng thực bản sao loại ${String(i).padStart(2, "0")}`, field: { code: "CT", name: "Chứng thực" } }));
+    draftOnly = wardProcedure({ name: "Thủ tục còn là dự thảo" });
     await env.ctx.catalog.create(actor, draftOnly);
   });
   after(() => env.close());
@@ -85,13 +99,13 @@ describe("portal catalogue pages", () => {
   it("narrows by field, online level, audience and agency; the selects offer the catalogue's fields and agencies", async () => {
     const full = await get("/thu-tuc");
     assert.match(full.body, /<option value="XD">Hoạt động xây dựng<\/option>/);
-    assert.match(full.body, /<option value="000\.00\.12\.H06">Sở Xây dựng tỉnh Bắc Ninh<\/option>/);
-    assert.doesNotMatch(full.body, /<option value="000\.00\.13\.H06">/, "an agency without procedures is not offered");
+    assert.match(full.body, new RegExp(`<option value="${escaped(construction.code)}">Sở Xây dựng tỉnh Thử Nghiệm</option>`));
+    assert.doesNotMatch(full.body, new RegExp(`<option value="${escaped(agriculture.code)}">`), "an agency without procedures is not offered");
     assert.deepEqual(resultLinks((await get("/thu-tuc?field=XD")).body), [gpxd.code]);
     assert.deepEqual(resultLinks((await get("/thu-tuc?level=partial")).body), [gpxd.code]);
     assert.deepEqual(resultLinks((await get("/thu-tuc?audience=business")).body), [gpxd.code]);
-    assert.deepEqual(resultLinks((await get("/thu-tuc?agency=000.00.12.H06")).body), [gpxd.code]);
-    assert.deepEqual(resultLinks((await get("/thu-tuc?field=HT&agency=000.00.52.H06")).body), [free.code]);
+    assert.deepEqual(resultLinks((await get(`/thu-tuc?agency=${construction.code}`)).body), [gpxd.code]);
+    assert.deepEqual(resultLinks((await get(`/thu-tuc?field=HT&agency=${otherWard.code}`)).body), [free.code]);
     const kept = await get("/thu-tuc?field=HT&level=full");
     assert.match(kept.body, /<option value="HT" selected>Hộ tịch<\/option>/);
     assert.match(kept.body, /<option value="full" selected>Toàn trình<\/option>/);
@@ -120,8 +134,8 @@ describe("portal catalogue pages", () => {
     assert.doesNotMatch(fragment.body, /<html|<form|<nav class="site-nav"/);
     assert.equal(resultLinks(fragment.body)[0], khaiSinh.code);
     assert.match(String(fragment.headers.vary), /HX-Request/);
-    const filtered = await get("/thu-tuc?q=khai+sinh&field=&level=&audience=&agency=000.00.51.H06", { "hx-request": "true" });
-    assert.equal(filtered.headers["hx-push-url"], "/thu-tuc?q=khai+sinh&agency=000.00.51.H06", "the address shown leaves the empty fields out");
+    const filtered = await get(`/thu-tuc?q=khai+sinh&field=&level=&audience=&agency=${ward.code}`, { "hx-request": "true" });
+    assert.equal(filtered.headers["hx-push-url"], `/thu-tuc?q=khai+sinh&agency=${ward.code}`, "the address shown leaves the empty fields out");
     const restore = await get("/thu-tuc?q=khai+sinh", { "hx-request": "true", "hx-history-restore-request": "true" });
     assert.match(restore.body, /^<!doctype html>/);
     const page = await get("/thu-tuc?q=khai+sinh");
@@ -169,7 +183,7 @@ describe("portal catalogue pages", () => {
     const province = await get(`/thu-tuc/${gpxd.code}`);
     assert.match(province.body, /75\.000 đồng/);
     assert.match(province.body, /<dd id="assurance">Cần tài khoản định danh điện tử mức 2<\/dd>/);
-    assert.match(province.body, /Trung tâm Phục vụ hành chính công tỉnh Bắc Ninh \(liên thông\)/);
+    assert.match(province.body, /Trung tâm Phục vụ hành chính công tỉnh Thử Nghiệm \(liên thông\)/);
     assert.match((await get(`/thu-tuc/${free.code}`)).body, /<h2 id="fees">Phí, lệ phí<\/h2><p>Miễn phí<\/p>/);
 
     const en = await get(`/thu-tuc/${gpxd.code}?lang=en`);
@@ -201,7 +215,7 @@ describe("portal catalogue pages", () => {
       publishedAt: "2026-01-05T01:00:00.000Z",
     };
     const page = pageRequest({ url: "/thu-tuc/x", headers: {}, query: {} } as never);
-    const html = renderToString(h(ProcedureView, { page, procedure: dto, agencyNames: new Map([["000.00.51.H06", "Ủy ban nhân dân phường Kinh Bắc"]]) }));
+    const html = renderToString(h(ProcedureView, { page, procedure: dto, agencyNames: new Map([[ward.code, ward.name]]) }));
     assert.doesNotMatch(html, /Nộp hồ sơ trực tuyến/);
     assert.doesNotMatch(html, /\/nop-ho-so\//);
     assert.match(html, /Thủ tục này chưa nộp trực tuyến được\. Nộp hồ sơ trực tiếp hoặc qua dịch vụ bưu chính công ích tại Ủy ban nhân dân phường Kinh Bắc\./);

@@ -3,15 +3,16 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { systemActor } from "../../platform/auth/actor.ts";
-import { runSeeds } from "../../platform/db/seeds.ts";
 import type { App } from "../../platform/http/types.ts";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
-import { adminUnitsSeed, demoAgenciesSeed } from "../directory/seeds.ts";
+import type { AgencyDto } from "../directory/schema.ts";
+import { buildAgency } from "../directory/testing.ts";
 import type { ProcedureContent } from "./model.ts";
 import { buildProcedure } from "./testing.ts";
 
-const PROVINCE_STEPS: ProcedureContent["steps"] = [
-  { key: "tiep-nhan", name: "Tiếp nhận tại Trung tâm", role: "receiver", department: "tiep-nhan", agency: "000.00.01.H06", hours: 8, leaderSigns: false },
+/** A province's procedure received at its service centre. */
+const provinceSteps = (centre: string): ProcedureContent["steps"] => [
+  { key: "tiep-nhan", name: "Tiếp nhận tại Trung tâm", role: "receiver", department: "tiep-nhan", agency: centre, hours: 8, leaderSigns: false },
   { key: "tham-dinh", name: "Thẩm định", role: "specialist", department: null, agency: null, hours: 24, leaderSigns: false },
   { key: "ky", name: "Ký duyệt", role: "leader", department: null, agency: null, hours: 8, leaderSigns: true },
 ];
@@ -24,34 +25,47 @@ describe("catalogue search", () => {
   let env: TestEnv & { app: App };
   // Named procedures are always set in `before`; the chungThuc keys are indexed.
   const code = {} as Record<"khaiSinh" | "khaiSinhLai" | "ketHon" | "trichLuc" | "gpxd" | "hkd", string> & Record<string, string>;
+  // A province (its centre, a department, two wards) whose agencies implement the procedures.
+  let province: AgencyDto;
+  let construction: AgencyDto;
+  let ward: AgencyDto;
+  let otherWard: AgencyDto;
   before(async () => {
     env = await testApp();
-    await runSeeds(env.database, [adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory)], { demo: true });
+    province = await buildAgency(env.ctx);
+    const centre = await buildAgency(env.ctx, { parent: province, kind: "service_centre", departments: ["tiep-nhan"] });
+    construction = await buildAgency(env.ctx, { parent: province });
+    const departments = ["tiep-nhan", "van-hoa-xa-hoi", "van-phong"];
+    ward = await buildAgency(env.ctx, { parent: province, kind: "people_committee", departments });
+    otherWard = await buildAgency(env.ctx, { parent: province, kind: "people_committee", departments });
     const actor = systemActor("test");
     const add = async (key: string, p: ProcedureContent) => {
       (code as Record<string, string>)[key] = p.code;
       await env.ctx.catalog.create(actor, p);
       await env.ctx.catalog.publish(actor, p.code);
     };
-    await add("khaiSinh", buildProcedure({ name: "Đăng ký khai sinh", field: { code: "HT", name: "Hộ tịch" } }));
-    await add("khaiSinhLai", buildProcedure({ name: "Đăng ký lại khai sinh", field: { code: "HT", name: "Hộ tịch" }, agencies: ["000.00.52.H06"] }));
-    await add("ketHon", buildProcedure({ name: "Đăng ký kết hôn", field: { code: "HT", name: "Hộ tịch" }, description: "Hai bên nam, nữ cùng có mặt." }));
+    await add("khaiSinh", wardProcedure({ name: "Đăng ký khai sinh", field: { code: "HT", name: "Hộ tịch" } }));
+    await add("khaiSinhLai", wardProcedure({ name: "Đăng ký lại khai sinh", field: { code: "HT", name: "Hộ tịch" }, agencies: [otherWard.code] }));
+    await add("ketHon", wardProcedure({ name: "Đăng ký kết hôn", field: { code: "HT", name: "Hộ tịch" }, description: "Hai bên nam, nữ cùng có mặt." }));
     // "khai sinh" only in the summary: found, ranked after the names.
-    await add("trichLuc", buildProcedure({ name: "Cấp bản sao trích lục hộ tịch", field: { code: "HT", name: "Hộ tịch" }, description: "Bản sao trích lục khai sinh, kết hôn, khai tử." }));
-    await add("gpxd", buildProcedure({
+    await add("trichLuc", wardProcedure({ name: "Cấp bản sao trích lục hộ tịch", field: { code: "HT", name: "Hộ tịch" }, description: "Bản sao trích lục khai sinh, kết hôn, khai tử." }));
+    await add("gpxd", wardProcedure({
       name: "Cấp giấy phép xây dựng công trình",
       field: { code: "XD", name: "Hoạt động xây dựng" },
       levels: ["province"],
-      agencies: ["000.00.12.H06"],
+      agencies: [construction.code],
       audience: ["citizen", "business"],
       onlineLevel: "partial",
       processingTimes: FIVE_DAYS,
-      steps: PROVINCE_STEPS,
+      steps: provinceSteps(centre.code),
     }));
-    await add("hkd", buildProcedure({ name: "Đăng ký thành lập hộ kinh doanh", field: { code: "KD", name: "Thành lập và hoạt động của hộ kinh doanh" }, audience: ["business"] }));
-    for (let i = 0; i < 23; i++) await add(`chungThuc${i}`, buildProcedure({ name: `Chứng thực bản sao loại ${i + 1}`, field: { code: "CT", name: "Chứng thực" } }));
+    await add("hkd", wardProcedure({ name: "Đăng ký thành lập hộ kinh doanh", field: { code: "KD", name: "Thành lập và hoạt động của hộ kinh doanh" }, audience: ["business"] }));
+    for (let i = 0; i < 23; i++) await add(`chungThuc${i}`, wardProcedure({ name: `Chứng thực bản sao loại ${i + 1}`, field: { code: "CT", name: "Chứng thực" } }));
   });
   after(() => env.close());
+
+  /** A publishable procedure of the ward. */
+  const wardProcedure = (overrides: Partial<ProcedureContent> = {}) => buildProcedure({ agencies: [ward.code], ...overrides });
 
   const search = async (query: string) => {
     const res = await env.app.inject({ method: "GET", url: `/api/procedures?${query}` });
@@ -104,10 +118,10 @@ describe("catalogue search", () => {
 
   it("filters by field, agency (with the units under it), online level and audience", async () => {
     assert.deepEqual((await codes("field=XD")).sort(), [code.gpxd]);
-    assert.deepEqual(await codes(`q=${encodeURIComponent("khai sinh")}&agency=000.00.52.H06`), [code.khaiSinhLai]);
+    assert.deepEqual(await codes(`q=${encodeURIComponent("khai sinh")}&agency=${otherWard.code}`), [code.khaiSinhLai]);
     // The province's People's Committee: every procedure of the agencies under it.
-    assert.ok((await codes("agency=000.00.00.H06&pageSize=100")).length >= 29);
-    assert.deepEqual(await codes("agency=000.00.12.H06"), [code.gpxd]);
+    assert.ok((await codes(`agency=${province.code}&pageSize=100`)).length >= 29);
+    assert.deepEqual(await codes(`agency=${construction.code}`), [code.gpxd]);
     assert.deepEqual(await codes("agency=nonsense"), []);
     assert.deepEqual(await codes("level=partial"), [code.gpxd]);
     assert.deepEqual((await codes("audience=business")).sort(), [code.gpxd, code.hkd].sort());
@@ -132,7 +146,7 @@ describe("catalogue search", () => {
   it("shows a new publication at once, though repeated searches are answered from memory", async () => {
     const q = `q=${encodeURIComponent("cap phep bieu dien nghe thuat")}`;
     assert.deepEqual(await codes(q), []);
-    const p = buildProcedure({ name: "Cấp phép biểu diễn nghệ thuật", field: { code: "VH", name: "Văn hóa" } });
+    const p = wardProcedure({ name: "Cấp phép biểu diễn nghệ thuật", field: { code: "VH", name: "Văn hóa" } });
     await env.ctx.catalog.create(systemActor("test"), p);
     assert.deepEqual(await codes(q), [], "a draft is not listed");
     await env.ctx.catalog.publish(systemActor("test"), p.code);
@@ -140,6 +154,9 @@ describe("catalogue search", () => {
   });
 
   it("lists the fields of published procedures", async () => {
+    const p = wardProcedure({ name: "Cấp giấy phép hoạt động thư viện", field: { code: "VH", name: "Văn hóa" } });
+    await env.ctx.catalog.create(systemActor("test"), p);
+    await env.ctx.catalog.publish(systemActor("test"), p.code);
     const res = await env.app.inject({ method: "GET", url: "/api/procedure-fields" });
     assert.deepEqual(
       res.json().items.map((f: { code: string }) => f.code),

@@ -3,15 +3,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
-import { runSeeds } from "../../platform/db/seeds.ts";
 import { sql } from "../../platform/db/index.ts";
 import type { App } from "../../platform/http/types.ts";
-import { createLogger } from "../../platform/log/index.ts";
-import { adminUnitsSeed, demoAgenciesSeed } from "../directory/seeds.ts";
-import { demoAccountsSeed, readDemoAccounts } from "./seeds.ts";
-import { formBrowser, signInThroughPages, totpCode } from "./testing.ts";
+import { buildBusiness, buildCitizen, buildOfficer, formBrowser, signInThroughPages, TEST_PASSWORD as PASSWORD, totpCode } from "./testing.ts";
 
-const PASSWORD = readDemoAccounts().password;
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 let offset = 0;
 const clock = { now: () => new Date(Date.now() + offset) };
 
@@ -19,9 +15,6 @@ describe("my account: email and second factor", () => {
   let env: TestEnv & { app: App };
   before(async () => {
     env = await testApp({ clock, config: { publicUrl: "https://dvc.example.gov.vn" } });
-    await runSeeds(env.database, [adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory), demoAccountsSeed(env.ctx.identity, createLogger("silent"))], {
-      demo: true,
-    });
   });
   after(() => env.close());
 
@@ -38,22 +31,24 @@ describe("my account: email and second factor", () => {
     ).map((r) => r.action);
 
   it("shows the address and whether it is verified; a citizen has no second-factor section", async () => {
+    const citizen = await buildCitizen(env.ctx);
     const b = await formBrowser(env.app);
-    await signInThroughPages(env.ctx, b, "001199000001", PASSWORD);
+    await signInThroughPages(env.ctx, b, citizen.username, PASSWORD);
     const page = await b.get("/tai-khoan");
     assert.equal(page.statusCode, 200);
-    assert.match(page.body, /<p id="email-status"><span>mai\.nguyen@example\.vn<\/span> —\s*<strong>đã xác minh<\/strong>/);
+    assert.match(page.body, new RegExp(`<p id="email-status"><span>${escaped(citizen.user.email!)}</span> —\\s*<strong>đã xác minh</strong>`));
     assert.doesNotMatch(page.body, /second-factor-status/);
     assert.doesNotMatch(page.body, /\/quan-tri\/tai-khoan/, "a citizen administers nothing");
   });
 
   it("changes the address only with the right password; the new one is unverified until its link is opened", async () => {
+    const { username, user } = await buildCitizen(env.ctx);
     const b = await formBrowser(env.app);
-    await signInThroughPages(env.ctx, b, "001199000001", PASSWORD);
+    await signInThroughPages(env.ctx, b, username, PASSWORD);
     const wrong = await b.post("/tai-khoan/thu-dien-tu", { email: "mai.moi@example.vn", emailPassword: "not-the-password-1" });
     assert.equal(wrong.statusCode, 400);
     assert.match(wrong.body, /id="emailPassword"[^>]*aria-invalid="true"/);
-    assert.equal((await env.ctx.identity.findByUsername("001199000001"))?.email, "mai.nguyen@example.vn", "nothing changed");
+    assert.equal((await env.ctx.identity.findByUsername(username))?.email, user.email, "nothing changed");
     const bad = await b.post("/tai-khoan/thu-dien-tu", { email: "not an address", emailPassword: PASSWORD });
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /Địa chỉ thư điện tử không hợp lệ/);
@@ -61,35 +56,37 @@ describe("my account: email and second factor", () => {
     const ok = await b.post("/tai-khoan/thu-dien-tu", { email: "mai.moi@example.vn", emailPassword: PASSWORD });
     assert.equal(ok.statusCode, 200);
     assert.match(ok.body, /<strong>chưa xác minh<\/strong>/);
-    const user = (await env.ctx.identity.findByUsername("001199000001"))!;
-    assert.deepEqual([user.email, user.emailVerified], ["mai.moi@example.vn", false]);
+    const changed = (await env.ctx.identity.findByUsername(username))!;
+    assert.deepEqual([changed.email, changed.emailVerified], ["mai.moi@example.vn", false]);
     const [mail] = await mailsTo("mai.moi@example.vn");
     assert.ok(mail, "a verification link went to the new address");
 
     const link = linkIn(mail.text);
     assert.equal((await b.get(link.pathname + link.search)).statusCode, 200);
-    assert.equal((await env.ctx.identity.findByUsername("001199000001"))?.emailVerified, true);
-    assert.ok((await actions("001199000001")).includes("identity.email_changed"));
+    assert.equal((await env.ctx.identity.findByUsername(username))?.emailVerified, true);
+    assert.ok((await actions(username)).includes("identity.email_changed"));
   });
 
   it("an address changed again makes the earlier link useless", async () => {
+    const { username } = await buildBusiness(env.ctx);
     const b = await formBrowser(env.app);
-    await signInThroughPages(env.ctx, b, "0100233488", PASSWORD);
+    await signInThroughPages(env.ctx, b, username, PASSWORD);
     await b.post("/tai-khoan/thu-dien-tu", { email: "mot@example.vn", emailPassword: PASSWORD });
     const first = linkIn((await mailsTo("mot@example.vn"))[0]!.text);
     await b.post("/tai-khoan/thu-dien-tu", { email: "hai@example.vn", emailPassword: PASSWORD });
     const stale = await b.get(first.pathname + first.search);
     assert.equal(stale.statusCode, 400);
-    assert.equal((await env.ctx.identity.findByUsername("0100233488"))?.emailVerified, false);
+    assert.equal((await env.ctx.identity.findByUsername(username))?.emailVerified, false);
     // Removing the address altogether.
     const removed = await b.post("/tai-khoan/thu-dien-tu", { email: "", emailPassword: PASSWORD });
     assert.equal(removed.statusCode, 200);
-    assert.equal((await env.ctx.identity.findByUsername("0100233488"))?.email, null);
+    assert.equal((await env.ctx.identity.findByUsername(username))?.email, null);
   });
 
   it("sends the verification link again, at most three an hour (429 with Retry-After)", async () => {
+    const { username } = await buildOfficer(env.ctx, { roles: ["receiver"] });
     const b = await formBrowser(env.app);
-    await signInThroughPages(env.ctx, b, "tiepnhan", PASSWORD);
+    await signInThroughPages(env.ctx, b, username, PASSWORD);
     // An officer without a second factor enrols at sign-in; then changes the address (one link).
     await b.post("/tai-khoan/thu-dien-tu", { email: "tiepnhan@example.gov.vn", emailPassword: PASSWORD });
     const answers = [];
@@ -108,13 +105,14 @@ describe("my account: email and second factor", () => {
     });
     assert.equal(forged.statusCode, 403);
     assert.match(forged.body, /<h1>Không thực hiện được<\/h1>[\s\S]*Biểu mẫu đã hết hạn/);
-    assert.equal((await env.ctx.identity.findByUsername("tiepnhan"))?.email, "tiepnhan@example.gov.vn");
+    assert.equal((await env.ctx.identity.findByUsername(username))?.email, "tiepnhan@example.gov.vn");
   });
 
   it("an officer sees the second factor and makes new recovery codes with a current code; the old ones stop working", async () => {
     offset += 60_000;
+    const { username } = await buildOfficer(env.ctx, { roles: ["leader"] });
     const b = await formBrowser(env.app);
-    const { secret, recovery } = await signInThroughPages(env.ctx, b, "lanhdao.tuphap", PASSWORD);
+    const { secret, recovery } = await signInThroughPages(env.ctx, b, username, PASSWORD);
     const page = await b.get("/tai-khoan");
     assert.match(page.body, /Còn 10 mã khôi phục/);
 
@@ -132,11 +130,11 @@ describe("my account: email and second factor", () => {
 
     // An old recovery code no longer signs in; a new one does.
     const old = await formBrowser(env.app);
-    await old.post("/dang-nhap", { username: "lanhdao.tuphap", password: PASSWORD });
+    await old.post("/dang-nhap", { username, password: PASSWORD });
     assert.equal((await old.post("/dang-nhap/xac-thuc", { code: recovery[0]! })).statusCode, 401);
     assert.equal((await old.post("/dang-nhap/xac-thuc", { code: codes[0]!, next: "/tai-khoan" })).statusCode, 303);
     assert.match((await old.get("/tai-khoan")).body, /Còn 9 mã khôi phục/);
-    assert.ok((await actions("lanhdao.tuphap")).includes("identity.recovery_codes_regenerated"));
+    assert.ok((await actions(username)).includes("identity.recovery_codes_regenerated"));
   });
 
   it("a business registers with its tax code through the page; a wrong check digit is refused naming the field, and nothing is created", async () => {
@@ -159,27 +157,30 @@ describe("my account: email and second factor", () => {
   });
 
   it("a business adds a representative citizen by CCCD on its account page; a malformed or unknown CCCD is refused (400)", async () => {
+    const business = await buildBusiness(env.ctx);
+    const citizen = await buildCitizen(env.ctx, { fullName: "Nguyễn Thị Mai" });
     const b = await formBrowser(env.app);
-    await signInThroughPages(env.ctx, b, "0100233488", PASSWORD);
+    await signInThroughPages(env.ctx, b, business.username, PASSWORD);
     assert.match((await b.get("/tai-khoan")).body, /Chưa có người đại diện/);
     const malformed = await b.post("/tai-khoan/nguoi-dai-dien", { cccd: "12345" });
     assert.equal(malformed.statusCode, 400);
     assert.match(malformed.body, /id="cccd"[^>]*aria-invalid="true"/);
     assert.equal((await b.post("/tai-khoan/nguoi-dai-dien", { cccd: "001299000002" })).statusCode, 400);
-    const ok = await b.post("/tai-khoan/nguoi-dai-dien", { cccd: "001199000001" });
+    const ok = await b.post("/tai-khoan/nguoi-dai-dien", { cccd: citizen.username });
     assert.equal(ok.statusCode, 200);
-    assert.match(ok.body, /<ul id="representatives"><li>Nguyễn Thị Mai \(001199000001\)<\/li><\/ul>/);
+    assert.match(ok.body, new RegExp(`<ul id="representatives"><li>Nguyễn Thị Mai \\(${citizen.username}\\)</li></ul>`));
     // A citizen has no such section and cannot post to it.
-    const citizen = await formBrowser(env.app);
-    await signInThroughPages(env.ctx, citizen, "001199000001", PASSWORD);
-    assert.doesNotMatch((await citizen.get("/tai-khoan")).body, /Người đại diện/);
-    assert.equal((await citizen.post("/tai-khoan/nguoi-dai-dien", { cccd: "001199000001" })).statusCode, 403);
+    const asCitizen = await formBrowser(env.app);
+    await signInThroughPages(env.ctx, asCitizen, citizen.username, PASSWORD);
+    assert.doesNotMatch((await asCitizen.get("/tai-khoan")).body, /Người đại diện/);
+    assert.equal((await asCitizen.post("/tai-khoan/nguoi-dai-dien", { cccd: citizen.username })).statusCode, 403);
   });
 
   it("an agency administrator's account page links to the administration of accounts", async () => {
     offset += 60_000;
+    const { username } = await buildOfficer(env.ctx, { roles: ["agency_admin"] });
     const b = await formBrowser(env.app);
-    await signInThroughPages(env.ctx, b, "quantri.tinh", PASSWORD);
+    await signInThroughPages(env.ctx, b, username, PASSWORD);
     assert.match((await b.get("/tai-khoan")).body, /href="\/quan-tri\/tai-khoan"/);
   });
 });

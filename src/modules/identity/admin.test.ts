@@ -4,45 +4,47 @@ import { createHash } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { generate } from "otplib";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
-import { runSeeds } from "../../platform/db/seeds.ts";
 import { sql } from "../../platform/db/index.ts";
 import type { App } from "../../platform/http/types.ts";
-import { createLogger } from "../../platform/log/index.ts";
-import { adminUnitsSeed, demoAgenciesSeed } from "../directory/seeds.ts";
-import { demoAccountsSeed } from "./seeds.ts";
+import type { AgencyDto } from "../directory/schema.ts";
+import { buildAgency } from "../directory/testing.ts";
+import { buildBusiness, buildCitizen, buildOfficer, type TestAccount } from "./testing.ts";
 
 describe("account administration API", () => {
   let env: TestEnv & { app: App };
+  // A province with its service centre and two departments; its administrator, a department's leader.
+  let province: AgencyDto;
+  let centre: AgencyDto;
+  let construction: AgencyDto;
+  let justice: AgencyDto;
+  let provinceAdmin: TestAccount;
   let admin = "";
   let leader = "";
   before(async () => {
     env = await testApp();
-    await runSeeds(env.database, [adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory), demoAccountsSeed(env.ctx.identity, createLogger("silent"))], {
-      demo: true,
-    });
-    admin = await env.ctx.oidc.mintToken({ type: "cli", name: "test" }, "quantri.tinh", 600);
-    leader = await env.ctx.oidc.mintToken({ type: "cli", name: "test" }, "lanhdao.tuphap", 600);
+    province = await buildAgency(env.ctx);
+    centre = await buildAgency(env.ctx, { parent: province, kind: "service_centre", departments: ["tiep-nhan"] });
+    construction = await buildAgency(env.ctx, { parent: province, departments: ["van-phong", "quan-ly-xay-dung"] });
+    justice = await buildAgency(env.ctx, { parent: province, departments: ["van-phong", "hanh-chinh-tu-phap"] });
+    provinceAdmin = await buildOfficer(env.ctx, { agency: province, roles: ["agency_admin"] });
+    admin = await provinceAdmin.token();
+    leader = await (await buildOfficer(env.ctx, { agency: justice, department: "van-phong", roles: ["leader"] })).token();
+    officer = { username: "tiepnhan.xaydung", fullName: "Mai Văn Tiếp", agencyCode: construction.code, departmentCode: "van-phong", roles: [{ role: "receiver" }], password: "tiep-nhan-2026" };
   });
   after(() => env.close());
 
   const call = (method: "GET" | "POST" | "PUT", url: string, token: string, payload?: unknown) =>
     env.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload ? { payload: payload as object } : {}) });
 
-  const officer = {
-    username: "tiepnhan.xaydung",
-    fullName: "Mai Văn Tiếp",
-    agencyCode: "000.00.12.H06",
-    departmentCode: "van-phong",
-    roles: [{ role: "receiver" }],
-    password: "tiep-nhan-2026",
-  };
+  /** A new officer of the Department of Construction, as an administrator enters one. */
+  let officer: { username: string; fullName: string; agencyCode: string; departmentCode: string; roles: Array<{ role: string }>; password: string };
 
   it("creates an officer, lists, changes roles and disables — all audited", async () => {
     const created = await call("POST", "/api/admin/officers", admin, officer);
     assert.equal(created.statusCode, 201);
     const id = created.json().id as string;
-    assert.deepEqual(created.json().roles, [{ role: "receiver", agencyCode: "000.00.12.H06" }]);
-    const list = await call("GET", "/api/admin/officers?agency=000.00.00.H06", admin);
+    assert.deepEqual(created.json().roles, [{ role: "receiver", agencyCode: construction.code }]);
+    const list = await call("GET", `/api/admin/officers?agency=${province.code}`, admin);
     assert.ok(list.json().items.some((u: { username: string }) => u.username === "tiepnhan.xaydung"));
     const roles = await call("PUT", `/api/admin/users/${id}/roles`, admin, { roles: [{ role: "specialist" }, { role: "leader" }] });
     assert.equal(roles.statusCode, 200);
@@ -83,7 +85,7 @@ describe("account administration API", () => {
     const moved = await call("PUT", `/api/admin/users/${id}/department`, admin, { departmentCode: "quan-ly-xay-dung" });
     assert.equal(moved.statusCode, 200);
     assert.equal(moved.json().departmentCode, "quan-ly-xay-dung");
-    // "hanh-chinh-tu-phap" belongs to the Justice department, not to Construction.
+    // "hanh-chinh-tu-phap" belongs to the Department of Justice, not to Construction.
     const wrong = await call("PUT", `/api/admin/users/${id}/department`, admin, { departmentCode: "hanh-chinh-tu-phap" });
     assert.equal(wrong.statusCode, 400);
     assert.deepEqual(wrong.json().error.fields.map((f: { path: string }) => f.path), ["/departmentCode"]);
@@ -130,7 +132,7 @@ describe("account administration API", () => {
   });
 
   it("an administrator cannot disable or reset their own account (409); nothing changes", async () => {
-    const self = (await env.ctx.identity.findByUsername("quantri.tinh"))!;
+    const self = provinceAdmin.user;
     assert.equal((await call("POST", `/api/admin/users/${self.id}/disable`, admin)).statusCode, 409);
     assert.equal((await call("POST", `/api/admin/users/${self.id}/second-factor/reset`, admin)).statusCode, 409);
     assert.equal((await env.ctx.identity.user(self.id))?.status, "active");
@@ -141,39 +143,40 @@ describe("account administration API", () => {
   it("an agency administrator of one department sees and changes nothing outside it (403); an unknown id is 404", async () => {
     await env.ctx.identity.createOfficer(
       { type: "cli", name: "test" },
-      { username: "quantri.tuphap", fullName: "Quản trị Sở Tư pháp", agencyCode: "000.00.11.H06", roles: [{ role: "agency_admin" }], password: "quan-tri-2026" },
+      { username: "quantri.tuphap", fullName: "Quản trị Sở Tư pháp", agencyCode: justice.code, roles: [{ role: "agency_admin" }], password: "quan-tri-2026" },
     );
     const justiceAdmin = await env.ctx.oidc.mintToken({ type: "cli", name: "test" }, "quantri.tuphap", 600);
-    const receiver = (await env.ctx.identity.findByUsername("tiepnhan"))!; // at the service centre
-    const specialist = (await env.ctx.identity.findByUsername("chuyenvien.tuphap"))!; // at Justice
+    const receiver = (await buildOfficer(env.ctx, { agency: centre, department: "tiep-nhan", roles: ["receiver"] })).user;
+    const specialist = (await buildOfficer(env.ctx, { agency: justice, department: "hanh-chinh-tu-phap" })).user;
     assert.equal((await call("GET", `/api/admin/users/${receiver.id}`, justiceAdmin)).statusCode, 403);
     assert.equal((await call("PUT", `/api/admin/users/${receiver.id}/department`, justiceAdmin, { departmentCode: null })).statusCode, 403);
     assert.equal((await call("POST", `/api/admin/users/${receiver.id}/disable`, justiceAdmin)).statusCode, 403);
     assert.equal((await call("POST", `/api/admin/users/${receiver.id}/second-factor/reset`, justiceAdmin)).statusCode, 403);
-    assert.equal((await call("GET", "/api/admin/officers?agency=000.00.01.H06", justiceAdmin)).statusCode, 403);
+    assert.equal((await call("GET", `/api/admin/officers?agency=${centre.code}`, justiceAdmin)).statusCode, 403);
     assert.equal((await env.ctx.identity.user(receiver.id))?.departmentCode, "tiep-nhan");
     assert.equal((await call("GET", `/api/admin/users/${specialist.id}`, justiceAdmin)).statusCode, 200);
-    const listed = (await call("GET", "/api/admin/officers?agency=000.00.11.H06", justiceAdmin)).json().items.map((u: { username: string }) => u.username);
-    assert.ok(listed.includes("chuyenvien.tuphap") && !listed.includes("tiepnhan"));
+    const listed = (await call("GET", `/api/admin/officers?agency=${justice.code}`, justiceAdmin)).json().items.map((u: { username: string }) => u.username);
+    assert.ok(listed.includes(specialist.username) && !listed.includes(receiver.username));
     assert.equal((await call("GET", "/api/admin/users/00000000-0000-0000-0000-000000000000", admin)).statusCode, 404);
     assert.deepEqual(
-      await env.ctx.identity.administeredAgencies({ type: "user", userId: "x", username: "quantri.tuphap", fullName: "Quản trị", email: null, roles: [{ role: "agency_admin", agencyCode: "000.00.11.H06" }], agencyCode: "000.00.11.H06", loa: 0 }),
-      ["000.00.11.H06"],
+      await env.ctx.identity.administeredAgencies({ type: "user", userId: "x", username: "quantri.tuphap", fullName: "Quản trị", email: null, roles: [{ role: "agency_admin", agencyCode: justice.code }], agencyCode: justice.code, loa: 0 }),
+      [justice.code],
     );
   });
 
   it("a business links its representative citizens by CCCD", async () => {
-    const business = await env.ctx.oidc.mintToken({ type: "cli", name: "test" }, "0100233488", 600);
+    const business = await (await buildBusiness(env.ctx)).token();
+    const person = await buildCitizen(env.ctx, { fullName: "Nguyễn Thị Mai" });
     const bad = await call("POST", "/api/me/representatives", business, { cccd: "999999999999" });
     assert.equal(bad.statusCode, 400);
     const unknown = await call("POST", "/api/me/representatives", business, { cccd: "001299000002" });
     assert.equal(unknown.statusCode, 400);
-    const ok = await call("POST", "/api/me/representatives", business, { cccd: "001199000001" });
+    const ok = await call("POST", "/api/me/representatives", business, { cccd: person.username });
     assert.equal(ok.statusCode, 200);
-    assert.deepEqual(ok.json().items, [{ username: "001199000001", fullName: "Nguyễn Thị Mai" }]);
+    assert.deepEqual(ok.json().items, [{ username: person.username, fullName: "Nguyễn Thị Mai" }]);
     assert.deepEqual((await call("GET", "/api/me/representatives", business)).json().items.length, 1);
     // A citizen is not a business.
-    const citizen = await env.ctx.oidc.mintToken({ type: "cli", name: "test" }, "001199000001", 600);
-    assert.equal((await call("POST", "/api/me/representatives", citizen, { cccd: "001199000001" })).statusCode, 403);
+    const citizen = await person.token();
+    assert.equal((await call("POST", "/api/me/representatives", citizen, { cccd: person.username })).statusCode, 403);
   });
 });

@@ -2,16 +2,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
-import { runSeeds } from "../../platform/db/seeds.ts";
 import { sql } from "../../platform/db/index.ts";
 import type { App } from "../../platform/http/types.ts";
 import { testWorker } from "../../platform/jobs/testing.ts";
-import { createLogger } from "../../platform/log/index.ts";
-import { adminUnitsSeed, demoAgenciesSeed } from "../directory/seeds.ts";
-import { demoAccountsSeed, readDemoAccounts } from "./seeds.ts";
 import { type MailCatcher, type ReceivedMail, startMailCatcher } from "../../../test/helpers/smtp.ts";
+import { buildCitizen, TEST_PASSWORD as PASSWORD } from "./testing.ts";
 
-const PASSWORD = readDemoAccounts().password;
 let offset = 0;
 const clock = { now: () => new Date(Date.now() + offset) };
 
@@ -22,9 +18,6 @@ describe("emailed links", () => {
   before(async () => {
     smtp = await startMailCatcher();
     env = await testApp({ clock, config: { smtpUrl: smtp.url, publicUrl: "https://dvc.example.gov.vn" } });
-    await runSeeds(env.database, [adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory), demoAccountsSeed(env.ctx.identity, createLogger("silent"))], {
-      demo: true,
-    });
   });
   after(async () => {
     await env.close();
@@ -73,15 +66,16 @@ describe("emailed links", () => {
   });
 
   it("resets a password by an emailed single-use link; sessions end; a replayed or expired link is refused", async () => {
-    const session = await env.ctx.identity.signIn({ username: "001199000001", password: PASSWORD });
+    const { username, user } = await buildCitizen(env.ctx);
+    const session = await env.ctx.identity.signIn({ username, password: PASSWORD });
     // Unknown accounts get the same answer and no mail.
     const before = smtp.inbox.length;
     const unknown = await form("/quen-mat-khau", { username: "khong.ton.tai" });
     assert.equal(unknown.statusCode, 200);
-    const res = await form("/quen-mat-khau", { username: "001199000001" });
+    const res = await form("/quen-mat-khau", { username });
     assert.equal(res.statusCode, 200);
     assert.equal(res.body.replace(/value="[^"]*"/g, ""), unknown.body.replace(/value="[^"]*"/g, ""));
-    const mail = await deliver("mai.nguyen@example.vn");
+    const mail = await deliver(user.email!);
     assert.equal(smtp.inbox.length, before + 1);
     const link = linkIn(mail);
     const token = link.searchParams.get("token")!;
@@ -90,15 +84,15 @@ describe("emailed links", () => {
     assert.equal((await form("/dat-lai-mat-khau", { token, password: "short" })).statusCode, 400);
     assert.equal((await form("/dat-lai-mat-khau", { token, password: "mai-moi-2026x" })).statusCode, 200);
     assert.equal(await env.ctx.identity.session(session.token), null, "earlier sessions end");
-    await env.ctx.identity.signIn({ username: "001199000001", password: "mai-moi-2026x" });
+    await env.ctx.identity.signIn({ username, password: "mai-moi-2026x" });
     const replay = await form("/dat-lai-mat-khau", { token, password: "another-2026x" });
     assert.equal(replay.statusCode, 400);
     assert.match(replay.body, /đã hết hạn hoặc đã được sử dụng/);
-    await assert.rejects(env.ctx.identity.signIn({ username: "001199000001", password: "another-2026x" }));
+    await assert.rejects(env.ctx.identity.signIn({ username, password: "another-2026x" }));
 
     // Expired: a link older than an hour.
-    await form("/quen-mat-khau", { username: "001199000001" });
-    const late = linkIn(await deliver("mai.nguyen@example.vn")).searchParams.get("token")!;
+    await form("/quen-mat-khau", { username });
+    const late = linkIn(await deliver(user.email!)).searchParams.get("token")!;
     offset = 61 * 60 * 1000;
     try {
       assert.equal((await form("/dat-lai-mat-khau", { token: late, password: "expired-2026x" })).statusCode, 400);

@@ -4,19 +4,15 @@ import http from "node:http";
 import { after, before, describe, it } from "node:test";
 import Provider from "oidc-provider";
 import { buildApp } from "../../app.ts";
-import { runSeeds } from "../../platform/db/seeds.ts";
 import { sql } from "../../platform/db/index.ts";
 import type { App } from "../../platform/http/types.ts";
-import { createLogger } from "../../platform/log/index.ts";
 import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
-import { adminUnitsSeed, demoAgenciesSeed } from "../directory/seeds.ts";
-import { demoAccountsSeed } from "./seeds.ts";
 import { freePort } from "../../../test/helpers/net.ts";
+import { buildCitizen } from "./testing.ts";
 
-/** The people the external provider knows, and who signs in next. */
+/** The people the external provider knows (a test adds one with an account here), and who signs in next. */
 const PEOPLE: Record<string, { cccd: string; loa: number; name: string }> = {
   "ext-new": { cccd: "036301000888", loa: 2, name: "Đặng Văn Mới" },
-  "ext-known": { cccd: "001199000001", loa: 1, name: "Nguyễn Thị Mai" },
   "ext-bad": { cccd: "12345", loa: 2, name: "Sai Số" },
 };
 let nextPerson = "ext-new";
@@ -70,9 +66,6 @@ describe("federated sign-in", () => {
         publicUrl: base,
         federation: { issuer, clientId: "motcua", clientSecret: "motcua-secret-0123456789abcdefghij", cccdClaim: "cccd", loaClaim: "loa", name: "VNeID" },
       },
-    });
-    await runSeeds(env.database, [adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory), demoAccountsSeed(env.ctx.identity, createLogger("silent"))], {
-      demo: true,
     });
     app = await buildApp(env.ctx);
     await app.listen({ port, host: "127.0.0.1" });
@@ -128,10 +121,12 @@ describe("federated sign-in", () => {
   });
 
   it("links an existing citizen account by CCCD", async () => {
+    const known = await buildCitizen(env.ctx);
+    PEOPLE["ext-known"] = { cccd: known.username, loa: 1, name: known.user.fullName };
     nextPerson = "ext-known";
     const r = await signIn();
     const who = await me(r.session!);
-    assert.equal(who.body.username, "001199000001");
+    assert.equal(who.body.username, known.username);
     assert.equal(who.body.loa, 1);
     const links = await env.database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM federated_identities WHERE subject = 'ext-known'`);
     assert.equal(links[0]?.n, 1);

@@ -6,9 +6,12 @@ import type { App } from "../../platform/http/types.ts";
 import { runSeeds } from "../../platform/db/seeds.ts";
 import { sql } from "../../platform/db/index.ts";
 import { createLogger } from "../../platform/log/index.ts";
-import { adminUnitsSeed, demoAgenciesSeed } from "../directory/seeds.ts";
+import { demoAgenciesSeed } from "../directory/seeds.ts";
+import type { AgencyDto } from "../directory/schema.ts";
+import { buildAgency } from "../directory/testing.ts";
 import { checkCccd, checkTaxCode } from "./ids.ts";
 import { demoAccountsSeed, readDemoAccounts } from "./seeds.ts";
+import { buildBusiness, buildCitizen, buildOfficer, TEST_PASSWORD } from "./testing.ts";
 import type { Actor } from "../../platform/auth/actor.ts";
 
 const DEMO_PASSWORD = readDemoAccounts().password;
@@ -57,14 +60,10 @@ function setCookieLine(res: { headers: Record<string, unknown> }, name: string):
 
 describe("accounts and sessions", () => {
   let env: TestEnv & { app: App };
+  let province: AgencyDto;
   before(async () => {
     env = await testApp();
-    const logger = createLogger("silent");
-    await runSeeds(
-      env.database,
-      [adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory), demoAccountsSeed(env.ctx.identity, logger)],
-      { demo: true },
-    );
+    province = await buildAgency(env.ctx);
   });
   after(() => env.close());
 
@@ -108,17 +107,19 @@ describe("accounts and sessions", () => {
   });
 
   it("signs in with the right password; a wrong one or an unknown user gets the same error, audited", async () => {
-    const ok = await env.ctx.identity.signIn({ username: "tiepnhan", password: DEMO_PASSWORD });
-    assert.equal(ok.user.username, "tiepnhan");
-    assert.deepEqual(ok.user.roles, [{ role: "receiver", agencyCode: "000.00.01.H06" }]);
+    const { username } = await buildOfficer(env.ctx, { agency: province, roles: ["receiver"] });
+    const ok = await env.ctx.identity.signIn({ username, password: TEST_PASSWORD });
+    assert.equal(ok.user.username, username);
+    assert.deepEqual(ok.user.roles, [{ role: "receiver", agencyCode: province.code }]);
     const failed = await auditCount("identity.sign_in_failed");
-    await assert.rejects(env.ctx.identity.signIn({ username: "tiepnhan", password: "wrong-password-1" }), (e) => code(e) === "identity.invalid_credentials");
+    await assert.rejects(env.ctx.identity.signIn({ username, password: "wrong-password-1" }), (e) => code(e) === "identity.invalid_credentials");
     await assert.rejects(env.ctx.identity.signIn({ username: "nobody.here", password: "wrong-password-1" }), (e) => code(e) === "identity.invalid_credentials");
     assert.equal(await auditCount("identity.sign_in_failed"), failed + 2);
     assert.ok((await auditCount("identity.signed_in")) >= 1);
   });
 
   it("locks an account after repeated failures (429 with Retry-After), audited", async () => {
+    const { username } = await buildOfficer(env.ctx, { agency: province, roles: ["supervisor"] });
     const app = env.app;
     const page = await app.inject({ method: "GET", url: "/dang-nhap" });
     const csrf = cookieOf(page, "motcua_csrf")!;
@@ -128,7 +129,7 @@ describe("accounts and sessions", () => {
         url: "/dang-nhap",
         remoteAddress: ip,
         headers: { cookie: `motcua_csrf=${csrf}`, "content-type": "application/x-www-form-urlencoded" },
-        payload: new URLSearchParams({ _csrf: csrf, username: "giamsat.tinh", password, next: "/" }).toString(),
+        payload: new URLSearchParams({ _csrf: csrf, username, password, next: "/" }).toString(),
       });
     for (let i = 0; i < 4; i++) assert.equal((await post("wrong-password-1", `10.0.0.${i + 1}`)).statusCode, 401);
     const locked = await post("wrong-password-1", "10.0.0.9");
@@ -136,7 +137,7 @@ describe("accounts and sessions", () => {
     assert.ok(Number(locked.headers["retry-after"]) > 0);
     assert.match(locked.body, /Đăng nhập sai quá nhiều lần/);
     // Even the right password waits for the lock to end.
-    assert.equal((await post(DEMO_PASSWORD, "10.0.0.10")).statusCode, 429);
+    assert.equal((await post(TEST_PASSWORD, "10.0.0.10")).statusCode, 429);
     assert.equal(await auditCount("identity.locked_out"), 1);
   });
 
@@ -147,7 +148,8 @@ describe("accounts and sessions", () => {
     assert.match(page.body, /Đăng nhập/);
     const csrf = cookieOf(page, "motcua_csrf")!;
     assert.ok(csrf);
-    const form = (extra: Record<string, string>) => new URLSearchParams({ username: "001199000001", password: DEMO_PASSWORD, next: "/tai-khoan", ...extra }).toString();
+    const { username } = await buildCitizen(env.ctx, { fullName: "Nguyễn Thị Mai" });
+    const form = (extra: Record<string, string>) => new URLSearchParams({ username, password: TEST_PASSWORD, next: "/tai-khoan", ...extra }).toString();
     const noCsrf = await app.inject({ method: "POST", url: "/dang-nhap", headers: { "content-type": "application/x-www-form-urlencoded" }, payload: form({}) });
     assert.equal(noCsrf.statusCode, 403);
     const planted = "A".repeat(43);
@@ -166,7 +168,7 @@ describe("accounts and sessions", () => {
     assert.match(line, /SameSite=Lax/);
     const me = await app.inject({ method: "GET", url: "/api/me", headers: { cookie: `motcua_session=${token}` } });
     assert.equal(me.statusCode, 200);
-    assert.equal(me.json().username, "001199000001");
+    assert.equal(me.json().username, username);
     assert.deepEqual(me.json().roles, [{ role: "citizen", agencyCode: "" }]);
     const account = await app.inject({ method: "GET", url: "/tai-khoan", headers: { cookie: `motcua_session=${token}` } });
     assert.match(account.body, /Nguyễn Thị Mai/);
@@ -208,24 +210,28 @@ describe("accounts and sessions", () => {
   });
 
   it("an agency administrator creates officers within their subtree only; disabling ends sessions", async () => {
-    const admin = await env.ctx.identity.signIn({ username: "quantri.tinh", password: DEMO_PASSWORD });
+    const construction = await buildAgency(env.ctx, { parent: province });
+    const justice = await buildAgency(env.ctx, { parent: province });
+    const provinceAdmin = await buildOfficer(env.ctx, { agency: province, roles: ["agency_admin"] });
+    const admin = await env.ctx.identity.signIn({ username: provinceAdmin.username, password: TEST_PASSWORD });
     const actor = (await env.ctx.identity.session(admin.token))!.actor;
     const officer = await env.ctx.identity.createOfficer(actor, {
       username: "chuyenvien.xaydung",
       fullName: "Bùi Văn Dựng",
-      agencyCode: "000.00.12.H06",
+      agencyCode: construction.code,
       roles: [{ role: "specialist" }],
       password: "xay-dung-2026",
     });
-    assert.deepEqual(officer.roles, [{ role: "specialist", agencyCode: "000.00.12.H06" }]);
+    assert.deepEqual(officer.roles, [{ role: "specialist", agencyCode: construction.code }]);
     await assert.rejects(
-      env.ctx.identity.createOfficer(actor, { username: "root2", fullName: "R", agencyCode: "000.00.00.H06", roles: [{ role: "system_admin" }], password: "root-2026-pass" }),
+      env.ctx.identity.createOfficer(actor, { username: "root2", fullName: "R", agencyCode: province.code, roles: [{ role: "system_admin" }], password: "root-2026-pass" }),
       (e) => code(e) === "identity.forbidden",
     );
-    const justice = await env.ctx.identity.signIn({ username: "lanhdao.tuphap", password: DEMO_PASSWORD });
-    const leader = (await env.ctx.identity.session(justice.token))!.actor as Actor;
+    const justiceLeader = await buildOfficer(env.ctx, { agency: justice, roles: ["leader"] });
+    const signedIn = await env.ctx.identity.signIn({ username: justiceLeader.username, password: TEST_PASSWORD });
+    const leader = (await env.ctx.identity.session(signedIn.token))!.actor as Actor;
     await assert.rejects(
-      env.ctx.identity.createOfficer(leader, { username: "someone", fullName: "S", agencyCode: "000.00.11.H06", roles: [{ role: "receiver" }], password: "mat-khau-2026" }),
+      env.ctx.identity.createOfficer(leader, { username: "someone", fullName: "S", agencyCode: justice.code, roles: [{ role: "receiver" }], password: "mat-khau-2026" }),
       (e) => code(e) === "identity.forbidden",
     );
     const session = await env.ctx.identity.signIn({ username: "chuyenvien.xaydung", password: "xay-dung-2026" });
@@ -236,8 +242,8 @@ describe("accounts and sessions", () => {
   });
 
   it("loads every demo account of the README, each able to sign in", async () => {
+    await runSeeds(env.database, [demoAgenciesSeed(env.ctx.directory), demoAccountsSeed(env.ctx.identity, createLogger("silent"))], { demo: true });
     for (const a of readDemoAccounts().accounts) {
-      if (a.username === "giamsat.tinh") continue; // locked by the throttling test above
       const { user } = await env.ctx.identity.signIn({ username: a.username, password: DEMO_PASSWORD });
       assert.deepEqual(user.roles, a.roles);
     }
@@ -245,9 +251,10 @@ describe("accounts and sessions", () => {
 
   it("my account lists the sessions, revokes another one, and changes the password ending the others", async () => {
     const app = env.app;
-    const a = await env.ctx.identity.signIn({ username: "0100233488", password: DEMO_PASSWORD });
-    const b = await env.ctx.identity.signIn({ username: "0100233488", password: DEMO_PASSWORD });
-    const stranger = await env.ctx.identity.signIn({ username: "001199000001", password: DEMO_PASSWORD });
+    const { username } = await buildBusiness(env.ctx);
+    const a = await env.ctx.identity.signIn({ username, password: TEST_PASSWORD });
+    const b = await env.ctx.identity.signIn({ username, password: TEST_PASSWORD });
+    const stranger = await env.ctx.identity.signIn({ username: (await buildCitizen(env.ctx)).username, password: TEST_PASSWORD });
     const page = await app.inject({ method: "GET", url: "/tai-khoan", headers: { cookie: `motcua_session=${a.token}` } });
     const csrf = cookieOf(page, "motcua_csrf")!;
     const ids = [...page.body.matchAll(/name="session" value="([0-9a-f]{64})"/g)].map((m) => m[1]!);
@@ -271,13 +278,13 @@ describe("accounts and sessions", () => {
     const wrong = await post("/tai-khoan/mat-khau", { currentPassword: "not-it-2026", newPassword: "doanh-nghiep-2027" });
     assert.equal(wrong.statusCode, 400);
     assert.match(wrong.body, /Mật khẩu hiện tại không đúng/);
-    const c = await env.ctx.identity.signIn({ username: "0100233488", password: DEMO_PASSWORD });
-    const ok = await post("/tai-khoan/mat-khau", { currentPassword: DEMO_PASSWORD, newPassword: "doanh-nghiep-2027" });
+    const c = await env.ctx.identity.signIn({ username, password: TEST_PASSWORD });
+    const ok = await post("/tai-khoan/mat-khau", { currentPassword: TEST_PASSWORD, newPassword: "doanh-nghiep-2027" });
     assert.equal(ok.statusCode, 200);
     assert.equal(await env.ctx.identity.session(c.token), null, "other sessions end");
     assert.ok(await env.ctx.identity.session(a.token), "this session stays");
-    await assert.rejects(env.ctx.identity.signIn({ username: "0100233488", password: DEMO_PASSWORD }), (e) => code(e) === "identity.invalid_credentials");
-    await env.ctx.identity.signIn({ username: "0100233488", password: "doanh-nghiep-2027" });
+    await assert.rejects(env.ctx.identity.signIn({ username, password: TEST_PASSWORD }), (e) => code(e) === "identity.invalid_credentials");
+    await env.ctx.identity.signIn({ username, password: "doanh-nghiep-2027" });
     assert.equal(await auditCount("identity.password_changed"), 1);
   });
 });

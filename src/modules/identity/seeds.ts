@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { RoleGrant } from "../../platform/auth/actor.ts";
 import type { Seed } from "../../platform/db/seeds.ts";
 import type { Logger } from "../../platform/log/index.ts";
+import { hashPassword } from "./passwords.ts";
 import { findUserByUsername } from "./repo.ts";
 import type { IdentityService } from "./service.ts";
 
@@ -40,6 +41,8 @@ export function demoAccountsSeed(identity: IdentityService, logger: Logger): See
     demo: true,
     async run(tx) {
       const demo = readDemoAccounts();
+      // Every demo account has the same (published) password: hashed once, not once per account.
+      let passwordHash: Promise<string> | null = null;
       for (const a of demo.accounts) {
         if (await findUserByUsername(tx, a.username)) continue;
         await identity.seedAccount(tx, {
@@ -52,7 +55,7 @@ export function demoAccountsSeed(identity: IdentityService, logger: Logger): See
           sex: a.sex ?? null,
           agencyCode: a.agencyCode ?? null,
           departmentCode: a.departmentCode ?? null,
-          password: demo.password,
+          passwordHash: await (passwordHash ??= hashPassword(demo.password)),
           roles: a.roles,
         });
       }

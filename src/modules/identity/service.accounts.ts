@@ -33,10 +33,14 @@ export interface Accounts {
   user(id: string): Promise<UserView | null>;
   findByUsername(username: string): Promise<UserView | null>;
   actorFor(user: UserView, opts: { loa: number }): Actor;
-  /** Loads an account as the operator inside a seed's transaction (demo accounts); audited. */
+  /**
+   * Loads an account as the operator inside a seed's transaction (demo accounts); audited. With `passwordHash`
+   * (argon2id, from `hashPassword`) instead of `password`: accounts that share a password share one hash made
+   * once, not one each (the demo accounts, test accounts).
+   */
   seedAccount(
     tx: Db,
-    input: Omit<repo.NewUser, "passwordHash" | "id"> & { password: string; roles: RoleGrant[] },
+    input: Omit<repo.NewUser, "passwordHash" | "id"> & ({ password: string } | { passwordHash: string }) & { roles: RoleGrant[] },
   ): Promise<UserView>;
   /**
    * Replaces the account's email address (or removes it) after checking the password; a new address
@@ -177,8 +181,11 @@ export function makeAccounts(deps: IdentityDeps, core: AccountCore): Accounts {
     actorFor,
 
     async seedAccount(tx, input) {
-      const { password, roles, ...row } = input;
-      return create({ type: "system", name: "seed" }, { ...row, passwordHash: await hashPassword(password) }, roles, {}, "identity.account_seeded", tx);
+      const { password, passwordHash, roles, ...row } = input as typeof input & { password?: string; passwordHash?: string };
+      // A hash is stored as given: never a password by mistake.
+      if (passwordHash !== undefined && !passwordHash.startsWith("$argon2id$")) throw new Error("seedAccount: passwordHash is not an argon2id hash");
+      const hashed = passwordHash ?? (await hashPassword(password!));
+      return create({ type: "system", name: "seed" }, { ...row, passwordHash: hashed }, roles, {}, "identity.account_seeded", tx);
     },
 
     async changeEmail(user, password, email, meta = {}) {

@@ -1,10 +1,138 @@
-// Test helpers of the identity pages: a cookie-keeping "browser" over app.inject, form posts with the
-// CSRF token, and a password + TOTP sign-in for officers.
+// Test helpers of identity: factories of accounts (citizens, businesses, officers) of each test's own, a
+// cookie-keeping "browser" over app.inject, form posts with the CSRF token, and a password + TOTP sign-in.
 import { createHash } from "node:crypto";
 import { generate } from "otplib";
+import type { Actor, Role, RoleGrant } from "../../platform/auth/actor.ts";
 import type { Clock } from "../../platform/clock.ts";
+import type { Database } from "../../platform/db/index.ts";
 import type { App } from "../../platform/http/types.ts";
 import type { Context } from "../../context.ts";
+import { buildAgency } from "../directory/testing.ts";
+import type { DirectoryService } from "../directory/service.ts";
+import { checkCccd, checkTaxCode } from "./ids.ts";
+import { hashPassword } from "./passwords.ts";
+import type { IdentityService, UserView } from "./service.ts";
+
+/** The password of every account the factories make. */
+export const TEST_PASSWORD = "mat-khau-thu-2026";
+
+/**
+ * argon2id (19 MiB, 2 passes) costs tens of milliseconds a hash, most of what making an account costs: the
+ * factories' accounts share one hash of TEST_PASSWORD, made once per process, through the hashing production uses.
+ */
+let testPasswordHash: Promise<string> | null = null;
+
+/** What the factories use: the context's services (`env.ctx`). */
+export interface FactoryDeps {
+  database: Database;
+  identity: IdentityService;
+  directory: DirectoryService;
+  oidc: { mintToken(actor: Actor, username: string, ttlSeconds: number): Promise<string> };
+}
+
+/** An account a factory made: it signs in with TEST_PASSWORD, or calls the API with `token()`. */
+export interface TestAccount {
+  id: string;
+  username: string;
+  user: UserView;
+  password: string;
+  /** A bearer token of the account for the API, valid for 30 days of the context's clock (minted once). */
+  token(): Promise<string>;
+}
+
+let accounts = 0;
+
+type NewAccount = Omit<Parameters<IdentityService["seedAccount"]>[1], "password" | "passwordHash">;
+
+/** Loads the account as the operator does (`seedAccount`: roles, audit entry), with the shared password hash. */
+async function makeAccount(deps: FactoryDeps, input: NewAccount): Promise<TestAccount> {
+  const passwordHash = await (testPasswordHash ??= hashPassword(TEST_PASSWORD));
+  const user = await deps.database.transaction((tx) => deps.identity.seedAccount(tx, { ...input, passwordHash }));
+  let token: Promise<string> | null = null;
+  return {
+    id: user.id,
+    username: user.username,
+    user,
+    password: TEST_PASSWORD,
+    token: () => (token ??= deps.oidc.mintToken({ type: "cli", name: "test" }, user.username, 30 * 24 * 3600)),
+  };
+}
+
+/**
+ * A citizen of their own: a valid CCCD (born in 1990 in Hà Nội) as the username, an address already verified
+ * unless told otherwise (`email: null` for none).
+ */
+export async function buildCitizen(
+  deps: FactoryDeps,
+  opts: { fullName?: string; sex?: "male" | "female"; email?: string | null; emailVerified?: boolean } = {},
+): Promise<TestAccount> {
+  const n = ++accounts;
+  const sex = opts.sex ?? "female";
+  // Province 001, century and sex (0 man, 1 woman born in the 1900s), year 90, then a serial no demo account has.
+  const cccd = `001${sex === "male" ? "0" : "1"}90${String(500000 + n).padStart(6, "0")}`;
+  if (!checkCccd(cccd, { birthDate: "1990-01-01", sex }).ok) throw new Error(`buildCitizen: ${cccd} is not a valid CCCD`);
+  const email = opts.email === undefined ? `congdan${n}@example.vn` : opts.email;
+  return makeAccount(deps, {
+    kind: "citizen",
+    username: cccd,
+    fullName: opts.fullName ?? `Công dân Thử Nghiệm ${n}`,
+    email,
+    emailVerifiedAt: email && opts.emailVerified !== false ? new Date() : null,
+    birthDate: "1990-01-01",
+    sex,
+    roles: [{ role: "citizen", agencyCode: "" }],
+  });
+}
+
+/** A business of its own: a valid 10-digit tax code (MST) as the username, its address verified. */
+export async function buildBusiness(deps: FactoryDeps, opts: { name?: string; email?: string | null } = {}): Promise<TestAccount> {
+  const n = ++accounts;
+  // Not every 9 digits have a check digit that makes them valid: the next ones that do.
+  let taxCode: string | null = null;
+  for (let base = 10_900_000 + n * 20; taxCode === null; base++) {
+    for (let d = 0; d <= 9 && taxCode === null; d++) if (checkTaxCode(`0${base}${d}`).ok) taxCode = `0${base}${d}`;
+  }
+  const email = opts.email === undefined ? `doanhnghiep${n}@example.vn` : opts.email;
+  return makeAccount(deps, {
+    kind: "business",
+    username: taxCode,
+    fullName: opts.name ?? `Công ty TNHH Thử Nghiệm ${n}`,
+    email,
+    emailVerifiedAt: email ? new Date() : null,
+    roles: [{ role: "business", agencyCode: "" }],
+  });
+}
+
+/**
+ * An officer of their own at `agency` (a new one, `buildAgency`, when not given), in `department` (one of the
+ * agency's), holding `roles` (at the agency unless a grant says where; `specialist` by default). With
+ * `system_admin` the account is an administrator's, as `createOfficer` makes it.
+ */
+export async function buildOfficer(
+  deps: FactoryDeps,
+  opts: { agency?: string | { code: string }; department?: string | null; roles?: Array<Role | RoleGrant>; fullName?: string; email?: string | null } = {},
+): Promise<TestAccount> {
+  const n = ++accounts;
+  const agencyCode = typeof opts.agency === "string" ? opts.agency : (opts.agency ?? (await buildAgency(deps))).code;
+  const department = opts.department ?? null;
+  if (department !== null && !(await deps.directory.agency(agencyCode)).departments.some((d) => d.code === department)) {
+    throw new Error(`buildOfficer: ${agencyCode} has no department ${department}`);
+  }
+  const roles: RoleGrant[] = (opts.roles ?? ["specialist"]).map((r) =>
+    typeof r === "string" ? { role: r, agencyCode: r === "system_admin" ? "" : agencyCode } : r,
+  );
+  const email = opts.email === undefined ? `canbo${n}@example.vn` : opts.email;
+  return makeAccount(deps, {
+    kind: roles.some((r) => r.role === "system_admin") ? "admin" : "officer",
+    username: `canbo.thu${n}`,
+    fullName: opts.fullName ?? `Cán bộ Thử Nghiệm ${n}`,
+    email,
+    emailVerifiedAt: email ? new Date() : null,
+    agencyCode,
+    departmentCode: department,
+    roles,
+  });
+}
 
 export interface FormBrowser {
   get(url: string, headers?: Record<string, string>): ReturnType<App["inject"]>;

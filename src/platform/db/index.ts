@@ -10,6 +10,13 @@ import type { PgDatabase, PgQueryResultHKT, PgTable } from "drizzle-orm/pg-core"
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
 
+/**
+ * The drizzle-orm version this layer was verified against. The layer relies on Drizzle's internals (listed in
+ * docs/ARCHITECTURE.md, "The database layer"), which a new version may change: `transaction.test.ts`, the
+ * layer's conformance suite, fails while the installed version is another. package.json pins this version.
+ */
+export const DRIZZLE_VERIFIED_VERSION = "0.45.4";
+
 /** A Drizzle handle: the database itself or an open transaction (a transaction is a PgDatabase too). */
 export type Db = PgDatabase<PgQueryResultHKT>;
 

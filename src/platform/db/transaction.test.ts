@@ -1,11 +1,50 @@
-// Database.transaction: statements queued with runAtCommit commit with the transaction or not at all.
+// The conformance suite of platform/db (docs/ARCHITECTURE.md, "The database layer"): what the layer promises
+// its callers, on the embedded database and on PostgreSQL, and the Drizzle behaviour it is built on. Run it on
+// both (`node test/run.mjs src/platform/db/transaction.test.ts`, then again with DATABASE_URL set) after any
+// change of the layer or of drizzle-orm, pg or PGlite.
+//
+// It guarantees:
+// - a transaction commits whole or not at all: what it ran, what it queued for its COMMIT (`runAtCommit`,
+//   `literalInsert`) and the work to do after it (`afterCommit`);
+// - its BEGIN is sent just before its first statement (statements asked for at once run after it, in order),
+//   or in one message with the queued statements and COMMIT; a transaction that ran nothing sends nothing;
+// - each transaction has a handle of its own: one kept past its end reaches no other transaction, and a
+//   transaction cannot be opened on it (no nesting);
+// - a `prepared` statement is built once per connection (a named server-side statement on PostgreSQL), its name
+//   defined once;
+// - `literalInsert` writes a row exactly as Drizzle's insert would;
+// - a unique violation reaches the caller recognisable (SQLSTATE and constraint), from a statement run at once
+//   (as the cause of Drizzle's error) or from the COMMIT's message (the driver's error);
+// - the connection is usable after a failed transaction;
+// - and the installed drizzle-orm is the version all this was verified against.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import fs from "node:fs";
+import { after, before, describe, it, type TestContext } from "node:test";
 import { testDatabase } from "../../../test/helpers/db.ts";
 import { eq } from "drizzle-orm";
 import { integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { npmVersion } from "drizzle-orm/version";
 import pg from "pg";
-import { afterCommit, type Database, type Db, literal, literalInsert, prepared, runAtCommit, sql } from "./index.ts";
+import { afterCommit, type Database, type Db, DRIZZLE_VERIFIED_VERSION, literal, literalInsert, prepared, runAtCommit, sql } from "./index.ts";
+
+describe("the Drizzle version", () => {
+  it("is the one platform/db was verified against, pinned exactly in package.json", () => {
+    assert.equal(
+      npmVersion,
+      DRIZZLE_VERIFIED_VERSION,
+      `drizzle-orm ${npmVersion} is installed, but platform/db was verified against ${DRIZZLE_VERIFIED_VERSION}. ` +
+        "It relies on Drizzle's internals (docs/ARCHITECTURE.md, \"The database layer\"): check them in the new version, run this " +
+        "conformance suite on PGlite and on PostgreSQL (node test/run.mjs src/platform/db/transaction.test.ts, then with DATABASE_URL " +
+        `set), and once it passes set DRIZZLE_VERIFIED_VERSION in src/platform/db/index.ts to ${npmVersion}.`,
+    );
+    const manifest = JSON.parse(fs.readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { dependencies: Record<string, string> };
+    assert.equal(
+      manifest.dependencies["drizzle-orm"],
+      DRIZZLE_VERIFIED_VERSION,
+      "package.json must pin drizzle-orm at exactly the verified version (no ^ or ~): a fresh install must not bring another",
+    );
+  });
+});
 
 const probe = pgTable("tx_probe", { id: integer("id").primaryKey(), note: text("note") });
 const letters = pgTable("tx_letters", {
@@ -26,23 +65,37 @@ describe("transactions", () => {
   });
   after(() => database.close());
 
-  const count = async () => (await database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM tx_probe`))[0]?.n;
+  // Each test writes rows of its own ids (tx_probe) or removes what it wrote (tx_letters), so none depends on another.
+  const count = async () => (await database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM tx_probe`))[0]!.n;
+  const noteOf = async (id: number) => (await database.rows<{ note: string }>(sql`SELECT note FROM tx_probe WHERE id = ${id}`))[0]?.note;
+
+  /** The SQL sent to PostgreSQL (by every pg client) until `stop`; the embedded database has no messages to watch. */
+  function watchMessages(t: TestContext) {
+    const sent: string[] = [];
+    const query = pg.Client.prototype.query;
+    t.mock.method(pg.Client.prototype, "query", function (this: pg.Client, ...args: unknown[]) {
+      const first = args[0];
+      sent.push(typeof first === "string" ? first : String((first as { text?: string }).text));
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    });
+    return { sent, stop: () => t.mock.restoreAll() };
+  }
 
   it("runs queued statements with the commit", async () => {
     await database.transaction(async (tx) => {
       await tx.execute(sql`INSERT INTO tx_probe VALUES (1, 'a')`);
       assert.equal(runAtCommit(tx, `INSERT INTO tx_probe VALUES (2, ${literal("it's \\ quoted")})`), true);
     });
-    const rows = await database.rows<{ note: string }>(sql`SELECT note FROM tx_probe WHERE id = 2`);
-    assert.equal(rows[0]?.note, "it's \\ quoted");
+    assert.deepEqual([await noteOf(1), await noteOf(2)], ["a", "it's \\ quoted"]);
   });
 
   it("a failing queued statement rolls the whole transaction back", async () => {
+    await database.rows(sql`INSERT INTO tx_probe VALUES (10, 'there before')`);
     const before = await count();
     await assert.rejects(
       database.transaction(async (tx) => {
-        await tx.execute(sql`INSERT INTO tx_probe VALUES (3, 'b')`);
-        runAtCommit(tx, "INSERT INTO tx_probe VALUES (1, 'duplicate key')");
+        await tx.execute(sql`INSERT INTO tx_probe VALUES (11, 'b')`);
+        runAtCommit(tx, "INSERT INTO tx_probe VALUES (10, 'duplicate key')");
       }),
     );
     assert.equal(await count(), before);
@@ -52,7 +105,7 @@ describe("transactions", () => {
     const before = await count();
     await assert.rejects(
       database.transaction(async (tx) => {
-        runAtCommit(tx, "INSERT INTO tx_probe VALUES (4, 'c')");
+        runAtCommit(tx, "INSERT INTO tx_probe VALUES (20, 'c')");
         throw new Error("boom");
       }),
       /boom/,
@@ -64,14 +117,15 @@ describe("transactions", () => {
     assert.equal(runAtCommit(database.db, "SELECT 1"), false);
   });
 
-  it("builds a prepared statement once per connection, not once per transaction", async () => {
+  it("builds a prepared statement once per connection, not once per transaction; on PostgreSQL a named one", async () => {
+    await database.rows(sql`INSERT INTO tx_probe VALUES (30, 'thirty'), (31, 'thirty-one')`);
     let built = 0;
-    const noteOf = prepared("tx_probe_note", (db, name) => {
+    const noteById = prepared("tx_probe_note", (db, name) => {
       built++;
       return db.select({ note: probe.note }).from(probe).where(eq(probe.id, sql.placeholder("id"))).prepare(name);
     });
-    assert.deepEqual(await noteOf(database.db).execute({ id: 2 }), [{ note: "it's \\ quoted" }]);
-    assert.deepEqual(await noteOf(database.db).execute({ id: 1 }), [{ note: "a" }]);
+    assert.deepEqual(await noteById(database.db).execute({ id: 31 }), [{ note: "thirty-one" }]);
+    assert.deepEqual(await noteById(database.db).execute({ id: 30 }), [{ note: "thirty" }]);
     assert.equal(built, 1, "the pool's statement is reused");
     // Ten transactions one after another: on PostgreSQL the pool hands out the same idle connection, on PGlite
     // there is one; each transaction has a handle of its own, the connection's statement stays.
@@ -79,28 +133,33 @@ describe("transactions", () => {
     for (let i = 0; i < 10; i++) {
       await database.transaction(async (tx) => {
         handles.add(tx);
-        assert.deepEqual(await noteOf(tx).execute({ id: 1 }), [{ note: "a" }]);
+        assert.deepEqual(await noteById(tx).execute({ id: 30 }), [{ note: "thirty" }]);
+        if (database.kind === "postgres" && i === 9) {
+          // Parsed and planned once by the server, under its name, for this connection's life.
+          const names = await tx.execute(sql`SELECT name FROM pg_prepared_statements`);
+          assert.ok((names as unknown as { rows: Array<{ name: string }> }).rows.some((r) => r.name === "tx_probe_note"));
+        }
       });
     }
     assert.equal(handles.size, 10);
     assert.equal(built, 2, "one more for the connection, not one per transaction");
-    assert.throws(() => prepared("tx_probe_note", () => noteOf(database.db)), /defined twice/);
+    assert.throws(() => prepared("tx_probe_note", () => noteById(database.db)), /defined twice/);
   });
 
   it("a transaction's handle kept past its end reaches no other transaction", async () => {
-    const noteOf = prepared("tx_probe_note_after", (db, name) => db.select({ note: probe.note }).from(probe).where(eq(probe.id, sql.placeholder("id"))).prepare(name));
+    const noteById = prepared("tx_probe_note_after", (db, name) => db.select({ note: probe.note }).from(probe).where(eq(probe.id, sql.placeholder("id"))).prepare(name));
     let kept: Db | null = null;
     await database.transaction(async (tx) => {
       kept = tx;
     });
     const stale = kept as unknown as Db;
-    assert.throws(() => noteOf(stale), /transaction has ended/);
+    assert.throws(() => noteById(stale), /transaction has ended/);
     const before = await count();
     await database.transaction(async (tx) => {
       // Another transaction is open now (on PostgreSQL, on the same pooled connection): the old handle cannot
       // queue a statement into its COMMIT, nor use its prepared statements.
-      assert.equal(runAtCommit(stale, "INSERT INTO tx_probe VALUES (9, 'stray')"), false);
-      assert.throws(() => noteOf(stale), /transaction has ended/);
+      assert.equal(runAtCommit(stale, "INSERT INTO tx_probe VALUES (40, 'stray')"), false);
+      assert.throws(() => noteById(stale), /transaction has ended/);
       await tx.execute(sql`SELECT 1`);
     });
     assert.equal(await count(), before, "nothing stray was committed");
@@ -109,7 +168,16 @@ describe("transactions", () => {
     }
   });
 
+  it("refuses a transaction opened on a transaction's handle: the open one is passed down instead", async () => {
+    await database.transaction(async (tx) => {
+      assert.throws(() => tx.transaction(async () => undefined), /nested transaction/);
+      await tx.execute(sql`INSERT INTO tx_probe VALUES (50, 'outer')`);
+    });
+    assert.equal(await noteOf(50), "outer", "the open transaction went on and committed");
+  });
+
   it("runs after-commit work once the transaction has committed, and none when it rolls back", async () => {
+    await database.rows(sql`INSERT INTO tx_probe VALUES (60, 'taken')`);
     const seen: string[] = [];
     await database.transaction(async (tx) => {
       afterCommit(tx, () => seen.push("after"));
@@ -119,7 +187,7 @@ describe("transactions", () => {
     await assert.rejects(
       database.transaction(async (tx) => {
         afterCommit(tx, () => seen.push("rolled back"));
-        runAtCommit(tx, "INSERT INTO tx_probe VALUES (1, 'duplicate key')");
+        runAtCommit(tx, "INSERT INTO tx_probe VALUES (60, 'duplicate key')");
       }),
     );
     assert.deepEqual(seen, ["inside", "after"], "a COMMIT that fails runs nothing");
@@ -130,13 +198,7 @@ describe("transactions", () => {
   it("sends a transaction of queued statements alone as one message: BEGIN, the statements, COMMIT", async (t) => {
     // What is sent is seen on PostgreSQL (the embedded database has no round trips); what is stored on both.
     const onServer = database.kind === "postgres";
-    const sent: string[] = [];
-    const query = pg.Client.prototype.query;
-    t.mock.method(pg.Client.prototype, "query", function (this: pg.Client, ...args: unknown[]) {
-      const first = args[0];
-      sent.push(typeof first === "string" ? first : String((first as { text?: string }).text));
-      return (query as (...a: unknown[]) => unknown).apply(this, args);
-    });
+    const { sent, stop } = watchMessages(t);
     await database.transaction(async (tx) => {
       runAtCommit(tx, "INSERT INTO tx_letters (id, note) VALUES (100, 'one')");
       runAtCommit(tx, "INSERT INTO tx_letters (id, note) VALUES (101, 'two')");
@@ -154,10 +216,34 @@ describe("transactions", () => {
       }),
     );
     if (onServer) assert.equal(sent.at(-1), "ROLLBACK", "the failed message's transaction is ended");
-    t.mock.restoreAll();
+    stop();
     const ids = await database.rows<{ id: number }>(sql`SELECT id FROM tx_letters WHERE id >= 100 ORDER BY id`);
     assert.deepEqual(ids.map((r) => r.id), [100, 101], "the failed transaction left nothing");
     await database.rows(sql`DELETE FROM tx_letters WHERE id >= 100`);
+  });
+
+  it("sends BEGIN just before the first statement, the queued ones with COMMIT, and nothing for a transaction that ends before a statement", async (t) => {
+    const onServer = database.kind === "postgres";
+    const { sent, stop } = watchMessages(t);
+    const read = await database.transaction(async (tx) => {
+      runAtCommit(tx, "INSERT INTO tx_letters (id, note) VALUES (300, 'queued')");
+      assert.deepEqual(sent, [], "nothing sent while the transaction only queues");
+      return (await tx.execute(sql`SELECT count(*)::int AS n FROM tx_letters WHERE id = 300`)) as unknown as { rows: Array<{ n: number }> };
+    });
+    assert.equal(read.rows[0]?.n, 0, "the queued row is written at the COMMIT, after the read");
+    if (onServer) assert.deepEqual(sent, ["BEGIN", "SELECT count(*)::int AS n FROM tx_letters WHERE id = 300", "INSERT INTO tx_letters (id, note) VALUES (300, 'queued');\nCOMMIT"]);
+    sent.length = 0;
+    await assert.rejects(
+      database.transaction(async (tx) => {
+        runAtCommit(tx, "INSERT INTO tx_letters (id, note) VALUES (301, 'never')");
+        throw new Error("refused before any statement");
+      }),
+      /refused before any statement/,
+    );
+    assert.deepEqual(sent, [], "no BEGIN was sent, so no ROLLBACK is either");
+    stop();
+    assert.deepEqual((await database.rows<{ id: number }>(sql`SELECT id FROM tx_letters WHERE id >= 300 ORDER BY id`)).map((r) => r.id), [300]);
+    await database.rows(sql`DELETE FROM tx_letters WHERE id >= 300`);
   });
 
   it("a statement run inside a transaction is undone with it (its BEGIN went first)", async () => {
@@ -198,16 +284,40 @@ describe("transactions", () => {
       // Left out, or undefined: the column's default. Null: NULL.
       assert.equal(runAtCommit(tx, literalInsert(letters, { id: 2, note: null, sentAt: undefined })), true);
     });
-    const [stored, second] = await database.db.select().from(letters).orderBy(letters.id);
+    const [stored, second] = await database.db.select().from(letters).where(eq(letters.copies, 1)).orderBy(letters.id);
     assert.deepEqual(stored, { ...row, copies: 1 });
     assert.deepEqual(second, { id: 2, note: null, sentAt: null, body: null, copies: 1 });
-    await database.rows(sql`DELETE FROM tx_letters`);
+    // The same row written by Drizzle's own insert reads back the same.
+    await database.db.insert(letters).values({ ...row, id: 3 });
+    const [drizzles] = await database.db.select().from(letters).where(eq(letters.id, 3));
+    assert.deepEqual(drizzles, { ...stored, id: 3 });
+    await database.rows(sql`DELETE FROM tx_letters WHERE id IN (1, 2, 3)`);
+  });
+
+  it("lets a unique violation be recognised, whether the statement ran at once or with the COMMIT", async () => {
+    await database.rows(sql`INSERT INTO tx_probe VALUES (70, 'first')`);
+    const violation = (err: unknown) => {
+      const e = err as { code?: string; constraint?: string };
+      return e.code === "23505" && e.constraint === "tx_probe_pkey";
+    };
+    // Run at once through Drizzle: Drizzle's error, the driver's as its cause.
+    await assert.rejects(
+      database.transaction((tx) => tx.execute(sql`INSERT INTO tx_probe VALUES (70, 'again')`)),
+      (err: Error) => violation(err.cause),
+    );
+    // Queued for the COMMIT: the driver's error itself.
+    await assert.rejects(
+      database.transaction(async (tx) => void runAtCommit(tx, "INSERT INTO tx_probe VALUES (70, 'again')")),
+      (err: unknown) => violation(err),
+    );
   });
 
   it("the connection is usable after a failed transaction", async () => {
+    const before = await count();
     for (let i = 0; i < 20; i++) {
       await assert.rejects(database.transaction(async (tx) => tx.execute(sql`SELECT 1/0`)));
     }
-    assert.equal(await count(), 2);
+    await database.transaction((tx) => tx.execute(sql`INSERT INTO tx_probe VALUES (80, 'after the failures')`));
+    assert.equal(await count(), before + 1);
   });
 });

@@ -7,14 +7,14 @@ import { after, before, describe, it } from "node:test";
 import Provider from "oidc-provider";
 import * as client from "openid-client";
 import { freePort } from "../../../../test/helpers/net.ts";
+import { buildCitizen, type TestAccount } from "../testing.ts";
 import { Browser, type OidcTestServer, startOidcTestServer } from "./testing.ts";
 
-/** The people the external provider knows, and who signs in there next. */
+/** The people the external provider knows (tests add citizens with an account here), and who signs in there next. */
 const PEOPLE: Record<string, { cccd: string; loa: number; name: string }> = {
-  "ext-level2": { cccd: "001199000001", loa: 2, name: "Nguyễn Thị Mai" },
   "ext-level1": { cccd: "036301000888", loa: 1, name: "Đặng Văn Mới" },
 };
-let nextPerson = "ext-level2";
+let nextPerson = "nobody";
 
 const requireLoa = (...levels: string[]) =>
   JSON.stringify({ id_token: { acr: levels.length === 1 ? { essential: true, value: levels[0] } : { essential: true, values: levels } } });
@@ -105,17 +105,24 @@ describe("assurance levels in tokens", () => {
     return { ok: true, config, tokens, claims: tokens.claims()! };
   }
 
+  /** A citizen of their own, with an account here, whom the external provider vouches for at `loa` when next asked. */
+  async function knownToProvider(loa: number): Promise<TestAccount> {
+    const citizen = await buildCitizen(s.env.ctx);
+    nextPerson = `ext-${citizen.username}`;
+    PEOPLE[nextPerson] = { cccd: citizen.username, loa, name: citizen.user.fullName };
+    return citizen;
+  }
+
   const signInThroughProvider = async (browser: Browser) => {
     const end = await browser.followUntilAway(`${s.base}/dang-nhap/ngoai?next=/tai-khoan`, "http://127.0.0.1:", /\/tai-khoan$/);
     assert.equal(end, `${s.base}/tai-khoan`);
   };
 
   it("a sign-in vouched for at level 2 gives acr and loa 2 in the ID token and the access token, also after refresh", async () => {
-    nextPerson = "ext-level2";
+    const citizen = await knownToProvider(2);
     const browser = new Browser();
     await signInThroughProvider(browser);
     const flow = succeeded(await codeFlow(browser));
-    const citizen = (await s.env.ctx.identity.findByUsername("001199000001"))!;
     assert.equal(flow.claims.sub, citizen.id);
     assert.equal(flow.claims.acr, "urn:motcua:loa:2");
     assert.equal(flow.claims.loa, 2);
@@ -129,11 +136,11 @@ describe("assurance levels in tokens", () => {
   });
 
   it("a relying party requiring level 2 sends a password sign-in through the external provider", async () => {
-    nextPerson = "ext-level2";
+    const citizen = await knownToProvider(2);
     const browser = new Browser();
-    await s.signIn(browser, "001199000001");
+    await s.signIn(browser, citizen.username);
     const flow = succeeded(await codeFlow(browser, { claims: requireLoa("urn:motcua:loa:2") }));
-    assert.equal(flow.claims.sub, (await s.env.ctx.identity.findByUsername("001199000001"))!.id);
+    assert.equal(flow.claims.sub, citizen.id);
     assert.equal(flow.claims.acr, "urn:motcua:loa:2");
     // Now at level 2, a request for level 1 (or 1 or 2) is satisfied at once.
     for (const claims of [requireLoa("urn:motcua:loa:1"), requireLoa("urn:motcua:loa:1", "urn:motcua:loa:2")]) {
@@ -144,15 +151,16 @@ describe("assurance levels in tokens", () => {
   });
 
   it("a level reached neither by the sign-in nor through the external provider is an error for the client", async () => {
+    const citizen = await buildCitizen(s.env.ctx);
     nextPerson = "ext-level1";
     const browser = new Browser();
-    await s.signIn(browser, "001199000001");
+    await s.signIn(browser, citizen.username);
     const flow = await codeFlow(browser, { claims: requireLoa("urn:motcua:loa:2") });
     assert.deepEqual(flow, { ok: false, error: "unmet_authentication_requirements", description: "assurance level 2 is required; the sign-in has level 1" });
   });
 
   it("an assurance level motcua does not know cannot be met", async () => {
-    nextPerson = "ext-level2";
+    await knownToProvider(2);
     const browser = new Browser();
     await signInThroughProvider(browser);
     const flow = await codeFlow(browser, { claims: requireLoa("urn:example:loa:high") });

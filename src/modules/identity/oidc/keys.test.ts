@@ -5,6 +5,7 @@ import { after, before, describe, it } from "node:test";
 import * as client from "openid-client";
 import type { Actor } from "../../../platform/auth/actor.ts";
 import { sql } from "../../../platform/db/index.ts";
+import { buildCitizen, type TestAccount } from "../testing.ts";
 import { createOidc } from "./provider.ts";
 import { Browser, movableClock, type OidcTestServer, startOidcTestServer } from "./testing.ts";
 
@@ -14,8 +15,11 @@ const DAY = 86400 * 1000;
 
 describe("OIDC signing keys", () => {
   let s: OidcTestServer;
+  /** Whose sign-ins and tokens the keys sign. */
+  let citizen: TestAccount;
   before(async () => {
     s = await startOidcTestServer({ clock });
+    citizen = await buildCitizen(s.env.ctx);
   });
   after(() => s.close());
 
@@ -25,7 +29,7 @@ describe("OIDC signing keys", () => {
   /** The kid that signed a new ID token. */
   async function signingKid(): Promise<string> {
     const browser = new Browser();
-    await s.signIn(browser, "001199000001");
+    await s.signIn(browser, citizen.username);
     const { config, callback, verifier, nonce, state } = await s.authorize(browser);
     const tokens = await client.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: verifier, expectedNonce: nonce, expectedState: state });
     return (JSON.parse(Buffer.from(tokens.id_token!.split(".")[0]!, "base64url").toString()) as { kid: string }).kid;
@@ -33,7 +37,7 @@ describe("OIDC signing keys", () => {
 
   it("superseded keys stay published while tokens they signed may live, then housekeeping retires them", async () => {
     const [k0] = await published();
-    const longLived = await s.env.ctx.oidc.mintToken(operator, "001199000001", 30 * 86400);
+    const longLived = await s.env.ctx.oidc.mintToken(operator, citizen.username, 30 * 86400);
     const k1 = await s.env.ctx.oidc.rotateKeys();
     const k2 = await s.env.ctx.oidc.rotateKeys();
     assert.deepEqual(await published(), [k2, k1, k0]);
@@ -66,7 +70,7 @@ describe("OIDC signing keys", () => {
     const { ctx, database } = s.env;
     const otherNode = createOidc({ database, clock, audit: ctx.audit, identity: ctx.identity, publicUrl: s.base, cookieSecret: "another-node" });
     const kid = await otherNode.rotateKeys();
-    const minted = await otherNode.mintToken(operator, "001199000001", 600);
+    const minted = await otherNode.mintToken(operator, citizen.username, 600);
     clock.offsetMs += 31_000;
     assert.equal((await published())[0], kid);
     assert.equal(await signingKid(), kid);
@@ -74,6 +78,6 @@ describe("OIDC signing keys", () => {
   });
 
   it("`motcua token` lifetimes stay within the key retention", async () => {
-    await assert.rejects(s.env.ctx.oidc.mintToken(operator, "001199000001", 31 * 86400), RangeError);
+    await assert.rejects(s.env.ctx.oidc.mintToken(operator, citizen.username, 31 * 86400), RangeError);
   });
 });

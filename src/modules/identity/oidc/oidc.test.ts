@@ -5,6 +5,7 @@ import * as client from "openid-client";
 import { runCommand } from "../../../cli/commands.ts";
 import { sql } from "../../../platform/db/index.ts";
 import type { TestEnv } from "../../../../test/helpers/app.ts";
+import { buildCitizen, buildOfficer } from "../testing.ts";
 import { Browser, movableClock, type OidcTestServer, startOidcTestServer } from "./testing.ts";
 
 const clock = movableClock();
@@ -36,9 +37,10 @@ describe("OIDC provider", () => {
   });
 
   it("completes code + PKCE for a signed-in citizen; the ID token carries sub, nonce and loa", async () => {
+    const citizen = await buildCitizen(env.ctx);
     const config = await discover();
     const browser = new Browser();
-    await s.signIn(browser, "001199000001");
+    await s.signIn(browser, citizen.username);
     const verifier = client.randomPKCECodeVerifier();
     const nonce = client.randomNonce();
     const authUrl = client.buildAuthorizationUrl(config, {
@@ -53,8 +55,7 @@ describe("OIDC provider", () => {
     assert.match(callback, /[?&]code=/);
     const tokens = await client.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: verifier, expectedNonce: nonce });
     const claims = tokens.claims()!;
-    const user = await env.ctx.identity.findByUsername("001199000001");
-    assert.equal(claims.sub, user!.id);
+    assert.equal(claims.sub, citizen.id);
     assert.equal(claims.nonce, nonce);
     assert.equal(claims.loa, 0);
     assert.equal(claims.iss, `${base}/oidc`);
@@ -63,7 +64,7 @@ describe("OIDC provider", () => {
     const me = await fetch(`${base}/api/me`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
     assert.equal(me.status, 200);
     const body = (await me.json()) as { username: string; loa: number };
-    assert.equal(body.username, "001199000001");
+    assert.equal(body.username, citizen.username);
     const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
     assert.ok(refreshed.access_token);
   });
@@ -94,7 +95,8 @@ describe("OIDC provider", () => {
   });
 
   it("rejects tampered, unknown and foreign tokens with 401, and changes nothing", async () => {
-    const token = await env.ctx.oidc.mintToken({ type: "cli", name: "test" }, "tiepnhan", 600);
+    const { username } = await buildOfficer(env.ctx, { roles: ["receiver"] });
+    const token = await env.ctx.oidc.mintToken({ type: "cli", name: "test" }, username, 600);
     const ok = await fetch(`${base}/api/me`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(ok.status, 200);
     for (const bad of [`${token.slice(0, -2)}xx`, "not-a-token-at-all-0123456789", "eyJhbGciOiJub25lIn0.eyJpc3MiOiJodHRwczovL290aGVyIn0."]) {
@@ -105,7 +107,8 @@ describe("OIDC provider", () => {
   });
 
   it("an expired token is refused", async () => {
-    const token = await env.ctx.oidc.mintToken({ type: "cli", name: "test" }, "tiepnhan", 60);
+    const { username } = await buildOfficer(env.ctx, { roles: ["receiver"] });
+    const token = await env.ctx.oidc.mintToken({ type: "cli", name: "test" }, username, 60);
     assert.equal((await fetch(`${base}/api/me`, { headers: { authorization: `Bearer ${token}` } })).status, 200);
     clock.offsetMs = 2 * 60 * 1000;
     try {
@@ -136,15 +139,16 @@ describe("OIDC provider", () => {
   });
 
   it("`motcua token` prints a working token, audited", async () => {
+    const { username } = await buildOfficer(env.ctx, { roles: ["leader"] });
     let out = "";
-    const code = await runCommand(env.ctx, ["token", "--user", "lanhdao.tuphap", "--ttl", "1h"], { write: (t) => void (out += t) });
+    const code = await runCommand(env.ctx, ["token", "--user", username, "--ttl", "1h"], { write: (t) => void (out += t) });
     assert.equal(code, 0);
     const me = await fetch(`${base}/api/me`, { headers: { authorization: `Bearer ${out.trim()}` } });
-    assert.equal(((await me.json()) as { username: string }).username, "lanhdao.tuphap");
+    assert.equal(((await me.json()) as { username: string }).username, username);
     const rows = await env.database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'identity.token_issued'`);
     assert.ok((rows[0]?.n ?? 0) >= 1);
     assert.equal(await runCommand(env.ctx, ["token", "--user", "nobody"], { write: () => undefined }), 1);
-    assert.equal(await runCommand(env.ctx, ["token", "--user", "tiepnhan", "--ttl", "forever"], { write: () => undefined }), 2);
+    assert.equal(await runCommand(env.ctx, ["token", "--user", username, "--ttl", "forever"], { write: () => undefined }), 2);
   });
 
   it("rotates signing keys: the new key signs, the old one stays published", async () => {
@@ -158,7 +162,7 @@ describe("OIDC provider", () => {
     // A new ID token is signed with the new key.
     const config = await discover();
     const browser = new Browser();
-    await s.signIn(browser, "001199000001");
+    await s.signIn(browser, (await buildCitizen(env.ctx)).username);
     const verifier = client.randomPKCECodeVerifier();
     const authUrl = client.buildAuthorizationUrl(config, {
       redirect_uri: redirectUri(),

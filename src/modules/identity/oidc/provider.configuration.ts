@@ -10,7 +10,7 @@ import { rpInitiatedLogout, signOutOnConfirm } from "./logout.tsx";
 
 /** Where the provider lives under the public URL; discovery is also answered at the root. */
 export const OIDC_PATH = "/oidc";
-/** The relying parties motcua itself is: the portal and the office (web/relying-party). */
+/** The relying parties motcua itself is: the portal and the office (relying-party/). */
 export const OWN_CLIENT_IDS: readonly string[] = ["motcua-portal", "motcua-office"];
 export const CLI_CLIENT_ID = "motcua-cli";
 /** `acr` values: the assurance level (0 password only; 1 and 2 as VNeID's levels). */

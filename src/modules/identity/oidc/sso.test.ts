@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import * as client from "openid-client";
 import { generate } from "otplib";
+import { buildBusiness, buildCitizen, buildOfficer } from "../testing.ts";
 import { Browser, type OidcTestServer, startOidcTestServer } from "./testing.ts";
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
@@ -15,8 +16,6 @@ describe("OIDC single sign-on on the motcua session", () => {
     s = await startOidcTestServer();
   });
   after(() => s.close());
-
-  const subOf = async (username: string) => (await s.env.ctx.identity.findByUsername(username))!.id;
 
   async function codeFlow(browser: Browser, params: Record<string, string> = {}) {
     const { config, callback, verifier, nonce, state } = await s.authorize(browser, params);
@@ -30,17 +29,18 @@ describe("OIDC single sign-on on the motcua session", () => {
   }
 
   it("another person signing in on the same browser gets their own identity, not the previous one's", async () => {
+    const [citizen, business] = [await buildCitizen(s.env.ctx), await buildBusiness(s.env.ctx)];
     const browser = new Browser();
-    await s.signIn(browser, "001199000001");
-    assert.equal((await codeFlow(browser)).sub, await subOf("001199000001"));
+    await s.signIn(browser, citizen.username);
+    assert.equal((await codeFlow(browser)).sub, citizen.id);
     // The provider's own session cookies stay in the browser; the motcua session changes hands.
-    await s.signIn(browser, "0100233488");
-    assert.equal((await codeFlow(browser)).sub, await subOf("0100233488"));
+    await s.signIn(browser, business.username);
+    assert.equal((await codeFlow(browser)).sub, business.id);
   });
 
   it("after signing out of motcua the relying party is sent to the sign-in page again", async () => {
     const browser = new Browser();
-    const token = await s.signIn(browser, "001199000001");
+    const token = await s.signIn(browser, (await buildCitizen(s.env.ctx)).username);
     await codeFlow(browser);
     await s.env.ctx.identity.signOut(token);
     const { callback } = await s.authorize(browser);
@@ -52,8 +52,9 @@ describe("OIDC single sign-on on the motcua session", () => {
   });
 
   it("an officer gets through only after the second factor, and amr says so", async () => {
+    const { username, user: officer } = await buildOfficer(s.env.ctx, { roles: ["specialist"] });
     const browser = new Browser();
-    const token = await s.signIn(browser, "chuyenvien.tuphap");
+    const token = await s.signIn(browser, username);
     const { callback: signInPage } = await s.authorize(browser);
     const next = new URL(signInPage).searchParams.get("next")!;
     assert.match(next, /^\/oidc\/interaction\//);
@@ -64,7 +65,6 @@ describe("OIDC single sign-on on the motcua session", () => {
     const again = await browser.get(`${s.base}${next}`);
     assert.match(again.headers.get("location") ?? "", /^\/dang-nhap\?/);
 
-    const officer = (await s.env.ctx.identity.findByUsername("chuyenvien.tuphap"))!;
     const { secret } = await s.env.ctx.secondFactor.begin(officer);
     await s.env.ctx.secondFactor.confirm(officer, await generate({ secret }), sha256(token));
 
@@ -75,13 +75,13 @@ describe("OIDC single sign-on on the motcua session", () => {
     assert.equal(claims.sub, officer.id);
     assert.deepEqual(claims.amr, ["pwd", "otp", "mfa"]);
     const info = await client.fetchUserInfo(claims.config, claims.tokens.access_token, officer.id);
-    assert.equal(info.preferred_username, "chuyenvien.tuphap");
+    assert.equal(info.preferred_username, username);
     assert.ok((info.roles as string[]).some((r) => r.startsWith("specialist@")));
   });
 
   it("without an external provider, a required level above the sign-in's is an error for the client", async () => {
     const browser = new Browser();
-    await s.signIn(browser, "001199000001");
+    await s.signIn(browser, (await buildCitizen(s.env.ctx)).username);
     const claims = JSON.stringify({ id_token: { acr: { essential: true, value: "urn:motcua:loa:1" } } });
     const { callback } = await s.authorize(browser, { claims });
     const url = new URL(callback);
@@ -95,7 +95,7 @@ describe("OIDC single sign-on on the motcua session", () => {
 
   it("a citizen's password sign-in says pwd", async () => {
     const browser = new Browser();
-    await s.signIn(browser, "001199000001");
+    await s.signIn(browser, (await buildCitizen(s.env.ctx)).username);
     const claims = await codeFlow(browser);
     assert.deepEqual(claims.amr, ["pwd"]);
     assert.equal(claims.acr, "urn:motcua:loa:0");
@@ -103,7 +103,7 @@ describe("OIDC single sign-on on the motcua session", () => {
 
   it("the portal signs a browser in as a relying party over real HTTP too, on the provider's session", async () => {
     const browser = new Browser();
-    await s.signIn(browser, "001199000001");
+    await s.signIn(browser, (await buildCitizen(s.env.ctx, { fullName: "Nguyễn Thị Mai" })).username);
     const landed = await browser.followUntilAway(`${s.base}/auth/dang-nhap?next=%2Fngay-nghi`, s.base, /\/ngay-nghi$/);
     assert.equal(landed, `${s.base}/ngay-nghi`);
     assert.ok(browser.cookiesOf(s.base).get("motcua_portal"));

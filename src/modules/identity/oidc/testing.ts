@@ -1,5 +1,5 @@
-// Test support for the OIDC provider: the app listening on 127.0.0.1 with the demo accounts, a browser
-// with a cookie jar, and an openid-client relying party.
+// Test support for the OIDC provider: the app listening on 127.0.0.1 (tests make their accounts with the
+// identity factories), a browser with a cookie jar, and an openid-client relying party.
 import * as client from "openid-client";
 import type { ClientMetadata } from "oidc-provider";
 import { testContext, type TestEnv } from "../../../../test/helpers/app.ts";
@@ -7,13 +7,9 @@ import { freePort } from "../../../../test/helpers/net.ts";
 import { buildApp } from "../../../app.ts";
 import type { Clock } from "../../../platform/clock.ts";
 import type { Config } from "../../../platform/config/index.ts";
-import { runSeeds } from "../../../platform/db/seeds.ts";
 import type { App } from "../../../platform/http/types.ts";
-import { createLogger } from "../../../platform/log/index.ts";
-import { adminUnitsSeed, demoAgenciesSeed } from "../../directory/seeds.ts";
-import { demoAccountsSeed, readDemoAccounts } from "../seeds.ts";
+import { TEST_PASSWORD } from "../testing.ts";
 
-export const DEMO_PASSWORD = readDemoAccounts().password;
 export const TEST_RP = "test-rp";
 export const TEST_INTEGRATION = "test-integration";
 export const TEST_INTEGRATION_SECRET = "integration-secret-0123456789abcdef";
@@ -107,12 +103,12 @@ export interface OidcTestServer {
     browser: Browser,
     params?: Record<string, string>,
   ): Promise<{ config: client.Configuration; callback: string; verifier: string; nonce: string; state: string }>;
-  /** A browser session cookie for `username` (password sign-in). */
+  /** A browser session cookie for `username`, an account of the factories (password sign-in). */
   signIn(browser: Browser, username: string): Promise<string>;
   close(): Promise<void>;
 }
 
-/** The app with the demo agencies and accounts, listening on 127.0.0.1, with a test relying party. */
+/** The app listening on 127.0.0.1, with a test relying party and a client-credentials integration. */
 export async function startOidcTestServer(opts: { clock?: Clock; config?: Partial<Config>; port?: number } = {}): Promise<OidcTestServer> {
   const port = opts.port ?? (await freePort());
   const base = `http://127.0.0.1:${port}`;
@@ -138,11 +134,6 @@ export async function startOidcTestServer(opts: { clock?: Clock; config?: Partia
     config: { publicUrl: base, ...opts.config },
     options: { oidcClients: clients },
   });
-  await runSeeds(
-    env.database,
-    [adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory), demoAccountsSeed(env.ctx.identity, createLogger("silent"))],
-    { demo: true },
-  );
   const app = await buildApp(env.ctx);
   await app.listen({ port, host: "127.0.0.1" });
 
@@ -173,7 +164,7 @@ export async function startOidcTestServer(opts: { clock?: Clock; config?: Partia
       return { config, callback, verifier, nonce, state };
     },
     async signIn(browser, username) {
-      const { token } = await env.ctx.identity.signIn({ username, password: DEMO_PASSWORD });
+      const { token } = await env.ctx.identity.signIn({ username, password: TEST_PASSWORD });
       browser.cookiesOf(base).set("motcua_session", token);
       return token;
     },

@@ -9,6 +9,7 @@ import * as client from "openid-client";
 import type { Actor } from "../../../platform/auth/actor.ts";
 import * as repo from "./repo.ts";
 import { freePort } from "../../../../test/helpers/net.ts";
+import { buildBusiness, buildCitizen } from "../testing.ts";
 import { Browser, movableClock, type OidcTestServer, startOidcTestServer } from "./testing.ts";
 
 const clock = movableClock();
@@ -57,9 +58,10 @@ describe("access tokens", () => {
     await assert.rejects(s.env.ctx.oidc.verifyAccessToken(token), { code: "oidc.invalid_token" }, why);
   }
 
-  async function signedIn(username: string) {
+  /** Tokens of a code flow for `username`, by default a citizen of their own. */
+  async function signedIn(username?: string) {
     const browser = new Browser();
-    await s.signIn(browser, username);
+    await s.signIn(browser, username ?? (await buildCitizen(s.env.ctx)).username);
     const { config, callback, verifier, nonce, state } = await s.authorize(browser, { scope: "openid offline_access", prompt: "consent" });
     client.enableNonRepudiationChecks(config);
     const tokens = await client.authorizationCodeGrant(config, new URL(callback), {
@@ -71,25 +73,26 @@ describe("access tokens", () => {
   }
 
   it("the ID token is signed with a key published at jwks_uri", async () => {
-    const { config, tokens } = await signedIn("001199000001");
+    const citizen = await buildCitizen(s.env.ctx);
+    const { config, tokens } = await signedIn(citizen.username);
     const jwks = createRemoteJWKSet(new URL(config.serverMetadata().jwks_uri!));
     const { payload, protectedHeader } = await jwtVerify(tokens.id_token!, jwks, { issuer: s.env.ctx.oidc.issuer, audience: "test-rp" });
     assert.equal(protectedHeader.alg, "RS256");
-    assert.equal(payload.sub, (await s.env.ctx.identity.findByUsername("001199000001"))!.id);
+    assert.equal(payload.sub, citizen.id);
     // What the provider publishes holds no private key material.
     const published = (await (await fetch(config.serverMetadata().jwks_uri!)).json()) as { keys: Array<Record<string, unknown>> };
     for (const key of published.keys) for (const secret of ["d", "p", "q", "dp", "dq", "qi"]) assert.equal(key[secret], undefined);
   });
 
   it("a code-flow access token works until revoked", async () => {
-    const { config, tokens } = await signedIn("001199000001");
+    const { config, tokens } = await signedIn();
     assert.equal((await me(tokens.access_token)).status, 200);
     await client.tokenRevocation(config, tokens.access_token);
     await refused(tokens.access_token, "revoked");
   });
 
   it("a code-flow access token is refused once expired, and its refresh token still gives a new one", async () => {
-    const { config, tokens } = await signedIn("001199000001");
+    const { config, tokens } = await signedIn();
     const verified = await s.env.ctx.oidc.verifyAccessToken(tokens.access_token);
     assert.ok(verified.expiresAt.getTime() > clock.now().getTime());
     clock.offsetMs = 2 * 3600 * 1000;
@@ -103,12 +106,12 @@ describe("access tokens", () => {
   });
 
   it("a disabled account's tokens and refresh tokens stop working", async () => {
-    const { config, tokens } = await signedIn("0100233488");
-    const minted = await s.env.ctx.oidc.mintToken(operator, "0100233488", 600);
+    const business = await buildBusiness(s.env.ctx);
+    const { config, tokens } = await signedIn(business.username);
+    const minted = await s.env.ctx.oidc.mintToken(operator, business.username, 600);
     assert.equal((await me(tokens.access_token)).status, 200);
     assert.equal((await me(minted)).status, 200);
-    const user = (await s.env.ctx.identity.findByUsername("0100233488"))!;
-    await s.env.ctx.identity.disable(operator, user.id);
+    await s.env.ctx.identity.disable(operator, business.id);
     await refused(tokens.access_token, "account disabled");
     await refused(minted, "account disabled");
     await assert.rejects(client.refreshTokenGrant(config, tokens.refresh_token!), { error: "invalid_grant" });
@@ -119,7 +122,7 @@ describe("access tokens", () => {
     const ourKey = await importJWK(ours!.jwk as JWK, "RS256");
     const { privateKey: otherKey } = await generateKeyPair("RS256");
     const issuer = s.env.ctx.oidc.issuer;
-    const sub = (await s.env.ctx.identity.findByUsername("001199000001"))!.id;
+    const sub = (await buildCitizen(s.env.ctx)).id;
     const now = Math.floor(Date.now() / 1000);
     const jwt = (over: { iss?: string; aud?: string; exp?: number; typ?: string; kid?: string } = {}) =>
       new SignJWT({ client_id: "motcua-cli", scope: "api", loa: 2 })
@@ -141,7 +144,7 @@ describe("access tokens", () => {
     ).toString("base64url")}.`;
     await refused(unsigned, "unsigned");
     // An ID token is for the relying party, not a key to the API.
-    const { tokens } = await signedIn("001199000001");
+    const { tokens } = await signedIn();
     await refused(tokens.id_token!, "an ID token");
   });
 
@@ -149,7 +152,7 @@ describe("access tokens", () => {
     const [ours] = await repo.activeKeys(s.env.database.db);
     const ourKey = await importJWK(ours!.jwk as JWK, "RS256");
     const issuer = s.env.ctx.oidc.issuer;
-    const sub = (await s.env.ctx.identity.findByUsername("001199000001"))!.id;
+    const sub = (await buildCitizen(s.env.ctx)).id;
     const now = Math.floor(clock.now().getTime() / 1000);
     const token = await new SignJWT({ client_id: "motcua-cli", scope: "api", loa: 2 })
       .setProtectedHeader({ alg: "RS256", typ: "at+jwt", kid: ours!.kid })

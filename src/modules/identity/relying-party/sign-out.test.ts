@@ -5,8 +5,8 @@ import { createHash } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import type { TestEnv } from "../../../../test/helpers/app.ts";
 import type { App } from "../../../platform/http/types.ts";
-import { type FormBrowser, formBrowser } from "../testing.ts";
-import { DEMO_PASSWORD, partyTestApp, setCookieLine, UNREACHABLE_PUBLIC_URL as PUBLIC } from "./testing-env.ts";
+import { buildBusiness, buildCitizen, buildOfficer, type FormBrowser, formBrowser, TEST_PASSWORD as PASSWORD } from "../testing.ts";
+import { partyTestApp, setCookieLine, UNREACHABLE_PUBLIC_URL as PUBLIC } from "./testing-env.ts";
 import { signInThroughParty } from "./testing.ts";
 
 const HTML = { accept: "text/html" };
@@ -34,7 +34,7 @@ describe("signing out of the portal and the office", () => {
 
   it("ends the portal's session and the provider's, with a CSRF-checked form and the provider's end-session endpoint", async () => {
     const b = await formBrowser(env.app);
-    await signInThroughParty(env.ctx, b, "portal", "001199000001", DEMO_PASSWORD);
+    await signInThroughParty(env.ctx, b, "portal", (await buildCitizen(env.ctx)).username, PASSWORD);
     const portal = b.cookies.get("motcua_portal")!;
     const provider = b.cookies.get("motcua_session")!;
 
@@ -72,7 +72,7 @@ describe("signing out of the portal and the office", () => {
   it("the office's sign-out comes back to the office; a sign-out link from elsewhere only asks", async () => {
     offset += 60_000;
     const b = await formBrowser(env.app);
-    const { secret } = await signInThroughParty(env.ctx, b, "office", "tiepnhan", DEMO_PASSWORD);
+    const { secret } = await signInThroughParty(env.ctx, b, "office", (await buildOfficer(env.ctx, { roles: ["receiver"] })).username, PASSWORD);
     assert.ok(secret);
     const provider = b.cookies.get("motcua_session")!;
 
@@ -93,13 +93,13 @@ describe("signing out of the portal and the office", () => {
 
   it("disabling the account ends its portal and office sessions, for good", async () => {
     offset += 60_000;
+    const target = (await buildOfficer(env.ctx)).user;
+    const admin = (await buildOfficer(env.ctx, { roles: ["system_admin"] })).user;
     const officer = await formBrowser(env.app);
-    await signInThroughParty(env.ctx, officer, "office", "chuyenvien.tuphap", DEMO_PASSWORD);
-    await signInThroughParty(env.ctx, officer, "portal", "chuyenvien.tuphap", DEMO_PASSWORD);
+    await signInThroughParty(env.ctx, officer, "office", target.username, PASSWORD);
+    await signInThroughParty(env.ctx, officer, "portal", target.username, PASSWORD);
     assert.ok((await signedInTo(officer, "/office")) && (await signedInTo(officer, "/")));
 
-    const admin = (await env.ctx.identity.findByUsername("admin"))!;
-    const target = (await env.ctx.identity.findByUsername("chuyenvien.tuphap"))!;
     await env.ctx.identity.disable(env.ctx.identity.actorFor(admin, { loa: 0 }), target.id);
     assert.equal(await signedInTo(officer, "/office"), false);
     assert.equal(await signedInTo(officer, "/"), false);
@@ -110,15 +110,16 @@ describe("signing out of the portal and the office", () => {
   });
 
   it("a party's session is listed on the account page and ends when revoked there, or at the provider's sign-out", async () => {
+    const { username } = await buildBusiness(env.ctx);
     const b = await formBrowser(env.app);
-    await signInThroughParty(env.ctx, b, "portal", "0100233488", DEMO_PASSWORD);
+    await signInThroughParty(env.ctx, b, "portal", username, PASSWORD);
     const id = createHash("sha256").update(`portal:${b.cookies.get("motcua_portal")!}`).digest("hex");
     assert.match((await b.get("/tai-khoan", HTML)).body, new RegExp(`value="${id}"`));
     const revoked = await b.post("/tai-khoan/phien/thu-hoi", { session: id });
     assert.equal(revoked.statusCode, 200);
     assert.equal(await signedInTo(b, "/"), false);
 
-    await signInThroughParty(env.ctx, b, "portal", "0100233488", DEMO_PASSWORD);
+    await signInThroughParty(env.ctx, b, "portal", username, PASSWORD);
     assert.equal(await signedInTo(b, "/"), true);
     const out = await b.post("/dang-xuat", {});
     assert.equal(out.statusCode, 303);

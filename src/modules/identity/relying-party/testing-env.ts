@@ -2,22 +2,13 @@
 // to the provider must stay inside the process.
 import { testApp, type TestEnv } from "../../../../test/helpers/app.ts";
 import type { Clock } from "../../../platform/clock.ts";
-import { runSeeds } from "../../../platform/db/seeds.ts";
 import type { App } from "../../../platform/http/types.ts";
-import { createLogger } from "../../../platform/log/index.ts";
-import { adminUnitsSeed, demoAgenciesSeed } from "../../directory/seeds.ts";
-import { demoAccountsSeed, readDemoAccounts } from "../seeds.ts";
 
 export const UNREACHABLE_PUBLIC_URL = "http://dvc.motcua.invalid";
-export const DEMO_PASSWORD = readDemoAccounts().password;
 
-/** The app with the demo accounts, its public address unreachable. */
-export async function partyTestApp(clock: Clock): Promise<TestEnv & { app: App }> {
-  const env = await testApp({ clock, config: { publicUrl: UNREACHABLE_PUBLIC_URL } });
-  await runSeeds(env.database, [adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory), demoAccountsSeed(env.ctx.identity, createLogger("silent"))], {
-    demo: true,
-  });
-  return env;
+/** The app with its public address unreachable (tests make their accounts with the identity factories). */
+export function partyTestApp(clock: Clock): Promise<TestEnv & { app: App }> {
+  return testApp({ clock, config: { publicUrl: UNREACHABLE_PUBLIC_URL } });
 }
 
 /** The Set-Cookie line of `name` in a response, if any. */
