@@ -5,6 +5,8 @@
 const TEST = "\\.test\\.tsx?$";
 /** A module's test support (`testing.ts`, `testing-events.ts`): for tests only, never for the running program. */
 const TESTING = "/testing[a-z-]*\\.ts$";
+/** Another module's test support, at its top or one folder down. */
+const MODULE_TESTING = ["^src/modules/[^/]+/testing[a-z-]*\\.ts$", "^src/modules/[^/]+/[^/]+/testing[a-z-]*\\.ts$"];
 /** The program around the modules: the composition, the app, the CLI and the entry points. */
 const APP = "^src/(app\\.ts|context\\.ts|modules\\.ts|main\\.ts|boot\\.ts|worker\\.ts|cli/)";
 
@@ -43,7 +45,7 @@ module.exports = {
       comment: "A module's tests use another module through its index.ts, or its test support (testing*.ts).",
       severity: "error",
       from: { path: [`^src/modules/([^/]+)/.+${TEST}`, `^src/modules/([^/]+)/.*${TESTING}`] },
-      to: { path: "^src/modules/", pathNot: ["^src/modules/$1/", "^src/modules/[^/]+/index\\.ts$", `^src/modules/[^/]+/.*${TESTING}`] },
+      to: { path: "^src/modules/", pathNot: ["^src/modules/$1/", "^src/modules/[^/]+/index\\.ts$", ...MODULE_TESTING] },
     },
     {
       name: "modules-below-the-app",

@@ -7,7 +7,7 @@ import { sql } from "drizzle-orm";
 import { systemActor } from "../../platform/auth/actor.ts";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
 import type { App } from "../../platform/http/types.ts";
-import type { AgencyDto } from "../directory/schema.ts";
+import type { AgencyDto } from "../directory/index.ts";
 import { buildAgency } from "../directory/testing.ts";
 import { buildOfficer } from "../identity/testing.ts";
 import type { ProcedureContent } from "./model.ts";

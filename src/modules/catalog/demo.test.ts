@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { runSeeds } from "../../platform/db/seeds.ts";
 import type { App } from "../../platform/http/types.ts";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
-import { adminUnitsSeed, demoAgenciesSeed } from "../directory/seeds.ts";
+import { adminUnitsSeed, demoAgenciesSeed } from "../directory/index.ts";
 import { formDataProblems } from "./form-schema.ts";
 import { demoCatalogSeed, readDemoCatalog } from "./seeds.ts";
 

@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
 import type { Actor } from "../../platform/auth/actor.ts";
 import type { App } from "../../platform/http/types.ts";
-import type { AgencyDto } from "../directory/schema.ts";
+import type { AgencyDto } from "../directory/index.ts";
 import { buildAgency } from "../directory/testing.ts";
 import { buildCitizen, buildOfficer, type FormBrowser, formBrowser, TEST_PASSWORD as PASSWORD } from "../identity/testing.ts";
 import { signInThroughParty } from "../identity/relying-party/testing.ts";

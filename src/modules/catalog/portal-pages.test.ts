@@ -8,7 +8,7 @@ import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
 import { systemActor } from "../../platform/auth/actor.ts";
 import type { App } from "../../platform/http/types.ts";
 import { pageRequest } from "../../web/render.ts";
-import type { AgencyDto } from "../directory/schema.ts";
+import type { AgencyDto } from "../directory/index.ts";
 import { buildAgency } from "../directory/testing.ts";
 import type { ProcedureContent } from "./model.ts";
 import { ProcedureView } from "./procedure-view.tsx";

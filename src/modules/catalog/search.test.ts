@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import { systemActor } from "../../platform/auth/actor.ts";
 import type { App } from "../../platform/http/types.ts";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
-import type { AgencyDto } from "../directory/schema.ts";
+import type { AgencyDto } from "../directory/index.ts";
 import { buildAgency } from "../directory/testing.ts";
 import type { ProcedureContent } from "./model.ts";
 import { buildProcedure } from "./testing.ts";

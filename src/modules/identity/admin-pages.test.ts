@@ -4,7 +4,7 @@ import { after, before, describe, it } from "node:test";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
 import { sql } from "../../platform/db/index.ts";
 import type { App } from "../../platform/http/types.ts";
-import type { AgencyDto } from "../directory/schema.ts";
+import type { AgencyDto } from "../directory/index.ts";
 import { buildAgency } from "../directory/testing.ts";
 import { signInThroughParty } from "./relying-party/testing.ts";
 import { buildOfficer, type FormBrowser, formBrowser, TEST_PASSWORD as PASSWORD, type TestAccount } from "./testing.ts";

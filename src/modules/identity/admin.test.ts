@@ -6,7 +6,7 @@ import { generate } from "otplib";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
 import { sql } from "../../platform/db/index.ts";
 import type { App } from "../../platform/http/types.ts";
-import type { AgencyDto } from "../directory/schema.ts";
+import type { AgencyDto } from "../directory/index.ts";
 import { buildAgency } from "../directory/testing.ts";
 import { buildBusiness, buildCitizen, buildOfficer, type TestAccount } from "./testing.ts";
 

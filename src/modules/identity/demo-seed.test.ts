@@ -6,7 +6,7 @@ import { sql } from "../../platform/db/index.ts";
 import { runSeeds } from "../../platform/db/seeds.ts";
 import { createLogger } from "../../platform/log/index.ts";
 import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
-import { adminUnitsSeed, demoAgenciesSeed } from "../directory/seeds.ts";
+import { adminUnitsSeed, demoAgenciesSeed } from "../directory/index.ts";
 import { demoAccountsSeed, readDemoAccounts } from "./seeds.ts";
 
 describe("demo accounts seed", () => {

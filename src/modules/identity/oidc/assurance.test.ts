@@ -8,7 +8,7 @@ import Provider from "oidc-provider";
 import * as client from "openid-client";
 import { freePort } from "../../../../test/helpers/net.ts";
 import { buildCitizen, type TestAccount } from "../testing.ts";
-import { Browser, type OidcTestServer, startOidcTestServer } from "./testing.ts";
+import { Browser, type OidcTestServer, startOidcTestServer } from "../../../../test/helpers/oidc-server.ts";
 
 /** The people the external provider knows (tests add citizens with an account here), and who signs in there next. */
 const PEOPLE: Record<string, { cccd: string; loa: number; name: string }> = {

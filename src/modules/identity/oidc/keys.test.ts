@@ -7,7 +7,7 @@ import type { Actor } from "../../../platform/auth/actor.ts";
 import { sql } from "../../../platform/db/index.ts";
 import { buildCitizen, type TestAccount } from "../testing.ts";
 import { createOidc } from "./provider.ts";
-import { Browser, movableClock, type OidcTestServer, startOidcTestServer } from "./testing.ts";
+import { Browser, movableClock, type OidcTestServer, startOidcTestServer } from "../../../../test/helpers/oidc-server.ts";
 
 const clock = movableClock();
 const operator: Actor = { type: "cli", name: "test" };

@@ -6,7 +6,7 @@ import { runCommand } from "../../../cli/commands.ts";
 import { sql } from "../../../platform/db/index.ts";
 import type { TestEnv } from "../../../../test/helpers/app.ts";
 import { buildCitizen, buildOfficer } from "../testing.ts";
-import { Browser, movableClock, type OidcTestServer, startOidcTestServer } from "./testing.ts";
+import { Browser, movableClock, type OidcTestServer, startOidcTestServer } from "../../../../test/helpers/oidc-server.ts";
 
 const clock = movableClock();
 

@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import * as client from "openid-client";
 import { generate } from "otplib";
 import { buildBusiness, buildCitizen, buildOfficer } from "../testing.ts";
-import { Browser, type OidcTestServer, startOidcTestServer } from "./testing.ts";
+import { Browser, type OidcTestServer, startOidcTestServer } from "../../../../test/helpers/oidc-server.ts";
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 

@@ -10,7 +10,7 @@ import type { Actor } from "../../../platform/auth/actor.ts";
 import * as repo from "./repo.ts";
 import { freePort } from "../../../../test/helpers/net.ts";
 import { buildBusiness, buildCitizen } from "../testing.ts";
-import { Browser, movableClock, type OidcTestServer, startOidcTestServer } from "./testing.ts";
+import { Browser, movableClock, type OidcTestServer, startOidcTestServer } from "../../../../test/helpers/oidc-server.ts";
 
 const clock = movableClock();
 const operator: Actor = { type: "cli", name: "test" };

@@ -7,7 +7,7 @@ import { sql } from "../../../platform/db/index.ts";
 import type { App } from "../../../platform/http/types.ts";
 import { buildAgency } from "../../directory/testing.ts";
 import { buildCitizen, buildOfficer, formBrowser, TEST_PASSWORD as PASSWORD } from "../testing.ts";
-import { partyTestApp, setCookieLine, UNREACHABLE_PUBLIC_URL as PUBLIC } from "./testing-env.ts";
+import { partyTestApp, setCookieLine, UNREACHABLE_PUBLIC_URL as PUBLIC } from "../../../../test/helpers/relying-party.ts";
 import { signInThroughParty } from "./testing.ts";
 
 const HTML = { accept: "text/html" };

@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import type { TestEnv } from "../../../../test/helpers/app.ts";
 import type { App } from "../../../platform/http/types.ts";
 import { buildBusiness, buildCitizen, buildOfficer, type FormBrowser, formBrowser, TEST_PASSWORD as PASSWORD } from "../testing.ts";
-import { partyTestApp, setCookieLine, UNREACHABLE_PUBLIC_URL as PUBLIC } from "./testing-env.ts";
+import { partyTestApp, setCookieLine, UNREACHABLE_PUBLIC_URL as PUBLIC } from "../../../../test/helpers/relying-party.ts";
 import { signInThroughParty } from "./testing.ts";
 
 const HTML = { accept: "text/html" };

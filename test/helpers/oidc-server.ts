@@ -2,13 +2,13 @@
 // identity factories), a browser with a cookie jar, and an openid-client relying party.
 import * as client from "openid-client";
 import type { ClientMetadata } from "oidc-provider";
-import { testContext, type TestEnv } from "../../../../test/helpers/app.ts";
-import { freePort } from "../../../../test/helpers/net.ts";
-import { buildApp } from "../../../app.ts";
-import type { Clock } from "../../../platform/clock.ts";
-import type { Config } from "../../../platform/config/index.ts";
-import type { App } from "../../../platform/http/types.ts";
-import { TEST_PASSWORD } from "../testing.ts";
+import { testContext, type TestEnv } from "./app.ts";
+import { freePort } from "./net.ts";
+import { buildApp } from "../../src/app.ts";
+import type { Clock } from "../../src/platform/clock.ts";
+import type { Config } from "../../src/platform/config/index.ts";
+import type { App } from "../../src/platform/http/types.ts";
+import { TEST_PASSWORD } from "../../src/modules/identity/testing.ts";
 
 export const TEST_RP = "test-rp";
 export const TEST_INTEGRATION = "test-integration";

@@ -1,8 +1,8 @@
 // A test app whose public address no one can reach (.invalid): every request the portal and the office make
 // to the provider must stay inside the process.
-import { testApp, type TestEnv } from "../../../../test/helpers/app.ts";
-import type { Clock } from "../../../platform/clock.ts";
-import type { App } from "../../../platform/http/types.ts";
+import { testApp, type TestEnv } from "./app.ts";
+import type { Clock } from "../../src/platform/clock.ts";
+import type { App } from "../../src/platform/http/types.ts";
 
 export const UNREACHABLE_PUBLIC_URL = "http://dvc.motcua.invalid";
 
