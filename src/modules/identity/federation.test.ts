@@ -154,3 +154,30 @@ describe("federated sign-in", () => {
     assert.equal(res.headers.getSetCookie().some((c) => c.startsWith("motcua_session=")), false);
   });
 });
+
+describe("federated sign-in with the provider unreachable", () => {
+  let env: TestEnv;
+  let app: App;
+
+  before(async () => {
+    // A port nobody listens on: the provider is down.
+    const issuer = `http://127.0.0.1:${await freePort()}`;
+    env = await testContext({
+      config: { federation: { issuer, clientId: "motcua", clientSecret: null, cccdClaim: "cccd", loaClaim: "loa", name: "VNeID" } },
+    });
+    app = await buildApp(env.ctx);
+  });
+  after(async () => {
+    await app.close();
+    await env.close();
+  });
+
+  it("answers 503 with the sign-in page, a message and Retry-After instead of a 500", async () => {
+    const res = await app.inject({ method: "GET", url: "/dang-nhap/ngoai?next=/tai-khoan" });
+    assert.equal(res.statusCode, 503, res.body);
+    assert.equal(res.headers["retry-after"], "30");
+    assert.match(res.headers["content-type"] as string, /text\/html/);
+    assert.match(res.body, /Hiện không kết nối được với VNeID/);
+    assert.match(res.body, /name="password"/, "the password form is still there");
+  });
+});

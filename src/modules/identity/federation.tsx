@@ -20,6 +20,10 @@ import { setSessionCookie } from "./web-session.ts";
 export const FEDERATION_PATH = "/dang-nhap/ngoai";
 export const FEDERATION_CALLBACK_PATH = "/dang-nhap/ngoai/callback";
 const STATE_COOKIE = "motcua_fed";
+/** How long the external provider's discovery and token calls may take. */
+const PROVIDER_TIMEOUT_SECONDS = 10;
+/** When to try again after the provider could not be reached. */
+const UNREACHABLE_RETRY_SECONDS = 30;
 
 interface Pending {
   state: string;
@@ -45,8 +49,12 @@ export function federationRoutes(deps: {
         federation.clientId,
         federation.clientSecret ?? undefined,
         federation.clientSecret ? client.ClientSecretPost(federation.clientSecret) : client.None(),
-        // Plain http is for a provider on the same machine (tests, development) only.
-        federation.issuer.startsWith("http:") ? { execute: [client.allowInsecureRequests] } : undefined,
+        {
+          // A provider that does not answer costs a person waiting at the sign-in page these seconds, not 30.
+          timeout: PROVIDER_TIMEOUT_SECONDS,
+          // Plain http is for a provider on the same machine (tests, development) only.
+          ...(federation.issuer.startsWith("http:") ? { execute: [client.allowInsecureRequests] } : {}),
+        },
       )
       .catch((err: unknown) => {
         discovered = null;
@@ -78,7 +86,22 @@ export function federationRoutes(deps: {
 
   return async (app: App) => {
     app.get(FEDERATION_PATH, { config: { access: PUBLIC }, ...NextQuery }, async (request, reply) => {
-      const config = await configuration();
+      let config: client.Configuration;
+      try {
+        config = await configuration();
+      } catch (err) {
+        // The provider is down or unreachable: the person is told so on the sign-in page, which still offers a
+        // password; it is not our fault (no 500) and it may pass (Retry-After).
+        request.log.warn({ err }, "external identity provider unreachable");
+        void reply.header("retry-after", String(UNREACHABLE_RETRY_SECONDS));
+        return fail(
+          request,
+          reply,
+          503,
+          `Hiện không kết nối được với ${federation.name}. Vui lòng thử lại sau ít phút hoặc đăng nhập bằng mật khẩu.`,
+          `${federation.name} cannot be reached right now. Please try again in a few minutes, or sign in with a password.`,
+        );
+      }
       const pending: Pending = {
         state: client.randomState(),
         nonce: client.randomNonce(),
