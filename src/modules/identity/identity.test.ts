@@ -5,7 +5,7 @@ import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
 import type { App } from "../../platform/http/types.ts";
 import { runSeeds } from "../../platform/db/seeds.ts";
 import { sql } from "../../platform/db/index.ts";
-import { createLogger } from "../../platform/log/index.ts";
+import { testLogger } from "../../platform/log/testing.ts";
 import { type AgencyDto, demoAgenciesSeed } from "../directory/index.ts";
 import { buildAgency } from "../directory/testing.ts";
 import { checkCccd, checkTaxCode } from "./ids.ts";
@@ -241,7 +241,7 @@ describe("accounts and sessions", () => {
   });
 
   it("loads every demo account of the README, each able to sign in", async () => {
-    await runSeeds(env.database, [demoAgenciesSeed(env.ctx.directory), demoAccountsSeed(env.ctx.identity, createLogger("silent"))], { demo: true });
+    await runSeeds(env.database, [demoAgenciesSeed(env.ctx.directory), demoAccountsSeed(env.ctx.identity, testLogger())], { demo: true });
     for (const a of readDemoAccounts().accounts) {
       const { user } = await env.ctx.identity.signIn({ username: a.username, password: DEMO_PASSWORD });
       assert.deepEqual(user.roles, a.roles);
