@@ -14,9 +14,13 @@ export const TEST_RP = "test-rp";
 export const TEST_INTEGRATION = "test-integration";
 export const TEST_INTEGRATION_SECRET = "integration-secret-0123456789abcdef";
 
-/** A clock the test can move forward. */
+/** A clock the test can move forward; waiting on it moves it on. */
 export function movableClock(): Clock & { offsetMs: number } {
-  const clock = { offsetMs: 0, now: () => new Date(Date.now() + clock.offsetMs) };
+  const clock = {
+    offsetMs: 0,
+    now: () => new Date(Date.now() + clock.offsetMs),
+    sleep: async (ms: number) => void (clock.offsetMs += ms),
+  };
   return clock;
 }
 

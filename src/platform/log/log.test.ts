@@ -9,6 +9,7 @@ import { PUBLIC } from "../http/access.ts";
 import { createJobQueue } from "../jobs/define.ts";
 import { jobState, testWorker, waitFor } from "../jobs/testing.ts";
 import { createLogger } from "./index.ts";
+import { testLogger } from "./testing.ts";
 
 /** A logger writing into an array of lines, at trace: whatever any call writes is there to read. */
 function memoryLogger() {
@@ -126,6 +127,8 @@ describe("every log call", () => {
     logger.trace({ error: String(err) }, "as text");
     logger.error({ err: err.cause as Error }, "the driver's error");
     assertClean(lines);
+    // And into the suite's logs, which test/run.mjs checks after the whole suite.
+    testLogger().error({ err }, "a forced failed query with a person's data in its parameters");
     const first = JSON.parse(lines[0]!) as { err: { cause?: { code?: string } } };
     assert.equal(first.err.cause?.code, "23505", "the driver's code is kept");
   });
