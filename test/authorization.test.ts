@@ -18,7 +18,7 @@ import {
   SIGNED_IN,
 } from "../src/platform/http/access.ts";
 import type { App } from "../src/platform/http/types.ts";
-import { createLogger } from "../src/platform/log/index.ts";
+import { testLogger } from "../src/platform/log/testing.ts";
 import { adminUnitsSeed, demoAgenciesSeed } from "../src/modules/directory/seeds.ts";
 import { demoAccountsSeed } from "../src/modules/identity/seeds.ts";
 import { testApp, type TestEnv } from "./helpers/app.ts";
@@ -62,7 +62,7 @@ describe("authorization matrix", () => {
   const tokens = new Map<Role, string>();
   before(async () => {
     env = await testApp({ config: { federation: FEDERATION } });
-    await runSeeds(env.database, [adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory), demoAccountsSeed(env.ctx.identity, createLogger("silent"))], {
+    await runSeeds(env.database, [adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory), demoAccountsSeed(env.ctx.identity, testLogger())], {
       demo: true,
     });
     for (const role of ROLES) {

@@ -65,6 +65,9 @@ describe("motcua command", () => {
     });
     after(() => {
       if (server.exitCode === null) server.kill("SIGKILL");
+      // The server's log lines join the suite's, for the check that none holds a secret (test/run.mjs).
+      const logDir = process.env.MOTCUA_TEST_LOG_DIR;
+      if (logDir) fs.appendFileSync(path.join(logDir, `motcua-start-${process.pid}.log`), logs);
     });
 
     it("runs CLI commands inside the running server through its control socket", () => {

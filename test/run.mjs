@@ -3,6 +3,9 @@
 //   node test/run.mjs            unit and integration tests (src/**/*.test.ts, test/**/*.test.ts but e2e)
 //   node test/run.mjs --e2e      browser tests (test/e2e/*.test.ts)
 //   node test/run.mjs FILE...    the files given
+// Every test process writes its log lines, at debug level, to a file of its own in MOTCUA_TEST_LOG_DIR (a temporary
+// directory unless it is set); once the tests have run, test/check-logs.ts reads every line and the run fails if one
+// holds a password, an argon2 hash or a demo person's CCCD or phone number.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -34,9 +37,13 @@ const concurrency = Math.max(2, os.availableParallelism());
 // with the optimising one. A test file's process is short: recompiling the hot functions cost it more CPU than the
 // faster code saved (a test file's start -35% CPU, DB-heavy test files -18%). Test processes only; the node's own
 // `motcua` processes keep V8's defaults.
+const logDir = process.env.MOTCUA_TEST_LOG_DIR || fs.mkdtempSync(path.join(os.tmpdir(), "motcua-test-logs-"));
+const env = { ...process.env, MOTCUA_TEST_LOG_DIR: logDir };
 const result = spawnSync(
   process.execPath,
   ["--liftoff-only", "--import", "tsx", "--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...files],
-  { stdio: "inherit" },
+  { stdio: "inherit", env },
 );
-process.exit(result.status ?? 1);
+const check = spawnSync(process.execPath, ["--import", "tsx", "test/check-logs.ts", logDir], { stdio: "inherit", env });
+if (check.status === 0 && !process.env.MOTCUA_TEST_LOG_DIR) fs.rmSync(logDir, { recursive: true, force: true });
+process.exit((result.status ?? 1) || (check.status ?? 1));

@@ -16,7 +16,7 @@ import { systemActor } from "../../src/platform/auth/actor.ts";
 import { holidaysSeed } from "../../src/modules/calendar/index.ts";
 import { runSeeds } from "../../src/platform/db/seeds.ts";
 import type { App } from "../../src/platform/http/types.ts";
-import { createLogger } from "../../src/platform/log/index.ts";
+import { testLogger } from "../../src/platform/log/testing.ts";
 import { type TestEnv, testContext } from "../helpers/app.ts";
 import { launchChromium, openPage } from "../helpers/browser.ts";
 
@@ -45,7 +45,7 @@ describe("a dossier's whole path in the browser", () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     env = await testContext({ config: { publicUrl: base } });
-    await runSeeds(env.database, [holidaysSeed(), adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory), demoAccountsSeed(env.ctx.identity, createLogger("silent"))], { demo: true });
+    await runSeeds(env.database, [holidaysSeed(), adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory), demoAccountsSeed(env.ctx.identity, testLogger())], { demo: true });
     await env.ctx.catalog.create(systemActor("e2e"), PROCEDURE);
     await env.ctx.catalog.publish(systemActor("e2e"), PROCEDURE.code);
     app = await buildApp(env.ctx);

@@ -9,7 +9,7 @@ import { adminUnitsSeed, demoAgenciesSeed } from "../../src/modules/directory/se
 import { demoAccountsSeed, readDemoAccounts } from "../../src/modules/identity/seeds.ts";
 import { runSeeds } from "../../src/platform/db/seeds.ts";
 import type { App } from "../../src/platform/http/types.ts";
-import { createLogger } from "../../src/platform/log/index.ts";
+import { testLogger } from "../../src/platform/log/testing.ts";
 import { freePort } from "../helpers/net.ts";
 import { type TestEnv, testContext } from "../helpers/app.ts";
 import { launchChromium, openPage } from "../helpers/browser.ts";
@@ -27,7 +27,7 @@ describe("signing in through the pages", () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     env = await testContext({ config: { publicUrl: base } });
-    await runSeeds(env.database, [adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory), demoAccountsSeed(env.ctx.identity, createLogger("silent"))], {
+    await runSeeds(env.database, [adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory), demoAccountsSeed(env.ctx.identity, testLogger())], {
       demo: true,
     });
     app = await buildApp(env.ctx);

@@ -3,7 +3,8 @@ import { type Context, type ContextOptions, createContext } from "../../src/cont
 import { type Config, loadConfig } from "../../src/platform/config/index.ts";
 import type { Clock } from "../../src/platform/clock.ts";
 import type { Database } from "../../src/platform/db/index.ts";
-import { createLogger, type Logger } from "../../src/platform/log/index.ts";
+import { type Logger } from "../../src/platform/log/index.ts";
+import { testLogger } from "../../src/platform/log/testing.ts";
 import type { App } from "../../src/platform/http/types.ts";
 import { testDatabase } from "./db.ts";
 import fs from "node:fs";
@@ -30,7 +31,7 @@ export async function testContext(
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.options ? { options: opts.options } : {}),
     ...(opts.modules ? { modules: opts.modules } : {}),
-    logger: opts.logger ?? createLogger("silent"),
+    logger: opts.logger ?? testLogger(),
   });
   return {
     ctx,

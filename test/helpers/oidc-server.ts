@@ -13,10 +13,17 @@ import { TEST_PASSWORD } from "../../src/modules/identity/testing.ts";
 export const TEST_RP = "test-rp";
 export const TEST_INTEGRATION = "test-integration";
 export const TEST_INTEGRATION_SECRET = "integration-secret-0123456789abcdef";
+/** A confidential relying party (code flow, authenticated at the token endpoint with its secret). */
+export const TEST_CONFIDENTIAL_RP = "test-confidential-rp";
+export const TEST_CONFIDENTIAL_RP_SECRET = "confidential-rp-secret-0123456789abcdef";
 
-/** A clock the test can move forward. */
+/** A clock the test can move forward; waiting on it moves it on. */
 export function movableClock(): Clock & { offsetMs: number } {
-  const clock = { offsetMs: 0, now: () => new Date(Date.now() + clock.offsetMs) };
+  const clock = {
+    offsetMs: 0,
+    now: () => new Date(Date.now() + clock.offsetMs),
+    sleep: async (ms: number) => void (clock.offsetMs += ms),
+  };
   return clock;
 }
 
@@ -96,12 +103,13 @@ export interface OidcTestServer {
   /** A relying party of the server (openid-client), `test-rp` (public, PKCE) unless told otherwise. */
   discover(clientId?: string, auth?: client.ClientAuth, secret?: string): Promise<client.Configuration>;
   /**
-   * Runs the code flow with PKCE (and a nonce) in `browser` up to the callback; returns the callback URL and
-   * what the RP must check it with.
+   * Runs the code flow with PKCE (and a nonce) in `browser` up to the callback, as `test-rp` or as the relying
+   * party `rp` names (a confidential one with its secret); returns the callback URL and what the RP must check it with.
    */
   authorize(
     browser: Browser,
     params?: Record<string, string>,
+    rp?: { clientId: string; secret: string },
   ): Promise<{ config: client.Configuration; callback: string; verifier: string; nonce: string; state: string }>;
   /** A browser session cookie for `username`, an account of the factories (password sign-in). */
   signIn(browser: Browser, username: string): Promise<string>;
@@ -117,6 +125,14 @@ export async function startOidcTestServer(opts: { clock?: Clock; config?: Partia
     {
       client_id: TEST_RP,
       token_endpoint_auth_method: "none",
+      redirect_uris: [redirectUri],
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+    },
+    {
+      client_id: TEST_CONFIDENTIAL_RP,
+      client_secret: TEST_CONFIDENTIAL_RP_SECRET,
+      token_endpoint_auth_method: "client_secret_basic",
       redirect_uris: [redirectUri],
       grant_types: ["authorization_code", "refresh_token"],
       response_types: ["code"],
@@ -146,8 +162,8 @@ export async function startOidcTestServer(opts: { clock?: Clock; config?: Partia
     base,
     redirectUri,
     discover,
-    async authorize(browser, params = {}) {
-      const config = await discover();
+    async authorize(browser, params = {}, rp) {
+      const config = rp ? await discover(rp.clientId, client.ClientSecretBasic(rp.secret), rp.secret) : await discover();
       const verifier = client.randomPKCECodeVerifier();
       const nonce = client.randomNonce();
       const state = client.randomState();

@@ -5,7 +5,7 @@ import { sql } from "drizzle-orm";
 import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
 import { runSeeds } from "../../platform/db/seeds.ts";
 import { testWorker } from "../../platform/jobs/testing.ts";
-import { createLogger } from "../../platform/log/index.ts";
+import { testLogger } from "../../platform/log/testing.ts";
 import { createMailer } from "../../platform/mail/index.ts";
 import { createJobQueue, type JobQueue } from "../../platform/jobs/index.ts";
 import { demoCatalogSeed } from "../catalog/index.ts";
@@ -53,7 +53,7 @@ describe("dossier notifications", () => {
     const { ctx } = env;
     await runSeeds(
       env.database,
-      [adminUnitsSeed(), demoAgenciesSeed(ctx.directory), demoAccountsSeed(ctx.identity, createLogger("silent")), demoCatalogSeed(ctx.catalog)],
+      [adminUnitsSeed(), demoAgenciesSeed(ctx.directory), demoAccountsSeed(ctx.identity, testLogger()), demoCatalogSeed(ctx.catalog)],
       { demo: true },
     );
     // The notifier under test on a queue and mailer of its own, beside the context's (which has its own notifier).

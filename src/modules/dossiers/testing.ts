@@ -6,7 +6,6 @@ import type { Database } from "../../platform/db/index.ts";
 import { runSeeds } from "../../platform/db/seeds.ts";
 import type { App } from "../../platform/http/types.ts";
 import type { FormBrowser } from "../identity/testing.ts";
-import { createLogger } from "../../platform/log/index.ts";
 import type { Context } from "../../context.ts";
 import type { ProcedureContent } from "../catalog/model.ts";
 import { buildProcedure } from "../catalog/testing.ts";
@@ -61,7 +60,7 @@ export type TestUser = (typeof USERS)[number];
 
 /** Seeds the demo agencies and accounts and publishes `procedures`; returns an access token per demo user. */
 export async function dossierFixture(ctx: Context, procedures: ProcedureContent[]): Promise<Map<TestUser, string>> {
-  await runSeeds(ctx.database, [adminUnitsSeed(), demoAgenciesSeed(ctx.directory), demoAccountsSeed(ctx.identity, createLogger("silent"))], { demo: true });
+  await runSeeds(ctx.database, [adminUnitsSeed(), demoAgenciesSeed(ctx.directory), demoAccountsSeed(ctx.identity, ctx.logger)], { demo: true });
   for (const p of procedures) {
     await ctx.catalog.create(systemActor("test"), p);
     await ctx.catalog.publish(systemActor("test"), p.code);

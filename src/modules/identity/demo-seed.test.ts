@@ -4,14 +4,14 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { sql } from "../../platform/db/index.ts";
 import { runSeeds } from "../../platform/db/seeds.ts";
-import { createLogger } from "../../platform/log/index.ts";
+import { testLogger } from "../../platform/log/testing.ts";
 import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
 import { adminUnitsSeed, demoAgenciesSeed } from "../directory/index.ts";
 import { demoAccountsSeed, readDemoAccounts } from "./seeds.ts";
 
 describe("demo accounts seed", () => {
   let env: TestEnv;
-  const seeds = () => [adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory), demoAccountsSeed(env.ctx.identity, createLogger("silent"))];
+  const seeds = () => [adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory), demoAccountsSeed(env.ctx.identity, testLogger())];
   before(async () => {
     env = await testContext();
   });

@@ -105,29 +105,36 @@ export async function setUserStatus(tx: Db, userId: string, status: "active" | "
 
 export interface ThrottleState {
   failures: number;
+  windowStart: Date;
   lockedUntil: Date | null;
 }
 
-export async function throttleState(db: Db, key: string): Promise<ThrottleState | null> {
+/** The throttle counters of `keys` (those that have failed), by key. */
+export async function throttleStates(db: Db, keys: string[]): Promise<Map<string, ThrottleState>> {
+  if (keys.length === 0) return new Map();
   const rows = await db
-    .select({ failures: signInThrottle.failures, lockedUntil: signInThrottle.lockedUntil })
+    .select({ key: signInThrottle.key, failures: signInThrottle.failures, windowStart: signInThrottle.windowStart, lockedUntil: signInThrottle.lockedUntil })
     .from(signInThrottle)
-    .where(eq(signInThrottle.key, key));
-  return rows[0] ?? null;
+    .where(inArray(signInThrottle.key, keys));
+  return new Map(rows.map(({ key, ...state }) => [key, state]));
+}
+
+export async function throttleState(db: Db, key: string): Promise<ThrottleState | null> {
+  return (await throttleStates(db, [key])).get(key) ?? null;
 }
 
 /**
- * Counts a failure for `key` in a window of `windowSeconds`; at `limit` failures the key is locked for
- * `lockSeconds`. One statement, so concurrent failures all count. Returns the state after.
+ * Counts a failure for `key` in a window of `windowSeconds`; with a `limit`, at `limit` failures the key is locked
+ * for `lockSeconds`. One statement, so concurrent failures on any node all count. Returns the state after.
  */
 export async function recordFailure(
   tx: Db,
   key: string,
   now: Date,
-  opts: { windowSeconds: number; limit: number; lockSeconds: number },
+  opts: { windowSeconds: number; limit?: number; lockSeconds?: number },
 ): Promise<ThrottleState> {
   const nowIso = now.toISOString();
-  const rows = await execRows<{ failures: number; lockedUntil: string | Date | null }>(
+  const rows = await execRows<{ failures: number; windowStart: string | Date; lockedUntil: string | Date | null }>(
     tx,
     sql`INSERT INTO sign_in_throttle AS t (key, failures, window_start) VALUES (${key}, 1, ${nowIso}::timestamptz)
         ON CONFLICT (key) DO UPDATE SET
@@ -135,18 +142,18 @@ export async function recordFailure(
                           THEN 1 ELSE t.failures + 1 END,
           window_start = CASE WHEN t.window_start < ${nowIso}::timestamptz - make_interval(secs => ${opts.windowSeconds})
                           THEN ${nowIso}::timestamptz ELSE t.window_start END
-        RETURNING failures, locked_until AS "lockedUntil"`,
+        RETURNING failures, window_start AS "windowStart", locked_until AS "lockedUntil"`,
   );
   const row = rows[0]!;
-  if (row.failures >= opts.limit) {
-    const lockedUntil = new Date(now.getTime() + opts.lockSeconds * 1000);
+  if (opts.limit !== undefined && row.failures >= opts.limit) {
+    const lockedUntil = new Date(now.getTime() + (opts.lockSeconds ?? opts.windowSeconds) * 1000);
     await tx
       .update(signInThrottle)
       .set({ lockedUntil, failures: 0, windowStart: now })
       .where(eq(signInThrottle.key, key));
-    return { failures: row.failures, lockedUntil };
+    return { failures: row.failures, windowStart: now, lockedUntil };
   }
-  return { failures: row.failures, lockedUntil: row.lockedUntil ? new Date(row.lockedUntil) : null };
+  return { failures: row.failures, windowStart: new Date(row.windowStart), lockedUntil: row.lockedUntil ? new Date(row.lockedUntil) : null };
 }
 
 export async function clearFailures(tx: Db, key: string): Promise<void> {

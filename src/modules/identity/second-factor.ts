@@ -93,7 +93,7 @@ export function makeSecondFactor(deps: { database: Database; clock: Clock; audit
   async function failed(user: UserView, meta: { requestId?: string | null }): Promise<never> {
     const now = clock.now();
     const state = await database.transaction(async (tx) => {
-      const s = await repo.recordFailure(tx, `totp:${user.id}`, now, THROTTLE.account);
+      const s = await repo.recordFailure(tx, `totp:${user.id}`, now, THROTTLE.code);
       await audit.record(tx, { actor: systemActor("sign-in"), action: "identity.second_factor_failed", subject: { type: "user", id: user.id }, requestId: meta.requestId ?? null });
       return s;
     });

@@ -30,7 +30,7 @@ export function readDemoAccounts(file = DEMO_FILE): DemoAccounts {
 }
 
 /**
- * The demo accounts of README (demo deployments only); prints who can sign in, with the password. A new edition
+ * The demo accounts of README (demo deployments only); logs the officers who can sign in (never the password). A new edition
  * (version 2 added the communes' officers) adds the accounts a demo database does not have yet and leaves the
  * others as their users may have changed them.
  */
@@ -59,9 +59,10 @@ export function demoAccountsSeed(identity: IdentityService, logger: Logger): See
           roles: a.roles,
         });
       }
+      // The password is README's, never the log's: no log line carries a password.
       logger.warn(
-        { accounts: demo.accounts.map((a) => a.username), demoPassword: demo.password },
-        "demo accounts created (demo deployments only): sign in at /dang-nhap with any of these usernames and this password",
+        { accounts: demo.accounts.filter((a) => a.kind === "officer" || a.kind === "admin").map((a) => a.username) },
+        "demo accounts created (demo deployments only): sign in at /dang-nhap with the demo password of README, as one of these officers or as the demo citizen or business",
       );
     },
   };

@@ -2,6 +2,7 @@
 // sessions, a person's own sessions and their password change.
 import { randomBytes } from "node:crypto";
 import type { Actor } from "../../platform/auth/actor.ts";
+import { waitOn } from "../../platform/clock.ts";
 import type { Db } from "../../platform/db/index.ts";
 import { AccountDisabled, Forbidden, InvalidAccount, InvalidCredentials, SignInThrottled, UsernameTaken } from "./errors.ts";
 import { checkCccd } from "./ids.ts";
@@ -13,11 +14,33 @@ import { type AccountCore, type IdentityDeps, type RequestMeta, sha256, type Use
 export const SESSION_IDLE_SECONDS = 8 * 3600;
 export const SESSION_MAX_SECONDS = 12 * 3600;
 
-/** Throttling (cfg): failures per window before a lock, per account and per address. */
+/**
+ * Sign-in throttling, counted in the database (`sign_in_throttle`), so every web node on one PostgreSQL shares it.
+ * A lock refuses one address, never an account: as the best-known identity providers do (Auth0's brute-force
+ * protection per account and address, Entra's smart lockout), someone guessing a password from elsewhere cannot
+ * keep its owner out.
+ * - `pair`: one address against one account: refused (429, Retry-After) after 5 failures in 15 minutes, for 15
+ *   minutes, the right password included.
+ * - `address`: one address against any accounts (a password spray): refused after 30 failures in 15 minutes.
+ * - `account`: one account from every address: never refused; from its 10th failure in 15 minutes every attempt on
+ *   it waits before its password is checked, 1 s doubling with each further failure up to 8 s, so a guesser with
+ *   many addresses is slowed while the owner, from an address that has not failed, still signs in.
+ * - `code`: second-factor codes of one account (the password was right): refused after 5 failures, for 15 minutes.
+ */
 export const THROTTLE = {
-  account: { windowSeconds: 15 * 60, limit: 5, lockSeconds: 15 * 60 },
-  ip: { windowSeconds: 15 * 60, limit: 30, lockSeconds: 15 * 60 },
+  pair: { windowSeconds: 15 * 60, limit: 5, lockSeconds: 15 * 60 },
+  address: { windowSeconds: 15 * 60, limit: 30, lockSeconds: 15 * 60 },
+  account: { windowSeconds: 15 * 60, freeFailures: 10, firstDelayMs: 1000, maxDelayMs: 8000 },
+  code: { windowSeconds: 15 * 60, limit: 5, lockSeconds: 15 * 60 },
 } as const;
+
+/** How long an attempt on an account waits, by the account's failures in its window (none: 0). */
+export function accountDelayMs(state: { failures: number; windowStart: Date } | null | undefined, now: Date): number {
+  const { windowSeconds, freeFailures, firstDelayMs, maxDelayMs } = THROTTLE.account;
+  if (!state || state.windowStart.getTime() <= now.getTime() - windowSeconds * 1000) return 0;
+  if (state.failures < freeFailures) return 0;
+  return Math.min(maxDelayMs, firstDelayMs * 2 ** Math.min(state.failures - freeFailures, 30));
+}
 
 /**
  * motcua's own relying parties of its OpenID provider, each with its own browser session. Their sessions
@@ -38,7 +61,11 @@ export interface LiveSession {
 
 /** The identity service's sign-in and sessions. */
 export interface SignIn {
-  /** Checks the password (throttled, audited) and opens a session; returns its cookie token. */
+  /**
+   * Checks the password (throttled, audited) and opens a session; returns its cookie token. Throws
+   * SignInThrottled when this address is locked out (of this account, or of all), InvalidCredentials,
+   * AccountDisabled. An account under attack from many addresses is slowed (`THROTTLE.account`), never refused.
+   */
   signIn(input: { username: string; password: string }, meta?: RequestMeta): Promise<{ user: UserView; token: string }>;
   /**
    * Signs in a person an external provider vouched for: the account linked to (issuer, subject), else the
@@ -147,30 +174,35 @@ export function makeSignIn(deps: IdentityDeps, core: AccountCore): SignIn {
 
   return {
     async signIn(input, meta = {}) {
-      const now = clock.now();
       const username = input.username.trim().toLowerCase();
-      const ipKey = meta.ip ? `ip:${meta.ip}` : null;
       const row = await repo.findUserByUsername(database.db, username);
-      const accountKey = `user:${row?.id ?? sha256(username)}`;
-      for (const key of [accountKey, ipKey]) {
-        if (!key) continue;
-        const state = await repo.throttleState(database.db, key);
-        if (state?.lockedUntil && state.lockedUntil > now) {
-          throw new SignInThrottled(Math.ceil((state.lockedUntil.getTime() - now.getTime()) / 1000));
-        }
+      const account = row?.id ?? sha256(username);
+      // Without an address (a call from within the program), the attempts share one.
+      const keys = { account: `user:${account}`, pair: `pair:${account}:${meta.ip ?? "-"}`, address: meta.ip ? `ip:${meta.ip}` : null };
+      const states = await repo.throttleStates(database.db, [keys.account, keys.pair, ...(keys.address ? [keys.address] : [])]);
+      const started = clock.now();
+      for (const key of [keys.pair, keys.address]) {
+        const lockedUntil = key ? states.get(key)?.lockedUntil : null;
+        if (lockedUntil && lockedUntil > started) throw new SignInThrottled(Math.ceil((lockedUntil.getTime() - started.getTime()) / 1000));
       }
+      // Slowed, never refused: an account failing from many addresses makes every attempt on it wait.
+      await waitOn(clock, accountDelayMs(states.get(keys.account), started));
       const ok = await verifyPassword(row?.passwordHash ?? null, input.password);
       if (!ok || !row) {
+        const now = clock.now();
         const locked = await database.transaction(async (tx) => {
-          const account = await repo.recordFailure(tx, accountKey, now, THROTTLE.account);
-          const ip = ipKey ? await repo.recordFailure(tx, ipKey, now, THROTTLE.ip) : null;
-          return [account, ip].find((s) => s?.lockedUntil && s.lockedUntil > now) ?? null;
+          await repo.recordFailure(tx, keys.account, now, THROTTLE.account);
+          const pair = await repo.recordFailure(tx, keys.pair, now, THROTTLE.pair);
+          const address = keys.address ? await repo.recordFailure(tx, keys.address, now, THROTTLE.address) : null;
+          if (pair.lockedUntil && pair.lockedUntil > now) return { scope: "account_address", until: pair.lockedUntil };
+          if (address?.lockedUntil && address.lockedUntil > now) return { scope: "address", until: address.lockedUntil };
+          return null;
         });
         const subject = row?.id ?? `unknown:${sha256(username).slice(0, 16)}`;
         await auditSeparately({ type: "anonymous" }, "identity.sign_in_failed", subject, meta);
-        if (locked?.lockedUntil) {
-          await auditSeparately({ type: "anonymous" }, "identity.locked_out", subject, meta);
-          throw new SignInThrottled(Math.ceil((locked.lockedUntil.getTime() - now.getTime()) / 1000));
+        if (locked) {
+          await auditSeparately({ type: "anonymous" }, "identity.locked_out", subject, meta, { scope: locked.scope });
+          throw new SignInThrottled(Math.ceil((locked.until.getTime() - now.getTime()) / 1000));
         }
         throw new InvalidCredentials();
       }
@@ -179,7 +211,9 @@ export function makeSignIn(deps: IdentityDeps, core: AccountCore): SignIn {
         throw new AccountDisabled();
       }
       const user = await view(database.db, row);
-      const token = await openSession(user, { loa: 0, method: "password" }, meta, (tx) => repo.clearFailures(tx, accountKey));
+      // The address's failures against the account are forgiven; the account's own count runs out with its window,
+      // so a guesser elsewhere stays slowed.
+      const token = await openSession(user, { loa: 0, method: "password" }, meta, (tx) => repo.clearFailures(tx, keys.pair));
       return { user, token };
     },
 

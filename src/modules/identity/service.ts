@@ -8,7 +8,7 @@ import { makeSignIn, type SignIn } from "./service.sign-in.ts";
 import { type IdentityDeps, makeAccountCore } from "./service.support.ts";
 
 export { MAILS_PER_HOUR } from "./service.accounts.ts";
-export { type LiveSession, type RelyingParty, SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS, THROTTLE } from "./service.sign-in.ts";
+export { accountDelayMs, type LiveSession, type RelyingParty, SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS, THROTTLE } from "./service.sign-in.ts";
 export { type AccountKind, type IdentityDeps, RESET_LINK_SECONDS, type RequestMeta, type UserView, VERIFY_LINK_SECONDS } from "./service.support.ts";
 
 export interface IdentityService extends Accounts, SignIn, Officers, Representatives {}

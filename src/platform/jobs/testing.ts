@@ -1,7 +1,7 @@
 // Helpers for the jobs tests (not used by the running program).
 import { sql } from "drizzle-orm";
 import { type Database, openDatabase } from "../db/index.ts";
-import { createLogger } from "../log/index.ts";
+import { testLogger } from "../log/testing.ts";
 import type { JobQueue } from "./define.ts";
 import { createWorker, type Worker, type WorkerOptions } from "./worker.ts";
 
@@ -9,7 +9,7 @@ export function testWorker(database: Database, queue: JobQueue, opts: Partial<Wo
   return createWorker({
     database,
     queue,
-    logger: createLogger("silent"),
+    logger: testLogger(),
     concurrency: 4,
     leaseSeconds: 300,
     pollMs: 20,

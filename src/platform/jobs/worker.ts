@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import type { Database } from "../db/index.ts";
-import type { Logger } from "../log/index.ts";
+import { type Logger, scrubText } from "../log/index.ts";
 import { type JobDefinition, type JobQueue, nextSlot, PermanentJobError } from "./define.ts";
 import {
   claimJobs,
@@ -60,8 +60,9 @@ interface Run {
 
 const MAX_ERROR_CHARS = 2000;
 
+/** The error as recorded on the job and logged: without a failed query's parameters (they may be personal data). */
 function errorMessage(err: unknown): string {
-  const text = err instanceof Error ? `${err.name === "Error" ? "" : `${err.name}: `}${err.message}` : String(err);
+  const text = scrubText(err instanceof Error ? `${err.name === "Error" ? "" : `${err.name}: `}${err.message}` : String(err));
   return text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS)}…` : text;
 }
 

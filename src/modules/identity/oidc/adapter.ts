@@ -1,5 +1,5 @@
 // oidc-provider's storage adapter on motcua's database.
-import type { Adapter, AdapterPayload } from "oidc-provider";
+import { type Adapter, type AdapterPayload, errors } from "oidc-provider";
 import type { Clock } from "../../../platform/clock.ts";
 import type { Database } from "../../../platform/db/index.ts";
 import * as repo from "./repo.ts";
@@ -39,7 +39,9 @@ export function adapterFactory(database: Database, clock: Clock) {
     }
 
     async consume(id: string): Promise<void> {
-      await repo.consumePayload(database.db, this.model, id, clock.now());
+      // The provider reads a code or refresh token, then marks it used: two requests presenting it at once (on one
+      // node or two) both read it unused, and only the one whose mark lands is answered; the other is refused.
+      if (!(await repo.consumePayload(database.db, this.model, id, clock.now()))) throw new errors.InvalidGrant("already used");
     }
 
     async destroy(id: string): Promise<void> {

@@ -196,6 +196,10 @@ export function providerBuilder(deps: ProviderDeps, issuer: string, builtInClien
       },
       issueRefreshToken: async (_ctx, client, code) =>
         client.grantTypeAllowed("refresh_token") && code.scopes.has("offline_access"),
+      // Every client's refresh token is used once, confidential ones too (the provider's default rotates public
+      // clients' only): a refresh returns a new one, and the one used, presented again, revokes the whole grant,
+      // its refresh and access tokens (RFC 9700 §4.14.2). The grant's lifetime (ttl.Grant) still ends the family.
+      rotateRefreshToken: true,
       extraTokenClaims: async (ctx, token) => {
         if (token.kind !== "AccessToken") return undefined;
         // The level of the sign-in behind the grant: the code's, the refresh token's (at refresh), the session's.

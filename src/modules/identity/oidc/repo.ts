@@ -34,8 +34,14 @@ export async function findPayload(
   return row ? { payload: row.payload as Record<string, unknown>, consumedAt: row.consumedAt } : null;
 }
 
-export async function consumePayload(db: Db, model: string, id: string, now: Date): Promise<void> {
-  await db.update(oidcPayloads).set({ consumedAt: now }).where(and(eq(oidcPayloads.model, model), eq(oidcPayloads.id, id)));
+/** Marks a code or refresh token used; false when it was already (another request, on any node, used it first). */
+export async function consumePayload(db: Db, model: string, id: string, now: Date): Promise<boolean> {
+  const rows = await db
+    .update(oidcPayloads)
+    .set({ consumedAt: now })
+    .where(and(eq(oidcPayloads.model, model), eq(oidcPayloads.id, id), isNull(oidcPayloads.consumedAt)))
+    .returning({ id: oidcPayloads.id });
+  return rows.length > 0;
 }
 
 export async function destroyPayload(db: Db, model: string, id: string): Promise<void> {
