@@ -1,20 +1,11 @@
-import path from "node:path";
-import type { Config } from "./platform/config/index.ts";
+import { type Config, dataPaths } from "./platform/config/index.ts";
 import { type Context, type ContextOptions, createContext, seeds } from "./context.ts";
 import { openDatabase } from "./platform/db/index.ts";
 import { acquireLock } from "./platform/db/lock.ts";
 import { migrate } from "./platform/db/migrate.ts";
 import { runSeeds } from "./platform/db/seeds.ts";
 
-export function dataPaths(config: Config) {
-  return {
-    pgdata: path.join(config.dataDir, "pgdata"),
-    lock: path.join(config.dataDir, "motcua.lock"),
-    /** The running server's control socket: the CLI runs commands through it while the server holds PGlite. */
-    control: path.join(config.dataDir, "motcua.sock"),
-    files: path.join(config.dataDir, "files"),
-  };
-}
+export { dataPaths };
 
 export interface Opened {
   ctx: Context;

@@ -1,11 +1,10 @@
 // The composition root: the platform's mechanisms, built once from the configuration and the database,
 // then every module of `src/modules.ts` on top of them. The web app, the worker and the CLI run on a Context.
-import path from "node:path";
 import { MODULES } from "./modules.ts";
 import { auditKey, createAuditLog } from "./platform/audit/index.ts";
 import { type Clock, systemClock } from "./platform/clock.ts";
 import { type ComposedModule, composeModules, seedsOf } from "./platform/compose.ts";
-import type { Config } from "./platform/config/index.ts";
+import { type Config, dataPaths } from "./platform/config/index.ts";
 import type { Database } from "./platform/db/index.ts";
 import type { Seed } from "./platform/db/seeds.ts";
 import { createEventBus } from "./platform/events.ts";
@@ -42,7 +41,7 @@ export function createPlatform(config: Config, database: Database, opts: Context
     clock,
     logger: opts.logger ?? createLogger(config.logLevel),
     jobs,
-    files: createFileStore({ backend: createLocalBackend(path.join(config.dataDir, "files")), maxBytes: config.maxUploadBytes }),
+    files: createFileStore({ backend: createLocalBackend(dataPaths(config).files), maxBytes: config.maxUploadBytes }),
     audit: createAuditLog({ database, clock, key: auditKey(config.auditKey, config.dataDir) }),
     mail: createMailer({ jobs, smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir }),
     events: createEventBus(),

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { buildApp } from "./app.ts";
 import { dataPaths, openContext, type Opened } from "./boot.ts";
-import { findCommand, helpText, runCommand } from "./cli/commands.ts";
+import { findCommand, helpText, isOffline, runCommand, runOffline } from "./cli/commands.ts";
 import { runRemote, startControlServer } from "./cli/control.ts";
 import { type Config, ConfigError, loadConfig } from "./platform/config/index.ts";
 import { DataDirBusy, lockHolder } from "./platform/db/lock.ts";
@@ -68,16 +68,19 @@ async function serve(config: Config, role: Role): Promise<void> {
 
 /** Runs a one-off command here, or in the running server when it holds the embedded database. */
 async function command(config: Config, argv: string[]): Promise<number> {
+  const write = (t: string) => process.stdout.write(t);
+  // A restore opens no database of its own: it must find the data directory as it is (and refuses a running server's).
+  if (isOffline(argv)) return runOffline(config, argv, { write });
   const paths = dataPaths(config);
   if (!config.databaseUrl && lockHolder(paths.lock) !== null && fs.existsSync(paths.control)) {
-    const { exitCode, output } = await runRemote(paths.control, argv);
+    const { exitCode, output } = await runRemote(paths.control, argv, process.cwd());
     process.stdout.write(output);
     return exitCode;
   }
   const isMigrate = argv[0] === "migrate" || argv[0] === "seed";
   const opened = await openContext(config, { migrateAndSeed: !isMigrate });
   try {
-    return await runCommand(opened.ctx, argv, { write: (t) => process.stdout.write(t) });
+    return await runCommand(opened.ctx, argv, { write });
   } finally {
     await opened.close();
   }

@@ -77,6 +77,21 @@ describe("motcua command", () => {
       assert.match(r.stdout, /up to date/);
     });
 
+    it("backs up inside the running server, to a path relative to where the command was run; restore refuses meanwhile", () => {
+      const here = fs.mkdtempSync(path.join(os.tmpdir(), "motcua-cli-backup-"));
+      try {
+        const r = spawnSync(process.execPath, [BIN, "backup", "live.backup"], { cwd: here, env, encoding: "utf8", timeout: 120_000 });
+        assert.equal(r.status, 0, r.stderr + r.stdout);
+        assert.match(r.stdout, /backup written: .*live\.backup .*pglite database/);
+        assert.ok(fs.statSync(path.join(here, "live.backup")).size > 0, "written where the operator stood, not in the server's directory");
+        const refused = spawnSync(process.execPath, [BIN, "restore", "live.backup"], { cwd: here, env, encoding: "utf8", timeout: 120_000 });
+        assert.equal(refused.status, 1);
+        assert.match(refused.stderr, /in use by process/);
+      } finally {
+        fs.rmSync(here, { recursive: true, force: true });
+      }
+    });
+
     it("refuses a second server on the same data directory", () => {
       const r = cli(["start"], { PORT: "0" });
       assert.equal(r.status, 1);

@@ -3,7 +3,9 @@
 // its control socket, with the same code.
 import type { Context } from "../context.ts";
 import { MODULES } from "../modules.ts";
-import { type Command, type Output, UsageError } from "../platform/cli.ts";
+import { restoreCommand } from "../platform/backup/commands.ts";
+import { type Command, type OfflineCommand, type Output, UsageError } from "../platform/cli.ts";
+import type { Config } from "../platform/config/index.ts";
 import { commandsOf } from "../platform/compose.ts";
 import { migrate } from "../platform/db/migrate.ts";
 import { runSeeds } from "../platform/db/seeds.ts";
@@ -35,11 +37,14 @@ const builtins: Array<Command<Context>> = [
   },
 ];
 
+/** Commands run before the database is opened, on the configuration alone. */
+const offline: OfflineCommand[] = [restoreCommand];
+
 /** What a command says of itself: enough to find it and list it without opening the database. */
 type Described = Pick<Command<never>, "words" | "usage" | "summary">;
 
 function described(modules: readonly ModuleDefinition[]): Described[] {
-  return [...builtins, ...modules.flatMap((m) => m.spec.commands ?? [])];
+  return [...builtins, ...modules.flatMap((m) => m.spec.commands ?? []), ...offline];
 }
 
 /** The command whose words start `argv` (the longest match), and the remaining arguments. */
@@ -57,6 +62,29 @@ function match<C extends Described>(commands: readonly C[], argv: string[]): { c
 /** Whether `argv` names a command of the program or of one of `modules`. */
 export function findCommand(argv: string[], modules: readonly ModuleDefinition[] = MODULES): boolean {
   return match(described(modules), argv) !== null;
+}
+
+/** Whether `argv` names a command that runs before the database is opened (`restore`). */
+export function isOffline(argv: string[]): boolean {
+  return match(offline, argv) !== null;
+}
+
+/** Runs a command that needs no open database, turning usage problems into a message and exit code 2. */
+export async function runOffline(config: Config, argv: string[], out: Output): Promise<number> {
+  const found = match(offline, argv);
+  if (!found) {
+    out.write(`unknown command: ${argv.join(" ")}\n`);
+    return 2;
+  }
+  try {
+    return await found.command.run(config, found.args, out);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      out.write(`${err.message}\nusage: ${found.command.usage}\n`);
+      return 2;
+    }
+    throw err;
+  }
 }
 
 /** Runs a command on a context, turning usage problems into a message and exit code 2. */

@@ -26,9 +26,10 @@ export async function startControlServer(ctx: Context, socketPath: string): Prom
         let output = "";
         let exitCode: number;
         try {
-          const { argv } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { argv: unknown };
+          const { argv, cwd } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { argv: unknown; cwd?: unknown };
           if (!Array.isArray(argv) || !argv.every((a) => typeof a === "string")) throw new Error("argv must be strings");
-          exitCode = await runCommand(ctx, argv, { write: (t) => (output += t) });
+          // Paths the operator gives are relative to where they ran the command, not to the server's directory.
+          exitCode = await runCommand(ctx, argv, { write: (t) => (output += t), ...(typeof cwd === "string" ? { cwd } : {}) });
         } catch (err) {
           ctx.logger.error({ err }, "control command failed");
           output += `error: ${(err as Error).message}\n`;
@@ -50,8 +51,8 @@ export async function startControlServer(ctx: Context, socketPath: string): Prom
     });
 }
 
-/** Runs a command in the server that owns the control socket. */
-export function runRemote(socketPath: string, argv: string[]): Promise<{ exitCode: number; output: string }> {
+/** Runs a command in the server that owns the control socket, as if in directory `cwd`. */
+export function runRemote(socketPath: string, argv: string[], cwd?: string): Promise<{ exitCode: number; output: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ socketPath, path: "/run", method: "POST", headers: { "content-type": "application/json" } }, (res) => {
       const chunks: Buffer[] = [];
@@ -65,6 +66,6 @@ export function runRemote(socketPath: string, argv: string[]): Promise<{ exitCod
       });
     });
     req.on("error", reject);
-    req.end(JSON.stringify({ argv }));
+    req.end(JSON.stringify({ argv, ...(cwd ? { cwd } : {}) }));
   });
 }

@@ -2,10 +2,16 @@
 // or the running server (through its control socket), with the same code.
 import os from "node:os";
 import type { Actor } from "./auth/actor.ts";
+import type { Config } from "./config/index.ts";
 
 /** Where a command writes what it has to say. */
 export interface Output {
   write(text: string): void;
+  /**
+   * The directory the operator ran the command in: a path they give is relative to it, also when the command runs
+   * inside the server through its control socket. This process's own when absent.
+   */
+  cwd?: string;
 }
 
 /** Thrown by a command for a usage or input problem: printed with the usage, exit code 2. */
@@ -21,6 +27,19 @@ export interface Command<Deps> {
   summary: string;
   /** Returns the process exit code. */
   run(deps: Deps, args: string[], out: Output): Promise<number>;
+}
+
+/**
+ * A command that runs before the database is opened, given the configuration only: one that must find the data
+ * directory as it is (`motcua restore`), never opened, migrated or seeded by its own process. It never runs inside
+ * a running server.
+ */
+export interface OfflineCommand {
+  words: readonly string[];
+  usage: string;
+  summary: string;
+  /** Returns the process exit code. */
+  run(config: Config, args: string[], out: Output): Promise<number>;
 }
 
 /** The operator running a command, as the audit log names them. */

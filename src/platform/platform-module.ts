@@ -2,6 +2,7 @@
 // from one list (src/modules.ts, where it comes first). It provides no service: the platform's mechanisms
 // reach every module as `Platform`.
 import { auditCommands } from "./audit/commands.ts";
+import { backupCommand } from "./backup/commands.ts";
 import { auditSealJob } from "./audit/jobs.ts";
 import { jobCommands } from "./jobs/commands.ts";
 import { pruneJobsJob } from "./jobs/housekeeping.ts";
@@ -14,5 +15,5 @@ export const platformModule = defineModule({
   build: () => ({}),
   jobs: ({ audit, mail }) => [pruneJobsJob, auditSealJob(audit), mail.job],
   schedules: { "jobs.prune": "0 3 * * *", "audit.seal": "* * * * *" },
-  commands: [...jobCommands, ...auditCommands],
+  commands: [...jobCommands, ...auditCommands, backupCommand],
 });

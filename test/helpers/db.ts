@@ -60,10 +60,14 @@ async function pgliteTemplate(): Promise<string> {
   return file;
 }
 
+/** The migrated template with the reference data, as PGlite loads it: a Blob read from the file as it is loaded. */
+export async function pgliteTemplateBlob(): Promise<Blob> {
+  return fs.openAsBlob(await pgliteTemplate());
+}
+
 async function pgliteDatabase(): Promise<Database> {
   // A Blob read from the file as PGlite loads it: the ~40 MB are not read into memory first and copied.
-  const template = await fs.openAsBlob(await pgliteTemplate());
-  return openDatabase({ databaseUrl: null, pgliteDir: null, loadDataDir: template });
+  return openDatabase({ databaseUrl: null, pgliteDir: null, loadDataDir: await pgliteTemplateBlob() });
 }
 
 function withDatabase(url: string, name: string): string {

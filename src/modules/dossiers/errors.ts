@@ -2,9 +2,16 @@ import { defineError, type FieldProblem } from "../../platform/http/errors.ts";
 import type { DossierStatus } from "./model.ts";
 import { ACTION_WORDS, STATUS_WORDS } from "./words.ts";
 
-/** An action's words ("save" is the draft's own), the action itself for one without. */
+/** The words of the changes that are not actions (policy.ts `GuardedAction`). */
+const CHANGE_WORDS: Record<string, readonly [string, string]> = {
+  save: ["Lưu bản nháp", "Save the draft"],
+  attach: ["Đính kèm giấy tờ", "Attach a paper"],
+  attach_result: ["Đính kèm kết quả", "Attach the result"],
+};
+
+/** An action's words, the action itself for one without. */
 const actionWords = (action: string): readonly [string, string] =>
-  action === "save" ? ["Lưu bản nháp", "Save the draft"] : (ACTION_WORDS[action as keyof typeof ACTION_WORDS] ?? [action, action]);
+  CHANGE_WORDS[action] ?? ACTION_WORDS[action as keyof typeof ACTION_WORDS] ?? [action, action];
 
 /** Missing, or not visible to the caller: the two are not told apart. */
 export const DossierNotFound = defineError("dossier.not_found", "not_found", () => ({

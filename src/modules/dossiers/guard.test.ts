@@ -245,17 +245,19 @@ describe("the guard of dossier actions", () => {
     assert.equal(issued.processingAgencyCode, CENTRE, "on to the desk, which returns it");
   });
 
-  it("refuses on the API with the status for the wrong state, 403 for the wrong party, in today's order", async () => {
+  it("refuses on the API with 403 one who may never take the action, then 409 for the wrong state, 403 for the wrong party", async () => {
     const id = await dossierAt("processing, examining step (result attached)");
     const post = (who: Parameters<typeof api>[0], action: string, body: object = {}) => api(who, "POST", `/api/dossiers/${id}/actions/${action}`, body);
-    // Wrong status for anyone: 409 first, with the status.
-    const receive = await post("chuyenvien.tuphap", "receive");
+    // The desk that receives, at the wrong status: 409, with the status.
+    const receive = await post("tiepnhan", "receive");
     assert.equal(receive.statusCode, 409);
     assert.equal(receive.json().error.status, "processing");
+    // One who never receives, whatever the status: 403.
+    assert.equal((await post("chuyenvien.tuphap", "receive")).statusCode, 403);
     // Right status, wrong party: 403, even where the step would refuse it too.
     assert.equal((await post("chuyenvien.tuphap", "approve")).statusCode, 403);
     assert.equal((await post("001199000001", "send_back", { note: "x" })).statusCode, 403);
-    // Filing asks who first: another officer is refused (403), the applicant hears the status (409).
+    // Filing too: another officer never files (403), the applicant hears the status (409).
     assert.equal((await api("chuyenvien.tuphap", "POST", `/api/dossiers/${id}/submit`)).statusCode, 403);
     assert.equal((await api("001199000001", "POST", `/api/dossiers/${id}/submit`)).statusCode, 409);
     // The supplement after receipt is limited with its own code.
@@ -263,9 +265,9 @@ describe("the guard of dossier actions", () => {
     const again = await api("chuyenvien.tuphap", "POST", `/api/dossiers/${used}/actions/request_supplement`, INPUT.request_supplement);
     assert.equal(again.statusCode, 409);
     assert.equal(again.json().error.code, "dossier.supplement_limit");
-    // An upload the state does not allow is refused as forbidden, as ever.
+    // The applicant's upload the state does not allow: 409, as any change the state does not allow.
     const { payload, headers } = multipart({ component: "cccd" }, { name: "cccd.pdf", type: "application/pdf", bytes: PDF });
     const upload = await env.app.inject({ method: "POST", url: `/api/dossiers/${id}/attachments`, payload, headers: { ...headers, authorization: `Bearer ${tokens.get("001199000001")}` } });
-    assert.equal(upload.statusCode, 403);
+    assert.equal(upload.statusCode, 409);
   });
 });

@@ -15,6 +15,11 @@ export const STATUSES = [
   "returned", // the result was handed to the applicant (Đã trả kết quả)
 ] as const;
 export type DossierStatus = (typeof STATUSES)[number];
+/**
+ * The statuses only a filed dossier has: those the agencies' lists (queues, register) may hold. A draft is
+ * the applicant's until filed, and a withdrawn dossier may be a draft that never was (policy.ts `isOpenToStaff`).
+ */
+export type FiledStatus = Exclude<DossierStatus, "draft" | "withdrawn">;
 
 /**
  * The national portal's TrangThaiHoSo for each internal state (DOMAIN.md §3). `received` (2) is not a

@@ -112,19 +112,23 @@ describe("decide, the guard of dossier actions", () => {
     assert.deepEqual(decided("stop", dossier("processing", STEP.chairman), leader), FORBIDDEN);
   });
 
-  it("refuses a caller wrong on several counts for the status first, then who, then the step; filing asks who first", () => {
-    assert.deepEqual(decided("forward", dossier("new"), owner), state("status"), "wrong status and wrong party: the status");
+  it("refuses one who may never take the action with 403 in any state; a party hears the status, then who, then the step", () => {
+    assert.deepEqual(decided("forward", dossier("new"), owner), FORBIDDEN, "an applicant never forwards: 403, not the status");
+    assert.deepEqual(decided("return", dossier("returned", STEP.returnDesk), stranger), FORBIDDEN);
+    assert.deepEqual(decided("receive", dossier("processing", STEP.examining), officer("supervisor", CENTRE)), FORBIDDEN, "a supervisor reads, never acts");
+    assert.deepEqual(decided("forward", dossier("returned", STEP.returnDesk), specialist), state("status"), "a party to forwarding: the status");
     assert.deepEqual(decided("approve", dossier("processing", STEP.review), specialist), FORBIDDEN, "wrong party and wrong step: who");
     assert.deepEqual(decided("submit", dossier("processing", STEP.examining), specialist), FORBIDDEN);
     assert.deepEqual(decided("submit", dossier("processing", STEP.examining), owner), state("status"));
-    assert.deepEqual(decided("return", dossier("returned", STEP.returnDesk), stranger), state("status"));
   });
 
-  it("lets the applicant or the desk file, save and complete a draft; the applicant's papers wait for a draft or a request", () => {
+  it("lets the applicant, or the desk at its counter, file, save and complete a draft; the applicant's papers wait for a draft or a request", () => {
+    const counter = dossier("draft", null, { channel: "counter" });
     for (const action of ["submit", "save", "attach"] as const) {
       assert.deepEqual(decided(action, dossier("draft"), owner), ALLOWED, action);
-      assert.deepEqual(decided(action, dossier("draft"), desk), ALLOWED, action);
-      assert.deepEqual(decided(action, dossier("draft"), clerk), FORBIDDEN, `${action}: another agency's desk`);
+      assert.deepEqual(decided(action, counter, desk), ALLOWED, action);
+      assert.deepEqual(decided(action, dossier("draft"), desk), FORBIDDEN, `${action}: an online draft is the applicant's alone`);
+      assert.deepEqual(decided(action, counter, clerk), FORBIDDEN, `${action}: another agency's desk`);
     }
     assert.deepEqual(decided("attach", dossier("new"), owner), state("status"), "filed: the applicant waits for the desk");
     assert.deepEqual(decided("attach", dossier("new"), desk), ALLOWED);
@@ -148,7 +152,7 @@ describe("decide, the guard of dossier actions", () => {
       "assign", "forward", "send_back", "request_supplement", "approve", "refuse", "apologize", "stop", "finish",
     ]);
     assert.deepEqual(allowedActions(owner, dossier("processing", STEP.examining), plan, DEFAULT_RULES), ["withdraw"]);
-    assert.deepEqual(allowedActions(desk, dossier("draft"), plan, DEFAULT_RULES), ["submit"], "the desk files at the counter");
+    assert.deepEqual(allowedActions(desk, dossier("draft", null, { channel: "counter" }), plan, DEFAULT_RULES), ["submit"], "the desk files at the counter");
     assert.deepEqual(allowedActions(desk, dossier("done", STEP.returnDesk), plan, DEFAULT_RULES), ["return"]);
   });
 });

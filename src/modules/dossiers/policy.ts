@@ -15,11 +15,22 @@ export const holds = (actor: Actor, role: Role, agency: string) => hasRole(actor
 export const isOwner = (actor: Actor, d: Pick<DossierRow, "ownerUserId">) => actor.type === "user" && d.ownerUserId !== null && d.ownerUserId === actor.userId;
 
 /**
- * The applicant who filed it, and officers of the receiving or the processing agency's subtree. A
- * system administrator runs the node, not the agencies' work, and sees no dossier.
+ * Whether the agencies' staff may see the dossier at all (issue 13): drafts are private until filed. An online
+ * dossier is the applicant's alone until it is filed (`submittedAt`, set by filing and never cleared: a draft the
+ * applicant withdrew was never filed and stays theirs); a dossier made at the counter (or from the post) is the
+ * desk's work from its creation. Staff who may not see it are told it does not exist (404), not that it is private.
  */
-export function canSee(actor: Actor, d: Pick<DossierRow, "ownerUserId" | "agencyCode" | "processingAgencyCode">): boolean {
+export const isOpenToStaff = (d: Pick<DossierRow, "submittedAt" | "channel">): boolean => d.submittedAt !== null || d.channel !== "online";
+
+/**
+ * The applicant who filed it, and, once it is open to staff, officers of the receiving or the processing agency's
+ * subtree. A system administrator runs the node, not the agencies' work, and sees no dossier. Every read of one
+ * dossier (the API, the office's pages, its files, its forms) goes through this; the lists of many (the queues, the
+ * register) hold only filed statuses (`FiledStatus`).
+ */
+export function canSee(actor: Actor, d: Pick<DossierRow, "ownerUserId" | "agencyCode" | "processingAgencyCode" | "submittedAt" | "channel">): boolean {
   if (isOwner(actor, d)) return true;
+  if (!isOpenToStaff(d)) return false;
   return OFFICER_ROLES.some((role) => holds(actor, role, d.agencyCode) || holds(actor, role, d.processingAgencyCode));
 }
 
@@ -45,8 +56,10 @@ export type StateRule =
   | "supplement_limit";
 
 /**
- * The guard's answer. `forbidden`: this actor may never take the action on this dossier (role, agency) — 403.
- * `state`: the dossier's status, step or plan does not allow it now — 409.
+ * The guard's answer. `forbidden` (403): this actor may never take the action on this dossier — no role of theirs
+ * takes it at any status or step of its plan (a supervisor, an administrator, another citizen) — or, though they
+ * might elsewhere, the dossier is now with someone else (another step's role, another agency). `state` (409): they
+ * are a party to the action, and the dossier's status, step or plan does not allow it now.
  */
 export type Decision = { allowed: true } | { allowed: false; reason: "forbidden" } | { allowed: false; reason: "state"; rule: StateRule };
 export type Refusal = Exclude<Decision, { allowed: true }>;
@@ -76,13 +89,14 @@ type Rules = Pick<DossierRules, "supplementsAfterReceipt">;
  */
 export function decide(action: GuardedAction, d: DossierRow, plan: StepPlan[], actor: Actor, rules: Rules): Decision {
   const current = d.stepIndex === null ? null : (plan[d.stepIndex] ?? null);
-  const status = STARTS[action].includes(d.status as DossierStatus) ? null : state("status");
-  const who = mayTake(actor, action, d, current?.role ?? null) ? null : FORBIDDEN;
-  const step = stepRefusal(action, d, plan, current, actor, rules);
-  // A caller refused on several counts hears one. The order is today's, kept (issue 12 changes no answer but
-  // the two disagreements it settles): the status (409), then who (403), then the step (409); filing, an
-  // endpoint of its own, asked who first. "403 first" for every action: `who ?? status ?? step`.
-  return (action === "submit" ? (who ?? status ?? step) : (status ?? who ?? step)) ?? ALLOWED;
+  const isParty = mayTake(actor, action, d, { status: d.status, agency: d.processingAgencyCode, stepRole: current?.role ?? null });
+  // A caller refused on several counts hears one (issue 13): first whether they may ever take this action here —
+  // one who never may is told so (403) whatever the state, never that the state is wrong (409); then the status
+  // (409); then whether it is theirs where it stands (403); then the step (409).
+  if (!isParty && !mayEverTake(actor, action, d, plan)) return FORBIDDEN;
+  if (!STARTS[action].includes(d.status as DossierStatus)) return state("status");
+  if (!isParty) return FORBIDDEN;
+  return stepRefusal(action, d, plan, current, actor, rules) ?? ALLOWED;
 }
 
 /** The actions `actor` may take on `d` now: what the pages offer (`allowedActions` of the dossier's DTO). */
@@ -90,15 +104,37 @@ export function allowedActions(actor: Actor, d: DossierRow, plan: StepPlan[], ru
   return ACTIONS.filter((a) => decide(a, d, plan, actor, rules).allowed);
 }
 
+/** Where a dossier stands, as far as who may act on it is concerned. */
+interface Position {
+  status: string;
+  /** The agency it is with (`processingAgencyCode`). */
+  agency: string;
+  /** The role of the step it is at; null before receipt. */
+  stepRole: StepRole | null;
+}
+
 /**
- * Who may take an action, before the state is looked at. Reception's actions belong to the receiving
- * agency's desk; processing's to the agency the dossier is with; a step is done by its role (a leader
- * may also do a specialist's step).
+ * Whether `actor` could take `action` on `d` at some status it starts from and at some step of its plan (or before
+ * receipt, at the receiving agency): what stays true of a party wherever the dossier goes — owning it, its channel,
+ * the roles held over the agencies of its plan. Not so: the action is never theirs here (403 in any state).
  */
-function mayTake(actor: Actor, action: GuardedAction, d: DossierRow, stepRole: StepRole | null): boolean {
-  const at = d.processingAgencyCode;
+function mayEverTake(actor: Actor, action: GuardedAction, d: DossierRow, plan: StepPlan[]): boolean {
+  const positions = [{ agency: d.agencyCode, stepRole: null }, ...plan.map((s) => ({ agency: s.agencyCode, stepRole: s.role }))];
+  return STARTS[action].some((status) => positions.some((p) => mayTake(actor, action, d, { status, ...p })));
+}
+
+/**
+ * Who may take an action where the dossier stands, before its status allows it or not. Reception's actions belong
+ * to the receiving agency's desk; processing's to the agency the dossier is with; a step is done by its role (a
+ * leader may also do a specialist's step).
+ */
+function mayTake(actor: Actor, action: GuardedAction, d: Pick<DossierRow, "ownerUserId" | "agencyCode" | "channel">, where: Position): boolean {
+  const at = where.agency;
   const receiving = d.agencyCode;
   const leader = holds(actor, "leader", at);
+  // An online draft is the applicant's alone (issue 13): the desk completes and files only the dossiers made at
+  // its counter, and works on an online one once it is filed.
+  const desk = holds(actor, "receiver", receiving) && (d.channel !== "online" || where.status !== "draft");
   switch (action) {
     case "withdraw":
       return isOwner(actor, d);
@@ -107,19 +143,19 @@ function mayTake(actor: Actor, action: GuardedAction, d: DossierRow, stepRole: S
     case "attach":
     case "supplement":
       // The applicant, or the desk for them: it completes and files a walk-in's dossier (counter intake).
-      return isOwner(actor, d) || holds(actor, "receiver", receiving);
+      return isOwner(actor, d) || desk;
     case "receive":
     case "refuse_receipt":
       return holds(actor, "receiver", receiving);
     case "return":
       return holds(actor, "receiver", receiving) || holds(actor, "receiver", at);
     case "request_supplement":
-      return d.status === "new" ? holds(actor, "receiver", receiving) : holds(actor, "specialist", at) || leader;
+      return where.status === "new" ? holds(actor, "receiver", receiving) : holds(actor, "specialist", at) || leader;
     case "assign":
       return leader || holds(actor, "receiver", at);
     case "forward":
     case "send_back":
-      return stepRoles(stepRole).some((role) => holds(actor, role, at));
+      return stepRoles(where.stepRole).some((role) => holds(actor, role, at));
     case "approve":
     case "refuse":
     case "stop":
@@ -127,11 +163,11 @@ function mayTake(actor: Actor, action: GuardedAction, d: DossierRow, stepRole: S
       return leader;
     case "finish":
       // At the desk's last step the desk registers the result it was handed.
-      if (stepRole === "receiver") return holds(actor, "receiver", at) || leader;
+      if (where.stepRole === "receiver") return holds(actor, "receiver", at) || leader;
       return holds(actor, "specialist", at) || leader;
     case "attach_result":
       // Whoever works on the dossier may put the result on it; the desk at its own step.
-      return holds(actor, "specialist", at) || leader || (stepRole === "receiver" && holds(actor, "receiver", at));
+      return holds(actor, "specialist", at) || leader || (where.stepRole === "receiver" && holds(actor, "receiver", at));
   }
 }
 

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, type SQL, sql } fro
 import { randomUUID } from "node:crypto";
 import { type Db, literalInsert, prepared, runAtCommit } from "../../platform/db/index.ts";
 import type { DossierRow } from "./hooks.ts";
-import type { DossierStatus } from "./model.ts";
+import type { FiledStatus } from "./model.ts";
 import { dossierCounters, dossierEvents, dossierFiles, dossierPauses, dossierRatings, dossiers, dossierSteps } from "./tables.ts";
 
 export type NewDossierRow = typeof dossiers.$inferInsert;
@@ -314,7 +314,8 @@ export function listOwned(db: Db, ownerUserId: string, limit: number, offset: nu
 
 export interface QueueFilter {
   agencies: string[];
-  statuses: DossierStatus[];
+  /** Filed statuses only: a queue never shows a draft (policy.ts `isOpenToStaff`). */
+  statuses: FiledStatus[];
   /** Only those flagged due soon and not yet overdue / only those overdue. */
   dueSoon?: boolean;
   overdue?: boolean;

@@ -17,7 +17,7 @@ import {
 } from "./errors.ts";
 import type { DossierRow } from "./hooks.ts";
 import { type DossierChannel, type DossierStatus, NATIONAL_STATUS } from "./model.ts";
-import { decide, holds } from "./policy.ts";
+import { holds } from "./policy.ts";
 import { presentFile } from "./present.ts";
 import * as repo from "./repo.ts";
 import type { AttachmentDto, CreateDossierInput, DossierDto } from "./schema.ts";
@@ -39,7 +39,7 @@ export interface DossierFiling {
 
 export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agencyProvinces: LRUCache<string, string> }): DossierFiling {
   const { database, clock, audit, catalog, directory, identity, files, events } = deps;
-  const { rules, boundProcedure, planOf, whoIs, visible, guard, dto, transact } = core;
+  const { boundProcedure, planOf, whoIs, visible, guard, dto, transact } = core;
   const { agencyProvinces } = cache;
 
   /** Every problem that stops a dossier from being filed: its form, and its required components. */
@@ -211,9 +211,8 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
       const isResult = upload.component === "result";
       const component = content.components.find((c) => c.key === upload.component);
       if (!isResult && !component) throw new InvalidDossier([{ path: "/component", message: `Thủ tục không có thành phần hồ sơ ${upload.component}.` }]);
-      // An upload the dossier's state does not allow is refused as forbidden (403), as it always was: the guard's
-      // "state" is not told apart here (issue 12 changes no answer but the two disagreements it settles).
-      if (!decide(isResult ? "attach_result" : "attach", d, planOf(content, d), actor, rules).allowed) throw new DossierForbidden("attach");
+      // As every change: 403 to one who may never attach here, 409 when the dossier's state does not allow it now.
+      guard(isResult ? "attach_result" : "attach", d, planOf(content, d), actor);
       const stored = await files.put(upload.source, {
         allowedTypes: isResult ? ["application/pdf"] : component!.fileTypes,
         declaredName: upload.declaredName,

@@ -244,3 +244,21 @@ export function loadConfig(env: Env = process.env): Config {
     federation: federation(env),
   };
 }
+
+/** Where a node keeps its things under the data directory. */
+export function dataPaths(config: Pick<Config, "dataDir">) {
+  return {
+    /** The embedded database (PGlite). */
+    pgdata: path.join(config.dataDir, "pgdata"),
+    lock: path.join(config.dataDir, "motcua.lock"),
+    /** The running server's control socket: the CLI runs commands through it while the server holds PGlite. */
+    control: path.join(config.dataDir, "motcua.sock"),
+    /** The file store on local disk (content-addressed blobs). */
+    files: path.join(config.dataDir, "files"),
+  };
+}
+
+/** The environment a child process (pg_dump, pg_restore) runs in: this process's, with `extra` set. */
+export function childEnv(extra: Record<string, string>): Record<string, string | undefined> {
+  return { ...process.env, ...extra };
+}

@@ -1,0 +1,152 @@
+// 403 or 409 (issue 13, item 7): one who may never take an action on a dossier — no role of theirs takes it at any
+// status or step of its plan — is refused with 403 in every state, never told that the state is wrong; a party to
+// the action hears 409 exactly where the dossier's status does not allow it. As a table over the pure guard
+// (`decide`), then through the API for the supervisor and the agency's administrator, who read but never act.
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, describe, it } from "node:test";
+import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
+import type { Actor, Role } from "../../platform/auth/actor.ts";
+import type { App } from "../../platform/http/types.ts";
+import { planSteps } from "../workflow/index.ts";
+import { DEFAULT_RULES } from "./actions.ts";
+import type { DossierRow } from "./hooks.ts";
+import { ACTIONS, type DossierAction, FROM, STATUSES, type DossierStatus } from "./model.ts";
+import { decide } from "./policy.ts";
+import { newDossierRow } from "./repo.ts";
+import type { ActionInput } from "./schema.ts";
+import { buildTwoSignaturesProcedure, CENTRE, dossierFixture, JUSTICE, multipart, PDF, PROVINCE, type TestUser } from "./testing.ts";
+
+const procedure = buildTwoSignaturesProcedure();
+const plan = planSteps(procedure, "online", JUSTICE);
+/** Another department of the province: none of its staff works on this procedure. */
+const CONSTRUCTION = "000.00.12.H06";
+
+const person = (userId: string, roles: Array<[Role, string]>): Actor => ({
+  type: "user", userId, username: userId, fullName: userId, email: null,
+  roles: roles.map(([role, agencyCode]) => ({ role, agencyCode })), agencyCode: roles[0]?.[1] || null, loa: 0,
+});
+
+/** Every status at every place a dossier can be: before receipt at the centre, and at each step of its plan. */
+const STATES: DossierRow[] = STATUSES.flatMap((status) =>
+  [null, ...plan.map((s) => s.index)].map((step) => {
+    const now = new Date("2026-12-01T02:00:00Z");
+    return {
+      ...newDossierRow({
+        procedureCode: procedure.code, procedureVersion: 1, agencyCode: CENTRE, provinceCode: "24",
+        processingAgencyCode: step === null ? CENTRE : plan[step]!.agencyCode, channel: "online", status,
+        nationalStatus: null, applicant: { type: "citizen", name: "Nguyễn Thị Mai", idNumber: "001199000001", phone: null, email: null, address: null },
+        ownerUserId: "owner", formData: {}, createdBy: "user:owner", requestId: null, createdAt: now, updatedAt: now, submittedAt: now,
+      }),
+      stepIndex: step,
+    };
+  }),
+);
+const nameOf = (actor: Actor) => (actor.type === "user" ? actor.userId : actor.type);
+const where = (d: DossierRow) => `${d.status} at ${d.stepIndex === null ? "reception" : plan[d.stepIndex]!.key}`;
+
+describe("403 for an action one may never take, 409 only for the state", () => {
+  it("refuses those who never act on a dossier with 403 for every action in every state", () => {
+    const never = [
+      person("supervisor", [["supervisor", PROVINCE]]),
+      person("agency-admin", [["agency_admin", PROVINCE]]),
+      person("system-admin", [["system_admin", ""]]),
+      person("another-citizen", [["citizen", ""]]),
+      person("construction", [["receiver", CONSTRUCTION], ["specialist", CONSTRUCTION], ["leader", CONSTRUCTION]]),
+    ];
+    const problems: string[] = [];
+    for (const actor of never) {
+      for (const action of ACTIONS) {
+        for (const d of STATES) {
+          const decision = decide(action, d, plan, actor, DEFAULT_RULES);
+          if (decision.allowed || decision.reason !== "forbidden") problems.push(`${nameOf(actor)} ${action} (${where(d)}): ${JSON.stringify(decision)}`);
+        }
+      }
+    }
+    assert.deepEqual(problems, []);
+  });
+
+  it("refuses a party to an action with 409 wherever the dossier's status does not allow it", () => {
+    const parties = [
+      person("owner", [["citizen", ""]]),
+      person("desk", [["receiver", CENTRE]]),
+      person("specialist", [["specialist", JUSTICE]]),
+      person("leader", [["leader", JUSTICE]]),
+      person("chairman", [["leader", PROVINCE]]),
+    ];
+    const problems: string[] = [];
+    let checked = 0;
+    for (const actor of parties) {
+      for (const action of ACTIONS) {
+        if (!STATES.some((d) => decide(action, d, plan, actor, DEFAULT_RULES).allowed)) continue;
+        for (const d of STATES.filter((s) => !FROM[action].includes(s.status as DossierStatus))) {
+          checked += 1;
+          const decision = decide(action, d, plan, actor, DEFAULT_RULES);
+          if (decision.allowed || decision.reason !== "state" || decision.rule !== "status") problems.push(`${nameOf(actor)} ${action} (${where(d)}): ${JSON.stringify(decision)}`);
+        }
+      }
+    }
+    assert.deepEqual(problems, []);
+    assert.ok(checked > 500, `the table is not empty (${checked})`);
+  });
+});
+
+/** Each action's input, valid: a refusal must be the guard's, not the input's (400). */
+const INPUT: Record<DossierAction, ActionInput> = {
+  submit: {},
+  receive: {},
+  refuse_receipt: { reason: "Hồ sơ không thuộc thẩm quyền" },
+  assign: { department: "hanh-chinh-tu-phap" },
+  forward: { note: "Đủ điều kiện" },
+  send_back: { note: "Cần kiểm tra lại" },
+  request_supplement: { items: [{ component: "cccd", reason: "Bản sao bị mờ" }] },
+  supplement: { formData: { hoTen: "Nguyễn Thị Mai", soCccd: "001199000001" } },
+  approve: {},
+  refuse: { reason: "Không đủ điều kiện" },
+  apologize: { reason: "Chờ ý kiến cơ quan khác", newDueAt: "2026-12-31T02:00:00.000Z" },
+  stop: { reason: "Theo đề nghị của cơ quan có thẩm quyền" },
+  finish: {},
+  return: { method: "counter" },
+  withdraw: {},
+};
+
+describe("the API's refusals of the supervisor and the agency's administrator", () => {
+  let env: TestEnv & { app: App };
+  let tokens: Map<string, string>;
+  let id = "";
+  const api = (who: string, method: "GET" | "POST", url: string, payload?: object) =>
+    env.app.inject({ method, url, headers: { authorization: `Bearer ${tokens.get(who)}` }, ...(payload ? { payload } : {}) });
+
+  before(async () => {
+    env = await testApp();
+    tokens = new Map<string, string>(await dossierFixture(env.ctx, [procedure]));
+    tokens.set("admin", await env.ctx.oidc.mintToken({ type: "cli", name: "test" }, "admin", 3600));
+    const created = await api("001199000001" satisfies TestUser, "POST", "/api/dossiers", {
+      procedureCode: procedure.code, agencyCode: CENTRE, formData: INPUT.supplement.formData, requestId: randomUUID(),
+    });
+    id = created.json().id;
+    const { payload, headers } = multipart({ component: "to-khai" }, { name: "to-khai.pdf", type: "application/pdf", bytes: PDF });
+    await env.app.inject({ method: "POST", url: `/api/dossiers/${id}/attachments`, payload, headers: { ...headers, authorization: `Bearer ${tokens.get("001199000001")}` } });
+    assert.equal((await api("001199000001", "POST", `/api/dossiers/${id}/submit`)).statusCode, 200);
+    assert.equal((await api("tiepnhan", "POST", `/api/dossiers/${id}/actions/receive`, {})).json().status, "processing");
+  });
+  after(() => env.close());
+
+  it("answers every action of those who only read with 403, whatever the dossier's status allows", async () => {
+    const problems: string[] = [];
+    for (const who of ["giamsat.tinh", "quantri.tinh"]) {
+      assert.equal((await api(who, "GET", `/api/dossiers/${id}`)).statusCode, 200, `${who} reads it`);
+      for (const action of ACTIONS) {
+        const res = await api(who, "POST", `/api/dossiers/${id}/actions/${action}`, INPUT[action]);
+        if (res.statusCode !== 403 || res.json().error.code !== "dossier.forbidden") problems.push(`${who} ${action} → ${res.statusCode} ${res.body.slice(0, 120)}`);
+      }
+    }
+    assert.deepEqual(problems, []);
+    // The node's administrator sees no dossier: the same 404 as for none.
+    assert.equal((await api("admin", "POST", `/api/dossiers/${id}/actions/receive`, {})).statusCode, 404);
+    // The desk, which receives, hears the state: 409 with the status.
+    const again = await api("tiepnhan", "POST", `/api/dossiers/${id}/actions/receive`, {});
+    assert.equal(again.statusCode, 409);
+    assert.equal(again.json().error.status, "processing");
+  });
+});
