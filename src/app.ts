@@ -12,6 +12,7 @@ import { createMetricsRegistry, registerMetrics } from "./platform/http/metrics.
 import type { App } from "./platform/http/types.ts";
 import { PUBLIC, registerAccessControl, registerWithAccess } from "./platform/http/access.ts";
 import { messagesOf, navOf } from "./platform/compose.ts";
+import { registerSiteOrigin } from "./web/redirects.ts";
 import { registerMessages, registerNavigation, registerWebRoutes, sendNotFoundPage, wantsPage } from "./web/routes.tsx";
 
 export type { App };
@@ -38,6 +39,8 @@ export async function buildApp(ctx: Context): Promise<App> {
   });
   // Before any other hook reads the request: its headers at once, the rest once routed and parsed.
   registerInputCheck(app);
+  // The origin a visitor's `next` must stay on: the configured one, never the request's Host.
+  registerSiteOrigin(app, ctx.config.publicUrl);
 
   // Hooks on every request (who the actor is) come before any route.
   for (const m of ctx.modules) m.definition.spec.http?.(app, m.deps as never);
