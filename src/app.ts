@@ -7,10 +7,12 @@ import type { Context } from "./context.ts";
 import { sql } from "./platform/db/index.ts";
 import { DatabaseUnavailable } from "./platform/http/errors.ts";
 import { registerErrorHandling, sendDomainError } from "./platform/http/error-handler.ts";
+import { registerInputCheck } from "./platform/http/input.ts";
 import { createMetricsRegistry, registerMetrics } from "./platform/http/metrics.ts";
 import type { App } from "./platform/http/types.ts";
 import { PUBLIC, registerAccessControl, registerWithAccess } from "./platform/http/access.ts";
 import { messagesOf, navOf } from "./platform/compose.ts";
+import { registerSiteOrigin } from "./web/redirects.ts";
 import { registerMessages, registerNavigation, registerWebRoutes, sendNotFoundPage, wantsPage } from "./web/routes.tsx";
 
 export type { App };
@@ -35,6 +37,10 @@ export async function buildApp(ctx: Context): Promise<App> {
   app.addHook("onRequest", async (request, reply) => {
     void reply.header("x-request-id", request.id);
   });
+  // Before any other hook reads the request: its headers at once, the rest once routed and parsed.
+  registerInputCheck(app);
+  // The origin a visitor's `next` must stay on: the configured one, never the request's Host.
+  registerSiteOrigin(app, ctx.config.publicUrl);
 
   // Hooks on every request (who the actor is) come before any route.
   for (const m of ctx.modules) m.definition.spec.http?.(app, m.deps as never);

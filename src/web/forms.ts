@@ -8,6 +8,7 @@ import { TypeCompiler } from "@sinclair/typebox/compiler";
 import type { FastifyRequest } from "fastify";
 import { fieldProblems } from "../platform/http/error-handler.ts";
 import { defineError, type DomainError, type FieldProblem, ValidationFailed } from "../platform/http/errors.ts";
+import { readFilePart } from "../platform/http/input.ts";
 import { preferredLanguage } from "../platform/http/language.ts";
 import type { App } from "../platform/http/types.ts";
 import { csrfValid } from "./cookies.ts";
@@ -169,33 +170,28 @@ const compiled = new WeakMap<TSchema, ReturnType<typeof TypeCompiler.Compile>>()
  * The one file of a multipart post (a route with `config.upload`), streamed, with the fields sent before it
  * typed by `schema`. The CSRF token and the fields come before the file (the forms put them first, as
  * browsers send fields in order); a post without the token, or whose fields `schema` refuses, is refused
- * (CsrfRejected, ValidationFailed) before any byte is stored.
+ * (CsrfRejected, ValidationFailed) before any byte is stored. The platform's `readFilePart` reads it: a
+ * malformed body is a 400, a NUL in a field or the file name `request.invalid_characters`.
  */
 export async function readUpload<S extends TSchema>(request: FastifyRequest, schema: S): Promise<Upload<S["static"]>> {
   if (!request.isMultipart()) throw new CsrfRejected();
-  const part = await request.file();
+  const part = await readFilePart(request);
   if (!part) throw new CsrfRejected();
-  const fields: Record<string, string> = {};
-  for (const [k, v] of Object.entries(part.fields)) {
-    const value = v && "value" in v ? v.value : undefined;
-    if (typeof value === "string" && k !== "_csrf") fields[k] = value;
-  }
-  const token = part.fields._csrf;
-  const discard = () => void part.file.resume();
-  if (!csrfValid(request, token && "value" in token ? token.value : undefined)) {
-    discard();
+  const { _csrf: token, ...fields } = part.fields;
+  if (!csrfValid(request, token)) {
+    part.discard();
     throw new CsrfRejected();
   }
   let check = compiled.get(schema);
   if (!check) compiled.set(schema, (check = TypeCompiler.Compile(schema)));
   if (!check.Check(fields)) {
-    discard();
+    part.discard();
     const problems = [...check.Errors(fields)].map((e) => ({ path: e.path || "/", message: tr({ lang: preferredLanguage(request) }, "Giá trị không hợp lệ.", "is not valid") }));
     throw new ValidationFailed(problems);
   }
-  const chosen = part.filename ? { source: part.file, declaredName: part.filename } : null;
-  if (!chosen) discard();
-  return { fields: fields as S["static"], file: chosen, discard };
+  const chosen = part.filename ? { source: part.source, declaredName: part.filename } : null;
+  if (!chosen) part.discard();
+  return { fields: fields as S["static"], file: chosen, discard: part.discard };
 }
 
 /** What was just done, by the `?da=` key a change redirects with (Post/Redirect/Get). */

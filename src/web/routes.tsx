@@ -12,16 +12,10 @@ import { type Catalogue, catalogueOf } from "./i18n.ts";
 import { LANGUAGE_PATH, type Offer } from "./layout.tsx";
 import { OFFICE_OFFERS, OfficeHome } from "./office/home.tsx";
 import { PORTAL_OFFERS, PortalHome } from "./portal/home.tsx";
+import { safeNext } from "./redirects.ts";
 import { type PageRequest, pageRequest, sendPage, type Viewer } from "./render.ts";
 
 const LANG_COOKIE_MAX_AGE = 365 * 24 * 3600;
-
-/** A local path to come back to; anything else (another host, `//host`, `/\host`) becomes `/`. */
-export function safeNext(next: unknown): string {
-  if (typeof next !== "string" || !/^\/(?![/\\])/.test(next) || /[\s\\]/.test(next)) return "/";
-  const url = new URL(next, "http://motcua.invalid");
-  return url.host === "motcua.invalid" ? url.pathname + url.search : "/";
-}
 
 /** The two sides of the web: the citizens' portal and the officers' office. */
 export type Area = "portal" | "office";
@@ -131,7 +125,7 @@ export async function registerWebRoutes(app: App, pages: readonly ModulePlugin[]
           `lang=${lang}; Path=/; Max-Age=${LANG_COOKIE_MAX_AGE}; SameSite=Lax; HttpOnly${secure}`,
         );
       }
-      return reply.header("cache-control", "no-store").redirect(safeNext(next), 303);
+      return reply.header("cache-control", "no-store").redirect(safeNext(request, next), 303);
     });
 
     web.get("/", { config: { access: PUBLIC }, ...pageSchema({}) }, async (request, reply) =>

@@ -4,7 +4,7 @@ import { after, before, describe, it } from "node:test";
 import { gunzipSync } from "node:zlib";
 import { testApp } from "../../test/helpers/app.ts";
 import { buildApp } from "../app.ts";
-import { safeNext } from "./routes.tsx";
+import { sameSitePath } from "./redirects.ts";
 
 const HTML = { accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" };
 
@@ -75,12 +75,12 @@ describe("web pages", () => {
   });
 
   it("never redirects the language switch off the site", async () => {
-    for (const next of ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", "", "/a b"]) {
+    for (const next of ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", "", "/.//evil.example", "\t//evil.example"]) {
       const res = await env.app.inject({ url: `/ngon-ngu?lang=en&next=${encodeURIComponent(next)}` });
       assert.equal(res.statusCode, 303);
       assert.equal(res.headers.location, "/", next);
     }
-    assert.equal(safeNext("/office?x=1#frag"), "/office?x=1");
+    assert.equal(sameSitePath("/office?x=1#frag", "http://localhost:3000"), "/office?x=1#frag");
     const unknown = await env.app.inject({ url: "/ngon-ngu?lang=fr&next=%2Foffice" });
     assert.equal(unknown.headers.location, "/office");
     assert.equal(unknown.headers["set-cookie"], undefined);

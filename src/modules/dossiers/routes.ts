@@ -1,6 +1,7 @@
 import multipart from "@fastify/multipart";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
+import { readFilePart } from "../../platform/http/input.ts";
 import { APPLICANTS, OFFICERS, PUBLIC, rolesOnly, SIGNED_IN } from "../../platform/http/access.ts";
 import { Literals } from "../catalog/index.ts";
 import { InvalidDossier } from "./errors.ts";
@@ -91,15 +92,14 @@ export function dossierRoutes(dossiers: DossierService, forms: FormsService, opt
         },
       },
       async (request, reply) => {
-        const part = await request.file();
+        const part = await readFilePart(request);
         if (!part) throw new InvalidDossier([{ path: "/file", message: "Cần chọn tệp đính kèm." }]);
-        const field = part.fields.component as { value?: unknown } | undefined;
-        const component = typeof field?.value === "string" ? field.value : "";
+        const component = part.fields.component ?? "";
         if (!component) {
-          part.file.resume();
+          part.discard();
           throw new InvalidDossier([{ path: "/component", message: "Cần ghi rõ thành phần hồ sơ (trường component, trước tệp)." }]);
         }
-        const file = await dossiers.attach(request.actor, request.params.id, { component, source: part.file, declaredName: part.filename }, meta(request));
+        const file = await dossiers.attach(request.actor, request.params.id, { component, source: part.source, declaredName: part.filename }, meta(request));
         return reply.code(201).send(file);
       },
     );

@@ -8,7 +8,7 @@ import { PUBLIC } from "../../platform/http/access.ts";
 import { DomainError } from "../../platform/http/errors.ts";
 import type { App } from "../../platform/http/types.ts";
 import { pageRequest, sendPage } from "../../web/render.ts";
-import { safeNext } from "../../web/routes.tsx";
+import { safeNext } from "../../web/redirects.ts";
 import { NextQuery, SignInPage } from "./pages/sign-in.tsx";
 import type { IdentityService } from "./service.ts";
 import { csrfToken } from "../../web/cookies.ts";
@@ -106,7 +106,7 @@ export function federationRoutes(deps: {
         state: client.randomState(),
         nonce: client.randomNonce(),
         verifier: client.randomPKCECodeVerifier(),
-        next: safeNext(pageQuery(request).next),
+        next: safeNext(request, pageQuery(request).next),
         exp: Date.now() + 10 * 60 * 1000,
       };
       const url = client.buildAuthorizationUrl(config, {
@@ -163,7 +163,7 @@ export function federationRoutes(deps: {
           { ip: request.ip, userAgent: request.headers["user-agent"] ?? null, requestId: request.id },
         );
         setSessionCookie(request, reply, token);
-        return reply.redirect(pending.next, 303);
+        return reply.redirect(safeNext(request, pending.next), 303);
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
         const detail = err.fields?.[0]?.message;

@@ -1,3 +1,4 @@
+import querystring from "node:querystring";
 import { Type } from "@sinclair/typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { PUBLIC } from "../../../platform/http/access.ts";
@@ -8,6 +9,8 @@ import { attachSignOut, type BrowserSignOut } from "./logout.tsx";
 import { acrOf, attachBrowserSession, type BrowserSession, OIDC_PATH, type Oidc, requiredLoa } from "./provider.ts";
 
 const HIDDEN = { schema: { hide: true } } as const;
+/** oidc-provider's own limit on a body it reads (lib/shared/selective_body.js). */
+const PROVIDER_BODY_LIMIT = 56 * 1024;
 /** `?buoc=ngoai`: the browser comes back from the external provider's step up. */
 const Interaction = pageSchema({ params: Type.Object({ uid: Type.String() }), querystring: Type.Object({ buoc: FormText() }) });
 
@@ -33,8 +36,15 @@ function browserSession(request: FastifyRequest): BrowserSession | null {
 export function oidcRoutes(oidc: Oidc, opts: { signOut?: (request: FastifyRequest) => Promise<string[]> } = {}) {
   const issuer = new URL(oidc.issuer);
   return async (app: App) => {
-    // Leave request bodies unread: the provider parses them itself.
+    // A form (token, revocation, introspection, sign-out) is read here, so the platform's input check sees it
+    // (a NUL in a refresh token would otherwise reach the provider's database look-up): parsed as the provider
+    // parses it, within its limit, and handed to it as `req.body` — which it reads instead of the stream (and
+    // says so once, with a warning). Other bodies are left unread for the provider.
     app.removeAllContentTypeParsers();
+    app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string", bodyLimit: PROVIDER_BODY_LIMIT }, (request, body, done) => {
+      (request.raw as typeof request.raw & { body?: string }).body = body as string;
+      done(null, querystring.parse(body as string));
+    });
     app.addContentTypeParser("*", (_request, _payload, done) => done(null));
 
     // The provider trusts these headers (provider.proxy) and nothing else tells it its address: they are

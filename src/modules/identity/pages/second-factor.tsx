@@ -13,7 +13,7 @@ import { tr } from "../../../web/i18n.ts";
 import { Layout } from "../../../web/layout.tsx";
 import { answerFor } from "../../../web/page-errors.tsx";
 import { type PageRequest, pageRequest, sendPage } from "../../../web/render.ts";
-import { safeNext } from "../../../web/routes.tsx";
+import { safeNext } from "../../../web/redirects.ts";
 import { ENROL_PATH, SECOND_FACTOR_PATH, SIGN_IN_PATH } from "./paths.ts";
 import { NextQuery } from "./sign-in.tsx";
 import { meta, type ProviderPageDeps } from "./support.ts";
@@ -113,7 +113,7 @@ export function secondFactorRoutes(app: App, { secondFactor }: ProviderPageDeps)
 
   app.get(SECOND_FACTOR_PATH, { config: { access: PUBLIC }, ...NextQuery }, async (request, reply) => {
     const pending = request.pendingSecondFactor;
-    const next = safeNext(pageQuery(request).next);
+    const next = safeNext(request, pageQuery(request).next);
     if (!pending) return request.user ? reply.redirect(next, 303) : toSignIn(reply, next);
     if (!(await secondFactor.enrolled(pending.user.id))) {
       const { qr, secret } = await secondFactor.begin(pending.user);
@@ -125,8 +125,8 @@ export function secondFactorRoutes(app: App, { secondFactor }: ProviderPageDeps)
   app.post(SECOND_FACTOR_PATH, { config: { access: PUBLIC }, ...CodeForm }, async (request, reply) => {
     const form = postedForm(request);
     const pending = request.pendingSecondFactor;
-    const next = safeNext(form.values.next);
-    if (!pending) return toSignIn(reply, safeNext(pageQuery(request).next));
+    const next = safeNext(request, form.values.next);
+    if (!pending) return toSignIn(reply, safeNext(request, pageQuery(request).next));
     try {
       if (!form.ok) throw form.failure;
       await secondFactor.verify(pending.user, form.values.code ?? "", pending.sessionId, meta(request));
@@ -139,8 +139,8 @@ export function secondFactorRoutes(app: App, { secondFactor }: ProviderPageDeps)
   app.post(ENROL_PATH, { config: { access: PUBLIC }, ...CodeForm }, async (request, reply) => {
     const form = postedForm(request);
     const pending = request.pendingSecondFactor;
-    const next = safeNext(form.values.next);
-    if (!pending) return toSignIn(reply, safeNext(pageQuery(request).next));
+    const next = safeNext(request, form.values.next);
+    if (!pending) return toSignIn(reply, safeNext(request, pageQuery(request).next));
     try {
       if (!form.ok) throw form.failure;
       const codes = await secondFactor.confirm(pending.user, form.values.code ?? "", pending.sessionId);

@@ -10,7 +10,7 @@ import { tr } from "../../../web/i18n.ts";
 import { Layout } from "../../../web/layout.tsx";
 import { answerFor } from "../../../web/page-errors.tsx";
 import { type PageRequest, pageRequest, sendPage } from "../../../web/render.ts";
-import { safeNext } from "../../../web/routes.tsx";
+import { safeNext } from "../../../web/redirects.ts";
 import { requiresSecondFactor } from "../second-factor.ts";
 import { setSessionCookie, signOutBrowser } from "../web-session.ts";
 import { REGISTER_PATH, SECOND_FACTOR_PATH, SIGN_IN_PATH, SIGN_OUT_PATH } from "./paths.ts";
@@ -68,7 +68,7 @@ const SignInForm = pageSchema({ body: Type.Object({ username: FormText(), passwo
 /** The password sign-in and the sign-out of the provider. */
 export function signInRoutes(app: App, { identity, federation }: ProviderPageDeps): void {
   app.get(SIGN_IN_PATH, { config: { access: PUBLIC }, ...NextQuery }, async (request, reply) => {
-    const next = safeNext(pageQuery(request).next);
+    const next = safeNext(request, pageQuery(request).next);
     if (request.user) return reply.redirect(next, 303);
     if (request.pendingSecondFactor) return reply.redirect(`${SECOND_FACTOR_PATH}?next=${encodeURIComponent(next)}`, 303);
     return sendPage(reply, <SignInPage page={pageRequest(request)} csrf={csrfToken(request, reply)} next={next} federation={federation} />);
@@ -77,7 +77,7 @@ export function signInRoutes(app: App, { identity, federation }: ProviderPageDep
   app.post(SIGN_IN_PATH, { config: { access: PUBLIC }, ...SignInForm }, async (request, reply) => {
     const form = postedForm(request);
     const { username = "", password = "" } = form.values;
-    const next = safeNext(form.values.next);
+    const next = safeNext(request, form.values.next);
     try {
       if (!form.ok) throw form.failure;
       const { token, user } = await identity.signIn({ username, password }, meta(request));

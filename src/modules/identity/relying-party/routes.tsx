@@ -17,7 +17,7 @@ import { loaOf } from "../oidc/provider.ts";
 import { NextQuery } from "../pages/sign-in.tsx";
 import { Layout } from "../../../web/layout.tsx";
 import { pageRequest, sendPage } from "../../../web/render.ts";
-import { safeNext } from "../../../web/routes.tsx";
+import { safeNext } from "../../../web/redirects.ts";
 import { PUBLIC } from "../../../platform/http/access.ts";
 import { AccountUnusable, SecondFactorRequired, SignInIncomplete } from "./errors.ts";
 import { FLOW_SECONDS, flowSealer } from "./flow.ts";
@@ -39,9 +39,9 @@ export interface RelyingPartyDeps {
   secret: string;
 }
 
-/** A local path of the party to come back to; anything else is its home. */
-function nextOf(rp: RelyingParty, given: unknown): string {
-  const next = safeNext(given);
+/** A path of this site to come back to after the party's sign-in; anything else (or the site's root) is the party's home. */
+function nextOf(request: FastifyRequest, rp: RelyingParty, given: unknown): string {
+  const next = safeNext(request, given);
   return next === "/" ? PARTIES[rp].home : next;
 }
 
@@ -100,7 +100,7 @@ export function relyingPartyRoutes(deps: RelyingPartyDeps) {
       const redirectUri = `${deps.publicUrl}${paths.callback}`;
 
       app.get(paths.signIn, { config: { access: PUBLIC }, ...NextQuery }, async (request, reply) => {
-        const next = nextOf(rp, pageQuery(request).next);
+        const next = nextOf(request, rp, pageQuery(request).next);
         if (request.user) return reply.redirect(next, 303);
         const config = await configOf(rp);
         const flow = { state: client.randomState(), nonce: client.randomNonce(), verifier: client.randomPKCECodeVerifier(), next };
@@ -153,7 +153,8 @@ export function relyingPartyRoutes(deps: RelyingPartyDeps) {
         });
         setRpSessionCookie(request, reply, rp, token);
         void reply.header("set-cookie", cookie(request, HINT_COOKIE[rp], tokens.id_token!, HINT_SECONDS, paths.signOut));
-        return reply.redirect(flow.next, 303);
+        // Checked when the flow began; again here, as every redirect to a visitor's value is.
+        return reply.redirect(nextOf(request, rp, flow.next), 303);
       });
 
       // The kit checks the CSRF token (a forged form ends nothing: the refusal page, 403).

@@ -192,6 +192,11 @@ describe("signing in to the portal and the office", () => {
     assert.equal(portal.callback!.headers.location, "/");
     const office = await signInThroughParty(env.ctx, b, "office", username, PASSWORD, { next: "//evil.example/" });
     assert.equal(office.callback!.headers.location, "/office");
+    // Dot segments and tabs that a browser's URL parser turns into `//evil.example` (issue 13).
+    for (const next of ["/.//evil.example", "/%2e//evil.example", "/\t/evil.example"]) {
+      const again = await signInThroughParty(env.ctx, await formBrowser(env.app), "portal", username, PASSWORD, { next });
+      assert.equal(again.callback!.headers.location, "/", next);
+    }
     // Signed in already: straight back, still only home.
     const signedIn = await b.get(`/auth/dang-nhap?next=${encodeURIComponent("https://evil.example/")}`);
     assert.equal(signedIn.headers.location, "/");
