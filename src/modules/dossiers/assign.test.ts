@@ -10,7 +10,7 @@ import { readDemoAccounts } from "../identity/index.ts";
 import { formBrowser } from "../identity/testing.ts";
 import { signInThroughParty } from "../identity/relying-party/testing.ts";
 import { DossierNotFound } from "./errors.ts";
-import { buildProvincialProcedure, CENTRE, dossierFixture, JUSTICE, multipart, PDF, type TestUser } from "./testing.ts";
+import { buildProvincialProcedure, CENTRE, dossierFixture, JUSTICE, multipart, PDF, type TestUser } from "./testing-demo.ts";
 
 const PASSWORD = readDemoAccounts().password;
 

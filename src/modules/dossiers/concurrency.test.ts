@@ -11,7 +11,7 @@ import type { App } from "../../platform/http/types.ts";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
 import { createEventBus } from "../../platform/events.ts";
 import { makeDossierService } from "./service.ts";
-import { buildProvincialProcedure, CENTRE, dossierFixture } from "./testing.ts";
+import { buildProvincialProcedure, CENTRE, dossierFixture } from "./testing-demo.ts";
 
 const clock = fixedClock("2026-12-02T01:30:00Z");
 

@@ -9,7 +9,7 @@ import { fixedClock } from "../../platform/clock.ts";
 import type { App } from "../../platform/http/types.ts";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
 import { decodeQr, readPdf } from "../../../test/helpers/pdf.ts";
-import { apiAs, buildProvincialProcedure, CENTRE, dossierFixture, multipart, PDF } from "./testing.ts";
+import { apiAs, buildProvincialProcedure, CENTRE, dossierFixture, multipart, PDF } from "./testing-demo.ts";
 
 const clock = fixedClock("2026-12-01T02:00:00Z");
 

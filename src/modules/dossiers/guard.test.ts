@@ -23,7 +23,7 @@ import { DossierNotFound } from "./errors.ts";
 import { ACTIONS, type DossierAction } from "./model.ts";
 import type { ActionInput } from "./schema.ts";
 import type { DossierService } from "./service.ts";
-import { actorOf, apiAs, buildTwoSignaturesProcedure, CENTRE, cloneDossier, dossierFixture, multipart, PDF, PROVINCE } from "./testing.ts";
+import { actorOf, apiAs, buildTwoSignaturesProcedure, CENTRE, cloneDossier, dossierFixture, multipart, PDF, PROVINCE } from "./testing-demo.ts";
 
 // Tuesday 1 December 2026, 09:00 in Hà Nội.
 const clock = fixedClock("2026-12-01T02:00:00Z");

@@ -9,7 +9,7 @@ import { DossierNotFound } from "./errors.ts";
 import { appendEvent } from "./repo.ts";
 import type { LookupDto } from "./schema.ts";
 import { buildDossier, insertDossier } from "./testing-events.ts";
-import { buildProvincialProcedure, dossierFixture } from "./testing.ts";
+import { buildProvincialProcedure, dossierFixture } from "./testing-demo.ts";
 
 describe("public lookups asked for at once", () => {
   let env: TestEnv;

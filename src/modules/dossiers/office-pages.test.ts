@@ -9,7 +9,7 @@ import type { App } from "../../platform/http/types.ts";
 import { readDemoAccounts } from "../identity/index.ts";
 import { type FormBrowser, formBrowser } from "../identity/testing.ts";
 import { signInThroughParty } from "../identity/relying-party/testing.ts";
-import { buildProvincialProcedure, CENTRE, dossierFixture, multipart, PDF, PNG, type TestUser, uploadFrom } from "./testing.ts";
+import { buildProvincialProcedure, CENTRE, dossierFixture, multipart, PDF, PNG, type TestUser, uploadFrom } from "./testing-demo.ts";
 
 const PASSWORD = readDemoAccounts().password;
 const HTML = { accept: "text/html" };

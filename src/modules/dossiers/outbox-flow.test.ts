@@ -9,7 +9,7 @@ import { after, before, describe, it } from "node:test";
 import type { App } from "../../platform/http/types.ts";
 import { testWorker, waitFor } from "../../platform/jobs/testing.ts";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
-import { apiAs, buildProvincialProcedure, CENTRE, dossierFixture, multipart, PDF } from "./testing.ts";
+import { apiAs, buildProvincialProcedure, CENTRE, dossierFixture, multipart, PDF } from "./testing-demo.ts";
 import { type MailCatcher, startMailCatcher } from "../../../test/helpers/smtp.ts";
 
 describe("a dossier's outbox on the running node", () => {

@@ -10,7 +10,7 @@ import type { DossierRow } from "./hooks.ts";
 import type { DossierStatus } from "./model.ts";
 import { allowedActions, decide, type Decision, type GuardedAction } from "./policy.ts";
 import { newDossierRow } from "./repo.ts";
-import { buildTwoSignaturesProcedure, CENTRE, JUSTICE, PROVINCE } from "./testing.ts";
+import { buildTwoSignaturesProcedure, CENTRE, JUSTICE, PROVINCE } from "./testing-demo.ts";
 
 // 0 reception at the centre · 1 examining at Justice · 2 its leader's review (signs nothing) · 3 the director
 // signs · 4 the province's chairman signs (inter-agency) · 5 the centre returns the result.

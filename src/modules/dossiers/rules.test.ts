@@ -8,7 +8,7 @@ import { sql } from "drizzle-orm";
 import { fixedClock } from "../../platform/clock.ts";
 import type { App } from "../../platform/http/types.ts";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
-import { apiAs, buildProvincialProcedure, CENTRE, dossierFixture, JUSTICE, multipart, PDF } from "./testing.ts";
+import { apiAs, buildProvincialProcedure, CENTRE, dossierFixture, JUSTICE, multipart, PDF } from "./testing-demo.ts";
 
 // Monday 7 December 2026, 08:00 in Hà Nội.
 const clock = fixedClock("2026-12-07T01:00:00Z");
