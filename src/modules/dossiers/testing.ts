@@ -96,9 +96,9 @@ export interface DossierSetting {
 /**
  * A province of the test's own, named as the demo's (Bắc Ninh) so pages and forms read as they would: its People's
  * Committee, the service centre with its reception desk, the Department of Justice with the divisions the
- * procedures name; and the cast. Each call makes new agencies and accounts.
+ * procedures name. Each call makes new agencies.
  */
-export async function dossierSetting(ctx: Context): Promise<DossierSetting> {
+export async function buildPlace(ctx: Context): Promise<Pick<DossierSetting, "place" | "agencies">> {
   const province = await buildAgency(ctx, { name: "Ủy ban nhân dân tỉnh Bắc Ninh", kind: "people_committee", departments: [] });
   const centre = await buildAgency(ctx, {
     parent: province,
@@ -116,6 +116,13 @@ export async function dossierSetting(ctx: Context): Promise<DossierSetting> {
       { code: "bo-tro-tu-phap", name: "Phòng Bổ trợ tư pháp" },
     ],
   });
+  return { place: { province: province.code, centre: centre.code, justice: justice.code }, agencies: { province, centre, justice } };
+}
+
+/** A province of the test's own (`buildPlace`) and the cast who work there. Each call makes new agencies and accounts. */
+export async function dossierSetting(ctx: Context): Promise<DossierSetting> {
+  const { place, agencies } = await buildPlace(ctx);
+  const { province, centre, justice } = agencies;
   const officer = (agency: AgencyDto, department: string | null, role: "receiver" | "specialist" | "leader" | "supervisor" | "agency_admin", fullName: string) =>
     buildOfficer(ctx, { agency, department, roles: [role], fullName, email: null });
   const cast: DossierCast = {
@@ -128,7 +135,7 @@ export async function dossierSetting(ctx: Context): Promise<DossierSetting> {
     supervisor: await officer(province, null, "supervisor", "Đỗ Văn Giám"),
     admin: await officer(province, null, "agency_admin", "Hoàng Thị Quản"),
   };
-  return { place: { province: province.code, centre: centre.code, justice: justice.code }, agencies: { province, centre, justice }, cast };
+  return { place, agencies, cast };
 }
 
 /** Creates and publishes each procedure, as the operator would; returns the first. */
