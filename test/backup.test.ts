@@ -21,12 +21,11 @@ import { type Config, dataPaths, loadConfig } from "../src/platform/config/index
 import { openDatabase } from "../src/platform/db/index.ts";
 import { migrate, readMigrations } from "../src/platform/db/migrate.ts";
 import { createLogger } from "../src/platform/log/index.ts";
-import { actorOf, buildProvincialProcedure, CENTRE, dossierFixture, PDF } from "../src/modules/dossiers/testing.ts";
+import type { TestAccount } from "../src/modules/identity/testing.ts";
+import { actorOf, buildProvincialProcedure, dossierSetting, formOf, PDF, publishProcedures } from "../src/modules/dossiers/testing.ts";
 import { pgliteTemplateBlob } from "./helpers/db.ts";
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../bin/motcua.js");
-const OWNER = "001199000001";
-const procedure = buildProvincialProcedure({ name: "Cấp phiếu thử nghiệm sao lưu" });
 
 /** How many entries the node's audit chain holds (it must verify). */
 async function sealedOf(ctx: Context): Promise<number> {
@@ -48,23 +47,26 @@ async function cli(run: (out: { write(t: string): void; cwd: string }) => Promis
 }
 
 /** A filed dossier with a paper, as the applicant makes it; the id and the paper's hash. */
-async function fileDossier(ctx: Context): Promise<{ id: string; sha256: string; fileId: string }> {
-  await dossierFixture(ctx, [procedure]);
-  const owner = await actorOf(ctx, OWNER);
-  const { dossier } = await ctx.dossiers.create(owner, { procedureCode: procedure.code, agencyCode: CENTRE, formData: { hoTen: "Nguyễn Thị Mai", soCccd: OWNER }, requestId: randomUUID() });
+type Made = { id: string; sha256: string; fileId: string; citizen: TestAccount };
+async function fileDossier(ctx: Context): Promise<Made> {
+  const s = await dossierSetting(ctx);
+  const procedure = await publishProcedures(ctx, buildProvincialProcedure(s.place, { name: "Cấp phiếu thử nghiệm sao lưu" }));
+  const { citizen } = s.cast;
+  const owner = actorOf(ctx, citizen);
+  const { dossier } = await ctx.dossiers.create(owner, { procedureCode: procedure.code, agencyCode: s.place.centre, formData: formOf(citizen), requestId: randomUUID() });
   const paper = await ctx.dossiers.attach(owner, dossier.id, { component: "to-khai", source: Readable.from(PDF), declaredName: "to-khai.pdf" });
   await ctx.dossiers.submit(owner, dossier.id);
-  return { id: dossier.id, sha256: paper.sha256, fileId: paper.id };
+  return { id: dossier.id, sha256: paper.sha256, fileId: paper.id, citizen };
 }
 
 /** What the restored node shows: its audit chain, the dossier and its paper's hash as read through the service. */
-async function check(config: Config, made: { id: string; sha256: string; fileId: string }, sealed: number): Promise<void> {
+async function check(config: Config, made: Made, sealed: number): Promise<void> {
   const opened = await openContext(config, { migrateAndSeed: false, logger: createLogger("silent") });
   try {
     const { ctx } = opened;
     assert.deepEqual(await migrate(ctx.database), [], "the schema came back whole: nothing to apply");
     assert.equal(await sealedOf(ctx), sealed, "every sealed entry is back, and the chain verifies");
-    const owner = await actorOf(ctx, OWNER);
+    const owner = actorOf(ctx, made.citizen);
     const d = await ctx.dossiers.get(owner, made.id);
     assert.equal(d.status, "new");
     const { file, stream } = await ctx.dossiers.file(owner, made.id, made.fileId);
@@ -82,7 +84,7 @@ const tmp = (label: string) => fs.mkdtempSync(path.join(os.tmpdir(), `motcua-${l
 describe("backup and restore on PGlite", () => {
   let work: string;
   let source: { ctx: Context; close(): Promise<void> };
-  let made: { id: string; sha256: string; fileId: string };
+  let made: Made;
   let sealed = 0;
   let written: { code: number; text: string };
   const archive = () => path.join(work, "node.backup");
@@ -199,7 +201,7 @@ if (process.env.CI || (await reachable())) {
     const admin = () => new pg.Client({ connectionString: ADMIN_URL });
     let work: string;
     let source: Awaited<ReturnType<typeof openContext>>;
-    let made: { id: string; sha256: string; fileId: string };
+    let made: Made;
 
     before(async () => {
       work = tmp("backup-pg");

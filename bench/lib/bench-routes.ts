@@ -38,7 +38,7 @@ export async function registerBenchRoutes(app: App, ctx: Context): Promise<void>
     },
   );
 
-  // The dossier benchmark's setting, as dossierFixture makes it: the demo agencies and accounts, the
+  // The dossier benchmark's setting: the demo agencies and accounts, the
   // dataset's procedures published through the catalogue, and a token for each account it drives.
   app.post("/bench/dossiers/setup", { config: { access: PUBLIC }, schema: { hide: true } }, async () => {
     const started = Date.now();

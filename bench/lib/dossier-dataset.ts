@@ -9,21 +9,22 @@
 // codes `{agency}-{YYMMDD}-{NNNN}` are a row_number() within a chunk, chunks never split a day, and the
 // counters (`dossier_counters`) are exactly the last numbers used — a receipt on a loaded day continues
 // its sequence.
-import { CENTRE, JUSTICE, buildProvincialProcedure } from "../../src/modules/dossiers/testing.ts";
+import { DEMO_PLACE, buildProvincialProcedure } from "../../src/modules/dossiers/testing.ts";
 import type { ProcedureContent } from "../../src/modules/catalog/model.ts";
 import { buildProcedure } from "../../src/modules/catalog/testing.ts";
 
 /** Runs one SQL statement (no parameters: every value here is generated, none user-supplied). */
 export type Exec = (statement: string) => Promise<Array<Record<string, unknown>>>;
 
+const { centre: CENTRE, justice: JUSTICE } = DEMO_PLACE;
 const CONSTRUCTION = "000.00.12.H06";
 const AGRICULTURE = "000.00.13.H06";
 const COMMUNES = ["000.00.51.H06", "000.00.52.H06"];
 
 /** A provincial procedure: received at the centre, examined and signed at `agency` (its own department). */
 function provincial(code: string, name: string, agency: string, department: string, fieldCode: string, fieldName: string): ProcedureContent {
-  const base = buildProvincialProcedure();
-  return buildProvincialProcedure({
+  const base = buildProvincialProcedure(DEMO_PLACE);
+  return buildProvincialProcedure(DEMO_PLACE, {
     code,
     name,
     field: { code: fieldCode, name: fieldName },
@@ -66,7 +67,7 @@ export function datasetProcedures(): ProcedureContent[] {
 /** The procedure the submission benchmark files online: no required paper, so `submit: true` succeeds without uploads. */
 export const SUBMIT_PROCEDURE_CODE = "1.800099";
 export function submitProcedure(): ProcedureContent {
-  const p = buildProvincialProcedure({ code: SUBMIT_PROCEDURE_CODE, name: "Cấp phiếu thử nghiệm nộp trực tuyến (đo tải)" });
+  const p = buildProvincialProcedure(DEMO_PLACE, { code: SUBMIT_PROCEDURE_CODE, name: "Cấp phiếu thử nghiệm nộp trực tuyến (đo tải)" });
   return { ...p, components: p.components.map((c) => ({ ...c, required: false })) };
 }
 

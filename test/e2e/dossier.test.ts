@@ -9,7 +9,7 @@ import { generate } from "otplib";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { buildApp } from "../../src/app.ts";
 import { adminUnitsSeed, demoAgenciesSeed } from "../../src/modules/directory/seeds.ts";
-import { buildProvincialProcedure, PDF } from "../../src/modules/dossiers/testing.ts";
+import { buildProvincialProcedure, DEMO_PLACE, PDF } from "../../src/modules/dossiers/testing.ts";
 import { demoAccountsSeed, readDemoAccounts } from "../../src/modules/identity/seeds.ts";
 import { freePort } from "../helpers/net.ts";
 import { systemActor } from "../../src/platform/auth/actor.ts";
@@ -21,7 +21,7 @@ import { type TestEnv, testContext } from "../helpers/app.ts";
 import { launchChromium, openPage } from "../helpers/browser.ts";
 
 const PASSWORD = readDemoAccounts().password;
-const PROCEDURE = buildProvincialProcedure({ name: "Cấp phiếu lý lịch tư pháp trực tuyến" });
+const PROCEDURE = buildProvincialProcedure(DEMO_PLACE, { name: "Cấp phiếu lý lịch tư pháp trực tuyến" });
 
 /** axe-core's serious and critical violations on the page as it is now. */
 async function axeProblems(page: Page): Promise<string[]> {

@@ -7,10 +7,11 @@
  * seeded year is a starting point an administrator corrects, never the last word.
  */
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { type Static, Type } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
-import Holidays from "date-holidays";
+import type HolidaysClass from "date-holidays";
 import { DAY_KINDS, DEFAULT_OFFICE_HOURS, type DayKind } from "./engine.ts";
 import { type Day, day, isoDate, isoWeekday, localDay, yearOfDay } from "./time.ts";
 
@@ -100,12 +101,20 @@ export function secondNationalDay(year: number): Day {
 }
 
 /**
+ * date-holidays (every country's rules, the lunar calendars), loaded when a year is first computed by rule: only
+ * the calendar's seed does, and loading it was a tenth of the time every process took to load the program. Its
+ * CommonJS build, so the computation stays synchronous.
+ */
+let holidays: typeof HolidaysClass | null = null;
+const holidaysLibrary = () => (holidays ??= createRequire(import.meta.url)("date-holidays") as typeof HolidaysClass);
+
+/**
  * A year's days off by rule: date-holidays' public holidays of Vietnam (Tết: the eve and the first four
  * days of the lunar year), the second National Day, and, for each holiday on a weekly rest day, a
  * compensatory day off on the next working day (Labour Code 2019 Art. 111(3)).
  */
 export function generateYear(year: number): SeedDay[] {
-  const hd = new Holidays("VN");
+  const hd = new (holidaysLibrary())("VN");
   const english = new Map(hd.getHolidays(year, "en").map((h) => [`${h.rule}|${h.date}`, h.name]));
   const off = new Map<Day, Names>();
   for (const h of hd.getHolidays(year, "vi")) {

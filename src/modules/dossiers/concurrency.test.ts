@@ -1,46 +1,56 @@
 // Dossier codes under load (issue 5, item 2): 200 receipts at once give the numbers 0001–0200 of the day,
 // none repeated, none skipped — also when a receipt fails and rolls back. Two officers acting on one
 // dossier at once: one succeeds, the other is told the dossier moved on. On PostgreSQL (CI runs the suite
-// there too) the receipts really race over the pool's connections; on PGlite they queue on its one.
+// there too) the receipts really race over the pool's connections; on PGlite they queue on its one. The tests
+// that count a day's numbers each take a day of their own.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, describe, it } from "node:test";
+import { after, before, beforeEach, describe, it } from "node:test";
 import type { Actor } from "../../platform/auth/actor.ts";
 import { fixedClock } from "../../platform/clock.ts";
 import type { App } from "../../platform/http/types.ts";
+import type { ProcedureContent } from "../catalog/index.ts";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
 import { createEventBus } from "../../platform/events.ts";
 import { makeDossierService } from "./service.ts";
-import { buildProvincialProcedure, CENTRE, dossierFixture } from "./testing.ts";
+import { actorOf, buildProvincialProcedure, dossierSetting, type DossierSetting, formOf, publishProcedures } from "./testing.ts";
 
-const clock = fixedClock("2026-12-02T01:30:00Z");
+// Wednesday 2 and Thursday 3 December 2026, 08:30 in Hà Nội.
+const WEDNESDAY = "2026-12-02T01:30:00Z";
+const THURSDAY = "2026-12-03T01:30:00Z";
+const clock = fixedClock(WEDNESDAY);
 
 describe("dossier codes under concurrency", () => {
   let env: TestEnv & { app: App };
+  let s: DossierSetting;
   let receiver: Actor;
   let citizen: Actor;
-  // No required paper: filing needs no upload, so the test is about the receipts.
-  const procedure = buildProvincialProcedure({
-    name: "Thủ tục thử tải",
-    components: [{ key: "giay-to", name: "Giấy tờ kèm theo", required: false, counts: { original: 1, certifiedCopy: 0, copy: 0 }, fileTypes: ["application/pdf"] }],
-  });
+  let procedure: ProcedureContent;
 
   before(async () => {
     env = await testApp({ clock });
-    await dossierFixture(env.ctx, [procedure]);
-    const actorOf = async (username: string): Promise<Actor> => env.ctx.identity.actorFor((await env.ctx.identity.findByUsername(username))!, { loa: 0 });
-    receiver = await actorOf("tiepnhan");
-    citizen = await actorOf("001199000001");
+    s = await dossierSetting(env.ctx);
+    // No required paper: filing needs no upload, so the test is about the receipts.
+    procedure = await publishProcedures(
+      env.ctx,
+      buildProvincialProcedure(s.place, {
+        name: "Thủ tục thử tải",
+        components: [{ key: "giay-to", name: "Giấy tờ kèm theo", required: false, counts: { original: 1, certifiedCopy: 0, copy: 0 }, fileTypes: ["application/pdf"] }],
+      }),
+    );
+    receiver = actorOf(env.ctx, s.cast.receiver);
+    citizen = actorOf(env.ctx, s.cast.citizen);
   });
   after(() => env.close());
+  beforeEach(() => clock.set(WEDNESDAY));
 
   async function fileMany(n: number): Promise<string[]> {
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
       const { dossier } = await env.ctx.dossiers.create(citizen, {
         procedureCode: procedure.code,
-        agencyCode: CENTRE,
-        formData: { hoTen: `Người nộp ${i}`, soCccd: "001199000001" },
+        agencyCode: s.place.centre,
+        formData: { ...formOf(s.cast.citizen), hoTen: `Người nộp ${i}` },
         requestId: randomUUID(),
         submit: true,
       });
@@ -55,10 +65,11 @@ describe("dossier codes under concurrency", () => {
     const received = await Promise.all(ids.map((id) => env.ctx.dossiers.act(receiver, id, "receive", {})));
     const numbers = received.map((d) => Number(d.code!.split("-")[2])).sort((a, b) => a - b);
     assert.deepEqual(numbers, Array.from({ length: 200 }, (_, i) => i + 1));
-    assert.ok(received.every((d) => d.code!.startsWith(`${CENTRE}-261202-`)));
+    assert.ok(received.every((d) => d.code!.startsWith(`${s.place.centre}-261202-`)));
   });
 
   it("takes back the number of a receipt that rolls back", async () => {
+    clock.set(THURSDAY);
     const [fails, next] = await fileMany(2);
     // The same service with a listener that refuses one dossier's receipt inside its transaction.
     const events = createEventBus();
@@ -70,9 +81,9 @@ describe("dossier codes under concurrency", () => {
     await assert.rejects(service.act(receiver, fails!, "receive", {}), /outbox is full/);
     assert.equal((await ctx.dossiers.get(receiver, fails!)).status, "new", "nothing of the receipt stayed");
     const d = await ctx.dossiers.act(receiver, next!, "receive", {});
-    assert.equal(d.code, `${CENTRE}-261202-0201`, "the failed receipt's number went to the next one");
+    assert.equal(d.code, `${s.place.centre}-261203-0001`, "the failed receipt's number went to the next one");
     const later = await ctx.dossiers.act(receiver, fails!, "receive", {});
-    assert.equal(later.code, `${CENTRE}-261202-0202`);
+    assert.equal(later.code, `${s.place.centre}-261203-0002`);
   });
 
   it("lets only one of two simultaneous actions on a dossier succeed", async () => {
@@ -91,7 +102,7 @@ describe("dossier codes under concurrency", () => {
 
   it("files a dossier once for a request id retried at the same time", async () => {
     const requestId = randomUUID();
-    const input = { procedureCode: procedure.code, agencyCode: CENTRE, formData: { hoTen: "Trùng lặp", soCccd: "001199000001" }, requestId };
+    const input = { procedureCode: procedure.code, agencyCode: s.place.centre, formData: { ...formOf(s.cast.citizen), hoTen: "Trùng lặp" }, requestId };
     const results = await Promise.all([1, 2, 3].map(() => env.ctx.dossiers.create(citizen, input)));
     assert.equal(new Set(results.map((r) => r.dossier.id)).size, 1);
     assert.equal(results.filter((r) => r.created).length, 1);

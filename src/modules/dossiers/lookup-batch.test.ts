@@ -6,23 +6,32 @@ import { after, before, describe, it } from "node:test";
 import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
 import { watchStatements } from "../../../test/helpers/db.ts";
 import { DossierNotFound } from "./errors.ts";
+import type { DossierRow } from "./hooks.ts";
 import { appendEvent } from "./repo.ts";
 import type { LookupDto } from "./schema.ts";
 import { buildDossier, insertDossier } from "./testing-events.ts";
-import { buildProvincialProcedure, dossierFixture } from "./testing.ts";
+import { buildPlace, buildProvincialProcedure, publishProcedures } from "./testing.ts";
 
 describe("public lookups asked for at once", () => {
   let env: TestEnv;
-  const procedure = buildProvincialProcedure();
-  // Twelve dossiers, the i-th with i + 1 steps of history and its own status.
-  const rows = Array.from({ length: 12 }, (_, i) =>
-    buildDossier({ procedureCode: procedure.code, status: i % 3 === 0 ? "done" : "processing", nationalStatus: i % 3 === 0 ? 9 : 4 }),
-  );
-  const minute = (d: (typeof rows)[number], m: number) => new Date(d.createdAt.getTime() + m * 60_000);
+  let rows: DossierRow[] = [];
+  const minute = (d: DossierRow, m: number) => new Date(d.createdAt.getTime() + m * 60_000);
 
   before(async () => {
     env = await testContext({ config: { lookupsPerMinute: 1_000 } });
-    await dossierFixture(env.ctx, [procedure]);
+    // The agencies and the procedure the lookup names.
+    const { place } = await buildPlace(env.ctx);
+    const procedure = await publishProcedures(env.ctx, buildProvincialProcedure(place));
+    // Twelve dossiers, the i-th with i + 1 steps of history and its own status.
+    rows = Array.from({ length: 12 }, (_, i) =>
+      buildDossier({
+        procedureCode: procedure.code,
+        agencyCode: place.centre,
+        processingAgencyCode: place.justice,
+        status: i % 3 === 0 ? "done" : "processing",
+        nationalStatus: i % 3 === 0 ? 9 : 4,
+      }),
+    );
     for (const [i, d] of rows.entries()) {
       await insertDossier(env.database.db, d);
       for (let k = 0; k <= i; k++) {

@@ -1,5 +1,6 @@
 // The public lookup's throttle: per client address, the client's own behind the load balancers the operator
-// names (MOTCUA_TRUSTED_PROXIES), and no one else can choose the address it is counted under.
+// names (MOTCUA_TRUSTED_PROXIES), and no one else can choose the address it is counted under. Each test spends
+// the minutes of addresses of its own.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { App } from "../../platform/http/types.ts";
@@ -45,9 +46,12 @@ describe("public lookup throttle", () => {
   });
 
   it("ignores X-Forwarded-For from anyone but a trusted proxy", async () => {
-    // 198.51.100.7 is spent; a direct caller naming it is still counted as itself, and one who is spent
-    // cannot start afresh by naming another.
-    assert.equal((await lookup("203.0.113.9", "198.51.100.7")).statusCode, 404);
-    assert.equal((await lookup("203.0.113.5", "192.0.2.44")).statusCode, 429);
+    // A client spends its minute through the balancer, and a direct caller spends its own.
+    assert.deepEqual(await statuses(LIMIT, () => lookup("10.1.2.3", "198.51.100.17")), [404, 404, 404]);
+    assert.deepEqual(await statuses(LIMIT, () => lookup("203.0.113.15")), [404, 404, 404]);
+    // A direct caller naming the spent client is still counted as itself, and one who is spent cannot start
+    // afresh by naming another.
+    assert.equal((await lookup("203.0.113.9", "198.51.100.17")).statusCode, 404);
+    assert.equal((await lookup("203.0.113.15", "192.0.2.44")).statusCode, 429);
   });
 });

@@ -1,20 +1,20 @@
-// The dossier notifications, delivered through the mail outbox to a real SMTP server started on loopback.
+// The dossier notifications, delivered through the mail outbox to a real SMTP server started on loopback. The
+// procedure (a birth registration's names) and the officers are the test's own; each test reads only its mail.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { after, afterEach, before, describe, it } from "node:test";
 import { sql } from "drizzle-orm";
 import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
-import { runSeeds } from "../../platform/db/seeds.ts";
 import { testWorker } from "../../platform/jobs/testing.ts";
-import { testLogger } from "../../platform/log/testing.ts";
 import { createMailer } from "../../platform/mail/index.ts";
 import { createJobQueue, type JobQueue } from "../../platform/jobs/index.ts";
-import { demoCatalogSeed } from "../catalog/index.ts";
-import { adminUnitsSeed, demoAgenciesSeed } from "../directory/index.ts";
-import { demoAccountsSeed, readDemoAccounts, type UserView } from "../identity/index.ts";
+import type { ProcedureContent } from "../catalog/index.ts";
+import type { UserView } from "../identity/index.ts";
+import { buildOfficer, TEST_PASSWORD } from "../identity/testing.ts";
 import { catalogLookup, directoryLookup } from "./lookups.ts";
 import { makeNotifier, type Notifier } from "./notifications.ts";
 import { vnDateTime } from "./notifications-templates.ts";
 import { buildDossier, buildEvent, officerActor, play, type PlayedChange, step } from "./testing-events.ts";
+import { buildPlace, buildProvincialProcedure, type DossierPlace, publishProcedures } from "./testing.ts";
 import { type MailCatcher, type ReceivedMail, startMailCatcher } from "../../../test/helpers/smtp.ts";
 
 const PUBLIC = "https://dvc.example.gov.vn";
@@ -26,11 +26,16 @@ describe("dossier notifications", () => {
   let jobs: JobQueue;
   let officer: UserView;
   let unverified: UserView;
+  let place: DossierPlace;
+  let procedure: ProcedureContent;
   let n = 0;
+  /** A dossier of the test's procedure, received by its Department of Justice (no address: `dossierWithMail`). */
+  const dossierOf = (o: Parameters<typeof buildDossier>[0] = {}) =>
+    // Filed now: after the procedure was published, so the version in force is found.
+    buildDossier({ procedureCode: procedure.code, agencyCode: place.justice, processingAgencyCode: place.justice, createdAt: new Date(), submittedAt: new Date(), ...o });
   /** A dossier whose applicant has an address of their own, so each test reads only its mail. */
   const dossierWithMail = (o: Parameters<typeof buildDossier>[0] = {}) => {
-    // Filed now: after the demo catalogue was published, so the version in force is found.
-    const d = buildDossier({ createdAt: new Date(), submittedAt: new Date(), ...o });
+    const d = dossierOf(o);
     return { ...d, applicant: { ...d.applicant, email: `nguoi.nop.${++n}@example.vn` } };
   };
 
@@ -51,10 +56,18 @@ describe("dossier notifications", () => {
     smtp = await startMailCatcher();
     env = await testContext({ config: { smtpUrl: smtp.url, publicUrl: PUBLIC } });
     const { ctx } = env;
-    await runSeeds(
-      env.database,
-      [adminUnitsSeed(), demoAgenciesSeed(ctx.directory), demoAccountsSeed(ctx.identity, testLogger()), demoCatalogSeed(ctx.catalog)],
-      { demo: true },
+    const built = await buildPlace(ctx);
+    place = built.place;
+    // A birth registration's names (as the catalogue's 1.001193 has them), which the mails read.
+    const base = buildProvincialProcedure(place);
+    procedure = await publishProcedures(
+      ctx,
+      buildProvincialProcedure(place, {
+        name: "Đăng ký khai sinh",
+        field: { code: "HOTICH", name: "Hộ tịch" },
+        components: [{ ...base.components[0]!, name: "Tờ khai đăng ký khai sinh" }, ...base.components.slice(1)],
+        form: { ...base.form!, ui: { ...base.form!.ui, fields: { ...base.form!.ui.fields, ngaySinh: { label: "Ngày, tháng, năm sinh", widget: "date" } } } },
+      }),
     );
     // The notifier under test on a queue and mailer of its own, beside the context's (which has its own notifier).
     jobs = createJobQueue();
@@ -63,17 +76,19 @@ describe("dossier notifications", () => {
     jobs.register(notifier.job, mail.job);
 
     // An officer with a verified address, through the identity service's own verification link.
-    const password = readDemoAccounts().password;
-    const chuyen = (await ctx.identity.findByUsername("chuyenvien.tuphap"))!;
-    await ctx.identity.changeEmail(chuyen, password, "chuyen.le@example.vn");
+    const { justice } = built.agencies;
+    const chuyen = (await buildOfficer(ctx, { agency: justice, department: "hanh-chinh-tu-phap", fullName: "Lê Thị Chuyên", email: null })).user;
+    await ctx.identity.changeEmail(chuyen, TEST_PASSWORD, "chuyen.le@example.vn");
     const link = (await deliver()).find((m) => m.to.includes("chuyen.le@example.vn"));
     await ctx.identity.verifyEmail(new URL(/https:\/\/\S+/.exec(link!.text)![0]).searchParams.get("token")!);
     officer = (await ctx.identity.user(chuyen.id))!;
     assert.equal(officer.emailVerified, true);
-    const lanh = (await ctx.identity.findByUsername("lanhdao.tuphap"))!;
-    unverified = await ctx.identity.changeEmail(lanh, password, "lanh.pham@example.vn");
+    const lanh = (await buildOfficer(ctx, { agency: justice, department: "van-phong", roles: ["leader"], fullName: "Phạm Văn Lãnh", email: null })).user;
+    unverified = await ctx.identity.changeEmail(lanh, TEST_PASSWORD, "lanh.pham@example.vn");
     await deliver();
   });
+  // A test that stops half way leaves no job and no mail for the next one to read as its own.
+  afterEach(() => deliver());
   after(async () => {
     await env.close();
     await smtp.close();
@@ -107,9 +122,9 @@ describe("dossier notifications", () => {
   it("reads the catalogue and the directory in the change's transaction", async () => {
     const { ctx } = env;
     const found = await env.database.transaction(async (tx) => ({
-      procedure: await catalogLookup(ctx.catalog)(tx, { code: "1.001193", version: 1 }),
+      procedure: await catalogLookup(ctx.catalog)(tx, { code: procedure.code, version: 1 }),
       unknown: await catalogLookup(ctx.catalog)(tx, { code: "9.999999", version: 1 }),
-      agency: await directoryLookup(ctx.directory)(tx, "000.00.11.H06"),
+      agency: await directoryLookup(ctx.directory)(tx, place.justice),
       noAgency: await directoryLookup(ctx.directory)(tx, "999.99.99.Z99"),
     }));
     assert.equal(found.procedure?.name, "Đăng ký khai sinh");
@@ -163,7 +178,7 @@ describe("dossier notifications", () => {
   it("mails an officer given a dossier, at their verified address, with the office link", async () => {
     const d = dossierWithMail();
     const toOfficer = step(1, "Thẩm định hồ sơ", new Date("2026-03-04T09:30:00Z"), officer.id);
-    const leader = { ...officerActor, userId: "leader-1", roles: [{ role: "leader" as const, agencyCode: "000.00.11.H06" }] };
+    const leader = { ...officerActor, userId: "leader-1", roles: [{ role: "leader" as const, agencyCode: place.justice }] };
     await change(buildEvent(d, { action: "assign", actor: leader, step: toOfficer }));
     const [m, ...rest] = await deliver();
     assert.equal(rest.length, 0, "the applicant is not told of an assignment");
@@ -187,7 +202,7 @@ describe("dossier notifications", () => {
   });
 
   it("sends nothing to an applicant without an address, nor for changes the applicant is not told of", async () => {
-    const base = buildDossier();
+    const base = dossierOf();
     const d = { ...base, applicant: { ...base.applicant, email: null } };
     await change(
       buildEvent(d, { action: "received", fromStatus: "new" }),

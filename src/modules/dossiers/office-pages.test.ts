@@ -1,46 +1,43 @@
 // The office's dossier pages through a browser's form posts: who is sent to sign in or refused, the
 // queues per role, the actions each role is offered, a refused action's message in its form, a 409
-// when the dossier moved on, the result's upload and return, and counter intake in one go.
+// when the dossier moved on, the result's upload and return, and counter intake in one go. Each test takes a
+// dossier of its own to the point its page is about.
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
 import type { App } from "../../platform/http/types.ts";
-import { readDemoAccounts } from "../identity/index.ts";
-import { type FormBrowser, formBrowser } from "../identity/testing.ts";
+import type { ProcedureContent } from "../catalog/index.ts";
+import { type FormBrowser, formBrowser, TEST_PASSWORD as PASSWORD } from "../identity/testing.ts";
 import { signInThroughParty } from "../identity/relying-party/testing.ts";
-import { buildProvincialProcedure, CENTRE, dossierFixture, multipart, PDF, PNG, type TestUser, uploadFrom } from "./testing.ts";
+import { apiAs, buildProvincialProcedure, dossierSetting, type DossierSetting, fileDossier, PDF, PNG, publishProcedures, type Stage, uploadFrom } from "./testing.ts";
 
-const PASSWORD = readDemoAccounts().password;
 const HTML = { accept: "text/html" };
 const forms = (html: string) => [...html.matchAll(/<form method="post" action="\/office\/ho-so\/[0-9a-f-]+\/(?:thao-tac\/([a-z_]+)|(ket-qua))"/g)].map((m) => m[1] ?? "finish");
 
 describe("office dossier pages", () => {
   let env: TestEnv & { app: App };
-  let tokens: Map<TestUser, string>;
-  const officers = new Map<TestUser, FormBrowser>();
-  const procedure = buildProvincialProcedure({ name: "Cấp phiếu thử nghiệm tại bàn làm việc" });
-  let id = "";
-  const as = (who: TestUser) => officers.get(who)!;
-  const api = (who: TestUser, method: "GET" | "POST", url: string, payload?: object) =>
-    env.app.inject({ method, url, headers: { authorization: `Bearer ${tokens.get(who)}` }, ...(payload ? { payload } : {}) });
+  let api: ReturnType<typeof apiAs>;
+  let s: DossierSetting;
+  let procedure: ProcedureContent;
+  /** The officers' browsers, each signed in to the office. */
+  const officers = new Map<"receiver" | "specialist" | "leader", FormBrowser>();
+  const as = (who: "receiver" | "specialist" | "leader") => officers.get(who)!;
 
   before(async () => {
     env = await testApp();
-    tokens = await dossierFixture(env.ctx, [procedure]);
-    for (const who of ["tiepnhan", "chuyenvien.tuphap", "lanhdao.tuphap"] as const) {
+    api = apiAs(env.app);
+    s = await dossierSetting(env.ctx);
+    procedure = await publishProcedures(env.ctx, buildProvincialProcedure(s.place, { name: "Cấp phiếu thử nghiệm tại bàn làm việc" }));
+    for (const who of ["receiver", "specialist", "leader"] as const) {
       const b = await formBrowser(env.app);
-      await signInThroughParty(env.ctx, b, "office", who, PASSWORD);
+      await signInThroughParty(env.ctx, b, "office", s.cast[who].username, PASSWORD);
       officers.set(who, b);
     }
-    // Filed online by the citizen, through the API.
-    const created = await api("001199000001", "POST", "/api/dossiers", { procedureCode: procedure.code, agencyCode: CENTRE, formData: { hoTen: "Nguyễn Thị Mai", soCccd: "001199000001" }, requestId: randomUUID() });
-    id = created.json().id;
-    const { payload, headers } = multipart({ component: "to-khai" }, { name: "to-khai.pdf", type: "application/pdf", bytes: PDF });
-    await env.app.inject({ method: "POST", url: `/api/dossiers/${id}/attachments`, payload, headers: { ...headers, authorization: `Bearer ${tokens.get("001199000001")}` } });
-    assert.equal((await api("001199000001", "POST", `/api/dossiers/${id}/submit`)).statusCode, 200);
   });
   after(() => env.close());
+
+  /** A dossier filed online by the citizen, at `stage`. */
+  const dossierAt = async (stage: Stage) => (await fileDossier(env.ctx, s, procedure, { stage })).id;
 
   it("sends an anonymous visitor to the office's sign-in and refuses a citizen", async () => {
     const anonymous = await formBrowser(env.app);
@@ -48,34 +45,36 @@ describe("office dossier pages", () => {
     assert.equal(res.statusCode, 303);
     assert.equal(res.headers.location, "/office/auth/dang-nhap?next=%2Foffice%2Fho-so%3Fhang-doi%3Dnew");
     const citizen = await formBrowser(env.app);
-    await signInThroughParty(env.ctx, citizen, "office", "001199000001", PASSWORD);
+    await signInThroughParty(env.ctx, citizen, "office", s.cast.citizen.username, PASSWORD);
     const refused = await citizen.get("/office/ho-so", HTML);
     assert.equal(refused.statusCode, 403);
     assert.match(refused.body, /Bạn không có quyền thực hiện thao tác này/);
-    assert.equal((await as("chuyenvien.tuphap").get("/office/tiep-nhan/moi", HTML)).statusCode, 403, "counter intake is the desk's");
+    assert.equal((await as("specialist").get("/office/tiep-nhan/moi", HTML)).statusCode, 403, "counter intake is the desk's");
   });
 
   it("shows each officer the queues of their agency, with tabs in Vietnamese", async () => {
-    const desk = await as("tiepnhan").get("/office/ho-so", HTML);
+    const id = await dossierAt("filed");
+    const desk = await as("receiver").get("/office/ho-so", HTML);
     assert.equal(desk.statusCode, 200);
     assert.match(desk.body, /<a href="\/office\/ho-so\?hang-doi=new" aria-current="page">Mới tiếp nhận<\/a>/);
     for (const tab of ["Đang xử lý", "Chờ bổ sung", "Sắp đến hạn", "Quá hạn", "Đã có kết quả", "Đã trả kết quả"]) assert.match(desk.body, new RegExp(`>${tab}</a>`));
     assert.match(desk.body, new RegExp(`<a href="/office/ho-so/${id}">Hồ sơ mới nộp</a>`));
     assert.match(desk.body, /<td>Nguyễn Thị Mai<\/td>/);
     assert.match(desk.body, /<a href="\/office\/ho-so" aria-current="page">Hồ sơ cần xử lý<\/a>/);
-    const specialist = await as("chuyenvien.tuphap").get("/office/ho-so?hang-doi=new", HTML);
+    const specialist = await as("specialist").get("/office/ho-so?hang-doi=new", HTML);
     assert.match(specialist.body, /id="queue-empty"/, "the department has not been handed it");
-    assert.equal((await as("chuyenvien.tuphap").get(`/office/ho-so/${id}`, HTML)).statusCode, 404);
+    assert.equal((await as("specialist").get(`/office/ho-so/${id}`, HTML)).statusCode, 404);
   });
 
   it("offers the desk the reception's actions only, and refuses a post without the CSRF token", async () => {
-    const page = await as("tiepnhan").get(`/office/ho-so/${id}`, HTML);
+    const id = await dossierAt("filed");
+    const page = await as("receiver").get(`/office/ho-so/${id}`, HTML);
     assert.equal(page.statusCode, 200);
     assert.deepEqual(forms(page.body), ["receive", "refuse_receipt", "request_supplement"]);
     assert.match(page.body, /<dd id="applicant-name">Nguyễn Thị Mai<\/dd>/);
     assert.match(page.body, /<a href="\/api\/dossiers\/[0-9a-f-]+\/attachments\/[0-9a-f-]+">to-khai\.pdf<\/a>/);
     assert.match(page.body, /<select id="act-request_supplement-c0" name="items\.0\.component">/);
-    const b = as("tiepnhan");
+    const b = as("receiver");
     const noToken = await env.app.inject({
       method: "POST",
       url: `/office/ho-so/${id}/thao-tac/receive`,
@@ -90,60 +89,63 @@ describe("office dossier pages", () => {
   });
 
   it("receives the dossier; a second officer acting on the old page is told it moved on (409)", async () => {
-    const res = await as("tiepnhan").post(`/office/ho-so/${id}/thao-tac/receive`, {});
+    const id = await dossierAt("filed");
+    const res = await as("receiver").post(`/office/ho-so/${id}/thao-tac/receive`, {});
     assert.equal(res.statusCode, 303);
     assert.equal(res.headers.location, `/office/ho-so/${id}?da=receive`);
-    const page = await as("tiepnhan").get(String(res.headers.location), HTML);
+    const page = await as("receiver").get(String(res.headers.location), HTML);
     assert.match(page.body, /Đã thực hiện: Tiếp nhận hồ sơ\./);
-    const code = (await api("tiepnhan", "GET", `/api/dossiers/${id}`)).json().code as string;
+    const code = (await api(s.cast.receiver, "GET", `/api/dossiers/${id}`)).json().code as string;
     assert.match(page.body, new RegExp(`<dd id="code">${code.replace(/\./g, "\\.")}</dd>`));
-    const again = await as("tiepnhan").post(`/office/ho-so/${id}/thao-tac/receive`, {});
+    const again = await as("receiver").post(`/office/ho-so/${id}/thao-tac/receive`, {});
     assert.equal(again.statusCode, 409);
     assert.match(again.body, /<p class="error" role="alert" id="action-error">Thao tác không thực hiện được: hồ sơ vừa được người khác xử lý/);
     assert.match(again.body, /<strong>Đang xử lý<\/strong> — Thẩm định hồ sơ/, "the page as it is now");
   });
 
   it("offers each role the actions of the step it is at", async () => {
-    const specialist = await as("chuyenvien.tuphap").get(`/office/ho-so/${id}`, HTML);
+    const id = await dossierAt("received");
+    const specialist = await as("specialist").get(`/office/ho-so/${id}`, HTML);
     assert.deepEqual(forms(specialist.body), ["request_supplement", "forward", "send_back"], "no result before the leader has signed");
     assert.ok(!forms(specialist.body).includes("approve"));
     assert.match(specialist.body, /Phiếu kiểm soát quá trình giải quyết hồ sơ \(Mẫu 05\)/);
-    const queue = await as("chuyenvien.tuphap").get("/office/ho-so?hang-doi=processing", HTML);
+    const queue = await as("specialist").get("/office/ho-so?hang-doi=processing", HTML);
     assert.match(queue.body, new RegExp(`<a href="/office/ho-so/${id}">`));
-    const fwd = await as("chuyenvien.tuphap").post(`/office/ho-so/${id}/thao-tac/forward`, { note: "Đủ điều kiện" });
+    const fwd = await as("specialist").post(`/office/ho-so/${id}/thao-tac/forward`, { note: "Đủ điều kiện" });
     assert.equal(fwd.statusCode, 303);
-    const leader = await as("lanhdao.tuphap").get(`/office/ho-so/${id}`, HTML);
+    const leader = await as("leader").get(`/office/ho-so/${id}`, HTML);
     assert.deepEqual(forms(leader.body), ["request_supplement", "assign", "forward", "send_back", "approve", "refuse", "apologize", "stop", "finish"]);
     assert.match(leader.body, /<input id="act-apologize-newDueAt" name="newDueAt" type="datetime-local"/);
-    const back = await as("lanhdao.tuphap").post(`/office/ho-so/${id}/thao-tac/send_back`, {});
+    const back = await as("leader").post(`/office/ho-so/${id}/thao-tac/send_back`, {});
     assert.equal(back.statusCode, 400);
     assert.match(back.body, /id="act-send_back-note-error">Cần ghi lý do chuyển trả bước trước\./);
-    const approved = await as("lanhdao.tuphap").post(`/office/ho-so/${id}/thao-tac/approve`, {});
+    const approved = await as("leader").post(`/office/ho-so/${id}/thao-tac/approve`, {});
     assert.equal(approved.statusCode, 303);
-    assert.deepEqual(forms((await as("lanhdao.tuphap").get(`/office/ho-so/${id}`, HTML)).body), [], "the dossier went back to the centre");
+    assert.deepEqual(forms((await as("leader").get(`/office/ho-so/${id}`, HTML)).body), [], "the dossier went back to the centre");
   });
 
   it("the desk uploads the result (a PDF only), finishes and returns it", async () => {
-    const page = await as("tiepnhan").get(`/office/ho-so/${id}`, HTML);
+    const id = await dossierAt("approved");
+    const page = await as("receiver").get(`/office/ho-so/${id}`, HTML);
     assert.ok(forms(page.body).includes("finish"));
     assert.match(page.body, /<form method="post" action="\/office\/ho-so\/[0-9a-f-]+\/ket-qua" enctype="multipart\/form-data"/);
-    const png = await uploadFrom(env.app, as("tiepnhan"), `/office/ho-so/${id}/ket-qua`, "", { name: "ket-qua.pdf", type: "application/pdf", bytes: PNG });
+    const png = await uploadFrom(env.app, as("receiver"), `/office/ho-so/${id}/ket-qua`, "", { name: "ket-qua.pdf", type: "application/pdf", bytes: PNG });
     assert.equal(png.statusCode, 415);
     assert.match(png.body, /có loại image\/png, không được chấp nhận/);
-    const ok = await uploadFrom(env.app, as("tiepnhan"), `/office/ho-so/${id}/ket-qua`, "", { name: "ket-qua.pdf", type: "application/pdf", bytes: PDF });
+    const ok = await uploadFrom(env.app, as("receiver"), `/office/ho-so/${id}/ket-qua`, "", { name: "ket-qua.pdf", type: "application/pdf", bytes: PDF });
     assert.equal(ok.statusCode, 303, ok.body.slice(0, 300));
-    const done = await as("tiepnhan").get(String(ok.headers.location), HTML);
+    const done = await as("receiver").get(String(ok.headers.location), HTML);
     assert.match(done.body, /<strong>Đã có kết quả<\/strong>/);
     assert.deepEqual(forms(done.body), ["return"]);
     assert.match(done.body, /<option value="online" selected>Trực tuyến \(tải về trên Cổng\)<\/option>/);
-    assert.match((await as("tiepnhan").get("/office/ho-so?hang-doi=finished", HTML)).body, new RegExp(`/office/ho-so/${id}`));
-    const returned = await as("tiepnhan").post(`/office/ho-so/${id}/thao-tac/return`, { method: "online" });
+    assert.match((await as("receiver").get("/office/ho-so?hang-doi=finished", HTML)).body, new RegExp(`/office/ho-so/${id}`));
+    const returned = await as("receiver").post(`/office/ho-so/${id}/thao-tac/return`, { method: "online" });
     assert.equal(returned.statusCode, 303);
-    assert.equal((await api("tiepnhan", "GET", `/api/dossiers/${id}`)).json().status, "returned");
+    assert.equal((await api(s.cast.receiver, "GET", `/api/dossiers/${id}`)).json().status, "returned");
   });
 
   it("takes a dossier at the counter: procedure, applicant and form, papers, then files and receives it in one go", async () => {
-    const b = as("tiepnhan");
+    const b = as("receiver");
     const search = await b.get(`/office/tiep-nhan/moi?q=${encodeURIComponent("bàn làm việc")}`, HTML);
     assert.equal(search.statusCode, 200);
     assert.match(search.body, new RegExp(`<a href="/office/tiep-nhan/moi\\?thu-tuc=${procedure.code}">${procedure.name}</a>`));
@@ -151,9 +153,9 @@ describe("office dossier pages", () => {
     assert.match(form.body, /<legend>Loại người nộp<\/legend>/);
     assert.match(form.body, /<label for="a-idNumber">Số CCCD hoặc mã số thuế/);
     assert.match(form.body, /<label for="f-hoTen">Họ và tên/);
-    assert.match(form.body, new RegExp(`<option value="${CENTRE.replace(/\./g, "\\.")}" selected>`), "the desk's own agency first");
+    assert.match(form.body, new RegExp(`<option value="${s.place.centre.replace(/\./g, "\\.")}" selected>`), "the desk's own agency first");
     const requestId = /name="requestId" value="([0-9a-f-]{36})"/.exec(form.body)![1]!;
-    const fields = { "thu-tuc": procedure.code, requestId, agency: CENTRE, "a.type": "citizen", "a.name": "Trần Văn Bình", "a.phone": "0912345678", "f.hoTen": "Trần Văn Bình" };
+    const fields = { "thu-tuc": procedure.code, requestId, agency: s.place.centre, "a.type": "citizen", "a.name": "Trần Văn Bình", "a.phone": "0912345678", "f.hoTen": "Trần Văn Bình" };
     const bad = await b.post("/office/tiep-nhan/moi", { ...fields, "a.idNumber": "12345" });
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /id="a-idNumber-error">Số CCCD \(12 chữ số\) hoặc mã số thuế/);
@@ -174,7 +176,7 @@ describe("office dossier pages", () => {
     assert.equal(received.statusCode, 303, received.body.slice(0, 500));
     const page = await b.get(String(received.headers.location), HTML);
     assert.match(page.body, /Đã tiếp nhận hồ sơ: mã hồ sơ và ngày hẹn trả kết quả ghi dưới đây\./);
-    const d = (await api("tiepnhan", "GET", `/api/dossiers/${counterId}`)).json();
+    const d = (await api(s.cast.receiver, "GET", `/api/dossiers/${counterId}`)).json();
     assert.equal(d.channel, "counter");
     assert.equal(d.status, "processing");
     assert.match(page.body, new RegExp(`<dd id="code">${d.code.replace(/\./g, "\\.")}</dd>`));

@@ -9,7 +9,8 @@ import { after, before, describe, it } from "node:test";
 import type { App } from "../../platform/http/types.ts";
 import { testWorker, waitFor } from "../../platform/jobs/testing.ts";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
-import { apiAs, buildProvincialProcedure, CENTRE, dossierFixture, multipart, PDF } from "./testing.ts";
+import type { ProcedureContent } from "../catalog/index.ts";
+import { apiAs, buildProvincialProcedure, dossierSetting, type DossierSetting, formOf, publishProcedures, uploadAs } from "./testing.ts";
 import { type MailCatcher, startMailCatcher } from "../../../test/helpers/smtp.ts";
 
 describe("a dossier's outbox on the running node", () => {
@@ -17,7 +18,8 @@ describe("a dossier's outbox on the running node", () => {
   let smtp: MailCatcher;
   let portal: http.Server;
   const synced: Array<{ service: string; status: unknown; code: unknown }> = [];
-  const procedure = buildProvincialProcedure({ name: "Thủ tục thử hộp thư đi" });
+  let s: DossierSetting;
+  let procedure: ProcedureContent;
 
   before(async () => {
     smtp = await startMailCatcher();
@@ -39,6 +41,8 @@ describe("a dossier's outbox on the running node", () => {
         nationalSync: { url: `http://127.0.0.1:${port}/dongbo`, token: null, timeoutMs: 5000 },
       },
     });
+    s = await dossierSetting(env.ctx);
+    procedure = await publishProcedures(env.ctx, buildProvincialProcedure(s.place, { name: "Thủ tục thử hộp thư đi" }));
   });
   after(async () => {
     await env.close();
@@ -47,20 +51,19 @@ describe("a dossier's outbox on the running node", () => {
   });
 
   it("mails the receipt to the applicant and syncs 1, 2, 4 to the national portal", async () => {
-    const tokens = await dossierFixture(env.ctx, [procedure]);
-    const api = apiAs(env.app, tokens);
-    const created = await api("001199000001", "POST", "/api/dossiers", {
+    const api = apiAs(env.app);
+    const { citizen, receiver } = s.cast;
+    const created = await api(citizen, "POST", "/api/dossiers", {
       procedureCode: procedure.code,
-      agencyCode: CENTRE,
-      formData: { hoTen: "Nguyễn Thị Mai", soCccd: "001199000001" },
+      agencyCode: s.place.centre,
+      formData: formOf(citizen),
       requestId: randomUUID(),
-      applicant: { type: "citizen", name: "-", idNumber: "001199000001", email: "mai.nguyen@example.vn" },
+      applicant: { type: "citizen", name: "-", idNumber: citizen.username, email: "mai.nguyen@example.vn" },
     });
     const id = created.json().id as string;
-    const { payload, headers } = multipart({ component: "to-khai" }, { name: "to-khai.pdf", type: "application/pdf", bytes: PDF });
-    await env.app.inject({ method: "POST", url: `/api/dossiers/${id}/attachments`, payload, headers: { ...headers, authorization: `Bearer ${tokens.get("001199000001")}` } });
-    assert.equal((await api("001199000001", "POST", `/api/dossiers/${id}/submit`)).statusCode, 200);
-    const received = await api("tiepnhan", "POST", `/api/dossiers/${id}/actions/receive`, {});
+    await uploadAs(env.app, citizen, id, "to-khai");
+    assert.equal((await api(citizen, "POST", `/api/dossiers/${id}/submit`)).statusCode, 200);
+    const received = await api(receiver, "POST", `/api/dossiers/${id}/actions/receive`, {});
     assert.equal(received.statusCode, 200, received.body);
     const code = received.json().code as string;
 

@@ -10,11 +10,15 @@ import type { DossierRow } from "./hooks.ts";
 import type { DossierStatus } from "./model.ts";
 import { allowedActions, decide, type Decision, type GuardedAction } from "./policy.ts";
 import { newDossierRow } from "./repo.ts";
-import { buildTwoSignaturesProcedure, CENTRE, JUSTICE, PROVINCE } from "./testing.ts";
+import { buildTwoSignaturesProcedure, type DossierPlace } from "./testing.ts";
+
+// Codes only (no database): a province, its centre and its Department of Justice, each a unit of the province.
+const PLACE: DossierPlace = { province: "000.00.00.T01", centre: "000.00.T0.T01", justice: "000.00.T1.T01" };
+const { province: PROVINCE, centre: CENTRE, justice: JUSTICE } = PLACE;
 
 // 0 reception at the centre · 1 examining at Justice · 2 its leader's review (signs nothing) · 3 the director
 // signs · 4 the province's chairman signs (inter-agency) · 5 the centre returns the result.
-const plan = planSteps(buildTwoSignaturesProcedure(), "online", JUSTICE);
+const plan = planSteps(buildTwoSignaturesProcedure(PLACE), "online", JUSTICE);
 const STEP = { examining: 1, review: 2, firstSigning: 3, chairman: 4, returnDesk: 5 } as const;
 
 const person = (userId: string, roles: Array<[Role, string]>): Actor => ({

@@ -1,16 +1,28 @@
 // The portal's dossier pages through a browser's form posts: who is sent to sign in or refused, the form
 // generated from the procedure's schema, field errors with the values kept, uploads refused by type,
-// filing, the supplement's answer, the result, withdrawal, rating, and the public lookup by code and key.
+// filing, the supplement's answer, the result, withdrawal, rating, and the public lookup by code and key. Each
+// test starts a draft of its own on the portal, or takes a dossier of its own to the point its page is about.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
 import type { App } from "../../platform/http/types.ts";
-import { readDemoAccounts } from "../identity/index.ts";
-import { type FormBrowser, formBrowser } from "../identity/testing.ts";
+import type { ProcedureContent } from "../catalog/index.ts";
+import { type FormBrowser, formBrowser, TEST_PASSWORD as PASSWORD } from "../identity/testing.ts";
 import { signInThroughParty } from "../identity/relying-party/testing.ts";
-import { buildProvincialProcedure, CENTRE, dossierFixture, multipart, PDF, PNG, type TestUser, uploadFrom } from "./testing.ts";
-
-const PASSWORD = readDemoAccounts().password;
+import {
+  apiAs,
+  buildProvincialProcedure,
+  dossierSetting,
+  type DossierSetting,
+  fileDossier,
+  formOf,
+  PDF,
+  PNG,
+  publishProcedures,
+  type Stage,
+  uploadAs,
+  uploadFrom,
+} from "./testing.ts";
 const HTML = { accept: "text/html" };
 
 /** A procedure whose form uses every widget the generator draws. */
@@ -49,21 +61,35 @@ const RICH_FORM = {
 
 describe("portal dossier pages", () => {
   let env: TestEnv & { app: App };
-  let tokens: Map<TestUser, string>;
+  let api: ReturnType<typeof apiAs>;
+  let s: DossierSetting;
+  /** The cast's citizen, signed in to the portal. */
   let citizen: FormBrowser;
-  const procedure = buildProvincialProcedure({ name: "Cấp phiếu lý lịch tư pháp thử nghiệm", form: RICH_FORM });
-  const strict = buildProvincialProcedure({ name: "Thủ tục cần định danh mức 2", assuranceLevel: 2 });
-  let id = "";
-  const api = (who: TestUser, method: "GET" | "POST", url: string, payload?: object) =>
-    env.app.inject({ method, url, headers: { authorization: `Bearer ${tokens.get(who)}` }, ...(payload ? { payload } : {}) });
+  let procedure: ProcedureContent;
+  let strict: ProcedureContent;
 
   before(async () => {
     env = await testApp();
-    tokens = await dossierFixture(env.ctx, [procedure, strict]);
+    api = apiAs(env.app);
+    s = await dossierSetting(env.ctx);
+    procedure = buildProvincialProcedure(s.place, { name: "Cấp phiếu lý lịch tư pháp thử nghiệm", form: RICH_FORM });
+    strict = buildProvincialProcedure(s.place, { name: "Thủ tục cần định danh mức 2", assuranceLevel: 2 });
+    await publishProcedures(env.ctx, procedure, strict);
     citizen = await formBrowser(env.app);
-    await signInThroughParty(env.ctx, citizen, "portal", "001199000001", PASSWORD);
+    await signInThroughParty(env.ctx, citizen, "portal", s.cast.citizen.username, PASSWORD);
   });
   after(() => env.close());
+
+  /** A draft started on the portal, as the citizen's browser starts one: its id. */
+  const startDraft = async () => {
+    const start = await citizen.get(`/nop-ho-so/${procedure.code}`, HTML);
+    const requestId = /name="requestId" value="([0-9a-f-]{36})"/.exec(start.body)![1]!;
+    const created = await citizen.post(`/nop-ho-so/${procedure.code}`, { agency: s.place.centre, requestId });
+    assert.equal(created.statusCode, 303, created.body.slice(0, 400));
+    return String(created.headers.location).split("/")[2]!.split("?")[0]!;
+  };
+  /** A dossier the citizen filed (its form complete, its paper attached), at `stage`. */
+  const dossierAt = async (stage: Stage) => (await fileDossier(env.ctx, s, procedure, { stage, formData: { ...formOf(s.cast.citizen), soBan: 2 } })).id;
 
   it("sends an anonymous visitor to the portal's sign-in and refuses an officer", async () => {
     const anonymous = await formBrowser(env.app);
@@ -72,7 +98,7 @@ describe("portal dossier pages", () => {
     assert.equal(res.headers.location, `/auth/dang-nhap?next=${encodeURIComponent(`/nop-ho-so/${procedure.code}`)}`);
     assert.equal((await anonymous.get("/ho-so-cua-toi", HTML)).headers.location, "/auth/dang-nhap?next=%2Fho-so-cua-toi");
     const officer = await formBrowser(env.app);
-    await signInThroughParty(env.ctx, officer, "portal", "tiepnhan", PASSWORD);
+    await signInThroughParty(env.ctx, officer, "portal", s.cast.receiver.username, PASSWORD);
     const refused = await officer.get("/ho-so-cua-toi", HTML);
     assert.equal(refused.statusCode, 403);
     assert.match(refused.body, /Bạn không có quyền thực hiện thao tác này/);
@@ -84,7 +110,7 @@ describe("portal dossier pages", () => {
     const start = await citizen.get(`/nop-ho-so/${procedure.code}`, HTML);
     assert.equal(start.statusCode, 200);
     assert.match(start.body, /<legend>Cơ quan tiếp nhận hồ sơ<\/legend>/);
-    assert.match(start.body, new RegExp(`name="agency" value="${CENTRE.replace(/\./g, "\\.")}"`));
+    assert.match(start.body, new RegExp(`name="agency" value="${s.place.centre.replace(/\./g, "\\.")}"`));
     assert.match(start.body, /Trung tâm Phục vụ hành chính công tỉnh Bắc Ninh/);
     const requestId = /name="requestId" value="([0-9a-f-]{36})"/.exec(start.body)![1]!;
 
@@ -92,21 +118,21 @@ describe("portal dossier pages", () => {
       method: "POST",
       url: `/nop-ho-so/${procedure.code}`,
       headers: { cookie: [...citizen.cookies].map(([k, v]) => `${k}=${v}`).join("; "), "content-type": "application/x-www-form-urlencoded" },
-      payload: `agency=${CENTRE}&requestId=${requestId}`,
+      payload: `agency=${s.place.centre}&requestId=${requestId}`,
     });
     assert.equal(noToken.statusCode, 403);
     assert.match(noToken.body, /Biểu mẫu đã hết hạn/);
 
-    const created = await citizen.post(`/nop-ho-so/${procedure.code}`, { agency: CENTRE, requestId });
+    const created = await citizen.post(`/nop-ho-so/${procedure.code}`, { agency: s.place.centre, requestId });
     assert.equal(created.statusCode, 303, created.body.slice(0, 400));
     const location = String(created.headers.location);
     assert.match(location, /^\/ho-so-cua-toi\/[0-9a-f-]{36}\?da=tao$/);
-    id = location.split("/")[2]!.split("?")[0]!;
-    const again = await citizen.post(`/nop-ho-so/${procedure.code}`, { agency: CENTRE, requestId });
+    const again = await citizen.post(`/nop-ho-so/${procedure.code}`, { agency: s.place.centre, requestId });
     assert.equal(again.headers.location, location, "a double click makes one dossier");
   });
 
   it("generates the form from the procedure's schema: order, labels, help, widgets, required marked", async () => {
+    const id = await startDraft();
     const page = await citizen.get(`/ho-so-cua-toi/${id}?da=tao`, HTML);
     assert.equal(page.statusCode, 200);
     assert.equal(page.headers["cache-control"], "private, no-store");
@@ -131,6 +157,7 @@ describe("portal dossier pages", () => {
   });
 
   it("shows every problem next to its field and above the form, keeping what was typed", async () => {
+    const id = await startDraft();
     const res = await citizen.post(`/ho-so-cua-toi/${id}`, { intent: "submit", "f.hoTen": "Nguyễn Thị Mai", "f.soCccd": "123", "f.soBan": "hai", "f.gioiTinh": "Nữ", "f.noiDung": "Cần <gấp>" });
     assert.equal(res.statusCode, 400);
     const body = res.body;
@@ -144,12 +171,13 @@ describe("portal dossier pages", () => {
     assert.match(body, /value="Nữ" checked/);
     assert.match(body, />Cần &lt;gấp><\/textarea>/);
     assert.match(body, /id="paper-to-khai-error">Cần đính kèm: Tờ khai theo mẫu\./);
-    const d = (await api("001199000001", "GET", `/api/dossiers/${id}`)).json();
+    const d = (await api(s.cast.citizen, "GET", `/api/dossiers/${id}`)).json();
     assert.equal(d.status, "draft", "nothing was filed");
     assert.equal(d.formData.soCccd, "123", "the draft keeps what was typed");
   });
 
   it("refuses an upload by its bytes or without the token, and keeps an accepted one", async () => {
+    const id = await startDraft();
     const png = await uploadFrom(env.app, citizen, `/ho-so-cua-toi/${id}/tep`, "to-khai", { name: "to-khai.pdf", type: "application/pdf", bytes: PNG });
     assert.equal(png.statusCode, 415);
     assert.match(png.body, /<p class="field-error" id="paper-to-khai-error">Tệp &quot;to-khai\.pdf&quot; có loại image\/png, không được chấp nhận\.<\/p>/);
@@ -161,17 +189,19 @@ describe("portal dossier pages", () => {
     assert.equal(ok.headers.location, `/ho-so-cua-toi/${id}?da=tai-len`);
     const page = await citizen.get(String(ok.headers.location), HTML);
     assert.match(page.body, /<a href="\/api\/dossiers\/[0-9a-f-]+\/attachments\/[0-9a-f-]+">tờ khai\.pdf<\/a>/);
-    assert.equal((await api("001199000001", "GET", `/api/dossiers/${id}`)).json().attachments.length, 1);
+    assert.equal((await api(s.cast.citizen, "GET", `/api/dossiers/${id}`)).json().attachments.length, 1);
   });
 
   it("files the dossier and lists it under my dossiers with its status in words", async () => {
+    const id = await startDraft();
+    assert.equal((await uploadAs(env.app, s.cast.citizen, id, "to-khai")).statusCode, 201);
     const res = await citizen.post(`/ho-so-cua-toi/${id}`, { intent: "submit", "f.hoTen": "Nguyễn Thị Mai", "f.soCccd": "001199000001", "f.soBan": "2" });
     assert.equal(res.statusCode, 303, res.body.slice(0, 500));
     assert.equal(res.headers.location, `/ho-so-cua-toi/${id}?da=nop`);
     const page = await citizen.get(String(res.headers.location), HTML);
     assert.match(page.body, /Đã nộp hồ sơ/);
     assert.match(page.body, /<strong>Mới đăng ký, chờ tiếp nhận<\/strong>/);
-    assert.equal((await api("001199000001", "GET", `/api/dossiers/${id}`)).json().formData.soBan, 2, "a number is stored as a number");
+    assert.equal((await api(s.cast.citizen, "GET", `/api/dossiers/${id}`)).json().formData.soBan, 2, "a number is stored as a number");
     const list = await citizen.get("/ho-so-cua-toi", HTML);
     assert.match(list.body, new RegExp(`<a href="/ho-so-cua-toi/${id}">${procedure.name}</a>`));
     assert.match(list.body, /<td>Mới đăng ký, chờ tiếp nhận<\/td>/);
@@ -183,14 +213,15 @@ describe("portal dossier pages", () => {
     assert.equal(page.statusCode, 403);
     assert.match(page.body, /<p class="error" role="alert" id="assurance-refusal">Thủ tục này cần tài khoản định danh điện tử mức 2 để nộp trực tuyến\.<\/p>/);
     assert.doesNotMatch(page.body, /Bắt đầu khai hồ sơ/);
-    const posted = await citizen.post(`/nop-ho-so/${strict.code}`, { agency: CENTRE, requestId: crypto.randomUUID() });
+    const posted = await citizen.post(`/nop-ho-so/${strict.code}`, { agency: s.place.centre, requestId: crypto.randomUUID() });
     assert.equal(posted.statusCode, 403);
     assert.match(posted.body, /định danh điện tử mức 2/);
   });
 
   it("after receipt: code, key and due date; a supplement is answered from the page", async () => {
-    assert.equal((await api("tiepnhan", "POST", `/api/dossiers/${id}/actions/receive`, {})).statusCode, 200);
-    const asked = await api("chuyenvien.tuphap", "POST", `/api/dossiers/${id}/actions/request_supplement`, { items: [{ component: "cccd", reason: "Bản sao căn cước bị mờ" }] });
+    const id = await dossierAt("filed");
+    assert.equal((await api(s.cast.receiver, "POST", `/api/dossiers/${id}/actions/receive`, {})).statusCode, 200);
+    const asked = await api(s.cast.specialist, "POST", `/api/dossiers/${id}/actions/request_supplement`, { items: [{ component: "cccd", reason: "Bản sao căn cước bị mờ" }] });
     assert.equal(asked.statusCode, 200, asked.body);
     const page = await citizen.get(`/ho-so-cua-toi/${id}`, HTML);
     const d = asked.json();
@@ -213,17 +244,18 @@ describe("portal dossier pages", () => {
   });
 
   it("after the return: the result to download, and a rating given once", async () => {
-    await api("chuyenvien.tuphap", "POST", `/api/dossiers/${id}/actions/forward`, {});
-    await api("lanhdao.tuphap", "POST", `/api/dossiers/${id}/actions/approve`, {});
-    const { payload, headers } = multipart({ component: "result" }, { name: "ket-qua.pdf", type: "application/pdf", bytes: PDF });
-    const result = await env.app.inject({ method: "POST", url: `/api/dossiers/${id}/attachments`, payload, headers: { ...headers, authorization: `Bearer ${tokens.get("tiepnhan")}` } });
+    const id = await dossierAt("received");
+    const { specialist, leader, receiver } = s.cast;
+    await api(specialist, "POST", `/api/dossiers/${id}/actions/forward`, {});
+    await api(leader, "POST", `/api/dossiers/${id}/actions/approve`, {});
+    const result = await uploadAs(env.app, receiver, id, "result", { name: "ket-qua.pdf" });
     assert.equal(result.statusCode, 201, result.body);
-    assert.equal((await api("tiepnhan", "POST", `/api/dossiers/${id}/actions/finish`, { resultFileId: result.json().id })).statusCode, 200);
+    assert.equal((await api(receiver, "POST", `/api/dossiers/${id}/actions/finish`, { resultFileId: result.json().id })).statusCode, 200);
     const done = await citizen.get(`/ho-so-cua-toi/${id}`, HTML);
     assert.match(done.body, /<strong>Đã có kết quả<\/strong>/);
     assert.match(done.body, new RegExp(`<a href="/api/dossiers/${id}/attachments/${result.json().id}" download>Tải kết quả: ket-qua\\.pdf</a>`));
     assert.doesNotMatch(done.body, /Đánh giá mức độ hài lòng/, "rated after the return");
-    assert.equal((await api("tiepnhan", "POST", `/api/dossiers/${id}/actions/return`, { method: "online" })).statusCode, 200);
+    assert.equal((await api(receiver, "POST", `/api/dossiers/${id}/actions/return`, { method: "online" })).statusCode, 200);
     const returned = await citizen.get(`/ho-so-cua-toi/${id}`, HTML);
     assert.match(returned.body, /<legend>Bạn có hài lòng với việc giải quyết hồ sơ\?<\/legend>/);
     assert.match(returned.body, /value="very_satisfied"\/> Rất hài lòng/);
@@ -239,9 +271,7 @@ describe("portal dossier pages", () => {
   });
 
   it("withdraws a dossier only with the confirmation ticked", async () => {
-    const start = await citizen.get(`/nop-ho-so/${procedure.code}`, HTML);
-    const requestId = /name="requestId" value="([0-9a-f-]{36})"/.exec(start.body)![1]!;
-    const other = String((await citizen.post(`/nop-ho-so/${procedure.code}`, { agency: CENTRE, requestId })).headers.location).split("/")[2]!.split("?")[0]!;
+    const other = await startDraft();
     const unconfirmed = await citizen.post(`/ho-so-cua-toi/${other}/rut`, {});
     assert.equal(unconfirmed.statusCode, 400);
     assert.match(unconfirmed.body, /Hãy đánh dấu xác nhận để rút hồ sơ/);
@@ -250,20 +280,21 @@ describe("portal dossier pages", () => {
     assert.match((await citizen.get(String(withdrawn.headers.location), HTML)).body, /<strong>Đã rút hồ sơ<\/strong>/);
     // Another's dossier is not found.
     const business = await formBrowser(env.app);
-    await signInThroughParty(env.ctx, business, "portal", "0100233488", PASSWORD);
-    assert.equal((await business.get(`/ho-so-cua-toi/${id}`, HTML)).statusCode, 404);
+    await signInThroughParty(env.ctx, business, "portal", s.cast.business.username, PASSWORD);
+    assert.equal((await business.get(`/ho-so-cua-toi/${other}`, HTML)).statusCode, 404);
   });
 
   it("looks a dossier up by code and key without personal data; a wrong key reads as an unknown code", async () => {
-    const d = (await api("001199000001", "GET", `/api/dossiers/${id}`)).json();
+    const id = await dossierAt("returned");
+    const d = (await api(s.cast.citizen, "GET", `/api/dossiers/${id}`)).json();
     const anonymous = await formBrowser(env.app);
     const found = await anonymous.get(`/tra-cuu?ma=${encodeURIComponent(d.code)}&khoa=${d.lookupKey}`, HTML);
     assert.equal(found.statusCode, 200);
     assert.match(found.body, /<dd id="status"><strong>Đã trả kết quả<\/strong><\/dd>/);
     assert.match(found.body, new RegExp(procedure.name));
-    for (const secret of ["Nguyễn Thị Mai", "001199000001", "Lê Thị Chuyên"]) assert.ok(!found.body.includes(secret), secret);
+    for (const secret of ["Nguyễn Thị Mai", s.cast.citizen.username, "Lê Thị Chuyên"]) assert.ok(!found.body.includes(secret), secret);
     const wrongKey = await anonymous.get(`/tra-cuu?ma=${encodeURIComponent(d.code)}&khoa=AAAAAAAA`, HTML);
-    const unknown = await anonymous.get(`/tra-cuu?ma=${CENTRE}-261201-9999&khoa=${d.lookupKey}`, HTML);
+    const unknown = await anonymous.get(`/tra-cuu?ma=${s.place.centre}-261201-9999&khoa=${d.lookupKey}`, HTML);
     assert.equal(wrongKey.statusCode, 404);
     assert.equal(unknown.statusCode, 404);
     const message = (html: string) => /<p class="error" role="alert" id="lookup-error">([^<]*)<\/p>/.exec(html)?.[1];
@@ -279,6 +310,7 @@ describe("portal dossier pages", () => {
   });
 
   it("speaks English through the language switch", async () => {
+    await dossierAt("returned");
     citizen.cookies.set("lang", "en");
     try {
       const page = await citizen.get("/ho-so-cua-toi", HTML);

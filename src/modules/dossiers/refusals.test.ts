@@ -15,12 +15,16 @@ import { ACTIONS, type DossierAction, FROM, STATUSES, type DossierStatus } from 
 import { decide } from "./policy.ts";
 import { newDossierRow } from "./repo.ts";
 import type { ActionInput } from "./schema.ts";
-import { buildTwoSignaturesProcedure, CENTRE, dossierFixture, JUSTICE, multipart, PDF, PROVINCE, type TestUser } from "./testing.ts";
+import { buildOfficer, type TestAccount } from "../identity/testing.ts";
+import { apiAs, buildTwoSignaturesProcedure, type DossierPlace, type DossierSetting, dossierSetting, publishProcedures, uploadAs } from "./testing.ts";
 
-const procedure = buildTwoSignaturesProcedure();
-const plan = planSteps(procedure, "online", JUSTICE);
+// Codes only (no database): a province, its centre, its Department of Justice and of Construction.
+const PLACE: DossierPlace = { province: "000.00.00.T01", centre: "000.00.T0.T01", justice: "000.00.T1.T01" };
+const { province: PROVINCE, centre: CENTRE, justice: JUSTICE } = PLACE;
 /** Another department of the province: none of its staff works on this procedure. */
-const CONSTRUCTION = "000.00.12.H06";
+const CONSTRUCTION = "000.00.T2.T01";
+const procedure = buildTwoSignaturesProcedure(PLACE);
+const plan = planSteps(procedure, "online", JUSTICE);
 
 const person = (userId: string, roles: Array<[Role, string]>): Actor => ({
   type: "user", userId, username: userId, fullName: userId, email: null,
@@ -112,40 +116,41 @@ const INPUT: Record<DossierAction, ActionInput> = {
 
 describe("the API's refusals of the supervisor and the agency's administrator", () => {
   let env: TestEnv & { app: App };
-  let tokens: Map<string, string>;
+  let s: DossierSetting;
+  let systemAdmin: TestAccount;
   let id = "";
-  const api = (who: string, method: "GET" | "POST", url: string, payload?: object) =>
-    env.app.inject({ method, url, headers: { authorization: `Bearer ${tokens.get(who)}` }, ...(payload ? { payload } : {}) });
+  const api = (who: TestAccount, method: "GET" | "POST", url: string, payload?: object) => apiAs(env.app)(who, method, url, payload);
 
   before(async () => {
     env = await testApp();
-    tokens = new Map<string, string>(await dossierFixture(env.ctx, [procedure]));
-    tokens.set("admin", await env.ctx.oidc.mintToken({ type: "cli", name: "test" }, "admin", 3600));
-    const created = await api("001199000001" satisfies TestUser, "POST", "/api/dossiers", {
-      procedureCode: procedure.code, agencyCode: CENTRE, formData: INPUT.supplement.formData, requestId: randomUUID(),
+    s = await dossierSetting(env.ctx);
+    const published = await publishProcedures(env.ctx, buildTwoSignaturesProcedure(s.place));
+    systemAdmin = await buildOfficer(env.ctx, { agency: s.agencies.province, roles: ["system_admin"], fullName: "Quản trị hệ thống" });
+    const { citizen, receiver } = s.cast;
+    const created = await api(citizen, "POST", "/api/dossiers", {
+      procedureCode: published.code, agencyCode: s.place.centre, formData: { hoTen: citizen.user.fullName, soCccd: citizen.username }, requestId: randomUUID(),
     });
     id = created.json().id;
-    const { payload, headers } = multipart({ component: "to-khai" }, { name: "to-khai.pdf", type: "application/pdf", bytes: PDF });
-    await env.app.inject({ method: "POST", url: `/api/dossiers/${id}/attachments`, payload, headers: { ...headers, authorization: `Bearer ${tokens.get("001199000001")}` } });
-    assert.equal((await api("001199000001", "POST", `/api/dossiers/${id}/submit`)).statusCode, 200);
-    assert.equal((await api("tiepnhan", "POST", `/api/dossiers/${id}/actions/receive`, {})).json().status, "processing");
+    assert.equal((await uploadAs(env.app, citizen, id, "to-khai")).statusCode, 201);
+    assert.equal((await api(citizen, "POST", `/api/dossiers/${id}/submit`)).statusCode, 200);
+    assert.equal((await api(receiver, "POST", `/api/dossiers/${id}/actions/receive`, {})).json().status, "processing");
   });
   after(() => env.close());
 
   it("answers every action of those who only read with 403, whatever the dossier's status allows", async () => {
     const problems: string[] = [];
-    for (const who of ["giamsat.tinh", "quantri.tinh"]) {
-      assert.equal((await api(who, "GET", `/api/dossiers/${id}`)).statusCode, 200, `${who} reads it`);
+    for (const [name, who] of [["supervisor", s.cast.supervisor], ["agency admin", s.cast.admin]] as const) {
+      assert.equal((await api(who, "GET", `/api/dossiers/${id}`)).statusCode, 200, `${name} reads it`);
       for (const action of ACTIONS) {
         const res = await api(who, "POST", `/api/dossiers/${id}/actions/${action}`, INPUT[action]);
-        if (res.statusCode !== 403 || res.json().error.code !== "dossier.forbidden") problems.push(`${who} ${action} → ${res.statusCode} ${res.body.slice(0, 120)}`);
+        if (res.statusCode !== 403 || res.json().error.code !== "dossier.forbidden") problems.push(`${name} ${action} → ${res.statusCode} ${res.body.slice(0, 120)}`);
       }
     }
     assert.deepEqual(problems, []);
     // The node's administrator sees no dossier: the same 404 as for none.
-    assert.equal((await api("admin", "POST", `/api/dossiers/${id}/actions/receive`, {})).statusCode, 404);
+    assert.equal((await api(systemAdmin, "POST", `/api/dossiers/${id}/actions/receive`, {})).statusCode, 404);
     // The desk, which receives, hears the state: 409 with the status.
-    const again = await api("tiepnhan", "POST", `/api/dossiers/${id}/actions/receive`, {});
+    const again = await api(s.cast.receiver, "POST", `/api/dossiers/${id}/actions/receive`, {});
     assert.equal(again.statusCode, 409);
     assert.equal(again.json().error.status, "processing");
   });

@@ -1,59 +1,61 @@
 // The one-stop rules beside the main path: counter intake, the assurance level, lateness flags and what
 // counts as late, the apology's lead time, refusal, stop and withdrawal with their reasons, upload
-// limits, and an audit entry for every change.
+// limits, and an audit entry for every change. Each test files the dossiers it needs, on a clock set for it.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, describe, it } from "node:test";
+import { after, before, beforeEach, describe, it } from "node:test";
 import { sql } from "drizzle-orm";
 import { fixedClock } from "../../platform/clock.ts";
 import type { App } from "../../platform/http/types.ts";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
-import { apiAs, buildProvincialProcedure, CENTRE, dossierFixture, JUSTICE, multipart, PDF } from "./testing.ts";
+import type { ProcedureContent } from "../catalog/index.ts";
+import type { TestAccount } from "../identity/testing.ts";
+import { apiAs, buildProvincialProcedure, dossierSetting, type DossierSetting, fileDossier, formOf, multipart, PDF, publishProcedures, uploadAs } from "./testing.ts";
 
 // Monday 7 December 2026, 08:00 in Hà Nội.
-const clock = fixedClock("2026-12-07T01:00:00Z");
+const START = "2026-12-07T01:00:00Z";
+const clock = fixedClock(START);
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 
 describe("one-stop rules", () => {
   let env: TestEnv & { app: App };
   let api: ReturnType<typeof apiAs>;
-  let tokens: Awaited<ReturnType<typeof dossierFixture>>;
-  const easy = buildProvincialProcedure({
-    name: "Thủ tục thử quy tắc",
-    components: [{ key: "giay-to", name: "Giấy tờ kèm theo", required: false, counts: { original: 1, certifiedCopy: 0, copy: 0 }, fileTypes: ["application/pdf"] }],
-  });
-  const strict = buildProvincialProcedure({ name: "Thủ tục cần định danh mức 2", assuranceLevel: 2 });
-  // A required paper (the factory's `to-khai`), no assurance level.
-  const strictFree = buildProvincialProcedure({ name: "Thủ tục cần tờ khai" });
+  let s: DossierSetting;
+  let easy: ProcedureContent;
+  let strict: ProcedureContent;
+  let strictFree: ProcedureContent;
+  /** No required paper, for citizens (the factory's audience). */
+  const buildEasy = (place: DossierSetting["place"]) =>
+    buildProvincialProcedure(place, {
+      name: "Thủ tục thử quy tắc",
+      components: [{ key: "giay-to", name: "Giấy tờ kèm theo", required: false, counts: { original: 1, certifiedCopy: 0, copy: 0 }, fileTypes: ["application/pdf"] }],
+    });
 
   before(async () => {
     env = await testApp({ clock, config: { maxUploadBytes: 2048 } });
-    tokens = await dossierFixture(env.ctx, [easy, strict, strictFree]);
-    api = apiAs(env.app, tokens);
+    api = apiAs(env.app);
+    s = await dossierSetting(env.ctx);
+    easy = buildEasy(s.place);
+    strict = buildProvincialProcedure(s.place, { name: "Thủ tục cần định danh mức 2", assuranceLevel: 2 });
+    // A required paper (the factory's `to-khai`), no assurance level.
+    strictFree = buildProvincialProcedure(s.place, { name: "Thủ tục cần tờ khai" });
+    await publishProcedures(env.ctx, easy, strict, strictFree);
   });
   after(() => env.close());
+  beforeEach(() => clock.set(START));
 
-  const fileAndReceive = async () => {
-    const created = await api("001199000001", "POST", "/api/dossiers", {
-      procedureCode: easy.code,
-      agencyCode: CENTRE,
-      formData: { hoTen: "Nguyễn Thị Mai", soCccd: "001199000001" },
-      requestId: randomUUID(),
-      submit: true,
-    });
-    assert.equal(created.json().status, "new", created.body);
-    const id = created.json().id as string;
-    const received = await api("tiepnhan", "POST", `/api/dossiers/${id}/actions/receive`, {});
-    assert.equal(received.statusCode, 200, received.body);
-    return received.json() as { id: string; dueAt: string };
+  /** A dossier of `procedure` (`easy` by default) filed online by the citizen and received at the centre. */
+  const fileAndReceive = async (setting = s, procedure = easy) => {
+    const d = await fileDossier(env.ctx, setting, procedure, { stage: "received" });
+    return { id: d.id, dueAt: d.dueAt! };
   };
-  const act = (who: Parameters<typeof api>[0], id: string, action: string, body: unknown = {}) => api(who, "POST", `/api/dossiers/${id}/actions/${action}`, body);
+  const act = (who: TestAccount, id: string, action: string, body: unknown = {}) => api(who, "POST", `/api/dossiers/${id}/actions/${action}`, body);
 
   it("takes a dossier at the counter for the applicant named, with a checked CCCD, visible to their account", async () => {
-    const bad = await api("tiepnhan", "POST", "/api/dossiers", {
+    const bad = await api(s.cast.receiver, "POST", "/api/dossiers", {
       procedureCode: easy.code,
-      agencyCode: CENTRE,
+      agencyCode: s.place.centre,
       channel: "counter",
       applicant: { type: "citizen", name: "Trần Văn B", idNumber: "999999999999" },
       formData: {},
@@ -61,124 +63,130 @@ describe("one-stop rules", () => {
     });
     assert.equal(bad.statusCode, 400);
     assert.equal(bad.json().error.fields[0].path, "/applicant/idNumber");
-    const res = await api("tiepnhan", "POST", "/api/dossiers", {
+    const res = await api(s.cast.receiver, "POST", "/api/dossiers", {
       procedureCode: easy.code,
-      agencyCode: CENTRE,
+      agencyCode: s.place.centre,
       channel: "counter",
-      applicant: { type: "citizen", name: "Nguyễn Thị Mai", idNumber: "001199000001", phone: "0912345678" },
-      formData: { hoTen: "Nguyễn Thị Mai", soCccd: "001199000001" },
+      applicant: { type: "citizen", name: "Nguyễn Thị Mai", idNumber: s.cast.citizen.username, phone: "0912345678" },
+      formData: formOf(s.cast.citizen),
       requestId: randomUUID(),
       submit: true,
     });
     assert.equal(res.statusCode, 201, res.body);
     assert.equal(res.json().channel, "counter");
     assert.equal(res.json().status, "new");
-    const mine = (await api("001199000001", "GET", "/api/me/dossiers?pageSize=100")).json();
+    const mine = (await api(s.cast.citizen, "GET", "/api/me/dossiers?pageSize=100")).json();
     assert.ok(mine.items.some((i: { id: string }) => i.id === res.json().id), "the walk-in's account sees the counter dossier");
     // A department's specialist does not take dossiers at the counter.
-    assert.equal((await api("chuyenvien.tuphap", "POST", "/api/dossiers", { procedureCode: easy.code, agencyCode: CENTRE, formData: {}, requestId: randomUUID() })).statusCode, 403);
+    assert.equal((await api(s.cast.specialist, "POST", "/api/dossiers", { procedureCode: easy.code, agencyCode: s.place.centre, formData: {}, requestId: randomUUID() })).statusCode, 403);
   });
 
   it("before receipt, asks the applicant to complete the dossier or refuses receipt with a reason (Mẫu 03)", async () => {
     const file = async () =>
       (
-        await api("001199000001", "POST", "/api/dossiers", {
+        await api(s.cast.citizen, "POST", "/api/dossiers", {
           procedureCode: easy.code,
-          agencyCode: CENTRE,
-          formData: { hoTen: "Nguyễn Thị Mai", soCccd: "001199000001" },
+          agencyCode: s.place.centre,
+          formData: formOf(s.cast.citizen),
           requestId: randomUUID(),
           submit: true,
         })
       ).json().id as string;
     const a = await file();
-    const asked = await act("tiepnhan", a, "request_supplement", { items: [{ component: "giay-to", reason: "Thiếu bản chính" }] });
+    const asked = await act(s.cast.receiver, a, "request_supplement", { items: [{ component: "giay-to", reason: "Thiếu bản chính" }] });
     assert.equal(asked.json().status, "incomplete");
     assert.equal(asked.json().nationalStatus, 5);
     assert.equal(asked.json().paused, false, "not received yet: no clock to pause");
-    const completed = await act("001199000001", a, "supplement");
+    const completed = await act(s.cast.citizen, a, "supplement");
     assert.equal(completed.json().status, "new");
-    assert.equal((await act("tiepnhan", a, "receive")).json().status, "processing");
-    // Out of the way of the lateness counts below.
-    assert.equal((await act("001199000001", a, "withdraw")).json().status, "withdrawn");
+    assert.equal((await act(s.cast.receiver, a, "receive")).json().status, "processing");
+    assert.equal((await act(s.cast.citizen, a, "withdraw")).json().status, "withdrawn");
 
     const b = await file();
-    assert.equal((await act("tiepnhan", b, "refuse_receipt", {})).statusCode, 400, "a refusal states its reason");
-    const refused = await act("tiepnhan", b, "refuse_receipt", { reason: "Thủ tục không thuộc thẩm quyền của cơ quan" });
+    assert.equal((await act(s.cast.receiver, b, "refuse_receipt", {})).statusCode, 400, "a refusal states its reason");
+    const refused = await act(s.cast.receiver, b, "refuse_receipt", { reason: "Thủ tục không thuộc thẩm quyền của cơ quan" });
     assert.equal(refused.json().status, "refused_receipt");
     assert.equal(refused.json().nationalStatus, 3);
     assert.equal(refused.json().code, null, "a dossier not received gets no code");
   });
 
   it("refuses online filing below the procedure's assurance level, or by an applicant the procedure is not for", async () => {
-    const res = await api("001199000001", "POST", "/api/dossiers", { procedureCode: strict.code, agencyCode: CENTRE, formData: {}, requestId: randomUUID() });
+    const res = await api(s.cast.citizen, "POST", "/api/dossiers", { procedureCode: strict.code, agencyCode: s.place.centre, formData: {}, requestId: randomUUID() });
     assert.equal(res.statusCode, 403);
     assert.equal(res.json().error.code, "dossier.assurance_required");
     assert.match(res.json().error.message, /mức 2/);
     // `easy` is for citizens (the factory's audience): a business may not file it.
-    const business = await api("0100233488", "POST", "/api/dossiers", { procedureCode: easy.code, agencyCode: CENTRE, formData: {}, requestId: randomUUID() });
+    const business = await api(s.cast.business, "POST", "/api/dossiers", { procedureCode: easy.code, agencyCode: s.place.centre, formData: {}, requestId: randomUUID() });
     assert.equal(business.statusCode, 403);
     assert.equal(business.json().error.code, "dossier.audience_not_served");
   });
 
   it("files at once (`submit: true`) or creates nothing: a refused filing leaves no draft behind", async () => {
     const requestId = randomUUID();
-    const body = { procedureCode: strictFree.code, agencyCode: CENTRE, formData: { hoTen: "Nguyễn Thị Mai", soCccd: "001199000001" }, requestId, submit: true };
-    const before = (await api("001199000001", "GET", "/api/me/dossiers?pageSize=100")).json().items.length;
-    const refused = await api("001199000001", "POST", "/api/dossiers", body);
+    const body = { procedureCode: strictFree.code, agencyCode: s.place.centre, formData: formOf(s.cast.citizen), requestId, submit: true };
+    const before = (await api(s.cast.citizen, "GET", "/api/me/dossiers?pageSize=100")).json().items.length;
+    const refused = await api(s.cast.citizen, "POST", "/api/dossiers", body);
     assert.equal(refused.statusCode, 400);
     assert.deepEqual(refused.json().error.fields.map((f: { path: string }) => f.path), ["/attachments/to-khai"]);
-    assert.equal((await api("001199000001", "GET", "/api/me/dossiers?pageSize=100")).json().items.length, before, "no draft was left");
+    assert.equal((await api(s.cast.citizen, "GET", "/api/me/dossiers?pageSize=100")).json().items.length, before, "no draft was left");
     // The same request again is refused the same way, not answered with a half-made dossier.
-    assert.equal((await api("001199000001", "POST", "/api/dossiers", body)).statusCode, 400);
+    assert.equal((await api(s.cast.citizen, "POST", "/api/dossiers", body)).statusCode, 400);
   });
 
   it("answers a retried request id with the dossier it filed, even where the filing would now be refused", async () => {
     const requestId = randomUUID();
-    const body = { procedureCode: easy.code, agencyCode: CENTRE, formData: { hoTen: "Nguyễn Thị Mai", soCccd: "001199000001" }, requestId, submit: true };
-    const first = await api("001199000001", "POST", "/api/dossiers", body);
+    const body = { procedureCode: easy.code, agencyCode: s.place.centre, formData: formOf(s.cast.citizen), requestId, submit: true };
+    const first = await api(s.cast.citizen, "POST", "/api/dossiers", body);
     assert.equal(first.statusCode, 201, first.body);
     assert.deepEqual(
       first.json().history.map((h: { action: string; fromStatus: string; toStatus: string; actor: string }) => [h.action, h.fromStatus, h.toStatus, h.actor]),
       [["submit", "draft", "new", "Người nộp hồ sơ"]],
     );
-    const again = await api("001199000001", "POST", "/api/dossiers", body);
+    const again = await api(s.cast.citizen, "POST", "/api/dossiers", body);
     assert.equal(again.statusCode, 200);
     assert.equal(again.json().id, first.json().id);
     // A retry whose form no longer passes (say, the client re-sent a cleared form): still the first result,
     // not a 400 for a dossier that was filed.
-    const cleared = await api("001199000001", "POST", "/api/dossiers", { ...body, formData: {} });
+    const cleared = await api(s.cast.citizen, "POST", "/api/dossiers", { ...body, formData: {} });
     assert.equal(cleared.statusCode, 200, cleared.body);
     assert.equal(cleared.json().id, first.json().id);
     assert.equal(cleared.json().status, "new");
   });
 
   it("refuses an upload over the size limit", async () => {
-    const created = await api("001199000001", "POST", "/api/dossiers", { procedureCode: easy.code, agencyCode: CENTRE, formData: {}, requestId: randomUUID() });
+    const created = await api(s.cast.citizen, "POST", "/api/dossiers", { procedureCode: easy.code, agencyCode: s.place.centre, formData: {}, requestId: randomUUID() });
     const { payload, headers } = multipart({ component: "giay-to" }, { name: "lon.pdf", type: "application/pdf", bytes: Buffer.concat([PDF, Buffer.alloc(4096, 32)]) });
-    const res = await env.app.inject({ method: "POST", url: `/api/dossiers/${created.json().id}/attachments`, payload, headers: { ...headers, authorization: `Bearer ${tokens.get("001199000001")}` } });
+    const res = await env.app.inject({ method: "POST", url: `/api/dossiers/${created.json().id}/attachments`, payload, headers: { ...headers, authorization: `Bearer ${await s.cast.citizen.token()}` } });
     assert.equal(res.statusCode, 413, res.body);
-    assert.equal((await api("001199000001", "GET", `/api/dossiers/${created.json().id}`)).json().attachments.length, 0);
+    assert.equal((await api(s.cast.citizen, "GET", `/api/dossiers/${created.json().id}`)).json().attachments.length, 0);
   });
 
   it("flags dossiers due soon and overdue for the queues; finished past due without an apology is late", async () => {
-    const d = await fileAndReceive();
+    // A province of its own, so its queues hold this test's dossier only; and whatever other tests left being
+    // processed is flagged first, at a time past every due date, so the counts below are this dossier's.
+    const own = await dossierSetting(env.ctx);
+    const { specialist, leader } = own.cast;
+    const procedure = await publishProcedures(env.ctx, buildEasy(own.place));
+    clock.set("2027-12-01T01:00:00Z");
+    await env.ctx.dossiers.flagLateness();
+    clock.set(START);
+    const d = await fileAndReceive(own, procedure);
     assert.deepEqual(await env.ctx.dossiers.flagLateness(), { dueSoon: 0, overdue: 0 });
     clock.set(new Date(new Date(d.dueAt).getTime() - 2 * HOUR));
     assert.equal((await env.ctx.dossiers.flagLateness()).dueSoon, 1);
-    const soon = (await api("chuyenvien.tuphap", "GET", "/api/office/dossiers?queue=due_soon")).json();
+    const soon = (await api(specialist, "GET", "/api/office/dossiers?queue=due_soon")).json();
     assert.deepEqual(soon.items.map((i: { id: string }) => i.id), [d.id]);
     clock.set(new Date(new Date(d.dueAt).getTime() + HOUR));
     assert.equal((await env.ctx.dossiers.flagLateness()).overdue, 1);
-    assert.deepEqual((await api("chuyenvien.tuphap", "GET", "/api/office/dossiers?queue=overdue")).json().items.map((i: { id: string }) => i.id), [d.id]);
-    assert.deepEqual((await api("chuyenvien.tuphap", "GET", "/api/office/dossiers?queue=due_soon")).json().items, []);
+    assert.deepEqual((await api(specialist, "GET", "/api/office/dossiers?queue=overdue")).json().items.map((i: { id: string }) => i.id), [d.id]);
+    assert.deepEqual((await api(specialist, "GET", "/api/office/dossiers?queue=due_soon")).json().items, []);
     // Too late for an apology now: it had to come a working day before the due date.
-    const late = await act("lanhdao.tuphap", d.id, "apologize", { reason: "Chậm", newDueAt: new Date(clock.now().getTime() + 5 * DAY).toISOString() });
+    const late = await act(leader, d.id, "apologize", { reason: "Chậm", newDueAt: new Date(clock.now().getTime() + 5 * DAY).toISOString() });
     assert.equal(late.statusCode, 409);
     assert.equal(late.json().error.code, "dossier.apology_too_late");
-    await act("chuyenvien.tuphap", d.id, "forward");
-    const { payload, headers } = multipart({ component: "result" }, { name: "kq.pdf", type: "application/pdf", bytes: PDF });
-    await env.app.inject({ method: "POST", url: `/api/dossiers/${d.id}/attachments`, payload, headers: { ...headers, authorization: `Bearer ${tokens.get("lanhdao.tuphap")}` } });
-    const done = await act("lanhdao.tuphap", d.id, "finish");
+    await act(specialist, d.id, "forward");
+    await uploadAs(env.app, leader, d.id, "result", { name: "kq.pdf" });
+    const done = await act(leader, d.id, "finish");
     assert.equal(done.statusCode, 200, done.body);
     assert.equal(done.json().timeliness, "late");
   });
@@ -187,40 +195,39 @@ describe("one-stop rules", () => {
     clock.set("2026-12-14T01:00:00Z");
     const d = await fileAndReceive();
     const newDueAt = new Date(new Date(d.dueAt).getTime() + 3 * DAY).toISOString();
-    assert.equal((await act("lanhdao.tuphap", d.id, "apologize", { reason: "Chờ ý kiến cơ quan khác" })).statusCode, 400, "a new date is needed");
-    const apology = await act("lanhdao.tuphap", d.id, "apologize", { reason: "Chờ ý kiến cơ quan khác", newDueAt });
+    assert.equal((await act(s.cast.leader, d.id, "apologize", { reason: "Chờ ý kiến cơ quan khác" })).statusCode, 400, "a new date is needed");
+    const apology = await act(s.cast.leader, d.id, "apologize", { reason: "Chờ ý kiến cơ quan khác", newDueAt });
     assert.equal(apology.statusCode, 200, apology.body);
     assert.equal(apology.json().dueAt, newDueAt);
     assert.equal(apology.json().originalDueAt, d.dueAt, "the receipt's appointment stays on record");
     clock.set(new Date(new Date(d.dueAt).getTime() + 2 * HOUR));
-    await act("chuyenvien.tuphap", d.id, "forward");
-    const { payload, headers } = multipart({ component: "result" }, { name: "kq.pdf", type: "application/pdf", bytes: PDF });
-    await env.app.inject({ method: "POST", url: `/api/dossiers/${d.id}/attachments`, payload, headers: { ...headers, authorization: `Bearer ${tokens.get("lanhdao.tuphap")}` } });
-    const done = await act("lanhdao.tuphap", d.id, "finish");
+    await act(s.cast.specialist, d.id, "forward");
+    await uploadAs(env.app, s.cast.leader, d.id, "result", { name: "kq.pdf" });
+    const done = await act(s.cast.leader, d.id, "finish");
     assert.notEqual(done.json().timeliness, "late");
   });
 
   it("refuses and stops only with a reason, lets the applicant withdraw before the result, and audits every change", async () => {
     const a = await fileAndReceive();
-    assert.equal((await act("lanhdao.tuphap", a.id, "refuse")).statusCode, 400);
-    const refused = await act("lanhdao.tuphap", a.id, "refuse", { reason: "Không đủ điều kiện theo quy định" });
+    assert.equal((await act(s.cast.leader, a.id, "refuse")).statusCode, 400);
+    const refused = await act(s.cast.leader, a.id, "refuse", { reason: "Không đủ điều kiện theo quy định" });
     assert.equal(refused.json().status, "refused");
     assert.equal(refused.json().nationalStatus, 8);
-    assert.equal((await act("lanhdao.tuphap", a.id, "forward")).statusCode, 409);
+    assert.equal((await act(s.cast.leader, a.id, "forward")).statusCode, 409);
 
     const b = await fileAndReceive();
-    assert.equal((await act("chuyenvien.tuphap", b.id, "stop", { reason: "x" })).statusCode, 403, "a leader stops processing");
-    const stopped = await act("lanhdao.tuphap", b.id, "stop", { reason: "Theo đề nghị của cơ quan điều tra" });
+    assert.equal((await act(s.cast.specialist, b.id, "stop", { reason: "x" })).statusCode, 403, "a leader stops processing");
+    const stopped = await act(s.cast.leader, b.id, "stop", { reason: "Theo đề nghị của cơ quan điều tra" });
     assert.equal(stopped.json().status, "stopped");
 
     const c = await fileAndReceive();
-    assert.equal((await act("tiepnhan", c.id, "withdraw")).statusCode, 403, "only the applicant withdraws");
-    const withdrawn = await act("001199000001", c.id, "withdraw");
+    assert.equal((await act(s.cast.receiver, c.id, "withdraw")).statusCode, 403, "only the applicant withdraws");
+    const withdrawn = await act(s.cast.citizen, c.id, "withdraw");
     assert.equal(withdrawn.json().status, "withdrawn");
     assert.equal(withdrawn.json().nationalStatus, 7);
 
     const audited = await env.database.rows<{ action: string }>(sql`SELECT action FROM audit_log WHERE subject_type = 'dossier' AND subject_id = ${a.id} ORDER BY id`);
     assert.deepEqual(audited.map((r) => r.action), ["dossier.create", "dossier.submit", "dossier.receive", "dossier.refuse"]);
-    assert.equal(JUSTICE, refused.json().processingAgencyCode);
+    assert.equal(s.place.justice, refused.json().processingAgencyCode);
   });
 });

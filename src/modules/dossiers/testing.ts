@@ -1,34 +1,45 @@
-// Test helpers of the dossiers: a provincial procedure received at the Public Administration Service
-// Centre and decided by the Department of Justice (the demo agencies and accounts), tokens, uploads.
+// Test helpers of the dossiers: a province of each test file's own (its People's Committee, its Public
+// Administration Service Centre and its Department of Justice, made with the directory's factories) and the
+// people who work there (identity's factories); provincial procedures received at the centre and decided by the
+// department; a dossier filed and driven to a stage through the service; API calls and uploads.
 import { randomUUID } from "node:crypto";
+import { Readable } from "node:stream";
 import { type Actor, systemActor } from "../../platform/auth/actor.ts";
 import type { Database } from "../../platform/db/index.ts";
-import { runSeeds } from "../../platform/db/seeds.ts";
 import type { App } from "../../platform/http/types.ts";
-import type { FormBrowser } from "../identity/testing.ts";
 import type { Context } from "../../context.ts";
-import type { ProcedureContent } from "../catalog/model.ts";
+import type { ProcedureContent } from "../catalog/index.ts";
 import { buildProcedure } from "../catalog/testing.ts";
-import { adminUnitsSeed, demoAgenciesSeed } from "../directory/seeds.ts";
-import { demoAccountsSeed } from "../identity/seeds.ts";
+import type { AgencyDto } from "../directory/index.ts";
+import { buildAgency } from "../directory/testing.ts";
+import { buildBusiness, buildCitizen, buildOfficer, type FormBrowser, type TestAccount } from "../identity/testing.ts";
 import * as repo from "./repo.ts";
+import type { CreateDossierInput, DossierDto } from "./schema.ts";
 
-export const CENTRE = "000.00.01.H06";
-export const JUSTICE = "000.00.11.H06";
-/** The province's People's Committee (Bắc Ninh), above both. */
-export const PROVINCE = "000.00.00.H06";
+/** The agencies a provincial procedure names: the province, its service centre, the department deciding. */
+export interface DossierPlace {
+  /** The province's People's Committee, above both. */
+  province: string;
+  /** The Public Administration Service Centre: receives dossiers and returns results. */
+  centre: string;
+  /** The Department of Justice: examines and signs. */
+  justice: string;
+}
+
+/** The demo's agencies (data/demo/agencies.json), for the browser tests and the benchmark, which run on the demo. */
+export const DEMO_PLACE: DossierPlace = { province: "000.00.00.H06", centre: "000.00.01.H06", justice: "000.00.11.H06" };
 
 /** Received at the centre (its desk), examined and signed at the Department of Justice, returned at the centre. */
-export function buildProvincialProcedure(overrides: Partial<ProcedureContent> = {}): ProcedureContent {
+export function buildProvincialProcedure(place: DossierPlace, overrides: Partial<ProcedureContent> = {}): ProcedureContent {
   return buildProcedure({
     name: "Cấp phiếu thử nghiệm liên thông",
     levels: ["province"],
-    agencies: [JUSTICE],
+    agencies: [place.justice],
     steps: [
-      { key: "tiep-nhan", name: "Tiếp nhận tại Trung tâm", role: "receiver", department: "tiep-nhan", agency: CENTRE, hours: 2, leaderSigns: false },
+      { key: "tiep-nhan", name: "Tiếp nhận tại Trung tâm", role: "receiver", department: "tiep-nhan", agency: place.centre, hours: 2, leaderSigns: false },
       { key: "tham-dinh", name: "Thẩm định hồ sơ", role: "specialist", department: "hanh-chinh-tu-phap", agency: null, hours: 14, leaderSigns: false },
       { key: "ky-duyet", name: "Lãnh đạo Sở ký duyệt", role: "leader", department: "van-phong", agency: null, hours: 6, leaderSigns: true },
-      { key: "tra-ket-qua", name: "Trả kết quả", role: "receiver", department: "tiep-nhan", agency: CENTRE, hours: 2, leaderSigns: false },
+      { key: "tra-ket-qua", name: "Trả kết quả", role: "receiver", department: "tiep-nhan", agency: place.centre, hours: 2, leaderSigns: false },
     ],
     ...overrides,
   });
@@ -40,42 +51,200 @@ export function buildProvincialProcedure(overrides: Partial<ProcedureContent> = 
  * signs nothing), signed by the director (the proposal), decided and signed by the province's chairman (an
  * inter-agency step at another agency), returned at the centre.
  */
-export function buildTwoSignaturesProcedure(overrides: Partial<ProcedureContent> = {}): ProcedureContent {
-  return buildProvincialProcedure({
+export function buildTwoSignaturesProcedure(place: DossierPlace, overrides: Partial<ProcedureContent> = {}): ProcedureContent {
+  return buildProvincialProcedure(place, {
     name: "Quyết định thử nghiệm hai chữ ký",
     steps: [
-      { key: "tiep-nhan", name: "Tiếp nhận tại Trung tâm", role: "receiver", department: "tiep-nhan", agency: CENTRE, hours: 2, leaderSigns: false },
+      { key: "tiep-nhan", name: "Tiếp nhận tại Trung tâm", role: "receiver", department: "tiep-nhan", agency: place.centre, hours: 2, leaderSigns: false },
       { key: "tham-dinh", name: "Thẩm định hồ sơ", role: "specialist", department: "hanh-chinh-tu-phap", agency: null, hours: 10, leaderSigns: false },
       { key: "xem-xet", name: "Lãnh đạo phòng xem xét, trình Giám đốc Sở", role: "leader", department: "hanh-chinh-tu-phap", agency: null, hours: 4, leaderSigns: false },
       { key: "ky-to-trinh", name: "Giám đốc Sở ký tờ trình", role: "leader", department: "van-phong", agency: null, hours: 2, leaderSigns: true },
-      { key: "quyet-dinh", name: "Chủ tịch Ủy ban nhân dân tỉnh ký quyết định", role: "leader", department: null, agency: PROVINCE, hours: 4, leaderSigns: true },
-      { key: "tra-ket-qua", name: "Trả kết quả", role: "receiver", department: "tiep-nhan", agency: CENTRE, hours: 2, leaderSigns: false },
+      { key: "quyet-dinh", name: "Chủ tịch Ủy ban nhân dân tỉnh ký quyết định", role: "leader", department: null, agency: place.province, hours: 4, leaderSigns: true },
+      { key: "tra-ket-qua", name: "Trả kết quả", role: "receiver", department: "tiep-nhan", agency: place.centre, hours: 2, leaderSigns: false },
     ],
     ...overrides,
   });
 }
 
-export const USERS = ["001199000001", "0100233488", "tiepnhan", "chuyenvien.tuphap", "lanhdao.tuphap", "giamsat.tinh", "quantri.tinh"] as const;
-export type TestUser = (typeof USERS)[number];
+/** The people of a dossier's life, each an account of the test's own (it signs in with TEST_PASSWORD). */
+export interface DossierCast {
+  /** Nguyễn Thị Mai, who files online. */
+  citizen: TestAccount;
+  /** A business, another applicant. */
+  business: TestAccount;
+  /** Trần Văn Tiếp, at the centre's reception desk: receives dossiers, returns results. */
+  receiver: TestAccount;
+  /** Lê Thị Chuyên, specialist of Justice's civil judicial affairs division: examines. */
+  specialist: TestAccount;
+  /** Phạm Văn Lãnh, leader at Justice's office: signs, assigns. */
+  leader: TestAccount;
+  /** Chu Văn Tỉnh, a leader at the province: the chairman's inter-agency step, and above both. */
+  chairman: TestAccount;
+  /** Đỗ Văn Giám, the province's supervisor: sees every dossier of the province, takes no step. */
+  supervisor: TestAccount;
+  /** Hoàng Thị Quản, the province's agency administrator. */
+  admin: TestAccount;
+}
 
-/** Seeds the demo agencies and accounts and publishes `procedures`; returns an access token per demo user. */
-export async function dossierFixture(ctx: Context, procedures: ProcedureContent[]): Promise<Map<TestUser, string>> {
-  await runSeeds(ctx.database, [adminUnitsSeed(), demoAgenciesSeed(ctx.directory), demoAccountsSeed(ctx.identity, ctx.logger)], { demo: true });
+/** Where a test's dossiers live and who handles them. */
+export interface DossierSetting {
+  place: DossierPlace;
+  agencies: { province: AgencyDto; centre: AgencyDto; justice: AgencyDto };
+  cast: DossierCast;
+}
+
+/**
+ * A province of the test's own, named as the demo's (Bắc Ninh) so pages and forms read as they would: its People's
+ * Committee, the service centre with its reception desk, the Department of Justice with the divisions the
+ * procedures name. Each call makes new agencies.
+ */
+export async function buildPlace(ctx: Context): Promise<Pick<DossierSetting, "place" | "agencies">> {
+  const province = await buildAgency(ctx, { name: "Ủy ban nhân dân tỉnh Bắc Ninh", kind: "people_committee", departments: [] });
+  const centre = await buildAgency(ctx, {
+    parent: province,
+    kind: "service_centre",
+    name: "Trung tâm Phục vụ hành chính công tỉnh Bắc Ninh",
+    departments: [{ code: "tiep-nhan", name: "Bộ phận tiếp nhận và trả kết quả" }],
+  });
+  const justice = await buildAgency(ctx, {
+    parent: province,
+    kind: "specialised_agency",
+    name: "Sở Tư pháp tỉnh Bắc Ninh",
+    departments: [
+      { code: "van-phong", name: "Văn phòng Sở" },
+      { code: "hanh-chinh-tu-phap", name: "Phòng Hành chính tư pháp" },
+      { code: "bo-tro-tu-phap", name: "Phòng Bổ trợ tư pháp" },
+    ],
+  });
+  return { place: { province: province.code, centre: centre.code, justice: justice.code }, agencies: { province, centre, justice } };
+}
+
+/** A province of the test's own (`buildPlace`) and the cast who work there. Each call makes new agencies and accounts. */
+export async function dossierSetting(ctx: Context): Promise<DossierSetting> {
+  const { place, agencies } = await buildPlace(ctx);
+  const { province, centre, justice } = agencies;
+  const officer = (agency: AgencyDto, department: string | null, role: "receiver" | "specialist" | "leader" | "supervisor" | "agency_admin", fullName: string) =>
+    buildOfficer(ctx, { agency, department, roles: [role], fullName, email: null });
+  const cast: DossierCast = {
+    citizen: await buildCitizen(ctx, { fullName: "Nguyễn Thị Mai" }),
+    business: await buildBusiness(ctx, { name: "Công ty TNHH Ví dụ Kinh Bắc" }),
+    receiver: await officer(centre, "tiep-nhan", "receiver", "Trần Văn Tiếp"),
+    specialist: await officer(justice, "hanh-chinh-tu-phap", "specialist", "Lê Thị Chuyên"),
+    leader: await officer(justice, "van-phong", "leader", "Phạm Văn Lãnh"),
+    chairman: await officer(province, null, "leader", "Chu Văn Tỉnh"),
+    supervisor: await officer(province, null, "supervisor", "Đỗ Văn Giám"),
+    admin: await officer(province, null, "agency_admin", "Hoàng Thị Quản"),
+  };
+  return { place, agencies, cast };
+}
+
+/** Creates and publishes each procedure, as the operator would; returns the first. */
+export async function publishProcedures(ctx: Context, ...procedures: [ProcedureContent, ...ProcedureContent[]]): Promise<ProcedureContent> {
   for (const p of procedures) {
     await ctx.catalog.create(systemActor("test"), p);
     await ctx.catalog.publish(systemActor("test"), p.code);
   }
-  const tokens = new Map<TestUser, string>();
-  // A month: tests move their clock across due dates.
-  for (const u of USERS) tokens.set(u, await ctx.oidc.mintToken({ type: "cli", name: "test" }, u, 30 * 24 * 3600));
-  return tokens;
+  return procedures[0];
 }
 
-/** The actor of a demo (or seeded) account, as its session would make it. */
-export async function actorOf(ctx: Context, username: string): Promise<Actor> {
-  const user = await ctx.identity.findByUsername(username);
-  if (!user) throw new Error(`no account ${username}`);
-  return ctx.identity.actorFor(user, { loa: 0 });
+/** The actor of an account, as its session would make it. */
+export function actorOf(ctx: Context, who: TestAccount): Actor {
+  return ctx.identity.actorFor(who.user, { loa: 0 });
+}
+
+/** A citizen's form for the factory's procedures: their name and CCCD. */
+export const formOf = (who: TestAccount) => ({ hoTen: who.user.fullName, soCccd: who.username });
+
+/**
+ * Where a dossier of `buildProvincialProcedure` is in its life, in order: a draft with its papers, filed (new),
+ * received (examined at Justice), forwarded (at the leader's signature), approved (back at the centre's desk),
+ * finished (its result issued), returned.
+ */
+export const STAGES = ["draft", "filed", "received", "forwarded", "approved", "finished", "returned"] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** The stage of a dossier of `buildProvincialProcedure`. */
+export function stageOf(d: Pick<DossierDto, "status" | "step">): Stage {
+  switch (d.status) {
+    case "draft":
+      return "draft";
+    case "new":
+      return "filed";
+    case "done":
+      return "finished";
+    case "returned":
+      return "returned";
+    case "processing": {
+      const at = { "tham-dinh": "received", "ky-duyet": "forwarded", "tra-ket-qua": "approved" } as const;
+      const stage = at[d.step?.key as keyof typeof at];
+      if (stage) return stage;
+    }
+  }
+  throw new Error(`a dossier ${d.status} at ${d.step?.key ?? "no step"} is at no stage of the provincial procedure`);
+}
+
+/** Drives a dossier of `buildProvincialProcedure` on to `stage`, each step by the party who takes it, through the service. */
+export async function driveTo(ctx: Context, s: DossierSetting, dossier: DossierDto, stage: Stage): Promise<DossierDto> {
+  const { cast } = s;
+  const svc = ctx.dossiers;
+  const as = (who: TestAccount) => actorOf(ctx, who);
+  let d = dossier;
+  while (STAGES.indexOf(stageOf(d)) < STAGES.indexOf(stage)) {
+    switch (stageOf(d)) {
+      case "draft": {
+        const owner = d.channel === "counter" ? cast.receiver : [cast.citizen, cast.business].find((a) => a.username === d.applicant.idNumber);
+        if (!owner) throw new Error(`driveTo: the draft ${d.id} is not the cast's`);
+        d = await svc.submit(as(owner), d.id);
+        break;
+      }
+      case "filed":
+        d = await svc.act(as(cast.receiver), d.id, "receive", {});
+        break;
+      case "received":
+        d = await svc.act(as(cast.specialist), d.id, "forward", {});
+        break;
+      case "forwarded":
+        d = await svc.act(as(cast.leader), d.id, "approve", {});
+        break;
+      case "approved": {
+        const result = await svc.attach(as(cast.receiver), d.id, { component: "result", declaredName: "ket-qua.pdf", source: Readable.from(PDF) });
+        d = await svc.act(as(cast.receiver), d.id, "finish", { resultFileId: result.id });
+        break;
+      }
+      case "finished":
+        d = await svc.act(as(cast.receiver), d.id, "return", { method: "online" });
+        break;
+      case "returned":
+        throw new Error("driveTo: nothing follows the return");
+    }
+  }
+  return d;
+}
+
+/**
+ * A dossier of `procedure` filed online at the centre by `by` (the cast's citizen by default) with `formData`
+ * (their name and CCCD by default), the contact details of `applicant` if given, and a PDF for each required
+ * paper, then driven to `stage` (filed by default).
+ */
+export async function fileDossier(
+  ctx: Context,
+  s: DossierSetting,
+  procedure: ProcedureContent,
+  opts: { stage?: Stage; by?: TestAccount; formData?: Record<string, unknown>; applicant?: CreateDossierInput["applicant"] } = {},
+): Promise<DossierDto> {
+  const by = opts.by ?? s.cast.citizen;
+  const actor = actorOf(ctx, by);
+  const { dossier } = await ctx.dossiers.create(actor, {
+    procedureCode: procedure.code,
+    agencyCode: s.place.centre,
+    formData: opts.formData ?? formOf(by),
+    requestId: randomUUID(),
+    ...(opts.applicant ? { applicant: opts.applicant } : {}),
+  });
+  for (const c of procedure.components.filter((c) => c.required)) {
+    await ctx.dossiers.attach(actor, dossier.id, { component: c.key, declaredName: `${c.key}.pdf`, source: Readable.from(PDF) });
+  }
+  return driveTo(ctx, s, dossier, opts.stage ?? "filed");
 }
 
 let clones = 0;
@@ -114,15 +283,21 @@ export function multipart(fields: Record<string, string>, file: { name: string; 
   return { payload: Buffer.concat(parts), headers: { "content-type": `multipart/form-data; boundary=${boundary}` } };
 }
 
-/** An API caller on `app` acting as a demo user. */
-export function apiAs(app: App, tokens: Map<TestUser, string>) {
-  return (who: TestUser | null, method: "GET" | "POST" | "PUT", url: string, payload?: unknown) =>
+/** An API caller on `app` acting as an account (its bearer token), or signed out (`null`). */
+export function apiAs(app: App) {
+  return async (who: TestAccount | null, method: "GET" | "POST" | "PUT", url: string, payload?: unknown) =>
     app.inject({
       method,
       url,
-      headers: who ? { authorization: `Bearer ${tokens.get(who)}` } : {},
+      headers: who ? { authorization: `Bearer ${await who.token()}` } : {},
       ...(payload === undefined ? {} : { payload: payload as object }),
     });
+}
+
+/** Uploads one file to a dossier through the API as `who` (a PDF named after the component unless told). */
+export async function uploadAs(app: App, who: TestAccount, id: string, component: string, file: { name?: string; type?: string; bytes?: Buffer } = {}) {
+  const { payload, headers } = multipart({ component }, { name: file.name ?? `${component}.pdf`, type: file.type ?? "application/pdf", bytes: file.bytes ?? PDF });
+  return app.inject({ method: "POST", url: `/api/dossiers/${id}/attachments`, payload, headers: { ...headers, authorization: `Bearer ${await who.token()}` } });
 }
 
 /** Posts a one-file multipart form from `b` with its CSRF token (`csrf: false` leaves it out). */
@@ -133,4 +308,3 @@ export function uploadFrom(app: App, b: FormBrowser, url: string, component: str
   const cookie = [...b.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
   return app.inject({ method: "POST", url, payload, headers: { ...headers, cookie, accept: "text/html" } });
 }
-

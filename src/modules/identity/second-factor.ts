@@ -1,7 +1,6 @@
 // Second factor: TOTP (RFC 6238) with recovery codes, required for officers and administrators.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import { generateSecret, generateURI, verify } from "otplib";
-import QRCode from "qrcode";
 import type { Audit } from "../../platform/audit/index.ts";
 import { systemActor } from "../../platform/auth/actor.ts";
 import type { Clock } from "../../platform/clock.ts";
@@ -112,6 +111,8 @@ export function makeSecondFactor(deps: { database: Database; clock: Clock; audit
       const secret = generateSecret();
       await repo.putPendingTotp(database.db, user.id, seal(secret));
       const uri = generateURI({ issuer: "motcua", label: user.username, secret, period: PERIOD });
+      // qrcode is loaded with the first enrolment: most processes enrol no one.
+      const { default: QRCode } = await import("qrcode");
       return { secret, uri, qr: await QRCode.toDataURL(uri, { errorCorrectionLevel: "M", margin: 2 }) };
     },
 

@@ -58,6 +58,9 @@ describe("test factories", () => {
     const elsewhere = await buildOfficer(env.ctx);
     assert.notEqual(elsewhere.user.agencyCode, agency.code, "a new agency when none is given");
     await assert.rejects(buildOfficer(env.ctx, { agency, department: "khong-co" }), /no department khong-co/);
+    const away = await buildOfficer(env.ctx, { agency, status: "disabled" });
+    assert.equal(away.user.status, "disabled");
+    await assert.rejects(env.ctx.identity.signIn({ username: away.username, password: TEST_PASSWORD }), "a disabled account does not sign in");
     assert.equal((await me(await officer.token())).username, officer.username);
     const [row] = await env.database.rows<{ n: number }>(
       sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'identity.account_seeded' AND subject_id = ${officer.id}`,

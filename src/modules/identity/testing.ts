@@ -106,11 +106,19 @@ export async function buildBusiness(deps: FactoryDeps, opts: { name?: string; em
 /**
  * An officer of their own at `agency` (a new one, `buildAgency`, when not given), in `department` (one of the
  * agency's), holding `roles` (at the agency unless a grant says where; `specialist` by default). With
- * `system_admin` the account is an administrator's, as `createOfficer` makes it.
+ * `system_admin` the account is an administrator's, as `createOfficer` makes it; `status: "disabled"` makes an
+ * officer who is away (their account disabled).
  */
 export async function buildOfficer(
   deps: FactoryDeps,
-  opts: { agency?: string | { code: string }; department?: string | null; roles?: Array<Role | RoleGrant>; fullName?: string; email?: string | null } = {},
+  opts: {
+    agency?: string | { code: string };
+    department?: string | null;
+    roles?: Array<Role | RoleGrant>;
+    fullName?: string;
+    email?: string | null;
+    status?: "active" | "disabled";
+  } = {},
 ): Promise<TestAccount> {
   const n = ++accounts;
   const agencyCode = typeof opts.agency === "string" ? opts.agency : (opts.agency ?? (await buildAgency(deps))).code;
@@ -130,6 +138,7 @@ export async function buildOfficer(
     emailVerifiedAt: email ? new Date() : null,
     agencyCode,
     departmentCode: department,
+    ...(opts.status ? { status: opts.status } : {}),
     roles,
   });
 }

@@ -2,7 +2,7 @@
 // commits, and it is retried until the mail server takes it.
 import fs from "node:fs";
 import path from "node:path";
-import nodemailer from "nodemailer";
+import type { Transporter } from "nodemailer";
 import type { Db } from "../db/index.ts";
 import { defineJob, type JobDefinition, type JobQueue, PermanentJobError } from "../jobs/index.ts";
 
@@ -25,15 +25,19 @@ export interface Mailer {
  */
 export function createMailer(deps: { jobs: JobQueue; smtpUrl: string | null; from: string; dataDir: string }): Mailer {
   const catcher = path.join(deps.dataDir, "mail");
-  const transport = deps.smtpUrl
-    ? nodemailer.createTransport(deps.smtpUrl)
-    : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
+  // nodemailer is loaded with the first message sent: most processes send none (a test file, the CLI), and
+  // loading it cost each of them.
+  let transport: Promise<Transporter> | null = null;
+  const transportOf = () =>
+    (transport ??= import("nodemailer").then(({ default: nodemailer }) =>
+      deps.smtpUrl ? nodemailer.createTransport(deps.smtpUrl) : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" }),
+    ));
   const job = defineJob<MailMessage>({
     name: "mail.send",
     maxAttempts: 8,
     handler: async (message, ctx) => {
       try {
-        const info = (await transport.sendMail({ from: deps.from, to: message.to, subject: message.subject, text: message.text })) as {
+        const info = (await (await transportOf()).sendMail({ from: deps.from, to: message.to, subject: message.subject, text: message.text })) as {
           messageId?: string;
           message?: Buffer;
         };

@@ -1,12 +1,20 @@
 // The page furniture the forms of Circular 01/2018/TT-VPCP share: paper, font, the national motto header,
 // labelled lines, tables that wrap and paginate, signature blocks, and the lookup QR code.
 import { fileURLToPath } from "node:url";
-import PDFDocument from "pdfkit";
-import QRCode from "qrcode";
+import type PdfKit from "pdfkit";
+import type QrCode from "qrcode";
 import { formatLocal } from "../../calendar/index.ts";
 import type { FormAgency } from "./types.ts";
 
 type Doc = PDFKit.PDFDocument;
+
+/**
+ * pdfkit and qrcode, loaded with the first form written: most processes of a node (the worker, the CLI, a test
+ * file) write none, and loading the two was about a seventh of the time every process took to load the program.
+ */
+let libraries: Promise<{ PDFDocument: typeof PdfKit; QRCode: typeof QrCode }> | null = null;
+const pdfLibraries = () =>
+  (libraries ??= Promise.all([import("pdfkit"), import("qrcode")]).then(([pdfkit, qrcode]) => ({ PDFDocument: pdfkit.default, QRCode: qrcode.default })));
 
 /**
  * DejaVu Sans, shipped in the repository (assets/fonts, Bitstream Vera licence): it covers every
@@ -90,7 +98,8 @@ export function lookupUrl(publicUrl: string, dossierCode: string, lookupKey: str
 }
 
 /** The PNG the QR code is drawn from; margin 2 keeps a quiet zone that scanners need even when cropped. */
-export function qrPng(url: string): Promise<Buffer> {
+export async function qrPng(url: string): Promise<Buffer> {
+  const { QRCode } = await pdfLibraries();
   return QRCode.toBuffer(url, { type: "png", errorCorrectionLevel: "M", margin: 2, scale: 4 });
 }
 
@@ -102,6 +111,7 @@ export class FormWriter {
   private readonly ended: Promise<Buffer>;
 
   private constructor(
+    PDFDocument: typeof PdfKit,
     private readonly meta: FormMeta,
     private readonly qr: Buffer,
   ) {
@@ -139,7 +149,8 @@ export class FormWriter {
   }
 
   static async create(meta: FormMeta): Promise<FormWriter> {
-    return new FormWriter(meta, await qrPng(meta.lookupUrl));
+    const { PDFDocument } = await pdfLibraries();
+    return new FormWriter(PDFDocument, meta, await qrPng(meta.lookupUrl));
   }
 
   get left(): number {

@@ -1,12 +1,16 @@
 // The configuration of node-oidc-provider: motcua's own clients, the assurance levels (`acr`), the login checks
 // that tie the provider's session to motcua's, the claims, scopes, features and lifetimes.
 import type { IncomingMessage } from "node:http";
-import Provider, { type ClientMetadata, type Configuration, interactionPolicy, type KoaContextWithOIDC } from "oidc-provider";
+import type Provider from "oidc-provider";
+import type * as OidcProviderModule from "oidc-provider";
+import type { ClientMetadata, Configuration, KoaContextWithOIDC } from "oidc-provider";
 import type { Clock } from "../../../platform/clock.ts";
 import type { Database } from "../../../platform/db/index.ts";
 import type { IdentityService } from "../service.ts";
 import { adapterFactory } from "./adapter.ts";
 import { rpInitiatedLogout, signOutOnConfirm } from "./logout.tsx";
+
+type OidcProviderLibrary = typeof OidcProviderModule;
 
 /** Where the provider lives under the public URL; discovery is also answered at the root. */
 export const OIDC_PATH = "/oidc";
@@ -71,8 +75,7 @@ function browserSessionOf(raw: IncomingMessage): BrowserSession | null {
  * sign-in at another assurance level, makes the provider ask again (or answer `login_required` to
  * prompt=none) instead of vouching for whoever was signed in before.
  */
-function policy() {
-  const { Check, base } = interactionPolicy;
+function policy({ Check, base }: OidcProviderLibrary["interactionPolicy"]) {
   const rules = base();
   rules.get("login")!.checks.add(
     new Check("motcua_session", "The motcua sign-in ended or changed", "login_required", (ctx) => {
@@ -136,11 +139,19 @@ export interface ProviderDeps {
   clients?: ClientMetadata[];
 }
 
+/**
+ * oidc-provider (with koa and its routers), loaded with the first provider built: a process that only checks and
+ * mints bearer tokens (the API's callers, `motcua token`, most test files) never builds one, and loading it was a
+ * tenth of the time every process took to load the program.
+ */
+let library: Promise<OidcProviderLibrary> | null = null;
+
 /** The provider on a set of signing keys; provider.keys.ts builds it again when the set changes. */
 export function providerBuilder(deps: ProviderDeps, issuer: string, builtInClients: ClientMetadata[]) {
   const { database, clock, identity } = deps;
 
-  function build(keys: Array<{ jwk: Record<string, unknown> }>): Provider {
+  async function build(keys: Array<{ jwk: Record<string, unknown> }>): Promise<Provider> {
+    const { default: Provider, interactionPolicy } = await (library ??= import("oidc-provider"));
     const configuration: Configuration = {
       adapter: adapterFactory(database, clock),
       clients: [...builtInClients, ...(deps.clients ?? [])],
@@ -173,7 +184,7 @@ export function providerBuilder(deps: ProviderDeps, issuer: string, builtInClien
       },
       scopes: ["openid", "offline_access", "profile", "api"],
       acrValues: [acrOf(0), acrOf(1), acrOf(2)],
-      interactions: { policy: policy(), url: (_ctx, interaction) => `${OIDC_PATH}/interaction/${interaction.uid}` },
+      interactions: { policy: policy(interactionPolicy), url: (_ctx, interaction) => `${OIDC_PATH}/interaction/${interaction.uid}` },
       features: {
         claimsParameter: { enabled: true },
         devInteractions: { enabled: false },

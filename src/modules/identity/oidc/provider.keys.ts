@@ -36,6 +36,8 @@ export interface PublishedKeys {
 export interface KeyRing extends OidcKeys {
   /** The provider on the live signing keys (the first one is made when there is none). */
   provider(): Promise<Provider>;
+  /** The live signing keys, newest first, without building the provider (the first one is made when there is none). */
+  signingKeys(): Promise<Awaited<ReturnType<typeof repo.activeKeys>>>;
   /** The published keys, re-read at most every KEY_RECHECK_MS. */
   currentKeys(): Promise<PublishedKeys>;
 }
@@ -50,22 +52,25 @@ async function newSigningKey(database: Database, now: Date): Promise<string> {
 
 export function makeKeyRing(
   { database, clock }: { database: Database; clock: Clock },
-  build: (keys: Array<{ jwk: Record<string, unknown> }>) => Provider,
+  build: (keys: Array<{ jwk: Record<string, unknown> }>) => Promise<Provider>,
 ): KeyRing {
   /** The provider, built on the signing keys `kids`; re-checked against the database every KEY_RECHECK_MS. */
   let state: { provider: Provider; kids: string; checkedAt: number } | null = null;
   let refreshing: Promise<Provider> | null = null;
 
+  async function signingKeys() {
+    const keys = await repo.activeKeys(database.db);
+    if (keys.length > 0) return keys;
+    await newSigningKey(database, clock.now());
+    return repo.activeKeys(database.db);
+  }
+
   async function refresh(): Promise<Provider> {
-    let keys = await repo.activeKeys(database.db);
-    if (keys.length === 0) {
-      await newSigningKey(database, clock.now());
-      keys = await repo.activeKeys(database.db);
-    }
+    const keys = await signingKeys();
     const kids = keys.map((k) => k.kid).join(" ");
     const checkedAt = clock.now().getTime();
     if (state?.kids === kids) state.checkedAt = checkedAt;
-    else state = { provider: build(keys), kids, checkedAt };
+    else state = { provider: await build(keys), kids, checkedAt };
     return state.provider;
   }
 
@@ -96,6 +101,7 @@ export function makeKeyRing(
 
   return {
     provider,
+    signingKeys,
     currentKeys,
 
     async rotateKeys() {

@@ -41,7 +41,7 @@ export function makeTokens(
   keys: KeyRing,
 ): OidcTokens {
   const { database, clock, identity, audit } = deps;
-  const { provider, currentKeys } = keys;
+  const { provider, signingKeys, currentKeys } = keys;
 
   /** The claims of a token signed by a published key, checked for issuer, audience, type and time. */
   async function verifiedClaims(value: string): Promise<JWTPayload> {
@@ -111,8 +111,8 @@ export function makeTokens(
       }
       const found = await identity.findByUsername(username);
       if (!found || found.status !== "active") throw new InvalidToken();
-      await provider(); // makes the first signing key when there is none yet
-      const [key] = await repo.activeKeys(database.db);
+      // The newest key, as the provider signs with (the first one is made when there is none yet).
+      const [key] = await signingKeys();
       if (!key) throw new Error("no signing key");
       const now = Math.floor(clock.now().getTime() / 1000);
       // A JWT access token (RFC 9068) signed with the provider's current key: verified like any other.
