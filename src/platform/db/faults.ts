@@ -82,12 +82,12 @@ function own(err: object): Unavailability | null {
   if (err instanceof DatabaseUnavailableError) return { reason: err.reason, check: true };
   const code = (err as { code?: unknown }).code;
   if (typeof code === "string") {
-    // A server's error: a SQLSTATE (five characters); anything else is a socket's.
+    // A socket's error (EPIPE has five letters too), or a server's SQLSTATE.
+    if (SOCKET_CODES.has(code)) return { reason: "unreachable", check: true };
     if (/^[0-9A-Z]{5}$/.test(code)) {
       const reason = BY_SQLSTATE[code] ?? (code.startsWith("08") ? "unreachable" : null);
       return reason ? { reason, check: code !== "57014" } : null;
     }
-    if (SOCKET_CODES.has(code)) return { reason: "unreachable", check: true };
   }
   // A driver's error carries no code (a server's error always does: the message is then the server's own).
   if (code === undefined && err instanceof Error && Object.hasOwn(DRIVER_MESSAGES, err.message)) return { reason: DRIVER_MESSAGES[err.message]!, check: true };
