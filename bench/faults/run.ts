@@ -87,6 +87,16 @@ try {
     }
   }
 } finally {
+  // What the server logged through the faults: a warning when the database became unavailable and a line when it
+  // was back, not one per request.
+  const lines = stack.server.output().split("\n").filter((l) => l.startsWith("{"));
+  const byMessage = new Map<string, number>();
+  for (const line of lines) {
+    const { level, msg } = JSON.parse(line) as { level: number; msg: string };
+    if (level >= 40 && !msg.startsWith("demo accounts")) byMessage.set(`${level >= 50 ? "error" : "warn"}: ${msg}`, (byMessage.get(`${level >= 50 ? "error" : "warn"}: ${msg}`) ?? 0) + 1);
+  }
+  console.log("the server's warnings and errors:");
+  for (const [msg, n] of byMessage) console.log(`  ${n} × ${msg}`);
   await stack.stop();
 }
 console.log("");
