@@ -19,8 +19,8 @@ export interface Config {
   /** Connections in the PostgreSQL pool (DATABASE_POOL_MAX). */
   databasePoolMax: number;
   /**
-   * What the node does when PostgreSQL fails (docs/ARCHITECTURE.md, "When the database fails"): how long a query
-   * waits for a connection, ms (DATABASE_CONNECT_TIMEOUT_MS); the server's statement_timeout, ms, 0 for none
+   * What the node does when PostgreSQL fails (docs/ARCHITECTURE.md, "When the database fails"): how long making a
+   * new connection may take, ms (DATABASE_CONNECT_TIMEOUT_MS); the server's statement_timeout, ms, 0 for none
    * (DATABASE_STATEMENT_TIMEOUT_MS); how often the server is checked while it answers, ms, 0 for never
    * (DATABASE_HEARTBEAT_MS: one unanswered for twice as long makes queries fail at once until it answers).
    */

@@ -41,9 +41,9 @@ export interface HealthMonitorOptions {
   /** How the probes and the heartbeat connect (the pool's settings). */
   client: pg.ClientConfig;
   /**
-   * How often the heartbeat runs while the server answers, in ms (0: none). A heartbeat or a probe unanswered
-   * for twice as long (at least a second) counts the server unreachable; a probe runs every half heartbeat
-   * while it is.
+   * How often the heartbeat runs while the server answers, in ms (0: none). A heartbeat unanswered for twice as
+   * long (at least a second) while no other query got an answer either, or a probe that fails, counts the server
+   * unavailable; a probe runs every half heartbeat while it is.
    */
   heartbeatMs: number;
   /** A statement through the pool, for `check()`. */
@@ -56,6 +56,8 @@ export interface HealthMonitorOptions {
 export interface HealthMonitor extends DatabaseHealth {
   /** The error to fail a query with at once, while the server cannot be reached; null when it may be tried. */
   refusal(): DatabaseUnavailableError | null;
+  /** The server answered a query (any answer: a row, an error of its own): it is not silent. */
+  answered(): void;
   /**
    * `work`, its failure reported; it fails at once if the server is found unreachable meanwhile. What `work` gives
    * after that goes to `late` (a connection to give back).
@@ -84,11 +86,16 @@ export function discard(client: pg.Client | pg.PoolClient): void {
 }
 
 export function createHealthMonitor(opts: HealthMonitorOptions): HealthMonitor {
+  // A statement's answer is due within two heartbeats; a new connection within the pool's connect timeout (a
+  // backend to start, which a server busy with its disk can be slow to do).
   const timeoutMs = Math.max(1000, 2 * opts.heartbeatMs);
+  const connectMs = Math.max(timeoutMs, opts.client.connectionTimeoutMillis ?? 0);
   const probeEveryMs = Math.max(100, Math.floor(opts.heartbeatMs / 2) || 500);
   const listeners = new Set<(problem: HealthProblem | null, previous: HealthProblem | null) => void>();
   const waiters = new Set<(err: DatabaseUnavailableError) => void>();
   let problem: HealthProblem | null = null;
+  /** When the server last answered anything, on any connection (`performance.now()`). */
+  let lastAnswer = 0;
   let probing: Promise<void> | null = null;
   let heartbeat: pg.Client | null = null;
   let beating = false;
@@ -114,7 +121,7 @@ export function createHealthMonitor(opts: HealthMonitorOptions): HealthMonitor {
   }
 
   function client(name: string): pg.Client {
-    const c = new pg.Client({ ...opts.client, application_name: name, connectionTimeoutMillis: timeoutMs, keepAlive: false });
+    const c = new pg.Client({ ...opts.client, application_name: name, connectionTimeoutMillis: connectMs, keepAlive: false });
     c.on("error", noop);
     // The checks never keep a process alive by themselves (a test, a command that ends): pg's Client.unref
     // (its socket's), which @types/pg does not declare.
@@ -122,13 +129,13 @@ export function createHealthMonitor(opts: HealthMonitorOptions): HealthMonitor {
     return c;
   }
 
-  /** `work`, or a timeout once it has not settled in `timeoutMs` (answers already read count as in time). */
-  function timed<T>(work: Promise<T>): Promise<T> {
+  /** `work`, or a timeout once it has not settled in `ms` (answers already read count as in time). */
+  function timed<T>(work: Promise<T>, ms = timeoutMs): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         // After the event loop's poll: an answer that arrived while the loop was busy is read first.
         setImmediate(() => reject(new DatabaseUnavailableError("timeout")));
-      }, timeoutMs);
+      }, ms);
       timer.unref();
       work.then(
         (v) => {
@@ -147,7 +154,7 @@ export function createHealthMonitor(opts: HealthMonitorOptions): HealthMonitor {
   async function probeOnce(): Promise<UnavailableReason | null> {
     const c = client(HEALTH_APPLICATION_NAME);
     try {
-      await timed(c.connect());
+      await timed(c.connect(), connectMs);
       await timed(c.query(PROBE));
       void c.end().catch(noop);
       return null;
@@ -168,8 +175,15 @@ export function createHealthMonitor(opts: HealthMonitorOptions): HealthMonitor {
     probing = (async () => {
       try {
         for (;;) {
-          const reason = await probeOnce();
+          const started = performance.now();
+          let reason = await probeOnce();
           if (closed) return;
+          if (reason === "timeout") {
+            // Slow, not silent, when other queries got answers meanwhile (a server under load is slow to fork a
+            // backend); silent, every connection is as stuck as the probe's.
+            if (lastAnswer >= started) reason = null;
+            else opts.dropConnections();
+          }
           set(reason);
           if (reason === null) return;
           await sleep(probeEveryMs);
@@ -189,6 +203,7 @@ export function createHealthMonitor(opts: HealthMonitorOptions): HealthMonitor {
   async function beat(): Promise<void> {
     if (beating || probing || problem || closed) return;
     beating = true;
+    const started = performance.now();
     try {
       if (!heartbeat) {
         const c = client(HEALTH_APPLICATION_NAME);
@@ -198,15 +213,16 @@ export function createHealthMonitor(opts: HealthMonitorOptions): HealthMonitor {
           if (heartbeat === c) dropHeartbeat();
           probe();
         });
-        await timed(c.connect());
+        await timed(c.connect(), connectMs);
       }
       await timed(heartbeat.query("SELECT 1"));
+      lastAnswer = performance.now();
     } catch (err) {
       dropHeartbeat();
       if (closed) return;
-      const reason = unavailability(err)?.reason ?? "unreachable";
-      if (reason === "timeout") {
-        // No answer at all: every connection is as stuck as this one. Queries fail at once from here on.
+      // Silent: nothing came back on any connection while the heartbeat waited (a server slow under load still
+      // answers the pool's queries). Every connection is as stuck as this one: queries fail at once from here on.
+      if (unavailability(err)?.reason === "timeout" && lastAnswer < started) {
         set("timeout");
         opts.dropConnections();
       }
@@ -218,7 +234,10 @@ export function createHealthMonitor(opts: HealthMonitorOptions): HealthMonitor {
 
   function report(err: unknown): void {
     if (closed) return;
-    if (unavailability(err)?.check) probe();
+    const found = unavailability(err);
+    // Any other failure (a constraint, a syntax error) is the server's answer too.
+    if (!found) lastAnswer = performance.now();
+    else if (found.check) probe();
   }
 
   const ticker = opts.heartbeatMs > 0 ? setInterval(() => void beat(), opts.heartbeatMs) : null;
@@ -244,6 +263,9 @@ export function createHealthMonitor(opts: HealthMonitorOptions): HealthMonitor {
     refusal() {
       return blocking() ? new DatabaseUnavailableError(problem!.reason) : null;
     },
+    answered() {
+      lastAnswer = performance.now();
+    },
     guard<T>(work: Promise<T>, late?: (value: T) => void): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         let settled = false;
@@ -254,6 +276,7 @@ export function createHealthMonitor(opts: HealthMonitorOptions): HealthMonitor {
         waiters.add(fail);
         work.then(
           (value) => {
+            lastAnswer = performance.now();
             waiters.delete(fail);
             if (settled) late?.(value);
             else resolve(value);

@@ -49,7 +49,7 @@ export interface OpenOptions {
   /** A data directory tarball to start the embedded database from (test templates). */
   loadDataDir?: Blob;
   poolMax?: number;
-  /** How long a query waits for a pooled connection, or a new connection for the server, in ms (default 5,000). */
+  /** How long making a new connection to the server may take, in ms (default 5,000). */
   connectTimeoutMs?: number;
   /** The server's statement_timeout for every pooled connection, in ms; 0 for none (default 30,000). */
   statementTimeoutMs?: number;
@@ -95,13 +95,21 @@ function openPool(databaseUrl: string, opts: OpenOptions): Database {
   const client: pg.ClientConfig = {
     connectionString: databaseUrl,
     application_name: APPLICATION_NAME,
+    // How long a new connection may take to be made (a silent network), not how long a query may wait for one of
+    // the pool's: under load, queries queue for a connection as long as they must.
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
     // A peer that vanished without closing (a host down, a cut cable) is found by the kernel's keepalive.
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
     ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}),
   };
-  const pool = new pg.Pool({ ...client, max: opts.poolMax ?? 10 });
+  // pg-pool gives its own connectionTimeoutMillis to both waits; its connections get theirs through their class.
+  class PoolClient extends pg.Client {
+    constructor(config?: pg.ClientConfig) {
+      super({ ...config, connectionTimeoutMillis: client.connectionTimeoutMillis });
+    }
+  }
+  const pool = new pg.Pool({ ...client, connectionTimeoutMillis: 0, max: opts.poolMax ?? 10, Client: PoolClient });
   const connections = new Set<pg.PoolClient>();
   const send = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
   const health = createHealthMonitor({
@@ -249,10 +257,16 @@ function gateOf(client: pg.PoolClient, health: HealthMonitor): Gate {
   if (gate) return gate;
   const g: Gate = { client, beginPending: false, beginning: null, view: undefined as unknown as pg.PoolClient };
   const reported = (work: Promise<unknown>) =>
-    work.catch((err: unknown) => {
-      health.report(err);
-      throw err;
-    });
+    work.then(
+      (value) => {
+        health.answered();
+        return value;
+      },
+      (err: unknown) => {
+        health.report(err);
+        throw err;
+      },
+    );
   g.view = {
     query: (...args: unknown[]) => {
       const run = () => reported((client.query as (...a: unknown[]) => Promise<unknown>)(...args));
@@ -287,10 +301,16 @@ async function poolTransaction<T>(pool: pg.Pool, health: HealthMonitor, fn: (tx:
   // A connection that comes after the server was found unreachable goes straight back.
   const client = await health.guard(pool.connect(), (late) => late.release());
   const reported = <R>(work: Promise<R>) =>
-    work.catch((err: unknown) => {
-      health.report(err);
-      throw err;
-    });
+    work.then(
+      (value) => {
+        health.answered();
+        return value;
+      },
+      (err: unknown) => {
+        health.report(err);
+        throw err;
+      },
+    );
   const gate = gateOf(client, health);
   gate.beginPending = true;
   const tx = drizzlePg({ client: gate.view }) as unknown as Db;
