@@ -205,17 +205,18 @@ export function createHealthMonitor(opts: HealthMonitorOptions): HealthMonitor {
     beating = true;
     const started = performance.now();
     try {
-      if (!heartbeat) {
-        const c = client(HEALTH_APPLICATION_NAME);
-        heartbeat = c;
+      let c = heartbeat;
+      if (!c) {
+        const made = client(HEALTH_APPLICATION_NAME);
+        heartbeat = c = made;
         // Its session ended (a restart, pg_terminate_backend): the server is checked at once.
-        c.on("error", () => {
-          if (heartbeat === c) dropHeartbeat();
+        made.on("error", () => {
+          if (heartbeat === made) dropHeartbeat();
           probe();
         });
-        await timed(c.connect(), connectMs);
+        await timed(made.connect(), connectMs);
       }
-      await timed(heartbeat.query("SELECT 1"));
+      await timed(c.query("SELECT 1"));
       lastAnswer = performance.now();
     } catch (err) {
       dropHeartbeat();

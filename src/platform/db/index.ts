@@ -252,21 +252,25 @@ interface Gate {
 }
 const gates = new WeakMap<pg.PoolClient, Gate>();
 
+/** `work`, with what it tells of the server told to `health`: an answer, or a failure that may say it is gone. */
+function told<R>(health: HealthMonitor, work: Promise<R>): Promise<R> {
+  return work.then(
+    (value) => {
+      health.answered();
+      return value;
+    },
+    (err: unknown) => {
+      health.report(err);
+      throw err;
+    },
+  );
+}
+
 function gateOf(client: pg.PoolClient, health: HealthMonitor): Gate {
   let gate = gates.get(client);
   if (gate) return gate;
   const g: Gate = { client, beginPending: false, beginning: null, view: undefined as unknown as pg.PoolClient };
-  const reported = (work: Promise<unknown>) =>
-    work.then(
-      (value) => {
-        health.answered();
-        return value;
-      },
-      (err: unknown) => {
-        health.report(err);
-        throw err;
-      },
-    );
+  const reported = (work: Promise<unknown>) => told(health, work);
   g.view = {
     query: (...args: unknown[]) => {
       const run = () => reported((client.query as (...a: unknown[]) => Promise<unknown>)(...args));
@@ -300,17 +304,7 @@ async function poolTransaction<T>(pool: pg.Pool, health: HealthMonitor, fn: (tx:
   if (refused) throw refused;
   // A connection that comes after the server was found unreachable goes straight back.
   const client = await health.guard(pool.connect(), (late) => late.release());
-  const reported = <R>(work: Promise<R>) =>
-    work.then(
-      (value) => {
-        health.answered();
-        return value;
-      },
-      (err: unknown) => {
-        health.report(err);
-        throw err;
-      },
-    );
+  const reported = <R>(work: Promise<R>) => told(health, work);
   const gate = gateOf(client, health);
   gate.beginPending = true;
   const tx = drizzlePg({ client: gate.view }) as unknown as Db;
