@@ -1,7 +1,7 @@
 // Which failures of the database mean "it cannot serve now" (a restart, a lost connection, a network that stopped
 // answering, a full disk) rather than "this request is wrong" (a constraint, a bug). The first kind is answered
 // 503 `platform.unavailable` with Retry-After, and makes the layer check the server (`health.ts`); the second
-// keeps its own meaning.
+// keeps its own meaning. Only the database's failures count: a peer's refused connection is the caller's to handle.
 
 /** Why the database cannot serve now. */
 export type UnavailableReason =
@@ -117,7 +117,30 @@ export function unavailability(err: unknown): Unavailability | null {
   return null;
 }
 
-/** Why `err` says the database cannot serve now, or null when it says something else. */
+/**
+ * The failures that came from the database's connections, as the layer saw them pass (`markDatabaseFailure`): a
+ * refused connection means the database only when it was the database's, not a peer's HTTP endpoint's.
+ */
+const fromDatabase = new WeakSet<object>();
+
+/** Marks `err` as a failure of one of the database's connections (the layer does, for every failure it passes on). */
+export function markDatabaseFailure(err: unknown): void {
+  if (err !== null && typeof err === "object") fromDatabase.add(err);
+}
+
+/**
+ * Why `err` says the database cannot serve now, or null when it says something else, or is not the database's:
+ * the failure itself, or one it wraps, passed through the layer (`markDatabaseFailure`) and has the shape of
+ * unavailability (`unavailability`).
+ */
 export function unavailableReason(err: unknown): UnavailableReason | null {
-  return unavailability(err)?.reason ?? null;
+  const seen = new Set<unknown>();
+  let next: unknown = err;
+  while (next !== null && typeof next === "object" && !seen.has(next)) {
+    seen.add(next);
+    if (next instanceof DatabaseUnavailableError) return next.reason;
+    if (fromDatabase.has(next)) return unavailability(next)?.reason ?? null;
+    next = (next as { cause?: unknown }).cause;
+  }
+  return null;
 }

@@ -3,7 +3,7 @@
 // that says the server may be gone (`faults.ts`) has it checked at once. While it cannot be reached, queries fail
 // at once instead of waiting on a dead network, and it is checked again every half heartbeat until it answers.
 import pg from "pg";
-import { DatabaseUnavailableError, unavailability, type UnavailableReason } from "./faults.ts";
+import { DatabaseUnavailableError, markDatabaseFailure, unavailability, type UnavailableReason } from "./faults.ts";
 
 /** The database cannot serve: why, and since when. */
 export interface HealthProblem {
@@ -63,7 +63,10 @@ export interface HealthMonitor extends DatabaseHealth {
    * after that goes to `late` (a connection to give back).
    */
   guard<T>(work: Promise<T>, late?: (value: T) => void): Promise<T>;
-  /** A failure of the driver: one that says the server may be gone has it checked at once. */
+  /**
+   * A failure of one of the database's connections, marked as the database's (`markDatabaseFailure`): one that
+   * says the server may be gone has it checked at once. Every failure the layer passes on goes through here.
+   */
   report(err: unknown): void;
   close(): void;
 }
@@ -234,6 +237,7 @@ export function createHealthMonitor(opts: HealthMonitorOptions): HealthMonitor {
   }
 
   function report(err: unknown): void {
+    markDatabaseFailure(err);
     if (closed) return;
     const found = unavailability(err);
     // Any other failure (a constraint, a syntax error) is the server's answer too.

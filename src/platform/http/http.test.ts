@@ -7,6 +7,7 @@ import Fastify from "fastify";
 import { testApp } from "../../../test/helpers/app.ts";
 import { registerWebRoutes, sendNotFoundPage, wantsPage } from "../../web/routes.tsx";
 import { DatabaseUnavailableError } from "../db/index.ts";
+import { markDatabaseFailure } from "../db/faults.ts";
 import { registerErrorHandling } from "./error-handler.ts";
 import { errorCatalogue, UNAVAILABLE_RETRY_SECONDS } from "./errors.ts";
 import type { App } from "./types.ts";
@@ -114,12 +115,19 @@ describe("validation errors", () => {
 describe("a database that cannot serve", () => {
   // Failures as the database layer passes them on: Drizzle's wrapping of a server's error, a socket's error, the
   // layer's own refusal while the server is out of reach; and one that means something else.
+  /** A failure of one of the database's connections, marked as the layer marks every failure it passes on. */
+  const theDatabases = <E extends Error>(err: E): E => {
+    markDatabaseFailure(err);
+    return err;
+  };
   const failures: Record<string, () => Error> = {
-    restarting: () => new DrizzleQueryError("insert …", [], Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" })),
-    refused: () => Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" }),
+    restarting: () => new DrizzleQueryError("insert …", [], theDatabases(Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" }))),
+    refused: () => theDatabases(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" })),
     down: () => new DatabaseUnavailableError("timeout"),
-    disk: () => Object.assign(new Error("could not extend file"), { code: "53100" }),
-    duplicate: () => Object.assign(new Error("duplicate key value violates unique constraint"), { code: "23505" }),
+    disk: () => theDatabases(Object.assign(new Error("could not extend file"), { code: "53100" })),
+    duplicate: () => theDatabases(Object.assign(new Error("duplicate key value violates unique constraint"), { code: "23505" })),
+    // A peer's endpoint refusing (the national portal, a registry): not the database, and not this answer.
+    peer: () => new TypeError("fetch failed", { cause: Object.assign(new Error("connect ECONNREFUSED 10.0.0.9:443"), { code: "ECONNREFUSED" }) }),
   };
   let app: App;
   before(async () => {
@@ -154,10 +162,12 @@ describe("a database that cannot serve", () => {
     }
   });
 
-  it("leaves other failures of the database as they were: a 500 that says nothing", async () => {
-    const res = await app.inject({ method: "GET", url: "/api/duplicate" });
-    assert.equal(res.statusCode, 500);
-    assert.equal(res.json().error.code, "platform.internal");
+  it("leaves other failures as they were, the database's and a peer's refused connection: a 500 that says nothing", async () => {
+    for (const name of ["duplicate", "peer"]) {
+      const res = await app.inject({ method: "GET", url: `/api/${name}` });
+      assert.equal(res.statusCode, 500, name);
+      assert.equal(res.json().error.code, "platform.internal", name);
+    }
   });
 
   it("shows a browser a page saying so, with the same status and Retry-After", async () => {
