@@ -4,8 +4,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger } from "fastify";
 import type { Context } from "./context.ts";
-import { sql } from "./platform/db/index.ts";
-import { DatabaseUnavailable } from "./platform/http/errors.ts";
+import { Unavailable } from "./platform/http/errors.ts";
 import { registerErrorHandling, sendDomainError } from "./platform/http/error-handler.ts";
 import { registerInputCheck } from "./platform/http/input.ts";
 import { createMetricsRegistry, registerMetrics } from "./platform/http/metrics.ts";
@@ -82,12 +81,10 @@ export async function buildApp(ctx: Context): Promise<App> {
       },
     },
     async (request, reply) => {
-      try {
-        await ctx.database.db.execute(sql`SELECT 1`);
-      } catch (err) {
-        request.log.error({ err }, "health check: database did not answer");
-        return sendDomainError(request, reply, new DatabaseUnavailable());
-      }
+      // What the database layer last found (a restart, a network that stopped answering, a full disk), or a
+      // statement through the pool when it found nothing wrong.
+      const problem = await ctx.database.health.check();
+      if (problem) return sendDomainError(request, reply, new Unavailable(problem.reason));
       return { status: "ok" };
     },
   );

@@ -28,6 +28,7 @@ export async function openContext(
       databaseUrl: config.databaseUrl,
       pgliteDir: paths.pgdata,
       poolMax: config.databasePoolMax,
+      ...config.databaseFaults,
     });
   } catch (err) {
     release();

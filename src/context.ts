@@ -35,11 +35,17 @@ export interface ContextOptions {
 export function createPlatform(config: Config, database: Database, opts: ContextOptions = {}): Platform {
   const clock = opts.clock ?? systemClock;
   const jobs = createJobQueue();
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  // Once when the database is found unavailable (or why changes) and once when it is back: not per request.
+  database.health.onChange((problem, previous) => {
+    if (problem) logger.warn({ reason: problem.reason }, "database unavailable: requests answer 503 platform.unavailable until it is back");
+    else if (previous) logger.info({ reason: previous.reason, downMs: Date.now() - previous.since.getTime() }, "database available again");
+  });
   return {
     config,
     database,
     clock,
-    logger: opts.logger ?? createLogger(config.logLevel),
+    logger,
     jobs,
     files: createFileStore({ backend: createLocalBackend(dataPaths(config).files), maxBytes: config.maxUploadBytes }),
     audit: createAuditLog({ database, clock, key: auditKey(config.auditKey, config.dataDir) }),

@@ -2,6 +2,7 @@
 // Runs the test files with node:test through tsx. Node 20 expands no globs, so the files are found here.
 //   node test/run.mjs            unit and integration tests (src/**/*.test.ts, test/**/*.test.ts but e2e)
 //   node test/run.mjs --e2e      browser tests (test/e2e/*.test.ts)
+//   node test/run.mjs --faults   database fault tests (test/faults/*.test.ts: a PostgreSQL server of their own, root)
 //   node test/run.mjs FILE...    the files given
 // Every test process writes its log lines, at debug level, to a file of its own in MOTCUA_TEST_LOG_DIR (a temporary
 // directory unless it is set); once the tests have run, test/check-logs.ts reads every line and the run fails if one
@@ -13,6 +14,9 @@ import path from "node:path";
 
 const args = process.argv.slice(2);
 const e2e = args.includes("--e2e");
+const faults = args.includes("--faults");
+/** The folder of a kind of test run apart from the unit and integration tests, or null for those. */
+const apart = e2e ? "e2e" : faults ? "faults" : null;
 const given = args.filter((a) => !a.startsWith("--"));
 
 function walk(dir, out = []) {
@@ -27,7 +31,12 @@ function walk(dir, out = []) {
 
 const files = given.length
   ? given
-  : [...walk("src"), ...walk("test")].filter((f) => f.split(path.sep).includes("e2e") === e2e).sort();
+  : [...walk("src"), ...walk("test")]
+      .filter((f) => {
+        const parts = f.split(path.sep);
+        return apart ? parts.includes(apart) : !parts.includes("e2e") && !parts.includes("faults");
+      })
+      .sort();
 if (files.length === 0) {
   console.error("no test files found");
   process.exit(1);

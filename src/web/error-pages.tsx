@@ -30,3 +30,20 @@ export function ErrorPage({ page, requestId }: { page: PageRequest; requestId: s
     </Layout>
   );
 }
+
+/**
+ * The page for a request the database could not serve (a restart, a lost network, a full disk): nothing is wrong
+ * with what was asked, and asking again shortly may work. `message` is the error's own text.
+ */
+export function UnavailablePage({ page, message }: { page: PageRequest; message: string }) {
+  const { t } = page;
+  return (
+    <Layout page={page} variant={page.here === "/office" || page.here.startsWith("/office/") ? "office" : "portal"} title={t("unavailable.title")}>
+      <h1>{t("unavailable.title")}</h1>
+      <p role="alert">{message}</p>
+      <p>
+        <a href={page.here}>{t("unavailable.retry")}</a>
+      </p>
+    </Layout>
+  );
+}

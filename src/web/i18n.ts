@@ -103,6 +103,8 @@ const KIT_VI = {
   "error.title": "Đã có lỗi xảy ra",
   "error.text": "Hệ thống chưa xử lý được yêu cầu này. Vui lòng thử lại sau ít phút.",
   "error.reference": "Mã tham chiếu khi liên hệ hỗ trợ: {id}",
+  "unavailable.title": "Hệ thống tạm thời gián đoạn",
+  "unavailable.retry": "Tải lại trang",
 };
 
 const KIT_EN: Record<keyof typeof KIT_VI, string> = {
@@ -170,6 +172,8 @@ const KIT_EN: Record<keyof typeof KIT_VI, string> = {
   "error.title": "Something went wrong",
   "error.text": "The system could not handle this request. Please try again in a few minutes.",
   "error.reference": "Reference to quote when contacting support: {id}",
+  "unavailable.title": "Briefly unavailable",
+  "unavailable.retry": "Reload the page",
 };
 
 /** The kit's own text: the frame of every page, the homes, the error pages. */

@@ -1,12 +1,12 @@
 import formbody from "@fastify/formbody";
 import { Type } from "@sinclair/typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { DomainError } from "../platform/http/errors.ts";
+import { DomainError, domainErrorOf, httpAnswerOf } from "../platform/http/errors.ts";
 import { PUBLIC } from "../platform/http/access.ts";
 import type { App } from "../platform/http/types.ts";
 import type { Messages, ModulePlugin, NavEntry } from "../platform/module.ts";
 import { sendAsset } from "./assets.ts";
-import { ErrorPage, NotFoundPage } from "./error-pages.tsx";
+import { ErrorPage, NotFoundPage, UnavailablePage } from "./error-pages.tsx";
 import { FormText, pageQuery, pageSchema, registerCsrfCheck, registerParamsCheck } from "./forms.ts";
 import { type Catalogue, catalogueOf } from "./i18n.ts";
 import { LANGUAGE_PATH, type Offer } from "./layout.tsx";
@@ -99,6 +99,13 @@ export async function registerWebRoutes(app: App, pages: readonly ModulePlugin[]
     // An unexpected failure of a page answers with a page; a refusal (a domain error, a bad request) goes on to
     // the module's page handler or the application's, which know its status.
     web.setErrorHandler((error, request, reply) => {
+      // The database could not serve: a page that says so, with the API's status and Retry-After.
+      const domain = domainErrorOf(error);
+      if (domain?.kind === "unavailable") {
+        const { status, headers } = httpAnswerOf(domain);
+        const page = pageRequest(request);
+        return sendPage(reply.headers(headers), <UnavailablePage page={page} message={domain.messages[page.lang]} />, status);
+      }
       const status = (error as { statusCode?: unknown }).statusCode;
       if (error instanceof DomainError || (error as { validation?: unknown }).validation || (typeof status === "number" && status < 500)) throw error;
       request.log.error({ err: error }, "page failed");

@@ -78,6 +78,13 @@ function withDatabase(url: string, name: string): string {
 
 let counter = 0;
 
+/**
+ * The heartbeat of the suite's databases (platform/db/health.ts): every 5 s, a server silent for 10 s counted
+ * unavailable. A machine running the whole suite at once can starve a `SELECT 1` of the CPU for seconds; the
+ * default (1 s, 2 s) is the fault tests' to prove (test/faults/).
+ */
+export const TEST_HEARTBEAT_MS = 5000;
+
 async function postgresDatabase(baseUrl: string): Promise<Database> {
   const base = new URL(baseUrl).pathname.slice(1) || "postgres";
   const template = `${base}_tpl_${templateDigest()}`.slice(0, 63);
@@ -90,7 +97,7 @@ async function postgresDatabase(baseUrl: string): Promise<Database> {
       const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [template]);
       if (exists.rowCount === 0) {
         await admin.query(`CREATE DATABASE "${template}"`);
-        const db = await openDatabase({ databaseUrl: withDatabase(baseUrl, template), pgliteDir: null, poolMax: 1 });
+        const db = await openDatabase({ databaseUrl: withDatabase(baseUrl, template), pgliteDir: null, poolMax: 1, heartbeatMs: 0 });
         try {
           await prepareTemplate(db);
         } catch (err) {
@@ -116,7 +123,7 @@ async function postgresDatabase(baseUrl: string): Promise<Database> {
         await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
       }
     }
-    const db = await openDatabase({ databaseUrl: withDatabase(baseUrl, name), pgliteDir: null, poolMax: 10 });
+    const db = await openDatabase({ databaseUrl: withDatabase(baseUrl, name), pgliteDir: null, poolMax: 10, heartbeatMs: TEST_HEARTBEAT_MS });
     const close = db.close;
     db.close = async () => {
       await close();

@@ -2,7 +2,7 @@
 // imported as drafts.
 import { type Actor, actorRef } from "../../platform/auth/actor.ts";
 import { afterCommit, type Db } from "../../platform/db/index.ts";
-import { type FieldProblem } from "../../platform/http/errors.ts";
+import { DomainError, type FieldProblem } from "../../platform/http/errors.ts";
 import {
   CatalogForbidden,
   CodeMismatch,
@@ -45,7 +45,11 @@ export function makeEditing({ database, clock, audit, directory }: CatalogDeps, 
   async function facts(db: Db, content: ProcedureContent): Promise<DirectoryFacts> {
     const departments = new Map<string, Set<string>>();
     for (const code of agenciesNamed(content)) {
-      const agency = await directory.agency(code, db).catch(() => null);
+      // An agency not in the directory is the content's problem; any other failure is the edit's.
+      const agency = await directory.agency(code, db).catch((err: unknown) => {
+        if (err instanceof DomainError && err.kind === "not_found") return null;
+        throw err;
+      });
       if (agency) departments.set(code, new Set(agency.departments.map((d) => d.code)));
     }
     return { departments };

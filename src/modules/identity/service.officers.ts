@@ -1,7 +1,7 @@
 // Officers and administrators, as the administrators of their agencies (or the operator) keep them: creation,
 // roles, departments, disabling, the second factor's reset.
 import { type Actor, actorRef, hasRole, OFFICER_ROLES, type Role, type RoleGrant, ROLES } from "../../platform/auth/actor.ts";
-import type { FieldProblem } from "../../platform/http/errors.ts";
+import { DomainError, type FieldProblem } from "../../platform/http/errors.ts";
 import { subtreeSuffix } from "../directory/index.ts";
 import { Forbidden, InvalidAccount, NotAnOfficer, OwnAccount } from "./errors.ts";
 import { hashPassword } from "./passwords.ts";
@@ -83,7 +83,9 @@ export function makeOfficers(deps: IdentityDeps, core: AccountCore): Officers {
         if (input.departmentCode && !agency.departments.some((d) => d.code === input.departmentCode)) {
           fields.push({ path: "/departmentCode", message: "Cơ quan không có phòng ban này." });
         }
-      } catch {
+      } catch (err) {
+        // Only an agency that is not there is the input's fault (a database that cannot serve is not).
+        if (!(err instanceof DomainError && err.kind === "not_found")) throw err;
         fields.push({ path: "/agencyCode", message: "Không tìm thấy cơ quan." });
       }
       if (fields.length) throw new InvalidAccount(fields);

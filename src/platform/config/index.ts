@@ -18,6 +18,13 @@ export interface Config {
   databaseUrl: string | null;
   /** Connections in the PostgreSQL pool (DATABASE_POOL_MAX). */
   databasePoolMax: number;
+  /**
+   * What the node does when PostgreSQL fails (docs/ARCHITECTURE.md, "When the database fails"): how long making a
+   * new connection may take, ms (DATABASE_CONNECT_TIMEOUT_MS); the server's statement_timeout, ms, 0 for none
+   * (DATABASE_STATEMENT_TIMEOUT_MS); how often the server is checked while it answers, ms, 0 for never
+   * (DATABASE_HEARTBEAT_MS: one unanswered for twice as long makes queries fail at once until it answers).
+   */
+  databaseFaults: { connectTimeoutMs: number; statementTimeoutMs: number; heartbeatMs: number };
   /** Load the demo agencies and accounts (MOTCUA_DEMO); defaults to on for the embedded database only. */
   demo: boolean;
   /** pino level (LOG_LEVEL). */
@@ -226,6 +233,11 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(text(env, "MOTCUA_DATA_DIR", "./.motcua")),
     databaseUrl,
     databasePoolMax: integer(env, "DATABASE_POOL_MAX", 10, 1, 1000),
+    databaseFaults: {
+      connectTimeoutMs: integer(env, "DATABASE_CONNECT_TIMEOUT_MS", 5000, 100, 600_000),
+      statementTimeoutMs: integer(env, "DATABASE_STATEMENT_TIMEOUT_MS", 30_000, 0, 86_400_000),
+      heartbeatMs: integer(env, "DATABASE_HEARTBEAT_MS", 1000, 0, 600_000),
+    },
     demo: bool(env, "MOTCUA_DEMO", databaseUrl === null),
     logLevel: logLevel as Config["logLevel"],
     maxUploadBytes: integer(env, "MOTCUA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, 1024, 2 ** 40),

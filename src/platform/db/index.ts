@@ -9,6 +9,10 @@ import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT, PgTable } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
+import { createHealthMonitor, type DatabaseHealth, discard, embeddedHealth, type HealthMonitor } from "./health.ts";
+
+export { DatabaseUnavailableError, unavailableReason, type UnavailableReason } from "./faults.ts";
+export type { DatabaseHealth, HealthProblem } from "./health.ts";
 
 /**
  * The drizzle-orm version this layer was verified against. The layer relies on Drizzle's internals (listed in
@@ -34,6 +38,8 @@ export interface Database {
   pglite: PGlite | null;
   /** The server pool, when `kind` is `postgres`. */
   pool: pg.Pool | null;
+  /** Whether the database can serve now (docs/ARCHITECTURE.md, "When the database fails"). */
+  health: DatabaseHealth;
 }
 
 export interface OpenOptions {
@@ -43,7 +49,16 @@ export interface OpenOptions {
   /** A data directory tarball to start the embedded database from (test templates). */
   loadDataDir?: Blob;
   poolMax?: number;
+  /** How long making a new connection to the server may take, in ms (default 5,000). */
+  connectTimeoutMs?: number;
+  /** The server's statement_timeout for every pooled connection, in ms; 0 for none (default 30,000). */
+  statementTimeoutMs?: number;
+  /** How often the server is checked while it answers, in ms; 0 for never (default 1,000; see `health.ts`). */
+  heartbeatMs?: number;
 }
+
+/** The application name of the pool's connections on the server (`pg_stat_activity`). */
+export const APPLICATION_NAME = "motcua";
 
 /** The extensions motcua's SQL uses; PGlite loads them from its own bundle. */
 export const PGLITE_EXTENSIONS = { unaccent, pg_trgm, fuzzystrmatch };
@@ -58,13 +73,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => {
 
 /** Opens PGlite (embedded) or a PostgreSQL pool, by configuration. */
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
-  if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolMax ?? 10 });
-    // A dropped idle connection must not crash the process; the pool replaces it.
-    pool.on("error", () => undefined);
-    const db = drizzlePg({ client: pool }) as unknown as Db;
-    return wrap(db, "postgres", null, pool, () => pool.end());
-  }
+  if (opts.databaseUrl) return openPool(opts.databaseUrl, opts);
   if (opts.pgliteDir) fs.mkdirSync(path.dirname(opts.pgliteDir), { recursive: true });
   const pglite = await PGlite.create({
     ...(opts.pgliteDir ? { dataDir: opts.pgliteDir } : {}),
@@ -72,7 +81,62 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     extensions: PGLITE_EXTENSIONS,
   });
   const db = drizzlePglite({ client: pglite }) as unknown as Db;
-  return wrap(db, "pglite", pglite, null, () => pglite.close());
+  return wrap(db, "pglite", pglite, null, null, () => pglite.close());
+}
+
+/**
+ * A PostgreSQL pool that survives its server's faults. Every connection has an error handler, the ones handed out
+ * too (node-postgres emits a lost connection's error on its client, and an unhandled one ends the process); a
+ * failure that says the server may be gone has it checked (`health.ts`); while it cannot be reached, queries fail
+ * at once with `DatabaseUnavailableError`, and the pool makes new connections once it answers again.
+ */
+function openPool(databaseUrl: string, opts: OpenOptions): Database {
+  const statementTimeoutMs = opts.statementTimeoutMs ?? 30_000;
+  const client: pg.ClientConfig = {
+    connectionString: databaseUrl,
+    application_name: APPLICATION_NAME,
+    // How long a new connection may take to be made (a silent network), not how long a query may wait for one of
+    // the pool's: under load, queries queue for a connection as long as they must.
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
+    // A peer that vanished without closing (a host down, a cut cable) is found by the kernel's keepalive.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}),
+  };
+  // pg-pool gives its own connectionTimeoutMillis to both waits; its connections get theirs through their class.
+  class PoolClient extends pg.Client {
+    constructor(config?: pg.ClientConfig) {
+      super({ ...config, connectionTimeoutMillis: client.connectionTimeoutMillis });
+    }
+  }
+  const pool = new pg.Pool({ ...client, connectionTimeoutMillis: 0, max: opts.poolMax ?? 10, Client: PoolClient });
+  const connections = new Set<pg.PoolClient>();
+  const send = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+  const health = createHealthMonitor({
+    client,
+    heartbeatMs: opts.heartbeatMs ?? 1000,
+    select1: () => pool.query("SELECT 1"),
+    dropConnections: () => {
+      for (const c of connections) discard(c);
+    },
+  });
+  pool.on("connect", (c) => {
+    connections.add(c);
+    c.on("error", health.report);
+  });
+  pool.on("remove", (c) => connections.delete(c));
+  // An idle connection lost: the pool has removed it already.
+  pool.on("error", health.report);
+  // Drizzle sends every statement outside a transaction through `pool.query`.
+  pool.query = ((...args: unknown[]) => {
+    const refused = health.refusal();
+    return refused ? Promise.reject(refused) : health.guard(send(...args));
+  }) as typeof pool.query;
+  const db = drizzlePg({ client: pool }) as unknown as Db;
+  return wrap(db, "postgres", null, pool, health, async () => {
+    health.close();
+    await pool.end();
+  });
 }
 
 /**
@@ -188,16 +252,31 @@ interface Gate {
 }
 const gates = new WeakMap<pg.PoolClient, Gate>();
 
-function gateOf(client: pg.PoolClient): Gate {
+/** `work`, with what it tells of the server told to `health`: an answer, or a failure that may say it is gone. */
+function told<R>(health: HealthMonitor, work: Promise<R>): Promise<R> {
+  return work.then(
+    (value) => {
+      health.answered();
+      return value;
+    },
+    (err: unknown) => {
+      health.report(err);
+      throw err;
+    },
+  );
+}
+
+function gateOf(client: pg.PoolClient, health: HealthMonitor): Gate {
   let gate = gates.get(client);
   if (gate) return gate;
   const g: Gate = { client, beginPending: false, beginning: null, view: undefined as unknown as pg.PoolClient };
+  const reported = (work: Promise<unknown>) => told(health, work);
   g.view = {
     query: (...args: unknown[]) => {
-      const run = () => (client.query as (...a: unknown[]) => Promise<unknown>)(...args);
+      const run = () => reported((client.query as (...a: unknown[]) => Promise<unknown>)(...args));
       if (g.beginPending) {
         g.beginPending = false;
-        g.beginning = client.query("BEGIN");
+        g.beginning = reported(client.query("BEGIN"));
       }
       // Chained, not queued on the connection beside the BEGIN: a query must never run if the BEGIN failed.
       return g.beginning ? g.beginning.then(run) : run();
@@ -210,9 +289,9 @@ function gateOf(client: pg.PoolClient): Gate {
 /** The long-lived handle of each pooled connection, for its prepared statements; never handed out. */
 const connectionHandles = new WeakMap<pg.PoolClient, Db>();
 
-function connectionHandle(client: pg.PoolClient): Db {
+function connectionHandle(client: pg.PoolClient, health: HealthMonitor): Db {
   let db = connectionHandles.get(client);
-  if (!db) connectionHandles.set(client, (db = drizzlePg({ client: gateOf(client).view }) as unknown as Db));
+  if (!db) connectionHandles.set(client, (db = drizzlePg({ client: gateOf(client, health).view }) as unknown as Db));
   return db;
 }
 
@@ -220,12 +299,16 @@ function connectionHandle(client: pg.PoolClient): Db {
  * A transaction on its own pooled connection; queued commit statements travel with the COMMIT, and the BEGIN
  * with the first query (see `Gate`).
  */
-async function poolTransaction<T>(pool: pg.Pool, fn: (tx: Db) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  const gate = gateOf(client);
+async function poolTransaction<T>(pool: pg.Pool, health: HealthMonitor, fn: (tx: Db) => Promise<T>): Promise<T> {
+  const refused = health.refusal();
+  if (refused) throw refused;
+  // A connection that comes after the server was found unreachable goes straight back.
+  const client = await health.guard(pool.connect(), (late) => late.release());
+  const reported = <R>(work: Promise<R>) => told(health, work);
+  const gate = gateOf(client, health);
   gate.beginPending = true;
   const tx = drizzlePg({ client: gate.view }) as unknown as Db;
-  const handle = transactionHandle(tx, connectionHandle(client));
+  const handle = transactionHandle(tx, connectionHandle(client, health));
   const tail: string[] = [];
   const callbacks: Array<() => void> = [];
   commitTails.set(tx, tail);
@@ -246,14 +329,14 @@ async function poolTransaction<T>(pool: pg.Pool, fn: (tx: Db) => Promise<T>): Pr
       tail.unshift("BEGIN");
     }
     tail.push("COMMIT");
-    await client.query(tail.join(";\n"));
+    await reported(client.query(tail.join(";\n")));
     committed = true;
     return result;
   } catch (err) {
     // A BEGIN sent with the first query, or with the statements that failed, leaves a transaction to end.
     if (!gate.beginPending) {
       try {
-        await client.query("ROLLBACK");
+        await reported(client.query("ROLLBACK"));
       } catch (rollbackErr) {
         broken = rollbackErr as Error;
       }
@@ -364,7 +447,7 @@ export function prepared<Q extends PreparedQuery>(name: string, build: (db: Db, 
   };
 }
 
-function wrap(db: Db, kind: DbKind, pglite: PGlite | null, pool: pg.Pool | null, close: () => Promise<void>): Database {
+function wrap(db: Db, kind: DbKind, pglite: PGlite | null, pool: pg.Pool | null, health: HealthMonitor | null, close: () => Promise<void>): Database {
   let closed = false;
   const embedded = pglite ? embeddedConnection() : null;
   return {
@@ -372,8 +455,9 @@ function wrap(db: Db, kind: DbKind, pglite: PGlite | null, pool: pg.Pool | null,
     kind,
     pglite,
     pool,
-    transaction: pool
-      ? (fn) => poolTransaction(pool, fn)
+    health: health ?? embeddedHealth(() => (pglite as PGlite).query("SELECT 1")),
+    transaction: pool && health
+      ? (fn) => poolTransaction(pool, health, fn)
       : (fn) => embeddedTransaction(pglite as PGlite, embedded as ReturnType<typeof embeddedConnection>, fn),
     rows: async <T>(query: SQL) => {
       const res = (await db.execute(query)) as unknown as { rows: T[] };

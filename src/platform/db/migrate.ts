@@ -68,6 +68,9 @@ export async function migrate(database: Database, dir = MIGRATIONS_DIR): Promise
   const applied: string[] = [];
   for (const m of readMigrations(dir)) {
     const done = await database.transaction(async (tx) => {
+      // A migration (an index on a large table) and the wait for another node's may outlast the pool's
+      // statement_timeout, which is for the requests'.
+      await tx.execute(sql`SET LOCAL statement_timeout = 0`);
       await tx.execute(sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
       const rows = await execRows<{ sha256: string }>(tx, sql`SELECT sha256 FROM motcua_migrations WHERE id = ${m.id}`);
       const existing = rows[0];

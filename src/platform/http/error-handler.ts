@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
-import { DomainError, type FieldProblem, httpAnswerOf, NotFound, ValidationFailed } from "./errors.ts";
+import { type DomainError, domainErrorOf, type FieldProblem, httpAnswerOf, NotFound, ValidationFailed } from "./errors.ts";
 import { preferredLanguage } from "./language.ts";
 import type { App } from "./types.ts";
 
@@ -80,13 +80,16 @@ export interface ErrorHandlingOptions {
 }
 
 /**
- * The one place errors become HTTP. Domain errors keep their code; schema validation failures become
+ * The one place errors become HTTP. Domain errors keep their code; a database that cannot serve is
+ * `platform.unavailable` (503, Retry-After) whatever failed on the way; schema validation failures become
  * `request.validation_failed` naming each field; Fastify's own client errors (bad JSON, body too
  * large) keep their status; anything else is a 500 whose message is logged, never sent.
  */
 export function registerErrorHandling(app: App, opts: ErrorHandlingOptions = {}): void {
   app.setErrorHandler((error: FastifyError | DomainError | Error, request, reply) => {
-    if (error instanceof DomainError) return sendDomainError(request, reply, error);
+    // A domain error, or the database unable to serve (503 platform.unavailable, with Retry-After).
+    const domain = domainErrorOf(error);
+    if (domain) return sendDomainError(request, reply, domain);
     const fe = error as FastifyError & { validation?: AjvIssue[]; validationContext?: string };
     if (fe.validation) {
       const fields = fieldProblems(fe.validation, fe.validationContext, preferredLanguage(request));

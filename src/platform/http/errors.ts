@@ -1,3 +1,5 @@
+import { unavailableReason, type UnavailableReason } from "../db/faults.ts";
+
 /**
  * Domain errors: a stable code, a kind (what went wrong, not how HTTP says it) and a message in
  * Vietnamese and English. Modules define theirs with `defineError`; the one HTTP error handler maps
@@ -91,10 +93,32 @@ export const NotFound = defineError("request.not_found", "not_found", () => ({
   en: "Nothing is found at this address.",
 }));
 
-export const DatabaseUnavailable = defineError("platform.database_unavailable", "unavailable", () => ({
-  vi: "Cơ sở dữ liệu tạm thời không phản hồi.",
-  en: "The database is not answering.",
-}));
+/** When to come back after the database could not serve, in seconds (`Retry-After`): it is checked twice a second. */
+export const UNAVAILABLE_RETRY_SECONDS = 2;
+
+/**
+ * The database cannot serve now (restarting, out of reach, not answering, its disk full): the request may be
+ * sent again after `Retry-After`. `reason` is one of `UnavailableReason` (`platform/db/faults.ts`).
+ */
+export const Unavailable = defineError<[reason: UnavailableReason]>(
+  "platform.unavailable",
+  "unavailable",
+  (reason) =>
+    reason === "disk_full"
+      ? { vi: "Hệ thống tạm thời không ghi được dữ liệu. Vui lòng thử lại sau ít phút.", en: "The service cannot store data right now. Please try again in a few minutes." }
+      : { vi: "Hệ thống tạm thời gián đoạn. Vui lòng thử lại sau giây lát.", en: "The service is briefly unavailable. Please try again in a moment." },
+  (reason) => ({ details: { reason, retryAfterSeconds: UNAVAILABLE_RETRY_SECONDS } }),
+);
+
+/**
+ * `err` as the domain error it stands for: itself when it is one, `platform.unavailable` when it says the
+ * database cannot serve now (a lost connection, a restart, a full disk…, wrapped or not), else null.
+ */
+export function domainErrorOf(err: unknown): DomainError | null {
+  if (err instanceof DomainError) return err;
+  const reason = unavailableReason(err);
+  return reason ? new Unavailable(reason) : null;
+}
 
 /** The HTTP status of each kind (asked through `httpAnswerOf`, with the headers that go with it). */
 const STATUS_OF_KIND: Record<ErrorKind, number> = {

@@ -2,8 +2,15 @@ import assert from "node:assert/strict";
 import { PUBLIC } from "./access.ts";
 import { after, before, describe, it } from "node:test";
 import { Type } from "@sinclair/typebox";
+import { DrizzleQueryError } from "drizzle-orm/errors";
+import Fastify from "fastify";
 import { testApp } from "../../../test/helpers/app.ts";
-import { errorCatalogue } from "./errors.ts";
+import { registerWebRoutes, sendNotFoundPage, wantsPage } from "../../web/routes.tsx";
+import { DatabaseUnavailableError } from "../db/index.ts";
+import { markDatabaseFailure } from "../db/faults.ts";
+import { registerErrorHandling } from "./error-handler.ts";
+import { errorCatalogue, UNAVAILABLE_RETRY_SECONDS } from "./errors.ts";
+import type { App } from "./types.ts";
 
 describe("HTTP basics", () => {
   let env: Awaited<ReturnType<typeof testApp>>;
@@ -102,5 +109,73 @@ describe("validation errors", () => {
     assert.equal(boom.json().error.code, "platform.internal");
     assert.doesNotMatch(boom.body, /secret internal detail/);
     await app.close();
+  });
+});
+
+describe("a database that cannot serve", () => {
+  // Failures as the database layer passes them on: Drizzle's wrapping of a server's error, a socket's error, the
+  // layer's own refusal while the server is out of reach; and one that means something else.
+  /** A failure of one of the database's connections, marked as the layer marks every failure it passes on. */
+  const theDatabases = <E extends Error>(err: E): E => {
+    markDatabaseFailure(err);
+    return err;
+  };
+  const failures: Record<string, () => Error> = {
+    restarting: () => new DrizzleQueryError("insert …", [], theDatabases(Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" }))),
+    refused: () => theDatabases(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" })),
+    down: () => new DatabaseUnavailableError("timeout"),
+    disk: () => theDatabases(Object.assign(new Error("could not extend file"), { code: "53100" })),
+    duplicate: () => theDatabases(Object.assign(new Error("duplicate key value violates unique constraint"), { code: "23505" })),
+    // A peer's endpoint refusing (the national portal, a registry): not the database, and not this answer.
+    peer: () => new TypeError("fetch failed", { cause: Object.assign(new Error("connect ECONNREFUSED 10.0.0.9:443"), { code: "ECONNREFUSED" }) }),
+  };
+  let app: App;
+  before(async () => {
+    app = Fastify() as unknown as App;
+    registerErrorHandling(app, { notFoundPage: { wants: wantsPage, send: sendNotFoundPage } });
+    for (const [name, fail] of Object.entries(failures)) {
+      app.get(`/api/${name}`, { config: { access: PUBLIC } }, async () => {
+        throw fail();
+      });
+    }
+    await registerWebRoutes(app, [
+      async (web: App) => {
+        web.get("/trang", { config: { access: PUBLIC } }, async () => {
+          throw failures.restarting!();
+        });
+      },
+    ]);
+    await app.ready();
+  });
+  after(() => app.close());
+
+  it("answers 503 platform.unavailable with Retry-After and the reason, whatever failed on the way", async () => {
+    for (const [name, reason] of [["restarting", "restarting"], ["refused", "unreachable"], ["down", "timeout"], ["disk", "disk_full"]] as const) {
+      const res = await app.inject({ method: "GET", url: `/api/${name}` });
+      assert.equal(res.statusCode, 503, name);
+      assert.equal(res.headers["retry-after"], String(UNAVAILABLE_RETRY_SECONDS), name);
+      const { error } = res.json();
+      assert.equal(error.code, "platform.unavailable", name);
+      assert.equal(error.reason, reason, name);
+      assert.equal(error.retryAfterSeconds, UNAVAILABLE_RETRY_SECONDS, name);
+      assert.doesNotMatch(res.body, /administrator command|ECONNREFUSED|extend file/, "the driver's message is not sent");
+    }
+  });
+
+  it("leaves other failures as they were, the database's and a peer's refused connection: a 500 that says nothing", async () => {
+    for (const name of ["duplicate", "peer"]) {
+      const res = await app.inject({ method: "GET", url: `/api/${name}` });
+      assert.equal(res.statusCode, 500, name);
+      assert.equal(res.json().error.code, "platform.internal", name);
+    }
+  });
+
+  it("shows a browser a page saying so, with the same status and Retry-After", async () => {
+    const res = await app.inject({ method: "GET", url: "/trang", headers: { accept: "text/html" } });
+    assert.equal(res.statusCode, 503);
+    assert.equal(res.headers["retry-after"], String(UNAVAILABLE_RETRY_SECONDS));
+    assert.match(String(res.headers["content-type"]), /text\/html/);
+    assert.match(res.body, /<h1>Hệ thống tạm thời gián đoạn<\/h1>/);
+    assert.match(res.body, /Vui lòng thử lại sau giây lát/);
   });
 });

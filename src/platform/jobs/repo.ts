@@ -126,11 +126,14 @@ export async function completeJob(db: Db, job: ClaimedJob): Promise<boolean> {
   return rows.length > 0;
 }
 
-/** Records this run's failure: queued again after `delayMs`, or dead. */
+/**
+ * Records this run's failure: queued again after `delayMs`, or dead. `uncharged`: the run does not count among
+ * the job's attempts (it failed for want of the database, not of its own).
+ */
 export async function failJob(
   db: Db,
   job: ClaimedJob,
-  outcome: { dead: boolean; delayMs: number; error: string },
+  outcome: { dead: boolean; delayMs: number; error: string; uncharged?: boolean },
 ): Promise<boolean> {
   const rows = await execRows(
     db,
@@ -139,6 +142,7 @@ export async function failJob(
               locked_by = NULL, locked_until = NULL
             WHERE ${thisRun(job)} RETURNING id`
       : sql`UPDATE jobs SET status = 'queued', last_error = ${outcome.error}, locked_by = NULL, locked_until = NULL,
+              attempts = attempts - ${outcome.uncharged ? 1 : 0},
               run_at = now() + make_interval(secs => ${outcome.delayMs / 1000}::double precision)
             WHERE ${thisRun(job)} RETURNING id`,
   );

@@ -53,5 +53,6 @@ export async function jobState(database: Database, id: number): Promise<JobState
  */
 export async function secondPool(database: Database): Promise<Database | null> {
   const url = database.pool?.options.connectionString;
-  return url ? openDatabase({ databaseUrl: url, pgliteDir: null, poolMax: 10 }) : null;
+  // The suite's heartbeat (test/helpers/db.ts, TEST_HEARTBEAT_MS): a loaded machine must not find its database silent.
+  return url ? openDatabase({ databaseUrl: url, pgliteDir: null, poolMax: 10, heartbeatMs: 5000 }) : null;
 }

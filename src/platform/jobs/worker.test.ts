@@ -2,9 +2,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { sql } from "drizzle-orm";
 import { testDatabase } from "../../../test/helpers/db.ts";
-import type { Database } from "../db/index.ts";
+import { type Database, DatabaseUnavailableError } from "../db/index.ts";
 import { createJobQueue } from "./define.ts";
 import { claimJobs } from "./repo.ts";
+import { backoffMs } from "./worker.ts";
 import { jobState, sleep, testWorker, waitFor } from "./testing.ts";
 
 describe("job worker", () => {
@@ -153,5 +154,35 @@ describe("job worker", () => {
     assert.equal(failedOnce, true);
     assert.deepEqual(overlaps, []);
     for (const dossier of dossiers) assert.deepEqual(finished.get(dossier), [1, 2, 3, 4, 5, 6, 7, 8], dossier);
+  });
+
+  it("does not charge a job an attempt for a database that could not serve it, and runs it again", async () => {
+    const queue = createJobQueue();
+    const attempts: number[] = [];
+    const job = queue.define<object>({
+      name: "outage.run",
+      maxAttempts: 1,
+      handler: async (_p, ctx) => {
+        attempts.push(ctx.attempt);
+        // The database restarting under the job: its one attempt must not be spent on that.
+        if (attempts.length === 1) throw new DatabaseUnavailableError("restarting");
+      },
+    });
+    const { id } = await database.transaction((tx) => queue.enqueue(tx, job, {}));
+    const worker = testWorker(database, queue, { pollMs: 20 });
+    assert.equal(await worker.runOnce(), 1);
+    const after = await jobState(database, id);
+    assert.deepEqual([after.status, after.attempts], ["queued", 0]);
+    assert.match(String(after.lastError), /unavailable \(restarting\)/);
+    await database.rows(sql`UPDATE jobs SET run_at = now() WHERE id = ${id}`);
+    assert.equal(await worker.runOnce(), 1);
+    assert.equal((await jobState(database, id)).status, "done");
+    assert.deepEqual(attempts, [1, 1]);
+  });
+
+  it("waits longer after each failed pass, up to five seconds (or the poll interval, when longer)", () => {
+    assert.deepEqual([1, 2, 3, 4, 5, 6, 40].map((n) => backoffMs(1000, n)), [1000, 2000, 4000, 5000, 5000, 5000, 5000]);
+    assert.deepEqual([1, 2, 9].map((n) => backoffMs(50, n)), [50, 100, 5000]);
+    assert.equal(backoffMs(10_000, 3), 10_000);
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import os from "node:os";
-import type { Database } from "../db/index.ts";
+import { type Database, unavailableReason } from "../db/index.ts";
 import { type Logger, scrubText } from "../log/index.ts";
 import { type JobDefinition, type JobQueue, nextSlot, PermanentJobError } from "./define.ts";
 import {
@@ -59,6 +59,15 @@ interface Run {
 }
 
 const MAX_ERROR_CHARS = 2000;
+/** How long a job that met an unavailable database waits before it runs again, at least. */
+const UNAVAILABLE_RETRY_MS = 2000;
+/** The longest wait between two failed passes: the worker resumes within this of the database's return. */
+const MAX_BACKOFF_MS = 5000;
+
+/** The wait after `failures` failed passes in a row: the poll interval, doubled each time, up to MAX_BACKOFF_MS. */
+export function backoffMs(pollMs: number, failures: number): number {
+  return Math.min(Math.max(pollMs, MAX_BACKOFF_MS), pollMs * 2 ** Math.min(failures - 1, 16));
+}
 
 /** The error as recorded on the job and logged: without a failed query's parameters (they may be personal data). */
 function errorMessage(err: unknown): string {
@@ -148,6 +157,13 @@ export function createWorker(opts: WorkerOptions): Worker {
         return;
       }
       const error = errorMessage(failure);
+      // The database could not serve (a restart, a lost connection): not the job's fault, so not one of its
+      // attempts; it runs again once the database is back.
+      if (def && unavailableReason(failure)) {
+        const delayMs = Math.max(opts.pollMs, UNAVAILABLE_RETRY_MS);
+        if (await failJob(db, job, { dead: false, delayMs, error, uncharged: true })) log.warn({ error, retryInMs: delayMs }, "job met an unavailable database; will run again");
+        return;
+      }
       const dead = failure instanceof PermanentJobError || job.attempts >= job.maxAttempts;
       const delayMs = dead || !def ? 0 : Math.max(0, def.backoff(job.attempts));
       if (!(await failJob(db, job, { dead, delayMs, error }))) return;
@@ -237,6 +253,8 @@ export function createWorker(opts: WorkerOptions): Worker {
 
   async function loop(): Promise<void> {
     let maintenanceDue = 0;
+    // Passes failed in a row: the wait doubles with each (a database down is not asked twenty times a second).
+    let failures = 0;
     while (!stopping) {
       try {
         if (Date.now() >= maintenanceDue) {
@@ -245,8 +263,18 @@ export function createWorker(opts: WorkerOptions): Worker {
           await tickSchedules();
         }
         if (!stopping && active.size < opts.concurrency) await claim();
+        if (failures > 0) logger.info({ failedPasses: failures }, "job worker passes again");
+        failures = 0;
       } catch (err) {
-        logger.error({ error: errorMessage(err) }, "job worker pass failed; retrying after the poll interval");
+        failures++;
+        const waitMs = backoffMs(opts.pollMs, failures);
+        const reason = unavailableReason(err);
+        if (reason) logger.warn({ reason, retryInMs: waitMs }, "job worker pass failed: the database is unavailable");
+        else logger.error({ error: errorMessage(err), retryInMs: waitMs }, "job worker pass failed");
+        maintenanceDue = 0;
+        if (stopping) break;
+        await sleep(waitMs);
+        continue;
       }
       if (stopping) break;
       await sleep(opts.pollMs);

@@ -44,8 +44,7 @@ export function makeTokens(
   const { provider, signingKeys, currentKeys } = keys;
 
   /** The claims of a token signed by a published key, checked for issuer, audience, type and time. */
-  async function verifiedClaims(value: string): Promise<JWTPayload> {
-    const keys = await currentKeys();
+  async function verifiedClaims(value: string, keys: Awaited<ReturnType<typeof currentKeys>>): Promise<JWTPayload> {
     const now = clock.now();
     const seen = keys.verified.get(value);
     // A token seen before: only its time is checked again (jose's check, without clock tolerance).
@@ -57,9 +56,11 @@ export function makeTokens(
 
   /** A JWT access token of this issuer (`motcua token`): signature by a published key, issuer, audience, expiry. */
   async function verifyJwt(value: string): Promise<VerifiedToken> {
+    // Read before the check: keys that cannot be read (the database cannot serve) say nothing of the token.
+    const keys = await currentKeys();
     let payload: JWTPayload;
     try {
-      payload = await verifiedClaims(value);
+      payload = await verifiedClaims(value, keys);
     } catch {
       throw new InvalidToken();
     }
