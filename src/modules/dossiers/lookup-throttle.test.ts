@@ -44,6 +44,12 @@ describe("public lookup throttle", () => {
     assert.deepEqual(await statuses(LIMIT, () => lookup("10.1.2.3", "198.51.100.8")), [404, 404, 404]);
   });
 
+  it("lets exactly the limit through when an address's lookups arrive at once", async () => {
+    const answers = await Promise.all(Array.from({ length: LIMIT + 3 }, () => lookup("203.0.113.77")));
+    const statuses = answers.map((a) => a.statusCode).sort();
+    assert.deepEqual(statuses, [...Array(LIMIT).fill(404), 429, 429, 429]);
+  });
+
   it("ignores X-Forwarded-For from anyone but a trusted proxy", async () => {
     // 198.51.100.7 is spent; a direct caller naming it is still counted as itself, and one who is spent
     // cannot start afresh by naming another.
