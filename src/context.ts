@@ -50,7 +50,7 @@ export function createPlatform(config: Config, database: Database, opts: Context
     events: createEventBus(),
     signals: createSignals({
       kind: database.kind,
-      databaseUrl: config.databaseUrl,
+      databaseUrl: config.databaseListenUrl ?? config.databaseUrl,
       onError: (err, context) => logger.warn({ err }, context),
     }),
     secret: (name) => nodeSecret(config, name),
