@@ -13,6 +13,7 @@ import type { DossierStatus, Queue } from "./model.ts";
 import { isOwner } from "./policy.ts";
 import { presentFile, presentLookup, presentSummary } from "./present.ts";
 import * as repo from "./repo.ts";
+import { queue as queuePage, type QueueFilter } from "./repo.queues.ts";
 import type { AttachmentDto, DossierDto, DossierPage, LookupDto, QueueQuery } from "./schema.ts";
 import type { DossierCore, DossierDeps, Meta } from "./service.support.ts";
 
@@ -80,7 +81,7 @@ export function makeReading(deps: DossierDeps, core: DossierCore, lookup: Lookup
         agencies = await directory.subtree(query.agency);
       }
       const spec = QUEUE_SPECS[query.queue];
-      const rows = await repo.queue(database.db, { agencies, ...spec, limit: pageSize + 1, offset: (page - 1) * pageSize });
+      const rows = await queuePage(database.db, { agencies, ...spec, limit: pageSize + 1, offset: (page - 1) * pageSize });
       return pageOf(rows, page, pageSize, boundProcedure);
     },
 
@@ -119,7 +120,7 @@ export function makeReading(deps: DossierDeps, core: DossierCore, lookup: Lookup
 }
 
 /** Which dossiers each queue holds (API.md `queue=`). */
-const QUEUE_SPECS: Record<Queue, Omit<repo.QueueFilter, "agencies" | "limit" | "offset">> = {
+const QUEUE_SPECS: Record<Queue, Omit<QueueFilter, "agencies" | "limit" | "offset">> = {
   new: { statuses: ["new"], byReceivingAgency: true },
   processing: { statuses: ["processing"], byReceivingAgency: false },
   supplement: { statuses: ["incomplete", "supplementing"], byReceivingAgency: false },
