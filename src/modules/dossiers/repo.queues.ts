@@ -29,20 +29,23 @@ function queueFlags(f: Pick<QueueFilter, "dueSoon" | "overdue">): SQL[] {
 const QUEUE_ORDER = [sql`${dossiers.dueAt} ASC NULLS LAST`, asc(dossiers.createdAt), asc(dossiers.id)];
 
 /**
- * A page of one agency's dossiers in one state, the shape of nearly every queue page an officer opens: prepared
- * once per connection, and read in order straight off `dossiers_reception_idx` or `dossiers_queue_idx`.
+ * A page of one agency's dossiers in one state, the shape of nearly every queue page an officer opens, with its
+ * values as placeholders (`agency`, `status`, `limit`, `offset`): read in order straight off
+ * `dossiers_reception_idx` or `dossiers_queue_idx` (queue-plan.test.ts).
  */
+export function onePairSelect(db: Db, byReceivingAgency: boolean, flags: Pick<QueueFilter, "dueSoon" | "overdue">) {
+  return db
+    .select(summary)
+    .from(dossiers)
+    .where(and(eq(byReceivingAgency ? dossiers.agencyCode : dossiers.processingAgencyCode, p("agency")), eq(dossiers.status, p("status")), ...queueFlags(flags)))
+    .orderBy(...QUEUE_ORDER)
+    .limit(p("limit"))
+    .offset(p("offset"));
+}
+
+/** The same, prepared once per connection. */
 const onePairQueue = (name: string, byReceivingAgency: boolean, flags: Pick<QueueFilter, "dueSoon" | "overdue">) =>
-  prepared(name, (db, n) =>
-    db
-      .select(summary)
-      .from(dossiers)
-      .where(and(eq(byReceivingAgency ? dossiers.agencyCode : dossiers.processingAgencyCode, p("agency")), eq(dossiers.status, p("status")), ...queueFlags(flags)))
-      .orderBy(...QUEUE_ORDER)
-      .limit(p("limit"))
-      .offset(p("offset"))
-      .prepare(n),
-  );
+  prepared(name, (db, n) => onePairSelect(db, byReceivingAgency, flags).prepare(n));
 const onePair = {
   reception: onePairQueue("dossier_queue_reception", true, {}),
   processing: onePairQueue("dossier_queue_processing", false, {}),
