@@ -5,11 +5,13 @@
 // are an hour here, so nothing else could explain it); the lookup and sign-in throttles count across the nodes;
 // every job runs once however many workers claim; a node stopped under load loses no acknowledged request.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 import { type Context, createContext } from "../src/context.ts";
 import { systemActor } from "../src/platform/auth/actor.ts";
 import { loadConfig } from "../src/platform/config/index.ts";
@@ -149,6 +151,19 @@ describe("several nodes on one PostgreSQL", () => {
     assert.ok(disabled.ok, await disabled.clone().text());
     for (const n of web) {
       await eventually(async () => (await fetch(`${n.url}/api/me`, { headers: bearer(token) })).status === 401, `${n.url} refuses the disabled account's token`);
+    }
+  });
+
+  it("signs and verifies with a key rotated by the command line on every node at once", async () => {
+    // Every node has read the current keys (and would not look again for 30 s without a signal).
+    const before = tokens.get("001199000001")!;
+    for (const n of web) assert.equal((await fetch(`${n.url}/api/me`, { headers: bearer(before) })).status, 200);
+    const rotated = spawnSync(process.execPath, [fileURLToPath(new URL("../bin/motcua.js", import.meta.url)), "oidc", "rotate-keys"], { env: { ...process.env, ...env, PORT: "9" }, encoding: "utf8" });
+    assert.equal(rotated.status, 0, rotated.stderr);
+    const token = await ctx.oidc.mintToken(systemActor("test"), "001199000001", 600);
+    assert.notEqual(JSON.parse(Buffer.from(token.split(".")[0]!, "base64url").toString()).kid, JSON.parse(Buffer.from(before.split(".")[0]!, "base64url").toString()).kid);
+    for (const n of web) {
+      await eventually(async () => (await fetch(`${n.url}/api/me`, { headers: bearer(token) })).status === 200, `${n.url} verifies a token of the new key`);
     }
   });
 

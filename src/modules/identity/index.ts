@@ -38,6 +38,8 @@ declare module "../../platform/signals.ts" {
   interface SignalMap {
     /** An account's status, roles, name, address or password changed (its id): every node forgets it. */
     "identity.account_changed": string;
+    /** The provider's signing keys changed (a key added or retired): every node re-reads them. */
+    "oidc.keys_changed": string;
   }
 }
 
@@ -49,6 +51,7 @@ export const identityModule = defineModule({
     const identity = makeIdentityService({ database, clock, audit, directory, mail, signals, publicUrl: config.publicUrl });
     const oidc = createOidc({
       database,
+      signals,
       clock,
       audit,
       identity,
