@@ -4,6 +4,6 @@ import { defineConfig } from "drizzle-kit";
 // Migrations are committed and applied by the app at start (src/platform/db/migrate.ts).
 export default defineConfig({
   dialect: "postgresql",
-  schema: ["./src/platform/*/tables.ts", "./src/modules/*/tables.ts"],
+  schema: ["./src/platform/*/tables.ts", "./src/modules/*/tables.ts", "./src/modules/*/*/tables.ts"],
   out: "./migrations",
 });

@@ -36,6 +36,7 @@ export async function openContext(
   }
   const ctx = createContext(config, database, opts);
   const close = async () => {
+    await ctx.signals.stop();
     await database.close();
     release();
   };

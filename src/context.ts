@@ -14,6 +14,7 @@ import { createLogger, type Logger } from "./platform/log/index.ts";
 import { createMailer } from "./platform/mail/index.ts";
 import type { ModuleDefinition, ModuleOptions, Platform, Services } from "./platform/module.ts";
 import { nodeSecret } from "./platform/secrets.ts";
+import { createSignals } from "./platform/signals.ts";
 
 /** The platform and every module's services (`ctx.dossiers`, `ctx.calendar`…), and the modules themselves. */
 export type Context = Platform &
@@ -51,6 +52,11 @@ export function createPlatform(config: Config, database: Database, opts: Context
     audit: createAuditLog({ database, clock, key: auditKey(config.auditKey, config.dataDir) }),
     mail: createMailer({ jobs, smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir }),
     events: createEventBus(),
+    signals: createSignals({
+      kind: database.kind,
+      databaseUrl: config.databaseListenUrl ?? config.databaseUrl,
+      onError: (err, context) => logger.warn({ err }, context),
+    }),
     secret: (name) => nodeSecret(config, name),
     options: opts.options ?? {},
   };

@@ -26,6 +26,8 @@ async function serve(config: Config, role: Role): Promise<void> {
   const stops: Array<() => Promise<void>> = [];
 
   if (!config.databaseUrl) stops.push(await startControlServer(ctx, dataPaths(config).control));
+  // What the other nodes change (a publication, a disabled account) reaches this node's caches.
+  await ctx.signals.start();
 
   if (role.worker) {
     const { startWorker } = await import("./worker.ts");

@@ -14,6 +14,7 @@ import type { JobDefinition, JobQueue } from "./jobs/index.ts";
 import type { Logger } from "./log/index.ts";
 import type { Mailer } from "./mail/index.ts";
 import type { Role } from "./auth/actor.ts";
+import type { Signals } from "./signals.ts";
 
 /** What every module is given: the platform's mechanisms, none of them domain knowledge. */
 export interface Platform {
@@ -30,6 +31,11 @@ export interface Platform {
   mail: Mailer;
   /** Published events (`listens` of the modules): `publish(tx, name, event)` in the change's transaction. */
   events: EventBus;
+  /**
+   * Signals between the nodes (`send(tx, name, payload)` in the change's transaction, `on(name, fn)` when the
+   * services are built): what a node keeps in memory and another node's change makes stale.
+   */
+  signals: Signals;
   /** A named secret of this node (derived from MOTCUA_SECRET, or kept in the data directory). */
   secret(name: string): string;
   /** Settings a test or an embedding program gives a module beyond the configuration. */

@@ -86,6 +86,22 @@ let counter = 0;
 export const TEST_HEARTBEAT_MS = 5000;
 
 async function postgresDatabase(baseUrl: string): Promise<Database> {
+  return (await postgresDatabaseAt(baseUrl)).database;
+}
+
+/** The PostgreSQL server of tests that need one whatever the suite runs on: DATABASE_URL's, else the machine's. */
+export const LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/**
+ * A fresh, migrated PostgreSQL database with the reference data, and its URL (for other processes to open it),
+ * on DATABASE_URL's server or, when the suite runs on PGlite, on the machine's PostgreSQL (127.0.0.1:5432): for the
+ * tests of what only a server does (several nodes on one database, LISTEN/NOTIFY). Closing it drops it.
+ */
+export async function serverDatabase(): Promise<{ database: Database; url: string }> {
+  return postgresDatabaseAt(loadConfig().databaseUrl ?? LOCAL_POSTGRES);
+}
+
+async function postgresDatabaseAt(baseUrl: string): Promise<{ database: Database; url: string }> {
   const base = new URL(baseUrl).pathname.slice(1) || "postgres";
   const template = `${base}_tpl_${templateDigest()}`.slice(0, 63);
   const admin = new pg.Client({ connectionString: baseUrl });
@@ -123,7 +139,8 @@ async function postgresDatabase(baseUrl: string): Promise<Database> {
         await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
       }
     }
-    const db = await openDatabase({ databaseUrl: withDatabase(baseUrl, name), pgliteDir: null, poolMax: 10, heartbeatMs: TEST_HEARTBEAT_MS });
+    const url = withDatabase(baseUrl, name);
+    const db = await openDatabase({ databaseUrl: url, pgliteDir: null, poolMax: 10, heartbeatMs: TEST_HEARTBEAT_MS });
     const close = db.close;
     db.close = async () => {
       await close();
@@ -135,7 +152,7 @@ async function postgresDatabase(baseUrl: string): Promise<Database> {
         await dropper.end();
       }
     };
-    return db;
+    return { database: db, url };
   } finally {
     await admin.end();
   }

@@ -14,12 +14,19 @@ declare module "../../platform/module.ts" {
   }
 }
 
+declare module "../../platform/signals.ts" {
+  interface SignalMap {
+    /** A procedure's new version is in force (its code): searches and its number in force are stale. */
+    "catalog.published": string;
+  }
+}
+
 export const catalogModule = defineModule({
   name: "catalog",
   needs: ["directory"],
   provides: ["catalog"],
-  build: ({ database, clock, audit, directory, config }) => ({
-    catalog: makeCatalogService({ database, clock, audit, directory, searchCacheSeconds: config.searchCacheSeconds }),
+  build: ({ database, clock, audit, directory, signals, config }) => ({
+    catalog: makeCatalogService({ database, clock, audit, directory, signals, searchCacheSeconds: config.searchCacheSeconds }),
   }),
   routes: ({ catalog }) => [catalogRoutes(catalog)],
   pages: ({ catalog, directory }) => [catalogPortalPages({ catalog, directory }), catalogOfficePages(catalog)],

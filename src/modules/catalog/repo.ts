@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, isNotNull, isNull, lte, max, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNotNull, isNull, lte, max, type SQL, sql } from "drizzle-orm";
 import { type Db, execRows, prepared } from "../../platform/db/index.ts";
 import type { ProcedureContent } from "./model.ts";
 import type { ListedRow, VersionRow } from "./present.ts";
@@ -180,36 +180,44 @@ export async function searchProcedures(db: Db, f: SearchFilter): Promise<ListedR
     );
   }
   const q = f.q.trim();
-  const page = (where: SQL[], order: SQL[], limit: number, offset: number) =>
-    db
+  if (!q) {
+    return db
       .select(listed)
       .from(procedures)
-      .where(and(...where))
-      .orderBy(...order)
-      .limit(limit)
-      .offset(offset);
-  if (!q) return page(conds, [asc(procedures.name), asc(procedures.code)], f.limit, f.offset);
-
-  const tsq = sql`plainto_tsquery('vietnamese'::regconfig, ${q})`;
-  const inName = sql`${procedures.nameVector} @@ ${tsq}`;
-  const order = [sql`char_length(${procedures.name})`, asc(procedures.name), asc(procedures.code)];
-  const named = await page([...conds, inName], order, f.limit, f.offset);
-  if (named.length === f.limit) return named;
-  // The page runs past the name matches: the rest comes from matches in the summary or the field.
-  let namedTotal = f.offset + named.length;
-  if (named.length === 0 && f.offset > 0) {
-    // Only a page that starts beyond every name match needs to know how many there were.
-    const [c] = await db.select({ n: count() }).from(procedures).where(and(...conds, inName));
-    namedTotal = c?.n ?? 0;
+      .where(and(...conds))
+      .orderBy(asc(procedures.name), asc(procedures.code))
+      .limit(f.limit)
+      .offset(f.offset);
   }
-  const rest = await page(
-    [...conds, sql`${procedures.searchVector} @@ ${tsq}`, sql`NOT (${inName})`],
-    order,
-    f.limit - named.length,
-    Math.max(0, f.offset - namedTotal),
+  // One statement, one round trip: the page of the name matches, and — only when they do not fill it — the
+  // matches in the summary or the field after them. Each part reads at most `want` rows in its order, and the
+  // second runs only when the first came short (a one-time filter on the first part's count).
+  const tsq = sql`plainto_tsquery('vietnamese'::regconfig, ${q})`;
+  const where = and(...conds);
+  const want = f.offset + f.limit;
+  const order = sql`char_length(${procedures.name}), ${procedures.name}, ${procedures.code}`;
+  return execRows<ListedRow>(
+    db,
+    sql`WITH named AS MATERIALIZED (
+          SELECT ${LISTED_COLUMNS} FROM ${procedures} WHERE ${where} AND ${procedures.nameVector} @@ ${tsq} ORDER BY ${order} LIMIT ${want})
+        SELECT * FROM (
+          SELECT *, 0 AS "tier" FROM named
+          UNION ALL
+          SELECT * FROM (
+            SELECT ${LISTED_COLUMNS}, 1 AS "tier" FROM ${procedures}
+             WHERE (SELECT count(*) FROM named) < ${want}
+               AND ${where} AND ${procedures.searchVector} @@ ${tsq} AND NOT (${procedures.nameVector} @@ ${tsq})
+             ORDER BY ${order} LIMIT ${want}) AS rest) AS found
+        ORDER BY "tier", char_length("name"), "name", "code"
+        LIMIT ${f.limit} OFFSET ${f.offset}`,
   );
-  return [...named, ...rest];
 }
+
+/** The listed columns under the names of `ListedRow` (for statements written in SQL). */
+const LISTED_COLUMNS = sql.join(
+  Object.entries(listed).map(([key, column]) => sql`${column} AS ${sql.identifier(key)}`),
+  sql`, `,
+);
 
 /** Adds the words of a procedure's listed version to the vocabulary that typos are corrected against. */
 export async function addWords(tx: Db, code: string): Promise<void> {

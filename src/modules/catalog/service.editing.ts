@@ -1,7 +1,7 @@
 // Editing the catalogue: a procedure created, its draft written and checked, published; national documents
 // imported as drafts.
 import { type Actor, actorRef } from "../../platform/auth/actor.ts";
-import { afterCommit, type Db } from "../../platform/db/index.ts";
+import type { Db } from "../../platform/db/index.ts";
 import { DomainError, type FieldProblem } from "../../platform/http/errors.ts";
 import {
   CatalogForbidden,
@@ -38,7 +38,7 @@ export interface CatalogEditing {
   importNational(actor: Actor, doc: unknown, meta?: ChangeMeta): Promise<Array<{ code: string; version: number; created: boolean }>>;
 }
 
-export function makeEditing({ database, clock, audit, directory }: CatalogDeps, core: CatalogCore, caches: CatalogCaches): CatalogEditing {
+export function makeEditing({ database, clock, audit, directory, signals }: CatalogDeps, core: CatalogCore, caches: CatalogCaches): CatalogEditing {
   const { latestAgencies, requireReviewer } = core;
   const { cache, inForceNow } = caches;
 
@@ -131,13 +131,10 @@ export function makeEditing({ database, clock, audit, directory }: CatalogDeps, 
     await repo.markPublished(tx, code, draft.version, now, actorRef(actor));
     await repo.setCurrent(tx, code, { currentVersion: draft.version, publishedAt: now, ...listedColumns(draft.content) });
     await repo.addWords(tx, code);
-    // Now, and again once committed: a search or filing in between would cache what this replaces.
-    const forget = () => {
-      cache?.clear();
-      inForceNow.delete(code);
-    };
-    forget();
-    afterCommit(tx, forget);
+    // Now, and again on every node once committed: a search or filing in between would cache what this replaces.
+    cache?.clear();
+    inForceNow.delete(code);
+    await signals.send(tx, "catalog.published", code);
     await audit.record(tx, {
       actor,
       action: "catalog.procedure_published",

@@ -4,6 +4,7 @@ import type { Actor } from "../../platform/auth/actor.ts";
 import type { Audit } from "../../platform/audit/index.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Database, Db } from "../../platform/db/index.ts";
+import type { Signals } from "../../platform/signals.ts";
 import type { DirectoryService } from "../directory/index.ts";
 import { CatalogForbidden, ProcedureNotFound } from "./errors.ts";
 import type { ProcedureContent } from "./model.ts";
@@ -29,11 +30,16 @@ export interface CatalogDeps {
   clock: Clock;
   audit: Audit;
   directory: DirectoryService;
+  /** A publication tells every node to forget its searches and the version in force. */
+  signals: Signals;
   /** How long a repeated search may be answered from memory (0: never). */
   searchCacheSeconds?: number;
 }
 
-/** The catalogue's memory, one of each per service: a publication on this node clears the search's and the numbers in force. */
+/**
+ * The catalogue's memory, one of each per service: a publication, on any node, clears the searches and the
+ * procedure's number in force on every node once it commits (the signal `catalog.published`).
+ */
 export interface CatalogCaches {
   /** Repeated searches, by their words and filters (none when `searchCacheSeconds` is 0). */
   cache: LRUCache<string, ProcedurePage> | null;

@@ -14,21 +14,28 @@ export type { BoundVersion, CatalogDeps, ChangeMeta } from "./service.support.ts
 
 export interface CatalogService extends CatalogEditing, CatalogReading {}
 
-/** How long a node keeps the number of a procedure's version in force (a publication on this node clears it). */
+/** How long a node keeps the number of a procedure's version in force (a publication on any node clears it). */
 export const IN_FORCE_SECONDS = 5;
 
 export function makeCatalogService(deps: CatalogDeps): CatalogService {
   const { searchCacheSeconds = 0 } = deps;
   // Repeated searches (the portal's most common words) are answered from memory for a short while; a
-  // publication clears this node's cache, other nodes' answers are at most `searchCacheSeconds` old.
+  // publication on any node clears every node's cache (signals), the time limit is only a safety net.
   const cache = searchCacheSeconds > 0 ? new LRUCache<string, ProcedurePage>({ max: 5000, ttl: searchCacheSeconds * 1000 }) : null;
 
   // Published versions never change, so the ones dossiers are bound to can be kept.
   const boundCache = new LRUCache<string, BoundVersion>({ max: 2000 });
-  // The number of the version in force now, per procedure: a publication here clears it at once, one on
-  // another node is seen within IN_FORCE_SECONDS (a filing started on the form of the version before).
+  // The number of the version in force now, per procedure: a publication clears it on every node once it
+  // commits; the time limit also covers a version whose effective date arrives without a publication.
   const inForceNow = new LRUCache<string, number>({ max: 10_000, ttl: IN_FORCE_SECONDS * 1000 });
   const caches = { cache, boundCache, inForceNow };
+  // A publication here or on another node: its searches and its number in force are stale on every node. With
+  // `null` (this node may have missed publications) everything that can change is forgotten.
+  deps.signals.on("catalog.published", (code) => {
+    cache?.clear();
+    if (code === null) inForceNow.clear();
+    else inForceNow.delete(code);
+  });
   const core = makeCatalogCore(deps);
   return { ...makeReading(deps, core, caches), ...makeEditing(deps, core, caches) };
 }

@@ -11,11 +11,18 @@ declare module "../../platform/module.ts" {
   }
 }
 
+declare module "../../platform/signals.ts" {
+  interface SignalMap {
+    /** An agency was added (its code): every node forgets the subtrees it keeps. */
+    "directory.agency_added": string;
+  }
+}
+
 export const directoryModule = defineModule({
   name: "directory",
   needs: [],
   provides: ["directory"],
-  build: ({ database, audit }) => ({ directory: makeDirectoryService({ database, audit }) }),
+  build: ({ database, audit, signals }) => ({ directory: makeDirectoryService({ database, audit, signals }) }),
   routes: ({ directory }) => [directoryRoutes(directory)],
   seeds: ({ directory }) => [adminUnitsSeed(), demoAgenciesSeed(directory)],
 });

@@ -15,6 +15,7 @@ import { AGENCY_KINDS } from "./kinds.ts";
 import { canManageDirectory } from "./policy.ts";
 import { presentAgency, presentAgencySummary, presentCommune, presentProvince } from "./present.ts";
 import * as repo from "./repo.ts";
+import type { Signals } from "../../platform/signals.ts";
 import type {
   AgencyDto,
   AgencyPage,
@@ -59,13 +60,25 @@ export interface DirectoryDeps {
   database: Database;
   /** Records directory changes. */
   audit: Audit;
+  /** An agency added on any node makes every node forget the subtrees it keeps. */
+  signals: Signals;
 }
 
 const DEPARTMENT_CODE = /^[a-z0-9][a-z0-9-]{0,31}$/;
 const PAGE_SIZE_MAX = 100;
 
-export function makeDirectoryService({ database, audit }: DirectoryDeps): DirectoryService {
+export function makeDirectoryService({ database, audit, signals }: DirectoryDeps): DirectoryService {
   const inTx = <T>(tx: Db | undefined, fn: (tx: Db) => Promise<T>) => (tx ? fn(tx) : database.transaction(fn));
+
+  // The agencies under each agency asked about: an officer's every queue page starts from the subtrees of their
+  // grants, and agencies are added a few times a year. A new agency (on any node) clears them all; `epoch` keeps
+  // a read that started before it from putting back what it read.
+  const subtrees = new Map<string, string[]>();
+  let epoch = 0;
+  signals.on("directory.agency_added", () => {
+    epoch += 1;
+    subtrees.clear();
+  });
 
   async function agency(code: string, db: Db = database.db): Promise<AgencyDto> {
     const row = parseAgencyCode(code).ok ? await repo.findAgency(db, code) : null;
@@ -103,9 +116,15 @@ export function makeDirectoryService({ database, audit }: DirectoryDeps): Direct
 
     agency,
 
-    async subtree(code, db = database.db) {
-      if (!parseAgencyCode(code).ok || !(await repo.findAgency(db, code))) throw new AgencyNotFound(code);
-      return repo.agencyCodesEndingWith(db, subtreeSuffix(code));
+    async subtree(code, db) {
+      const kept = db ? undefined : subtrees.get(code);
+      if (kept) return [...kept];
+      const seen = epoch;
+      const on = db ?? database.db;
+      if (!parseAgencyCode(code).ok || !(await repo.findAgency(on, code))) throw new AgencyNotFound(code);
+      const codes = await repo.agencyCodesEndingWith(on, subtreeSuffix(code));
+      if (!db && seen === epoch && subtrees.size < 10_000) subtrees.set(code, codes);
+      return [...codes];
     },
 
     isWithin: isWithinAgency,
@@ -115,6 +134,8 @@ export function makeDirectoryService({ database, audit }: DirectoryDeps): Direct
       return inTx(tx, async (tx) => {
         const row = await checkNewAgency(tx, input);
         if (!(await repo.insertAgency(tx, row))) throw new AgencyExists(row.code);
+        subtrees.clear();
+        await signals.send(tx, "directory.agency_added", row.code);
         const deps = input.departments ?? [];
         await repo.insertDepartments(
           tx,

@@ -4,7 +4,7 @@ import { OFFICER_ROLES } from "../../platform/auth/actor.ts";
 import type { Db } from "../../platform/db/index.ts";
 import { defineModule } from "../../platform/module.ts";
 import type { DossierTransition } from "./events.ts";
-import { latenessJob } from "./jobs.ts";
+import { forgetLookupCountsJob, latenessJob } from "./jobs.ts";
 import { catalogLookup, directoryLookup } from "./lookups.ts";
 import { makeNationalSync } from "./national-sync.ts";
 import { makeNotifier } from "./notifications.ts";
@@ -48,8 +48,13 @@ export const dossiersModule = defineModule({
     const deps = { dossiers, catalog, directory, maxUploadBytes: config.maxUploadBytes };
     return [dossierPortalPages(deps), dossierOfficePages(deps)];
   },
-  jobs: ({ dossiers, notifier, nationalSync }) => [latenessJob(dossiers), notifier.job, ...(nationalSync.job ? [nationalSync.job] : [])],
-  schedules: { "dossiers.flag_lateness": "*/15 * * * *" },
+  jobs: ({ dossiers, notifier, nationalSync, database, clock }) => [
+    latenessJob(dossiers),
+    forgetLookupCountsJob({ database, clock }),
+    notifier.job,
+    ...(nationalSync.job ? [nationalSync.job] : []),
+  ],
+  schedules: { "dossiers.flag_lateness": "*/15 * * * *", "dossiers.forget_lookup_counts": "7 * * * *" },
   nav: [
     { area: "portal", href: "/ho-so-cua-toi", label: { vi: "Hồ sơ của tôi", en: "My dossiers" }, order: 20 },
     { area: "portal", href: "/tra-cuu", label: { vi: "Tra cứu hồ sơ", en: "Look up a dossier" }, order: 30 },

@@ -45,6 +45,12 @@ describe("public lookup throttle", () => {
     assert.deepEqual(await statuses(LIMIT, () => lookup("10.1.2.3", "198.51.100.8")), [404, 404, 404]);
   });
 
+  it("lets exactly the limit through when an address's lookups arrive at once", async () => {
+    const answers = await Promise.all(Array.from({ length: LIMIT + 3 }, () => lookup("203.0.113.77")));
+    const statuses = answers.map((a) => a.statusCode).sort();
+    assert.deepEqual(statuses, [...Array(LIMIT).fill(404), 429, 429, 429]);
+  });
+
   it("ignores X-Forwarded-For from anyone but a trusted proxy", async () => {
     // A client spends its minute through the balancer, and a direct caller spends its own.
     assert.deepEqual(await statuses(LIMIT, () => lookup("10.1.2.3", "198.51.100.17")), [404, 404, 404]);

@@ -1,8 +1,7 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { type Db, literalInsert, prepared, runAtCommit } from "../../platform/db/index.ts";
 import type { DossierRow } from "./hooks.ts";
-import type { FiledStatus } from "./model.ts";
 import { dossierCounters, dossierEvents, dossierFiles, dossierPauses, dossierRatings, dossiers, dossierSteps } from "./tables.ts";
 
 export type NewDossierRow = typeof dossiers.$inferInsert;
@@ -282,7 +281,7 @@ export async function findRating(db: Db, dossierId: string): Promise<RatingRow |
   return rows[0] ?? null;
 }
 
-const summary = {
+export const summary = {
   id: dossiers.id,
   code: dossiers.code,
   procedureCode: dossiers.procedureCode,
@@ -310,35 +309,6 @@ export function listOwned(db: Db, ownerUserId: string, limit: number, offset: nu
     .orderBy(desc(dossiers.createdAt), desc(dossiers.id))
     .limit(limit)
     .offset(offset);
-}
-
-export interface QueueFilter {
-  agencies: string[];
-  /** Filed statuses only: a queue never shows a draft (policy.ts `isOpenToStaff`). */
-  statuses: FiledStatus[];
-  /** Only those flagged due soon and not yet overdue / only those overdue. */
-  dueSoon?: boolean;
-  overdue?: boolean;
-  /** Waiting at reception (new, incomplete) are found by the receiving agency; the rest by the processing one. */
-  byReceivingAgency: boolean;
-  limit: number;
-  offset: number;
-}
-
-/** One page of a work queue, the most urgent first. */
-export function queue(db: Db, f: QueueFilter): Promise<SummaryRow[]> {
-  if (f.agencies.length === 0) return Promise.resolve([]);
-  const agency = f.byReceivingAgency ? dossiers.agencyCode : dossiers.processingAgencyCode;
-  const conds: SQL[] = [inArray(agency, f.agencies), inArray(dossiers.status, f.statuses)];
-  if (f.overdue) conds.push(isNotNull(dossiers.overdueAt));
-  if (f.dueSoon) conds.push(isNotNull(dossiers.dueSoonAt), isNull(dossiers.overdueAt));
-  return db
-    .select(summary)
-    .from(dossiers)
-    .where(and(...conds))
-    .orderBy(sql`${dossiers.dueAt} ASC NULLS LAST`, asc(dossiers.createdAt), asc(dossiers.id))
-    .limit(f.limit)
-    .offset(f.offset);
 }
 
 /** Dossiers being processed whose due time is before `before` and not yet flagged `flag`. */

@@ -6,12 +6,14 @@ import type DataLoader from "dataloader";
 import type { LRUCache } from "lru-cache";
 import { type Actor, OFFICER_ROLES } from "../../platform/auth/actor.ts";
 import type { ProcedureContent } from "../catalog/index.ts";
-import { AlreadyRated, DossierForbidden, DossierNotFound, InvalidTransition, LookupThrottled } from "./errors.ts";
+import { AlreadyRated, DossierForbidden, DossierNotFound, InvalidTransition } from "./errors.ts";
+import type { LookupThrottle } from "./lookup-throttle.ts";
 import type { DossierRow } from "./hooks.ts";
 import type { DossierStatus, Queue } from "./model.ts";
 import { isOwner } from "./policy.ts";
 import { presentFile, presentLookup, presentSummary } from "./present.ts";
 import * as repo from "./repo.ts";
+import { queue as queuePage, type QueueFilter } from "./repo.queues.ts";
 import type { AttachmentDto, DossierDto, DossierPage, LookupDto, QueueQuery } from "./schema.ts";
 import type { DossierCore, DossierDeps, Meta } from "./service.support.ts";
 
@@ -35,8 +37,7 @@ export interface DossierReading {
 
 /** The public lookup's state, one per service: its throttle per address, its batches, the agencies' names. */
 export interface LookupState {
-  lookups: LRUCache<string, { count: number; resetAt: number }>;
-  lookupLimit: number;
+  throttle: LookupThrottle;
   lookupLoader: DataLoader<string, repo.LookupResult | null>;
   agencyNames: LRUCache<string, string>;
 }
@@ -47,7 +48,7 @@ const LOOKUP_CODE = /^[\x21-\x7E]{1,40}$/;
 export function makeReading(deps: DossierDeps, core: DossierCore, lookup: LookupState): DossierReading {
   const { database, clock, audit, directory, files } = deps;
   const { boundProcedure, visible, dto } = core;
-  const { lookups, lookupLimit, lookupLoader, agencyNames } = lookup;
+  const { throttle, lookupLoader, agencyNames } = lookup;
 
   return {
     boundProcedure,
@@ -80,17 +81,12 @@ export function makeReading(deps: DossierDeps, core: DossierCore, lookup: Lookup
         agencies = await directory.subtree(query.agency);
       }
       const spec = QUEUE_SPECS[query.queue];
-      const rows = await repo.queue(database.db, { agencies, ...spec, limit: pageSize + 1, offset: (page - 1) * pageSize });
+      const rows = await queuePage(database.db, { agencies, ...spec, limit: pageSize + 1, offset: (page - 1) * pageSize });
       return pageOf(rows, page, pageSize, boundProcedure);
     },
 
     async lookup(code, key, meta = {}) {
-      const ip = meta.ip ?? "unknown";
-      const now = clock.now().getTime();
-      const bucket = lookups.get(ip);
-      if (bucket && bucket.resetAt > now && bucket.count >= lookupLimit) throw new LookupThrottled(Math.ceil((bucket.resetAt - now) / 1000));
-      if (!bucket || bucket.resetAt <= now) lookups.set(ip, { count: 1, resetAt: now + 60_000 });
-      else bucket.count += 1;
+      await throttle.take(meta.ip ?? "unknown");
       // Only a code that could exist goes to the database (a NUL byte there would fail the whole batch it joins).
       const found = LOOKUP_CODE.test(code) ? await lookupLoader.load(code) : null;
       const d = found?.dossier ?? null;
@@ -124,7 +120,7 @@ export function makeReading(deps: DossierDeps, core: DossierCore, lookup: Lookup
 }
 
 /** Which dossiers each queue holds (API.md `queue=`). */
-const QUEUE_SPECS: Record<Queue, Omit<repo.QueueFilter, "agencies" | "limit" | "offset">> = {
+const QUEUE_SPECS: Record<Queue, Omit<QueueFilter, "agencies" | "limit" | "offset">> = {
   new: { statuses: ["new"], byReceivingAgency: true },
   processing: { statuses: ["processing"], byReceivingAgency: false },
   supplement: { statuses: ["incomplete", "supplementing"], byReceivingAgency: false },

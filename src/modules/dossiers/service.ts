@@ -5,6 +5,7 @@
 import DataLoader from "dataloader";
 import { LRUCache } from "lru-cache";
 import { DEFAULT_RULES, type DossierRules } from "./actions.ts";
+import { makeLookupThrottle } from "./lookup-throttle.ts";
 import * as repo from "./repo.ts";
 import { type DossierActions, makeActions } from "./service.actions.ts";
 import { type DossierFiling, makeFiling } from "./service.filing.ts";
@@ -19,8 +20,7 @@ export interface DossierService extends DossierFiling, DossierActions, DossierRe
 export function makeDossierService(deps: DossierDeps): DossierService {
   const { database } = deps;
   const rules: DossierRules = { ...DEFAULT_RULES, ...deps.rules };
-  const lookups = new LRUCache<string, { count: number; resetAt: number }>({ max: 100_000, ttl: 60_000 });
-  const lookupLimit = deps.lookupsPerMinute ?? 30;
+  const throttle = makeLookupThrottle({ database, clock: deps.clock, limit: deps.lookupsPerMinute ?? 30 });
   // Lookups asked for in the same turn of the event loop go to the database as one statement: under a portal's
   // load (many at once) that is one round trip instead of many, and alone a lookup waits for nothing.
   const findLookups = repo.prepareLookup(database.db);
@@ -42,6 +42,6 @@ export function makeDossierService(deps: DossierDeps): DossierService {
   return {
     ...filing,
     ...makeActions(deps, core, filing),
-    ...makeReading(deps, core, { lookups, lookupLimit, lookupLoader, agencyNames }),
+    ...makeReading(deps, core, { throttle, lookupLoader, agencyNames }),
   };
 }

@@ -84,8 +84,9 @@ export const dossiers = pgTable(
     check("dossiers_timeliness_valid", sql`${t.timeliness} IS NULL OR ${t.timeliness} IN ('early', 'on_time', 'late')`),
     uniqueIndex("dossiers_request_idx").on(t.createdBy, t.requestId).where(sql`${t.requestId} IS NOT NULL`),
     index("dossiers_owner_idx").on(t.ownerUserId, t.createdAt),
-    // Officers' queues: an agency's dossiers in a state, oldest due first.
-    index("dossiers_queue_idx").on(t.processingAgencyCode, t.status, t.dueAt),
+    // Officers' queues: an agency's dossiers in a state, oldest due first; created_at and id complete the
+    // queue's order, so a page is read straight off the index, never sorted.
+    index("dossiers_queue_idx").on(t.processingAgencyCode, t.status, t.dueAt, t.createdAt, t.id),
     // The reception queues (new, incomplete) are the receiving agency's: without this index a desk's
     // page reads every dossier in that state across the province (bench/dossiers.ts, 1M dossiers).
     // Not yet received, they have no due time: created_at and id complete the queue's order, so a page
@@ -218,3 +219,14 @@ export const dossierRatings = pgTable(
 );
 
 export type ProcedureSteps = ProcedureContent["steps"];
+
+/**
+ * The public lookup's count per client address and minute, shared by every node (one node's memory would let
+ * each added node multiply the limit). Unlogged: no WAL is written for it, and a crash forgets at most a
+ * minute's counts, which a throttle can afford.
+ */
+export const lookupThrottle = pgTable("lookup_throttle", {
+  key: text("key").primaryKey(),
+  count: integer("count").notNull(),
+  resetAt: timestamp("reset_at", { withTimezone: true }).notNull(),
+});

@@ -61,6 +61,19 @@ describe("account administration API", () => {
     );
   });
 
+  it("a bearer token's account is kept by the node, yet its new roles, a disabling and an enabling count at once", async () => {
+    const specialist = await buildOfficer(env.ctx, { agency: construction, department: "van-phong", roles: ["specialist"] });
+    const token = await specialist.token();
+    const me = async () => call("GET", "/api/me", token);
+    assert.deepEqual((await me()).json().roles, [{ role: "specialist", agencyCode: construction.code }]);
+    assert.equal((await call("PUT", `/api/admin/users/${specialist.id}/roles`, admin, { roles: [{ role: "leader" }] })).statusCode, 200);
+    assert.deepEqual((await me()).json().roles, [{ role: "leader", agencyCode: construction.code }]);
+    assert.equal((await call("POST", `/api/admin/users/${specialist.id}/disable`, admin)).statusCode, 204);
+    assert.equal((await me()).statusCode, 401);
+    assert.equal((await call("POST", `/api/admin/users/${specialist.id}/enable`, admin)).statusCode, 204);
+    assert.equal((await me()).statusCode, 200);
+  });
+
   it("refuses a leader (403), a grant beyond the subtree (403) and bad input naming the field (400)", async () => {
     assert.equal((await call("POST", "/api/admin/officers", leader, { ...officer, username: "x.leader" })).statusCode, 403);
     const sys = await call("POST", "/api/admin/officers", admin, { ...officer, username: "x.root", roles: [{ role: "system_admin" }] });

@@ -34,14 +34,24 @@ declare module "../../platform/module.ts" {
   }
 }
 
+declare module "../../platform/signals.ts" {
+  interface SignalMap {
+    /** An account's status, roles, name, address or password changed (its id): every node forgets it. */
+    "identity.account_changed": string;
+    /** The provider's signing keys changed (a key added or retired): every node re-reads them. */
+    "oidc.keys_changed": string;
+  }
+}
+
 export const identityModule = defineModule({
   name: "identity",
   needs: ["directory"],
   provides: ["identity", "secondFactor", "oidc"],
-  build: ({ database, clock, audit, directory, mail, config, secret, options }) => {
-    const identity = makeIdentityService({ database, clock, audit, directory, mail, publicUrl: config.publicUrl });
+  build: ({ database, clock, audit, directory, mail, signals, config, secret, options }) => {
+    const identity = makeIdentityService({ database, clock, audit, directory, mail, signals, publicUrl: config.publicUrl });
     const oidc = createOidc({
       database,
+      signals,
       clock,
       audit,
       identity,

@@ -53,7 +53,7 @@ export interface Accounts {
 
 export function makeAccounts(deps: IdentityDeps, core: AccountCore): Accounts {
   const { database, clock, audit } = deps;
-  const { mailLink, view, viewOf, checkCommon, create, actorFor } = core;
+  const { mailLink, view, checkCommon, create, actorFor, cachedUser, accountChanged } = core;
 
   /** Seconds until another link of `purpose` may be mailed to the user; 0 when one may be now. */
   async function mailWait(userId: string, purpose: "verify_email" | "reset_password"): Promise<number> {
@@ -125,6 +125,7 @@ export function makeAccounts(deps: IdentityDeps, core: AccountCore): Accounts {
         const userId = await repo.useEmailToken(tx, sha256(token), "verify_email", clock.now());
         if (!userId) throw new LinkInvalid();
         await repo.markEmailVerified(tx, userId, clock.now());
+        await accountChanged(tx, userId);
         await audit.record(tx, { actor: systemActor("email-link"), action: "identity.email_verified", subject: { type: "user", id: userId }, requestId: meta.requestId ?? null });
       });
     },
@@ -158,6 +159,7 @@ export function makeAccounts(deps: IdentityDeps, core: AccountCore): Accounts {
         if (problem) throw new InvalidAccount([{ path: "/password", message: problem.vi }]);
         await repo.setPasswordHash(tx, userId, hashed, now);
         const ended = await repo.revokeUserSessions(tx, userId, now);
+        await accountChanged(tx, userId);
         await audit.record(tx, {
           actor: systemActor("email-link"),
           action: "identity.password_reset",
@@ -168,10 +170,7 @@ export function makeAccounts(deps: IdentityDeps, core: AccountCore): Accounts {
       });
     },
 
-    async user(id) {
-      const found = await repo.findUserWithRoles(database.db, id);
-      return found ? viewOf(found.user, found.roles as RoleGrant[]) : null;
-    },
+    user: cachedUser,
 
     async findByUsername(username) {
       const row = await repo.findUserByUsername(database.db, username.trim().toLowerCase());
@@ -201,6 +200,7 @@ export function makeAccounts(deps: IdentityDeps, core: AccountCore): Accounts {
       return database.transaction(async (tx) => {
         const now = clock.now();
         await repo.setEmail(tx, user.id, address, now);
+        await accountChanged(tx, user.id);
         await repo.expireEmailTokens(tx, user.id, "verify_email", now);
         if (address) await mailLink(tx, { id: user.id, email: address }, "verify_email");
         await audit.record(tx, {

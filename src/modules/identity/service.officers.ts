@@ -54,7 +54,7 @@ export interface Officers {
 
 export function makeOfficers(deps: IdentityDeps, core: AccountCore): Officers {
   const { database, clock, audit, directory } = deps;
-  const { view, viewOf, checkCommon, create } = core;
+  const { view, viewOf, checkCommon, create, accountChanged } = core;
 
   return {
     async createOfficer(actor, input, meta = {}) {
@@ -128,6 +128,7 @@ export function makeOfficers(deps: IdentityDeps, core: AccountCore): Officers {
       if (!(await canAdminister(actor, agencyCode, grants))) throw new Forbidden();
       return database.transaction(async (tx) => {
         await repo.replaceRoles(tx, userId, grants);
+        await accountChanged(tx, userId);
         await audit.record(tx, {
           actor,
           action: "identity.roles_changed",
@@ -162,6 +163,7 @@ export function makeOfficers(deps: IdentityDeps, core: AccountCore): Officers {
       await database.transaction(async (tx) => {
         const now = clock.now();
         await repo.setUserStatus(tx, userId, "disabled", now);
+        await accountChanged(tx, userId);
         const ended = await repo.revokeUserSessions(tx, userId, now);
         await audit.record(tx, {
           actor,
@@ -181,6 +183,7 @@ export function makeOfficers(deps: IdentityDeps, core: AccountCore): Officers {
       if (row.status === "active") return;
       await database.transaction(async (tx) => {
         await repo.setUserStatus(tx, userId, "active", clock.now());
+        await accountChanged(tx, userId);
         await audit.record(tx, { actor, action: "identity.account_enabled", subject: { type: "user", id: userId }, requestId: meta.requestId ?? null });
       });
     },
@@ -203,6 +206,7 @@ export function makeOfficers(deps: IdentityDeps, core: AccountCore): Officers {
       if (code === row.departmentCode) return user;
       return database.transaction(async (tx) => {
         await repo.setDepartment(tx, userId, code, clock.now());
+        await accountChanged(tx, userId);
         await audit.record(tx, {
           actor,
           action: "identity.department_changed",

@@ -97,7 +97,7 @@ export interface SignIn {
 
 export function makeSignIn(deps: IdentityDeps, core: AccountCore): SignIn {
   const { database, clock, audit } = deps;
-  const { view, create, actorFor } = core;
+  const { view, create, actorFor, accountChanged } = core;
 
   async function auditSeparately(actor: Actor, action: string, subjectId: string, meta: RequestMeta, change?: unknown) {
     // Failures are recorded in their own transaction: the sign-in itself changes nothing.
@@ -292,6 +292,7 @@ export function makeSignIn(deps: IdentityDeps, core: AccountCore): SignIn {
         const now = clock.now();
         await repo.setPasswordHash(tx, user.id, hashed, now);
         const ended = await repo.revokeOtherSessions(tx, user.id, currentSessionId, now);
+        await accountChanged(tx, user.id);
         await audit.record(tx, {
           actor: actorFor(user, { loa: 0 }),
           action: "identity.password_changed",

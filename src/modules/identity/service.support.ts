@@ -1,12 +1,14 @@
 // What the identity service's use cases share: the account as the rest of motcua sees it, its creation
 // (with the link that verifies its address) and the actor it signs in as.
 import { createHash, randomBytes } from "node:crypto";
+import { LRUCache } from "lru-cache";
 import type { Audit } from "../../platform/audit/index.ts";
 import type { Actor, RoleGrant } from "../../platform/auth/actor.ts";
 import type { Mailer } from "../../platform/mail/index.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Database, Db } from "../../platform/db/index.ts";
 import type { FieldProblem } from "../../platform/http/errors.ts";
+import type { Signals } from "../../platform/signals.ts";
 import type { DirectoryService } from "../directory/index.ts";
 import { UsernameTaken } from "./errors.ts";
 import { passwordProblem } from "./passwords.ts";
@@ -41,8 +43,16 @@ export interface IdentityDeps {
   audit: Audit;
   directory: DirectoryService;
   mail: Mailer;
+  /** A change to an account (its status, roles, name, address, password) makes every node forget it. */
+  signals: Signals;
   publicUrl: string;
 }
+
+/**
+ * How long a node keeps an account and its roles for the actor of a request. A change to the account clears it on
+ * every node at once (the signal `identity.account_changed`); the time is a safety net only.
+ */
+export const ACCOUNT_CACHE_SECONDS = 60;
 
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -58,7 +68,36 @@ export const linkSeconds = (purpose: "verify_email" | "reset_password") => (purp
 export type AccountCore = ReturnType<typeof makeAccountCore>;
 
 export function makeAccountCore(deps: IdentityDeps) {
-  const { database, clock, audit, mail } = deps;
+  const { database, clock, audit, mail, signals } = deps;
+
+  // The accounts behind bearer tokens, by id: an API client sends its token with every call, and reading the
+  // account and its roles each time was most of a call's cost. `epoch` moves on with every change heard, so a
+  // read that started before a change does not put what it read back into the cache after the change cleared it.
+  const accounts = new LRUCache<string, UserView>({ max: 50_000, ttl: ACCOUNT_CACHE_SECONDS * 1000 });
+  let epoch = 0;
+  signals.on("identity.account_changed", (userId) => {
+    epoch += 1;
+    if (userId === null) accounts.clear();
+    else accounts.delete(userId);
+  });
+
+  /** The account with its roles, from this node's memory when it has it. */
+  async function cachedUser(id: string): Promise<UserView | null> {
+    const hit = accounts.get(id);
+    if (hit) return hit;
+    const seen = epoch;
+    const found = await repo.findUserWithRoles(database.db, id);
+    if (!found) return null;
+    const user = viewOf(found.user, found.roles as RoleGrant[]);
+    if (seen === epoch) accounts.set(id, user);
+    return user;
+  }
+
+  /** Tells every node, once `tx` commits, that the account changed: its status, roles, name, address or password. */
+  async function accountChanged(tx: Db, userId: string): Promise<void> {
+    accounts.delete(userId);
+    await signals.send(tx, "identity.account_changed", userId);
+  }
 
   /** A single-use link mailed to the account's address (the token itself is never stored). */
   async function mailLink(tx: Db, user: { id: string; email: string | null }, purpose: "verify_email" | "reset_password") {
@@ -134,5 +173,5 @@ export function makeAccountCore(deps: IdentityDeps) {
     return { type: "user", userId: user.id, username: user.username, fullName: user.fullName, email: user.email, roles: user.roles, agencyCode: user.agencyCode, loa: opts.loa };
   }
 
-  return { mailLink, view, viewOf, checkCommon, create, actorFor };
+  return { mailLink, view, viewOf, checkCommon, create, actorFor, cachedUser, accountChanged };
 }

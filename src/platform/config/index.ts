@@ -16,6 +16,12 @@ export interface Config {
   dataDir: string;
   /** PostgreSQL server; when absent the embedded PGlite database under `dataDir` is used (DATABASE_URL). */
   databaseUrl: string | null;
+  /**
+   * The connection each node LISTENs on for the other nodes' signals (DATABASE_LISTEN_URL; DATABASE_URL by
+   * default). A LISTEN lives as long as its session: behind PgBouncer in transaction mode, name the server itself
+   * or a session-mode pool here.
+   */
+  databaseListenUrl: string | null;
   /** Connections in the PostgreSQL pool (DATABASE_POOL_MAX). */
   databasePoolMax: number;
   /**
@@ -232,6 +238,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: publicUrl.replace(/\/+$/, ""),
     dataDir: path.resolve(text(env, "MOTCUA_DATA_DIR", "./.motcua")),
     databaseUrl,
+    databaseListenUrl: databaseUrl ? (url(env, "DATABASE_LISTEN_URL", ["postgres:", "postgresql:"]) ?? databaseUrl) : null,
     databasePoolMax: integer(env, "DATABASE_POOL_MAX", 10, 1, 1000),
     databaseFaults: {
       connectTimeoutMs: integer(env, "DATABASE_CONNECT_TIMEOUT_MS", 5000, 100, 600_000),

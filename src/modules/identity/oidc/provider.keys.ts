@@ -5,13 +5,17 @@ import { LRUCache } from "lru-cache";
 import type Provider from "oidc-provider";
 import type { Clock } from "../../../platform/clock.ts";
 import type { Database } from "../../../platform/db/index.ts";
+import type { Signals } from "../../../platform/signals.ts";
 import * as repo from "./repo.ts";
 
 /** The longest a JWT signed with our keys lives: `motcua token` up to 30 days (ID tokens live an hour). */
 export const MAX_JWT_TTL_SECONDS = 30 * 86400;
 /** A superseded signing key stays published this long after its successor took over. */
 export const KEY_RETENTION_SECONDS = MAX_JWT_TTL_SECONDS + 3600;
-/** How often a node looks for keys another node added (rotation there reaches here within this time). */
+/**
+ * How often a node looks for keys another node added, should it have missed that node's signal (a rotation is
+ * signalled, and every node takes it up at once).
+ */
 const KEY_RECHECK_MS = 30_000;
 
 /** The provider's keys as the Oidc service offers them. */
@@ -51,7 +55,7 @@ async function newSigningKey(database: Database, now: Date): Promise<string> {
 }
 
 export function makeKeyRing(
-  { database, clock }: { database: Database; clock: Clock },
+  { database, clock, signals }: { database: Database; clock: Clock; signals: Signals },
   build: (keys: Array<{ jwk: Record<string, unknown> }>) => Promise<Provider>,
 ): KeyRing {
   /** The provider, built on the signing keys `kids`; re-checked against the database every KEY_RECHECK_MS. */
@@ -99,6 +103,14 @@ export function makeKeyRing(
     return keyCache;
   }
 
+  // A key added or retired on any node: this node re-reads the set before its next token, so a token signed with a
+  // key made a moment ago on another node verifies here at once.
+  const forget = () => {
+    state = null;
+    keyCache = null;
+  };
+  signals.on("oidc.keys_changed", forget);
+
   return {
     provider,
     signingKeys,
@@ -108,8 +120,8 @@ export function makeKeyRing(
       const now = clock.now();
       const kid = await newSigningKey(database, now);
       await repo.retireSupersededKeys(database.db, new Date(now.getTime() - KEY_RETENTION_SECONDS * 1000), now);
-      state = null;
-      keyCache = null;
+      forget();
+      await signals.send(database.db, "oidc.keys_changed", kid);
       return kid;
     },
 
@@ -118,8 +130,8 @@ export function makeKeyRing(
       const expired = await repo.deleteExpired(database.db, now);
       const retired = await repo.retireSupersededKeys(database.db, new Date(now.getTime() - KEY_RETENTION_SECONDS * 1000), now);
       if (retired) {
-        state = null;
-        keyCache = null;
+        forget();
+        await signals.send(database.db, "oidc.keys_changed", "retired");
       }
       return { expired, retired };
     },

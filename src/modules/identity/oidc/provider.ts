@@ -6,6 +6,7 @@ import type { ClientMetadata } from "oidc-provider";
 import type { Audit } from "../../../platform/audit/index.ts";
 import type { Clock } from "../../../platform/clock.ts";
 import type { Database } from "../../../platform/db/index.ts";
+import type { Signals } from "../../../platform/signals.ts";
 import type { IdentityService } from "../service.ts";
 import { builtInClients, OIDC_PATH, providerBuilder } from "./provider.configuration.ts";
 import { makeKeyRing, type OidcKeys } from "./provider.keys.ts";
@@ -26,6 +27,8 @@ export type { VerifiedToken } from "./provider.tokens.ts";
 
 export interface OidcDeps {
   database: Database;
+  /** A key rotated on any node is taken up by every node at once. */
+  signals: Signals;
   clock: Clock;
   audit: Audit;
   identity: IdentityService;
