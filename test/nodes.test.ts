@@ -17,7 +17,6 @@ import { systemActor } from "../src/platform/auth/actor.ts";
 import { loadConfig } from "../src/platform/config/index.ts";
 import { type Database, sql } from "../src/platform/db/index.ts";
 import { createLogger } from "../src/platform/log/index.ts";
-import { buildProcedure } from "../src/modules/catalog/testing.ts";
 import type { ProcedureContent } from "../src/modules/catalog/index.ts";
 import { buildProvincialProcedure, type DossierSetting, dossierSetting, formOf, publishProcedures } from "../src/modules/dossiers/testing.ts";
 import { buildCitizen, buildOfficer, TEST_PASSWORD } from "../src/modules/identity/testing.ts";
@@ -130,7 +129,7 @@ describe("several nodes on one PostgreSQL", () => {
   });
 
   it("shows a publication on one node in every node's searches, without waiting for their caches to expire", async () => {
-    const procedure = buildProcedure({ name: "Cấp giấy phép nuôi kỳ lân", agencies: [s.place.justice] });
+    const procedure = buildProvincialProcedure(s.place, { name: "Cấp giấy phép nuôi kỳ lân" });
     await ctx.catalog.create(systemActor("test"), procedure);
     const search = async (n: Node) => {
       const res = await fetch(`${n.url}/api/procedures?q=${encodeURIComponent("kỳ lân")}`);
