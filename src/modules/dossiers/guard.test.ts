@@ -25,7 +25,6 @@ import { buildAgency } from "../directory/testing.ts";
 import { buildCitizen, buildOfficer, type TestAccount } from "../identity/testing.ts";
 import { DossierNotFound } from "./errors.ts";
 import { ACTIONS, type DossierAction } from "./model.ts";
-import type { ActionInput } from "./schema.ts";
 import type { DossierService } from "./service.ts";
 import {
   actorOf,
@@ -37,6 +36,7 @@ import {
   PDF,
   publishProcedures,
   uploadAs,
+  VALID_ACTION_INPUT,
 } from "./testing.ts";
 
 // Tuesday 1 December 2026, 09:00 in Hà Nội.
@@ -44,24 +44,7 @@ const clock = fixedClock("2026-12-01T02:00:00Z");
 const FORM = { hoTen: "Nguyễn Thị Mai", soCccd: "001199000001" };
 const FILED = "new, at the receiving desk";
 
-/** Each action's input, valid: an offered action must succeed, so no refusal here may be the input's (400). */
-const INPUT: Record<DossierAction, ActionInput> = {
-  submit: {},
-  receive: {},
-  refuse_receipt: { reason: "Hồ sơ không thuộc thẩm quyền" },
-  assign: { department: "hanh-chinh-tu-phap" },
-  forward: { note: "Đủ điều kiện" },
-  send_back: { note: "Cần kiểm tra lại" },
-  request_supplement: { items: [{ component: "cccd", reason: "Bản sao bị mờ" }] },
-  supplement: { formData: FORM },
-  approve: {},
-  refuse: { reason: "Không đủ điều kiện" },
-  apologize: { reason: "Chờ ý kiến cơ quan khác", newDueAt: "2026-12-31T02:00:00.000Z" },
-  stop: { reason: "Theo đề nghị của cơ quan có thẩm quyền" },
-  finish: {},
-  return: { method: "counter" },
-  withdraw: {},
-};
+const INPUT = VALID_ACTION_INPUT;
 
 /** The parties, from the applicant to the node's administrator: the cast, and those made for this test. */
 type Party = keyof DossierSetting["cast"] | "otherCitizen" | "justiceDesk" | "constructionDesk" | "systemAdmin";

@@ -11,12 +11,11 @@ import type { App } from "../../platform/http/types.ts";
 import { planSteps } from "../workflow/index.ts";
 import { DEFAULT_RULES } from "./actions.ts";
 import type { DossierRow } from "./hooks.ts";
-import { ACTIONS, type DossierAction, FROM, STATUSES, type DossierStatus } from "./model.ts";
+import { ACTIONS, FROM, STATUSES, type DossierStatus } from "./model.ts";
 import { decide } from "./policy.ts";
 import { newDossierRow } from "./repo.ts";
-import type { ActionInput } from "./schema.ts";
 import { buildOfficer, type TestAccount } from "../identity/testing.ts";
-import { apiAs, buildTwoSignaturesProcedure, type DossierPlace, type DossierSetting, dossierSetting, publishProcedures, uploadAs } from "./testing.ts";
+import { apiAs, buildTwoSignaturesProcedure, type DossierPlace, type DossierSetting, dossierSetting, publishProcedures, uploadAs, VALID_ACTION_INPUT } from "./testing.ts";
 
 // Codes only (no database): a province, its centre, its Department of Justice and of Construction.
 const PLACE: DossierPlace = { province: "000.00.00.T01", centre: "000.00.T0.T01", justice: "000.00.T1.T01" };
@@ -95,24 +94,7 @@ describe("403 for an action one may never take, 409 only for the state", () => {
   });
 });
 
-/** Each action's input, valid: a refusal must be the guard's, not the input's (400). */
-const INPUT: Record<DossierAction, ActionInput> = {
-  submit: {},
-  receive: {},
-  refuse_receipt: { reason: "Hồ sơ không thuộc thẩm quyền" },
-  assign: { department: "hanh-chinh-tu-phap" },
-  forward: { note: "Đủ điều kiện" },
-  send_back: { note: "Cần kiểm tra lại" },
-  request_supplement: { items: [{ component: "cccd", reason: "Bản sao bị mờ" }] },
-  supplement: { formData: { hoTen: "Nguyễn Thị Mai", soCccd: "001199000001" } },
-  approve: {},
-  refuse: { reason: "Không đủ điều kiện" },
-  apologize: { reason: "Chờ ý kiến cơ quan khác", newDueAt: "2026-12-31T02:00:00.000Z" },
-  stop: { reason: "Theo đề nghị của cơ quan có thẩm quyền" },
-  finish: {},
-  return: { method: "counter" },
-  withdraw: {},
-};
+const INPUT = VALID_ACTION_INPUT;
 
 describe("the API's refusals of the supervisor and the agency's administrator", () => {
   let env: TestEnv & { app: App };

@@ -14,7 +14,8 @@ import type { AgencyDto } from "../directory/index.ts";
 import { buildAgency } from "../directory/testing.ts";
 import { buildBusiness, buildCitizen, buildOfficer, type FormBrowser, type TestAccount } from "../identity/testing.ts";
 import * as repo from "./repo.ts";
-import type { CreateDossierInput, DossierDto } from "./schema.ts";
+import type { DossierAction } from "./model.ts";
+import type { ActionInput, CreateDossierInput, DossierDto } from "./schema.ts";
 
 /** The agencies a provincial procedure names: the province, its service centre, the department deciding. */
 export interface DossierPlace {
@@ -137,6 +138,28 @@ export async function dossierSetting(ctx: Context): Promise<DossierSetting> {
   };
   return { place, agencies, cast };
 }
+
+/**
+ * A valid input for each action (the supplement's form is the one `buildProvincialProcedure` asks for): a test that
+ * expects the guard's answer sends it, so no refusal it sees is the input's (400).
+ */
+export const VALID_ACTION_INPUT: Record<DossierAction, ActionInput> = {
+  submit: {},
+  receive: {},
+  refuse_receipt: { reason: "Hồ sơ không thuộc thẩm quyền" },
+  assign: { department: "hanh-chinh-tu-phap" },
+  forward: { note: "Đủ điều kiện" },
+  send_back: { note: "Cần kiểm tra lại" },
+  request_supplement: { items: [{ component: "cccd", reason: "Bản sao bị mờ" }] },
+  supplement: { formData: { hoTen: "Nguyễn Thị Mai", soCccd: "001199000001" } },
+  approve: {},
+  refuse: { reason: "Không đủ điều kiện" },
+  apologize: { reason: "Chờ ý kiến cơ quan khác", newDueAt: "2026-12-31T02:00:00.000Z" },
+  stop: { reason: "Theo đề nghị của cơ quan có thẩm quyền" },
+  finish: {},
+  return: { method: "counter" },
+  withdraw: {},
+};
 
 /** Creates and publishes each procedure, as the operator would; returns the first. */
 export async function publishProcedures(ctx: Context, ...procedures: [ProcedureContent, ...ProcedureContent[]]): Promise<ProcedureContent> {
