@@ -159,6 +159,7 @@ export async function benchDossiers(argv: string[]): Promise<void> {
       }
     }
 
+    const QUEUE_PACE = 1_100;
     const queues: Array<[string, string, string]> = [
       ["new", "tiepnhan", "waiting at the centre's desk"],
       ["processing", "chuyenvien.tuphap", "at the Department of Justice"],
@@ -169,8 +170,24 @@ export async function benchDossiers(argv: string[]): Promise<void> {
       for (let r = 0; r < rounds; r++) {
         figs.push(await drive({ url: `${server.url}/api/office/dossiers?queue=${queue}`, headers: { authorization: `Bearer ${tokens[user]}` } }));
       }
-      report(`queue=${queue} (${user}) on ${db} (${driver}${rounds > 1 ? `, median of ${rounds}` : ""})`, medianFigure(figs), vsHealthz);
+      const saturated = medianFigure(figs);
+      report(`queue=${queue} (${user}) on ${db} (${driver}${rounds > 1 ? `, median of ${rounds}` : ""})`, saturated, vsHealthz);
       console.log(`  ${what}; load average ${load1()}`);
+      // Issue 13's target: p99 ≤ 50 ms for a queue page. The same 50 connections paced at the rate where the code
+      // before it measured 80–100 ms (about 1,100 pages/s, its saturation) show the latency at that load; at
+      // saturation the p99 is mostly the wait of 50 always-queued requests (Little's law), printed above.
+      if (useWrk) {
+        const runs: Figure[] = [];
+        for (let r = 0; r < rounds; r++) {
+          runs.push(await measureWrk({ url: `${server.url}/api/office/dossiers?queue=${queue}`, headers: { authorization: `Bearer ${tokens[user]}` }, connections, duration, warmup: 0, rate: QUEUE_PACE }));
+        }
+        const paced = medianFigure(runs);
+        report(`queue=${queue} paced at ${QUEUE_PACE.toLocaleString("en")}/s on ${db} (wrk)`, paced);
+        if (db === "postgres") {
+          const ok = (f: Figure) => (f.p99 <= 50 ? "met" : "NOT met");
+          console.log(`  target (PostgreSQL, 2 cores): p99 ≤ 50 ms — at ${QUEUE_PACE.toLocaleString("en")}/s ${ok(paced)} (${paced.p99.toFixed(1)} ms at ${paced.rps.toFixed(0)}/s); at saturation ${ok(saturated)} (${saturated.p99.toFixed(1)} ms at ${saturated.rps.toFixed(0)}/s)`);
+        }
+      }
     }
 
     // (a) online submissions, each a new request id (a repeated one would be answered as a retry, 200).

@@ -106,6 +106,32 @@ function typo(r: () => number, text: string): string {
   return words.join(" ");
 }
 
+/**
+ * `n` searches that are all different (the node's cache of repeated searches cannot answer any of them), in the
+ * proportions of the fixed mix below: a verb or not, an object, a qualifier or not, typed with or without
+ * diacritics or with a typo, a filter on a fifth of them, and a second page now and then.
+ */
+export function generateDistinctQueries(n: number, seed = 766_2026): string[] {
+  const r = rng(seed);
+  const seen = new Set<string>();
+  while (seen.size < n) {
+    const phrase = `${r() < 0.5 ? "" : `${pick(r, VERBS)} `}${pick(r, OBJECTS)}${pick(r, QUALIFIERS)}`.toLowerCase();
+    const kind = r();
+    const params = new URLSearchParams();
+    params.set("q", kind < 0.35 ? phrase : kind < 0.65 ? strip(phrase) : kind < 0.8 ? typo(r, strip(phrase)) : r() < 0.5 ? phrase : strip(phrase));
+    if (kind >= 0.8) {
+      const filter = r();
+      if (filter < 0.25) params.set("field", pick(r, FIELDS)[0]);
+      else if (filter < 0.5) params.set("level", r() < 0.5 ? "full" : "partial");
+      else if (filter < 0.75) params.set("audience", r() < 0.5 ? "citizen" : "business");
+      else params.set("agency", pick(r, [...AGENCIES, "000.00.00.H06"]));
+    }
+    if (r() < 0.1) params.set("page", "2");
+    seen.add(`/api/procedures?${params.toString()}`);
+  }
+  return [...seen];
+}
+
 /** The fixed mix: 35 % with diacritics, 30 % without, 15 % with a typo, 20 % with a filter. Paths of GET /api/procedures. */
 export function generateQueries(n: number, seed = 2026): string[] {
   const r = rng(seed);

@@ -168,7 +168,7 @@ export async function measureWrk(opts: {
   method?: string;
   headers?: Record<string, string>;
   body?: string;
-  /** Paths to request in turn (each thread from its own place in the list); else the URL's own path. */
+  /** Paths to request in turn (each thread through its own share of the list); else the URL's own path. */
   paths?: string[];
   warmup?: number;
   /**
@@ -222,7 +222,8 @@ request = function()
     b = b:gsub("__UUID__", uuid)
   end
   local p = nil
-  if #paths > 0 then p = paths[((n + tid * 7919) % #paths) + 1] end
+  -- Each thread walks its own share of the list, so a list of distinct paths is never sent twice in one run.
+  if #paths > 0 then p = paths[((n - 1 + (tid - 1) * math.floor(#paths / threads_total)) % #paths) + 1] end
   return wrk.format(${lua(opts.method ?? "GET")}, p, headers, #b > 0 and b or nil)
 end
 done = function(summary, latency, requests)

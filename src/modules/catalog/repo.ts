@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, isNotNull, isNull, lte, max, type SQL, sql } from "drizzle-orm";
 import { type Db, execRows, prepared } from "../../platform/db/index.ts";
 import type { ProcedureContent } from "./model.ts";
-import type { ListedRow, VersionRow } from "./present.ts";
+import type { VersionRow } from "./present.ts";
+import type { IndexedProcedure } from "./search-index.ts";
 import { catalogWords, procedures, procedureVersions } from "./tables.ts";
 
 export type ProcedureRow = typeof procedures.$inferSelect;
@@ -132,18 +133,6 @@ export async function setCurrent(tx: Db, code: string, set: Omit<NewProcedureRow
   await tx.update(procedures).set(set).where(eq(procedures.code, code));
 }
 
-export interface SearchFilter {
-  /** The words as typed; empty lists in name order. */
-  q: string;
-  fieldCode: string | null;
-  /** Subtree suffix of an agency (`directory/codes.subtreeSuffix`): its own code for a leaf. */
-  agencySuffix: string | null;
-  onlineLevel: string | null;
-  audience: string | null;
-  limit: number;
-  offset: number;
-}
-
 const listed = {
   code: procedures.code,
   name: procedures.name,
@@ -157,67 +146,39 @@ const listed = {
   currentVersion: procedures.currentVersion,
 };
 
-/**
- * Published procedures matching the words and filters, best first; `limit` rows at most.
- *
- * Words match whole syllables through the `vietnamese` text-search configuration (unaccented, so "dang
- * ky" finds "Đăng ký"). Procedures whose name has every word come first, then those where the summary
- * or the field completes it; within each, the shorter name first (the closest to what was typed). That
- * order is an index (`procedures_listed_order_idx`), so a common word ("cấp") reads the first rows of
- * the index rather than ranking every match. No count runs over the catalogue: the caller asks for one
- * row more than it shows to know whether there is a next page.
- */
-export async function searchProcedures(db: Db, f: SearchFilter): Promise<ListedRow[]> {
-  const conds: SQL[] = [isNotNull(procedures.currentVersion)];
-  if (f.fieldCode) conds.push(eq(procedures.fieldCode, f.fieldCode));
-  if (f.onlineLevel) conds.push(eq(procedures.onlineLevel, f.onlineLevel));
-  if (f.audience) conds.push(sql`${procedures.audience} @> ARRAY[${f.audience}]::text[]`);
-  if (f.agencySuffix) {
-    conds.push(
-      f.agencySuffix.length === 13
-        ? sql`${procedures.agencyCodes} @> ARRAY[${f.agencySuffix}]::text[]`
-        : sql`EXISTS (SELECT 1 FROM unnest(${procedures.agencyCodes}) AS a(code) WHERE right(a.code, ${f.agencySuffix.length}) = ${f.agencySuffix})`,
-    );
-  }
-  const q = f.q.trim();
-  if (!q) {
-    return db
-      .select(listed)
-      .from(procedures)
-      .where(and(...conds))
-      .orderBy(asc(procedures.name), asc(procedures.code))
-      .limit(f.limit)
-      .offset(f.offset);
-  }
-  // One statement, one round trip: the page of the name matches, and — only when they do not fill it — the
-  // matches in the summary or the field after them. Each part reads at most `want` rows in its order, and the
-  // second runs only when the first came short (a one-time filter on the first part's count).
-  const tsq = sql`plainto_tsquery('vietnamese'::regconfig, ${q})`;
-  const where = and(...conds);
-  const want = f.offset + f.limit;
-  const order = sql`char_length(${procedures.name}), ${procedures.name}, ${procedures.code}`;
-  return execRows<ListedRow>(
-    db,
-    sql`WITH named AS MATERIALIZED (
-          SELECT ${LISTED_COLUMNS} FROM ${procedures} WHERE ${where} AND ${procedures.nameVector} @@ ${tsq} ORDER BY ${order} LIMIT ${want})
-        SELECT * FROM (
-          SELECT *, 0 AS "tier" FROM named
-          UNION ALL
-          SELECT * FROM (
-            SELECT ${LISTED_COLUMNS}, 1 AS "tier" FROM ${procedures}
-             WHERE (SELECT count(*) FROM named) < ${want}
-               AND ${where} AND ${procedures.searchVector} @@ ${tsq} AND NOT (${procedures.nameVector} @@ ${tsq})
-             ORDER BY ${order} LIMIT ${want}) AS rest) AS found
-        ORDER BY "tier", char_length("name"), "name", "code"
-        LIMIT ${f.limit} OFFSET ${f.offset}`,
-  );
-}
-
 /** The listed columns under the names of `ListedRow` (for statements written in SQL). */
 const LISTED_COLUMNS = sql.join(
   Object.entries(listed).map(([key, column]) => sql`${column} AS ${sql.identifier(key)}`),
   sql`, `,
 );
+
+/**
+ * Every published procedure as the search index keeps it (search-index.ts): what a result shows, the lexemes of
+ * its name and of its name, summary and field, and its places in the two orders of results, in this database's
+ * collation.
+ */
+export function indexedProcedures(db: Db): Promise<IndexedProcedure[]> {
+  return execRows<IndexedProcedure>(
+    db,
+    sql`SELECT ${LISTED_COLUMNS},
+          tsvector_to_array(${procedures.nameVector}) AS "nameWords",
+          tsvector_to_array(${procedures.searchVector}) AS "words",
+          (row_number() OVER (ORDER BY char_length(${procedures.name}), ${procedures.name}, ${procedures.code}))::int AS "rank",
+          (row_number() OVER (ORDER BY ${procedures.name}, ${procedures.code}))::int AS "alpha"
+        FROM ${procedures} WHERE ${procedures.currentVersion} IS NOT NULL`,
+  );
+}
+
+/** The words (lexemes) the `vietnamese` configuration reads in `text`: what `plainto_tsquery` would search for. */
+export async function lexemes(db: Db, text: string): Promise<string[]> {
+  const rows = await execRows<{ words: string[] }>(db, sql`SELECT tsvector_to_array(to_tsvector('vietnamese'::regconfig, ${text})) AS words`);
+  return rows[0]?.words ?? [];
+}
+
+/** The vocabulary typos are corrected against: the words of every version ever listed. */
+export async function vocabulary(db: Db): Promise<string[]> {
+  return (await db.select({ word: catalogWords.word }).from(catalogWords)).map((r) => r.word);
+}
 
 /** Adds the words of a procedure's listed version to the vocabulary that typos are corrected against. */
 export async function addWords(tx: Db, code: string): Promise<void> {
@@ -225,28 +186,6 @@ export async function addWords(tx: Db, code: string): Promise<void> {
     INSERT INTO ${catalogWords} (word)
     SELECT DISTINCT unnest(tsvector_to_array(${procedures.searchVector})) FROM ${procedures} WHERE ${procedures.code} = ${code}
     ON CONFLICT DO NOTHING`);
-}
-
-/**
- * Each word of `text` as typed (unaccented, lower case) and the closest word of the vocabulary when it is
- * not one: within 1 edit for three letters, 2 for longer words; nearer first, then more trigrams in common.
- */
-export async function correctWords(db: Db, text: string): Promise<Array<{ typed: string; known: boolean; suggestion: string | null }>> {
-  const rows = await execRows<{ typed: string; known: boolean; suggestion: string | null }>(
-    db,
-    sql`
-      SELECT q.word AS typed,
-        EXISTS (SELECT 1 FROM ${catalogWords} w WHERE w.word = q.word) AS known,
-        (SELECT w.word FROM ${catalogWords} w
-          WHERE length(q.word) >= 3
-            AND levenshtein_less_equal(w.word, q.word, CASE WHEN length(q.word) = 3 THEN 1 ELSE 2 END) <= CASE WHEN length(q.word) = 3 THEN 1 ELSE 2 END
-          ORDER BY levenshtein(w.word, q.word), similarity(w.word, q.word) DESC, w.word
-          LIMIT 1) AS suggestion
-      FROM unnest(regexp_split_to_array(vn_unaccent(${text}), '[^a-z0-9]+')) WITH ORDINALITY AS q(word, pos)
-      WHERE q.word <> ''
-      ORDER BY q.pos`,
-  );
-  return rows;
 }
 
 /** The fields (lĩnh vực) that published procedures belong to, by name. */

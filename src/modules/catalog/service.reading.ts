@@ -9,6 +9,7 @@ import { type NationalProcedure, toNational } from "./national.ts";
 import { canEditProcedure, canReviewProcedure, reviewScopes } from "./policy.ts";
 import { presentListItem, presentProcedure, presentVersionInfo, type VersionRow } from "./present.ts";
 import * as repo from "./repo.ts";
+import { type IndexFilter, plainWords } from "./search-index.ts";
 import type { ProcedureDto, ProcedurePage, ProcedureQuery, VersionDiff, VersionInfo } from "./schema.ts";
 import type { BoundVersion, CatalogCaches, CatalogCore, CatalogDeps } from "./service.support.ts";
 
@@ -66,7 +67,7 @@ const PAGE_SIZE_DEFAULT = 20;
 
 export function makeReading({ database, clock }: CatalogDeps, core: CatalogCore, caches: CatalogCaches): CatalogReading {
   const { requireReviewer } = core;
-  const { cache, boundCache, inForceNow } = caches;
+  const { cache, boundCache, inForceNow, searchIndex } = caches;
 
   async function bound(code: string, version: number, db: Db = database.db): Promise<BoundVersion> {
     const key = `${code}@${version}`;
@@ -83,8 +84,11 @@ export function makeReading({ database, clock }: CatalogDeps, core: CatalogCore,
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? PAGE_SIZE_DEFAULT;
     const agency = query.agency && parseAgencyCode(query.agency).ok ? query.agency : null;
-    const filter: repo.SearchFilter = {
-      q: (query.q ?? "").normalize("NFC").slice(0, 200),
+    const q = (query.q ?? "").normalize("NFC").slice(0, 200);
+    // The words of plain text are read here; anything else (a hyphen, a number with dots) by PostgreSQL's parser.
+    const wordsOf = async (text: string) => (text.trim() === "" ? null : (plainWords(text) ?? (await repo.lexemes(database.db, text))));
+    const filter: IndexFilter = {
+      words: await wordsOf(q),
       fieldCode: query.field ?? null,
       // A malformed agency code matches nothing rather than everything.
       agencySuffix: query.agency ? (agency ? subtreeSuffix(agency) : "-") : null,
@@ -93,15 +97,16 @@ export function makeReading({ database, clock }: CatalogDeps, core: CatalogCore,
       limit: pageSize + 1,
       offset: (page - 1) * pageSize,
     };
-    let rows = await repo.searchProcedures(database.db, filter);
+    const index = await searchIndex();
+    let rows = index.search(filter);
     let correctedQuery: string | null = null;
     // Nothing has every word: the words may be mistyped ("khai snh"). Correct them against the
     // catalogue's vocabulary and search again.
-    if (rows.length === 0 && filter.q.trim()) {
-      const words = await repo.correctWords(database.db, filter.q);
+    if (rows.length === 0 && q.trim()) {
+      const words = index.correct(q);
       const corrected = words.map((w) => (w.known ? w.typed : (w.suggestion ?? w.typed)));
       if (words.some((w, i) => corrected[i] !== w.typed)) {
-        rows = await repo.searchProcedures(database.db, { ...filter, q: corrected.join(" ") });
+        rows = index.search({ ...filter, words: await wordsOf(corrected.join(" ")) });
         if (rows.length > 0) correctedQuery = corrected.join(" ");
       }
     }

@@ -11,6 +11,7 @@ import type { ProcedureContent } from "./model.ts";
 import { canReviewProcedure } from "./policy.ts";
 import * as repo from "./repo.ts";
 import type { ProcedurePage } from "./schema.ts";
+import type { SearchIndex } from "./search-index.ts";
 
 /** The request that caused a change, for the audit entry. */
 export interface ChangeMeta {
@@ -47,6 +48,8 @@ export interface CatalogCaches {
   boundCache: LRUCache<string, BoundVersion>;
   /** The number of the version in force now, per procedure. */
   inForceNow: LRUCache<string, number>;
+  /** The published procedures' words, read from the database on first use after a publication. */
+  searchIndex(): Promise<SearchIndex>;
 }
 
 /** The helpers every use case of the catalogue service may call, made once per service. */

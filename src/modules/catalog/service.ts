@@ -3,7 +3,9 @@
 // Each use case has its file (service.editing.ts, service.reading.ts); this one puts them together over one
 // set of dependencies, the helpers they share (service.support.ts) and the caches, made once here.
 import { LRUCache } from "lru-cache";
+import * as repo from "./repo.ts";
 import type { ProcedurePage } from "./schema.ts";
+import { buildSearchIndex, type SearchIndex } from "./search-index.ts";
 import { type CatalogEditing, makeEditing } from "./service.editing.ts";
 import { type CatalogReading, makeReading } from "./service.reading.ts";
 import { type BoundVersion, type CatalogDeps, makeCatalogCore } from "./service.support.ts";
@@ -28,11 +30,26 @@ export function makeCatalogService(deps: CatalogDeps): CatalogService {
   // The number of the version in force now, per procedure: a publication clears it on every node once it
   // commits; the time limit also covers a version whose effective date arrives without a publication.
   const inForceNow = new LRUCache<string, number>({ max: 10_000, ttl: IN_FORCE_SECONDS * 1000 });
-  const caches = { cache, boundCache, inForceNow };
+  // The search index: read on the first search after a publication. A publication while it is being read
+  // leaves that reading to the searches already waiting for it; the next search reads again.
+  let index: Promise<SearchIndex> | null = null;
+  const searchIndex = () => {
+    if (!index) {
+      const reading = (async () => buildSearchIndex(await repo.indexedProcedures(deps.database.db), await repo.vocabulary(deps.database.db)))();
+      index = reading;
+      // A failed reading (the database unavailable) is not kept: the next search tries again.
+      reading.catch(() => {
+        if (index === reading) index = null;
+      });
+    }
+    return index;
+  };
+  const caches = { cache, boundCache, inForceNow, searchIndex };
   // A publication here or on another node: its searches and its number in force are stale on every node. With
   // `null` (this node may have missed publications) everything that can change is forgotten.
   deps.signals.on("catalog.published", (code) => {
     cache?.clear();
+    index = null;
     if (code === null) inForceNow.clear();
     else inForceNow.delete(code);
   });

@@ -26,19 +26,15 @@ export const procedures = pgTable(
     summary: jsonb("summary").$type<ProcedureSummary>().notNull(),
     publishedAt: timestamp("published_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-    // The name alone: a match here ranks above a match in the summary or the field only.
+    // The words of the name and of the name, summary and field, read by each node's search index
+    // (search-index.ts) when it is built: a match in the name ranks above one in the summary or field only.
     nameVector: tsvector("name_vector").generatedAlwaysAs(sql`to_tsvector('vietnamese'::regconfig, name)`),
-    // The name, the summary and the field.
     searchVector: tsvector("search_vector").generatedAlwaysAs(
       sql`setweight(to_tsvector('vietnamese'::regconfig, name), 'A') || setweight(to_tsvector('vietnamese'::regconfig, description), 'B') || setweight(to_tsvector('vietnamese'::regconfig, field_name), 'C')`,
     ),
   },
   (t) => [
     check("procedures_online_level_valid", sql`${t.onlineLevel} IN ('full', 'partial')`),
-    index("procedures_search_vector_idx").using("gin", t.searchVector),
-    index("procedures_name_vector_idx").using("gin", t.nameVector),
-    // The order of results within a tier: the shortest name is the closest to the words searched.
-    index("procedures_listed_order_idx").on(sql`char_length(${t.name})`, t.name, t.code).where(sql`${t.currentVersion} IS NOT NULL`),
     index("procedures_field_idx").on(t.fieldCode),
     index("procedures_agencies_idx").using("gin", t.agencyCodes),
     index("procedures_listed_name_idx").on(t.name).where(sql`${t.currentVersion} IS NOT NULL`),

@@ -110,7 +110,7 @@ export function presentSummary(r: SummaryRow, procedureName: string): DossierSum
     channel: r.channel as DossierSummaryDto["channel"],
     status: r.status as DossierStatus,
     nationalStatus: r.nationalStatus,
-    applicantName: r.applicant.name,
+    applicantName: r.applicantName,
     createdAt: r.createdAt.toISOString(),
     receivedAt: iso(r.receivedAt),
     dueAt: iso(r.dueAt),
