@@ -33,7 +33,7 @@ export type NewDossier = Pick<
   | "createdAt"
   | "updatedAt"
   | "submittedAt"
->;
+> & { returnAgencyCode?: string | null };
 
 /** A new dossier as it will be stored: the columns given, every other one at its default (the id made here). */
 export function newDossierRow(row: NewDossier): DossierRow {
@@ -58,6 +58,7 @@ export function newDossierRow(row: NewDossier): DossierRow {
     overdueAt: null,
     resultFileSha256: null,
     returnMethod: null,
+    returnAgencyCode: null,
     ...row,
   };
 }
@@ -287,6 +288,7 @@ export const summary = {
   procedureCode: dossiers.procedureCode,
   procedureVersion: dossiers.procedureVersion,
   agencyCode: dossiers.agencyCode,
+  processingAgencyCode: dossiers.processingAgencyCode,
   channel: dossiers.channel,
   status: dossiers.status,
   nationalStatus: dossiers.nationalStatus,

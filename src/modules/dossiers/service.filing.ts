@@ -21,7 +21,8 @@ import { holds } from "./policy.ts";
 import { presentFile } from "./present.ts";
 import * as repo from "./repo.ts";
 import type { AttachmentDto, CreateDossierInput, DossierDto } from "./schema.ts";
-import type { DossierCore, DossierDeps, Meta } from "./service.support.ts";
+import { mayReceiveAt, mayReturnAt } from "./desks.ts";
+import { type DossierCore, type DossierDeps, dossierPlan, type Meta } from "./service.support.ts";
 import type { Applicant } from "./tables.ts";
 import { applyChange, filedColumns, recordFiling } from "./transitions.ts";
 
@@ -81,6 +82,21 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
     };
   }
 
+  /**
+   * Where the result will be handed over (DOMAIN.md §3, filing anywhere in the province): the desk the applicant
+   * chose, else the desk that received it at its counter when that is not the procedure's own, else null (the
+   * procedure's own return step). Throws InvalidDossier for a desk that may not hand it over.
+   */
+  async function returnDeskOf(content: ProcedureContent, input: CreateDossierInput, channel: DossierChannel): Promise<string | null> {
+    const ownDesk = receivingAgencies(content).includes(input.agencyCode);
+    if (!input.returnAgencyCode) return ownDesk ? null : input.agencyCode;
+    const plan = dossierPlan(content, { channel, agencyCode: input.agencyCode, returnAgencyCode: null });
+    if (!(await mayReturnAt(directory, content, plan, input.returnAgencyCode))) {
+      throw new InvalidDossier([{ path: "/returnAgencyCode", message: "Nơi nhận kết quả phải là một Trung tâm Phục vụ hành chính công (bộ phận một cửa) của tỉnh." }]);
+    }
+    return input.returnAgencyCode;
+  }
+
   async function submitIn(actor: Actor, d: DossierRow, meta: Meta): Promise<DossierRow> {
     if (d.status !== "draft") return d;
     const content = await boundProcedure(d);
@@ -97,8 +113,8 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
   async function createNew(actor: Actor, input: CreateDossierInput, meta: Meta, by: string): Promise<{ dossier: DossierRow; events: repo.NewEvent[] } | null> {
     const bound = await catalog.inForce(input.procedureCode);
     const content = bound.content;
-    if (!receivingAgencies(content).includes(input.agencyCode)) throw new ProcedureNotOffered(input.procedureCode, input.agencyCode);
     const applicantSide = actor.type === "user" && (hasRole(actor, "citizen") || hasRole(actor, "business"));
+    if (!(await mayReceiveAt(directory, content, input.agencyCode, applicantSide))) throw new ProcedureNotOffered(input.procedureCode, input.agencyCode);
     let channel: DossierChannel;
     if (applicantSide) {
       channel = "online";
@@ -112,6 +128,7 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
       channel = input.channel && input.channel !== "online" ? input.channel : "counter";
     }
     const { applicant, owner } = await applicantOf(actor, input);
+    const returnAgencyCode = await returnDeskOf(content, input, channel);
     let provinceCode = agencyProvinces.get(input.agencyCode);
     if (provinceCode === undefined) {
       provinceCode = (await directory.agency(input.agencyCode)).provinceCode ?? "00";
@@ -134,6 +151,7 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
       agencyCode: input.agencyCode,
       provinceCode,
       processingAgencyCode: input.agencyCode,
+      returnAgencyCode,
       channel,
       status: "draft",
       nationalStatus: NATIONAL_STATUS.draft,
