@@ -228,7 +228,7 @@ export function ApplicantDossierPage(props: ApplicantDossierProps) {
           </form>
           <h2 id="papers">{tr(page, "Giấy tờ đính kèm", "Papers")}</h2>
           <p class="sub">{tr(page, "Lưu tờ khai trước khi tải tệp: mỗi lần tải lên trang được mở lại.", "Save the form before uploading: each upload reloads the page.")}</p>
-          <Papers page={page} dossierId={d.id} components={content.components} attachments={d.attachments} problems={props.problems} upload={upload} />
+          <Papers page={page} dossierId={d.id} channel={d.channel} components={content.components} attachments={d.attachments} problems={props.problems} upload={upload} />
           <h2 id="file-it">{tr(page, "Nộp hồ sơ", "File the dossier")}</h2>
           <p>{tr(page, "Tờ khai đang điền được lưu cùng lúc khi nộp.", "The form as filled in is saved as it is filed.")}</p>
           <p>
@@ -244,7 +244,7 @@ export function ApplicantDossierPage(props: ApplicantDossierProps) {
           <h2 id="supplement-heading">{tr(page, "Cơ quan yêu cầu bổ sung hồ sơ", "The agency asks for a supplement")}</h2>
           <Pauses page={page} d={{ pauses: openPause ? [openPause] : [] }} components={content.components} />
           {!openPause ? <p>{d.history.at(-1)?.note ?? ""}</p> : null}
-          <Papers page={page} dossierId={d.id} components={content.components} attachments={d.attachments} problems={props.problems} upload={upload} only={asked.length ? asked : undefined} />
+          <Papers page={page} dossierId={d.id} channel={d.channel} components={content.components} attachments={d.attachments} problems={props.problems} upload={upload} only={asked.length ? asked : undefined} />
           <form method="post" action={`${base}/bo-sung`} class="stack">
             <input type="hidden" name="_csrf" value={props.csrf} />
             <fieldset>
@@ -276,7 +276,7 @@ export function ApplicantDossierPage(props: ApplicantDossierProps) {
       {d.status !== "draft" && !answering ? (
         <>
           <h2 id="papers">{tr(page, "Giấy tờ đã nộp", "Papers filed")}</h2>
-          <Papers page={page} dossierId={d.id} components={content.components} attachments={d.attachments} problems={[]} />
+          <Papers page={page} dossierId={d.id} channel={d.channel} components={content.components} attachments={d.attachments} problems={[]} />
         </>
       ) : null}
 

@@ -4,7 +4,7 @@ import type { Readable } from "node:stream";
 import type { LRUCache } from "lru-cache";
 import { type Actor, actorRef, hasRole } from "../../platform/auth/actor.ts";
 import type { FieldProblem } from "../../platform/http/errors.ts";
-import { formDataProblems, type ProcedureContent } from "../catalog/index.ts";
+import { formDataProblems, needsUpload, type ProcedureContent } from "../catalog/index.ts";
 import { checkCccd, checkTaxCode } from "../identity/index.ts";
 import { receivingAgencies } from "../workflow/index.ts";
 import {
@@ -43,12 +43,15 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
   const { boundProcedure, planOf, whoIs, visible, guard, dto, transact } = core;
   const { agencyProvinces } = cache;
 
-  /** Every problem that stops a dossier from being filed: its form, and its required components. */
-  function filingProblems(content: ProcedureContent, formData: Record<string, unknown>, fileRows: repo.FileRow[]): FieldProblem[] {
+  /**
+   * Every problem that stops a dossier from being filed: its form, and the files of its required components (not
+   * of one only shown in person, nor online of the declaration its e-form is: catalog `needsUpload`).
+   */
+  function filingProblems(content: ProcedureContent, channel: DossierChannel, formData: Record<string, unknown>, fileRows: repo.FileRow[]): FieldProblem[] {
     const problems = formDataProblems(content.form, formData, "/formData");
     const have = new Set(fileRows.filter((f) => f.kind === "component").map((f) => f.component));
     for (const c of content.components) {
-      if (c.required && !have.has(c.key)) problems.push({ path: `/attachments/${c.key}`, message: `Cần đính kèm: ${c.name}.` });
+      if (needsUpload(c, channel) && !have.has(c.key)) problems.push({ path: `/attachments/${c.key}`, message: `Cần đính kèm: ${c.name}.` });
     }
     return problems;
   }
@@ -100,7 +103,7 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
   async function submitIn(actor: Actor, d: DossierRow, meta: Meta): Promise<DossierRow> {
     if (d.status !== "draft") return d;
     const content = await boundProcedure(d);
-    const problems = filingProblems(content, d.formData, await repo.listFiles(database.db, d.id));
+    const problems = filingProblems(content, d.channel as DossierChannel, d.formData, await repo.listFiles(database.db, d.id));
     if (problems.length) throw new InvalidDossier(problems);
     const now = clock.now();
     const who = whoIs(actor, d, meta);
@@ -140,7 +143,7 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
     // with required papers is created as a draft, its papers uploaded, then submitted.
     // Checked against the bound version's cached content: its compiled form validator is reused.
     if (input.submit === true) {
-      const problems = filingProblems(await boundProcedure({ procedureCode: bound.code, procedureVersion: bound.version }), input.formData, []);
+      const problems = filingProblems(await boundProcedure({ procedureCode: bound.code, procedureVersion: bound.version }), channel, input.formData, []);
       if (problems.length) throw new InvalidDossier(problems);
     }
     const fileNow = input.submit === true;
@@ -229,6 +232,7 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
       const isResult = upload.component === "result";
       const component = content.components.find((c) => c.key === upload.component);
       if (!isResult && !component) throw new InvalidDossier([{ path: "/component", message: `Thủ tục không có thành phần hồ sơ ${upload.component}.` }]);
+      if (component?.shownOnly) throw new InvalidDossier([{ path: "/component", message: `${component.name}: giấy tờ chỉ xuất trình khi làm thủ tục, không tải lên.` }]);
       // As every change: 403 to one who may never attach here, 409 when the dossier's state does not allow it now.
       guard(isResult ? "attach_result" : "attach", d, planOf(content, d), actor);
       const stored = await files.put(upload.source, {
