@@ -170,6 +170,11 @@ export type Step = Static<typeof Step>;
 export const ProcedureContent = Type.Object(
   {
     code: ProcedureCode,
+    /**
+     * The code is not a national one (mã TTHC of the national catalogue) but made up for an example, as in the demo
+     * catalogue (data/catalog/README.md): the procedure page says so, so that nobody takes it for a real one.
+     */
+    illustrative: Type.Optional(Type.Boolean()),
     name: Text(500),
     /** A short plain-language summary shown in search results (searched below the name). */
     description: Type.Optional(Text(4000)),

@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
+import { readPdf } from "../../../test/helpers/pdf.ts";
 import { fixedClock } from "../../platform/clock.ts";
 import type { App } from "../../platform/http/types.ts";
 import type { ProcedureContent } from "../catalog/index.ts";
@@ -178,8 +179,12 @@ describe("filing anywhere in the province", () => {
         ["tra-ket-qua", ward.code, "returned"],
       ],
     );
+    // The control sheet (Mẫu 05 of Circular 01/2018, 06 of Circular 03/2025) lists the hand-over as a row of its own.
     const sheet = await api(wardDesk, "GET", `/api/dossiers/${d.id}/forms/05.pdf`);
     assert.equal(sheet.statusCode, 200);
+    const text = (await readPdf(sheet.rawPayload)).pages.map((p) => p.text).join(" ").replace(/\s+/g, " ");
+    // Handed by the ward, taken by the department's division; when, due, done, on time.
+    assert.match(text, /2 Tiếp nhận hồ sơ liên thông từ nơi tiếp nhận Ủy ban nhân dân phường Kinh Bắc Phòng Hành chính tư pháp - Sở Tư pháp tỉnh Bắc Ninh 09:00 01\/12\/2026 11:00 01\/12\/2026 10:00 01\/12\/2026 Đúng hạn/);
   });
 
   it("records a hand-over taken up after its due time as late", async () => {
@@ -216,6 +221,9 @@ describe("filing anywhere in the province", () => {
     assert.equal((await uploadAs(env.app, s.cast.citizen, d.id, "to-khai")).statusCode, 201);
     d = await ok(await act(s.cast.citizen, d, "submit"));
     d = await ok(await act(s.cast.receiver, d, "receive"));
+    const receipt = await api(s.cast.citizen, "GET", `/api/dossiers/${d.id}/forms/01.pdf`);
+    assert.equal(receipt.statusCode, 200);
+    assert.match((await readPdf(receipt.rawPayload)).pages.map((p) => p.text).join(" ").replace(/\s+/g, " "), /phường Kinh Bắc/, "the receipt names where to collect");
     assert.equal(d.step?.key, "tham-dinh", "received at the procedure's own desk: no hand-over of its own");
     d = await ok(await act(s.cast.specialist, d, "forward"));
     d = await ok(await act(s.cast.leader, d, "approve"));

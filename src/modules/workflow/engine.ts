@@ -78,7 +78,8 @@ function atDesks(own: StepPlan[], ownDesks: string[], desks: Desks): StepPlan[] 
   if (first && first.role === "receiver" && own.length > 1 && !ownDesks.includes(desks.receiving)) {
     const competent = own[1]!;
     steps = [
-      { ...first, agencyCode: desks.receiving, department: null, hours: 0 },
+      // The procedure's own reception step may name its desk ("Trung tâm … tỉnh tiếp nhận"): this one is another's.
+      { ...first, name: "Tiếp nhận hồ sơ, cấp giấy tiếp nhận và hẹn trả kết quả, chuyển cơ quan giải quyết", agencyCode: desks.receiving, department: null, hours: 0 },
       {
         index: 1,
         key: TRANSFER_STEP,
@@ -94,7 +95,7 @@ function atDesks(own: StepPlan[], ownDesks: string[], desks: Desks): StepPlan[] 
   }
   const last = steps[steps.length - 1];
   if (desks.returning && last && last.role === "receiver" && steps.length > 1 && last.agencyCode !== desks.returning) {
-    steps = [...steps.slice(0, -1), { ...last, agencyCode: desks.returning, department: null }];
+    steps = [...steps.slice(0, -1), { ...last, name: "Nhận kết quả từ cơ quan giải quyết, trả kết quả cho người nộp hồ sơ", agencyCode: desks.returning, department: null }];
   }
   return steps === own ? own : steps.map((s, index) => ({ ...s, index }));
 }
