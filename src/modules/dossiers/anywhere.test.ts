@@ -245,5 +245,13 @@ describe("filing anywhere in the province", () => {
     assert.match(page.body, new RegExp(`<option value="${ward.code.replaceAll(".", "\\.")}">Ủy ban nhân dân phường Kinh Bắc</option>`));
     assert.doesNotMatch(page.body, new RegExp(`<option value="${otherProvinceDesk.code.replaceAll(".", "\\.")}"`));
     assert.doesNotMatch(page.body, new RegExp(`<option value="${s.place.justice.replaceAll(".", "\\.")}"`));
+    // Chosen there, it is the dossier's.
+    const requestId = /name="requestId" value="([0-9a-f-]{36})"/.exec(page.body)![1]!;
+    const started = await b.post(`/nop-ho-so/${procedure.code}`, { requestId, agency: s.place.centre, returnAgency: ward.code });
+    assert.equal(started.statusCode, 303, started.body.slice(0, 300));
+    const id = String(started.headers.location).split("/")[2]!.split("?")[0]!;
+    assert.equal((await api(s.cast.citizen, "GET", `/api/dossiers/${id}`)).json().returnAgencyCode, ward.code);
+    const mine = await b.get(`/ho-so-cua-toi/${id}`, { accept: "text/html" });
+    assert.match(mine.body, /<dd id="return-desk">Ủy ban nhân dân phường Kinh Bắc<\/dd>/);
   });
 });

@@ -4,8 +4,9 @@
 // every provincial and commune Public Administration Service Centre (and a commune People's Committee's one-stop
 // desk) receives dossiers of any procedure of the province, whatever the applicant's address, and the result can
 // be returned where it was filed.
+import { DomainError } from "../../platform/http/errors.ts";
 import type { ProcedureContent } from "../catalog/index.ts";
-import type { AgencySummaryDto, DirectoryService } from "../directory/index.ts";
+import type { AgencyDto, AgencySummaryDto, DirectoryService } from "../directory/index.ts";
 import { receivingAgencies, returnDesk, type StepPlan } from "../workflow/index.ts";
 
 /**
@@ -16,17 +17,27 @@ export function isOneStopDesk(a: Pick<AgencySummaryDto, "kind" | "communeCode">)
   return a.kind === "service_centre" || (a.kind === "people_committee" && a.communeCode !== null);
 }
 
+/** The agency, or null when there is none by that code (any other failure, the database's, is thrown). */
+async function agencyOrNull(directory: DirectoryService, code: string): Promise<AgencyDto | null> {
+  try {
+    return await directory.agency(code);
+  } catch (err) {
+    if (err instanceof DomainError && err.kind === "not_found") return null;
+    throw err;
+  }
+}
+
 /** The province a procedure belongs to: its (first) implementing agency's. */
 export async function procedureProvince(directory: DirectoryService, content: ProcedureContent): Promise<string | null> {
   const first = content.agencies[0];
   if (!first) return null;
-  return (await directory.agency(first).catch(() => null))?.provinceCode ?? null;
+  return (await agencyOrNull(directory, first))?.provinceCode ?? null;
 }
 
 /** Whether `agency` is a one-stop desk of `province`. */
 export async function isDeskOf(directory: DirectoryService, agency: string, province: string | null): Promise<boolean> {
   if (province === null) return false;
-  const a = await directory.agency(agency).catch(() => null);
+  const a = await agencyOrNull(directory, agency);
   return a !== null && a.provinceCode === province && isOneStopDesk(a);
 }
 

@@ -68,7 +68,7 @@ export function makeFormsService({ database, clock, catalog, directory, publicUr
   }
 
   async function returnPlaceOf(d: DossierRow, receiving: FormAgency): Promise<string> {
-    const at = d.returnAgencyCode && d.returnAgencyCode !== d.agencyCode ? await agencyOf(d.returnAgencyCode).catch(() => null) : null;
+    const at = d.returnAgencyCode && d.returnAgencyCode !== d.agencyCode ? await agencyOf(d.returnAgencyCode) : null;
     const desk = at ?? receiving;
     return desk === receiving ? (desk.deskName ?? desk.name) : `${desk.deskName ?? "Bộ phận tiếp nhận và trả kết quả"} - ${desk.name}`;
   }
