@@ -4,6 +4,7 @@
 // examines it; the leader signs and issues the result; the result comes back to Kinh Bắc's desk, which returns it.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import axe from "axe-core";
 import { generate } from "otplib";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { buildApp } from "../../src/app.ts";
@@ -24,12 +25,24 @@ const PASSWORD = readDemoAccounts().password;
 const PROCEDURE = "1.900211";
 const WARD = "Ủy ban nhân dân phường Kinh Bắc";
 
+/** axe-core's serious and critical violations on the page as it is now. */
+async function axeProblems(page: Page): Promise<string[]> {
+  await page.evaluate(axe.source);
+  const found = await page.evaluate(async () => {
+    const r = await (window as unknown as { axe: typeof axe }).axe.run(document);
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 3) }));
+  });
+  return found.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${page.url()}: ${v.id} ${v.nodes.join(", ")}`);
+}
+
 describe("filing anywhere in the province, in the browser", () => {
   let env: TestEnv;
   let app: App;
   let browser: Browser;
   let base: string;
   const contexts: BrowserContext[] = [];
+  const a11y: string[] = [];
+  const check = async (page: Page) => a11y.push(...(await axeProblems(page)));
 
   before(async () => {
     const port = await freePort();
@@ -82,6 +95,7 @@ describe("filing anywhere in the province, in the browser", () => {
     const desk = await officer("tiepnhan.kinhbac");
     await desk.goto(`${base}/office/tiep-nhan/moi?thu-tuc=${PROCEDURE}`);
     assert.equal(await desk.locator("#agency option[selected]").innerText(), WARD, "the desk's own agency first");
+    await check(desk);
     await desk.locator("#a-name").fill("Trần Thị Công");
     await desk.locator("#a-idNumber").fill("001185000777");
     await desk.locator("#a-phone").fill("0912345678");
@@ -111,12 +125,14 @@ describe("filing anywhere in the province, in the browser", () => {
     assert.match(code, /^000\.00\.51\.H06-\d{6}-0001$/, "the receipt's code is Kinh Bắc's");
     assert.match(await status(desk), /Tiếp nhận hồ sơ liên thông/);
     assert.equal(await desk.locator("#return-desk").innerText(), WARD);
+    await check(desk);
 
     // The department's specialist finds it transferred from Kinh Bắc, takes it up and examines it.
     const specialist = await officer("chuyenvien.tuphap");
     await specialist.goto(`${base}/office/ho-so?hang-doi=processing`);
     const row = specialist.locator("tr", { has: specialist.getByRole("link", { name: code }) });
     assert.match(await row.innerText(), /Được chuyển đến từ Ủy ban nhân dân phường Kinh Bắc/);
+    await check(specialist);
     await specialist.getByRole("link", { name: code }).click();
     await specialist.getByRole("button", { name: "Chuyển bước tiếp theo" }).click();
     await specialist.waitForURL(/\?da=forward$/);
@@ -151,5 +167,6 @@ describe("filing anywhere in the province, in the browser", () => {
       "Lãnh đạo Sở xem xét, ký kết quả @ 000.00.11.H06",
       "Nhận kết quả từ cơ quan giải quyết, trả kết quả cho người nộp hồ sơ @ 000.00.51.H06",
     ]);
+    assert.deepEqual(a11y, []);
   });
 });
