@@ -17,7 +17,7 @@ import {
 } from "./errors.ts";
 import type { DossierRow } from "./hooks.ts";
 import { type DossierChannel, type DossierStatus, NATIONAL_STATUS } from "./model.ts";
-import { holds } from "./policy.ts";
+import { holds, isOwner } from "./policy.ts";
 import { presentFile } from "./present.ts";
 import * as repo from "./repo.ts";
 import type { AttachmentDto, CreateDossierInput, DossierDto } from "./schema.ts";
@@ -33,8 +33,29 @@ export interface DossierFiling {
   saveDraft(actor: Actor, id: string, formData: Record<string, unknown>, meta?: Meta): Promise<DossierDto>;
   /** Files a draft: the form and the required components are checked, every problem named. Idempotent. Throws as `act`. */
   submit(actor: Actor, id: string, meta?: Meta): Promise<DossierDto>;
-  /** Stores an uploaded component (or the result, `component = "result"`), checked by its bytes. */
-  attach(actor: Actor, id: string, upload: { component: string; source: Readable; declaredName: string }, meta?: Meta): Promise<AttachmentDto>;
+  /**
+   * Stores an uploaded component (or the result, `component = "result"`), checked by its bytes; `digitised` when
+   * the receiver scanned the paper at the counter (issue 14, item 8).
+   */
+  attach(
+    actor: Actor,
+    id: string,
+    upload: { component: string; source: Readable; declaredName: string; digitised?: boolean },
+    meta?: Meta,
+  ): Promise<AttachmentDto>;
+}
+
+/**
+ * Digitising (số hóa) is the one-stop desk's work on the papers it receives (Decree 45/2020/NĐ-CP, per DOMAIN.md
+ * §2; its text was not in our sources): only the desk marks a paper digitised, never its applicant, and never
+ * the result.
+ */
+function digitisedMark(actor: Actor, d: DossierRow, isResult: boolean, asked: boolean): boolean {
+  if (!asked) return false;
+  if (isResult || isOwner(actor, d) || !hasRole(actor, "receiver")) {
+    throw new InvalidDossier([{ path: "/digitised", message: "Chỉ cán bộ tiếp nhận đánh dấu giấy tờ đã số hóa khi tiếp nhận tại quầy." }]);
+  }
+  return true;
 }
 
 export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agencyProvinces: LRUCache<string, string> }): DossierFiling {
@@ -139,6 +160,8 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
       nationalStatus: NATIONAL_STATUS.draft,
       applicant,
       ownerUserId: owner,
+      // The sign-in's assurance level (VNeID's levels): the national portal's TaiKhoanDuocXacThucVoiVNeID.
+      filedLoa: applicantSide && actor.type === "user" ? actor.loa : 0,
       formData: input.formData,
       createdBy: by,
       requestId: input.requestId,
@@ -213,6 +236,7 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
       if (!isResult && !component) throw new InvalidDossier([{ path: "/component", message: `Thủ tục không có thành phần hồ sơ ${upload.component}.` }]);
       // As every change: 403 to one who may never attach here, 409 when the dossier's state does not allow it now.
       guard(isResult ? "attach_result" : "attach", d, planOf(content, d), actor);
+      const digitised = digitisedMark(actor, d, isResult, upload.digitised === true);
       const stored = await files.put(upload.source, {
         allowedTypes: isResult ? ["application/pdf"] : component!.fileTypes,
         declaredName: upload.declaredName,
@@ -230,8 +254,9 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
           sha256: stored.sha256,
           uploadedBy: actorRef(actor),
           uploadedAt: now,
+          digitised,
         });
-        await audit.record(tx, { actor, action: "dossier.file_attached", subject: { type: "dossier", id: d.id }, requestId: meta.requestId ?? null, change: { sha256: stored.sha256, component: upload.component } });
+        await audit.record(tx, { actor, action: "dossier.file_attached", subject: { type: "dossier", id: d.id }, requestId: meta.requestId ?? null, change: { sha256: stored.sha256, component: upload.component, digitised } });
         return f;
       });
       return presentFile(row);
