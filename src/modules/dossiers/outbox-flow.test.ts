@@ -14,7 +14,10 @@ import type { ProcedureContent } from "../catalog/index.ts";
 import { nodeSecret } from "../../platform/secrets.ts";
 import { type MailCatcher, startMailCatcher } from "../../../test/helpers/smtp.ts";
 import { makeFileLinks } from "./file-links.ts";
-import { apiAs, buildProvincialProcedure, dossierSetting, type DossierSetting, formOf, multipart, PDF, publishProcedures, uploadAs } from "./testing.ts";
+import { nationalTime, toDongBoHoSoMC } from "./national-format.ts";
+import { findDossier } from "./repo.ts";
+import { readSnapshot } from "./repo.sync.ts";
+import { actorOf, apiAs, buildProvincialProcedure, dossierSetting, type DossierSetting, fileDossier, formOf, multipart, PDF, publishProcedures, uploadAs } from "./testing.ts";
 import { type PortalDelivery, portalEndpoint, stubPortal } from "./testing-portal.ts";
 
 describe("a dossier's outbox on the running node", () => {
@@ -152,5 +155,21 @@ describe("a dossier's outbox on the running node", () => {
     const expired = makeFileLinks({ secret: nodeSecret(env.config, "file-links"), publicUrl: env.config.publicUrl, ttlMs: -1000 }).url(c.TaiLieuNop[0]!.TepDinhKemId, new Date());
     const late = await env.app.inject({ method: "GET", url: expired.slice(env.config.publicUrl.length) });
     assert.equal(late.statusCode, 404);
+  });
+
+  it("records each supplement's due dates before and after it, as DanhSachHoSoBoSung sends them", async () => {
+    const d = await fileDossier(env.ctx, s, procedure, { stage: "received" });
+    const due = d.dueAt!;
+    const asked = await env.ctx.dossiers.act(actorOf(env.ctx, s.cast.specialist), d.id, "request_supplement", { items: [{ component: "to-khai", reason: "Thiếu chữ ký" }] });
+    assert.equal(asked.status, "supplementing");
+    const answered = await env.ctx.dossiers.act(actorOf(env.ctx, s.cast.citizen), d.id, "supplement", { formData: formOf(s.cast.citizen) });
+    const snapshot = await readSnapshot(env.database.db, d.id);
+    assert.equal(snapshot.pauses.length, 1);
+    assert.equal(snapshot.pauses[0]!.dueBefore?.toISOString(), due);
+    assert.equal(snapshot.pauses[0]!.dueAfter?.toISOString(), answered.dueAt);
+    const m = toDongBoHoSoMC((await findDossier(env.database.db, d.id))!, null, 4, { processingAgencyName: null, snapshot, link: (f) => f });
+    assert.equal(m.DanhSachHoSoBoSung[0]!.NgayHenTraTruoc, nationalTime(new Date(due)));
+    assert.equal(m.DanhSachHoSoBoSung[0]!.NgayHenTraMoi, nationalTime(new Date(answered.dueAt!)));
+    assert.equal(m.DanhSachHoSoBoSung[0]!.NoiDungBoSung, "to-khai: Thiếu chữ ký");
   });
 });

@@ -154,8 +154,8 @@ export async function applyChange(tx: Db, deps: ApplyDeps, d: DossierRow, change
   if (change.pause && "open" in change.pause) {
     await repo.insertPause(tx, { dossierId: d.id, provinceCode: d.provinceCode, fromAt: now, items: change.pause.open, dueBefore: d.dueAt });
   } else if (change.pause) {
-    // The due time the answer led to (the national portal's NgayHenTraMoi); unchanged when the dossier ends paused.
-    await repo.endPause(tx, d.id, now, set.dueAt === undefined ? d.dueAt : set.dueAt);
+    // The due time the answer led to (the national portal's NgayHenTraMoi); none when the dossier ends while paused.
+    await repo.endPause(tx, d.id, now, set.dueAt ?? null);
   }
 
   const after = await repo.updateDossier(tx, d.id, set);
