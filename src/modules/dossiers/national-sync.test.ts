@@ -18,6 +18,10 @@ import { buildDossier, buildEvent, insertDossier, play, type PlayedChange, step 
 import { PORTAL_ACCOUNT, type PortalDelivery, portalEndpoint, portalSchema, stubPortal } from "./testing-portal.ts";
 
 const links = makeFileLinks({ secret: "a-test-secret-of-at-least-32-characters", publicUrl: "https://dvc.example.gov.vn" });
+const schema = portalSchema();
+/** Asserts the message is one the schema written from the public integrations accepts, in its envelope. */
+const valid = (data: ReturnType<typeof toDongBoHoSoMC>) =>
+  assert.equal(schema.DongBoHoSoMC(envelope({ service: "DongBoHoSoMC", messageId: "m", dossierId: "d", isUpdating: "True", data }, "phien", "000.00.00.H06")), null);
 const noFiles = (o: Partial<DongBoExtra> = {}): DongBoExtra => ({ processingAgencyName: null, snapshot: { files: [], pauses: [] }, link: (id) => links.url(id, new Date("2026-03-02T00:00:00Z")), ...o });
 
 /** A dossier's life from filing to return: each entry is one change, in its own transaction. */
@@ -119,7 +123,19 @@ describe("national portal sync", () => {
     const online = toDongBoHoSoMC(buildDossier({ channel: "online", status: "returned", returnMethod: "post" }), null, 10, noFiles());
     assert.equal(online.KenhThucHien, "2");
     assert.equal(online.HinhThucTra, "1");
-    assert.equal(portalSchema().DongBoHoSoMC(envelope({ service: "DongBoHoSoMC", messageId: "m", dossierId: dossier.id, isUpdating: "False", data: m }, "s", "000.00.00.H06")), null);
+    for (const x of [m, post, online]) valid(x);
+  });
+
+  it("has a schema that refuses what the portal would not read: a single dossier as data, HinhThuc, a number, an unknown field", () => {
+    const m = toDongBoHoSoMC(buildDossier(), null, 4, noFiles());
+    const body = envelope({ service: "DongBoHoSoMC", messageId: "m", dossierId: "d", isUpdating: "False", data: m }, "phien", "000.00.00.H06");
+    assert.equal(schema.DongBoHoSoMC(body), null);
+    assert.notEqual(schema.DongBoHoSoMC({ ...body, data: m }), null, "data must be an array");
+    const { HinhThucTra: _, ...withoutTra } = m;
+    assert.notEqual(schema.DongBoHoSoMC({ ...body, data: [{ ...withoutTra, HinhThuc: "0" }] }), null, "HinhThucTra, not HinhThuc");
+    assert.notEqual(schema.DongBoHoSoMC({ ...body, data: [{ ...m, TrangThaiHoSo: 4 }] }), null, "every value a string");
+    assert.notEqual(schema.DongBoHoSoMC({ ...body, data: [{ ...m, TenThanhPhanHoSo: "x" }] }), null, "no field the integrations do not name");
+    assert.notEqual(schema.DongBoHoSoMC({ ...body, session: undefined }), null, "the session in the body");
   });
 
   it("computes Decision 766's flags from what happened: digitised and reused papers, the VNeID sign-in, nothing paid online, no database looked up", () => {
@@ -142,6 +158,8 @@ describe("national portal sync", () => {
     const files = [file({ id: "f1", digitised: true }), file({ id: "f2", reusedFrom: "old-paper", reusedKind: "component" }), file({ id: "f3", reusedFrom: "old-result", reusedKind: "result" })];
     const rich = toDongBoHoSoMC(buildDossier({ filedLoa: 2 }), null, 4, noFiles({ snapshot: { files, pauses: [] } }));
     assert.equal(rich.HoSoCoThanhPhanSoHoa, "1");
+    valid(plain);
+    valid(rich);
     assert.equal(rich.TaiKhoanDuocXacThucVoiVNeID, "1");
     assert.deepEqual(rich.TaiLieuNop.map((f) => [f.DuocSoHoa, f.DuocTaiSuDung, f.MaKetQuaThayThe ?? null]), [["1", "0", null], ["0", "1", null], ["0", "2", "old-result"]]);
     // A password or VNeID level-1 sign-in, or the counter, is not an account verified with VNeID.
@@ -172,6 +190,7 @@ describe("national portal sync", () => {
       },
       { HoSoBoSungId: `${d.id}:8`, NoiDungBoSung: "to-khai: Thiếu chữ ký", NgayBoSung: "20260303090000", NgayTiepNhanBoSung: "", TrangThaiBoSung: "False", NgayHenTraTruoc: "20260306163000", NgayHenTraMoi: "" },
     ]);
+    valid(m);
   });
 
   it("reads success as the integrations do: error_code 0, \"0\" or \"00\"", () => {
