@@ -8,8 +8,9 @@
 //
 // Also the files behind the national portal's signed links (file-links.ts).
 import type { Readable } from "node:stream";
-import { type Actor, actorRef } from "../../platform/auth/actor.ts";
+import { type Actor, actorRef, hasRole } from "../../platform/auth/actor.ts";
 import { FileLinkInvalid, InvalidDossier, StoredDocumentNotFound } from "./errors.ts";
+import type { DossierRow } from "./hooks.ts";
 import { isOwner } from "./policy.ts";
 import { presentFile } from "./present.ts";
 import * as repo from "./repo.ts";
@@ -29,6 +30,19 @@ export interface DossierDocuments {
   reuse(actor: Actor, dossierId: string, input: { component: string; documentId: string }, meta?: Meta): Promise<AttachmentDto>;
   /** The file a signed link names, once the link is checked. Throws FileLinkInvalid. */
   linkedFile(fileId: string, exp: string, sig: string): Promise<{ file: AttachmentDto; stream: Readable }>;
+}
+
+/**
+ * Digitising (số hóa) is the one-stop desk's work on the papers it receives (Decree 45/2020/NĐ-CP, per DOMAIN.md
+ * §2; its text was not in our sources): only the desk marks a paper digitised, never its applicant, and never
+ * the result.
+ */
+export function digitisedMark(actor: Actor, d: DossierRow, isResult: boolean, asked: boolean): boolean {
+  if (!asked) return false;
+  if (isResult || isOwner(actor, d) || !hasRole(actor, "receiver")) {
+    throw new InvalidDossier([{ path: "/digitised", message: "Chỉ cán bộ tiếp nhận đánh dấu giấy tờ đã số hóa khi tiếp nhận tại quầy." }]);
+  }
+  return true;
 }
 
 function presentStored(r: store.StoredDocumentRow): StoredDocumentDto {

@@ -17,10 +17,11 @@ import {
 } from "./errors.ts";
 import type { DossierRow } from "./hooks.ts";
 import { type DossierChannel, type DossierStatus, NATIONAL_STATUS } from "./model.ts";
-import { holds, isOwner } from "./policy.ts";
+import { holds } from "./policy.ts";
 import { presentFile } from "./present.ts";
 import * as repo from "./repo.ts";
 import type { AttachmentDto, CreateDossierInput, DossierDto } from "./schema.ts";
+import { digitisedMark } from "./service.documents.ts";
 import type { DossierCore, DossierDeps, Meta } from "./service.support.ts";
 import type { Applicant } from "./tables.ts";
 import { applyChange, filedColumns, recordFiling } from "./transitions.ts";
@@ -43,19 +44,6 @@ export interface DossierFiling {
     upload: { component: string; source: Readable; declaredName: string; digitised?: boolean },
     meta?: Meta,
   ): Promise<AttachmentDto>;
-}
-
-/**
- * Digitising (số hóa) is the one-stop desk's work on the papers it receives (Decree 45/2020/NĐ-CP, per DOMAIN.md
- * §2; its text was not in our sources): only the desk marks a paper digitised, never its applicant, and never
- * the result.
- */
-function digitisedMark(actor: Actor, d: DossierRow, isResult: boolean, asked: boolean): boolean {
-  if (!asked) return false;
-  if (isResult || isOwner(actor, d) || !hasRole(actor, "receiver")) {
-    throw new InvalidDossier([{ path: "/digitised", message: "Chỉ cán bộ tiếp nhận đánh dấu giấy tờ đã số hóa khi tiếp nhận tại quầy." }]);
-  }
-  return true;
 }
 
 export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agencyProvinces: LRUCache<string, string> }): DossierFiling {
