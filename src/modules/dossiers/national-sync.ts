@@ -144,8 +144,9 @@ export function makeNationalSync(deps: NationalSyncDeps): NationalSync {
     name: NATIONAL_SYNC_JOB,
     maxAttempts: deps.maxAttempts ?? 25,
     backoff: deps.backoff ?? exponentialBackoff({ baseMs: 10_000, maxMs: 3_600_000 }),
-    // Sign-in and up to two posts, each with its own timeout; this one only guards against a handler that never settles.
-    timeoutMs: 3 * endpoint.timeoutMs + 5_000,
+    // Up to two rounds of a sign-in and two posts, each call with its own timeout; this one only guards against a
+    // handler that never settles.
+    timeoutMs: 6 * endpoint.timeoutMs + 5_000,
     handler: async (message, ctx) => {
       const first = await send(message, ctx.signal);
       if (succeeded(first.answer)) return;
