@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { lazyCompilers } from "./platform/http/compilers.ts";
 import Fastify, { type FastifyBaseLogger } from "fastify";
 import type { Context } from "./context.ts";
 import { Unavailable } from "./platform/http/errors.ts";
@@ -31,6 +32,7 @@ export async function buildApp(ctx: Context): Promise<App> {
     // request.ip is the client's only behind the proxies the operator names (MOTCUA_TRUSTED_PROXIES).
     trustProxy: ctx.config.trustedProxies.length ? ctx.config.trustedProxies : false,
     ajv: { customOptions: { allErrors: true, coerceTypes: "array", removeAdditional: false } },
+    schemaController: { compilersFactory: lazyCompilers() },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook("onRequest", async (request, reply) => {
