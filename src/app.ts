@@ -12,6 +12,7 @@ import { createMetricsRegistry, registerMetrics } from "./platform/http/metrics.
 import type { App } from "./platform/http/types.ts";
 import { PUBLIC, registerAccessControl, registerWithAccess } from "./platform/http/access.ts";
 import { messagesOf, navOf } from "./platform/compose.ts";
+import { sendRefusalPage } from "./web/page-errors.tsx";
 import { registerSiteOrigin } from "./web/redirects.ts";
 import { registerMessages, registerNavigation, registerWebRoutes, sendNotFoundPage, wantsPage } from "./web/routes.tsx";
 
@@ -46,7 +47,10 @@ export async function buildApp(ctx: Context): Promise<App> {
   // Hooks on every request (who the actor is) come before any route.
   for (const m of ctx.modules) m.definition.spec.http?.(app, m.deps as never);
   registerAccessControl(app);
-  registerErrorHandling(app, { notFoundPage: { wants: wantsPage, send: sendNotFoundPage } });
+  registerErrorHandling(app, {
+    notFoundPage: { wants: wantsPage, send: sendNotFoundPage },
+    errorPage: { wants: wantsPage, send: (request, reply, err) => sendRefusalPage(request, reply, err, { href: "/", vi: "Về trang chủ", en: "Back to the home page" }) },
+  });
   registerMetrics(app, createMetricsRegistry());
 
   await app.register(swagger, {
