@@ -208,10 +208,15 @@ export class FormWriter {
     this.doc.save().lineWidth(0.6).moveTo(centerX - w / 2, y).lineTo(centerX + w / 2, y).stroke().restore();
   }
 
-  /** The form's name, centred and bold, with optional lines under it. */
+  /**
+   * The form's name, centred and bold, with optional lines under it. A name a little too long for one line is set
+   * a little smaller rather than leave a word alone on a second line.
+   */
   title(text: string, ...sub: string[]): void {
     const { doc, m } = this;
-    doc.font(B).fontSize(m.title).text(nfc(text).toUpperCase(), this.left, doc.y, { width: this.width, align: "center" });
+    const name = nfc(text).toUpperCase();
+    const size = fitSize(doc, B, name, this.width, m.title);
+    doc.font(B).fontSize(size >= m.title * 0.85 ? size : m.title).text(name, this.left, doc.y, { width: this.width, align: "center" });
     doc.font(R).fontSize(m.body);
     for (const s of sub) doc.text(nfc(s), this.left, doc.y + 1, { width: this.width, align: "center" });
     doc.moveDown(0.6);
