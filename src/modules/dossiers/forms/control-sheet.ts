@@ -1,8 +1,8 @@
 // The control sheet, Phiếu kiểm soát quá trình giải quyết hồ sơ: Mẫu 06 of Circular 03/2025/TT-VPCP, Mẫu 05 of
 // Circular 01/2018/TT-VPCP (sets.ts). It travels with the dossier from the desk through every unit and back, so
 // each hand-over is a row: who gave it, who took it, when, by when, and whether that unit was early, on time or
-// late. The 2025 annex's layout was not available to us (/work/research/circular03.md §0): the columns are those
-// of DOMAIN.md §3.
+// late. The 2025 annex's layout was not available (no source searched for issue 14 holds its text): the columns
+// are those of DOMAIN.md §3.
 import { FormWriter, vnDate, vnTime } from "./layout.ts";
 import type { ControlSheetInput, StepRecord, Timeliness } from "./types.ts";
 

@@ -1,7 +1,7 @@
 // The notices the desk or the agency gives the applicant, all on A5: Mẫu 02 when a dossier must be completed,
 // 03 when it is refused, 04 when it will be late, and (Circular 03/2025/TT-VPCP only) 05 when it is stopped. A
 // dossier received before 15 September 2025 gets Circular 01/2018/TT-VPCP's wording (sets.ts).
-// The text of Circular 03/2025's Phụ lục I was not available to us (/work/research/circular03.md §0, §3): its
+// The text of Circular 03/2025's Phụ lục I was not available (no source searched for issue 14 holds it): its
 // Mẫu 04 and 05 below are written from DOMAIN.md §3 (the apology with the extension asked and the new date; the
 // stop notice with its reason) in the layout of the other forms; check them against the annex.
 import { FormWriter, vnDate, vnDateTime } from "./layout.ts";

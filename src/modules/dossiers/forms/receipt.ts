@@ -1,6 +1,6 @@
 // Mẫu 01 (Circular 03/2025/TT-VPCP, and Circular 01/2018/TT-VPCP for older dossiers): Giấy tiếp nhận hồ sơ và hẹn
-// trả kết quả, on A5. The annex's own text was not available to us (/work/research/circular03.md §0): the lines
-// below follow DOMAIN.md §3 and the 2018 form as provinces print it.
+// trả kết quả, on A5. The annex's own text was not available (no source searched for issue 14 holds it): the
+// lines below follow DOMAIN.md §3 and the 2018 form as provinces print it.
 import { FormWriter, vnDateTime } from "./layout.ts";
 import { applicantLines } from "./parts.ts";
 import type { ReceiptInput } from "./types.ts";

@@ -1,7 +1,7 @@
 // The register, Sổ theo dõi hồ sơ: Mẫu 07 of Circular 03/2025/TT-VPCP, Mẫu 06 of Circular 01/2018/TT-VPCP for a
 // period before 15 September 2025 (sets.ts). The desk's register of the dossiers of a period, on A4 landscape and
-// as CSV for a spreadsheet. The 2025 annex's columns were not available to us (/work/research/circular03.md §0):
-// these are the 2018 register's.
+// as CSV for a spreadsheet. The 2025 annex's columns were not available (no source searched for issue 14 holds
+// its text): these are the 2018 register's.
 import { stringify } from "csv-stringify/sync";
 import { FormWriter, vnDate } from "./layout.ts";
 import type { RegisterInput, RegisterRow } from "./types.ts";

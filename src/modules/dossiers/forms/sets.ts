@@ -3,8 +3,8 @@
 // set in force when it was received (filed, when it never was); a register, the set in force over its period.
 //
 // Sources: DOMAIN.md §3 (corrected 4 December 2026) for the 2025 titles and contents. The official text of
-// Circular 03/2025/TT-VPCP and its Phụ lục I was not available to us (docs: /work/research/circular03.md §0, §3),
-// so no article or clause is cited here; the 2018 titles are those of Circular 01/2018/TT-VPCP's annex as
+// Circular 03/2025/TT-VPCP and its Phụ lục I was not available (no source searched for issue 14 holds it; the
+// titles were found only in a secondary report), so no article or clause is cited here; the 2018 titles are those of Circular 01/2018/TT-VPCP's annex as
 // provinces still print them (Mẫu 04 "Phiếu xin lỗi và hẹn lại ngày trả kết quả"; Mẫu 03 as Thanh Hóa's one-stop
 // system prints it). Check both against the official annexes before relying on a title.
 
