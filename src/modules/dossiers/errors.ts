@@ -19,6 +19,27 @@ export const DossierNotFound = defineError("dossier.not_found", "not_found", () 
   en: "No such dossier.",
 }));
 
+/**
+ * The dossier is there, but the form asked for does not apply to it: the event it records never happened (no
+ * supplement asked, not refused, not stopped, no apology), or its form set has no such number (Circular 01/2018
+ * has no Mẫu 07). Not the "no such dossier" of DossierNotFound, which the caller could not tell apart.
+ */
+export const FormNotApplicable = defineError<[number: string, title: string | null, basis: string]>(
+  "dossier.form_not_applicable",
+  "not_found",
+  (number, title, basis) =>
+    title
+      ? {
+          vi: `Mẫu ${number} (${title}) không áp dụng cho hồ sơ này: hồ sơ chưa có sự việc mà biểu mẫu ghi nhận.`,
+          en: `Form ${number} (${title}) does not apply to this dossier: what it records has not happened.`,
+        }
+      : {
+          vi: `Hồ sơ này áp dụng các biểu mẫu của Thông tư ${basis}, không có Mẫu ${number}.`,
+          en: `This dossier keeps the forms of Circular ${basis}, which has no form ${number}.`,
+        },
+  (number, _title, basis) => ({ details: { form: number, basis } }),
+);
+
 export const InvalidTransition = defineError<[string, DossierStatus]>(
   "dossier.invalid_transition",
   "conflict",

@@ -5,6 +5,7 @@ import type { FieldProblem } from "../../platform/http/errors.ts";
 import { formatDateTime } from "../../web/format.ts";
 import type { PageRequest } from "../../web/render.ts";
 import type { Component, FormDefinition } from "../catalog/index.ts";
+import { editionOf, type FormEdition, type FormKind, formSetOf, formsOffered } from "./forms/index.ts";
 import type { AttachmentDto, DossierDto } from "./schema.ts";
 import { actionName, statusName, timelinessName } from "./words.ts";
 import { tr } from "../../web/i18n.ts";
@@ -317,12 +318,50 @@ export function History({ page, d }: { page: PageRequest; d: Pick<DossierDto, "h
   );
 }
 
-/** Mẫu 05: every hand-over with its due time and whether it was on time. */
-export function Steps({ page, d }: { page: PageRequest; d: Pick<DossierDto, "steps"> }) {
+/** A dossier's dates that choose its form set (forms/sets.ts). */
+type Dated = Pick<DossierDto, "receivedAt" | "submittedAt" | "createdAt">;
+
+/** The control sheet's number in the dossier's form set: Mẫu 06 (Circular 03/2025) or 05 (Circular 01/2018). */
+export const controlSheetNumber = (d: Dated): string => editionOf(formSetOf(d), "control")!.number;
+
+/** The English names of the forms; the Vietnamese is the annex's title. */
+const FORM_EN: Record<FormKind, string> = {
+  receipt: "Receipt and return appointment",
+  supplement: "Supplement request",
+  refusal: "Refusal",
+  apology: "Apology",
+  stop: "Notice of stopping",
+  control: "Processing control sheet",
+  register: "Register line",
+};
+const formEn = (f: FormEdition) =>
+  f.kind === "apology" ? (f.basis === "03/2025/TT-VPCP" ? "Apology and request for an extension" : "Apology and new return date") : FORM_EN[f.kind];
+
+/**
+ * The forms the dossier has now, each a link to its PDF: those of its form set whose event has happened (the same
+ * rule the API applies, forms/sets.ts `applies`); the register line only to officers.
+ */
+export function OfferedForms({ page, d, officer }: { page: PageRequest; d: Dated & Pick<DossierDto, "id" | "history">; officer: boolean }) {
+  const forms = formsOffered(d, new Set(d.history.map((h) => h.action)), { officer });
+  if (!forms.length) return <p>{tr(page, "Hồ sơ chưa có biểu mẫu.", "The dossier has no forms yet.")}</p>;
+  return (
+    <ul>
+      {forms.map((f) => (
+        <li key={f.number}>
+          <a href={`/api/dossiers/${d.id}/forms/${f.number}.pdf`}>{tr(page, `${f.title} (Mẫu ${f.number})`, `${formEn(f)} (Form ${f.number})`)}</a>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The control sheet: every hand-over with its due time and whether it was on time. */
+export function Steps({ page, d }: { page: PageRequest; d: Pick<DossierDto, "steps"> & Dated }) {
   if (!d.steps.length) return <p>{tr(page, "Hồ sơ chưa được luân chuyển.", "The dossier has not been handed over yet.")}</p>;
+  const n = controlSheetNumber(d);
   return (
     <table>
-      <caption>{tr(page, "Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 05)", "Processing control sheet (Form 05)")}</caption>
+      <caption>{tr(page, `Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu ${n})`, `Processing control sheet (Form ${n})`)}</caption>
       <thead>
         <tr>
           <th scope="col">{tr(page, "Bước", "Step")}</th>

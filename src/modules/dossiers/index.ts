@@ -22,7 +22,7 @@ declare module "../../platform/module.ts" {
   interface Services {
     /** The one-stop core: dossiers from filing to the returned result. */
     dossiers: DossierService;
-    /** The forms of dossiers (Mẫu 01–05) and the register (Mẫu 06). */
+    /** The one-stop forms of dossiers and the register (Circular 03/2025: Mẫu 01–07; Circular 01/2018: 01–06). */
     dossierForms: FormsService;
   }
 }
@@ -36,7 +36,7 @@ export const dossiersModule = defineModule({
   provides: ["dossiers", "dossierForms"],
   build: ({ database, clock, audit, events, files, config, calendar, catalog, directory, identity }) => ({
     dossiers: makeDossierService({ database, clock, audit, events, calendar, catalog, directory, identity, files, lookupsPerMinute: config.lookupsPerMinute, links: fileLinksOf(config) }),
-    dossierForms: makeFormsService({ database, clock, catalog, directory, publicUrl: config.publicUrl }),
+    dossierForms: makeFormsService({ database, clock, calendar, catalog, directory, publicUrl: config.publicUrl }),
   }),
   // In every dossier change's transaction: the applicant's and officers' mail, the national portal's sync.
   parts: ({ jobs, mail, identity, catalog, directory, config }) => ({

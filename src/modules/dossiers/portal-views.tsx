@@ -4,7 +4,7 @@ import type { FieldProblem } from "../../platform/http/errors.ts";
 import { Layout } from "../../web/layout.tsx";
 import type { PageRequest } from "../../web/render.ts";
 import type { ProcedureContent } from "../catalog/index.ts";
-import { fileHref, History, Notice, Papers, Pauses, ProblemSummary, SchemaFields, when } from "./form-view.tsx";
+import { fileHref, History, Notice, OfferedForms, Papers, Pauses, ProblemSummary, SchemaFields, when } from "./form-view.tsx";
 import type { DossierDto, DossierPage } from "./schema.ts";
 import { actionName, RATING_LEVELS, ratingName, statusName } from "./words.ts";
 import { tr } from "../../web/i18n.ts";
@@ -255,16 +255,7 @@ export function ApplicantDossierPage(props: ApplicantDossierProps) {
       {d.code ? (
         <section aria-labelledby="forms-heading">
           <h2 id="forms-heading">{tr(page, "Biểu mẫu", "Forms")}</h2>
-          <ul>
-            <li>
-              <a href={`/api/dossiers/${d.id}/forms/01.pdf`}>{tr(page, "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)", "Receipt and return appointment (Form 01)")}</a>
-            </li>
-            {d.pauses.length ? (
-              <li>
-                <a href={`/api/dossiers/${d.id}/forms/02.pdf`}>{tr(page, "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)", "Supplement request (Form 02)")}</a>
-              </li>
-            ) : null}
-          </ul>
+          <OfferedForms page={page} d={d} officer={false} />
         </section>
       ) : null}
 

@@ -21,7 +21,7 @@ import {
   UpdateDraftInput,
 } from "./schema.ts";
 import type { DossierService } from "./service.ts";
-import type { FormNumber, FormsService } from "./service.forms.ts";
+import { FORM_NUMBERS, type FormsService } from "./service.forms.ts";
 
 const TAGS = ["dossiers"];
 const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -220,14 +220,14 @@ export function dossierRoutes(dossiers: DossierService, forms: FormsService, opt
         config: { access: SIGNED_IN },
         schema: {
           tags: TAGS,
-          summary: "Biểu mẫu theo Thông tư 01/2018/TT-VPCP (PDF)",
+          summary: "Biểu mẫu theo Thông tư 03/2025/TT-VPCP (PDF)",
           description:
-            "`01.pdf` receipt and appointment, `02.pdf` supplement request, `03.pdf` refusal, `04.pdf` apology with the new date, `05.pdf` control sheet of the hand-overs, `06.pdf` the register line (officers). 404 until the form's event has happened.",
-          params: Type.Object({ id: Type.String({ maxLength: 64 }), form: Type.String({ pattern: "^0[1-6]\\.pdf$" }) }),
+            "The dossier keeps the form set in force when it was received. Circular 03/2025/TT-VPCP (received from 15 September 2025): `01.pdf` receipt and appointment, `02.pdf` supplement request, `03.pdf` refusal, `04.pdf` apology and request for an extension, `05.pdf` notice of stopping, `06.pdf` control sheet of the hand-overs, `07.pdf` the register line (officers). Circular 01/2018/TT-VPCP (received before): `01`–`03` as above, `04.pdf` apology with the new date, `05.pdf` control sheet, `06.pdf` register line. 404 `dossier.form_not_applicable` while the form's event has not happened (no supplement asked, not refused, not stopped, no apology) or when the dossier's set has no such form.",
+          params: Type.Object({ id: Type.String({ maxLength: 64 }), form: Type.String({ pattern: `^(${FORM_NUMBERS.join("|")})\\.pdf$` }) }),
         },
       },
       async (request, reply) => {
-        const n = request.params.form.slice(0, 2) as FormNumber;
+        const n = request.params.form.slice(0, 2);
         const pdf = await forms.form(request.actor, request.params.id, n);
         void reply.header("content-type", "application/pdf");
         void reply.header("content-disposition", `inline; filename="mau-${n}.pdf"`);
@@ -241,8 +241,9 @@ export function dossierRoutes(dossiers: DossierService, forms: FormsService, opt
         config: { access: OFFICERS },
         schema: {
           tags: TAGS,
-          summary: "Sổ theo dõi hồ sơ (Mẫu 06) của một kỳ",
-          description: "The dossiers an agency received from `from` to `to` (Vietnamese days, inclusive), as PDF or CSV (UTF-8 with BOM, for spreadsheets).",
+          summary: "Sổ theo dõi hồ sơ (Mẫu 07) của một kỳ",
+          description:
+            "The dossiers an agency received from `from` to `to` (Vietnamese days, inclusive), as PDF or CSV (UTF-8 with BOM, for spreadsheets): Mẫu 07 of Circular 03/2025/TT-VPCP, or Mẫu 06 of Circular 01/2018/TT-VPCP for a period before 15 September 2025; a period across that day is refused (400, two registers).",
           querystring: Type.Object({
             agency: Type.String({ pattern: "^[0-9A-Z]{3}\\.[0-9A-Z]{2}\\.[0-9A-Z]{2}\\.[A-Z][0-9]{2}$" }),
             from: Type.String({ format: "date" }),

@@ -1,9 +1,9 @@
 // The dossier API's shapes (API.md, Dossiers). Field names there are fixed; the extras are additions.
 import { type Static, Type } from "@sinclair/typebox";
-import { Literals, ProcedureCode } from "../catalog/index.ts";
+import { Literals, Nullable } from "../../platform/http/schema.ts";
+import { ProcedureCode } from "../catalog/index.ts";
 import { ACTIONS, CHANNELS, QUEUES, STATUSES } from "./model.ts";
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Time = Type.String({ format: "date-time" });
 const AgencyCode = Type.String({ pattern: "^[0-9A-Z]{3}\\.[0-9A-Z]{2}\\.[0-9A-Z]{2}\\.[A-Z][0-9]{2}$" });
 
