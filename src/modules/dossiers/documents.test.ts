@@ -203,4 +203,30 @@ describe("the applicant's data store: digitised papers and results, reused by li
     await driveTo(env.ctx, s, finished, "returned");
     assert.ok((await ids()).includes(result.id));
   });
+
+  it("offers the desk a “digitised” box on each paper of a counter draft, and keeps what it says", async () => {
+    const { citizen, receiver } = s.cast;
+    const created = await api(receiver, "POST", "/api/dossiers", {
+      procedureCode: procedure.code,
+      agencyCode: s.place.centre,
+      formData: formOf(citizen),
+      requestId: randomUUID(),
+      applicant: { type: "citizen", name: citizen.user.fullName, idNumber: citizen.username },
+    });
+    const id = created.json().id as string;
+    const desk = await formBrowser(env.app);
+    await signInThroughParty(env.ctx, desk, "office", receiver.username, TEST_PASSWORD);
+    const page = await desk.get(`/office/ho-so/${id}`, HTML);
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /<input id="paper-to-khai-digitised" type="checkbox" name="digitised" value="true" checked/);
+    assert.match(page.body, /Đã số hóa \(quét từ bản giấy người nộp xuất trình\)/);
+    const upload = (fields: Record<string, string>) => {
+      const { payload, headers } = multipart({ _csrf: desk.cookies.get("motcua_csrf") ?? "", ...fields }, { name: "ban-quet.pdf", type: "application/pdf", bytes: PDF });
+      const cookie = [...desk.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+      return env.app.inject({ method: "POST", url: `/office/ho-so/${id}/tep`, payload, headers: { ...headers, cookie, accept: "text/html" } });
+    };
+    assert.equal((await upload({ component: "to-khai", digitised: "true" })).statusCode, 303);
+    assert.equal((await upload({ component: "cccd" })).statusCode, 303);
+    assert.deepEqual((await repo.listFiles(env.database.db, id)).map((f) => [f.component, f.digitised]), [["to-khai", true], ["cccd", false]]);
+  });
 });
