@@ -104,3 +104,15 @@ export const LookupThrottled = defineError<[number]>(
   () => ({ vi: "Bạn tra cứu quá nhiều lần. Vui lòng thử lại sau.", en: "Too many lookups. Please try again later." }),
   (retryAfterSeconds) => ({ details: { retryAfterSeconds } }),
 );
+
+/** A document of the data store (kho dữ liệu) that is missing or not the caller's: the two are not told apart. */
+export const StoredDocumentNotFound = defineError("dossier.document_not_found", "not_found", () => ({
+  vi: "Không tìm thấy giấy tờ trong kho dữ liệu của bạn.",
+  en: "No such document in your data store.",
+}));
+
+/** A signed link to a dossier's file that is malformed, altered or past its expiry. */
+export const FileLinkInvalid = defineError("dossier.file_link_invalid", "not_found", () => ({
+  vi: "Liên kết tải tệp không hợp lệ hoặc đã hết hạn.",
+  en: "The file link is invalid or has expired.",
+}));

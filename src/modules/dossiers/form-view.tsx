@@ -216,7 +216,8 @@ export function Papers(props: {
   components: Component[];
   attachments: AttachmentDto[];
   problems: FieldProblem[];
-  upload?: { action: string; csrf: string } | undefined;
+  /** `digitise`: the counter's upload, with a box to mark the paper scanned from its original (số hóa). */
+  upload?: { action: string; csrf: string; digitise?: boolean } | undefined;
   only?: readonly string[] | undefined;
 }) {
   const { page, components } = props;
@@ -258,6 +259,12 @@ export function Papers(props: {
               <form method="post" action={props.upload.action} enctype="multipart/form-data" class="inline-form">
                 <input type="hidden" name="_csrf" value={props.upload.csrf} />
                 <input type="hidden" name="component" value={c.key} />
+                {props.upload.digitise ? (
+                  <div class="field">
+                    <input id={`${id}-digitised`} type="checkbox" name="digitised" value="true" checked />
+                    <label for={`${id}-digitised`}>{tr(page, "Đã số hóa (quét từ bản giấy người nộp xuất trình)", "Digitised (scanned from the paper the applicant presented)")}</label>
+                  </div>
+                ) : null}
                 <div class="field">
                   <label for={id}>{tr(page, `Chọn tệp: ${c.name}`, `Choose a file: ${c.name}`)}</label>
                   <input

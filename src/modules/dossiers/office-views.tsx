@@ -156,7 +156,7 @@ export function OfficerDossierPage(props: OfficerDossierProps) {
       )}
 
       <h2 id="papers">{tr(page, "Thành phần hồ sơ", "Papers")}</h2>
-      <Papers page={page} dossierId={d.id} components={content.components} attachments={d.attachments} problems={props.problems} upload={draft ? { action: `${base}/tep`, csrf: props.csrf } : undefined} />
+      <Papers page={page} dossierId={d.id} components={content.components} attachments={d.attachments} problems={props.problems} upload={draft ? { action: `${base}/tep`, csrf: props.csrf, digitise: true } : undefined} />
       {draft ? (
         <p>
           <button type="submit" form="dossier-form" name="intent" value="receive">

@@ -198,6 +198,9 @@ export function ApplicantDossierPage(props: ApplicantDossierProps) {
           <h2 id="papers">{tr(page, "Giấy tờ đính kèm", "Papers")}</h2>
           <p class="sub">{tr(page, "Lưu tờ khai trước khi tải tệp: mỗi lần tải lên trang được mở lại.", "Save the form before uploading: each upload reloads the page.")}</p>
           <Papers page={page} dossierId={d.id} components={content.components} attachments={d.attachments} problems={props.problems} upload={upload} />
+          <p>
+            <a href={`/kho-du-lieu?ho-so=${d.id}`}>{tr(page, "Dùng giấy tờ đã có trong Kho dữ liệu của tôi", "Use a document from my data store")}</a>
+          </p>
           <h2 id="file-it">{tr(page, "Nộp hồ sơ", "File the dossier")}</h2>
           <p>{tr(page, "Tờ khai đang điền được lưu cùng lúc khi nộp.", "The form as filled in is saved as it is filed.")}</p>
           <p>
