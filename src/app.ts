@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { lazyCompilers } from "./platform/http/compilers.ts";
 import Fastify, { type FastifyBaseLogger } from "fastify";
 import type { Context } from "./context.ts";
 import { Unavailable } from "./platform/http/errors.ts";
@@ -11,6 +12,7 @@ import { createMetricsRegistry, registerMetrics } from "./platform/http/metrics.
 import type { App } from "./platform/http/types.ts";
 import { PUBLIC, registerAccessControl, registerWithAccess } from "./platform/http/access.ts";
 import { messagesOf, navOf } from "./platform/compose.ts";
+import { sendRefusalPage } from "./web/page-errors.tsx";
 import { registerSiteOrigin } from "./web/redirects.ts";
 import { registerMessages, registerNavigation, registerWebRoutes, sendNotFoundPage, wantsPage } from "./web/routes.tsx";
 
@@ -31,6 +33,7 @@ export async function buildApp(ctx: Context): Promise<App> {
     // request.ip is the client's only behind the proxies the operator names (MOTCUA_TRUSTED_PROXIES).
     trustProxy: ctx.config.trustedProxies.length ? ctx.config.trustedProxies : false,
     ajv: { customOptions: { allErrors: true, coerceTypes: "array", removeAdditional: false } },
+    schemaController: { compilersFactory: lazyCompilers() },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook("onRequest", async (request, reply) => {
@@ -44,7 +47,10 @@ export async function buildApp(ctx: Context): Promise<App> {
   // Hooks on every request (who the actor is) come before any route.
   for (const m of ctx.modules) m.definition.spec.http?.(app, m.deps as never);
   registerAccessControl(app);
-  registerErrorHandling(app, { notFoundPage: { wants: wantsPage, send: sendNotFoundPage } });
+  registerErrorHandling(app, {
+    notFoundPage: { wants: wantsPage, send: sendNotFoundPage },
+    errorPage: { wants: wantsPage, send: (request, reply, err) => sendRefusalPage(request, reply, err, { href: "/", vi: "Về trang chủ", en: "Back to the home page" }) },
+  });
   registerMetrics(app, createMetricsRegistry());
 
   await app.register(swagger, {

@@ -485,8 +485,11 @@ describe("hostile input on every route", () => {
 
     await refused(await api("GET", "/api/procedures?q=a%00b", { token: null }), "request.invalid_characters", ["/querystring/q"]);
     await refused(await api("GET", "/api/agencies?q=%00", { token: null }), "request.invalid_characters", ["/querystring/q"]);
+    // A browser is answered with a page naming the refusal, not the API's JSON.
     const page = await api("GET", "/thu-tuc?q=%00", { token: null, headers: { accept: "text/html" } });
     assert.equal(page.statusCode, 400);
+    assert.match(String(page.headers["content-type"]), /^text\/html/);
+    assert.match(page.body, /ký tự không được phép/);
     await refused(await api("POST", "/api/dossiers", { payload: dossier({ hoTen: NUL, soCccd: "001190000001" }) }), "request.invalid_characters", ["/formData/hoTen"]);
     await refused(await api("POST", "/api/dossiers", { payload: dossier({ hoTen: "\ud800", soCccd: "001190000001" }) }), "request.invalid_characters", ["/formData/hoTen"]);
     await refused(await api("GET", `/api/dossiers/${dossierId}/attachments/%00`), "request.invalid_characters", ["/params/fileId"]);

@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { type Static, Type } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import type HolidaysClass from "date-holidays";
+import { Literals } from "../../platform/http/schema.ts";
 import { DAY_KINDS, DEFAULT_OFFICE_HOURS, type DayKind } from "./engine.ts";
 import { type Day, day, isoDate, isoWeekday, localDay, yearOfDay } from "./time.ts";
 
@@ -25,7 +26,7 @@ export interface SeedDay {
 const SeedDaySchema = Type.Object(
   {
     date: Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$" }),
-    kind: Type.Union(DAY_KINDS.map((k) => Type.Literal(k))),
+    kind: Literals(DAY_KINDS),
     name: Type.String({ minLength: 1 }),
     nameEn: Type.String({ minLength: 1 }),
   },

@@ -1,4 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
+import { Nullable } from "../../platform/http/schema.ts";
 import { DUE_UNITS, type DueUnit } from "./engine.ts";
 import { MAX_YEAR, MIN_YEAR } from "./service.ts";
 
@@ -32,7 +33,7 @@ export const DueDto = Type.Object({
   from: Type.String(),
   amount: Type.Number(),
   unit: Type.String(),
-  agency: Type.Union([Type.String(), Type.Null()]),
+  agency: Nullable(Type.String()),
 });
 
 export const CalendarDayDto = Type.Object({

@@ -3,14 +3,13 @@
 // keeps the version it was filed under, so these shapes are also what a dossier's rules are read from.
 import { type Static, Type } from "@sinclair/typebox";
 import type { Role } from "../../platform/auth/actor.ts";
+import { Literals, Nullable } from "../../platform/http/schema.ts";
 
 const Text = (max: number, description?: string) => Type.String({ minLength: 1, maxLength: max, ...(description ? { description } : {}) });
 const Key = Type.String({ pattern: "^[a-z][a-z0-9_-]{0,39}$", description: "stable machine key, lower case" });
 const IsoDate = Type.String({ pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description: "yyyy-MM-dd" });
 
-/** A JSON Schema `anyOf` of string constants whose static type is the union of those strings. */
-export const Literals = <T extends readonly string[]>(values: T, description?: string) =>
-  Type.Unsafe<T[number]>(Type.Union(values.map((v) => Type.Literal(v)), description ? { description } : {}));
+export { Literals } from "../../platform/http/schema.ts";
 
 /** National code `1.001234`, optionally with the publishing agency's suffix and a service variant `.02`. */
 export const PROCEDURE_CODE_PATTERN = "^[0-9]\\.[0-9]{6}(\\.[0-9A-Z]{3}\\.[0-9A-Z]{2}\\.[0-9A-Z]{2}\\.[A-Z][0-9]{2})?(\\.[0-9]{2})?$";
@@ -49,8 +48,8 @@ export const Component = Type.Object(
     /** Media types accepted for the upload (checked against the bytes, not the name). */
     fileTypes: Type.Array(Type.String({ pattern: "^[a-z]+/[a-z0-9.+-]+$" }), { minItems: 1, maxItems: 10 }),
     /** The blank form (tờ khai) to fill in, when there is one: its name as published. */
-    template: Type.Optional(Type.Union([Text(300), Type.Null()])),
-    note: Type.Optional(Type.Union([Text(1000), Type.Null()])),
+    template: Type.Optional(Nullable(Text(300))),
+    note: Type.Optional(Nullable(Text(1000))),
     /**
      * The paper is the declaration (tờ khai, đơn, giấy đề nghị…) that the procedure's e-form is: filed online, the
      * e-form filled in is that paper, so no file of it is asked for; at the counter the paper stays required.
@@ -111,7 +110,7 @@ export const Fee = Type.Object(
     kind: Literals(["fee", "charge"] as const, "fee = lệ phí, charge = phí"),
     amount: Type.Integer({ description: "VND; a negative amount is refused at publishing" }),
     /** Only for this channel (e.g. a lower fee online); null for every channel. */
-    channel: Type.Union([Channel, Type.Null()]),
+    channel: Nullable(Channel),
     exemptions: Type.Array(
       Type.Object({ description: Text(1000), legalBasis: Type.Optional(Text(300)) }, { additionalProperties: false }),
       { maxItems: 20 },
@@ -140,7 +139,7 @@ export const LegalBasis = Type.Object(
     title: Text(500),
     issuedOn: Type.Optional(IsoDate),
     effectiveFrom: IsoDate,
-    effectiveTo: Type.Optional(Type.Union([IsoDate, Type.Null()])),
+    effectiveTo: Type.Optional(Nullable(IsoDate)),
   },
   { additionalProperties: false },
 );
@@ -157,9 +156,9 @@ export const Step = Type.Object(
     name: Text(300),
     role: Literals(STEP_ROLES, "who acts in the step"),
     /** A department (phòng ban) code of the implementing agency, or null for the agency to choose. */
-    department: Type.Union([Type.String({ pattern: "^[a-z0-9-]{1,64}$" }), Type.Null()]),
+    department: Nullable(Type.String({ pattern: "^[a-z0-9-]{1,64}$" })),
     /** Another agency's QCVN 102 code for an inter-agency step, else null. */
-    agency: Type.Union([Type.String({ pattern: "^[0-9A-Z]{3}\\.[0-9A-Z]{2}\\.[0-9A-Z]{2}\\.[A-Z][0-9]{2}$" }), Type.Null()]),
+    agency: Nullable(Type.String({ pattern: "^[0-9A-Z]{3}\\.[0-9A-Z]{2}\\.[0-9A-Z]{2}\\.[A-Z][0-9]{2}$" })),
     hours: Type.Number({ exclusiveMinimum: 0 }),
     leaderSigns: Type.Boolean(),
   },

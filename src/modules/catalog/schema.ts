@@ -1,4 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
+import { Nullable } from "../../platform/http/schema.ts";
 import { AUDIENCES, Channel, LEVELS, Literals, ONLINE_LEVELS, ProcedureCode, ProcedureContent, ProcessingTime } from "./model.ts";
 
 export const ProcedureQuery = Type.Object(
@@ -19,7 +20,7 @@ const FeeSummary = Type.Object({
   name: Type.String(),
   kind: Literals(["fee", "charge"] as const),
   amount: Type.Integer(),
-  channel: Type.Union([Channel, Type.Null()]),
+  channel: Nullable(Channel),
 });
 
 export const ProcedureListItem = Type.Object({
@@ -41,8 +42,8 @@ export const ProcedurePage = Type.Object({
   page: Type.Integer(),
   pageSize: Type.Integer(),
   hasMore: Type.Boolean(),
-  total: Type.Union([Type.Integer(), Type.Null()], { description: "known on the last page only; no count runs over the catalogue" }),
-  correctedQuery: Type.Union([Type.String(), Type.Null()], { description: "the words searched instead, when nothing matched the words as typed" }),
+  total: Nullable(Type.Integer(), { description: "known on the last page only; no count runs over the catalogue" }),
+  correctedQuery: Nullable(Type.String(), { description: "the words searched instead, when nothing matched the words as typed" }),
 });
 export type ProcedurePage = Static<typeof ProcedurePage>;
 
@@ -51,7 +52,7 @@ export const VersionInfo = Type.Object({
   status: Literals(["draft", "published"] as const),
   createdAt: Type.String({ format: "date-time" }),
   updatedAt: Type.String({ format: "date-time" }),
-  publishedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+  publishedAt: Nullable(Type.String({ format: "date-time" })),
 });
 export type VersionInfo = Static<typeof VersionInfo>;
 

@@ -1,8 +1,8 @@
 import { type Static, Type } from "@sinclair/typebox";
+import { Literals, Nullable } from "../../platform/http/schema.ts";
 import { AGENCY_CODE_PATTERN } from "./codes.ts";
 import { AGENCY_KINDS } from "./kinds.ts";
 
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
 export const AgencyCode = Type.String({
   pattern: AGENCY_CODE_PATTERN,
@@ -11,10 +11,7 @@ export const AgencyCode = Type.String({
 });
 export const ProvinceCode = Type.String({ pattern: "^[0-9]{2}$", description: "Mã tỉnh (Công văn 915/CTK-CSCL)", examples: ["24"] });
 export const CommuneCode = Type.String({ pattern: "^[0-9]{5}$", description: "Mã xã (Công văn 1027/CTK-CSCL)" });
-export const AgencyKind = Type.Union(
-  AGENCY_KINDS.map((k) => Type.Literal(k)),
-  { description: "people_committee, service_centre, specialised_agency, ministry, other" },
-);
+export const AgencyKind = Literals(AGENCY_KINDS, "people_committee, service_centre, specialised_agency, ministry, other");
 
 export const ProvinceDto = Type.Object({ code: Type.String(), name: Type.String() });
 export type ProvinceDto = Static<typeof ProvinceDto>;

@@ -179,8 +179,8 @@ describe("filing anywhere in the province", () => {
         ["tra-ket-qua", ward.code, "returned"],
       ],
     );
-    // The control sheet (Mẫu 05 of Circular 01/2018, 06 of Circular 03/2025) lists the hand-over as a row of its own.
-    const sheet = await api(wardDesk, "GET", `/api/dossiers/${d.id}/forms/05.pdf`);
+    // The control sheet (Mẫu 06 of Circular 03/2025) lists the hand-over as a row of its own.
+    const sheet = await api(wardDesk, "GET", `/api/dossiers/${d.id}/forms/06.pdf`);
     assert.equal(sheet.statusCode, 200);
     const text = (await readPdf(sheet.rawPayload)).pages.map((p) => p.text).join(" ").replace(/\s+/g, " ");
     // Handed by the ward, taken by the department's division; when, due, done, on time.

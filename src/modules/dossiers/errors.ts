@@ -19,6 +19,27 @@ export const DossierNotFound = defineError("dossier.not_found", "not_found", () 
   en: "No such dossier.",
 }));
 
+/**
+ * The dossier is there, but the form asked for does not apply to it: the event it records never happened (no
+ * supplement asked, not refused, not stopped, no apology), or its form set has no such number (Circular 01/2018
+ * has no Mẫu 07). Not the "no such dossier" of DossierNotFound, which the caller could not tell apart.
+ */
+export const FormNotApplicable = defineError<[number: string, title: string | null, basis: string]>(
+  "dossier.form_not_applicable",
+  "not_found",
+  (number, title, basis) =>
+    title
+      ? {
+          vi: `Mẫu ${number} (${title}) không áp dụng cho hồ sơ này: hồ sơ chưa có sự việc mà biểu mẫu ghi nhận.`,
+          en: `Form ${number} (${title}) does not apply to this dossier: what it records has not happened.`,
+        }
+      : {
+          vi: `Hồ sơ này áp dụng các biểu mẫu của Thông tư ${basis}, không có Mẫu ${number}.`,
+          en: `This dossier keeps the forms of Circular ${basis}, which has no form ${number}.`,
+        },
+  (number, _title, basis) => ({ details: { form: number, basis } }),
+);
+
 export const InvalidTransition = defineError<[string, DossierStatus]>(
   "dossier.invalid_transition",
   "conflict",
@@ -83,3 +104,15 @@ export const LookupThrottled = defineError<[number]>(
   () => ({ vi: "Bạn tra cứu quá nhiều lần. Vui lòng thử lại sau.", en: "Too many lookups. Please try again later." }),
   (retryAfterSeconds) => ({ details: { retryAfterSeconds } }),
 );
+
+/** A document of the data store (kho dữ liệu) that is missing or not the caller's: the two are not told apart. */
+export const StoredDocumentNotFound = defineError("dossier.document_not_found", "not_found", () => ({
+  vi: "Không tìm thấy giấy tờ trong kho dữ liệu của bạn.",
+  en: "No such document in your data store.",
+}));
+
+/** A signed link to a dossier's file that is malformed, altered or past its expiry. */
+export const FileLinkInvalid = defineError("dossier.file_link_invalid", "not_found", () => ({
+  vi: "Liên kết tải tệp không hợp lệ hoặc đã hết hạn.",
+  en: "The file link is invalid or has expired.",
+}));

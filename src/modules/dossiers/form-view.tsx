@@ -5,6 +5,7 @@ import type { FieldProblem } from "../../platform/http/errors.ts";
 import { formatDateTime } from "../../web/format.ts";
 import type { PageRequest } from "../../web/render.ts";
 import type { Component, FormDefinition } from "../catalog/index.ts";
+import { editionOf, type FormEdition, type FormKind, formSetOf, formsOffered } from "./forms/index.ts";
 import type { DossierChannel } from "./model.ts";
 import type { AttachmentDto, DossierDto } from "./schema.ts";
 import { actionName, statusName, timelinessName } from "./words.ts";
@@ -216,7 +217,8 @@ export function Papers(props: {
   components: Component[];
   attachments: AttachmentDto[];
   problems: FieldProblem[];
-  upload?: { action: string; csrf: string } | undefined;
+  /** `digitise`: the counter's upload, with a box to mark the paper scanned from its original (số hóa). */
+  upload?: { action: string; csrf: string; digitise?: boolean } | undefined;
   only?: readonly string[] | undefined;
   /** The dossier's channel: online, the declaration the e-form is needs no file (catalog `needsUpload`). */
   channel: DossierChannel;
@@ -274,6 +276,12 @@ export function Papers(props: {
               <form method="post" action={props.upload.action} enctype="multipart/form-data" class="inline-form">
                 <input type="hidden" name="_csrf" value={props.upload.csrf} />
                 <input type="hidden" name="component" value={c.key} />
+                {props.upload.digitise ? (
+                  <div class="field">
+                    <input id={`${id}-digitised`} type="checkbox" name="digitised" value="true" checked />
+                    <label for={`${id}-digitised`}>{tr(page, "Đã số hóa (quét từ bản giấy người nộp xuất trình)", "Digitised (scanned from the paper the applicant presented)")}</label>
+                  </div>
+                ) : null}
                 <div class="field">
                   <label for={id}>{tr(page, `Chọn tệp: ${c.name}`, `Choose a file: ${c.name}`)}</label>
                   <input
@@ -327,12 +335,50 @@ export function History({ page, d }: { page: PageRequest; d: Pick<DossierDto, "h
   );
 }
 
-/** Mẫu 05: every hand-over with its due time and whether it was on time. */
-export function Steps({ page, d }: { page: PageRequest; d: Pick<DossierDto, "steps"> }) {
+/** A dossier's dates that choose its form set (forms/sets.ts). */
+type Dated = Pick<DossierDto, "receivedAt" | "submittedAt" | "createdAt">;
+
+/** The control sheet's number in the dossier's form set: Mẫu 06 (Circular 03/2025) or 05 (Circular 01/2018). */
+export const controlSheetNumber = (d: Dated): string => editionOf(formSetOf(d), "control")!.number;
+
+/** The English names of the forms; the Vietnamese is the annex's title. */
+const FORM_EN: Record<FormKind, string> = {
+  receipt: "Receipt and return appointment",
+  supplement: "Supplement request",
+  refusal: "Refusal",
+  apology: "Apology",
+  stop: "Notice of stopping",
+  control: "Processing control sheet",
+  register: "Register line",
+};
+const formEn = (f: FormEdition) =>
+  f.kind === "apology" ? (f.basis === "03/2025/TT-VPCP" ? "Apology and request for an extension" : "Apology and new return date") : FORM_EN[f.kind];
+
+/**
+ * The forms the dossier has now, each a link to its PDF: those of its form set whose event has happened (the same
+ * rule the API applies, forms/sets.ts `applies`); the register line only to officers.
+ */
+export function OfferedForms({ page, d, officer }: { page: PageRequest; d: Dated & Pick<DossierDto, "id" | "history">; officer: boolean }) {
+  const forms = formsOffered(d, new Set(d.history.map((h) => h.action)), { officer });
+  if (!forms.length) return <p>{tr(page, "Hồ sơ chưa có biểu mẫu.", "The dossier has no forms yet.")}</p>;
+  return (
+    <ul>
+      {forms.map((f) => (
+        <li key={f.number}>
+          <a href={`/api/dossiers/${d.id}/forms/${f.number}.pdf`}>{tr(page, `${f.title} (Mẫu ${f.number})`, `${formEn(f)} (Form ${f.number})`)}</a>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The control sheet: every hand-over with its due time and whether it was on time. */
+export function Steps({ page, d }: { page: PageRequest; d: Pick<DossierDto, "steps"> & Dated }) {
   if (!d.steps.length) return <p>{tr(page, "Hồ sơ chưa được luân chuyển.", "The dossier has not been handed over yet.")}</p>;
+  const n = controlSheetNumber(d);
   return (
     <table>
-      <caption>{tr(page, "Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 05)", "Processing control sheet (Form 05)")}</caption>
+      <caption>{tr(page, `Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu ${n})`, `Processing control sheet (Form ${n})`)}</caption>
       <thead>
         <tr>
           <th scope="col">{tr(page, "Bước", "Step")}</th>

@@ -103,12 +103,30 @@ describe("office dossier pages", () => {
     assert.match(again.body, /<strong>Đang xử lý<\/strong> — Thẩm định hồ sơ/, "the page as it is now");
   });
 
+  it("offers the forms that apply to the dossier and no other: the stop notice once it is stopped", async () => {
+    const id = await dossierAt("received");
+    const offered = async () => {
+      const page = await as("receiver").get(`/office/ho-so/${id}`, HTML);
+      return [...page.body.matchAll(new RegExp(`<a href="/api/dossiers/${id}/forms/(\\d\\d)\\.pdf">([^<]*)</a>`, "g"))].map((m) => `${m[1]} ${m[2]}`);
+    };
+    assert.deepEqual(await offered(), [
+      "01 Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)",
+      "06 Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 06)",
+      "07 Sổ theo dõi hồ sơ (Mẫu 07)",
+    ]);
+    const stopped = await api(s.cast.leader, "POST", `/api/dossiers/${id}/actions/stop`, { reason: "Theo đề nghị của người yêu cầu" });
+    assert.equal(stopped.statusCode, 200, stopped.body);
+    assert.deepEqual((await offered()).map((l) => l.slice(0, 2)), ["01", "05", "06", "07"]);
+    assert.ok((await offered()).includes("05 Thông báo dừng giải quyết hồ sơ (Mẫu 05)"));
+  });
+
   it("offers each role the actions of the step it is at", async () => {
     const id = await dossierAt("received");
     const specialist = await as("specialist").get(`/office/ho-so/${id}`, HTML);
     assert.deepEqual(forms(specialist.body), ["request_supplement", "forward", "send_back"], "no result before the leader has signed");
     assert.ok(!forms(specialist.body).includes("approve"));
-    assert.match(specialist.body, /Phiếu kiểm soát quá trình giải quyết hồ sơ \(Mẫu 05\)/);
+    // Mẫu 06 of Circular 03/2025 (the dossier was received after 15/09/2025; Circular 01/2018 numbered it 05).
+    assert.match(specialist.body, /Phiếu kiểm soát quá trình giải quyết hồ sơ \(Mẫu 06\)/);
     const queue = await as("specialist").get("/office/ho-so?hang-doi=processing", HTML);
     assert.match(queue.body, new RegExp(`<a href="/office/ho-so/${id}">`));
     const fwd = await as("specialist").post(`/office/ho-so/${id}/thao-tac/forward`, { note: "Đủ điều kiện" });

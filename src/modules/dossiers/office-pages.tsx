@@ -234,7 +234,9 @@ export function dossierOfficePages(deps: DossierPageDeps) {
         async () => {
           if (!file) throw noFile(component);
           try {
-            await dossiers.attach(request.actor, id, { component, source: file.source, declaredName: file.declaredName }, meta(request));
+            // The desk marks each paper it scanned from the original as digitised (kho dữ liệu, issue 14 item 8).
+            const digitised = up.fields.digitised === "true";
+            await dossiers.attach(request.actor, id, { component, source: file.source, declaredName: file.declaredName, digitised }, meta(request));
           } finally {
             up.discard();
           }

@@ -6,7 +6,7 @@ import { Layout } from "../../web/layout.tsx";
 import type { PageRequest } from "../../web/render.ts";
 import type { FormDefinition, ProcedureContent, ProcedureListItem } from "../catalog/index.ts";
 import { ActionForms, type AssigneeChoice } from "./action-forms.tsx";
-import { fieldNames, History, Notice, Papers, Pauses, ProblemSummary, SchemaFields, Steps, when } from "./form-view.tsx";
+import { controlSheetNumber, fieldNames, History, Notice, OfferedForms, Papers, Pauses, ProblemSummary, SchemaFields, Steps, when } from "./form-view.tsx";
 import { type Queue, QUEUES } from "./model.ts";
 import { Facts, Pager } from "./portal-views.tsx";
 import type { DossierDto, DossierPage, DossierSummaryDto } from "./schema.ts";
@@ -176,7 +176,7 @@ export function OfficerDossierPage(props: OfficerDossierProps) {
       )}
 
       <h2 id="papers">{tr(page, "Thành phần hồ sơ", "Papers")}</h2>
-      <Papers page={page} dossierId={d.id} channel={d.channel} components={content.components} attachments={d.attachments} problems={props.problems} upload={draft ? { action: `${base}/tep`, csrf: props.csrf } : undefined} />
+      <Papers page={page} dossierId={d.id} channel={d.channel} components={content.components} attachments={d.attachments} problems={props.problems} upload={draft ? { action: `${base}/tep`, csrf: props.csrf, digitise: true } : undefined} />
       {draft ? (
         <p>
           <button type="submit" form="dossier-form" name="intent" value="receive">
@@ -217,17 +217,11 @@ export function OfficerDossierPage(props: OfficerDossierProps) {
       {d.code ? (
         <>
           <h2 id="forms">{tr(page, "Biểu mẫu", "Forms")}</h2>
-          <ul>
-            {(["01", "02", "03", "04", "05"] as const).map((n) => (
-              <li key={n}>
-                <a href={`/api/dossiers/${d.id}/forms/${n}.pdf`}>{tr(page, `Mẫu ${n} (PDF)`, `Form ${n} (PDF)`)}</a>
-              </li>
-            ))}
-          </ul>
+          <OfferedForms page={page} d={d} officer />
         </>
       ) : null}
 
-      <h2 id="steps">{tr(page, "Quá trình luân chuyển (Mẫu 05)", "Hand-overs (Form 05)")}</h2>
+      <h2 id="steps">{tr(page, `Quá trình luân chuyển (Mẫu ${controlSheetNumber(d)})`, `Hand-overs (Form ${controlSheetNumber(d)})`)}</h2>
       <Steps page={page} d={d} />
       <h2 id="history">{tr(page, "Lịch sử hồ sơ", "History")}</h2>
       <History page={page} d={d} />

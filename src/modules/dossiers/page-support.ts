@@ -14,7 +14,8 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 export const DossierForm = Type.Record(Type.String(), Type.String());
 
 /** What a paper's upload sends before its file: the paper's key (or `result`). */
-export const UploadFields = Type.Object({ component: FormText() });
+/** An upload: the paper's key, and at the counter whether the receiver scanned it from the paper (`digitised`). */
+export const UploadFields = Type.Object({ component: FormText(), digitised: FormText() });
 
 export const noFile = (key: string) => new InvalidDossier([{ path: `/attachments/${key}`, message: "Cần chọn tệp đính kèm." }]);
 

@@ -229,6 +229,14 @@ describe("portal dossier pages", () => {
     assert.match(page.body, new RegExp(`<code>${d.lookupKey}</code>`));
     assert.match(page.body, /<strong>Chờ bổ sung<\/strong>/);
     assert.match(page.body, /<strong>Căn cước công dân: <\/strong>Bản sao căn cước bị mờ/);
+    // The forms that apply to it, and no other: the receipt, the supplement request, the control sheet (the register
+    // line is the desk's).
+    const offered = [...page.body.matchAll(new RegExp(`href="/api/dossiers/${id}/forms/(\\d\\d)\\.pdf">([^<]*)<`, "g"))].map((m) => `${m[1]} ${m[2]}`);
+    assert.deepEqual(offered, [
+      "01 Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)",
+      "02 Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)",
+      "06 Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 06)",
+    ]);
     assert.match(page.body, /id="paper-cccd"/);
     assert.doesNotMatch(page.body, /id="paper-to-khai"/, "only the papers asked for are offered for upload");
     const bad = await citizen.post(`/ho-so-cua-toi/${id}/bo-sung`, { "f.hoTen": "Nguyễn Thị Mai", "f.soCccd": "x", "f.soBan": "2" });

@@ -40,6 +40,7 @@ const DONE: Record<string, readonly [string, string]> = {
   tao: ["Đã tạo hồ sơ nháp: điền tờ khai, đính kèm giấy tờ rồi nộp.", "The draft was created: fill in the form, attach the papers, then file."],
   luu: ["Đã lưu bản nháp.", "The draft was saved."],
   "tai-len": ["Đã tải lên tệp đính kèm.", "The file was uploaded."],
+  "dung-lai": ["Đã dùng lại giấy tờ từ kho dữ liệu của bạn.", "The document from your data store was used."],
   nop: ["Đã nộp hồ sơ. Cơ quan sẽ kiểm tra và tiếp nhận; bạn được báo khi có mã hồ sơ.", "The dossier was filed. The agency will check and receive it; you are told when it has a code."],
   "bo-sung": ["Đã gửi bổ sung hồ sơ.", "The supplement was sent."],
   rut: ["Đã rút hồ sơ.", "The dossier was withdrawn."],

@@ -4,7 +4,7 @@ import type { FieldProblem } from "../../platform/http/errors.ts";
 import { Layout } from "../../web/layout.tsx";
 import type { PageRequest } from "../../web/render.ts";
 import type { ProcedureContent } from "../catalog/index.ts";
-import { fileHref, History, Notice, Papers, Pauses, ProblemSummary, SchemaFields, when } from "./form-view.tsx";
+import { fileHref, History, Notice, OfferedForms, Papers, Pauses, ProblemSummary, SchemaFields, when } from "./form-view.tsx";
 import type { DossierDto, DossierPage } from "./schema.ts";
 import { actionName, RATING_LEVELS, ratingName, statusName } from "./words.ts";
 import { tr } from "../../web/i18n.ts";
@@ -229,6 +229,9 @@ export function ApplicantDossierPage(props: ApplicantDossierProps) {
           <h2 id="papers">{tr(page, "Giấy tờ đính kèm", "Papers")}</h2>
           <p class="sub">{tr(page, "Lưu tờ khai trước khi tải tệp: mỗi lần tải lên trang được mở lại.", "Save the form before uploading: each upload reloads the page.")}</p>
           <Papers page={page} dossierId={d.id} channel={d.channel} components={content.components} attachments={d.attachments} problems={props.problems} upload={upload} />
+          <p>
+            <a href={`/kho-du-lieu?ho-so=${d.id}`}>{tr(page, "Dùng giấy tờ đã có trong Kho dữ liệu của tôi", "Use a document from my data store")}</a>
+          </p>
           <h2 id="file-it">{tr(page, "Nộp hồ sơ", "File the dossier")}</h2>
           <p>{tr(page, "Tờ khai đang điền được lưu cùng lúc khi nộp.", "The form as filled in is saved as it is filed.")}</p>
           <p>
@@ -283,16 +286,7 @@ export function ApplicantDossierPage(props: ApplicantDossierProps) {
       {d.code ? (
         <section aria-labelledby="forms-heading">
           <h2 id="forms-heading">{tr(page, "Biểu mẫu", "Forms")}</h2>
-          <ul>
-            <li>
-              <a href={`/api/dossiers/${d.id}/forms/01.pdf`}>{tr(page, "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)", "Receipt and return appointment (Form 01)")}</a>
-            </li>
-            {d.pauses.length ? (
-              <li>
-                <a href={`/api/dossiers/${d.id}/forms/02.pdf`}>{tr(page, "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)", "Supplement request (Form 02)")}</a>
-              </li>
-            ) : null}
-          </ul>
+          <OfferedForms page={page} d={d} officer={false} />
         </section>
       ) : null}
 

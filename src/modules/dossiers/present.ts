@@ -17,6 +17,8 @@ export function presentFile(f: FileRow): AttachmentDto {
     kind: f.kind as AttachmentDto["kind"],
     contentType: f.contentType,
     uploadedAt: f.uploadedAt.toISOString(),
+    digitised: f.digitised,
+    reusedFrom: f.reusedFrom,
   };
 }
 

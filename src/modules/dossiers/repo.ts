@@ -33,7 +33,8 @@ export type NewDossier = Pick<
   | "createdAt"
   | "updatedAt"
   | "submittedAt"
-> & { returnAgencyCode?: string | null };
+> &
+  Partial<Pick<NewDossierRow, "filedLoa">> & { returnAgencyCode?: string | null };
 
 /** A new dossier as it will be stored: the columns given, every other one at its default (the id made here). */
 export function newDossierRow(row: NewDossier): DossierRow {
@@ -58,6 +59,7 @@ export function newDossierRow(row: NewDossier): DossierRow {
     overdueAt: null,
     resultFileSha256: null,
     returnMethod: null,
+    filedLoa: 0,
     returnAgencyCode: null,
     ...row,
   };
@@ -257,8 +259,8 @@ export async function insertPause(tx: Db, row: typeof dossierPauses.$inferInsert
   await tx.insert(dossierPauses).values(row);
 }
 
-export async function endPause(tx: Db, dossierId: string, at: Date): Promise<void> {
-  await tx.update(dossierPauses).set({ toAt: at }).where(and(eq(dossierPauses.dossierId, dossierId), isNull(dossierPauses.toAt)));
+export async function endPause(tx: Db, dossierId: string, at: Date, dueAfter: Date | null = null): Promise<void> {
+  await tx.update(dossierPauses).set({ toAt: at, dueAfter }).where(and(eq(dossierPauses.dossierId, dossierId), isNull(dossierPauses.toAt)));
 }
 
 const pausesOf = prepared("dossier_pauses_of", (db, name) =>

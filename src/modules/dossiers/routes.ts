@@ -5,10 +5,23 @@ import { readFilePart } from "../../platform/http/input.ts";
 import { APPLICANTS, OFFICERS, PUBLIC, rolesOnly, SIGNED_IN } from "../../platform/http/access.ts";
 import { Literals } from "../catalog/index.ts";
 import { InvalidDossier } from "./errors.ts";
+import { FILE_LINK_PATH } from "./file-links.ts";
 import { ACTIONS } from "./model.ts";
-import { ActionInput, AttachmentDto, CreateDossierInput, DossierDto, DossierPage, LookupDto, QueueQuery, RatingInput, UpdateDraftInput } from "./schema.ts";
+import {
+  ActionInput,
+  AttachmentDto,
+  CreateDossierInput,
+  DossierDto,
+  DossierPage,
+  LookupDto,
+  QueueQuery,
+  RatingInput,
+  ReuseInput,
+  StoredDocumentDto,
+  UpdateDraftInput,
+} from "./schema.ts";
 import type { DossierService } from "./service.ts";
-import type { FormNumber, FormsService } from "./service.forms.ts";
+import { FORM_NUMBERS, type FormsService } from "./service.forms.ts";
 
 const TAGS = ["dossiers"];
 const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -85,7 +98,8 @@ export function dossierRoutes(dossiers: DossierService, forms: FormsService, opt
         schema: {
           tags: TAGS,
           summary: "Đính kèm thành phần hồ sơ",
-          description: "multipart/form-data: a `component` field (the procedure component's key, or `result` for the result document), then the file. The type is read from the bytes.",
+          description:
+            "multipart/form-data: a `component` field (the procedure component's key, or `result` for the result document), at the counter a `digitised` field (`true` when the receiver scanned the paper), then the file. The type is read from the bytes.",
           params: Id,
           consumes: ["multipart/form-data"],
           response: { 201: AttachmentDto },
@@ -99,8 +113,75 @@ export function dossierRoutes(dossiers: DossierService, forms: FormsService, opt
           part.discard();
           throw new InvalidDossier([{ path: "/component", message: "Cần ghi rõ thành phần hồ sơ (trường component, trước tệp)." }]);
         }
-        const file = await dossiers.attach(request.actor, request.params.id, { component, source: part.source, declaredName: part.filename }, meta(request));
+        const digitised = ["true", "1", "on"].includes(part.fields.digitised ?? "");
+        const file = await dossiers.attach(request.actor, request.params.id, { component, source: part.source, declaredName: part.filename, digitised }, meta(request));
         return reply.code(201).send(file);
+      },
+    );
+
+    app.post(
+      "/api/dossiers/:id/attachments/reuse",
+      {
+        config: { access: APPLICANTS },
+        schema: {
+          tags: TAGS,
+          summary: "Dùng lại giấy tờ trong kho dữ liệu",
+          description:
+            "Links a document of the caller's data store (`GET /api/me/documents`) to a component of the caller's own dossier instead of uploading it again; the file is linked, not copied. A document that is not the caller's is 404 `dossier.document_not_found`.",
+          params: Id,
+          body: ReuseInput,
+          response: { 201: AttachmentDto },
+        },
+      },
+      async (request, reply) => reply.code(201).send(await dossiers.reuse(request.actor, request.params.id, request.body, meta(request))),
+    );
+
+    app.get(
+      "/api/me/documents",
+      {
+        config: { access: APPLICANTS },
+        schema: {
+          tags: TAGS,
+          summary: "Kho dữ liệu của tôi",
+          description: "The papers of the caller's dossiers the receiver digitised, and the results returned to the caller, newest first.",
+          response: { 200: Type.Object({ items: Type.Array(StoredDocumentDto) }) },
+        },
+      },
+      async (request) => ({ items: await dossiers.myDocuments(request.actor) }),
+    );
+
+    app.get(
+      "/api/me/documents/:documentId",
+      { config: { access: APPLICANTS }, schema: { tags: TAGS, summary: "Tải giấy tờ trong kho dữ liệu", params: Type.Object({ documentId: Type.String({ minLength: 1, maxLength: 64 }) }) } },
+      async (request, reply) => {
+        const { document, stream } = await dossiers.myDocument(request.actor, request.params.documentId);
+        void reply.header("content-type", document.contentType);
+        void reply.header("content-disposition", `attachment; filename*=UTF-8''${encodeURIComponent(document.name)}`);
+        void reply.header("x-content-type-options", "nosniff");
+        return reply.send(stream);
+      },
+    );
+
+    app.get(
+      `${FILE_LINK_PATH}/:fileId`,
+      {
+        // The national portal fetches the files its messages link to without an account here: the link's
+        // signature and expiry are the permission (file-links.ts).
+        config: { access: PUBLIC },
+        schema: {
+          tags: TAGS,
+          summary: "Tải tệp qua liên kết có chữ ký",
+          description: "A link sent to the national portal: HMAC-signed, with an expiry. A link altered or expired is 404 `dossier.file_link_invalid`.",
+          params: Type.Object({ fileId: Type.String({ minLength: 1, maxLength: 64 }) }),
+          querystring: Type.Object({ exp: Type.String({ maxLength: 16 }), sig: Type.String({ maxLength: 64 }) }),
+        },
+      },
+      async (request, reply) => {
+        const { file, stream } = await dossiers.linkedFile(request.params.fileId, request.query.exp, request.query.sig);
+        void reply.header("content-type", file.contentType);
+        void reply.header("content-disposition", `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`);
+        void reply.header("x-content-type-options", "nosniff");
+        return reply.send(stream);
       },
     );
 
@@ -139,14 +220,14 @@ export function dossierRoutes(dossiers: DossierService, forms: FormsService, opt
         config: { access: SIGNED_IN },
         schema: {
           tags: TAGS,
-          summary: "Biểu mẫu theo Thông tư 01/2018/TT-VPCP (PDF)",
+          summary: "Biểu mẫu theo Thông tư 03/2025/TT-VPCP (PDF)",
           description:
-            "`01.pdf` receipt and appointment, `02.pdf` supplement request, `03.pdf` refusal, `04.pdf` apology with the new date, `05.pdf` control sheet of the hand-overs, `06.pdf` the register line (officers). 404 until the form's event has happened.",
-          params: Type.Object({ id: Type.String({ maxLength: 64 }), form: Type.String({ pattern: "^0[1-6]\\.pdf$" }) }),
+            "The dossier keeps the form set in force when it was received. Circular 03/2025/TT-VPCP (received from 15 September 2025): `01.pdf` receipt and appointment, `02.pdf` supplement request, `03.pdf` refusal, `04.pdf` apology and request for an extension, `05.pdf` notice of stopping, `06.pdf` control sheet of the hand-overs, `07.pdf` the register line (officers). Circular 01/2018/TT-VPCP (received before): `01`–`03` as above, `04.pdf` apology with the new date, `05.pdf` control sheet, `06.pdf` register line. 404 `dossier.form_not_applicable` while the form's event has not happened (no supplement asked, not refused, not stopped, no apology) or when the dossier's set has no such form.",
+          params: Type.Object({ id: Type.String({ maxLength: 64 }), form: Type.String({ pattern: `^(${FORM_NUMBERS.join("|")})\\.pdf$` }) }),
         },
       },
       async (request, reply) => {
-        const n = request.params.form.slice(0, 2) as FormNumber;
+        const n = request.params.form.slice(0, 2);
         const pdf = await forms.form(request.actor, request.params.id, n);
         void reply.header("content-type", "application/pdf");
         void reply.header("content-disposition", `inline; filename="mau-${n}.pdf"`);
@@ -160,8 +241,9 @@ export function dossierRoutes(dossiers: DossierService, forms: FormsService, opt
         config: { access: OFFICERS },
         schema: {
           tags: TAGS,
-          summary: "Sổ theo dõi hồ sơ (Mẫu 06) của một kỳ",
-          description: "The dossiers an agency received from `from` to `to` (Vietnamese days, inclusive), as PDF or CSV (UTF-8 with BOM, for spreadsheets).",
+          summary: "Sổ theo dõi hồ sơ (Mẫu 07) của một kỳ",
+          description:
+            "The dossiers an agency received from `from` to `to` (Vietnamese days, inclusive), as PDF or CSV (UTF-8 with BOM, for spreadsheets): Mẫu 07 of Circular 03/2025/TT-VPCP, or Mẫu 06 of Circular 01/2018/TT-VPCP for a period before 15 September 2025; a period across that day is refused (400, two registers).",
           querystring: Type.Object({
             agency: Type.String({ pattern: "^[0-9A-Z]{3}\\.[0-9A-Z]{2}\\.[0-9A-Z]{2}\\.[A-Z][0-9]{2}$" }),
             from: Type.String({ format: "date" }),

@@ -1,9 +1,9 @@
 // The dossier API's shapes (API.md, Dossiers). Field names there are fixed; the extras are additions.
 import { type Static, Type } from "@sinclair/typebox";
-import { Literals, ProcedureCode } from "../catalog/index.ts";
+import { Literals, Nullable } from "../../platform/http/schema.ts";
+import { ProcedureCode } from "../catalog/index.ts";
 import { ACTIONS, CHANNELS, QUEUES, STATUSES } from "./model.ts";
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Time = Type.String({ format: "date-time" });
 const AgencyCode = Type.String({ pattern: "^[0-9A-Z]{3}\\.[0-9A-Z]{2}\\.[0-9A-Z]{2}\\.[A-Z][0-9]{2}$" });
 
@@ -60,8 +60,34 @@ export const AttachmentDto = Type.Object({
   kind: Literals(["component", "result"] as const),
   contentType: Type.String(),
   uploadedAt: Time,
+  /** Scanned at the counter and marked digitised by the receiver. */
+  digitised: Type.Boolean(),
+  /** The data store's document it was linked from instead of uploaded; null for an upload. */
+  reusedFrom: Nullable(Type.String()),
 });
 export type AttachmentDto = Static<typeof AttachmentDto>;
+
+/** A document of the applicant's data store (kho dữ liệu): a digitised paper or a returned result. */
+export const StoredDocumentDto = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  contentType: Type.String(),
+  size: Type.Integer(),
+  source: Literals(["digitised", "result"] as const),
+  component: Nullable(Type.String()),
+  dossierId: Type.String(),
+  dossierCode: Nullable(Type.String()),
+  procedureCode: Type.String(),
+  storedAt: Time,
+});
+export type StoredDocumentDto = Static<typeof StoredDocumentDto>;
+
+/** Reuse a stored document for a component, instead of uploading it again. */
+export const ReuseInput = Type.Object(
+  { component: Type.String({ minLength: 1, maxLength: 100 }), documentId: Type.String({ minLength: 1, maxLength: 64 }) },
+  { additionalProperties: false },
+);
+export type ReuseInput = Static<typeof ReuseInput>;
 
 export const HistoryEntryDto = Type.Object({
   at: Time,

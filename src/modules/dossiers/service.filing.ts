@@ -22,6 +22,7 @@ import { presentFile } from "./present.ts";
 import * as repo from "./repo.ts";
 import type { AttachmentDto, CreateDossierInput, DossierDto } from "./schema.ts";
 import { mayReceiveAt, mayReturnAt } from "./desks.ts";
+import { digitisedMark } from "./service.documents.ts";
 import { type DossierCore, type DossierDeps, dossierPlan, type Meta } from "./service.support.ts";
 import type { Applicant } from "./tables.ts";
 import { applyChange, filedColumns, recordFiling } from "./transitions.ts";
@@ -34,8 +35,16 @@ export interface DossierFiling {
   saveDraft(actor: Actor, id: string, formData: Record<string, unknown>, meta?: Meta): Promise<DossierDto>;
   /** Files a draft: the form and the required components are checked, every problem named. Idempotent. Throws as `act`. */
   submit(actor: Actor, id: string, meta?: Meta): Promise<DossierDto>;
-  /** Stores an uploaded component (or the result, `component = "result"`), checked by its bytes. */
-  attach(actor: Actor, id: string, upload: { component: string; source: Readable; declaredName: string }, meta?: Meta): Promise<AttachmentDto>;
+  /**
+   * Stores an uploaded component (or the result, `component = "result"`), checked by its bytes; `digitised` when
+   * the receiver scanned the paper at the counter (issue 14, item 8).
+   */
+  attach(
+    actor: Actor,
+    id: string,
+    upload: { component: string; source: Readable; declaredName: string; digitised?: boolean },
+    meta?: Meta,
+  ): Promise<AttachmentDto>;
 }
 
 export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agencyProvinces: LRUCache<string, string> }): DossierFiling {
@@ -160,6 +169,8 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
       nationalStatus: NATIONAL_STATUS.draft,
       applicant,
       ownerUserId: owner,
+      // The sign-in's assurance level (VNeID's levels): the national portal's TaiKhoanDuocXacThucVoiVNeID.
+      filedLoa: applicantSide && actor.type === "user" ? actor.loa : 0,
       formData: input.formData,
       createdBy: by,
       requestId: input.requestId,
@@ -235,6 +246,7 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
       if (component?.shownOnly) throw new InvalidDossier([{ path: "/component", message: `${component.name}: giấy tờ chỉ xuất trình khi làm thủ tục, không tải lên.` }]);
       // As every change: 403 to one who may never attach here, 409 when the dossier's state does not allow it now.
       guard(isResult ? "attach_result" : "attach", d, planOf(content, d), actor);
+      const digitised = digitisedMark(actor, d, isResult, upload.digitised === true);
       const stored = await files.put(upload.source, {
         allowedTypes: isResult ? ["application/pdf"] : component!.fileTypes,
         declaredName: upload.declaredName,
@@ -252,8 +264,9 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
           sha256: stored.sha256,
           uploadedBy: actorRef(actor),
           uploadedAt: now,
+          digitised,
         });
-        await audit.record(tx, { actor, action: "dossier.file_attached", subject: { type: "dossier", id: d.id }, requestId: meta.requestId ?? null, change: { sha256: stored.sha256, component: upload.component } });
+        await audit.record(tx, { actor, action: "dossier.file_attached", subject: { type: "dossier", id: d.id }, requestId: meta.requestId ?? null, change: { sha256: stored.sha256, component: upload.component, digitised } });
         return f;
       });
       return presentFile(row);

@@ -1,43 +1,57 @@
-// The Circular 01/2018 forms of a dossier (Mẫu 01–05) and the register of a period (Mẫu 06): the data
-// gathered from the dossier's rows, rendered by ./forms. A form exists once its event has happened: the
-// receipt after receipt, the supplement request after one was made, and so on.
+// The one-stop forms of a dossier and the register of a period: the data gathered from the dossier's rows,
+// rendered by ./forms. Forms are a versioned rule set (forms/sets.ts; DOMAIN.md §2–3): a dossier keeps the set in
+// force when it was received — Circular 03/2025/TT-VPCP's Mẫu 01–07 from 15 September 2025, Circular
+// 01/2018/TT-VPCP's Mẫu 01–06 before — and a register the set in force over its period. A form exists once its
+// event has happened (forms/sets.ts `applies`); asked for before, or not in the dossier's set, it is
+// FormNotApplicable, which is not "no such dossier".
 import { type Actor, hasRole, OFFICER_ROLES } from "../../platform/auth/actor.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Database } from "../../platform/db/index.ts";
-import type { CatalogService } from "../catalog/index.ts";
+import type { CalendarService } from "../calendar/index.ts";
+import type { CatalogService, ProcedureContent } from "../catalog/index.ts";
 import { type DirectoryService, isWithinAgency } from "../directory/index.ts";
 import { processingTimeFor } from "../workflow/index.ts";
-import { DossierForbidden, DossierNotFound, InvalidDossier } from "./errors.ts";
+import { DossierForbidden, DossierNotFound, FormNotApplicable, InvalidDossier } from "./errors.ts";
 import {
-  apology04Pdf,
-  controlSheet05Pdf,
+  apologyPdf,
+  applies,
+  controlSheetPdf,
+  editionOf,
   type FormAgency,
+  formSetAt,
+  formSetOf,
   lookupUrl,
-  receipt01Pdf,
-  refusal03Pdf,
-  register06Csv,
-  register06Pdf,
+  receiptPdf,
+  refusalPdf,
+  registerCsv,
+  registerPdf,
   type RegisterRow,
-  supplementRequest02Pdf,
+  stopNoticePdf,
+  type SubmittedPaper,
+  supplementRequestPdf,
 } from "./forms/index.ts";
 import type { DossierRow } from "./hooks.ts";
 import type { DossierChannel } from "./model.ts";
 import { canSee } from "./policy.ts";
 import * as repo from "./repo.ts";
 
-export const FORMS = ["01", "02", "03", "04", "05", "06"] as const;
-export type FormNumber = (typeof FORMS)[number];
+export { FORM_NUMBERS } from "./forms/index.ts";
 
 export interface FormsService {
-  /** A form of a dossier as PDF, for its applicant and officers (Mẫu 06: officers only). Throws DossierNotFound (also when the form does not exist yet). */
-  form(actor: Actor, id: string, form: FormNumber): Promise<Buffer>;
-  /** The register (Mẫu 06) of an agency's receipts over Vietnamese days `from`–`to`. Throws DossierForbidden. */
+  /**
+   * Form `number` (`01`…`07`) of a dossier as PDF, for its applicant and officers (the register line: officers
+   * only). Throws DossierNotFound (no such dossier, or not the caller's to see), FormNotApplicable (the form's
+   * event has not happened, or the dossier's set has no such number).
+   */
+  form(actor: Actor, id: string, number: string): Promise<Buffer>;
+  /** The register (Mẫu 07; Mẫu 06 for a period before 15/09/2025) of an agency's receipts over Vietnamese days `from`–`to`. Throws DossierForbidden. */
   register(actor: Actor, query: { agency: string; from: string; to: string; format: "pdf" | "csv" }): Promise<Buffer>;
 }
 
 export interface FormsDeps {
   database: Database;
   clock: Clock;
+  calendar: CalendarService;
   catalog: CatalogService;
   directory: DirectoryService;
   publicUrl: string;
@@ -58,8 +72,32 @@ const OUTCOME_WORDS: Record<string, string> = {
 
 const UNIT_WORDS = { working_days: "ngày làm việc", days: "ngày", hours: "giờ làm việc" } as const;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const two = (n: number) => String(n).padStart(2, "0");
+/** A working day is 8 working hours (DOMAIN.md §4). */
+const DAY_MINUTES = 480;
 
-export function makeFormsService({ database, clock, catalog, directory, publicUrl }: FormsDeps): FormsService {
+/** `03 ngày làm việc`, `04 giờ làm việc`, `01 ngày 04 giờ làm việc`: the extension an apology asks for. */
+export function extensionWords(minutes: number): string {
+  const days = Math.floor(minutes / DAY_MINUTES);
+  const hours = Math.round((minutes % DAY_MINUTES) / 60);
+  if (hours === 0) return `${two(days)} ngày làm việc`;
+  return days === 0 ? `${two(hours)} giờ làm việc` : `${two(days)} ngày ${two(hours)} giờ làm việc`;
+}
+
+/**
+ * The papers the applicant actually handed in, in the procedure's order: each component with at least one file
+ * filed for it by the time it was received (online, or scanned at the desk), with the number of files. A
+ * component the procedure names but the applicant did not file is not on the receipt; supplements answered after
+ * receipt are not either (they are the supplement's).
+ */
+export function submittedPapers(content: ProcedureContent, files: repo.FileRow[], receivedAt: Date): SubmittedPaper[] {
+  return content.components.flatMap((c) => {
+    const filed = files.filter((f) => f.kind === "component" && f.component === c.key && f.uploadedAt.getTime() <= receivedAt.getTime()).length;
+    return filed > 0 ? [{ name: c.name, original: 0, certifiedCopy: 0, copy: 0, electronic: filed }] : [];
+  });
+}
+
+export function makeFormsService({ database, clock, calendar, catalog, directory, publicUrl }: FormsDeps): FormsService {
   async function agencyOf(code: string): Promise<FormAgency> {
     const a = await directory.agency(code);
     const desk = a.departments.find((d) => d.code === "tiep-nhan")?.name ?? "Bộ phận tiếp nhận và trả kết quả";
@@ -108,19 +146,26 @@ export function makeFormsService({ database, clock, catalog, directory, publicUr
   }
 
   return {
-    async form(actor, id, form) {
+    async form(actor, id, number) {
       const d = /^[0-9a-f-]{36}$/.test(id) ? await repo.findDossier(database.db, id) : null;
       if (!d || !canSee(actor, d) || !d.code) throw new DossierNotFound();
-      const { content, base } = await common(d);
+      const set = formSetOf(d);
+      const edition = set.forms.find((f) => f.number === number);
+      if (!edition) throw new FormNotApplicable(number, null, set.basis);
+      // The register is the desk's book: to an applicant, the line is not there at all.
+      if (edition.kind === "register" && !isOfficer(actor, d.agencyCode)) throw new DossierNotFound();
       const events = await repo.listEvents(database.db, d.id);
+      if (!applies(edition.kind, new Set(events.map((e) => e.action)))) throw new FormNotApplicable(number, edition.title, set.basis);
+      const { content, base: shared } = await common(d);
+      const base = { ...shared, edition };
       const last = (action: string) => [...events].reverse().find((e) => e.action === action);
-      switch (form) {
-        case "01": {
+      switch (edition.kind) {
+        case "receipt": {
           const time = processingTimeFor(content, d.channel as DossierChannel);
           const received = last("receive")!;
-          return receipt01Pdf({
+          return receiptPdf({
             ...base,
-            papers: content.components.map((c) => ({ name: c.name, original: c.counts.original, certifiedCopy: c.counts.certifiedCopy, copy: c.counts.copy })),
+            papers: submittedPapers(content, await repo.listFiles(database.db, d.id), d.receivedAt!),
             processingTime: `${String(time.amount).padStart(2, "0")} ${UNIT_WORDS[time.unit]}`,
             receivedAt: d.receivedAt!,
             dueAt: d.originalDueAt ?? d.dueAt!,
@@ -132,34 +177,39 @@ export function makeFormsService({ database, clock, catalog, directory, publicUr
             officerName: received.actorName,
           });
         }
-        case "02": {
-          const asked = last("request_supplement");
-          if (!asked) throw new DossierNotFound();
+        case "supplement": {
+          const asked = last("request_supplement")!;
           const labels: Record<string, string> = Object.fromEntries([
             ...content.components.map((c) => [c.key, c.name] as const),
             ...Object.entries(content.form.ui.fields).map(([k, f]) => [k, f.label] as const),
           ]);
-          return supplementRequest02Pdf({ ...base, items: (asked.details?.items as never) ?? [], labels, officerName: asked.actorName });
+          return supplementRequestPdf({ ...base, items: (asked.details?.items as never) ?? [], labels, officerName: asked.actorName });
         }
-        case "03": {
-          const refused = last("refuse_receipt") ?? last("refuse");
-          if (!refused) throw new DossierNotFound();
-          return refusal03Pdf({ ...base, stage: refused.action === "refuse" ? "processing" : "receipt", reason: refused.note ?? "", officerName: refused.actorName });
+        case "refusal": {
+          const refused = (last("refuse_receipt") ?? last("refuse"))!;
+          return refusalPdf({ ...base, stage: refused.action === "refuse" ? "processing" : "receipt", reason: refused.note ?? "", officerName: refused.actorName });
         }
-        case "04": {
-          const apology = last("apologize");
-          if (!apology) throw new DossierNotFound();
+        case "apology": {
+          const apology = last("apologize")!;
           const details = apology.details as { previousDueAt: string; newDueAt: string; reason: string };
-          return apology04Pdf({
+          const [dueAt, newDueAt] = [new Date(details.previousDueAt), new Date(details.newDueAt)];
+          const minutes = await calendar.workingMinutes({ from: dueAt, to: newDueAt, agency: d.processingAgencyCode });
+          return apologyPdf({
             ...base,
             receivedAt: d.receivedAt!,
-            dueAt: new Date(details.previousDueAt),
-            newDueAt: new Date(details.newDueAt),
+            dueAt,
+            newDueAt,
+            extension: extensionWords(minutes),
             reason: details.reason,
             signerName: apology.actorName,
           });
         }
-        case "05": {
+        case "stop": {
+          const stopped = last("stop")!;
+          const reason = ((stopped.details as { reason?: string } | null)?.reason ?? stopped.note ?? "").trim();
+          return stopNoticePdf({ ...base, receivedAt: d.receivedAt!, reason, signerName: stopped.actorName });
+        }
+        case "control": {
           const steps = await repo.listSteps(database.db, d.id);
           const names = new Map<string, string>();
           const departments = new Map<string, string>();
@@ -170,7 +220,7 @@ export function makeFormsService({ database, clock, catalog, directory, publicUr
             for (const dep of a?.departments ?? []) departments.set(`${s.agencyCode}/${dep.code}`, dep.name);
           }
           const lead = steps.find((s) => s.agencyCode !== d.agencyCode)?.agencyCode ?? d.agencyCode;
-          return controlSheet05Pdf({
+          return controlSheetPdf({
             ...base,
             receivedAt: d.receivedAt!,
             dueAt: d.dueAt ?? d.originalDueAt!,
@@ -188,9 +238,8 @@ export function makeFormsService({ database, clock, catalog, directory, publicUr
             })),
           });
         }
-        case "06": {
-          if (!isOfficer(actor, d.agencyCode)) throw new DossierNotFound();
-          return register06Pdf({ ...base, book: String(d.receivedAt!.getUTCFullYear()), from: d.receivedAt!, to: d.receivedAt!, rows: [registerRow(d, content.name, events.find((e) => e.action === "forward")?.at ?? null)] });
+        case "register": {
+          return registerPdf({ ...base, book: String(d.receivedAt!.getUTCFullYear()), from: d.receivedAt!, to: d.receivedAt!, rows: [registerRow(d, content.name, events.find((e) => e.action === "forward")?.at ?? null)] });
         }
       }
     },
@@ -207,6 +256,12 @@ export function makeFormsService({ database, clock, catalog, directory, publicUr
       // Vietnamese days: 00:00 of `from` to 24:00 of `to`, at UTC+7.
       const from = new Date(`${query.from}T00:00:00+07:00`);
       const to = new Date(new Date(`${query.to}T00:00:00+07:00`).getTime() + 86_400_000);
+      // A register is kept under one circular: Mẫu 06 of Circular 01/2018 up to 14/09/2025, Mẫu 07 of Circular
+      // 03/2025 from 15/09/2025. A period across the change is two registers.
+      const set = formSetAt(from);
+      if (set !== formSetAt(new Date(to.getTime() - 1))) {
+        throw new InvalidDossier([{ path: "/query/to", message: "Kỳ báo cáo không được vắt qua ngày 15/09/2025 (Thông tư 03/2025/TT-VPCP có hiệu lực): lập hai sổ, trước và từ ngày đó." }]);
+      }
       const rows = await repo.receivedBetween(database.db, query.agency, from, to, 20_000);
       // One read of the hand-overs for the whole period, not one per line.
       const forwarded = await repo.firstActionAt(database.db, rows.map((d) => d.id), "forward");
@@ -215,8 +270,9 @@ export function makeFormsService({ database, clock, catalog, directory, publicUr
         const name = (await catalog.bound(d.procedureCode, d.procedureVersion)).content.name;
         out.push(registerRow(d, name, forwarded.get(d.id) ?? null));
       }
-      if (query.format === "csv") return register06Csv(out);
-      return register06Pdf({
+      if (query.format === "csv") return registerCsv(out);
+      return registerPdf({
+        edition: editionOf(set, "register")!,
         agency: await agencyOf(query.agency),
         lookupUrl: `${publicUrl}/tra-cuu`,
         generatedAt: clock.now(),

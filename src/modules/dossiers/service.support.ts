@@ -12,6 +12,7 @@ import type { DirectoryService } from "../directory/index.ts";
 import type { IdentityService } from "../identity/index.ts";
 import { implementingAgency, planSteps, returnDesk, type StepPlan } from "../workflow/index.ts";
 import type { DossierRules } from "./actions.ts";
+import type { FileLinks } from "./file-links.ts";
 import { DossierForbidden, DossierNotFound, InvalidTransition, SupplementLimit } from "./errors.ts";
 import type { DossierRow } from "./hooks.ts";
 import type { DossierChannel, DossierStatus } from "./model.ts";
@@ -40,6 +41,8 @@ export interface DossierDeps {
   rules?: Partial<DossierRules>;
   /** Public lookups one address may make per minute (default 30). */
   lookupsPerMinute?: number;
+  /** Checks the national portal's signed links to the dossiers' files; without it every link is refused. */
+  links?: FileLinks;
 }
 
 /** The helpers every use case of the dossier service may call, made once per service over its rules. */

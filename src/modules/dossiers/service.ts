@@ -8,6 +8,7 @@ import { DEFAULT_RULES, type DossierRules } from "./actions.ts";
 import { makeLookupThrottle } from "./lookup-throttle.ts";
 import * as repo from "./repo.ts";
 import { type DossierActions, makeActions } from "./service.actions.ts";
+import { type DossierDocuments, makeDocuments } from "./service.documents.ts";
 import { type DossierFiling, makeFiling } from "./service.filing.ts";
 import { type DossierReading, makeReading } from "./service.reading.ts";
 import { type DossierDeps, makeDossierCore } from "./service.support.ts";
@@ -15,7 +16,7 @@ import { type DossierDeps, makeDossierCore } from "./service.support.ts";
 export type { Assignee } from "./service.actions.ts";
 export type { DossierDeps, Meta } from "./service.support.ts";
 
-export interface DossierService extends DossierFiling, DossierActions, DossierReading {}
+export interface DossierService extends DossierFiling, DossierActions, DossierReading, DossierDocuments {}
 
 export function makeDossierService(deps: DossierDeps): DossierService {
   const { database } = deps;
@@ -43,5 +44,6 @@ export function makeDossierService(deps: DossierDeps): DossierService {
     ...filing,
     ...makeActions(deps, core, filing),
     ...makeReading(deps, core, { throttle, lookupLoader, agencyNames }),
+    ...makeDocuments(deps, core),
   };
 }

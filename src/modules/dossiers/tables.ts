@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import type { ProcedureContent } from "../catalog/index.ts";
 
 /** The applicant as the dossier records them (chủ hồ sơ). */
@@ -80,6 +80,11 @@ export const dossiers = pgTable(
     overdueAt: timestamp("overdue_at", { withTimezone: true }),
     resultFileSha256: text("result_file_sha256"),
     returnMethod: text("return_method"),
+    /**
+     * The assurance level of the sign-in that filed it online (0 password only; 1 and 2 as VNeID's levels,
+     * Decree 69/2024); 0 at the counter. The national portal's `TaiKhoanDuocXacThucVoiVNeID` reads it.
+     */
+    filedLoa: integer("filed_loa").notNull().default(0),
   },
   (t) => [
     check("dossiers_channel_valid", sql`${t.channel} IN ('online', 'counter', 'post')`),
@@ -145,6 +150,17 @@ export const dossierFiles = pgTable(
     sha256: text("sha256").notNull(),
     uploadedBy: text("uploaded_by").notNull(),
     uploadedAt: timestamp("uploaded_at", { withTimezone: true }).notNull(),
+    /**
+     * The receiver scanned the paper at the counter and marked it digitised (số hóa: Decree 45/2020/NĐ-CP and the
+     * digitisation group of Decision 766/QĐ-TTg, per DOMAIN.md §2 and issue 14; the decree's text was not in our
+     * sources, so no article is cited): it joins the applicant's data store (kho dữ liệu).
+     */
+    digitised: boolean("digitised").notNull().default(false),
+    /**
+     * Linked from the applicant's data store instead of uploaded again (tái sử dụng): the file of an earlier
+     * dossier it was taken from; the bytes are the same blob in the content-addressed store.
+     */
+    reusedFrom: text("reused_from"),
   },
   (t) => [
     check("dossier_files_kind_valid", sql`${t.kind} IN ('component', 'result')`),
@@ -190,6 +206,9 @@ export const dossierPauses = pgTable(
     fromAt: timestamp("from_at", { withTimezone: true }).notNull(),
     toAt: timestamp("to_at", { withTimezone: true }),
     items: jsonb("items").$type<SupplementItem[]>().notNull(),
+    /** The due time in force when the supplement was requested, and the one after it was answered (the national portal's NgayHenTraTruoc, NgayHenTraMoi). */
+    dueBefore: timestamp("due_before", { withTimezone: true }),
+    dueAfter: timestamp("due_after", { withTimezone: true }),
   },
   (t) => [index("dossier_pauses_dossier_idx").on(t.dossierId, t.id)],
 );

@@ -152,9 +152,10 @@ export async function applyChange(tx: Db, deps: ApplyDeps, d: DossierRow, change
     await repo.setOpenStepAssignee(tx, d.id, { assigneeUserId: change.set.assigneeUserId ?? null, department: change.set.assigneeDepartment ?? null });
   }
   if (change.pause && "open" in change.pause) {
-    await repo.insertPause(tx, { dossierId: d.id, provinceCode: d.provinceCode, fromAt: now, items: change.pause.open });
+    await repo.insertPause(tx, { dossierId: d.id, provinceCode: d.provinceCode, fromAt: now, items: change.pause.open, dueBefore: d.dueAt });
   } else if (change.pause) {
-    await repo.endPause(tx, d.id, now);
+    // The due time the answer led to (the national portal's NgayHenTraMoi); none when the dossier ends while paused.
+    await repo.endPause(tx, d.id, now, set.dueAt ?? null);
   }
 
   const after = await repo.updateDossier(tx, d.id, set);

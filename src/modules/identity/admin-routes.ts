@@ -2,10 +2,11 @@
 import { Type } from "@sinclair/typebox";
 import { ROLES } from "../../platform/auth/actor.ts";
 import { ADMINS, BUSINESSES } from "../../platform/http/access.ts";
+import { Literals, Nullable } from "../../platform/http/schema.ts";
 import type { App } from "../../platform/http/types.ts";
 import type { IdentityService, UserView } from "./service.ts";
 
-const Role = Type.Union(ROLES.map((r) => Type.Literal(r)));
+const Role = Literals(ROLES);
 const Grant = Type.Object({ role: Role, agencyCode: Type.Optional(Type.String({ maxLength: 13 })) });
 const UserDto = Type.Object({
   id: Type.String(),
@@ -13,8 +14,8 @@ const UserDto = Type.Object({
   username: Type.String(),
   fullName: Type.String(),
   status: Type.String(),
-  agencyCode: Type.Union([Type.String(), Type.Null()]),
-  departmentCode: Type.Union([Type.String(), Type.Null()]),
+  agencyCode: Nullable(Type.String()),
+  departmentCode: Nullable(Type.String()),
   roles: Type.Array(Type.Object({ role: Type.String(), agencyCode: Type.String() })),
 });
 
@@ -140,7 +141,7 @@ export function adminRoutes(identity: IdentityService) {
           tags: ["administration"],
           summary: "Assign an officer to a department of their agency (null: none)",
           params: UserId,
-          body: Type.Object({ departmentCode: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]) }),
+          body: Type.Object({ departmentCode: Nullable(Type.String({ maxLength: 64 })) }),
           response: { 200: UserDto },
         },
       },

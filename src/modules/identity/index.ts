@@ -5,6 +5,7 @@ import { defineModule } from "../../platform/module.ts";
 import { adminRoutes } from "./admin-routes.ts";
 import { FEDERATION_PATH, federationRoutes } from "./federation.tsx";
 import { oidcCommands } from "./oidc/commands.ts";
+import { forgetSignInFailuresJob } from "./jobs.ts";
 import { oidcHousekeepingJob } from "./oidc/jobs.ts";
 import { createOidc, type Oidc } from "./oidc/provider.ts";
 import { oidcRoutes } from "./oidc/routes.ts";
@@ -86,8 +87,8 @@ export const identityModule = defineModule({
       : []),
     relyingPartyRoutes({ identity, clock, publicUrl: config.publicUrl, issuer: oidc.issuer, secret: secret("rp-flow") }),
   ],
-  jobs: ({ oidc }) => [oidcHousekeepingJob(oidc)],
-  schedules: { "oidc.housekeeping": "40 3 * * *" },
+  jobs: ({ oidc, database, clock }) => [oidcHousekeepingJob(oidc), forgetSignInFailuresJob({ database, clock })],
+  schedules: { "oidc.housekeeping": "40 3 * * *", "identity.forget_sign_in_failures": "17 * * * *" },
   seeds: ({ identity, logger }) => [demoAccountsSeed(identity, logger)],
   commands: oidcCommands,
 });

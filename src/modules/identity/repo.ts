@@ -160,6 +160,23 @@ export async function clearFailures(tx: Db, key: string): Promise<void> {
   await tx.delete(signInThrottle).where(eq(signInThrottle.key, key));
 }
 
+/**
+ * Forgets the counts whose window began before `before` and that lock nothing at `now` (their next failure would
+ * start a new window anyway); returns how many. Without it every address that ever mistyped a password stays.
+ */
+export async function forgetSignInFailures(db: Db, before: Date, now: Date): Promise<number> {
+  const rows = await execRows<{ n: number }>(
+    db,
+    sql`WITH gone AS (
+          DELETE FROM ${signInThrottle}
+           WHERE ${signInThrottle.windowStart} < ${before.toISOString()}::timestamptz
+             AND (${signInThrottle.lockedUntil} IS NULL OR ${signInThrottle.lockedUntil} <= ${now.toISOString()}::timestamptz)
+          RETURNING 1)
+        SELECT count(*)::int AS n FROM gone`,
+  );
+  return rows[0]?.n ?? 0;
+}
+
 export async function setSessionMfa(db: Db, sessionId: string): Promise<void> {
   await db.update(sessions).set({ mfa: true }).where(eq(sessions.id, sessionId));
 }

@@ -1,6 +1,7 @@
 // The identity API of the signed-in account (its pages are under `pages/`).
 import { Type } from "@sinclair/typebox";
 import { SIGNED_IN } from "../../platform/http/access.ts";
+import { Nullable } from "../../platform/http/schema.ts";
 import type { App } from "../../platform/http/types.ts";
 import { NotSignedIn } from "./errors.ts";
 
@@ -20,7 +21,7 @@ export function identityRoutes() {
               kind: Type.String(),
               username: Type.String(),
               fullName: Type.String(),
-              agencyCode: Type.Union([Type.String(), Type.Null()]),
+              agencyCode: Nullable(Type.String()),
               roles: Type.Array(Type.Object({ role: Type.String(), agencyCode: Type.String() })),
               loa: Type.Integer(),
             }),

@@ -5,6 +5,7 @@ import { after, before, describe, it } from "node:test";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
 import { fixedClock } from "../../platform/clock.ts";
 import { sql } from "../../platform/db/index.ts";
+import { testWorker } from "../../platform/jobs/testing.ts";
 import type { App } from "../../platform/http/types.ts";
 import type { AgencyDto } from "../directory/index.ts";
 import { buildAgency } from "../directory/testing.ts";
@@ -109,6 +110,27 @@ describe("sign-in throttling", () => {
     assert.equal(last, "identity.sign_in_throttled");
     assert.equal((await attempt(officers[0]!.username, TEST_PASSWORD, "203.0.113.99")).outcome, "identity.sign_in_throttled");
     assert.equal((await attempt(officers[0]!.username, TEST_PASSWORD, "198.51.100.50")).outcome, "signed_in");
+  });
+
+  it("forgets, hourly, the counts whose window has ended, keeping those still counting", async () => {
+    assert.ok(env.ctx.jobs.schedules().some((s) => s.name === "identity.forget_sign_in_failures"), "scheduled");
+    const rows = async () => (await env.database.rows<{ key: string }>(sql`SELECT key FROM sign_in_throttle ORDER BY key`)).map((r) => r.key);
+    const run = async () => {
+      await env.ctx.jobs.enqueue(env.database.db, "identity.forget_sign_in_failures", {});
+      await testWorker(env.database, env.ctx.jobs).runOnce();
+    };
+    const officer = await buildOfficer(env.ctx, { agency, roles: ["receiver"] });
+    clock.advance(THROTTLE.address.windowSeconds * 1000 + 1);
+    await run(); // the earlier tests' counts
+    await attempt(officer.username, "sai-mat-khau", "192.0.2.77");
+    const counting = await rows();
+    assert.equal(counting.length, 3, `the pair, the address and the account are counted: ${counting.join(", ")}`);
+    clock.advance(THROTTLE.address.windowSeconds * 1000 - 60_000);
+    await run();
+    assert.deepEqual(await rows(), counting, "still within their window");
+    clock.advance(120_000);
+    await run();
+    assert.deepEqual(await rows(), [], "their window has ended");
   });
 
   it("counts the account's failures in a window", () => {

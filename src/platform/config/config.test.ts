@@ -22,19 +22,27 @@ describe("config", () => {
     assert.equal(c.demo, false);
   });
 
-  it("syncs to the national portal only when its address is set", () => {
+  it("syncs to the national portal only when its address is set, signing in with the integration account", () => {
     assert.equal(loadConfig({}).nationalSync, null);
-    assert.deepEqual(loadConfig({ MOTCUA_NATIONAL_SYNC_URL: "https://lgsp.example.gov.vn/dvcqg" }).nationalSync, {
-      url: "https://lgsp.example.gov.vn/dvcqg",
-      token: null,
+    const portal = {
+      MOTCUA_NATIONAL_SYNC_URL: "https://lgsp.example.gov.vn/dvcqg/integration",
+      MOTCUA_NATIONAL_SYNC_AUTH_URL: "https://lgsp.example.gov.vn/dvcqg/auth",
+      MOTCUA_NATIONAL_SYNC_USERNAME: "bacninh",
+      MOTCUA_NATIONAL_SYNC_PASSWORD: " s3cr3t pass ",
+      MOTCUA_NATIONAL_SYNC_MADONVI: "000.00.00.H06",
+    };
+    assert.deepEqual(loadConfig(portal).nationalSync, {
+      url: "https://lgsp.example.gov.vn/dvcqg/integration",
+      authUrl: "https://lgsp.example.gov.vn/dvcqg/auth",
+      username: "bacninh",
+      password: " s3cr3t pass ",
+      madonvi: "000.00.00.H06",
+      dstcode: null,
       timeoutMs: 15000,
     });
-    const c = loadConfig({
-      MOTCUA_NATIONAL_SYNC_URL: "http://127.0.0.1:9000/sync",
-      MOTCUA_NATIONAL_SYNC_TOKEN: " s3cr3t-token ",
-      MOTCUA_NATIONAL_SYNC_TIMEOUT_MS: "2000",
-    });
-    assert.deepEqual(c.nationalSync, { url: "http://127.0.0.1:9000/sync", token: "s3cr3t-token", timeoutMs: 2000 });
+    const c = loadConfig({ ...portal, MOTCUA_NATIONAL_SYNC_DSTCODE: "DVCQG", MOTCUA_NATIONAL_SYNC_TIMEOUT_MS: "2000" });
+    assert.equal(c.nationalSync?.dstcode, "DVCQG");
+    assert.equal(c.nationalSync?.timeoutMs, 2000);
   });
 
   const bad: Array<[Record<string, string>, string]> = [
@@ -53,8 +61,14 @@ describe("config", () => {
     [{ MOTCUA_TRUSTED_PROXIES: "10.0.0.0/33" }, "MOTCUA_TRUSTED_PROXIES"],
     [{ MOTCUA_NATIONAL_SYNC_URL: "ftp://portal.example" }, "MOTCUA_NATIONAL_SYNC_URL"],
     [{ MOTCUA_NATIONAL_SYNC_URL: "https://portal.example", MOTCUA_NATIONAL_SYNC_TIMEOUT_MS: "5" }, "MOTCUA_NATIONAL_SYNC_TIMEOUT_MS"],
-    [{ MOTCUA_NATIONAL_SYNC_URL: "https://portal.example", MOTCUA_NATIONAL_SYNC_TOKEN: "a b" }, "MOTCUA_NATIONAL_SYNC_TOKEN"],
-    [{ MOTCUA_NATIONAL_SYNC_TOKEN: "orphan-token" }, "MOTCUA_NATIONAL_SYNC_TOKEN"],
+    [{ MOTCUA_NATIONAL_SYNC_URL: "https://portal.example" }, "MOTCUA_NATIONAL_SYNC_AUTH_URL"],
+    [{ MOTCUA_NATIONAL_SYNC_URL: "https://portal.example", MOTCUA_NATIONAL_SYNC_AUTH_URL: "https://portal.example/auth" }, "MOTCUA_NATIONAL_SYNC_USERNAME"],
+    [
+      { MOTCUA_NATIONAL_SYNC_URL: "https://p.example", MOTCUA_NATIONAL_SYNC_AUTH_URL: "https://p.example/a", MOTCUA_NATIONAL_SYNC_USERNAME: "u", MOTCUA_NATIONAL_SYNC_PASSWORD: "p" },
+      "MOTCUA_NATIONAL_SYNC_MADONVI",
+    ],
+    [{ MOTCUA_NATIONAL_SYNC_URL: "https://portal.example", MOTCUA_NATIONAL_SYNC_DSTCODE: "a b" }, "MOTCUA_NATIONAL_SYNC_DSTCODE"],
+    [{ MOTCUA_NATIONAL_SYNC_PASSWORD: "orphan" }, "MOTCUA_NATIONAL_SYNC_PASSWORD"],
   ];
   for (const [env, variable] of bad) {
     it(`names ${variable} when ${JSON.stringify(env)} is bad`, () => {

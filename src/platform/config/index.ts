@@ -80,10 +80,21 @@ export interface Config {
   /** Sender of outgoing mail (MOTCUA_MAIL_FROM). */
   mailFrom: string;
   /**
-   * Sync of dossiers to the national portal (DOMAIN.md §3), or null to send nothing:
-   * MOTCUA_NATIONAL_SYNC_URL (http:// or https://), _TOKEN (sent as a bearer token), _TIMEOUT_MS.
+   * Sync of dossiers to the national portal (DOMAIN.md §3; docs/dvcqg/README.md), or null to send nothing:
+   * MOTCUA_NATIONAL_SYNC_URL (the integration endpoint the messages are POSTed to), _AUTH_URL (the login endpoint),
+   * _USERNAME and _PASSWORD (the integration account, exchanged for a session), _MADONVI (this province's unit
+   * code on the portal), _DSTCODE (the routing code sent as the `dstcode` header, when the gateway wants one),
+   * _TIMEOUT_MS.
    */
-  nationalSync: { url: string; token: string | null; timeoutMs: number } | null;
+  nationalSync: {
+    url: string;
+    authUrl: string;
+    username: string;
+    password: string;
+    madonvi: string;
+    dstcode: string | null;
+    timeoutMs: number;
+  } | null;
   /**
    * Sign-in through an external OpenID provider (VNeID by agreement, a provincial Keycloak…), or null:
    * MOTCUA_FEDERATION_ISSUER, _CLIENT_ID, _CLIENT_SECRET, _CCCD_CLAIM (default `cccd`), _LOA_CLAIM
@@ -207,17 +218,27 @@ function federation(env: Env): Config["federation"] {
 
 function nationalSync(env: Env): Config["nationalSync"] {
   const endpoint = url(env, "MOTCUA_NATIONAL_SYNC_URL", ["https:", "http:"]);
-  const token = text(env, "MOTCUA_NATIONAL_SYNC_TOKEN", "") || null;
-  // A token is a header value: a line break in it would let it forge other headers.
-  if (token !== null && !/^[\x21-\x7e]+$/.test(token)) {
-    throw new ConfigError("MOTCUA_NATIONAL_SYNC_TOKEN", "must be printable ASCII without spaces");
+  const authUrl = url(env, "MOTCUA_NATIONAL_SYNC_AUTH_URL", ["https:", "http:"]);
+  const username = text(env, "MOTCUA_NATIONAL_SYNC_USERNAME", "");
+  const password = env.MOTCUA_NATIONAL_SYNC_PASSWORD ?? "";
+  const madonvi = text(env, "MOTCUA_NATIONAL_SYNC_MADONVI", "");
+  const dstcode = text(env, "MOTCUA_NATIONAL_SYNC_DSTCODE", "") || null;
+  // The routing code is a header value: a line break in it would let it forge other headers.
+  if (dstcode !== null && !/^[\x21-\x7e]+$/.test(dstcode)) {
+    throw new ConfigError("MOTCUA_NATIONAL_SYNC_DSTCODE", "must be printable ASCII without spaces");
   }
   const timeoutMs = integer(env, "MOTCUA_NATIONAL_SYNC_TIMEOUT_MS", 15000, 100, 300000);
   if (!endpoint) {
-    if (token) throw new ConfigError("MOTCUA_NATIONAL_SYNC_TOKEN", "is set but MOTCUA_NATIONAL_SYNC_URL is not");
+    for (const [name, v] of [["MOTCUA_NATIONAL_SYNC_AUTH_URL", authUrl], ["MOTCUA_NATIONAL_SYNC_USERNAME", username], ["MOTCUA_NATIONAL_SYNC_PASSWORD", password]] as const) {
+      if (v) throw new ConfigError(name, "is set but MOTCUA_NATIONAL_SYNC_URL is not");
+    }
     return null;
   }
-  return { url: endpoint, token, timeoutMs };
+  if (!authUrl) throw new ConfigError("MOTCUA_NATIONAL_SYNC_AUTH_URL", "is required when MOTCUA_NATIONAL_SYNC_URL is set");
+  if (!username) throw new ConfigError("MOTCUA_NATIONAL_SYNC_USERNAME", "is required when MOTCUA_NATIONAL_SYNC_URL is set");
+  if (!password) throw new ConfigError("MOTCUA_NATIONAL_SYNC_PASSWORD", "is required when MOTCUA_NATIONAL_SYNC_URL is set");
+  if (!madonvi) throw new ConfigError("MOTCUA_NATIONAL_SYNC_MADONVI", "is required when MOTCUA_NATIONAL_SYNC_URL is set");
+  return { url: endpoint, authUrl, username, password, madonvi, dstcode, timeoutMs };
 }
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;

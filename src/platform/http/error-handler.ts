@@ -77,6 +77,14 @@ export interface ErrorHandlingOptions {
     wants(request: FastifyRequest): boolean;
     send(request: FastifyRequest, reply: FastifyReply): FastifyReply;
   };
+  /**
+   * An HTML page naming a domain error, with its status and headers, for a browser's request that no page module
+   * answered itself (a query refused before any handler ran, on a page without its own error handling).
+   */
+  errorPage?: {
+    wants(request: FastifyRequest): boolean;
+    send(request: FastifyRequest, reply: FastifyReply, err: DomainError): FastifyReply;
+  };
 }
 
 /**
@@ -89,12 +97,10 @@ export function registerErrorHandling(app: App, opts: ErrorHandlingOptions = {})
   app.setErrorHandler((error: FastifyError | DomainError | Error, request, reply) => {
     // A domain error, or the database unable to serve (503 platform.unavailable, with Retry-After).
     const domain = domainErrorOf(error);
-    if (domain) return sendDomainError(request, reply, domain);
+    const answer = (err: DomainError) => (opts.errorPage?.wants(request) ? opts.errorPage.send(request, reply, err) : sendDomainError(request, reply, err));
+    if (domain) return answer(domain);
     const fe = error as FastifyError & { validation?: AjvIssue[]; validationContext?: string };
-    if (fe.validation) {
-      const fields = fieldProblems(fe.validation, fe.validationContext, preferredLanguage(request));
-      return sendDomainError(request, reply, new ValidationFailed(fields));
-    }
+    if (fe.validation) return answer(new ValidationFailed(fieldProblems(fe.validation, fe.validationContext, preferredLanguage(request))));
     const status = typeof fe.statusCode === "number" ? fe.statusCode : 500;
     if (status >= 400 && status < 500) {
       const code = fe.code === "FST_ERR_CTP_BODY_TOO_LARGE" ? "request.too_large" : "request.bad_request";

@@ -1,6 +1,8 @@
-// Mẫu 05, Circular 01/2018/TT-VPCP: Phiếu kiểm soát quá trình giải quyết hồ sơ. It travels with the dossier
-// from the desk through every unit and back, so each hand-over is a row: who gave it, who took it, when,
-// by when, and whether that unit was early, on time or late.
+// The control sheet, Phiếu kiểm soát quá trình giải quyết hồ sơ: Mẫu 06 of Circular 03/2025/TT-VPCP, Mẫu 05 of
+// Circular 01/2018/TT-VPCP (sets.ts). It travels with the dossier from the desk through every unit and back, so
+// each hand-over is a row: who gave it, who took it, when, by when, and whether that unit was early, on time or
+// late. The 2025 annex's layout was not available (no source searched for issue 14 holds its text): the columns
+// are those of DOMAIN.md §3.
 import { FormWriter, vnDate, vnTime } from "./layout.ts";
 import type { ControlSheetInput, StepRecord, Timeliness } from "./types.ts";
 
@@ -10,18 +12,18 @@ export const TIMELINESS_VI: Record<Timeliness, string> = { early: "Trước hạ
 const unit = (s: StepRecord) => (s.department ? `${s.department} - ${s.agencyName}` : s.agencyName);
 const at = (d: Date) => `${vnTime(d)} ${vnDate(d)}`;
 
-/** Mẫu 05: the control sheet of one dossier, on A5 landscape (its table is too wide for A5 upright). */
-export async function controlSheet05Pdf(input: ControlSheetInput): Promise<Buffer> {
+/** The control sheet of one dossier, on A5 landscape (its table is too wide for A5 upright). */
+export async function controlSheetPdf(input: ControlSheetInput): Promise<Buffer> {
   const w = await FormWriter.create({
     paper: "A5-landscape",
-    title: "Mẫu 05 - Phiếu kiểm soát quá trình giải quyết hồ sơ",
+    edition: input.edition,
     agency: input.agency,
     lookupUrl: input.lookupUrl,
     generatedAt: input.generatedAt,
     keywords: input.dossierCode,
   });
   w.header({ desk: true });
-  w.title("Phiếu kiểm soát quá trình giải quyết hồ sơ", "(Liên: Lưu tại Bộ phận Tiếp nhận và Trả kết quả)");
+  w.title(input.edition.title, "(Liên: Lưu tại Bộ phận Tiếp nhận và Trả kết quả)");
   w.field("Mã hồ sơ", input.dossierCode, { bold: true });
   w.field("Kèm theo hồ sơ của", input.applicant.name, { bold: true });
   w.field("Nội dung yêu cầu giải quyết", input.procedure.name);

@@ -1,5 +1,6 @@
 // Realistic inputs for each form: the tests render them, and so can anyone looking at the layout.
 import { lookupUrl } from "./layout.ts";
+import { editionOf, type FormBasis, type FormKind, FORM_SETS } from "./sets.ts";
 import type {
   ApologyInput,
   ControlSheetInput,
@@ -8,14 +9,20 @@ import type {
   RefusalInput,
   RegisterInput,
   RegisterRow,
+  StopNoticeInput,
   SupplementRequestInput,
 } from "./types.ts";
 
 const at = (s: string) => new Date(`${s}+07:00`);
 
+/** The edition of `kind` in the set of `basis` (Circular 03/2025 unless said). */
+export function edition(kind: FormKind, basis: FormBasis = "03/2025/TT-VPCP") {
+  return editionOf(FORM_SETS.find((s) => s.basis === basis)!, kind)!;
+}
+
 export const EXAMPLE_URL = lookupUrl("https://dichvucong.hanoi.gov.vn", "000.00.12.H29-251103-0007", "K7Q2-M9XA");
 
-const dossier: FormDossier = {
+const dossier: Omit<FormDossier, "edition"> = {
   agency: {
     parentName: "UBND quận Ba Đình",
     name: "UBND phường Ngọc Hà",
@@ -39,6 +46,7 @@ const dossier: FormDossier = {
 
 export const RECEIPT: ReceiptInput = {
   ...dossier,
+  edition: edition("receipt"),
   papers: [
     { name: "Tờ khai đăng ký khai sinh theo mẫu", original: 1, certifiedCopy: 0, copy: 0 },
     { name: "Giấy chứng sinh do cơ sở y tế nơi trẻ sinh ra cấp", original: 1, certifiedCopy: 0, copy: 0 },
@@ -55,6 +63,7 @@ export const RECEIPT: ReceiptInput = {
 
 export const SUPPLEMENT: SupplementRequestInput = {
   ...dossier,
+  edition: edition("supplement"),
   items: [
     { component: "giay_chung_sinh", reason: "Bản chụp bị mờ, không đọc được họ tên người mẹ và ngày sinh của trẻ." },
     { field: "noi_sinh", reason: "Nơi sinh ghi \"Bệnh viện Phụ sản\" chưa đủ; ghi rõ: Bệnh viện Phụ sản Hà Nội, 929 đường La Thành." },
@@ -67,6 +76,7 @@ export const SUPPLEMENT: SupplementRequestInput = {
 
 export const REFUSAL: RefusalInput = {
   ...dossier,
+  edition: edition("refusal"),
   stage: "receipt",
   reason:
     "Trẻ được sinh ra tại phường Kim Mã; theo Luật Hộ tịch, việc đăng ký khai sinh thực hiện tại UBND cấp xã nơi cư trú của cha hoặc mẹ. Đề nghị Bà nộp hồ sơ tại UBND phường Kim Mã.",
@@ -75,16 +85,38 @@ export const REFUSAL: RefusalInput = {
 
 export const APOLOGY: ApologyInput = {
   ...dossier,
+  edition: edition("apology"),
   receivedAt: at("2025-11-03T08:30:00"),
   dueAt: at("2025-11-04T16:30:00"),
   reason: "Cần xác minh thông tin đăng ký kết hôn của cha, mẹ với UBND xã nơi đăng ký kết hôn.",
   newDueAt: at("2025-11-06T16:30:00"),
+  extension: "02 ngày làm việc",
+  signerName: "Lê Thị Hồng",
+  signerTitle: "Chủ tịch",
+};
+
+/** The same apology of a dossier received under Circular 01/2018 (before 15 September 2025). */
+export const APOLOGY_2018: ApologyInput = {
+  ...APOLOGY,
+  edition: edition("apology", "01/2018/TT-VPCP"),
+  receivedAt: at("2025-09-03T08:30:00"),
+  dueAt: at("2025-09-04T16:30:00"),
+  newDueAt: at("2025-09-08T16:30:00"),
+  extension: null,
+};
+
+export const STOP_NOTICE: StopNoticeInput = {
+  ...dossier,
+  edition: edition("stop"),
+  receivedAt: at("2025-11-03T08:30:00"),
+  reason: "Theo đề nghị dừng giải quyết hồ sơ của người yêu cầu ngày 04/11/2025.",
   signerName: "Lê Thị Hồng",
   signerTitle: "Chủ tịch",
 };
 
 export const CONTROL_SHEET: ControlSheetInput = {
   ...dossier,
+  edition: edition("control"),
   receivedAt: at("2025-11-03T08:30:00"),
   dueAt: at("2025-11-04T16:30:00"),
   leadAgency: "UBND phường Ngọc Hà - Bộ phận Tư pháp - Hộ tịch",
@@ -159,6 +191,7 @@ export function registerExample(n: number): RegisterInput {
     };
   });
   return {
+    edition: edition("register"),
     agency: dossier.agency,
     lookupUrl: "https://dichvucong.hanoi.gov.vn/tra-cuu",
     generatedAt: at("2025-12-01T07:30:00"),

@@ -2,16 +2,19 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parse } from "csv-parse/sync";
 import { decodeQr, type PdfFile, readPdf } from "../../../../test/helpers/pdf.ts";
-import { APOLOGY, CONTROL_SHEET, EXAMPLE_URL, RECEIPT, REFUSAL, registerExample, SUPPLEMENT } from "./examples.ts";
+import { APOLOGY, APOLOGY_2018, CONTROL_SHEET, EXAMPLE_URL, edition, RECEIPT, REFUSAL, registerExample, STOP_NOTICE, SUPPLEMENT } from "./examples.ts";
 import {
-  apology04Pdf,
-  controlSheet05Pdf,
+  apologyPdf,
+  controlSheetPdf,
+  formSetAt,
+  FORM_NUMBERS,
   lookupUrl,
-  receipt01Pdf,
-  refusal03Pdf,
-  register06Csv,
-  register06Pdf,
-  supplementRequest02Pdf,
+  receiptPdf,
+  refusalPdf,
+  registerCsv,
+  registerPdf,
+  stopNoticePdf,
+  supplementRequestPdf,
   type RegisterRow,
 } from "./index.ts";
 
@@ -33,7 +36,7 @@ function assertSize(f: PdfFile, size: { width: number; height: number }) {
 }
 
 /** What every form must have: DejaVu embedded on each page, the QR code and its address, the metadata. */
-function assertCommon(f: PdfFile, bytes: Buffer, opts: { title: string; url: string; created?: Date }) {
+function assertCommon(f: PdfFile, bytes: Buffer, opts: { title: string; url: string; created?: Date; basis?: string }) {
   for (const p of f.pages) {
     assert.ok(p.fonts.length > 0);
     for (const name of p.fonts) assert.match(name, /^[A-Z]{6}\+DejaVuSans(-Bold)?$/);
@@ -50,6 +53,7 @@ function assertCommon(f: PdfFile, bytes: Buffer, opts: { title: string; url: str
   assert.equal(f.info.Author, "UBND phường Ngọc Hà");
   const created = (opts.created ?? RECEIPT.generatedAt).toISOString().replace(/[-:T]/g, "").slice(0, 14);
   assert.equal(f.info.CreationDate, `D:${created}Z`);
+  assert.equal(f.info.Subject, `Thông tư ${opts.basis ?? "03/2025/TT-VPCP"}`);
   assertInside(f);
 }
 
@@ -66,7 +70,7 @@ function assertInside(f: PdfFile) {
 
 describe("Mẫu 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả", () => {
   it("is one A5 page with the receipt's content in Vietnamese, the papers table and both signatures", async () => {
-    const bytes = await receipt01Pdf(RECEIPT);
+    const bytes = await receiptPdf(RECEIPT);
     const f = await readPdf(bytes);
     assertSize(f, A5);
     assert.equal(f.pages.length, 1);
@@ -102,7 +106,7 @@ describe("Mẫu 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả", 
 
   it("prints times in Vietnam's time and names in NFC, and a business's tax code as MST", async () => {
     const f = await readPdf(
-      await receipt01Pdf({
+      await receiptPdf({
         ...RECEIPT,
         applicant: { ...RECEIPT.applicant, type: "business", name: "Công ty Cổ phần Hải Đăng".normalize("NFD"), idNumber: "0101234567" },
         receivedAt: new Date("2025-11-03T17:30:00Z"),
@@ -116,13 +120,49 @@ describe("Mẫu 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả", 
   });
 
   it("gives the same bytes for the same input", async () => {
-    assert.deepEqual(await receipt01Pdf(RECEIPT), await receipt01Pdf(RECEIPT));
+    assert.deepEqual(await receiptPdf(RECEIPT), await receiptPdf(RECEIPT));
+  });
+
+  it("keeps a receipt of the usual number of papers on one page, the signatures on the page that holds the papers", async () => {
+    // Seven papers, as a household business registration or a construction permit asks for: one page.
+    const papers = [
+      ...RECEIPT.papers,
+      { name: "Giấy tờ chứng minh quyền sử dụng đất theo quy định của pháp luật về đất đai", original: 0, certifiedCopy: 1, copy: 0 },
+      { name: "Bản vẽ thiết kế xây dựng", original: 2, certifiedCopy: 0, copy: 0, electronic: 1 },
+      { name: "Văn bản ủy quyền (nếu nộp thay)", original: 1, certifiedCopy: 0, copy: 0 },
+    ];
+    const f = await readPdf(await receiptPdf({ ...RECEIPT, papers }));
+    assert.equal(f.pages.length, 1);
+    const text = allText(f);
+    assert.ok(text.includes("Văn bản ủy quyền (nếu nộp thay) 01"));
+    assert.ok(text.includes("NGƯỜI TIẾP NHẬN HỒ SƠ"));
+    assertInside(f);
+    // Beside the QR code (30 pt margin, 52 pt code), not over it; its caption then goes on the address's line.
+    const qrLeft = A5.width - 30 - 52;
+    for (const b of f.pages[0]!.boxes.filter((b) => /NGƯỜI TIẾP NHẬN|Trần Văn Hùng|Ký và ghi rõ/.test(b.str))) assert.ok(b.x + b.width < qrLeft, `"${b.str}" clear of the QR code`);
+    assert.equal(decodeQr(f.pages[0]!.images[0]!), EXAMPLE_URL);
+    assert.ok(flat(f.pages[0]!.text).includes(`Tra cứu tình trạng hồ sơ: quét mã QR hoặc mở ${EXAMPLE_URL}`));
+  });
+
+  it("never leaves the signatures alone on a page: the closing lines and the last paper go over with them", async () => {
+    // From 6 to 14 papers the table fills the first page and runs over; wherever it breaks, the signatures are on
+    // a page that holds papers and the closing lines, and whole (role, hint and name on one page).
+    for (let n = 6; n <= 14; n++) {
+      const papers = Array.from({ length: n }, (_, i) => ({ ...RECEIPT.papers[i % RECEIPT.papers.length]!, name: `Giấy tờ số ${i + 1}: ${RECEIPT.papers[i % RECEIPT.papers.length]!.name}` }));
+      const f = await readPdf(await receiptPdf({ ...RECEIPT, papers }));
+      assertInside(f);
+      const at = f.pages.findIndex((p) => flat(p.text).includes("NGƯỜI TIẾP NHẬN HỒ SƠ"));
+      const page = flat(f.pages[at]!.text);
+      assert.ok(page.includes("Trần Văn Hùng") && page.includes("NGƯỜI NỘP HỒ SƠ"), `${n} papers: the signature block is whole`);
+      assert.ok(page.includes(`Giấy tờ số ${n}:`), `${n} papers: the last paper is on the signatures' page ${at + 1}`);
+      assert.ok(page.includes("5. Thời gian trả kết quả giải quyết hồ sơ"), `${n} papers: the appointment is on the signatures' page`);
+    }
   });
 
   it("wraps long names and paginates many papers, a row taller than a page included, without leaving the paper", async () => {
     const long = "Giấy xác nhận của cơ quan có thẩm quyền về việc cư trú hợp pháp tại địa phương ".repeat(3);
     const huge = "Bản sao phải được chứng thực từ bản chính theo quy định của pháp luật về chứng thực. ".repeat(60) + "Hết ghi chú.";
-    const bytes = await receipt01Pdf({
+    const bytes = await receiptPdf({
       ...RECEIPT,
       applicant: { ...RECEIPT.applicant, address: "Thôn Bản Phùng, xã Tả Van Chư, huyện Bắc Hà, tỉnh Lào Cai ".repeat(6) },
       papers: [
@@ -142,9 +182,9 @@ describe("Mẫu 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả", 
   });
 });
 
-describe("Mẫu 02–04: the notices", () => {
+describe("Mẫu 02–05: the notices", () => {
   it("Mẫu 02 lists every item with its reason, by the names the applicant knows", async () => {
-    const bytes = await supplementRequest02Pdf(SUPPLEMENT);
+    const bytes = await supplementRequestPdf(SUPPLEMENT);
     const f = await readPdf(bytes);
     assertSize(f, A5);
     assertCommon(f, bytes, { title: "Mẫu 02 - Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", url: EXAMPLE_URL });
@@ -166,30 +206,55 @@ describe("Mẫu 02–04: the notices", () => {
   });
 
   it("Mẫu 03 states the reason of the refusal", async () => {
-    const bytes = await refusal03Pdf(REFUSAL);
+    const bytes = await refusalPdf(REFUSAL);
     const f = await readPdf(bytes);
     assertSize(f, A5);
-    assertCommon(f, bytes, { title: "Mẫu 03 - Phiếu từ chối tiếp nhận, giải quyết hồ sơ", url: EXAMPLE_URL });
+    assertCommon(f, bytes, { title: "Mẫu 03 - Phiếu từ chối tiếp nhận giải quyết hồ sơ", url: EXAMPLE_URL });
     const text = allText(f);
-    assert.ok(text.includes(upper("Phiếu từ chối tiếp nhận, giải quyết hồ sơ")));
+    assert.ok(text.includes(upper("Phiếu từ chối tiếp nhận giải quyết hồ sơ")));
     assert.ok(text.includes("thông báo không tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau:"));
     assert.ok(text.includes(flat(REFUSAL.reason)));
     assert.ok(text.includes("Xin thông báo cho Ông/Bà được biết và thực hiện./."));
   });
 
-  it("Mẫu 04 apologises, gives the reason and the new date, signed by the head of the agency", async () => {
-    const bytes = await apology04Pdf(APOLOGY);
+  it("Mẫu 04 of Circular 03/2025 apologises and asks for an extension: the reason, how long, the new date, signed by the head of the agency", async () => {
+    const bytes = await apologyPdf(APOLOGY);
     const f = await readPdf(bytes);
     assertSize(f, A5);
-    assertCommon(f, bytes, { title: "Mẫu 04 - Phiếu xin lỗi và hẹn lại ngày trả kết quả", url: EXAMPLE_URL });
+    assertCommon(f, bytes, { title: "Mẫu 04 - Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết", url: EXAMPLE_URL });
+    const text = allText(f);
+    for (const s of [
+      upper("Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết"),
+      "Số: ........../..........",
+      "Kính gửi: Ông/Bà Nguyễn Thị Mai",
+      "Ngày 03/11/2025, UBND phường Ngọc Hà tiếp nhận hồ sơ của Ông/Bà:",
+      "Thời gian hẹn trả kết quả giải quyết hồ sơ: 16:30 ngày 04/11/2025",
+      `Lý do: ${APOLOGY.reason}`,
+      "xin lỗi Ông/Bà và đề nghị Ông/Bà đồng ý gia hạn thời gian giải quyết hồ sơ",
+      "Thời gian đề nghị gia hạn: 02 ngày làm việc",
+      "Thời gian hẹn trả kết quả mới: 16:30 ngày 06/11/2025",
+      "CHỦ TỊCH",
+      "(Ký, ghi rõ họ tên, đóng dấu)",
+      "Lê Thị Hồng",
+    ]) {
+      assert.ok(text.includes(s), `missing: ${s}`);
+    }
+    assert.ok(!text.includes(upper("Phiếu xin lỗi và hẹn lại ngày trả kết quả")));
+  });
+
+  it("Mẫu 04 of Circular 01/2018 (a dossier received before 15/09/2025) apologises and sets the new date", async () => {
+    const bytes = await apologyPdf(APOLOGY_2018);
+    const f = await readPdf(bytes);
+    assertSize(f, A5);
+    assertCommon(f, bytes, { title: "Mẫu 04 - Phiếu xin lỗi và hẹn lại ngày trả kết quả", url: EXAMPLE_URL, basis: "01/2018/TT-VPCP" });
     const text = allText(f);
     for (const s of [
       upper("Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
-      "Ngày 03/11/2025, UBND phường Ngọc Hà tiếp nhận giải quyết hồ sơ của Ông/Bà: Nguyễn Thị Mai.",
-      "Thời gian hẹn trả kết quả giải quyết hồ sơ: 16:30 ngày 04/11/2025",
+      "Ngày 03/09/2025, UBND phường Ngọc Hà tiếp nhận giải quyết hồ sơ của Ông/Bà: Nguyễn Thị Mai.",
+      "Thời gian hẹn trả kết quả giải quyết hồ sơ: 16:30 ngày 04/09/2025",
       `Lý do: ${APOLOGY.reason}`,
       "xin lỗi Ông/Bà về sự bất tiện này",
-      "sẽ trả kết quả giải quyết hồ sơ cho Ông/Bà vào: 16:30 ngày 06/11/2025",
+      "sẽ trả kết quả giải quyết hồ sơ cho Ông/Bà vào: 16:30 ngày 08/09/2025",
       "CHỦ TỊCH",
       "(Ký, ghi rõ họ tên, đóng dấu)",
       "Lê Thị Hồng",
@@ -199,12 +264,63 @@ describe("Mẫu 02–04: the notices", () => {
   });
 });
 
-describe("Mẫu 05: Phiếu kiểm soát quá trình giải quyết hồ sơ", () => {
+describe("Mẫu 05 (Circular 03/2025): Thông báo dừng giải quyết hồ sơ", () => {
+  it("tells the applicant that the dossier is stopped and why, under the agency's number line, signed by its head", async () => {
+    const bytes = await stopNoticePdf(STOP_NOTICE);
+    const f = await readPdf(bytes);
+    assertSize(f, A5);
+    assert.equal(f.pages.length, 1);
+    assertCommon(f, bytes, { title: "Mẫu 05 - Thông báo dừng giải quyết hồ sơ", url: EXAMPLE_URL });
+    const text = allText(f);
+    for (const s of [
+      "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+      "Hà Nội, ngày 03 tháng 11 năm 2025",
+      "Số: ........../..........",
+      upper("Thông báo dừng giải quyết hồ sơ"),
+      "Kính gửi: Ông/Bà Nguyễn Thị Mai",
+      "Mã hồ sơ: 000.00.12.H29-251103-0007",
+      "Nội dung yêu cầu giải quyết: Đăng ký khai sinh",
+      "UBND phường Ngọc Hà thông báo dừng giải quyết hồ sơ nêu trên.",
+      `Lý do: ${STOP_NOTICE.reason}`,
+      "CHỦ TỊCH",
+      "(Ký, ghi rõ họ tên, đóng dấu)",
+      "Lê Thị Hồng",
+    ]) {
+      assert.ok(text.includes(s), `missing: ${s}`);
+    }
+  });
+});
+
+describe("the form sets", () => {
+  it("gives a dossier received from 15/09/2025 Circular 03/2025's seven forms, and one received before Circular 01/2018's six", () => {
+    const titles = (at: string) => formSetAt(new Date(at)).forms.map((f) => `${f.number} ${f.title}`);
+    assert.deepEqual(titles("2025-09-15T00:00:00+07:00"), [
+      "01 Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+      "02 Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+      "03 Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+      "04 Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết",
+      "05 Thông báo dừng giải quyết hồ sơ",
+      "06 Phiếu kiểm soát quá trình giải quyết hồ sơ",
+      "07 Sổ theo dõi hồ sơ",
+    ]);
+    assert.deepEqual(titles("2025-09-14T23:59:59+07:00"), [
+      "01 Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+      "02 Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+      "03 Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+      "04 Phiếu xin lỗi và hẹn lại ngày trả kết quả",
+      "05 Phiếu kiểm soát quá trình giải quyết hồ sơ",
+      "06 Sổ theo dõi hồ sơ",
+    ]);
+    assert.deepEqual(FORM_NUMBERS, ["01", "02", "03", "04", "05", "06", "07"]);
+  });
+});
+
+describe("the control sheet: Phiếu kiểm soát quá trình giải quyết hồ sơ", () => {
   it("is A5 landscape with a row per hand-over: from whom, to whom, when, by when, and early, on time or late", async () => {
-    const bytes = await controlSheet05Pdf(CONTROL_SHEET);
+    const bytes = await controlSheetPdf(CONTROL_SHEET);
     const f = await readPdf(bytes);
     assertSize(f, { width: A5.height, height: A5.width });
-    assertCommon(f, bytes, { title: "Mẫu 05 - Phiếu kiểm soát quá trình giải quyết hồ sơ", url: EXAMPLE_URL });
+    assertCommon(f, bytes, { title: "Mẫu 06 - Phiếu kiểm soát quá trình giải quyết hồ sơ", url: EXAMPLE_URL });
     const text = allText(f);
     for (const s of [
       upper("Phiếu kiểm soát quá trình giải quyết hồ sơ"),
@@ -226,14 +342,14 @@ describe("Mẫu 05: Phiếu kiểm soát quá trình giải quyết hồ sơ", (
   });
 });
 
-describe("Mẫu 06: Sổ theo dõi hồ sơ", () => {
+describe("the register: Sổ theo dõi hồ sơ", () => {
   it("puts 120 dossiers on A4 landscape pages, the table header on each, every dossier once", async () => {
     const input = registerExample(120);
-    const bytes = await register06Pdf(input);
+    const bytes = await registerPdf(input);
     const f = await readPdf(bytes);
     assertSize(f, { width: A4.height, height: A4.width });
     assert.ok(f.pages.length > 1, `${f.pages.length} pages`);
-    assertCommon(f, bytes, { title: "Mẫu 06 - Sổ theo dõi hồ sơ", url: input.lookupUrl, created: input.generatedAt });
+    assertCommon(f, bytes, { title: "Mẫu 07 - Sổ theo dõi hồ sơ", url: input.lookupUrl, created: input.generatedAt });
     for (const [n, p] of f.pages.entries()) {
       const text = flat(p.text);
       for (const h of ["STT", "Mã hồ sơ", "Tên thủ tục hành chính", "Ngày hẹn trả kết quả", "Ngày có kết quả", "Ghi chú"]) {
@@ -245,9 +361,16 @@ describe("Mẫu 06: Sổ theo dõi hồ sơ", () => {
     const squeezed = f.pages.map((p) => p.text).join("").replace(/\s+/g, "");
     for (const r of input.rows) assert.equal(squeezed.split(r.dossierCode).length - 1, 1, r.dossierCode);
   });
+
+  it("is Mẫu 06 of Circular 01/2018 for a period before 15/09/2025", async () => {
+    const input = { ...registerExample(3), edition: edition("register", "01/2018/TT-VPCP") };
+    const bytes = await registerPdf(input);
+    const f = await readPdf(bytes);
+    assertCommon(f, bytes, { title: "Mẫu 06 - Sổ theo dõi hồ sơ", url: input.lookupUrl, created: input.generatedAt, basis: "01/2018/TT-VPCP" });
+  });
 });
 
-describe("Mẫu 06 as CSV", () => {
+describe("the register as CSV", () => {
   const rows: RegisterRow[] = [
     ...registerExample(2).rows,
     {
@@ -260,7 +383,7 @@ describe("Mẫu 06 as CSV", () => {
       note: "=HYPERLINK(\"http://x\")",
     },
   ];
-  const csv = register06Csv(rows);
+  const csv = registerCsv(rows);
 
   it("is UTF-8 with a BOM, CRLF between records, and the register's columns", () => {
     assert.deepEqual([...csv.subarray(0, 3)], [0xef, 0xbb, 0xbf]);

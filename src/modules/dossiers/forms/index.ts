@@ -1,8 +1,10 @@
-// The one-stop forms of Circular 01/2018/TT-VPCP (Mẫu 01–06) as PDF, and the register as CSV. A pure
-// rendering library: the dossier service gathers the data, these turn it into bytes.
-export { controlSheet05Pdf, TIMELINESS_VI } from "./control-sheet.ts";
-export { FONT_FILES, lookupUrl } from "./layout.ts";
-export { apology04Pdf, refusal03Pdf, supplementRequest02Pdf } from "./notices.ts";
-export { receipt01Pdf } from "./receipt.ts";
-export { REGISTER_CSV_COLUMNS, register06Csv, register06Pdf } from "./register.ts";
+// The one-stop forms as PDF, and the register as CSV: Circular 03/2025/TT-VPCP's seven (Mẫu 01–07), and Circular
+// 01/2018/TT-VPCP's six for the dossiers received before 15 September 2025 (sets.ts). A pure rendering library:
+// the dossier service gathers the data and chooses the edition, these turn it into bytes.
+export { controlSheetPdf, TIMELINESS_VI } from "./control-sheet.ts";
+export { FONT_FILES, formTitle, lookupUrl } from "./layout.ts";
+export { apologyPdf, refusalPdf, stopNoticePdf, supplementRequestPdf } from "./notices.ts";
+export { receiptPdf } from "./receipt.ts";
+export { REGISTER_CSV_COLUMNS, registerCsv, registerPdf } from "./register.ts";
+export * from "./sets.ts";
 export type * from "./types.ts";

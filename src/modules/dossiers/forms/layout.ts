@@ -1,9 +1,11 @@
-// The page furniture the forms of Circular 01/2018/TT-VPCP share: paper, font, the national motto header,
-// labelled lines, tables that wrap and paginate, signature blocks, and the lookup QR code.
+// The page furniture the one-stop forms share (Circular 03/2025/TT-VPCP and, for older dossiers, Circular
+// 01/2018/TT-VPCP): paper, font, the national motto header, labelled lines, tables that wrap and paginate,
+// signature blocks kept with what they sign, and the lookup QR code.
 import { fileURLToPath } from "node:url";
 import type PdfKit from "pdfkit";
 import type QrCode from "qrcode";
 import { formatLocal } from "../../calendar/index.ts";
+import type { FormEdition } from "./sets.ts";
 import type { FormAgency } from "./types.ts";
 
 type Doc = PDFKit.PDFDocument;
@@ -29,8 +31,8 @@ const R = "DejaVuSans";
 const B = "DejaVuSans-Bold";
 
 /**
- * The annex prints Mẫu 01–05 on A5 and the register on A4. Mẫu 05's nine-column table is on A5 turned
- * sideways (as wide as A4 upright).
+ * The forms are printed on A5 and the register on A4 (DOMAIN.md §3). The control sheet's nine-column table is on
+ * A5 turned sideways (as wide as A4 upright).
  */
 export type Paper = "A5" | "A5-landscape" | "A4" | "A4-landscape";
 
@@ -61,8 +63,8 @@ export interface Column {
 
 export interface FormMeta {
   paper: Paper;
-  /** The form's name, e.g. `Mẫu 01 - Giấy tiếp nhận hồ sơ và hẹn trả kết quả`: the PDF's Title. */
-  title: string;
+  /** The form and its circular: the PDF's Title (`Mẫu 01 - Giấy tiếp nhận hồ sơ và hẹn trả kết quả`) and Subject. */
+  edition: FormEdition;
   agency: FormAgency;
   lookupUrl: string;
   generatedAt: Date;
@@ -109,6 +111,8 @@ export class FormWriter {
   readonly m: Metrics;
   private readonly chunks: Buffer[] = [];
   private readonly ended: Promise<Buffer>;
+  /** The signatures took the room beside the QR code: its caption goes on the address's line under it. */
+  private signedBesideQr = false;
 
   private constructor(
     PDFDocument: typeof PdfKit,
@@ -127,9 +131,9 @@ export class FormWriter {
       lang: "vi-VN",
       displayTitle: true,
       info: {
-        Title: nfc(meta.title),
+        Title: nfc(formTitle(meta.edition)),
         Author: nfc(meta.agency.name),
-        Subject: "Thông tư 01/2018/TT-VPCP",
+        Subject: `Thông tư ${meta.edition.basis}`,
         Keywords: nfc(meta.keywords),
         Creator: "motcua",
         // From the input, not the clock: the same input gives the same bytes (the file ID hashes this).
@@ -165,9 +169,10 @@ export class FormWriter {
 
   /**
    * The header every form of the annex opens with: the issuing body on the left (parent body, agency,
-   * desk), the national name and motto on the right, and under it the place and date of issue.
+   * desk), the national name and motto on the right, and under it the place and date of issue. A letter the
+   * agency signs (`number`) has its number line under the issuing body, left for the clerk who registers it.
    */
-  header(opts: { desk?: boolean } = {}): void {
+  header(opts: { desk?: boolean; number?: boolean } = {}): void {
     const { doc, m } = this;
     const a = this.meta.agency;
     const top = doc.y;
@@ -180,6 +185,7 @@ export class FormWriter {
     doc.font(B).text(nfc(a.name).toUpperCase(), this.left, doc.y, { width: leftW, align: "center" });
     if (opts.desk && a.deskName) doc.font(B).text(nfc(a.deskName).toUpperCase(), this.left, doc.y, { width: leftW, align: "center" });
     this.rule(this.left + leftW / 2, doc.y + 3, leftW / 3);
+    if (opts.number) doc.font(R).text("Số: ........../..........", this.left, doc.y + 7, { width: leftW, align: "center" });
     const leftEnd = doc.y + 4;
     doc.font(B).fontSize(fitSize(doc, B, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", rightW, size));
     doc.text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", rightX, top, { width: rightW, align: "center" });
@@ -202,13 +208,79 @@ export class FormWriter {
     this.doc.save().lineWidth(0.6).moveTo(centerX - w / 2, y).lineTo(centerX + w / 2, y).stroke().restore();
   }
 
-  /** The form's name, centred and bold, with optional lines under it. */
+  /**
+   * The form's name, centred and bold, with optional lines under it. A name a little too long for one line is set
+   * a little smaller rather than leave a word alone on a second line.
+   */
   title(text: string, ...sub: string[]): void {
     const { doc, m } = this;
-    doc.font(B).fontSize(m.title).text(nfc(text).toUpperCase(), this.left, doc.y, { width: this.width, align: "center" });
+    const name = nfc(text).toUpperCase();
+    const size = fitSize(doc, B, name, this.width, m.title);
+    doc.font(B).fontSize(size >= m.title * 0.85 ? size : m.title).text(name, this.left, doc.y, { width: this.width, align: "center" });
     doc.font(R).fontSize(m.body);
     for (const s of sub) doc.text(nfc(s), this.left, doc.y + 1, { width: this.width, align: "center" });
     doc.moveDown(0.6);
+  }
+
+  /** The height `field(label, value)` takes, for keeping a block together. */
+  fieldHeight(label: string, value: string | null | undefined): number {
+    const { doc, m } = this;
+    doc.font(B).fontSize(m.body);
+    return doc.heightOfString(`${nfc(label)}: ${nfc(value ?? "—")}`, { width: this.width }) + 0.15 * doc.currentLineHeight(true);
+  }
+
+  /** The height `paragraph(text, opts)` takes. */
+  paragraphHeight(text: string, opts: { bold?: boolean; indent?: number } = {}): number {
+    const { doc, m } = this;
+    doc.fontSize(m.body).font(opts.bold ? B : R);
+    const h = doc.heightOfString(nfc(text), { width: this.width - (opts.indent ?? 0) });
+    doc.font(R);
+    return h + 0.15 * doc.currentLineHeight(true);
+  }
+
+  /**
+   * The height `signatures(…)` needs under the current line, here: on the first page the signatures may take the
+   * room beside the QR code (left of it, down to its foot), so less is needed above the page's bottom.
+   */
+  signaturesHeight(): number {
+    return Math.max(0, this.m.body * 8 - this.besideQr());
+  }
+
+  /** How far below the text's bottom the signatures may reach on this page: beside the QR code, on the first page only. */
+  private besideQr(): number {
+    if (this.doc.bufferedPageRange().count !== 1) return 0;
+    return this.doc.page.height - this.m.margin - FOOTER_RESERVE + 2 - this.bottom;
+  }
+
+  /**
+   * Two short fields on one line (the applicant's phone and email), each in half the width; one under the other
+   * when either would wrap.
+   */
+  fieldPair(a: [string, string | null | undefined], b: [string, string | null | undefined]): void {
+    const { doc, m } = this;
+    const half = this.width / 2 - 4;
+    doc.font(B).fontSize(m.body);
+    const oneLine = (label: string, value: string | null | undefined) => doc.widthOfString(`${nfc(label)}: ${nfc(value ?? "—")}`) <= half;
+    if (!oneLine(...a) || !oneLine(...b)) {
+      this.field(...a);
+      this.field(...b);
+      return;
+    }
+    const h = this.fieldHeight(...a);
+    if (doc.y + h > this.bottom) doc.addPage();
+    const y = doc.y;
+    [a, b].forEach(([label, value], i) => {
+      const x = this.left + i * (half + 8);
+      doc.font(B).fontSize(m.body).text(`${nfc(label)}: `, x, y, { width: half, continued: true, lineBreak: false });
+      doc.font(R).text(value ? nfc(value) : "—", { width: half, lineBreak: false });
+    });
+    doc.x = this.left;
+    doc.y = y + h;
+  }
+
+  /** Starts a new page unless `height` fits under the current line. */
+  keep(height: number): void {
+    if (this.doc.y + height > this.bottom && height <= this.bottom - this.doc.page.margins.top) this.doc.addPage();
   }
 
   /** `Label: value` with the label in bold; long values wrap under themselves and onto a new page. */
@@ -238,9 +310,10 @@ export class FormWriter {
   /**
    * A bordered table whose cells wrap. A row that does not fit what is left of the page goes to the next
    * one, under the header again (the register runs to many pages); a row taller than a whole page is
-   * split across pages rather than cut.
+   * split across pages rather than cut. `keepWithNext`: the height of what follows that must stay on the page
+   * of the last row (the receipt's closing lines and signatures), so that it never starts a page alone.
    */
-  table(columns: Column[], rows: string[][], opts: { fontSize?: number } = {}): void {
+  table(columns: Column[], rows: string[][], opts: { fontSize?: number; keepWithNext?: () => number } = {}): void {
     const { doc } = this;
     const size = opts.fontSize ?? this.m.body - 1;
     const pad = 2.5;
@@ -268,14 +341,17 @@ export class FormWriter {
     }
     drawHead();
     const aligns = columns.map((c) => c.align ?? "left");
-    for (const cells of rows) {
+    for (const [r, cells] of rows.entries()) {
       doc.font(R).fontSize(size);
       let lines = cells.map((c, i) => wrapLines(doc, nfc(c), widths[i]! - 2 * pad));
       for (;;) {
+        // The last row carries what must follow it onto its page (in lines of the table's text, rounded up); how
+        // much that is depends on the page (the first has room beside its QR code).
+        const tail = r === rows.length - 1 && opts.keepWithNext ? Math.ceil((opts.keepWithNext() + this.m.body * 0.6) / lh) : 0;
         const need = Math.max(1, ...lines.map((l) => l.length));
         const fits = Math.floor((this.bottom - y - 2 * pad) / lh);
         const pageRoom = Math.floor((this.bottom - this.doc.page.margins.top - headH - 2 * pad) / lh);
-        if (need <= fits) {
+        if (need <= fits && (need + tail <= fits || need + tail > pageRoom)) {
           const h = need * lh + 2 * pad;
           this.row(y, widths, lines, aligns, h, pad, lh, false);
           y += h;
@@ -314,21 +390,36 @@ export class FormWriter {
     });
   }
 
-  /** Signature blocks side by side: the role, "(Ký và ghi rõ họ tên)", room to sign, the name. */
+  /**
+   * Signature blocks side by side: the role, "(Ký và ghi rõ họ tên)", room to sign, the name. Drawn whole on one
+   * page: the forms keep the lines before it with it (`keep`, `keepWithNext`), so that it never stands alone.
+   */
   signatures(blocks: { role: string; hint?: string; name?: string | null }[]): void {
     const { doc, m } = this;
     const need = m.body * 7.5;
-    if (doc.y + need > this.bottom) doc.addPage();
+    let width = this.width;
+    const margins = doc.page.margins;
+    if (doc.y + m.body * 0.5 + need > this.bottom) {
+      // On the first page they may sit beside the QR code rather than go alone onto a page of their own (the
+      // page's bottom margin lowered meanwhile, or pdfkit would start a page for the name).
+      const room = this.besideQr();
+      if (doc.y + m.body * 0.5 + need <= this.bottom + room) {
+        width = this.width - QR_SIZE - 8;
+        this.signedBesideQr = true;
+        doc.page.margins = { ...margins, bottom: margins.bottom - room };
+      } else doc.addPage();
+    }
     const top = doc.y + m.body * 0.5;
     // A lone signer signs on the right half, as in the annex.
     const slots = Math.max(2, blocks.length);
-    const w = this.width / slots;
+    const w = width / slots;
     blocks.forEach((b, i) => {
       const x = this.left + (slots - blocks.length + i) * w;
       doc.font(B).fontSize(m.body).text(nfc(b.role).toUpperCase(), x, top, { width: w, align: "center" });
       doc.font(R).fontSize(m.small).text(nfc(b.hint ?? "(Ký và ghi rõ họ tên)"), x, doc.y, { width: w, align: "center" });
       if (b.name) doc.font(B).fontSize(m.body).text(nfc(b.name), x, top + m.body * 6, { width: w, align: "center" });
     });
+    if (this.signedBesideQr) doc.page.margins = margins;
     doc.x = this.left;
     doc.y = top + need;
     doc.font(R).fontSize(m.body);
@@ -348,11 +439,19 @@ export class FormWriter {
         const x = doc.page.width - m.margin - QR_SIZE;
         const y = baseY - FOOTER_RESERVE - QR_SIZE + 2;
         doc.image(this.qr, x, y, { width: QR_SIZE, height: QR_SIZE });
-        doc.font(B).fontSize(m.small).text("Tra cứu tình trạng hồ sơ: quét mã QR", this.left, y + QR_SIZE - m.small * 2, { width: this.width - QR_SIZE - 6, align: "right" });
-        // The address under the code, for whoever cannot scan; one line, shrunk to fit (never cut).
+        // The address under the code, for whoever cannot scan; one line, shrunk to fit (never cut). When the
+        // signatures sit beside the code, its caption goes on that line too, clear of the page number.
         const url = nfc(this.meta.lookupUrl);
-        doc.font(R).fontSize(fitSize(doc, R, url, this.width, m.small - 1));
-        doc.text(url, this.left, y + QR_SIZE + 1, { width: this.width, align: "right", lineBreak: false });
+        if (this.signedBesideQr) {
+          const line = `Tra cứu tình trạng hồ sơ: quét mã QR hoặc mở ${url}`;
+          const width = this.width - 40;
+          doc.font(R).fontSize(fitSize(doc, R, line, width, m.small - 1));
+          doc.text(line, this.left + 40, y + QR_SIZE + 1, { width, align: "right", lineBreak: false });
+        } else {
+          doc.font(B).fontSize(m.small).text("Tra cứu tình trạng hồ sơ: quét mã QR", this.left, y + QR_SIZE - m.small * 2, { width: this.width - QR_SIZE - 6, align: "right" });
+          doc.font(R).fontSize(fitSize(doc, R, url, this.width, m.small - 1));
+          doc.text(url, this.left, y + QR_SIZE + 1, { width: this.width, align: "right", lineBreak: false });
+        }
       }
       doc.font(R).fontSize(m.small).text(`Trang ${i + 1}/${count}`, this.left, baseY - m.small, { width: this.width, align: "left", lineBreak: false });
       doc.page.margins = margins;
@@ -360,6 +459,11 @@ export class FormWriter {
     doc.end();
     return this.ended;
   }
+}
+
+/** `Mẫu 01 - Giấy tiếp nhận hồ sơ và hẹn trả kết quả`: the PDF's title. */
+export function formTitle(e: FormEdition): string {
+  return `Mẫu ${e.number} - ${e.title}`;
 }
 
 /** The largest size up to `max` at which a line fits `width` (the motto must stay on one line). */

@@ -1,4 +1,4 @@
-// Blocks several forms of Circular 01/2018/TT-VPCP repeat in the same words.
+// Blocks several one-stop forms repeat in the same words (Circular 03/2025/TT-VPCP and 01/2018/TT-VPCP).
 import type { FormWriter } from "./layout.ts";
 import type { Applicant, FormAgency } from "./types.ts";
 
@@ -12,7 +12,7 @@ export function addressee(a: Applicant): string {
   return a.type === "citizen" ? "Ông/Bà" : "Quý tổ chức";
 }
 
-/** The desk that issues Mẫu 01–04, named with its agency. */
+/** The desk that issues the receipt and the notices, named with its agency. */
 export function deskOf(agency: FormAgency): string {
   return `${agency.deskName ?? "Bộ phận Tiếp nhận và Trả kết quả"} - ${agency.name}`;
 }
@@ -21,6 +21,5 @@ export function deskOf(agency: FormAgency): string {
 export function applicantLines(w: FormWriter, a: Applicant): void {
   w.field(idLabel(a), a.idNumber);
   w.field("Địa chỉ", a.address);
-  w.field("Số điện thoại", a.phone);
-  w.field("Email", a.email);
+  w.fieldPair(["Số điện thoại", a.phone], ["Email", a.email]);
 }

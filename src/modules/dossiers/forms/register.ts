@@ -1,5 +1,7 @@
-// Mẫu 06, Circular 01/2018/TT-VPCP: Sổ theo dõi hồ sơ, the desk's register of the dossiers of a period,
-// on A4 landscape and as CSV for a spreadsheet.
+// The register, Sổ theo dõi hồ sơ: Mẫu 07 of Circular 03/2025/TT-VPCP, Mẫu 06 of Circular 01/2018/TT-VPCP for a
+// period before 15 September 2025 (sets.ts). The desk's register of the dossiers of a period, on A4 landscape and
+// as CSV for a spreadsheet. The 2025 annex's columns were not available (no source searched for issue 14 holds
+// its text): these are the 2018 register's.
 import { stringify } from "csv-stringify/sync";
 import { FormWriter, vnDate } from "./layout.ts";
 import type { RegisterInput, RegisterRow } from "./types.ts";
@@ -7,18 +9,18 @@ import type { RegisterInput, RegisterRow } from "./types.ts";
 const day = (d: Date | null | undefined) => (d ? vnDate(d) : "");
 const contact = (r: RegisterRow) => [r.address, r.phone].filter(Boolean).join("; ");
 
-/** Mẫu 06 as PDF: one row per dossier, the table's header repeated on every page. */
-export async function register06Pdf(input: RegisterInput): Promise<Buffer> {
+/** The register as PDF: one row per dossier, the table's header repeated on every page. */
+export async function registerPdf(input: RegisterInput): Promise<Buffer> {
   const w = await FormWriter.create({
     paper: "A4-landscape",
-    title: "Mẫu 06 - Sổ theo dõi hồ sơ",
+    edition: input.edition,
     agency: input.agency,
     lookupUrl: input.lookupUrl,
     generatedAt: input.generatedAt,
     keywords: `Quyển số ${input.book}`,
   });
   w.header({ desk: true });
-  w.title("Sổ theo dõi hồ sơ", `Quyển số: ${input.book} - Từ ngày ${vnDate(input.from)} đến ngày ${vnDate(input.to)}`);
+  w.title(input.edition.title, `Quyển số: ${input.book} - Từ ngày ${vnDate(input.from)} đến ngày ${vnDate(input.to)}`);
   w.table(
     [
       { header: "STT", weight: 0.55, align: "center" },
@@ -67,12 +69,12 @@ export const REGISTER_CSV_COLUMNS = [
 ] as const;
 
 /**
- * Mẫu 06 as CSV (RFC 4180): UTF-8 with a BOM, without which Excel reads the file as the ANSI code page
+ * The register as CSV (RFC 4180): UTF-8 with a BOM, without which Excel reads the file as the ANSI code page
  * and garbles every diacritic; CRLF; fields quoted when they hold a comma, a quote or a line break. A
  * field an applicant typed that starts like a formula (`=`, `+`, `-`, `@`) is prefixed with `'` so a
  * spreadsheet shows it rather than runs it (OWASP CSV injection).
  */
-export function register06Csv(rows: RegisterRow[]): Buffer {
+export function registerCsv(rows: RegisterRow[]): Buffer {
   const records = rows.map((r, i) => [
     String(i + 1),
     r.dossierCode,

@@ -1,8 +1,10 @@
-// The inputs of the one-stop forms (Circular 01/2018/TT-VPCP, annex: Mẫu 01–06). Plain data, close to
-// what the dossier tables hold, so the dossier service maps its rows to these and the renderer never
-// reads the database. Instants are Dates and are printed in Vietnam's time (DOMAIN.md §4).
+// The inputs of the one-stop forms (Circular 03/2025/TT-VPCP: Mẫu 01–07; Circular 01/2018/TT-VPCP: Mẫu 01–06,
+// for the dossiers received before 15 September 2025 — see sets.ts). Plain data, close to what the dossier
+// tables hold, so the dossier service maps its rows to these and the renderer never reads the database.
+// Instants are Dates and are printed in Vietnam's time (DOMAIN.md §4).
 import type { Timeliness } from "../model.ts";
 import type { Applicant, SupplementItem } from "../tables.ts";
+import type { FormEdition } from "./sets.ts";
 
 export type { Applicant, SupplementItem, Timeliness };
 
@@ -14,7 +16,7 @@ export interface FormAgency {
   code: string;
   /** Tên cơ quan chủ quản (the line above the agency's name), when there is one. */
   parentName?: string | null;
-  /** Bộ phận tiếp nhận và trả kết quả: the desk that issues Mẫu 01–04 and keeps Mẫu 06. */
+  /** Bộ phận tiếp nhận và trả kết quả: the desk that issues the receipt and the notices and keeps the register. */
   deskName?: string | null;
   /** Địa danh for the dated line `Hà Nội, ngày … tháng … năm …`. */
   place?: string | null;
@@ -22,6 +24,8 @@ export interface FormAgency {
 
 /** What every form carries. */
 export interface FormCommon {
+  /** Which form of which circular this is: its number and title are printed from it (sets.ts). */
+  edition: FormEdition;
   agency: FormAgency;
   /**
    * The public lookup address the QR code opens, e.g. `https://dvc.example.gov.vn/tra-cuu?ma=…&khoa=…`
@@ -41,12 +45,17 @@ export interface FormDossier extends FormCommon {
   procedure: { code: string; name: string };
 }
 
-/** One paper handed in (thành phần hồ sơ), with how many of each kind (catalogue `Component.counts`). */
+/**
+ * One paper the applicant actually handed in (thành phần hồ sơ), with how many of each kind were received: paper
+ * originals, certified copies and copies as the desk counted them, and the electronic files filed with it.
+ */
 export interface SubmittedPaper {
   name: string;
   original: number;
   certifiedCopy: number;
   copy: number;
+  /** Electronic files (bản điện tử) filed for it, online or scanned at the desk. */
+  electronic?: number;
   note?: string | null;
 }
 
@@ -62,7 +71,7 @@ export interface ReceiptInput extends FormDossier {
   dueAt: Date;
   /** Where the result is handed over (đăng ký nhận kết quả tại). */
   returnPlace: string;
-  /** Sổ theo dõi hồ sơ (Mẫu 06): the book and the line the dossier was entered on. */
+  /** Sổ theo dõi hồ sơ (the register): the book and the line the dossier was entered on. */
   register: { book: string; number: number };
   /** The officer who received it (người tiếp nhận hồ sơ). */
   officerName: string;
@@ -79,7 +88,7 @@ export interface SupplementRequestInput extends FormDossier {
   contact?: string | null;
 }
 
-/** Mẫu 03: Phiếu từ chối tiếp nhận, giải quyết hồ sơ. */
+/** Mẫu 03: Phiếu từ chối tiếp nhận giải quyết hồ sơ. */
 export interface RefusalInput extends FormDossier {
   /** Receipt refused at the desk, or the dossier refused after receipt. */
   stage: "receipt" | "processing";
@@ -87,7 +96,10 @@ export interface RefusalInput extends FormDossier {
   officerName: string;
 }
 
-/** Mẫu 04: Phiếu xin lỗi và hẹn lại ngày trả kết quả. */
+/**
+ * Mẫu 04: the apology. Circular 01/2018: Phiếu xin lỗi và hẹn lại ngày trả kết quả (a new date). Circular 03/2025:
+ * Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (the extension asked, and the new date).
+ */
 export interface ApologyInput extends FormDossier {
   receivedAt: Date;
   /** The appointment on the receipt that will not be kept. */
@@ -95,12 +107,23 @@ export interface ApologyInput extends FormDossier {
   reason: string;
   /** The new appointment. */
   newDueAt: Date;
+  /** The extension asked, in words (`03 ngày làm việc`): the 2025 form states it. */
+  extension?: string | null;
   /** The head of the agency who signs (thủ trưởng cơ quan). */
   signerName: string;
   signerTitle?: string | null;
 }
 
-/** Mẫu 05: one hand-over: the unit that had the dossier, from when, due when, done when. */
+/** Mẫu 05 of Circular 03/2025: Thông báo dừng giải quyết hồ sơ, with its reason. */
+export interface StopNoticeInput extends FormDossier {
+  receivedAt: Date;
+  reason: string;
+  /** Who stopped it, and the title they sign under. */
+  signerName: string;
+  signerTitle?: string | null;
+}
+
+/** The control sheet (Mẫu 06 of 2025, 05 of 2018): one hand-over: the unit that had the dossier, from when, due when, done when. */
 export interface StepRecord {
   stepName: string;
   /** The agency and, when known, its department (phòng ban) that received the dossier for the step. */
@@ -114,7 +137,7 @@ export interface StepRecord {
   note?: string | null;
 }
 
-/** Mẫu 05: Phiếu kiểm soát quá trình giải quyết hồ sơ. */
+/** The control sheet (Mẫu 06 of 2025, 05 of 2018): Phiếu kiểm soát quá trình giải quyết hồ sơ. */
 export interface ControlSheetInput extends FormDossier {
   receivedAt: Date;
   dueAt: Date;
@@ -124,7 +147,7 @@ export interface ControlSheetInput extends FormDossier {
   steps: StepRecord[];
 }
 
-/** Mẫu 06: one line of the register, one dossier. */
+/** The register (Mẫu 07 of 2025, 06 of 2018): one line, one dossier. */
 export interface RegisterRow {
   dossierCode: string;
   procedureName: string;
@@ -142,7 +165,7 @@ export interface RegisterRow {
   note?: string | null;
 }
 
-/** Mẫu 06: Sổ theo dõi hồ sơ for a period. */
+/** The register (Mẫu 07 of 2025, 06 of 2018): Sổ theo dõi hồ sơ for a period. */
 export interface RegisterInput extends FormCommon {
   /** Quyển số. */
   book: string;
