@@ -75,7 +75,7 @@ export function FilingStartPage(props: {
               </p>
               <select id="return-desk" name="returnAgency" aria-describedby="return-desk-hint">
                 <option value="" selected>
-                  {tr(page, "Tại cơ quan giải quyết thủ tục (mặc định)", "At the procedure's own desk (default)")}
+                  {tr(page, "Tại bộ phận một cửa tiếp nhận hồ sơ (mặc định)", "At the desk that receives the dossier (default)")}
                 </option>
                 {props.returnDesks.map((a) => (
                   <option key={a.code} value={a.code}>
