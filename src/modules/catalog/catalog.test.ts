@@ -98,7 +98,7 @@ describe("catalogue", () => {
   it("refuses to publish with every problem listed by its path, and publishes nothing", async () => {
     const good = procedure();
     const p = procedure({
-      components: [good.components[0]!, { ...good.components[1]!, key: "to-khai" }],
+      components: [good.components[0]!, { ...good.components[1]!, key: "to-khai", shownOnly: true, replacedByEForm: true }],
       fees: [{ ...good.fees[0]!, amount: -5 }],
       steps: good.steps.map((s, i) => (i === 1 ? { ...s, hours: 13, department: "khong-co" } : s)),
       form: { ...good.form, schema: { ...good.form.schema, properties: { ...(good.form.schema.properties as object), x: { type: "strin" } } } },
@@ -113,7 +113,7 @@ describe("catalogue", () => {
     assert.equal(res.statusCode, 400);
     assert.equal(res.json().error.code, "catalog.not_publishable");
     const paths = res.json().error.fields.map((f: { path: string }) => f.path);
-    for (const path of ["/components/1/key", "/fees/0/amount", "/steps", "/form/schema", "/agencies/1", "/steps/1/department"]) {
+    for (const path of ["/components/1/key", "/components/1/shownOnly", "/fees/0/amount", "/steps", "/form/schema", "/agencies/1", "/steps/1/department"]) {
       assert.ok(paths.includes(path), `${path} in ${paths.join(", ")}`);
     }
     assert.deepEqual(validation.json().problems.map((f: { path: string }) => f.path).sort(), [...paths].sort());

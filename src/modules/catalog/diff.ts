@@ -7,6 +7,7 @@ import type { Change } from "./schema.ts";
 
 export const SECTIONS: Record<keyof ProcedureContent, string> = {
   code: "Mã thủ tục",
+  illustrative: "Mã minh họa",
   name: "Tên thủ tục",
   description: "Mô tả",
   field: "Lĩnh vực",
@@ -26,6 +27,8 @@ export const SECTIONS: Record<keyof ProcedureContent, string> = {
 };
 
 export const FIELD_WORDS: Record<string, string> = {
+  replacedByEForm: "thay bằng tờ khai điện tử khi nộp trực tuyến",
+  shownOnly: "chỉ xuất trình",
   name: "tên",
   required: "bắt buộc",
   counts: "số lượng bản",

@@ -43,6 +43,7 @@ export {
   type Component,
   FormDefinition,
   Literals,
+  needsUpload,
   type ProcedureContent,
   ProcedureCode,
   type ProcessingTime,

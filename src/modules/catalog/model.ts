@@ -50,10 +50,27 @@ export const Component = Type.Object(
     /** The blank form (tờ khai) to fill in, when there is one: its name as published. */
     template: Type.Optional(Nullable(Text(300))),
     note: Type.Optional(Nullable(Text(1000))),
+    /**
+     * The paper is the declaration (tờ khai, đơn, giấy đề nghị…) that the procedure's e-form is: filed online, the
+     * e-form filled in is that paper, so no file of it is asked for; at the counter the paper stays required.
+     */
+    replacedByEForm: Type.Optional(Type.Boolean()),
+    /** The paper is only shown in person (xuất trình): never uploaded, on any channel, and never required to be. */
+    shownOnly: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
 export type Component = Static<typeof Component>;
+
+/**
+ * Whether a dossier filed on `channel` must carry a file of the component (issue 14, item 9; DOMAIN.md §5; the
+ * electronic-procedure rules of Decree 45/2020/NĐ-CP, whose text was not checked here): a required paper, unless
+ * it is only shown in person, or it is the declaration the e-form replaces and the dossier was filed online.
+ */
+export function needsUpload(c: Pick<Component, "required" | "replacedByEForm" | "shownOnly">, channel: Channel): boolean {
+  if (!c.required || c.shownOnly === true) return false;
+  return !(channel === "online" && c.replacedByEForm === true);
+}
 
 /** UI hints of one form field: what the generated form shows next to the JSON Schema property. */
 export const FieldHint = Type.Object(
@@ -152,6 +169,11 @@ export type Step = Static<typeof Step>;
 export const ProcedureContent = Type.Object(
   {
     code: ProcedureCode,
+    /**
+     * The code is not a national one (mã TTHC of the national catalogue) but made up for an example, as in the demo
+     * catalogue (data/catalog/README.md): the procedure page says so, so that nobody takes it for a real one.
+     */
+    illustrative: Type.Optional(Type.Boolean()),
     name: Text(500),
     /** A short plain-language summary shown in search results (searched below the name). */
     description: Type.Optional(Text(4000)),

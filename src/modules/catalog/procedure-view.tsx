@@ -37,7 +37,10 @@ export function ProcedureView({ page, procedure: p, agencyNames }: { page: PageR
       {p.description ? <p class="lead">{p.description}</p> : null}
       <dl class="facts">
         <dt>{tr(page, "Mã thủ tục", "Procedure code")}</dt>
-        <dd>{p.code}</dd>
+        <dd id="procedure-code">
+          {p.code}
+          {p.illustrative ? <span class="sub"> ({tr(page, "mã minh họa, không phải mã thủ tục quốc gia", "an illustrative code, not a national procedure code")})</span> : null}
+        </dd>
         <dt>{tr(page, "Lĩnh vực", "Field")}</dt>
         <dd>{p.field.name}</dd>
         <dt>{tr(page, "Cấp thực hiện", "Level")}</dt>

@@ -32,6 +32,10 @@ export function publishProblems(content: ProcedureContent, facts: DirectoryFacts
   content.fees.forEach((f, i) => {
     if (f.amount < 0) bad(`/fees/${i}/amount`, "Mức phí, lệ phí không được âm.");
   });
+  // A paper only shown in person is never filed, so it cannot be the declaration the e-form stands for online.
+  content.components.forEach((c, i) => {
+    if (c.shownOnly && c.replacedByEForm) bad(`/components/${i}/shownOnly`, "Giấy tờ chỉ xuất trình không thể đồng thời là tờ khai được thay bằng biểu mẫu điện tử.");
+  });
 
   const channels = new Set<string>();
   content.processingTimes.forEach((t, i) => {

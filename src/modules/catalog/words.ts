@@ -64,6 +64,7 @@ export const isFree = (fees: ReadonlyArray<Pick<Fee, "amount">>) => fees.every((
 
 const SECTIONS_EN: Record<keyof ProcedureContent, string> = {
   code: "Procedure code",
+  illustrative: "Illustrative code",
   name: "Name",
   description: "Description",
   field: "Field",
@@ -82,6 +83,8 @@ const SECTIONS_EN: Record<keyof ProcedureContent, string> = {
   steps: "Process steps",
 };
 const FIELD_WORDS_EN: Record<string, string> = {
+  replacedByEForm: "the e-form stands for it online",
+  shownOnly: "shown in person only",
   name: "name",
   required: "required",
   counts: "number of copies",

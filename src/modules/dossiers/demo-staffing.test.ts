@@ -7,6 +7,7 @@ import { readDemoCatalog } from "../catalog/index.ts";
 import { isWithinAgency, readDemoAgencies } from "../directory/index.ts";
 import { readDemoAccounts } from "../identity/index.ts";
 import { implementingAgency, planSteps, receivingAgencies } from "../workflow/index.ts";
+import { isOneStopDesk } from "./desks.ts";
 
 describe("demo staffing", () => {
   const officers = readDemoAccounts().accounts.filter((a) => a.kind === "officer");
@@ -19,6 +20,22 @@ describe("demo staffing", () => {
           // The step's own role, not a leader standing in for it (a province's leader could stand in for anyone).
           const staffed = officers.some((o) => o.roles.some((g) => g.role === step.role && isWithinAgency(step.agencyCode, g.agencyCode)));
           if (!staffed) missing.push(`${content.code} at ${receiving}: ${step.role} at ${step.agencyCode}`);
+        }
+      }
+    }
+    assert.deepEqual(missing, []);
+  });
+
+  it("has an officer for every step of every demo procedure received and returned at any desk of the province (Decree 118/2025)", () => {
+    const desks = readDemoAgencies().filter((a) => isOneStopDesk({ kind: a.kind, communeCode: a.communeCode ?? null }));
+    assert.ok(desks.some((a) => a.code === "000.00.51.H06"), "Phường Kinh Bắc's desk is one");
+    const missing: string[] = [];
+    for (const content of readDemoCatalog()) {
+      for (const desk of desks) {
+        const plan = planSteps(content, "counter", implementingAgency(content, desk.code), { receiving: desk.code, returning: desk.code });
+        for (const step of plan) {
+          const staffed = officers.some((o) => o.roles.some((g) => g.role === step.role && isWithinAgency(step.agencyCode, g.agencyCode)));
+          if (!staffed) missing.push(`${content.code} at ${desk.code}: ${step.role} at ${step.agencyCode}`);
         }
       }
     }

@@ -6,6 +6,7 @@ import { formatDateTime } from "../../web/format.ts";
 import type { PageRequest } from "../../web/render.ts";
 import type { Component, FormDefinition } from "../catalog/index.ts";
 import { editionOf, type FormEdition, type FormKind, formSetOf, formsOffered } from "./forms/index.ts";
+import type { DossierChannel } from "./model.ts";
 import type { AttachmentDto, DossierDto } from "./schema.ts";
 import { actionName, statusName, timelinessName } from "./words.ts";
 import { tr } from "../../web/i18n.ts";
@@ -219,6 +220,8 @@ export function Papers(props: {
   /** `digitise`: the counter's upload, with a box to mark the paper scanned from its original (số hóa). */
   upload?: { action: string; csrf: string; digitise?: boolean } | undefined;
   only?: readonly string[] | undefined;
+  /** The dossier's channel: online, the declaration the e-form is needs no file (catalog `needsUpload`). */
+  channel: DossierChannel;
 }) {
   const { page, components } = props;
   const shown = props.only ? components.filter((c) => props.only!.includes(c.key)) : components;
@@ -229,6 +232,20 @@ export function Papers(props: {
         const files = props.attachments.filter((f) => f.kind === "component" && f.component === c.key);
         const mine = props.problems.filter((p) => problemPaper(p) === c.key);
         const id = `paper-${c.key}`;
+        // A paper only shown in person, or online the declaration the e-form is: nothing to upload.
+        const byEForm = props.channel === "online" && c.replacedByEForm === true;
+        if (c.shownOnly || byEForm) {
+          return (
+            <li key={c.key} class="paper">
+              <h3 id={`${id}-name`}>{c.name}</h3>
+              <p class="sub" id={c.shownOnly ? `${id}-shown` : `${id}-eform`}>
+                {c.shownOnly
+                  ? tr(page, "Giấy tờ xuất trình: mang bản chính đến khi làm thủ tục, không tải lên.", "Shown in person: bring the original, nothing to upload.")
+                  : tr(page, "Nộp trực tuyến: tờ khai điện tử đã điền thay cho giấy này, không phải tải lên.", "Filed online: the e-form filled in stands for this paper, nothing to upload.")}
+              </p>
+            </li>
+          );
+        }
         return (
           <li key={c.key} class="paper">
             <h3 id={`${id}-name`}>

@@ -18,10 +18,11 @@ import { tr } from "../../web/i18n.ts";
 import { answerFor, registerPageErrors, shownError } from "../../web/page-errors.tsx";
 import { pageNumber } from "../../web/pager.tsx";
 import { receivingAgencies } from "../workflow/index.ts";
+import { mayReceiveAt } from "./desks.ts";
 import { SUPPLEMENT_ROWS } from "./action-forms.tsx";
 import { postedFormData, shownValues } from "./form-view.tsx";
 import { ACTIONS, type DossierAction, type Queue, QUEUES } from "./model.ts";
-import { INTAKE_PATH, IntakePage, type IntakeValues, officeDossierPath, OfficerDossierPage, QUEUE_PATH, QueuePage } from "./office-views.tsx";
+import { INTAKE_PATH, IntakePage, type IntakeValues, officeDossierPath, OfficerDossierPage, QUEUE_PATH, QueuePage, transferredHere } from "./office-views.tsx";
 import { DossierForm, noFile, privatePages, UploadFields, UUID } from "./page-support.ts";
 import type { DossierPageDeps } from "./portal-pages.tsx";
 import { type ActionInput, ApplicantInput } from "./schema.ts";
@@ -99,7 +100,7 @@ export function dossierOfficePages(deps: DossierPageDeps) {
         directory.agency(d.processingAgencyCode).then((a) => a.departments.map((x) => ({ code: x.code, name: x.name })), () => []),
         d.allowedActions.includes("assign") ? dossiers.assignees(request.actor, d.id) : Promise.resolve([]),
       ]);
-      const names = await agencyNames(directory, [d.agencyCode, ...assignees.map((o) => o.agencyCode)]);
+      const names = await agencyNames(directory, [d.agencyCode, ...(d.returnAgencyCode ? [d.returnAgencyCode] : []), ...assignees.map((o) => o.agencyCode)]);
       // Where each colleague works: a department of the processing agency, or a unit under it by its name.
       const unitOf = (o: Assignee) =>
         o.agencyCode === d.processingAgencyCode ? (departments.find((x) => x.code === o.departmentCode)?.name ?? null) : (names.get(o.agencyCode) ?? o.agencyCode);
@@ -111,6 +112,7 @@ export function dossierOfficePages(deps: DossierPageDeps) {
           d={d}
           content={content}
           agencyName={names.get(d.agencyCode) ?? d.agencyCode}
+          returnName={d.returnAgencyCode ? (names.get(d.returnAgencyCode) ?? d.returnAgencyCode) : null}
           departments={departments}
           assignees={assignees.map((o) => ({ id: o.id, fullName: o.fullName, unit: unitOf(o) }))}
           me={request.actor.type === "user" ? request.actor.userId : null}
@@ -156,7 +158,9 @@ export function dossierOfficePages(deps: DossierPageDeps) {
       const fallback: Queue = actor.type === "user" && actor.roles.some((g) => g.role === "receiver") ? "new" : "processing";
       const queue = (QUEUES as readonly string[]).includes(given) ? (given as Queue) : fallback;
       const result = await dossiers.queue(actor, { queue, page: pageNumber(q.trang), pageSize: PAGE_SIZE });
-      return sendPage(reply, <QueuePage page={office(request, reply)} queue={queue} result={result} />);
+      // A dossier received at another desk and handed over to this agency is marked with where it came from.
+      const origins = await agencyNames(directory, [...new Set(result.items.filter(transferredHere).map((d) => d.agencyCode))]);
+      return sendPage(reply, <QueuePage page={office(request, reply)} queue={queue} result={result} origins={origins} />);
     });
 
     app.get(`${QUEUE_PATH}/:id`, { config: { access: OFFICERS }, ...DossierQuery }, async (request, reply) =>
@@ -244,9 +248,11 @@ export function dossierOfficePages(deps: DossierPageDeps) {
     const showIntake = async (request: FastifyRequest, reply: FastifyReply, page: PageRequest, opts: { code: string; q: string; values?: IntakeValues; problems?: FieldProblem[]; error?: string }, status = 200) => {
       const results = opts.q ? (await catalog.search({ q: opts.q, page: 1, pageSize: 10 })).items : undefined;
       const procedure = opts.code ? await catalog.published(opts.code) : undefined;
-      const codes = procedure ? receivingAgencies(procedure) : [];
-      const names = await agencyNames(directory, codes);
       const own = request.actor.type === "user" ? request.actor.agencyCode : null;
+      const codes = procedure ? receivingAgencies(procedure) : [];
+      // A desk of the province receives any procedure of it at its counter (DOMAIN.md §3): the officer's own first.
+      if (procedure && own && !codes.includes(own) && (await mayReceiveAt(directory, procedure, own, false))) codes.unshift(own);
+      const names = await agencyNames(directory, codes);
       const values: IntakeValues = opts.values ?? {
         procedure: opts.code,
         agency: own && codes.includes(own) ? own : (codes[0] ?? ""),

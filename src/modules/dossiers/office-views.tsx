@@ -9,7 +9,7 @@ import { ActionForms, type AssigneeChoice } from "./action-forms.tsx";
 import { controlSheetNumber, fieldNames, History, Notice, OfferedForms, Papers, Pauses, ProblemSummary, SchemaFields, Steps, when } from "./form-view.tsx";
 import { type Queue, QUEUES } from "./model.ts";
 import { Facts, Pager } from "./portal-views.tsx";
-import type { DossierDto, DossierPage } from "./schema.ts";
+import type { DossierDto, DossierPage, DossierSummaryDto } from "./schema.ts";
 import { queueName, statusName } from "./words.ts";
 import { tr } from "../../web/i18n.ts";
 
@@ -18,7 +18,15 @@ export const INTAKE_PATH = "/office/tiep-nhan/moi";
 export const officeDossierPath = (id: string) => `${QUEUE_PATH}/${id}`;
 export const queueHref = (q: Queue, page = 1) => `${QUEUE_PATH}?hang-doi=${q}${page > 1 ? `&trang=${page}` : ""}`;
 
-export function QueuePage({ page, queue, result }: { page: PageRequest; queue: Queue; result: DossierPage }) {
+/**
+ * Whether a dossier of a queue was received at another desk and handed over to the agency working on it (an
+ * inter-agency hand-over, liên thông: DOMAIN.md §3): "Được chuyển đến từ {desk}".
+ */
+export const transferredHere = (d: Pick<DossierSummaryDto, "agencyCode" | "processingAgencyCode" | "status">) =>
+  d.agencyCode !== d.processingAgencyCode && (d.status === "processing" || d.status === "supplementing");
+
+/** The work queues; `origins` names the desks the dossiers handed over to this agency came from. */
+export function QueuePage({ page, queue, result, origins }: { page: PageRequest; queue: Queue; result: DossierPage; origins?: Map<string, string> }) {
   const title = tr(page, "Hồ sơ cần xử lý", "Work queue");
   return (
     <Layout page={page} variant="office" title={`${title}: ${queueName(page, queue)}`} current={QUEUE_PATH}>
@@ -54,7 +62,17 @@ export function QueuePage({ page, queue, result }: { page: PageRequest; queue: Q
                 <th scope="row" class="nowrap">
                   <a href={officeDossierPath(d.id)}>{d.code ?? tr(page, "Hồ sơ mới nộp", "Newly filed")}</a>
                 </th>
-                <td>{d.procedureName}</td>
+                <td>
+                  {d.procedureName}
+                  {transferredHere(d) ? (
+                    <>
+                      <br />
+                      <span class="badge badge--transferred">
+                        {tr(page, "Được chuyển đến từ", "Transferred from")} {origins?.get(d.agencyCode) ?? d.agencyCode}
+                      </span>
+                    </>
+                  ) : null}
+                </td>
                 <td>{d.applicantName}</td>
                 <td>{statusName(page, d.status)}</td>
                 <td>
@@ -77,6 +95,8 @@ export interface OfficerDossierProps {
   d: DossierDto;
   content: ProcedureContent;
   agencyName: string;
+  /** The desk the result is handed over at (Nơi nhận kết quả). */
+  returnName?: string | null | undefined;
   departments: Array<{ code: string; name: string }>;
   /** Whom the current step may be assigned to, and who is signed in (see ActionForms). */
   assignees: AssigneeChoice[];
@@ -124,7 +144,7 @@ export function OfficerDossierPage(props: OfficerDossierProps) {
         </p>
       ) : null}
       <ProblemSummary page={page} problems={props.failed ? [] : props.problems} heading={props.failed || props.error || !props.problems.length ? undefined : tr(page, "Hồ sơ chưa tiếp nhận được: hãy sửa các mục sau.", "The dossier could not be received: correct the following.")} />
-      <Facts page={page} d={d} agencyName={props.agencyName} />
+      <Facts page={page} d={d} agencyName={props.agencyName} returnName={props.returnName} />
 
       <h2 id="applicant">{tr(page, "Người nộp hồ sơ", "Applicant")}</h2>
       <dl class="facts">
@@ -156,7 +176,7 @@ export function OfficerDossierPage(props: OfficerDossierProps) {
       )}
 
       <h2 id="papers">{tr(page, "Thành phần hồ sơ", "Papers")}</h2>
-      <Papers page={page} dossierId={d.id} components={content.components} attachments={d.attachments} problems={props.problems} upload={draft ? { action: `${base}/tep`, csrf: props.csrf, digitise: true } : undefined} />
+      <Papers page={page} dossierId={d.id} channel={d.channel} components={content.components} attachments={d.attachments} problems={props.problems} upload={draft ? { action: `${base}/tep`, csrf: props.csrf, digitise: true } : undefined} />
       {draft ? (
         <p>
           <button type="submit" form="dossier-form" name="intent" value="receive">

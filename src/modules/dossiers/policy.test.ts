@@ -148,6 +148,26 @@ describe("decide, the guard of dossier actions", () => {
     assert.deepEqual(decided("attach_result", dossier("processing", STEP.examining), owner), FORBIDDEN, "the applicant does not issue results");
   });
 
+  it("gives a dossier received at a commune's desk to that desk, then to the department, then back to the desk (filing anywhere)", () => {
+    // Decree 118/2025 (DOMAIN.md §3): 0 reception at the ward · 1 the hand-over taken up at Justice · 2 examining ·
+    // 3 review · 4 the director signs · 5 the chairman signs · 6 the ward returns the result.
+    const WARD = "000.00.T5.T01";
+    const wardDesk = officer("receiver", WARD);
+    const wardClerk = officer("specialist", WARD);
+    const anywhere = planSteps(buildTwoSignaturesProcedure(PLACE), "counter", JUSTICE, { receiving: WARD, returning: WARD });
+    const at = (status: DossierStatus, step: number | null) =>
+      dossier(status, null, { stepIndex: step, agencyCode: WARD, channel: "counter", processingAgencyCode: step === null ? WARD : anywhere[step]!.agencyCode });
+    const take = (action: GuardedAction, d: DossierRow, actor: Actor) => decided(action, d, actor, DEFAULT_RULES, anywhere);
+    assert.deepEqual(take("receive", at("new", null), wardDesk), ALLOWED);
+    assert.deepEqual(take("receive", at("new", null), desk), FORBIDDEN, "not the provincial centre's");
+    assert.deepEqual(take("forward", at("processing", 1), specialist), ALLOWED, "the department takes up the hand-over");
+    for (const other of [wardDesk, wardClerk, desk]) assert.deepEqual(take("forward", at("processing", 1), other), FORBIDDEN, other.type === "user" ? other.userId : "");
+    assert.deepEqual(take("request_supplement", at("processing", 1), specialist), ALLOWED);
+    assert.deepEqual(take("return", at("done", 6), wardDesk), ALLOWED, "returned where it was filed");
+    assert.deepEqual(take("return", at("done", 6), desk), FORBIDDEN);
+    assert.deepEqual(take("return", at("done", 6), specialist), FORBIDDEN);
+  });
+
   it("offers exactly the actions it allows", () => {
     assert.deepEqual(allowedActions(leader, dossier("processing", STEP.firstSigning), plan, DEFAULT_RULES), [
       "assign", "forward", "send_back", "request_supplement", "approve", "refuse", "apologize", "stop",

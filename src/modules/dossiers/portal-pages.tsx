@@ -11,14 +11,15 @@ import type { DomainError, FieldProblem } from "../../platform/http/errors.ts";
 import type { App } from "../../platform/http/types.ts";
 import { sendPage } from "../../web/render.ts";
 import { partyPage } from "../../web/routes.tsx";
-import { agencyNames, type CatalogService } from "../catalog/index.ts";
+import { agencyNames, type CatalogService, type ProcedureContent } from "../catalog/index.ts";
 import type { DirectoryService } from "../directory/index.ts";
 import { csrfToken } from "../../web/cookies.ts";
 import { tr } from "../../web/i18n.ts";
 import { doneNotice, FormText, pageQuery, pageSchema, postedForm, readUpload, text } from "../../web/forms.ts";
 import { answerFor, registerPageErrors, shownError } from "../../web/page-errors.tsx";
 import { pageNumber } from "../../web/pager.tsx";
-import { receivingAgencies } from "../workflow/index.ts";
+import { planSteps, receivingAgencies, returnDesk } from "../workflow/index.ts";
+import { desksOf, procedureProvince } from "./desks.ts";
 import { AssuranceRequired, DossierNotFound, LookupThrottled } from "./errors.ts";
 import { postedFormData, shownValues } from "./form-view.tsx";
 import { LookupPage } from "./lookup-view.tsx";
@@ -55,7 +56,7 @@ export interface DossierPageDeps {
 
 const Dossier = Type.Object({ id: Type.String() });
 const Procedure = Type.Object({ code: Type.String() });
-const StartForm = pageSchema({ params: Procedure, body: Type.Object({ requestId: FormText(), agency: FormText() }) });
+const StartForm = pageSchema({ params: Procedure, body: Type.Object({ requestId: FormText(), agency: FormText(), returnAgency: FormText() }) });
 const MineQuery = pageSchema({ querystring: Type.Object({ trang: FormText(), da: FormText() }) });
 const DossierQuery = pageSchema({ params: Dossier, querystring: Type.Object({ da: FormText() }) });
 const DraftPost = pageSchema({ params: Dossier, body: DossierForm });
@@ -63,6 +64,18 @@ const Upload = pageSchema({ params: Dossier });
 const WithdrawForm = pageSchema({ params: Dossier, body: Type.Object({ "xac-nhan": FormText() }) });
 const RatingForm = pageSchema({ params: Dossier, body: Type.Object({ level: FormText(), comment: FormText() }) });
 const LookupQuery = pageSchema({ querystring: Type.Object({ ma: FormText(), khoa: FormText() }) });
+
+/**
+ * The desks an online applicant may collect the result at (DOMAIN.md §3): every one-stop desk of the procedure's
+ * province. Empty when the procedure returns its result at no desk.
+ */
+async function returnChoices(directory: DirectoryService, procedure: ProcedureContent): Promise<Array<{ code: string; name: string }>> {
+  const implementing = procedure.agencies[0];
+  const own = implementing ? returnDesk(planSteps(procedure, "online", implementing)) : null;
+  const province = own ? await procedureProvince(directory, procedure) : null;
+  if (!own || !province) return [];
+  return (await desksOf(directory, province)).map((a) => ({ code: a.code, name: a.name }));
+}
 
 export function dossierPortalPages(deps: DossierPageDeps) {
   const { dossiers, catalog, directory } = deps;
@@ -77,6 +90,7 @@ export function dossierPortalPages(deps: DossierPageDeps) {
       const page = partyPage(request, reply, "portal");
       const procedure = await catalog.published(code);
       const codes = receivingAgencies(procedure);
+      const returnDesks = await returnChoices(directory, procedure);
       const names = await agencyNames(directory, codes);
       const actor = request.actor;
       const refusal = actor.type === "user" && procedure.assuranceLevel > actor.loa ? new AssuranceRequired(procedure.assuranceLevel).messages[page.lang] : undefined;
@@ -87,6 +101,7 @@ export function dossierPortalPages(deps: DossierPageDeps) {
           csrf={csrfToken(request, reply)}
           procedure={procedure}
           agencies={codes.map((c) => ({ code: c, name: names.get(c) ?? c }))}
+          returnDesks={returnDesks}
           requestId={randomUUID()}
           refusal={refusal}
           error={error}
@@ -106,7 +121,7 @@ export function dossierPortalPages(deps: DossierPageDeps) {
       const page = partyPage(request, reply, "portal");
       const d = await dossiers.get(request.actor, id);
       const content = await dossiers.boundProcedure(d);
-      const names = await agencyNames(directory, [d.agencyCode]);
+      const names = await agencyNames(directory, d.returnAgencyCode ? [d.agencyCode, d.returnAgencyCode] : [d.agencyCode]);
       return sendPage(
         reply,
         <ApplicantDossierPage
@@ -115,6 +130,7 @@ export function dossierPortalPages(deps: DossierPageDeps) {
           d={d}
           content={content}
           agencyName={names.get(d.agencyCode) ?? d.agencyCode}
+          returnName={d.returnAgencyCode ? (names.get(d.returnAgencyCode) ?? d.returnAgencyCode) : null}
           values={extra.values ?? shownValues(d.formData)}
           problems={extra.problems ?? []}
           error={extra.error}
@@ -147,7 +163,12 @@ export function dossierPortalPages(deps: DossierPageDeps) {
       const requestId = UUID.test(text(form.values.requestId, 36)) ? text(form.values.requestId, 36) : randomUUID();
       try {
         if (!form.ok) throw form.failure;
-        const { dossier } = await dossiers.create(request.actor, { procedureCode: code, agencyCode: text(form.values.agency, 20), formData: {}, requestId }, meta(request));
+        const returnAgency = text(form.values.returnAgency, 20);
+        const { dossier } = await dossiers.create(
+          request.actor,
+          { procedureCode: code, agencyCode: text(form.values.agency, 20), ...(returnAgency ? { returnAgencyCode: returnAgency } : {}), formData: {}, requestId },
+          meta(request),
+        );
         return reply.redirect(`${myDossierPath(dossier.id)}?da=tao`, 303);
       } catch (err) {
         const e = shownError(reply, partyPage(request, reply, "portal"), err);

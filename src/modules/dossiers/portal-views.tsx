@@ -21,6 +21,11 @@ export function FilingStartPage(props: {
   csrf: string;
   procedure: Pick<ProcedureContent, "code" | "name" | "assuranceLevel">;
   agencies: Array<{ code: string; name: string }>;
+  /**
+   * Where else the result may be collected (Decree 118/2025, DOMAIN.md §3): the one-stop desks of the procedure's
+   * province. The default, the procedure's own desk, comes first. Empty: it has no return at a desk.
+   */
+  returnDesks: Array<{ code: string; name: string }>;
   requestId: string;
   /** The account's assurance level is below the procedure's: why it cannot file. */
   refusal?: string | undefined;
@@ -62,6 +67,24 @@ export function FilingStartPage(props: {
               </label>
             ))}
           </fieldset>
+          {props.returnDesks.length > 0 ? (
+            <div class="field">
+              <label for="return-desk">{tr(page, "Nơi nhận kết quả", "Collect the result at")}</label>
+              <p class="sub" id="return-desk-hint">
+                {tr(page, "Có thể nhận kết quả tại bất kỳ Trung tâm Phục vụ hành chính công nào trong tỉnh.", "The result can be collected at any Public Administration Service Centre of the province.")}
+              </p>
+              <select id="return-desk" name="returnAgency" aria-describedby="return-desk-hint">
+                <option value="" selected>
+                  {tr(page, "Tại bộ phận một cửa tiếp nhận hồ sơ (mặc định)", "At the desk that receives the dossier (default)")}
+                </option>
+                {props.returnDesks.map((a) => (
+                  <option key={a.code} value={a.code}>
+                    {a.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+          ) : null}
           <p>
             <button type="submit">{tr(page, "Bắt đầu khai hồ sơ", "Start the dossier")}</button>
           </p>
@@ -122,6 +145,8 @@ export interface ApplicantDossierProps {
   d: DossierDto;
   content: ProcedureContent;
   agencyName: string;
+  /** The desk the result is handed over at (Nơi nhận kết quả). */
+  returnName?: string | null | undefined;
   values: Record<string, string>;
   problems: FieldProblem[];
   error?: string | undefined;
@@ -129,7 +154,7 @@ export interface ApplicantDossierProps {
 }
 
 /** Code, key, status and dates, as on the receipt (Mẫu 01). */
-export function Facts({ page, d, agencyName }: { page: PageRequest; d: DossierDto; agencyName: string }) {
+export function Facts({ page, d, agencyName, returnName }: { page: PageRequest; d: DossierDto; agencyName: string; returnName?: string | null | undefined }) {
   return (
     <dl class="facts">
       <dt>{tr(page, "Trạng thái", "Status")}</dt>
@@ -148,7 +173,13 @@ export function Facts({ page, d, agencyName }: { page: PageRequest; d: DossierDt
         </>
       ) : null}
       <dt>{tr(page, "Cơ quan tiếp nhận", "Receiving agency")}</dt>
-      <dd>{agencyName}</dd>
+      <dd id="receiving-agency">{agencyName}</dd>
+      {returnName ? (
+        <>
+          <dt>{tr(page, "Nơi nhận kết quả", "Result collected at")}</dt>
+          <dd id="return-desk">{returnName}</dd>
+        </>
+      ) : null}
       <dt>{tr(page, "Ngày nộp", "Filed")}</dt>
       <dd>{when(page, d.submittedAt)}</dd>
       <dt>{tr(page, "Ngày tiếp nhận", "Received")}</dt>
@@ -181,7 +212,7 @@ export function ApplicantDossierPage(props: ApplicantDossierProps) {
       <h1>{d.procedureName}</h1>
       <Notice text={props.notice} />
       <ProblemSummary page={page} problems={props.problems} heading={props.error} />
-      <Facts page={page} d={d} agencyName={props.agencyName} />
+      <Facts page={page} d={d} agencyName={props.agencyName} returnName={props.returnName} />
 
       {d.status === "draft" ? (
         <>
@@ -197,7 +228,7 @@ export function ApplicantDossierPage(props: ApplicantDossierProps) {
           </form>
           <h2 id="papers">{tr(page, "Giấy tờ đính kèm", "Papers")}</h2>
           <p class="sub">{tr(page, "Lưu tờ khai trước khi tải tệp: mỗi lần tải lên trang được mở lại.", "Save the form before uploading: each upload reloads the page.")}</p>
-          <Papers page={page} dossierId={d.id} components={content.components} attachments={d.attachments} problems={props.problems} upload={upload} />
+          <Papers page={page} dossierId={d.id} channel={d.channel} components={content.components} attachments={d.attachments} problems={props.problems} upload={upload} />
           <p>
             <a href={`/kho-du-lieu?ho-so=${d.id}`}>{tr(page, "Dùng giấy tờ đã có trong Kho dữ liệu của tôi", "Use a document from my data store")}</a>
           </p>
@@ -216,7 +247,7 @@ export function ApplicantDossierPage(props: ApplicantDossierProps) {
           <h2 id="supplement-heading">{tr(page, "Cơ quan yêu cầu bổ sung hồ sơ", "The agency asks for a supplement")}</h2>
           <Pauses page={page} d={{ pauses: openPause ? [openPause] : [] }} components={content.components} />
           {!openPause ? <p>{d.history.at(-1)?.note ?? ""}</p> : null}
-          <Papers page={page} dossierId={d.id} components={content.components} attachments={d.attachments} problems={props.problems} upload={upload} only={asked.length ? asked : undefined} />
+          <Papers page={page} dossierId={d.id} channel={d.channel} components={content.components} attachments={d.attachments} problems={props.problems} upload={upload} only={asked.length ? asked : undefined} />
           <form method="post" action={`${base}/bo-sung`} class="stack">
             <input type="hidden" name="_csrf" value={props.csrf} />
             <fieldset>
@@ -248,7 +279,7 @@ export function ApplicantDossierPage(props: ApplicantDossierProps) {
       {d.status !== "draft" && !answering ? (
         <>
           <h2 id="papers">{tr(page, "Giấy tờ đã nộp", "Papers filed")}</h2>
-          <Papers page={page} dossierId={d.id} components={content.components} attachments={d.attachments} problems={[]} />
+          <Papers page={page} dossierId={d.id} channel={d.channel} components={content.components} attachments={d.attachments} problems={[]} />
         </>
       ) : null}
 

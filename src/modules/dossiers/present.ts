@@ -49,6 +49,8 @@ export interface DossierParts {
   pauses: PauseRow[];
   rating: RatingRow | null;
   allowedActions: DossierAction[];
+  /** The desk of its plan's return step. */
+  returnAgencyCode: string | null;
 }
 
 export function presentDossier(p: DossierParts): DossierDto {
@@ -61,6 +63,7 @@ export function presentDossier(p: DossierParts): DossierDto {
     procedureName: p.procedureName,
     agencyCode: d.agencyCode,
     processingAgencyCode: d.processingAgencyCode,
+    returnAgencyCode: p.returnAgencyCode,
     channel: d.channel as DossierDto["channel"],
     status: d.status as DossierStatus,
     nationalStatus: d.nationalStatus,
@@ -109,6 +112,7 @@ export function presentSummary(r: SummaryRow, procedureName: string): DossierSum
     procedureCode: r.procedureCode,
     procedureName,
     agencyCode: r.agencyCode,
+    processingAgencyCode: r.processingAgencyCode,
     channel: r.channel as DossierSummaryDto["channel"],
     status: r.status as DossierStatus,
     nationalStatus: r.nationalStatus,

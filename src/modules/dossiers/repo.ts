@@ -34,7 +34,7 @@ export type NewDossier = Pick<
   | "updatedAt"
   | "submittedAt"
 > &
-  Partial<Pick<NewDossierRow, "filedLoa">>;
+  Partial<Pick<NewDossierRow, "filedLoa">> & { returnAgencyCode?: string | null };
 
 /** A new dossier as it will be stored: the columns given, every other one at its default (the id made here). */
 export function newDossierRow(row: NewDossier): DossierRow {
@@ -60,6 +60,7 @@ export function newDossierRow(row: NewDossier): DossierRow {
     resultFileSha256: null,
     returnMethod: null,
     filedLoa: 0,
+    returnAgencyCode: null,
     ...row,
   };
 }
@@ -289,6 +290,7 @@ export const summary = {
   procedureCode: dossiers.procedureCode,
   procedureVersion: dossiers.procedureVersion,
   agencyCode: dossiers.agencyCode,
+  processingAgencyCode: dossiers.processingAgencyCode,
   channel: dossiers.channel,
   status: dossiers.status,
   nationalStatus: dossiers.nationalStatus,

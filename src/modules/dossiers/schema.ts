@@ -33,6 +33,11 @@ export const CreateDossierInput = Type.Object(
   {
     procedureCode: ProcedureCode,
     agencyCode: AgencyCode,
+    /**
+     * Where the applicant collects the result: a one-stop desk of the procedure's province (Decree 118/2025).
+     * Default: the desk that received it at its counter, or online the procedure's own.
+     */
+    returnAgencyCode: Type.Optional(AgencyCode),
     /** An officer's counter intake names the applicant; an online applicant is the signed-in account. */
     applicant: Type.Optional(ApplicantInput),
     channel: Type.Optional(Literals(CHANNELS)),
@@ -124,6 +129,8 @@ export const DossierDto = Type.Object({
   procedureName: Type.String(),
   agencyCode: Type.String(),
   processingAgencyCode: Type.String(),
+  /** The desk the result is handed over at (its plan's return step), or null when the procedure has none. */
+  returnAgencyCode: Nullable(Type.String()),
   channel: Literals(CHANNELS),
   status: Literals(STATUSES),
   nationalStatus: Nullable(Type.Integer({ minimum: 1, maximum: 10 })),
@@ -158,6 +165,8 @@ export const DossierSummaryDto = Type.Object({
   procedureCode: Type.String(),
   procedureName: Type.String(),
   agencyCode: Type.String(),
+  /** The agency it is with now: another than `agencyCode` when it was transferred there (liên thông). */
+  processingAgencyCode: Type.String(),
   channel: Literals(CHANNELS),
   status: Literals(STATUSES),
   nationalStatus: Nullable(Type.Integer()),

@@ -4,7 +4,7 @@ import type { Readable } from "node:stream";
 import type { LRUCache } from "lru-cache";
 import { type Actor, actorRef, hasRole } from "../../platform/auth/actor.ts";
 import type { FieldProblem } from "../../platform/http/errors.ts";
-import { formDataProblems, type ProcedureContent } from "../catalog/index.ts";
+import { formDataProblems, needsUpload, type ProcedureContent } from "../catalog/index.ts";
 import { checkCccd, checkTaxCode } from "../identity/index.ts";
 import { receivingAgencies } from "../workflow/index.ts";
 import {
@@ -21,8 +21,9 @@ import { holds } from "./policy.ts";
 import { presentFile } from "./present.ts";
 import * as repo from "./repo.ts";
 import type { AttachmentDto, CreateDossierInput, DossierDto } from "./schema.ts";
+import { mayReceiveAt, mayReturnAt } from "./desks.ts";
 import { digitisedMark } from "./service.documents.ts";
-import type { DossierCore, DossierDeps, Meta } from "./service.support.ts";
+import { type DossierCore, type DossierDeps, dossierPlan, type Meta } from "./service.support.ts";
 import type { Applicant } from "./tables.ts";
 import { applyChange, filedColumns, recordFiling } from "./transitions.ts";
 
@@ -51,12 +52,15 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
   const { boundProcedure, planOf, whoIs, visible, guard, dto, transact } = core;
   const { agencyProvinces } = cache;
 
-  /** Every problem that stops a dossier from being filed: its form, and its required components. */
-  function filingProblems(content: ProcedureContent, formData: Record<string, unknown>, fileRows: repo.FileRow[]): FieldProblem[] {
+  /**
+   * Every problem that stops a dossier from being filed: its form, and the files of its required components (not
+   * of one only shown in person, nor online of the declaration its e-form is: catalog `needsUpload`).
+   */
+  function filingProblems(content: ProcedureContent, channel: DossierChannel, formData: Record<string, unknown>, fileRows: repo.FileRow[]): FieldProblem[] {
     const problems = formDataProblems(content.form, formData, "/formData");
     const have = new Set(fileRows.filter((f) => f.kind === "component").map((f) => f.component));
     for (const c of content.components) {
-      if (c.required && !have.has(c.key)) problems.push({ path: `/attachments/${c.key}`, message: `Cần đính kèm: ${c.name}.` });
+      if (needsUpload(c, channel) && !have.has(c.key)) problems.push({ path: `/attachments/${c.key}`, message: `Cần đính kèm: ${c.name}.` });
     }
     return problems;
   }
@@ -90,10 +94,25 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
     };
   }
 
+  /**
+   * Where the result will be handed over (DOMAIN.md §3, filing anywhere in the province): the desk the applicant
+   * chose, else the desk that received it at its counter when that is not the procedure's own, else null (the
+   * procedure's own return step). Throws InvalidDossier for a desk that may not hand it over.
+   */
+  async function returnDeskOf(content: ProcedureContent, input: CreateDossierInput, channel: DossierChannel): Promise<string | null> {
+    const ownDesk = receivingAgencies(content).includes(input.agencyCode);
+    if (!input.returnAgencyCode) return ownDesk ? null : input.agencyCode;
+    const plan = dossierPlan(content, { channel, agencyCode: input.agencyCode, returnAgencyCode: null });
+    if (!(await mayReturnAt(directory, content, plan, input.returnAgencyCode))) {
+      throw new InvalidDossier([{ path: "/returnAgencyCode", message: "Nơi nhận kết quả phải là một Trung tâm Phục vụ hành chính công (bộ phận một cửa) của tỉnh." }]);
+    }
+    return input.returnAgencyCode;
+  }
+
   async function submitIn(actor: Actor, d: DossierRow, meta: Meta): Promise<DossierRow> {
     if (d.status !== "draft") return d;
     const content = await boundProcedure(d);
-    const problems = filingProblems(content, d.formData, await repo.listFiles(database.db, d.id));
+    const problems = filingProblems(content, d.channel as DossierChannel, d.formData, await repo.listFiles(database.db, d.id));
     if (problems.length) throw new InvalidDossier(problems);
     const now = clock.now();
     const who = whoIs(actor, d, meta);
@@ -106,8 +125,8 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
   async function createNew(actor: Actor, input: CreateDossierInput, meta: Meta, by: string): Promise<{ dossier: DossierRow; events: repo.NewEvent[] } | null> {
     const bound = await catalog.inForce(input.procedureCode);
     const content = bound.content;
-    if (!receivingAgencies(content).includes(input.agencyCode)) throw new ProcedureNotOffered(input.procedureCode, input.agencyCode);
     const applicantSide = actor.type === "user" && (hasRole(actor, "citizen") || hasRole(actor, "business"));
+    if (!(await mayReceiveAt(directory, content, input.agencyCode, applicantSide))) throw new ProcedureNotOffered(input.procedureCode, input.agencyCode);
     let channel: DossierChannel;
     if (applicantSide) {
       channel = "online";
@@ -121,6 +140,7 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
       channel = input.channel && input.channel !== "online" ? input.channel : "counter";
     }
     const { applicant, owner } = await applicantOf(actor, input);
+    const returnAgencyCode = await returnDeskOf(content, input, channel);
     let provinceCode = agencyProvinces.get(input.agencyCode);
     if (provinceCode === undefined) {
       provinceCode = (await directory.agency(input.agencyCode)).provinceCode ?? "00";
@@ -132,7 +152,7 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
     // with required papers is created as a draft, its papers uploaded, then submitted.
     // Checked against the bound version's cached content: its compiled form validator is reused.
     if (input.submit === true) {
-      const problems = filingProblems(await boundProcedure({ procedureCode: bound.code, procedureVersion: bound.version }), input.formData, []);
+      const problems = filingProblems(await boundProcedure({ procedureCode: bound.code, procedureVersion: bound.version }), channel, input.formData, []);
       if (problems.length) throw new InvalidDossier(problems);
     }
     const fileNow = input.submit === true;
@@ -143,6 +163,7 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
       agencyCode: input.agencyCode,
       provinceCode,
       processingAgencyCode: input.agencyCode,
+      returnAgencyCode,
       channel,
       status: "draft",
       nationalStatus: NATIONAL_STATUS.draft,
@@ -222,6 +243,7 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
       const isResult = upload.component === "result";
       const component = content.components.find((c) => c.key === upload.component);
       if (!isResult && !component) throw new InvalidDossier([{ path: "/component", message: `Thủ tục không có thành phần hồ sơ ${upload.component}.` }]);
+      if (component?.shownOnly) throw new InvalidDossier([{ path: "/component", message: `${component.name}: giấy tờ chỉ xuất trình khi làm thủ tục, không tải lên.` }]);
       // As every change: 403 to one who may never attach here, 409 when the dossier's state does not allow it now.
       guard(isResult ? "attach_result" : "attach", d, planOf(content, d), actor);
       const digitised = digitisedMark(actor, d, isResult, upload.digitised === true);

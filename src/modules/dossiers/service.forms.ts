@@ -105,6 +105,12 @@ export function makeFormsService({ database, clock, calendar, catalog, directory
     return { name: a.name, code: a.code, parentName: parent?.name ?? null, deskName: desk, place: null };
   }
 
+  async function returnPlaceOf(d: DossierRow, receiving: FormAgency): Promise<string> {
+    const at = d.returnAgencyCode && d.returnAgencyCode !== d.agencyCode ? await agencyOf(d.returnAgencyCode) : null;
+    const desk = at ?? receiving;
+    return desk === receiving ? (desk.deskName ?? desk.name) : `${desk.deskName ?? "Bộ phận tiếp nhận và trả kết quả"} - ${desk.name}`;
+  }
+
   const isOfficer = (actor: Actor, agency: string) => OFFICER_ROLES.some((role) => hasRole(actor, role, (scope) => isWithinAgency(agency, scope)));
 
   async function common(d: DossierRow) {
@@ -163,7 +169,9 @@ export function makeFormsService({ database, clock, calendar, catalog, directory
             processingTime: `${String(time.amount).padStart(2, "0")} ${UNIT_WORDS[time.unit]}`,
             receivedAt: d.receivedAt!,
             dueAt: d.originalDueAt ?? d.dueAt!,
-            returnPlace: base.agency.deskName ?? base.agency.name,
+            // Where the applicant collects the result: the desk of the dossier's return step when another desk's
+            // (filing anywhere in the province, DOMAIN.md §3), else the receiving desk.
+            returnPlace: await returnPlaceOf(d, base.agency),
             // The register is kept a book a year; a dossier's line is its number of the day.
             register: { book: `20${d.code.split("-")[1]!.slice(0, 2)}`, number: Number(d.code.split("-")[2]) },
             officerName: received.actorName,

@@ -10,7 +10,7 @@ import type { FileStore } from "../../platform/files/index.ts";
 import type { CatalogService, ProcedureContent } from "../catalog/index.ts";
 import type { DirectoryService } from "../directory/index.ts";
 import type { IdentityService } from "../identity/index.ts";
-import { implementingAgency, planSteps, type StepPlan } from "../workflow/index.ts";
+import { implementingAgency, planSteps, returnDesk, type StepPlan } from "../workflow/index.ts";
 import type { DossierRules } from "./actions.ts";
 import type { FileLinks } from "./file-links.ts";
 import { DossierForbidden, DossierNotFound, InvalidTransition, SupplementLimit } from "./errors.ts";
@@ -55,8 +55,7 @@ export function makeDossierCore(deps: DossierDeps, rules: DossierRules) {
     return (await catalog.bound(d.procedureCode, d.procedureVersion)).content;
   }
 
-  const planOf = (content: ProcedureContent, d: DossierRow): StepPlan[] =>
-    planSteps(content, d.channel as DossierChannel, implementingAgency(content, d.agencyCode));
+  const planOf = (content: ProcedureContent, d: DossierRow): StepPlan[] => dossierPlan(content, d);
 
   function whoIs(actor: Actor, d: Pick<DossierRow, "ownerUserId"> | null, meta: Meta): Who {
     let name = "Hệ thống";
@@ -113,6 +112,7 @@ export function makeDossierCore(deps: DossierDeps, rules: DossierRules) {
       pauses,
       rating,
       allowedActions: allowedActions(actor, d, plan, rules),
+      returnAgencyCode: returnDesk(plan),
     });
   }
 
@@ -134,6 +134,11 @@ export function makeDossierCore(deps: DossierDeps, rules: DossierRules) {
   }
 
   return { rules, boundProcedure, planOf, whoIs, visible, guard, dto, transact };
+}
+
+/** A dossier's plan: its procedure's steps, at the desks where it was received and is returned (engine.ts `atDesks`). */
+export function dossierPlan(content: ProcedureContent, d: Pick<DossierRow, "channel" | "agencyCode" | "returnAgencyCode">): StepPlan[] {
+  return planSteps(content, d.channel as DossierChannel, implementingAgency(content, d.agencyCode), { receiving: d.agencyCode, returning: d.returnAgencyCode });
 }
 
 /** What every change alters at least one of: a dossier read before its lock is still the same one. */

@@ -40,6 +40,12 @@ export const dossiers = pgTable(
     provinceCode: text("province_code").notNull(),
     /** The agency working on it now: the receiving one, or another one during an inter-agency step. */
     processingAgencyCode: text("processing_agency_code").notNull(),
+    /**
+     * The desk the result is handed over at when it is not the procedure's own (filing anywhere in the province,
+     * Decree 118/2025): the desk that received it at its counter, or the one an online applicant chose; null:
+     * the procedure's own return step.
+     */
+    returnAgencyCode: text("return_agency_code"),
     channel: text("channel").notNull(),
     status: text("status").notNull(),
     nationalStatus: integer("national_status"),

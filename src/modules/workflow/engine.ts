@@ -29,13 +29,29 @@ export function processingTimeFor(content: ProcedureContent, channel: Channel): 
 }
 
 /**
- * The steps of a dossier. Step shares are stated against the longest channel's time (catalog/model.ts,
- * Step); a faster channel scales every share by the same ratio.
+ * Where a dossier was received and where its result is handed over, when not at the procedure's own desks
+ * (filing anywhere in the province, Decree 118/2025/NĐ-CP; DOMAIN.md §2–3 — the decree's text was not available,
+ * so its article is not cited).
  */
-export function planSteps(content: ProcedureContent, channel: Channel, implementingAgency: string): StepPlan[] {
+export interface Desks {
+  /** The desk that received the dossier (its receiving agency). */
+  receiving: string;
+  /** The desk the applicant collects the result at; null: the procedure's own return step. */
+  returning: string | null;
+}
+
+/** The key of the hand-over step a dossier received at another desk gets (liên thông to the competent agency). */
+export const TRANSFER_STEP = "lien-thong";
+
+/**
+ * The steps of a dossier. Step shares are stated against the longest channel's time (catalog/model.ts,
+ * Step); a faster channel scales every share by the same ratio. With `desks`, the plan of a dossier received
+ * or returned at another desk (`atDesks`).
+ */
+export function planSteps(content: ProcedureContent, channel: Channel, implementingAgency: string, desks?: Desks): StepPlan[] {
   const shares = content.steps.reduce((s, step) => s + step.hours, 0);
   const scale = shares > 0 ? timeInHours(processingTimeFor(content, channel)) / shares : 1;
-  return content.steps.map((s, index) => ({
+  const own = content.steps.map((s, index) => ({
     index,
     key: s.key,
     name: s.name,
@@ -45,6 +61,49 @@ export function planSteps(content: ProcedureContent, channel: Channel, implement
     hours: s.hours * scale,
     leaderSigns: s.leaderSigns,
   }));
+  return desks ? atDesks(own, receivingAgencies(content), desks) : own;
+}
+
+/**
+ * The plan of a dossier received at a desk that is not the procedure's own, or whose result is collected at
+ * another desk (DOMAIN.md §3, "Filing anywhere in the province"). Received elsewhere: the reception is that
+ * desk's, and the dossier then goes to the competent agency as an inter-agency hand-over (liên thông), a step of
+ * its own at the competent agency — it is done when that agency takes the dossier up — given the share of time
+ * the procedure gives its own reception (which, done at the counter, has no time of its own). Returned
+ * elsewhere: the last step, the desk's return, is at the chosen desk.
+ */
+function atDesks(own: StepPlan[], ownDesks: string[], desks: Desks): StepPlan[] {
+  let steps = own;
+  const first = own[0];
+  if (first && first.role === "receiver" && own.length > 1 && !ownDesks.includes(desks.receiving)) {
+    const competent = own[1]!;
+    steps = [
+      // The procedure's own reception step may name its desk ("Trung tâm … tỉnh tiếp nhận"): this one is another's.
+      { ...first, name: "Tiếp nhận hồ sơ, cấp giấy tiếp nhận và hẹn trả kết quả, chuyển cơ quan giải quyết", agencyCode: desks.receiving, department: null, hours: 0 },
+      {
+        index: 1,
+        key: TRANSFER_STEP,
+        name: "Tiếp nhận hồ sơ liên thông từ nơi tiếp nhận",
+        role: competent.role === "receiver" ? "receiver" : "specialist",
+        department: competent.department,
+        agencyCode: competent.agencyCode,
+        hours: first.hours,
+        leaderSigns: false,
+      },
+      ...own.slice(1),
+    ];
+  }
+  const last = steps[steps.length - 1];
+  if (desks.returning && last && last.role === "receiver" && steps.length > 1 && last.agencyCode !== desks.returning) {
+    steps = [...steps.slice(0, -1), { ...last, name: "Nhận kết quả từ cơ quan giải quyết, trả kết quả cho người nộp hồ sơ", agencyCode: desks.returning, department: null }];
+  }
+  return steps === own ? own : steps.map((s, index) => ({ ...s, index }));
+}
+
+/** The desk a procedure's result is handed over at (its last step, a receiver's), or null when it has none. */
+export function returnDesk(plan: StepPlan[]): string | null {
+  const last = plan[plan.length - 1];
+  return last && last.role === "receiver" && plan.length > 1 ? last.agencyCode : null;
 }
 
 /** Whether every signing step lies before `index`: the result may then be issued. */

@@ -10,6 +10,7 @@ export const workflowModule = defineModule({
 });
 
 export {
+  type Desks,
   firstProcessingStep,
   implementingAgency,
   nextStep,
@@ -17,6 +18,8 @@ export {
   previousStep,
   processingTimeFor,
   receivingAgencies,
+  returnDesk,
   signed,
   type StepPlan,
+  TRANSFER_STEP,
 } from "./engine.ts";

@@ -1,0 +1,172 @@
+// Filing anywhere in the province in Chromium (issue 14, item 3), on the demo data: a walk-in files the Department
+// of Justice's "Đăng ký hành nghề và cấp Thẻ công chứng viên" (a provincial procedure) at Phường Kinh Bắc's desk,
+// which receives it under its own code; the department's specialist finds it "transferred to us", takes it up and
+// examines it; the leader signs and issues the result; the result comes back to Kinh Bắc's desk, which returns it.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import axe from "axe-core";
+import { generate } from "otplib";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { buildApp } from "../../src/app.ts";
+import { holidaysSeed } from "../../src/modules/calendar/index.ts";
+import { demoCatalogSeed } from "../../src/modules/catalog/index.ts";
+import { adminUnitsSeed, demoAgenciesSeed } from "../../src/modules/directory/seeds.ts";
+import { PDF, PNG } from "../../src/modules/dossiers/testing.ts";
+import { demoAccountsSeed, readDemoAccounts } from "../../src/modules/identity/seeds.ts";
+import { runSeeds } from "../../src/platform/db/seeds.ts";
+import type { App } from "../../src/platform/http/types.ts";
+import { testLogger } from "../../src/platform/log/testing.ts";
+import { type TestEnv, testContext } from "../helpers/app.ts";
+import { launchChromium, openPage } from "../helpers/browser.ts";
+import { freePort } from "../helpers/net.ts";
+
+const PASSWORD = readDemoAccounts().password;
+/** The demo catalogue's notary card (Sở Tư pháp), received at the provincial centre unless filed elsewhere. */
+const PROCEDURE = "1.900211";
+const WARD = "Ủy ban nhân dân phường Kinh Bắc";
+
+/** axe-core's serious and critical violations on the page as it is now. */
+async function axeProblems(page: Page): Promise<string[]> {
+  await page.evaluate(axe.source);
+  const found = await page.evaluate(async () => {
+    const r = await (window as unknown as { axe: typeof axe }).axe.run(document);
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 3) }));
+  });
+  return found.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${page.url()}: ${v.id} ${v.nodes.join(", ")}`);
+}
+
+describe("filing anywhere in the province, in the browser", () => {
+  let env: TestEnv;
+  let app: App;
+  let browser: Browser;
+  let base: string;
+  const contexts: BrowserContext[] = [];
+  const a11y: string[] = [];
+  const check = async (page: Page) => a11y.push(...(await axeProblems(page)));
+
+  before(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    env = await testContext({ config: { publicUrl: base } });
+    await runSeeds(
+      env.database,
+      [holidaysSeed(), adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory), demoAccountsSeed(env.ctx.identity, testLogger()), demoCatalogSeed(env.ctx.catalog)],
+      { demo: true },
+    );
+    app = await buildApp(env.ctx);
+    await app.listen({ port, host: "127.0.0.1" });
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await app?.close();
+    await env?.close();
+  });
+
+  /** A demo officer signs in to the office, enrolling the second factor on the way (their first sign-in). */
+  const officer = async (username: string): Promise<Page> => {
+    const context = await browser.newContext({ locale: "vi-VN" });
+    contexts.push(context);
+    const { page } = await openPage(context);
+    await page.goto(`${base}/office`);
+    await page.getByRole("link", { name: "Đăng nhập" }).click();
+    await page.getByLabel("Tên đăng nhập").fill(username);
+    await page.getByLabel("Mật khẩu").fill(PASSWORD);
+    await page.getByRole("button", { name: "Đăng nhập" }).click();
+    await page.waitForURL(/\/dang-nhap\/xac-thuc/);
+    const secret = await page.locator("main code").first().innerText();
+    await page.getByLabel("Mã xác thực").fill(await generate({ secret }));
+    await page.getByRole("button", { name: "Xác nhận" }).click();
+    await page.getByRole("link", { name: "Tiếp tục" }).click();
+    await page.waitForURL(`${base}/office`);
+    return page;
+  };
+  const status = (page: Page) => page.locator("#status").innerText();
+  const upload = async (page: Page, key: string, file: { name: string; mimeType: string; buffer: Buffer }) => {
+    await page.locator(`#paper-${key}`).setInputFiles(file);
+    await page.locator("li.paper", { has: page.locator(`#paper-${key}`) }).getByRole("button", { name: "Tải lên" }).click();
+    await page.waitForURL(/\?da=tai-len$/);
+  };
+
+  it("is received at Kinh Bắc's desk, processed at the Department of Justice, and returned at Kinh Bắc", async () => {
+    // Kinh Bắc's desk takes the walk-in's dossier of a provincial procedure at its counter.
+    const desk = await officer("tiepnhan.kinhbac");
+    await desk.goto(`${base}/office/tiep-nhan/moi?thu-tuc=${PROCEDURE}`);
+    assert.equal(await desk.locator("#agency option[selected]").innerText(), WARD, "the desk's own agency first");
+    await check(desk);
+    await desk.locator("#a-name").fill("Trần Thị Công");
+    await desk.locator("#a-idNumber").fill("001185000777");
+    await desk.locator("#a-phone").fill("0912345678");
+    await desk.locator("#a-address").fill("Xã Phật Tích, tỉnh Bắc Ninh");
+    const form: Record<string, string> = {
+      hoTen: "Trần Thị Công",
+      ngaySinh: "1985-04-12",
+      soDinhDanh: "001185000777",
+      soDienThoai: "0912345678",
+      email: "cong@example.vn",
+      soQuyetDinhBoNhiem: "1234/QĐ-BTP",
+      ngayBoNhiem: "2026-10-01",
+      tenToChucHanhNghe: "Văn phòng công chứng Kinh Bắc",
+      diaChiToChucHanhNghe: "Phường Kinh Bắc, tỉnh Bắc Ninh",
+    };
+    for (const [name, value] of Object.entries(form)) await desk.locator(`#f-${name}`).fill(value);
+    await desk.getByRole("button", { name: "Tạo hồ sơ" }).click();
+    await desk.waitForURL(/\/office\/ho-so\/[0-9a-f-]+\?da=tao$/);
+    const deskUrl = desk.url().split("?")[0]!;
+    // At the counter the paper declaration is scanned like every other paper.
+    await upload(desk, "giay-de-nghi", { name: "giay-de-nghi.pdf", mimeType: "application/pdf", buffer: PDF });
+    await upload(desk, "quyet-dinh-bo-nhiem", { name: "quyet-dinh.pdf", mimeType: "application/pdf", buffer: PDF });
+    await upload(desk, "anh", { name: "anh.png", mimeType: "image/png", buffer: PNG });
+    await desk.getByRole("button", { name: "Nộp và tiếp nhận hồ sơ" }).click();
+    await desk.waitForURL(/\?da=/);
+    const code = await desk.locator("#code").innerText();
+    assert.match(code, /^000\.00\.51\.H06-\d{6}-0001$/, "the receipt's code is Kinh Bắc's");
+    assert.match(await status(desk), /Tiếp nhận hồ sơ liên thông/);
+    assert.equal(await desk.locator("#return-desk").innerText(), WARD);
+    await check(desk);
+
+    // The department's specialist finds it transferred from Kinh Bắc, takes it up and examines it.
+    const specialist = await officer("chuyenvien.tuphap");
+    await specialist.goto(`${base}/office/ho-so?hang-doi=processing`);
+    const row = specialist.locator("tr", { has: specialist.getByRole("link", { name: code }) });
+    assert.match(await row.innerText(), /Được chuyển đến từ Ủy ban nhân dân phường Kinh Bắc/);
+    await check(specialist);
+    await specialist.getByRole("link", { name: code }).click();
+    await specialist.getByRole("button", { name: "Chuyển bước tiếp theo" }).click();
+    await specialist.waitForURL(/\?da=forward$/);
+    assert.match(await status(specialist), /Phòng Bổ trợ tư pháp kiểm tra hồ sơ/);
+    await specialist.getByRole("button", { name: "Chuyển bước tiếp theo" }).click();
+    await specialist.waitForURL(/\?da=forward$/);
+
+    // The leader signs and issues the result: it goes back to Kinh Bắc's desk.
+    const leader = await officer("lanhdao.tuphap");
+    await leader.goto(`${base}/office/ho-so?hang-doi=processing`);
+    await leader.getByRole("link", { name: code }).click();
+    await leader.getByLabel("Văn bản kết quả (PDF)").setInputFiles({ name: "the-cong-chung-vien.pdf", mimeType: "application/pdf", buffer: PDF });
+    await leader.getByRole("button", { name: "Tải lên kết quả và kết thúc xử lý" }).click();
+    await leader.waitForURL(/\?da=finish$/);
+
+    // Kinh Bắc's desk finds it among the results to return, and returns it.
+    await desk.goto(`${base}/office/ho-so?hang-doi=finished`);
+    await desk.getByRole("link", { name: code }).click();
+    assert.equal(desk.url().split("?")[0], deskUrl);
+    assert.equal(await status(desk), "Đã có kết quả");
+    await desk.getByRole("button", { name: "Trả kết quả" }).click();
+    await desk.waitForURL(/\?da=return$/);
+    assert.equal(await status(desk), "Đã trả kết quả");
+    // The hand-overs (the control sheet's rows): Kinh Bắc's reception, the hand-over to the department, its steps,
+    // the return at Kinh Bắc.
+    const steps = await desk.locator("#steps + table, #steps ~ table").first().innerText();
+    const rows = steps.split("\n").slice(2).map((r) => r.split("\t").slice(0, 2).join(" @ "));
+    assert.deepEqual(rows, [
+      "Tiếp nhận hồ sơ, cấp giấy tiếp nhận và hẹn trả kết quả, chuyển cơ quan giải quyết @ 000.00.51.H06",
+      "Tiếp nhận hồ sơ liên thông từ nơi tiếp nhận @ 000.00.11.H06 / bo-tro-tu-phap",
+      "Phòng Bổ trợ tư pháp kiểm tra hồ sơ, dự thảo quyết định đăng ký hành nghề và Thẻ công chứng viên @ 000.00.11.H06 / bo-tro-tu-phap",
+      "Lãnh đạo Sở xem xét, ký kết quả @ 000.00.11.H06",
+      "Nhận kết quả từ cơ quan giải quyết, trả kết quả cho người nộp hồ sơ @ 000.00.51.H06",
+    ]);
+    assert.deepEqual(a11y, []);
+  });
+});
