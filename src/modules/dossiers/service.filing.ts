@@ -69,7 +69,7 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
     }
     const a = input.applicant;
     if (!a) throw new InvalidDossier([{ path: "/applicant", message: "Hồ sơ nộp tại quầy cần thông tin người nộp." }]);
-    const idOk = a.type === "citizen" ? checkCccd(a.idNumber).ok : checkTaxCode(a.idNumber).ok;
+    const idOk = a.type === "citizen" ? checkCccd(a.idNumber, { now: clock.now() }).ok : checkTaxCode(a.idNumber).ok;
     if (!idOk) {
       throw new InvalidDossier([{ path: "/applicant/idNumber", message: a.type === "citizen" ? "Số định danh cá nhân (CCCD) không hợp lệ." : "Mã số thuế không hợp lệ." }]);
     }
