@@ -61,16 +61,28 @@ export async function planAction(action: DossierAction, c: PlanContext): Promise
   switch (action) {
     case "receive": {
       const time = processingTimeFor(c.content, d.channel as "online" | "counter" | "post");
-      const due = await c.calendar.due({ from: now, amount: time.amount, unit: time.unit, agency: d.agencyCode });
+      // The legal time runs from the receipt, whether before or after the agency's cut-off, unless the
+      // procedure counts from the next working day (DOMAIN.md §3; the procedure's processing time says so).
+      const due = await c.calendar.due({
+        from: now,
+        amount: time.amount,
+        unit: time.unit,
+        agency: d.agencyCode,
+        countFromNextDayAfterCutoff: time.countFromNextDayAfterCutoff,
+      });
       const first = firstProcessingStep(c.plan, d.agencyCode)!;
       const reception = c.plan[0] && c.plan[0] !== first ? c.plan[0] : undefined;
+      // Received after the cut-off (15:00 by default), the dossier is transferred to the processing unit at the
+      // start of the next working day: its first step starts then (DOMAIN.md §3; the text of Decree 118/2025 on
+      // this point was not available to us).
+      const transfer = await c.calendar.transferAt({ at: now, agency: d.agencyCode });
       return {
         ...base,
         toStatus: "processing",
         set: { receivedAt: now, dueAt: due, originalDueAt: due },
         receipt: true,
         ...(reception ? { receptionStep: reception } : {}),
-        startStep: { plan: first, dueAt: await stepDue(c, first, now) },
+        startStep: { plan: first, startedAt: transfer, dueAt: await stepDue(c, first, transfer) },
         details: { dueAt: due.toISOString(), processingTime: time },
       };
     }

@@ -207,6 +207,49 @@ describe("one-stop rules", () => {
     assert.notEqual(done.json().timeliness, "late");
   });
 
+  it("received after 15:00: the first step starts at the next working day's opening; the deadline moves only if the procedure says so", async () => {
+    const nextDay = buildProvincialProcedure(s.place, {
+      name: "Thủ tục tính từ ngày làm việc tiếp theo",
+      components: easy.components,
+      processingTimes: [
+        { channel: "counter", amount: 3, unit: "working_days", countFromNextDayAfterCutoff: true },
+        { channel: "online", amount: 2, unit: "working_days", countFromNextDayAfterCutoff: true },
+      ],
+    });
+    // Trong ngày: the steps share one working day.
+    const sameDay = buildProvincialProcedure(s.place, {
+      name: "Thủ tục giải quyết trong ngày",
+      components: easy.components,
+      processingTimes: [
+        { channel: "counter", amount: 1, unit: "same_day" },
+        { channel: "online", amount: 1, unit: "same_day" },
+      ],
+      steps: easy.steps.map((step, i) => ({ ...step, hours: [1, 4, 2, 1][i]! })),
+    });
+    await publishProcedures(env.ctx, nextDay, sameDay);
+    const received = async (procedure: ProcedureContent, at: string) => {
+      clock.set(at);
+      return fileDossier(env.ctx, s, procedure, { stage: "received" });
+    };
+    const firstStep = (d: { steps: Array<{ stepKey: string; startedAt: string }> }) => d.steps.find((x) => x.stepKey === "tham-dinh")!.startedAt;
+
+    // Monday 7 December 2026, 15:30 in Hà Nội: online, 2 working days from 15:30 (Mon 1.5 h, Tue 8 h, Wed 6.5 h).
+    const late = await received(easy, "2026-12-07T08:30:00Z");
+    assert.equal(late.receivedAt, "2026-12-07T08:30:00.000Z");
+    assert.equal(late.dueAt, "2026-12-09T08:30:00.000Z", "Wednesday 15:30: the cut-off does not move the deadline");
+    assert.equal(firstStep(late), "2026-12-08T00:00:00.000Z", "handed to the department at Tuesday's opening, 07:00");
+    // Before the cut-off the department has it at once.
+    const early = await received(easy, "2026-12-07T07:30:00Z");
+    assert.equal(early.dueAt, "2026-12-09T07:30:00.000Z");
+    assert.equal(firstStep(early), "2026-12-07T07:30:00.000Z");
+    // A procedure that counts from the next working day: Tuesday 07:00 + 16 h = Wednesday 17:00.
+    assert.equal((await received(nextDay, "2026-12-07T08:30:00Z")).dueAt, "2026-12-09T10:00:00.000Z");
+    assert.equal((await received(nextDay, "2026-12-07T07:30:00Z")).dueAt, "2026-12-09T07:30:00.000Z");
+    // Trong ngày: by 15:00 the same day's close (17:00), after it the next working day's.
+    assert.equal((await received(sameDay, "2026-12-07T08:00:00Z")).dueAt, "2026-12-07T10:00:00.000Z");
+    assert.equal((await received(sameDay, "2026-12-07T08:30:00Z")).dueAt, "2026-12-08T10:00:00.000Z");
+  });
+
   it("refuses and stops only with a reason, lets the applicant withdraw before the result, and audits every change", async () => {
     const a = await fileAndReceive();
     assert.equal((await act(s.cast.leader, a.id, "refuse")).statusCode, 400);

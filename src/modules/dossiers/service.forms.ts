@@ -56,7 +56,7 @@ const OUTCOME_WORDS: Record<string, string> = {
   withdrawn: "Công dân rút hồ sơ",
 };
 
-const UNIT_WORDS = { working_days: "ngày làm việc", days: "ngày", hours: "giờ làm việc" } as const;
+const UNIT_WORDS = { working_days: "ngày làm việc", days: "ngày", hours: "giờ làm việc", same_day: "trong ngày" } as const;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export function makeFormsService({ database, clock, catalog, directory, publicUrl }: FormsDeps): FormsService {
@@ -115,7 +115,7 @@ export function makeFormsService({ database, clock, catalog, directory, publicUr
           return receipt01Pdf({
             ...base,
             papers: content.components.map((c) => ({ name: c.name, original: c.counts.original, certifiedCopy: c.counts.certifiedCopy, copy: c.counts.copy })),
-            processingTime: `${String(time.amount).padStart(2, "0")} ${UNIT_WORDS[time.unit]}`,
+            processingTime: time.unit === "same_day" ? "Trong ngày" : `${String(time.amount).padStart(2, "0")} ${UNIT_WORDS[time.unit]}`,
             receivedAt: d.receivedAt!,
             dueAt: d.originalDueAt ?? d.dueAt!,
             returnPlace: base.agency.deskName ?? base.agency.name,

@@ -25,8 +25,8 @@ export interface PlannedChange {
   details: Record<string, unknown> | null;
   /** Close the open hand-over with this outcome. */
   endStep?: { outcome: string };
-  /** Open a hand-over for this step, due then. */
-  startStep?: { plan: StepPlan; dueAt: Date };
+  /** Open a hand-over for this step, due then; it starts now unless `startedAt` says later (a transfer after the cut-off). */
+  startStep?: { plan: StepPlan; dueAt: Date; startedAt?: Date };
   /** A reception step done by the receipt itself (recorded as a closed hand-over). */
   receptionStep?: StepPlan;
   /** Open (items) or close the clock's pause. */
@@ -126,7 +126,7 @@ export async function applyChange(tx: Db, deps: ApplyDeps, d: DossierRow, change
     }
   }
   if (change.startStep) {
-    const { plan, dueAt } = change.startStep;
+    const { plan, dueAt, startedAt } = change.startStep;
     await repo.insertStep(tx, {
       dossierId: d.id,
       provinceCode: d.provinceCode,
@@ -137,7 +137,7 @@ export async function applyChange(tx: Db, deps: ApplyDeps, d: DossierRow, change
       department: plan.department,
       assigneeUserId: null,
       handedBy: actorRef(who.actor),
-      startedAt: now,
+      startedAt: startedAt ?? now,
       dueAt,
     });
     Object.assign(set, {
