@@ -6,7 +6,7 @@ import type { PageRequest } from "../../web/render.ts";
 import type { ProcedureContent } from "../catalog/index.ts";
 import { fileHref, History, Notice, Papers, Pauses, ProblemSummary, SchemaFields, when } from "./form-view.tsx";
 import type { DossierDto, DossierPage } from "./schema.ts";
-import { actionName, RATING_LEVELS, ratingName, statusName } from "./words.ts";
+import { actionName, dossierTimelinessName, RATING_LEVELS, ratingName, statusName } from "./words.ts";
 import { tr } from "../../web/i18n.ts";
 import { Pager } from "../../web/pager.tsx";
 
@@ -155,10 +155,22 @@ export function Facts({ page, d, agencyName }: { page: PageRequest; d: DossierDt
       <dd>{when(page, d.receivedAt)}</dd>
       <dt>{tr(page, "Hạn trả kết quả", "Due")}</dt>
       <dd id="due">{when(page, d.dueAt)}</dd>
+      {d.promisedAt ? (
+        <>
+          <dt>{tr(page, "Ngày hẹn trả mới", "New return date")}</dt>
+          <dd id="promised">{when(page, d.promisedAt)}</dd>
+        </>
+      ) : null}
       {d.finishedAt ? (
         <>
           <dt>{tr(page, "Ngày có kết quả", "Result issued")}</dt>
           <dd>{when(page, d.finishedAt)}</dd>
+        </>
+      ) : null}
+      {d.timeliness ? (
+        <>
+          <dt>{tr(page, "So với hạn", "Against the due date")}</dt>
+          <dd id="timeliness">{dossierTimelinessName(page, d.timeliness, d.apologies > 0)}</dd>
         </>
       ) : null}
     </dl>

@@ -191,20 +191,56 @@ describe("one-stop rules", () => {
     assert.equal(done.json().timeliness, "late");
   });
 
-  it("with an apology issued in time, the new date is the one that counts", async () => {
+  // Before issue 14 this test read "the new date is the one that counts": an apology moved the due date, and a
+  // dossier finished by the new date was on time. DOMAIN.md §3 (corrected 4 December 2026): the new date is what
+  // the applicant is told, the legal due date stays, and a dossier finished after it is late all the same.
+  it("with an apology issued in time, the applicant is promised a new date, but the legal due date stays and counts", async () => {
+    const own = await dossierSetting(env.ctx);
+    const procedure = await publishProcedures(env.ctx, buildEasy(own.place));
+    // Flag whatever other tests left being processed first, so the counts below are this dossier's.
+    clock.set("2027-12-01T01:00:00Z");
+    await env.ctx.dossiers.flagLateness();
     clock.set("2026-12-14T01:00:00Z");
-    const d = await fileAndReceive();
+    const d = await fileAndReceive(own, procedure);
     const newDueAt = new Date(new Date(d.dueAt).getTime() + 3 * DAY).toISOString();
-    assert.equal((await act(s.cast.leader, d.id, "apologize", { reason: "Chờ ý kiến cơ quan khác" })).statusCode, 400, "a new date is needed");
-    const apology = await act(s.cast.leader, d.id, "apologize", { reason: "Chờ ý kiến cơ quan khác", newDueAt });
+    assert.equal((await act(own.cast.leader, d.id, "apologize", { reason: "Chờ ý kiến cơ quan khác" })).statusCode, 400, "a new date is needed");
+    const apology = await act(own.cast.leader, d.id, "apologize", { reason: "Chờ ý kiến cơ quan khác", newDueAt });
     assert.equal(apology.statusCode, 200, apology.body);
-    assert.equal(apology.json().dueAt, newDueAt);
-    assert.equal(apology.json().originalDueAt, d.dueAt, "the receipt's appointment stays on record");
+    assert.equal(apology.json().dueAt, d.dueAt, "the legal due date stays on the dossier");
+    assert.equal(apology.json().promisedAt, newDueAt, "the date promised to the applicant");
+    assert.equal(apology.json().apologies, 1);
+    // A second apology must move the promised date on, a working day before it.
+    const same = await act(own.cast.leader, d.id, "apologize", { reason: "Chờ thêm", newDueAt });
+    assert.equal(same.statusCode, 400, same.body);
+
+    // Past the legal due date it is overdue in the queues, whatever was promised.
     clock.set(new Date(new Date(d.dueAt).getTime() + 2 * HOUR));
-    await act(s.cast.specialist, d.id, "forward");
-    await uploadAs(env.app, s.cast.leader, d.id, "result", { name: "kq.pdf" });
-    const done = await act(s.cast.leader, d.id, "finish");
-    assert.notEqual(done.json().timeliness, "late");
+    assert.equal((await env.ctx.dossiers.flagLateness()).overdue, 1);
+    assert.deepEqual((await api(own.cast.specialist, "GET", "/api/office/dossiers?queue=overdue")).json().items.map((i: { id: string }) => i.id), [d.id]);
+
+    // Finished before the promised date but after the legal one: late, and shown as late, apologised.
+    await act(own.cast.specialist, d.id, "forward");
+    await uploadAs(env.app, own.cast.leader, d.id, "result", { name: "kq.pdf" });
+    const done = await act(own.cast.leader, d.id, "finish");
+    assert.equal(done.statusCode, 200, done.body);
+    assert.equal(done.json().timeliness, "late");
+    assert.equal(done.json().dueAt, d.dueAt);
+
+    const officerPage = await env.app.inject({ method: "GET", url: `/office/ho-so/${d.id}`, headers: { authorization: `Bearer ${await own.cast.receiver.token()}`, accept: "text/html" } });
+    assert.equal(officerPage.statusCode, 200);
+    assert.match(officerPage.body, /id="timeliness">Trễ hạn, đã xin lỗi</);
+    const citizenPage = await env.app.inject({ method: "GET", url: `/ho-so-cua-toi/${d.id}`, headers: { authorization: `Bearer ${await own.cast.citizen.token()}`, accept: "text/html" } });
+    assert.equal(citizenPage.statusCode, 200);
+    assert.match(citizenPage.body, /id="timeliness">Trễ hạn, đã xin lỗi</);
+    assert.match(citizenPage.body, /Ngày hẹn trả mới/);
+
+    const { code, lookupKey } = done.json();
+    const lookup = await api(null, "GET", `/api/lookup/${encodeURIComponent(code)}?key=${lookupKey}`);
+    assert.equal(lookup.statusCode, 200, lookup.body);
+    assert.deepEqual([lookup.json().dueAt, lookup.json().promisedAt, lookup.json().timeliness, lookup.json().apologized], [d.dueAt, newDueAt, "late", true]);
+    const lookupPage = await env.app.inject({ method: "GET", url: `/tra-cuu?ma=${encodeURIComponent(code)}&khoa=${lookupKey}` });
+    assert.match(lookupPage.body, /id="timeliness">Trễ hạn, đã xin lỗi</);
+    assert.match(lookupPage.body, /Ngày hẹn trả mới/);
   });
 
   it("received after 15:00: the first step starts at the next working day's opening; the deadline moves only if the procedure says so", async () => {

@@ -253,6 +253,7 @@ export function factsOf(d: DossierRow): DossierFacts {
     receivedAt: d.receivedAt,
     dueAt: d.dueAt,
     originalDueAt: d.originalDueAt,
+    promisedAt: d.promisedAt,
     finishedAt: d.finishedAt,
     returnedAt: d.returnedAt,
     timeliness: d.timeliness as DossierFacts["timeliness"],
