@@ -138,7 +138,7 @@ export function Facts({ page, d, agencyName }: { page: PageRequest; d: DossierDt
         {d.step && d.status === "processing" ? ` — ${d.step.name}` : ""}
       </dd>
       <dt>{tr(page, "Mã hồ sơ", "Dossier code")}</dt>
-      <dd id="code">{d.code ?? tr(page, "Được cấp khi tiếp nhận", "Given at reception")}</dd>
+      <dd id="code">{d.code ?? tr(page, "Được cấp khi nộp hồ sơ", "Given when the dossier is filed")}</dd>
       {d.lookupKey ? (
         <>
           <dt>{tr(page, "Mã tra cứu", "Lookup key")}</dt>

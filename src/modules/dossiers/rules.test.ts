@@ -107,7 +107,10 @@ describe("one-stop rules", () => {
     const refused = await act(s.cast.receiver, b, "refuse_receipt", { reason: "Thủ tục không thuộc thẩm quyền của cơ quan" });
     assert.equal(refused.json().status, "refused_receipt");
     assert.equal(refused.json().nationalStatus, 3);
-    assert.equal(refused.json().code, null, "a dossier not received gets no code");
+    // Before issue 14 a dossier got its code at receipt, and one refused had none; now it keeps the code it was
+    // filed with (DOMAIN.md §3), which its applicant can quote about the refusal.
+    assert.match(refused.json().code, new RegExp(`^${s.place.centre.replace(/\./g, "\\.")}-\\d{6}-\\d{4}$`), "the code it was filed with");
+    assert.equal(refused.json().lookupKey, null, "no lookup key without a receipt");
   });
 
   it("refuses online filing below the procedure's assurance level, or by an applicant the procedure is not for", async () => {

@@ -23,7 +23,7 @@ import * as repo from "./repo.ts";
 import type { AttachmentDto, CreateDossierInput, DossierDto } from "./schema.ts";
 import type { DossierCore, DossierDeps, Meta } from "./service.support.ts";
 import type { Applicant } from "./tables.ts";
-import { applyChange, filedColumns, recordFiling } from "./transitions.ts";
+import { applyChange, filedColumns, recordFiling, takeDossierCode } from "./transitions.ts";
 
 /** The dossier service's filing. */
 export interface DossierFiling {
@@ -89,7 +89,9 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
     const now = clock.now();
     const who = whoIs(actor, d, meta);
     return transact(d, "submit", (tx, locked) =>
-      applyChange(tx, { audit, events }, locked, { action: "submit", toStatus: "new", set: { submittedAt: now }, note: null, details: null }, who, now).then((a) => a.dossier),
+      applyChange(tx, { audit, events }, locked, { action: "submit", toStatus: "new", set: { submittedAt: now }, note: null, details: null, code: true }, who, now).then(
+        (a) => a.dossier,
+      ),
     );
   }
 
@@ -128,7 +130,7 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
     }
     const fileNow = input.submit === true;
     const who = fileNow ? whoIs(actor, { ownerUserId: owner }, meta) : null;
-    const row = repo.newDossierRow({
+    const columns: repo.NewDossier = {
       procedureCode: bound.code,
       procedureVersion: bound.version,
       agencyCode: input.agencyCode,
@@ -145,12 +147,13 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
       createdAt: now,
       updatedAt: now,
       submittedAt: null,
-      // Filed at once: written in its filed state (one write of the row, not a draft and then its update).
-      ...(who ? filedColumns(now) : {}),
-    });
+    };
     try {
-      // Everything here is queued for the commit: the row, its history and audit entries go in one round trip.
+      // The row, its history and audit entries are queued for the commit; a dossier filed at once first takes
+      // its code (the day's counter, row-locked until the commit): two round trips, a draft's one.
       return await database.transaction(async (tx) => {
+        // Filed at once: written in its filed state with its code (one write of the row, not a draft and then its update).
+        const row = repo.newDossierRow(who ? { ...columns, ...filedColumns(now, await takeDossierCode(tx, input.agencyCode, now)) } : columns);
         await repo.insertDossier(tx, row);
         await audit.record(tx, { actor, action: "dossier.create", subject: { type: "dossier", id: row.id }, requestId: meta.requestId ?? null, change: { procedure: bound.code, version: bound.version, channel } });
         if (!who) return { dossier: row, events: [] };

@@ -104,7 +104,8 @@ export function makeFormsService({ database, clock, catalog, directory, publicUr
   return {
     async form(actor, id, form) {
       const d = /^[0-9a-f-]{36}$/.test(id) ? await repo.findDossier(database.db, id) : null;
-      if (!d || !canSee(actor, d) || !d.code) throw new DossierNotFound();
+      // A filed dossier has its code; the forms are the receipt's and after (a dossier received has a code too).
+      if (!d || !canSee(actor, d) || !d.code || !d.receivedAt) throw new DossierNotFound();
       const { content, base } = await common(d);
       const events = await repo.listEvents(database.db, d.id);
       const last = (action: string) => [...events].reverse().find((e) => e.action === action);

@@ -28,7 +28,7 @@ export const dossiers = pgTable(
   "dossiers",
   {
     id: text("id").primaryKey().default(sql`gen_random_uuid()::text`),
-    /** Mã hồ sơ, `{agency}-{YYMMDD}-{NNNN}`, fixed at receipt. */
+    /** Mã hồ sơ, `{agency}-{YYMMDD}-{NNNN}`, given when the dossier is filed; a draft has none. */
     code: text("code").unique(),
     /** The short secret that, with the code, opens the public lookup. */
     lookupKey: text("lookup_key"),
@@ -199,7 +199,7 @@ export const dossierPauses = pgTable(
 
 /**
  * The daily sequence of dossier codes per receiving agency (Circular 01/2018). Incremented inside the
- * receiving transaction: the row lock orders concurrent receipts, and a receipt that rolls back takes
+ * filing's transaction: the row lock orders concurrent filings, and a filing that rolls back takes
  * its number back with it, so numbers are neither repeated nor skipped.
  */
 export const dossierCounters = pgTable(
