@@ -160,6 +160,14 @@ describe("working-time engine: deadline clock (supplements pause it)", () => {
     assert.equal(formatLocal(wt.readClock(p).due!), "2026-03-16T17:00:00+07:00");
   });
 
+  it("a same-day clock: the office time left to the day's close, moved by the pause", () => {
+    const sameDay = { start: at("2026-03-02 09:00"), amount: 1, unit: "same_day" as const, pauses: [] };
+    assert.equal(formatLocal(wt.readClock(sameDay).due!), "2026-03-02T17:00:00+07:00");
+    // Paused 10:00–14:00 after an hour of the six left: five hours from 14:00 end on Tuesday at 09:00.
+    const p = resumeClock(pauseClock(sameDay, at("2026-03-02 10:00")), at("2026-03-02 14:00"));
+    assert.equal(formatLocal(wt.readClock(p).due!), "2026-03-03T09:00:00+07:00");
+  });
+
   it("refuses pausing twice, resuming a running clock and time going backwards", () => {
     const paused = pauseClock(clock, at("2026-03-04 10:00"));
     assert.throws(() => pauseClock(paused, at("2026-03-05 10:00")), /already paused/);
