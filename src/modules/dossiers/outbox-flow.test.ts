@@ -62,10 +62,12 @@ describe("a dossier's outbox on the running node", () => {
     });
     const id = created.json().id as string;
     await uploadAs(env.app, citizen, id, "to-khai");
-    assert.equal((await api(citizen, "POST", `/api/dossiers/${id}/submit`)).statusCode, 200);
+    const filed = await api(citizen, "POST", `/api/dossiers/${id}/submit`);
+    assert.equal(filed.statusCode, 200);
     const received = await api(receiver, "POST", `/api/dossiers/${id}/actions/receive`, {});
     assert.equal(received.statusCode, 200, received.body);
     const code = received.json().code as string;
+    assert.equal(code, filed.json().code, "the code given at filing is the receipt's");
 
     const worker = testWorker(env.database, env.ctx.jobs);
     await worker.start();
@@ -83,6 +85,11 @@ describe("a dossier's outbox on the running node", () => {
       synced.filter((s) => s.service === "DongBoHoSoMC").map((s) => Number(s.status)),
       [1, 2, 4],
       "filed, received, being processed — once each, in order",
+    );
+    // MaHoSo never changes: the first message (1, filed) already carries the code the receipt keeps.
+    assert.deepEqual(
+      synced.filter((s) => s.service === "DongBoHoSoMC").map((s) => s.code),
+      [code, code, code],
     );
   });
 });
