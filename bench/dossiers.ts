@@ -20,7 +20,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import pg from "pg";
-import { type Exec, loadDossiers, type LoadResult, lookupSample, SUBMIT_PROCEDURE_CODE } from "./lib/dossier-dataset.ts";
+import { type Exec, loadDossiers, type LoadResult, lookupSample, SUBMIT_AGENCIES, SUBMIT_PROCEDURE_CODE } from "./lib/dossier-dataset.ts";
 import { type DbKind, type Figure, measure, measureWrk, medianFigure, onPath, parseArgs, report, type Server, startServer, wrkBinary } from "./lib/harness.ts";
 
 const SAMPLE = 5_000;
@@ -192,7 +192,10 @@ export async function benchDossiers(argv: string[]): Promise<void> {
 
     // (a) online submissions, each a new request id (a repeated one would be answered as a retry, 200).
     if (!wanted("submissions")) return;
-    const submission = { procedureCode: SUBMIT_PROCEDURE_CODE, agencyCode: "000.00.01.H06", formData: { hoTen: "Nguyễn Thị Mai", soCccd: "001199000001" }, submit: true };
+    // Spread over the bench's centres: each filing takes its centre's daily code (at most 9,999 a day each).
+    const submission = { procedureCode: SUBMIT_PROCEDURE_CODE, agencyCode: "__PICK__", formData: { hoTen: "Nguyễn Thị Mai", soCccd: "001199000001" }, submit: true };
+    let picked = 0;
+    const nextAgency = () => SUBMIT_AGENCIES[picked++ % SUBMIT_AGENCIES.length]!;
     const headers = { "content-type": "application/json", authorization: `Bearer ${tokens["001199000001"]}` };
     const citizenId = client ? String((await client.query(`SELECT id FROM users WHERE username = '001199000001'`)).rows[0].id) : "";
     const filed = async () => (client ? Number((await client.query(`SELECT count(*) AS n FROM dossiers WHERE owner_user_id = $1`, [citizenId])).rows[0].n) : 0);
@@ -202,11 +205,11 @@ export async function benchDossiers(argv: string[]): Promise<void> {
           url: server.url,
           connections,
           duration,
-          requests: [{ method: "POST", path: "/api/dossiers", headers, setupRequest: (req) => ({ ...req, body: JSON.stringify({ ...submission, requestId: randomUUID() }) }) }],
+          requests: [{ method: "POST", path: "/api/dossiers", headers, setupRequest: (req) => ({ ...req, body: JSON.stringify({ ...submission, agencyCode: nextAgency(), requestId: randomUUID() }) }) }],
         });
       }
       const before = await filed();
-      const fig = await measureWrk({ url: `${server.url}/api/dossiers`, connections, duration, method: "POST", headers, body: JSON.stringify({ ...submission, requestId: "__UUID__" }) });
+      const fig = await measureWrk({ url: `${server.url}/api/dossiers`, connections, duration, method: "POST", headers, body: JSON.stringify({ ...submission, requestId: "__UUID__" }), picks: SUBMIT_AGENCIES });
       // wrk counts no statuses: the dossiers filed are counted in the database instead (warm-up included, and a
       // request still open when wrk stops may file one more).
       const created = client ? (await filed()) - before : fig.sent - fig.non2xx - fig.errors;
@@ -272,6 +275,7 @@ async function pgbench(databaseUrl: string, o: { connections: number; duration: 
         "-D", `citizen=${o.citizenId}`,
         "-D", "actor=user:pgbench",
         "-D", `digest=${"0".repeat(64)}`,
+        "-D", `agencies=${SUBMIT_AGENCIES.join(",")}`,
         "-l", "--log-prefix", path.join(logDir, "tx"),
         databaseUrl,
       ],

@@ -138,6 +138,7 @@ describe("the module contract", () => {
         receivedAt: null,
         dueAt: null,
         originalDueAt: null,
+        promisedAt: null,
         finishedAt: null,
         returnedAt: null,
         timeliness: null,

@@ -12,10 +12,11 @@ import { runSeeds } from "../../src/platform/db/seeds.ts";
 import type { App } from "../../src/platform/http/types.ts";
 import { createLogger } from "../../src/platform/log/index.ts";
 import { ProcedureNotFound } from "../../src/modules/catalog/errors.ts";
+import { DomainError } from "../../src/platform/http/errors.ts";
 import { adminUnitsSeed, demoAgenciesSeed } from "../../src/modules/directory/seeds.ts";
 import { demoAccountsSeed } from "../../src/modules/identity/seeds.ts";
 import { generateProcedures, loadProcedures } from "./catalog-dataset.ts";
-import { datasetProcedures, type Exec, loadDossiers, lookupSample, submitProcedure } from "./dossier-dataset.ts";
+import { datasetProcedures, type Exec, loadDossiers, lookupSample, SUBMIT_AGENCIES, SUBMIT_AGENCY_DEPARTMENTS, submitProcedure } from "./dossier-dataset.ts";
 
 export async function registerBenchRoutes(app: App, ctx: Context): Promise<void> {
   // The event loop's delay since the last call (GC pauses and long tasks show here, not in the database).
@@ -46,18 +47,35 @@ export async function registerBenchRoutes(app: App, ctx: Context): Promise<void>
   app.post("/bench/dossiers/setup", { config: { access: PUBLIC }, schema: { hide: true } }, async () => {
     const started = Date.now();
     await runSeeds(ctx.database, [adminUnitsSeed(), demoAgenciesSeed(ctx.directory), demoAccountsSeed(ctx.identity, createLogger("silent"))], { demo: true });
-    for (const p of [...datasetProcedures(), submitProcedure()]) {
-      // A database kept from an earlier run (`--keep-db`) has them already.
-      const kept = await ctx.catalog.published(p.code).then(
+    // The centres the submissions are spread over (a database kept from an earlier run has them).
+    for (const [i, code] of SUBMIT_AGENCIES.entries()) {
+      const kept = await ctx.directory.agency(code).then(
         () => true,
         (err: unknown) => {
-          if (err instanceof ProcedureNotFound) return false;
+          if (err instanceof DomainError && err.kind === "not_found") return false;
           throw err;
         },
       );
       if (kept) continue;
-      await ctx.catalog.create(systemActor("bench"), p);
-      await ctx.catalog.publish(systemActor("bench"), p.code);
+      await ctx.directory.createAgency(systemActor("bench"), { code, name: `Trung tâm thử tải ${i + 1}`, kind: "service_centre", departments: SUBMIT_AGENCY_DEPARTMENTS });
+    }
+    for (const p of [...datasetProcedures(), submitProcedure()]) {
+      // A database kept from an earlier run (`--keep-db`) has them already.
+      const kept = await ctx.catalog.published(p.code).then(
+        (found) => found,
+        (err: unknown) => {
+          if (err instanceof ProcedureNotFound) return null;
+          throw err;
+        },
+      );
+      if (!kept) {
+        await ctx.catalog.create(systemActor("bench"), p);
+        await ctx.catalog.publish(systemActor("bench"), p.code);
+      } else if (p.code === submitProcedure().code && kept.agencies.join() !== p.agencies.join()) {
+        // Kept from a run before the submissions were spread over the bench's centres: its next version is.
+        await ctx.catalog.saveDraft(systemActor("bench"), p.code, p);
+        await ctx.catalog.publish(systemActor("bench"), p.code);
+      }
     }
     const tokens: Record<string, string> = {};
     for (const u of ["001199000001", "tiepnhan", "chuyenvien.tuphap"]) tokens[u] = await ctx.oidc.mintToken({ type: "cli", name: "bench" }, u, 4 * 3600);

@@ -64,11 +64,35 @@ export function datasetProcedures(): ProcedureContent[] {
   ];
 }
 
+/**
+ * The service centres the submission benchmark files at (made by the bench's setup, 000.00.X0.H06 …): a filing
+ * takes its receiving agency's dossier code, a daily sequence of at most 9,999 (issue 14, item 6), holding the
+ * agency's counter row until it commits. Spread over 100 centres, as a province's filings are, a run of the
+ * benchmark and its pgbench baseline (some 200,000 filings a day at three rounds of 10 s) stays under each
+ * centre's 9,999 and measures filings, not one counter's lock.
+ */
+export const SUBMIT_AGENCIES: readonly string[] = Array.from(
+  { length: 100 },
+  (_, i) => `000.00.${"XYZ"[Math.floor(i / 36)]}${"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[i % 36]}.H06`,
+);
+/** The departments of each of SUBMIT_AGENCIES: those the submission procedure's steps name. */
+export const SUBMIT_AGENCY_DEPARTMENTS = [
+  { code: "tiep-nhan", name: "Bộ phận tiếp nhận và trả kết quả" },
+  { code: "hanh-chinh-tu-phap", name: "Phòng Hành chính tư pháp" },
+  { code: "van-phong", name: "Văn phòng" },
+];
+
 /** The procedure the submission benchmark files online: no required paper, so `submit: true` succeeds without uploads. */
 export const SUBMIT_PROCEDURE_CODE = "1.800099";
 export function submitProcedure(): ProcedureContent {
   const p = buildProvincialProcedure(DEMO_PLACE, { code: SUBMIT_PROCEDURE_CODE, name: "Cấp phiếu thử nghiệm nộp trực tuyến (đo tải)" });
-  return { ...p, components: p.components.map((c) => ({ ...c, required: false })) };
+  return {
+    ...p,
+    // Received and decided at any of the bench's centres: no step names an agency of its own.
+    agencies: [...SUBMIT_AGENCIES],
+    steps: p.steps.map((s) => ({ ...s, agency: null })),
+    components: p.components.map((c) => ({ ...c, required: false })),
+  };
 }
 
 export interface LoadOptions {

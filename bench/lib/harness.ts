@@ -158,7 +158,8 @@ export const wrkBinary = (): string | null => onPath("wrk");
 /**
  * Drives `url` with wrk (C, two threads): a load generator that costs the 2-core machine a fraction of what
  * autocannon (JavaScript) does, as pgbench costs the database's baseline. `body` may hold `__UUID__`, replaced
- * by a new UUID in every request (a request id that is never retried). The figure's status codes hold the
+ * by a new UUID in every request (a request id that is never retried), and `__PICK__`, replaced by the values of
+ * `picks` in turn (the receiving agency of a filing). The figure's status codes hold the
  * non-2xx count only (wrk does not count statuses); the caller checks what was written where it matters.
  */
 export async function measureWrk(opts: {
@@ -170,6 +171,8 @@ export async function measureWrk(opts: {
   body?: string;
   /** Paths to request in turn (each thread through its own share of the list); else the URL's own path. */
   paths?: string[];
+  /** What `__PICK__` in the body becomes, in turn. */
+  picks?: readonly string[];
   warmup?: number;
   /**
    * Requests per second offered in all (paced): each thread sends its share on a fixed schedule rather than
@@ -196,6 +199,7 @@ ${Object.entries(opts.headers ?? {})
   .join("\n")}
 local body = ${lua(opts.body ?? "")}
 local paths = {${(opts.paths ?? []).map(lua).join(",")}}
+local picks = {${(opts.picks ?? []).map(lua).join(",")}}
 local salt = 0
 local rate = 0
 function init(args) salt = tonumber(args[1]); rate = tonumber(args[2]) end
@@ -220,6 +224,11 @@ request = function()
   if b:find("__UUID__", 1, true) then
     local uuid = string.format("%08x-%04x-4%03x-8%03x-%012x", salt, tid, math.floor(n / 4096) % 4096, n % 4096, n)
     b = b:gsub("__UUID__", uuid)
+  end
+  if #picks > 0 and b:find("__PICK__", 1, true) then
+    -- A function as the replacement: the value is taken as it is, with no pattern characters to escape.
+    local pick = picks[((n - 1 + tid) % #picks) + 1]
+    b = b:gsub("__PICK__", function() return pick end)
   end
   local p = nil
   -- Each thread walks its own share of the list, so a list of distinct paths is never sent twice in one run.

@@ -121,6 +121,9 @@ describe("a dossier's whole path in the browser", () => {
     await citizen.getByRole("button", { name: "Nộp hồ sơ" }).click();
     await citizen.waitForURL(/\?da=nop$/);
     assert.equal(await status(citizen), "Mới đăng ký, chờ tiếp nhận");
+    // The code is given at filing: the citizen has it to quote before the desk has seen the dossier.
+    const code = await citizen.locator("#code").innerText();
+    assert.match(code, /^000\.00\.01\.H06-\d{6}-0001$/);
 
     // The desk receives it from the queue of new dossiers.
     const desk = await officer("tiepnhan");
@@ -128,12 +131,11 @@ describe("a dossier's whole path in the browser", () => {
     await desk.waitForURL(/\/office\/ho-so/);
     assert.equal(await desk.locator(".tabs [aria-current=page]").innerText(), "Mới tiếp nhận");
     await check(desk);
-    await desk.getByRole("link", { name: "Hồ sơ mới nộp" }).click();
+    await desk.getByRole("link", { name: code }).click();
     await check(desk);
     await desk.getByRole("button", { name: "Tiếp nhận hồ sơ", exact: true }).click();
     await desk.waitForURL(/\?da=receive$/);
-    const code = await desk.locator("#code").innerText();
-    assert.match(code, /^000\.00\.01\.H06-\d{6}-0001$/);
+    assert.equal(await desk.locator("#code").innerText(), code, "the receipt keeps the code given at filing");
     const deskUrl = desk.url().split("?")[0]!;
 
     // The specialist forwards it, the leader approves it.

@@ -132,7 +132,7 @@ export const calendarCommands: Array<Command<CalendarCommandDeps>> = [
   },
   {
     words: ["calendar", "due"],
-    usage: "motcua calendar due <from> <amount> <working_days|days|hours> [--agency <code>]",
+    usage: "motcua calendar due <from> <amount> <working_days|days|hours|same_day> [--agency <code>]",
     summary: "the deadline of a processing time; <from> in Vietnam's time (2026-02-13T10:00) or with an offset",
     async run(ctx, args, out) {
       const { positional, options } = parseArgs(args, ["--agency"]);

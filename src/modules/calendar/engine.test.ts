@@ -4,6 +4,7 @@ import fc from "fast-check";
 import {
   DEFAULT_OFFICE_HOURS,
   type DayKind,
+  type DueRules,
   type DueUnit,
   type OfficeHours,
   officeHoursProblems,
@@ -13,7 +14,7 @@ import {
   WorkingTime,
 } from "./engine.ts";
 import { readAnnounced, seedYear } from "./holidays.ts";
-import { day, formatLocal, localDay, MINUTE_MS, parseInstant } from "./time.ts";
+import { day, dayStart, formatLocal, localDay, MINUTE_MS, parseInstant } from "./time.ts";
 
 const announced = readAnnounced();
 
@@ -27,7 +28,8 @@ function seeded(hours: OfficeHours = DEFAULT_OFFICE_HOURS, extra: [string, DayKi
 
 const wt = seeded();
 const at = (local: string) => parseInstant(local)!;
-const due = (from: string, amount: number, unit: DueUnit, w = wt) => formatLocal(w.due(at(from), amount, unit));
+const due = (from: string, amount: number, unit: DueUnit, w = wt, rules: DueRules = {}) => formatLocal(w.due(at(from), amount, unit, rules));
+const NEXT_DAY_AFTER_CUTOFF: DueRules = { countFromNextDayAfterCutoff: true };
 
 describe("working-time engine: fixed examples (default office hours 07:00–11:30, 13:30–17:00, cut-off 15:00)", () => {
   it("Tết 2026 (16–20 Feb, Thông báo 9441/TB-BNV): working days skip the whole break", () => {
@@ -38,9 +40,35 @@ describe("working-time engine: fixed examples (default office hours 07:00–11:3
     assert.equal(wt.isWorkingDay(day("2026-02-23")), true);
   });
 
-  it("Tết 2026: a dossier received after 15:00 counts from the next working day; at 15:00 sharp it does not", () => {
-    assert.equal(due("2026-02-13 15:30", 1, "working_days"), "2026-02-23T17:00:00+07:00");
-    assert.equal(due("2026-02-13 15:00", 1, "working_days"), "2026-02-23T15:00:00+07:00");
+  // This test encoded the old rule (every working-day deadline counted from the next working day after 15:00).
+  // DOMAIN.md §3 (corrected 4 December 2026): the 15:00 cut-off is a transfer rule; it moves a working-day
+  // deadline only for a procedure that says so.
+  it("Tết 2026: after 15:00 the deadline still counts from the receipt; a procedure may count from the next working day", () => {
+    // Friday 15:30–17:00 (1.5 h), then Monday 23 Feb 07:00–11:30 and 13:30–15:30 (6.5 h).
+    assert.equal(due("2026-02-13 15:30", 1, "working_days"), "2026-02-23T15:30:00+07:00");
+    assert.equal(due("2026-02-13 15:30", 1, "working_days", wt, NEXT_DAY_AFTER_CUTOFF), "2026-02-23T17:00:00+07:00");
+    // At 15:00 sharp the dossier is not after the cut-off, whatever the procedure says.
+    assert.equal(due("2026-02-13 15:00", 1, "working_days", wt, NEXT_DAY_AFTER_CUTOFF), "2026-02-23T15:00:00+07:00");
+    // Either way it is transferred to the processing unit after the break, at Monday's opening.
+    assert.equal(formatLocal(wt.transferAt(at("2026-02-13 15:30"))), "2026-02-23T07:00:00+07:00");
+    assert.equal(formatLocal(wt.transferAt(at("2026-02-13 15:00"))), "2026-02-13T15:00:00+07:00");
+  });
+
+  it("a same-day procedure: before the cut-off the same day's close, after it the next working day's close", () => {
+    assert.equal(due("2026-03-02 09:00", 1, "same_day"), "2026-03-02T17:00:00+07:00");
+    assert.equal(due("2026-03-02 15:00", 1, "same_day"), "2026-03-02T17:00:00+07:00");
+    assert.equal(due("2026-03-02 15:01", 1, "same_day"), "2026-03-03T17:00:00+07:00");
+    // Before opening and at lunch: still that day.
+    assert.equal(due("2026-03-02 06:00", 1, "same_day"), "2026-03-02T17:00:00+07:00");
+    assert.equal(due("2026-03-02 12:00", 1, "same_day"), "2026-03-02T17:00:00+07:00");
+    // Friday 13 Feb 2026 after 15:00: the next working day is after Tết, Monday 23.
+    assert.equal(due("2026-02-13 16:00", 1, "same_day"), "2026-02-23T17:00:00+07:00");
+    // Filed online on a Sunday: received at Monday's opening, due Monday.
+    assert.equal(due("2026-03-01 20:00", 1, "same_day"), "2026-03-02T17:00:00+07:00");
+    // An agency without a cut-off: until its close.
+    const noCutoff = seeded({ ...DEFAULT_OFFICE_HOURS, receiptCutoff: null });
+    assert.equal(due("2026-03-02 16:59", 1, "same_day", noCutoff), "2026-03-02T17:00:00+07:00");
+    assert.equal(due("2026-03-02 17:00", 1, "same_day", noCutoff), "2026-03-03T17:00:00+07:00");
   });
 
   it("Tết 2026: an online filing during the break counts from the first working period after it", () => {
@@ -132,6 +160,14 @@ describe("working-time engine: deadline clock (supplements pause it)", () => {
     assert.equal(formatLocal(wt.readClock(p).due!), "2026-03-16T17:00:00+07:00");
   });
 
+  it("a same-day clock: the office time left to the day's close, moved by the pause", () => {
+    const sameDay = { start: at("2026-03-02 09:00"), amount: 1, unit: "same_day" as const, pauses: [] };
+    assert.equal(formatLocal(wt.readClock(sameDay).due!), "2026-03-02T17:00:00+07:00");
+    // Paused 10:00–14:00 after an hour of the six left: five hours from 14:00 end on Tuesday at 09:00.
+    const p = resumeClock(pauseClock(sameDay, at("2026-03-02 10:00")), at("2026-03-02 14:00"));
+    assert.equal(formatLocal(wt.readClock(p).due!), "2026-03-03T09:00:00+07:00");
+  });
+
   it("refuses pausing twice, resuming a running clock and time going backwards", () => {
     const paused = pauseClock(clock, at("2026-03-04 10:00"));
     assert.throws(() => pauseClock(paused, at("2026-03-05 10:00")), /already paused/);
@@ -157,8 +193,8 @@ describe("working-time engine: office hours checks", () => {
 
 // Random instants across 2024–2031, at any millisecond.
 const instant = fc.integer({ min: at("2024-01-01 00:00"), max: at("2031-12-31 23:59") });
-const UNIT_MAX: Record<DueUnit, number> = { working_days: 60, hours: 400, days: 120 };
-const unitAndAmount = fc.constantFrom<DueUnit>("working_days", "hours", "days").chain((unit) =>
+const UNIT_MAX: Record<DueUnit, number> = { working_days: 60, hours: 400, days: 120, same_day: 1 };
+const unitAndAmount = fc.constantFrom<DueUnit>("working_days", "hours", "days", "same_day").chain((unit) =>
   fc.tuple(fc.constant(unit), fc.integer({ min: 0, max: UNIT_MAX[unit] })),
 );
 const saturdayAgency = seeded({
@@ -186,7 +222,7 @@ describe("working-time engine: properties over random dates 2024–2031", () => 
       fc.property(calendars, instant, unitAndAmount, fc.integer({ min: 1, max: 30 }), ({ w }, from, [unit, n], k) => {
         const a = w.due(from, n, unit);
         const b = w.due(from, n + k, unit);
-        if (unit === "days") assert.ok(b >= a);
+        if (unit === "days" || unit === "same_day") assert.ok(b >= a);
         else assert.ok(b > a, `${formatLocal(a)} then ${formatLocal(b)}`);
       }),
       { numRuns: 400 },
@@ -215,9 +251,10 @@ describe("working-time engine: properties over random dates 2024–2031", () => 
 
   it("n working days are exactly n × 8 office hours from where counting starts", () => {
     fc.assert(
-      fc.property(calendars, instant, fc.integer({ min: 0, max: 60 }), ({ w }, from, n) => {
-        const start = w.receiptStart(from);
-        assert.equal(w.workingMs(start, w.due(from, n, "working_days")), n * 8 * 60 * MINUTE_MS);
+      fc.property(calendars, instant, fc.integer({ min: 0, max: 60 }), fc.boolean(), ({ w }, from, n, nextDay) => {
+        // From the receipt itself, or from the transfer for a procedure that counts from the next working day.
+        const start = nextDay ? w.transferAt(from) : from;
+        assert.equal(w.workingMs(start, w.due(from, n, "working_days", { countFromNextDayAfterCutoff: nextDay })), n * 8 * 60 * MINUTE_MS);
       }),
       { numRuns: 300 },
     );
@@ -238,7 +275,7 @@ describe("working-time engine: properties over random dates 2024–2031", () => 
   it("a paused clock's deadline leaves exactly the amount of unpaused working time", () => {
     fc.assert(
       fc.property(instant, fc.integer({ min: 1, max: 30 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 30 * 24 * 60 }), (from, n, frac, minutes) => {
-        const start = wt.receiptStart(from);
+        const start = from;
         const total = n * 8 * 60 * MINUTE_MS;
         const pauseAt = wt.addWorkingMs(start, Math.floor(total * frac * 0.999));
         const resumeAt = pauseAt + minutes * MINUTE_MS;
@@ -248,6 +285,91 @@ describe("working-time engine: properties over random dates 2024–2031", () => 
         assert.equal(wt.workingMs(start, dueAt) - wt.workingMs(pauseAt, resumeAt), total);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+// Instants on the afternoon of a random working-day-or-not between 2024 and 2031: around the cut-off.
+const day2024to2031 = fc.integer({ min: day("2024-01-01"), max: day("2031-12-31") });
+const minuteOfDay = fc.integer({ min: 0, max: 24 * 60 - 1 });
+const noCutoff = seeded({ ...DEFAULT_OFFICE_HOURS, receiptCutoff: null });
+
+describe("working-time engine: the 15:00 cut-off is a transfer rule (DOMAIN.md §3)", () => {
+  it("a deadline in working days, hours or days is the same as with no cut-off at all, unless the procedure says so", () => {
+    fc.assert(
+      fc.property(instant, fc.constantFrom<DueUnit>("working_days", "hours", "days"), fc.integer({ min: 0, max: 60 }), (from, unit, n) => {
+        assert.equal(wt.due(from, n, unit), noCutoff.due(from, n, unit), `${formatLocal(from)} + ${n} ${unit}`);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("two receipts on the same working day, before and after the cut-off, are due the same office time after each", () => {
+    fc.assert(
+      fc.property(day2024to2031, minuteOfDay, minuteOfDay, fc.integer({ min: 1, max: 40 }), (d, m1, m2, n) => {
+        fc.pre(wt.isWorkingDay(d));
+        const [a, b] = [dayStart(d) + Math.min(m1, m2) * MINUTE_MS, dayStart(d) + Math.max(m1, m2) * MINUTE_MS];
+        const [dueA, dueB] = [wt.due(a, n, "working_days"), wt.due(b, n, "working_days")];
+        // Each is n working days of office time from its own receipt, whichever side of 15:00 it fell.
+        assert.equal(wt.workingMs(a, dueA), n * 8 * 60 * MINUTE_MS);
+        assert.equal(wt.workingMs(b, dueB), n * 8 * 60 * MINUTE_MS);
+        // The later one is later exactly by the office time between the two receipts.
+        assert.equal(wt.workingMs(dueA, dueB), wt.workingMs(a, b));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("with the procedure's flag, a receipt after the cut-off counts from the next working day's opening", () => {
+    fc.assert(
+      fc.property(day2024to2031, minuteOfDay, fc.integer({ min: 1, max: 40 }), (d, m, n) => {
+        const t = dayStart(d) + m * MINUTE_MS;
+        const flagged = wt.due(t, n, "working_days", NEXT_DAY_AFTER_CUTOFF);
+        if (!wt.isAfterCutoff(t)) {
+          assert.equal(flagged, wt.due(t, n, "working_days"));
+        } else {
+          const next = wt.transferAt(t);
+          assert.ok(localDay(next) > d && wt.isWorkingDay(localDay(next)));
+          assert.equal(flagged, wt.due(next, n, "working_days"));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("a dossier is transferred at its receipt, or at the next working day's opening when received after the cut-off", () => {
+    fc.assert(
+      fc.property(day2024to2031, minuteOfDay, (d, m) => {
+        const t = dayStart(d) + m * MINUTE_MS;
+        const moved = wt.transferAt(t);
+        const after = wt.isWorkingDay(d) && m > 15 * 60;
+        assert.equal(wt.isAfterCutoff(t), after);
+        if (!after) return assert.equal(moved, t);
+        const next = localDay(moved);
+        for (let x = d + 1; x < next; x++) assert.equal(wt.isWorkingDay(x), false);
+        assert.equal(formatLocal(moved).slice(11, 16), "07:00");
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("same day: received on a working day by 15:00, due at that day's close; after it, at the next working day's close", () => {
+    fc.assert(
+      fc.property(day2024to2031, minuteOfDay, (d, m) => {
+        const t = dayStart(d) + m * MINUTE_MS;
+        const dueAt = wt.due(t, 1, "same_day");
+        assert.ok(dueAt >= t);
+        assert.equal(formatLocal(dueAt).slice(11, 16), "17:00", "at a day's close");
+        const dueDay = localDay(dueAt);
+        if (wt.isWorkingDay(d) && m <= 15 * 60) {
+          assert.equal(dueDay, d);
+        } else {
+          // The first working day after the receipt's day (after the cut-off), or from it (received on a day off).
+          const first = wt.isWorkingDay(d) ? wt.workingDayFrom(d + 1) : wt.workingDayFrom(d);
+          assert.equal(dueDay, first);
+        }
+      }),
+      { numRuns: 1000 },
     );
   });
 });

@@ -20,8 +20,21 @@ export type DayKind = (typeof DAY_KINDS)[number];
 export const DAY_OFF_KINDS = ["holiday", "compensatory", "swapped"] as const;
 export type DayOffKind = (typeof DAY_OFF_KINDS)[number];
 
-export const DUE_UNITS = ["working_days", "days", "hours"] as const;
+/**
+ * `working_days` ngày làm việc (8 office hours each), `days` calendar days, `hours` office hours, `same_day`
+ * "trong ngày": the result the same working day, or the next one when received after the cut-off.
+ */
+export const DUE_UNITS = ["working_days", "days", "hours", "same_day"] as const;
 export type DueUnit = (typeof DUE_UNITS)[number];
+
+/** How a procedure's time reads the receipt cut-off (the procedure's processing time says so; DOMAIN.md §3). */
+export interface DueRules {
+  /**
+   * Working days counted from the start of the next working day when received after the cut-off. False by
+   * default: the cut-off only moves the hand-over to the processing unit (`transferAt`), not the deadline.
+   */
+  countFromNextDayAfterCutoff?: boolean | undefined;
+}
 
 /** An office period in minutes after local midnight, `start < end`. */
 export interface Period {
@@ -37,8 +50,10 @@ export interface OfficeHours {
   /** Working minutes in one working day: DOMAIN.md §4 counts 1 day as 8 h (cfg). */
   dayMinutes: number;
   /**
-   * A dossier received on a working day after this minute counts, in working days, from the start of
-   * the next working day (DOMAIN.md §3, "after 15:00", cfg); null: no cut-off.
+   * A dossier received at the counter on a working day after this minute is transferred to the processing
+   * unit at the start of the next working day (DOMAIN.md §3, "after 15:00", cfg); a same-day procedure
+   * received after it is due the next working day; null: no cut-off. It moves no other deadline unless the
+   * procedure says so (`DueRules`).
    */
   receiptCutoff: number | null;
 }
@@ -118,7 +133,7 @@ export interface Pause {
 }
 
 /** A processing-time clock: started at `start` for `amount` `unit`s, paused for supplements. */
-export interface DeadlineClock {
+export interface DeadlineClock extends DueRules {
   start: number;
   amount: number;
   unit: DueUnit;
@@ -214,17 +229,44 @@ export class WorkingTime {
     return total;
   }
 
-  /**
-   * Where working-day counting starts for a dossier received at `t`: `t`, or the opening of the next
-   * working day when `t` is after the receipt cut-off of a working day.
-   */
-  receiptStart(t: number): number {
+  /** Whether `t` is after the receipt cut-off of a working day (15:00 sharp is not; no cut-off, never). */
+  isAfterCutoff(t: number): boolean {
     const cutoff = this.hours.receiptCutoff;
-    if (cutoff === null) return t;
+    if (cutoff === null) return false;
     const d = localDay(t);
-    if (!this.isWorkingDay(d) || t <= dayStart(d) + cutoff * MINUTE_MS) return t;
-    const next = this.workingDayFrom(d + 1);
+    return this.isWorkingDay(d) && t > dayStart(d) + cutoff * MINUTE_MS;
+  }
+
+  /**
+   * When a dossier received at `t` is transferred to the processing unit: `t`, or the opening of the next
+   * working day when `t` is after the receipt cut-off of a working day (DOMAIN.md §3: the 15:00 rule is a
+   * transfer rule; Decree 118/2025's text on it was not available, see /work/research/circular03.md §5).
+   */
+  transferAt(t: number): number {
+    if (!this.isAfterCutoff(t)) return t;
+    const next = this.workingDayFrom(localDay(t) + 1);
     return dayStart(next) + this.periods(next)[0]!.start * MINUTE_MS;
+  }
+
+  /** Where counting starts for `unit` received at `t`: the next working day after the cut-off only when the procedure says so. */
+  private countFrom(t: number, unit: DueUnit, rules: DueRules): number {
+    return unit === "working_days" && rules.countFromNextDayAfterCutoff === true ? this.transferAt(t) : t;
+  }
+
+  /**
+   * A same-day ("trong ngày") result for a dossier received at `t`: the close of that working day when received
+   * before its cut-off (and before its close), else the close of the next working day. Received on a day off,
+   * it is received at the next working day's opening: the close of that day. DOMAIN.md §3: some procedures
+   * define it so ("received before 15:00 → the same day, after 15:00 → the next working day"); without a
+   * cut-off, the day's close is the limit.
+   */
+  sameDayDue(t: number): number {
+    const d = localDay(t);
+    if (!this.isWorkingDay(d)) return this.closeFrom(d, t);
+    const ps = this.periods(d);
+    const close = dayStart(d) + ps[ps.length - 1]!.end * MINUTE_MS;
+    if (!this.isAfterCutoff(t) && t < close) return close;
+    return this.closeFrom(d + 1, t);
   }
 
   /** Closing time of the first working day on or after `d` that closes at or after `notBefore`. */
@@ -243,22 +285,25 @@ export class WorkingTime {
 
   /**
    * The deadline for `amount` `unit`s from `from`:
-   * - `working_days`: `amount` × the working day (8 h) of office time, from the receipt (or from the next
-   *   working day's opening when received after the cut-off); receipt outside office hours starts at
-   *   the next working period.
+   * - `working_days`: `amount` × the working day (8 h) of office time from the receipt, whether before or
+   *   after the cut-off, unless the procedure counts from the next working day after it
+   *   (`rules.countFromNextDayAfterCutoff`); receipt outside office hours starts at the next working period.
    * - `hours`: `amount` hours of office time.
    * - `days`: calendar days. Civil Code 2015 Art. 147–148: the day of receipt is not counted and the term
    *   ends at the end of its last day; a last day that is a day off moves to the next working day. The
    *   end of a day is the office's closing time, when a result can still be handed over.
+   * - `same_day`: `sameDayDue` (the amount is not read).
    */
-  due(from: number, amount: number, unit: DueUnit): number {
+  due(from: number, amount: number, unit: DueUnit, rules: DueRules = {}): number {
     switch (unit) {
       case "working_days":
-        return this.addWorkingMs(this.receiptStart(from), this.unitMs(amount, unit));
+        return this.addWorkingMs(this.countFrom(from, unit, rules), this.unitMs(amount, unit));
       case "hours":
         return this.addWorkingMs(from, this.unitMs(amount, unit));
       case "days":
         return this.closeFrom(localDay(from) + Math.floor(amount), from);
+      case "same_day":
+        return this.sameDayDue(from);
     }
   }
 
@@ -278,8 +323,9 @@ export class WorkingTime {
       }
       return { due: this.closeFrom(localDay(landing), clock.start), paused: false, remainingMinutes: null };
     }
-    let cur = clock.unit === "working_days" ? this.receiptStart(clock.start) : clock.start;
-    let remaining = this.unitMs(clock.amount, clock.unit);
+    // A same-day clock is the office time left from its receipt to its day's close, paused like working hours.
+    let cur = this.countFrom(clock.start, clock.unit, clock);
+    let remaining = clock.unit === "same_day" ? this.workingMs(cur, this.sameDayDue(cur)) : this.unitMs(clock.amount, clock.unit);
     for (const p of pauses) {
       if (p.from >= this.addWorkingMs(cur, remaining)) break;
       const from = Math.max(p.from, cur);

@@ -37,6 +37,7 @@ export {
   type DeadlineClock,
   DEFAULT_OFFICE_HOURS,
   DUE_UNITS,
+  type DueRules,
   type DueUnit,
   type OfficeHours,
   pauseClock,

@@ -19,15 +19,15 @@ export function calendarRoutes(calendar: CalendarService, clock: Clock): Fastify
           tags: ["reference"],
           summary: "Tính hạn giải quyết",
           description:
-            "The deadline of a processing time received at `from`, by the working-time rules for the agency (its office hours, else the default): working days count 8 office hours from receipt (from the next working day when received after the cut-off, 15:00 by default); receipt outside office hours counts from the next working period; a deadline in calendar days that ends on a day off moves to the next working day.",
+            "The deadline of a processing time received at `from`, by the working-time rules for the agency (its office hours, else the default): working days count 8 office hours from receipt, whether before or after the cut-off (15:00 by default), unless `countFromNextDayAfterCutoff` (then from the next working day's opening); receipt outside office hours counts from the next working period; a deadline in calendar days that ends on a day off moves to the next working day; `same_day` is the close of the day received, or of the next working day when received after the cut-off.",
           querystring: DueQuery,
           response: { 200: DueDto },
         },
       },
       async (request, reply) => {
-        const { from, amount, unit, agency } = request.query;
+        const { from, amount, unit, agency, countFromNextDayAfterCutoff } = request.query;
         const at = new Date(from);
-        const due = await calendar.due({ from: at, amount, unit, agency });
+        const due = await calendar.due({ from: at, amount, unit, agency, countFromNextDayAfterCutoff });
         void reply.header("cache-control", CALENDAR_CACHE);
         return { due: formatLocal(due.getTime()), from: formatLocal(at.getTime()), amount, unit, agency: agency ?? null };
       },

@@ -15,8 +15,11 @@ export const DueQuery = Type.Object(
     unit: Type.Unsafe<DueUnit>({
       type: "string",
       enum: [...DUE_UNITS],
-      description: "`working_days` ngày làm việc (8 giờ), `days` ngày theo lịch, `hours` giờ làm việc",
+      description: "`working_days` ngày làm việc (8 giờ), `days` ngày theo lịch, `hours` giờ làm việc, `same_day` trong ngày",
     }),
+    countFromNextDayAfterCutoff: Type.Optional(
+      Type.Boolean({ description: "Thủ tục tính ngày làm việc từ ngày làm việc tiếp theo khi tiếp nhận sau giờ chốt (mặc định: không)" }),
+    ),
     agency: Type.Optional(
       Type.String({
         pattern: "^[0-9A-Z]{3}\\.[0-9A-Z]{2}\\.[0-9A-Z]{2}\\.[A-Z][0-9]{2}$",

@@ -10,6 +10,7 @@ import {
   DEFAULT_OFFICE_HOURS,
   type DayKind,
   type DayOffKind,
+  type DueRules,
   type DueUnit,
   type OfficeHours,
   specialDays,
@@ -35,7 +36,7 @@ export const MAX_YEAR = 2100;
 // Another node's edit reaches this node's cache within this time at most; this node's edits at once.
 const CACHE_TTL_MS = 60_000;
 
-export interface DueQuery {
+export interface DueQuery extends DueRules {
   from: Date;
   amount: number;
   unit: DueUnit;
@@ -43,7 +44,7 @@ export interface DueQuery {
   agency?: string | null | undefined;
 }
 
-export interface ClockQuery {
+export interface ClockQuery extends DueRules {
   start: Date;
   amount: number;
   unit: DueUnit;
@@ -85,6 +86,11 @@ export type OfficeHoursInput = Omit<OfficeHoursSpec, "basis"> & { basis?: string
 export interface CalendarService {
   /** The deadline for a processing time. Throws InvalidCalendarInput, CalendarOutOfRange. */
   due(query: DueQuery): Promise<Date>;
+  /**
+   * When a dossier received at `at` is transferred to the processing unit: `at`, or the next working day's
+   * opening when received after the agency's cut-off. Throws CalendarOutOfRange.
+   */
+  transferAt(query: { at: Date; agency?: string | null | undefined }): Promise<Date>;
   /** A deadline clock with its pauses: the deadline extended by the paused time, null while paused. */
   readClock(query: ClockQuery): Promise<ClockReadingDto>;
   /** Working minutes between two instants under an agency's office hours. Throws CalendarOutOfRange. */
@@ -303,14 +309,19 @@ export function makeCalendarService({ database, directory, audit, clock }: Calen
   }
 
   return {
-    async due({ from, amount, unit, agency }) {
+    async due({ from, amount, unit, agency, countFromNextDayAfterCutoff }) {
       checkAmount(amount, unit);
       const code = checkAgency(agency);
-      const due = await withWorkingTime(code, from.getTime(), (wt) => wt.due(from.getTime(), amount, unit));
+      const due = await withWorkingTime(code, from.getTime(), (wt) => wt.due(from.getTime(), amount, unit, { countFromNextDayAfterCutoff }));
       return new Date(due);
     },
 
-    async readClock({ start, amount, unit, pauses, agency }) {
+    async transferAt({ at, agency }) {
+      const code = checkAgency(agency);
+      return new Date(await withWorkingTime(code, at.getTime(), (wt) => wt.transferAt(at.getTime())));
+    },
+
+    async readClock({ start, amount, unit, pauses, agency, countFromNextDayAfterCutoff }) {
       checkAmount(amount, unit);
       const code = checkAgency(agency);
       const reading = await withWorkingTime(code, start.getTime(), (wt) => {
@@ -319,6 +330,7 @@ export function makeCalendarService({ database, directory, audit, clock }: Calen
             start: start.getTime(),
             amount,
             unit,
+            countFromNextDayAfterCutoff,
             pauses: pauses.map((p) => ({ from: p.from.getTime(), to: p.to === null ? null : p.to.getTime() })),
           });
         } catch (err) {

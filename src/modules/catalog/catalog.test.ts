@@ -235,6 +235,43 @@ describe("catalogue", () => {
     assert.deepEqual(fresh.json().items, [{ code: "1.999001", version: 1, created: true }]);
   });
 
+  it("keeps a same-day time and a count from the next working day through publication and the national shape", async () => {
+    const good = procedure();
+    // A same-day time is stated as 1; only working days may count from the next working day.
+    const bad = procedure({
+      processingTimes: [
+        { channel: "counter", amount: 2, unit: "same_day" },
+        { channel: "online", amount: 1, unit: "hours", countFromNextDayAfterCutoff: true },
+      ],
+    });
+    assert.equal((await call("POST", "/api/procedures", "admin", bad)).statusCode, 201);
+    const refused = await call("POST", `/api/procedures/${bad.code}/publish`, "admin");
+    assert.equal(refused.statusCode, 400);
+    const paths = refused.json().error.fields.map((f: { path: string }) => f.path);
+    for (const path of ["/processingTimes/0/amount", "/processingTimes/1/countFromNextDayAfterCutoff"]) assert.ok(paths.includes(path), `${path} in ${paths.join(", ")}`);
+
+    // Both times are one working day of office time: the steps share 8 hours.
+    const shares = good.steps.map((_, i) => (i === 0 ? 8 - (good.steps.length - 1) : 1));
+    const p = await published(
+      procedure({
+        name: "Chứng thực trong ngày thử nghiệm",
+        processingTimes: [
+          { channel: "counter", amount: 1, unit: "same_day" },
+          { channel: "online", amount: 1, unit: "working_days", countFromNextDayAfterCutoff: true },
+        ],
+        steps: good.steps.map((step, i) => ({ ...step, hours: shares[i]! })),
+      }),
+    );
+    const doc = (await call("GET", `/api/procedures/${p.code}/export?format=dvcqg`)).json();
+    const time = (kenh: string) => doc.CACHTHUCTHUCHIEN.find((c: { KENH: string }) => c.KENH === kenh).THOIGIAN[0];
+    assert.deepEqual([time("Trực tiếp").THOIGIANGIAIQUYET, time("Trực tiếp").DONVITINH, time("Trực tiếp").TRONGNGAY], [1, "Ngày làm việc", true]);
+    assert.equal(time("Trực tuyến").TUNGAYLAMVIECTIEPTHEO, true);
+    const imported = await call("POST", "/api/procedures/import", "provinceAdmin", doc);
+    assert.equal(imported.statusCode, 200, imported.body);
+    const draft = (await call("GET", `/api/procedures/${p.code}/draft`, "provinceAdmin")).json();
+    assert.deepEqual(draft.processingTimes, p.processingTimes);
+  });
+
   it("reports every problem of a malformed import with its path and changes nothing", async () => {
     const p = await published(procedure());
     const doc = (await call("GET", `/api/procedures/${p.code}/export`)).json();

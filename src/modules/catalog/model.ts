@@ -26,7 +26,8 @@ export const Channel = Literals(CHANNELS, "online (trực tuyến), counter (tr�
 export const LEVELS = ["ministry", "province", "commune"] as const;
 export const AUDIENCES = ["citizen", "business"] as const;
 export const ONLINE_LEVELS = ["full", "partial"] as const;
-export const TIME_UNITS = ["working_days", "days", "hours"] as const;
+/** `same_day`: "trong ngày", the result the day received, or the next working day after the cut-off (amount 1). */
+export const TIME_UNITS = ["working_days", "days", "hours", "same_day"] as const;
 export type TimeUnit = (typeof TIME_UNITS)[number];
 /** Who acts in a step of a procedure's process: the role its officers hold (the dossier's plan follows it). */
 export const STEP_ROLES = ["receiver", "specialist", "leader"] as const satisfies readonly Role[];
@@ -123,8 +124,14 @@ export type Fee = Static<typeof Fee>;
 export const ProcessingTime = Type.Object(
   {
     channel: Channel,
-    amount: Type.Number({ exclusiveMinimum: 0, maximum: 3650 }),
-    unit: Literals(TIME_UNITS, "working_days (ngày làm việc), days (ngày), hours (giờ làm việc)"),
+    amount: Type.Number({ exclusiveMinimum: 0, maximum: 3650, description: "1 for same_day" }),
+    unit: Literals(TIME_UNITS, "working_days (ngày làm việc), days (ngày), hours (giờ làm việc), same_day (trong ngày)"),
+    /**
+     * Working days counted from the next working day when the dossier is received after the agency's cut-off
+     * (15:00 by default). False when absent: the cut-off moves only the transfer to the processing unit, not
+     * the deadline (DOMAIN.md §3; the procedure's own published decision says when it is otherwise).
+     */
+    countFromNextDayAfterCutoff: Type.Optional(Type.Boolean()),
     note: Type.Optional(Text(500)),
   },
   { additionalProperties: false },
@@ -204,7 +211,8 @@ export type ProcedureContent = Static<typeof ProcedureContent>;
 /** Working hours in one working day (DOMAIN.md §4: implementations count 1 day = 8 h). */
 export const HOURS_PER_WORKING_DAY = 8;
 
-/** A processing time in working hours, the unit step shares are stated in. */
+/** A processing time in working hours, the unit step shares are stated in (a same-day time: one working day). */
 export function timeInHours(t: Pick<ProcessingTime, "amount" | "unit">): number {
+  if (t.unit === "same_day") return HOURS_PER_WORKING_DAY;
   return t.unit === "hours" ? t.amount : t.amount * HOURS_PER_WORKING_DAY;
 }

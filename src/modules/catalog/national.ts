@@ -61,8 +61,13 @@ export function toNational(c: ProcedureContent): NationalProcedure {
       KENH: CHANNEL_NAMES[t.channel],
       THOIGIAN: [
         {
-          THOIGIANGIAIQUYET: t.amount,
-          DONVITINH: UNIT_NAMES[t.unit],
+          // The national catalogue's units (UNIT_NAMES) have no "trong ngày": a same-day time is one working
+          // day there, and TRONGNGAY (motcua's own, ignored like SOGIO) brings it back on import; so does
+          // TUNGAYLAMVIECTIEPTHEO for a time counted from the next working day after the cut-off.
+          THOIGIANGIAIQUYET: t.unit === "same_day" ? 1 : t.amount,
+          DONVITINH: UNIT_NAMES[t.unit === "same_day" ? "working_days" : t.unit],
+          ...(t.unit === "same_day" ? { TRONGNGAY: true } : {}),
+          ...(t.countFromNextDayAfterCutoff ? { TUNGAYLAMVIECTIEPTHEO: true } : {}),
           ...(t.note ? { MOTA: t.note } : {}),
           PHILEPHI: feesFor(t.channel),
         },
@@ -225,9 +230,12 @@ class Reader {
       for (const [t, tPath] of times.slice(0, 1)) {
         const amount = this.number(t, "THOIGIANGIAIQUYET", tPath);
         if (amount !== undefined && amount <= 0) this.bad(`${tPath}/THOIGIANGIAIQUYET`, "Thời hạn giải quyết phải lớn hơn 0.");
-        const unit = this.oneOf(UNIT_NAMES, t.DONVITINH, `${tPath}/DONVITINH`);
+        const named = this.oneOf(UNIT_NAMES, t.DONVITINH, `${tPath}/DONVITINH`);
+        const unit = t.TRONGNGAY === true && named === "working_days" ? "same_day" : named;
         const note = this.text(t, "MOTA", tPath, false);
-        if (channel && amount !== undefined && unit) processingTimes.push({ channel, amount, unit, ...(note ? { note } : {}) });
+        if (channel && amount !== undefined && unit) {
+          processingTimes.push({ channel, amount, unit, ...(t.TUNGAYLAMVIECTIEPTHEO === true ? { countFromNextDayAfterCutoff: true } : {}), ...(note ? { note } : {}) });
+        }
         this.objects(t, "PHILEPHI", tPath, false).forEach(([f, fPath], k) => {
           const key = this.text(f, "MAPHILEPHI", fPath, false) ?? `phi-${k + 1}`;
           const kind = this.oneOf(FEE_KIND_NAMES, f.LOAIPHILEPHI ?? "Lệ phí", `${fPath}/LOAIPHILEPHI`);

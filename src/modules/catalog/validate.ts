@@ -41,6 +41,10 @@ export function publishProblems(content: ProcedureContent, facts: DirectoryFacts
   content.processingTimes.forEach((t, i) => {
     if (channels.has(t.channel)) bad(`/processingTimes/${i}/channel`, `Thời hạn cho kênh ${t.channel} bị khai hai lần.`);
     channels.add(t.channel);
+    if (t.unit === "same_day" && t.amount !== 1) bad(`/processingTimes/${i}/amount`, "Thời hạn trong ngày ghi số lượng là 1.");
+    if (t.countFromNextDayAfterCutoff && t.unit !== "working_days") {
+      bad(`/processingTimes/${i}/countFromNextDayAfterCutoff`, "Chỉ thời hạn tính bằng ngày làm việc mới tính từ ngày làm việc tiếp theo khi tiếp nhận sau giờ chốt.");
+    }
   });
   if (!channels.has("online")) bad("/processingTimes", "Dịch vụ công trực tuyến (toàn trình hoặc một phần) cần thời hạn giải quyết cho kênh trực tuyến.");
   content.fees.forEach((f, i) => {

@@ -27,6 +27,7 @@ const UNIT_WORDS: Words = {
   working_days: ["ngày làm việc", "working days"],
   days: ["ngày", "days"],
   hours: ["giờ làm việc", "working hours"],
+  same_day: ["trong ngày", "the same day"],
 };
 export const LEVEL_WORDS: Words = { ministry: ["Cấp Bộ", "Ministry"], province: ["Cấp tỉnh", "Province"], commune: ["Cấp xã", "Commune"] };
 export const AUDIENCE_WORDS: Words = { citizen: ["Công dân", "Citizens"], business: ["Doanh nghiệp, tổ chức", "Businesses and organisations"] };
@@ -50,6 +51,7 @@ export const roleName = (page: PageRequest, r: string) => say(page, ROLE_WORDS, 
 
 /** `5 ngày làm việc`, `0,5 ngày làm việc`, `4 giờ làm việc`. */
 export function timeText(page: PageRequest, t: Pick<ProcessingTime, "amount" | "unit">): string {
+  if (t.unit === "same_day") return tr(page, "Trong ngày (tiếp nhận sau giờ chốt: ngày làm việc tiếp theo)", "The same day (received after the cut-off: the next working day)");
   return `${formatNumber(t.amount, page.lang)} ${say(page, UNIT_WORDS, t.unit)}`;
 }
 

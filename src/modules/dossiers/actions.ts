@@ -61,16 +61,28 @@ export async function planAction(action: DossierAction, c: PlanContext): Promise
   switch (action) {
     case "receive": {
       const time = processingTimeFor(c.content, d.channel as "online" | "counter" | "post");
-      const due = await c.calendar.due({ from: now, amount: time.amount, unit: time.unit, agency: d.agencyCode });
+      // The legal time runs from the receipt, whether before or after the agency's cut-off, unless the
+      // procedure counts from the next working day (DOMAIN.md §3; the procedure's processing time says so).
+      const due = await c.calendar.due({
+        from: now,
+        amount: time.amount,
+        unit: time.unit,
+        agency: d.agencyCode,
+        countFromNextDayAfterCutoff: time.countFromNextDayAfterCutoff,
+      });
       const first = firstProcessingStep(c.plan, d.agencyCode)!;
       const reception = c.plan[0] && c.plan[0] !== first ? c.plan[0] : undefined;
+      // Received after the cut-off (15:00 by default), the dossier is transferred to the processing unit at the
+      // start of the next working day: its first step starts then (DOMAIN.md §3; the text of Decree 118/2025 on
+      // this point was not available to us).
+      const transfer = await c.calendar.transferAt({ at: now, agency: d.agencyCode });
       return {
         ...base,
         toStatus: "processing",
         set: { receivedAt: now, dueAt: due, originalDueAt: due },
         receipt: true,
         ...(reception ? { receptionStep: reception } : {}),
-        startStep: { plan: first, dueAt: await stepDue(c, first, now) },
+        startStep: { plan: first, startedAt: transfer, dueAt: await stepDue(c, first, transfer) },
         details: { dueAt: due.toISOString(), processingTime: time },
       };
     }
@@ -111,6 +123,7 @@ export async function planAction(action: DossierAction, c: PlanContext): Promise
           pausedAt: null,
           dueAt: await shifted(c, d.dueAt, minutes),
           originalDueAt: await shifted(c, d.originalDueAt, minutes),
+          promisedAt: await shifted(c, d.promisedAt, minutes),
           stepDueAt: await shifted(c, d.stepDueAt, minutes),
         },
         pause: { close: true },
@@ -161,19 +174,25 @@ export async function planAction(action: DossierAction, c: PlanContext): Promise
       };
     }
     case "apologize": {
+      // The apology (Mẫu 04) promises the applicant a new date; the legal due date stays on the dossier, in the
+      // queues' flags, the statistics and the national sync, and a dossier finished after it is late
+      // (DOMAIN.md §3, corrected 4 December 2026: "an apology excuses nothing in the statistics"; the circular's
+      // own text on the apology was not available to us).
       const reason = need(input.reason, "/reason", "Cần nêu lý do chậm trả kết quả.");
       if (!input.newDueAt) throw new InvalidDossier([{ path: "/newDueAt", message: "Cần hẹn lại ngày trả kết quả." }]);
       const newDue = new Date(input.newDueAt);
-      if (!d.dueAt || newDue.getTime() <= d.dueAt.getTime()) throw new InvalidDossier([{ path: "/newDueAt", message: "Ngày hẹn mới phải sau ngày hẹn hiện tại." }]);
-      // Mẫu 04 is issued at least one working day (cfg) before the due date it moves.
+      // The date the applicant holds now: the last promise, else the legal one.
+      const promised = d.promisedAt ?? d.dueAt;
+      if (!promised || newDue.getTime() <= promised.getTime()) throw new InvalidDossier([{ path: "/newDueAt", message: "Ngày hẹn mới phải sau ngày hẹn hiện tại." }]);
+      // Mẫu 04 is issued at least one working day (cfg, rules.apologyLeadWorkingDays) before the date it moves.
       const latest = await c.calendar.due({ from: now, amount: c.rules.apologyLeadWorkingDays, unit: "working_days", agency: d.processingAgencyCode });
-      if (latest.getTime() > d.dueAt.getTime()) throw new ApologyTooLate(d.dueAt.toISOString());
+      if (latest.getTime() > promised.getTime()) throw new ApologyTooLate(promised.toISOString());
       return {
         ...base,
         toStatus: status,
         note: reason,
-        set: { dueAt: newDue, apologized: d.apologized + 1, dueSoonAt: null, overdueAt: null },
-        details: { reason, previousDueAt: d.dueAt.toISOString(), newDueAt: newDue.toISOString() },
+        set: { promisedAt: newDue, apologized: d.apologized + 1 },
+        details: { reason, previousDueAt: promised.toISOString(), newDueAt: newDue.toISOString(), legalDueAt: d.dueAt!.toISOString() },
       };
     }
     case "finish": {

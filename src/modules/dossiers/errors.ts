@@ -93,6 +93,20 @@ export const ApologyTooLate = defineError<[string]>("dossier.apology_too_late", 
   en: `The apology had to be issued by ${deadline}, at least one working day before the due date.`,
 }));
 
+/**
+ * The receiving agency has given every number of the day's sequence (0001–9999): a fifth digit would make a code
+ * the format `{agency}-{YYMMDD}-{NNNN}` does not allow, so the filing is refused rather than coded wrongly.
+ */
+export const CodeSequenceExhausted = defineError<[string, string]>(
+  "dossier.code_sequence_exhausted",
+  "conflict",
+  (agency, day) => ({
+    vi: `Cơ quan ${agency} đã cấp hết 9.999 mã hồ sơ của ngày ${day.split("-").reverse().join("/")}; hồ sơ chưa được nộp. Vui lòng nộp lại vào ngày làm việc tiếp theo hoặc liên hệ cơ quan.`,
+    en: `Agency ${agency} has given all 9,999 dossier codes of ${day}; the dossier was not filed. Please file it on the next working day or contact the agency.`,
+  }),
+  (agency, day) => ({ details: { agencyCode: agency, day } }),
+);
+
 export const AlreadyRated = defineError("dossier.already_rated", "conflict", () => ({
   vi: "Hồ sơ này đã được đánh giá.",
   en: "This dossier has been rated already.",

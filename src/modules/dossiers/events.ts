@@ -22,15 +22,17 @@ export interface DossierFacts {
   nationalStatus: number | null;
   submittedAt: Date | null;
   receivedAt: Date | null;
-  /** The due time in force (moved by pauses and an apology); null while paused. */
+  /** The legal due time, fixed at receipt and moved only by supplement pauses (never by an apology). */
   dueAt: Date | null;
-  /** The due time fixed at receipt, moved only by supplement pauses. */
+  /** The due time fixed at receipt, moved only by supplement pauses: the same as `dueAt`. */
   originalDueAt: Date | null;
+  /** The new date the latest apology (Mẫu 04) promised the applicant; null without one. */
+  promisedAt: Date | null;
   finishedAt: Date | null;
   returnedAt: Date | null;
   /** Early, on time or late, once finished. */
   timeliness: Timeliness | null;
-  /** How many apologies (Mẫu 04) moved its due time. */
+  /** How many apologies (Mẫu 04) promised a new date. */
   apologies: number;
   /** How the result was handed over, once returned. */
   returnMethod: string | null;

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { fixedClock } from "../../platform/clock.ts";
+import { sql } from "../../platform/db/index.ts";
 import type { App } from "../../platform/http/types.ts";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
 import type { TestAccount } from "../identity/testing.ts";
@@ -112,6 +113,60 @@ describe("a dossier's life", () => {
     const queue = await api(receiver, "GET", "/api/office/dossiers?queue=new");
     assert.deepEqual(queue.json().items.map((i: { id: string }) => i.id), [id]);
     assert.deepEqual((await api(citizen, "GET", "/api/me/dossiers")).json().items.map((i: { id: string }) => i.id), [id]);
+  });
+
+  it("gets its code of the day when it is filed, online or at the counter, and the receipt keeps it", async () => {
+    const own = await ownProvince();
+    const { citizen, receiver } = own.cast;
+    // A filing refused (the procedure's paper is missing) takes no number.
+    const refused = await api(citizen, "POST", "/api/dossiers", { procedureCode: own.procedure.code, agencyCode: own.place.centre, formData: formOf(citizen), requestId: randomUUID(), submit: true });
+    assert.equal(refused.statusCode, 400);
+    const draft = await api(citizen, "POST", "/api/dossiers", { procedureCode: own.procedure.code, agencyCode: own.place.centre, formData: formOf(citizen), requestId: randomUUID() });
+    assert.equal(draft.json().code, null, "a draft has no code: it is nobody's business yet");
+    await uploadAs(env.app, citizen, draft.json().id, "to-khai");
+    const filed = await api(citizen, "POST", `/api/dossiers/${draft.json().id}/submit`);
+    assert.equal(filed.json().code, `${own.place.centre}-261201-0001`, "the citizen has a code to quote from the first moment");
+    assert.equal(filed.json().lookupKey, null, "the lookup key comes with the receipt");
+    // Filed at once at the counter: the next number.
+    const counter = await api(receiver, "POST", "/api/dossiers", {
+      procedureCode: own.procedure.code,
+      agencyCode: own.place.centre,
+      channel: "counter",
+      applicant: { type: "citizen", name: "Nguyễn Thị Mai", idNumber: citizen.username },
+      formData: formOf(citizen),
+      requestId: randomUUID(),
+    });
+    await uploadAs(env.app, receiver, counter.json().id, "to-khai");
+    assert.equal((await api(receiver, "POST", `/api/dossiers/${counter.json().id}/submit`)).json().code, `${own.place.centre}-261201-0002`);
+    // Received the next day, the online dossier keeps the code it was filed with; no number is taken for it.
+    clock.set(new Date(clock.now().getTime() + 24 * HOUR));
+    const received = await actOn(draft.json().id)(receiver, "receive");
+    assert.equal(received.statusCode, 200, received.body);
+    assert.equal(received.json().code, `${own.place.centre}-261201-0001`);
+    assert.match(received.json().lookupKey, /^[0-9A-HJKMNP-TV-Z]{8}$/);
+    const next = await fileDossier(env.ctx, own, own.procedure, { stage: "filed" });
+    assert.equal(next.code, `${own.place.centre}-261202-0001`, "the next day's sequence was not touched by the receipt");
+  });
+
+  it("refuses a filing past the day's 9,999th code, rather than write a code of five digits", async () => {
+    const own = await ownProvince();
+    const { citizen } = own.cast;
+    await env.database.rows(sql`INSERT INTO dossier_counters (agency_code, day, last) VALUES (${own.place.centre}, '2026-12-01', 9998)`);
+    const last = await fileDossier(env.ctx, own, own.procedure, { stage: "filed" });
+    assert.equal(last.code, `${own.place.centre}-261201-9999`);
+    const draft = await api(citizen, "POST", "/api/dossiers", { procedureCode: own.procedure.code, agencyCode: own.place.centre, formData: formOf(citizen), requestId: randomUUID() });
+    await uploadAs(env.app, citizen, draft.json().id, "to-khai");
+    const refused = await api(citizen, "POST", `/api/dossiers/${draft.json().id}/submit`);
+    assert.equal(refused.statusCode, 409, refused.body);
+    assert.equal(refused.json().error.code, "dossier.code_sequence_exhausted");
+    assert.match(refused.json().error.message, /đã cấp hết 9\.999 mã hồ sơ của ngày 01\/12\/2026/);
+    // Nothing changed: the draft is a draft, and the counter is where it was.
+    assert.equal((await api(citizen, "GET", `/api/dossiers/${draft.json().id}`)).json().status, "draft");
+    const counter = await env.database.rows<{ last: number }>(sql`SELECT last FROM dossier_counters WHERE agency_code = ${own.place.centre} AND day = '2026-12-01'`);
+    assert.equal(counter[0]!.last, 9999);
+    // The next day starts again at 0001.
+    clock.set(new Date(clock.now().getTime() + 24 * HOUR));
+    assert.equal((await api(citizen, "POST", `/api/dossiers/${draft.json().id}/submit`)).json().code, `${own.place.centre}-261202-0001`);
   });
 
   it("is received at the centre: code of the day, lookup key, appointment, on to the department", async () => {

@@ -5,7 +5,7 @@ import type { PageRequest } from "../../web/render.ts";
 import { when } from "./form-view.tsx";
 import { LOOKUP_PATH } from "./portal-views.tsx";
 import type { LookupDto } from "./schema.ts";
-import { actionName, statusName } from "./words.ts";
+import { actionName, dossierTimelinessName, statusName } from "./words.ts";
 import { tr } from "../../web/i18n.ts";
 
 export function LookupPage(props: { page: PageRequest; code: string; keyValue: string; result?: LookupDto | undefined; error?: string | undefined }) {
@@ -48,9 +48,21 @@ export function LookupPage(props: { page: PageRequest; code: string; keyValue: s
             <dt>{tr(page, "Ngày tiếp nhận", "Received")}</dt>
             <dd>{when(page, result.receivedAt)}</dd>
             <dt>{tr(page, "Hạn trả kết quả", "Due")}</dt>
-            <dd>{when(page, result.dueAt)}</dd>
+            <dd id="due">{when(page, result.dueAt)}</dd>
+            {result.promisedAt ? (
+              <>
+                <dt>{tr(page, "Ngày hẹn trả mới", "New return date")}</dt>
+                <dd id="promised">{when(page, result.promisedAt)}</dd>
+              </>
+            ) : null}
             <dt>{tr(page, "Ngày có kết quả", "Result issued")}</dt>
             <dd>{when(page, result.finishedAt)}</dd>
+            {result.timeliness ? (
+              <>
+                <dt>{tr(page, "So với hạn", "Against the due date")}</dt>
+                <dd id="timeliness">{dossierTimelinessName(page, result.timeliness, result.apologized)}</dd>
+              </>
+            ) : null}
             <dt>{tr(page, "Ngày trả kết quả", "Returned")}</dt>
             <dd>{when(page, result.returnedAt)}</dd>
           </dl>

@@ -145,8 +145,9 @@ export interface DossierSnapshot {
 }
 
 /**
- * Mã hồ sơ as the portal knows it. Before receipt a dossier has no code yet (status 1, filed online):
- * its id stands in, and the receipt's message then carries the code.
+ * Mã hồ sơ as the portal knows it: the code a dossier gets when it is filed, so the first message (status 1)
+ * already carries it and it never changes. Only a dossier filed before codes were given at filing has none
+ * until its receipt: its id stands in.
  */
 export function nationalDossierCode(dossier: Pick<DossierRow, "code" | "id">): string {
   return dossier.code ?? dossier.id;

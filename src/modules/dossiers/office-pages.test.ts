@@ -58,7 +58,8 @@ describe("office dossier pages", () => {
     assert.equal(desk.statusCode, 200);
     assert.match(desk.body, /<a href="\/office\/ho-so\?hang-doi=new" aria-current="page">Mới tiếp nhận<\/a>/);
     for (const tab of ["Đang xử lý", "Chờ bổ sung", "Sắp đến hạn", "Quá hạn", "Đã có kết quả", "Đã trả kết quả"]) assert.match(desk.body, new RegExp(`>${tab}</a>`));
-    assert.match(desk.body, new RegExp(`<a href="/office/ho-so/${id}">Hồ sơ mới nộp</a>`));
+    // A filed dossier has its code from the moment it was filed (issue 14: it used to read "Hồ sơ mới nộp").
+    assert.match(desk.body, new RegExp(`<a href="/office/ho-so/${id}">${s.place.centre.replace(/\./g, "\\.")}-\\d{6}-\\d{4}</a>`));
     assert.match(desk.body, /<td>Nguyễn Thị Mai<\/td>/);
     assert.match(desk.body, /<a href="\/office\/ho-so" aria-current="page">Hồ sơ cần xử lý<\/a>/);
     const specialist = await as("specialist").get("/office/ho-so?hang-doi=new", HTML);

@@ -214,7 +214,7 @@ export function OfficerDossierPage(props: OfficerDossierProps) {
         </>
       )}
 
-      {d.code ? (
+      {d.receivedAt ? (
         <>
           <h2 id="forms">{tr(page, "Biểu mẫu", "Forms")}</h2>
           <OfferedForms page={page} d={d} officer />

@@ -25,7 +25,7 @@ describe("a dossier's outbox on the running node", () => {
   let smtp: MailCatcher;
   let portal: ReturnType<typeof stubPortal>;
   let s: DossierSetting;
-  /** Each dossier's code, once received: the portal knows a dossier filed online by its id until then. */
+  /** Each dossier's code (given at filing), as the tests learn it. */
   const codes = new Map<string, string>();
   /** The DongBoHoSoMC messages the portal accepted for a dossier, in order. */
   const messages = (id: string) =>
@@ -65,11 +65,13 @@ describe("a dossier's outbox on the running node", () => {
     });
     const id = created.json().id as string;
     await uploadAs(env.app, citizen, id, "to-khai");
-    assert.equal((await api(citizen, "POST", `/api/dossiers/${id}/submit`)).statusCode, 200);
+    const filed = await api(citizen, "POST", `/api/dossiers/${id}/submit`);
+    assert.equal(filed.statusCode, 200);
     const received = await api(receiver, "POST", `/api/dossiers/${id}/actions/receive`, {});
     assert.equal(received.statusCode, 200, received.body);
     const code = received.json().code as string;
     codes.set(id, code);
+    assert.equal(code, filed.json().code, "the code given at filing is the receipt's");
 
     const worker = testWorker(env.database, env.ctx.jobs);
     await worker.start();
@@ -84,6 +86,8 @@ describe("a dossier's outbox on the running node", () => {
     assert.ok(mail.text.includes(code), "the mail names the dossier code");
     assert.ok(mail.text.includes("https://dvc.example.gov.vn/tra-cuu?ma="), "and the lookup link");
     assert.deepEqual(statuses(id), ["1", "2", "4"], "filed, received, being processed — once each, in order");
+    // MaHoSo never changes: the first message (1, filed) already carries the code the receipt keeps.
+    assert.deepEqual(messages(id).map((x) => x.data.MaHoSo), [code, code, code]);
     assert.deepEqual(portal.invalid, [], "every message as the schema says");
     const progress = portal.accepted.find((x) => x.service === "CapNhatTienDoHoSoMC" && x.data.MaHoSo === code);
     assert.ok(progress?.service === "CapNhatTienDoHoSoMC");

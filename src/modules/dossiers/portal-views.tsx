@@ -6,7 +6,7 @@ import type { PageRequest } from "../../web/render.ts";
 import type { ProcedureContent } from "../catalog/index.ts";
 import { fileHref, History, Notice, OfferedForms, Papers, Pauses, ProblemSummary, SchemaFields, when } from "./form-view.tsx";
 import type { DossierDto, DossierPage } from "./schema.ts";
-import { actionName, RATING_LEVELS, ratingName, statusName } from "./words.ts";
+import { actionName, dossierTimelinessName, RATING_LEVELS, ratingName, statusName } from "./words.ts";
 import { tr } from "../../web/i18n.ts";
 import { Pager } from "../../web/pager.tsx";
 
@@ -163,7 +163,7 @@ export function Facts({ page, d, agencyName, returnName }: { page: PageRequest; 
         {d.step && d.status === "processing" ? ` — ${d.step.name}` : ""}
       </dd>
       <dt>{tr(page, "Mã hồ sơ", "Dossier code")}</dt>
-      <dd id="code">{d.code ?? tr(page, "Được cấp khi tiếp nhận", "Given at reception")}</dd>
+      <dd id="code">{d.code ?? tr(page, "Được cấp khi nộp hồ sơ", "Given when the dossier is filed")}</dd>
       {d.lookupKey ? (
         <>
           <dt>{tr(page, "Mã tra cứu", "Lookup key")}</dt>
@@ -186,10 +186,22 @@ export function Facts({ page, d, agencyName, returnName }: { page: PageRequest; 
       <dd>{when(page, d.receivedAt)}</dd>
       <dt>{tr(page, "Hạn trả kết quả", "Due")}</dt>
       <dd id="due">{when(page, d.dueAt)}</dd>
+      {d.promisedAt ? (
+        <>
+          <dt>{tr(page, "Ngày hẹn trả mới", "New return date")}</dt>
+          <dd id="promised">{when(page, d.promisedAt)}</dd>
+        </>
+      ) : null}
       {d.finishedAt ? (
         <>
           <dt>{tr(page, "Ngày có kết quả", "Result issued")}</dt>
           <dd>{when(page, d.finishedAt)}</dd>
+        </>
+      ) : null}
+      {d.timeliness ? (
+        <>
+          <dt>{tr(page, "So với hạn", "Against the due date")}</dt>
+          <dd id="timeliness">{dossierTimelinessName(page, d.timeliness, d.apologies > 0)}</dd>
         </>
       ) : null}
     </dl>

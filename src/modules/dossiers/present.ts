@@ -83,6 +83,8 @@ export function presentDossier(p: DossierParts): DossierDto {
     receivedAt: iso(d.receivedAt),
     dueAt: iso(d.dueAt),
     originalDueAt: iso(d.originalDueAt),
+    promisedAt: iso(d.promisedAt),
+    apologies: d.apologized,
     paused: d.pausedAt !== null,
     finishedAt: iso(d.finishedAt),
     returnedAt: iso(d.returnedAt),
@@ -136,8 +138,11 @@ export function presentLookup(d: LookupRow, procedureName: string, agencyName: s
     nationalStatus: d.nationalStatus,
     receivedAt: iso(d.receivedAt),
     dueAt: iso(d.dueAt),
+    promisedAt: iso(d.promisedAt),
     finishedAt: iso(d.finishedAt),
     returnedAt: iso(d.returnedAt),
+    timeliness: d.timeliness as Timeliness | null,
+    apologized: d.apologized > 0,
     history: events.map((e) => ({ at: e.at, action: e.action as LookupDto["history"][number]["action"], toStatus: e.toStatus as DossierStatus })),
   };
 }

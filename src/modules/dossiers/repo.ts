@@ -45,6 +45,7 @@ export function newDossierRow(row: NewDossier): DossierRow {
     receivedAt: null,
     dueAt: null,
     originalDueAt: null,
+    promisedAt: null,
     pausedAt: null,
     finishedAt: null,
     returnedAt: null,
@@ -122,8 +123,11 @@ const lookupColumns = {
   nationalStatus: dossiers.nationalStatus,
   receivedAt: dossiers.receivedAt,
   dueAt: dossiers.dueAt,
+  promisedAt: dossiers.promisedAt,
   finishedAt: dossiers.finishedAt,
   returnedAt: dossiers.returnedAt,
+  timeliness: dossiers.timeliness,
+  apologized: dossiers.apologized,
 };
 export type LookupRow = { [K in keyof typeof lookupColumns]: DossierRow[K] };
 /** A history event as the lookup shows it: the time already in ISO 8601 (UTC, milliseconds), as `toISOString` writes it. */

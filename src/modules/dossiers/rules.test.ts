@@ -107,7 +107,10 @@ describe("one-stop rules", () => {
     const refused = await act(s.cast.receiver, b, "refuse_receipt", { reason: "Thủ tục không thuộc thẩm quyền của cơ quan" });
     assert.equal(refused.json().status, "refused_receipt");
     assert.equal(refused.json().nationalStatus, 3);
-    assert.equal(refused.json().code, null, "a dossier not received gets no code");
+    // Before issue 14 a dossier got its code at receipt, and one refused had none; now it keeps the code it was
+    // filed with (DOMAIN.md §3), which its applicant can quote about the refusal.
+    assert.match(refused.json().code, new RegExp(`^${s.place.centre.replace(/\./g, "\\.")}-\\d{6}-\\d{4}$`), "the code it was filed with");
+    assert.equal(refused.json().lookupKey, null, "no lookup key without a receipt");
   });
 
   it("refuses online filing below the procedure's assurance level, or by an applicant the procedure is not for", async () => {
@@ -191,20 +194,99 @@ describe("one-stop rules", () => {
     assert.equal(done.json().timeliness, "late");
   });
 
-  it("with an apology issued in time, the new date is the one that counts", async () => {
+  // Before issue 14 this test read "the new date is the one that counts": an apology moved the due date, and a
+  // dossier finished by the new date was on time. DOMAIN.md §3 (corrected 4 December 2026): the new date is what
+  // the applicant is told, the legal due date stays, and a dossier finished after it is late all the same.
+  it("with an apology issued in time, the applicant is promised a new date, but the legal due date stays and counts", async () => {
+    const own = await dossierSetting(env.ctx);
+    const procedure = await publishProcedures(env.ctx, buildEasy(own.place));
+    // Flag whatever other tests left being processed first, so the counts below are this dossier's.
+    clock.set("2027-12-01T01:00:00Z");
+    await env.ctx.dossiers.flagLateness();
     clock.set("2026-12-14T01:00:00Z");
-    const d = await fileAndReceive();
+    const d = await fileAndReceive(own, procedure);
     const newDueAt = new Date(new Date(d.dueAt).getTime() + 3 * DAY).toISOString();
-    assert.equal((await act(s.cast.leader, d.id, "apologize", { reason: "Chờ ý kiến cơ quan khác" })).statusCode, 400, "a new date is needed");
-    const apology = await act(s.cast.leader, d.id, "apologize", { reason: "Chờ ý kiến cơ quan khác", newDueAt });
+    assert.equal((await act(own.cast.leader, d.id, "apologize", { reason: "Chờ ý kiến cơ quan khác" })).statusCode, 400, "a new date is needed");
+    const apology = await act(own.cast.leader, d.id, "apologize", { reason: "Chờ ý kiến cơ quan khác", newDueAt });
     assert.equal(apology.statusCode, 200, apology.body);
-    assert.equal(apology.json().dueAt, newDueAt);
-    assert.equal(apology.json().originalDueAt, d.dueAt, "the receipt's appointment stays on record");
+    assert.equal(apology.json().dueAt, d.dueAt, "the legal due date stays on the dossier");
+    assert.equal(apology.json().promisedAt, newDueAt, "the date promised to the applicant");
+    assert.equal(apology.json().apologies, 1);
+    // A second apology must move the promised date on, a working day before it.
+    const same = await act(own.cast.leader, d.id, "apologize", { reason: "Chờ thêm", newDueAt });
+    assert.equal(same.statusCode, 400, same.body);
+
+    // Past the legal due date it is overdue in the queues, whatever was promised.
     clock.set(new Date(new Date(d.dueAt).getTime() + 2 * HOUR));
-    await act(s.cast.specialist, d.id, "forward");
-    await uploadAs(env.app, s.cast.leader, d.id, "result", { name: "kq.pdf" });
-    const done = await act(s.cast.leader, d.id, "finish");
-    assert.notEqual(done.json().timeliness, "late");
+    assert.equal((await env.ctx.dossiers.flagLateness()).overdue, 1);
+    assert.deepEqual((await api(own.cast.specialist, "GET", "/api/office/dossiers?queue=overdue")).json().items.map((i: { id: string }) => i.id), [d.id]);
+
+    // Finished before the promised date but after the legal one: late, and shown as late, apologised.
+    await act(own.cast.specialist, d.id, "forward");
+    await uploadAs(env.app, own.cast.leader, d.id, "result", { name: "kq.pdf" });
+    const done = await act(own.cast.leader, d.id, "finish");
+    assert.equal(done.statusCode, 200, done.body);
+    assert.equal(done.json().timeliness, "late");
+    assert.equal(done.json().dueAt, d.dueAt);
+
+    const officerPage = await env.app.inject({ method: "GET", url: `/office/ho-so/${d.id}`, headers: { authorization: `Bearer ${await own.cast.receiver.token()}`, accept: "text/html" } });
+    assert.equal(officerPage.statusCode, 200);
+    assert.match(officerPage.body, /id="timeliness">Trễ hạn, đã xin lỗi</);
+    const citizenPage = await env.app.inject({ method: "GET", url: `/ho-so-cua-toi/${d.id}`, headers: { authorization: `Bearer ${await own.cast.citizen.token()}`, accept: "text/html" } });
+    assert.equal(citizenPage.statusCode, 200);
+    assert.match(citizenPage.body, /id="timeliness">Trễ hạn, đã xin lỗi</);
+    assert.match(citizenPage.body, /Ngày hẹn trả mới/);
+
+    const { code, lookupKey } = done.json();
+    const lookup = await api(null, "GET", `/api/lookup/${encodeURIComponent(code)}?key=${lookupKey}`);
+    assert.equal(lookup.statusCode, 200, lookup.body);
+    assert.deepEqual([lookup.json().dueAt, lookup.json().promisedAt, lookup.json().timeliness, lookup.json().apologized], [d.dueAt, newDueAt, "late", true]);
+    const lookupPage = await env.app.inject({ method: "GET", url: `/tra-cuu?ma=${encodeURIComponent(code)}&khoa=${lookupKey}` });
+    assert.match(lookupPage.body, /id="timeliness">Trễ hạn, đã xin lỗi</);
+    assert.match(lookupPage.body, /Ngày hẹn trả mới/);
+  });
+
+  it("received after 15:00: the first step starts at the next working day's opening; the deadline moves only if the procedure says so", async () => {
+    const nextDay = buildProvincialProcedure(s.place, {
+      name: "Thủ tục tính từ ngày làm việc tiếp theo",
+      components: easy.components,
+      processingTimes: [
+        { channel: "counter", amount: 3, unit: "working_days", countFromNextDayAfterCutoff: true },
+        { channel: "online", amount: 2, unit: "working_days", countFromNextDayAfterCutoff: true },
+      ],
+    });
+    // Trong ngày: the steps share one working day.
+    const sameDay = buildProvincialProcedure(s.place, {
+      name: "Thủ tục giải quyết trong ngày",
+      components: easy.components,
+      processingTimes: [
+        { channel: "counter", amount: 1, unit: "same_day" },
+        { channel: "online", amount: 1, unit: "same_day" },
+      ],
+      steps: easy.steps.map((step, i) => ({ ...step, hours: [1, 4, 2, 1][i]! })),
+    });
+    await publishProcedures(env.ctx, nextDay, sameDay);
+    const received = async (procedure: ProcedureContent, at: string) => {
+      clock.set(at);
+      return fileDossier(env.ctx, s, procedure, { stage: "received" });
+    };
+    const firstStep = (d: { steps: Array<{ stepKey: string; startedAt: string }> }) => d.steps.find((x) => x.stepKey === "tham-dinh")!.startedAt;
+
+    // Monday 7 December 2026, 15:30 in Hà Nội: online, 2 working days from 15:30 (Mon 1.5 h, Tue 8 h, Wed 6.5 h).
+    const late = await received(easy, "2026-12-07T08:30:00Z");
+    assert.equal(late.receivedAt, "2026-12-07T08:30:00.000Z");
+    assert.equal(late.dueAt, "2026-12-09T08:30:00.000Z", "Wednesday 15:30: the cut-off does not move the deadline");
+    assert.equal(firstStep(late), "2026-12-08T00:00:00.000Z", "handed to the department at Tuesday's opening, 07:00");
+    // Before the cut-off the department has it at once.
+    const early = await received(easy, "2026-12-07T07:30:00Z");
+    assert.equal(early.dueAt, "2026-12-09T07:30:00.000Z");
+    assert.equal(firstStep(early), "2026-12-07T07:30:00.000Z");
+    // A procedure that counts from the next working day: Tuesday 07:00 + 16 h = Wednesday 17:00.
+    assert.equal((await received(nextDay, "2026-12-07T08:30:00Z")).dueAt, "2026-12-09T10:00:00.000Z");
+    assert.equal((await received(nextDay, "2026-12-07T07:30:00Z")).dueAt, "2026-12-09T07:30:00.000Z");
+    // Trong ngày: by 15:00 the same day's close (17:00), after it the next working day's.
+    assert.equal((await received(sameDay, "2026-12-07T08:00:00Z")).dueAt, "2026-12-07T10:00:00.000Z");
+    assert.equal((await received(sameDay, "2026-12-07T08:30:00Z")).dueAt, "2026-12-08T10:00:00.000Z");
   });
 
   it("refuses and stops only with a reason, lets the applicant withdraw before the result, and audits every change", async () => {

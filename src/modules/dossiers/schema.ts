@@ -141,8 +141,13 @@ export const DossierDto = Type.Object({
   createdAt: Time,
   submittedAt: Nullable(Time),
   receivedAt: Nullable(Time),
+  /** The legal due time: an apology never moves it. */
   dueAt: Nullable(Time),
   originalDueAt: Nullable(Time),
+  /** Ngày hẹn trả mới: the date the latest apology (Mẫu 04) promised; null without one. */
+  promisedAt: Nullable(Time),
+  /** How many apologies promised a new date: a late dossier with one is "late, apologised". */
+  apologies: Type.Integer({ minimum: 0 }),
   paused: Type.Boolean(),
   finishedAt: Nullable(Time),
   returnedAt: Nullable(Time),
@@ -239,9 +244,15 @@ export const LookupDto = Type.Object({
   status: Literals(STATUSES),
   nationalStatus: Nullable(Type.Integer()),
   receivedAt: Nullable(Time),
+  /** The legal due time. */
   dueAt: Nullable(Time),
+  /** Ngày hẹn trả mới, promised by an apology; null without one. */
+  promisedAt: Nullable(Time),
   finishedAt: Nullable(Time),
   returnedAt: Nullable(Time),
+  timeliness: Nullable(Literals(["early", "on_time", "late"] as const)),
+  /** Whether the agency apologised (Mẫu 04) for the delay. */
+  apologized: Type.Boolean(),
   history: Type.Array(Type.Object({ at: Time, action: Type.String(), toStatus: Type.String() })),
 });
 export type LookupDto = Static<typeof LookupDto>;

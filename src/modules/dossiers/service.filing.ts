@@ -25,7 +25,7 @@ import { mayReceiveAt, mayReturnAt } from "./desks.ts";
 import { digitisedMark } from "./service.documents.ts";
 import { type DossierCore, type DossierDeps, dossierPlan, type Meta } from "./service.support.ts";
 import type { Applicant } from "./tables.ts";
-import { applyChange, filedColumns, recordFiling } from "./transitions.ts";
+import { applyChange, filedColumns, recordFiling, takeDossierCode } from "./transitions.ts";
 
 /** The dossier service's filing. */
 export interface DossierFiling {
@@ -82,7 +82,7 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
     }
     const a = input.applicant;
     if (!a) throw new InvalidDossier([{ path: "/applicant", message: "Hồ sơ nộp tại quầy cần thông tin người nộp." }]);
-    const idOk = a.type === "citizen" ? checkCccd(a.idNumber).ok : checkTaxCode(a.idNumber).ok;
+    const idOk = a.type === "citizen" ? checkCccd(a.idNumber, { now: clock.now() }).ok : checkTaxCode(a.idNumber).ok;
     if (!idOk) {
       throw new InvalidDossier([{ path: "/applicant/idNumber", message: a.type === "citizen" ? "Số định danh cá nhân (CCCD) không hợp lệ." : "Mã số thuế không hợp lệ." }]);
     }
@@ -117,7 +117,9 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
     const now = clock.now();
     const who = whoIs(actor, d, meta);
     return transact(d, "submit", (tx, locked) =>
-      applyChange(tx, { audit, events }, locked, { action: "submit", toStatus: "new", set: { submittedAt: now }, note: null, details: null }, who, now).then((a) => a.dossier),
+      applyChange(tx, { audit, events }, locked, { action: "submit", toStatus: "new", set: { submittedAt: now }, note: null, details: null, code: true }, who, now).then(
+        (a) => a.dossier,
+      ),
     );
   }
 
@@ -157,7 +159,7 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
     }
     const fileNow = input.submit === true;
     const who = fileNow ? whoIs(actor, { ownerUserId: owner }, meta) : null;
-    const row = repo.newDossierRow({
+    const columns: repo.NewDossier = {
       procedureCode: bound.code,
       procedureVersion: bound.version,
       agencyCode: input.agencyCode,
@@ -177,12 +179,13 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
       createdAt: now,
       updatedAt: now,
       submittedAt: null,
-      // Filed at once: written in its filed state (one write of the row, not a draft and then its update).
-      ...(who ? filedColumns(now) : {}),
-    });
+    };
     try {
-      // Everything here is queued for the commit: the row, its history and audit entries go in one round trip.
+      // The row, its history and audit entries are queued for the commit; a dossier filed at once first takes
+      // its code (the day's counter, row-locked until the commit): two round trips, a draft's one.
       return await database.transaction(async (tx) => {
+        // Filed at once: written in its filed state with its code (one write of the row, not a draft and then its update).
+        const row = repo.newDossierRow(who ? { ...columns, ...filedColumns(now, await takeDossierCode(tx, input.agencyCode, now)) } : columns);
         await repo.insertDossier(tx, row);
         await audit.record(tx, { actor, action: "dossier.create", subject: { type: "dossier", id: row.id }, requestId: meta.requestId ?? null, change: { procedure: bound.code, version: bound.version, channel } });
         if (!who) return { dossier: row, events: [] };

@@ -70,7 +70,7 @@ const OUTCOME_WORDS: Record<string, string> = {
   withdrawn: "Công dân rút hồ sơ",
 };
 
-const UNIT_WORDS = { working_days: "ngày làm việc", days: "ngày", hours: "giờ làm việc" } as const;
+const UNIT_WORDS = { working_days: "ngày làm việc", days: "ngày", hours: "giờ làm việc", same_day: "trong ngày" } as const;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const two = (n: number) => String(n).padStart(2, "0");
 /** A working day is 8 working hours (DOMAIN.md §4). */
@@ -148,6 +148,7 @@ export function makeFormsService({ database, clock, calendar, catalog, directory
   return {
     async form(actor, id, number) {
       const d = /^[0-9a-f-]{36}$/.test(id) ? await repo.findDossier(database.db, id) : null;
+      // A filed dossier has its code (given at filing); which forms it has is `applies` below.
       if (!d || !canSee(actor, d) || !d.code) throw new DossierNotFound();
       const set = formSetOf(d);
       const edition = set.forms.find((f) => f.number === number);
@@ -166,7 +167,7 @@ export function makeFormsService({ database, clock, calendar, catalog, directory
           return receiptPdf({
             ...base,
             papers: submittedPapers(content, await repo.listFiles(database.db, d.id), d.receivedAt!),
-            processingTime: `${String(time.amount).padStart(2, "0")} ${UNIT_WORDS[time.unit]}`,
+            processingTime: time.unit === "same_day" ? "Trong ngày" : `${String(time.amount).padStart(2, "0")} ${UNIT_WORDS[time.unit]}`,
             receivedAt: d.receivedAt!,
             dueAt: d.originalDueAt ?? d.dueAt!,
             // Where the applicant collects the result: the desk of the dossier's return step when another desk's

@@ -28,7 +28,7 @@ export const dossiers = pgTable(
   "dossiers",
   {
     id: text("id").primaryKey().default(sql`gen_random_uuid()::text`),
-    /** Mã hồ sơ, `{agency}-{YYMMDD}-{NNNN}`, fixed at receipt. */
+    /** Mã hồ sơ, `{agency}-{YYMMDD}-{NNNN}`, given when the dossier is filed; a draft has none. */
     code: text("code").unique(),
     /** The short secret that, with the code, opens the public lookup. */
     lookupKey: text("lookup_key"),
@@ -59,10 +59,19 @@ export const dossiers = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
     submittedAt: timestamp("submitted_at", { withTimezone: true }),
     receivedAt: timestamp("received_at", { withTimezone: true }),
-    /** The due time now in force (moved by pauses and by an apology); null while paused. */
+    /**
+     * The legal due time (hạn giải quyết), fixed at receipt and moved only by supplement pauses. An apology
+     * never moves it: a dossier finished after it is late (DOMAIN.md §3), and the queues' flags, the
+     * statistics and the national portal's NgayHenTra read it.
+     */
     dueAt: timestamp("due_at", { withTimezone: true }),
-    /** The due time fixed at receipt, moved only by supplement pauses. */
+    /** The due time fixed at receipt, moved only by supplement pauses (since apologies keep `due_at`, the same). */
     originalDueAt: timestamp("original_due_at", { withTimezone: true }),
+    /**
+     * The new date the latest apology (Mẫu 04) promised the applicant (ngày hẹn trả mới), moved by later
+     * supplement pauses like the due time; null without an apology. Who promised it and when: its history event.
+     */
+    promisedAt: timestamp("promised_at", { withTimezone: true }),
     /** When the clock was paused for a supplement, while it is. */
     pausedAt: timestamp("paused_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
@@ -215,7 +224,7 @@ export const dossierPauses = pgTable(
 
 /**
  * The daily sequence of dossier codes per receiving agency (Circular 01/2018). Incremented inside the
- * receiving transaction: the row lock orders concurrent receipts, and a receipt that rolls back takes
+ * filing's transaction: the row lock orders concurrent filings, and a filing that rolls back takes
  * its number back with it, so numbers are neither repeated nor skipped.
  */
 export const dossierCounters = pgTable(

@@ -14,6 +14,7 @@ import type { DossierRow } from "./hooks.ts";
 import { type DossierAction, type DossierStatus, NATIONAL_RECEIVED, NATIONAL_STATUS, type Timeliness } from "./model.ts";
 import * as repo from "./repo.ts";
 import type { SupplementItem } from "./tables.ts";
+import { CodeSequenceExhausted } from "./errors.ts";
 
 /** A change worked out before its transaction, applied by `applyChange`. */
 export interface PlannedChange {
@@ -25,15 +26,17 @@ export interface PlannedChange {
   details: Record<string, unknown> | null;
   /** Close the open hand-over with this outcome. */
   endStep?: { outcome: string };
-  /** Open a hand-over for this step, due then. */
-  startStep?: { plan: StepPlan; dueAt: Date };
+  /** Open a hand-over for this step, due then; it starts now unless `startedAt` says later (a transfer after the cut-off). */
+  startStep?: { plan: StepPlan; dueAt: Date; startedAt?: Date };
   /** A reception step done by the receipt itself (recorded as a closed hand-over). */
   receptionStep?: StepPlan;
   /** Open (items) or close the clock's pause. */
   pause?: { open: SupplementItem[] } | { close: true };
   /** The step the dossier stays at (an assignment), for the listeners. */
   atStep?: StepPlan;
-  /** Assign the dossier code and lookup key (receipt). */
+  /** Give the dossier its code (filing). */
+  code?: boolean;
+  /** Give the dossier its lookup key, and its code if it has none yet (receipt). */
   receipt?: boolean;
 }
 
@@ -61,10 +64,31 @@ export function newLookupKey(): string {
   return key;
 }
 
-/** Circular 01/2018: `{agency}-{YYMMDD}-{NNNN}`, the day in Vietnam; past 9,999 a day the number grows a digit. */
+/** The last number of a day's sequence: four digits (DOMAIN.md §3). */
+export const MAX_DAILY_NUMBER = 9999;
+
+/**
+ * Circular 01/2018 Art. 19 as DOMAIN.md §3 reads it (Circular 03/2025 also defines the code; its text was not
+ * available to us): `{agency}-{YYMMDD}-{NNNN}`, the day in Vietnam. What follows 9,999 in a day is not found in
+ * either text available: a number outside 1–9,999 is refused (RangeError), never written with a fifth digit.
+ */
 export function dossierCode(agency: string, at: Date, n: number): string {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_DAILY_NUMBER) throw new RangeError(`daily number ${n} is outside 1–${MAX_DAILY_NUMBER}`);
   const day = isoDate(localDay(at.getTime()));
   return `${agency}-${day.slice(2, 4)}${day.slice(5, 7)}${day.slice(8, 10)}-${String(n).padStart(4, "0")}`;
+}
+
+/**
+ * The next code of `agency`'s day at `at`, taken in the caller's transaction: the counter's row lock orders
+ * concurrent filings, and a transaction that rolls back gives its number back. Past 9,999 the filing is refused
+ * (CodeSequenceExhausted, 409) and the transaction rolls back with the counter: the safe reading, since the
+ * circular's rule for it could not be checked (DOMAIN.md §3).
+ */
+export async function takeDossierCode(tx: Db, agency: string, at: Date): Promise<string> {
+  const day = isoDate(localDay(at.getTime()));
+  const n = await repo.nextDailyNumber(tx, agency, day);
+  if (n > MAX_DAILY_NUMBER) throw new CodeSequenceExhausted(agency, day);
+  return dossierCode(agency, at, n);
 }
 
 /** Early (a day before the due day), on time (by the due time) or late, by Vietnamese calendar days. */
@@ -84,11 +108,10 @@ export async function applyChange(tx: Db, deps: ApplyDeps, d: DossierRow, change
   const set: Partial<repo.NewDossierRow> = { ...change.set, status: change.toStatus, nationalStatus: NATIONAL_STATUS[change.toStatus], updatedAt: now };
   let ended: DossierTransition["endedStep"] = null;
 
-  if (change.receipt) {
-    const n = await repo.nextDailyNumber(tx, d.agencyCode, isoDate(localDay(now.getTime())));
-    set.code = dossierCode(d.agencyCode, now, n);
-    set.lookupKey = newLookupKey();
-  }
+  // A dossier gets its code when it is filed, so the applicant has it to quote and the national portal's MaHoSo
+  // never changes (DOMAIN.md §3); the receipt keeps it (one filed before codes were given at filing gets it here).
+  if (change.code || (change.receipt && !d.code)) set.code = await takeDossierCode(tx, d.agencyCode, now);
+  if (change.receipt) set.lookupKey = newLookupKey();
   if (change.receptionStep) {
     const r = change.receptionStep;
     await repo.insertStep(tx, {
@@ -126,7 +149,7 @@ export async function applyChange(tx: Db, deps: ApplyDeps, d: DossierRow, change
     }
   }
   if (change.startStep) {
-    const { plan, dueAt } = change.startStep;
+    const { plan, dueAt, startedAt } = change.startStep;
     await repo.insertStep(tx, {
       dossierId: d.id,
       provinceCode: d.provinceCode,
@@ -137,7 +160,7 @@ export async function applyChange(tx: Db, deps: ApplyDeps, d: DossierRow, change
       department: plan.department,
       assigneeUserId: null,
       handedBy: actorRef(who.actor),
-      startedAt: now,
+      startedAt: startedAt ?? now,
       dueAt,
     });
     Object.assign(set, {
@@ -162,9 +185,9 @@ export async function applyChange(tx: Db, deps: ApplyDeps, d: DossierRow, change
   return recordTransition(tx, deps, d, after, change, who, now, ended);
 }
 
-/** The columns of a dossier filed as it is created (`submit: true`): written at once in its filed state. */
-export function filedColumns(now: Date): Pick<repo.NewDossier, "status" | "nationalStatus" | "submittedAt"> {
-  return { status: "new", nationalStatus: NATIONAL_STATUS.new, submittedAt: now };
+/** The columns of a dossier filed as it is created (`submit: true`): written at once in its filed state, with its code. */
+export function filedColumns(now: Date, code: string): Pick<repo.NewDossier, "status" | "nationalStatus" | "submittedAt"> & { code: string } {
+  return { status: "new", nationalStatus: NATIONAL_STATUS.new, submittedAt: now, code };
 }
 
 /**
@@ -254,6 +277,7 @@ export function factsOf(d: DossierRow): DossierFacts {
     receivedAt: d.receivedAt,
     dueAt: d.dueAt,
     originalDueAt: d.originalDueAt,
+    promisedAt: d.promisedAt,
     finishedAt: d.finishedAt,
     returnedAt: d.returnedAt,
     timeliness: d.timeliness as DossierFacts["timeliness"],

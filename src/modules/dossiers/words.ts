@@ -81,3 +81,9 @@ export const queueName = (page: PageRequest, q: string) => say(page, QUEUE_WORDS
 export const ratingName = (page: PageRequest, l: string) => say(page, RATING_WORDS, l);
 export const returnName = (page: PageRequest, m: string) => say(page, RETURN_WORDS, m);
 export const timelinessName = (page: PageRequest, t: string) => say(page, TIMELINESS_WORDS, t);
+/**
+ * A finished dossier against its legal due date: late is late whether or not the agency apologised, and says
+ * so (DOMAIN.md §3: the apology excuses nothing).
+ */
+export const dossierTimelinessName = (page: PageRequest, t: string, apologized: boolean) =>
+  t === "late" && apologized ? tr(page, "Trễ hạn, đã xin lỗi", "Late, apologised") : timelinessName(page, t);

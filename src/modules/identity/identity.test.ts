@@ -17,19 +17,34 @@ const DEMO_PASSWORD = readDemoAccounts().password;
 const code = (err: unknown) => (err as { code?: string }).code;
 
 describe("identifiers", () => {
+  // The checks' clock: 5 December 2026 in Vietnam.
+  const now = new Date("2026-12-05T10:00:00+07:00");
+
   it("accepts a well-formed CCCD consistent with the date of birth and sex", () => {
-    const r = checkCccd("001199000001", { birthDate: "1999-05-12", sex: "female" });
+    const r = checkCccd("001199000001", { now, birthDate: "1999-05-12", sex: "female" });
     assert.deepEqual(r, { ok: true, facts: { provinceCode: "001", birthYear: 1999, sex: "female" } });
-    assert.equal(checkCccd("079203012345", { birthDate: "2003-01-01", sex: "male" }).ok, true);
+    assert.equal(checkCccd("079203012345", { now, birthDate: "2003-01-01", sex: "male" }).ok, true);
   });
 
   it("refuses a CCCD by format, province prefix, birth year and sex", () => {
-    assert.deepEqual(checkCccd("00119900001"), { ok: false, problem: "format" });
-    assert.deepEqual(checkCccd("00119900000a"), { ok: false, problem: "format" });
-    assert.deepEqual(checkCccd("003199000001"), { ok: false, problem: "province" });
-    assert.deepEqual(checkCccd("001199000001", { birthDate: "2000-01-01" }), { ok: false, problem: "birth_year" });
-    assert.deepEqual(checkCccd("001199000001", { sex: "male" }), { ok: false, problem: "sex" });
-    assert.deepEqual(checkCccd("001299000001", { birthDate: "1999-01-01" }), { ok: false, problem: "birth_year" });
+    assert.deepEqual(checkCccd("00119900001", { now }), { ok: false, problem: "format" });
+    assert.deepEqual(checkCccd("00119900000a", { now }), { ok: false, problem: "format" });
+    assert.deepEqual(checkCccd("003199000001", { now }), { ok: false, problem: "province" });
+    assert.deepEqual(checkCccd("001199000001", { now, birthDate: "2000-01-01" }), { ok: false, problem: "birth_year" });
+    assert.deepEqual(checkCccd("001199000001", { now, sex: "male" }), { ok: false, problem: "sex" });
+    assert.deepEqual(checkCccd("001299000001", { now, birthDate: "1999-01-01" }), { ok: false, problem: "birth_year" });
+  });
+
+  it("refuses a CCCD whose birth year has not come yet, by the clock's year in Vietnam", () => {
+    // Century digit 2 (a man born 2000–2099) and year 27: born in 2027, after the clock's 2026.
+    assert.deepEqual(checkCccd("001227000001", { now }), { ok: false, problem: "future_birth_year" });
+    // Century digit 5 (a woman born 2100–2199): always in the future in 2026, whatever the two digits say.
+    assert.deepEqual(checkCccd("001500000001", { now }), { ok: false, problem: "future_birth_year" });
+    // This year's births are accepted (a CCCD may be issued to a new-born).
+    assert.deepEqual(checkCccd("001326000001", { now }), { ok: true, facts: { provinceCode: "001", birthYear: 2026, sex: "female" } });
+    // The year is Vietnam's: at 17:30 UTC on 31 December 2026 it is already 2027 in Hà Nội.
+    assert.equal(checkCccd("001227000001", { now: new Date("2026-12-31T16:30:00Z") }).ok, false);
+    assert.equal(checkCccd("001227000001", { now: new Date("2026-12-31T17:30:00Z") }).ok, true);
   });
 
   it("checks a tax code's check digit, with or without a branch suffix", () => {
@@ -86,6 +101,15 @@ describe("accounts and sessions", () => {
     await assert.rejects(
       env.ctx.identity.registerCitizen({ cccd: "027090001234", fullName: "X", birthDate: "1990-03-04", sex: "male", password: "mat-khau-2026" }),
       (err) => code(err) === "identity.username_taken",
+    );
+  });
+
+  it("refuses a registration whose CCCD says its holder is born in the future, naming the number", async () => {
+    // Century digit 2 (a man born 2000–2099), year 99: born in 2099, whatever the date of birth typed.
+    await assert.rejects(
+      env.ctx.identity.registerCitizen({ cccd: "001299000007", fullName: "Nguyễn Văn Tương Lai", birthDate: "2099-01-01", sex: "male", password: "mat-khau-2026" }),
+      (err: { code?: string; fields?: Array<{ path: string; message: string }> }) =>
+        err.code === "identity.invalid_account" && err.fields?.length === 1 && err.fields[0]!.path === "/cccd" && /năm sinh chưa đến/.test(err.fields[0]!.message),
     );
   });
 

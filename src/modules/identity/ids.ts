@@ -37,7 +37,8 @@ const CENTURY_SEX: Readonly<Record<string, { century: number; sex: "male" | "fem
   "9": { century: 2300, sex: "female" },
 };
 
-export type CccdProblem = "format" | "province" | "birth_year" | "sex";
+/** `future_birth_year`: the number says its holder is born in a year that has not come yet. */
+export type CccdProblem = "format" | "province" | "birth_year" | "future_birth_year" | "sex";
 
 export interface CccdFacts {
   provinceCode: string;
@@ -45,13 +46,20 @@ export interface CccdFacts {
   sex: "male" | "female";
 }
 
+/** The year in Vietnam (UTC+7 all year, no daylight saving) at `now`. */
+function vietnamYear(now: Date): number {
+  return new Date(now.getTime() + 7 * 3_600_000).getUTCFullYear();
+}
+
 /**
  * Checks a CCCD number's structure, and its consistency with a date of birth (`YYYY-MM-DD`) and sex
- * when given. There is no check digit: a well-formed number can still belong to nobody.
+ * when given. There is no check digit: a well-formed number can still belong to nobody. `now` is the
+ * caller's clock: a number whose birth year (century digit and two-digit year) is after the current year
+ * in Vietnam belongs to nobody yet.
  */
 export function checkCccd(
   value: string,
-  person: { birthDate?: string | null; sex?: "male" | "female" | null } = {},
+  person: { now: Date; birthDate?: string | null; sex?: "male" | "female" | null },
 ): { ok: true; facts: CccdFacts } | { ok: false; problem: CccdProblem } {
   if (!/^\d{12}$/.test(value)) return { ok: false, problem: "format" };
   const provinceCode = value.slice(0, 3);
@@ -60,6 +68,10 @@ export function checkCccd(
   const birthYear = cs.century + Number(value.slice(4, 6));
   if (person.birthDate && Number(person.birthDate.slice(0, 4)) !== birthYear) return { ok: false, problem: "birth_year" };
   if (person.sex && person.sex !== cs.sex) return { ok: false, problem: "sex" };
+  // Circular 07/2016/TT-BCA art. 7: digits 4–6 are the century-and-sex code and the last two digits of the
+  // birth year, so a number can only be issued to someone already born. Checked after the date of birth and
+  // sex, so that a number that contradicts them is named for that.
+  if (birthYear > vietnamYear(person.now)) return { ok: false, problem: "future_birth_year" };
   return { ok: true, facts: { provinceCode, birthYear, sex: cs.sex } };
 }
 

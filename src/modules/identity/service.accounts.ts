@@ -68,12 +68,13 @@ export function makeAccounts(deps: IdentityDeps, core: AccountCore): Accounts {
     async registerCitizen(input, meta = {}) {
       const fields: FieldProblem[] = [];
       const cccd = input.cccd.trim();
-      const checked = checkCccd(cccd, { birthDate: input.birthDate, sex: input.sex });
+      const checked = checkCccd(cccd, { now: clock.now(), birthDate: input.birthDate, sex: input.sex });
       if (!checked.ok) {
         const why = {
           format: "Số định danh cá nhân (CCCD) gồm đúng 12 chữ số.",
           province: "Ba chữ số đầu của số CCCD không phải mã tỉnh hợp lệ.",
           birth_year: "Số CCCD không khớp với năm sinh.",
+          future_birth_year: "Số CCCD ghi năm sinh chưa đến: hãy kiểm tra lại số CCCD.",
           sex: "Số CCCD không khớp với giới tính.",
         }[checked.problem];
         fields.push({ path: checked.problem === "birth_year" ? "/birthDate" : checked.problem === "sex" ? "/sex" : "/cccd", message: why });

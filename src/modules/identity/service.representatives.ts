@@ -16,12 +16,12 @@ export interface Representatives {
 }
 
 export function makeRepresentatives(deps: IdentityDeps): Representatives {
-  const { database, audit } = deps;
+  const { database, audit, clock } = deps;
 
   return {
     async addRepresentative(actor, cccd, meta = {}) {
       if (actor.type !== "user" || !hasRole(actor, "business")) throw new Forbidden();
-      const checked = checkCccd(cccd.trim());
+      const checked = checkCccd(cccd.trim(), { now: clock.now() });
       if (!checked.ok) throw new InvalidAccount([{ path: "/cccd", message: "Số định danh cá nhân (CCCD) không hợp lệ." }]);
       const citizen = await repo.findUserByUsername(database.db, cccd.trim());
       if (!citizen || citizen.kind !== "citizen") {

@@ -219,7 +219,7 @@ export function makeSignIn(deps: IdentityDeps, core: AccountCore): SignIn {
 
     async signInFederated(input, meta = {}) {
       const cccd = input.cccd.trim();
-      const checked = checkCccd(cccd);
+      const checked = checkCccd(cccd, { now: clock.now() });
       if (!checked.ok) {
         throw new InvalidAccount([{ path: "/cccd", message: "Nhà cung cấp định danh trả về số CCCD không hợp lệ." }]);
       }

@@ -70,7 +70,7 @@ export async function buildCitizen(
   const sex = opts.sex ?? "female";
   // Province 001, century and sex (0 man, 1 woman born in the 1900s), year 90, then a serial no demo account has.
   const cccd = `001${sex === "male" ? "0" : "1"}90${String(500000 + n).padStart(6, "0")}`;
-  if (!checkCccd(cccd, { birthDate: "1990-01-01", sex }).ok) throw new Error(`buildCitizen: ${cccd} is not a valid CCCD`);
+  if (!checkCccd(cccd, { now: new Date(), birthDate: "1990-01-01", sex }).ok) throw new Error(`buildCitizen: ${cccd} is not a valid CCCD`);
   const email = opts.email === undefined ? `congdan${n}@example.vn` : opts.email;
   return makeAccount(deps, {
     kind: "citizen",
