@@ -12,7 +12,7 @@
 // `Idempotency-Key`, so a receiver that keeps the keys it has accepted sees each message exactly once.
 import { randomUUID } from "node:crypto";
 import type { Config } from "../../platform/config/index.ts";
-import type { Db } from "../../platform/db/index.ts";
+import { type Db, runQueuedNow } from "../../platform/db/index.ts";
 import type { EventListener } from "../../platform/events.ts";
 import { type Backoff, defineJob, exponentialBackoff, type JobDefinition, type JobQueue, PermanentJobError } from "../../platform/jobs/index.ts";
 import type { DossierTransition } from "./events.ts";
@@ -177,6 +177,8 @@ export function makeNationalSync(deps: NationalSyncDeps): NationalSync {
   }
 
   async function listener(tx: Db, event: DossierTransition) {
+    // A dossier filed in one request is inserted with the COMMIT (runAtCommit): written now, so it can be read.
+    await runQueuedNow(tx);
     const d = await findDossier(tx, event.dossier.id);
     if (!d) throw new Error(`national sync: dossier ${event.dossier.id} is not in this transaction`);
     const procedure = deps.catalog ? await deps.catalog(tx, event.dossier.procedure) : null;

@@ -94,6 +94,30 @@ describe("a dossier's outbox on the running node", () => {
     assert.equal(progress.data.TrangThai, "4", "the step started at the receipt, the dossier being processed");
   });
 
+  it("syncs a dossier filed in one request (its row written with the COMMIT) as filed, with its code", async () => {
+    // No paper to upload: filed at once, `submit: true`.
+    const paperless = await publishProcedures(env.ctx, buildProvincialProcedure(s.place, { name: "Thủ tục thử nộp một lần", components: [] }));
+    const { citizen } = s.cast;
+    const filed = await apiAs(env.app)(citizen, "POST", "/api/dossiers", {
+      procedureCode: paperless.code,
+      agencyCode: s.place.centre,
+      formData: formOf(citizen),
+      requestId: randomUUID(),
+      submit: true,
+    });
+    assert.equal(filed.statusCode, 201, filed.body);
+    const { id, code } = filed.json() as { id: string; code: string };
+    codes.set(id, code);
+    const worker = testWorker(env.database, env.ctx.jobs);
+    await worker.start();
+    try {
+      await waitFor("the filing's message", () => statuses(id).includes("1"));
+    } finally {
+      await worker.stop();
+    }
+    assert.deepEqual(messages(id).map((x) => [x.data.MaHoSo, x.data.TrangThaiHoSo]), [[code, "1"]]);
+  });
+
   it("tells the portal what happened at filing: VNeID level 2 online, digitised at the counter; its links open the files, for a while", async () => {
     const api = apiAs(env.app);
     const { citizen, receiver } = s.cast;

@@ -158,6 +158,18 @@ export function runAtCommit(tx: Db, statement: string): boolean {
   return true;
 }
 
+/**
+ * Runs now the statements queued for `tx`'s COMMIT (`runAtCommit`), so that what the transaction reads next sees
+ * them: for a reader that cannot know whether the rows it reads were written in its transaction (a listener of a
+ * change reading the changed row back). Costs the round trip the queue saved; nothing when nothing is queued.
+ */
+export async function runQueuedNow(tx: Db): Promise<void> {
+  const tail = commitTails.get(tx);
+  if (!tail || tail.length === 0) return;
+  // One by one: PGlite's extended protocol takes one statement per query.
+  for (const statement of tail.splice(0, tail.length)) await tx.execute(sql.raw(statement));
+}
+
 /** Work to do once a transaction has committed (see `afterCommit`), per open transaction. */
 const commitCallbacks = new WeakMap<object, Array<() => void>>();
 
