@@ -104,8 +104,11 @@ async function apology2018(input: ApologyInput): Promise<Buffer> {
   return w.finish();
 }
 
-/** Circular 03/2025's Mẫu 04: Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết, a letter to the applicant. */
-async function extensionRequest2025(input: ApologyInput): Promise<Buffer> {
+/**
+ * The opening of Circular 03/2025's letters to the applicant (Mẫu 04, 05): the number line, the title, the
+ * addressee, and the dossier received; with the words for the applicant and the agency the rest says.
+ */
+async function letter(input: ApologyInput | StopNoticeInput): Promise<{ w: FormWriter; you: string; agency: string }> {
   const w = await writer(input);
   const you = addressee(input.applicant);
   const agency = input.agency.name;
@@ -114,6 +117,12 @@ async function extensionRequest2025(input: ApologyInput): Promise<Buffer> {
   w.paragraph(`Kính gửi: ${you} ${input.applicant.name}`, { bold: true, align: "center" });
   w.paragraph(`Ngày ${vnDate(input.receivedAt)}, ${agency} tiếp nhận hồ sơ của ${you}:`);
   w.field("Mã hồ sơ", input.dossierCode, { bold: true });
+  return { w, you, agency };
+}
+
+/** Circular 03/2025's Mẫu 04: Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết, a letter to the applicant. */
+async function extensionRequest2025(input: ApologyInput): Promise<Buffer> {
+  const { w, you, agency } = await letter(input);
   w.field("Nội dung yêu cầu giải quyết", input.procedure.name);
   w.field("Thời gian hẹn trả kết quả giải quyết hồ sơ", vnDateTime(input.dueAt));
   w.paragraph(`Đến nay, ${agency} chưa giải quyết xong hồ sơ của ${you} trong thời hạn đã hẹn.`);
@@ -128,14 +137,7 @@ async function extensionRequest2025(input: ApologyInput): Promise<Buffer> {
 
 /** Circular 03/2025's Mẫu 05: Thông báo dừng giải quyết hồ sơ, with the reason it was stopped. */
 export async function stopNoticePdf(input: StopNoticeInput): Promise<Buffer> {
-  const w = await writer(input);
-  const you = addressee(input.applicant);
-  const agency = input.agency.name;
-  w.header({ number: true });
-  w.title(input.edition.title);
-  w.paragraph(`Kính gửi: ${you} ${input.applicant.name}`, { bold: true, align: "center" });
-  w.paragraph(`Ngày ${vnDate(input.receivedAt)}, ${agency} tiếp nhận hồ sơ của ${you}:`);
-  w.field("Mã hồ sơ", input.dossierCode, { bold: true });
+  const { w, you, agency } = await letter(input);
   applicantLines(w, input.applicant);
   w.field("Nội dung yêu cầu giải quyết", input.procedure.name);
   w.paragraph(`${agency} thông báo dừng giải quyết hồ sơ nêu trên.`, { bold: true });
