@@ -1,10 +1,14 @@
 // oidc-provider's storage adapter on motcua's database.
-import { type Adapter, type AdapterPayload, errors } from "oidc-provider";
+import type { Adapter, AdapterPayload, errors as ProviderErrors } from "oidc-provider";
 import type { Clock } from "../../../platform/clock.ts";
 import type { Database } from "../../../platform/db/index.ts";
 import * as repo from "./repo.ts";
 
-export function adapterFactory(database: Database, clock: Clock) {
+/**
+ * The adapter class for a provider. `errors` is oidc-provider's own (from the library the provider was built with):
+ * importing it here would load oidc-provider, koa and their routers with every process that merely mints tokens.
+ */
+export function adapterFactory(database: Database, clock: Clock, errors: typeof ProviderErrors) {
   return class DbAdapter implements Adapter {
     constructor(readonly model: string) {}
 

@@ -151,9 +151,9 @@ export function providerBuilder(deps: ProviderDeps, issuer: string, builtInClien
   const { database, clock, identity } = deps;
 
   async function build(keys: Array<{ jwk: Record<string, unknown> }>): Promise<Provider> {
-    const { default: Provider, interactionPolicy } = await (library ??= import("oidc-provider"));
+    const { default: Provider, interactionPolicy, errors } = await (library ??= import("oidc-provider"));
     const configuration: Configuration = {
-      adapter: adapterFactory(database, clock),
+      adapter: adapterFactory(database, clock, errors),
       clients: [...builtInClients, ...(deps.clients ?? [])],
       jwks: { keys: keys.map((k) => k.jwk) as NonNullable<Configuration["jwks"]>["keys"] },
       cookies: { keys: [deps.cookieSecret] },

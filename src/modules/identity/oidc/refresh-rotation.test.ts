@@ -55,7 +55,7 @@ describe("refresh token rotation", () => {
   it("marks a refresh token used once only: of two refreshes presenting it at once, on any nodes, the second is refused", async () => {
     // The provider reads the token, then marks it used; both requests may have read it unused. The mark is the
     // database's decision, so the one that lands second fails (invalid_grant) instead of rotating a second time.
-    const Adapter = adapterFactory(s.env.database, s.env.ctx.clock);
+    const Adapter = adapterFactory(s.env.database, s.env.ctx.clock, (await import("oidc-provider")).errors);
     const nodeA = new Adapter("RefreshToken");
     const nodeB = new Adapter("RefreshToken");
     await nodeA.upsert("rt-used-once", { kind: "RefreshToken", jti: "rt-used-once", grantId: "grant-used-once" }, 600);
