@@ -91,6 +91,10 @@ describe("nothing typed is lost while filing", () => {
     const both = await postForm(citizen, id, { hoTen: "Nguyễn Thị Mai" }, { cccd: { name: "cccd.pdf", type: "application/pdf", bytes: PDF } }, ["intent", "save"]);
     assert.equal(both.statusCode, 303);
     assert.equal((await draftOf(id)).attachments.length, 2);
+    // Leaving for the data store saves what was typed first.
+    const store = await postForm(citizen, id, { hoTen: "Nguyễn Thị Mai Hoa" }, {}, ["intent", "store"]);
+    assert.equal(store.headers.location, `/kho-du-lieu?ho-so=${id}`);
+    assert.equal((await draftOf(id)).formData.hoTen, "Nguyễn Thị Mai Hoa");
   });
 
   it("a refused file or a missing one comes back with every typed value, and the draft keeps them", async () => {
