@@ -2,13 +2,13 @@
 // as an API route declares its body; Fastify validates them and the handler reads typed values with
 // `postedForm` (or `pageQuery`), or what was typed and each problem, to show the form again. The CSRF
 // token of every post is checked in one place (`registerCsrfCheck`, the kit's hook), before validation.
-import type { Readable } from "node:stream";
+import { PassThrough, type Readable } from "node:stream";
 import { type StringOptions, type TSchema, Type } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import type { FastifyRequest } from "fastify";
 import { fieldProblems } from "../platform/http/error-handler.ts";
-import { defineError, type DomainError, type FieldProblem, ValidationFailed } from "../platform/http/errors.ts";
-import { readFilePart } from "../platform/http/input.ts";
+import { defineError, DomainError, type FieldProblem, ValidationFailed } from "../platform/http/errors.ts";
+import { assertCleanInput, multipartRefusal, readFilePart } from "../platform/http/input.ts";
 import { preferredLanguage } from "../platform/http/language.ts";
 import type { App } from "../platform/http/types.ts";
 import { csrfValid } from "./cookies.ts";
@@ -192,6 +192,63 @@ export async function readUpload<S extends TSchema>(request: FastifyRequest, sch
   const chosen = part.filename ? { source: part.source, declaredName: part.filename } : null;
   if (!chosen) part.discard();
   return { fields: fields as S["static"], file: chosen, discard: part.discard };
+}
+
+/** A multipart form read whole by `readFormWithFiles`. */
+export interface FormWithFiles {
+  /** Its text fields (the first value of a repeated one), the token left out. */
+  fields: Record<string, string>;
+  /** False when the page's CSRF token was missing or wrong: no file was handed on, the fields are only to show again. */
+  csrfOk: boolean;
+}
+
+/**
+ * A multipart form with text fields and any number of files (a form that uploads its papers with what was typed,
+ * a route with `config.upload`), read in the order the browser sent it. Each chosen file is handed to `onFile`
+ * with the fields read before it, once the page's CSRF token (the form's first field) was found valid; an empty
+ * file input and every file of a post without the token are skipped unread. `onFile` streams the file where it
+ * goes (what it leaves unread is discarded). Every field and file name is checked as `readFilePart` checks them.
+ */
+export async function readFormWithFiles(
+  request: FastifyRequest,
+  limits: { files: number; fields: number; fieldSize?: number },
+  onFile: (file: { field: string; source: Readable; declaredName: string }, fieldsSoFar: Record<string, string>) => Promise<void>,
+): Promise<FormWithFiles> {
+  if (!request.isMultipart()) throw new CsrfRejected();
+  const fields: Record<string, string> = {};
+  let csrfOk: boolean | null = null;
+  try {
+    for await (const part of request.parts({ limits })) {
+      if (part.type === "field") {
+        if (typeof part.value !== "string") continue;
+        assertCleanInput(request, { [part.fieldname]: part.value }, "");
+        if (part.fieldname === "_csrf") csrfOk ??= csrfValid(request, part.value);
+        else if (!(part.fieldname in fields)) fields[part.fieldname] = part.value;
+        continue;
+      }
+      if (!csrfOk || !part.filename) {
+        part.file.resume();
+        continue;
+      }
+      try {
+        assertCleanInput(request, { [part.fieldname]: { filename: part.filename } }, "");
+      } catch (err) {
+        part.file.resume();
+        throw err;
+      }
+      const source = new PassThrough();
+      part.file.once("error", (err) => source.destroy(multipartRefusal(err) as Error));
+      part.file.pipe(source);
+      try {
+        await onFile({ field: part.fieldname, source, declaredName: part.filename }, { ...fields });
+      } finally {
+        source.resume();
+      }
+    }
+  } catch (err) {
+    throw err instanceof DomainError ? err : multipartRefusal(err);
+  }
+  return { fields, csrfOk: csrfOk === true };
 }
 
 /** What was just done, by the `?da=` key a change redirects with (Post/Redirect/Get). */

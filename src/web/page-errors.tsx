@@ -59,8 +59,11 @@ export function sendRefusalPage(request: FastifyRequest, reply: FastifyReply, er
 }
 
 export interface PageErrorOptions {
-  /** Where a signed-out visitor goes back to after signing in, from a form post (a page comes back to itself). */
-  signInReturn: string;
+  /**
+   * Where a signed-out visitor goes back to after signing in, from a form post (a page comes back to itself): a
+   * path, or the page the posted form is on (a session that expired while a form was filled in leads back to it).
+   */
+  signInReturn: string | ((request: FastifyRequest) => string);
   /**
    * Where a signed-out visitor signs in: a party's sign-in, as the viewer source links it for the area (the
    * module that signs people in tells it), or a path of the module's own (`?next=` is added).
@@ -70,9 +73,10 @@ export interface PageErrorOptions {
   back: { href: string; vi: string; en: string };
 }
 
-/** Whether a request comes from a browser: a page asked for, or a form posted. */
+/** Whether a request comes from a browser: a page asked for, or a form posted (a page's upload is multipart). */
 function fromBrowser(request: FastifyRequest): boolean {
-  return wantsPage(request) || String(request.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded");
+  const type = String(request.headers["content-type"] ?? "");
+  return wantsPage(request) || type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data");
 }
 
 /** The address that signs a visitor in and comes back to `back`; null when no one signs people in (a bare app). */
@@ -91,7 +95,7 @@ export function registerPageErrors(app: App, opts: PageErrorOptions): void {
   app.setErrorHandler((err: FastifyError | DomainError, request, reply) => {
     if (!(err instanceof DomainError) || !fromBrowser(request)) throw err;
     if (err.kind === "unauthenticated") {
-      const address = signInAddress(request, reply, opts.signIn, request.method === "GET" ? request.url : opts.signInReturn);
+      const address = signInAddress(request, reply, opts.signIn, request.method === "GET" ? request.url : typeof opts.signInReturn === "string" ? opts.signInReturn : opts.signInReturn(request));
       if (address) return reply.redirect(address, 303);
     }
     return sendRefusalPage(request, reply, err, opts.back);

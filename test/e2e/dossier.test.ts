@@ -104,9 +104,9 @@ describe("a dossier's whole path in the browser", () => {
     await citizen.waitForURL(/\/ho-so-cua-toi\/[0-9a-f-]+\?da=tao$/);
     const dossierUrl = citizen.url().split("?")[0]!;
 
-    // Filing with a missing field is refused next to the field.
+    // Continuing with a missing field is refused next to the field.
     await citizen.getByLabel("Họ và tên").fill("Nguyễn Thị Mai");
-    await citizen.getByRole("button", { name: "Nộp hồ sơ" }).click();
+    await citizen.getByRole("button", { name: "Tiếp tục" }).click();
     assert.match(await citizen.locator("#form-errors").innerText(), /Cần nhập Số định danh cá nhân/);
     assert.equal(await citizen.getByLabel("Số định danh cá nhân").getAttribute("aria-invalid"), "true");
     assert.equal(await citizen.getByLabel("Họ và tên").inputValue(), "Nguyễn Thị Mai", "what was typed is kept");
@@ -118,6 +118,9 @@ describe("a dossier's whole path in the browser", () => {
     await citizen.locator("li.paper", { has: citizen.getByLabel("Chọn tệp: Tờ khai theo mẫu") }).getByRole("button", { name: "Tải lên" }).click();
     await citizen.waitForURL(/\?da=tai-len$/);
     assert.ok(await citizen.getByRole("link", { name: "to-khai.pdf" }).isVisible());
+    await citizen.getByRole("button", { name: "Tiếp tục" }).click();
+    await citizen.waitForURL(/\/kiem-tra$/);
+    await check(citizen);
     await citizen.getByRole("button", { name: "Nộp hồ sơ" }).click();
     await citizen.waitForURL(/\?da=nop$/);
     assert.equal(await status(citizen), "Mới đăng ký, chờ tiếp nhận");

@@ -180,7 +180,8 @@ describe("the applicant's data store: digitised papers and results, reused by li
     assert.ok(page.body.includes("to-khai-ban-quet.pdf"));
     assert.ok(page.body.includes(`/kho-du-lieu/${scanned.file.id}`));
     const draftPage = await browser.get(`/ho-so-cua-toi/${draft}`, HTML);
-    assert.ok(draftPage.body.includes(`/kho-du-lieu?ho-so=${draft}`), "the draft's papers lead to the store");
+    // The draft's papers lead to the store through the dossier's form, which saves what was typed on the way.
+    assert.ok(draftPage.body.includes('<button type="submit" name="intent" value="store" class="secondary">Dùng giấy tờ đã có trong Kho dữ liệu của tôi</button>'));
     const picked = await browser.post("/kho-du-lieu/dung-lai", { dossier: draft, component: "to-khai", document: scanned.file.id });
     assert.equal(picked.statusCode, 303, picked.body.slice(0, 300));
     assert.equal(picked.headers.location, `/ho-so-cua-toi/${draft}?da=dung-lai#papers`);

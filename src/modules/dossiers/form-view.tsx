@@ -13,6 +13,8 @@ import { tr } from "../../web/i18n.ts";
 
 /** Form fields travel as `f.<property>`, apart from the page's own (`_csrf`, `intent`, …). */
 export const FIELD_PREFIX = "f.";
+/** A paper's file input inside the dossier's form: `tep.<component key>`. */
+export const FILE_PREFIX = "tep.";
 const idOf = (name: string) => `f-${name.replace(/[^A-Za-z0-9_-]/g, "_")}`;
 
 interface Property {
@@ -218,7 +220,7 @@ export function Papers(props: {
   attachments: AttachmentDto[];
   problems: FieldProblem[];
   /** `digitise`: the counter's upload, with a box to mark the paper scanned from its original (số hóa). */
-  upload?: { action: string; csrf: string; digitise?: boolean } | undefined;
+  upload?: { action: string; csrf: string; digitise?: boolean } | { inForm: true } | undefined;
   only?: readonly string[] | undefined;
   /** The dossier's channel: online, the declaration the e-form is needs no file (catalog `needsUpload`). */
   channel: DossierChannel;
@@ -272,7 +274,15 @@ export function Papers(props: {
                 {mine.map((m) => m.message).join(" ")}
               </p>
             ) : null}
-            {props.upload ? (
+            {props.upload && "inForm" in props.upload ? (
+              // Inside the dossier's own form: the file travels with what was typed (issue 15, item 2).
+              <div class="inline-form">
+                <FileInput page={page} id={id} name={`${FILE_PREFIX}${c.key}`} paper={c} invalid={mine.length > 0} />
+                <button type="submit" name="upload" value={c.key}>
+                  {tr(page, "Tải lên", "Upload")}
+                </button>
+              </div>
+            ) : props.upload ? (
               <form method="post" action={props.upload.action} enctype="multipart/form-data" class="inline-form">
                 <input type="hidden" name="_csrf" value={props.upload.csrf} />
                 <input type="hidden" name="component" value={c.key} />
@@ -282,17 +292,7 @@ export function Papers(props: {
                     <label for={`${id}-digitised`}>{tr(page, "Đã số hóa (quét từ bản giấy người nộp xuất trình)", "Digitised (scanned from the paper the applicant presented)")}</label>
                   </div>
                 ) : null}
-                <div class="field">
-                  <label for={id}>{tr(page, `Chọn tệp: ${c.name}`, `Choose a file: ${c.name}`)}</label>
-                  <input
-                    id={id}
-                    type="file"
-                    name="file"
-                    accept={c.fileTypes.join(",")}
-                    aria-invalid={mine.length ? "true" : undefined}
-                    aria-describedby={[`${id}-types`, mine.length ? `${id}-error` : ""].filter(Boolean).join(" ")}
-                  />
-                </div>
+                <FileInput page={page} id={id} name="file" paper={c} invalid={mine.length > 0} />
                 <button type="submit">{tr(page, "Tải lên", "Upload")}</button>
               </form>
             ) : null}
@@ -300,6 +300,23 @@ export function Papers(props: {
         );
       })}
     </ul>
+  );
+}
+
+/** A paper's file input with its label; its accepted types (and its problem) describe it. */
+function FileInput({ page, id, name, paper, invalid }: { page: PageRequest; id: string; name: string; paper: Component; invalid: boolean }) {
+  return (
+    <div class="field">
+      <label for={id}>{tr(page, `Chọn tệp: ${paper.name}`, `Choose a file: ${paper.name}`)}</label>
+      <input
+        id={id}
+        type="file"
+        name={name}
+        accept={paper.fileTypes.join(",")}
+        aria-invalid={invalid ? "true" : undefined}
+        aria-describedby={[`${id}-types`, invalid ? `${id}-error` : ""].filter(Boolean).join(" ")}
+      />
+    </div>
   );
 }
 

@@ -153,7 +153,7 @@ describe("portal dossier pages", () => {
     assert.deepEqual([...order].sort((a, b) => a - b), order, "in ui.order");
     assert.match(body, /Loại tệp được chấp nhận: PDF/);
     assert.match(body, /Loại tệp được chấp nhận: JPEG, PDF/);
-    assert.match(body, /<button type="submit" form="dossier-form" name="intent" value="submit">Nộp hồ sơ<\/button>/);
+    assert.match(body, /<button type="submit" name="intent" value="check">Tiếp tục<\/button>/);
   });
 
   it("shows every problem next to its field and above the form, keeping what was typed", async () => {

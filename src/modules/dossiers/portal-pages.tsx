@@ -15,17 +15,20 @@ import { agencyNames, type CatalogService, type ProcedureContent } from "../cata
 import type { DirectoryService } from "../directory/index.ts";
 import { csrfToken } from "../../web/cookies.ts";
 import { tr } from "../../web/i18n.ts";
-import { doneNotice, FormText, pageQuery, pageSchema, postedForm, readUpload, text } from "../../web/forms.ts";
-import { answerFor, registerPageErrors, shownError } from "../../web/page-errors.tsx";
+import { CsrfRejected, doneNotice, FormText, pageQuery, pageSchema, postedForm, readFormWithFiles, text } from "../../web/forms.ts";
+import { answerFor, registerPageErrors, type Shown, shownError } from "../../web/page-errors.tsx";
 import { pageNumber } from "../../web/pager.tsx";
 import { planSteps, receivingAgencies, returnDesk } from "../workflow/index.ts";
 import { desksOf, procedureProvince } from "./desks.ts";
 import { AssuranceRequired, DossierNotFound, LookupThrottled } from "./errors.ts";
-import { postedFormData, shownValues } from "./form-view.tsx";
+import { FIELD_PREFIX, FILE_PREFIX, fieldNames, postedFormData, shownValues } from "./form-view.tsx";
+import { STORE_PATH } from "./documents-pages.tsx";
 import { LookupPage } from "./lookup-view.tsx";
-import { DossierForm, noFile, privatePages, UploadFields, UUID } from "./page-support.ts";
+import { DossierForm, noFile, privatePages, UUID } from "./page-support.ts";
 import {
   ApplicantDossierPage,
+  CheckAnswersPage,
+  checkAnswersPath,
   FilingStartPage,
   LOOKUP_PATH,
   MY_DOSSIERS_PATH,
@@ -77,12 +80,21 @@ async function returnChoices(directory: DirectoryService, procedure: ProcedureCo
   return (await desksOf(directory, province)).map((a) => ({ code: a.code, name: a.name }));
 }
 
+/**
+ * The page a dossier's form was posted from: a session that expired midway signs in again and comes back to the
+ * same dossier, its draft as the last step saved it (issue 15, item 2).
+ */
+function formPage(request: FastifyRequest): string {
+  const id = (request.params as { id?: unknown } | undefined)?.id;
+  return typeof id === "string" && UUID.test(id) ? myDossierPath(id) : MY_DOSSIERS_PATH;
+}
+
 export function dossierPortalPages(deps: DossierPageDeps) {
   const { dossiers, catalog, directory } = deps;
   return async (app: App) => {
     // One file per post; one byte over the store's limit so the store's own error names the limit.
     await app.register(multipart, { limits: { fileSize: deps.maxUploadBytes + 1, files: 1, fields: 6, fieldSize: 1024 } });
-    registerPageErrors(app, { signInReturn: MY_DOSSIERS_PATH, signIn: "portal", back: { href: MY_DOSSIERS_PATH, vi: "Hồ sơ của tôi", en: "My dossiers" } });
+    registerPageErrors(app, { signInReturn: formPage, signIn: "portal", back: { href: MY_DOSSIERS_PATH, vi: "Hồ sơ của tôi", en: "My dossiers" } });
     privatePages(app);
     const meta = (request: FastifyRequest) => ({ requestId: request.id, ip: request.ip });
 
@@ -201,33 +213,97 @@ export function dossierPortalPages(deps: DossierPageDeps) {
       const formData = postedFormData((await dossiers.boundProcedure(d)).form, form.values);
       if (!form.ok) return refusedForm(request, reply, id, form.failure, shownValues(formData));
       const filing = text(form.values.intent, 10) === "submit";
+      // The check-your-answers page files the draft as saved: a post without the form's fields saves nothing.
+      const carriesForm = Object.keys(form.values).some((k) => k.startsWith(FIELD_PREFIX));
       return change(
         request,
         reply,
         id,
         filing ? "nop" : "luu",
         async () => {
-          await dossiers.saveDraft(request.actor, id, formData, meta(request));
+          if (carriesForm || !filing) await dossiers.saveDraft(request.actor, id, formData, meta(request));
           if (filing) await dossiers.submit(request.actor, id, meta(request));
         },
-        shownValues(formData),
+        carriesForm ? shownValues(formData) : undefined,
       );
     });
 
-    // A multipart upload: the kit's readUpload checks its CSRF token before the file.
+    /**
+     * The dossier's form with its papers (multipart, issue 15, item 2): every chosen file is stored and what was
+     * typed is saved with the draft in the same post, then the page shows both; a refused file, a form whose
+     * token expired or an upload without a file comes back with every typed value. A bare upload (`component` and
+     * `file`, a supplement's paper) stores the file only. The kit checks the CSRF token before any file is read.
+     */
     app.post(`${MY_DOSSIERS_PATH}/:id/tep`, { config: { access: APPLICANTS, upload: true }, ...Upload }, async (request, reply) => {
-      const up = await readUpload(request, UploadFields);
-      const file = up.file;
       const id = request.params.id;
-      const component = up.fields.component ?? "";
-      return change(request, reply, id, "tai-len", async () => {
-        if (!file) throw noFile(component);
+      const page = partyPage(request, reply, "portal");
+      const d = await dossiers.get(request.actor, id);
+      const content = await dossiers.boundProcedure(d);
+      const refused: Shown[] = [];
+      let stored = 0;
+      const posted = await readFormWithFiles(request, { files: content.components.length + 1, fields: fieldNames(content.form).length + 8, fieldSize: 64 * 1024 }, async (file, before) => {
+        const component = file.field.startsWith(FILE_PREFIX) ? file.field.slice(FILE_PREFIX.length) : text(before.component, 200);
         try {
           await dossiers.attach(request.actor, id, { component, source: file.source, declaredName: file.declaredName }, meta(request));
-        } finally {
-          up.discard();
+          stored++;
+        } catch (err) {
+          const e = shownError(reply, page, err, component);
+          if (!e) throw err;
+          refused.push(e);
         }
-      }, undefined, component);
+      });
+      const fields = posted.fields;
+      const carriesForm = fields.form === "1";
+      const formData = postedFormData(content.form, fields);
+      const typed = carriesForm ? shownValues(formData) : undefined;
+      if (!posted.csrfOk) {
+        // An expired form: nothing is stored, what was typed is shown again with a fresh token to send it with.
+        const expired = new CsrfRejected();
+        const message = tr(page, "Biểu mẫu đã hết hạn: những gì bạn đã nhập vẫn còn dưới đây, hãy bấm lại để lưu.", "The form expired: what you typed is still below; press the button again to save it.");
+        if (!carriesForm) throw expired;
+        return showDossier(request, reply, id, { values: typed ?? {}, problems: [], error: message }, answerFor(reply, expired));
+      }
+      const intent = text(fields.intent, 10) || (carriesForm ? "upload" : "");
+      const asked = text(fields.upload, 200) || text(fields.component, 200);
+      try {
+        if (carriesForm) await dossiers.saveDraft(request.actor, id, formData, meta(request));
+        if (!stored && !refused.length && (intent === "upload" || !carriesForm)) throw noFile(asked);
+      } catch (err) {
+        const e = shownError(reply, page, err, asked);
+        if (!e) throw err;
+        refused.push(e);
+      }
+      if (refused.length) {
+        const first = refused[0]!;
+        const problems = refused.flatMap((e) => e.problems);
+        return showDossier(request, reply, id, { ...(typed ? { values: typed } : {}), problems, error: first.code === "dossier.invalid" ? undefined : first.message }, first.status);
+      }
+      if (intent === "check") return reply.redirect(checkAnswersPath(id), 303);
+      if (intent === "store") return reply.redirect(`${STORE_PATH}?ho-so=${id}`, 303);
+      return reply.redirect(`${myDossierPath(id)}?da=${stored ? "tai-len" : "luu"}`, 303);
+    });
+
+    /** Kiểm tra lại thông tin: the draft as it will be filed; a draft that cannot be filed yet shows its problems. */
+    app.get(`${MY_DOSSIERS_PATH}/:id/kiem-tra`, { config: { access: APPLICANTS }, ...pageSchema({ params: Dossier }) }, async (request, reply) => {
+      const id = request.params.id;
+      const d = await dossiers.get(request.actor, id);
+      if (d.status !== "draft") return reply.redirect(myDossierPath(id), 303);
+      const problems = await dossiers.filingProblems(request.actor, id);
+      if (problems.length) return showDossier(request, reply, id, { problems }, 400);
+      const page = partyPage(request, reply, "portal");
+      const content = await dossiers.boundProcedure(d);
+      const names = await agencyNames(directory, d.returnAgencyCode ? [d.agencyCode, d.returnAgencyCode] : [d.agencyCode]);
+      return sendPage(
+        reply,
+        <CheckAnswersPage
+          page={page}
+          csrf={csrfToken(request, reply)}
+          d={d}
+          content={content}
+          agencyName={names.get(d.agencyCode) ?? d.agencyCode}
+          returnName={d.returnAgencyCode ? (names.get(d.returnAgencyCode) ?? d.returnAgencyCode) : null}
+        />,
+      );
     });
 
     app.post(`${MY_DOSSIERS_PATH}/:id/bo-sung`, { config: { access: APPLICANTS }, ...DraftPost }, async (request, reply) => {

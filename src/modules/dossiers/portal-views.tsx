@@ -4,7 +4,8 @@ import type { FieldProblem } from "../../platform/http/errors.ts";
 import { Layout } from "../../web/layout.tsx";
 import type { PageRequest } from "../../web/render.ts";
 import type { ProcedureContent } from "../catalog/index.ts";
-import { fileHref, History, Notice, OfferedForms, Papers, Pauses, ProblemSummary, SchemaFields, when } from "./form-view.tsx";
+import { formatDate } from "../../web/format.ts";
+import { fieldNames, fileHref, History, Notice, OfferedForms, Papers, Pauses, ProblemSummary, SchemaFields, when } from "./form-view.tsx";
 import type { DossierDto, DossierPage } from "./schema.ts";
 import { actionName, dossierTimelinessName, RATING_LEVELS, ratingName, statusName } from "./words.ts";
 import { tr } from "../../web/i18n.ts";
@@ -227,31 +228,36 @@ export function ApplicantDossierPage(props: ApplicantDossierProps) {
       <Facts page={page} d={d} agencyName={props.agencyName} returnName={props.returnName} />
 
       {d.status === "draft" ? (
-        <>
+        // One form for the e-form and the papers (multipart): an upload saves what was typed with the draft, and
+        // every step saves the draft, so nothing typed is lost (issue 15, item 2).
+        <form method="post" action={`${base}/tep`} enctype="multipart/form-data" id="dossier-form" class="stack">
+          <input type="hidden" name="_csrf" value={props.csrf} />
+          <input type="hidden" name="form" value="1" />
           <h2 id="form-heading">{tr(page, "Tờ khai", "Form")}</h2>
-          <form method="post" action={base} id="dossier-form" class="stack" aria-labelledby="form-heading">
-            <input type="hidden" name="_csrf" value={props.csrf} />
-            <SchemaFields page={page} form={content.form} values={props.values} problems={props.problems} />
-            <p>
-              <button type="submit" name="intent" value="save" class="secondary">
-                {tr(page, "Lưu bản nháp", "Save the draft")}
-              </button>
-            </p>
-          </form>
-          <h2 id="papers">{tr(page, "Giấy tờ đính kèm", "Papers")}</h2>
-          <p class="sub">{tr(page, "Lưu tờ khai trước khi tải tệp: mỗi lần tải lên trang được mở lại.", "Save the form before uploading: each upload reloads the page.")}</p>
-          <Papers page={page} dossierId={d.id} channel={d.channel} components={content.components} attachments={d.attachments} problems={props.problems} upload={upload} />
+          <SchemaFields page={page} form={content.form} values={props.values} problems={props.problems} />
           <p>
-            <a href={`/kho-du-lieu?ho-so=${d.id}`}>{tr(page, "Dùng giấy tờ đã có trong Kho dữ liệu của tôi", "Use a document from my data store")}</a>
-          </p>
-          <h2 id="file-it">{tr(page, "Nộp hồ sơ", "File the dossier")}</h2>
-          <p>{tr(page, "Tờ khai đang điền được lưu cùng lúc khi nộp.", "The form as filled in is saved as it is filed.")}</p>
-          <p>
-            <button type="submit" form="dossier-form" name="intent" value="submit">
-              {tr(page, "Nộp hồ sơ", "File the dossier")}
+            {/* First in the form: the button Enter presses. */}
+            <button type="submit" name="intent" value="save" class="secondary">
+              {tr(page, "Lưu bản nháp", "Save the draft")}
             </button>
           </p>
-        </>
+          <h2 id="papers">{tr(page, "Giấy tờ đính kèm", "Papers")}</h2>
+          <p class="sub">{tr(page, "Tệp được tải lên cùng với tờ khai: những gì bạn đã nhập được lưu vào bản nháp.", "Files are uploaded with the form: what you typed is saved in the draft.")}</p>
+          <Papers page={page} dossierId={d.id} channel={d.channel} components={content.components} attachments={d.attachments} problems={props.problems} upload={{ inForm: true }} />
+          <p>
+            {/* A button, not a link: what was typed is saved before leaving for the data store. */}
+            <button type="submit" name="intent" value="store" class="secondary">
+              {tr(page, "Dùng giấy tờ đã có trong Kho dữ liệu của tôi", "Use a document from my data store")}
+            </button>
+          </p>
+          <h2 id="file-it">{tr(page, "Nộp hồ sơ", "File the dossier")}</h2>
+          <p>{tr(page, "Bạn sẽ xem lại toàn bộ thông tin trước khi nộp.", "You check everything before filing.")}</p>
+          <p>
+            <button type="submit" name="intent" value="check">
+              {tr(page, "Tiếp tục", "Continue")}
+            </button>
+          </p>
+        </form>
       ) : null}
 
       {answering ? (
@@ -370,5 +376,89 @@ function Rating({ page, d, csrf, problems }: { page: PageRequest; d: DossierDto;
         </p>
       </form>
     </section>
+  );
+}
+
+export const checkAnswersPath = (id: string) => `${myDossierPath(id)}/kiem-tra`;
+
+/** A form value as the summary shows it: a date as a date, a ticked box as yes. */
+function answerText(page: PageRequest, value: unknown): string {
+  if (value === true) return tr(page, "Có", "Yes");
+  if (value === false) return tr(page, "Không", "No");
+  const text = String(value);
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) ? formatDate(text, page.lang) : text;
+}
+
+/**
+ * Kiểm tra lại thông tin: every field and paper of the draft as it will be filed, each with a "Sửa" link back to
+ * it, and the one button that files it (GOV.UK's "check your answers" pattern; issue 15, item 2).
+ */
+export function CheckAnswersPage(props: { page: PageRequest; csrf: string; d: DossierDto; content: ProcedureContent; agencyName: string; returnName?: string | null | undefined }) {
+  const { page, d, content } = props;
+  const base = myDossierPath(d.id);
+  const title = tr(page, "Kiểm tra lại thông tin trước khi nộp", "Check your answers before filing");
+  const change = (anchor: string, what: string) => (
+    <a href={`${base}#${anchor}`}>
+      {tr(page, "Sửa", "Change")}
+      <span class="visually-hidden"> {what}</span>
+    </a>
+  );
+  const papers = content.components.filter((c) => !c.shownOnly && !(d.channel === "online" && c.replacedByEForm === true));
+  return (
+    <Layout page={page} variant="portal" title={title} current={MY_DOSSIERS_PATH}>
+      <p>
+        <a href={base}>{tr(page, "← Quay lại tờ khai", "← Back to the form")}</a>
+      </p>
+      <h1>{title}</h1>
+      <p>{d.procedureName}</p>
+      <h2 id="where-heading">{tr(page, "Nơi nộp", "Where it is filed")}</h2>
+      <dl class="facts" aria-labelledby="where-heading">
+        <dt>{tr(page, "Cơ quan tiếp nhận", "Receiving agency")}</dt>
+        <dd id="receiving-agency">{props.agencyName}</dd>
+        {props.returnName ? (
+          <>
+            <dt>{tr(page, "Nơi nhận kết quả", "Result collected at")}</dt>
+            <dd id="return-desk">{props.returnName}</dd>
+          </>
+        ) : null}
+      </dl>
+      <h2 id="answers-heading">{tr(page, "Tờ khai", "Form")}</h2>
+      <dl class="summary" id="answers">
+        {fieldNames(content.form).map((name) => {
+          const label = content.form.ui.fields[name]?.label ?? name;
+          const value = d.formData[name];
+          return (
+            <div class="summary-row" key={name}>
+              <dt>{label}</dt>
+              <dd id={`answer-${name}`}>{value === undefined || value === null || value === "" ? tr(page, "Chưa nhập", "Not given") : answerText(page, value)}</dd>
+              <dd>{change(`f-${name.replace(/[^A-Za-z0-9_-]/g, "_")}`, label)}</dd>
+            </div>
+          );
+        })}
+      </dl>
+      <h2 id="papers-heading">{tr(page, "Giấy tờ đính kèm", "Papers")}</h2>
+      <dl class="summary" id="papers-summary">
+        {papers.map((c) => {
+          const files = d.attachments.filter((f) => f.kind === "component" && f.component === c.key);
+          return (
+            <div class="summary-row" key={c.key}>
+              <dt>{c.name}</dt>
+              <dd id={`answer-paper-${c.key}`}>{files.length ? files.map((f) => f.name).join(", ") : tr(page, "Chưa đính kèm", "Nothing attached")}</dd>
+              <dd>{change(`paper-${c.key}`, c.name)}</dd>
+            </div>
+          );
+        })}
+      </dl>
+      <h2 id="file-heading">{tr(page, "Nộp hồ sơ", "File the dossier")}</h2>
+      <p>{tr(page, "Khi nộp, bạn xác nhận các thông tin trên là đúng sự thật.", "By filing you confirm the information above is true.")}</p>
+      <form method="post" action={base} class="stack">
+        <input type="hidden" name="_csrf" value={props.csrf} />
+        <p>
+          <button type="submit" name="intent" value="submit">
+            {tr(page, "Nộp hồ sơ", "File the dossier")}
+          </button>
+        </p>
+      </form>
+    </Layout>
   );
 }

@@ -33,6 +33,11 @@ export interface DossierFiling {
   create(actor: Actor, input: CreateDossierInput, meta?: Meta): Promise<{ dossier: DossierDto; created: boolean }>;
   /** Saves a draft's form data (not checked until it is filed). Throws DossierNotFound, DossierForbidden, InvalidTransition. */
   saveDraft(actor: Actor, id: string, formData: Record<string, unknown>, meta?: Meta): Promise<DossierDto>;
+  /**
+   * What stops a draft from being filed now (its form, its required papers), every problem named; empty when it
+   * can be filed: the check-your-answers page. Throws DossierNotFound, DossierForbidden.
+   */
+  filingProblems(actor: Actor, id: string): Promise<FieldProblem[]>;
   /** Files a draft: the form and the required components are checked, every problem named. Idempotent. Throws as `act`. */
   submit(actor: Actor, id: string, meta?: Meta): Promise<DossierDto>;
   /**
@@ -231,6 +236,11 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
         return after;
       });
       return dto(actor, saved);
+    },
+
+    async filingProblems(actor, id) {
+      const d = await visible(actor, id);
+      return filingProblems(await boundProcedure(d), d.channel as DossierChannel, d.formData, await repo.listFiles(database.db, d.id));
     },
 
     async submit(actor, id, meta = {}) {

@@ -179,7 +179,7 @@ export async function readFilePart(request: FastifyRequest): Promise<FilePart | 
 }
 
 /** A failure of the multipart parser as a refusal: its own client errors (a limit, 413) kept, anything else malformed. */
-function multipartRefusal(err: unknown): unknown {
+export function multipartRefusal(err: unknown): unknown {
   const status = (err as { statusCode?: unknown }).statusCode;
   return typeof status === "number" && status >= 400 && status < 500 ? err : new MalformedMultipart();
 }
