@@ -35,7 +35,7 @@ const DESKTOP = { width: 1280, height: 800 };
 /** WCAG 2.5.5 (target size, enhanced): 44 × 44 CSS pixels. */
 const TARGET = 44;
 
-type Who = "visitor" | "citizen" | "receiver" | "specialist" | "leader" | "admin";
+type Who = "visitor" | "citizen" | "receiver" | "specialist" | "leader" | "supervisor" | "admin";
 
 interface Visit {
   who: Who;
@@ -117,6 +117,7 @@ describe("phones first: every page at 360 px and at 1,280 px", () => {
       receiver: s.cast.receiver,
       specialist: s.cast.specialist,
       leader: s.cast.leader,
+      supervisor: s.cast.supervisor,
       admin: s.cast.admin,
     };
     for (const [who, account] of Object.entries(accounts) as Array<[Who, TestAccount]>) {
@@ -165,6 +166,8 @@ describe("phones first: every page at 360 px and at 1,280 px", () => {
       { who: "receiver", path: "/tai-khoan" },
       { who: "specialist", path: `/office/ho-so/${dossier("received")}`, shot: "office-dossier-examined" },
       { who: "leader", path: `/office/ho-so/${dossier("forwarded")}`, shot: "office-dossier-to-sign" },
+      { who: "supervisor", path: "/office/ho-so?hang-doi=processing" },
+      { who: "supervisor", path: `/office/ho-so/${dossier("forwarded")}` },
       { who: "admin", path: "/quan-tri/thu-tuc", shot: "catalogue-admin" },
       { who: "admin", path: `/quan-tri/thu-tuc/${procedure.code}`, shot: "procedure-draft" },
       { who: "admin", path: `/quan-tri/thu-tuc/${procedure.code}/so-sanh?from=1&to=1` },
