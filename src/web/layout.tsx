@@ -114,8 +114,14 @@ export function Layout({ page, variant, title, current, children }: LayoutProps)
               <LanguageSwitch page={page} />
             </div>
           </div>
+          {/* On a phone the menu folds behind its button, a <summary> (a disclosure button for every browser and
+              screen reader, with or without JavaScript); on a wider screen app.css shows it open with no button. */}
           <nav class="site-nav" aria-label={t("nav.label")}>
-            <div class="container">
+            <details class="container site-nav__menu">
+              <summary class="site-nav__toggle">
+                <span class="site-nav__icon" aria-hidden="true" />
+                {t("nav.menu")}
+              </summary>
               <ul>
                 {(page.nav ?? [])
                   .filter((item) => item.area === variant && (!item.roles || item.roles.some((r) => page.roles?.includes(r))))
@@ -127,7 +133,7 @@ export function Layout({ page, variant, title, current, children }: LayoutProps)
                     </li>
                   ))}
               </ul>
-            </div>
+            </details>
           </nav>
         </header>
         <main id="main" tabindex={-1}>

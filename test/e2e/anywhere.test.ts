@@ -158,7 +158,7 @@ describe("filing anywhere in the province, in the browser", () => {
     assert.equal(await status(desk), "Đã trả kết quả");
     // The hand-overs (the control sheet's rows): Kinh Bắc's reception, the hand-over to the department, its steps,
     // the return at Kinh Bắc.
-    const steps = await desk.locator("#steps + table, #steps ~ table").first().innerText();
+    const steps = await desk.locator("#steps ~ .table-scroll table").first().innerText();
     const rows = steps.split("\n").slice(2).map((r) => r.split("\t").slice(0, 2).join(" @ "));
     assert.deepEqual(rows, [
       "Tiếp nhận hồ sơ, cấp giấy tiếp nhận và hẹn trả kết quả, chuyển cơ quan giải quyết @ 000.00.51.H06",

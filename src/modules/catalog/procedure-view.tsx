@@ -1,25 +1,13 @@
 // The procedure in force as the portal shows it (`/thu-tuc/:code`): what to bring, how long, how much,
 // how to file, and the law it rests on.
-import type { ComponentChildren } from "preact";
 import { formatDate } from "../../web/format.ts";
 import { Layout } from "../../web/layout.tsx";
+import { ScrollTable } from "../../web/table.tsx";
 import type { PageRequest } from "../../web/render.ts";
 import { filePath, SEARCH_PATH } from "./portal-views.tsx";
 import type { ProcedureDto } from "./schema.ts";
 import { assuranceText, audienceName, channelName, feeKindName, filingPhrase, isFree, levelName, moneyText, onlineLevelName, roleName, timeText } from "./words.ts";
 import { tr } from "../../web/i18n.ts";
-
-/**
- * A table that scrolls sideways on its own on a narrow screen rather than widening the page; focusable
- * (and named by its caption) so a keyboard can scroll it too.
- */
-function ScrollTable({ captionId, children }: { captionId: string; children: ComponentChildren }) {
-  return (
-    <div class="table-scroll" role="region" aria-labelledby={captionId} tabindex={0}>
-      {children}
-    </div>
-  );
-}
 
 const yesNo = (page: PageRequest, b: boolean) => (b ? tr(page, "Có", "Yes") : tr(page, "Không", "No"));
 
@@ -91,7 +79,7 @@ export function ProcedureView({ page, procedure: p, agencyNames }: { page: PageR
       {p.components.length === 0 ? (
         <p>{tr(page, "Không yêu cầu giấy tờ.", "No papers are required.")}</p>
       ) : (
-        <ScrollTable captionId="components-caption">
+        <ScrollTable labelledBy="components-caption">
         <table>
           <caption id="components-caption">{tr(page, "Thành phần hồ sơ và số lượng bản", "Dossier components and number of copies")}</caption>
           <thead>
@@ -124,7 +112,7 @@ export function ProcedureView({ page, procedure: p, agencyNames }: { page: PageR
       )}
 
       <h2 id="times">{tr(page, "Thời hạn giải quyết", "Processing time")}</h2>
-      <ScrollTable captionId="times-caption">
+      <ScrollTable labelledBy="times-caption">
       <table>
         <caption id="times-caption">{tr(page, "Thời hạn theo cách thức nộp", "Time by way of filing")}</caption>
         <thead>
@@ -150,7 +138,7 @@ export function ProcedureView({ page, procedure: p, agencyNames }: { page: PageR
       {isFree(p.fees) ? (
         <p>{tr(page, "Miễn phí", "Free")}</p>
       ) : (
-        <ScrollTable captionId="fees-caption">
+        <ScrollTable labelledBy="fees-caption">
         <table>
           <caption id="fees-caption">{tr(page, "Các khoản phí, lệ phí", "Fees and charges")}</caption>
           <thead>
@@ -221,7 +209,7 @@ export function ProcedureView({ page, procedure: p, agencyNames }: { page: PageR
       </ul>
 
       <h2 id="legal-basis">{tr(page, "Căn cứ pháp lý", "Legal basis")}</h2>
-      <ScrollTable captionId="legal-caption">
+      <ScrollTable labelledBy="legal-caption">
       <table>
         <caption id="legal-caption">{tr(page, "Văn bản quy định thủ tục", "Legal documents")}</caption>
         <thead>

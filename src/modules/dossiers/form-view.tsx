@@ -4,6 +4,7 @@
 import type { FieldProblem } from "../../platform/http/errors.ts";
 import { formatDateTime } from "../../web/format.ts";
 import type { PageRequest } from "../../web/render.ts";
+import { ScrollTable } from "../../web/table.tsx";
 import type { Component, FormDefinition } from "../catalog/index.ts";
 import { editionOf, type FormEdition, type FormKind, formSetOf, formsOffered } from "./forms/index.ts";
 import type { DossierChannel } from "./model.ts";
@@ -323,9 +324,11 @@ function FileInput({ page, id, name, paper, invalid }: { page: PageRequest; id: 
 /** The dossier's history: when, who, what, from which status to which. */
 export function History({ page, d }: { page: PageRequest; d: Pick<DossierDto, "history"> }) {
   if (!d.history.length) return <p>{tr(page, "Chưa có thao tác nào.", "Nothing has happened yet.")}</p>;
+  const caption = tr(page, "Quá trình xử lý hồ sơ", "The dossier's history");
   return (
+    <ScrollTable label={caption}>
     <table>
-      <caption>{tr(page, "Quá trình xử lý hồ sơ", "The dossier's history")}</caption>
+      <caption>{caption}</caption>
       <thead>
         <tr>
           <th scope="col">{tr(page, "Thời điểm", "When")}</th>
@@ -349,6 +352,7 @@ export function History({ page, d }: { page: PageRequest; d: Pick<DossierDto, "h
         ))}
       </tbody>
     </table>
+    </ScrollTable>
   );
 }
 
@@ -393,9 +397,11 @@ export function OfferedForms({ page, d, officer }: { page: PageRequest; d: Dated
 export function Steps({ page, d }: { page: PageRequest; d: Pick<DossierDto, "steps"> & Dated }) {
   if (!d.steps.length) return <p>{tr(page, "Hồ sơ chưa được luân chuyển.", "The dossier has not been handed over yet.")}</p>;
   const n = controlSheetNumber(d);
+  const caption = tr(page, `Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu ${n})`, `Processing control sheet (Form ${n})`);
   return (
+    <ScrollTable label={caption}>
     <table>
-      <caption>{tr(page, `Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu ${n})`, `Processing control sheet (Form ${n})`)}</caption>
+      <caption>{caption}</caption>
       <thead>
         <tr>
           <th scope="col">{tr(page, "Bước", "Step")}</th>
@@ -422,6 +428,7 @@ export function Steps({ page, d }: { page: PageRequest; d: Pick<DossierDto, "ste
         ))}
       </tbody>
     </table>
+    </ScrollTable>
   );
 }
 
