@@ -12,6 +12,11 @@ export interface Config {
   host: string;
   /** Base URL people and peers reach this node at (MOTCUA_PUBLIC_URL). */
   publicUrl: string;
+  /**
+   * Whether a browser opening a page on another host name of this node (`127.0.0.1` for `localhost`) is sent to the
+   * same page on `publicUrl` (MOTCUA_REDIRECT_TO_PUBLIC_URL, on by default): sign-in only works there.
+   */
+  redirectToPublicUrl: boolean;
   /** Where the embedded database, files and the local control socket live (MOTCUA_DATA_DIR). */
   dataDir: string;
   /** PostgreSQL server; when absent the embedded PGlite database under `dataDir` is used (DATABASE_URL). */
@@ -253,10 +258,20 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError("LOG_LEVEL", `must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
   }
   const publicUrl = url(env, "MOTCUA_PUBLIC_URL", ["http:", "https:"]) ?? `http://localhost:${port}`;
+  // The node serves its pages, the sign-in's callback and the provider at the root of its origin: a URL with a
+  // path, a query or credentials names an address it cannot answer on, and sign-in would fail at the callback.
+  const publicParts = new URL(publicUrl);
+  if (publicParts.pathname.replace(/\/+$/, "") !== "" || publicParts.search || publicParts.hash || publicParts.username || publicParts.password) {
+    throw new ConfigError(
+      "MOTCUA_PUBLIC_URL",
+      `must be the address browsers open, scheme, host and port only (e.g. ${publicParts.origin}), got "${publicUrl}": motcua serves at the root of its host; a proxy that publishes it under a path must strip that path and set this to the origin`,
+    );
+  }
   return {
     port,
     host,
     publicUrl: publicUrl.replace(/\/+$/, ""),
+    redirectToPublicUrl: bool(env, "MOTCUA_REDIRECT_TO_PUBLIC_URL", true),
     dataDir: path.resolve(text(env, "MOTCUA_DATA_DIR", "./.motcua")),
     databaseUrl,
     databaseListenUrl: databaseUrl ? (url(env, "DATABASE_LISTEN_URL", ["postgres:", "postgresql:"]) ?? databaseUrl) : null,
