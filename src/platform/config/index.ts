@@ -40,6 +40,10 @@ export interface Config {
   demo: boolean;
   /** pino level (LOG_LEVEL). */
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** LOG_FORMAT: `json` lines, `pretty` lines for a person, or `auto` (pretty on a terminal, JSON otherwise). */
+  logFormat: "auto" | "json" | "pretty";
+  /** NO_COLOR (any value, https://no-color.org): pretty log lines without colours. */
+  noColour: boolean;
   /** Largest accepted upload in bytes (MOTCUA_MAX_UPLOAD_BYTES). */
   maxUploadBytes: number;
   /**
@@ -149,6 +153,12 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (["1", "true", "yes", "on"].includes(v)) return true;
   if (["0", "false", "no", "off"].includes(v)) return false;
   throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const v = text(env, name, fallback).toLowerCase();
+  if (!(values as readonly string[]).includes(v)) throw new ConfigError(name, `must be one of ${values.join(", ")}, got "${v}"`);
+  return v as T;
 }
 
 /** Address ranges known by name (as proxy-addr, behind Fastify's trustProxy, knows them). */
@@ -283,6 +293,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
     demo: bool(env, "MOTCUA_DEMO", databaseUrl === null),
     logLevel: logLevel as Config["logLevel"],
+    logFormat: oneOf(env, "LOG_FORMAT", ["auto", "json", "pretty"] as const, "auto"),
+    noColour: (env.NO_COLOR ?? "") !== "",
     maxUploadBytes: integer(env, "MOTCUA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, 1024, 2 ** 40),
     searchCacheSeconds: integer(env, "MOTCUA_SEARCH_CACHE_SECONDS", 60, 0, 3600),
     lookupsPerMinute: integer(env, "MOTCUA_LOOKUP_PER_MINUTE", 30, 1, 10_000_000),
