@@ -157,6 +157,15 @@ describe("web pages", () => {
     assert.equal(post.json().error.code, "request.not_found");
   });
 
+  it("promises nothing the product does not do: no online payment on the home page (issue 15, item 6)", async () => {
+    for (const lang of ["vi", "en"]) {
+      const home = await env.app.inject({ url: `/?lang=${lang}`, headers: HTML });
+      assert.doesNotMatch(home.body, /thanh toán|pay fees|payment/i, lang);
+    }
+    const office = await env.app.inject({ url: "/office", headers: HTML });
+    assert.match(office.body, /xác thực hai bước/);
+  });
+
   it("compresses pages with gzip when the browser takes it, as it does the assets (issue 15, item 7)", async () => {
     const page = await env.app.inject({ url: "/thu-tuc", headers: { ...HTML, "accept-encoding": "gzip, deflate, br" } });
     assert.equal(page.statusCode, 200);
