@@ -13,7 +13,7 @@ import type { App } from "./platform/http/types.ts";
 import { PUBLIC, registerAccessControl, registerWithAccess } from "./platform/http/access.ts";
 import { messagesOf, navOf } from "./platform/compose.ts";
 import { sendRefusalPage } from "./web/page-errors.tsx";
-import { registerSiteOrigin } from "./web/redirects.ts";
+import { registerPublicHostRedirect, registerSiteOrigin } from "./web/redirects.ts";
 import { registerMessages, registerNavigation, registerWebRoutes, sendNotFoundPage, wantsPage } from "./web/routes.tsx";
 
 export type { App };
@@ -43,6 +43,8 @@ export async function buildApp(ctx: Context): Promise<App> {
   registerInputCheck(app);
   // The origin a visitor's `next` must stay on: the configured one, never the request's Host.
   registerSiteOrigin(app, ctx.config.publicUrl);
+  // A page opened on another name of this node moves to the public URL before sign-in can start there.
+  if (ctx.config.redirectToPublicUrl) registerPublicHostRedirect(app, ctx.config.publicUrl, { trustedProxies: ctx.config.trustedProxies.length > 0 });
 
   // Hooks on every request (who the actor is) come before any route.
   for (const m of ctx.modules) m.definition.spec.http?.(app, m.deps as never);

@@ -5,6 +5,9 @@ import { findCommand, helpText, isOffline, runCommand, runOffline } from "./cli/
 import { runRemote, startControlServer } from "./cli/control.ts";
 import { type Config, ConfigError, loadConfig } from "./platform/config/index.ts";
 import { DataDirBusy, lockHolder } from "./platform/db/lock.ts";
+import { createLogger, prettyDestination } from "./platform/log/index.ts";
+import { readDemoAccounts } from "./modules/identity/index.ts";
+import { startBanner } from "./start-banner.ts";
 
 type Role = { web: boolean; worker: boolean };
 
@@ -21,7 +24,21 @@ function fail(message: string, code: number): never {
 
 /** Runs the web server and/or a worker until SIGINT or SIGTERM, then shuts down cleanly. */
 async function serve(config: Config, role: Role): Promise<void> {
-  const opened: Opened = await openContext(config);
+  const terminal = Boolean(process.stdout.isTTY);
+  // The person who ran it first reads where to go; a collector reading stdout gets JSON lines only.
+  const demo = config.demo ? readDemoAccounts() : null;
+  const banner = startBanner(config, {
+    web: role.web,
+    demo: demo && {
+      password: demo.password,
+      citizen: demo.accounts.find((a) => a.kind === "citizen")?.username,
+      officer: demo.accounts.find((a) => a.kind === "officer")?.username,
+    },
+  });
+  (terminal ? process.stdout : process.stderr).write(banner);
+  const pretty = config.logFormat === "pretty" || (config.logFormat === "auto" && terminal);
+  const logger = pretty ? createLogger(config.logLevel, prettyDestination(process.stdout, { colour: terminal && !config.noColour })) : undefined;
+  const opened: Opened = await openContext(config, logger ? { logger } : {});
   const { ctx } = opened;
   const stops: Array<() => Promise<void>> = [];
 
@@ -37,6 +54,7 @@ async function serve(config: Config, role: Role): Promise<void> {
   if (role.web) {
     const app = await buildApp(ctx);
     await app.listen({ port: config.port, host: config.host });
+    ctx.logger.info({ open: config.publicUrl }, `ready: open ${config.publicUrl}`);
     // First to stop: no new requests; in-flight ones finish.
     stops.unshift(() => app.close());
   }

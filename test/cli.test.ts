@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { readDemoAccounts } from "../src/modules/identity/index.ts";
 import { freePort } from "./helpers/net.ts";
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../bin/motcua.js");
@@ -47,13 +48,14 @@ describe("motcua command", () => {
   describe("with the server running", () => {
     let server: ChildProcess;
     let logs = "";
+    let stderr = "";
     before(async () => {
       server = spawn(process.execPath, [BIN, "start"], { env, stdio: ["ignore", "pipe", "pipe"] });
       server.stdout!.on("data", (d: Buffer) => (logs += d.toString()));
-      server.stderr!.on("data", (d: Buffer) => (logs += d.toString()));
+      server.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
       const deadline = Date.now() + 90_000;
       for (;;) {
-        if (Date.now() > deadline) throw new Error(`server did not start:\n${logs}`);
+        if (Date.now() > deadline) throw new Error(`server did not start:\n${stderr}\n${logs}`);
         try {
           const res = await fetch(`http://127.0.0.1:${env.PORT}/healthz`);
           if (res.ok) break;
@@ -68,6 +70,24 @@ describe("motcua command", () => {
       // The server's log lines join the suite's, for the check that none holds a secret (test/run.mjs).
       const logDir = process.env.MOTCUA_TEST_LOG_DIR;
       if (logDir) fs.appendFileSync(path.join(logDir, `motcua-start-${process.pid}.log`), logs);
+    });
+
+    it("says first where to go, the demo password and where the data is; the logs on a pipe are JSON lines (issue 15, item 7)", async () => {
+      // Not a terminal: the banner goes to stderr, before anything else, so that stdout stays JSON for a collector.
+      const banner = stderr.replace(/^.*oidc-provider WARNING.*\n/m, "");
+      assert.match(banner, new RegExp(`^\\s*motcua — Nền tảng Chính phủ điện tử\\s+Mở / open: +http://localhost:${env.PORT} `));
+      assert.match(banner, new RegExp(`password ${readDemoAccounts().password.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+      assert.ok(banner.includes(`Dữ liệu / data:  ${dataDir}`), banner);
+      const lines = logs.split("\n").filter((l) => l !== "");
+      for (const line of lines) assert.doesNotThrow(() => JSON.parse(line), line);
+      assert.ok(lines.some((l) => (JSON.parse(l) as { msg?: string }).msg === `ready: open http://localhost:${env.PORT}`));
+      // The page a browser opens on another name of the node moves to the public URL, gzipped when it arrives there.
+      const moved = await fetch(`http://127.0.0.1:${env.PORT}/thu-tuc`, { headers: { accept: "text/html" }, redirect: "manual" });
+      assert.equal(moved.status, 302);
+      assert.equal(moved.headers.get("location"), `http://localhost:${env.PORT}/thu-tuc`);
+      const page = await fetch(`http://127.0.0.1:${env.PORT}/thu-tuc`, { headers: { accept: "text/html", host: `localhost:${env.PORT}`, "accept-encoding": "gzip" } });
+      assert.equal(page.status, 200);
+      assert.equal(page.headers.get("content-encoding"), "gzip");
     });
 
     it("runs CLI commands inside the running server through its control socket", () => {

@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { acceptsGzip } from "./compression.ts";
 
 /** A file the pages load, kept in memory: a handful of small files, read once. */
 interface Asset {
@@ -68,8 +69,7 @@ export function sendAsset(request: FastifyRequest, reply: FastifyReply, name: st
   if (typeof match === "string" && match.split(",").some((m) => m.trim() === etag)) {
     return reply.status(304).send();
   }
-  const accept = request.headers["accept-encoding"];
-  const gzip = typeof accept === "string" && /\bgzip\b/.test(accept);
+  const gzip = acceptsGzip(request);
   if (gzip) void reply.header("content-encoding", "gzip");
   return reply.type(asset.type).send(gzip ? asset.gzipped : asset.body);
 }

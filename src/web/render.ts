@@ -5,6 +5,7 @@ import type { Actor, Role } from "../platform/auth/actor.ts";
 import type { NavEntry } from "../platform/module.ts";
 import { preferredLanguage } from "../platform/http/language.ts";
 import { type Catalogue, type Lang, type Translate, translator } from "./i18n.ts";
+import { gzippedHtml } from "./compression.ts";
 
 /**
  * The pages' Content-Security-Policy: scripts and styles from our own origin only, no inline script or
@@ -81,12 +82,14 @@ export function wantsFragment(request: FastifyRequest): boolean {
 }
 
 function sendHtml(reply: FastifyReply, html: string, status: number, vary: string[] = []): FastifyReply {
+  const gzipped = gzippedHtml(reply.request, html);
+  if (gzipped) void reply.header("content-encoding", "gzip");
   return reply
     .status(status)
     .headers(PAGE_SECURITY_HEADERS)
     .header("cache-control", "no-cache")
-    // The same address answers in Vietnamese or English by the `lang` cookie or Accept-Language.
-    .header("vary", ["Cookie", "Accept-Language", ...vary].join(", "))
+    // The same address answers in Vietnamese or English by the `lang` cookie or Accept-Language, gzipped or not.
+    .header("vary", ["Cookie", "Accept-Language", "Accept-Encoding", ...vary].join(", "))
     .type("text/html; charset=utf-8")
-    .send(html);
+    .send(gzipped ?? html);
 }

@@ -34,7 +34,7 @@ describe("web pages", () => {
     // Precomposed (NFC) Vietnamese, as people type and search it; no mojibake in the bytes on the wire.
     assert.equal(res.body, res.body.normalize("NFC"));
     assert.ok(res.rawPayload.includes(Buffer.from("Một cửa điện tử", "utf8")));
-    assert.equal(res.headers.vary, "Cookie, Accept-Language");
+    assert.equal(res.headers.vary, "Cookie, Accept-Language, Accept-Encoding");
   });
 
   it("answers in English for ?lang=en, the lang cookie or an English browser", async () => {
@@ -155,6 +155,35 @@ describe("web pages", () => {
     assert.equal(noHtml.json().error.code, "request.not_found");
     const post = await env.app.inject({ method: "POST", url: "/khong-co-trang-nay", headers: HTML });
     assert.equal(post.json().error.code, "request.not_found");
+  });
+
+  it("promises nothing the product does not do: no online payment on the home page (issue 15, item 6)", async () => {
+    for (const lang of ["vi", "en"]) {
+      const home = await env.app.inject({ url: `/?lang=${lang}`, headers: HTML });
+      assert.doesNotMatch(home.body, /thanh toán|pay fees|payment/i, lang);
+    }
+    const office = await env.app.inject({ url: "/office", headers: HTML });
+    assert.match(office.body, /xác thực hai bước/);
+  });
+
+  it("compresses pages with gzip when the browser takes it, as it does the assets (issue 15, item 7)", async () => {
+    const page = await env.app.inject({ url: "/thu-tuc", headers: { ...HTML, "accept-encoding": "gzip, deflate, br" } });
+    assert.equal(page.statusCode, 200);
+    assert.equal(page.headers["content-encoding"], "gzip");
+    assert.match(String(page.headers.vary), /Accept-Encoding/);
+    const html = gunzipSync(page.rawPayload).toString("utf8");
+    assert.match(html, /^<!doctype html>/);
+    assert.ok(page.rawPayload.length < Buffer.byteLength(html) / 2, "well compressed");
+    // A fragment too small to gain (an empty result) goes as it is, saying it might not.
+    const fragment = await env.app.inject({ url: "/thu-tuc?q=x", headers: { ...HTML, "hx-request": "true", "accept-encoding": "gzip" } });
+    assert.equal(fragment.headers["content-encoding"], undefined);
+    assert.match(String(fragment.headers.vary), /Accept-Encoding/);
+    // Not asked for, or refused: sent as it is.
+    for (const encoding of [undefined, "identity", "gzip;q=0, br", "br"]) {
+      const plain = await env.app.inject({ url: "/", headers: { ...HTML, ...(encoding ? { "accept-encoding": encoding } : {}) } });
+      assert.equal(plain.headers["content-encoding"], undefined, String(encoding));
+      assert.match(plain.body, /^<!doctype html>/);
+    }
   });
 
   it("serves the stylesheet, the icon and htmx from its npm package, cached by version", async () => {

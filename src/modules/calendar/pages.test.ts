@@ -8,7 +8,7 @@ import { fixedClock } from "../../platform/clock.ts";
 import { registerErrorHandling } from "../../platform/http/error-handler.ts";
 import type { App } from "../../platform/http/types.ts";
 import { pageRequest } from "../../web/render.ts";
-import { registerNavigation, registerWebRoutes, sendNotFoundPage, wantsPage } from "../../web/routes.tsx";
+import { registerNavigation, registerViewer, registerWebRoutes, sendNotFoundPage, wantsPage } from "../../web/routes.tsx";
 import { DaysOffPage, type Holiday, type HolidaySource } from "./days-off-page.tsx";
 import { calendarModule } from "./index.ts";
 import { calendarPages } from "./pages.tsx";
@@ -40,6 +40,8 @@ describe("days-off page", () => {
     registerErrorHandling(app, { notFoundPage: { wants: wantsPage, send: sendNotFoundPage } });
     // The clock says 2025-12-31 20:00 UTC: already 2026 in Vietnam (UTC+7).
     registerNavigation(app, calendarModule.spec.nav ?? []);
+    // Nobody is signed in: the header offers the sign-in, coming back here (as the identity module tells it).
+    registerViewer(app, (_request, _reply, area, here) => ({ signIn: `/auth/dang-nhap?area=${area}&next=${encodeURIComponent(here)}` }));
     await registerWebRoutes(app, [calendarPages({ calendar: { holidays: (y) => source(y) }, clock: fixedClock("2025-12-31T20:00:00Z") })]);
     await app.ready();
   });
@@ -63,6 +65,7 @@ describe("days-off page", () => {
     assert.match(res.body, /<a href="\/ngay-nghi\?year=2025">Năm trước \(2025\)<\/a>/);
     assert.match(res.body, /<a href="\/ngay-nghi\?year=2027">Năm sau \(2027\)<\/a>/);
     assert.match(res.body, /<a href="\/ngay-nghi" aria-current="page">Ngày nghỉ<\/a>/);
+    assert.match(res.body, /<a class="viewer__sign-in" href="\/auth\/dang-nhap\?area=portal&amp;next=%2Fngay-nghi%3Fyear%3D2026">Đăng nhập<\/a>/, "the header offers sign-in");
   });
 
   it("shows English names and dates in English", async () => {

@@ -5,7 +5,8 @@ import { PUBLIC } from "../../platform/http/access.ts";
 import type { App } from "../../platform/http/types.ts";
 import { FormText, pageQuery, pageSchema } from "../../web/forms.ts";
 import { yearInVietnam } from "../../web/format.ts";
-import { pageRequest, sendPage } from "../../web/render.ts";
+import { sendPage } from "../../web/render.ts";
+import { partyPage } from "../../web/routes.tsx";
 import { DAYS_OFF_PATH, type DaysOffResult, DaysOffPage, MAX_YEAR, MIN_YEAR } from "./days-off-page.tsx";
 import type { CalendarService } from "./service.ts";
 
@@ -28,7 +29,7 @@ export function calendarPages(deps: { calendar: Pick<CalendarService, "holidays"
       const { year, invalid } = parseYear(pageQuery(request).year, deps.clock);
       const result: DaysOffResult =
         invalid === undefined ? { state: "ok", holidays: await deps.calendar.holidays(year) } : { state: "invalid", given: invalid };
-      return sendPage(reply, <DaysOffPage page={pageRequest(request)} year={year} result={result} />, result.state === "invalid" ? 400 : 200);
+      return sendPage(reply, <DaysOffPage page={partyPage(request, reply, "portal")} year={year} result={result} />, result.state === "invalid" ? 400 : 200);
     });
   };
 }

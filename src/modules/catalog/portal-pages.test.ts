@@ -221,4 +221,24 @@ describe("portal catalogue pages", () => {
     assert.match(html, /Thủ tục này chưa nộp trực tuyến được\. Nộp hồ sơ trực tiếp hoặc qua dịch vụ bưu chính công ích tại Ủy ban nhân dân phường Kinh Bắc\./);
     assert.match(html, /<time datetime="2026-01-05">05\/01\/2026<\/time>|05\/01\/2026/);
   });
+
+  it("the search and the procedure page offer sign-in in their header (issue 15, item 6)", async () => {
+    for (const url of ["/thu-tuc", `/thu-tuc?q=${encodeURIComponent("khai sinh")}`, `/thu-tuc/${khaiSinh.code}`]) {
+      const res = await get(url);
+      assert.equal(res.statusCode, 200, url);
+      assert.match(res.body, /<a class="viewer__sign-in" href="\/auth\/dang-nhap\?next=[^"]+">Đăng nhập<\/a>/, url);
+    }
+  });
+
+  it("says which words it searched when a typo was corrected, on the page and in the htmx fragment", async () => {
+    const typo = `/thu-tuc?q=${encodeURIComponent("dang ky khai snh")}`;
+    for (const headers of [{}, { "hx-request": "true" }] as Array<Record<string, string>>) {
+      const body = (await get(typo, headers)).body;
+      assert.deepEqual(resultLinks(body).slice(0, 1), [khaiSinh.code]);
+      assert.match(body, /Kết quả cho <strong>“đăng ký khai sinh”<\/strong>|Kết quả cho <strong>“dang ky khai sinh”<\/strong>/);
+      assert.match(body, /không có thủ tục nào khớp “dang ky khai snh”/);
+    }
+    assert.doesNotMatch((await get(`/thu-tuc?q=${encodeURIComponent("khai sinh")}`)).body, /Kết quả cho/);
+    assert.match((await get(`${typo}&lang=en`)).body, /Showing results for/);
+  });
 });

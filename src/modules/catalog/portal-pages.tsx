@@ -6,7 +6,7 @@ import { DomainError } from "../../platform/http/errors.ts";
 import type { App } from "../../platform/http/types.ts";
 import { FormText, pageQuery, pageSchema } from "../../web/forms.ts";
 import { pageRequest, sendFragment, sendPage, wantsFragment } from "../../web/render.ts";
-import { sendNotFoundPage } from "../../web/routes.tsx";
+import { partyPage, sendNotFoundPage } from "../../web/routes.tsx";
 import type { DirectoryService } from "../directory/index.ts";
 import { AUDIENCES, ONLINE_LEVELS, PROCEDURE_CODE_PATTERN } from "./model.ts";
 import { type Choice, SEARCH_PATH, searchHref, SearchPage, SearchResults, type SearchValues } from "./portal-views.tsx";
@@ -67,7 +67,8 @@ export function catalogPortalPages(deps: { catalog: CatalogService; directory: D
         ...(values.level ? { level: values.level as (typeof ONLINE_LEVELS)[number] } : {}),
         ...(values.audience ? { audience: values.audience as (typeof AUDIENCES)[number] } : {}),
       });
-      const page = pageRequest(request);
+      // The whole page names who is signed in (or offers the sign-in link); the fragment htmx swaps has no header.
+      const page = wantsFragment(request) ? pageRequest(request) : partyPage(request, reply, "portal");
       if (wantsFragment(request)) {
         // The address htmx shows is the search's own, without the form's empty fields.
         void reply.header("hx-push-url", searchHref(values));
@@ -83,7 +84,7 @@ export function catalogPortalPages(deps: { catalog: CatalogService; directory: D
       const procedure = await published(code);
       if (!procedure) return sendNotFoundPage(request, reply);
       const names = await agencyNames(directory, [...procedure.agencies, ...procedure.steps.flatMap((s) => (s.agency ? [s.agency] : []))]);
-      return sendPage(reply, <ProcedureView page={pageRequest(request)} procedure={procedure} agencyNames={names} />);
+      return sendPage(reply, <ProcedureView page={partyPage(request, reply, "portal")} procedure={procedure} agencyNames={names} />);
     });
 
     const published = async (code: string) => {

@@ -149,9 +149,16 @@ export function SearchResults({ page, values, result }: { page: PageRequest; val
         </div>
       ) : (
         <>
-          <p role="status">
-            {tr(page, `Trang ${result.page}: ${result.items.length} thủ tục`, `Page ${result.page}: ${result.items.length} procedure(s)`)}
-          </p>
+          <div role="status">
+            {result.correctedQuery ? (
+              <p class="notice">
+                {tr(page, "Kết quả cho ", "Showing results for ")}
+                <strong>“{result.correctedQuery}”</strong>
+                {tr(page, ` — không có thủ tục nào khớp “${values.q}”.`, ` — no procedure matched “${values.q}”.`)}
+              </p>
+            ) : null}
+            <p>{tr(page, `Trang ${result.page}: ${result.items.length} thủ tục`, `Page ${result.page}: ${result.items.length} procedure(s)`)}</p>
+          </div>
           <ol class="results" aria-labelledby="results-heading" start={(result.page - 1) * result.pageSize + 1}>
             {result.items.map((item) => (
               <Result key={item.code} page={page} item={item} />

@@ -39,6 +39,14 @@ describe("office dossier pages", () => {
   /** A dossier filed online by the citizen, at `stage`. */
   const dossierAt = async (stage: Stage) => (await fileDossier(env.ctx, s, procedure, { stage })).id;
 
+  it("shows officers the e-form's dates as Vietnamese write them, never ISO (issue 15, item 6)", async () => {
+    const id = (await fileDossier(env.ctx, s, procedure, { formData: { hoTen: "Nguyễn Thị Mai", soCccd: s.cast.citizen.username, ngaySinh: "1990-11-20" } })).id;
+    const body = (await as("receiver").get(`/office/ho-so/${id}`, HTML)).body;
+    assert.match(body, /<dt>Ngày sinh<\/dt><dd><time datetime="1990-11-20">20\/11\/1990<\/time><\/dd>/);
+    // Nothing an officer reads on the page is an ISO date (attributes aside).
+    assert.deepEqual(body.replace(/<[^>]*>/g, " ").match(/\b\d{4}-\d{2}-\d{2}\b/g), null);
+  });
+
   it("sends an anonymous visitor to the office's sign-in and refuses a citizen", async () => {
     const anonymous = await formBrowser(env.app);
     const res = await anonymous.get("/office/ho-so?hang-doi=new", HTML);

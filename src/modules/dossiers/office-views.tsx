@@ -11,6 +11,7 @@ import { type Queue, QUEUES } from "./model.ts";
 import { Facts, Pager } from "./portal-views.tsx";
 import type { DossierDto, DossierPage, DossierSummaryDto } from "./schema.ts";
 import { queueName, statusName } from "./words.ts";
+import { formatDate } from "../../web/format.ts";
 import { tr } from "../../web/i18n.ts";
 
 export const QUEUE_PATH = "/office/ho-so";
@@ -109,14 +110,26 @@ export interface OfficerDossierProps {
   notice?: string | undefined;
 }
 
-function FormData({ form, data }: { form: FormDefinition; data: Record<string, unknown> }) {
+/** A value of the e-form as an officer reads it: a date as Vietnamese write it (20/11/2026), never ISO. */
+function FormValue({ page, form, name, value }: { page: PageRequest; form: FormDefinition; name: string; value: unknown }) {
+  if (value === undefined || value === null || value === "") return <>—</>;
+  const property = (form.schema.properties as Record<string, { format?: unknown }> | undefined)?.[name];
+  const isDate = property?.format === "date" || form.ui.fields[name]?.widget === "date";
+  if (isDate && typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value)) return <time dateTime={value}>{formatDate(value, page.lang)}</time>;
+  if (typeof value === "boolean") return <>{value ? tr(page, "Có", "Yes") : tr(page, "Không", "No")}</>;
+  return <>{String(value)}</>;
+}
+
+function FormData({ page, form, data }: { page: PageRequest; form: FormDefinition; data: Record<string, unknown> }) {
   const names = fieldNames(form);
   return (
     <dl class="facts" id="form-data">
       {names.map((n) => (
         <Fragment key={n}>
           <dt>{form.ui.fields[n]?.label ?? n}</dt>
-          <dd>{data[n] === undefined ? "—" : String(data[n])}</dd>
+          <dd>
+            <FormValue page={page} form={form} name={n} value={data[n]} />
+          </dd>
         </Fragment>
       ))}
     </dl>
@@ -172,7 +185,7 @@ export function OfficerDossierPage(props: OfficerDossierProps) {
           </p>
         </form>
       ) : (
-        <FormData form={content.form} data={d.formData} />
+        <FormData page={page} form={content.form} data={d.formData} />
       )}
 
       <h2 id="papers">{tr(page, "Thành phần hồ sơ", "Papers")}</h2>

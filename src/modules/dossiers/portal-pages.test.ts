@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
+import { sql } from "../../platform/db/index.ts";
 import type { App } from "../../platform/http/types.ts";
 import type { ProcedureContent } from "../catalog/index.ts";
 import { type FormBrowser, formBrowser, TEST_PASSWORD as PASSWORD } from "../identity/testing.ts";
@@ -206,6 +207,18 @@ describe("portal dossier pages", () => {
     assert.match(list.body, new RegExp(`<a href="/ho-so-cua-toi/${id}">${procedure.name}</a>`));
     assert.match(list.body, /<td>Mới đăng ký, chờ tiếp nhận<\/td>/);
     assert.match(list.body, /<a href="\/ho-so-cua-toi" aria-current="page">Hồ sơ của tôi<\/a>/);
+  });
+
+  it("tells two drafts of one procedure apart in my dossiers: when each was begun, and that it has no code yet (issue 15, item 6)", async () => {
+    const first = await startDraft();
+    const second = await startDraft();
+    await env.database.rows(sql`UPDATE dossiers SET created_at = '2026-11-20T02:05:00Z' WHERE id = ${first} RETURNING id`);
+    await env.database.rows(sql`UPDATE dossiers SET created_at = '2026-11-21T03:30:00Z' WHERE id = ${second} RETURNING id`);
+    const list = (await citizen.get("/ho-so-cua-toi", HTML)).body;
+    assert.match(list, /<th scope="col">Ngày tạo<\/th>/);
+    const row = (id: string) => new RegExp(`<a href="/ho-so-cua-toi/${id}">${procedure.name}</a></th><td class="nowrap">Chưa có \\(bản nháp\\)</td><td>([^<]+)</td>`).exec(list)?.[1];
+    assert.equal(row(first), "20/11/2026 09:05");
+    assert.equal(row(second), "21/11/2026 10:30");
   });
 
   it("shows a procedure needing a higher assurance level as refused, on the page and on the post", async () => {

@@ -115,6 +115,7 @@ export function MyDossiersPage({ page, result, notice }: { page: PageRequest; re
             <tr>
               <th scope="col">{tr(page, "Thủ tục", "Procedure")}</th>
               <th scope="col">{tr(page, "Mã hồ sơ", "Code")}</th>
+              <th scope="col">{tr(page, "Ngày tạo", "Created")}</th>
               <th scope="col">{tr(page, "Trạng thái", "Status")}</th>
               <th scope="col">{tr(page, "Ngày tiếp nhận", "Received")}</th>
               <th scope="col">{tr(page, "Hạn trả kết quả", "Due")}</th>
@@ -126,7 +127,9 @@ export function MyDossiersPage({ page, result, notice }: { page: PageRequest; re
                 <th scope="row">
                   <a href={myDossierPath(d.id)}>{d.procedureName}</a>
                 </th>
-                <td class="nowrap">{d.code ?? "—"}</td>
+                {/* A draft has no code yet: when it was begun tells two drafts of one procedure apart. */}
+                <td class="nowrap">{d.code ?? tr(page, "Chưa có (bản nháp)", "None yet (draft)")}</td>
+                <td>{when(page, d.createdAt)}</td>
                 <td>{statusName(page, d.status)}</td>
                 <td>{when(page, d.receivedAt)}</td>
                 <td>{when(page, d.dueAt)}</td>

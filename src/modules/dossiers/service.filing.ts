@@ -26,6 +26,7 @@ import { digitisedMark } from "./service.documents.ts";
 import { type DossierCore, type DossierDeps, dossierPlan, type Meta } from "./service.support.ts";
 import type { Applicant } from "./tables.ts";
 import { applyChange, filedColumns, recordFiling, takeDossierCode } from "./transitions.ts";
+import { prefilledFormData } from "./prefill.ts";
 
 /** The dossier service's filing. */
 export interface DossierFiling {
@@ -178,7 +179,11 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
       ownerUserId: owner,
       // The sign-in's assurance level (VNeID's levels): the national portal's TaiKhoanDuocXacThucVoiVNeID.
       filedLoa: applicantSide && actor.type === "user" ? actor.loa : 0,
-      formData: input.formData,
+      // A draft begun online with an empty form starts from the account's facts and the form's defaults.
+      formData:
+        applicantSide && actor.type === "user" && !fileNow && Object.keys(input.formData).length === 0
+          ? prefilledFormData(content.form, { kind: applicant.type === "business" ? "business" : "citizen", fullName: actor.fullName, idNumber: actor.username, email: actor.email })
+          : input.formData,
       createdBy: by,
       requestId: input.requestId,
       createdAt: now,

@@ -13,6 +13,10 @@ describe("config", () => {
     assert.equal(c.lookupsPerMinute, 30);
     assert.equal(loadConfig({ MOTCUA_LOOKUP_PER_MINUTE: "600" }).lookupsPerMinute, 600);
     assert.deepEqual(c.trustedProxies, []);
+    assert.equal(c.redirectToPublicUrl, true);
+    assert.equal(c.logFormat, "auto");
+    assert.equal(loadConfig({ LOG_FORMAT: "JSON" }).logFormat, "json");
+    assert.equal(loadConfig({ MOTCUA_REDIRECT_TO_PUBLIC_URL: "false" }).redirectToPublicUrl, false);
     assert.deepEqual(loadConfig({ MOTCUA_TRUSTED_PROXIES: "10.0.0.0/8, 192.168.1.7,2001:db8::/32,loopback," }).trustedProxies, ["10.0.0.0/8", "192.168.1.7", "2001:db8::/32", "loopback"]);
   });
 
@@ -52,7 +56,11 @@ describe("config", () => {
     [{ DATABASE_URL: "not a url" }, "DATABASE_URL"],
     [{ MOTCUA_DEMO: "maybe" }, "MOTCUA_DEMO"],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
+    [{ LOG_FORMAT: "xml" }, "LOG_FORMAT"],
     [{ MOTCUA_PUBLIC_URL: "ftp://x" }, "MOTCUA_PUBLIC_URL"],
+    // The node answers at the root of its host only: sign-in would come back to an address it does not serve.
+    [{ MOTCUA_PUBLIC_URL: "https://dvc.example.vn/motcua" }, "MOTCUA_PUBLIC_URL"],
+    [{ MOTCUA_PUBLIC_URL: "https://user:pw@dvc.example.vn" }, "MOTCUA_PUBLIC_URL"],
     [{ MOTCUA_AUDIT_KEY: "too-short" }, "MOTCUA_AUDIT_KEY"],
     [{ MOTCUA_SECRET: "too-short" }, "MOTCUA_SECRET"],
     [{ MOTCUA_LOOKUP_PER_MINUTE: "0" }, "MOTCUA_LOOKUP_PER_MINUTE"],

@@ -12,6 +12,11 @@ export interface Config {
   host: string;
   /** Base URL people and peers reach this node at (MOTCUA_PUBLIC_URL). */
   publicUrl: string;
+  /**
+   * Whether a browser opening a page on another host name of this node (`127.0.0.1` for `localhost`) is sent to the
+   * same page on `publicUrl` (MOTCUA_REDIRECT_TO_PUBLIC_URL, on by default): sign-in only works there.
+   */
+  redirectToPublicUrl: boolean;
   /** Where the embedded database, files and the local control socket live (MOTCUA_DATA_DIR). */
   dataDir: string;
   /** PostgreSQL server; when absent the embedded PGlite database under `dataDir` is used (DATABASE_URL). */
@@ -35,6 +40,10 @@ export interface Config {
   demo: boolean;
   /** pino level (LOG_LEVEL). */
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** LOG_FORMAT: `json` lines, `pretty` lines for a person, or `auto` (pretty on a terminal, JSON otherwise). */
+  logFormat: "auto" | "json" | "pretty";
+  /** NO_COLOR (any value, https://no-color.org): pretty log lines without colours. */
+  noColour: boolean;
   /** Largest accepted upload in bytes (MOTCUA_MAX_UPLOAD_BYTES). */
   maxUploadBytes: number;
   /**
@@ -146,6 +155,12 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `must be true or false, got "${raw}"`);
 }
 
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const v = text(env, name, fallback).toLowerCase();
+  if (!(values as readonly string[]).includes(v)) throw new ConfigError(name, `must be one of ${values.join(", ")}, got "${v}"`);
+  return v as T;
+}
+
 /** Address ranges known by name (as proxy-addr, behind Fastify's trustProxy, knows them). */
 const NAMED_RANGES = ["loopback", "linklocal", "uniquelocal"];
 
@@ -253,10 +268,20 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError("LOG_LEVEL", `must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
   }
   const publicUrl = url(env, "MOTCUA_PUBLIC_URL", ["http:", "https:"]) ?? `http://localhost:${port}`;
+  // The node serves its pages, the sign-in's callback and the provider at the root of its origin: a URL with a
+  // path, a query or credentials names an address it cannot answer on, and sign-in would fail at the callback.
+  const publicParts = new URL(publicUrl);
+  if (publicParts.pathname.replace(/\/+$/, "") !== "" || publicParts.search || publicParts.hash || publicParts.username || publicParts.password) {
+    throw new ConfigError(
+      "MOTCUA_PUBLIC_URL",
+      `must be the address browsers open, scheme, host and port only (e.g. ${publicParts.origin}), got "${publicUrl}": motcua serves at the root of its host; a proxy that publishes it under a path must strip that path and set this to the origin`,
+    );
+  }
   return {
     port,
     host,
     publicUrl: publicUrl.replace(/\/+$/, ""),
+    redirectToPublicUrl: bool(env, "MOTCUA_REDIRECT_TO_PUBLIC_URL", true),
     dataDir: path.resolve(text(env, "MOTCUA_DATA_DIR", "./.motcua")),
     databaseUrl,
     databaseListenUrl: databaseUrl ? (url(env, "DATABASE_LISTEN_URL", ["postgres:", "postgresql:"]) ?? databaseUrl) : null,
@@ -268,6 +293,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
     demo: bool(env, "MOTCUA_DEMO", databaseUrl === null),
     logLevel: logLevel as Config["logLevel"],
+    logFormat: oneOf(env, "LOG_FORMAT", ["auto", "json", "pretty"] as const, "auto"),
+    noColour: (env.NO_COLOR ?? "") !== "",
     maxUploadBytes: integer(env, "MOTCUA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, 1024, 2 ** 40),
     searchCacheSeconds: integer(env, "MOTCUA_SEARCH_CACHE_SECONDS", 60, 0, 3600),
     lookupsPerMinute: integer(env, "MOTCUA_LOOKUP_PER_MINUTE", 30, 1, 10_000_000),

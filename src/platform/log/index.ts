@@ -2,6 +2,7 @@ import pino, { type Logger, type LoggerOptions } from "pino";
 import { scrubError, scrubFields, scrubLine, scrubText } from "./scrub.ts";
 
 export { scrubLine, scrubText } from "./scrub.ts";
+export { prettyDestination } from "./pretty.ts";
 
 /**
  * Log options shared by the web process, the worker and the CLI. Logs are JSON lines; they never

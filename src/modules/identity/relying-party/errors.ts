@@ -8,8 +8,8 @@ export const SignInIncomplete = defineError("rp.sign_in_incomplete", "invalid", 
 
 /** The office takes officers and administrators only after the second factor (the ID token's `amr`). */
 export const SecondFactorRequired = defineError("rp.second_factor_required", "forbidden", () => ({
-  vi: "Hệ thống một cửa yêu cầu cán bộ đăng nhập bằng mật khẩu và mã xác thực hai lớp.",
-  en: "The one-stop office requires officers to sign in with a password and a second factor.",
+  vi: "Hệ thống một cửa yêu cầu cán bộ đăng nhập bằng mật khẩu và mã xác thực hai bước.",
+  en: "The one-stop office requires officers to sign in with a password and a two-step verification code.",
 }));
 
 export const AccountUnusable = defineError("rp.account_unusable", "forbidden", () => ({
