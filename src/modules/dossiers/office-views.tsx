@@ -10,6 +10,8 @@ import { controlSheetNumber, fieldNames, History, Notice, OfferedForms, Papers, 
 import { type Queue, QUEUES } from "./model.ts";
 import { Facts, Pager } from "./portal-views.tsx";
 import type { DossierDto, DossierPage, DossierSummaryDto } from "./schema.ts";
+import type { UnitNames } from "./service.forms.ts";
+import type { StepPlan } from "../workflow/index.ts";
 import { queueName, statusName } from "./words.ts";
 import { formatDate } from "../../web/format.ts";
 import { tr } from "../../web/i18n.ts";
@@ -108,6 +110,10 @@ export interface OfficerDossierProps {
   failed?: { action: string; problems: FieldProblem[] } | undefined;
   error?: string | undefined;
   notice?: string | undefined;
+  /** The dossier's plan, where its actions send it (ActionForms). */
+  plan: StepPlan[];
+  /** The names of the agencies and departments of its plan and its hand-overs. */
+  units: UnitNames;
 }
 
 /** A value of the e-form as an officer reads it: a date as Vietnamese write it (20/11/2026), never ISO. */
@@ -223,7 +229,18 @@ export function OfficerDossierPage(props: OfficerDossierProps) {
       {draft ? null : (
         <>
           <h2 id="actions">{tr(page, "Thao tác", "Actions")}</h2>
-          <ActionForms page={page} csrf={props.csrf} d={d} components={content.components} departments={props.departments} assignees={props.assignees} me={props.me} failed={props.failed} />
+          <ActionForms
+            page={page}
+            csrf={props.csrf}
+            d={d}
+            components={content.components}
+            departments={props.departments}
+            assignees={props.assignees}
+            me={props.me}
+            failed={props.failed}
+            plan={props.plan}
+            units={props.units}
+          />
         </>
       )}
 
@@ -235,7 +252,7 @@ export function OfficerDossierPage(props: OfficerDossierProps) {
       ) : null}
 
       <h2 id="steps">{tr(page, `Quá trình luân chuyển (Mẫu ${controlSheetNumber(d)})`, `Hand-overs (Form ${controlSheetNumber(d)})`)}</h2>
-      <Steps page={page} d={d} />
+      <Steps page={page} d={d} units={props.units} />
       <h2 id="history">{tr(page, "Lịch sử hồ sơ", "History")}</h2>
       <History page={page} d={d} />
     </Layout>
