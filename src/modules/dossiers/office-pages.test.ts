@@ -194,6 +194,7 @@ describe("office dossier pages", () => {
     // The signing leader approves, and the result goes back to the centre's desk; forwarding unsigned is rare.
     html = await page("leader");
     assert.equal(primary(html), "approve");
+    assert.match(html, /<p class="notice" id="next-step">Việc cần làm ở bước này: <a href="#act-approve">Phê duyệt<\/a><\/p>/, "pointed to from the top");
     assert.match(html, /<button type="submit" class="primary" aria-describedby="act-approve-to">Phê duyệt<\/button>/);
     assert.equal(destination(html, "approve"), `Hồ sơ chuyển đến bước tiếp theo: Trả kết quả — Bộ phận tiếp nhận và trả kết quả - ${centre}`);
     assert.deepEqual(disclosed(html)?.actions, ["request_supplement", "forward", "send_back", "refuse", "apologize", "stop"]);

@@ -12,7 +12,8 @@ import { Facts, Pager } from "./portal-views.tsx";
 import type { DossierDto, DossierPage, DossierSummaryDto } from "./schema.ts";
 import type { UnitNames } from "./service.forms.ts";
 import type { StepPlan } from "../workflow/index.ts";
-import { queueName, statusName } from "./words.ts";
+import { arrangeActions } from "./next-action.ts";
+import { actionName, queueName, statusName } from "./words.ts";
 import { formatDate } from "../../web/format.ts";
 import { tr } from "../../web/i18n.ts";
 
@@ -147,6 +148,8 @@ export function OfficerDossierPage(props: OfficerDossierProps) {
   const a = d.applicant;
   const base = officeDossierPath(d.id);
   const draft = d.status === "draft";
+  // The step's own action, pointed to from the top of a long page (its form, below the papers, says where it goes).
+  const next = arrangeActions(d.allowedActions).primary;
   return (
     <Layout page={page} variant="office" title={`${d.code ?? tr(page, "Hồ sơ", "Dossier")} — ${d.procedureName}`} current={QUEUE_PATH}>
       <p>
@@ -164,6 +167,11 @@ export function OfficerDossierPage(props: OfficerDossierProps) {
       ) : null}
       <ProblemSummary page={page} problems={props.failed ? [] : props.problems} heading={props.failed || props.error || !props.problems.length ? undefined : tr(page, "Hồ sơ chưa tiếp nhận được: hãy sửa các mục sau.", "The dossier could not be received: correct the following.")} />
       <Facts page={page} d={d} agencyName={props.agencyName} returnName={props.returnName} />
+      {next && !draft ? (
+        <p class="notice" id="next-step">
+          {tr(page, "Việc cần làm ở bước này:", "What this step is for:")} <a href={`#act-${next}`}>{actionName(page, next)}</a>
+        </p>
+      ) : null}
 
       <h2 id="applicant">{tr(page, "Người nộp hồ sơ", "Applicant")}</h2>
       <dl class="facts">
