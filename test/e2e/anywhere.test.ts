@@ -156,16 +156,16 @@ describe("filing anywhere in the province, in the browser", () => {
     await desk.getByRole("button", { name: "Trả kết quả" }).click();
     await desk.waitForURL(/\?da=return$/);
     assert.equal(await status(desk), "Đã trả kết quả");
-    // The hand-overs (the control sheet's rows): Kinh Bắc's reception, the hand-over to the department, its steps,
+    // The hand-overs (the control sheet's rows, by the names its PDF gives): Kinh Bắc's reception, the hand-over to the department, its steps,
     // the return at Kinh Bắc.
     const steps = await desk.locator("#steps ~ .table-scroll table").first().innerText();
     const rows = steps.split("\n").slice(2).map((r) => r.split("\t").slice(0, 2).join(" @ "));
     assert.deepEqual(rows, [
-      "Tiếp nhận hồ sơ, cấp giấy tiếp nhận và hẹn trả kết quả, chuyển cơ quan giải quyết @ 000.00.51.H06",
-      "Tiếp nhận hồ sơ liên thông từ nơi tiếp nhận @ 000.00.11.H06 / bo-tro-tu-phap",
-      "Phòng Bổ trợ tư pháp kiểm tra hồ sơ, dự thảo quyết định đăng ký hành nghề và Thẻ công chứng viên @ 000.00.11.H06 / bo-tro-tu-phap",
-      "Lãnh đạo Sở xem xét, ký kết quả @ 000.00.11.H06",
-      "Nhận kết quả từ cơ quan giải quyết, trả kết quả cho người nộp hồ sơ @ 000.00.51.H06",
+      `Tiếp nhận hồ sơ, cấp giấy tiếp nhận và hẹn trả kết quả, chuyển cơ quan giải quyết @ ${WARD}`,
+      "Tiếp nhận hồ sơ liên thông từ nơi tiếp nhận @ Phòng Bổ trợ tư pháp - Sở Tư pháp tỉnh Bắc Ninh",
+      "Phòng Bổ trợ tư pháp kiểm tra hồ sơ, dự thảo quyết định đăng ký hành nghề và Thẻ công chứng viên @ Phòng Bổ trợ tư pháp - Sở Tư pháp tỉnh Bắc Ninh",
+      "Lãnh đạo Sở xem xét, ký kết quả @ Sở Tư pháp tỉnh Bắc Ninh",
+      `Nhận kết quả từ cơ quan giải quyết, trả kết quả cho người nộp hồ sơ @ ${WARD}`,
     ]);
     assert.deepEqual(a11y, []);
   });

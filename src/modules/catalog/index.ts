@@ -51,6 +51,7 @@ export {
   timeInHours,
 } from "./model.ts";
 export { agencyNames } from "./portal-pages.tsx";
+export { roleName } from "./words.ts";
 export type { ProcedureListItem } from "./schema.ts";
 export { type BoundVersion, type CatalogService } from "./service.ts";
 export { demoCatalogSeed, readDemoCatalog } from "./seeds.ts";

@@ -1,16 +1,20 @@
 // One form per action the officer may take now (the dossier's `allowedActions`), each with the fields
 // its action reads (API.md `POST /api/dossiers/{id}/actions/{action}`); a refused one shows its problems.
+// The step's own action leads, saying where it sends the dossier; the rare ones wait behind a disclosure
+// (next-action.ts), which opens without JavaScript.
 import type { FieldProblem } from "../../platform/http/errors.ts";
 import type { PageRequest } from "../../web/render.ts";
-import type { Component } from "../catalog/index.ts";
+import { type Component, roleName } from "../catalog/index.ts";
+import type { StepPlan } from "../workflow/index.ts";
+import { unitWords } from "./forms/index.ts";
 import type { DossierAction } from "./model.ts";
+import { arrangeActions, type Destination, destinationOf } from "./next-action.ts";
 import type { DossierDto } from "./schema.ts";
+import type { UnitNames } from "./service.forms.ts";
 import { actionName, RETURN_METHODS, returnName } from "./words.ts";
 import { tr } from "../../web/i18n.ts";
 
 export const SUPPLEMENT_ROWS = 3;
-/** Actions taken on the officer's page; the applicant's own (submit, withdraw) are not offered here. */
-const OFFICE_ACTIONS: readonly DossierAction[] = ["receive", "refuse_receipt", "request_supplement", "supplement", "assign", "forward", "send_back", "approve", "refuse", "apologize", "stop", "finish", "return"];
 
 export const actionPath = (id: string, a: DossierAction) => `/office/ho-so/${id}/thao-tac/${a}`;
 export const resultPath = (id: string) => `/office/ho-so/${id}/ket-qua`;
@@ -35,24 +39,70 @@ export interface ActionFormsProps {
   me: string | null;
   /** The action just refused and why, to show inside its form. */
   failed?: { action: string; problems: FieldProblem[] } | undefined;
+  /** The dossier's plan (service.support.ts `dossierPlan`): where each action sends it. */
+  plan: StepPlan[];
+  /** The names of the plan's agencies and departments. */
+  units: UnitNames;
 }
 
 export function ActionForms(props: ActionFormsProps) {
   const { page, d } = props;
-  const actions = OFFICE_ACTIONS.filter((a) => d.allowedActions.includes(a));
-  if (actions.length === 0) return <p id="no-actions">{tr(page, "Bạn không có thao tác nào với hồ sơ ở bước này.", "You have no action on the dossier at this step.")}</p>;
+  const { primary, usual, rare } = arrangeActions(d.allowedActions);
+  if (!primary && usual.length === 0 && rare.length === 0) return <p id="no-actions">{tr(page, "Bạn không có thao tác nào với hồ sơ ở bước này.", "You have no action on the dossier at this step.")}</p>;
   return (
-    <div class="actions stack">
-      {actions.map((a) => (
-        <ActionForm key={a} {...props} action={a} />
+    <div class="stack">
+      {primary ? <ActionForm {...props} action={primary} kind="primary" /> : null}
+      {usual.map((a) => (
+        <ActionForm key={a} {...props} action={a} kind="usual" />
       ))}
+      {rare.length ? (
+        <details class="more-actions" id="more-actions" open={rare.includes(props.failed?.action as DossierAction) || undefined}>
+          <summary>
+            {tr(page, "Thao tác khác", "Other actions")}: {rare.map((a) => actionName(page, a).toLowerCase()).join(", ")}
+          </summary>
+          <div class="stack">
+            {rare.map((a) => (
+              <ActionForm key={a} {...props} action={a} kind="rare" />
+            ))}
+          </div>
+        </details>
+      ) : null}
     </div>
   );
 }
 
-function ActionForm(props: ActionFormsProps & { action: DossierAction }) {
-  const { page, d, action: a, csrf } = props;
+/** Where the action sends the dossier, in words: the step's name, who does it and where. */
+function DestinationLine(props: { page: PageRequest; id: string; action: DossierAction; to: Destination; applicant: string; units: UnitNames }) {
+  const { page, to, action: a } = props;
+  if (to.kind === "applicant") {
+    return (
+      <p class="destination" id={props.id}>
+        {tr(page, "Kết quả trả cho người nộp hồ sơ:", "The result goes to the applicant:")} <strong>{props.applicant}</strong>
+      </p>
+    );
+  }
+  const s = to.step;
+  const role = roleName(page, s.role);
+  const unit = unitWords(s.department ? props.units.department(s.agencyCode, s.department) : null, props.units.agency(s.agencyCode));
+  const lead =
+    a === "receive"
+      ? tr(page, "Sau khi tiếp nhận, hồ sơ chuyển đến:", "Once received, the dossier goes to:")
+      : a === "send_back"
+        ? tr(page, "Hồ sơ trả lại bước trước:", "The dossier goes back to:")
+        : a === "finish"
+          ? tr(page, "Kết quả chuyển đến:", "The result goes to:")
+          : tr(page, "Hồ sơ chuyển đến bước tiếp theo:", "The dossier goes on to:");
+  return (
+    <p class="destination" id={props.id}>
+      {lead} <strong>{s.name}</strong> — {unit.startsWith(role) ? unit : `${role}, ${unit}`}
+    </p>
+  );
+}
+
+function ActionForm(props: ActionFormsProps & { action: DossierAction; kind: "primary" | "usual" | "rare" }) {
+  const { page, d, action: a, csrf, kind } = props;
   const id = `act-${a}`;
+  const to = destinationOf(a, props.plan, { stepIndex: d.step?.index ?? null, receiving: d.agencyCode });
   const problems = props.failed?.action === a ? props.failed.problems : [];
   const at = (path: string) => problems.filter((p) => p.path === path || p.path.startsWith(`${path}/`));
   const err = (name: string, path: string) =>
@@ -76,9 +126,12 @@ function ActionForm(props: ActionFormsProps & { action: DossierAction }) {
   );
   const multipartForm = a === "finish";
   const others = problems.filter((p) => !["/reason", "/note", "/newDueAt", "/items", "/assigneeUserId", "/resultFileId"].some((k) => p.path === k || p.path.startsWith(`${k}/`)));
+  const danger = a === "refuse" || a === "refuse_receipt" || a === "stop";
   return (
-    <section class="action" aria-labelledby={id}>
+    <section class={kind === "primary" ? "action next-action" : "action"} aria-labelledby={id}>
+      {kind === "primary" ? <p class="next-action__label">{tr(page, "Việc cần làm ở bước này", "What this step is for")}</p> : null}
       <h3 id={id}>{actionName(page, a)}</h3>
+      {to ? <DestinationLine page={page} id={`${id}-to`} action={a} to={to} applicant={d.applicant.name} units={props.units} /> : null}
       <form method="post" action={multipartForm ? resultPath(d.id) : actionPath(d.id, a)} enctype={multipartForm ? "multipart/form-data" : undefined} class="stack">
         <input type="hidden" name="_csrf" value={csrf} />
         {others.length ? <p class="field-error">{others.map((p) => p.message).join(" ")}</p> : null}
@@ -168,7 +221,7 @@ function ActionForm(props: ActionFormsProps & { action: DossierAction }) {
           </div>
         ) : null}
         <p>
-          <button type="submit" class={a === "refuse" || a === "refuse_receipt" || a === "stop" ? "danger" : undefined}>
+          <button type="submit" class={danger ? "danger" : kind === "primary" ? "primary" : "secondary"} aria-describedby={to ? `${id}-to` : undefined}>
             {a === "finish" ? tr(page, "Tải lên kết quả và kết thúc xử lý", "Upload the result and finish") : actionName(page, a)}
           </button>
         </p>

@@ -6,9 +6,10 @@ import { formatDateTime } from "../../web/format.ts";
 import type { PageRequest } from "../../web/render.ts";
 import { ScrollTable } from "../../web/table.tsx";
 import type { Component, FormDefinition } from "../catalog/index.ts";
-import { editionOf, type FormEdition, type FormKind, formSetOf, formsOffered } from "./forms/index.ts";
+import { editionOf, type FormEdition, type FormKind, formSetOf, formsOffered, IN_PROGRESS_WORDS, OUTCOME_WORDS, unitWords } from "./forms/index.ts";
 import type { DossierChannel } from "./model.ts";
 import type { AttachmentDto, DossierDto } from "./schema.ts";
+import type { UnitNames } from "./service.forms.ts";
 import { actionName, statusName, timelinessName } from "./words.ts";
 import { tr } from "../../web/i18n.ts";
 
@@ -393,11 +394,15 @@ export function OfferedForms({ page, d, officer }: { page: PageRequest; d: Dated
   );
 }
 
-/** The control sheet: every hand-over with its due time and whether it was on time. */
-export function Steps({ page, d }: { page: PageRequest; d: Pick<DossierDto, "steps"> & Dated }) {
+/**
+ * The control sheet: every hand-over with its due time and whether it was on time, in the words of its PDF
+ * (forms/control-sheet.ts): each unit by its agency's and department's names, each outcome as the sheet's notes say it.
+ */
+export function Steps({ page, d, units }: { page: PageRequest; d: Pick<DossierDto, "steps"> & Dated; units: UnitNames }) {
   if (!d.steps.length) return <p>{tr(page, "Hồ sơ chưa được luân chuyển.", "The dossier has not been handed over yet.")}</p>;
   const n = controlSheetNumber(d);
   const caption = tr(page, `Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu ${n})`, `Processing control sheet (Form ${n})`);
+  const words = (w: readonly [string, string]) => tr(page, w[0], w[1]);
   return (
     <ScrollTable label={caption}>
     <table>
@@ -405,7 +410,7 @@ export function Steps({ page, d }: { page: PageRequest; d: Pick<DossierDto, "ste
       <thead>
         <tr>
           <th scope="col">{tr(page, "Bước", "Step")}</th>
-          <th scope="col">{tr(page, "Cơ quan, phòng ban", "Agency, department")}</th>
+          <th scope="col">{tr(page, "Cơ quan, bộ phận", "Agency, department")}</th>
           <th scope="col">{tr(page, "Bắt đầu", "Started")}</th>
           <th scope="col">{tr(page, "Hạn", "Due")}</th>
           <th scope="col">{tr(page, "Hoàn thành", "Done")}</th>
@@ -413,19 +418,19 @@ export function Steps({ page, d }: { page: PageRequest; d: Pick<DossierDto, "ste
         </tr>
       </thead>
       <tbody>
-        {d.steps.map((s, i) => (
-          <tr key={i}>
-            <th scope="row">{s.stepName}</th>
-            <td>
-              {s.agencyCode}
-              {s.department ? ` / ${s.department}` : ""}
-            </td>
-            <td>{when(page, s.startedAt)}</td>
-            <td>{when(page, s.dueAt)}</td>
-            <td>{when(page, s.doneAt)}</td>
-            <td>{[s.outcome ?? tr(page, "Đang thực hiện", "In progress"), s.timeliness ? timelinessName(page, s.timeliness) : ""].filter(Boolean).join(", ")}</td>
-          </tr>
-        ))}
+        {d.steps.map((s, i) => {
+          const outcome = s.outcome ? (OUTCOME_WORDS[s.outcome] ? words(OUTCOME_WORDS[s.outcome]!) : s.outcome) : s.doneAt ? "" : words(IN_PROGRESS_WORDS);
+          return (
+            <tr key={i}>
+              <th scope="row">{s.stepName}</th>
+              <td>{unitWords(s.department ? units.department(s.agencyCode, s.department) : null, units.agency(s.agencyCode))}</td>
+              <td>{when(page, s.startedAt)}</td>
+              <td>{when(page, s.dueAt)}</td>
+              <td>{when(page, s.doneAt)}</td>
+              <td>{[outcome, s.timeliness ? timelinessName(page, s.timeliness) : ""].filter(Boolean).join(", ")}</td>
+            </tr>
+          );
+        })}
       </tbody>
     </table>
     </ScrollTable>

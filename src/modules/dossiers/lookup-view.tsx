@@ -8,7 +8,13 @@ import type { LookupDto } from "./schema.ts";
 import { actionName, dossierTimelinessName, statusName } from "./words.ts";
 import { tr } from "../../web/i18n.ts";
 
-export function LookupPage(props: { page: PageRequest; code: string; keyValue: string; result?: LookupDto | undefined; error?: string | undefined }) {
+/** Where the applicant downloads an electronic result: the dossier's own page, through the sign-in when signed out. */
+export interface ResultDownload {
+  href: string;
+  signIn: boolean;
+}
+
+export function LookupPage(props: { page: PageRequest; code: string; keyValue: string; result?: LookupDto | undefined; download?: ResultDownload | undefined; error?: string | undefined }) {
   const { page, result } = props;
   const title = tr(page, "Tra cứu hồ sơ", "Look up a dossier");
   return (
@@ -66,6 +72,14 @@ export function LookupPage(props: { page: PageRequest; code: string; keyValue: s
             <dt>{tr(page, "Ngày trả kết quả", "Returned")}</dt>
             <dd>{when(page, result.returnedAt)}</dd>
           </dl>
+          {props.download ? (
+            <p class="notice" id="result-download">
+              {tr(page, "Kết quả có bản điện tử: người nộp hồ sơ tải về trên trang hồ sơ của mình.", "The result has an electronic copy: the applicant downloads it from the dossier's own page.")}{" "}
+              <a href={props.download.href}>
+                {props.download.signIn ? tr(page, "Đăng nhập để tải kết quả", "Sign in to download the result") : tr(page, "Tải kết quả trên trang hồ sơ", "Download the result from the dossier's page")}
+              </a>
+            </p>
+          ) : null}
           <table>
             <caption>{tr(page, "Các bước đã thực hiện", "What has been done")}</caption>
             <thead>

@@ -24,17 +24,25 @@ export interface ApplicantFacts {
   procedureName: string;
   /** The lookup link (code + lookup key), or the portal's address before receipt. */
   link: string;
+  /**
+   * The dossier's own page on the portal (sign in, then download), for a dossier filed from an account; null for
+   * one taken at the counter for an applicant without one.
+   */
+  dossierLink?: string | null;
 }
 
 const named = (f: ApplicantFacts) => f.code ?? `«${f.procedureName}»`;
 const which = (f: ApplicantFacts) => `Hồ sơ ${named(f)}`;
 
-function body(f: ApplicantFacts, lines: string[]): string {
-  const head = [`Kính gửi ông/bà ${f.applicantName},`, ""];
-  const dossier = [...(f.code ? [`Mã hồ sơ: ${f.code}`] : []), `Thủ tục: ${f.procedureName}`];
-  const follow = f.code
+/** The lookup link (status only), or the portal before receipt. */
+const followLookup = (f: ApplicantFacts) =>
+  f.code
     ? ["", `Tra cứu tình trạng hồ sơ: ${f.link}`, "Đường dẫn này có khóa tra cứu riêng của hồ sơ, xin ông/bà không chia sẻ cho người khác."]
     : ["", `Xem và cập nhật hồ sơ trên Cổng dịch vụ công: ${f.link}`];
+
+function body(f: ApplicantFacts, lines: string[], follow: string[] = followLookup(f)): string {
+  const head = [`Kính gửi ông/bà ${f.applicantName},`, ""];
+  const dossier = [...(f.code ? [`Mã hồ sơ: ${f.code}`] : []), `Thủ tục: ${f.procedureName}`];
   return [...head, ...lines, "", ...dossier, ...follow].join("\n") + FOOTER;
 }
 
@@ -77,14 +85,21 @@ export type ReturnMethod = "counter" | "post" | "online";
 const RETURN_TEXT: Record<ReturnMethod, string> = {
   counter: "Ông/bà nhận kết quả trực tiếp tại Bộ phận Một cửa; xin mang theo giấy tiếp nhận hồ sơ và hẹn trả kết quả cùng giấy tờ tùy thân.",
   post: "Kết quả sẽ được gửi đến ông/bà qua dịch vụ bưu chính công ích, theo địa chỉ đã đăng ký.",
-  online: "Ông/bà nhận bản điện tử của kết quả trên Cổng dịch vụ công, tại đường dẫn tra cứu dưới đây.",
+  online: "Ông/bà nhận bản điện tử của kết quả trên Cổng dịch vụ công.",
 };
 
-/** The result is issued: how it will be returned. */
+/**
+ * The result is issued: how it will be returned, and where to download it — the dossier's own page (sign in,
+ * then download; issue 15, item 4), not the public lookup, which shows the status only. A dossier without an
+ * account behind it keeps the lookup link.
+ */
 export function resultReadyMail(f: ApplicantFacts & { method: ReturnMethod }): MailContent {
+  const follow = f.dossierLink
+    ? ["", `Xem hồ sơ và tải kết quả (đăng nhập Cổng dịch vụ công bằng tài khoản đã nộp hồ sơ): ${f.dossierLink}`]
+    : undefined;
   return {
     subject: `${which(f)} đã có kết quả`,
-    text: body(f, ["Hồ sơ của ông/bà đã được giải quyết xong, kết quả đã sẵn sàng.", RETURN_TEXT[f.method]]),
+    text: body(f, ["Hồ sơ của ông/bà đã được giải quyết xong, kết quả đã sẵn sàng.", RETURN_TEXT[f.method]], follow),
   };
 }
 

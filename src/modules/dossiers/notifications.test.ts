@@ -1,6 +1,7 @@
 // The dossier notifications, delivered through the mail outbox to a real SMTP server started on loopback. The
 // procedure (a birth registration's names) and the officers are the test's own; each test reads only its mail.
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { after, afterEach, before, describe, it } from "node:test";
 import { sql } from "drizzle-orm";
 import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
@@ -173,6 +174,18 @@ describe("dossier notifications", () => {
     assert.equal(post?.subject, `Hồ sơ ${byPost.code} đã có kết quả`);
     assert.match(post!.text, /bưu chính công ích/);
     assert.match(counter!.text, /trực tiếp tại Bộ phận Một cửa/);
+    // Taken at the counter for an applicant without an account: the lookup is all there is.
+    assert.ok(counter!.text.includes(`${PUBLIC}/tra-cuu?ma=`));
+  });
+
+  it("links the result to the dossier's own page (sign in, then download), not to the public lookup", async () => {
+    const online = dossierWithMail({ status: "done", nationalStatus: 9, ownerUserId: randomUUID() });
+    await change(buildEvent(online, { action: "finish" }));
+    const [m, ...rest] = await deliver();
+    assert.equal(rest.length, 0);
+    assert.equal(m!.subject, `Hồ sơ ${online.code} đã có kết quả`);
+    assert.ok(m!.text.includes(`Xem hồ sơ và tải kết quả (đăng nhập Cổng dịch vụ công bằng tài khoản đã nộp hồ sơ): ${PUBLIC}/ho-so-cua-toi/${online.id}`), m!.text);
+    assert.ok(!m!.text.includes("/tra-cuu"), "not the lookup, which shows the status only");
   });
 
   it("mails an officer given a dossier, at their verified address, with the office link", async () => {

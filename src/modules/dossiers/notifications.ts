@@ -10,6 +10,7 @@ import type { DossierTransition } from "./events.ts";
 import type { DossierRow } from "./hooks.ts";
 import type { ProcedureFacts, ProcedureLookup } from "./lookups.ts";
 import { NATIONAL_RECEIVED } from "./model.ts";
+import { myDossierPath } from "./portal-views.tsx";
 import { findDossier } from "./repo.ts";
 import {
   apologyMail,
@@ -123,7 +124,9 @@ export function makeNotifier(deps: NotifierDeps): Notifier {
   function applicantFacts(d: DossierRow, procedure: ProcedureFacts | null): ApplicantFacts {
     const link =
       d.code && d.lookupKey ? `${publicUrl}/tra-cuu?ma=${encodeURIComponent(d.code)}&khoa=${encodeURIComponent(d.lookupKey)}` : publicUrl;
-    return { applicantName: d.applicant.name, code: d.code, procedureName: procedure?.name ?? d.procedureCode, link };
+    // The dossier's page is its owner's, behind sign-in; a counter dossier without an account has none.
+    const dossierLink = d.ownerUserId ? `${publicUrl}${myDossierPath(encodeURIComponent(d.id))}` : null;
+    return { applicantName: d.applicant.name, code: d.code, procedureName: procedure?.name ?? d.procedureCode, link, dossierLink };
   }
 
   function supplementLines(items: SupplementItem[], procedure: ProcedureFacts | null): SupplementLine[] {

@@ -9,10 +9,22 @@ import type { App } from "../../platform/http/types.ts";
 import type { ProcedureContent } from "../catalog/index.ts";
 import { type FormBrowser, formBrowser, TEST_PASSWORD as PASSWORD } from "../identity/testing.ts";
 import { signInThroughParty } from "../identity/relying-party/testing.ts";
-import { apiAs, buildProvincialProcedure, dossierSetting, type DossierSetting, fileDossier, PDF, PNG, publishProcedures, type Stage, uploadFrom } from "./testing.ts";
+import { apiAs, buildProvincialProcedure, buildTwoSignaturesProcedure, dossierSetting, type DossierSetting, fileDossier, PDF, PNG, publishProcedures, type Stage, uploadFrom } from "./testing.ts";
 
 const HTML = { accept: "text/html" };
 const forms = (html: string) => [...html.matchAll(/<form method="post" action="\/office\/ho-so\/[0-9a-f-]+\/(?:thao-tac\/([a-z_]+)|(ket-qua))"/g)].map((m) => m[1] ?? "finish");
+/** The action the page leads with (the step's own). */
+const primary = (html: string) => /<section class="action next-action" aria-labelledby="act-([a-z_]+)">/.exec(html)?.[1] ?? null;
+/** The actions behind the disclosure, and whether it is open. */
+const disclosed = (html: string) => {
+  const m = /<details class="more-actions" id="more-actions"( open(?:="")?)?>([\s\S]*?)<\/details>/.exec(html);
+  return m ? { open: Boolean(m[1]), actions: forms(m[2]!) } : null;
+};
+/** What a form says about where its action sends the dossier, as text. */
+const destination = (html: string, action: string) =>
+  new RegExp(`<p class="destination" id="act-${action}-to">([\\s\\S]*?)</p>`).exec(html)?.[1]?.replace(/<[^>]+>/g, "").replace(/&amp;/g, "&") ?? null;
+/** The control sheet's table on the page, between its heading and the history's. */
+const controlTable = (html: string) => html.slice(html.indexOf('id="steps"'), html.indexOf('id="history"'));
 
 describe("office dossier pages", () => {
   let env: TestEnv & { app: App };
@@ -132,7 +144,7 @@ describe("office dossier pages", () => {
   it("offers each role the actions of the step it is at", async () => {
     const id = await dossierAt("received");
     const specialist = await as("specialist").get(`/office/ho-so/${id}`, HTML);
-    assert.deepEqual(forms(specialist.body), ["request_supplement", "forward", "send_back"], "no result before the leader has signed");
+    assert.deepEqual(forms(specialist.body), ["forward", "request_supplement", "send_back"], "no result before the leader has signed");
     assert.ok(!forms(specialist.body).includes("approve"));
     // Mẫu 06 of Circular 03/2025 (the dossier was received after 15/09/2025; Circular 01/2018 numbered it 05).
     assert.match(specialist.body, /Phiếu kiểm soát quá trình giải quyết hồ sơ \(Mẫu 06\)/);
@@ -141,14 +153,95 @@ describe("office dossier pages", () => {
     const fwd = await as("specialist").post(`/office/ho-so/${id}/thao-tac/forward`, { note: "Đủ điều kiện" });
     assert.equal(fwd.statusCode, 303);
     const leader = await as("leader").get(`/office/ho-so/${id}`, HTML);
-    assert.deepEqual(forms(leader.body), ["request_supplement", "assign", "forward", "send_back", "approve", "refuse", "apologize", "stop", "finish"]);
+    assert.deepEqual(forms(leader.body), ["approve", "assign", "finish", "request_supplement", "forward", "send_back", "refuse", "apologize", "stop"]);
+    // What is offered is what the guard allows, arranged, nothing added or left out.
+    const allowed = (await api(s.cast.leader, "GET", `/api/dossiers/${id}`)).json().allowedActions as string[];
+    assert.deepEqual([...forms(leader.body)].sort(), [...allowed].sort());
     assert.match(leader.body, /<input id="act-apologize-newDueAt" name="newDueAt" type="datetime-local"/);
     const back = await as("leader").post(`/office/ho-so/${id}/thao-tac/send_back`, {});
     assert.equal(back.statusCode, 400);
     assert.match(back.body, /id="act-send_back-note-error">Cần ghi lý do chuyển trả bước trước\./);
+    assert.deepEqual(disclosed(back.body)?.open, true, "a rare action refused opens the disclosure to show why");
+    assert.equal(disclosed(leader.body)?.open, false);
     const approved = await as("leader").post(`/office/ho-so/${id}/thao-tac/approve`, {});
     assert.equal(approved.statusCode, 303);
     assert.deepEqual(forms((await as("leader").get(`/office/ho-so/${id}`, HTML)).body), [], "the dossier went back to the centre");
+  });
+
+  it("leads each step with its own action, naming where it sends the dossier, and keeps the rare ones behind a disclosure", async () => {
+    const justice = s.agencies.justice.name;
+    const centre = s.agencies.centre.name;
+    const id = await dossierAt("filed");
+    const page = async (who: "receiver" | "specialist" | "leader") => (await as(who).get(`/office/ho-so/${id}`, HTML)).body;
+
+    // The desk receives; the dossier then goes to the department's specialist.
+    let html = await page("receiver");
+    assert.equal(primary(html), "receive");
+    assert.equal(destination(html, "receive"), `Sau khi tiếp nhận, hồ sơ chuyển đến: Thẩm định hồ sơ — Chuyên viên xử lý, Phòng Hành chính tư pháp - ${justice}`);
+    assert.deepEqual(disclosed(html), { open: false, actions: ["refuse_receipt", "request_supplement"] });
+    assert.match(html, /<summary>Thao tác khác: từ chối tiếp nhận, yêu cầu bổ sung hồ sơ<\/summary>/);
+    assert.match(html, /<button type="submit" class="primary" aria-describedby="act-receive-to">Tiếp nhận hồ sơ<\/button>/);
+    assert.equal((await as("receiver").post(`/office/ho-so/${id}/thao-tac/receive`, {})).statusCode, 303);
+
+    // The specialist forwards it to the leader who signs; sending it back is rare.
+    html = await page("specialist");
+    assert.equal(primary(html), "forward");
+    assert.equal(destination(html, "forward"), `Hồ sơ chuyển đến bước tiếp theo: Lãnh đạo Sở ký duyệt — Lãnh đạo, Văn phòng Sở - ${justice}`);
+    assert.deepEqual(disclosed(html)?.actions, ["request_supplement", "send_back"]);
+    assert.equal(destination(html, "send_back"), `Hồ sơ trả lại bước trước: Tiếp nhận tại Trung tâm — Bộ phận tiếp nhận và trả kết quả - ${centre}`);
+    assert.equal((await as("specialist").post(`/office/ho-so/${id}/thao-tac/forward`, {})).statusCode, 303);
+
+    // The signing leader approves, and the result goes back to the centre's desk; forwarding unsigned is rare.
+    html = await page("leader");
+    assert.equal(primary(html), "approve");
+    assert.match(html, /<p class="notice" id="next-step">Việc cần làm ở bước này: <a href="#act-approve">Phê duyệt<\/a><\/p>/, "pointed to from the top");
+    assert.match(html, /<button type="submit" class="primary" aria-describedby="act-approve-to">Phê duyệt<\/button>/);
+    assert.equal(destination(html, "approve"), `Hồ sơ chuyển đến bước tiếp theo: Trả kết quả — Bộ phận tiếp nhận và trả kết quả - ${centre}`);
+    assert.deepEqual(disclosed(html)?.actions, ["request_supplement", "forward", "send_back", "refuse", "apologize", "stop"]);
+    assert.equal(destination(html, "send_back"), `Hồ sơ trả lại bước trước: Thẩm định hồ sơ — Chuyên viên xử lý, Phòng Hành chính tư pháp - ${justice}`);
+    assert.equal(destination(html, "finish"), `Kết quả chuyển đến: Trả kết quả — Bộ phận tiếp nhận và trả kết quả - ${centre}`);
+    assert.equal((await as("leader").post(`/office/ho-so/${id}/thao-tac/approve`, {})).statusCode, 303);
+
+    // At the end the desk registers the result, then returns it to the applicant.
+    html = await page("receiver");
+    assert.equal(primary(html), "finish");
+    assert.equal(destination(html, "finish"), "Kết quả trả cho người nộp hồ sơ: Nguyễn Thị Mai");
+    assert.deepEqual(disclosed(html)?.actions, ["send_back"], "the desk may send it back to the leader, seldom");
+    const ok = await uploadFrom(env.app, as("receiver"), `/office/ho-so/${id}/ket-qua`, "", { name: "ket-qua.pdf", type: "application/pdf", bytes: PDF });
+    assert.equal(ok.statusCode, 303);
+    html = await page("receiver");
+    assert.equal(primary(html), "return");
+    assert.equal(destination(html, "return"), "Kết quả trả cho người nộp hồ sơ: Nguyễn Thị Mai");
+  });
+
+  it("names another agency's step where a decision goes up to it (two signatures)", async () => {
+    const two = await publishProcedures(env.ctx, buildTwoSignaturesProcedure(s.place));
+    const id = (await fileDossier(env.ctx, s, two, { stage: "received" })).id;
+    assert.equal((await api(s.cast.specialist, "POST", `/api/dossiers/${id}/actions/forward`, {})).statusCode, 200);
+    // The head of unit signs nothing: reviewing, they forward it to the director.
+    let html = (await as("leader").get(`/office/ho-so/${id}`, HTML)).body;
+    assert.equal(primary(html), "forward");
+    assert.equal(destination(html, "forward"), `Hồ sơ chuyển đến bước tiếp theo: Giám đốc Sở ký tờ trình — Lãnh đạo, Văn phòng Sở - ${s.agencies.justice.name}`);
+    assert.equal((await as("leader").post(`/office/ho-so/${id}/thao-tac/forward`, {})).statusCode, 303);
+    // The director signs the proposal, which goes up to the province's chairman.
+    html = (await as("leader").get(`/office/ho-so/${id}`, HTML)).body;
+    assert.equal(primary(html), "approve");
+    assert.equal(destination(html, "approve"), `Hồ sơ chuyển đến bước tiếp theo: Chủ tịch Ủy ban nhân dân tỉnh ký quyết định — Lãnh đạo, ${s.agencies.province.name}`);
+    assert.ok(!forms(html).includes("finish"), "no result before the chairman has signed");
+  });
+
+  it("shows the control sheet's hand-overs in the words of its PDF, not in codes", async () => {
+    const id = await dossierAt("returned");
+    const table = controlTable((await as("receiver").get(`/office/ho-so/${id}`, HTML)).body);
+    const rows = [...table.matchAll(/<tr><th scope="row">([^<]*)<\/th><td>([^<]*)<\/td>(?:<td>[^<]*<\/td>){3}<td>([^<]*)<\/td><\/tr>/g)].map((m) => [m[1], m[2], m[3]!.split(", ")[0]]);
+    const { justice, centre } = s.agencies;
+    assert.deepEqual(rows, [
+      ["Tiếp nhận tại Trung tâm", `Bộ phận tiếp nhận và trả kết quả - ${centre.name}`, "Đã tiếp nhận"],
+      ["Thẩm định hồ sơ", `Phòng Hành chính tư pháp - ${justice.name}`, "Chuyển bước tiếp theo"],
+      ["Lãnh đạo Sở ký duyệt", `Văn phòng Sở - ${justice.name}`, "Đã ký duyệt"],
+      ["Trả kết quả", `Bộ phận tiếp nhận và trả kết quả - ${centre.name}`, "Đã trả kết quả"],
+    ]);
+    for (const code of [centre.code, justice.code, "tiep-nhan", "van-phong", "received", "forwarded", "approved", "returned"]) assert.ok(!table.includes(code), `${code} is not shown`);
   });
 
   it("the desk uploads the result (a PDF only), finishes and returns it", async () => {

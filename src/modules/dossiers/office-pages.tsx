@@ -26,6 +26,8 @@ import { INTAKE_PATH, IntakePage, type IntakeValues, officeDossierPath, OfficerD
 import { DossierForm, noFile, privatePages, UploadFields, UUID } from "./page-support.ts";
 import type { DossierPageDeps } from "./portal-pages.tsx";
 import { type ActionInput, ApplicantInput } from "./schema.ts";
+import { unitNames } from "./service.forms.ts";
+import { dossierPlan } from "./service.support.ts";
 import type { Assignee } from "./service.ts";
 import { ACTION_WORDS } from "./words.ts";
 
@@ -101,6 +103,9 @@ export function dossierOfficePages(deps: DossierPageDeps) {
         d.allowedActions.includes("assign") ? dossiers.assignees(request.actor, d.id) : Promise.resolve([]),
       ]);
       const names = await agencyNames(directory, [d.agencyCode, ...(d.returnAgencyCode ? [d.returnAgencyCode] : []), ...assignees.map((o) => o.agencyCode)]);
+      // Where its actions send it and where it has been, by the names the control sheet gives them.
+      const plan = dossierPlan(content, d);
+      const units = await unitNames(directory, [...plan.map((s) => s.agencyCode), ...d.steps.map((s) => s.agencyCode)]);
       // Where each colleague works: a department of the processing agency, or a unit under it by its name.
       const unitOf = (o: Assignee) =>
         o.agencyCode === d.processingAgencyCode ? (departments.find((x) => x.code === o.departmentCode)?.name ?? null) : (names.get(o.agencyCode) ?? o.agencyCode);
@@ -121,6 +126,8 @@ export function dossierOfficePages(deps: DossierPageDeps) {
           failed={extra.failed}
           error={extra.error}
           notice={status === 200 ? doneNotice(page, extra.done, DONE) : undefined}
+          plan={plan}
+          units={units}
         />,
         status,
       );

@@ -10,7 +10,10 @@ import { controlSheetNumber, fieldNames, History, Notice, OfferedForms, Papers, 
 import { type Queue, QUEUES } from "./model.ts";
 import { Facts, Pager } from "./portal-views.tsx";
 import type { DossierDto, DossierPage, DossierSummaryDto } from "./schema.ts";
-import { queueName, statusName } from "./words.ts";
+import type { UnitNames } from "./service.forms.ts";
+import type { StepPlan } from "../workflow/index.ts";
+import { arrangeActions } from "./next-action.ts";
+import { actionName, queueName, statusName } from "./words.ts";
 import { formatDate } from "../../web/format.ts";
 import { tr } from "../../web/i18n.ts";
 
@@ -108,6 +111,10 @@ export interface OfficerDossierProps {
   failed?: { action: string; problems: FieldProblem[] } | undefined;
   error?: string | undefined;
   notice?: string | undefined;
+  /** The dossier's plan, where its actions send it (ActionForms). */
+  plan: StepPlan[];
+  /** The names of the agencies and departments of its plan and its hand-overs. */
+  units: UnitNames;
 }
 
 /** A value of the e-form as an officer reads it: a date as Vietnamese write it (20/11/2026), never ISO. */
@@ -141,6 +148,8 @@ export function OfficerDossierPage(props: OfficerDossierProps) {
   const a = d.applicant;
   const base = officeDossierPath(d.id);
   const draft = d.status === "draft";
+  // The step's own action, pointed to from the top of a long page (its form, below the papers, says where it goes).
+  const next = arrangeActions(d.allowedActions).primary;
   return (
     <Layout page={page} variant="office" title={`${d.code ?? tr(page, "Hồ sơ", "Dossier")} — ${d.procedureName}`} current={QUEUE_PATH}>
       <p>
@@ -158,6 +167,11 @@ export function OfficerDossierPage(props: OfficerDossierProps) {
       ) : null}
       <ProblemSummary page={page} problems={props.failed ? [] : props.problems} heading={props.failed || props.error || !props.problems.length ? undefined : tr(page, "Hồ sơ chưa tiếp nhận được: hãy sửa các mục sau.", "The dossier could not be received: correct the following.")} />
       <Facts page={page} d={d} agencyName={props.agencyName} returnName={props.returnName} />
+      {next && !draft ? (
+        <p class="notice" id="next-step">
+          {tr(page, "Việc cần làm ở bước này:", "What this step is for:")} <a href={`#act-${next}`}>{actionName(page, next)}</a>
+        </p>
+      ) : null}
 
       <h2 id="applicant">{tr(page, "Người nộp hồ sơ", "Applicant")}</h2>
       <dl class="facts">
@@ -223,7 +237,18 @@ export function OfficerDossierPage(props: OfficerDossierProps) {
       {draft ? null : (
         <>
           <h2 id="actions">{tr(page, "Thao tác", "Actions")}</h2>
-          <ActionForms page={page} csrf={props.csrf} d={d} components={content.components} departments={props.departments} assignees={props.assignees} me={props.me} failed={props.failed} />
+          <ActionForms
+            page={page}
+            csrf={props.csrf}
+            d={d}
+            components={content.components}
+            departments={props.departments}
+            assignees={props.assignees}
+            me={props.me}
+            failed={props.failed}
+            plan={props.plan}
+            units={props.units}
+          />
         </>
       )}
 
@@ -235,7 +260,7 @@ export function OfficerDossierPage(props: OfficerDossierProps) {
       ) : null}
 
       <h2 id="steps">{tr(page, `Quá trình luân chuyển (Mẫu ${controlSheetNumber(d)})`, `Hand-overs (Form ${controlSheetNumber(d)})`)}</h2>
-      <Steps page={page} d={d} />
+      <Steps page={page} d={d} units={props.units} />
       <h2 id="history">{tr(page, "Lịch sử hồ sơ", "History")}</h2>
       <History page={page} d={d} />
     </Layout>

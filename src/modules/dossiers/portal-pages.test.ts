@@ -305,6 +305,30 @@ describe("portal dossier pages", () => {
     assert.equal((await business.get(`/ho-so-cua-toi/${other}`, HTML)).statusCode, 404);
   });
 
+  it("offers sign-in to download an electronic result from the lookup, leading to the dossier's own page", async () => {
+    const lookupOf = async (b: FormBrowser, id: string) => {
+      const d = (await api(s.cast.citizen, "GET", `/api/dossiers/${id}`)).json();
+      const res = await b.get(`/tra-cuu?ma=${encodeURIComponent(d.code)}&khoa=${d.lookupKey}`, HTML);
+      assert.equal(res.statusCode, 200);
+      return /<p class="notice" id="result-download">[^<]*<a href="([^"]+)">([^<]+)<\/a><\/p>/.exec(res.body);
+    };
+    const visitor = await formBrowser(env.app);
+    assert.equal(await lookupOf(visitor, await dossierAt("received")), null, "no result yet: nothing to download");
+    const id = await dossierAt("finished");
+    const offered = await lookupOf(visitor, id);
+    assert.ok(offered, "an electronic result is offered");
+    assert.equal(offered[2], "Đăng nhập để tải kết quả");
+    const href = offered[1]!.replace(/&amp;/g, "&");
+    assert.equal(href, `/auth/dang-nhap?next=${encodeURIComponent(`/ho-so-cua-toi/${id}`)}`);
+    // Signed in through that link, the applicant lands on the dossier's page, with the result to download.
+    const signIn = await signInThroughParty(env.ctx, visitor, "portal", s.cast.citizen.username, PASSWORD, { next: new URL(href, "http://x").searchParams.get("next")! });
+    assert.equal(signIn.callback?.headers.location, `/ho-so-cua-toi/${id}`);
+    const page = await visitor.get(`/ho-so-cua-toi/${id}`, HTML);
+    assert.match(page.body, /download>Tải kết quả: /);
+    // Signed in already, the lookup links straight to it.
+    assert.equal((await lookupOf(visitor, id))?.[1], `/ho-so-cua-toi/${id}`);
+  });
+
   it("looks a dossier up by code and key without personal data; a wrong key reads as an unknown code", async () => {
     const id = await dossierAt("returned");
     const d = (await api(s.cast.citizen, "GET", `/api/dossiers/${id}`)).json();

@@ -23,7 +23,7 @@ import { desksOf, procedureProvince } from "./desks.ts";
 import { AssuranceRequired, DossierNotFound, LookupThrottled } from "./errors.ts";
 import { FIELD_PREFIX, FILE_PREFIX, fieldNames, postedFormData, shownValues } from "./form-view.tsx";
 import { STORE_PATH } from "./documents-pages.tsx";
-import { LookupPage } from "./lookup-view.tsx";
+import { LookupPage, type ResultDownload } from "./lookup-view.tsx";
 import { DossierForm, noFile, privatePages, UUID } from "./page-support.ts";
 import {
   ApplicantDossierPage,
@@ -346,12 +346,18 @@ export function dossierPortalPages(deps: DossierPageDeps) {
       const q = pageQuery(request);
       const code = text(q.ma, 40);
       const key = text(q.khoa, 16);
-      const show = (props: { result?: Awaited<ReturnType<DossierService["lookup"]>>; error?: string }, status = 200) =>
+      const show = (props: { result?: Awaited<ReturnType<DossierService["lookup"]>>; download?: ResultDownload; error?: string }, status = 200) =>
         sendPage(reply, <LookupPage page={page} code={code} keyValue={key} {...props} />, status);
       if (!code && !key) return show({});
       if (!code || !key) return show({ error: tr(page, "Cần nhập cả mã hồ sơ và mã tra cứu.", "Enter both the dossier code and the lookup key.") }, 400);
       try {
-        return show({ result: await dossiers.lookup(code, key, meta(request)) });
+        const { result, dossierId } = await dossiers.lookupWithId(code, key, meta(request));
+        if (!result.electronicResult) return show({ result });
+        // An electronic result is downloaded on the dossier's own page, by its applicant: signed out, through the
+        // sign-in, which comes back there (issue 15, item 4).
+        const own = myDossierPath(dossierId);
+        const viewer = request.server.viewer?.(request, reply, "portal", own);
+        return show({ result, download: viewer && "signIn" in viewer ? { href: viewer.signIn, signIn: true } : { href: own, signIn: false } });
       } catch (err) {
         // An unknown code and a wrong key are the same message (the service's 404).
         if (err instanceof DossierNotFound) return show({ error: tr(page, "Không tìm thấy hồ sơ có mã và mã tra cứu này. Hãy kiểm tra lại cả hai.", "No dossier has this code and lookup key. Check both and try again.") }, 404);

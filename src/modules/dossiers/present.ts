@@ -143,6 +143,7 @@ export function presentLookup(d: LookupRow, procedureName: string, agencyName: s
     returnedAt: iso(d.returnedAt),
     timeliness: d.timeliness as Timeliness | null,
     apologized: d.apologized > 0,
+    electronicResult: d.resultFileSha256 !== null,
     history: events.map((e) => ({ at: e.at, action: e.action as LookupDto["history"][number]["action"], toStatus: e.toStatus as DossierStatus })),
   };
 }

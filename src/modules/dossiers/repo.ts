@@ -128,6 +128,7 @@ const lookupColumns = {
   returnedAt: dossiers.returnedAt,
   timeliness: dossiers.timeliness,
   apologized: dossiers.apologized,
+  resultFileSha256: dossiers.resultFileSha256,
 };
 export type LookupRow = { [K in keyof typeof lookupColumns]: DossierRow[K] };
 /** A history event as the lookup shows it: the time already in ISO 8601 (UTC, milliseconds), as `toISOString` writes it. */

@@ -253,6 +253,8 @@ export const LookupDto = Type.Object({
   timeliness: Nullable(Literals(["early", "on_time", "late"] as const)),
   /** Whether the agency apologised (Mẫu 04) for the delay. */
   apologized: Type.Boolean(),
+  /** Whether the result was issued as a document its applicant downloads from the portal, after signing in. */
+  electronicResult: Type.Boolean(),
   history: Type.Array(Type.Object({ at: Time, action: Type.String(), toStatus: Type.String() })),
 });
 export type LookupDto = Static<typeof LookupDto>;

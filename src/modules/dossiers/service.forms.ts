@@ -21,6 +21,7 @@ import {
   formSetAt,
   formSetOf,
   lookupUrl,
+  OUTCOME_WORDS,
   receiptPdf,
   refusalPdf,
   registerCsv,
@@ -57,18 +58,25 @@ export interface FormsDeps {
   publicUrl: string;
 }
 
-/** How a hand-over ended, in the words of the control sheet's notes. */
-const OUTCOME_WORDS: Record<string, string> = {
-  received: "Đã tiếp nhận",
-  forwarded: "Chuyển bước tiếp theo",
-  sent_back: "Trả lại bước trước",
-  approved: "Đã ký duyệt",
-  finished: "Đã có kết quả",
-  returned: "Đã trả kết quả",
-  refused: "Từ chối giải quyết",
-  stopped: "Dừng xử lý",
-  withdrawn: "Công dân rút hồ sơ",
-};
+/** The names of the agencies and departments a dossier's hand-overs name: the control sheet's words, on its PDF and its page. */
+export interface UnitNames {
+  /** The agency's name; an agency the directory does not know keeps its code. */
+  agency(code: string): string;
+  /** The department's name within its agency; one the directory does not know keeps its code. */
+  department(agency: string, code: string): string;
+}
+
+/** Reads the names of `agencies` and their departments from the directory, once each. */
+export async function unitNames(directory: DirectoryService, agencies: readonly string[]): Promise<UnitNames> {
+  const names = new Map<string, string>();
+  const departments = new Map<string, string>();
+  for (const code of new Set(agencies)) {
+    const a = await directory.agency(code).catch(() => null);
+    names.set(code, a?.name ?? code);
+    for (const dep of a?.departments ?? []) departments.set(`${code}/${dep.code}`, dep.name);
+  }
+  return { agency: (code) => names.get(code) ?? code, department: (agency, code) => departments.get(`${agency}/${code}`) ?? code };
+}
 
 const UNIT_WORDS = { working_days: "ngày làm việc", days: "ngày", hours: "giờ làm việc", same_day: "trong ngày" } as const;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -212,30 +220,24 @@ export function makeFormsService({ database, clock, calendar, catalog, directory
         }
         case "control": {
           const steps = await repo.listSteps(database.db, d.id);
-          const names = new Map<string, string>();
-          const departments = new Map<string, string>();
-          for (const s of steps) {
-            if (names.has(s.agencyCode)) continue;
-            const a = await directory.agency(s.agencyCode).catch(() => null);
-            names.set(s.agencyCode, a?.name ?? s.agencyCode);
-            for (const dep of a?.departments ?? []) departments.set(`${s.agencyCode}/${dep.code}`, dep.name);
-          }
+          const units = await unitNames(directory, steps.map((s) => s.agencyCode));
+          const agencies = [...new Set(steps.map((s) => s.agencyCode))];
           const lead = steps.find((s) => s.agencyCode !== d.agencyCode)?.agencyCode ?? d.agencyCode;
           return controlSheetPdf({
             ...base,
             receivedAt: d.receivedAt!,
             dueAt: d.dueAt ?? d.originalDueAt!,
-            leadAgency: names.get(lead) ?? lead,
-            partnerAgencies: [...names.entries()].filter(([code]) => code !== lead).map(([, name]) => name),
+            leadAgency: units.agency(lead),
+            partnerAgencies: agencies.filter((code) => code !== lead).map(units.agency),
             steps: steps.map((s) => ({
               stepName: s.stepName,
-              agencyName: names.get(s.agencyCode) ?? s.agencyCode,
-              department: s.department ? (departments.get(`${s.agencyCode}/${s.department}`) ?? s.department) : null,
+              agencyName: units.agency(s.agencyCode),
+              department: s.department ? units.department(s.agencyCode, s.department) : null,
               startedAt: s.startedAt,
               dueAt: s.dueAt,
               doneAt: s.doneAt,
               timeliness: s.timeliness as "early" | "on_time" | "late" | null,
-              note: s.outcome ? (OUTCOME_WORDS[s.outcome] ?? s.outcome) : null,
+              note: s.outcome ? (OUTCOME_WORDS[s.outcome]?.[0] ?? s.outcome) : null,
             })),
           });
         }

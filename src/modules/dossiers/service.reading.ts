@@ -29,6 +29,11 @@ export interface DossierReading {
   queue(actor: Actor, query: QueueQuery): Promise<DossierPage>;
   /** The public lookup by code and key; a wrong key is the same 404 as an unknown code. Throws LookupThrottled. */
   lookup(code: string, key: string, meta?: Meta): Promise<LookupDto>;
+  /**
+   * The lookup for its page, with the dossier's id: the page links its applicant to the dossier's own page to
+   * download an electronic result after signing in (the id grants nothing without that sign-in). Throws as `lookup`.
+   */
+  lookupWithId(code: string, key: string, meta?: Meta): Promise<{ result: LookupDto; dossierId: string }>;
   /** The applicant's rating after the result was returned, once. */
   rate(actor: Actor, id: string, input: { level: string; comment?: string | undefined }, meta?: Meta): Promise<DossierDto>;
   /** The procedure version a dossier was filed under (cached: versions never change). */
@@ -49,6 +54,26 @@ export function makeReading(deps: DossierDeps, core: DossierCore, lookup: Lookup
   const { database, clock, audit, directory, files } = deps;
   const { boundProcedure, visible, dto } = core;
   const { throttle, lookupLoader, agencyNames } = lookup;
+
+  /** The lookup and the dossier it found (see `lookupWithId`). */
+  async function lookupWithId(code: string, key: string, meta: Meta = {}): Promise<{ result: LookupDto; dossierId: string }> {
+    await throttle.take(meta.ip ?? "unknown");
+    // Only a code that could exist goes to the database (a NUL byte there would fail the whole batch it joins).
+    const found = LOOKUP_CODE.test(code) ? await lookupLoader.load(code) : null;
+    const d = found?.dossier ?? null;
+    const expected = Buffer.from(d?.lookupKey ?? "-".repeat(8));
+    const given = Buffer.from(key.toUpperCase().padEnd(expected.length, "\0").slice(0, expected.length));
+    // Compared in constant time; an unknown code and a wrong key are the same 404.
+    if (!d || !d.lookupKey || !timingSafeEqual(expected, given) || key.length !== d.lookupKey.length) throw new DossierNotFound();
+    const content = await boundProcedure(d);
+    let agencyName = agencyNames.get(d.agencyCode);
+    if (agencyName === undefined) {
+      const agency = await directory.agency(d.agencyCode).catch(() => null);
+      agencyName = agency?.name ?? d.agencyCode;
+      if (agency) agencyNames.set(d.agencyCode, agencyName);
+    }
+    return { result: presentLookup(d, content.name, agencyName, found!.events), dossierId: d.id };
+  }
 
   return {
     boundProcedure,
@@ -86,23 +111,10 @@ export function makeReading(deps: DossierDeps, core: DossierCore, lookup: Lookup
     },
 
     async lookup(code, key, meta = {}) {
-      await throttle.take(meta.ip ?? "unknown");
-      // Only a code that could exist goes to the database (a NUL byte there would fail the whole batch it joins).
-      const found = LOOKUP_CODE.test(code) ? await lookupLoader.load(code) : null;
-      const d = found?.dossier ?? null;
-      const expected = Buffer.from(d?.lookupKey ?? "-".repeat(8));
-      const given = Buffer.from(key.toUpperCase().padEnd(expected.length, "\0").slice(0, expected.length));
-      // Compared in constant time; an unknown code and a wrong key are the same 404.
-      if (!d || !d.lookupKey || !timingSafeEqual(expected, given) || key.length !== d.lookupKey.length) throw new DossierNotFound();
-      const content = await boundProcedure(d);
-      let agencyName = agencyNames.get(d.agencyCode);
-      if (agencyName === undefined) {
-        const agency = await directory.agency(d.agencyCode).catch(() => null);
-        agencyName = agency?.name ?? d.agencyCode;
-        if (agency) agencyNames.set(d.agencyCode, agencyName);
-      }
-      return presentLookup(d, content.name, agencyName, found!.events);
+      return (await lookupWithId(code, key, meta)).result;
     },
+
+    lookupWithId,
 
     async rate(actor, id, input, meta = {}) {
       const d = await visible(actor, id);

@@ -9,7 +9,28 @@ import type { ControlSheetInput, StepRecord, Timeliness } from "./types.ts";
 /** The annex's "Kết quả giải quyết hồ sơ (Trước hạn/đúng hạn/quá hạn)". */
 export const TIMELINESS_VI: Record<Timeliness, string> = { early: "Trước hạn", on_time: "Đúng hạn", late: "Quá hạn" };
 
-const unit = (s: StepRecord) => (s.department ? `${s.department} - ${s.agencyName}` : s.agencyName);
+/**
+ * How a hand-over ended (the sheet's "Ghi chú"), by the outcome a step row records; the office's table of the
+ * same hand-overs says the same words (English for the page's switch).
+ */
+export const OUTCOME_WORDS: Record<string, readonly [string, string]> = {
+  received: ["Đã tiếp nhận", "Received"],
+  forwarded: ["Chuyển bước tiếp theo", "Forwarded to the next step"],
+  sent_back: ["Trả lại bước trước", "Sent back to the previous step"],
+  approved: ["Đã ký duyệt", "Signed and approved"],
+  finished: ["Đã có kết quả", "Result issued"],
+  returned: ["Đã trả kết quả", "Result returned"],
+  refused: ["Từ chối giải quyết", "Refused"],
+  stopped: ["Dừng xử lý", "Processing stopped"],
+  withdrawn: ["Công dân rút hồ sơ", "Withdrawn by the applicant"],
+};
+
+/** A step still under way, in the sheet's result column. */
+export const IN_PROGRESS_WORDS = ["Đang giải quyết", "In progress"] as const;
+
+/** A unit of the sheet: "{department} - {agency}", or the agency alone. */
+export const unitWords = (department: string | null | undefined, agencyName: string) => (department ? `${department} - ${agencyName}` : agencyName);
+const unit = (s: StepRecord) => unitWords(s.department, s.agencyName);
 const at = (d: Date) => `${vnTime(d)} ${vnDate(d)}`;
 
 /** The control sheet of one dossier, on A5 landscape (its table is too wide for A5 upright). */
@@ -48,7 +69,7 @@ export async function controlSheetPdf(input: ControlSheetInput): Promise<Buffer>
     input.steps.map((s, i) => {
       const prev = input.steps[i - 1];
       const receiver = s.officerName ? `${unit(s)}; ${s.officerName}` : unit(s);
-      const result = s.timeliness ? TIMELINESS_VI[s.timeliness] : s.doneAt ? "" : "Đang giải quyết";
+      const result = s.timeliness ? TIMELINESS_VI[s.timeliness] : s.doneAt ? "" : IN_PROGRESS_WORDS[0];
       return [String(i + 1), s.stepName, prev ? unit(prev) : desk, receiver, at(s.startedAt), at(s.dueAt), s.doneAt ? at(s.doneAt) : "", result, s.note ?? ""];
     }),
     { fontSize: 8 },
