@@ -339,11 +339,11 @@ SELECT (SELECT count(*) FROM ev)::int AS events`;
 /**
  * A fixed sample of received dossiers' (code, key) for the lookup benchmark: the same rows on every
  * run (ordered by a digest of the id, not random()). Only dossiers with a history when events were
- * loaded for a fraction.
+ * loaded for a fraction. Received ones only: a dossier has its code from filing, its lookup key from receipt.
  */
 export async function lookupSample(exec: Exec, count: number): Promise<Array<{ code: string; key: string }>> {
   const rows = await exec(`SELECT d.code, d.lookup_key AS key FROM dossiers d
-    WHERE d.code IS NOT NULL AND EXISTS (SELECT 1 FROM dossier_events e WHERE e.dossier_id = d.id)
+    WHERE d.code IS NOT NULL AND d.lookup_key IS NOT NULL AND EXISTS (SELECT 1 FROM dossier_events e WHERE e.dossier_id = d.id)
     ORDER BY md5(d.id || 'lookup-sample') LIMIT ${count}`);
   return rows.map((r) => ({ code: String(r.code), key: String(r.key) }));
 }

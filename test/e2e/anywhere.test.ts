@@ -4,7 +4,6 @@
 // examines it; the leader signs and issues the result; the result comes back to Kinh Bắc's desk, which returns it.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import axe from "axe-core";
 import { generate } from "otplib";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { buildApp } from "../../src/app.ts";
@@ -17,23 +16,13 @@ import { runSeeds } from "../../src/platform/db/seeds.ts";
 import type { App } from "../../src/platform/http/types.ts";
 import { testLogger } from "../../src/platform/log/testing.ts";
 import { type TestEnv, testContext } from "../helpers/app.ts";
-import { launchChromium, openPage } from "../helpers/browser.ts";
+import { axeProblems, launchChromium, openPage } from "../helpers/browser.ts";
 import { freePort } from "../helpers/net.ts";
 
 const PASSWORD = readDemoAccounts().password;
 /** The demo catalogue's notary card (Sở Tư pháp), received at the provincial centre unless filed elsewhere. */
 const PROCEDURE = "1.900211";
 const WARD = "Ủy ban nhân dân phường Kinh Bắc";
-
-/** axe-core's serious and critical violations on the page as it is now. */
-async function axeProblems(page: Page): Promise<string[]> {
-  await page.evaluate(axe.source);
-  const found = await page.evaluate(async () => {
-    const r = await (window as unknown as { axe: typeof axe }).axe.run(document);
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 3) }));
-  });
-  return found.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${page.url()}: ${v.id} ${v.nodes.join(", ")}`);
-}
 
 describe("filing anywhere in the province, in the browser", () => {
   let env: TestEnv;

@@ -4,7 +4,6 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import { after, before, describe, it } from "node:test";
-import axe from "axe-core";
 import { generate } from "otplib";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { buildApp } from "../../src/app.ts";
@@ -18,20 +17,10 @@ import { runSeeds } from "../../src/platform/db/seeds.ts";
 import type { App } from "../../src/platform/http/types.ts";
 import { testLogger } from "../../src/platform/log/testing.ts";
 import { type TestEnv, testContext } from "../helpers/app.ts";
-import { launchChromium, openPage } from "../helpers/browser.ts";
+import { axeProblems, launchChromium, openPage } from "../helpers/browser.ts";
 
 const PASSWORD = readDemoAccounts().password;
 const PROCEDURE = buildProvincialProcedure(DEMO_PLACE, { name: "Cấp phiếu lý lịch tư pháp trực tuyến" });
-
-/** axe-core's serious and critical violations on the page as it is now. */
-async function axeProblems(page: Page): Promise<string[]> {
-  await page.evaluate(axe.source);
-  const found = await page.evaluate(async () => {
-    const r = await (window as unknown as { axe: typeof axe }).axe.run(document);
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 3) }));
-  });
-  return found.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${page.url()}: ${v.id} ${v.nodes.join(", ")}`);
-}
 
 describe("a dossier's whole path in the browser", () => {
   let env: TestEnv;

@@ -7,7 +7,6 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import axe from "axe-core";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { buildApp } from "../../src/app.ts";
 import { holidaysSeed } from "../../src/modules/calendar/index.ts";
@@ -25,7 +24,7 @@ import { formBrowser, signInThroughPages, type TestAccount } from "../../src/mod
 import { runSeeds } from "../../src/platform/db/seeds.ts";
 import type { App } from "../../src/platform/http/types.ts";
 import { type TestEnv, testContext } from "../helpers/app.ts";
-import { launchChromium, openPage } from "../helpers/browser.ts";
+import { axeProblems, launchChromium, openPage } from "../helpers/browser.ts";
 import { freePort } from "../helpers/net.ts";
 
 /** Where the screenshots go: CI sets it (.ci/run); test-output/ is ignored by git. */
@@ -43,16 +42,6 @@ interface Visit {
   /** The file name of its screenshots (`NAME-360.png`, `NAME-1280.png`) when it is a main page. */
   shot?: string;
   status?: number;
-}
-
-/** axe-core's violations on the page as it is now, of any impact. */
-async function axeProblems(page: Page): Promise<string[]> {
-  await page.evaluate(axe.source);
-  const found = await page.evaluate(async () => {
-    const r = await (window as unknown as { axe: typeof axe }).axe.run(document);
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 3) }));
-  });
-  return found.map((v) => `${v.impact} ${v.id} ${v.nodes.join(", ")}`);
 }
 
 /** The controls a finger aims at (buttons, fields, the menu, header and tab links) that are smaller than 44 px. */
@@ -238,7 +227,7 @@ describe("phones first: every page at 360 px and at 1,280 px", () => {
             problems.push(`${where}: ${Math.max(scrollWidth, innerWidth)} px wide on a ${viewport.width} px screen (${culprits.join(", ")})`);
           }
           if (viewport === PHONE) {
-            for (const p of await axeProblems(page)) problems.push(`${where}: axe ${p}`);
+            for (const p of await axeProblems(page, { all: true })) problems.push(`${where}: axe ${p}`);
             for (const p of await smallTargets(page, TARGET)) problems.push(`${where}: small target ${p}`);
             // The menu: its button shows, its links do not until it is opened.
             if (!seen.has(who)) {

@@ -1,6 +1,7 @@
 // Debian's Chromium driven by playwright-core (never a downloaded browser), for the browser tests.
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import axe from "axe-core";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 
 export const CHROMIUM = "/usr/bin/chromium";
@@ -32,4 +33,17 @@ export async function openPage(context: BrowserContext): Promise<{ page: Page; e
   page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
   page.on("requestfailed", (r) => errors.push(`requestfailed: ${r.url()} ${r.failure()?.errorText ?? ""}`));
   return { page, errors };
+}
+
+/**
+ * axe-core's violations on the page as it is now, `page url: rule nodes` each: of any impact (`all`), or only the
+ * serious and critical ones (the default).
+ */
+export async function axeProblems(page: Page, opts: { all?: boolean } = {}): Promise<string[]> {
+  await page.evaluate(axe.source);
+  const found = await page.evaluate(async () => {
+    const r = await (window as unknown as { axe: typeof axe }).axe.run(document);
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 3) }));
+  });
+  return found.filter((v) => opts.all || v.impact === "serious" || v.impact === "critical").map((v) => `${page.url()}: ${v.id} ${v.nodes.join(", ")}`);
 }
