@@ -23,7 +23,7 @@ import { SUPPLEMENT_ROWS } from "./action-forms.tsx";
 import { postedFormData, shownValues } from "./form-view.tsx";
 import { ACTIONS, type DossierAction, type Queue, QUEUES } from "./model.ts";
 import { INTAKE_PATH, IntakePage, type IntakeValues, officeDossierPath, OfficerDossierPage, QUEUE_PATH, QueuePage, transferredHere } from "./office-views.tsx";
-import { DossierForm, noFile, privatePages, UploadFields, UUID } from "./page-support.ts";
+import { deskNames, DossierForm, noFile, privatePages, UploadFields, UUID } from "./page-support.ts";
 import type { DossierPageDeps } from "./portal-pages.tsx";
 import { type ActionInput, ApplicantInput } from "./schema.ts";
 import { unitNames } from "./service.forms.ts";
@@ -102,7 +102,7 @@ export function dossierOfficePages(deps: DossierPageDeps) {
         directory.agency(d.processingAgencyCode).then((a) => a.departments.map((x) => ({ code: x.code, name: x.name })), () => []),
         d.allowedActions.includes("assign") ? dossiers.assignees(request.actor, d.id) : Promise.resolve([]),
       ]);
-      const names = await agencyNames(directory, [d.agencyCode, ...(d.returnAgencyCode ? [d.returnAgencyCode] : []), ...assignees.map((o) => o.agencyCode)]);
+      const { agencyName, returnName, names } = await deskNames(directory, d, assignees.map((o) => o.agencyCode));
       // Where its actions send it and where it has been, by the names the control sheet gives them.
       const plan = dossierPlan(content, d);
       const units = await unitNames(directory, [...plan.map((s) => s.agencyCode), ...d.steps.map((s) => s.agencyCode)]);
@@ -116,8 +116,8 @@ export function dossierOfficePages(deps: DossierPageDeps) {
           csrf={csrfToken(request, reply)}
           d={d}
           content={content}
-          agencyName={names.get(d.agencyCode) ?? d.agencyCode}
-          returnName={d.returnAgencyCode ? (names.get(d.returnAgencyCode) ?? d.returnAgencyCode) : null}
+          agencyName={agencyName}
+          returnName={returnName}
           departments={departments}
           assignees={assignees.map((o) => ({ id: o.id, fullName: o.fullName, unit: unitOf(o) }))}
           me={request.actor.type === "user" ? request.actor.userId : null}

@@ -3,6 +3,8 @@
 import { Type } from "@sinclair/typebox";
 import type { App } from "../../platform/http/types.ts";
 import { FormText } from "../../web/forms.ts";
+import { agencyNames } from "../catalog/index.ts";
+import type { DirectoryService } from "../directory/index.ts";
 import { InvalidDossier } from "./errors.ts";
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -25,4 +27,21 @@ export function privatePages(app: App): void {
     if (String(reply.getHeader("content-type") ?? "").startsWith("text/html")) void reply.header("cache-control", "private, no-store");
     return payload;
   });
+}
+
+/**
+ * The names of the desk that received a dossier and of the desk its result returns to (filing anywhere in the
+ * province: another desk's, else null), with the names of `more` agencies a page also shows.
+ */
+export async function deskNames(
+  directory: DirectoryService,
+  d: { agencyCode: string; returnAgencyCode: string | null },
+  more: readonly string[] = [],
+): Promise<{ agencyName: string; returnName: string | null; names: Map<string, string> }> {
+  const names = await agencyNames(directory, [d.agencyCode, ...(d.returnAgencyCode ? [d.returnAgencyCode] : []), ...more]);
+  return {
+    agencyName: names.get(d.agencyCode) ?? d.agencyCode,
+    returnName: d.returnAgencyCode ? (names.get(d.returnAgencyCode) ?? d.returnAgencyCode) : null,
+    names,
+  };
 }

@@ -24,7 +24,7 @@ import { AssuranceRequired, DossierNotFound, LookupThrottled } from "./errors.ts
 import { FIELD_PREFIX, FILE_PREFIX, fieldNames, postedFormData, shownValues } from "./form-view.tsx";
 import { STORE_PATH } from "./documents-pages.tsx";
 import { LookupPage, type ResultDownload } from "./lookup-view.tsx";
-import { DossierForm, noFile, privatePages, UUID } from "./page-support.ts";
+import { deskNames, DossierForm, noFile, privatePages, UUID } from "./page-support.ts";
 import {
   ApplicantDossierPage,
   CheckAnswersPage,
@@ -133,7 +133,7 @@ export function dossierPortalPages(deps: DossierPageDeps) {
       const page = partyPage(request, reply, "portal");
       const d = await dossiers.get(request.actor, id);
       const content = await dossiers.boundProcedure(d);
-      const names = await agencyNames(directory, d.returnAgencyCode ? [d.agencyCode, d.returnAgencyCode] : [d.agencyCode]);
+      const { agencyName, returnName } = await deskNames(directory, d);
       return sendPage(
         reply,
         <ApplicantDossierPage
@@ -141,8 +141,8 @@ export function dossierPortalPages(deps: DossierPageDeps) {
           csrf={csrfToken(request, reply)}
           d={d}
           content={content}
-          agencyName={names.get(d.agencyCode) ?? d.agencyCode}
-          returnName={d.returnAgencyCode ? (names.get(d.returnAgencyCode) ?? d.returnAgencyCode) : null}
+          agencyName={agencyName}
+          returnName={returnName}
           values={extra.values ?? shownValues(d.formData)}
           problems={extra.problems ?? []}
           error={extra.error}
@@ -292,7 +292,7 @@ export function dossierPortalPages(deps: DossierPageDeps) {
       if (problems.length) return showDossier(request, reply, id, { problems }, 400);
       const page = partyPage(request, reply, "portal");
       const content = await dossiers.boundProcedure(d);
-      const names = await agencyNames(directory, d.returnAgencyCode ? [d.agencyCode, d.returnAgencyCode] : [d.agencyCode]);
+      const { agencyName, returnName } = await deskNames(directory, d);
       return sendPage(
         reply,
         <CheckAnswersPage
@@ -300,8 +300,8 @@ export function dossierPortalPages(deps: DossierPageDeps) {
           csrf={csrfToken(request, reply)}
           d={d}
           content={content}
-          agencyName={names.get(d.agencyCode) ?? d.agencyCode}
-          returnName={d.returnAgencyCode ? (names.get(d.returnAgencyCode) ?? d.returnAgencyCode) : null}
+          agencyName={agencyName}
+          returnName={returnName}
         />,
       );
     });
