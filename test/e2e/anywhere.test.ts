@@ -6,18 +6,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { generate } from "otplib";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { buildApp } from "../../src/app.ts";
-import { holidaysSeed } from "../../src/modules/calendar/index.ts";
-import { demoCatalogSeed } from "../../src/modules/catalog/index.ts";
-import { adminUnitsSeed, demoAgenciesSeed } from "../../src/modules/directory/seeds.ts";
 import { PDF, PNG } from "../../src/modules/dossiers/testing.ts";
-import { demoAccountsSeed, readDemoAccounts } from "../../src/modules/identity/seeds.ts";
-import { runSeeds } from "../../src/platform/db/seeds.ts";
-import type { App } from "../../src/platform/http/types.ts";
-import { testLogger } from "../../src/platform/log/testing.ts";
-import { type TestEnv, testContext } from "../helpers/app.ts";
-import { axeProblems, launchChromium, openPage } from "../helpers/browser.ts";
-import { freePort } from "../helpers/net.ts";
+import { readDemoAccounts } from "../../src/modules/identity/seeds.ts";
+import { type DemoSite, startDemoSite } from "../helpers/demo-site.ts";
+import { axeProblems, openPage } from "../helpers/browser.ts";
 
 const PASSWORD = readDemoAccounts().password;
 /** The demo catalogue's notary card (Sở Tư pháp), received at the provincial centre unless filed elsewhere. */
@@ -25,8 +17,7 @@ const PROCEDURE = "1.900211";
 const WARD = "Ủy ban nhân dân phường Kinh Bắc";
 
 describe("filing anywhere in the province, in the browser", () => {
-  let env: TestEnv;
-  let app: App;
+  let site: DemoSite;
   let browser: Browser;
   let base: string;
   const contexts: BrowserContext[] = [];
@@ -34,24 +25,13 @@ describe("filing anywhere in the province, in the browser", () => {
   const check = async (page: Page) => a11y.push(...(await axeProblems(page)));
 
   before(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    env = await testContext({ config: { publicUrl: base } });
-    await runSeeds(
-      env.database,
-      [holidaysSeed(), adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory), demoAccountsSeed(env.ctx.identity, testLogger()), demoCatalogSeed(env.ctx.catalog)],
-      { demo: true },
-    );
-    app = await buildApp(env.ctx);
-    await app.listen({ port, host: "127.0.0.1" });
-    browser = await launchChromium();
+    site = await startDemoSite({ demoCatalog: true });
+    ({ browser, base } = site);
   });
 
   after(async () => {
     for (const c of contexts) await c.close();
-    await browser?.close();
-    await app?.close();
-    await env?.close();
+    await site?.close();
   });
 
   /** A demo officer signs in to the office, enrolling the second factor on the way (their first sign-in). */

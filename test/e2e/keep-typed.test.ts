@@ -4,46 +4,28 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { buildApp } from "../../src/app.ts";
-import { adminUnitsSeed, demoAgenciesSeed } from "../../src/modules/directory/seeds.ts";
 import { buildProvincialProcedure, DEMO_PLACE, PDF, PNG } from "../../src/modules/dossiers/testing.ts";
-import { demoAccountsSeed, readDemoAccounts } from "../../src/modules/identity/seeds.ts";
-import { holidaysSeed } from "../../src/modules/calendar/index.ts";
-import { systemActor } from "../../src/platform/auth/actor.ts";
-import { runSeeds } from "../../src/platform/db/seeds.ts";
-import type { App } from "../../src/platform/http/types.ts";
-import { testLogger } from "../../src/platform/log/testing.ts";
-import { type TestEnv, testContext } from "../helpers/app.ts";
-import { launchChromium, openPage } from "../helpers/browser.ts";
-import { freePort } from "../helpers/net.ts";
+import { readDemoAccounts } from "../../src/modules/identity/seeds.ts";
+import { type DemoSite, startDemoSite } from "../helpers/demo-site.ts";
+import { openPage } from "../helpers/browser.ts";
 
 const PASSWORD = readDemoAccounts().password;
 const PROCEDURE = buildProvincialProcedure(DEMO_PLACE, { name: "Cấp phiếu lý lịch tư pháp giữ tờ khai" });
 
 describe("nothing typed is lost while filing, in the browser", () => {
-  let env: TestEnv;
-  let app: App;
+  let site: DemoSite;
   let browser: Browser;
   let base: string;
   const contexts: BrowserContext[] = [];
 
   before(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    env = await testContext({ config: { publicUrl: base } });
-    await runSeeds(env.database, [holidaysSeed(), adminUnitsSeed(), demoAgenciesSeed(env.ctx.directory), demoAccountsSeed(env.ctx.identity, testLogger())], { demo: true });
-    await env.ctx.catalog.create(systemActor("e2e"), PROCEDURE);
-    await env.ctx.catalog.publish(systemActor("e2e"), PROCEDURE.code);
-    app = await buildApp(env.ctx);
-    await app.listen({ port, host: "127.0.0.1" });
-    browser = await launchChromium();
+    site = await startDemoSite({ procedures: [PROCEDURE] });
+    ({ browser, base } = site);
   });
 
   after(async () => {
     for (const c of contexts) await c.close();
-    await browser?.close();
-    await app?.close();
-    await env?.close();
+    await site?.close();
   });
 
   /** The demo citizen, signed in, on a new draft of the procedure. */
