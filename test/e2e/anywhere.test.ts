@@ -4,12 +4,11 @@
 // examines it; the leader signs and issues the result; the result comes back to Kinh Bắc's desk, which returns it.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { generate } from "otplib";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { PDF, PNG } from "../../src/modules/dossiers/testing.ts";
 import { readDemoAccounts } from "../../src/modules/identity/seeds.ts";
 import { type DemoSite, startDemoSite } from "../helpers/demo-site.ts";
-import { axeProblems, openPage } from "../helpers/browser.ts";
+import { axeProblems, officerFirstSignIn, openPage } from "../helpers/browser.ts";
 
 const PASSWORD = readDemoAccounts().password;
 /** The demo catalogue's notary card (Sở Tư pháp), received at the provincial centre unless filed elsewhere. */
@@ -39,17 +38,7 @@ describe("filing anywhere in the province, in the browser", () => {
     const context = await browser.newContext({ locale: "vi-VN" });
     contexts.push(context);
     const { page } = await openPage(context);
-    await page.goto(`${base}/office`);
-    await page.getByRole("link", { name: "Đăng nhập" }).click();
-    await page.getByLabel("Tên đăng nhập").fill(username);
-    await page.getByLabel("Mật khẩu").fill(PASSWORD);
-    await page.getByRole("button", { name: "Đăng nhập" }).click();
-    await page.waitForURL(/\/dang-nhap\/xac-thuc/);
-    const secret = await page.locator("main code").first().innerText();
-    await page.getByLabel("Mã xác thực").fill(await generate({ secret }));
-    await page.getByRole("button", { name: "Xác nhận" }).click();
-    await page.getByRole("link", { name: "Tiếp tục" }).click();
-    await page.waitForURL(`${base}/office`);
+    await officerFirstSignIn(page, base, username, PASSWORD);
     return page;
   };
   const status = (page: Page) => page.locator("#status").innerText();

@@ -4,12 +4,11 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { generate } from "otplib";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { buildProvincialProcedure, DEMO_PLACE, PDF } from "../../src/modules/dossiers/testing.ts";
 import { readDemoAccounts } from "../../src/modules/identity/seeds.ts";
 import { type DemoSite, startDemoSite } from "../helpers/demo-site.ts";
-import { axeProblems, openPage } from "../helpers/browser.ts";
+import { axeProblems, officerFirstSignIn, openPage } from "../helpers/browser.ts";
 
 const PASSWORD = readDemoAccounts().password;
 const PROCEDURE = buildProvincialProcedure(DEMO_PLACE, { name: "Cấp phiếu lý lịch tư pháp trực tuyến" });
@@ -41,17 +40,7 @@ describe("a dossier's whole path in the browser", () => {
   /** An officer signs in to the office, enrolling the second factor on the way (their first sign-in). */
   const officer = async (username: string): Promise<Page> => {
     const page = await open();
-    await page.goto(`${base}/office`);
-    await page.getByRole("link", { name: "Đăng nhập" }).click();
-    await page.getByLabel("Tên đăng nhập").fill(username);
-    await page.getByLabel("Mật khẩu").fill(PASSWORD);
-    await page.getByRole("button", { name: "Đăng nhập" }).click();
-    await page.waitForURL(/\/dang-nhap\/xac-thuc/);
-    const secret = await page.locator("main code").first().innerText();
-    await page.getByLabel("Mã xác thực").fill(await generate({ secret }));
-    await page.getByRole("button", { name: "Xác nhận" }).click();
-    await page.getByRole("link", { name: "Tiếp tục" }).click();
-    await page.waitForURL(`${base}/office`);
+    await officerFirstSignIn(page, base, username, PASSWORD);
     return page;
   };
   const status = (page: Page) => page.locator("#status").innerText();

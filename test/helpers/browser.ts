@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import axe from "axe-core";
+import { generate } from "otplib";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 
 export const CHROMIUM = "/usr/bin/chromium";
@@ -46,4 +47,22 @@ export async function axeProblems(page: Page, opts: { all?: boolean } = {}): Pro
     return r.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 3) }));
   });
   return found.filter((v) => opts.all || v.impact === "serious" || v.impact === "critical").map((v) => `${page.url()}: ${v.id} ${v.nodes.join(", ")}`);
+}
+
+/**
+ * Signs an officer in to the office from `page` on their first sign-in, enrolling the second factor on the way
+ * (the demo accounts have none yet); ends on `${base}/office`.
+ */
+export async function officerFirstSignIn(page: Page, base: string, username: string, password: string): Promise<void> {
+  await page.goto(`${base}/office`);
+  await page.getByRole("link", { name: "Đăng nhập" }).click();
+  await page.getByLabel("Tên đăng nhập").fill(username);
+  await page.getByLabel("Mật khẩu").fill(password);
+  await page.getByRole("button", { name: "Đăng nhập" }).click();
+  await page.waitForURL(/\/dang-nhap\/xac-thuc/);
+  const secret = await page.locator("main code").first().innerText();
+  await page.getByLabel("Mã xác thực").fill(await generate({ secret }));
+  await page.getByRole("button", { name: "Xác nhận" }).click();
+  await page.getByRole("link", { name: "Tiếp tục" }).click();
+  await page.waitForURL(`${base}/office`);
 }
