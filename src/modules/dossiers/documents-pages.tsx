@@ -16,6 +16,7 @@ import type { ProcedureContent } from "../catalog/index.ts";
 import { Notice, ProblemSummary, when } from "./form-view.tsx";
 import { privatePages, UUID } from "./page-support.ts";
 import { MY_DOSSIERS_PATH, myDossierPath } from "./portal-views.tsx";
+import { uploadedPapers } from "./papers.ts";
 import type { DossierDto, StoredDocumentDto } from "./schema.ts";
 import type { DossierService } from "./service.ts";
 
@@ -126,7 +127,8 @@ export function dossierStorePages(deps: { dossiers: DossierService }) {
       let draft: { d: DossierDto; components: ProcedureContent["components"] } | undefined;
       if (UUID.test(draftId)) {
         const d = await dossiers.get(request.actor, draftId);
-        if (d.status === "draft") draft = { d, components: (await dossiers.boundProcedure(d)).components };
+        // The papers the draft uploads: never one only shown in person, nor online the declaration the e-form is.
+        if (d.status === "draft") draft = { d, components: uploadedPapers(await dossiers.boundProcedure(d), d.channel) };
       }
       return sendPage(reply, <StorePage page={page} csrf={csrfToken(request, reply)} documents={documents} draft={draft} error={error} />, status);
     };

@@ -111,6 +111,23 @@ describe("the applicant's data store: digitised papers and results, reused by li
     assert.deepEqual(await repo.listFiles(env.database.db, strangersDraft), []);
   });
 
+  it("reuses no stored document for a paper only shown in person, as an upload is refused", async () => {
+    const scanned = await atCounter("true");
+    const shown = await publishProcedures(
+      env.ctx,
+      buildProvincialProcedure(s.place, {
+        name: "Thủ tục thử giấy tờ xuất trình",
+        components: [{ key: "cccd", name: "Thẻ Căn cước (xuất trình)", required: true, counts: { original: 1, certifiedCopy: 0, copy: 0 }, fileTypes: ["application/pdf"], shownOnly: true }],
+      }),
+    );
+    const created = await api(s.cast.citizen, "POST", "/api/dossiers", { procedureCode: shown.code, agencyCode: s.place.centre, formData: formOf(s.cast.citizen), requestId: randomUUID() });
+    assert.equal(created.statusCode, 201, created.body);
+    const reuse = await api(s.cast.citizen, "POST", `/api/dossiers/${created.json().id}/attachments/reuse`, { component: "cccd", documentId: scanned.file.id });
+    assert.equal(reuse.statusCode, 400, reuse.body);
+    assert.equal(reuse.json().error.code, "dossier.invalid");
+    assert.deepEqual((await api(s.cast.citizen, "GET", `/api/dossiers/${created.json().id}`)).json().attachments, [], "nothing linked");
+  });
+
   it("reuses a stored paper in a later filing by link, not a copy, and the national portal's flags say so", async () => {
     const scanned = await atCounter("true");
     const returned = await fileDossier(env.ctx, s, procedure, { stage: "returned" });

@@ -10,6 +10,7 @@ import { editionOf, type FormEdition, type FormKind, formSetOf, formsOffered, IN
 import type { DossierChannel } from "./model.ts";
 import type { AttachmentDto, DossierDto } from "./schema.ts";
 import type { UnitNames } from "./service.forms.ts";
+import { isUploaded } from "./papers.ts";
 import { actionName, statusName, timelinessName } from "./words.ts";
 import { tr } from "../../web/i18n.ts";
 
@@ -237,8 +238,7 @@ export function Papers(props: {
         const mine = props.problems.filter((p) => problemPaper(p) === c.key);
         const id = `paper-${c.key}`;
         // A paper only shown in person, or online the declaration the e-form is: nothing to upload.
-        const byEForm = props.channel === "online" && c.replacedByEForm === true;
-        if (c.shownOnly || byEForm) {
+        if (!isUploaded(c, props.channel)) {
           return (
             <li key={c.key} class="paper">
               <h3 id={`${id}-name`}>{c.name}</h3>

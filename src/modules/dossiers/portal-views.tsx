@@ -6,6 +6,7 @@ import type { PageRequest } from "../../web/render.ts";
 import type { ProcedureContent } from "../catalog/index.ts";
 import { formatDate } from "../../web/format.ts";
 import { fieldNames, fileHref, History, Notice, OfferedForms, Papers, Pauses, ProblemSummary, SchemaFields, when } from "./form-view.tsx";
+import { uploadedPapers } from "./papers.ts";
 import type { DossierDto, DossierPage } from "./schema.ts";
 import { actionName, dossierTimelinessName, RATING_LEVELS, ratingName, statusName } from "./words.ts";
 import { tr } from "../../web/i18n.ts";
@@ -406,7 +407,7 @@ export function CheckAnswersPage(props: { page: PageRequest; csrf: string; d: Do
       <span class="visually-hidden"> {what}</span>
     </a>
   );
-  const papers = content.components.filter((c) => !c.shownOnly && !(d.channel === "online" && c.replacedByEForm === true));
+  const papers = uploadedPapers(content, d.channel);
   return (
     <Layout page={page} variant="portal" title={title} current={MY_DOSSIERS_PATH}>
       <p>

@@ -11,6 +11,7 @@ import type { Readable } from "node:stream";
 import { type Actor, actorRef, hasRole } from "../../platform/auth/actor.ts";
 import { FileLinkInvalid, InvalidDossier, StoredDocumentNotFound } from "./errors.ts";
 import type { DossierRow } from "./hooks.ts";
+import { paperToFile } from "./papers.ts";
 import { isOwner } from "./policy.ts";
 import { presentFile } from "./present.ts";
 import * as repo from "./repo.ts";
@@ -86,8 +87,7 @@ export function makeDocuments(deps: DossierDeps, core: DossierCore): DossierDocu
       // The store is the account's: its documents go only into that account's own dossiers.
       if (!isOwner(actor, d)) throw new StoredDocumentNotFound();
       const content = await boundProcedure(d);
-      const component = content.components.find((c) => c.key === input.component);
-      if (!component) throw new InvalidDossier([{ path: "/component", message: `Thủ tục không có thành phần hồ sơ ${input.component}.` }]);
+      const component = paperToFile(content, input.component);
       guard("attach", d, planOf(content, d), actor);
       if (!component.fileTypes.includes(source.contentType)) {
         throw new InvalidDossier([{ path: "/documentId", message: `Thành phần «${component.name}» không nhận loại tệp ${source.contentType}.` }]);

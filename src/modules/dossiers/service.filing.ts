@@ -17,6 +17,7 @@ import {
 } from "./errors.ts";
 import type { DossierRow } from "./hooks.ts";
 import { type DossierChannel, type DossierStatus, NATIONAL_STATUS } from "./model.ts";
+import { paperToFile } from "./papers.ts";
 import { holds } from "./policy.ts";
 import { presentFile } from "./present.ts";
 import * as repo from "./repo.ts";
@@ -259,9 +260,7 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
       const d = await visible(actor, id);
       const content = await boundProcedure(d);
       const isResult = upload.component === "result";
-      const component = content.components.find((c) => c.key === upload.component);
-      if (!isResult && !component) throw new InvalidDossier([{ path: "/component", message: `Thủ tục không có thành phần hồ sơ ${upload.component}.` }]);
-      if (component?.shownOnly) throw new InvalidDossier([{ path: "/component", message: `${component.name}: giấy tờ chỉ xuất trình khi làm thủ tục, không tải lên.` }]);
+      const component = isResult ? null : paperToFile(content, upload.component);
       // As every change: 403 to one who may never attach here, 409 when the dossier's state does not allow it now.
       guard(isResult ? "attach_result" : "attach", d, planOf(content, d), actor);
       const digitised = digitisedMark(actor, d, isResult, upload.digitised === true);
