@@ -55,4 +55,12 @@ describe("the e-form pre-filled from the account", () => {
       email: "lienhe@example.vn",
     });
   });
+
+  it("fills nothing into fields named like an object's own properties", () => {
+    const form: ProcedureContent["form"] = {
+      schema: { type: "object", properties: { constructor: { type: "string" }, toString: { type: "string" }, valueOf: { type: "string" } } },
+      ui: { order: ["constructor", "toString", "valueOf"], fields: {} },
+    };
+    assert.deepEqual(prefilledFormData(form, { kind: "citizen", fullName: "Nguyễn Thị Mai", idNumber: "001199000001", email: null }), {});
+  });
 });

@@ -31,7 +31,8 @@ export function prefilledFormData(form: FormDefinition, account: AccountFacts): 
   for (const [key, property] of Object.entries(properties)) {
     if (property.type !== "string") continue;
     if (typeof property.default === "string") out[key] = property.default;
-    const value = OWN_FIELDS[key]?.(account);
+    // Own keys only: a field named `constructor` or `toString` is no field of the account.
+    const value = Object.hasOwn(OWN_FIELDS, key) ? OWN_FIELDS[key]!(account) : undefined;
     if (value) out[key] = value;
   }
   return out;
