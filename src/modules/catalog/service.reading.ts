@@ -67,7 +67,7 @@ const PAGE_SIZE_DEFAULT = 20;
 
 export function makeReading({ database, clock }: CatalogDeps, core: CatalogCore, caches: CatalogCaches): CatalogReading {
   const { requireReviewer } = core;
-  const { cache, boundCache, inForceNow, searchIndex } = caches;
+  const { cache, boundCache, inForceNow, searchIndex, publications } = caches;
 
   async function bound(code: string, version: number, db: Db = database.db): Promise<BoundVersion> {
     const key = `${code}@${version}`;
@@ -122,8 +122,10 @@ export function makeReading({ database, clock }: CatalogDeps, core: CatalogCore,
       const key = JSON.stringify([query.q?.normalize("NFC").trim().toLowerCase() ?? "", query.field, query.agency, query.level, query.audience, query.page, query.pageSize]);
       const hit = cache?.get(key);
       if (hit) return hit;
+      const seen = publications();
       const result = await searchNow(query);
-      cache?.set(key, result);
+      // A publication while it ran (its index read before): answered, but not kept for the next searches.
+      if (publications() === seen) cache?.set(key, result);
       return result;
     },
 

@@ -50,6 +50,8 @@ export interface CatalogCaches {
   inForceNow: LRUCache<string, number>;
   /** The published procedures' words, read from the database on first use after a publication. */
   searchIndex(): Promise<SearchIndex>;
+  /** How many publications this node has heard of: a search that saw it change keeps no answer in `cache`. */
+  publications(): number;
 }
 
 /** The helpers every use case of the catalogue service may call, made once per service. */

@@ -44,12 +44,14 @@ export function makeCatalogService(deps: CatalogDeps): CatalogService {
     }
     return index;
   };
-  const caches = { cache, boundCache, inForceNow, searchIndex };
+  let publications = 0;
+  const caches = { cache, boundCache, inForceNow, searchIndex, publications: () => publications };
   // A publication here or on another node: its searches and its number in force are stale on every node. With
   // `null` (this node may have missed publications) everything that can change is forgotten.
   deps.signals.on("catalog.published", (code) => {
     cache?.clear();
     index = null;
+    publications++;
     if (code === null) inForceNow.clear();
     else inForceNow.delete(code);
   });
