@@ -33,7 +33,7 @@ export async function buildApp(ctx: Context): Promise<App> {
     // request.ip is the client's only behind the proxies the operator names (MOTCUA_TRUSTED_PROXIES).
     trustProxy: ctx.config.trustedProxies.length ? ctx.config.trustedProxies : false,
     ajv: { customOptions: { allErrors: true, coerceTypes: "array", removeAdditional: false } },
-    schemaController: { compilersFactory: lazyCompilers() },
+    ...(ctx.config.lazySchemas ? { schemaController: { compilersFactory: lazyCompilers() } } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook("onRequest", async (request, reply) => {

@@ -27,7 +27,7 @@ export async function testContext(
   const database = await testDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "motcua-test-"));
   // `inject()` asks for `localhost:80`, not the public URL's host: a test of that redirect turns it on.
-  const config: Config = { ...loadConfig(), dataDir, logLevel: "silent", demo: false, redirectToPublicUrl: false, ...opts.config };
+  const config: Config = { ...loadConfig(), dataDir, logLevel: "silent", demo: false, redirectToPublicUrl: false, lazySchemas: true, ...opts.config };
   const ctx = createContext(config, database, {
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.options ? { options: opts.options } : {}),

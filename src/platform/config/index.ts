@@ -52,6 +52,12 @@ export interface Config {
    */
   searchCacheSeconds: number;
   /**
+   * Compile each route's schemas on its first request instead of when the app is built (MOTCUA_LAZY_SCHEMAS, off):
+   * for the tests, which call a few routes each; a node compiles them all at start, so a schema that does not
+   * compile stops it there.
+   */
+  lazySchemas: boolean;
+  /**
    * Public dossier lookups one address may make per minute (MOTCUA_LOOKUP_PER_MINUTE). The lookup key
    * has 40 bits; the throttle is what keeps guessing it impractical, so raise it only where one
    * address stands for many people (a kiosk, a benchmark).
@@ -297,6 +303,7 @@ export function loadConfig(env: Env = process.env): Config {
     noColour: (env.NO_COLOR ?? "") !== "",
     maxUploadBytes: integer(env, "MOTCUA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, 1024, 2 ** 40),
     searchCacheSeconds: integer(env, "MOTCUA_SEARCH_CACHE_SECONDS", 60, 0, 3600),
+    lazySchemas: bool(env, "MOTCUA_LAZY_SCHEMAS", false),
     lookupsPerMinute: integer(env, "MOTCUA_LOOKUP_PER_MINUTE", 30, 1, 10_000_000),
     trustedProxies: addressList(env, "MOTCUA_TRUSTED_PROXIES"),
     workerConcurrency: integer(env, "MOTCUA_WORKER_CONCURRENCY", 4, 1, 256),

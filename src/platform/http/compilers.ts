@@ -3,9 +3,8 @@
 //
 // Building the app compiled ~120 validators and ~60 serializers whose nullable and enumerated fields
 // fast-json-stringify checks with Ajv: about half a second of a process's start, which every test file paid
-// though it calls a handful of routes, and a CLI command or a worker none. A schema that does not compile now
-// fails its route's first request (500) instead of the start; the authorization test calls every route, so it
-// still fails the build.
+// though it calls a handful of routes. Used only with `lazySchemas` (the tests): a node compiles every schema when
+// it is built, so one that does not compile stops it at start, and `http.test.ts` builds the app that way.
 import type { FastifyServerOptions } from "fastify";
 import { AjvCompiler } from "@fastify/ajv-compiler";
 import { SerializerSelector } from "@fastify/fast-json-stringify-compiler";
