@@ -1,5 +1,7 @@
+import type { Readable } from "node:stream";
 import multipart from "@fastify/multipart";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FastifyReply } from "fastify";
 import { Type } from "@sinclair/typebox";
 import { readFilePart } from "../../platform/http/input.ts";
 import { APPLICANTS, OFFICERS, PUBLIC, rolesOnly, SIGNED_IN } from "../../platform/http/access.ts";
@@ -31,6 +33,14 @@ const Paging = Type.Object({
 });
 // Dossiers hold personal data: no shared cache may keep them.
 const PRIVATE = "private, no-store";
+
+/** A file as a download under its own name and type, never sniffed as another (private: the scope's onSend). */
+function sendDownload(reply: FastifyReply, file: { contentType: string; name: string }, stream: Readable): FastifyReply {
+  void reply.header("content-type", file.contentType);
+  void reply.header("content-disposition", `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`);
+  void reply.header("x-content-type-options", "nosniff");
+  return reply.send(stream);
+}
 
 /** The dossier API (API.md, Dossiers). */
 export function dossierRoutes(dossiers: DossierService, forms: FormsService, opts: { maxUploadBytes: number }): FastifyPluginAsyncTypebox {
@@ -155,10 +165,7 @@ export function dossierRoutes(dossiers: DossierService, forms: FormsService, opt
       { config: { access: APPLICANTS }, schema: { tags: TAGS, summary: "Tải giấy tờ trong kho dữ liệu", params: Type.Object({ documentId: Type.String({ minLength: 1, maxLength: 64 }) }) } },
       async (request, reply) => {
         const { document, stream } = await dossiers.myDocument(request.actor, request.params.documentId);
-        void reply.header("content-type", document.contentType);
-        void reply.header("content-disposition", `attachment; filename*=UTF-8''${encodeURIComponent(document.name)}`);
-        void reply.header("x-content-type-options", "nosniff");
-        return reply.send(stream);
+        return sendDownload(reply, document, stream);
       },
     );
 
@@ -178,10 +185,7 @@ export function dossierRoutes(dossiers: DossierService, forms: FormsService, opt
       },
       async (request, reply) => {
         const { file, stream } = await dossiers.linkedFile(request.params.fileId, request.query.exp, request.query.sig);
-        void reply.header("content-type", file.contentType);
-        void reply.header("content-disposition", `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`);
-        void reply.header("x-content-type-options", "nosniff");
-        return reply.send(stream);
+        return sendDownload(reply, file, stream);
       },
     );
 
@@ -190,10 +194,7 @@ export function dossierRoutes(dossiers: DossierService, forms: FormsService, opt
       { config: { access: SIGNED_IN }, schema: { tags: TAGS, summary: "Tải tệp của hồ sơ", params: Type.Object({ id: Type.String({ maxLength: 64 }), fileId: Type.String({ maxLength: 64 }) }) } },
       async (request, reply) => {
         const { file, stream } = await dossiers.file(request.actor, request.params.id, request.params.fileId);
-        void reply.header("content-type", file.contentType);
-        void reply.header("content-disposition", `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`);
-        void reply.header("x-content-type-options", "nosniff");
-        return reply.send(stream);
+        return sendDownload(reply, file, stream);
       },
     );
 
