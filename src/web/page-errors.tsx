@@ -71,6 +71,11 @@ export interface PageErrorOptions {
   signIn: Area | { path: string };
   /** The link on a refusal page. */
   back: { href: string; vi: string; en: string };
+  /**
+   * Keeps what a form post refused for want of a session typed, before the visitor is sent to sign in (its body
+   * is still unread): `keepForm` of `kept-form.ts`, for the forms that show it again.
+   */
+  keepTyped?: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 }
 
 /** Whether a request comes from a browser: a page asked for, or a form posted (a page's upload is multipart). */
@@ -92,9 +97,10 @@ function signInAddress(request: FastifyRequest, reply: FastifyReply, signIn: Pag
  * the error's status and headers. Other errors, and API callers, go on to the application's handler.
  */
 export function registerPageErrors(app: App, opts: PageErrorOptions): void {
-  app.setErrorHandler((err: FastifyError | DomainError, request, reply) => {
+  app.setErrorHandler(async (err: FastifyError | DomainError, request, reply) => {
     if (!(err instanceof DomainError) || !fromBrowser(request)) throw err;
     if (err.kind === "unauthenticated") {
+      if (request.method === "POST" && opts.keepTyped) await opts.keepTyped(request, reply);
       const address = signInAddress(request, reply, opts.signIn, request.method === "GET" ? request.url : typeof opts.signInReturn === "string" ? opts.signInReturn : opts.signInReturn(request));
       if (address) return reply.redirect(address, 303);
     }

@@ -1,6 +1,6 @@
 // Nothing typed is lost while filing, in Chromium with JavaScript and without (issue 15, item 2): the citizen types
 // the form, uploads a paper (a refused one first), and finds every typed value still there; continues to "Kiểm tra
-// lại thông tin", goes back with "Sửa", and files from there.
+// lại thông tin", goes back with "Sửa", and files from there; a session that ends before a post loses nothing typed.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -82,6 +82,33 @@ describe("nothing typed is lost while filing, in the browser", () => {
       await page.getByRole("button", { name: "Nộp hồ sơ" }).click();
       await page.waitForURL(/\?da=nop$/);
       assert.equal(await page.locator("#status").innerText(), "Mới đăng ký, chờ tiếp nhận");
+      assert.deepEqual(errors.filter((e) => !/status of 4\d\d/.test(e)), []);
+    });
+
+    it(`keeps what was typed when the session ended before the post (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async () => {
+      const { page, errors } = await draft(javaScriptEnabled);
+      const draftUrl = page.url().split("?")[0]!;
+      await page.getByLabel("Họ và tên").fill("Trần Văn Bình");
+      await page.getByRole("button", { name: "Lưu bản nháp" }).click();
+      await page.waitForURL(/\?da=luu$/);
+      // The session ends (expired, or signed out in another tab) while the next part is typed and a paper chosen.
+      await page.context().clearCookies({ name: /^motcua_(portal|session)$/ });
+      await page.getByLabel("Số định danh cá nhân").fill("001199000001");
+      await page.getByLabel("Chọn tệp: Tờ khai theo mẫu").setInputFiles({ name: "to-khai.pdf", mimeType: "application/pdf", buffer: PDF });
+      await paperButton(page, "Chọn tệp: Tờ khai theo mẫu").click();
+      await page.getByLabel("Mật khẩu").waitFor();
+      await page.getByLabel("Tên đăng nhập").fill("001199000001");
+      await page.getByLabel("Mật khẩu").fill(PASSWORD);
+      await page.getByRole("button", { name: "Đăng nhập" }).click();
+      await page.waitForURL(draftUrl);
+      assert.match(await page.getByRole("status").first().innerText(), /Phiên đăng nhập đã hết hạn khi bạn gửi biểu mẫu/);
+      assert.equal(await page.getByLabel("Họ và tên").inputValue(), "Trần Văn Bình", "the saved draft");
+      assert.equal(await page.getByLabel("Số định danh cá nhân").inputValue(), "001199000001", "typed after it, kept");
+      await page.getByRole("button", { name: "Lưu bản nháp" }).click();
+      await page.waitForURL(/\?da=luu$/);
+      await page.waitForLoadState("networkidle");
+      await page.reload();
+      assert.equal(await page.getByLabel("Số định danh cá nhân").inputValue(), "001199000001", "saved");
       assert.deepEqual(errors.filter((e) => !/status of 4\d\d/.test(e)), []);
     });
   }

@@ -57,8 +57,8 @@ export const dossiersModule = defineModule({
       },
   },
   routes: ({ dossiers, dossierForms, config }) => [dossierRoutes(dossiers, dossierForms, { maxUploadBytes: config.maxUploadBytes })],
-  pages: ({ dossiers, catalog, directory, config }) => {
-    const deps = { dossiers, catalog, directory, maxUploadBytes: config.maxUploadBytes };
+  pages: ({ dossiers, catalog, directory, config, secret, clock }) => {
+    const deps = { dossiers, catalog, directory, maxUploadBytes: config.maxUploadBytes, keptFormSecret: secret("kept-forms"), now: () => clock.now().getTime() };
     return [dossierPortalPages(deps), dossierOfficePages(deps), dossierStorePages(deps)];
   },
   jobs: ({ dossiers, notifier, nationalSync, database, clock }) => [

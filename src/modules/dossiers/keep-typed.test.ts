@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
 import type { App } from "../../platform/http/types.ts";
 import type { ProcedureContent } from "../catalog/index.ts";
-import { type FormBrowser, formBrowser, TEST_PASSWORD as PASSWORD } from "../identity/testing.ts";
+import { type FormBrowser, formBrowser, setCookies, TEST_PASSWORD as PASSWORD } from "../identity/testing.ts";
 import { signInThroughParty } from "../identity/relying-party/testing.ts";
 import { apiAs, buildProvincialProcedure, dossierSetting, type DossierSetting, PDF, PNG, publishProcedures } from "./testing.ts";
 
@@ -143,25 +143,58 @@ describe("nothing typed is lost while filing", () => {
     assert.equal((await draftOf(id)).formData.hoTen, "Phạm Thị Dung");
   });
 
-  it("a session that expired midway signs in again and comes back to the same form, its draft kept", async () => {
+  it("a session that expired midway signs in again and comes back to the same form with what it typed since the last save", async () => {
     const b = await formBrowser(env.app);
     await signInThroughParty(env.ctx, b, "portal", s.cast.citizen.username, PASSWORD);
-    const start = await b.get(`/nop-ho-so/${procedure.code}`, HTML);
-    const requestId = /name="requestId" value="([0-9a-f-]{36})"/.exec(start.body)![1]!;
-    const id = String((await b.post(`/nop-ho-so/${procedure.code}`, { agency: s.place.centre, requestId })).headers.location).split("/")[2]!.split("?")[0]!;
+    const newDraft = async () => {
+      const start = await b.get(`/nop-ho-so/${procedure.code}`, HTML);
+      const requestId = /name="requestId" value="([0-9a-f-]{36})"/.exec(start.body)![1]!;
+      return String((await b.post(`/nop-ho-so/${procedure.code}`, { agency: s.place.centre, requestId })).headers.location).split("/")[2]!.split("?")[0]!;
+    };
+    const id = await newDraft();
+    const other = await newDraft();
     assert.equal((await postForm(b, id, { hoTen: "Hoàng Văn Em" }, {}, ["intent", "save"])).statusCode, 303);
-    // The portal's session ends (expired, or signed out in another tab) while the next step is typed.
-    b.cookies.delete("motcua_portal");
-    b.cookies.delete("motcua_session");
-    for (const url of [`/ho-so-cua-toi/${id}/tep`, `/ho-so-cua-toi/${id}`]) {
-      const res = url.endsWith("/tep") ? await postForm(b, id, { hoTen: "Hoàng Văn Em", soCccd: "001199000001" }, {}, ["intent", "save"]) : await b.post(url, { "f.hoTen": "x" });
-      assert.equal(res.statusCode, 303, url);
-      assert.equal(res.headers.location, `/auth/dang-nhap?next=${encodeURIComponent(`/ho-so-cua-toi/${id}`)}`, url);
-    }
+    const endSession = () => {
+      // The portal's session ends (expired, or signed out in another tab) while the next step is typed.
+      b.cookies.delete("motcua_portal");
+      b.cookies.delete("motcua_session");
+    };
+    endSession();
+    // The upload with the form: refused before its body is read, it is read by the refusal and kept in this browser.
+    const res = await postForm(b, id, { hoTen: "Hoàng Văn Em", soCccd: "001199000002" }, { "to-khai": { name: "to-khai.pdf", type: "application/pdf", bytes: PDF } }, ["intent", "upload"]);
+    assert.equal(res.statusCode, 303);
+    assert.equal(res.headers.location, `/auth/dang-nhap?next=${encodeURIComponent(`/ho-so-cua-toi/${id}`)}`);
+    const kept = setCookies(res).find(([k]) => k === "motcua_typed");
+    assert.ok(kept?.[1], "what was typed is kept in a cookie");
+    assert.doesNotMatch(decodeURIComponent(kept[1]), /001199000002|Hoàng/, "sealed, not readable in the cookie");
+    assert.match(String(res.headers["set-cookie"]), /motcua_typed=[^;]+; Path=\/ho-so-cua-toi; Max-Age=3600; HttpOnly; SameSite=Lax/);
+    b.cookies.set("motcua_typed", kept[1]);
+
     await signInThroughParty(env.ctx, b, "portal", s.cast.citizen.username, PASSWORD);
+    // Another draft's page leaves it for its own form.
+    const elsewhere = await b.get(`/ho-so-cua-toi/${other}`, HTML);
+    assert.doesNotMatch(elsewhere.body, /001199000002/);
+    assert.equal(b.cookies.get("motcua_typed"), kept[1]);
     const back = await b.get(`/ho-so-cua-toi/${id}`, HTML);
     assert.equal(back.statusCode, 200);
-    assert.match(back.body, /id="f-hoTen"[^>]*value="Hoàng Văn Em"/, "the draft saved at the last step");
+    assert.match(back.body, /id="f-hoTen"[^>]*value="Hoàng Văn Em"/);
+    assert.match(back.body, /id="f-soCccd"[^>]*value="001199000002"/, "typed after the last save, shown again");
+    assert.match(back.body, /Phiên đăng nhập đã hết hạn khi bạn gửi biểu mẫu/);
+    assert.equal((await draftOf(id)).formData.soCccd, undefined, "shown to be saved, not saved behind the applicant's back");
+    assert.equal(b.cookies.get("motcua_typed"), undefined, "shown once");
+    const again = await b.get(`/ho-so-cua-toi/${id}`, HTML);
+    assert.doesNotMatch(again.body, /001199000002|Phiên đăng nhập đã hết hạn/);
+
+    // A form posted without a file (urlencoded) is kept the same way.
+    endSession();
+    const plain = await b.post(`/ho-so-cua-toi/${id}`, { "f.hoTen": "Hoàng Văn Em", "f.soCccd": "001199000003", intent: "save" });
+    assert.equal(plain.statusCode, 303);
+    assert.ok(b.cookies.get("motcua_typed"));
+    await signInThroughParty(env.ctx, b, "portal", s.cast.citizen.username, PASSWORD);
+    assert.match((await b.get(`/ho-so-cua-toi/${id}`, HTML)).body, /id="f-soCccd"[^>]*value="001199000003"/);
+    // Saved by the button the notice names.
+    assert.equal((await postForm(b, id, { hoTen: "Hoàng Văn Em", soCccd: "001199000003" }, {}, ["intent", "save"])).statusCode, 303);
+    assert.equal((await draftOf(id)).formData.soCccd, "001199000003");
   });
 
   it("checks the answers before filing: every field and paper with a link to change it, and the button that files", async () => {

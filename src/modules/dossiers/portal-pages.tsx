@@ -14,6 +14,7 @@ import { partyPage } from "../../web/routes.tsx";
 import { agencyNames, type CatalogService, type ProcedureContent } from "../catalog/index.ts";
 import type { DirectoryService } from "../directory/index.ts";
 import { csrfToken } from "../../web/cookies.ts";
+import { keepForm, takeKeptForm } from "../../web/kept-form.ts";
 import { tr } from "../../web/i18n.ts";
 import { CsrfRejected, doneNotice, FormText, pageQuery, pageSchema, postedForm, readFormWithFiles, text } from "../../web/forms.ts";
 import { answerFor, registerPageErrors, type Shown, shownError } from "../../web/page-errors.tsx";
@@ -55,6 +56,9 @@ export interface DossierPageDeps {
   catalog: CatalogService;
   directory: DirectoryService;
   maxUploadBytes: number;
+  /** Seals what a form typed when its post came after the session ended (`web/kept-form.ts`). */
+  keptFormSecret: string;
+  now: () => number;
 }
 
 const Dossier = Type.Object({ id: Type.String() });
@@ -94,7 +98,17 @@ export function dossierPortalPages(deps: DossierPageDeps) {
   return async (app: App) => {
     // One file per post; one byte over the store's limit so the store's own error names the limit.
     await app.register(multipart, { limits: { fileSize: deps.maxUploadBytes + 1, files: 1, fields: 6, fieldSize: 1024 } });
-    registerPageErrors(app, { signInReturn: formPage, signIn: "portal", back: { href: MY_DOSSIERS_PATH, vi: "Hồ sơ của tôi", en: "My dossiers" } });
+    const kept = (id: string) => ({ secret: deps.keptFormSecret, key: id, path: MY_DOSSIERS_PATH, now: deps.now() });
+    registerPageErrors(app, {
+      signInReturn: formPage,
+      signIn: "portal",
+      back: { href: MY_DOSSIERS_PATH, vi: "Hồ sơ của tôi", en: "My dossiers" },
+      // A draft's form posted after the session ended: what it typed comes back on the form after signing in.
+      keepTyped: async (request, reply) => {
+        const id = (request.params as { id?: unknown } | undefined)?.id;
+        if (typeof id === "string" && UUID.test(id)) await keepForm(request, reply, { ...kept(id), only: (name) => name.startsWith(FIELD_PREFIX) });
+      },
+    });
     privatePages(app);
     const meta = (request: FastifyRequest) => ({ requestId: request.id, ip: request.ip });
 
@@ -134,6 +148,9 @@ export function dossierPortalPages(deps: DossierPageDeps) {
       const d = await dossiers.get(request.actor, id);
       const content = await dossiers.boundProcedure(d);
       const { agencyName, returnName } = await deskNames(directory, d);
+      // What was typed when the session ended, once its owner is back on the draft (not saved until they save).
+      const typed = d.status === "draft" && !extra.values ? takeKeptForm(request, reply, kept(id)) : null;
+      const keptValues = typed ? shownValues(postedFormData(content.form, typed)) : null;
       return sendPage(
         reply,
         <ApplicantDossierPage
@@ -143,10 +160,20 @@ export function dossierPortalPages(deps: DossierPageDeps) {
           content={content}
           agencyName={agencyName}
           returnName={returnName}
-          values={extra.values ?? shownValues(d.formData)}
+          values={extra.values ?? (keptValues ? { ...shownValues(d.formData), ...keptValues } : shownValues(d.formData))}
           problems={extra.problems ?? []}
           error={extra.error}
-          notice={status === 200 ? doneNotice(page, extra.done, DONE) : undefined}
+          notice={
+            keptValues
+              ? tr(
+                  page,
+                  "Phiên đăng nhập đã hết hạn khi bạn gửi biểu mẫu: những gì bạn đã nhập được điền lại dưới đây nhưng chưa được lưu — hãy bấm “Lưu bản nháp”. Tệp đã chọn lúc đó cần chọn lại.",
+                  "Your session had ended when you sent the form: what you typed is filled in below but not saved yet — press “Save the draft”. Choose the files you had chosen again.",
+                )
+              : status === 200
+                ? doneNotice(page, extra.done, DONE)
+                : undefined
+          }
         />,
         status,
       );

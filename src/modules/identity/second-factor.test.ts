@@ -7,21 +7,12 @@ import { sql } from "../../platform/db/index.ts";
 import type { App } from "../../platform/http/types.ts";
 import type { AgencyDto } from "../directory/index.ts";
 import { buildAgency } from "../directory/testing.ts";
-import { buildCitizen, buildOfficer, formBrowser, signInThroughPages, TEST_PASSWORD as PASSWORD } from "./testing.ts";
+import { buildCitizen, buildOfficer, formBrowser, setCookies, signInThroughPages, TEST_PASSWORD as PASSWORD } from "./testing.ts";
 
 let offset = 0;
 const clock = { now: () => new Date(Date.now() + offset) };
 
-function setCookies(res: { headers: Record<string, unknown> }): Map<string, string> {
-  const raw = res.headers["set-cookie"];
-  const out = new Map<string, string>();
-  for (const c of (Array.isArray(raw) ? raw : raw ? [raw] : []) as string[]) {
-    const [pair] = c.split(";");
-    const eq = pair!.indexOf("=");
-    out.set(pair!.slice(0, eq), pair!.slice(eq + 1));
-  }
-  return out;
-}
+const cookiesSet = (res: { headers: Record<string, unknown> }) => new Map(setCookies(res));
 
 describe("second factor", () => {
   let env: TestEnv & { app: App };
@@ -37,7 +28,7 @@ describe("second factor", () => {
     const jar = new Map<string, string>();
     const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
     const keep = <T extends { headers: Record<string, unknown> }>(res: T): T => {
-      for (const [k, v] of setCookies(res)) jar.set(k, v);
+      for (const [k, v] of cookiesSet(res)) jar.set(k, v);
       return res;
     };
     const get = async (url: string) => keep(await env.app.inject({ method: "GET", url, headers: { cookie: cookie() } }));

@@ -150,7 +150,8 @@ export interface FormBrowser {
   cookies: Map<string, string>;
 }
 
-function setCookies(res: { headers: Record<string, unknown> }): Array<[string, string]> {
+/** The cookies a response sets, as [name, value] (an emptied cookie has the value ""). */
+export function setCookies(res: { headers: Record<string, unknown> }): Array<[string, string]> {
   const raw = res.headers["set-cookie"];
   const out: Array<[string, string]> = [];
   for (const c of (Array.isArray(raw) ? raw : raw ? [raw] : []) as string[]) {
