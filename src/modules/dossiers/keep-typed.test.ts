@@ -3,31 +3,15 @@
 // error and an expired form come back with every typed value, a session that expired midway signs in again and
 // comes back to the same form with its draft, and the draft is checked on "Kiểm tra lại thông tin" before filing.
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
 import type { App } from "../../platform/http/types.ts";
 import type { ProcedureContent } from "../catalog/index.ts";
 import { type FormBrowser, formBrowser, setCookies, TEST_PASSWORD as PASSWORD } from "../identity/testing.ts";
 import { signInThroughParty } from "../identity/relying-party/testing.ts";
-import { apiAs, buildProvincialProcedure, dossierSetting, type DossierSetting, PDF, PNG, publishProcedures } from "./testing.ts";
+import { apiAs, buildProvincialProcedure, dossierSetting, type DossierSetting, EMPTY_FILE, type FormPart, PDF, PNG, postMultipart, publishProcedures } from "./testing.ts";
 
 const HTML = { accept: "text/html" };
-type Part = [name: string, value: string] | [name: string, file: { name: string; type: string; bytes: Buffer }];
-
-/** A multipart body with its parts in the order given, as a browser sends a form's controls in tree order. */
-function multipartBody(parts: Part[]) {
-  const boundary = `----motcua${randomUUID()}`;
-  const chunks: Buffer[] = [];
-  for (const [name, v] of parts) {
-    if (typeof v === "string") chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${v}\r\n`));
-    else chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${v.name}"\r\nContent-Type: ${v.type}\r\n\r\n`), v.bytes, Buffer.from("\r\n"));
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(chunks), headers: { "content-type": `multipart/form-data; boundary=${boundary}` } };
-}
-const EMPTY_FILE = { name: "", type: "application/octet-stream", bytes: Buffer.alloc(0) };
-
 describe("nothing typed is lost while filing", () => {
   let env: TestEnv & { app: App };
   let api: ReturnType<typeof apiAs>;
@@ -54,13 +38,11 @@ describe("nothing typed is lost while filing", () => {
     return String(created.headers.location).split("/")[2]!.split("?")[0]!;
   };
   /** Posts the dossier's form as the browser does: token, marker, typed fields, each paper's file input, the button. */
-  const postForm = (b: FormBrowser, id: string, typed: Record<string, string>, files: Record<string, { name: string; type: string; bytes: Buffer }>, button: [string, string], token = b.cookies.get("motcua_csrf") ?? "") => {
-    const parts: Part[] = [["_csrf", token], ["form", "1"], ...Object.entries(typed).map(([k, v]) => [`f.${k}`, v] as Part)];
+  const postForm = (b: FormBrowser, id: string, typed: Record<string, string>, files: Record<string, { name: string; type: string; bytes: Buffer }>, button: [string, string], token?: string) => {
+    const parts: FormPart[] = [["form", "1"], ...Object.entries(typed).map(([k, v]) => [`f.${k}`, v] as FormPart)];
     for (const c of procedure.components) parts.push([`tep.${c.key}`, files[c.key] ?? EMPTY_FILE]);
     parts.push(button);
-    const { payload, headers } = multipartBody(parts);
-    const cookie = [...b.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-    return env.app.inject({ method: "POST", url: `/ho-so-cua-toi/${id}/tep`, payload, headers: { ...headers, cookie, accept: "text/html" } });
+    return postMultipart(env.app, b, `/ho-so-cua-toi/${id}/tep`, parts, token);
   };
   const draftOf = async (id: string) => (await api(s.cast.citizen, "GET", `/api/dossiers/${id}`)).json();
 

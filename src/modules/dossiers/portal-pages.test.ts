@@ -15,10 +15,13 @@ import {
   buildProvincialProcedure,
   dossierSetting,
   type DossierSetting,
+  EMPTY_FILE,
   fileDossier,
+  type FormPart,
   formOf,
   PDF,
   PNG,
+  postMultipart,
   publishProcedures,
   type Stage,
   uploadAs,
@@ -252,13 +255,28 @@ describe("portal dossier pages", () => {
     ]);
     assert.match(page.body, /id="paper-cccd"/);
     assert.doesNotMatch(page.body, /id="paper-to-khai"/, "only the papers asked for are offered for upload");
-    const bad = await citizen.post(`/ho-so-cua-toi/${id}/bo-sung`, { "f.hoTen": "Nguyễn Thị Mai", "f.soCccd": "x", "f.soBan": "2" });
+    // One form for the papers asked for and the e-form: what was typed travels with each upload.
+    assert.match(page.body, /<form method="post" action="\/ho-so-cua-toi\/[^"]+\/bo-sung" enctype="multipart\/form-data"/);
+    const answer = (typed: Record<string, string>, file: { name: string; type: string; bytes: Buffer } | null, button: [string, string]) =>
+      postMultipart(env.app, citizen, `/ho-so-cua-toi/${id}/bo-sung`, [["form", "1"], ...Object.entries(typed).map(([k, v]) => [`f.${k}`, v] as FormPart), ["tep.cccd", file ?? EMPTY_FILE], button]);
+    const bad = await answer({ hoTen: "Nguyễn Thị Mai", soCccd: "x", soBan: "2" }, null, ["intent", "send"]);
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /id="f-soCccd-error"/);
-    const up = await uploadFrom(env.app, citizen, `/ho-so-cua-toi/${id}/tep`, "cccd", { name: "cccd.pdf", type: "application/pdf", bytes: PDF });
-    assert.equal(up.statusCode, 303);
-    const answered = await citizen.post(`/ho-so-cua-toi/${id}/bo-sung`, { "f.hoTen": "Nguyễn Thị Mai", "f.soCccd": "001199000001", "f.soBan": "2" });
-    assert.equal(answered.statusCode, 303);
+    assert.match(bad.body, /id="f-soCccd"[^>]*value="x"/);
+    const noFileChosen = await answer({ hoTen: "Nguyễn Thị Mai Anh" }, null, ["upload", "cccd"]);
+    assert.equal(noFileChosen.statusCode, 400);
+    assert.match(noFileChosen.body, /id="paper-cccd-error"/);
+    assert.match(noFileChosen.body, /id="f-hoTen"[^>]*value="Nguyễn Thị Mai Anh"/, "kept when the upload had no file");
+    const refusedFile = await answer({ hoTen: "Nguyễn Thị Mai Anh" }, { name: "cccd.pdf", type: "application/pdf", bytes: PNG }, ["upload", "cccd"]);
+    assert.equal(refusedFile.statusCode, 415);
+    assert.match(refusedFile.body, /id="f-hoTen"[^>]*value="Nguyễn Thị Mai Anh"/, "kept through a refused file");
+    const up = await answer({ hoTen: "Nguyễn Thị Mai Anh" }, { name: "cccd.pdf", type: "application/pdf", bytes: PDF }, ["upload", "cccd"]);
+    assert.equal(up.statusCode, 200);
+    assert.match(up.body, /Đã tải lên tệp đính kèm/);
+    assert.match(up.body, />cccd\.pdf<\/a>/);
+    assert.match(up.body, /id="f-hoTen"[^>]*value="Nguyễn Thị Mai Anh"/, "kept through the upload");
+    const answered = await answer({ hoTen: "Nguyễn Thị Mai", soCccd: "001199000001", soBan: "2" }, null, ["intent", "send"]);
+    assert.equal(answered.statusCode, 303, answered.body.slice(0, 300));
     const after = await citizen.get(String(answered.headers.location), HTML);
     assert.match(after.body, /Đã gửi bổ sung hồ sơ/);
     assert.match(after.body, /<strong>Đang xử lý<\/strong>/);

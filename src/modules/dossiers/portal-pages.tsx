@@ -149,7 +149,7 @@ export function dossierPortalPages(deps: DossierPageDeps) {
       const content = await dossiers.boundProcedure(d);
       const { agencyName, returnName } = await deskNames(directory, d);
       // What was typed when the session ended, once its owner is back on the draft (not saved until they save).
-      const typed = d.status === "draft" && !extra.values ? takeKeptForm(request, reply, kept(id)) : null;
+      const typed = (d.status === "draft" || d.status === "incomplete" || d.status === "supplementing") && !extra.values ? takeKeptForm(request, reply, kept(id)) : null;
       const keptValues = typed ? shownValues(postedFormData(content.form, typed)) : null;
       return sendPage(
         reply,
@@ -256,13 +256,11 @@ export function dossierPortalPages(deps: DossierPageDeps) {
     });
 
     /**
-     * The dossier's form with its papers (multipart, issue 15, item 2): every chosen file is stored and what was
-     * typed is saved with the draft in the same post, then the page shows both; a refused file, a form whose
-     * token expired or an upload without a file comes back with every typed value. A bare upload (`component` and
-     * `file`, a supplement's paper) stores the file only. The kit checks the CSRF token before any file is read.
+     * A multipart post of a dossier's page: every chosen file is stored (or refused, as a problem of its paper) once
+     * the CSRF token is found valid, and the text fields are read. An expired form (no valid token) stores nothing
+     * and, when it carried the form, shows what was typed again with a fresh token.
      */
-    app.post(`${MY_DOSSIERS_PATH}/:id/tep`, { config: { access: APPLICANTS, upload: true }, ...Upload }, async (request, reply) => {
-      const id = request.params.id;
+    const readPapersAndForm = async (request: FastifyRequest, reply: FastifyReply, id: string) => {
       const page = partyPage(request, reply, "portal");
       const d = await dossiers.get(request.actor, id);
       const content = await dossiers.boundProcedure(d);
@@ -283,13 +281,34 @@ export function dossierPortalPages(deps: DossierPageDeps) {
       const carriesForm = fields.form === "1";
       const formData = postedFormData(content.form, fields);
       const typed = carriesForm ? shownValues(formData) : undefined;
-      if (!posted.csrfOk) {
-        // An expired form: nothing is stored, what was typed is shown again with a fresh token to send it with.
-        const expired = new CsrfRejected();
-        const message = tr(page, "Biểu mẫu đã hết hạn: những gì bạn đã nhập vẫn còn dưới đây, hãy bấm lại để lưu.", "The form expired: what you typed is still below; press the button again to save it.");
-        if (!carriesForm) throw expired;
-        return showDossier(request, reply, id, { values: typed ?? {}, problems: [], error: message }, answerFor(reply, expired));
-      }
+      const expired = posted.csrfOk
+        ? null
+        : async () => {
+            // An expired form: nothing is stored, what was typed is shown again with a fresh token to send it with.
+            const refusal = new CsrfRejected();
+            const message = tr(page, "Biểu mẫu đã hết hạn: những gì bạn đã nhập vẫn còn dưới đây, hãy bấm lại để gửi.", "The form expired: what you typed is still below; press the button again to send it.");
+            if (!carriesForm) throw refusal;
+            return showDossier(request, reply, id, { values: typed ?? {}, problems: [], error: message }, answerFor(reply, refusal));
+          };
+      /** The dossier's page with the refused files' problems and what was typed. */
+      const showRefused = (extra: Shown[] = []) => {
+        const all = [...refused, ...extra];
+        const first = all[0]!;
+        const problems = all.flatMap((e) => e.problems);
+        return showDossier(request, reply, id, { ...(typed ? { values: typed } : {}), problems, error: first.code === "dossier.invalid" ? undefined : first.message }, first.status);
+      };
+      return { id, page, fields, carriesForm, formData, typed, stored, refused, expired, showRefused };
+    };
+
+    /**
+     * The dossier's form with its papers (multipart, issue 15, item 2): every chosen file is stored and what was
+     * typed is saved with the draft in the same post, then the page shows both; a refused file, a form whose
+     * token expired or an upload without a file comes back with every typed value. A bare upload (`component` and
+     * `file`) stores the file only. The kit checks the CSRF token before any file is read.
+     */
+    app.post(`${MY_DOSSIERS_PATH}/:id/tep`, { config: { access: APPLICANTS, upload: true }, ...Upload }, async (request, reply) => {
+      const { id, page, fields, carriesForm, formData, stored, refused, expired, showRefused } = await readPapersAndForm(request, reply, request.params.id);
+      if (expired) return expired();
       const intent = text(fields.intent, 10) || (carriesForm ? "upload" : "");
       const asked = text(fields.upload, 200) || text(fields.component, 200);
       try {
@@ -300,11 +319,7 @@ export function dossierPortalPages(deps: DossierPageDeps) {
         if (!e) throw err;
         refused.push(e);
       }
-      if (refused.length) {
-        const first = refused[0]!;
-        const problems = refused.flatMap((e) => e.problems);
-        return showDossier(request, reply, id, { ...(typed ? { values: typed } : {}), problems, error: first.code === "dossier.invalid" ? undefined : first.message }, first.status);
-      }
+      if (refused.length) return showRefused();
       if (intent === "check") return reply.redirect(checkAnswersPath(id), 303);
       if (intent === "store") return reply.redirect(`${STORE_PATH}?ho-so=${id}`, 303);
       return reply.redirect(`${myDossierPath(id)}?da=${stored ? "tai-len" : "luu"}`, 303);
@@ -333,13 +348,21 @@ export function dossierPortalPages(deps: DossierPageDeps) {
       );
     });
 
-    app.post(`${MY_DOSSIERS_PATH}/:id/bo-sung`, { config: { access: APPLICANTS }, ...DraftPost }, async (request, reply) => {
-      const form = postedForm(request);
-      const id = request.params.id;
-      const d = await dossiers.get(request.actor, id);
-      const formData = postedFormData((await dossiers.boundProcedure(d)).form, form.values);
-      if (!form.ok) return refusedForm(request, reply, id, form.failure, shownValues(formData));
-      return change(request, reply, id, "bo-sung", () => dossiers.act(request.actor, id, "supplement", { formData }, meta(request)), shownValues(formData));
+    /**
+     * The answer to a supplement request: one form with the papers asked for and the e-form (multipart, issue 15,
+     * item 2). "Tải lên" stores the chosen files and shows the page again with what was typed; "Gửi bổ sung" stores
+     * them and sends the answer with the form, in the same post.
+     */
+    app.post(`${MY_DOSSIERS_PATH}/:id/bo-sung`, { config: { access: APPLICANTS, upload: true }, ...Upload }, async (request, reply) => {
+      const { id, page, fields, formData, typed, stored, expired, showRefused, refused } = await readPapersAndForm(request, reply, request.params.id);
+      if (expired) return expired();
+      if (refused.length) return showRefused();
+      if (text(fields.intent, 10) !== "send") {
+        const asked = text(fields.upload, 200);
+        if (!stored) return showRefused([shownError(reply, page, noFile(asked), asked)!]);
+        return showDossier(request, reply, id, { ...(typed ? { values: typed } : {}), done: "tai-len" });
+      }
+      return change(request, reply, id, "bo-sung", () => dossiers.act(request.actor, id, "supplement", { formData }, meta(request)), typed);
     });
 
     app.post(`${MY_DOSSIERS_PATH}/:id/rut`, { config: { access: APPLICANTS }, ...WithdrawForm }, async (request, reply) => {

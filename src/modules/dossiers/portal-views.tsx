@@ -216,7 +216,6 @@ export function Facts({ page, d, agencyName, returnName }: { page: PageRequest; 
 export function ApplicantDossierPage(props: ApplicantDossierProps) {
   const { page, d, content } = props;
   const base = myDossierPath(d.id);
-  const upload = { action: `${base}/tep`, csrf: props.csrf };
   const results = d.attachments.filter((f) => f.kind === "result");
   const answering = d.status === "incomplete" || d.status === "supplementing";
   const openPause = d.pauses.find((p) => !p.to);
@@ -269,16 +268,23 @@ export function ApplicantDossierPage(props: ApplicantDossierProps) {
           <h2 id="supplement-heading">{tr(page, "Cơ quan yêu cầu bổ sung hồ sơ", "The agency asks for a supplement")}</h2>
           <Pauses page={page} d={{ pauses: openPause ? [openPause] : [] }} components={content.components} />
           {!openPause ? <p>{d.history.at(-1)?.note ?? ""}</p> : null}
-          <Papers page={page} dossierId={d.id} channel={d.channel} components={content.components} attachments={d.attachments} problems={props.problems} upload={upload} only={asked.length ? asked : undefined} />
-          <form method="post" action={`${base}/bo-sung`} class="stack">
+          {/* One form for the papers asked for and the e-form: a file travels with what was typed (issue 15, item 2). */}
+          <form method="post" action={`${base}/bo-sung`} enctype="multipart/form-data" class="stack">
             <input type="hidden" name="_csrf" value={props.csrf} />
+            <input type="hidden" name="form" value="1" />
             <fieldset>
               <legend>{tr(page, "Tờ khai (sửa nếu được yêu cầu)", "Form (correct it if asked)")}</legend>
               <SchemaFields page={page} form={content.form} values={props.values} problems={props.problems} />
             </fieldset>
             <p>
-              <button type="submit">{tr(page, "Gửi bổ sung", "Send the supplement")}</button>
+              {/* First in the form: the button Enter presses. */}
+              <button type="submit" name="intent" value="send">
+                {tr(page, "Gửi bổ sung", "Send the supplement")}
+              </button>
             </p>
+            <h3>{tr(page, "Giấy tờ bổ sung", "Papers to add")}</h3>
+            <p class="sub">{tr(page, "Tệp chọn ở đây được gửi cùng với tờ khai khi bấm “Gửi bổ sung”, hoặc tải lên trước bằng nút “Tải lên”.", "Files chosen here are sent with the form when you press “Send the supplement”, or uploaded first with “Upload”.")}</p>
+            <Papers page={page} dossierId={d.id} channel={d.channel} components={content.components} attachments={d.attachments} problems={props.problems} upload={{ inForm: true }} only={asked.length ? asked : undefined} />
           </form>
         </section>
       ) : null}

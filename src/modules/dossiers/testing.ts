@@ -296,14 +296,32 @@ export async function cloneDossier(database: Database, id: string): Promise<stri
 export const PDF = Buffer.from("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n");
 export const PNG = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex");
 
+/** A part of a posted form: a text field, or a file input (an empty one: a file with no name and no bytes). */
+export type FormPart = [name: string, value: string] | [name: string, file: { name: string; type: string; bytes: Buffer }];
+export const EMPTY_FILE = { name: "", type: "application/octet-stream", bytes: Buffer.alloc(0) };
+
+/** A multipart/form-data body with its parts in the order given, as a browser sends a form's controls in tree order. */
+export function multipartParts(parts: readonly FormPart[]): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = `----motcua${randomUUID()}`;
+  const chunks: Buffer[] = [];
+  for (const [name, v] of parts) {
+    if (typeof v === "string") chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${v}\r\n`));
+    else chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${v.name}"\r\nContent-Type: ${v.type}\r\n\r\n`), v.bytes, Buffer.from("\r\n"));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(chunks), headers: { "content-type": `multipart/form-data; boundary=${boundary}` } };
+}
+
 /** A multipart/form-data body: the fields first, then the file, as browsers send them. */
 export function multipart(fields: Record<string, string>, file: { name: string; type: string; bytes: Buffer }): { payload: Buffer; headers: Record<string, string> } {
-  const boundary = `----motcua${randomUUID()}`;
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`));
-  parts.push(file.bytes, Buffer.from(`\r\n--${boundary}--\r\n`));
-  return { payload: Buffer.concat(parts), headers: { "content-type": `multipart/form-data; boundary=${boundary}` } };
+  return multipartParts([...Object.entries(fields), ["file", file]]);
+}
+
+/** Posts a page's multipart form from browser `b` (its cookies), the CSRF token first unless `token` is given. */
+export function postMultipart(app: App, b: FormBrowser, url: string, parts: readonly FormPart[], token = b.cookies.get("motcua_csrf") ?? "") {
+  const { payload, headers } = multipartParts([["_csrf", token], ...parts]);
+  const cookie = [...b.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  return app.inject({ method: "POST", url, payload, headers: { ...headers, cookie, accept: "text/html" } });
 }
 
 /** An API caller on `app` acting as an account (its bearer token), or signed out (`null`). */
