@@ -123,11 +123,12 @@ describe("catalogue", () => {
     // A form whose labels or order do not match its schema is refused too.
     const q = procedure();
     q.form.ui.order = ["hoTen", "hoTen", "khac"];
+    q.form.ui.subject = ["hoTen", "tenTre"];
     delete (q.form.ui.fields as Record<string, unknown>).soCccd;
     assert.equal((await call("POST", "/api/procedures", "admin", q)).statusCode, 201);
     const bad = await call("POST", `/api/procedures/${q.code}/publish`, "admin");
     const qpaths = bad.json().error.fields.map((f: { path: string }) => f.path);
-    assert.deepEqual(qpaths.sort(), ["/form/ui/fields/soCccd", "/form/ui/order", "/form/ui/order", "/form/ui/order/1", "/form/ui/order/2"].sort());
+    assert.deepEqual(qpaths.sort(), ["/form/ui/fields/soCccd", "/form/ui/order", "/form/ui/order", "/form/ui/order/1", "/form/ui/order/2", "/form/ui/subject/1"].sort());
   });
 
   it("keeps published versions unchanged: an edit starts the next version, a dossier binds to the one in force", async () => {

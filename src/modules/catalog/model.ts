@@ -95,6 +95,12 @@ export const FormDefinition = Type.Object(
       {
         order: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 200 }),
         fields: Type.Record(Type.String(), FieldHint),
+        /**
+         * The fields whose values say what a dossier is about (its trích yếu beside the procedure's name: the child
+         * of a birth registration, the two spouses, a building's address), so an applicant's and an office's lists
+         * tell two dossiers of one procedure apart.
+         */
+        subject: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 4 })),
       },
       { additionalProperties: false },
     ),

@@ -72,6 +72,9 @@ export function publishProblems(content: ProcedureContent, facts: DirectoryFacts
       if (!seen.has(name)) bad("/form/ui/order", `Thiếu trường ${name} trong thứ tự hiển thị.`);
       if (!content.form.ui.fields[name]) bad(`/form/ui/fields/${name}`, `Trường ${name} cần nhãn hiển thị.`);
     }
+    (content.form.ui.subject ?? []).forEach((name, i) => {
+      if (!props.has(name)) bad(`/form/ui/subject/${i}`, `Trường ${name} không có trong JSON Schema.`);
+    });
     for (const name of Object.keys(content.form.ui.fields)) {
       if (!props.has(name)) bad(`/form/ui/fields/${name}`, `Trường ${name} không có trong JSON Schema.`);
     }

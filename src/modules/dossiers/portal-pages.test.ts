@@ -60,6 +60,8 @@ const RICH_FORM = {
       dienThoai: { label: "Số điện thoại", widget: "tel" as const },
       noiDung: { label: "Nội dung yêu cầu", widget: "textarea" as const },
     },
+    // What each dossier is about, on the applicant's list: the purpose and the person.
+    subject: ["mucDich", "hoTen"],
   },
 };
 
@@ -212,16 +214,20 @@ describe("portal dossier pages", () => {
     assert.match(list.body, /<a href="\/ho-so-cua-toi" aria-current="page">Hồ sơ của tôi<\/a>/);
   });
 
-  it("tells two drafts of one procedure apart in my dossiers: when each was begun, and that it has no code yet (issue 15, item 6)", async () => {
+  it("tells two drafts of one procedure apart in my dossiers: what each is about, when each was begun, and that it has no code yet (issue 15, item 6)", async () => {
     const first = await startDraft();
     const second = await startDraft();
+    assert.equal((await citizen.post(`/ho-so-cua-toi/${first}`, { "f.hoTen": "Nguyễn Thị Mai", "f.mucDich": "Kết hôn", intent: "save" })).statusCode, 303);
+    assert.equal((await citizen.post(`/ho-so-cua-toi/${second}`, { "f.hoTen": "Nguyễn Văn Nam", intent: "save" })).statusCode, 303);
     await env.database.rows(sql`UPDATE dossiers SET created_at = '2026-11-20T02:05:00Z' WHERE id = ${first} RETURNING id`);
     await env.database.rows(sql`UPDATE dossiers SET created_at = '2026-11-21T03:30:00Z' WHERE id = ${second} RETURNING id`);
     const list = (await citizen.get("/ho-so-cua-toi", HTML)).body;
     assert.match(list, /<th scope="col">Ngày tạo<\/th>/);
-    const row = (id: string) => new RegExp(`<a href="/ho-so-cua-toi/${id}">${procedure.name}</a></th><td class="nowrap">Chưa có \\(bản nháp\\)</td><td>([^<]+)</td>`).exec(list)?.[1];
-    assert.equal(row(first), "20/11/2026 09:05");
-    assert.equal(row(second), "21/11/2026 10:30");
+    const row = (id: string) => new RegExp(`<a href="/ho-so-cua-toi/${id}">${procedure.name}</a><span class="sub subject">([^<]+)</span></th><td class="nowrap">Chưa có \\(bản nháp\\)</td><td>([^<]+)</td>`).exec(list)?.slice(1);
+    assert.deepEqual(row(first), ["Kết hôn – Nguyễn Thị Mai", "20/11/2026 09:05"]);
+    assert.deepEqual(row(second), ["Nguyễn Văn Nam", "21/11/2026 10:30"]);
+    const api = (await apiAs(env.app)(s.cast.citizen, "GET", "/api/me/dossiers")).json();
+    assert.equal(api.items.find((d: { id: string }) => d.id === first)?.subject, "Kết hôn – Nguyễn Thị Mai");
   });
 
   it("shows a procedure needing a higher assurance level as refused, on the page and on the post", async () => {

@@ -127,6 +127,8 @@ export function MyDossiersPage({ page, result, notice }: { page: PageRequest; re
               <tr key={d.id}>
                 <th scope="row">
                   <a href={myDossierPath(d.id)}>{d.procedureName}</a>
+                  {/* What it is about (the child, the spouses, the address): two dossiers of one procedure differ. */}
+                  {d.subject ? <span class="sub subject">{d.subject}</span> : null}
                 </th>
                 {/* A draft has no code yet: when it was begun tells two drafts of one procedure apart. */}
                 <td class="nowrap">{d.code ?? tr(page, "Chưa có (bản nháp)", "None yet (draft)")}</td>

@@ -1,5 +1,6 @@
 // Rows → what the API shows. The history names officers by name and the applicant by role; the public
 // lookup shows no person at all.
+import type { FormDefinition } from "../catalog/index.ts";
 import type { DossierRow } from "./hooks.ts";
 import type { DossierAction, DossierStatus, Timeliness } from "./model.ts";
 import type { EventRow, FileRow, LookupEventRow, LookupRow, PauseRow, RatingRow, StepRow, SummaryRow } from "./repo.ts";
@@ -126,6 +127,17 @@ export function presentSummary(r: SummaryRow, procedureName: string): DossierSum
     dueSoon: r.dueSoonAt !== null && r.overdueAt === null,
     overdue: r.overdueAt !== null,
   };
+}
+
+/** What a dossier is about: the values of the fields its form names as its subject, or null. */
+export function subjectOf(form: FormDefinition, formData: unknown): string | null {
+  const data = (formData && typeof formData === "object" ? formData : {}) as Record<string, unknown>;
+  const values = (form.ui.subject ?? []).flatMap((name) => {
+    const v = Object.hasOwn(data, name) ? data[name] : undefined;
+    return typeof v === "string" || typeof v === "number" ? [String(v).trim()].filter(Boolean) : [];
+  });
+  const text = values.join(" – ");
+  return text ? (text.length > 120 ? `${text.slice(0, 119)}…` : text) : null;
 }
 
 /** The public lookup: what happened and when, never who. */

@@ -311,10 +311,10 @@ export const summary = {
 };
 export type SummaryRow = { [K in Exclude<keyof typeof summary, "applicantName">]: DossierRow[K] } & { applicantName: string };
 
-/** One page of an applicant's dossiers, newest first. */
-export function listOwned(db: Db, ownerUserId: string, limit: number, offset: number): Promise<SummaryRow[]> {
+/** One page of an applicant's dossiers, newest first, with their form data (what each is about). */
+export function listOwned(db: Db, ownerUserId: string, limit: number, offset: number): Promise<Array<SummaryRow & { formData: unknown }>> {
   return db
-    .select(summary)
+    .select({ ...summary, formData: dossiers.formData })
     .from(dossiers)
     .where(eq(dossiers.ownerUserId, ownerUserId))
     .orderBy(desc(dossiers.createdAt), desc(dossiers.id))

@@ -176,6 +176,8 @@ export const DossierSummaryDto = Type.Object({
   status: Literals(STATUSES),
   nationalStatus: Nullable(Type.Integer()),
   applicantName: Type.String(),
+  /** What it is about, from the fields its form names (`ui.subject`): on the applicant's list. */
+  subject: Type.Optional(Nullable(Type.String())),
   createdAt: Time,
   receivedAt: Nullable(Time),
   dueAt: Nullable(Time),

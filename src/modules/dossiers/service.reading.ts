@@ -11,7 +11,7 @@ import type { LookupThrottle } from "./lookup-throttle.ts";
 import type { DossierRow } from "./hooks.ts";
 import type { DossierStatus, Queue } from "./model.ts";
 import { isOwner } from "./policy.ts";
-import { presentFile, presentLookup, presentSummary } from "./present.ts";
+import { presentFile, presentLookup, presentSummary, subjectOf } from "./present.ts";
 import * as repo from "./repo.ts";
 import { queue as queuePage, type QueueFilter } from "./repo.queues.ts";
 import type { AttachmentDto, DossierDto, DossierPage, LookupDto, QueueQuery } from "./schema.ts";
@@ -92,7 +92,11 @@ export function makeReading(deps: DossierDeps, core: DossierCore, lookup: Lookup
     async mine(actor, page, pageSize) {
       if (actor.type !== "user") return { items: [], page, pageSize, hasMore: false, total: 0 };
       const rows = await repo.listOwned(database.db, actor.userId, pageSize + 1, (page - 1) * pageSize);
-      return pageOf(rows, page, pageSize, boundProcedure);
+      const result = await pageOf(rows, page, pageSize, boundProcedure);
+      const items = await Promise.all(
+        result.items.map(async (item, i) => ({ ...item, subject: subjectOf((await boundProcedure(rows[i]!)).form, rows[i]!.formData) })),
+      );
+      return { ...result, items };
     },
 
     async queue(actor, query) {
