@@ -44,6 +44,7 @@ export {
   FormDefinition,
   Literals,
   needsUpload,
+  type PrefillFact,
   type ProcedureContent,
   ProcedureCode,
   type ProcessingTime,

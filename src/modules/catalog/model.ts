@@ -73,6 +73,10 @@ export function needsUpload(c: Pick<Component, "required" | "replacedByEForm" | 
   return !(channel === "online" && c.replacedByEForm === true);
 }
 
+/** What of an applicant's account a form field can start with (`FieldHint.prefill`). */
+export const PREFILL_FACTS = ["fullName", "idNumber", "birthDate", "sex", "email"] as const;
+export type PrefillFact = (typeof PREFILL_FACTS)[number];
+
 /** UI hints of one form field: what the generated form shows next to the JSON Schema property. */
 export const FieldHint = Type.Object(
   {
@@ -80,6 +84,11 @@ export const FieldHint = Type.Object(
     help: Type.Optional(Text(1000)),
     placeholder: Type.Optional(Text(200)),
     widget: Type.Optional(Literals(["text", "textarea", "date", "select", "radio", "checkbox", "number", "email", "tel"] as const, "how the field is drawn")),
+    /**
+     * The fact of the applicant's own account a new online dossier starts this field with (it is theirs, not
+     * another person's: the requester's date of birth, never the child's).
+     */
+    prefill: Type.Optional(Literals(PREFILL_FACTS, "the applicant's account fact this field starts with")),
   },
   { additionalProperties: false },
 );

@@ -1,4 +1,5 @@
-// A new online dossier's e-form starts from the signed-in account and the form's defaults (issue 15, item 6).
+// A new online dossier's e-form starts from the signed-in account (name, CCCD, date of birth, sex, email) and the
+// form's defaults (issue 15, item 6); the account holds no address, so none is filled.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
@@ -9,9 +10,11 @@ import type { ProcedureContent } from "../catalog/index.ts";
 import { prefilledFormData } from "./prefill.ts";
 import { apiAs, buildProvincialProcedure, dossierSetting, publishProcedures, type DossierSetting } from "./testing.ts";
 
-/** The demo catalogue's birth registration (1.001193): its e-form names the person asking and the child apart. */
-const birthForm = (): ProcedureContent["form"] =>
-  (JSON.parse(fs.readFileSync(new URL("../../../data/catalog/procedures.json", import.meta.url), "utf8")) as { procedures: ProcedureContent[] }).procedures.find((p) => p.code === "1.001193")!.form;
+/** A form of the demo catalogue, by its procedure's code. */
+const demoForm = (code: string): ProcedureContent["form"] =>
+  (JSON.parse(fs.readFileSync(new URL("../../../data/catalog/procedures.json", import.meta.url), "utf8")) as { procedures: ProcedureContent[] }).procedures.find((p) => p.code === code)!.form;
+/** The birth registration (1.001193): its e-form names the person asking and the child apart. */
+const birthForm = () => demoForm("1.001193");
 
 describe("the e-form pre-filled from the account", () => {
   let env: TestEnv & { app: App };
@@ -35,6 +38,22 @@ describe("the e-form pre-filled from the account", () => {
     for (const key of ["hoTenNguoiDuocKhaiSinh", "ngaySinh", "hoTenMe", "hoTenCha", "noiCuTru"]) assert.equal(formData[key], undefined, key);
   });
 
+  it("fills the requester's own date of birth and sex where the form's hints say the field is theirs (the criminal record certificate)", async () => {
+    const record = await publishProcedures(env.ctx, buildProvincialProcedure(s.place, { form: demoForm("1.900201") }));
+    const res = await apiAs(env.app)(s.cast.citizen, "POST", "/api/dossiers", { procedureCode: record.code, agencyCode: s.place.centre, formData: {}, requestId: randomUUID() });
+    assert.equal(res.statusCode, 201, res.body);
+    const formData = (res.json() as { formData: Record<string, unknown> }).formData;
+    const account = await env.ctx.identity.findByUsername(s.cast.citizen.username);
+    assert.ok(account?.birthDate);
+    assert.deepEqual([formData.hoTen, formData.soDinhDanh, formData.ngaySinh, formData.gioiTinh], [account.fullName, account.username, account.birthDate, account.sex === "male" ? "Nam" : "Nữ"]);
+    // A sex outside the field's options, or a fact the account lacks, leaves the field empty.
+    const form: ProcedureContent["form"] = {
+      schema: { type: "object", properties: { gioiTinh: { type: "string", enum: ["male", "female"] }, ngaySinh: { type: "string", format: "date" } } },
+      ui: { order: ["gioiTinh", "ngaySinh"], fields: { gioiTinh: { label: "Giới tính", prefill: "sex" }, ngaySinh: { label: "Ngày sinh", prefill: "birthDate" } } },
+    };
+    assert.deepEqual(prefilledFormData(form, { kind: "citizen", fullName: "Nguyễn Thị Mai", idNumber: "001199000001", email: null, birthDate: null, sex: "female" }), {});
+  });
+
   it("keeps what the applicant sent, and fills nothing for an officer at the counter", async () => {
     const api = apiAs(env.app);
     const typed = await api(s.cast.citizen, "POST", "/api/dossiers", { procedureCode: procedure.code, agencyCode: s.place.centre, formData: { hoTenNguoiYeuCau: "Nguyễn Văn Khác" }, requestId: randomUUID() });
@@ -50,7 +69,7 @@ describe("the e-form pre-filled from the account", () => {
       schema: { type: "object", properties: { maSoDoanhNghiep: { type: "string" }, hoTenNguoiYeuCau: { type: "string" }, email: { type: "string", format: "email" } } },
       ui: { order: ["maSoDoanhNghiep", "hoTenNguoiYeuCau", "email"], fields: {} },
     };
-    assert.deepEqual(prefilledFormData(form, { kind: "business", fullName: "Công ty TNHH Ví dụ", idNumber: "0100233488", email: "lienhe@example.vn" }), {
+    assert.deepEqual(prefilledFormData(form, { kind: "business", fullName: "Công ty TNHH Ví dụ", idNumber: "0100233488", email: "lienhe@example.vn", birthDate: null, sex: null }), {
       maSoDoanhNghiep: "0100233488",
       email: "lienhe@example.vn",
     });
@@ -61,6 +80,6 @@ describe("the e-form pre-filled from the account", () => {
       schema: { type: "object", properties: { constructor: { type: "string" }, toString: { type: "string" }, valueOf: { type: "string" } } },
       ui: { order: ["constructor", "toString", "valueOf"], fields: {} },
     };
-    assert.deepEqual(prefilledFormData(form, { kind: "citizen", fullName: "Nguyễn Thị Mai", idNumber: "001199000001", email: null }), {});
+    assert.deepEqual(prefilledFormData(form, { kind: "citizen", fullName: "Nguyễn Thị Mai", idNumber: "001199000001", email: null, birthDate: "1990-01-01", sex: "female" }), {});
   });
 });

@@ -27,7 +27,7 @@ import { digitisedMark } from "./service.documents.ts";
 import { type DossierCore, type DossierDeps, dossierPlan, type Meta } from "./service.support.ts";
 import type { Applicant } from "./tables.ts";
 import { applyChange, filedColumns, recordFiling, takeDossierCode } from "./transitions.ts";
-import { prefilledFormData } from "./prefill.ts";
+import { type AccountFacts, prefilledFormData } from "./prefill.ts";
 
 /** The dossier service's filing. */
 export interface DossierFiling {
@@ -56,6 +56,12 @@ export interface DossierFiling {
 
 export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agencyProvinces: LRUCache<string, string> }): DossierFiling {
   const { database, clock, audit, catalog, directory, identity, files, events } = deps;
+
+  /** What an applicant's account says of them, for a new draft's first values (its registered birth date, sex). */
+  const accountFacts = async (userId: string, kind: AccountFacts["kind"], actor: { fullName: string; username: string; email: string | null }): Promise<AccountFacts> => {
+    const user = await identity.user(userId);
+    return { kind, fullName: actor.fullName, idNumber: actor.username, email: actor.email, birthDate: user?.birthDate ?? null, sex: user?.sex ?? null };
+  };
   const { boundProcedure, planOf, whoIs, visible, guard, dto, transact } = core;
   const { agencyProvinces } = cache;
 
@@ -183,7 +189,7 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
       // A draft begun online with an empty form starts from the account's facts and the form's defaults.
       formData:
         applicantSide && actor.type === "user" && !fileNow && Object.keys(input.formData).length === 0
-          ? prefilledFormData(content.form, { kind: applicant.type === "business" ? "business" : "citizen", fullName: actor.fullName, idNumber: actor.username, email: actor.email })
+          ? prefilledFormData(content.form, await accountFacts(actor.userId, applicant.type === "business" ? "business" : "citizen", actor))
           : input.formData,
       createdBy: by,
       requestId: input.requestId,

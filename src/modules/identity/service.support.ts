@@ -24,6 +24,9 @@ export interface UserView {
   fullName: string;
   email: string | null;
   emailVerified: boolean;
+  /** A citizen's date of birth (yyyy-MM-dd) and sex, as registered: what a form may be pre-filled with. */
+  birthDate: string | null;
+  sex: "male" | "female" | null;
   status: "active" | "disabled";
   agencyCode: string | null;
   departmentCode: string | null;
@@ -128,6 +131,8 @@ export function makeAccountCore(deps: IdentityDeps) {
       fullName: row.fullName,
       email: row.email,
       emailVerified: row.emailVerifiedAt !== null,
+      birthDate: row.birthDate ?? null,
+      sex: (row.sex as UserView["sex"]) ?? null,
       status: row.status as UserView["status"],
       agencyCode: row.agencyCode,
       departmentCode: row.departmentCode,
