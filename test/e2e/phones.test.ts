@@ -12,7 +12,9 @@ import { buildApp } from "../../src/app.ts";
 import { holidaysSeed } from "../../src/modules/calendar/index.ts";
 import { adminUnitsSeed } from "../../src/modules/directory/seeds.ts";
 import {
+  apiAs,
   buildProvincialProcedure,
+  buildTwoSignaturesProcedure,
   type DossierSetting,
   dossierSetting,
   fileDossier,
@@ -34,7 +36,7 @@ const DESKTOP = { width: 1280, height: 800 };
 /** WCAG 2.5.5 (target size, enhanced): 44 × 44 CSS pixels. */
 const TARGET = 44;
 
-type Who = "visitor" | "citizen" | "receiver" | "specialist" | "leader" | "supervisor" | "admin";
+type Who = "visitor" | "citizen" | "receiver" | "specialist" | "leader" | "chairman" | "supervisor" | "admin";
 
 interface Visit {
   who: Who;
@@ -100,12 +102,22 @@ describe("phones first: every page at 360 px and at 1,280 px", () => {
     }
     app = await buildApp(env.ctx);
     await app.listen({ port, host: "127.0.0.1" });
+    // A decision that goes up to the province's chairman (two signatures): at the chairman's step, every action
+    // a leader may take is on the page.
+    const two = await publishProcedures(env.ctx, buildTwoSignaturesProcedure(s.place));
+    const decision = (await fileDossier(env.ctx, s, two, { stage: "received" })).id;
+    const api = apiAs(app);
+    for (const [who, action] of [[s.cast.specialist, "forward"], [s.cast.leader, "forward"], [s.cast.leader, "approve"]] as const) {
+      const res = await api(who, "POST", `/api/dossiers/${decision}/actions/${action}`, {});
+      assert.equal(res.statusCode, 200, res.body);
+    }
 
     const accounts: Record<Exclude<Who, "visitor">, TestAccount> = {
       citizen: s.cast.citizen,
       receiver: s.cast.receiver,
       specialist: s.cast.specialist,
       leader: s.cast.leader,
+      chairman: s.cast.chairman,
       supervisor: s.cast.supervisor,
       admin: s.cast.admin,
     };
@@ -155,6 +167,7 @@ describe("phones first: every page at 360 px and at 1,280 px", () => {
       { who: "receiver", path: "/tai-khoan" },
       { who: "specialist", path: `/office/ho-so/${dossier("received")}`, shot: "office-dossier-examined" },
       { who: "leader", path: `/office/ho-so/${dossier("forwarded")}`, shot: "office-dossier-to-sign" },
+      { who: "chairman", path: `/office/ho-so/${decision}`, shot: "office-dossier-chairman" },
       { who: "supervisor", path: "/office/ho-so?hang-doi=processing" },
       { who: "supervisor", path: `/office/ho-so/${dossier("forwarded")}` },
       { who: "admin", path: "/quan-tri/thu-tuc", shot: "catalogue-admin" },
