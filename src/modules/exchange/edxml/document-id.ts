@@ -9,7 +9,7 @@ export interface DocumentIdParts {
   organId: string;
   /** `yyyy/MM/dd`. */
   promulgationDate: string;
-  /** Số: no `/` and no `,` (the `/` separates it from the notation). */
+  /** Số: no `/` (the first `/` separates it from the notation). */
   codeNumber: string;
   /** Ký hiệu, e.g. `VPCP-TTĐT`. */
   codeNotation: string;
@@ -19,9 +19,9 @@ export interface DocumentIdParts {
 export function formatDocumentId(parts: DocumentIdParts, element = "DocumentId"): string {
   const id = `${parts.organId},${parts.promulgationDate},${parts.codeNumber}/${parts.codeNotation}`;
   const back = parseDocumentId(id, element);
-  // A number holding "/" or "," would read back differently: refuse it rather than write an ambiguous id.
+  // A number holding "/" would read back differently: refuse it rather than write an ambiguous id.
   if (back.codeNumber !== parts.codeNumber || back.organId !== parts.organId) {
-    throw new EdxmlError(element, `the code number ${JSON.stringify(parts.codeNumber)} may not hold "/" or ","`);
+    throw new EdxmlError(element, `the code number ${JSON.stringify(parts.codeNumber)} may not hold "/"`);
   }
   return id;
 }

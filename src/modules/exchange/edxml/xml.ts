@@ -134,7 +134,9 @@ export function parseXml(xml: string | Uint8Array, limits: EdxmlLimits): XmlElem
     nodes = parser.parse(text) as Ordered[];
   } catch (e) {
     if (e instanceof EdxmlError) throw e;
-    throw new EdxmlError(DOC, `not readable XML: ${(e as Error).message}`);
+    const message = (e as Error).message;
+    if (/nested tags/i.test(message)) throw new EdxmlError(DOC, `nested deeper than ${limits.maxDepth} elements`);
+    throw new EdxmlError(DOC, `not readable XML: ${message}`);
   }
   const roots = nodes.filter((n) => !("#text" in n) && !("#cdata" in n));
   if (roots.length !== 1) throw new EdxmlError(DOC, `${roots.length} root elements (expected one, <edXML>)`);
