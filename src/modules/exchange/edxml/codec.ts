@@ -43,5 +43,9 @@ export function buildEdxml(message: EdxmlMessage): string {
  */
 export function parseEdxml(xml: string | Uint8Array, limits?: Partial<EdxmlLimits>): EdxmlMessage {
   const given = Object.fromEntries(Object.entries(limits ?? {}).filter(([, v]) => v !== undefined));
-  return readMessage(parseXml(xml, { ...DEFAULT_EDXML_LIMITS, ...given }));
+  const effective: EdxmlLimits = { ...DEFAULT_EDXML_LIMITS, ...given };
+  for (const [name, value] of Object.entries(effective)) {
+    if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`edXML limit ${name} must be a whole number ≥ 1`);
+  }
+  return readMessage(parseXml(xml, effective));
 }

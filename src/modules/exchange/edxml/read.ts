@@ -167,14 +167,9 @@ function attachments(root: Node, envelope: Node): Attachment[] {
       if (!contentType) throw new EdxmlError(`${a.path}/ContentType`, "missing");
       if (!attachmentName) throw new EdxmlError(`${a.path}/AttachmentName`, "missing");
       const body = a.one("ContentTransferEncoded");
-      const file: Attachment = {
-        contentId,
-        contentType,
-        attachmentName,
-        content: decodeBase64(body.ownText(), body.path),
-      };
+      const content = decodeBase64(body.ownText(), body.path);
       const description = pick("Description");
-      out.push(description === undefined ? file : { contentId, contentType, attachmentName, description, content: file.content });
+      out.push({ contentId, contentType, attachmentName, ...(description !== undefined && { description }), content });
     }
   }
   for (const [cid, ref] of refs) {
