@@ -267,6 +267,9 @@ describe("edXML reading is lenient about form", () => {
     assert.deepStrictEqual(parseEdxml(other), expected);
     const spaced = edit(SAMPLE, "<edXML:Subject>Thử nghiệm", "<edXML:TypeDetail>0</edXML:TypeDetail><edXML:Subject>\n   Thử nghiệm   \n");
     assert.deepStrictEqual(parseEdxml(spaced), expected);
+    const status = parseEdxml(STATUS);
+    const envelopeAlone = STATUS.replace(/^[\s\S]*?(<edXML:edXMLEnvelope)/, '$1 xmlns:edXML="x"').replace("</edXML>", "");
+    assert.deepStrictEqual(parseEdxml(envelopeAlone), status);
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(SAMPLE, "utf16le")]);
     assert.deepStrictEqual(parseEdxml(new Uint8Array(utf16)), expected);
   });
