@@ -269,6 +269,7 @@ describe("edXML reading is lenient about form", () => {
     assert.deepStrictEqual(parseEdxml(spaced), expected);
     const status = parseEdxml(STATUS);
     const envelopeAlone = STATUS.replace(/^[\s\S]*?(<edXML:edXMLEnvelope)/, '$1 xmlns:edXML="x"').replace("</edXML>", "");
+    assert.ok(envelopeAlone.startsWith("<edXML:edXMLEnvelope") && !envelopeAlone.includes("</edXML>"));
     assert.deepStrictEqual(parseEdxml(envelopeAlone), status);
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(SAMPLE, "utf16le")]);
     assert.deepStrictEqual(parseEdxml(new Uint8Array(utf16)), expected);
