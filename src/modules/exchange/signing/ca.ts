@@ -108,6 +108,16 @@ export function keyMatchesCertificate(privateKeyPem: string, certificatePem: str
   }
 }
 
+/** The size of an RSA private key (PEM, unencrypted), or null when it is not one. */
+export function rsaKeyBits(privateKeyPem: string): number | null {
+  try {
+    const key = createPrivateKey(privateKeyPem);
+    return key.asymmetricKeyType === "rsa" ? (key.asymmetricKeyDetails?.modulusLength ?? null) : null;
+  } catch {
+    return null;
+  }
+}
+
 async function newKeys(): Promise<CryptoKeyPair> {
   const alg = { ...RSA, modulusLength: MODULUS_BITS, publicExponent: new Uint8Array([1, 0, 1]) };
   return (await webcrypto.subtle.generateKey(alg, true, ["sign", "verify"])) as CryptoKeyPair;

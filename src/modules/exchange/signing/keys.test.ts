@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { generateKeyPairSync } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -15,7 +16,7 @@ import { createDevelopmentCa, issueAgencyCertificate, type KeyAndCertificate, ke
 import { keysCommands } from "./commands.ts";
 import { type AgencyKeysService, makeAgencyKeysService } from "./service.ts";
 import { sampleDocument, sampleStatus } from "./testing.ts";
-import { signEdxml } from "./xmldsig.ts";
+import { SignatureError, signEdxml } from "./xmldsig.ts";
 
 const ours = "000.00.00.H29";
 const other = "000.00.12.H29";
@@ -81,6 +82,7 @@ describe("the agencies' keys on the database", () => {
     assert.ok(verdict.ok, JSON.stringify(verdict));
     assert.equal(verdict.signature.agencyCode, ours);
     await rejectsWith(keys.signOutgoing(sampleDocument({ from: third }), third), "exchange.no_signing_key");
+    await assert.rejects(keys.signOutgoing(sampleDocument({ from: third }), ours), (err) => err instanceof SignatureError && err.reason === "wrong_agency");
   });
 
   it("rotates: new messages use the new key, those signed with the retired one still verify", async () => {
@@ -102,9 +104,14 @@ describe("the agencies' keys on the database", () => {
     assert.equal(err.fields?.[0]?.path, "/privateKeyPem");
     await rejectsWith(keys.importKey(admin, { agencyCode: third, ...peer }), "exchange.invalid_key_input");
     await rejectsWith(keys.importKey(admin, { agencyCode: third, privateKeyPem: mine.privateKeyPem, certificatePem: "not a certificate" }), "exchange.invalid_key_input");
+    const ec = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    await rejectsWith(keys.importKey(admin, { agencyCode: third, privateKeyPem: ec, certificatePem: mine.certificatePem }), "exchange.invalid_key_input");
     const imported = await keys.importKey(admin, { agencyCode: third, ...mine });
     assert.equal(imported.source, "imported");
     assert.equal((await keys.signingKey(third)).certificatePem, mine.certificatePem);
+    // A sealed key is bound to its row: copied onto another agency's active key, it does not open.
+    await database.rows(sql`UPDATE exchange_agency_keys SET private_key_enc = (SELECT private_key_enc FROM exchange_agency_keys WHERE agency_code = ${ours} AND state = 'active') WHERE agency_code = ${third}`);
+    await assert.rejects(keys.signingKey(third));
   });
 
   it("verifies another agency's message against the certificate registered for it, until it is revoked", async () => {

@@ -8,12 +8,12 @@ import type { Clock } from "../../../platform/clock.ts";
 import type { Database, Db } from "../../../platform/db/index.ts";
 import type { FieldProblem } from "../../../platform/http/errors.ts";
 import { isAgencyCode } from "../../directory/index.ts";
-import { CertificateError, createDevelopmentCa, issueAgencyCertificate, type KeyAndCertificate, keyMatchesCertificate, readCertificate } from "./ca.ts";
+import { CertificateError, createDevelopmentCa, issueAgencyCertificate, type KeyAndCertificate, keyMatchesCertificate, readCertificate, rsaKeyBits } from "./ca.ts";
 import { InvalidKeyInput, KeysForbidden, NoSigningKey, SigningKeyExists, TrustedCertificateNotFound } from "./errors.ts";
 import { makeKeyStore } from "./keystore.ts";
 import { canManageKeys } from "./policy.ts";
 import * as repo from "./repo.ts";
-import { SignatureError, type SignatureRefusal, signEdxml, type VerifiedSignature, verifyEdxml } from "./xmldsig.ts";
+import { edxmlSender, SignatureError, type SignatureRefusal, signEdxml, type VerifiedSignature, verifyEdxml } from "./xmldsig.ts";
 
 /** The name of the node secret the private keys are sealed with. */
 export const KEYS_SECRET = "exchange-signing";
@@ -60,7 +60,7 @@ export interface AgencyKeysService {
   keys(agencyCode: string): Promise<AgencyKeyDto[]>;
   /** The active key of an agency, opened, for signing (NoSigningKey when none). */
   signingKey(agencyCode: string): Promise<KeyAndCertificate>;
-  /** An outgoing message signed with its sending agency's active key. */
+  /** An outgoing message signed with its sending agency's active key (SignatureError when From/OrganId is another). */
   signOutgoing(xml: string, agencyCode: string): Promise<string>;
   /** Registers another agency's certificate (it must carry that agency's code). */
   trust(actor: Actor, input: { agencyCode: string; certificatePem: string }): Promise<TrustedCertificateDto>;
@@ -174,17 +174,20 @@ export function makeAgencyKeysService(deps: AgencyKeysDeps): AgencyKeysService {
     return name;
   }
 
-  /** Stores a new active key (retiring the active one when `replace`), audited as `action`. */
-  async function install(tx: Db, actor: Actor, agencyCode: string, key: KeyAndCertificate, source: "generated" | "imported", action: string, replace: boolean) {
+  /**
+   * Stores a new active key, audited: `generate` wants no active key, `rotate` one to retire, `import` retires the
+   * active one if there is one.
+   */
+  async function install(tx: Db, actor: Actor, agencyCode: string, key: KeyAndCertificate, how: "generate" | "rotate" | "import") {
     const info = readCertificate(key.certificatePem);
     const current = await repo.activeKey(tx, agencyCode, true);
-    if (current && !replace) throw new SigningKeyExists(agencyCode);
-    if (!current && action === "exchange.key_rotated") throw new NoSigningKey(agencyCode);
+    if (current && how === "generate") throw new SigningKeyExists(agencyCode);
+    if (!current && how === "rotate") throw new NoSigningKey(agencyCode);
     if (await repo.findKeyByFingerprint(tx, info.fingerprint)) invalid({ path: "/certificatePem", message: "Khóa này đã có trong hệ thống." });
     if (current) await repo.retireKey(tx, current.id, clock.now());
     const row = await repo.insertKey(tx, {
       agencyCode,
-      source,
+      source: how === "import" ? "imported" : "generated",
       certificatePem: key.certificatePem,
       fingerprint: info.fingerprint,
       privateKeyEnc: store.seal(key.privateKeyPem, binding(agencyCode, info.fingerprint)),
@@ -194,20 +197,20 @@ export function makeAgencyKeysService(deps: AgencyKeysDeps): AgencyKeysService {
     });
     await audit.record(tx, {
       actor,
-      action,
+      action: how === "generate" ? "exchange.key_generated" : how === "rotate" ? "exchange.key_rotated" : "exchange.key_imported",
       subject: { type: "agency", id: agencyCode },
       change: { fingerprint: info.fingerprint, subject: info.subject, retired: current?.fingerprint ?? null },
     });
     return keyDto(row);
   }
 
-  async function issue(actor: Actor, input: { agencyCode: string; agencyName?: string; days?: number }, action: string, replace: boolean) {
+  async function issue(actor: Actor, input: { agencyCode: string; agencyName?: string; days?: number }, how: "generate" | "rotate") {
     allow(actor);
     const agencyCode = checkCode(input.agencyCode);
     const days = checkDays(input.days);
     const issuer = await ca();
     const key = await issueAgencyCertificate(issuer, { agencyCode, agencyName: await nameOf(agencyCode, input.agencyName) }, { now: clock.now(), days });
-    return database.transaction((tx) => install(tx, actor, agencyCode, key, "generated", action, replace));
+    return database.transaction((tx) => install(tx, actor, agencyCode, key, how));
   }
 
   async function signingKey(agencyCode: string): Promise<KeyAndCertificate> {
@@ -227,18 +230,21 @@ export function makeAgencyKeysService(deps: AgencyKeysDeps): AgencyKeysService {
       return { certificatePem, fingerprint };
     },
 
-    generate: (actor, input) => issue(actor, input, "exchange.key_generated", false),
-    rotate: (actor, input) => issue(actor, input, "exchange.key_rotated", true),
+    generate: (actor, input) => issue(actor, input, "generate"),
+    rotate: (actor, input) => issue(actor, input, "rotate"),
 
     async importKey(actor, input) {
       allow(actor);
       const agencyCode = checkCode(input.agencyCode);
       agencyCertificate(input.certificatePem, agencyCode);
+      if ((rsaKeyBits(input.privateKeyPem) ?? 0) < 2048) {
+        invalid({ path: "/privateKeyPem", message: "Khóa bí mật phải là khóa RSA (PEM, không mật khẩu) từ 2048 bit." });
+      }
       if (!keyMatchesCertificate(input.privateKeyPem, input.certificatePem)) {
         invalid({ path: "/privateKeyPem", message: "Khóa bí mật không khớp với chứng thư số." });
       }
       const key = { privateKeyPem: input.privateKeyPem, certificatePem: input.certificatePem };
-      return database.transaction((tx) => install(tx, actor, agencyCode, key, "imported", "exchange.key_imported", true));
+      return database.transaction((tx) => install(tx, actor, agencyCode, key, "import"));
     },
 
     async keys(agencyCode) {
@@ -248,6 +254,8 @@ export function makeAgencyKeysService(deps: AgencyKeysDeps): AgencyKeysService {
     signingKey,
 
     async signOutgoing(xml, agencyCode) {
+      const sender = edxmlSender(xml);
+      if (sender !== agencyCode) throw new SignatureError("wrong_agency", `the message is from ${sender ?? "nobody"}, not from ${agencyCode}`);
       return signEdxml(xml, await signingKey(agencyCode));
     },
 
