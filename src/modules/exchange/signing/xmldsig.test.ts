@@ -123,6 +123,9 @@ describe("XML-DSig of edXML messages", () => {
       refused(() => verifyA(extra), "malformed");
       const xpath = signed.replace("<Transforms>", '<Transforms><Transform Algorithm="http://www.w3.org/TR/1999/REC-xpath-19991116"/>');
       refused(() => verifyA(xpath), "malformed");
+      refused(() => verifyA(signed.replace("</KeyInfo>", '</KeyInfo><Object Id="x"><edXML:Subject>khác</edXML:Subject></Object>')), "malformed");
+      refused(() => verifyA(signed.replace("<edXML:edXMLBody>", "<edXML:edXMLHeader/><edXML:edXMLBody>")), "malformed");
+      refused(() => verifyA(signed.replace("<SignatureMethod Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256\"", "<SignatureMethod Algorithm=\"http://www.w3.org/2000/09/xmldsig#rsa-sha1\"")), "malformed");
       refused(() => verifyA(`<!DOCTYPE x [<!ENTITY e "x">]>${signed.replace(/^<\?xml[^>]*>/, "")}`), "malformed");
       refused(() => verifyA(signed.slice(0, 200)), "malformed");
     });
