@@ -1,0 +1,227 @@
+// XML-DSig of edXML messages (issue 16): one enveloped signature over the whole document, RSA-SHA256, exclusive
+// canonicalisation, the signer's X.509 certificate in KeyInfo, placed as the last child of `edXML:edXMLHeader`.
+// The attachments (base64 in AttachmentEncoded) are inside the signed document: changing any byte of the header,
+// the body or an attachment breaks the signature.
+//
+// Verification trusts nothing the message says about itself: the certificate in KeyInfo must be, byte for byte, one
+// registered for the sender's agency code (and carry that code), be within its validity, and the signature is then
+// checked with the registered certificate's key. Against signature wrapping the signature must have exactly the
+// shape `signEdxml` writes: one Signature in the document, child of the one edXMLHeader, one Reference with URI=""
+// (the whole document), the transforms enveloped-signature then exc-c14n and nothing else.
+import { DOMParser } from "@xmldom/xmldom";
+import { SignedXml } from "xml-crypto";
+import { EDXML_NAMESPACE } from "../edxml/model.ts";
+import { certificateDer, CertificateError, derToPem, readCertificate } from "./ca.ts";
+
+export const DSIG_NAMESPACE = "http://www.w3.org/2000/09/xmldsig#";
+export const EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#";
+export const RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
+export const SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256";
+export const ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
+
+/** Why a message's signature is refused. */
+export const SIGNATURE_REFUSALS = [
+  "missing",
+  "malformed",
+  "digest_mismatch",
+  "bad_signature",
+  "untrusted_certificate",
+  "expired",
+  "wrong_agency",
+] as const;
+export type SignatureRefusal = (typeof SIGNATURE_REFUSALS)[number];
+
+/** A signature refused (or a document that cannot be signed: `malformed`). `message` is English, for logs. */
+export class SignatureError extends Error {
+  override name = "SignatureError";
+  constructor(
+    readonly reason: SignatureRefusal,
+    message: string,
+  ) {
+    super(`${reason}: ${message}`);
+  }
+}
+
+/** What a valid signature proves. */
+export interface VerifiedSignature {
+  /** The registered certificate that matched KeyInfo (PEM). */
+  certificatePem: string;
+  /** The sender's agency code: the certificate's and the message's. */
+  agencyCode: string;
+  subject: string;
+  fingerprint: string;
+  notBefore: Date;
+  notAfter: Date;
+}
+
+export interface VerifyOptions {
+  /** The certificates registered for the sender's agency code (PEM); only these can verify. */
+  trusted: readonly string[];
+  /**
+   * The sender's agency code as the caller knows it (the envelope it came in, the peer). When given it must equal the
+   * message's own From/OrganId; when absent that one is used.
+   */
+  agencyCode?: string;
+  /** The time validity is judged at (now). */
+  now?: Date;
+}
+
+const HEADER_XPATH = `//*[local-name(.)='edXMLHeader' and namespace-uri(.)='${EDXML_NAMESPACE}']`;
+
+function parse(xml: string): Document {
+  if (/<!DOCTYPE/i.test(xml)) throw new SignatureError("malformed", "a document type declaration is not allowed");
+  const fail = (msg: string) => {
+    throw new SignatureError("malformed", `not well-formed XML: ${msg}`);
+  };
+  const doc = new DOMParser({ errorHandler: { warning: () => {}, error: fail, fatalError: fail } }).parseFromString(xml, "text/xml");
+  if (!doc.documentElement) throw new SignatureError("malformed", "no document element");
+  return doc as unknown as Document;
+}
+
+function elementChildren(node: Element): Element[] {
+  const out: Element[] = [];
+  for (let c = node.firstChild; c; c = c.nextSibling) {
+    if (c.nodeType === 1) out.push(c as Element);
+    else if (c.nodeType === 3 || c.nodeType === 4) {
+      if ((c.nodeValue ?? "").trim() !== "") throw new SignatureError("malformed", `text inside ${node.localName}`);
+    } else if (c.nodeType !== 8) throw new SignatureError("malformed", `unexpected node inside ${node.localName}`);
+  }
+  return out;
+}
+
+function headerOf(doc: Document): Element {
+  const headers = Array.from(doc.getElementsByTagNameNS(EDXML_NAMESPACE, "edXMLHeader"));
+  if (headers.length !== 1) throw new SignatureError("malformed", `expected one edXML:edXMLHeader, found ${headers.length}`);
+  return headers[0]!;
+}
+
+/** Signs an edXML message with an agency's key: the signed document, its signature last in `edXMLHeader`. */
+export function signEdxml(xml: string, key: { privateKeyPem: string; certificatePem: string }): string {
+  const doc = parse(xml);
+  headerOf(doc);
+  if (doc.getElementsByTagNameNS(DSIG_NAMESPACE, "Signature").length) throw new SignatureError("malformed", "the message is signed already");
+  const sig = new SignedXml({
+    privateKey: key.privateKeyPem,
+    publicCert: key.certificatePem,
+    signatureAlgorithm: RSA_SHA256,
+    canonicalizationAlgorithm: EXC_C14N,
+    getKeyInfoContent: SignedXml.getKeyInfoContent,
+  });
+  sig.addReference({ xpath: "/*", uri: "", isEmptyUri: true, transforms: [ENVELOPED, EXC_C14N], digestAlgorithm: SHA256 });
+  sig.computeSignature(xml, { location: { reference: HEADER_XPATH, action: "append" } });
+  return sig.getSignedXml();
+}
+
+function dsig(el: Element, name: string): void {
+  if (el.namespaceURI !== DSIG_NAMESPACE || el.localName !== name) {
+    throw new SignatureError("malformed", `expected ds:${name}, found ${el.namespaceURI ?? ""}:${el.localName}`);
+  }
+}
+
+/** The element's children must be exactly these dsig elements, in order. */
+function shape(el: Element, names: readonly string[]): Element[] {
+  const kids = elementChildren(el);
+  if (kids.length !== names.length) throw new SignatureError("malformed", `${el.localName} must hold ${names.join(", ") || "nothing"}`);
+  kids.forEach((k, i) => dsig(k, names[i]!));
+  return kids;
+}
+
+function algorithm(el: Element, expected: string): void {
+  const found = el.getAttribute("Algorithm");
+  if (found !== expected) throw new SignatureError("malformed", `${el.localName} must be ${expected}, not ${found ?? "absent"}`);
+  shape(el, []);
+}
+
+/** Checks the one signature has exactly the shape we write; returns its element and the KeyInfo certificate (DER). */
+function checkShape(doc: Document): { signature: Element; certificate: Buffer } {
+  const all = Array.from(doc.getElementsByTagNameNS(DSIG_NAMESPACE, "Signature"));
+  if (all.length === 0) throw new SignatureError("missing", "the message is not signed");
+  if (all.length > 1) throw new SignatureError("malformed", `one signature expected, found ${all.length}`);
+  const signature = all[0]!;
+  const header = headerOf(doc);
+  if (signature.parentNode !== header) throw new SignatureError("malformed", "the signature is not in edXMLHeader");
+  const [signedInfo, , keyInfo] = shape(signature, ["SignedInfo", "SignatureValue", "KeyInfo"]);
+  const [c14n, method, reference] = shape(signedInfo!, ["CanonicalizationMethod", "SignatureMethod", "Reference"]);
+  algorithm(c14n!, EXC_C14N);
+  algorithm(method!, RSA_SHA256);
+  const ref = reference!;
+  if (!ref.hasAttribute("URI") || ref.getAttribute("URI") !== "") throw new SignatureError("malformed", 'the reference must be URI="" (the whole document)');
+  for (const a of Array.from(ref.attributes)) {
+    if (a.name !== "URI" && a.name !== "Id") throw new SignatureError("malformed", `unexpected attribute ${a.name} on Reference`);
+  }
+  const [transforms, digestMethod] = shape(ref, ["Transforms", "DigestMethod", "DigestValue"]);
+  const [enveloped, exc] = shape(transforms!, ["Transform", "Transform"]);
+  algorithm(enveloped!, ENVELOPED);
+  algorithm(exc!, EXC_C14N);
+  algorithm(digestMethod!, SHA256);
+  const [data] = shape(keyInfo!, ["X509Data"]);
+  const [cert] = shape(data!, ["X509Certificate"]);
+  const text = (cert!.textContent ?? "").replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text)) throw new SignatureError("malformed", "X509Certificate is not base64");
+  return { signature, certificate: Buffer.from(text, "base64") };
+}
+
+/** The sender's code as the message states it: From/OrganId of MessageHeader or MessageStatus; null when absent. */
+export function senderOf(doc: Document): string | null {
+  const header = headerOf(doc);
+  for (const part of elementChildren(header)) {
+    if (part.localName !== "MessageHeader" && part.localName !== "MessageStatus") continue;
+    const from = elementChildren(part).filter((e) => e.localName === "From");
+    if (from.length !== 1) return null;
+    const ids = elementChildren(from[0]!).filter((e) => e.localName === "OrganId");
+    return ids.length === 1 ? (ids[0]!.textContent ?? "").trim() || null : null;
+  }
+  return null;
+}
+
+/** The sender's agency code of an edXML message (From/OrganId), read with the same safe parse; null when absent. */
+export function edxmlSender(xml: string): string | null {
+  return senderOf(parse(xml));
+}
+
+/** Verifies a signed edXML message; throws SignatureError with the reason it is refused. */
+export function verifyEdxml(xml: string, opts: VerifyOptions): VerifiedSignature {
+  const doc = parse(xml);
+  const { signature, certificate } = checkShape(doc);
+  const stated = senderOf(doc);
+  if (opts.agencyCode !== undefined && stated !== null && stated !== opts.agencyCode) {
+    throw new SignatureError("wrong_agency", `the message says it is from ${stated}, it came from ${opts.agencyCode}`);
+  }
+  const agencyCode = opts.agencyCode ?? stated;
+  if (agencyCode === null) throw new SignatureError("malformed", "the message names no sender (From/OrganId)");
+  let info;
+  try {
+    info = readCertificate(derToPem(certificate));
+  } catch (err) {
+    if (err instanceof CertificateError) throw new SignatureError("malformed", err.message);
+    throw err;
+  }
+  if (info.agencyCode !== agencyCode) {
+    throw new SignatureError("wrong_agency", `the certificate is of ${info.agencyCode ?? "no agency"}, not of ${agencyCode}`);
+  }
+  const registered = opts.trusted.find((pem) => {
+    try {
+      return certificateDer(pem).equals(certificate);
+    } catch {
+      return false;
+    }
+  });
+  if (registered === undefined) throw new SignatureError("untrusted_certificate", `the certificate ${info.fingerprint} is not registered for ${agencyCode}`);
+  if (!info.digitalSignature || info.isCa) throw new SignatureError("untrusted_certificate", "the certificate is not for signing");
+  const now = opts.now ?? new Date();
+  if (now < info.notBefore || now > info.notAfter) {
+    throw new SignatureError("expired", `the certificate is valid from ${info.notBefore.toISOString()} to ${info.notAfter.toISOString()}`);
+  }
+  const check = new SignedXml({ publicCert: registered, getCertFromKeyInfo: () => null });
+  check.loadSignature(signature as unknown as Node);
+  let ok: boolean;
+  try {
+    ok = check.checkSignature(xml);
+  } catch (err) {
+    const message = (err as Error).message;
+    if (message.startsWith("invalid signature")) throw new SignatureError("bad_signature", "the signature value does not match SignedInfo");
+    throw new SignatureError("malformed", message);
+  }
+  if (!ok) throw new SignatureError("digest_mismatch", "the document was changed after it was signed");
+  return { certificatePem: registered, agencyCode, subject: info.subject, fingerprint: info.fingerprint, notBefore: info.notBefore, notAfter: info.notAfter };
+}
