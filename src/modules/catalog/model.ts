@@ -74,7 +74,7 @@ export function needsUpload(c: Pick<Component, "required" | "replacedByEForm" | 
 }
 
 /** What of an applicant's account a form field can start with (`FieldHint.prefill`). */
-export const PREFILL_FACTS = ["fullName", "idNumber", "birthDate", "sex", "email"] as const;
+export const PREFILL_FACTS = ["fullName", "idNumber", "birthDate", "sex", "address", "email"] as const;
 export type PrefillFact = (typeof PREFILL_FACTS)[number];
 
 /** UI hints of one form field: what the generated form shows next to the JSON Schema property. */

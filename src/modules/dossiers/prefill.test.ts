@@ -38,20 +38,23 @@ describe("the e-form pre-filled from the account", () => {
     for (const key of ["hoTenNguoiDuocKhaiSinh", "ngaySinh", "hoTenMe", "hoTenCha", "noiCuTru"]) assert.equal(formData[key], undefined, key);
   });
 
-  it("fills the requester's own date of birth and sex where the form's hints say the field is theirs (the criminal record certificate)", async () => {
+  it("fills the requester's own date of birth, sex and address where the form's hints say the field is theirs (the criminal record certificate)", async () => {
     const record = await publishProcedures(env.ctx, buildProvincialProcedure(s.place, { form: demoForm("1.900201") }));
+    const before = await env.ctx.identity.findByUsername(s.cast.citizen.username);
+    await env.ctx.identity.changeAddress(before!, "  Số 12 phố Hàng Bạc,  phường Hoàn Kiếm, thành phố Hà Nội ");
     const res = await apiAs(env.app)(s.cast.citizen, "POST", "/api/dossiers", { procedureCode: record.code, agencyCode: s.place.centre, formData: {}, requestId: randomUUID() });
     assert.equal(res.statusCode, 201, res.body);
     const formData = (res.json() as { formData: Record<string, unknown> }).formData;
     const account = await env.ctx.identity.findByUsername(s.cast.citizen.username);
     assert.ok(account?.birthDate);
     assert.deepEqual([formData.hoTen, formData.soDinhDanh, formData.ngaySinh, formData.gioiTinh], [account.fullName, account.username, account.birthDate, account.sex === "male" ? "Nam" : "Nữ"]);
+    assert.equal(formData.noiThuongTru, "Số 12 phố Hàng Bạc, phường Hoàn Kiếm, thành phố Hà Nội", "the address the account page keeps, tidied");
     // A sex outside the field's options, or a fact the account lacks, leaves the field empty.
     const form: ProcedureContent["form"] = {
       schema: { type: "object", properties: { gioiTinh: { type: "string", enum: ["male", "female"] }, ngaySinh: { type: "string", format: "date" } } },
       ui: { order: ["gioiTinh", "ngaySinh"], fields: { gioiTinh: { label: "Giới tính", prefill: "sex" }, ngaySinh: { label: "Ngày sinh", prefill: "birthDate" } } },
     };
-    assert.deepEqual(prefilledFormData(form, { kind: "citizen", fullName: "Nguyễn Thị Mai", idNumber: "001199000001", email: null, birthDate: null, sex: "female" }), {});
+    assert.deepEqual(prefilledFormData(form, { kind: "citizen", fullName: "Nguyễn Thị Mai", idNumber: "001199000001", email: null, birthDate: null, sex: "female", address: null }), {});
   });
 
   it("keeps what the applicant sent, and fills nothing for an officer at the counter", async () => {
@@ -69,7 +72,7 @@ describe("the e-form pre-filled from the account", () => {
       schema: { type: "object", properties: { maSoDoanhNghiep: { type: "string" }, hoTenNguoiYeuCau: { type: "string" }, email: { type: "string", format: "email" } } },
       ui: { order: ["maSoDoanhNghiep", "hoTenNguoiYeuCau", "email"], fields: {} },
     };
-    assert.deepEqual(prefilledFormData(form, { kind: "business", fullName: "Công ty TNHH Ví dụ", idNumber: "0100233488", email: "lienhe@example.vn", birthDate: null, sex: null }), {
+    assert.deepEqual(prefilledFormData(form, { kind: "business", fullName: "Công ty TNHH Ví dụ", idNumber: "0100233488", email: "lienhe@example.vn", birthDate: null, sex: null, address: null }), {
       maSoDoanhNghiep: "0100233488",
       email: "lienhe@example.vn",
     });
@@ -80,6 +83,6 @@ describe("the e-form pre-filled from the account", () => {
       schema: { type: "object", properties: { constructor: { type: "string" }, toString: { type: "string" }, valueOf: { type: "string" } } },
       ui: { order: ["constructor", "toString", "valueOf"], fields: {} },
     };
-    assert.deepEqual(prefilledFormData(form, { kind: "citizen", fullName: "Nguyễn Thị Mai", idNumber: "001199000001", email: null, birthDate: "1990-01-01", sex: "female" }), {});
+    assert.deepEqual(prefilledFormData(form, { kind: "citizen", fullName: "Nguyễn Thị Mai", idNumber: "001199000001", email: null, birthDate: "1990-01-01", sex: "female", address: null }), {});
   });
 });

@@ -4,7 +4,7 @@
 // with its fields' `prefill` hint (the requester's date of birth, never the child's); a field without one is filled
 // when its key is one the demo catalogue gives the person asking (`…NguoiYeuCau` / `…NguoiDangKy`,
 // `maSoDoanhNghiep`, `email`). A field about someone else (the child of a birth registration, a mother, the
-// deceased) never. The account holds no address nor phone number, so none is filled.
+// deceased) never. The account holds no phone number, so none is filled.
 import type { FormDefinition, PrefillFact } from "../catalog/index.ts";
 
 export interface AccountFacts {
@@ -16,6 +16,8 @@ export interface AccountFacts {
   /** A citizen's registered date of birth (yyyy-MM-dd) and sex. */
   birthDate: string | null;
   sex: "male" | "female" | null;
+  /** Where they live, or a business's registered office. */
+  address: string | null;
 }
 
 /** Each fact of the account as a form field takes it (null: the account does not hold it for this kind). */
@@ -24,6 +26,7 @@ const FACTS: Record<PrefillFact, (a: AccountFacts) => string | null> = {
   idNumber: (a) => (a.kind === "citizen" ? a.idNumber : null),
   birthDate: (a) => (a.kind === "citizen" ? a.birthDate : null),
   sex: (a) => (a.kind === "citizen" && a.sex ? (a.sex === "male" ? "Nam" : "Nữ") : null),
+  address: (a) => a.address,
   email: (a) => a.email,
 };
 

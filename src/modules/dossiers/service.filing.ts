@@ -60,7 +60,7 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
   /** What an applicant's account says of them, for a new draft's first values (its registered birth date, sex). */
   const accountFacts = async (userId: string, kind: AccountFacts["kind"], actor: { fullName: string; username: string; email: string | null }): Promise<AccountFacts> => {
     const user = await identity.user(userId);
-    return { kind, fullName: actor.fullName, idNumber: actor.username, email: actor.email, birthDate: user?.birthDate ?? null, sex: user?.sex ?? null };
+    return { kind, fullName: actor.fullName, idNumber: actor.username, email: actor.email, birthDate: user?.birthDate ?? null, sex: user?.sex ?? null, address: user?.address ?? null };
   };
   const { boundProcedure, planOf, whoIs, visible, guard, dto, transact } = core;
   const { agencyProvinces } = cache;

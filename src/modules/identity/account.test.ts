@@ -67,6 +67,28 @@ describe("my account: email and second factor", () => {
     assert.ok((await actions(username)).includes("identity.email_changed"));
   });
 
+  it("keeps where the citizen lives, given on the account page, tidied; empty removes it; an officer has no such form", async () => {
+    const citizen = await buildCitizen(env.ctx);
+    const b = await formBrowser(env.app);
+    await signInThroughPages(env.ctx, b, citizen.username, PASSWORD);
+    assert.match((await b.get("/tai-khoan")).body, /<label for="address">Địa chỉ nơi cư trú<\/label>/);
+    const saved = await b.post("/tai-khoan/dia-chi", { address: "  Số 5,  ngõ 12 phố Huế,\tphường Hai Bà Trưng, Hà Nội " });
+    assert.equal(saved.statusCode, 200);
+    assert.match(saved.body, /Đã lưu địa chỉ\./);
+    assert.match(saved.body, /id="address"[^>]*value="Số 5, ngõ 12 phố Huế, phường Hai Bà Trưng, Hà Nội"/);
+    assert.equal((await env.ctx.identity.findByUsername(citizen.username))?.address, "Số 5, ngõ 12 phố Huế, phường Hai Bà Trưng, Hà Nội");
+    const tooLong = await b.post("/tai-khoan/dia-chi", { address: "x".repeat(301) });
+    assert.equal(tooLong.statusCode, 400);
+    assert.match(tooLong.body, /Địa chỉ dài quá 300 ký tự/);
+    assert.equal((await b.post("/tai-khoan/dia-chi", { address: "" })).statusCode, 200);
+    assert.equal((await env.ctx.identity.findByUsername(citizen.username))?.address, null);
+    const officer = await buildOfficer(env.ctx, { roles: ["specialist"] });
+    const o = await formBrowser(env.app);
+    await signInThroughPages(env.ctx, o, officer.username, PASSWORD);
+    assert.doesNotMatch((await o.get("/tai-khoan")).body, /id="address"/);
+    assert.equal((await o.post("/tai-khoan/dia-chi", { address: "Trụ sở" })).statusCode, 403);
+  });
+
   it("an address changed again makes the earlier link useless", async () => {
     const { username } = await buildBusiness(env.ctx);
     const b = await formBrowser(env.app);

@@ -11,8 +11,8 @@ import { freePort } from "../../../test/helpers/net.ts";
 import { buildCitizen } from "./testing.ts";
 
 /** The people the external provider knows (a test adds one with an account here), and who signs in next. */
-const PEOPLE: Record<string, { cccd: string; loa: number; name: string }> = {
-  "ext-new": { cccd: "036301000888", loa: 2, name: "Đặng Văn Mới" },
+const PEOPLE: Record<string, { cccd: string; loa: number; name: string; birthdate?: string; address?: { formatted: string } }> = {
+  "ext-new": { cccd: "036301000888", loa: 2, name: "Đặng Văn Mới", birthdate: "2001-04-30", address: { formatted: "Thôn Đông, xã Yên Thành, tỉnh Nghệ An" } },
   "ext-bad": { cccd: "12345", loa: 2, name: "Sai Số" },
 };
 let nextPerson = "ext-new";
@@ -40,7 +40,7 @@ describe("federated sign-in", () => {
         },
       ],
       features: { devInteractions: { enabled: false } },
-      claims: { openid: ["sub", "cccd", "loa"], profile: ["name"] },
+      claims: { openid: ["sub", "cccd", "loa"], profile: ["name", "birthdate", "address"] },
       findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub, ...PEOPLE[sub] }) }),
       interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
       loadExistingGrant: async (ctx) => {
@@ -118,6 +118,9 @@ describe("federated sign-in", () => {
     assert.equal((await me(again.session!)).body.username, "036301000888");
     const rows = await env.database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM users WHERE username = '036301000888'`);
     assert.equal(rows[0]?.n, 1);
+    // What the provider says of the person is kept: a new dossier's form starts with it.
+    const account = await env.ctx.identity.findByUsername("036301000888");
+    assert.deepEqual([account?.birthDate, account?.address], ["2001-04-30", "Thôn Đông, xã Yên Thành, tỉnh Nghệ An"]);
   });
 
   it("links an existing citizen account by CCCD", async () => {

@@ -142,9 +142,8 @@ export function federationRoutes(deps: {
         if (!idClaims) throw new Error("no ID token");
         subject = idClaims.sub;
         claims = { ...idClaims };
-        if (claims[federation.cccdClaim] === undefined && tokens.access_token) {
-          claims = { ...claims, ...(await client.fetchUserInfo(config, tokens.access_token, subject)) };
-        }
+        // The UserInfo endpoint holds what the ID token may leave out (the CCCD, the date of birth, the address).
+        if (tokens.access_token) claims = { ...claims, ...(await client.fetchUserInfo(config, tokens.access_token, subject)) };
       } catch (err) {
         request.log.warn({ err }, "federated sign-in refused");
         return fail(request, reply, 400, `Đăng nhập qua ${federation.name} không thành công.`, `Signing in with ${federation.name} failed.`);
@@ -159,6 +158,9 @@ export function federationRoutes(deps: {
             cccd: typeof cccd === "string" ? cccd : "",
             loa: Number.isFinite(loa) ? loa : 1,
             fullName: typeof claims.name === "string" ? claims.name : null,
+            // OIDC standard claims, where the provider gives them.
+            birthDate: typeof claims.birthdate === "string" ? claims.birthdate : null,
+            address: typeof (claims.address as { formatted?: unknown } | undefined)?.formatted === "string" ? (claims.address as { formatted: string }).formatted : null,
           },
           { ip: request.ip, userAgent: request.headers["user-agent"] ?? null, requestId: request.id },
         );

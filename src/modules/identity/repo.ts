@@ -371,6 +371,15 @@ export async function setEmail(tx: Db, userId: string, email: string | null, now
   await tx.update(users).set({ email, emailVerifiedAt: null, updatedAt: now }).where(eq(users.id, userId));
 }
 
+export async function setAddress(tx: Db, userId: string, address: string | null, now: Date): Promise<void> {
+  await tx.update(users).set({ address, updatedAt: now }).where(eq(users.id, userId));
+}
+
+/** What an identity provider says of a person it signed in: their date of birth and where they live. */
+export async function setProvidedFacts(tx: Db, userId: string, facts: { birthDate?: string; address?: string }, now: Date): Promise<void> {
+  await tx.update(users).set({ ...facts, updatedAt: now }).where(eq(users.id, userId));
+}
+
 /** Links for `purpose` still unused that expire after `after` (that is, sent recently). */
 export async function countEmailTokensExpiringAfter(db: Db, userId: string, purpose: string, after: Date): Promise<number> {
   const rows = await db

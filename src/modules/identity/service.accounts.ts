@@ -47,6 +47,8 @@ export interface Accounts {
    * is unverified until its emailed link is opened. Earlier links end. Audited.
    */
   changeEmail(user: UserView, password: string, email: string | null, meta?: RequestMeta): Promise<UserView>;
+  /** Sets (or, empty, removes) where the account's person lives, as they give it; a new dossier's form starts with it. */
+  changeAddress(user: UserView, address: string, meta?: RequestMeta): Promise<UserView>;
   /** Mails a new verification link to the account's unverified address (at most MAILS_PER_HOUR an hour). */
   resendVerification(user: UserView, meta?: RequestMeta): Promise<void>;
 }
@@ -210,6 +212,24 @@ export function makeAccounts(deps: IdentityDeps, core: AccountCore): Accounts {
           subject: { type: "user", id: user.id },
           requestId: meta.requestId ?? null,
           change: { hadAddress: row.email !== null, hasAddress: address !== null },
+        });
+        return view(tx, (await repo.findUser(tx, user.id))!);
+      });
+    },
+
+    async changeAddress(user, address, meta = {}) {
+      const value = address.trim().replace(/\s+/g, " ").normalize("NFC") || null;
+      if (value && value.length > 300) throw new InvalidAccount([{ path: "/address", message: "Địa chỉ dài quá 300 ký tự." }]);
+      if (user.kind !== "citizen" && user.kind !== "business") throw new InvalidAccount([{ path: "/address", message: "Tài khoản cán bộ không có địa chỉ cư trú." }]);
+      return database.transaction(async (tx) => {
+        await repo.setAddress(tx, user.id, value, clock.now());
+        await accountChanged(tx, user.id);
+        await audit.record(tx, {
+          actor: actorFor(user, { loa: 0 }),
+          action: "identity.address_changed",
+          subject: { type: "user", id: user.id },
+          requestId: meta.requestId ?? null,
+          change: { hasAddress: value !== null },
         });
         return view(tx, (await repo.findUser(tx, user.id))!);
       });

@@ -72,7 +72,16 @@ export interface SignIn {
    * citizen account of that CCCD (then linked), else a new citizen account without a password. Audited.
    */
   signInFederated(
-    input: { issuer: string; subject: string; cccd: string; loa: number; fullName?: string | null },
+    input: {
+      issuer: string;
+      subject: string;
+      cccd: string;
+      loa: number;
+      fullName?: string | null;
+      /** What the provider says of the person (OIDC `birthdate`, `address.formatted`): kept on the account. */
+      birthDate?: string | null;
+      address?: string | null;
+    },
     meta?: RequestMeta,
   ): Promise<{ user: UserView; token: string }>;
   /** The session behind a cookie token, sliding its expiry; null when unknown, expired, revoked or disabled. */
@@ -242,6 +251,19 @@ export function makeSignIn(deps: IdentityDeps, core: AccountCore): SignIn {
       }
       if (!row) throw new InvalidAccount([{ path: "/cccd", message: "Không tạo được tài khoản." }]);
       if (row.status !== "active") throw new AccountDisabled();
+      // The provider is the authority on the person it vouches for: its date of birth and address replace the account's.
+      const provided = {
+        ...(input.birthDate && /^\d{4}-\d{2}-\d{2}$/.test(input.birthDate) && input.birthDate !== row.birthDate ? { birthDate: input.birthDate } : {}),
+        ...(input.address?.trim() && input.address.trim().slice(0, 300) !== row.address ? { address: input.address.trim().slice(0, 300) } : {}),
+      };
+      if (Object.keys(provided).length) {
+        const userId = row.id;
+        await database.transaction(async (tx) => {
+          await repo.setProvidedFacts(tx, userId, provided, clock.now());
+          await accountChanged(tx, userId);
+        });
+        row = (await repo.findUser(database.db, userId)) ?? row;
+      }
       const account = row;
       const user = await view(database.db, account);
       const token = await openSession(user, { loa, method: "federation" }, meta, (tx) =>

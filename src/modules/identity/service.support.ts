@@ -27,6 +27,8 @@ export interface UserView {
   /** A citizen's date of birth (yyyy-MM-dd) and sex, as registered: what a form may be pre-filled with. */
   birthDate: string | null;
   sex: "male" | "female" | null;
+  /** Where they live (nơi cư trú), as given on the account page or by their identity provider. */
+  address: string | null;
   status: "active" | "disabled";
   agencyCode: string | null;
   departmentCode: string | null;
@@ -133,6 +135,7 @@ export function makeAccountCore(deps: IdentityDeps) {
       emailVerified: row.emailVerifiedAt !== null,
       birthDate: row.birthDate ?? null,
       sex: (row.sex as UserView["sex"]) ?? null,
+      address: row.address ?? null,
       status: row.status as UserView["status"],
       agencyCode: row.agencyCode,
       departmentCode: row.departmentCode,

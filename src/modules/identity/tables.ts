@@ -17,6 +17,8 @@ export const users = pgTable(
     emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),
     birthDate: date("birth_date"),
     sex: text("sex"),
+    /** Where the applicant lives (nơi cư trú), as they gave it or their identity provider said: a form may start with it. */
+    address: text("address"),
     passwordHash: text("password_hash"),
     status: text("status").notNull().default("active"),
     agencyCode: text("agency_code").references(() => agencies.code),

@@ -9,6 +9,7 @@ import type { UserView } from "../service.ts";
 import {
   ADD_REPRESENTATIVE_PATH,
   ADMIN_ACCOUNTS_PATH,
+  CHANGE_ADDRESS_PATH,
   CHANGE_EMAIL_PATH,
   CHANGE_PASSWORD_PATH,
   NEW_RECOVERY_CODES_PATH,
@@ -113,6 +114,27 @@ export function AccountPage(props: {
             />
             <button class="button" type="submit">
               {tr(page, "Thêm người đại diện", "Add a representative")}
+            </button>
+          </form>
+        </>
+      ) : null}
+
+      {user.kind === "citizen" || user.kind === "business" ? (
+        <>
+          <h2>{tr(page, "Nơi cư trú", "Address")}</h2>
+          <form method="post" action={CHANGE_ADDRESS_PATH} class="stack" novalidate>
+            <input type="hidden" name="_csrf" value={props.csrf} />
+            <Field
+              id="address"
+              label={user.kind === "business" ? tr(page, "Địa chỉ trụ sở", "Registered office") : tr(page, "Địa chỉ nơi cư trú", "Where you live")}
+              value={user.address ?? ""}
+              autocomplete="street-address"
+              required={false}
+              invalid={bad("/address")}
+              hint={tr(page, "Tờ khai của hồ sơ mới được điền sẵn địa chỉ này; để trống để xóa.", "The form of a new dossier starts with this address; leave it empty to remove it.")}
+            />
+            <button class="button" type="submit">
+              {tr(page, "Lưu địa chỉ", "Save the address")}
             </button>
           </form>
         </>

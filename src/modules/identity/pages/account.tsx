@@ -2,7 +2,7 @@
 // is done and shown on the account page with a notice, or refused there with the error's status.
 import { Type } from "@sinclair/typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { BUSINESSES, PUBLIC, SIGNED_IN } from "../../../platform/http/access.ts";
+import { APPLICANTS, BUSINESSES, PUBLIC, SIGNED_IN } from "../../../platform/http/access.ts";
 import { DomainError, type FieldProblem } from "../../../platform/http/errors.ts";
 import type { App } from "../../../platform/http/types.ts";
 import { csrfToken } from "../../../web/cookies.ts";
@@ -16,6 +16,7 @@ import { AccountPage } from "./account-view.tsx";
 import {
   ACCOUNT_PATH,
   ADD_REPRESENTATIVE_PATH,
+  CHANGE_ADDRESS_PATH,
   CHANGE_EMAIL_PATH,
   CHANGE_PASSWORD_PATH,
   NEW_RECOVERY_CODES_PATH,
@@ -29,6 +30,7 @@ import { meta, type ProviderPageDeps } from "./support.ts";
 const SessionForm = pageSchema({ body: Type.Object({ session: FormText() }) });
 const PasswordForm = pageSchema({ body: Type.Object({ currentPassword: FormText(), newPassword: FormText() }) });
 const EmailForm = pageSchema({ body: Type.Object({ email: FormText(), emailPassword: FormText() }) });
+const AddressForm = pageSchema({ body: Type.Object({ address: FormText() }) });
 const RepresentativeForm = pageSchema({ body: Type.Object({ cccd: FormText() }) });
 const CodeForm = pageSchema({ body: Type.Object({ code: FormText() }) });
 
@@ -105,6 +107,17 @@ export function accountRoutes(app: App, { identity, secondFactor }: ProviderPage
       return updated.email
         ? tr(page, "Đã đổi địa chỉ; hãy mở liên kết xác minh vừa gửi tới địa chỉ mới.", "The address was changed; open the verification link just sent to it.")
         : tr(page, "Đã xóa địa chỉ thư điện tử.", "The email address was removed.");
+    });
+  });
+
+  app.post(CHANGE_ADDRESS_PATH, { config: { access: APPLICANTS }, ...AddressForm }, async (request, reply) => {
+    const user = request.user;
+    if (!user) throw new NotSignedIn();
+    return onAccount(request, reply, postedForm(request), async ({ address = "" }) => {
+      const updated = await identity.changeAddress(user, address, meta(request));
+      request.user = updated;
+      const page = pageRequest(request);
+      return updated.address ? tr(page, "Đã lưu địa chỉ.", "The address was saved.") : tr(page, "Đã xóa địa chỉ.", "The address was removed.");
     });
   });
 

@@ -9,6 +9,7 @@ export const ACCOUNT_PATH = "/tai-khoan";
 export const REVOKE_SESSION_PATH = "/tai-khoan/phien/thu-hoi";
 export const CHANGE_PASSWORD_PATH = "/tai-khoan/mat-khau";
 export const CHANGE_EMAIL_PATH = "/tai-khoan/thu-dien-tu";
+export const CHANGE_ADDRESS_PATH = "/tai-khoan/dia-chi";
 export const RESEND_VERIFICATION_PATH = "/tai-khoan/thu-dien-tu/gui-lai";
 export const NEW_RECOVERY_CODES_PATH = "/tai-khoan/xac-thuc/ma-khoi-phuc";
 export const ADD_REPRESENTATIVE_PATH = "/tai-khoan/nguoi-dai-dien";
