@@ -48,15 +48,17 @@ export const exchangeCommands: Array<Command<{ exchange: ExchangeService }>> = [
   },
   {
     words: ["exchange", "inbox"],
-    usage: "motcua exchange inbox --agency <agency code> [--q <words>] [--out]",
-    summary: "list an agency's incoming documents (--out: its outgoing ones) with their status",
+    usage: "motcua exchange inbox --agency <agency code> [--q <words>] [--box in|out]",
+    summary: "list an agency's incoming documents (--box out: its outgoing ones) with their status",
     async run({ exchange }, args, out) {
-      const { positional, options } = parseArgs(args, ["--agency", "--q", "--out"]);
+      const { positional, options } = parseArgs(args, ["--agency", "--q", "--box"]);
       if (positional.length) throw new UsageError(`unexpected ${positional.join(" ")}`);
       const agency = options.get("--agency");
+      const box = options.get("--box") ?? "in";
       if (!agency) throw new UsageError("give --agency");
+      if (box !== "in" && box !== "out") throw new UsageError("--box is in or out");
       return attempt(out, async () => {
-        const page = await exchange.list(cliActor(), { box: options.has("--out") ? "out" : "in", agency, q: options.get("--q"), pageSize: 100 });
+        const page = await exchange.list(cliActor(), { box, agency, q: options.get("--q"), pageSize: 100 });
         if (!page.items.length) out.write("no documents\n");
         for (const d of page.items) {
           out.write(`${d.registerYear}/${String(d.registerNumber).padStart(4, "0")}  ${`${d.codeNumber}/${d.codeNotation}`.padEnd(20)}  ${d.state.padEnd(10)}  ${d.lastStatus ?? "--"}  ${d.sender.code}  ${d.subject}\n`);
