@@ -2,7 +2,7 @@
 // there; the operator (CLI) and the node's own jobs (system) act for any agency.
 import { type Actor, hasRole, type Role } from "../../platform/auth/actor.ts";
 import { isWithinAgency } from "../directory/index.ts";
-import type { OfficerCode } from "./model.ts";
+import { IN_TRANSITIONS, type OfficerCode } from "./model.ts";
 
 /** Clerks (văn thư: the desk), specialists, leaders and administrators compose and send. */
 export const SENDER_ROLES: readonly Role[] = ["receiver", "specialist", "leader", "agency_admin"];
@@ -33,3 +33,18 @@ export function actsFor(actor: Actor, agency: string, roles: readonly Role[]): b
 
 /** Whether `actor` may see `agency`'s documents. */
 export const maySee = (actor: Actor, agency: string) => actsFor(actor, agency, READER_ROLES);
+
+/** What `actor` may do now with a document it sees: the officer codes its state and their roles allow, and `recall`. */
+export function allowedFor(actor: Actor, d: { box: string; agencyCode: string; state: string; change: unknown; assignment: { assigneeId: string | null } | null }): string[] {
+  if (d.box === "out") return d.state === "sent" && actsFor(actor, d.agencyCode, SENDER_ROLES) ? ["recall"] : [];
+  const codes: string[] = [];
+  for (const [code, t] of Object.entries(IN_TRANSITIONS)) {
+    if (!t.from.includes(d.state) || !actsFor(actor, d.agencyCode, ROLES_FOR_CODE[code as OfficerCode])) continue;
+    const leads = actsFor(actor, d.agencyCode, ["leader", "agency_admin"]);
+    const mine = actor.type === "user" && d.assignment?.assigneeId === actor.userId;
+    if ((code === "05" || code === "06") && d.assignment?.assigneeId && !leads && !mine) continue;
+    codes.push(code);
+  }
+  if (d.change && actsFor(actor, d.agencyCode, ROLES_FOR_CODE["15"])) codes.push("15", "16");
+  return codes;
+}
