@@ -9,6 +9,7 @@ import { deliveryJob } from "./delivery.ts";
 import { type InboxDecoder, NO_TRANSPORT, type RemoteTransport } from "./model.ts";
 import { exchangeOfficePages } from "./pages.tsx";
 import { exchangeRoutes, NO_DECODER } from "./routes.ts";
+import { demoExchangeSeed } from "./seeds.ts";
 import { type ExchangeService, makeExchangeService } from "./service.ts";
 
 declare module "../../platform/module.ts" {
@@ -38,6 +39,7 @@ export const exchangeModule = defineModule({
       ...(options.exchange?.backoff ? { backoff: options.exchange.backoff } : {}),
     }),
   ],
+  seeds: ({ exchange }) => [demoExchangeSeed(exchange)],
   commands: exchangeCommands,
   nav: [
     { area: "office", href: "/office/van-ban-den", label: { vi: "Văn bản đến", en: "Incoming documents" }, roles: OFFICER_ROLES, order: 40 },

@@ -74,15 +74,19 @@ export function makeSending(deps: ExchangeDeps) {
 
   return {
     /** Numbers the document in the sender's register, keeps the sender's copy, queues it to each recipient. */
-    async send(actor: Actor, input: SendInput, meta: { requestId?: string } = {}): Promise<string> {
+    async send(actor: Actor, input: SendInput, meta: { requestId?: string } = {}, outer?: Db): Promise<string> {
       const from = input.from ?? homeAgency(actor);
       if (!from || !actsFor(actor, from, SENDER_ROLES)) throw new ExchangeForbidden("gửi văn bản / send documents");
       check(input, from);
-      const peers = await listPeers(database.db);
-      for (const to of input.to) if ((await routeOf(deps, to, peers)).kind === "unknown") throw new UnknownRecipient(to);
-      const [sender, ...recipients] = await Promise.all([from, ...input.to].map((c) => organizationOf(directory, c, peers)));
+      const db = outer ?? database.db;
+      const peers = await listPeers(db);
+      for (const to of input.to) if ((await routeOf(deps, to, peers, db)).kind === "unknown") throw new UnknownRecipient(to);
+      const orgs = [];
+      for (const c of [from, ...input.to]) orgs.push(await organizationOf(directory, c, peers, db));
+      const [sender, ...recipients] = orgs;
       const now = clock.now();
-      return database.transaction(async (tx) => {
+      const run = <T>(fn: (tx: Db) => Promise<T>) => (outer ? fn(outer) : database.transaction(fn));
+      return run(async (tx) => {
         const replaced = input.replaces ? await ownSent(tx, actor, input.replaces) : null;
         if (replaced && replaced.state !== "sent") throw new ExchangeStateConflict("03", replaced.state);
         const year = vnYear(now);

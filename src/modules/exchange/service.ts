@@ -2,6 +2,7 @@
 // The routes, the pages, the CLI and the outbox job all go through it.
 import type { Readable } from "node:stream";
 import type { Actor } from "../../platform/auth/actor.ts";
+import type { Db } from "../../platform/db/index.ts";
 import type { InboxReceiver, Peer } from "./model.ts";
 import type { StoredAttachment } from "./model.ts";
 import { type AnswerInput, makeAnswers } from "./service.answers.ts";
@@ -19,7 +20,8 @@ type Meta = { requestId?: string };
 export interface ExchangeService {
   /** Keeps a file in the store, for a document about to be sent: what `send` and `update` take. */
   storeFile(source: Readable | Uint8Array, name: string): Promise<StoredAttachment>;
-  send(actor: Actor, input: SendInput, meta?: Meta): Promise<string>;
+  /** Sends a document; in `tx` when given (a seed), else in a transaction of its own. */
+  send(actor: Actor, input: SendInput, meta?: Meta, tx?: Db): Promise<string>;
   recall(actor: Actor, id: string, reason: string, meta?: Meta): Promise<void>;
   update(actor: Actor, id: string, input: UpdateInput, meta?: Meta): Promise<void>;
   answer(actor: Actor, id: string, input: AnswerInput, meta?: Meta): Promise<void>;

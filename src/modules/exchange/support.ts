@@ -45,9 +45,9 @@ export const vnYear = (at: Date) => Number(vn(at).slice(0, 4));
 export const documentIdOf = (organId: string, date: EdxmlDate, codeNumber: string, codeNotation: string) => `${organId},${date},${codeNumber}/${codeNotation}`;
 
 /** An agency as From/To name it: from the directory, else the peer's name for its subtree, else its code. */
-export async function organizationOf(directory: DirectoryService, code: string, peers: readonly Peer[] = []): Promise<Organization> {
+export async function organizationOf(directory: DirectoryService, code: string, peers: readonly Peer[] = [], db?: Db): Promise<Organization> {
   try {
-    const a = await directory.agency(code);
+    const a = await directory.agency(code, db);
     return {
       organId: a.code,
       organName: a.name,
@@ -73,12 +73,12 @@ export function peerFor(peers: readonly Peer[], code: string): Peer | null {
 export type Route = { kind: "local" } | { kind: "remote"; peer: Peer } | { kind: "unknown" };
 
 /** Where `code` is served: by a peer that covers it, else here when the directory has it, else nowhere known. */
-export async function routeOf(deps: Pick<ExchangeDeps, "directory" | "database">, code: string, peers?: readonly Peer[]): Promise<Route> {
-  const known = peers ?? (await listPeers(deps.database.db));
+export async function routeOf(deps: Pick<ExchangeDeps, "directory" | "database">, code: string, peers?: readonly Peer[], db?: Db): Promise<Route> {
+  const known = peers ?? (await listPeers(db ?? deps.database.db));
   const peer = peerFor(known, code);
   if (peer) return { kind: "remote", peer };
   try {
-    await deps.directory.agency(code);
+    await deps.directory.agency(code, db);
     return { kind: "local" };
   } catch {
     return { kind: "unknown" };
