@@ -96,6 +96,17 @@ export const exchangeCommands: Array<Command<{ exchange: ExchangeService }>> = [
     },
   },
   {
+    words: ["exchange", "undelivered"],
+    usage: "motcua exchange undelivered",
+    summary: "list the messages whose retries are spent, with the job to retry (motcua jobs retry <job>)",
+    async run({ exchange }, _args, out) {
+      const list = await exchange.undelivered(cliActor());
+      if (!list.length) out.write("every message was delivered or is still being tried\n");
+      for (const m of list) out.write(`job ${m.jobId ?? "?"}  ${m.from} → ${m.to}  ${m.kind}  ${m.documentId}  ${m.attempts} attempts: ${m.lastError ?? ""}\n`);
+      return 0;
+    },
+  },
+  {
     words: ["exchange", "peer-remove"],
     usage: "motcua exchange peer-remove <agency code>",
     summary: "forget the node of an agency's subtree",

@@ -4,6 +4,7 @@
 // searched with or without diacritics.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { runCommand } from "../../cli/commands.ts";
 import { systemActor } from "../../platform/auth/actor.ts";
 import { fixedClock } from "../../platform/clock.ts";
 import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
@@ -57,6 +58,15 @@ describe("exchange delivery and registers", () => {
     const later = await env.ctx.exchange.send(as("clerkA"), await sendInput(env.ctx, s, { to: [REMOTE_UNIT] }));
     await drain(env.ctx);
     assert.equal((await env.ctx.exchange.get(as("clerkA"), later)).timelines[0]!.delivery, "pending");
+    // The operator finds it and retries its job once the peer can be reached: both leave, in order.
+    let output = "";
+    assert.equal(await runCommand(env.ctx, ["exchange", "undelivered"], { write: (t) => (output += t) }), 0);
+    const job = new RegExp(`^job (\\d+)  ${s.sender.code.replaceAll(".", "\\.")} → ${REMOTE_UNIT.replaceAll(".", "\\.")}  document  .* 3 attempts: .*no transport configured`, "m").exec(output)?.[1];
+    assert.ok(job, output);
+    assert.equal(await runCommand(env.ctx, ["jobs", "retry", job], { write: () => {} }), 0);
+    await drain(env.ctx);
+    assert.equal((await env.ctx.exchange.get(as("clerkA"), id)).timelines[0]!.delivery, "delivered");
+    assert.equal((await env.ctx.exchange.get(as("clerkA"), later)).timelines[0]!.delivery, "delivered");
   });
 
   it("delivers a pair's messages in order: a later one waits while an earlier one is retried", async () => {

@@ -102,6 +102,15 @@ export async function insertOutbox(tx: Db, row: Omit<typeof exchangeOutbox.$infe
   return inserted?.id ?? null;
 }
 
+export async function setOutboxJob(tx: Db, id: number, jobId: number): Promise<void> {
+  await tx.update(exchangeOutbox).set({ jobId }).where(eq(exchangeOutbox.id, id));
+}
+
+/** Messages whose retry budget is spent, the oldest first. */
+export function undeliveredOutbox(db: Db): Promise<OutboxRow[]> {
+  return db.select().from(exchangeOutbox).where(eq(exchangeOutbox.state, "undelivered")).orderBy(asc(exchangeOutbox.id)).limit(500);
+}
+
 export async function outboxById(db: Db, id: number): Promise<OutboxRow | null> {
   const [row] = await db.select().from(exchangeOutbox).where(eq(exchangeOutbox.id, id));
   return row ?? null;

@@ -4,8 +4,19 @@ import { type Actor, hasRole } from "../../platform/auth/actor.ts";
 import { isAgencyCode } from "../directory/index.ts";
 import { ExchangeForbidden, InvalidExchangeInput, PeerNotFound } from "./errors.ts";
 import type { Peer } from "./model.ts";
-import { deletePeer, listPeers, upsertPeer } from "./repo.ts";
+import { deletePeer, listPeers, undeliveredOutbox, upsertPeer } from "./repo.ts";
 import type { ExchangeDeps } from "./support.ts";
+
+export interface Undelivered {
+  id: number;
+  from: string;
+  to: string;
+  kind: string;
+  documentId: string;
+  attempts: number;
+  lastError: string | null;
+  jobId: number | null;
+}
 
 const mayManage = (actor: Actor) => actor.type === "cli" || actor.type === "system" || hasRole(actor, "system_admin");
 
@@ -28,6 +39,20 @@ export function makePeers(deps: Pick<ExchangeDeps, "database" | "audit">) {
         await upsertPeer(tx, peer);
         await audit.record(tx, { actor, action: "exchange.peer_set", subject: { type: "exchange_peer", id: peer.agencyCode }, change: { nodeUrl: peer.nodeUrl } });
       });
+    },
+    /** Messages whose retry budget is spent (the operator's view): each names its job, to retry once the peer is back. */
+    async undelivered(actor: Actor): Promise<Undelivered[]> {
+      if (!mayManage(actor)) throw new ExchangeForbidden("xem hàng đợi liên thông / read the exchange outbox");
+      return (await undeliveredOutbox(database.db)).map((o) => ({
+        id: o.id,
+        from: o.fromAgency,
+        to: o.toAgency,
+        kind: o.kind,
+        documentId: o.message.kind === "status" ? o.message.responseFor.documentId : o.message.header.documentId,
+        attempts: o.attempts,
+        lastError: o.lastError,
+        jobId: o.jobId,
+      }));
     },
     async removePeer(actor: Actor, agencyCode: string): Promise<void> {
       if (!mayManage(actor)) throw new ExchangeForbidden("quản lý nút liên thông / manage peers");

@@ -6,7 +6,7 @@ import type { Db } from "../../platform/db/index.ts";
 import type { InboxReceiver, Peer } from "./model.ts";
 import type { StoredAttachment } from "./model.ts";
 import { type AnswerInput, makeAnswers } from "./service.answers.ts";
-import { makePeers } from "./service.peers.ts";
+import { makePeers, type Undelivered } from "./service.peers.ts";
 import { type ListInput, makeReading } from "./service.reading.ts";
 import { makeReceiver } from "./service.receiving.ts";
 import { makeSending, type SendInput, type UpdateInput } from "./service.sending.ts";
@@ -34,6 +34,8 @@ export interface ExchangeService {
   peers(): Promise<Peer[]>;
   setPeer(actor: Actor, peer: Peer): Promise<void>;
   removePeer(actor: Actor, agencyCode: string): Promise<void>;
+  /** Messages whose retry budget is spent (operators and the node's administrators). */
+  undelivered(actor: Actor): Promise<Undelivered[]>;
 }
 
 export function makeExchangeService(deps: ExchangeDeps): ExchangeService {

@@ -10,7 +10,7 @@ import { type DirectoryService, isWithinAgency, agencyLevel } from "../directory
 import type { IdentityService } from "../identity/index.ts";
 import type { EdxmlDate, EdxmlTimestamp, Organization } from "./edxml/model.ts";
 import type { Peer, StoredMessage } from "./model.ts";
-import { insertOutbox, listPeers } from "./repo.ts";
+import { insertOutbox, listPeers, setOutboxJob } from "./repo.ts";
 
 export const DELIVER_JOB = "exchange.deliver";
 
@@ -94,5 +94,6 @@ export async function queueMessage(
   const key = m.key ?? randomUUID();
   const id = await insertOutbox(tx, { fromAgency: m.from, toAgency: m.to, copyId: m.copyId, kind: m.message.kind, key, message: m.message });
   if (id === null) return;
-  await deps.jobs.enqueue(tx, DELIVER_JOB, { outboxId: id }, { orderKey: `exchange:${m.from}>${m.to}`, key: `exchange:${id}` });
+  const job = await deps.jobs.enqueue(tx, DELIVER_JOB, { outboxId: id }, { orderKey: `exchange:${m.from}>${m.to}`, key: `exchange:${id}` });
+  await setOutboxJob(tx, id, job.id);
 }

@@ -89,6 +89,8 @@ export const exchangeOutbox = pgTable(
     /** pending · delivered · undelivered (the retry budget spent). */
     state: text("state").notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
+    /** The `exchange.deliver` job carrying it (for `motcua jobs retry` once undelivered). */
+    jobId: bigint("job_id", { mode: "number" }),
     lastError: text("last_error"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     deliveredAt: timestamp("delivered_at", { withTimezone: true }),
