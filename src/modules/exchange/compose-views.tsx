@@ -22,12 +22,14 @@ export interface ComposeProps {
   csrf: string;
   agencies: Array<{ code: string; name: string }>;
   values: Record<string, string>;
+  /** The sent document the new one replaces (BussinessDocType 3). */
+  replaces?: { id: string; title: string } | undefined;
   error?: string | undefined;
   problems?: FieldProblem[];
 }
 
-export function ComposePage({ page, csrf, agencies, values, error, problems }: ComposeProps) {
-  const title = tr(page, "Soạn văn bản đi", "Compose an outgoing document");
+export function ComposePage({ page, csrf, agencies, values, replaces, error, problems }: ComposeProps) {
+  const title = replaces ? tr(page, `Thay thế văn bản ${replaces.title}`, `Replace document ${replaces.title}`) : tr(page, "Soạn văn bản đi", "Compose an outgoing document");
   const v = (k: string) => values[k] ?? "";
   const field = (id: string, label: string, opts: { required?: boolean; hint?: string; type?: string } = {}) => {
     const problem = problemOf(problems, id)?.message;
@@ -57,6 +59,17 @@ export function ComposePage({ page, csrf, agencies, values, error, problems }: C
       <Problems page={page} message={error} fields={problems} />
       <form method="post" action={COMPOSE_PATH} enctype="multipart/form-data">
         <input type="hidden" name="_csrf" value={csrf} />
+        {replaces ? (
+          <>
+            <input type="hidden" name="replaces" value={replaces.id} />
+            <div class="field">
+              <label for="reason">{tr(page, "Lý do thay thế", "Reason for the replacement")}</label>
+              <textarea id="reason" name="reason" required rows={2}>
+                {v("reason")}
+              </textarea>
+            </div>
+          </>
+        ) : null}
         <fieldset>
           <legend>{tr(page, "Nơi nhận", "Recipients")}</legend>
           {problemOf(problems, "to") ? <p class="field-problem">{problemOf(problems, "to")!.message}</p> : null}

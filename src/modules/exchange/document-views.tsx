@@ -8,7 +8,7 @@ import { tr } from "../../web/i18n.ts";
 import { Layout } from "../../web/layout.tsx";
 import type { PageRequest } from "../../web/render.ts";
 import { ScrollTable } from "../../web/table.tsx";
-import { INBOX_PATH, OUTBOX_PATH } from "./box-views.tsx";
+import { COMPOSE_PATH, INBOX_PATH, OUTBOX_PATH } from "./box-views.tsx";
 import type { DocumentDto, StatusDto } from "./schema.ts";
 import { changeName, deliveryName, stateName, statusName } from "./words.ts";
 
@@ -228,6 +228,32 @@ export function DocumentPage(props: DocumentProps) {
               <Timeline page={page} statuses={t.statuses} id={`timeline-${t.code}`} />
             </section>
           ))}
+          {allowed.includes("recall") ? (
+            <form method="post" action={`/office/van-ban/${d.id}/cap-nhat`}>
+              <Hidden csrf={csrf} />
+              <fieldset>
+                <legend>{tr(page, "Cập nhật văn bản", "Update the document")}</legend>
+                <div class="field">
+                  <label for="update-subject">{tr(page, "Trích yếu", "Subject")}</label>
+                  <textarea id="update-subject" name="subject" required rows={2}>
+                    {d.subject}
+                  </textarea>
+                </div>
+                <div class="field">
+                  <label for="update-reason">{tr(page, "Lý do cập nhật", "Reason")}</label>
+                  <textarea id="update-reason" name="reason" required rows={2} />
+                </div>
+                <button type="submit">{tr(page, "Gửi bản cập nhật", "Send the update")}</button>
+              </fieldset>
+            </form>
+          ) : null}
+          {allowed.includes("recall") ? (
+            <p>
+              <a class="button" href={`${COMPOSE_PATH}?thay-the=${d.id}`}>
+                {tr(page, "Thay thế bằng văn bản mới", "Replace by a new document")}
+              </a>
+            </p>
+          ) : null}
           {allowed.includes("recall") ? (
             <form method="post" action={`/office/van-ban/${d.id}/thu-hoi`}>
               <Hidden csrf={csrf} />

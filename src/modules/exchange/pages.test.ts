@@ -93,7 +93,35 @@ describe("exchange office pages", () => {
     assert.match(timeline.body, /Đã chuyển đến/);
     assert.match(timeline.body, /03 · Đã tiếp nhận/);
     assert.match(timeline.body, /04 · Đã phân công/);
-    const recalled = await as("clerkA").post(`${outPath}/thu-hoi`, { reason: "Sai số liệu" });
+    // An update, then a replacement composed from the sent document (its recipients ticked), each answered 15.
+    const updated = await as("clerkA").post(`${outPath}/cap-nhat`, { subject: "Về việc tổng kết công tác năm 2026 (bổ sung)", reason: "Bổ sung phụ lục" });
+    assert.equal(updated.statusCode, 303);
+    await drain(env.ctx);
+    const withChange = await as("clerkB").get(link, HTML);
+    assert.match(withChange.body, /Bên gửi gửi bản cập nhật của văn bản/);
+    assert.equal((await as("clerkB").post(`${link}/trang-thai`, { code: "15" })).statusCode, 303);
+    assert.match((await as("clerkB").get(link, HTML)).body, /tổng kết công tác năm 2026 \(bổ sung\)/);
+    const replaceForm = await as("clerkA").get(`/office/van-ban-di/soan?thay-the=${outPath.split("/").at(-1)}`, HTML);
+    assert.match(replaceForm.body, /Thay thế văn bản \d+\/SNV-VP/);
+    assert.match(replaceForm.body, new RegExp(`name="to\\.${s.recipient.code.replaceAll(".", "\\.")}" value="on" checked`));
+    assert.equal((await as("outsider").get(`/office/van-ban-di/soan?thay-the=${outPath.split("/").at(-1)}`, HTML)).statusCode, 404);
+    const replacement = await env.app.inject({
+      method: "POST",
+      url: "/office/van-ban-di/soan",
+      ...multipartForm(as("clerkA"), { replaces: outPath.split("/").at(-1)!, reason: "Thay số liệu", [`to.${s.recipient.code}`]: "on", subject: "Về việc tổng kết công tác năm 2026 (thay thế)", notation: "SNV-VP", signer: "Nguyễn Văn Ký", loai: "9" }, [{ name: "bao-cao-moi.pdf", bytes: PDF }]),
+    });
+    assert.equal(replacement.statusCode, 303, replacement.body);
+    assert.match((await as("clerkA").get(outPath, HTML)).body, /Đã được thay thế/);
+    await drain(env.ctx);
+    assert.match((await as("clerkB").get(link, HTML)).body, /Bên gửi thay thế văn bản bằng văn bản mới/);
+
+    const other = await env.app.inject({
+      method: "POST",
+      url: "/office/van-ban-di/soan",
+      ...multipartForm(as("clerkA"), { [`to.${s.recipient.code}`]: "on", subject: "Văn bản để thu hồi", notation: "SNV-VP", signer: "Nguyễn Văn Ký", loai: "5" }, [{ name: "a.pdf", bytes: PDF }]),
+    });
+    const otherPath = String(other.headers.location).split("?")[0]!;
+    const recalled = await as("clerkA").post(`${otherPath}/thu-hoi`, { reason: "Sai số liệu" });
     assert.equal(recalled.statusCode, 303);
     assert.match((await as("clerkA").get(`/office/van-ban-di`, HTML)).body, /Đã thu hồi/);
   });

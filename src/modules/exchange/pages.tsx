@@ -24,6 +24,7 @@ import type { ExchangeService } from "./service.ts";
 const DONE: Record<string, readonly [string, string]> = {
   gui: ["Đã vào sổ văn bản đi và gửi văn bản.", "The document was registered and sent."],
   "thu-hoi": ["Đã gửi đề nghị thu hồi đến các nơi nhận.", "The recall was sent to the recipients."],
+  "cap-nhat": ["Đã gửi bản cập nhật đến các nơi nhận.", "The update was sent to the recipients."],
   ...Object.fromEntries(OFFICER_CODES.map((c) => [c, ["Đã cập nhật trạng thái và báo cho bên gửi.", "The status was recorded and sent to the sender."] as const])),
 };
 const MAX_FILES = 20;
@@ -36,6 +37,8 @@ const StatusPost = pageSchema({
   body: Type.Object({ code: FormText(), description: FormText({ maxLength: 2000 }), department: FormText(), assigneeId: FormText(), due: FormText() }),
 });
 const RecallPost = pageSchema({ params: Doc, body: Type.Object({ reason: FormText({ maxLength: 2000 }) }) });
+const UpdatePost = pageSchema({ params: Doc, body: Type.Object({ reason: FormText({ maxLength: 2000 }), subject: FormText({ maxLength: 2000 }) }) });
+const ComposeQuery = pageSchema({ querystring: Type.Object({ "thay-the": FormText() }) });
 const FilePath = pageSchema({ params: Type.Object({ id: Type.String({ maxLength: 64 }), sha256: Type.String({ maxLength: 64 }) }) });
 
 export function exchangeOfficePages(deps: { exchange: ExchangeService; directory: DirectoryService; maxUploadBytes: number }) {
@@ -131,6 +134,21 @@ export function exchangeOfficePages(deps: { exchange: ExchangeService; directory
       return change(request, reply, id, "thu-hoi", () => exchange.recall(request.actor, id, reason, meta(request)));
     });
 
+    app.post("/office/van-ban/:id/cap-nhat", { config: { access: OFFICERS }, ...UpdatePost }, async (request, reply) => {
+      const form = postedForm(request);
+      const id = request.params.id;
+      const reason = form.ok ? text(form.values.reason) : "";
+      const subject = form.ok ? text(form.values.subject) : "";
+      return change(request, reply, id, "cap-nhat", () => exchange.update(request.actor, id, { reason, ...(subject ? { subject } : {}) }, meta(request)));
+    });
+
+    /** The sent document a new one replaces, when the officer may replace it; else none. */
+    const replaced = async (request: FastifyRequest, id: string) => {
+      if (!id) return null;
+      const d = await exchange.get(request.actor, id);
+      return allowedFor(request.actor, d).includes("recall") ? d : null;
+    };
+
     /** The province's agencies, to tick as recipients (the sender's own left out). */
     const recipientChoices = async (request: FastifyRequest) => {
       const mine = homeAgency(request.actor);
@@ -140,9 +158,20 @@ export function exchangeOfficePages(deps: { exchange: ExchangeService; directory
       return found.items.filter((a) => a.code !== mine).map((a) => ({ code: a.code, name: a.name }));
     };
 
-    app.get(COMPOSE_PATH, { config: { access: OFFICERS } }, async (request, reply) =>
-      sendPage(reply, <ComposePage page={office(request, reply)} csrf={csrfToken(request, reply)} agencies={await recipientChoices(request)} values={{ loai: "5" }} />),
-    );
+    app.get(COMPOSE_PATH, { config: { access: OFFICERS }, ...ComposeQuery }, async (request, reply) => {
+      const old = await replaced(request, text(pageQuery(request)["thay-the"], 64));
+      const values: Record<string, string> = { loai: "5" };
+      const agencies = await recipientChoices(request);
+      if (old) {
+        // The replacement goes to the replaced document's recipients: ticked, or named by code when not listed.
+        Object.assign(values, { loai: String(old.documentType.type), notation: old.codeNotation, subject: old.subject });
+        const listed = new Set(agencies.map((a) => a.code));
+        for (const r of old.recipients) if (listed.has(r.code)) values[`to.${r.code}`] = "on";
+        values.khac = old.recipients.filter((r) => !listed.has(r.code)).map((r) => r.code).join(", ");
+      }
+      const replaces = old ? { id: old.id, title: `${old.codeNumber}/${old.codeNotation}` } : undefined;
+      return sendPage(reply, <ComposePage page={office(request, reply)} csrf={csrfToken(request, reply)} agencies={agencies} values={values} replaces={replaces} />);
+    });
 
     // A multipart form: the kit reads the CSRF token (its first field) before any file is stored.
     app.post(COMPOSE_PATH, { config: { access: OFFICERS, upload: true } }, async (request, reply) => {
@@ -159,8 +188,10 @@ export function exchangeOfficePages(deps: { exchange: ExchangeService; directory
       });
       if (!posted.csrfOk) throw new CsrfRejected();
       const f = posted.fields;
+      const old = await replaced(request, text(f.replaces, 64));
+      const replaces = old ? { id: old.id, title: `${old.codeNumber}/${old.codeNotation}` } : undefined;
       const again = async (problems: FieldProblem[], error?: string, status = 400) =>
-        sendPage(reply, <ComposePage page={office(request, reply)} csrf={csrfToken(request, reply)} agencies={await recipientChoices(request)} values={f} problems={problems} error={error} />, status);
+        sendPage(reply, <ComposePage page={office(request, reply)} csrf={csrfToken(request, reply)} agencies={await recipientChoices(request)} values={f} replaces={replaces} problems={problems} error={error} />, status);
       const to = [
         ...Object.entries(f).flatMap(([k, v]) => (k.startsWith("to.") && v === "on" ? [k.slice(3)] : [])),
         ...text(f.khac, 2000).split(/[\s,;]+/).filter(Boolean),
@@ -181,6 +212,7 @@ export function exchangeOfficePages(deps: { exchange: ExchangeService; directory
             content: text(f.content, 20000) || undefined,
             signer: { fullName: text(f.signer, 200), position: text(f.position, 200) || undefined },
             dueDate: text(f.dueDate, 10) || undefined,
+            ...(old ? { replaces: old.id, reason: text(f.reason) || undefined } : {}),
             files,
           },
           meta(request),
