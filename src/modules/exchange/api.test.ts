@@ -147,5 +147,15 @@ describe("exchange API and CLI", () => {
     assert.match(output, /Tờ trình phê duyệt kế hoạch/);
     assert.equal(await run("peers"), 0);
     assert.match(output, /000\.00\.00\.H98 {2}https:\/\/h98/);
+    fs.writeFileSync(path.join(dir, "h97.pem"), CERT);
+    assert.equal(await run("peer-set", "000.00.00.H97", "https://h97.example.gov.vn", "h97.pem", "--name", "Nút H97"), 0);
+    assert.equal(await run("peer-set", "000.00.00.H97", "ftp://h97", "h97.pem"), 1);
+    assert.match(output, /\/nodeUrl/);
+    await run("peers");
+    assert.match(output, /000\.00\.00\.H97 {2}https:\/\/h97\.example\.gov\.vn {2}Nút H97/);
+    assert.equal(await run("peer-remove", "000.00.00.H97"), 0);
+    assert.equal(await run("peer-remove", "000.00.00.H97"), 1);
+    assert.match(output, /exchange\.peer_not_found/);
+    assert.equal(await run("undelivered"), 0);
   });
 });
