@@ -32,7 +32,11 @@ export async function insertCopy(tx: Db, row: NewCopyRow): Promise<CopyRow | nul
   return inserted ?? null;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A copy by id; null for an unknown id, or one that is not a UUID at all. */
 export async function copyById(db: Db, id: string, opts: { lock?: boolean } = {}): Promise<CopyRow | null> {
+  if (!UUID.test(id)) return null;
   const q = db.select().from(exchangeDocuments).where(eq(exchangeDocuments.id, id));
   const [row] = await (opts.lock ? q.for("update") : q);
   return row ?? null;

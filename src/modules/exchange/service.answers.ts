@@ -42,6 +42,9 @@ export function makeAnswers(deps: ExchangeDeps) {
       if (!first || first.box !== "in" || !maySee(actor, first.agencyCode)) throw new ExchangeDocumentNotFound();
       const agency = first.agencyCode;
       if (!actsFor(actor, agency, ROLES_FOR_CODE[input.code])) throw new ExchangeForbidden(`trạng thái ${input.code} / status ${input.code}`);
+      // Refused before the transaction when the state does not allow it (checked again under the lock).
+      if ((input.code === "15" || input.code === "16") && !first.pendingChange) throw new ExchangeStateConflict(input.code, first.state);
+      if (input.code !== "15" && input.code !== "16" && !IN_TRANSITIONS[input.code].from.includes(first.state)) throw new ExchangeStateConflict(input.code, first.state);
       const description = input.description?.trim() || undefined;
       const patch: Partial<NewCopyRow> = {};
       if (input.code === "02" && !description) throw new InvalidExchangeInput([{ path: "/description", message: "Cần nêu lý do từ chối." }]);

@@ -53,8 +53,8 @@ export function makeSending(deps: ExchangeDeps) {
   const { database, clock, audit, directory } = deps;
 
   /** A sent document of the actor's agency, locked; another agency's is not found. */
-  async function ownSent(tx: Db, actor: Actor, id: string): Promise<CopyRow> {
-    const row = await copyById(tx, id, { lock: true });
+  async function ownSent(tx: Db, actor: Actor, id: string, lock = true): Promise<CopyRow> {
+    const row = await copyById(tx, id, { lock });
     if (!row || row.box !== "out" || !maySee(actor, row.agencyCode)) throw new ExchangeDocumentNotFound();
     if (!actsFor(actor, row.agencyCode, SENDER_ROLES)) throw new ExchangeForbidden("gửi văn bản / send documents");
     return row;
@@ -86,6 +86,10 @@ export function makeSending(deps: ExchangeDeps) {
       const [sender, ...recipients] = orgs;
       const now = clock.now();
       const run = <T>(fn: (tx: Db) => Promise<T>) => (outer ? fn(outer) : database.transaction(fn));
+      if (input.replaces && !outer) {
+        const seen = await ownSent(database.db, actor, input.replaces, false);
+        if (seen.state !== "sent") throw new ExchangeStateConflict("03", seen.state);
+      }
       return run(async (tx) => {
         const replaced = input.replaces ? await ownSent(tx, actor, input.replaces) : null;
         if (replaced && replaced.state !== "sent") throw new ExchangeStateConflict("03", replaced.state);
@@ -143,6 +147,9 @@ export function makeSending(deps: ExchangeDeps) {
     /** Asks each recipient to revoke a sent document (BussinessDocType 1); its timeline shows 13, then their 15 or 16. */
     async recall(actor: Actor, id: string, reason: string, meta: { requestId?: string } = {}): Promise<void> {
       if (!reason.trim()) throw new InvalidExchangeInput([{ path: "/reason", message: "Cần nêu lý do thu hồi." }]);
+      // Refused before the transaction when it cannot be done (checked again under the lock).
+      const seen = await ownSent(database.db, actor, id, false);
+      if (seen.state !== "sent") throw new ExchangeStateConflict("13", seen.state);
       const now = clock.now();
       await database.transaction(async (tx) => {
         const row = await ownSent(tx, actor, id);
@@ -161,6 +168,8 @@ export function makeSending(deps: ExchangeDeps) {
     /** Sends an update of a sent document (BussinessDocType 2): the same DocumentId with new metadata or files. */
     async update(actor: Actor, id: string, input: UpdateInput, meta: { requestId?: string } = {}): Promise<void> {
       if (!input.reason.trim()) throw new InvalidExchangeInput([{ path: "/reason", message: "Cần nêu lý do cập nhật." }]);
+      const seen = await ownSent(database.db, actor, id, false);
+      if (seen.state !== "sent") throw new ExchangeStateConflict("update", seen.state);
       const now = clock.now();
       await database.transaction(async (tx) => {
         const row = await ownSent(tx, actor, id);
