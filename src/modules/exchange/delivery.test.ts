@@ -81,7 +81,10 @@ describe("exchange delivery and registers", () => {
         if (message.header.subject === "Thứ nhất" && failuresLeft-- > 0) throw new Error("peer busy");
         assert.equal(message.attachments[0]!.attachmentName, "cong-van.pdf");
         delivered.push(message.header.subject);
-        return { accepted: true };
+        const h = message.header;
+        const peerOrgan = { organId: OTHER_UNIT, organName: "Sở bạn" };
+        const status = { kind: "status" as const, responseFor: { organId: h.from.organId, code: `${h.code.codeNumber}/${h.code.codeNotation}`, promulgationDate: h.promulgationInfo.promulgationDate, documentId: h.documentId }, from: peerOrgan, statusCode: "01" as const, timestamp: "2026/12/08 09:00:00", traces: [] };
+        return { accepted: true, status };
       },
     };
     const first = await env.ctx.exchange.send(as("clerkA"), await sendInput(env.ctx, s, { to: [OTHER_UNIT], subject: "Thứ nhất" }));
@@ -92,6 +95,8 @@ describe("exchange delivery and registers", () => {
     const t = (await env.ctx.exchange.get(as("clerkA"), first)).timelines[0]!;
     assert.equal(t.delivery, "delivered");
     assert.equal(t.attempts, 3);
+    // The peer's answer (its 01) is on the timeline.
+    assert.deepEqual(t.statuses.map((x) => x.code), ["01"]);
   });
 
   it("numbers each agency's registers per year, two sends at once getting distinct numbers", async () => {

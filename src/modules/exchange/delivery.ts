@@ -38,9 +38,10 @@ export function deliveryJob(deps: ExchangeDeps, receiver: InboxReceiver, opts: D
       if (!row || row.state === "delivered") return;
       const final = ctx.attempt >= ctx.maxAttempts;
       let answer: DeliveryAnswer;
+      let route: Awaited<ReturnType<typeof routeOf>> = { kind: "unknown" };
       try {
         const message = await loadMessage(deps, row.message);
-        const route = await routeOf(deps, row.toAgency);
+        route = await routeOf(deps, row.toAgency);
         if (route.kind === "unknown") answer = { accepted: false, reason: `no agency ${row.toAgency} is hosted here or served by a peer`, permanent: true };
         else if (route.kind === "local") answer = await receiver.receive(message, { to: [row.toAgency] });
         else answer = await opts.transport.deliver(route.peer, message, row.fromAgency);
@@ -50,6 +51,9 @@ export function deliveryJob(deps: ExchangeDeps, receiver: InboxReceiver, opts: D
       }
       if (answer.accepted) {
         await recordAttempt(deps.database.db, row.id, { delivered: true });
+        // A peer that answers the document with its status (01) at once: kept as if it had come on its own (the
+        // same status coming again later is stored once).
+        if (answer.status && row.message.kind === "document" && route.kind === "remote") await receiver.receive(answer.status);
         return;
       }
       await recordAttempt(deps.database.db, row.id, { delivered: false, error: answer.reason, final: final || answer.permanent === true });
