@@ -5,6 +5,7 @@ import { calendarModule } from "./modules/calendar/index.ts";
 import { catalogModule } from "./modules/catalog/index.ts";
 import { directoryModule } from "./modules/directory/index.ts";
 import { dossiersModule } from "./modules/dossiers/index.ts";
+import { exchangeModule } from "./modules/exchange/index.ts";
 import { identityModule } from "./modules/identity/index.ts";
 import { workflowModule } from "./modules/workflow/index.ts";
 import type { ModuleDefinition } from "./platform/module.ts";
@@ -18,4 +19,5 @@ export const MODULES: readonly ModuleDefinition[] = [
   catalogModule,
   workflowModule,
   dossiersModule,
+  exchangeModule,
 ];

@@ -1,0 +1,141 @@
+// The outbox (issue 16, item 3) and the registers (item 7): a remote recipient without a transport is retried
+// and then shown undelivered; messages of a sender–recipient pair leave in order, a later one held back while an
+// earlier one fails; registers are numbered per agency and year, two sends at once getting distinct numbers; and
+// searched with or without diacritics.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { runCommand } from "../../cli/commands.ts";
+import { systemActor } from "../../platform/auth/actor.ts";
+import { fixedClock } from "../../platform/clock.ts";
+import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
+import { buildAgency } from "../directory/testing.ts";
+import type { EdxmlMessage } from "./edxml/model.ts";
+import { NO_TRANSPORT, type RemoteTransport } from "./model.ts";
+import { actorOf, drain, exchangeSetting, type ExchangeSetting, sendInput } from "./testing.ts";
+
+const CERT = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+
+describe("exchange delivery and registers", () => {
+  let env: TestEnv;
+  let s: ExchangeSetting;
+  let transport: RemoteTransport = NO_TRANSPORT;
+  const clock = fixedClock("2026-12-08T02:00:00Z");
+  before(async () => {
+    env = await testContext({
+      clock,
+      options: { exchange: { transport: { deliver: (...a) => transport.deliver(...a) }, backoff: () => 0, maxAttempts: 3 } },
+    });
+    s = await exchangeSetting(env.ctx);
+  });
+  after(() => env.close());
+  const as = (who: keyof ExchangeSetting["cast"]) => actorOf(env.ctx, s.cast[who]);
+  // A province served by another node: level-1 code H99's subtree, not in this node's directory.
+  const REMOTE = "000.00.00.H99";
+  const REMOTE_UNIT = "000.00.12.H99";
+  const OTHER_UNIT = "000.00.13.H99";
+
+  it("refuses a recipient neither hosted here nor served by a peer", async () => {
+    await assert.rejects(env.ctx.exchange.send(as("clerkA"), await sendInput(env.ctx, s, { to: [REMOTE_UNIT] })), { code: "exchange.unknown_recipient" });
+  });
+
+  it("retries a remote delivery without a transport, then shows it undelivered", async () => {
+    await env.ctx.exchange.setPeer(systemActor("test"), { agencyCode: REMOTE, name: "Nút tỉnh H99", nodeUrl: "https://h99.example.gov.vn", certificate: CERT });
+    transport = NO_TRANSPORT;
+    const id = await env.ctx.exchange.send(as("clerkA"), await sendInput(env.ctx, s, { to: [REMOTE_UNIT, s.recipient.code] }));
+    await drain(env.ctx);
+    const d = await env.ctx.exchange.get(as("clerkA"), id);
+    const [remote, local] = d.timelines;
+    assert.equal(remote!.code, REMOTE_UNIT);
+    assert.equal(remote!.name, `Nút tỉnh H99 (${REMOTE_UNIT})`);
+    assert.equal(remote!.delivery, "undelivered");
+    assert.equal(remote!.attempts, 3);
+    assert.match(remote!.lastError ?? "", /no transport configured/);
+    // The local recipient is not held back by the remote one.
+    assert.equal(local!.delivery, "delivered");
+    assert.deepEqual(local!.statuses.map((x) => x.code), ["01"]);
+    // Its pair keeps its order: what follows waits behind it (until the operator retries it, `motcua jobs retry`).
+    transport = { deliver: async () => ({ accepted: true }) };
+    const later = await env.ctx.exchange.send(as("clerkA"), await sendInput(env.ctx, s, { to: [REMOTE_UNIT] }));
+    await drain(env.ctx);
+    assert.equal((await env.ctx.exchange.get(as("clerkA"), later)).timelines[0]!.delivery, "pending");
+    // The operator finds it and retries its job once the peer can be reached: both leave, in order.
+    let output = "";
+    assert.equal(await runCommand(env.ctx, ["exchange", "undelivered"], { write: (t) => (output += t) }), 0);
+    const job = new RegExp(`^job (\\d+)  ${s.sender.code.replaceAll(".", "\\.")} → ${REMOTE_UNIT.replaceAll(".", "\\.")}  document  .* 3 attempts: .*no transport configured`, "m").exec(output)?.[1];
+    assert.ok(job, output);
+    assert.equal(await runCommand(env.ctx, ["jobs", "retry", job], { write: () => {} }), 0);
+    await drain(env.ctx);
+    assert.equal((await env.ctx.exchange.get(as("clerkA"), id)).timelines[0]!.delivery, "delivered");
+    assert.equal((await env.ctx.exchange.get(as("clerkA"), later)).timelines[0]!.delivery, "delivered");
+  });
+
+  it("delivers a pair's messages in order: a later one waits while an earlier one is retried", async () => {
+    const delivered: string[] = [];
+    let failuresLeft = 2;
+    transport = {
+      async deliver(peer, message: EdxmlMessage, from) {
+        assert.equal(peer.agencyCode, REMOTE);
+        assert.deepEqual(message.kind === "document" && message.header.to.map((o) => o.organId), [OTHER_UNIT]);
+        assert.equal(from, s.sender.code);
+        if (message.kind !== "document") throw new Error("a document was expected");
+        if (message.header.subject === "Thứ nhất" && failuresLeft-- > 0) throw new Error("peer busy");
+        assert.equal(message.attachments[0]!.attachmentName, "cong-van.pdf");
+        delivered.push(message.header.subject);
+        const h = message.header;
+        const peerOrgan = { organId: OTHER_UNIT, organName: "Sở bạn" };
+        const status = { kind: "status" as const, responseFor: { organId: h.from.organId, code: `${h.code.codeNumber}/${h.code.codeNotation}`, promulgationDate: h.promulgationInfo.promulgationDate, documentId: h.documentId }, from: peerOrgan, statusCode: "01" as const, timestamp: "2026/12/08 09:00:00", traces: [] };
+        return { accepted: true, status };
+      },
+    };
+    const first = await env.ctx.exchange.send(as("clerkA"), await sendInput(env.ctx, s, { to: [OTHER_UNIT], subject: "Thứ nhất" }));
+    await env.ctx.exchange.send(as("clerkA"), await sendInput(env.ctx, s, { to: [OTHER_UNIT], subject: "Thứ hai" }));
+    await env.ctx.exchange.send(as("clerkA"), await sendInput(env.ctx, s, { to: [OTHER_UNIT], subject: "Thứ ba" }));
+    await drain(env.ctx);
+    assert.deepEqual(delivered, ["Thứ nhất", "Thứ hai", "Thứ ba"]);
+    const t = (await env.ctx.exchange.get(as("clerkA"), first)).timelines[0]!;
+    assert.equal(t.delivery, "delivered");
+    assert.equal(t.attempts, 3);
+    // The peer's answer (its 01) is on the timeline.
+    assert.deepEqual(t.statuses.map((x) => x.code), ["01"]);
+  });
+
+  it("numbers each agency's registers per year, two sends at once getting distinct numbers", async () => {
+    const fresh = await buildAgency(env.ctx, { name: "Văn phòng UBND tỉnh Thử" });
+    const input = async (subject: string) => ({ ...(await sendInput(env.ctx, s, { subject })), from: fresh.code });
+    const cli = { type: "cli", name: "test" } as const;
+    const ids = await Promise.all([input("Một"), input("Hai"), input("Ba")].map(async (i) => env.ctx.exchange.send(cli, await i)));
+    const numbers = await Promise.all(ids.map(async (id) => (await env.ctx.exchange.get(cli, id)).registerNumber));
+    assert.deepEqual([...numbers].sort(), [1, 2, 3]);
+    await drain(env.ctx);
+    // The recipient numbers what it receives in its own register, from its own counter.
+    const inbox = await env.ctx.exchange.list(as("clerkB"), { box: "in", year: 2026 });
+    const incoming = inbox.items.filter((d) => d.sender.code === fresh.code).map((d) => d.registerNumber);
+    assert.equal(new Set(incoming).size, 3);
+    clock.set("2027-01-02T02:00:00Z");
+    try {
+      const next = await env.ctx.exchange.send(cli, await input("Năm mới"));
+      const d = await env.ctx.exchange.get(cli, next);
+      assert.deepEqual([d.registerYear, d.registerNumber], [2027, 1]);
+      assert.match(d.documentId, new RegExp(`^${fresh.code.replaceAll(".", "\\.")},2027/01/02,1/SNV-VP$`));
+    } finally {
+      clock.set("2026-12-08T03:00:00Z");
+    }
+  });
+
+  it("searches a register by subject with or without diacritics, by notation, number and sender", async () => {
+    const ex = env.ctx.exchange;
+    const id = await ex.send(as("clerkA"), await sendInput(env.ctx, s, { subject: "Về việc tăng cường phòng chống dịch bệnh", notation: "SNV-TCCB" }));
+    await drain(env.ctx);
+    const sent = await ex.get(as("clerkA"), id);
+    const find = async (q: string, box: "in" | "out" = "in") => (await ex.list(as(box === "in" ? "clerkB" : "clerkA"), { box, q })).items.map((d) => d.documentId);
+    for (const q of ["phòng chống dịch", "phong chong dich", "PHONG CHONG", "SNV-TCCB", "snv-tccb", `${sent.codeNumber}/SNV-TCCB`, "Sở Nội vụ tỉnh Thử", "so noi vu"]) {
+      assert.ok((await find(q)).includes(sent.documentId), `found by "${q}"`);
+    }
+    assert.ok((await find("phong chong dich", "out")).includes(sent.documentId));
+    assert.deepEqual(await find("không có văn bản nào như vậy"), []);
+    // Someone else's register is not searched: the outsider sees nothing of the two agencies.
+    await assert.rejects(ex.list(as("outsider"), { box: "in", agency: s.recipient.code }), { code: "exchange.forbidden" });
+    assert.deepEqual((await ex.list(as("outsider"), { box: "in", q: "phong chong dich" })).items, []);
+    await assert.rejects(ex.get(as("outsider"), id), { code: "exchange.document_not_found" });
+  });
+});

@@ -1,0 +1,182 @@
+// Official documents between two agencies hosted on this node (issue 16, items 3–5, 7): sending, the automatic
+// 01 and the officers' 03–06 or 02 flowing back into the sender's timeline per recipient, revocation, update and
+// replacement answered 15/16, a redelivery stored once, and registers numbered per agency and year.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { fixedClock } from "../../platform/clock.ts";
+import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
+import type { EdxmlDocument } from "./edxml/model.ts";
+import { copyById } from "./repo.ts";
+import { messageOf } from "./service.sending.ts";
+import { actorOf, drain, exchangeSetting, type ExchangeSetting, PDF, sendInput } from "./testing.ts";
+
+const codes = (statuses: Array<{ code: string }>) => statuses.map((s) => s.code);
+
+describe("exchange between agencies of this node", () => {
+  let env: TestEnv;
+  let s: ExchangeSetting;
+  const clock = fixedClock("2026-12-07T02:00:00Z");
+  const tick = () => clock.advance(1000);
+  before(async () => {
+    env = await testContext({ clock, options: { exchange: { backoff: () => 0, maxAttempts: 3 } } });
+    s = await exchangeSetting(env.ctx);
+  });
+  after(() => env.close());
+  const as = (who: keyof ExchangeSetting["cast"]) => actorOf(env.ctx, s.cast[who]);
+  const inboxCopy = async (documentId: string) => {
+    const page = await env.ctx.exchange.list(as("clerkB"), { box: "in", q: documentId.split(",")[2]!.split("/")[0] });
+    const found = page.items.find((d) => d.documentId === documentId);
+    assert.ok(found, `${documentId} is in the recipient's inbox`);
+    return found;
+  };
+  const timeline = async (id: string) => (await env.ctx.exchange.get(as("clerkA"), id)).timelines[0]!;
+
+  it("delivers a sent document into the recipient's inbox, answers 01 at once, and 03 → 04 → 05 → 06 reach the sender", async () => {
+    const ex = env.ctx.exchange;
+    const id = await ex.send(as("clerkA"), await sendInput(env.ctx, s));
+    const sent = await ex.get(as("clerkA"), id);
+    assert.equal(sent.codeNotation, "SNV-VP");
+    assert.equal(sent.codeNumber, String(sent.registerNumber));
+    assert.equal(sent.documentId, `${s.sender.code},2026/12/07,${sent.codeNumber}/SNV-VP`);
+    assert.equal(sent.timelines[0]!.delivery, "pending");
+    await drain(env.ctx);
+    let t = await timeline(id);
+    assert.equal(t.delivery, "delivered");
+    assert.deepEqual(codes(t.statuses), ["01"]);
+    const copy = await inboxCopy(sent.documentId);
+    assert.equal(copy.state, "received");
+    assert.equal(copy.sender.code, s.sender.code);
+    const full = await ex.get(as("clerkB"), copy.id);
+    assert.equal(full.files[0]!.sha256, sent.files[0]!.sha256);
+    assert.equal(full.files[0]!.size, PDF.length);
+
+    tick();
+    await ex.answer(as("clerkB"), copy.id, { code: "03" });
+    tick();
+    // Assigning is a leader's: the clerk may not.
+    await assert.rejects(ex.answer(as("clerkB"), copy.id, { code: "04", department: "van-phong" }), { code: "exchange.forbidden" });
+    await assert.rejects(ex.answer(as("leaderB"), copy.id, { code: "04", department: "khong-co" }), { code: "exchange.invalid_input" });
+    await assert.rejects(ex.answer(as("leaderB"), copy.id, { code: "04", department: "van-phong", assigneeId: s.cast.outsider.id }), { code: "exchange.invalid_input" });
+    await ex.answer(as("leaderB"), copy.id, { code: "04", department: "van-phong", assigneeId: s.cast.specialistB.id, due: "2026-12-20" });
+    tick();
+    await ex.answer(as("specialistB"), copy.id, { code: "05" });
+    tick();
+    await ex.answer(as("specialistB"), copy.id, { code: "06", description: "Đã báo cáo." });
+    const done = await ex.get(as("leaderB"), copy.id);
+    assert.equal(done.state, "done");
+    assert.deepEqual(done.assignment, { department: "van-phong", assigneeId: s.cast.specialistB.id, assigneeName: "Chuyên Viên Nhận", due: "2026-12-20" });
+    assert.deepEqual(codes(done.statuses), ["01", "03", "04", "05", "06"]);
+    await drain(env.ctx);
+    t = await timeline(id);
+    assert.deepEqual(codes(t.statuses), ["01", "03", "04", "05", "06"]);
+    assert.equal(t.statuses.at(-1)!.description, "Đã báo cáo.");
+    assert.equal(t.statuses.at(-1)!.staff, "Chuyên Viên Nhận");
+    // A done document takes no more steps.
+    await assert.rejects(ex.answer(as("clerkB"), copy.id, { code: "02", description: "Muộn" }), { code: "exchange.state_conflict" });
+  });
+
+  it("refuses a document with a reason (02), which the sender sees", async () => {
+    const ex = env.ctx.exchange;
+    const id = await ex.send(as("leaderA"), await sendInput(env.ctx, s, { subject: "Đề nghị góp ý dự thảo" }));
+    await drain(env.ctx);
+    const copy = await inboxCopy((await ex.get(as("clerkA"), id)).documentId);
+    await assert.rejects(ex.answer(as("clerkB"), copy.id, { code: "02" }), { code: "exchange.invalid_input" });
+    tick();
+    await ex.answer(as("clerkB"), copy.id, { code: "02", description: "Không thuộc thẩm quyền" });
+    await drain(env.ctx);
+    const t = await timeline(id);
+    assert.deepEqual(codes(t.statuses), ["01", "02"]);
+    assert.equal(t.statuses[1]!.description, "Không thuộc thẩm quyền");
+  });
+
+  it("recalls a sent document: 13 at both ends, then the recipient's 15 marks its copy recalled; another recall refused with 16", async () => {
+    const ex = env.ctx.exchange;
+    const id = await ex.send(as("clerkA"), await sendInput(env.ctx, s, { subject: "Văn bản sẽ thu hồi" }));
+    await drain(env.ctx);
+    const copy = await inboxCopy((await ex.get(as("clerkA"), id)).documentId);
+    tick();
+    await ex.recall(as("clerkA"), id, "Sai sót số liệu");
+    assert.equal((await ex.get(as("clerkA"), id)).state, "recalled");
+    await drain(env.ctx);
+    let mine = await ex.get(as("clerkB"), copy.id);
+    assert.deepEqual(mine.change, { type: 1, reason: "Sai sót số liệu", replacedBy: null });
+    assert.deepEqual(codes(mine.statuses), ["01", "13"]);
+    tick();
+    await ex.answer(as("clerkB"), copy.id, { code: "15" });
+    mine = await ex.get(as("clerkB"), copy.id);
+    assert.equal(mine.state, "recalled");
+    assert.equal(mine.change, null);
+    await drain(env.ctx);
+    assert.deepEqual(codes((await timeline(id)).statuses), ["01", "13", "15"]);
+    await assert.rejects(ex.answer(as("clerkB"), copy.id, { code: "15" }), { code: "exchange.state_conflict" });
+
+    const kept = await ex.send(as("clerkA"), await sendInput(env.ctx, s, { subject: "Văn bản không thu hồi được" }));
+    await drain(env.ctx);
+    const keptCopy = await inboxCopy((await ex.get(as("clerkA"), kept)).documentId);
+    tick();
+    await ex.answer(as("clerkB"), keptCopy.id, { code: "03" });
+    tick();
+    await ex.recall(as("clerkA"), kept, "Nhầm");
+    await drain(env.ctx);
+    tick();
+    await ex.answer(as("leaderB"), keptCopy.id, { code: "16", description: "Đã triển khai" });
+    await drain(env.ctx);
+    assert.equal((await ex.get(as("clerkB"), keptCopy.id)).state, "accepted");
+    assert.deepEqual(codes((await timeline(kept)).statuses), ["01", "03", "13", "16"]);
+  });
+
+  it("updates a sent document (2) and replaces one by a new document (3), each answered 15", async () => {
+    const ex = env.ctx.exchange;
+    const id = await ex.send(as("clerkA"), await sendInput(env.ctx, s, { subject: "Kế hoạch tập huấn" }));
+    await drain(env.ctx);
+    const sent = await ex.get(as("clerkA"), id);
+    const copy = await inboxCopy(sent.documentId);
+    tick();
+    await ex.update(as("clerkA"), id, { reason: "Sửa thời gian", subject: "Kế hoạch tập huấn (sửa đổi thời gian)" });
+    await drain(env.ctx);
+    assert.equal((await ex.get(as("clerkB"), copy.id)).change?.type, 2);
+    assert.equal((await ex.get(as("clerkB"), copy.id)).subject, "Kế hoạch tập huấn");
+    tick();
+    await ex.answer(as("clerkB"), copy.id, { code: "15" });
+    assert.equal((await ex.get(as("clerkB"), copy.id)).subject, "Kế hoạch tập huấn (sửa đổi thời gian)");
+
+    tick();
+    const newer = await ex.send(as("clerkA"), await sendInput(env.ctx, s, { subject: "Kế hoạch tập huấn (thay thế)", replaces: id, reason: "Thay thế toàn bộ" }));
+    assert.equal((await ex.get(as("clerkA"), id)).state, "replaced");
+    await drain(env.ctx);
+    const replacement = await ex.get(as("clerkA"), newer);
+    assert.equal(replacement.bussinessDocType, 3);
+    assert.equal(replacement.refersTo, sent.documentId);
+    const newCopy = await inboxCopy(replacement.documentId);
+    assert.equal(newCopy.state, "received");
+    const old = await ex.get(as("clerkB"), copy.id);
+    assert.deepEqual(old.change, { type: 3, reason: "Thay thế toàn bộ", replacedBy: replacement.documentId });
+    tick();
+    await ex.answer(as("clerkB"), copy.id, { code: "15" });
+    assert.equal((await ex.get(as("clerkB"), copy.id)).state, "replaced");
+    await drain(env.ctx);
+    assert.deepEqual(codes((await timeline(id)).statuses), ["01", "15", "15"]);
+    assert.deepEqual(codes((await timeline(newer)).statuses), ["01"]);
+  });
+
+  it("stores a redelivered document once, with one number and one 01", async () => {
+    const ex = env.ctx.exchange;
+    const id = await ex.send(as("clerkA"), await sendInput(env.ctx, s, { subject: "Gửi lại hai lần" }));
+    await drain(env.ctx);
+    const row = (await copyById(env.database.db, id))!;
+    const message = messageOf(row, clock.now());
+    const again: EdxmlDocument = { ...message, kind: "document", attachments: [{ ...row.attachments[0]!, content: new Uint8Array(PDF) }] } as EdxmlDocument;
+    const before = await ex.list(as("clerkB"), { box: "in" });
+    assert.deepEqual(await ex.receiver.receive(again), { accepted: true });
+    assert.deepEqual(await ex.receiver.receive(again, { to: [s.recipient.code] }), { accepted: true });
+    const after = await ex.list(as("clerkB"), { box: "in" });
+    assert.equal(after.items.length, before.items.length);
+    await drain(env.ctx);
+    assert.deepEqual(codes((await timeline(id)).statuses), ["01"]);
+    // The next document takes the next number: the redeliveries used none.
+    const next = await ex.send(as("clerkA"), await sendInput(env.ctx, s, { subject: "Sau khi gửi lại" }));
+    await drain(env.ctx);
+    const nextCopy = await inboxCopy((await ex.get(as("clerkA"), next)).documentId);
+    assert.equal(nextCopy.registerNumber, after.items[0]!.registerNumber + 1);
+  });
+});

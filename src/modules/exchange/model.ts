@@ -1,0 +1,90 @@
+// The exchange module's own vocabulary around the edXML messages (edxml/model.ts): how a copy keeps its files,
+// what the outbox stores, and the two seams the codec and the signing plug into — the transport to another node
+// (`RemoteTransport`) and what the inbox does with a message it was given (`InboxReceiver`).
+import type { Attachment, EdxmlDocument, EdxmlMessage, EdxmlStatus, StatusCode } from "./edxml/model.ts";
+
+/** A file of a document as a copy keeps it: its bytes are in the platform's file store under `sha256`. */
+export interface StoredAttachment {
+  contentId: string;
+  contentType: string;
+  attachmentName: string;
+  description?: string;
+  sha256: string;
+  size: number;
+}
+
+/** A revocation (1), update (2) or replacement (3) the sender asked for, waiting for the recipient's 15 or 16. */
+export interface PendingChange {
+  type: 1 | 2 | 3;
+  reason?: string;
+  /** Update: the header and files that replace the copy's when accepted. */
+  update?: Pick<EdxmlDocument, "header"> & { attachments: StoredAttachment[] };
+  /** Replacement: the DocumentId of the document that replaces this one. */
+  replacedBy?: string;
+}
+
+/** A queued message: a document whose files are named by hash (read from the file store when sent), or a status. */
+export type StoredMessage = (Omit<EdxmlDocument, "attachments"> & { attachments: StoredAttachment[] }) | EdxmlStatus;
+
+/** A node serving a subtree of agencies (`exchange_peers`). */
+export interface Peer {
+  agencyCode: string;
+  name: string;
+  nodeUrl: string;
+  certificate: string;
+}
+
+/**
+ * What a delivery got back. `accepted` false with `permanent` true is a refusal retrying cannot change (the peer
+ * cannot read the message): the job stops; otherwise a failure is retried with backoff.
+ */
+export type DeliveryAnswer = { accepted: true; status?: EdxmlStatus } | { accepted: false; reason: string; permanent?: boolean };
+
+/**
+ * Delivery to an agency hosted on another node: the lead's implementation builds the edXML (codec), signs it with
+ * the sending agency's key (signing) and POSTs it to the peer's `/exchange/inbox`. A thrown error is retried.
+ */
+export interface RemoteTransport {
+  deliver(peer: Peer, message: EdxmlMessage, fromAgency: string): Promise<DeliveryAnswer>;
+}
+
+/** The default transport: none is configured, so remote deliveries fail, are retried, and end up undelivered. */
+export const NO_TRANSPORT: RemoteTransport = {
+  deliver: () => Promise.reject(new Error("no transport configured for remote exchange")),
+};
+
+/**
+ * What `POST /exchange/inbox` does with the body a peer sent: decode and verify it (codec + signing), then hand the
+ * message to the module's receiver. The lead's implementation answers a status edXML; the default refuses.
+ */
+export interface InboxDecoder {
+  /** The message in `xml` and the agency code whose key signed it; throws `InboxRefused` when it cannot be read or trusted. */
+  decode(xml: string, peers: readonly Peer[]): Promise<{ message: EdxmlMessage; signer: string }>;
+  /** The body answering an accepted message (a status edXML). */
+  answer(answer: DeliveryAnswer, message: EdxmlMessage): Promise<string>;
+}
+
+/** The module's receiving side, which local deliveries call directly and the inbox route calls after decoding. */
+export interface InboxReceiver {
+  /** Stores `message` for each of `to` hosted here (all of its hosted recipients when absent); idempotent. */
+  receive(message: EdxmlMessage, opts?: { to?: readonly string[] }): Promise<DeliveryAnswer>;
+}
+
+/** Answers an officer gives on a received document; 01 is automatic, 13 is the sender's. */
+export const OFFICER_CODES = ["02", "03", "04", "05", "06", "15", "16"] as const satisfies readonly StatusCode[];
+export type OfficerCode = (typeof OFFICER_CODES)[number];
+
+export const IN_STATES = ["received", "refused", "accepted", "assigned", "processing", "done", "recalled", "replaced"] as const;
+export const OUT_STATES = ["sent", "recalled", "replaced"] as const;
+export type CopyState = (typeof IN_STATES)[number] | (typeof OUT_STATES)[number];
+
+/** The state a recipient's copy moves to with each officer code, from the states it may follow. */
+export const IN_TRANSITIONS: Readonly<Record<"02" | "03" | "04" | "05" | "06", { from: readonly string[]; to: CopyState }>> = {
+  "02": { from: ["received"], to: "refused" },
+  "03": { from: ["received"], to: "accepted" },
+  "04": { from: ["accepted", "assigned", "processing"], to: "assigned" },
+  "05": { from: ["accepted", "assigned"], to: "processing" },
+  "06": { from: ["accepted", "assigned", "processing"], to: "done" },
+};
+
+export type { Attachment };

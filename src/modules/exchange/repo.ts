@@ -1,0 +1,157 @@
+// The exchange module's SQL: copies, their timelines, the outbox, the registers' counters and the peers.
+import { and, asc, desc, eq, sql } from "drizzle-orm";
+import type { Db } from "../../platform/db/index.ts";
+import { exchangeDocuments, exchangeOutbox, exchangePeers, exchangeRegisters, exchangeStatuses } from "./tables.ts";
+
+export type CopyRow = typeof exchangeDocuments.$inferSelect;
+export type NewCopyRow = Omit<typeof exchangeDocuments.$inferInsert, "id" | "createdAt" | "updatedAt">;
+export type StatusRow = typeof exchangeStatuses.$inferSelect;
+export type OutboxRow = typeof exchangeOutbox.$inferSelect;
+export type PeerRow = typeof exchangePeers.$inferSelect;
+export type Box = "in" | "out";
+
+/**
+ * The next number of an agency's register of a year: the counter's row is created or incremented and locked
+ * until the transaction ends, so two documents registered at once get distinct numbers.
+ */
+export async function nextRegisterNumber(tx: Db, agencyCode: string, box: Box, year: number): Promise<number> {
+  const [row] = await tx
+    .insert(exchangeRegisters)
+    .values({ agencyCode, box, year, lastNumber: 1 })
+    .onConflictDoUpdate({
+      target: [exchangeRegisters.agencyCode, exchangeRegisters.box, exchangeRegisters.year],
+      set: { lastNumber: sql`${exchangeRegisters.lastNumber} + 1` },
+    })
+    .returning({ n: exchangeRegisters.lastNumber });
+  return row!.n;
+}
+
+/** Inserts a copy; null when the agency's box already holds that DocumentId. */
+export async function insertCopy(tx: Db, row: NewCopyRow): Promise<CopyRow | null> {
+  const [inserted] = await tx.insert(exchangeDocuments).values(row).onConflictDoNothing({ target: [exchangeDocuments.agencyCode, exchangeDocuments.box, exchangeDocuments.documentId] }).returning();
+  return inserted ?? null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A copy by id; null for an unknown id, or one that is not a UUID at all. */
+export async function copyById(db: Db, id: string, opts: { lock?: boolean } = {}): Promise<CopyRow | null> {
+  if (!UUID.test(id)) return null;
+  const q = db.select().from(exchangeDocuments).where(eq(exchangeDocuments.id, id));
+  const [row] = await (opts.lock ? q.for("update") : q);
+  return row ?? null;
+}
+
+export async function copyOf(db: Db, agencyCode: string, box: Box, documentId: string, opts: { lock?: boolean } = {}): Promise<CopyRow | null> {
+  const q = db
+    .select()
+    .from(exchangeDocuments)
+    .where(and(eq(exchangeDocuments.agencyCode, agencyCode), eq(exchangeDocuments.box, box), eq(exchangeDocuments.documentId, documentId)));
+  const [row] = await (opts.lock ? q.for("update") : q);
+  return row ?? null;
+}
+
+export async function updateCopy(tx: Db, id: string, patch: Partial<NewCopyRow>): Promise<void> {
+  await tx
+    .update(exchangeDocuments)
+    .set({ ...patch, updatedAt: sql`now()` })
+    .where(eq(exchangeDocuments.id, id));
+}
+
+export interface RegisterQuery {
+  agencyCode: string;
+  box: Box;
+  year?: number | undefined;
+  /** Words matched, without diacritics and case, against the number, notation, sender and subject. */
+  q?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+/** Copies of an agency's box (its register), the newest first, filtered by year and words. */
+export function listCopies(db: Db, query: RegisterQuery): Promise<CopyRow[]> {
+  const d = exchangeDocuments;
+  const conds = [eq(d.agencyCode, query.agencyCode), eq(d.box, query.box)];
+  if (query.year !== undefined) conds.push(eq(d.registerYear, query.year));
+  for (const word of (query.q ?? "").split(/\s+/).filter(Boolean).slice(0, 8)) {
+    const like = `%${word.replace(/[\\%_]/g, "\\$&")}%`;
+    conds.push(
+      sql`(vn_unaccent(${d.subject}) ILIKE vn_unaccent(${like}) OR vn_unaccent(${d.senderName}) ILIKE vn_unaccent(${like})
+        OR vn_unaccent(${d.codeNotation}) ILIKE vn_unaccent(${like}) OR ${d.codeNumber} = ${word} OR ${d.registerNumber}::text = ${word}
+        OR vn_unaccent(${d.codeNumber} || '/' || ${d.codeNotation}) ILIKE vn_unaccent(${like}))`,
+    );
+  }
+  return db
+    .select()
+    .from(d)
+    .where(and(...conds))
+    .orderBy(desc(d.registerYear), desc(d.registerNumber))
+    .limit(query.limit)
+    .offset(query.offset);
+}
+
+/** Adds a status to a copy's timeline; false when that status (its key) is there already. */
+export async function insertStatus(tx: Db, row: Omit<typeof exchangeStatuses.$inferInsert, "id">): Promise<boolean> {
+  const inserted = await tx.insert(exchangeStatuses).values(row).onConflictDoNothing().returning({ id: exchangeStatuses.id });
+  return inserted.length > 0;
+}
+
+export function statusesOf(db: Db, copyId: string): Promise<StatusRow[]> {
+  return db.select().from(exchangeStatuses).where(eq(exchangeStatuses.copyId, copyId)).orderBy(asc(exchangeStatuses.at), asc(exchangeStatuses.id));
+}
+
+/** Queues a message; null when the pair already has a message with that key. */
+export async function insertOutbox(tx: Db, row: Omit<typeof exchangeOutbox.$inferInsert, "id" | "createdAt">): Promise<number | null> {
+  const [inserted] = await tx.insert(exchangeOutbox).values(row).onConflictDoNothing().returning({ id: exchangeOutbox.id });
+  return inserted?.id ?? null;
+}
+
+export async function setOutboxJob(tx: Db, id: number, jobId: number): Promise<void> {
+  await tx.update(exchangeOutbox).set({ jobId }).where(eq(exchangeOutbox.id, id));
+}
+
+/** Messages whose retry budget is spent, the oldest first. */
+export function undeliveredOutbox(db: Db): Promise<OutboxRow[]> {
+  return db.select().from(exchangeOutbox).where(eq(exchangeOutbox.state, "undelivered")).orderBy(asc(exchangeOutbox.id)).limit(500);
+}
+
+export async function outboxById(db: Db, id: number): Promise<OutboxRow | null> {
+  const [row] = await db.select().from(exchangeOutbox).where(eq(exchangeOutbox.id, id));
+  return row ?? null;
+}
+
+export function outboxOfCopy(db: Db, copyId: string): Promise<OutboxRow[]> {
+  return db.select().from(exchangeOutbox).where(eq(exchangeOutbox.copyId, copyId)).orderBy(asc(exchangeOutbox.id));
+}
+
+export async function recordAttempt(db: Db, id: number, outcome: { delivered: true } | { delivered: false; error: string; final: boolean }): Promise<void> {
+  await db
+    .update(exchangeOutbox)
+    .set(
+      outcome.delivered
+        ? { state: "delivered", attempts: sql`${exchangeOutbox.attempts} + 1`, deliveredAt: sql`now()`, lastError: null }
+        : { attempts: sql`${exchangeOutbox.attempts} + 1`, lastError: outcome.error.slice(0, 500), ...(outcome.final ? { state: "undelivered" } : {}) },
+    )
+    .where(eq(exchangeOutbox.id, id));
+}
+
+/** Puts an undelivered message back to pending (a retry by the operator). */
+export async function reopenOutbox(tx: Db, id: number): Promise<void> {
+  await tx.update(exchangeOutbox).set({ state: "pending" }).where(eq(exchangeOutbox.id, id));
+}
+
+export function listPeers(db: Db): Promise<PeerRow[]> {
+  return db.select().from(exchangePeers).orderBy(asc(exchangePeers.agencyCode));
+}
+
+export async function upsertPeer(tx: Db, row: Omit<typeof exchangePeers.$inferInsert, "createdAt" | "updatedAt">): Promise<void> {
+  await tx
+    .insert(exchangePeers)
+    .values(row)
+    .onConflictDoUpdate({ target: exchangePeers.agencyCode, set: { name: row.name, nodeUrl: row.nodeUrl, certificate: row.certificate, updatedAt: sql`now()` } });
+}
+
+export async function deletePeer(tx: Db, agencyCode: string): Promise<boolean> {
+  const gone = await tx.delete(exchangePeers).where(eq(exchangePeers.agencyCode, agencyCode)).returning({ c: exchangePeers.agencyCode });
+  return gone.length > 0;
+}

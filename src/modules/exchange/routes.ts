@@ -1,0 +1,173 @@
+// The exchange API (docs/API.md, "Exchange (edXML)"): officers send, list, read and answer their agency's
+// documents; peers deliver edXML to `/exchange/inbox`, authenticated by its signature rather than by an account.
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
+import { OFFICERS, PUBLIC } from "../../platform/http/access.ts";
+import { InboxRefused, InvalidExchangeInput } from "./errors.ts";
+import type { InboxDecoder, StoredAttachment } from "./model.ts";
+import { homeAgency } from "./policy.ts";
+import { Created, DocumentDto, DocumentPage, ListQuery, RecallBody, SendBody, StatusBody, UpdateBody } from "./schema.ts";
+import type { ExchangeService } from "./service.ts";
+
+const TAGS = ["exchange"];
+const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+const PRIVATE = "private, no-store";
+
+/** The default decoder: no codec or signing is configured on this node, so nothing a peer posts is accepted. */
+export const NO_DECODER: InboxDecoder = {
+  decode: () => Promise.reject(new InboxRefused("no edXML decoder is configured on this node")),
+  answer: () => Promise.reject(new Error("no edXML encoder is configured on this node")),
+};
+
+/** The files of an API request, decoded from base64 and kept in the file store. */
+async function storeFiles(exchange: ExchangeService, files: Array<{ name: string; contentBase64: string }>): Promise<StoredAttachment[]> {
+  const out: StoredAttachment[] = [];
+  for (const [i, f] of files.entries()) {
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(f.contentBase64)) throw new InvalidExchangeInput([{ path: `/files/${i}/contentBase64`, message: "Không phải base64." }]);
+    out.push(await exchange.storeFile(Buffer.from(f.contentBase64, "base64"), f.name));
+  }
+  return out;
+}
+
+export function exchangeRoutes(exchange: ExchangeService, opts: { decoder: InboxDecoder; maxUploadBytes: number }): FastifyPluginAsyncTypebox {
+  const bodyLimit = Math.ceil((opts.maxUploadBytes * 4) / 3) * 4 + 64 * 1024;
+  return async (app) => {
+    const meta = (request: { id: string }) => ({ requestId: request.id });
+    app.addHook("onSend", async (_request, reply, payload) => {
+      if (!reply.hasHeader("cache-control")) void reply.header("cache-control", PRIVATE);
+      return payload;
+    });
+    app.addContentTypeParser(["application/xml", "text/xml"], { parseAs: "string", bodyLimit }, (_request, body, done) => done(null, body));
+
+    app.post(
+      "/api/exchange/messages",
+      {
+        config: { access: OFFICERS },
+        bodyLimit,
+        schema: {
+          tags: TAGS,
+          summary: "Gửi văn bản điện tử",
+          description:
+            "Sends an official document from the officer's agency (or `from`, for an operator) to each agency of `to`: numbered in the agency's register of outgoing documents (the number is its CodeNumber), its files (base64) kept with their SHA-256, then delivered by the outbox in order per recipient. `replaces` names a sent document this one replaces (BussinessDocType 3).",
+          body: SendBody,
+          response: { 201: Created },
+        },
+      },
+      async (request, reply) => {
+        const { files, ...rest } = request.body;
+        const stored = await storeFiles(exchange, files);
+        const id = await exchange.send(request.actor, { ...rest, files: stored }, meta(request));
+        return reply.code(201).send({ id });
+      },
+    );
+
+    app.get(
+      "/api/exchange/messages",
+      {
+        config: { access: OFFICERS },
+        schema: {
+          tags: TAGS,
+          summary: "Văn bản đến / đi",
+          description: "The agency's incoming (`box=in`) or outgoing (`box=out`) documents, newest first; `q` searches number, notation, sender and subject with or without diacritics, `year` the register's year.",
+          querystring: ListQuery,
+          response: { 200: DocumentPage },
+        },
+      },
+      async (request) => {
+        const { box, q, year, page, pageSize, agency } = request.query;
+        return exchange.list(request.actor, { box, q, year, page, pageSize, agency: agency ?? homeAgency(request.actor) ?? undefined });
+      },
+    );
+
+    app.get(
+      "/api/exchange/messages/:id",
+      {
+        config: { access: OFFICERS },
+        schema: { tags: TAGS, summary: "Văn bản và dòng trạng thái", description: "A document of the caller's agency with its status timeline (a sent one: per recipient, with its delivery state).", params: Id, response: { 200: DocumentDto } },
+      },
+      async (request) => exchange.get(request.actor, request.params.id),
+    );
+
+    app.get(
+      "/api/exchange/messages/:id/files/:sha256",
+      {
+        config: { access: OFFICERS },
+        schema: { tags: TAGS, summary: "Tệp đính kèm của văn bản", params: Type.Object({ id: Type.String({ maxLength: 64 }), sha256: Type.String({ maxLength: 64 }) }) },
+      },
+      async (request, reply) => {
+        const f = await exchange.file(request.actor, request.params.id, request.params.sha256);
+        void reply.header("content-type", f.contentType);
+        void reply.header("content-disposition", `attachment; filename*=UTF-8''${encodeURIComponent(f.name)}`);
+        void reply.header("x-content-type-options", "nosniff");
+        return reply.send(f.stream);
+      },
+    );
+
+    app.post(
+      "/api/exchange/messages/:id/status",
+      {
+        config: { access: OFFICERS },
+        schema: {
+          tags: TAGS,
+          summary: "Gửi trạng thái xử lý văn bản đến",
+          description:
+            "Answers a received document; the status goes back to the sender. 03 accept, 02 refuse (a `description` says why), 04 assign (`department`, `assigneeId`, `due`; leaders), 05 processing, 06 done, 15/16 agree to or refuse a pending revocation, update or replacement.",
+          params: Id,
+          body: StatusBody,
+          response: { 200: DocumentDto },
+        },
+      },
+      async (request) => {
+        await exchange.answer(request.actor, request.params.id, request.body, meta(request));
+        return exchange.get(request.actor, request.params.id);
+      },
+    );
+
+    app.post(
+      "/api/exchange/messages/:id/recall",
+      {
+        config: { access: OFFICERS },
+        schema: { tags: TAGS, summary: "Thu hồi văn bản đã gửi", description: "Asks each recipient to revoke a sent document (BussinessDocType 1); they answer 15 or 16.", params: Id, body: RecallBody, response: { 200: DocumentDto } },
+      },
+      async (request) => {
+        await exchange.recall(request.actor, request.params.id, request.body.reason, meta(request));
+        return exchange.get(request.actor, request.params.id);
+      },
+    );
+
+    app.post(
+      "/api/exchange/messages/:id/update",
+      {
+        config: { access: OFFICERS },
+        bodyLimit,
+        schema: { tags: TAGS, summary: "Cập nhật văn bản đã gửi", description: "Sends an update of a sent document (BussinessDocType 2): new subject, content or files; recipients answer 15 or 16.", params: Id, body: UpdateBody, response: { 200: DocumentDto } },
+      },
+      async (request) => {
+        const { files, ...rest } = request.body;
+        await exchange.update(request.actor, request.params.id, { ...rest, ...(files ? { files: await storeFiles(exchange, files) } : {}) }, meta(request));
+        return exchange.get(request.actor, request.params.id);
+      },
+    );
+
+    app.post(
+      "/exchange/inbox",
+      {
+        // Peers are nodes, not accounts: a message is trusted by its XML signature, checked by the decoder.
+        config: { access: PUBLIC },
+        bodyLimit,
+        schema: { tags: TAGS, summary: "Nhận thông điệp edXML từ nút liên thông", description: "A peer delivers a signed edXML document or status message (`Content-Type: application/xml`); the answer is a status edXML, or an error.", consumes: ["application/xml"] },
+      },
+      async (request, reply) => {
+        if (typeof request.body !== "string" || !request.body) throw new InboxRefused("the body must be an edXML document (application/xml)");
+        const peers = await exchange.peers();
+        const { message, signer } = await opts.decoder.decode(request.body, peers);
+        const sender = message.kind === "status" ? message.from.organId : message.header.from.organId;
+        if (signer !== sender) throw new InboxRefused(`signed by ${signer}, not by the sender ${sender}`);
+        const answer = await exchange.receiver.receive(message);
+        if (!answer.accepted) throw new InboxRefused(answer.reason);
+        void reply.header("content-type", "application/xml; charset=utf-8");
+        return reply.send(await opts.decoder.answer(answer, message));
+      },
+    );
+  };
+}

@@ -1,0 +1,160 @@
+// Receiving (issue 16, items 3–4): a document delivered here (by the outbox job of a local sender, or decoded by
+// the inbox route from a peer) is stored once per recipient agency, numbered in its register of incoming
+// documents, and answered 01 automatically; a revocation, update or replacement waits for the officers' 15 or 16;
+// a status message lands on the sender's timeline of that recipient.
+import { actorRef, systemActor } from "../../platform/auth/actor.ts";
+import type { Db } from "../../platform/db/index.ts";
+import type { EdxmlDocument, EdxmlMessage, EdxmlStatus, Organization, StatusCode } from "./edxml/model.ts";
+import type { DeliveryAnswer, InboxReceiver, PendingChange, StoredAttachment } from "./model.ts";
+import { type CopyRow, copyOf, insertCopy, insertStatus, listPeers, nextRegisterNumber, updateCopy } from "./repo.ts";
+import { edxmlTimestamp, type ExchangeDeps, organizationOf, parseEdxmlTimestamp, queueMessage, routeOf, vnYear } from "./support.ts";
+
+/** Thrown inside a transaction to undo it: the document was stored by an earlier delivery. */
+class AlreadyStored extends Error {}
+
+/** The status message `from` sends about `copy` (a received document) to its sender. */
+export function statusFor(copy: Pick<CopyRow, "header">, from: Organization, code: StatusCode, at: Date, extra: { description?: string | undefined; staff?: string | undefined; documentId?: string } = {}): EdxmlStatus {
+  const h = copy.header;
+  return {
+    kind: "status",
+    responseFor: {
+      organId: h.from.organId,
+      code: `${h.code.codeNumber}/${h.code.codeNotation}`,
+      promulgationDate: h.promulgationInfo.promulgationDate,
+      documentId: extra.documentId ?? h.documentId,
+    },
+    from,
+    statusCode: code,
+    ...(extra.description ? { description: extra.description } : {}),
+    timestamp: edxmlTimestamp(at),
+    ...(extra.staff ? { staffInfo: { staff: extra.staff } } : {}),
+    traces: [{ organId: from.organId, timestamp: edxmlTimestamp(at) }],
+  };
+}
+
+/** Records a status on a recipient's own copy and queues it to the sender, in `tx`. */
+export async function answerSender(deps: Pick<ExchangeDeps, "jobs">, tx: Db, copy: CopyRow, status: EdxmlStatus, at: Date): Promise<void> {
+  await insertStatus(tx, {
+    copyId: copy.id,
+    party: copy.agencyCode,
+    code: status.statusCode,
+    description: status.description ?? null,
+    staff: status.staffInfo?.staff ?? null,
+    at,
+    key: `${status.statusCode}:${status.responseFor.documentId}:${status.timestamp}`,
+  });
+  await queueMessage(deps, tx, { from: copy.agencyCode, to: copy.senderCode, copyId: copy.id, message: status, key: `status:${status.responseFor.documentId}:${status.statusCode}:${status.timestamp}` });
+}
+
+export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
+  const { database, clock, files, directory, audit } = deps;
+
+  async function storeFiles(doc: EdxmlDocument): Promise<StoredAttachment[]> {
+    const out: StoredAttachment[] = [];
+    for (const a of doc.attachments) {
+      const stored = await files.put(a.content, { declaredName: a.attachmentName });
+      out.push({ contentId: a.contentId, contentType: a.contentType, attachmentName: a.attachmentName, ...(a.description ? { description: a.description } : {}), sha256: stored.sha256, size: stored.size });
+    }
+    return out;
+  }
+
+  async function receiveDocument(doc: EdxmlDocument, recipient: string, attachments: StoredAttachment[]): Promise<DeliveryAnswer> {
+    const now = clock.now();
+    const me = await organizationOf(directory, recipient);
+    const type = doc.bussiness.bussinessDocType;
+    if (type === 1 || type === 2) {
+      const target = doc.bussiness.documentId ?? doc.header.documentId;
+      return database.transaction(async (tx) => {
+        const copy = await copyOf(tx, recipient, "in", target, { lock: true });
+        if (!copy) return { accepted: false, reason: `no document ${target} was received by ${recipient}`, permanent: true };
+        if (copy.state === "recalled" || copy.state === "replaced") return { accepted: true };
+        const change: PendingChange =
+          type === 1
+            ? { type: 1, ...(doc.bussiness.bussinessDocReason ? { reason: doc.bussiness.bussinessDocReason } : {}) }
+            : { type: 2, ...(doc.bussiness.bussinessDocReason ? { reason: doc.bussiness.bussinessDocReason } : {}), update: { header: doc.header, attachments } };
+        await updateCopy(tx, copy.id, { pendingChange: change });
+        if (type === 1) {
+          await insertStatus(tx, { copyId: copy.id, party: recipient, code: "13", description: doc.bussiness.bussinessDocReason ?? null, staff: null, at: now, key: `13:${target}` });
+        }
+        await audit.record(tx, { actor: systemActor("exchange"), action: "exchange.change_requested", subject: { type: "exchange_document", id: copy.id }, change: { type } });
+        return { accepted: true };
+      });
+    }
+    try {
+      return await database.transaction(async (tx) => {
+        const year = vnYear(now);
+        const number = await nextRegisterNumber(tx, recipient, "in", year);
+        const copy = await insertCopy(tx, {
+          agencyCode: recipient,
+          box: "in",
+          documentId: doc.header.documentId,
+          header: doc.header,
+          bussiness: doc.bussiness,
+          attachments,
+          codeNumber: doc.header.code.codeNumber,
+          codeNotation: doc.header.code.codeNotation,
+          subject: doc.header.subject,
+          senderCode: doc.header.from.organId,
+          senderName: doc.header.from.organName,
+          registerYear: year,
+          registerNumber: number,
+          state: "received",
+          createdBy: actorRef(systemActor("exchange")),
+        });
+        if (!copy) throw new AlreadyStored();
+        const status = statusFor(copy, me, "01", now);
+        await answerSender(deps, tx, copy, status, now);
+        if (type === 3 && doc.bussiness.documentId) {
+          const old = await copyOf(tx, recipient, "in", doc.bussiness.documentId, { lock: true });
+          if (old && old.state !== "recalled" && old.state !== "replaced") {
+            const change: PendingChange = { type: 3, replacedBy: doc.header.documentId, ...(doc.bussiness.bussinessDocReason ? { reason: doc.bussiness.bussinessDocReason } : {}) };
+            await updateCopy(tx, old.id, { pendingChange: change });
+          }
+        }
+        await audit.record(tx, { actor: systemActor("exchange"), action: "exchange.received", subject: { type: "exchange_document", id: copy.id }, change: { documentId: doc.header.documentId } });
+        return { accepted: true as const, status };
+      });
+    } catch (err) {
+      if (err instanceof AlreadyStored) return { accepted: true };
+      throw err;
+    }
+  }
+
+  async function receiveStatus(status: EdxmlStatus): Promise<DeliveryAnswer> {
+    const at = parseEdxmlTimestamp(status.timestamp) ?? clock.now();
+    return database.transaction(async (tx) => {
+      const copy = await copyOf(tx, status.responseFor.organId, "out", status.responseFor.documentId);
+      if (!copy) return { accepted: false, reason: `no document ${status.responseFor.documentId} was sent by ${status.responseFor.organId}`, permanent: true };
+      if (!copy.header.to.some((o) => o.organId === status.from.organId)) return { accepted: false, reason: `${status.from.organId} is not a recipient`, permanent: true };
+      await insertStatus(tx, {
+        copyId: copy.id,
+        party: status.from.organId,
+        code: status.statusCode,
+        description: status.description ?? null,
+        staff: status.staffInfo?.staff ?? null,
+        at,
+        key: `${status.from.organId}:${status.statusCode}:${status.timestamp}`,
+      });
+      return { accepted: true };
+    });
+  }
+
+  return {
+    async receive(message: EdxmlMessage, opts = {}) {
+      if (message.kind === "status") return receiveStatus(message);
+      const peers = await listPeers(database.db);
+      const named = opts.to ?? message.header.to.map((o) => o.organId);
+      const hosted: string[] = [];
+      for (const code of named) if ((await routeOf(deps, code, peers)).kind === "local") hosted.push(code);
+      if (!hosted.length) return { accepted: false, reason: "none of the recipients is hosted on this node", permanent: true };
+      const attachments = message.bussiness.bussinessDocType === 1 ? [] : await storeFiles(message);
+      let answer: DeliveryAnswer = { accepted: true };
+      for (const code of hosted) {
+        const one = await receiveDocument(message, code, attachments);
+        if (!one.accepted) return one;
+        if (one.status) answer = one;
+      }
+      return answer;
+    },
+  };
+}

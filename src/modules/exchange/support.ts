@@ -1,0 +1,99 @@
+// What the exchange services share: their dependencies, the wire's dates, DocumentIds, the agencies as edXML
+// names them, where a recipient is served (here or by a peer), and queuing a message for delivery.
+import { randomUUID } from "node:crypto";
+import type { AuditLog } from "../../platform/audit/index.ts";
+import type { Clock } from "../../platform/clock.ts";
+import type { Database, Db } from "../../platform/db/index.ts";
+import type { FileStore } from "../../platform/files/index.ts";
+import type { JobQueue } from "../../platform/jobs/index.ts";
+import { type DirectoryService, isWithinAgency, agencyLevel } from "../directory/index.ts";
+import type { IdentityService } from "../identity/index.ts";
+import type { EdxmlDate, EdxmlTimestamp, Organization } from "./edxml/model.ts";
+import type { Peer, StoredMessage } from "./model.ts";
+import { insertOutbox, listPeers, setOutboxJob } from "./repo.ts";
+
+export const DELIVER_JOB = "exchange.deliver";
+
+export interface ExchangeDeps {
+  database: Database;
+  clock: Clock;
+  audit: AuditLog;
+  files: FileStore;
+  jobs: JobQueue;
+  directory: DirectoryService;
+  identity: IdentityService;
+}
+
+const VN_OFFSET_MS = 7 * 3600_000;
+const vn = (at: Date) => new Date(at.getTime() + VN_OFFSET_MS).toISOString();
+
+/** `yyyy/MM/dd` in Vietnam. */
+export const edxmlDate = (at: Date): EdxmlDate => vn(at).slice(0, 10).replaceAll("-", "/");
+/** `yyyy/MM/dd HH:mm:ss` in Vietnam. */
+export const edxmlTimestamp = (at: Date): EdxmlTimestamp => `${edxmlDate(at)} ${vn(at).slice(11, 19)}`;
+/** The instant of a wire timestamp (Vietnam time); null when malformed. */
+export function parseEdxmlTimestamp(s: string): Date | null {
+  const m = /^(\d{4})\/(\d{2})\/(\d{2})(?: (\d{2}):(\d{2}):(\d{2}))?$/.exec(s.trim());
+  if (!m) return null;
+  const t = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0)) - VN_OFFSET_MS;
+  return Number.isNaN(t) ? null : new Date(t);
+}
+/** The year in Vietnam: the register's year. */
+export const vnYear = (at: Date) => Number(vn(at).slice(0, 4));
+
+/** `{OrganId},{yyyy/MM/dd},{CodeNumber}/{CodeNotation}` (DOMAIN.md §7). */
+export const documentIdOf = (organId: string, date: EdxmlDate, codeNumber: string, codeNotation: string) => `${organId},${date},${codeNumber}/${codeNotation}`;
+
+/** An agency as From/To name it: from the directory, else the peer's name for its subtree, else its code. */
+export async function organizationOf(directory: DirectoryService, code: string, peers: readonly Peer[] = [], db?: Db): Promise<Organization> {
+  try {
+    const a = await directory.agency(code, db);
+    return {
+      organId: a.code,
+      organName: a.name,
+      ...(a.address ? { organAdd: a.address } : {}),
+      ...(a.email ? { email: a.email } : {}),
+      ...(a.phone ? { telephone: a.phone } : {}),
+    };
+  } catch {
+    const peer = peerFor(peers, code);
+    return { organId: code, organName: peer ? `${peer.name} (${code})` : code };
+  }
+}
+
+/** The peer serving `code`: the one whose agency is the nearest above it (or it). */
+export function peerFor(peers: readonly Peer[], code: string): Peer | null {
+  let best: Peer | null = null;
+  for (const p of peers) {
+    if (isWithinAgency(code, p.agencyCode) && (!best || agencyLevel(p.agencyCode) > agencyLevel(best.agencyCode))) best = p;
+  }
+  return best;
+}
+
+export type Route = { kind: "local" } | { kind: "remote"; peer: Peer } | { kind: "unknown" };
+
+/** Where `code` is served: by a peer that covers it, else here when the directory has it, else nowhere known. */
+export async function routeOf(deps: Pick<ExchangeDeps, "directory" | "database">, code: string, peers?: readonly Peer[], db?: Db): Promise<Route> {
+  const known = peers ?? (await listPeers(db ?? deps.database.db));
+  const peer = peerFor(known, code);
+  if (peer) return { kind: "remote", peer };
+  try {
+    await deps.directory.agency(code, db);
+    return { kind: "local" };
+  } catch {
+    return { kind: "unknown" };
+  }
+}
+
+/** Queues `message` from one agency to another, in the caller's transaction, in order for the pair. */
+export async function queueMessage(
+  deps: Pick<ExchangeDeps, "jobs">,
+  tx: Db,
+  m: { from: string; to: string; copyId: string; message: StoredMessage; key?: string },
+): Promise<void> {
+  const key = m.key ?? randomUUID();
+  const id = await insertOutbox(tx, { fromAgency: m.from, toAgency: m.to, copyId: m.copyId, kind: m.message.kind, key, message: m.message });
+  if (id === null) return;
+  const job = await deps.jobs.enqueue(tx, DELIVER_JOB, { outboxId: id }, { orderKey: `exchange:${m.from}>${m.to}`, key: `exchange:${id}` });
+  await setOutboxJob(tx, id, job.id);
+}
