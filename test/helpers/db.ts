@@ -61,10 +61,18 @@ async function pgliteTemplate(): Promise<string> {
   const dump = await db.pglite!.dumpDataDir("none");
   await db.close();
   fs.mkdirSync(CACHE, { recursive: true });
-  // Parallel test files may all make it; each writes a private file and renames it into place.
+  // Parallel test files may all make it; each writes a private file and links it into place unless another's is
+  // there already. Never replaced once there: a test process reading it lazily (`openAsBlob`) fails when the file
+  // under it changes, which a rename over it did to the first test files of a run on a new schema.
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, new Uint8Array(await dump.arrayBuffer()));
-  fs.renameSync(tmp, file);
+  try {
+    fs.linkSync(tmp, file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
   // Templates of an earlier schema or data are not used again.
   for (const old of fs.readdirSync(CACHE)) if (/^template-[0-9a-f]+\.tar(\.gz)?$/.test(old) && old !== name) fs.rmSync(path.join(CACHE, old), { force: true });
   return file;
