@@ -3,6 +3,7 @@
 import os from "node:os";
 import type { Actor } from "./auth/actor.ts";
 import type { Config } from "./config/index.ts";
+import { DomainError } from "./http/errors.ts";
 
 /** Where a command writes what it has to say. */
 export interface Output {
@@ -70,4 +71,16 @@ export function parseArgs(args: string[], flags: readonly string[]): { positiona
     options.set(flag, value);
   }
   return { positional, options };
+}
+
+/** Runs a command's action; a domain error is printed (Vietnamese, then English, then its fields): exit code 1. */
+export async function attempt(out: Output, fn: () => Promise<number>): Promise<number> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    out.write(`${err.code}: ${err.messages.vi} (${err.messages.en})\n`);
+    for (const f of err.fields ?? []) out.write(`  ${f.path}: ${f.message}\n`);
+    return 1;
+  }
 }

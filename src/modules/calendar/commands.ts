@@ -1,22 +1,9 @@
-import { cliActor, type Command, type Output, parseArgs, UsageError } from "../../platform/cli.ts";
+import { attempt, cliActor, type Command, parseArgs, UsageError } from "../../platform/cli.ts";
 import type { Clock } from "../../platform/clock.ts";
-import { DomainError } from "../../platform/http/errors.ts";
 import { DAY_OFF_KINDS, DUE_UNITS, type DayOffKind, type DueUnit } from "./engine.ts";
 import { type OfficeHoursSpec, WEEKDAY_NAMES } from "./office-hours.ts";
 import type { CalendarDayDto, CalendarService } from "./service.ts";
 import { day, formatLocal, isoDate, isoWeekday, localDay, parseInstant } from "./time.ts";
-
-/** Runs a calendar action; a domain error is printed (Vietnamese, then English, then the fields): exit 1. */
-async function attempt(out: Output, fn: () => Promise<number>): Promise<number> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (!(err instanceof DomainError)) throw err;
-    out.write(`${err.code}: ${err.messages.vi} (${err.messages.en})\n`);
-    for (const f of err.fields ?? []) out.write(`  ${f.path}: ${f.message}\n`);
-    return 1;
-  }
-}
 
 function dayLine(d: CalendarDayDto): string {
   return `${d.date}  ${WEEKDAY_NAMES[isoWeekday(day(d.date)) - 1]}  ${d.kind.padEnd(12)}  ${d.name}`;

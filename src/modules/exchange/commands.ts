@@ -1,20 +1,8 @@
 // `motcua exchange …`: send a document as an agency, list an agency's incoming documents, keep the peers.
 import fs from "node:fs";
 import path from "node:path";
-import { cliActor, type Command, type Output, parseArgs, UsageError } from "../../platform/cli.ts";
-import { DomainError } from "../../platform/http/errors.ts";
+import { attempt, cliActor, type Command, parseArgs, UsageError } from "../../platform/cli.ts";
 import type { ExchangeService } from "./service.ts";
-
-async function attempt(out: Output, fn: () => Promise<number>): Promise<number> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (!(err instanceof DomainError)) throw err;
-    out.write(`${err.code}: ${err.messages.vi} (${err.messages.en})\n`);
-    for (const f of err.fields ?? []) out.write(`  ${f.path}: ${f.message}\n`);
-    return 1;
-  }
-}
 
 const list = (v: string | undefined) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 

@@ -2,20 +2,8 @@
 // exchange module wires them with `keysCommands((deps) => deps.<its keys service>)`.
 import fs from "node:fs";
 import path from "node:path";
-import { cliActor, type Command, type Output, parseArgs, UsageError } from "../../../platform/cli.ts";
-import { DomainError } from "../../../platform/http/errors.ts";
+import { attempt, cliActor, type Command, type Output, parseArgs, UsageError } from "../../../platform/cli.ts";
 import type { AgencyKeyDto, AgencyKeysService, TrustedCertificateDto } from "./service.ts";
-
-async function attempt(out: Output, fn: () => Promise<number>): Promise<number> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (!(err instanceof DomainError)) throw err;
-    out.write(`${err.code}: ${err.messages.vi} (${err.messages.en})\n`);
-    for (const f of err.fields ?? []) out.write(`  ${f.path}: ${f.message}\n`);
-    return 1;
-  }
-}
 
 function readPem(out: Output, file: string): string {
   const full = path.resolve(out.cwd ?? process.cwd(), file);
