@@ -25,7 +25,23 @@ export default tseslint.config(
         "error",
         { object: "process", property: "env", message: "Read configuration through src/platform/config only." },
       ],
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@sinclair/typebox", "@sinclair/typebox/*"],
+              allowTypeImports: true,
+              message: "Import TypeBox's values from src/platform/typebox.ts (its CommonJS build: one copy, loaded cheaply).",
+            },
+          ],
+        },
+      ],
     },
+  },
+  {
+    files: ["src/platform/typebox.ts"],
+    rules: { "@typescript-eslint/no-restricted-imports": "off" },
   },
   {
     // src/platform/log/testing.ts: the tests' logger reads where the test runner wants the lines.

@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Value } from "@sinclair/typebox/value";
-import { Type } from "@sinclair/typebox";
+import { Type, Value } from "../../platform/typebox.ts";
 import { parse } from "csv-parse/sync";
 import { systemActor } from "../../platform/auth/actor.ts";
 import type { Seed } from "../../platform/db/seeds.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { PUBLIC } from "./access.ts";
 import { after, before, describe, it } from "node:test";
-import { Type } from "@sinclair/typebox";
+import { Type } from "../typebox.ts";
 import { DrizzleQueryError } from "drizzle-orm/errors";
 import Fastify from "fastify";
 import { testApp } from "../../../test/helpers/app.ts";
