@@ -1,7 +1,7 @@
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { Type, Value } from "../../platform/typebox.ts";
-import { parse } from "csv-parse/sync";
 import { systemActor } from "../../platform/auth/actor.ts";
 import type { Seed } from "../../platform/db/seeds.ts";
 import { agencyLevel, isAgencyCode } from "./codes.ts";
@@ -11,9 +11,16 @@ import type { DirectoryService } from "./service.ts";
 
 const DATA = fileURLToPath(new URL("../../../data/", import.meta.url));
 
+/**
+ * csv-parse's CommonJS build, required with the first file read: only the seeds read CSV, and its ten ES modules
+ * cost every process that runs none (each test file loads its reference data from the template).
+ */
+let csvParse: typeof import("csv-parse/sync") | null = null;
+const parseCsv = () => (csvParse ??= createRequire(import.meta.url)("csv-parse/sync") as typeof import("csv-parse/sync"));
+
 /** Reads a CSV file with a header row into records keyed by the header, checking the header. */
 export function readCsv(file: string, columns: string[]): Record<string, string>[] {
-  const records = parse(fs.readFileSync(file, "utf8"), {
+  const records = parseCsv().parse(fs.readFileSync(file, "utf8"), {
     bom: true,
     columns: (header: string[]) => {
       if (header.join(",") !== columns.join(",")) {
