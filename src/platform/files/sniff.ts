@@ -1,10 +1,11 @@
 // What a file is, from its first bytes (never from its name).
+import { lazy } from "../lazy.ts";
 
 /**
  * file-type, loaded with the first file sniffed (an upload, an import): with the tokenizers it reads through it is
  * ~35 ES modules, and a process that takes no file (most test files, the CLI) paid for them at start.
  */
-let fileType: Promise<typeof import("file-type")> | null = null;
+const fileType = lazy(() => import("file-type"));
 
 /** How many leading bytes the sniffer looks at. */
 export const SNIFF_BYTES = 64 * 1024;
@@ -17,7 +18,7 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
  * `application/octet-stream`.
  */
 export async function sniffContentType(head: Uint8Array): Promise<string> {
-  const { fileTypeFromBuffer } = await (fileType ??= import("file-type"));
+  const { fileTypeFromBuffer } = await fileType();
   const detected = await fileTypeFromBuffer(head);
   if (detected) return detected.mime;
   const text = decodeText(head);
