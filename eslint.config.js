@@ -25,7 +25,33 @@ export default tseslint.config(
         "error",
         { object: "process", property: "env", message: "Read configuration through src/platform/config only." },
       ],
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@sinclair/typebox", "@sinclair/typebox/*"],
+              allowTypeImports: true,
+              message: "Import TypeBox's values from src/platform/typebox.ts (its CommonJS build: one copy, loaded cheaply).",
+            },
+            {
+              group: ["drizzle-orm", "drizzle-orm/*"],
+              allowTypeImports: true,
+              message: "Import Drizzle's values from src/platform/db/drizzle.ts (its CommonJS build: one copy, loaded cheaply).",
+            },
+            {
+              group: ["@electric-sql/pglite", "@electric-sql/pglite/*"],
+              allowTypeImports: true,
+              message: "PGlite is required in src/platform/db/index.ts (its CommonJS build, the copy Drizzle's driver requires).",
+            },
+          ],
+        },
+      ],
     },
+  },
+  {
+    files: ["src/platform/typebox.ts", "src/platform/db/drizzle.ts"],
+    rules: { "@typescript-eslint/no-restricted-imports": "off" },
   },
   {
     // src/platform/log/testing.ts: the tests' logger reads where the test runner wants the lines.

@@ -55,6 +55,9 @@ async function serve(config: Config, role: Role): Promise<void> {
     const app = await buildApp(ctx);
     await app.listen({ port: config.port, host: config.host });
     ctx.logger.info({ open: config.publicUrl }, `ready: open ${config.publicUrl}`);
+    // Loaded on first use (platform/lazy.ts), so that a test file or a command does not pay for them: a web node,
+    // ready, loads the ones its first requests need (a bearer token's check, an upload's sniffing) in the background.
+    void Promise.all([import("jose"), import("file-type")]).catch(() => {});
     // First to stop: no new requests; in-flight ones finish.
     stops.unshift(() => app.close());
   }

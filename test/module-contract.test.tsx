@@ -2,7 +2,7 @@
 // edited is served, shown, run, seeded, listed and called; a list that breaks the contract does not compose.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { Type } from "@sinclair/typebox";
+import { Type } from "../src/platform/typebox.ts";
 import { helpText, runCommand } from "../src/cli/commands.ts";
 import { createPlatform, seeds } from "../src/context.ts";
 import { MODULES } from "../src/modules.ts";

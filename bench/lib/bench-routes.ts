@@ -3,7 +3,7 @@
 // - `minimal`: one INSERT (the worst case for the audit's relative cost);
 // - `typical`: what a dossier action does — insert the record, append its event, update its status.
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { Type } from "@sinclair/typebox";
+import { Type } from "../../src/platform/typebox.ts";
 import type { Context } from "../../src/context.ts";
 import { systemActor } from "../../src/platform/auth/actor.ts";
 import { execRows, sql } from "../../src/platform/db/index.ts";

@@ -2,7 +2,7 @@
 // administrative verbs, objects and qualifiers (so words repeat across thousands of names, as in a real
 // province's catalogue), and a fixed mix of queries typed with and without diacritics, with typos and
 // with filters. The same seed gives the same data and queries on every run and both databases.
-import { sql } from "drizzle-orm";
+import { sql } from "../../src/platform/db/drizzle.ts";
 import type { Db } from "../../src/platform/db/index.ts";
 import type { ProcedureContent } from "../../src/modules/catalog/model.ts";
 import { listedColumns } from "../../src/modules/catalog/present.ts";

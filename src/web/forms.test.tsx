@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import multipart from "@fastify/multipart";
-import { Type } from "@sinclair/typebox";
+import { Type } from "../platform/typebox.ts";
 import Fastify from "fastify";
 import { NotAuthenticated, PUBLIC } from "../platform/http/access.ts";
 import { registerErrorHandling } from "../platform/http/error-handler.ts";

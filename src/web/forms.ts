@@ -3,8 +3,7 @@
 // `postedForm` (or `pageQuery`), or what was typed and each problem, to show the form again. The CSRF
 // token of every post is checked in one place (`registerCsrfCheck`, the kit's hook), before validation.
 import { PassThrough, type Readable } from "node:stream";
-import { type StringOptions, type TSchema, Type } from "@sinclair/typebox";
-import { TypeCompiler } from "@sinclair/typebox/compiler";
+import { type StringOptions, type TSchema, Type, TypeCompiler } from "../platform/typebox.ts";
 import type { FastifyRequest } from "fastify";
 import { fieldProblems } from "../platform/http/error-handler.ts";
 import { defineError, DomainError, type FieldProblem, ValidationFailed } from "../platform/http/errors.ts";

@@ -1,5 +1,5 @@
 import formbody from "@fastify/formbody";
-import { Type } from "@sinclair/typebox";
+import { Type } from "../platform/typebox.ts";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { DomainError, domainErrorOf, httpAnswerOf } from "../platform/http/errors.ts";
 import { PUBLIC } from "../platform/http/access.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import os from "node:os";
 import { after, before, describe, it } from "node:test";
-import { sql } from "drizzle-orm";
+import { sql } from "../../platform/db/drizzle.ts";
 import { testApp } from "../../../test/helpers/app.ts";
 import { runCommand } from "../../cli/commands.ts";
 import { anonymous, systemActor } from "../../platform/auth/actor.ts";

@@ -9,8 +9,7 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { type Static, Type } from "@sinclair/typebox";
-import { Value } from "@sinclair/typebox/value";
+import { type Static, Type, Value } from "../../platform/typebox.ts";
 import type HolidaysClass from "date-holidays";
 import { Literals } from "../../platform/http/schema.ts";
 import { DAY_KINDS, DEFAULT_OFFICE_HOURS, type DayKind } from "./engine.ts";

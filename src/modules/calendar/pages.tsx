@@ -1,5 +1,5 @@
 // The portal's page of days off (`/ngay-nghi`): the holidays, Tết and make-up days of a year.
-import { Type } from "@sinclair/typebox";
+import { Type } from "../../platform/typebox.ts";
 import type { Clock } from "../../platform/clock.ts";
 import { PUBLIC } from "../../platform/http/access.ts";
 import type { App } from "../../platform/http/types.ts";

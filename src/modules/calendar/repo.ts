@@ -1,4 +1,4 @@
-import { and, asc, between, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, asc, between, eq, inArray, isNotNull, isNull, sql } from "../../platform/db/drizzle.ts";
 import type { Db } from "../../platform/db/index.ts";
 import { calendarDays, officeHours } from "./tables.ts";
 

@@ -1,4 +1,4 @@
-import { type Static, Type } from "@sinclair/typebox";
+import { type Static, Type } from "../../platform/typebox.ts";
 import { Nullable } from "../../platform/http/schema.ts";
 import { DUE_UNITS, type DueUnit } from "./engine.ts";
 import { MAX_YEAR, MIN_YEAR } from "./service.ts";

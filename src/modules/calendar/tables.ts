@@ -1,5 +1,4 @@
-import { sql } from "drizzle-orm";
-import { check, date, integer, jsonb, pgTable, text, timestamp, unique } from "drizzle-orm/pg-core";
+import { check, date, integer, jsonb, pgTable, sql, text, timestamp, unique } from "../../platform/db/drizzle.ts";
 import { DAY_KINDS } from "./engine.ts";
 
 /**

@@ -1,8 +1,7 @@
 // The draft as an HTML form: simple fields as inputs, each structured list as a JSON textarea. Reading
 // the form back gives either a procedure document or every problem with its JSON pointer, the user's
 // text kept as typed so the form comes back as they left it.
-import { type Static, Type } from "@sinclair/typebox";
-import { Value } from "@sinclair/typebox/value";
+import { type Static, Type, Value } from "../../platform/typebox.ts";
 import type { FieldProblem } from "../../platform/http/errors.ts";
 import { FormList, FormText, type Typed } from "../../web/forms.ts";
 import { ProcedureContent as ContentSchema, type ProcedureContent } from "./model.ts";

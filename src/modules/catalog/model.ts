@@ -1,7 +1,7 @@
 // The content of one version of an administrative procedure (thủ tục hành chính, DOMAIN.md §5).
 // A version is a whole document: the catalogue keeps every published version unchanged, and a dossier
 // keeps the version it was filed under, so these shapes are also what a dossier's rules are read from.
-import { type Static, Type } from "@sinclair/typebox";
+import { type Static, Type } from "../../platform/typebox.ts";
 import type { Role } from "../../platform/auth/actor.ts";
 import { Literals, Nullable } from "../../platform/http/schema.ts";
 

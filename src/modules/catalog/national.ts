@@ -5,7 +5,7 @@
 // time, a component's accepted file types); those travel in fields the national catalogue ignores
 // (BIEUMAU, SOGIO, DINHDANG…) so an export imported again gives back the same procedure. A document
 // without them still imports, with the defaults stated below, as a draft an administrator completes.
-import { Value } from "@sinclair/typebox/value";
+import { Value } from "../../platform/typebox.ts";
 import type { FieldProblem } from "../../platform/http/errors.ts";
 import {
   type Channel,

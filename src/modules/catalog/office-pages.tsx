@@ -1,7 +1,7 @@
 // The office's catalogue pages (issue 4, item 6): agency administrators write, check and publish
 // procedures through forms that work without JavaScript (CSRF token, Post/Redirect/Get with a notice).
 // The rules are the catalogue service's; these pages only present them.
-import { Type } from "@sinclair/typebox";
+import { Type } from "../../platform/typebox.ts";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { hasRole } from "../../platform/auth/actor.ts";
 import { ADMINS, REVIEWERS } from "../../platform/http/access.ts";

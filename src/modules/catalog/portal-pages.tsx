@@ -1,6 +1,6 @@
 // The portal's catalogue pages (issue 4, item 6): search and the procedure in force, server-rendered,
 // working without JavaScript; htmx only swaps the results as the user types.
-import { type Static, Type } from "@sinclair/typebox";
+import { type Static, Type } from "../../platform/typebox.ts";
 import { PUBLIC } from "../../platform/http/access.ts";
 import { DomainError } from "../../platform/http/errors.ts";
 import type { App } from "../../platform/http/types.ts";

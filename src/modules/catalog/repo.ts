@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, isNotNull, isNull, lte, max, type SQL, sql } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
+import { and, asc, desc, eq, isNotNull, isNull, lte, max, sql } from "../../platform/db/drizzle.ts";
 import { type Db, execRows, prepared } from "../../platform/db/index.ts";
 import type { ProcedureContent } from "./model.ts";
 import type { VersionRow } from "./present.ts";

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { Type } from "@sinclair/typebox";
+import { Type } from "../../platform/typebox.ts";
 import { ADMINS, PUBLIC, REVIEWERS } from "../../platform/http/access.ts";
 import { ProcedureContent } from "./model.ts";
 import { DraftNotFound, UnknownExportFormat } from "./errors.ts";

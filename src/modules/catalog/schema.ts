@@ -1,4 +1,4 @@
-import { type Static, Type } from "@sinclair/typebox";
+import { type Static, Type } from "../../platform/typebox.ts";
 import { Nullable } from "../../platform/http/schema.ts";
 import { AUDIENCES, Channel, LEVELS, Literals, ONLINE_LEVELS, ProcedureCode, ProcedureContent, ProcessingTime } from "./model.ts";
 

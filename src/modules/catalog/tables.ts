@@ -1,5 +1,4 @@
-import { sql } from "drizzle-orm";
-import { check, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { check, customType, index, integer, jsonb, pgTable, primaryKey, sql, text, timestamp, uniqueIndex } from "../../platform/db/drizzle.ts";
 import type { ProcedureContent } from "./model.ts";
 import type { ProcedureSummary } from "./present.ts";
 

@@ -1,6 +1,6 @@
 // What publishing checks (issue 4, item 2): the whole procedure, every problem at once, each with its
 // JSON pointer into the version document. Drafts may be incomplete; a published version may not.
-import { Value } from "@sinclair/typebox/value";
+import { Value } from "../../platform/typebox.ts";
 import type { FieldProblem } from "../../platform/http/errors.ts";
 import { formProperties, formSchemaProblem } from "./form-schema.ts";
 import { type ProcedureContent, ProcedureContent as ContentSchema, timeInHours } from "./model.ts";

@@ -1,4 +1,5 @@
-import { and, asc, count, eq, type SQL, sql } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
+import { and, asc, count, eq, sql } from "../../platform/db/drizzle.ts";
 import type { Db } from "../../platform/db/index.ts";
 import { adminCommunes, adminProvinces, agencies, departments } from "./tables.ts";
 

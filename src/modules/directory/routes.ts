@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { Type } from "@sinclair/typebox";
+import { Type } from "../../platform/typebox.ts";
 import { PUBLIC } from "../../platform/http/access.ts";
 import { AgencyCode, AgencyDto, AgencyPage, AgencyQuery, CommuneList, ProvinceCode, ProvinceList } from "./schema.ts";
 import type { DirectoryService } from "./service.ts";

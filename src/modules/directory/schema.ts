@@ -1,4 +1,4 @@
-import { type Static, Type } from "@sinclair/typebox";
+import { type Static, Type } from "../../platform/typebox.ts";
 import { Literals, Nullable } from "../../platform/http/schema.ts";
 import { AGENCY_CODE_PATTERN } from "./codes.ts";
 import { AGENCY_KINDS } from "./kinds.ts";

@@ -1,9 +1,10 @@
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { Value } from "@sinclair/typebox/value";
-import { Type } from "@sinclair/typebox";
-import { parse } from "csv-parse/sync";
+import type * as CsvParse from "csv-parse/sync";
+import { Type, Value } from "../../platform/typebox.ts";
 import { systemActor } from "../../platform/auth/actor.ts";
+import { lazy } from "../../platform/lazy.ts";
 import type { Seed } from "../../platform/db/seeds.ts";
 import { agencyLevel, isAgencyCode } from "./codes.ts";
 import * as repo from "./repo.ts";
@@ -12,9 +13,15 @@ import type { DirectoryService } from "./service.ts";
 
 const DATA = fileURLToPath(new URL("../../../data/", import.meta.url));
 
+/**
+ * csv-parse's CommonJS build, required with the first file read: only the seeds read CSV, and its ten ES modules
+ * cost every process that runs none (each test file loads its reference data from the template).
+ */
+const csvParse = lazy(() => createRequire(import.meta.url)("csv-parse/sync") as typeof CsvParse);
+
 /** Reads a CSV file with a header row into records keyed by the header, checking the header. */
 export function readCsv(file: string, columns: string[]): Record<string, string>[] {
-  const records = parse(fs.readFileSync(file, "utf8"), {
+  const records = csvParse().parse(fs.readFileSync(file, "utf8"), {
     bom: true,
     columns: (header: string[]) => {
       if (header.join(",") !== columns.join(",")) {

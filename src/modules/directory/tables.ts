@@ -1,6 +1,6 @@
-import { sql } from "drizzle-orm";
+import { check, index, integer, pgTable, sql, text, timestamp, unique } from "../../platform/db/drizzle.ts";
 import { AGENCY_KINDS } from "./kinds.ts";
-import { type AnyPgColumn, check, index, integer, pgTable, text, timestamp, unique } from "drizzle-orm/pg-core";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 
 /** Provinces and centrally-run cities after the 2025 reform (34), codes of Công văn 915/CTK-CSCL. */
 export const adminProvinces = pgTable("admin_provinces", {

@@ -1,7 +1,7 @@
 // "Kho dữ liệu của tôi" (issue 14, item 8): the applicant's stored documents (papers the desk digitised, results
 // returned to them), each downloadable, and, opened from a draft (`?ho-so=<id>`), a form per document to use it
 // for one of the draft's papers instead of uploading it again. The rules are the dossier service's.
-import { Type } from "@sinclair/typebox";
+import { Type } from "../../platform/typebox.ts";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { APPLICANTS } from "../../platform/http/access.ts";
 import type { App } from "../../platform/http/types.ts";

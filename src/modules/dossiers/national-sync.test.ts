@@ -3,7 +3,7 @@
 // written from them (docs/dvcqg/dvcqg-sync.schema.json).
 import assert from "node:assert/strict";
 import { after, afterEach, before, describe, it } from "node:test";
-import { sql } from "drizzle-orm";
+import { sql } from "../../platform/db/drizzle.ts";
 import { testDatabase } from "../../../test/helpers/db.ts";
 import type { Database } from "../../platform/db/index.ts";
 import { createJobQueue } from "../../platform/jobs/index.ts";

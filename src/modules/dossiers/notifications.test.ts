@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, afterEach, before, describe, it } from "node:test";
-import { sql } from "drizzle-orm";
+import { sql } from "../../platform/db/drizzle.ts";
 import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
 import { testWorker } from "../../platform/jobs/testing.ts";
 import { createMailer } from "../../platform/mail/index.ts";

@@ -3,8 +3,7 @@
 // Plain forms (CSRF, Post/Redirect/Get with `?da=`); who may do what is the dossier service's policy.
 import { randomUUID } from "node:crypto";
 import multipart from "@fastify/multipart";
-import { Type } from "@sinclair/typebox";
-import { Value } from "@sinclair/typebox/value";
+import { Type, Value } from "../../platform/typebox.ts";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { OFFICERS, RECEIVERS } from "../../platform/http/access.ts";
 import type { DomainError, FieldProblem } from "../../platform/http/errors.ts";

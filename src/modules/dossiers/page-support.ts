@@ -1,6 +1,6 @@
 // What the dossier pages of the portal and the office share beyond the web kit: the forms they post, the
 // request id a form carries, a paper chosen without its file, pages that no cache may keep.
-import { Type } from "@sinclair/typebox";
+import { Type } from "../../platform/typebox.ts";
 import type { App } from "../../platform/http/types.ts";
 import { FormText } from "../../web/forms.ts";
 import { agencyNames } from "../catalog/index.ts";

@@ -4,7 +4,7 @@
 // the rules are the dossier service's, these pages only present them.
 import { randomUUID } from "node:crypto";
 import multipart from "@fastify/multipart";
-import { Type } from "@sinclair/typebox";
+import { Type } from "../../platform/typebox.ts";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { APPLICANTS, PUBLIC } from "../../platform/http/access.ts";
 import type { DomainError, FieldProblem } from "../../platform/http/errors.ts";

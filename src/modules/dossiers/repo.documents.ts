@@ -1,6 +1,6 @@
 // The applicant's data store (kho dữ liệu) and the files behind the national portal's signed links. Kept apart
 // from repo.ts (the dossier service's) so the two can be written at once; same rules.
-import { and, desc, eq, isNull, or } from "drizzle-orm";
+import { and, desc, eq, isNull, or } from "../../platform/db/drizzle.ts";
 import type { Db } from "../../platform/db/index.ts";
 import { dossierFiles, dossiers } from "./tables.ts";
 

@@ -1,5 +1,6 @@
 // The officers' work queues: a page of an agency's dossiers in a state, the most urgent first.
-import { and, asc, eq, inArray, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull, sql } from "../../platform/db/drizzle.ts";
 import { type Db, prepared } from "../../platform/db/index.ts";
 import type { FiledStatus } from "./model.ts";
 import { type SummaryRow, summary } from "./repo.ts";

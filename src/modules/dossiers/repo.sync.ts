@@ -1,7 +1,6 @@
 // The reads the national portal's sync makes of the dossier's own tables, in the change's transaction.
 // Kept apart from repo.ts (the dossier service's) so the two can be written at once; same rules.
-import { asc, eq } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
+import { alias, asc, eq } from "../../platform/db/drizzle.ts";
 import type { Db } from "../../platform/db/index.ts";
 import type { DossierSnapshot } from "./national-format.ts";
 import { dossierFiles, dossierPauses } from "./tables.ts";

@@ -1,6 +1,6 @@
 // The public lookup's shared throttle (lookup_throttle): counts per client address for a minute from its first
 // lookup, added in one statement for every address of a batch of lookups.
-import { sql } from "drizzle-orm";
+import { sql } from "../../platform/db/drizzle.ts";
 import { type Db, execRows, prepared } from "../../platform/db/index.ts";
 import { lookupThrottle } from "./tables.ts";
 

@@ -2,7 +2,7 @@ import type { Readable } from "node:stream";
 import multipart from "@fastify/multipart";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply } from "fastify";
-import { Type } from "@sinclair/typebox";
+import { Type } from "../../platform/typebox.ts";
 import { readFilePart } from "../../platform/http/input.ts";
 import { APPLICANTS, OFFICERS, PUBLIC, rolesOnly, SIGNED_IN } from "../../platform/http/access.ts";
 import { Literals } from "../catalog/index.ts";

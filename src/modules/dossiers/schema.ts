@@ -1,5 +1,5 @@
 // The dossier API's shapes (API.md, Dossiers). Field names there are fixed; the extras are additions.
-import { type Static, Type } from "@sinclair/typebox";
+import { type Static, Type } from "../../platform/typebox.ts";
 import { Literals, Nullable } from "../../platform/http/schema.ts";
 import { ProcedureCode } from "../catalog/index.ts";
 import { ACTIONS, CHANNELS, QUEUES, STATUSES } from "./model.ts";

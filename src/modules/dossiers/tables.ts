@@ -1,5 +1,4 @@
-import { sql } from "drizzle-orm";
-import { bigint, boolean, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, date, index, integer, jsonb, pgTable, primaryKey, sql, text, timestamp, uniqueIndex } from "../../platform/db/drizzle.ts";
 import type { ProcedureContent } from "../catalog/index.ts";
 
 /** The applicant as the dossier records them (chủ hồ sơ). */

@@ -1,5 +1,5 @@
 // Administration of officer accounts by agency administrators (within their subtree) and system administrators.
-import { Type } from "@sinclair/typebox";
+import { Type } from "../../platform/typebox.ts";
 import { ROLES } from "../../platform/auth/actor.ts";
 import { ADMINS, BUSINESSES } from "../../platform/http/access.ts";
 import { Literals, Nullable } from "../../platform/http/schema.ts";

@@ -2,7 +2,7 @@
 // authorization code flow with PKCE, state and nonce; the person is found or created by CCCD.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import * as client from "openid-client";
+import type * as OpenId from "openid-client";
 import type { Config } from "../../platform/config/index.ts";
 import { PUBLIC } from "../../platform/http/access.ts";
 import { DomainError } from "../../platform/http/errors.ts";
@@ -10,6 +10,7 @@ import type { App } from "../../platform/http/types.ts";
 import { pageRequest, sendPage } from "../../web/render.ts";
 import { safeNext } from "../../web/redirects.ts";
 import { NextQuery, SignInPage } from "./pages/sign-in.tsx";
+import { openidClient } from "./openid-client.ts";
 import type { IdentityService } from "./service.ts";
 import { csrfToken } from "../../web/cookies.ts";
 import { pageQuery, pageSchema } from "../../web/forms.ts";
@@ -41,20 +42,22 @@ export function federationRoutes(deps: {
 }) {
   const { identity, federation, publicUrl } = deps;
   const redirectUri = `${publicUrl}${FEDERATION_CALLBACK_PATH}`;
-  let discovered: Promise<client.Configuration> | null = null;
+  let discovered: Promise<OpenId.Configuration> | null = null;
   const configuration = () => {
-    discovered ??= client
-      .discovery(
-        new URL(federation.issuer),
-        federation.clientId,
-        federation.clientSecret ?? undefined,
-        federation.clientSecret ? client.ClientSecretPost(federation.clientSecret) : client.None(),
-        {
-          // A provider that does not answer costs a person waiting at the sign-in page these seconds, not 30.
-          timeout: PROVIDER_TIMEOUT_SECONDS,
-          // Plain http is for a provider on the same machine (tests, development) only.
-          ...(federation.issuer.startsWith("http:") ? { execute: [client.allowInsecureRequests] } : {}),
-        },
+    discovered ??= openidClient()
+      .then((client) =>
+        client.discovery(
+          new URL(federation.issuer),
+          federation.clientId,
+          federation.clientSecret ?? undefined,
+          federation.clientSecret ? client.ClientSecretPost(federation.clientSecret) : client.None(),
+          {
+            // A provider that does not answer costs a person waiting at the sign-in page these seconds, not 30.
+            timeout: PROVIDER_TIMEOUT_SECONDS,
+            // Plain http is for a provider on the same machine (tests, development) only.
+            ...(federation.issuer.startsWith("http:") ? { execute: [client.allowInsecureRequests] } : {}),
+          },
+        ),
       )
       .catch((err: unknown) => {
         discovered = null;
@@ -86,7 +89,8 @@ export function federationRoutes(deps: {
 
   return async (app: App) => {
     app.get(FEDERATION_PATH, { config: { access: PUBLIC }, ...NextQuery }, async (request, reply) => {
-      let config: client.Configuration;
+      const client = await openidClient();
+      let config: OpenId.Configuration;
       try {
         config = await configuration();
       } catch (err) {
@@ -132,6 +136,7 @@ export function federationRoutes(deps: {
       let subject: string;
       try {
         const config = await configuration();
+        const client = await openidClient();
         const tokens = await client.authorizationCodeGrant(config, new URL(request.url, publicUrl), {
           pkceCodeVerifier: pending.verifier,
           expectedState: pending.state,

@@ -1,5 +1,5 @@
 // SQL of accounts, roles, sessions and sign-in throttling.
-import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, sql } from "../../platform/db/drizzle.ts";
 import { type Db, execRows, prepared } from "../../platform/db/index.ts";
 import { businessRepresentatives, emailTokens, federatedIdentities, sessions, signInThrottle, totpFactors, userRoles, users } from "./tables.ts";
 

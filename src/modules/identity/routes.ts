@@ -1,5 +1,5 @@
 // The identity API of the signed-in account (its pages are under `pages/`).
-import { Type } from "@sinclair/typebox";
+import { Type } from "../../platform/typebox.ts";
 import { SIGNED_IN } from "../../platform/http/access.ts";
 import { Nullable } from "../../platform/http/schema.ts";
 import type { App } from "../../platform/http/types.ts";

@@ -1,11 +1,11 @@
 // Second factor: TOTP (RFC 6238) with recovery codes, required for officers and administrators.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
-import { generateSecret, generateURI, verify } from "otplib";
 import type { Audit } from "../../platform/audit/index.ts";
 import { systemActor } from "../../platform/auth/actor.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Database } from "../../platform/db/index.ts";
 import { defineError } from "../../platform/http/errors.ts";
+import { lazy } from "../../platform/lazy.ts";
 import { SignInThrottled } from "./errors.ts";
 import * as repo from "./repo.ts";
 import { THROTTLE, type UserView } from "./service.ts";
@@ -21,6 +21,9 @@ export const NotEnrolled = defineError("identity.second_factor_not_enrolled", "c
 }));
 
 const PERIOD = 30;
+
+/** otplib (with its hashing and base32 plugins, ~15 ES modules), loaded with the first code made or checked. */
+export const otplib = lazy(() => import("otplib"));
 const RECOVERY_CODES = 10;
 
 /** Officers and administrators must use a second factor on every sign-in. */
@@ -75,6 +78,7 @@ export function makeSecondFactor(deps: { database: Database; clock: Clock; audit
   async function stepOf(secret: string, code: string): Promise<number | null> {
     if (!/^\d{6}$/.test(code)) return null;
     const epoch = Math.floor(clock.now().getTime() / 1000);
+    const { verify } = await otplib();
     const result = await verify({ secret, token: code, epoch, epochTolerance: PERIOD });
     if (!result.valid) return null;
     const delta = "delta" in result && typeof result.delta === "number" ? result.delta : 0;
@@ -108,6 +112,7 @@ export function makeSecondFactor(deps: { database: Database; clock: Clock; audit
     async begin(user) {
       const existing = await repo.findTotp(database.db, user.id);
       if (existing?.enabledAt) throw new NotEnrolled();
+      const { generateSecret, generateURI } = await otplib();
       const secret = generateSecret();
       await repo.putPendingTotp(database.db, user.id, seal(secret));
       const uri = generateURI({ issuer: "motcua", label: user.username, secret, period: PERIOD });

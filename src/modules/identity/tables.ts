@@ -1,5 +1,4 @@
-import { sql } from "drizzle-orm";
-import { boolean, check, date, index, integer, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { boolean, check, date, index, integer, pgTable, primaryKey, sql, text, timestamp } from "../../platform/db/drizzle.ts";
 import { agencies } from "../directory/index.ts";
 
 /**

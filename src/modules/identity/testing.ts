@@ -1,7 +1,6 @@
 // Test helpers of identity: factories of accounts (citizens, businesses, officers) of each test's own, a
 // cookie-keeping "browser" over app.inject, form posts with the CSRF token, and a password + TOTP sign-in.
 import { createHash } from "node:crypto";
-import { generate } from "otplib";
 import type { Actor, Role, RoleGrant } from "../../platform/auth/actor.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Database } from "../../platform/db/index.ts";
@@ -11,6 +10,7 @@ import { buildAgency } from "../directory/testing.ts";
 import type { DirectoryService } from "../directory/service.ts";
 import { checkCccd, checkTaxCode } from "./ids.ts";
 import { hashPassword } from "./passwords.ts";
+import { otplib } from "./second-factor.ts";
 import type { IdentityService, UserView } from "./service.ts";
 
 /** The password of every account the factories make. */
@@ -192,7 +192,8 @@ export async function formBrowser(app: App): Promise<FormBrowser> {
 }
 
 /** The current TOTP code of `secret` at the clock's time. */
-export function totpCode(secret: string, clock: Clock): Promise<string> {
+export async function totpCode(secret: string, clock: Clock): Promise<string> {
+  const { generate } = await otplib();
   return generate({ secret, epoch: Math.floor(clock.now().getTime() / 1000) });
 }
 

@@ -1,5 +1,5 @@
 // SQL of the audit log. Writers only insert; the sealer and the verifier read in sequence order.
-import { sql } from "drizzle-orm";
+import { sql } from "../db/drizzle.ts";
 import { type Db, execRows, literal, literalInsert, runAtCommit } from "../db/index.ts";
 import type { SealedEntry, StoredEntry } from "./chain.ts";
 import { auditLog, auditSeals } from "./tables.ts";

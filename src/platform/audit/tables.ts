@@ -1,5 +1,4 @@
-import { sql } from "drizzle-orm";
-import { bigint, index, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, index, pgTable, sql, text, timestamp, uniqueIndex } from "../db/drizzle.ts";
 
 /**
  * The audit log. Writers only INSERT (no lock, no read of the previous entry), so unrelated writers

@@ -3,7 +3,7 @@
 // driver's codeless errors, the wrappings they arrive in), and that only the database's count.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DrizzleQueryError } from "drizzle-orm/errors";
+import { DrizzleQueryError } from "./drizzle.ts";
 import { DatabaseUnavailableError, markDatabaseFailure, unavailability, unavailableReason } from "./faults.ts";
 
 /** The reason a failure's shape gives (`unavailability`), whoever's it is. */

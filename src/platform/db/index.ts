@@ -1,15 +1,24 @@
 import fs from "node:fs";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import { fuzzystrmatch } from "@electric-sql/pglite/contrib/fuzzystrmatch";
-import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
-import { unaccent } from "@electric-sql/pglite/contrib/unaccent";
-import { getTableColumns, getTableName, sql, type SQL } from "drizzle-orm";
-import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import { createRequire } from "node:module";
+import type * as PgliteModule from "@electric-sql/pglite";
+import type * as Fuzzystrmatch from "@electric-sql/pglite/contrib/fuzzystrmatch";
+import type * as PgTrgm from "@electric-sql/pglite/contrib/pg_trgm";
+import type * as Unaccent from "@electric-sql/pglite/contrib/unaccent";
+import type { SQL } from "drizzle-orm";
+import { drizzlePg, drizzlePglite, getTableColumns, getTableName, sql } from "./drizzle.ts";
 import type { PgDatabase, PgQueryResultHKT, PgTable } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
 import { createHealthMonitor, type DatabaseHealth, discard, embeddedHealth, type HealthMonitor } from "./health.ts";
+
+// PGlite's CommonJS build, the copy Drizzle's PGlite driver requires (./drizzle.ts): one copy, not a second
+// as ES modules.
+const require = createRequire(import.meta.url);
+const { PGlite } = require("@electric-sql/pglite") as typeof PgliteModule;
+type PGlite = PgliteModule.PGlite;
+const { fuzzystrmatch } = require("@electric-sql/pglite/contrib/fuzzystrmatch") as typeof Fuzzystrmatch;
+const { pg_trgm } = require("@electric-sql/pglite/contrib/pg_trgm") as typeof PgTrgm;
+const { unaccent } = require("@electric-sql/pglite/contrib/unaccent") as typeof Unaccent;
 
 export { DatabaseUnavailableError, unavailableReason, type UnavailableReason } from "./faults.ts";
 export type { DatabaseHealth, HealthProblem } from "./health.ts";

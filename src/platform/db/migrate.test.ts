@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { sql } from "drizzle-orm";
+import { sql } from "./drizzle.ts";
 import { testDatabase } from "../../../test/helpers/db.ts";
 import type { Database } from "./index.ts";
 import { migrate, MigrationError, readMigrations } from "./migrate.ts";

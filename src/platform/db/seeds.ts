@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq } from "./drizzle.ts";
 import type { Database, Db } from "./index.ts";
 import { motcuaSeeds } from "./tables.ts";
 

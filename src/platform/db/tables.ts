@@ -1,4 +1,4 @@
-import { pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { pgTable, primaryKey, text, timestamp } from "./drizzle.ts";
 
 /** Seeds applied to this database, so reference and demo data load once and later edits stay. */
 export const motcuaSeeds = pgTable(

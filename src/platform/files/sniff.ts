@@ -1,5 +1,11 @@
 // What a file is, from its first bytes (never from its name).
-import { fileTypeFromBuffer } from "file-type";
+import { lazy } from "../lazy.ts";
+
+/**
+ * file-type, loaded with the first file sniffed (an upload, an import): with the tokenizers it reads through it is
+ * ~35 ES modules, and a process that takes no file (most test files, the CLI) paid for them at start.
+ */
+const fileType = lazy(() => import("file-type"));
 
 /** How many leading bytes the sniffer looks at. */
 export const SNIFF_BYTES = 64 * 1024;
@@ -12,6 +18,7 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
  * `application/octet-stream`.
  */
 export async function sniffContentType(head: Uint8Array): Promise<string> {
+  const { fileTypeFromBuffer } = await fileType();
   const detected = await fileTypeFromBuffer(head);
   if (detected) return detected.mime;
   const text = decodeText(head);

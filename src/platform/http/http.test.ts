@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { PUBLIC } from "./access.ts";
 import { after, before, describe, it } from "node:test";
-import { Type } from "@sinclair/typebox";
-import { DrizzleQueryError } from "drizzle-orm/errors";
+import { Type } from "../typebox.ts";
+import { DrizzleQueryError } from "../db/drizzle.ts";
 import Fastify from "fastify";
 import { testApp } from "../../../test/helpers/app.ts";
 import { registerWebRoutes, sendNotFoundPage, wantsPage } from "../../web/routes.tsx";

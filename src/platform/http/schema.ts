@@ -4,8 +4,7 @@
 // serializer and run it on every value it wrote (issue 12, item 10; issue 13, item 11).
 //
 // Both are TypeBox kinds of their own, registered here, so TypeBox's `Value` checks them as Ajv does.
-import { Kind, type Static, type TSchema, Type, TypeRegistry } from "@sinclair/typebox";
-import { Value } from "@sinclair/typebox/value";
+import { Kind, type Static, type TSchema, Type, TypeRegistry, Value } from "../typebox.ts";
 
 const LITERALS = "MotcuaLiterals";
 const NULLABLE = "MotcuaNullable";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { sql } from "drizzle-orm";
+import { sql } from "../db/drizzle.ts";
 import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
 import { runCommand } from "../../cli/commands.ts";
 import "./commands.ts";

@@ -1,4 +1,5 @@
-import { and, desc, eq, type SQL, sql } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
+import { and, desc, eq, sql } from "../db/drizzle.ts";
 import { type Db, execRows } from "../db/index.ts";
 import { jobs, jobSchedules } from "./tables.ts";
 

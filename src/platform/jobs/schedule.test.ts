@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { sql } from "drizzle-orm";
+import { sql } from "../db/drizzle.ts";
 import { testDatabase } from "../../../test/helpers/db.ts";
 import type { Database } from "../db/index.ts";
 import { createJobQueue, nextSlot } from "./define.ts";

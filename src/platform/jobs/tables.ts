@@ -1,5 +1,4 @@
-import { sql } from "drizzle-orm";
-import { bigint, boolean, check, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, index, integer, jsonb, pgTable, sql, text, timestamp } from "../db/drizzle.ts";
 
 /**
  * The job queue and outbox: a job is a row written in the transaction of the change that causes it,

@@ -1,5 +1,5 @@
 // Helpers for the jobs tests (not used by the running program).
-import { sql } from "drizzle-orm";
+import { sql } from "../db/drizzle.ts";
 import { type Database, openDatabase } from "../db/index.ts";
 import { testLogger } from "../log/testing.ts";
 import type { JobQueue } from "./define.ts";

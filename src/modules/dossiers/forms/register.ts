@@ -2,9 +2,14 @@
 // period before 15 September 2025 (sets.ts). The desk's register of the dossiers of a period, on A4 landscape and
 // as CSV for a spreadsheet. The 2025 annex's columns were not available (no source searched for issue 14 holds
 // its text): these are the 2018 register's.
-import { stringify } from "csv-stringify/sync";
+import { createRequire } from "node:module";
+import type * as CsvStringify from "csv-stringify/sync";
+import { lazy } from "../../../platform/lazy.ts";
 import { FormWriter, vnDate } from "./layout.ts";
 import type { RegisterInput, RegisterRow } from "./types.ts";
+
+/** csv-stringify's CommonJS build, required with the first register written as CSV (not with the program). */
+const csvStringify = lazy(() => createRequire(import.meta.url)("csv-stringify/sync") as typeof CsvStringify);
 
 const day = (d: Date | null | undefined) => (d ? vnDate(d) : "");
 const contact = (r: RegisterRow) => [r.address, r.phone].filter(Boolean).join("; ");
@@ -89,7 +94,7 @@ export function registerCsv(rows: RegisterRow[]): Buffer {
     day(r.returnedAt),
     r.note ?? "",
   ].map((v) => v.normalize("NFC")));
-  const text = stringify(records, {
+  const text = csvStringify().stringify(records, {
     bom: true,
     header: true,
     columns: [...REGISTER_CSV_COLUMNS],

@@ -1,12 +1,16 @@
 // The provider's signing keys: made, rotated and retired; the provider rebuilt when the set changes (here or on
 // another node); the published keys with the tokens already verified against them.
-import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, type JWK, type JWTPayload } from "jose";
+import type { createLocalJWKSet, JWK, JWTPayload } from "jose";
 import { LRUCache } from "lru-cache";
 import type Provider from "oidc-provider";
 import type { Clock } from "../../../platform/clock.ts";
 import type { Database } from "../../../platform/db/index.ts";
+import { lazy } from "../../../platform/lazy.ts";
 import type { Signals } from "../../../platform/signals.ts";
 import * as repo from "./repo.ts";
+
+/** jose (~45 ES modules), loaded with the first key made or token checked: most test files check none. */
+export const jose = lazy(() => import("jose"));
 
 /** The longest a JWT signed with our keys lives: `motcua token` up to 30 days (ID tokens live an hour). */
 export const MAX_JWT_TTL_SECONDS = 30 * 86400;
@@ -47,6 +51,7 @@ export interface KeyRing extends OidcKeys {
 }
 
 async function newSigningKey(database: Database, now: Date): Promise<string> {
+  const { calculateJwkThumbprint, exportJWK, generateKeyPair } = await jose();
   const { privateKey } = await generateKeyPair("RS256", { extractable: true });
   const jwk = await exportJWK(privateKey);
   const kid = await calculateJwkThumbprint(jwk);
@@ -99,6 +104,7 @@ export function makeKeyRing(
       const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...pub } = jwk;
       return pub as JWK;
     });
+    const { createLocalJWKSet } = await jose();
     keyCache = { at: now, jwks: createLocalJWKSet({ keys: publicKeys }), verified: new LRUCache({ max: 10_000 }) };
     return keyCache;
   }

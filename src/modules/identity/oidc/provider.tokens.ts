@@ -1,7 +1,7 @@
 // The provider's tokens and clients: a bearer access token verified (the provider's own or a JWT of
 // `motcua token`), a JWT minted for the command line, a client registered in the database.
 import { randomBytes, randomUUID } from "node:crypto";
-import { importJWK, type JWK, type JWTPayload, jwtVerify, SignJWT } from "jose";
+import type { JWK, JWTPayload } from "jose";
 import type { ClientMetadata } from "oidc-provider";
 import type { Audit } from "../../../platform/audit/index.ts";
 import type { Actor } from "../../../platform/auth/actor.ts";
@@ -10,7 +10,7 @@ import type { Database } from "../../../platform/db/index.ts";
 import type { IdentityService, UserView } from "../service.ts";
 import { InvalidToken } from "./errors.ts";
 import { CLI_CLIENT_ID } from "./provider.configuration.ts";
-import { type KeyRing, MAX_JWT_TTL_SECONDS } from "./provider.keys.ts";
+import { jose, type KeyRing, MAX_JWT_TTL_SECONDS } from "./provider.keys.ts";
 import * as repo from "./repo.ts";
 
 export interface VerifiedToken {
@@ -49,6 +49,7 @@ export function makeTokens(
     const seen = keys.verified.get(value);
     // A token seen before: only its time is checked again (jose's check, without clock tolerance).
     if (seen && typeof seen.exp === "number" && seen.exp * 1000 > now.getTime() && (typeof seen.nbf !== "number" || seen.nbf * 1000 <= now.getTime())) return seen;
+    const { jwtVerify } = await jose();
     const { payload } = await jwtVerify(value, keys.jwks, { issuer, audience: issuer, typ: "at+jwt", algorithms: ["RS256"], currentDate: now });
     keys.verified.set(value, payload);
     return payload;
@@ -117,6 +118,7 @@ export function makeTokens(
       if (!key) throw new Error("no signing key");
       const now = Math.floor(clock.now().getTime() / 1000);
       // A JWT access token (RFC 9068) signed with the provider's current key: verified like any other.
+      const { importJWK, SignJWT } = await jose();
       const value = await new SignJWT({ client_id: CLI_CLIENT_ID, scope: "openid profile api", loa: 0 })
         .setProtectedHeader({ alg: "RS256", typ: "at+jwt", kid: key.kid })
         .setIssuer(issuer)

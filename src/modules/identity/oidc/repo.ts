@@ -1,5 +1,5 @@
 // SQL of the OIDC provider's storage and keys.
-import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, sql } from "../../../platform/db/drizzle.ts";
 import type { Db } from "../../../platform/db/index.ts";
 import { oidcKeys, oidcPayloads } from "./tables.ts";
 

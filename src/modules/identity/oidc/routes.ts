@@ -1,5 +1,5 @@
 import querystring from "node:querystring";
-import { Type } from "@sinclair/typebox";
+import { Type } from "../../../platform/typebox.ts";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { PUBLIC } from "../../../platform/http/access.ts";
 import type { App } from "../../../platform/http/types.ts";

@@ -1,4 +1,4 @@
-import { index, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { index, jsonb, pgTable, primaryKey, text, timestamp } from "../../../platform/db/drizzle.ts";
 
 /** oidc-provider's models (sessions, codes, tokens, grants, interactions…), one row per model instance. */
 export const oidcPayloads = pgTable(

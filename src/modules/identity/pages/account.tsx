@@ -1,6 +1,6 @@
 // The account page's changes: sessions, password, email, a business's representatives, recovery codes. Each
 // is done and shown on the account page with a notice, or refused there with the error's status.
-import { Type } from "@sinclair/typebox";
+import { Type } from "../../../platform/typebox.ts";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { APPLICANTS, BUSINESSES, PUBLIC, SIGNED_IN } from "../../../platform/http/access.ts";
 import { DomainError, type FieldProblem } from "../../../platform/http/errors.ts";

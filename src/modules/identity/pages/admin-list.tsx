@@ -1,7 +1,7 @@
 // The administration of officer accounts, its list and its form: an agency administrator lists the
 // officers of their subtree, agency by agency, and creates officers with a department and roles. The rules
 // are the identity service's; these pages only present them.
-import { Type } from "@sinclair/typebox";
+import { Type } from "../../../platform/typebox.ts";
 import { ADMINS } from "../../../platform/http/access.ts";
 import { DomainError, type FieldProblem, NotFound } from "../../../platform/http/errors.ts";
 import type { App } from "../../../platform/http/types.ts";

@@ -1,7 +1,7 @@
 // One officer account in the administration: its department and roles, disabling and enabling it, and
 // resetting a lost second factor. Each change redirects back to the officer's page (Post/Redirect/Get), or
 // is refused there.
-import { Type } from "@sinclair/typebox";
+import { Type } from "../../../platform/typebox.ts";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { ADMINS } from "../../../platform/http/access.ts";
 import { DomainError, type FieldProblem } from "../../../platform/http/errors.ts";

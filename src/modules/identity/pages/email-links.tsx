@@ -1,5 +1,5 @@
 // What the provider's mails link to: resetting a forgotten password, and verifying an email address.
-import { Type } from "@sinclair/typebox";
+import { Type } from "../../../platform/typebox.ts";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { PUBLIC } from "../../../platform/http/access.ts";
 import { DomainError, type FieldProblem } from "../../../platform/http/errors.ts";

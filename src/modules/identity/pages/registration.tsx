@@ -1,5 +1,5 @@
 // Registering an account on the portal: a citizen by CCCD, a business by its tax code; signed in at once.
-import { Type } from "@sinclair/typebox";
+import { Type } from "../../../platform/typebox.ts";
 import { PUBLIC } from "../../../platform/http/access.ts";
 import { DomainError, type FieldProblem } from "../../../platform/http/errors.ts";
 import type { App } from "../../../platform/http/types.ts";

@@ -1,6 +1,6 @@
 // The second factor of a password sign-in (officers and administrators): the first enrolment (a TOTP secret
 // by QR code, then its recovery codes) or a code from the authenticator app or a recovery code.
-import { Type } from "@sinclair/typebox";
+import { Type } from "../../../platform/typebox.ts";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { JSX } from "preact";
 import { PUBLIC } from "../../../platform/http/access.ts";

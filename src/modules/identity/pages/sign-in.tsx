@@ -1,5 +1,5 @@
 // Signing in to the identity provider with a password (the second factor follows for officers), and out.
-import { Type } from "@sinclair/typebox";
+import { Type } from "../../../platform/typebox.ts";
 import { PUBLIC } from "../../../platform/http/access.ts";
 import { DomainError } from "../../../platform/http/errors.ts";
 import type { App } from "../../../platform/http/types.ts";

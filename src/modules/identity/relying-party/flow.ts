@@ -2,11 +2,14 @@
 // back to), in a short-lived cookie sealed with a key of this node: the browser can neither read it nor
 // forge one, and any node of the deployment can open it (the key derives from MOTCUA_SECRET).
 import { createHash } from "node:crypto";
-import { EncryptJWT, jwtDecrypt } from "jose";
+import { lazy } from "../../../platform/lazy.ts";
 import type { RelyingParty } from "../service.ts";
 
 /** As long as the provider keeps an interaction: a sign-in left longer starts again. */
 export const FLOW_SECONDS = 600;
+
+/** jose, loaded with the first sign-in through a relying party (as openid-client, routes.tsx). */
+const jose = lazy(() => import("jose"));
 
 export interface Flow {
   state: string;
@@ -26,6 +29,7 @@ export function flowSealer(secret: string): FlowSealer {
   return {
     async seal(rp, flow, now) {
       const iat = Math.floor(now.getTime() / 1000);
+      const { EncryptJWT } = await jose();
       return new EncryptJWT({ ...flow })
         .setProtectedHeader({ alg: "dir", enc: "A256GCM" })
         .setAudience(rp)
@@ -35,6 +39,7 @@ export function flowSealer(secret: string): FlowSealer {
     },
     async open(rp, sealed, now) {
       try {
+        const { jwtDecrypt } = await jose();
         const { payload } = await jwtDecrypt(sealed, key, { audience: rp, currentDate: now, keyManagementAlgorithms: ["dir"], contentEncryptionAlgorithms: ["A256GCM"] });
         const { state, nonce, verifier, next } = payload;
         if (typeof state !== "string" || typeof nonce !== "string" || typeof verifier !== "string" || typeof next !== "string") return null;

@@ -2,7 +2,7 @@
 // with PKCE, state and nonce (openid-client), the callback that opens the party's own session from the
 // ID token, and sign-out that ends it and then the provider's session (RP-initiated logout).
 import type { FastifyReply, FastifyRequest } from "fastify";
-import * as client from "openid-client";
+import type * as OpenId from "openid-client";
 import type { Clock } from "../../../platform/clock.ts";
 import { DomainError } from "../../../platform/http/errors.ts";
 import type { App } from "../../../platform/http/types.ts";
@@ -20,6 +20,7 @@ import { pageRequest, sendPage } from "../../../web/render.ts";
 import { safeNext } from "../../../web/redirects.ts";
 import { PUBLIC } from "../../../platform/http/access.ts";
 import { AccountUnusable, SecondFactorRequired, SignInIncomplete } from "./errors.ts";
+import { openidClient } from "../openid-client.ts";
 import { FLOW_SECONDS, flowSealer } from "./flow.ts";
 import { inProcessFetch } from "./in-process-fetch.ts";
 import { PARTIES } from "./paths.ts";
@@ -51,16 +52,18 @@ export function relyingPartyRoutes(deps: RelyingPartyDeps) {
   // openid-client's requests to the provider are answered by this application in process (set when registered).
   let customFetch: ReturnType<typeof inProcessFetch> | null = null;
   const insecure = deps.publicUrl.startsWith("http:");
-  const configs = new Map<RelyingParty, Promise<client.Configuration>>();
+  const configs = new Map<RelyingParty, Promise<OpenId.Configuration>>();
 
   /** The provider's metadata for the party, discovered once (in process), again after a failure. */
-  const configOf = (rp: RelyingParty): Promise<client.Configuration> => {
+  const configOf = (rp: RelyingParty): Promise<OpenId.Configuration> => {
     let found = configs.get(rp);
     if (!found) {
-      found = client.discovery(new URL(deps.issuer), PARTIES[rp].clientId, undefined, client.None(), {
-        [client.customFetch]: customFetch!,
-        ...(insecure ? { execute: [client.allowInsecureRequests] } : {}),
-      });
+      found = openidClient().then((client) =>
+        client.discovery(new URL(deps.issuer), PARTIES[rp].clientId, undefined, client.None(), {
+          [client.customFetch]: customFetch!,
+          ...(insecure ? { execute: [client.allowInsecureRequests] } : {}),
+        }),
+      );
       found.catch(() => configs.delete(rp));
       configs.set(rp, found);
     }
@@ -103,6 +106,7 @@ export function relyingPartyRoutes(deps: RelyingPartyDeps) {
         const next = nextOf(request, rp, pageQuery(request).next);
         if (request.user) return reply.redirect(next, 303);
         const config = await configOf(rp);
+        const client = await openidClient();
         const flow = { state: client.randomState(), nonce: client.randomNonce(), verifier: client.randomPKCECodeVerifier(), next };
         const url = client.buildAuthorizationUrl(config, {
           redirect_uri: redirectUri,
@@ -124,7 +128,8 @@ export function relyingPartyRoutes(deps: RelyingPartyDeps) {
         const sealed = readCookie(request, FLOW_COOKIE[rp]);
         const flow = sealed ? await sealer.open(rp, sealed, clock.now()) : null;
         if (!flow) return refuse(request, reply, rp, new SignInIncomplete());
-        let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
+        let tokens: Awaited<ReturnType<typeof OpenId.authorizationCodeGrant>>;
+        const client = await openidClient();
         try {
           // Checks the state, exchanges the code with the verifier, verifies the ID token (signature, iss,
           // aud, exp, nonce).
@@ -162,6 +167,7 @@ export function relyingPartyRoutes(deps: RelyingPartyDeps) {
         const hint = readCookie(request, HINT_COOKIE[rp]);
         await endRpSession(identity, request, reply, rp);
         void reply.header("set-cookie", cookie(request, HINT_COOKIE[rp], "", 0, paths.signOut));
+        const client = await openidClient();
         const url = client.buildEndSessionUrl(await configOf(rp), {
           post_logout_redirect_uri: `${deps.publicUrl}${paths.home}`,
           ...(hint ? { id_token_hint: hint } : { client_id: paths.clientId }),
