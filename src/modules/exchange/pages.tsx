@@ -2,7 +2,7 @@
 // a document with its timeline and the forms its officers may use, composing a document with its files. Plain
 // forms (CSRF, Post/Redirect/Get with `?da=`); who may do what is the exchange service's policy.
 import multipart from "@fastify/multipart";
-import { Type } from "@sinclair/typebox";
+import { Type } from "../../platform/typebox.ts";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { OFFICERS } from "../../platform/http/access.ts";
 import type { FieldProblem } from "../../platform/http/errors.ts";

@@ -1,5 +1,5 @@
 // The exchange module's SQL: copies, their timelines, the outbox, the registers' counters and the peers.
-import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "../../platform/db/drizzle.ts";
 import type { Db } from "../../platform/db/index.ts";
 import { exchangeDocuments, exchangeOutbox, exchangePeers, exchangeRegisters, exchangeStatuses } from "./tables.ts";
 

@@ -1,7 +1,7 @@
 // The exchange API (docs/API.md, "Exchange (edXML)"): officers send, list, read and answer their agency's
 // documents; peers deliver edXML to `/exchange/inbox`, authenticated by its signature rather than by an account.
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { Type } from "@sinclair/typebox";
+import { Type } from "../../platform/typebox.ts";
 import { OFFICERS, PUBLIC } from "../../platform/http/access.ts";
 import { InboxRefused, InvalidExchangeInput } from "./errors.ts";
 import type { InboxDecoder, StoredAttachment } from "./model.ts";

@@ -1,5 +1,5 @@
-import { sql } from "drizzle-orm";
-import { bigint, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { sql } from "../../platform/db/drizzle.ts";
+import { bigint, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from "../../platform/db/drizzle.ts";
 import type { Bussiness, MessageHeader } from "./edxml/model.ts";
 import type { StoredAttachment, PendingChange, StoredMessage } from "./model.ts";
 

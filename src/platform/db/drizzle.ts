@@ -16,7 +16,7 @@ const require = createRequire(import.meta.url);
 
 export const { and, asc, between, count, desc, eq, getTableColumns, getTableName, gt, inArray, isNotNull, isNull, lt, lte, max, or, sql } =
   require("drizzle-orm") as typeof Orm;
-export const { alias, bigint, boolean, check, customType, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uniqueIndex } =
+export const { alias, bigint, boolean, check, customType, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } =
   require("drizzle-orm/pg-core") as typeof PgCore;
 export const { DrizzleQueryError } = require("drizzle-orm/errors") as typeof OrmErrors;
 export const { npmVersion } = require("drizzle-orm/version") as typeof OrmVersion;

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { sql } from "drizzle-orm";
+import { sql } from "../../../platform/db/drizzle.ts";
 import { testDatabase } from "../../../../test/helpers/db.ts";
 import { createAuditLog } from "../../../platform/audit/index.ts";
 import { type Actor, systemActor } from "../../../platform/auth/actor.ts";

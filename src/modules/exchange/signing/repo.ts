@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull } from "../../../platform/db/drizzle.ts";
 import type { Db } from "../../../platform/db/index.ts";
 import { exchangeAgencyKeys, exchangeSigningCa, exchangeTrustedCertificates } from "./tables.ts";
 

@@ -1,5 +1,5 @@
-import { sql } from "drizzle-orm";
-import { check, index, integer, pgTable, text, timestamp, unique, uniqueIndex } from "drizzle-orm/pg-core";
+import { sql } from "../../../platform/db/drizzle.ts";
+import { check, index, integer, pgTable, text, timestamp, unique, uniqueIndex } from "../../../platform/db/drizzle.ts";
 
 // The keys and certificates of the edXML exchange (issue 16). A private key is never stored in clear: it is
 // AES-256-GCM encrypted with a key derived from the node secret `exchange-signing` (see keystore.ts), bound to its
