@@ -13,8 +13,14 @@ export type RatingLevel = "very_satisfied" | "satisfied" | "unsatisfied";
 /** One dossier as the statistics know it. Times are epoch milliseconds. No personal data. */
 export interface KpiFact {
   province: string;
-  /** The receiving agency (the one-stop desk, QCVN 102 code): the rollups' agency, stable for the dossier's life. */
+  /** The receiving agency (the one-stop desk, QCVN 102 code), stable for the dossier's life. */
   agency: string;
+  /**
+   * The competent agency (cơ quan thực hiện): the one processing it once received (its first step after the
+   * reception), kept for the dossier's life; the receiving one until then. An agency's figures count the dossiers
+   * it received or handles.
+   */
+  competent: string;
   procedure: string;
   channel: Channel;
   code: string | null;
@@ -89,6 +95,7 @@ export function nextFact(prev: KpiFact | null, d: DossierFacts, at: Date, extras
   return {
     province: d.provinceCode,
     agency: d.receivingAgencyCode,
+    competent: prev?.receivedAt != null ? prev.competent : d.processingAgencyCode,
     procedure: d.procedure.code,
     channel: d.channel,
     code: d.code,
@@ -203,6 +210,7 @@ export function contributions(f: KpiFact | null): Contribution[] {
 export interface Dims {
   province: string;
   agency: string;
+  competent: string;
   procedure: string;
   channel: Channel;
 }
@@ -211,7 +219,7 @@ export interface Dims {
 export type DeltaRow = Dims & Contribution;
 
 export function dimsOf(f: KpiFact): Dims {
-  return { province: f.province, agency: f.agency, procedure: f.procedure, channel: f.channel };
+  return { province: f.province, agency: f.agency, competent: f.competent, procedure: f.procedure, channel: f.channel };
 }
 
 /**
@@ -225,7 +233,7 @@ export function delta(prev: KpiFact | null, next: KpiFact | null, at: Date): Del
     const dims = dimsOf(f);
     for (const c of contributions(f)) {
       const day = c.day < today ? today : c.day;
-      const key = `${dims.province}|${dims.agency}|${dims.procedure}|${dims.channel}|${day}|${c.measure}`;
+      const key = `${dims.province}|${dims.agency}|${dims.competent}|${dims.procedure}|${dims.channel}|${day}|${c.measure}`;
       const cur = sums.get(key) ?? { ...dims, day, measure: c.measure, n: 0 };
       cur.n += sign * c.n;
       sums.set(key, cur);

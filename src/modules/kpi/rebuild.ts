@@ -21,8 +21,17 @@ export async function rebuildRollups(tx: Db): Promise<{ dossiers: number; events
       const before = prev && prev.dossierId === row.dossierId ? prev.fact : null;
       if (!before) dossiers++;
       for (const d of delta(before, row.fact, row.at)) {
-        const key = `${d.province}|${d.agency}|${d.procedure}|${d.channel}|${d.day}|${d.measure}`;
-        const cur = sums.get(key) ?? { provinceCode: d.province, agencyCode: d.agency, procedureCode: d.procedure, channel: d.channel, day: d.day, measure: d.measure, n: 0 };
+        const key = `${d.province}|${d.agency}|${d.competent}|${d.procedure}|${d.channel}|${d.day}|${d.measure}`;
+        const cur = sums.get(key) ?? {
+          provinceCode: d.province,
+          agencyCode: d.agency,
+          competentAgencyCode: d.competent,
+          procedureCode: d.procedure,
+          channel: d.channel,
+          day: d.day,
+          measure: d.measure,
+          n: 0,
+        };
         cur.n += d.n;
         sums.set(key, cur);
       }

@@ -20,9 +20,9 @@ export async function lastFact(db: Db, dossierId: string): Promise<KpiFact | nul
 /** The deltas' rows as one INSERT. */
 function deltasInsert(rows: DeltaRow[]): string {
   const values = rows.map(
-    (r) => `(${literal(r.province)}, ${literal(r.agency)}, ${literal(r.procedure)}, ${literal(r.channel)}, ${literal(r.day)}, ${literal(r.measure)}, ${literal(r.n)})`,
+    (r) => `(${literal(r.province)}, ${literal(r.agency)}, ${literal(r.competent)}, ${literal(r.procedure)}, ${literal(r.channel)}, ${literal(r.day)}, ${literal(r.measure)}, ${literal(r.n)})`,
   );
-  return `INSERT INTO kpi_deltas (province_code, agency_code, procedure_code, channel, day, measure, n) VALUES ${values.join(", ")}`;
+  return `INSERT INTO kpi_deltas (province_code, agency_code, competent_agency_code, procedure_code, channel, day, measure, n) VALUES ${values.join(", ")}`;
 }
 
 /**
@@ -43,19 +43,22 @@ export async function fold(tx: Db): Promise<number> {
   await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('kpi.fold'))`);
   const rows = await execRows<{ n: number }>(
     tx,
-    sql`WITH moved AS (DELETE FROM kpi_deltas RETURNING province_code, agency_code, procedure_code, channel, day, measure, n),
+    sql`WITH moved AS (DELETE FROM kpi_deltas RETURNING province_code, agency_code, competent_agency_code, procedure_code, channel, day, measure, n),
       folded AS (
-        INSERT INTO kpi_rollups (province_code, agency_code, procedure_code, channel, day, measure, n)
-        SELECT province_code, agency_code, procedure_code, channel, day, measure, sum(n) FROM moved
-        GROUP BY province_code, agency_code, procedure_code, channel, day, measure
-        ON CONFLICT (province_code, day, agency_code, procedure_code, channel, measure) DO UPDATE SET n = kpi_rollups.n + EXCLUDED.n
+        INSERT INTO kpi_rollups (province_code, agency_code, competent_agency_code, procedure_code, channel, day, measure, n)
+        SELECT province_code, agency_code, competent_agency_code, procedure_code, channel, day, measure, sum(n) FROM moved
+        GROUP BY province_code, agency_code, competent_agency_code, procedure_code, channel, day, measure
+        ON CONFLICT (province_code, day, agency_code, competent_agency_code, procedure_code, channel, measure) DO UPDATE SET n = kpi_rollups.n + EXCLUDED.n
         RETURNING 1)
       SELECT count(*)::int AS n FROM folded`,
   );
   return rows[0]?.n ?? 0;
 }
 
-/** Where a figure is taken: a province, an agency's subtree (by its codes' shared suffix), or both. */
+/**
+ * Where a figure is taken: a province, an agency's subtree (by its codes' shared suffix: the dossiers received or
+ * handled in it), or both.
+ */
 export interface ScopeFilter {
   province: string | null;
   agencySuffix: string | null;
@@ -66,6 +69,7 @@ export interface TotalRow {
   procedure: string;
   channel: string;
   agency: string;
+  competent: string;
   /** The sum over the period's days. */
   inPeriod: number;
   /** The sum over every day up to the period's end (a stock's value at its end). */
@@ -79,24 +83,38 @@ export interface TotalRow {
 export async function totals(db: Db, scope: ScopeFilter, from: string, to: string): Promise<TotalRow[]> {
   const where = [sql`day <= ${to}::date`, sql`(day >= ${from}::date OR measure IN ('open', 'overdue'))`];
   if (scope.province) where.push(sql`province_code = ${scope.province}`);
-  if (scope.agencySuffix) where.push(sql`right(agency_code, ${scope.agencySuffix.length}) = ${scope.agencySuffix}`);
+  if (scope.agencySuffix) {
+    const n = scope.agencySuffix.length;
+    where.push(sql`(right(agency_code, ${n}) = ${scope.agencySuffix} OR right(competent_agency_code, ${n}) = ${scope.agencySuffix})`);
+  }
   const cond = sql.join(where, sql` AND `);
-  const rows = await execRows<{ measure: string; procedure: string; channel: string; agency: string; in_period: string | number; to_end: string | number }>(
+  const rows = await execRows<{ measure: string; procedure: string; channel: string; agency: string; competent: string; in_period: string | number; to_end: string | number }>(
     db,
-    sql`SELECT measure, procedure_code AS procedure, channel, agency_code AS agency,
+    sql`SELECT measure, procedure_code AS procedure, channel, agency_code AS agency, competent_agency_code AS competent,
           coalesce(sum(n) FILTER (WHERE day >= ${from}::date), 0) AS in_period, sum(n) AS to_end
-        FROM (SELECT measure, procedure_code, channel, agency_code, day, n FROM kpi_rollups WHERE ${cond}
-              UNION ALL SELECT measure, procedure_code, channel, agency_code, day, n FROM kpi_deltas WHERE ${cond}) x
-        GROUP BY measure, procedure_code, channel, agency_code`,
+        FROM (SELECT measure, procedure_code, channel, agency_code, competent_agency_code, day, n FROM kpi_rollups WHERE ${cond}
+              UNION ALL SELECT measure, procedure_code, channel, agency_code, competent_agency_code, day, n FROM kpi_deltas WHERE ${cond}) x
+        GROUP BY measure, procedure_code, channel, agency_code, competent_agency_code`,
   );
-  return rows.map((r) => ({ measure: r.measure, procedure: r.procedure, channel: r.channel, agency: r.agency, inPeriod: Number(r.in_period), toEnd: Number(r.to_end) }));
+  return rows.map((r) => ({
+    measure: r.measure,
+    procedure: r.procedure,
+    channel: r.channel,
+    agency: r.agency,
+    competent: r.competent,
+    inPeriod: Number(r.in_period),
+    toEnd: Number(r.to_end),
+  }));
 }
 
 /** Each dossier's fact as it stood at `before` (its last event before then), in the scope. */
 export async function factsAt(db: Db, scope: ScopeFilter, before: Date): Promise<Array<{ dossierId: string; fact: KpiFact }>> {
   const where = [sql`at < ${before.toISOString()}::timestamptz`];
   if (scope.province) where.push(sql`province_code = ${scope.province}`);
-  if (scope.agencySuffix) where.push(sql`right(fact->>'agency', ${scope.agencySuffix.length}) = ${scope.agencySuffix}`);
+  if (scope.agencySuffix) {
+    const n = scope.agencySuffix.length;
+    where.push(sql`(right(fact->>'agency', ${n}) = ${scope.agencySuffix} OR right(fact->>'competent', ${n}) = ${scope.agencySuffix})`);
+  }
   const rows = await execRows<{ dossier_id: string; fact: KpiFact }>(
     db,
     sql`SELECT DISTINCT ON (dossier_id) dossier_id, fact FROM kpi_facts WHERE ${sql.join(where, sql` AND `)} ORDER BY dossier_id, id DESC`,

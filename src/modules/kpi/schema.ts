@@ -19,7 +19,7 @@ export const Index766Query = Type.Object(
   { additionalProperties: false },
 );
 
-export const BreakdownQuery = Type.Composite([KpiQuery, Type.Object({ by: Literals(["procedure", "agency", "channel"] as const) })], { additionalProperties: false });
+export const BreakdownQuery = Type.Composite([KpiQuery, Type.Object({ by: Literals(["procedure", "agency", "competent", "channel"] as const) })], { additionalProperties: false });
 
 export const BehindQuery = Type.Composite(
   [KpiQuery, Type.Object({ page: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 1 })), pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })) })],
@@ -119,6 +119,7 @@ export const BehindPage = Type.Object({
       code: Nullable(Type.String()),
       procedureCode: Type.String(),
       agencyCode: Type.String(),
+      competentAgencyCode: Type.String(),
       channel: Type.String(),
       receivedAt: Nullable(Type.String({ format: "date-time" })),
       dueAt: Nullable(Type.String({ format: "date-time" })),

@@ -46,7 +46,8 @@ export interface Index766 {
   total: number;
 }
 
-export type BreakdownBy = "procedure" | "agency" | "channel";
+/** By procedure, receiving agency, competent agency or channel. */
+export type BreakdownBy = "procedure" | "agency" | "competent" | "channel";
 
 /** The indicators whose dossiers `dossiersBehind` lists. */
 export const BEHIND = [
@@ -71,6 +72,7 @@ export interface BehindItem {
   code: string | null;
   procedureCode: string;
   agencyCode: string;
+  competentAgencyCode: string;
   channel: string;
   receivedAt: string | null;
   dueAt: string | null;
@@ -194,7 +196,8 @@ export function makeKpiService(deps: KpiDeps): KpiService {
     async breakdown(actor, query) {
       const period = periodOf(query.from, query.to, clock.now());
       const { rows } = await rowsOf(actor, query, period);
-      const key = query.by === "procedure" ? (r: repo.TotalRow) => r.procedure : query.by === "agency" ? (r: repo.TotalRow) => r.agency : (r: repo.TotalRow) => r.channel;
+      const keys: Record<BreakdownBy, (r: repo.TotalRow) => string> = { procedure: (r) => r.procedure, agency: (r) => r.agency, competent: (r) => r.competent, channel: (r) => r.channel };
+      const key = keys[query.by];
       return [...countsBy(rows, key)].map(([k, counts]) => ({ key: k, counts, onTimeRatio: onTimeRatio(counts) })).sort((a, b) => a.key.localeCompare(b.key));
     },
 
@@ -202,7 +205,7 @@ export function makeKpiService(deps: KpiDeps): KpiService {
       const period = periodOf(query.from, query.to, clock.now());
       const scope = await resolveScope(actor, query, directory, OFFICER_ROLES);
       const facts = await repo.factsAt(db, scope, periodEnd(period));
-      const matching = facts.filter(({ fact }) => counts(fact, indicator, period) > 0 && maySeeDossier(actor, fact.agency));
+      const matching = facts.filter(({ fact }) => counts(fact, indicator, period) > 0 && (maySeeDossier(actor, fact.agency) || maySeeDossier(actor, fact.competent)));
       matching.sort((a, b) => (a.fact.code ?? a.dossierId).localeCompare(b.fact.code ?? b.dossierId));
       const page = query.page ?? 1;
       const pageSize = Math.min(query.pageSize ?? 20, 100);
@@ -214,6 +217,7 @@ export function makeKpiService(deps: KpiDeps): KpiService {
           code: f.code,
           procedureCode: f.procedure,
           agencyCode: f.agency,
+          competentAgencyCode: f.competent,
           channel: f.channel,
           receivedAt: iso(f.receivedAt),
           dueAt: iso(f.dueAt),

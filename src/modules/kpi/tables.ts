@@ -30,6 +30,7 @@ export const kpiDeltas = pgTable(
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
     provinceCode: text("province_code").notNull(),
     agencyCode: text("agency_code").notNull(),
+    competentAgencyCode: text("competent_agency_code").notNull(),
     procedureCode: text("procedure_code").notNull(),
     channel: text("channel").notNull(),
     day: date("day").notNull(),
@@ -39,12 +40,13 @@ export const kpiDeltas = pgTable(
   (t) => [index("kpi_deltas_province_idx").on(t.provinceCode, t.day)],
 );
 
-/** The rollups: a measure per (province, receiving agency, procedure, channel, day). */
+/** The rollups: a measure per (province, receiving agency, competent agency, procedure, channel, day). */
 export const kpiRollups = pgTable(
   "kpi_rollups",
   {
     provinceCode: text("province_code").notNull(),
     agencyCode: text("agency_code").notNull(),
+    competentAgencyCode: text("competent_agency_code").notNull(),
     procedureCode: text("procedure_code").notNull(),
     channel: text("channel").notNull(),
     day: date("day").notNull(),
@@ -52,7 +54,7 @@ export const kpiRollups = pgTable(
     n: bigint("n", { mode: "number" }).notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.provinceCode, t.day, t.agencyCode, t.procedureCode, t.channel, t.measure] }),
+    primaryKey({ columns: [t.provinceCode, t.day, t.agencyCode, t.competentAgencyCode, t.procedureCode, t.channel, t.measure] }),
     index("kpi_rollups_stock_idx").on(t.provinceCode, t.measure, t.day),
   ],
 );
