@@ -56,6 +56,12 @@ describe("kpi: kept from the dossiers' own events", () => {
     const justice = await summary(s.cast.leader, day);
     assert.deepEqual(justice.scope, { agency: s.place.justice, province });
     assert.equal(justice.counts.received, 2);
+    const by = await api(s.cast.supervisor, "GET", `/api/kpi/breakdown?province=${province}&${day}&by=competent`);
+    assert.equal(by.statusCode, 200, by.body);
+    assert.deepEqual(
+      by.json().items.map((i: { key: string; counts: { received: number } }) => [i.key, i.counts.received]),
+      [[s.place.justice, 2], [s.place.centre, 0]].sort(),
+    );
   });
 
   it("refuses the figures to a citizen, a signed-out caller, and a leader outside the province", async () => {
