@@ -39,6 +39,18 @@ CREATE TABLE "kpi_rollups" (
 	CONSTRAINT "kpi_rollups_province_code_day_agency_code_competent_agency_code_procedure_code_channel_measure_pk" PRIMARY KEY("province_code","day","agency_code","competent_agency_code","procedure_code","channel","measure")
 );
 --> statement-breakpoint
+CREATE TABLE "kpi_stock_snapshots" (
+	"province_code" text NOT NULL,
+	"agency_code" text NOT NULL,
+	"competent_agency_code" text NOT NULL,
+	"procedure_code" text NOT NULL,
+	"channel" text NOT NULL,
+	"month_end" date NOT NULL,
+	"measure" text NOT NULL,
+	"n" bigint NOT NULL,
+	CONSTRAINT "kpi_stock_snapshots_province_code_month_end_agency_code_competent_agency_code_procedure_code_channel_measure_pk" PRIMARY KEY("province_code","month_end","agency_code","competent_agency_code","procedure_code","channel","measure")
+);
+--> statement-breakpoint
 CREATE INDEX "kpi_deltas_province_idx" ON "kpi_deltas" USING btree ("province_code","day");--> statement-breakpoint
 CREATE INDEX "kpi_facts_dossier_idx" ON "kpi_facts" USING btree ("dossier_id","id");--> statement-breakpoint
 CREATE INDEX "kpi_facts_province_idx" ON "kpi_facts" USING btree ("province_code","at");--> statement-breakpoint

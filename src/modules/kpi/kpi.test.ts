@@ -2,6 +2,7 @@
 // first quarter of 2026 asserted to the value computed by hand (docs/kpi.md, "The hand-computed fixture").
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { sql } from "drizzle-orm";
 import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
 import { fixedClock } from "../../platform/clock.ts";
 import { runSeeds } from "../../platform/db/seeds.ts";
@@ -248,7 +249,14 @@ describe("kpi: the hand-computed quarter", () => {
     assert.equal(april.counts.inProgressOnTime, 2);
 
     const all = { province: "24", agencySuffix: null };
+    const ends = ["2025-12-31", "2026-01-07", "2026-02-28", "2026-03-20", "2026-03-31"];
+    const unfolded = await Promise.all(ends.map((to) => kpi.summary(supervisor(), { province: "24", from: "2025-12-01", to })));
     await kpi.fold();
+    // The fold snapshots the stocks at the end of each closed month (December to February: today is 1 April). Only
+    // December's has rows (D11 open); January and February end with every stock of the province at zero.
+    const snapshots = await env.database.rows<{ month: string; n: number }>(sql`SELECT month_end::text AS month, sum(n)::int AS n FROM kpi_stock_snapshots GROUP BY 1`);
+    assert.deepEqual(snapshots, [{ month: "2025-12-31", n: 1 }]);
+    assert.deepEqual(await Promise.all(ends.map((to) => kpi.summary(supervisor(), { province: "24", from: "2025-12-01", to }))), unfolded);
     const folded = await repo.totals(env.database.db, all, "2025-01-01", "2026-12-31");
     assert.ok(folded.length > 0);
     const rebuilt = await kpi.rebuild(grantee("admin", [{ role: "system_admin", agencyCode: "" }]));

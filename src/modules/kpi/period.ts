@@ -38,3 +38,12 @@ export function namedPeriod(name: string): Period {
   if (y) return { from: `${y[1]}-01-01`, to: `${y[1]}-12-31` };
   throw new InvalidPeriod(name);
 }
+
+/** The last day of the month of `day` (`YYYY-MM-DD`). */
+export const monthEnd = (day: string): string => namedPeriod(day.slice(0, 7)).to;
+
+/** The day after `day`. */
+export const dayAfter = (day: string): string => isoDate(parseIsoDate(day)! + 1);
+
+/** The last day of the months the stocks' snapshots may close: two days before today (no event writes on a past day). */
+export const closedThrough = (now: Date): string => isoDate(localDay(now.getTime()) - 2);

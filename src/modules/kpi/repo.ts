@@ -1,9 +1,9 @@
 // The only SQL of the statistics' tables.
-import { asc, desc, eq, sql } from "drizzle-orm";
+import { asc, desc, eq, type SQL, sql } from "drizzle-orm";
 import { type Db, execRows, literal, literalInsert, prepared, runAtCommit } from "../../platform/db/index.ts";
 import type { DeltaRow, KpiFact } from "./facts.ts";
 import type { FormulaVersion, FormulaVersionBody } from "./formulas.ts";
-import { kpiDeltas, kpiFacts, kpiFormulaVersions, kpiRollups } from "./tables.ts";
+import { kpiDeltas, kpiFacts, kpiFormulaVersions, kpiRollups, kpiStockSnapshots } from "./tables.ts";
 
 const p = sql.placeholder;
 
@@ -81,19 +81,28 @@ export interface TotalRow {
  * (flows) and over every day up to `to` (stocks).
  */
 export async function totals(db: Db, scope: ScopeFilter, from: string, to: string): Promise<TotalRow[]> {
-  const where = [sql`day <= ${to}::date`, sql`(day >= ${from}::date OR measure IN ('open', 'overdue'))`];
+  const where: SQL[] = [];
   if (scope.province) where.push(sql`province_code = ${scope.province}`);
   if (scope.agencySuffix) {
     const n = scope.agencySuffix.length;
     where.push(sql`(right(agency_code, ${n}) = ${scope.agencySuffix} OR right(competent_agency_code, ${n}) = ${scope.agencySuffix})`);
   }
-  const cond = sql.join(where, sql` AND `);
+  const cond = where.length ? sql.join(where, sql` AND `) : sql`true`;
+  // A stock counts the latest snapshot at or before `to` (w.m) and the days after it; a flow counts the period.
+  const after = sql`(w.m IS NULL OR day > w.m)`;
+  const days = sql`day <= ${to}::date AND (day >= ${from}::date OR (measure IN ('open', 'overdue') AND ${after}))`;
+  const cols = sql`measure, procedure_code, channel, agency_code, competent_agency_code`;
+  const dayRows = (table: SQL) =>
+    sql`SELECT ${cols}, CASE WHEN day >= ${from}::date THEN n ELSE 0 END AS in_period, CASE WHEN measure IN ('open', 'overdue') AND NOT ${after} THEN 0 ELSE n END AS to_end
+        FROM ${table}, w WHERE ${cond} AND ${days}`;
   const rows = await execRows<{ measure: string; procedure: string; channel: string; agency: string; competent: string; in_period: string | number; to_end: string | number }>(
     db,
-    sql`SELECT measure, procedure_code AS procedure, channel, agency_code AS agency, competent_agency_code AS competent,
-          coalesce(sum(n) FILTER (WHERE day >= ${from}::date), 0) AS in_period, sum(n) AS to_end
-        FROM (SELECT measure, procedure_code, channel, agency_code, competent_agency_code, day, n FROM kpi_rollups WHERE ${cond}
-              UNION ALL SELECT measure, procedure_code, channel, agency_code, competent_agency_code, day, n FROM kpi_deltas WHERE ${cond}) x
+    sql`WITH w AS (SELECT max(month_end) AS m FROM kpi_stock_snapshots WHERE month_end <= ${to}::date)
+        SELECT measure, procedure_code AS procedure, channel, agency_code AS agency, competent_agency_code AS competent,
+          sum(in_period) AS in_period, sum(to_end) AS to_end
+        FROM (${dayRows(sql`kpi_rollups`)}
+              UNION ALL ${dayRows(sql`kpi_deltas`)}
+              UNION ALL SELECT ${cols}, 0, n FROM kpi_stock_snapshots, w WHERE ${cond} AND month_end = w.m) x
         GROUP BY measure, procedure_code, channel, agency_code, competent_agency_code`,
   );
   return rows.map((r) => ({
@@ -105,6 +114,37 @@ export async function totals(db: Db, scope: ScopeFilter, from: string, to: strin
     inPeriod: Number(r.in_period),
     toEnd: Number(r.to_end),
   }));
+}
+
+const SNAP_COLS = sql.raw("province_code, agency_code, competent_agency_code, procedure_code, channel");
+
+/**
+ * Snapshots the stocks at the end of each closed month not yet snapshotted, up to `lastDay` (in the fold's
+ * transaction, after the deltas are folded): the previous snapshot plus the month's rollups.
+ */
+export async function snapshotStocks(tx: Db, lastDay: string, next: { monthEnd(day: string): string; dayAfter(day: string): string }): Promise<number> {
+  const [state] = await execRows<{ through: string | null; first: string | null }>(
+    tx,
+    sql`SELECT (SELECT max(month_end)::text FROM kpi_stock_snapshots) AS through,
+          (SELECT min(day)::text FROM kpi_rollups WHERE measure IN ('open', 'overdue')) AS first`,
+  );
+  let through = state?.through ?? null;
+  const start = through ? next.monthEnd(next.dayAfter(through)) : state?.first ? next.monthEnd(state.first) : null;
+  let made = 0;
+  for (let end = start; end !== null && end <= lastDay; end = next.monthEnd(next.dayAfter(end))) {
+    const parts = [
+      sql`SELECT ${SNAP_COLS}, measure, n FROM kpi_rollups WHERE measure IN ('open', 'overdue') AND day <= ${end}::date${through ? sql` AND day > ${through}::date` : sql``}`,
+    ];
+    if (through) parts.push(sql`SELECT ${SNAP_COLS}, measure, n FROM kpi_stock_snapshots WHERE month_end = ${through}::date`);
+    await tx.execute(
+      sql`INSERT INTO kpi_stock_snapshots (province_code, agency_code, competent_agency_code, procedure_code, channel, month_end, measure, n)
+          SELECT ${SNAP_COLS}, ${end}::date, measure, sum(n) FROM (${sql.join(parts, sql` UNION ALL `)}) x
+          GROUP BY ${SNAP_COLS}, measure HAVING sum(n) <> 0`,
+    );
+    through = end;
+    made++;
+  }
+  return made;
 }
 
 /** Each dossier's fact as it stood at `before` (its last event before then), in the scope. */
@@ -130,11 +170,12 @@ export function logPage(db: Db, after: { dossierId: string; id: number } | null,
     .limit(limit);
 }
 
-/** Empties the rollups and the deltas (the rebuild, under the fold's lock). */
+/** Empties the rollups, the deltas and the stocks' snapshots (the rebuild, under the fold's lock). */
 export async function clearRollups(tx: Db): Promise<void> {
   await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('kpi.fold'))`);
   await tx.delete(kpiDeltas);
   await tx.delete(kpiRollups);
+  await tx.delete(kpiStockSnapshots);
 }
 
 export type RollupRow = typeof kpiRollups.$inferInsert;

@@ -9,7 +9,7 @@ import { averageHours, countsBy, countsOf, inputsOf, onTimeRatio, ratio, type Ca
 import { FormulaExists, InvalidFormula, KpiForbidden, NoFormula } from "./errors.ts";
 import { contributions, type KpiFact, type Measure } from "./facts.ts";
 import { evaluate, type FormulaVersion, formulaProblems, type GroupScore, type Inputs } from "./formulas.ts";
-import { namedPeriod, type Period, periodEnd, periodOf } from "./period.ts";
+import { closedThrough, dayAfter, monthEnd, namedPeriod, type Period, periodEnd, periodOf } from "./period.ts";
 import { maySeeDossier, resolveScope, type Scope } from "./policy.ts";
 import { rebuildRollups } from "./rebuild.ts";
 import * as repo from "./repo.ts";
@@ -231,7 +231,12 @@ export function makeKpiService(deps: KpiDeps): KpiService {
       };
     },
 
-    fold: () => database.transaction((tx) => repo.fold(tx)),
+    fold: () =>
+      database.transaction(async (tx) => {
+        const rows = await repo.fold(tx);
+        await repo.snapshotStocks(tx, closedThrough(clock.now()), { monthEnd, dayAfter });
+        return rows;
+      }),
 
     async rebuild(actor) {
       if (!isProgram(actor)) throw new KpiForbidden();

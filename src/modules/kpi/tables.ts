@@ -60,6 +60,26 @@ export const kpiRollups = pgTable(
 );
 
 /**
+ * The stocks (open, overdue) summed over every day up to a closed month's last day, per dimensions, made by the
+ * fold: a stock at a day is the latest snapshot before it plus the rollups after it, not every day since the first.
+ * A month is closed two days after its end (no event writes a delta on a day before its own).
+ */
+export const kpiStockSnapshots = pgTable(
+  "kpi_stock_snapshots",
+  {
+    provinceCode: text("province_code").notNull(),
+    agencyCode: text("agency_code").notNull(),
+    competentAgencyCode: text("competent_agency_code").notNull(),
+    procedureCode: text("procedure_code").notNull(),
+    channel: text("channel").notNull(),
+    monthEnd: date("month_end").notNull(),
+    measure: text("measure").notNull(),
+    n: bigint("n", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.provinceCode, t.monthEnd, t.agencyCode, t.competentAgencyCode, t.procedureCode, t.channel, t.measure] })],
+);
+
+/**
  * Versions of the Decision 766 formulas, kept as data (docs/kpi.md): each in force from `valid_from` until the
  * next; a period is computed with the version in force on its first day.
  */
