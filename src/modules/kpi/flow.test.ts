@@ -9,11 +9,12 @@ import { fixedClock } from "../../platform/clock.ts";
 import { runSeeds } from "../../platform/db/seeds.ts";
 import type { App } from "../../platform/http/types.ts";
 import { actorOf, apiAs, buildProvincialProcedure, type DossierSetting, dossierSetting, fileDossier, publishProcedures } from "../dossiers/testing.ts";
-import type { DossierDto } from "../dossiers/schema.ts";
 import { formulasSeed } from "./seeds.ts";
 
 // Monday 2 March 2026, 09:00 in Hà Nội.
 const clock = fixedClock("2026-03-02T02:00:00Z");
+
+type DossierDto = Awaited<ReturnType<typeof fileDossier>>;
 
 describe("kpi: kept from the dossiers' own events", () => {
   let env: TestEnv & { app: App };

@@ -13,7 +13,6 @@ import type { App } from "../../platform/http/types.ts";
 import { testWorker, waitFor } from "../../platform/jobs/testing.ts";
 import { actorOf, buildProvincialProcedure, type DossierSetting, dossierSetting, driveTo, fileDossier, publishProcedures } from "../dossiers/testing.ts";
 import { type PortalDelivery, portalEndpoint, stubPortal } from "../dossiers/testing-portal.ts";
-import type { DossierDto } from "../dossiers/schema.ts";
 import { formulasSeed } from "./seeds.ts";
 
 type Message = Extract<PortalDelivery, { service: "DongBoHoSoMC" }>["data"];
@@ -37,6 +36,8 @@ function scoreMessages(messages: Message[], from: string, to: string) {
     electronic_result: received.filter((m) => m.DanhSachGiayToKetQua.length > 0).length,
   };
 }
+
+type DossierDto = Awaited<ReturnType<typeof fileDossier>>;
 
 describe("kpi: the index agrees with the national portal's messages", () => {
   const clock = fixedClock("2026-03-02T02:00:00Z");
