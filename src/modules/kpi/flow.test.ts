@@ -2,6 +2,8 @@
 // events to the kpi module's listener in their own transactions; the figures are read over HTTP by who may read
 // them; `motcua kpi fold` and `motcua kpi rebuild` leave them as they were.
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { runCommand } from "../../cli/commands.ts";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
@@ -9,7 +11,7 @@ import { fixedClock } from "../../platform/clock.ts";
 import { runSeeds } from "../../platform/db/seeds.ts";
 import type { App } from "../../platform/http/types.ts";
 import { actorOf, apiAs, buildProvincialProcedure, type DossierSetting, dossierSetting, fileDossier, publishProcedures } from "../dossiers/testing.ts";
-import { formulasSeed } from "./seeds.ts";
+import { formulasSeed, shippedFormulas } from "./seeds.ts";
 
 // Monday 2 March 2026, 09:00 in Hà Nội.
 const clock = fixedClock("2026-03-02T02:00:00Z");
@@ -111,5 +113,21 @@ describe("kpi: kept from the dossiers' own events", () => {
     assert.equal(await runCommand(env.ctx, ["kpi", "rebuild"], write), 0);
     assert.match(out, /rebuilt: 3 dossiers/);
     assert.deepEqual(await summary(s.cast.supervisor, query), before);
+  });
+
+  it("adds a formula version from a file with `motcua kpi formulas add`, and refuses one that does not read", async () => {
+    const [shipped] = shippedFormulas();
+    const dir = fs.mkdtempSync(path.join(env.dataDir, "formulas-"));
+    fs.writeFileSync(path.join(dir, "v2.json"), JSON.stringify({ ...shipped, version: "766-2027.1", validFrom: "2027-01-01" }));
+    fs.writeFileSync(path.join(dir, "bad.json"), JSON.stringify({ ...shipped, version: "766-2028.1", validFrom: "2028-01-01", groups: [] }));
+    let out = "";
+    const write = { write: (t: string) => (out += t), cwd: dir };
+    assert.equal(await runCommand(env.ctx, ["kpi", "formulas", "add", "v2.json"], write), 0);
+    assert.equal(await runCommand(env.ctx, ["kpi", "formulas", "add", "bad.json"], write), 1);
+    assert.match(out, /kpi\.invalid_formula/);
+    out = "";
+    assert.equal(await runCommand(env.ctx, ["kpi", "formulas"], write), 0);
+    assert.match(out, /2022-06-23 {2}766-2022\.1/);
+    assert.match(out, /2027-01-01 {2}766-2027\.1/);
   });
 });
