@@ -77,4 +77,13 @@ describe("kpi facts", () => {
       ["000.00.T2.T01", "2026-03-03", 1],
     ]);
   });
+
+  it("counts a stop and a withdrawal after receipt as ended by their due time, a withdrawal before receipt as a withdrawal only", () => {
+    const measures = (f: KpiFact) => contributions(f).map((c) => `${c.day} ${c.measure} ${c.n}`);
+    const stopped = fact({ endedAt: t("2026-03-09T02:00:00Z"), outcome: "stopped", timeliness: "late" });
+    assert.ok(measures(stopped).includes("2026-03-09 stopped 1"));
+    assert.ok(measures(stopped).includes("2026-03-09 ended_late 1"));
+    const early = fact({ filedAt: t("2026-03-02T01:00:00Z"), receivedAt: null, dueAt: null, endedAt: t("2026-03-03T02:00:00Z"), outcome: "withdrawn" });
+    assert.deepEqual(measures(early), ["2026-03-02 filed 1", "2026-03-03 withdrawn 1"]);
+  });
 });
