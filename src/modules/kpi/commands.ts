@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { cliActor, type Command, UsageError } from "../../platform/cli.ts";
-import { DomainError } from "../../platform/http/errors.ts";
+import { attempt, cliActor, type Command, UsageError } from "../../platform/cli.ts";
 import type { KpiService } from "./service.ts";
 
 export interface KpiCommandDeps {
@@ -41,16 +40,17 @@ export const kpiCommands: Array<Command<KpiCommandDeps>> = [
       }
       if (args[0] !== "add" || args.length !== 2) throw new UsageError("give: add <file.json>");
       const file = path.resolve(out.cwd ?? process.cwd(), args[1]!);
+      let candidate: unknown;
       try {
-        const v = await ctx.kpi.addFormulaVersion(cliActor(), JSON.parse(fs.readFileSync(file, "utf8")));
+        candidate = JSON.parse(fs.readFileSync(file, "utf8"));
+      } catch (err) {
+        throw new UsageError(`${file}: ${(err as Error).message}`);
+      }
+      return attempt(out, async () => {
+        const v = await ctx.kpi.addFormulaVersion(cliActor(), candidate);
         out.write(`added ${v.version}, in force from ${v.validFrom}\n`);
         return 0;
-      } catch (err) {
-        if (!(err instanceof DomainError)) throw err;
-        out.write(`${err.code}: ${err.messages.vi} (${err.messages.en})\n`);
-        for (const f of err.fields ?? []) out.write(`  ${f.path}: ${f.message}\n`);
-        return 1;
-      }
+      });
     },
   },
 ];
