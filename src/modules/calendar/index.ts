@@ -53,4 +53,4 @@ export {
   MAX_YEAR,
   MIN_YEAR,
 } from "./service.ts";
-export { formatLocal, isoDate, localDay } from "./time.ts";
+export { dayStart, formatLocal, isoDate, localDay, parseIsoDate } from "./time.ts";

@@ -36,6 +36,14 @@ export interface DossierFacts {
   apologies: number;
   /** How the result was handed over, once returned. */
   returnMethod: string | null;
+  /** When the clock was paused for a supplement, while it is. */
+  pausedAt: Date | null;
+  /** Supplements requested after receipt (Mẫu 02), so far. */
+  supplements: number;
+  /** A result document was issued as a file (an electronic result). */
+  electronicResult: boolean;
+  /** The assurance level of the sign-in that filed it online (0 at the counter; 2: VNeID level 2). */
+  filedLoa: number;
 }
 
 /** A step of the procedure as the event reports it. */
@@ -71,8 +79,16 @@ export interface DossierTransition {
   details: Record<string, unknown> | null;
 }
 
+/** The applicant rated the returned result ("dossiers.rated"), once per dossier; the comment is not in it. */
+export interface DossierRated {
+  dossier: DossierFacts;
+  level: "very_satisfied" | "satisfied" | "unsatisfied";
+  at: Date;
+}
+
 declare module "../../platform/events.ts" {
   interface EventMap {
     "dossiers.transition": DossierTransition;
+    "dossiers.rated": DossierRated;
   }
 }

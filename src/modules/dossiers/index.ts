@@ -77,6 +77,6 @@ export const dossiersModule = defineModule({
   ],
 });
 
-export type { DossierFacts, DossierTransition, StepFacts } from "./events.ts";
+export type { DossierFacts, DossierRated, DossierTransition, StepFacts } from "./events.ts";
 export type { DossierService } from "./service.ts";
 export type { FormsService } from "./service.forms.ts";

@@ -289,6 +289,23 @@ export async function findRating(db: Db, dossierId: string): Promise<RatingRow |
   return rows[0] ?? null;
 }
 
+const componentFlagsOf = prepared("dossier_component_flags", (db, name) =>
+  db
+    .select({
+      digitised: sql<boolean>`coalesce(bool_or(${dossierFiles.digitised}), false)`,
+      reused: sql<boolean>`coalesce(bool_or(${dossierFiles.reusedFrom} IS NOT NULL), false)`,
+    })
+    .from(dossierFiles)
+    .where(and(eq(dossierFiles.dossierId, p("dossierId")), eq(dossierFiles.kind, "component")))
+    .prepare(name),
+);
+
+/** Whether a dossier's submitted papers include a digitised one, and one reused from a data store. */
+export async function componentFlags(db: Db, dossierId: string): Promise<{ digitised: boolean; reused: boolean }> {
+  const [row] = await componentFlagsOf(db).execute({ dossierId });
+  return { digitised: row?.digitised === true, reused: row?.reused === true };
+}
+
 export const summary = {
   id: dossiers.id,
   code: dossiers.code,

@@ -5,7 +5,9 @@ import { timingSafeEqual } from "node:crypto";
 import type DataLoader from "dataloader";
 import type { LRUCache } from "lru-cache";
 import { type Actor, OFFICER_ROLES } from "../../platform/auth/actor.ts";
+import type { Db } from "../../platform/db/index.ts";
 import type { ProcedureContent } from "../catalog/index.ts";
+import type { DossierRated } from "./events.ts";
 import { AlreadyRated, DossierForbidden, DossierNotFound, InvalidTransition } from "./errors.ts";
 import type { LookupThrottle } from "./lookup-throttle.ts";
 import type { DossierRow } from "./hooks.ts";
@@ -16,6 +18,7 @@ import * as repo from "./repo.ts";
 import { queue as queuePage, type QueueFilter } from "./repo.queues.ts";
 import type { AttachmentDto, DossierDto, DossierPage, LookupDto, QueueQuery } from "./schema.ts";
 import type { DossierCore, DossierDeps, Meta } from "./service.support.ts";
+import { factsOf } from "./transitions.ts";
 
 /** The dossier service's reading (and the applicant's rating). */
 export interface DossierReading {
@@ -36,6 +39,11 @@ export interface DossierReading {
   lookupWithId(code: string, key: string, meta?: Meta): Promise<{ result: LookupDto; dossierId: string }>;
   /** The applicant's rating after the result was returned, once. */
   rate(actor: Actor, id: string, input: { level: string; comment?: string | undefined }, meta?: Meta): Promise<DossierDto>;
+  /**
+   * Whether a filed dossier's submitted papers include one digitised at the counter, and one reused from a data
+   * store (the national portal's DuocSoHoa, DuocTaiSuDung), read in the caller's transaction: for the statistics.
+   */
+  componentFlags(db: Db, id: string): Promise<{ digitised: boolean; reused: boolean }>;
   /** The procedure version a dossier was filed under (cached: versions never change). */
   boundProcedure(d: Pick<DossierRow, "procedureCode" | "procedureVersion">): Promise<ProcedureContent>;
 }
@@ -51,7 +59,7 @@ export interface LookupState {
 const LOOKUP_CODE = /^[\x21-\x7E]{1,40}$/;
 
 export function makeReading(deps: DossierDeps, core: DossierCore, lookup: LookupState): DossierReading {
-  const { database, clock, audit, directory, files } = deps;
+  const { database, clock, audit, directory, files, events } = deps;
   const { boundProcedure, visible, dto } = core;
   const { throttle, lookupLoader, agencyNames } = lookup;
 
@@ -120,6 +128,8 @@ export function makeReading(deps: DossierDeps, core: DossierCore, lookup: Lookup
 
     lookupWithId,
 
+    componentFlags: (db, id) => repo.componentFlags(db, id),
+
     async rate(actor, id, input, meta = {}) {
       const d = await visible(actor, id);
       if (!isOwner(actor, d)) throw new DossierForbidden("rate");
@@ -129,6 +139,7 @@ export function makeReading(deps: DossierDeps, core: DossierCore, lookup: Lookup
         const ok = await repo.insertRating(tx, { dossierId: d.id, provinceCode: d.provinceCode, level: input.level, comment: input.comment?.trim() || null, at: now });
         if (!ok) throw new AlreadyRated();
         await audit.record(tx, { actor, action: "dossier.rated", subject: { type: "dossier", id: d.id }, requestId: meta.requestId ?? null, change: { level: input.level } });
+        if (events.heard("dossiers.rated")) await events.publish(tx, "dossiers.rated", { dossier: factsOf(d), level: input.level as DossierRated["level"], at: now });
       });
       return dto(actor, d);
     },

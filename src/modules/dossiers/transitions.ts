@@ -283,6 +283,10 @@ export function factsOf(d: DossierRow): DossierFacts {
     timeliness: d.timeliness as DossierFacts["timeliness"],
     apologies: d.apologized,
     returnMethod: d.returnMethod,
+    pausedAt: d.pausedAt,
+    supplements: d.supplementsAfterReceipt,
+    electronicResult: d.resultFileSha256 !== null,
+    filedLoa: d.filedLoa,
   };
 }
 

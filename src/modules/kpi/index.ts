@@ -1,0 +1,46 @@
+// The dashboards' data: rollups kept from the dossiers' events, the summary of a scope and period, the Decision 766
+// index by versioned formulas, and the dossiers behind a count (docs/kpi.md).
+import type { Db } from "../../platform/db/index.ts";
+import { defineJob } from "../../platform/jobs/index.ts";
+import { defineModule } from "../../platform/module.ts";
+import type { DossierRated, DossierTransition } from "../dossiers/index.ts";
+import { kpiCommands } from "./commands.ts";
+import { makeKpiListeners } from "./listener.ts";
+import { kpiRoutes } from "./routes.ts";
+import { formulasSeed } from "./seeds.ts";
+import { type KpiService, makeKpiService } from "./service.ts";
+import { readTargets } from "./targets.ts";
+
+declare module "../../platform/module.ts" {
+  interface Services {
+    /** The statistics: summary, Decision 766 index, breakdowns, the dossiers behind a count. */
+    kpi: KpiService;
+  }
+}
+
+export const kpiModule = defineModule({
+  name: "kpi",
+  needs: ["directory", "catalog", "dossiers"],
+  provides: ["kpi"],
+  build: ({ database, clock, directory, catalog }) => ({ kpi: makeKpiService({ database, clock, directory, catalog, targets: readTargets() }) }),
+  parts: ({ dossiers, catalog }) => ({ listeners: makeKpiListeners({ dossiers, catalog }) }),
+  listens: {
+    "dossiers.transition": ({ listeners }) => (tx: Db, e: DossierTransition) => listeners.transition(tx, e),
+    "dossiers.rated": ({ listeners }) => (tx: Db, e: DossierRated) => listeners.rated(tx, e),
+  },
+  routes: ({ kpi }) => [kpiRoutes(kpi)],
+  jobs: ({ kpi }) => [
+    defineJob<Record<string, never>>({
+      name: "kpi.fold",
+      maxAttempts: 3,
+      handler: async () => {
+        await kpi.fold();
+      },
+    }),
+  ],
+  schedules: { "kpi.fold": "*/5 * * * *" },
+  seeds: () => [formulasSeed()],
+  commands: kpiCommands,
+});
+
+export type { KpiService } from "./service.ts";

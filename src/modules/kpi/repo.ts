@@ -1,0 +1,197 @@
+// The only SQL of the statistics' tables.
+import { asc, desc, eq, type SQL, sql } from "drizzle-orm";
+import { type Db, execRows, literal, literalInsert, prepared, runAtCommit } from "../../platform/db/index.ts";
+import type { DeltaRow, KpiFact } from "./facts.ts";
+import type { FormulaVersion, FormulaVersionBody } from "./formulas.ts";
+import { kpiDeltas, kpiFacts, kpiFormulaVersions, kpiRollups, kpiStockSnapshots } from "./tables.ts";
+
+const p = sql.placeholder;
+
+const lastFactOf = prepared("kpi_last_fact", (db, name) =>
+  db.select({ fact: kpiFacts.fact }).from(kpiFacts).where(eq(kpiFacts.dossierId, p("dossierId"))).orderBy(desc(kpiFacts.id)).limit(1).prepare(name),
+);
+
+/** The statistics' fact of a dossier after its last event heard, or null. */
+export async function lastFact(db: Db, dossierId: string): Promise<KpiFact | null> {
+  const [row] = await lastFactOf(db).execute({ dossierId });
+  return row?.fact ?? null;
+}
+
+/** The deltas' rows as one INSERT. */
+function deltasInsert(rows: DeltaRow[]): string {
+  const values = rows.map(
+    (r) => `(${literal(r.province)}, ${literal(r.agency)}, ${literal(r.competent)}, ${literal(r.procedure)}, ${literal(r.channel)}, ${literal(r.day)}, ${literal(r.measure)}, ${literal(r.n)})`,
+  );
+  return `INSERT INTO kpi_deltas (province_code, agency_code, competent_agency_code, procedure_code, channel, day, measure, n) VALUES ${values.join(", ")}`;
+}
+
+/**
+ * Writes an event's fact and its deltas with the transaction's COMMIT (no round trip of their own), or at once
+ * outside a transaction opened by `Database.transaction`.
+ */
+export async function record(tx: Db, entry: { dossierId: string; at: Date; fact: KpiFact }, deltas: DeltaRow[]): Promise<void> {
+  const statements = [literalInsert(kpiFacts, { dossierId: entry.dossierId, provinceCode: entry.fact.province, at: entry.at, fact: entry.fact })];
+  if (deltas.length) statements.push(deltasInsert(deltas));
+  for (const s of statements) if (!runAtCommit(tx, s)) await tx.execute(sql.raw(s));
+}
+
+/**
+ * Folds every committed delta into the rollups, in one statement (a reader sees the rows before or after, never
+ * both). One fold at a time (an advisory lock of the transaction); a delta committed meanwhile waits for the next.
+ */
+export async function fold(tx: Db): Promise<number> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('kpi.fold'))`);
+  const rows = await execRows<{ n: number }>(
+    tx,
+    sql`WITH moved AS (DELETE FROM kpi_deltas RETURNING province_code, agency_code, competent_agency_code, procedure_code, channel, day, measure, n),
+      folded AS (
+        INSERT INTO kpi_rollups (province_code, agency_code, competent_agency_code, procedure_code, channel, day, measure, n)
+        SELECT province_code, agency_code, competent_agency_code, procedure_code, channel, day, measure, sum(n) FROM moved
+        GROUP BY province_code, agency_code, competent_agency_code, procedure_code, channel, day, measure
+        ON CONFLICT (province_code, day, agency_code, competent_agency_code, procedure_code, channel, measure) DO UPDATE SET n = kpi_rollups.n + EXCLUDED.n
+        RETURNING 1)
+      SELECT count(*)::int AS n FROM folded`,
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/**
+ * Where a figure is taken: a province, an agency's subtree (by its codes' shared suffix: the dossiers received or
+ * handled in it), or both.
+ */
+export interface ScopeFilter {
+  province: string | null;
+  agencySuffix: string | null;
+}
+
+export interface TotalRow {
+  measure: string;
+  procedure: string;
+  channel: string;
+  agency: string;
+  competent: string;
+  /** The sum over the period's days. */
+  inPeriod: number;
+  /** The sum over every day up to the period's end (a stock's value at its end). */
+  toEnd: number;
+}
+
+/**
+ * The rollups and the deltas not yet folded, summed per measure, procedure, channel and agency over [from, to]
+ * (flows) and over every day up to `to` (stocks).
+ */
+export async function totals(db: Db, scope: ScopeFilter, from: string, to: string): Promise<TotalRow[]> {
+  const where: SQL[] = [];
+  if (scope.province) where.push(sql`province_code = ${scope.province}`);
+  if (scope.agencySuffix) {
+    const n = scope.agencySuffix.length;
+    where.push(sql`(right(agency_code, ${n}) = ${scope.agencySuffix} OR right(competent_agency_code, ${n}) = ${scope.agencySuffix})`);
+  }
+  const cond = where.length ? sql.join(where, sql` AND `) : sql`true`;
+  // A stock counts the latest snapshot at or before `to` (w.m) and the days after it; a flow counts the period.
+  const after = sql`(w.m IS NULL OR day > w.m)`;
+  const days = sql`day <= ${to}::date AND (day >= ${from}::date OR (measure IN ('open', 'overdue') AND ${after}))`;
+  const cols = sql`measure, procedure_code, channel, agency_code, competent_agency_code`;
+  const dayRows = (table: SQL) =>
+    sql`SELECT ${cols}, CASE WHEN day >= ${from}::date THEN n ELSE 0 END AS in_period, CASE WHEN measure IN ('open', 'overdue') AND NOT ${after} THEN 0 ELSE n END AS to_end
+        FROM ${table}, w WHERE ${cond} AND ${days}`;
+  const rows = await execRows<{ measure: string; procedure: string; channel: string; agency: string; competent: string; in_period: string | number; to_end: string | number }>(
+    db,
+    sql`WITH w AS (SELECT max(month_end) AS m FROM kpi_stock_snapshots WHERE month_end <= ${to}::date)
+        SELECT measure, procedure_code AS procedure, channel, agency_code AS agency, competent_agency_code AS competent,
+          sum(in_period) AS in_period, sum(to_end) AS to_end
+        FROM (${dayRows(sql`kpi_rollups`)}
+              UNION ALL ${dayRows(sql`kpi_deltas`)}
+              UNION ALL SELECT ${cols}, 0, n FROM kpi_stock_snapshots, w WHERE ${cond} AND month_end = w.m) x
+        GROUP BY measure, procedure_code, channel, agency_code, competent_agency_code`,
+  );
+  return rows.map((r) => ({
+    measure: r.measure,
+    procedure: r.procedure,
+    channel: r.channel,
+    agency: r.agency,
+    competent: r.competent,
+    inPeriod: Number(r.in_period),
+    toEnd: Number(r.to_end),
+  }));
+}
+
+const SNAP_COLS = sql.raw("province_code, agency_code, competent_agency_code, procedure_code, channel");
+
+/**
+ * Snapshots the stocks at the end of each closed month not yet snapshotted, up to `lastDay` (in the fold's
+ * transaction, after the deltas are folded): the previous snapshot plus the month's rollups.
+ */
+export async function snapshotStocks(tx: Db, lastDay: string, next: { monthEnd(day: string): string; dayAfter(day: string): string }): Promise<number> {
+  const [state] = await execRows<{ through: string | null; first: string | null }>(
+    tx,
+    sql`SELECT (SELECT max(month_end)::text FROM kpi_stock_snapshots) AS through,
+          (SELECT min(day)::text FROM kpi_rollups WHERE measure IN ('open', 'overdue')) AS first`,
+  );
+  let through = state?.through ?? null;
+  const start = through ? next.monthEnd(next.dayAfter(through)) : state?.first ? next.monthEnd(state.first) : null;
+  let made = 0;
+  for (let end = start; end !== null && end <= lastDay; end = next.monthEnd(next.dayAfter(end))) {
+    const parts = [
+      sql`SELECT ${SNAP_COLS}, measure, n FROM kpi_rollups WHERE measure IN ('open', 'overdue') AND day <= ${end}::date${through ? sql` AND day > ${through}::date` : sql``}`,
+    ];
+    if (through) parts.push(sql`SELECT ${SNAP_COLS}, measure, n FROM kpi_stock_snapshots WHERE month_end = ${through}::date`);
+    await tx.execute(
+      sql`INSERT INTO kpi_stock_snapshots (province_code, agency_code, competent_agency_code, procedure_code, channel, month_end, measure, n)
+          SELECT ${SNAP_COLS}, ${end}::date, measure, sum(n) FROM (${sql.join(parts, sql` UNION ALL `)}) x
+          GROUP BY ${SNAP_COLS}, measure HAVING sum(n) <> 0`,
+    );
+    through = end;
+    made++;
+  }
+  return made;
+}
+
+/** Each dossier's fact as it stood at `before` (its last event before then), in the scope. */
+export async function factsAt(db: Db, scope: ScopeFilter, before: Date): Promise<Array<{ dossierId: string; fact: KpiFact }>> {
+  const where = [sql`at < ${before.toISOString()}::timestamptz`];
+  if (scope.province) where.push(sql`province_code = ${scope.province}`);
+  if (scope.agencySuffix) {
+    const n = scope.agencySuffix.length;
+    where.push(sql`(right(fact->>'agency', ${n}) = ${scope.agencySuffix} OR right(fact->>'competent', ${n}) = ${scope.agencySuffix})`);
+  }
+  const rows = await execRows<{ dossier_id: string; fact: KpiFact }>(
+    db,
+    sql`SELECT DISTINCT ON (dossier_id) dossier_id, fact FROM kpi_facts WHERE ${sql.join(where, sql` AND `)} ORDER BY dossier_id, id DESC`,
+  );
+  return rows.map((r) => ({ dossierId: r.dossier_id, fact: r.fact }));
+}
+
+/** A page of the facts' log in (dossier, event) order, after the row `afterId` of that order. */
+export function logPage(db: Db, after: { dossierId: string; id: number } | null, limit: number) {
+  const q = db.select({ id: kpiFacts.id, dossierId: kpiFacts.dossierId, at: kpiFacts.at, fact: kpiFacts.fact }).from(kpiFacts);
+  return (after ? q.where(sql`(${kpiFacts.dossierId}, ${kpiFacts.id}) > (${after.dossierId}, ${after.id})`) : q)
+    .orderBy(asc(kpiFacts.dossierId), asc(kpiFacts.id))
+    .limit(limit);
+}
+
+/** Empties the rollups, the deltas and the stocks' snapshots (the rebuild, under the fold's lock). */
+export async function clearRollups(tx: Db): Promise<void> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('kpi.fold'))`);
+  await tx.delete(kpiDeltas);
+  await tx.delete(kpiRollups);
+  await tx.delete(kpiStockSnapshots);
+}
+
+export type RollupRow = typeof kpiRollups.$inferInsert;
+
+export async function insertRollups(tx: Db, rows: RollupRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 1000) await tx.insert(kpiRollups).values(rows.slice(i, i + 1000));
+}
+
+export async function formulaVersions(db: Db): Promise<FormulaVersion[]> {
+  const rows = await db.select().from(kpiFormulaVersions).orderBy(asc(kpiFormulaVersions.validFrom));
+  return rows.map((r) => ({ version: r.version, validFrom: r.validFrom, ...r.body }));
+}
+
+/** Adds a version; false when its name or its first day is taken. */
+export async function insertFormulaVersion(tx: Db, v: { version: string; validFrom: string; body: FormulaVersionBody; addedBy: string; addedAt: Date }): Promise<boolean> {
+  const rows = await tx.insert(kpiFormulaVersions).values(v).onConflictDoNothing().returning({ version: kpiFormulaVersions.version });
+  return rows.length === 1;
+}
+

@@ -1,0 +1,30 @@
+import fs from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Seed } from "../../platform/db/seeds.ts";
+import { type FormulaVersion, formulaProblems } from "./formulas.ts";
+import * as repo from "./repo.ts";
+
+const FILE = fileURLToPath(new URL("../../../data/kpi/index766-formulas.json", import.meta.url));
+
+/** The shipped formula versions (data/kpi/index766-formulas.json), each checked as `addFormulaVersion` checks one. */
+export function shippedFormulas(file = FILE): FormulaVersion[] {
+  const { versions } = JSON.parse(fs.readFileSync(file, "utf8")) as { versions: unknown[] };
+  return versions.map((v, i) => {
+    const problems = formulaProblems(v);
+    if (problems.length) throw new Error(`${file}: version ${i}: ${problems.map((p) => `${p.path} ${p.message}`).join("; ")}`);
+    return v as FormulaVersion;
+  });
+}
+
+/** Loads the shipped versions; one already there (by name or first day) is kept as it is. */
+export function formulasSeed(): Seed {
+  return {
+    name: "kpi.index766-formulas",
+    version: "1",
+    async run(tx) {
+      for (const { version, validFrom, ...body } of shippedFormulas()) {
+        await repo.insertFormulaVersion(tx, { version, validFrom, body, addedBy: "seed:kpi", addedAt: new Date(`${validFrom}T00:00:00+07:00`) });
+      }
+    },
+  };
+}

@@ -1,0 +1,92 @@
+import { bigint, date, index, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import type { KpiFact } from "./facts.ts";
+import type { FormulaVersionBody } from "./formulas.ts";
+
+/**
+ * The statistics' log of the dossiers' events: one row per event heard, with what the statistics know of the
+ * dossier after it (no personal data). The rebuild recomputes the rollups from it; `dossiersBehind` reads a
+ * dossier's fact as it stood at a period's end.
+ */
+export const kpiFacts = pgTable(
+  "kpi_facts",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    dossierId: text("dossier_id").notNull(),
+    provinceCode: text("province_code").notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull(),
+    fact: jsonb("fact").$type<KpiFact>().notNull(),
+  },
+  (t) => [index("kpi_facts_dossier_idx").on(t.dossierId, t.id), index("kpi_facts_province_idx").on(t.provinceCode, t.at)],
+);
+
+/**
+ * Changes of the rollups, appended in each dossier change's transaction (never an UPDATE of a shared counter, so
+ * concurrent filings never wait on one another), folded into `kpi_rollups` by the `kpi.fold` job. Readers add
+ * both.
+ */
+export const kpiDeltas = pgTable(
+  "kpi_deltas",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    provinceCode: text("province_code").notNull(),
+    agencyCode: text("agency_code").notNull(),
+    competentAgencyCode: text("competent_agency_code").notNull(),
+    procedureCode: text("procedure_code").notNull(),
+    channel: text("channel").notNull(),
+    day: date("day").notNull(),
+    measure: text("measure").notNull(),
+    n: bigint("n", { mode: "number" }).notNull(),
+  },
+  (t) => [index("kpi_deltas_province_idx").on(t.provinceCode, t.day)],
+);
+
+/** The rollups: a measure per (province, receiving agency, competent agency, procedure, channel, day). */
+export const kpiRollups = pgTable(
+  "kpi_rollups",
+  {
+    provinceCode: text("province_code").notNull(),
+    agencyCode: text("agency_code").notNull(),
+    competentAgencyCode: text("competent_agency_code").notNull(),
+    procedureCode: text("procedure_code").notNull(),
+    channel: text("channel").notNull(),
+    day: date("day").notNull(),
+    measure: text("measure").notNull(),
+    n: bigint("n", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.provinceCode, t.day, t.agencyCode, t.competentAgencyCode, t.procedureCode, t.channel, t.measure] }),
+    index("kpi_rollups_stock_idx").on(t.provinceCode, t.measure, t.day),
+  ],
+);
+
+/**
+ * The stocks (open, overdue) summed over every day up to a closed month's last day, per dimensions, made by the
+ * fold: a stock at a day is the latest snapshot before it plus the rollups after it, not every day since the first.
+ * A month is closed two days after its end (no event writes a delta on a day before its own).
+ */
+export const kpiStockSnapshots = pgTable(
+  "kpi_stock_snapshots",
+  {
+    provinceCode: text("province_code").notNull(),
+    agencyCode: text("agency_code").notNull(),
+    competentAgencyCode: text("competent_agency_code").notNull(),
+    procedureCode: text("procedure_code").notNull(),
+    channel: text("channel").notNull(),
+    monthEnd: date("month_end").notNull(),
+    measure: text("measure").notNull(),
+    n: bigint("n", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.provinceCode, t.monthEnd, t.agencyCode, t.competentAgencyCode, t.procedureCode, t.channel, t.measure] })],
+);
+
+/**
+ * Versions of the Decision 766 formulas, kept as data (docs/kpi.md): each in force from `valid_from` until the
+ * next; a period is computed with the version in force on its first day.
+ */
+export const kpiFormulaVersions = pgTable("kpi_formula_versions", {
+  version: text("version").primaryKey(),
+  validFrom: date("valid_from").notNull().unique(),
+  body: jsonb("body").$type<FormulaVersionBody>().notNull(),
+  addedBy: text("added_by").notNull(),
+  addedAt: timestamp("added_at", { withTimezone: true }).notNull(),
+});
