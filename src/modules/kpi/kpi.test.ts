@@ -2,7 +2,7 @@
 // first quarter of 2026 asserted to the value computed by hand (docs/kpi.md, "The hand-computed fixture").
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { sql } from "drizzle-orm";
+import { sql } from "../../platform/db/drizzle.ts";
 import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
 import { fixedClock } from "../../platform/clock.ts";
 import { runSeeds } from "../../platform/db/seeds.ts";

@@ -1,6 +1,6 @@
 // The rollups recomputed from the facts' log: each dossier's facts in the order heard, each change's delta made by
 // the same function as the listener's (facts.ts `delta`), summed. Equal to what the listener and the fold made.
-import { sql } from "drizzle-orm";
+import { sql } from "../../platform/db/drizzle.ts";
 import type { Db } from "../../platform/db/index.ts";
 import { delta, type KpiFact } from "./facts.ts";
 import * as repo from "./repo.ts";

@@ -1,5 +1,6 @@
 // The only SQL of the statistics' tables.
-import { asc, desc, eq, type SQL, sql } from "drizzle-orm";
+import { type SQL } from "drizzle-orm";
+import { asc, desc, eq, sql } from "../../platform/db/drizzle.ts";
 import { type Db, execRows, literal, literalInsert, prepared, runAtCommit } from "../../platform/db/index.ts";
 import type { DeltaRow, KpiFact } from "./facts.ts";
 import type { FormulaVersion, FormulaVersionBody } from "./formulas.ts";

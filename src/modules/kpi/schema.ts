@@ -1,4 +1,4 @@
-import { Type } from "@sinclair/typebox";
+import { Type } from "../../platform/typebox.ts";
 import { Literals, Nullable } from "../../platform/http/schema.ts";
 import { INPUTS } from "./formulas.ts";
 import { BEHIND } from "./service.ts";

@@ -1,4 +1,4 @@
-import { bigint, date, index, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, date, index, jsonb, pgTable, primaryKey, text, timestamp } from "../../platform/db/drizzle.ts";
 import type { KpiFact } from "./facts.ts";
 import type { FormulaVersionBody } from "./formulas.ts";
 

@@ -2,8 +2,7 @@
 // ratio per indicator of the summary.
 import fs from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Type } from "@sinclair/typebox";
-import { Value } from "@sinclair/typebox/value";
+import { Type, Value } from "../../platform/typebox.ts";
 
 const TargetsFile = Type.Object({
   source: Type.String(),
