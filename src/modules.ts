@@ -7,6 +7,7 @@ import { directoryModule } from "./modules/directory/index.ts";
 import { dossiersModule } from "./modules/dossiers/index.ts";
 import { exchangeModule } from "./modules/exchange/index.ts";
 import { identityModule } from "./modules/identity/index.ts";
+import { registriesModule } from "./modules/registries/index.ts";
 import { workflowModule } from "./modules/workflow/index.ts";
 import type { ModuleDefinition } from "./platform/module.ts";
 import { platformModule } from "./platform/platform-module.ts";
@@ -20,4 +21,5 @@ export const MODULES: readonly ModuleDefinition[] = [
   workflowModule,
   dossiersModule,
   exchangeModule,
+  registriesModule,
 ];

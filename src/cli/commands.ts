@@ -37,8 +37,8 @@ const builtins: Array<Command<Context>> = [
   },
 ];
 
-/** Commands run before the database is opened, on the configuration alone. */
-const offline: OfflineCommand[] = [restoreCommand];
+/** Commands run before the database is opened, on the configuration alone: the program's and the modules'. */
+const offline: OfflineCommand[] = [restoreCommand, ...MODULES.flatMap((m) => m.spec.offlineCommands ?? [])];
 
 /** What a command says of itself: enough to find it and list it without opening the database. */
 type Described = Pick<Command<never>, "words" | "usage" | "summary">;
