@@ -145,6 +145,17 @@ export async function startRegistrySim(opts: SimOptions, listen: { port: number;
       fault = { mode: body.mode, latencyMs: body.latencyMs ?? 0, remaining: body.count ?? null };
       return send(res, 200, fault);
     }
+    if (path === "/admin/citizens" || path === "/admin/businesses") {
+      // The identifiers of a range of the generated records, for the tests and the demo to ask about.
+      const offset = Number(url.searchParams.get("offset") ?? 0);
+      const limit = Math.min(1000, Number(url.searchParams.get("limit") ?? 100));
+      const items: string[] = [];
+      const size = path === "/admin/citizens" ? opts.population.size : opts.register.size;
+      for (let i = offset; i < Math.min(size, offset + limit); i++) {
+        items.push(path === "/admin/citizens" ? opts.population.person(i).cccd : opts.register.business(i).taxCode);
+      }
+      return send(res, 200, { size, items });
+    }
     if (path === "/admin/stats") {
       if (req.method === "DELETE") for (const k of Object.keys(counts) as Counted[]) counts[k] = 0;
       return send(res, 200, counts);
