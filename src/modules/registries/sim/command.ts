@@ -65,14 +65,17 @@ export const registrySimCommand: OfflineCommand = {
       { port: whole(options, "--port", 4100, 0, 65_535), host: options.get("--host") ?? "127.0.0.1" },
     );
     out.write(`${LISTENING_PREFIX}${sim.url}\n`);
+    const watchStdin = options.get("--stop-with-stdin") === "yes";
+    let stop = () => {};
     await new Promise<void>((resolve) => {
-      process.once("SIGINT", resolve);
-      process.once("SIGTERM", resolve);
-      // Started by the platform: it ends with its parent, whose pipe closes then.
-      if (options.get("--stop-with-stdin") === "yes") {
-        process.stdin.on("end", resolve).on("close", resolve).resume();
-      }
+      stop = resolve;
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+      // Started by the platform or a test: it ends with its parent, whose pipe closes then.
+      if (watchStdin) process.stdin.on("end", stop).on("close", stop).resume();
     });
+    process.off("SIGINT", stop).off("SIGTERM", stop);
+    if (watchStdin) process.stdin.destroy();
     await sim.close();
     return 0;
   },

@@ -174,7 +174,7 @@ export function makePopulation(opts: { seed: number; size: number; places: Place
     const wife = [head, spouse].find((m) => m?.sex === "female");
     const events: CivilEvent[] = [];
     const who = (role: CivilEvent["people"][number]["role"], m: Person) => ({ role, cccd: m.cccd, fullName: m.fullName, birthDate: m.birthDate });
-    if (husband && wife && (p === head || p.relation === "spouse")) {
+    if (husband && wife && (p.relation === "head" || p.relation === "spouse")) {
       const d = draws(seed, "marriage", block);
       events.push({
         kind: "marriage",
@@ -185,7 +185,7 @@ export function makePopulation(opts: { seed: number; size: number; places: Place
       });
     }
     for (const child of members.filter((m) => m.relation === "child")) {
-      if (p.relation === "parent" || (p.relation === "child" && p !== child)) continue;
+      if (p.relation === "parent" || (p.relation === "child" && p.index !== child.index)) continue;
       const d = draws(seed, "birth", child.index);
       const registeredOn = addDays(child.birthDate, d.int(3, 55));
       events.push({
