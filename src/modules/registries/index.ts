@@ -27,3 +27,4 @@ export type { RegistriesService } from "./service.ts";
 export type { BusinessDto, CitizenDto, CivilEventsDto, LookupPurpose } from "./schema.ts";
 export { RegistryRateLimited, RegistryRecordNotFound, RegistryUnavailable } from "./errors.ts";
 export { DEMO_CLIENT, LISTENING_PREFIX } from "./sim/command.ts";
+export { startDemoRegistries } from "./sim/child.ts";
