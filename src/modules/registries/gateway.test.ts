@@ -10,6 +10,7 @@ import { type Actor, anonymous, systemActor } from "../../platform/auth/actor.ts
 import { fixedClock, systemClock } from "../../platform/clock.ts";
 import type { RegistriesConfig } from "../../platform/config/index.ts";
 import { DomainError } from "../../platform/http/errors.ts";
+import { buildCitizen, buildOfficer } from "../identity/testing.ts";
 import { makeConnectors, makeRegistriesService, type RegistriesService } from "./service.ts";
 import { type SimProcess, simRegistries, startSimProcess } from "./testing.ts";
 
@@ -166,6 +167,17 @@ describe("the registries gateway against registry-sim", () => {
     await rejectsWith(service({ ...simRegistries(sim.url), connectors: {} }).lookupBusiness(officer, firms[0]!, PURPOSE), "registries.unavailable", "not_configured");
   });
 
+  it("refuses a client the registry does not know, and a token endpoint answering garbage", async () => {
+    const auth = { kind: "oauth2" as const, tokenUrl: `${sim.url}/oauth/token`, clientId: "motcua-test", clientSecret: "sai-mat-khau", scope: null };
+    await sim.stats(true);
+    await rejectsWith(service(simRegistries(sim.url, { auth })).lookupCitizen(officer, people[12]!, PURPOSE), "registries.unavailable", "refused");
+    assert.equal((await sim.stats()).token, 1, "a refused client is not retried");
+    const fresh = service(simRegistries(sim.url));
+    await sim.fault("garbage", { count: 1 });
+    await rejectsWith(fresh.lookupCitizen(officer, people[12]!, PURPOSE), "registries.unavailable", "invalid_answer");
+    assert.ok(await fresh.lookupCitizen(officer, people[12]!, PURPOSE));
+  });
+
   it("opens the breaker after failures in a row, asks nothing while it is open, and closes after a good trial", async () => {
     const clock = fixedClock("2026-03-02T02:00:00Z");
     const registries = service(simRegistries(sim.url, { retries: 0 }, { failures: 2, resetMs: 60_000 }), clock);
@@ -227,5 +239,37 @@ describe("the registries gateway against registry-sim", () => {
     await rejectsWith(registries.lookupBusiness(officer, "0100233489", PURPOSE), "registries.invalid_lookup");
     const noBasis = await rejectsWith(registries.lookupCitizen(officer, people[0]!, { ...PURPOSE, legalBasis: "" }), "registries.invalid_lookup");
     assert.equal(noBasis.fields?.[0]?.path, "/legalBasis");
+  });
+
+  it("answers over the API: the look-up, 404 for someone unknown, 503 registries.unavailable with its reason, the record of one's own", async () => {
+    const officerAccount = await buildOfficer(env.ctx, { roles: ["receiver"] });
+    const me = await buildCitizen(env.ctx);
+    const query = new URLSearchParams({ ...PURPOSE, dossierId: "api-1" }).toString();
+    const get = async (url: string, token: string) => env.app.inject({ method: "GET", url, headers: { authorization: `Bearer ${token}` } });
+    const found = await get(`/api/registries/citizens/${people[11]}?${query}`, await officerAccount.token());
+    assert.equal(found.statusCode, 200, found.body);
+    assert.equal(found.json().cccd, people[11]);
+    const unknown = await get(`/api/registries/citizens/${me.username}?${query}`, await me.token());
+    assert.equal(unknown.statusCode, 404, unknown.body);
+    assert.equal(unknown.json().error.code, "registries.not_found");
+    const missing = await get(`/api/registries/citizens/${people[11]}`, await officerAccount.token());
+    assert.equal(missing.statusCode, 400);
+    const other = await get(`/api/registries/citizens/${people[11]}?${query}`, await me.token());
+    assert.equal(other.statusCode, 403);
+    await sim.fault("error");
+    try {
+      const down = await get(`/api/registries/businesses/${firms[3]}?${query}`, await officerAccount.token());
+      assert.equal(down.statusCode, 503, down.body);
+      assert.equal(down.json().error.code, "registries.unavailable");
+      assert.equal(down.json().error.reason, "error");
+    } finally {
+      await sim.fault("none");
+    }
+    const mine = await get("/api/me/registry-lookups", await me.token());
+    assert.equal(mine.statusCode, 200);
+    assert.deepEqual(
+      mine.json().items.map((r: { outcome: string; dossierId: string }) => [r.outcome, r.dossierId]),
+      [["not_found", "api-1"]],
+    );
   });
 });

@@ -7,7 +7,7 @@ import { RegistryRateLimited, RegistryUnavailable, type UnavailableReason } from
 import type { LookupPurpose } from "../schema.ts";
 import { type Breaker, makeBreaker, makeRateLimit } from "./breaker.ts";
 import { mapAnswer, type RegistryName } from "./mapping.ts";
-import { makeTokenSource, TokenGarbage, TokenRefused, type TokenSource } from "./token.ts";
+import { makeTokenSource, TokenGarbage, TokenRefused, TokenServerError, type TokenSource } from "./token.ts";
 import { getJson, readTls, type Tls, TransportError } from "./transport.ts";
 
 /** The headers that carry a look-up's purpose (percent-encoded UTF-8: header values are bytes). */
@@ -57,6 +57,7 @@ export function makeConnector(
       } catch (err) {
         if (err instanceof TokenRefused) throw new Failed("refused", false);
         if (err instanceof TokenGarbage) throw new Failed("invalid_answer", false);
+        if (err instanceof TokenServerError) throw new Failed("error", true);
         if (err instanceof TransportError) throw new Failed(err.reason, true);
         throw err;
       }

@@ -14,6 +14,24 @@ export class TokenGarbage extends Error {
   override name = "TokenGarbage";
 }
 
+/** The token endpoint answered 5xx: the registry's trouble, worth another try. */
+export class TokenServerError extends Error {
+  override name = "TokenServerError";
+  constructor(readonly status: number) {
+    super(`token endpoint answered ${status}`);
+  }
+}
+
+/** The HTTP status an openid-client error carries (its own, or its cause's, the Response), if any. */
+function statusOf(err: unknown): number | null {
+  if (!err || typeof err !== "object") return null;
+  const own = (err as { status?: unknown }).status;
+  if (typeof own === "number") return own;
+  const cause = (err as { cause?: unknown }).cause;
+  if (cause instanceof Response) return cause.status;
+  return cause && typeof cause === "object" && typeof (cause as { status?: unknown }).status === "number" ? (cause as { status: number }).status : null;
+}
+
 export interface TokenSource {
   token(): Promise<string>;
   /** Forgets the kept token (the registry refused it). */
@@ -41,12 +59,13 @@ export function makeTokenSource(
       kept = { token: answer.access_token, until: opts.clock.now().getTime() + Math.max(0, ttl * 1000 - EARLY_MS) };
       return answer.access_token;
     } catch (err) {
-      if (err instanceof oauth.ResponseBodyError && err.status >= 400 && err.status < 500) throw new TokenRefused(err.error);
+      const status = statusOf(err);
+      if (status !== null && status >= 500) throw new TokenServerError(status);
+      if (status !== null && status >= 400) throw new TokenRefused(`token endpoint answered ${status}`);
       if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) throw new TransportError("timeout");
-      if (err instanceof oauth.ResponseBodyError || err instanceof oauth.ClientError) {
-        throw (err as { status?: number }).status !== undefined && (err as { status: number }).status >= 500 ? new TransportError("down") : new TokenGarbage(err.message);
-      }
-      throw new TransportError("down");
+      // fetch's own failure (refused, reset, no such host) is a TypeError; anything else is an answer not understood.
+      if (err instanceof TypeError) throw new TransportError("down");
+      throw new TokenGarbage(err instanceof Error ? err.message : String(err));
     }
   };
 
