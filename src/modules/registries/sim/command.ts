@@ -1,6 +1,8 @@
 // `motcua registry-sim`: the simulated national registries as a process of their own, speaking HTTP like the
 // remote ones. It needs no database: it runs before one is opened (an offline command), so it never runs inside
 // a running server.
+import fs from "node:fs";
+import path from "node:path";
 import { type OfflineCommand, parseArgs, UsageError } from "../../../platform/cli.ts";
 import { readDemoAccounts } from "../../identity/index.ts";
 import { makeRegister } from "./businesses.ts";
@@ -14,7 +16,7 @@ export const DEMO_CLIENT = { id: "motcua", secret: "motcua-registry-sim-demo" } 
 /** The line the simulator prints once it listens: a parent process reads the address from it. */
 export const LISTENING_PREFIX = "registry-sim listening on ";
 
-const FLAGS = ["--port", "--host", "--seed", "--citizens", "--businesses", "--clients", "--token-ttl", "--fault", "--latency-ms", "--stop-with-stdin"] as const;
+const FLAGS = ["--port", "--host", "--seed", "--citizens", "--businesses", "--clients", "--token-ttl", "--fault", "--latency-ms", "--stop-with-stdin", "--tls-cert", "--tls-key", "--tls-client-ca"] as const;
 
 function whole(options: Map<string, string>, flag: string, fallback: number, min: number, max: number): number {
   const raw = options.get(flag);
@@ -26,7 +28,7 @@ function whole(options: Map<string, string>, flag: string, fallback: number, min
 export const registrySimCommand: OfflineCommand = {
   words: ["registry-sim"],
   usage:
-    "motcua registry-sim [--port 4100] [--host 127.0.0.1] [--seed 1] [--citizens 100000] [--businesses 10000] [--clients id:secret,…] [--token-ttl 300] [--fault none|slow|error|garbage|down] [--latency-ms 0]",
+    "motcua registry-sim [--port 4100] [--host 127.0.0.1] [--seed 1] [--citizens 100000] [--businesses 10000] [--clients id:secret,…] [--token-ttl 300] [--fault none|slow|error|garbage|down] [--latency-ms 0] [--tls-cert server.pem --tls-key server.key [--tls-client-ca ca.pem]]",
   summary: "run simulated population, business and civil-status registries over HTTP",
   async run(_config, args, out) {
     const { options } = parseArgs(args, FLAGS);
@@ -39,6 +41,12 @@ export const registrySimCommand: OfflineCommand = {
       clients.set(pair.slice(0, at), pair.slice(at + 1));
     }
     const seed = whole(options, "--seed", 1, 0, 2 ** 31);
+    const read = (flag: string) => {
+      const file = options.get(flag);
+      return file === undefined ? null : fs.readFileSync(path.resolve(out.cwd ?? process.cwd(), file), "utf8");
+    };
+    const [cert, key, clientCa] = [read("--tls-cert"), read("--tls-key"), read("--tls-client-ca")];
+    if (Boolean(cert) !== Boolean(key) || (clientCa && !cert)) throw new UsageError("--tls-cert and --tls-key go together (and --tls-client-ca needs them)");
     const places = loadPlaces();
     const demo = readDemoAccounts().accounts;
     const population = makePopulation({
@@ -61,6 +69,7 @@ export const registrySimCommand: OfflineCommand = {
         clients,
         tokenTtlSeconds: whole(options, "--token-ttl", 300, 1, 86_400),
         fault: { mode: fault, latencyMs: whole(options, "--latency-ms", 0, 0, 600_000), remaining: null },
+        ...(cert && key ? { tls: { cert, key, clientCa } } : {}),
       },
       { port: whole(options, "--port", 4100, 0, 65_535), host: options.get("--host") ?? "127.0.0.1" },
     );

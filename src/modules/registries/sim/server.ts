@@ -4,7 +4,9 @@
 // counts what was asked: it is a test and demo tool, bound to the loopback address by default.
 import crypto from "node:crypto";
 import http from "node:http";
+import https from "node:https";
 import type { AddressInfo, Socket } from "node:net";
+import type { TLSSocket } from "node:tls";
 import { jwtVerify, SignJWT } from "jose";
 import { businessAnswer, citizenAnswer, civilEventsAnswer } from "./answers.ts";
 import type { Register } from "./businesses.ts";
@@ -28,6 +30,11 @@ export interface SimOptions {
   clients: ReadonlyMap<string, string>;
   tokenTtlSeconds: number;
   fault?: Fault;
+  /**
+   * HTTPS with this certificate and key; with `clientCa`, mutual TLS: a client certificate issued by it is asked
+   * for and, when presented, stands instead of a token (PEM texts).
+   */
+  tls?: { cert: string; key: string; clientCa: string | null };
 }
 
 export const PURPOSE_HEADERS = { purpose: "x-purpose", legalBasis: "x-legal-basis", dossierId: "x-dossier-id" } as const;
@@ -117,9 +124,10 @@ export async function startRegistrySim(opts: SimOptions, listen: { port: number;
   /** The bearer token and the purpose headers; answers and returns false when one is missing or wrong. */
   const authorised = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> => {
     const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? "");
+    const certified = Boolean(opts.tls?.clientCa) && (req.socket as TLSSocket).authorized === true;
     try {
-      if (!bearer) throw new Error("no token");
-      await jwtVerify(bearer[1]!, key, { audience: AUDIENCE });
+      if (!certified && !bearer) throw new Error("no token");
+      if (!certified) await jwtVerify(bearer![1]!, key, { audience: AUDIENCE });
     } catch {
       send(res, 401, { error: "invalid_token" });
       return false;
@@ -180,12 +188,16 @@ export async function startRegistrySim(opts: SimOptions, listen: { port: number;
     return person ? send(res, 200, civilEventsAnswer(opts.population.civilEvents(person))) : send(res, 404, { error: "not_found" });
   };
 
-  const server = http.createServer((req, res) => {
+  const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
     handle(req, res).catch(() => {
       if (!res.headersSent) send(res, 500, { error: "internal" });
       else res.destroy();
     });
-  });
+  };
+  const tls = opts.tls;
+  const server = tls
+    ? https.createServer({ cert: tls.cert, key: tls.key, ...(tls.clientCa ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true } : {}) }, listener)
+    : http.createServer(listener);
   server.on("connection", (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
@@ -197,7 +209,7 @@ export async function startRegistrySim(opts: SimOptions, listen: { port: number;
   const { port } = server.address() as AddressInfo;
   const host = listen.host.includes(":") ? `[${listen.host}]` : listen.host;
   return {
-    url: `http://${host}:${port}`,
+    url: `${tls ? "https" : "http"}://${host}:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
