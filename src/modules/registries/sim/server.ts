@@ -37,7 +37,7 @@ export interface SimOptions {
   tls?: { cert: string; key: string; clientCa: string | null };
 }
 
-export const PURPOSE_HEADERS = { purpose: "x-purpose", legalBasis: "x-legal-basis", dossierId: "x-dossier-id" } as const;
+const PURPOSE_HEADERS = { purpose: "x-purpose", legalBasis: "x-legal-basis", dossierId: "x-dossier-id" } as const;
 const AUDIENCE = "registry-sim";
 
 const digest = (text: string) => crypto.createHash("sha256").update(text).digest();
