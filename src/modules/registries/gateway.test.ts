@@ -167,6 +167,24 @@ describe("the registries gateway against registry-sim", () => {
     await rejectsWith(service({ ...simRegistries(sim.url), connectors: {} }).lookupBusiness(officer, firms[0]!, PURPOSE), "registries.unavailable", "not_configured");
   });
 
+  it("asks a new token when the kept one expires, and once more when the registry refuses the kept one", async () => {
+    const clock = fixedClock("2026-03-02T02:00:00Z");
+    const registries = service(simRegistries(sim.url), clock);
+    await sim.stats(true);
+    await registries.lookupCitizen(officer, people[13]!, PURPOSE);
+    clock.advance(200_000);
+    await registries.lookupCitizen(officer, people[13]!, PURPOSE);
+    assert.equal((await sim.stats()).token, 1, "kept while it is valid");
+    clock.advance(100_000); // 300 s tokens are renewed 30 s before they expire
+    await registries.lookupCitizen(officer, people[13]!, PURPOSE);
+    assert.equal((await sim.stats()).token, 2);
+    await sim.rotateKey();
+    assert.ok(await registries.lookupCitizen(officer, people[13]!, PURPOSE));
+    const stats = await sim.stats();
+    assert.equal(stats.token, 3, "one new token after the 401");
+    assert.equal(stats.population, 5, "the refused request and its one repetition");
+  });
+
   it("refuses a client the registry does not know, and a token endpoint answering garbage", async () => {
     const auth = { kind: "oauth2" as const, tokenUrl: `${sim.url}/oauth/token`, clientId: "motcua-test", clientSecret: "sai-mat-khau", scope: null };
     await sim.stats(true);

@@ -13,6 +13,8 @@ export interface SimProcess {
   stats(reset?: boolean): Promise<{ token: number; population: number; business: number; civil: number }>;
   /** Identifiers of generated records `offset`… (citizens' CCCDs, businesses' tax codes). */
   ids(kind: "citizens" | "businesses", offset: number, limit: number): Promise<string[]>;
+  /** Forgets the key its tokens were signed with: every token issued so far is refused (401). */
+  rotateKey(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -42,6 +44,9 @@ export async function startSimProcess(opts: { seed?: number; citizens?: number; 
     },
     stats: (reset) => admin("/admin/stats", { method: reset ? "DELETE" : "GET" }) as ReturnType<SimProcess["stats"]>,
     ids: async (kind, offset, limit) => ((await admin(`/admin/${kind}?offset=${offset}&limit=${limit}`)) as { items: string[] }).items,
+    rotateKey: async () => {
+      await admin("/admin/rotate-key", { method: "POST" });
+    },
     stop: sim.stop,
   };
 }

@@ -50,7 +50,7 @@ export interface RegistrySim {
 }
 
 export async function startRegistrySim(opts: SimOptions, listen: { port: number; host: string }): Promise<RegistrySim> {
-  const key = crypto.randomBytes(32);
+  let key = crypto.randomBytes(32);
   let fault: Fault = opts.fault ?? { mode: "none", latencyMs: 0, remaining: null };
   const counts: Record<Counted, number> = { token: 0, population: 0, business: 0, civil: 0 };
   const sockets = new Set<Socket>();
@@ -163,6 +163,11 @@ export async function startRegistrySim(opts: SimOptions, listen: { port: number;
         items.push(path === "/admin/citizens" ? opts.population.person(i).cccd : opts.register.business(i).taxCode);
       }
       return send(res, 200, { size, items });
+    }
+    if (path === "/admin/rotate-key" && req.method === "POST") {
+      // Every token issued so far stops being accepted, as after a registry's restart.
+      key = crypto.randomBytes(32);
+      return send(res, 200, { rotated: true });
     }
     if (path === "/admin/stats") {
       if (req.method === "DELETE") for (const k of Object.keys(counts) as Counted[]) counts[k] = 0;
