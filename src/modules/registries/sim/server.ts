@@ -76,7 +76,7 @@ export async function startRegistrySim(opts: SimOptions, listen: { port: number;
   /** Applies the fault in force to a request; true when the request has been answered (or dropped). */
   const faulted = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> => {
     if (fault.mode === "none") return false;
-    const mode = fault.mode;
+    const { mode, latencyMs } = fault;
     if (fault.remaining !== null && --fault.remaining <= 0) fault = { mode: "none", latencyMs: 0, remaining: null };
     switch (mode) {
       case "down":
@@ -90,7 +90,7 @@ export async function startRegistrySim(opts: SimOptions, listen: { port: number;
         res.end(req.url?.startsWith("/oauth/") ? "{\"access_token\":" : JSON.stringify({ soDinhDanh: 42, hoVaTen: null, maSoThue: [], suKien: "?" }));
         return true;
       case "slow":
-        await new Promise((resolve) => setTimeout(resolve, fault.latencyMs || 5000));
+        await new Promise((resolve) => setTimeout(resolve, latencyMs || 5000));
         return false;
       default:
         return false;
