@@ -3,7 +3,7 @@
 // of every look-up, and who may look up.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { sql } from "drizzle-orm";
+import { sql } from "../../platform/db/drizzle.ts";
 import { testApp } from "../../../test/helpers/app.ts";
 import { freePort } from "../../../test/helpers/net.ts";
 import { type Actor, anonymous, systemActor } from "../../platform/auth/actor.ts";

@@ -1,4 +1,4 @@
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq } from "../../platform/db/drizzle.ts";
 import type { Db } from "../../platform/db/index.ts";
 import { registryLookups } from "./tables.ts";
 

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { Type } from "@sinclair/typebox";
+import { Type } from "../../platform/typebox.ts";
 import { OFFICER_ROLES } from "../../platform/auth/actor.ts";
 import { APPLICANTS, rolesOnly } from "../../platform/http/access.ts";
 import { RegistryRecordNotFound } from "./errors.ts";

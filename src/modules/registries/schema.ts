@@ -1,6 +1,6 @@
 // What the gateway answers, in motcua's words: every registry's answer is mapped to one of these and checked
 // against it; an answer that does not match is refused, never passed on.
-import { type Static, Type } from "@sinclair/typebox";
+import { type Static, Type } from "../../platform/typebox.ts";
 
 const Cccd = Type.String({ pattern: "^[0-9]{12}$" });
 const TaxCode = Type.String({ pattern: "^[0-9]{10}(-[0-9]{3})?$" });

@@ -2,7 +2,7 @@
 // connectors, for a purpose, on a legal basis and for a dossier, and record each look-up durably (this module's
 // table and the audit log) before its answer is handed on. A registry that cannot answer gives a typed
 // `registries.unavailable`: filing goes on without prefill, and nothing partial is ever returned.
-import { Value } from "@sinclair/typebox/value";
+import { Value } from "../../platform/typebox.ts";
 import { type Actor, actorRef } from "../../platform/auth/actor.ts";
 import type { Audit } from "../../platform/audit/index.ts";
 import type { Clock } from "../../platform/clock.ts";

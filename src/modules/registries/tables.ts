@@ -1,5 +1,4 @@
-import { sql } from "drizzle-orm";
-import { check, index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { check, index, pgTable, sql, text, timestamp } from "../../platform/db/drizzle.ts";
 
 /**
  * Every look-up in a national registry (issue 18): who asked (the actor, their agency), when, in which registry,

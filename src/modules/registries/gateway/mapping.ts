@@ -2,8 +2,7 @@
 // defaults are the national databases' names, as `motcua registry-sim` speaks them; a connector's FIELDS setting
 // overrides any of them), nested parts and coded values are translated here, and the result is checked against
 // its schema. Whatever does not translate becomes undefined, and the check refuses the whole answer.
-import type { TSchema } from "@sinclair/typebox";
-import { Value } from "@sinclair/typebox/value";
+import { type TSchema, Value } from "../../../platform/typebox.ts";
 import { BusinessDto, CitizenDto, CivilEventsDto } from "../schema.ts";
 
 export type RegistryName = "population" | "business" | "civil_status";

@@ -1,7 +1,8 @@
 // OAuth 2 client credentials through openid-client: a token asked once and kept until shortly before it expires
 // (on the platform's clock); several look-ups waiting for one token share the request.
-import * as oauth from "openid-client";
+import type * as OpenidClient from "openid-client";
 import type { Clock } from "../../../platform/clock.ts";
+import { lazy } from "../../../platform/lazy.ts";
 import { TransportError } from "./transport.ts";
 
 /** The token endpoint refused the client (wrong id or secret): asking again will not help. */
@@ -40,21 +41,30 @@ export interface TokenSource {
 
 const EARLY_MS = 30_000;
 
+/** openid-client, loaded by the first look-up (docs/ARCHITECTURE.md: libraries some requests use load on first use). */
+const openid = lazy(() => import("openid-client"));
+
 export function makeTokenSource(
   auth: { tokenUrl: string; clientId: string; clientSecret: string; scope: string | null },
   opts: { clock: Clock; timeoutMs: number },
 ): TokenSource {
-  const endpoint = new URL(auth.tokenUrl);
-  const config = new oauth.Configuration({ issuer: endpoint.origin, token_endpoint: endpoint.href }, auth.clientId, undefined, oauth.ClientSecretBasic(auth.clientSecret));
-  // A registry on the loopback address or an internal network (the simulator) speaks plain HTTP.
-  if (endpoint.protocol === "http:") oauth.allowInsecureRequests(config);
-  config.timeout = Math.max(1, Math.ceil(opts.timeoutMs / 1000));
+  let configuration: OpenidClient.Configuration | null = null;
+  const configure = (oauth: typeof OpenidClient): OpenidClient.Configuration => {
+    if (configuration) return configuration;
+    const endpoint = new URL(auth.tokenUrl);
+    const config = new oauth.Configuration({ issuer: endpoint.origin, token_endpoint: endpoint.href }, auth.clientId, undefined, oauth.ClientSecretBasic(auth.clientSecret));
+    // A registry on the loopback address or an internal network (the simulator) speaks plain HTTP.
+    if (endpoint.protocol === "http:") oauth.allowInsecureRequests(config);
+    config.timeout = Math.max(1, Math.ceil(opts.timeoutMs / 1000));
+    return (configuration = config);
+  };
   let kept: { token: string; until: number } | null = null;
   let pending: Promise<string> | null = null;
 
   const ask = async (): Promise<string> => {
     try {
-      const answer = await oauth.clientCredentialsGrant(config, auth.scope ? { scope: auth.scope } : {});
+      const oauth = await openid();
+      const answer = await oauth.clientCredentialsGrant(configure(oauth), auth.scope ? { scope: auth.scope } : {});
       const ttl = answer.expiresIn() ?? 60;
       kept = { token: answer.access_token, until: opts.clock.now().getTime() + Math.max(0, ttl * 1000 - EARLY_MS) };
       return answer.access_token;

@@ -7,7 +7,7 @@ import http from "node:http";
 import https from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
-import { jwtVerify, SignJWT } from "jose";
+import { lazy } from "../../../platform/lazy.ts";
 import { businessAnswer, citizenAnswer, civilEventsAnswer } from "./answers.ts";
 import type { Register } from "./businesses.ts";
 import type { Population } from "./people.ts";
@@ -39,6 +39,9 @@ export interface SimOptions {
 
 const PURPOSE_HEADERS = { purpose: "x-purpose", legalBasis: "x-legal-basis", dossierId: "x-dossier-id" } as const;
 const AUDIENCE = "registry-sim";
+
+/** jose, loaded when the simulator runs: the program's other processes never need it from here. */
+const jose = lazy(() => import("jose"));
 
 const digest = (text: string) => crypto.createHash("sha256").update(text).digest();
 
@@ -111,6 +114,7 @@ export async function startRegistrySim(opts: SimOptions, listen: { port: number;
     if (!known || !secret || !crypto.timingSafeEqual(digest(known), digest(secret))) {
       return send(res, 401, { error: "invalid_client" });
     }
+    const { SignJWT } = await jose();
     const accessToken = await new SignJWT({ scope: "registries" })
       .setProtectedHeader({ alg: "HS256" })
       .setSubject(id!)
@@ -127,7 +131,7 @@ export async function startRegistrySim(opts: SimOptions, listen: { port: number;
     const certified = Boolean(opts.tls?.clientCa) && (req.socket as TLSSocket).authorized === true;
     try {
       if (!certified && !bearer) throw new Error("no token");
-      if (!certified) await jwtVerify(bearer![1]!, key, { audience: AUDIENCE });
+      if (!certified) await (await jose()).jwtVerify(bearer![1]!, key, { audience: AUDIENCE });
     } catch {
       send(res, 401, { error: "invalid_token" });
       return false;
