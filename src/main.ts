@@ -7,6 +7,7 @@ import { type Config, ConfigError, loadConfig } from "./platform/config/index.ts
 import { DataDirBusy, lockHolder } from "./platform/db/lock.ts";
 import { createLogger, prettyDestination } from "./platform/log/index.ts";
 import { readDemoAccounts } from "./modules/identity/index.ts";
+import { DEMO_CLIENT, startDemoRegistries } from "./modules/registries/index.ts";
 import { startBanner } from "./start-banner.ts";
 
 type Role = { web: boolean; worker: boolean };
@@ -38,9 +39,19 @@ async function serve(config: Config, role: Role): Promise<void> {
   (terminal ? process.stdout : process.stderr).write(banner);
   const pretty = config.logFormat === "pretty" || (config.logFormat === "auto" && terminal);
   const logger = pretty ? createLogger(config.logLevel, prettyDestination(process.stdout, { colour: terminal && !config.noColour })) : undefined;
+  // The demo's simulated national registries, a process of their own beside the web node (unless registries are configured).
+  const registrySim = role.web && config.registries.simulate ? await startDemoRegistries(config, DEMO_CLIENT) : null;
+  if (registrySim) config = registrySim.config;
   const opened: Opened = await openContext(config, logger ? { logger } : {});
   const { ctx } = opened;
   const stops: Array<() => Promise<void>> = [];
+  if (registrySim) {
+    stops.push(registrySim.sim.stop);
+    registrySim.sim.ready.then(
+      (url) => ctx.logger.info({ url }, "simulated national registries ready (motcua registry-sim)"),
+      (err: unknown) => ctx.logger.warn({ err }, "the simulated registries did not start: look-ups will find them unavailable"),
+    );
+  }
 
   if (!config.databaseUrl) stops.push(await startControlServer(ctx, dataPaths(config).control));
   // What the other nodes change (a publication, a disabled account) reaches this node's caches.

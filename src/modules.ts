@@ -8,6 +8,7 @@ import { dossiersModule } from "./modules/dossiers/index.ts";
 import { exchangeModule } from "./modules/exchange/index.ts";
 import { identityModule } from "./modules/identity/index.ts";
 import { kpiModule } from "./modules/kpi/index.ts";
+import { registriesModule } from "./modules/registries/index.ts";
 import { workflowModule } from "./modules/workflow/index.ts";
 import type { ModuleDefinition } from "./platform/module.ts";
 import { platformModule } from "./platform/platform-module.ts";
@@ -21,5 +22,6 @@ export const MODULES: readonly ModuleDefinition[] = [
   workflowModule,
   dossiersModule,
   exchangeModule,
+  registriesModule,
   kpiModule,
 ];

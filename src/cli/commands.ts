@@ -37,8 +37,8 @@ const builtins: Array<Command<Context>> = [
   },
 ];
 
-/** Commands run before the database is opened, on the configuration alone. */
-const offline: OfflineCommand[] = [restoreCommand];
+/** Commands run before the database is opened, on the configuration alone: the program's and the modules'. */
+const offline: OfflineCommand[] = [restoreCommand, ...MODULES.flatMap((m) => m.spec.offlineCommands ?? [])];
 
 /** What a command says of itself: enough to find it and list it without opening the database. */
 type Described = Pick<Command<never>, "words" | "usage" | "summary">;
@@ -117,6 +117,10 @@ export function helpText(modules: readonly ModuleDefinition[] = MODULES): string
     "  web                   run the web server only",
     "  worker                run a job worker only",
   ];
-  for (const c of described(modules)) lines.push(`  ${c.usage.replace(/^motcua /, "").padEnd(22)}${c.summary}`);
+  for (const c of described(modules)) {
+    const usage = c.usage.replace(/^motcua /, "");
+    // A usage longer than the column keeps two spaces before its summary.
+    lines.push(`  ${usage.length >= 22 ? `${usage}  ` : usage.padEnd(22)}${c.summary}`);
+  }
   return `${lines.join("\n")}\n`;
 }

@@ -2,7 +2,7 @@
 // `src/modules` whose `index.ts` exports one definition made with `defineModule`; the ordered list in
 // `src/modules.ts` builds the services, the web app, the worker, the CLI and the authorization matrix.
 import type { AuditLog } from "./audit/index.ts";
-import type { Command } from "./cli.ts";
+import type { Command, OfflineCommand } from "./cli.ts";
 import type { Clock } from "./clock.ts";
 import type { Config } from "./config/index.ts";
 import type { Database, Db } from "./db/index.ts";
@@ -110,6 +110,11 @@ export interface ModuleSpec<Needs extends ServiceName, Provides extends ServiceN
   seeds?: (deps: ModuleDeps<Needs, Provides, Parts>) => Seed[];
   /** Its `motcua …` commands. */
   commands?: ReadonlyArray<Command<ModuleDeps<Needs, Provides, Parts>>>;
+  /**
+   * Its `motcua …` commands that run before the database is opened, on the configuration alone (a process of its
+   * own that needs no database, such as a simulator): never inside a running server.
+   */
+  offlineCommands?: readonly OfflineCommand[];
   /** Its entries in the portal's and the office's menus. */
   nav?: readonly NavEntry[];
   /**

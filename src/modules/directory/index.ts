@@ -38,7 +38,7 @@ export {
   subtreeSuffix,
 } from "./codes.ts";
 export { AGENCY_KINDS, type AgencyKind } from "./kinds.ts";
-export { adminUnitsSeed, demoAgenciesSeed, readDemoAgencies } from "./seeds.ts";
+export { adminUnitsSeed, demoAgenciesSeed, readAdminUnits, readDemoAgencies } from "./seeds.ts";
 export type { AgencySearch, DirectoryService } from "./service.ts";
 export type { AgencyDto, AgencySummaryDto, DepartmentDto } from "./schema.ts";
 /** The agencies' table, for other modules' foreign keys only: they read agencies through the service. */

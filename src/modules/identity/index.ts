@@ -93,7 +93,7 @@ export const identityModule = defineModule({
   commands: oidcCommands,
 });
 
-export { checkCccd, checkTaxCode } from "./ids.ts";
+export { CCCD_PROVINCES, checkCccd, checkTaxCode } from "./ids.ts";
 export { demoAccountsSeed, readDemoAccounts } from "./seeds.ts";
 export type { IdentityService, RelyingParty, UserView } from "./service.ts";
 export type { SecondFactor } from "./second-factor.ts";

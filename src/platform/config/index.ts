@@ -123,6 +123,39 @@ export interface Config {
     loaClaim: string;
     name: string;
   } | null;
+  /** The national registries the data-sharing gateway asks (see `RegistriesConfig`). */
+  registries: RegistriesConfig;
+}
+
+/** One registry's connector: where it is, how the node proves who it is, and how long and how often it may ask. */
+export interface RegistryConnectorConfig {
+  baseUrl: string;
+  /** OAuth 2 client credentials (a token from `tokenUrl`), or mutual TLS (the client certificate is the proof). */
+  auth:
+    | { kind: "oauth2"; tokenUrl: string; clientId: string; clientSecret: string; scope: string | null }
+    | { kind: "mtls"; certFile: string; keyFile: string; caFile: string | null };
+  timeoutMs: number;
+  /** Attempts after the first one, for a registry that is down, too slow or answers 5xx. */
+  retries: number;
+  /** Requests this node may send per minute (the registry's quota for the client). */
+  perMinute: number;
+  /** motcua's field → the registry's field (a dotted path), over the default mapping. */
+  fields: Record<string, string>;
+}
+
+/**
+ * The registries (docs/ARCHITECTURE.md, registries): MOTCUA_REGISTRY_<NAME>_URL with NAME one of POPULATION,
+ * BUSINESS, CIVIL_STATUS, or MOTCUA_REGISTRY_URL for one base URL serving all three; then, per connector or shared,
+ * _TOKEN_URL (default: the base URL + /oauth/token), _CLIENT_ID, _CLIENT_SECRET, _SCOPE for OAuth 2, or _CERT, _KEY,
+ * _CA (PEM files) for mutual TLS; _TIMEOUT_MS (5,000), _RETRIES (2), _PER_MINUTE (600), _FIELDS (a JSON object).
+ * The breaker: MOTCUA_REGISTRY_BREAKER_FAILURES (5 failed look-ups in a row open it), _BREAKER_RESET_MS (30,000).
+ * `simulate`: MOTCUA_REGISTRY_SIM (on by default for the demo when no registry is configured): `npm start` runs
+ * `motcua registry-sim` beside the node and points every connector at it.
+ */
+export interface RegistriesConfig {
+  connectors: Partial<Record<"population" | "business" | "civil_status", RegistryConnectorConfig>>;
+  breaker: { failures: number; resetMs: number };
+  simulate: boolean;
 }
 
 /** A missing or malformed setting; `main` prints it and exits with code 2. */
@@ -262,6 +295,66 @@ function nationalSync(env: Env): Config["nationalSync"] {
   return { url: endpoint, authUrl, username, password, madonvi, dstcode, timeoutMs };
 }
 
+const REGISTRY_NAMES = { population: "POPULATION", business: "BUSINESS", civil_status: "CIVIL_STATUS" } as const;
+
+function registryConnector(env: Env, name: string): RegistryConnectorConfig | null {
+  const own = (field: string) => `MOTCUA_REGISTRY_${name}_${field}`;
+  // A connector's own setting, else the shared one (MOTCUA_REGISTRY_<FIELD>).
+  const pick = (field: string) => (text(env, own(field), "") ? own(field) : `MOTCUA_REGISTRY_${field}`);
+  const baseUrl = url(env, pick("URL"), ["https:", "http:"]);
+  if (!baseUrl) return null;
+  const base = baseUrl.replace(/\/+$/, "");
+  const cert = text(env, pick("CERT"), "");
+  let auth: RegistryConnectorConfig["auth"];
+  if (cert) {
+    const keyFile = text(env, pick("KEY"), "");
+    if (!keyFile) throw new ConfigError(pick("KEY"), `is required with ${pick("CERT")}`);
+    auth = { kind: "mtls", certFile: path.resolve(cert), keyFile: path.resolve(keyFile), caFile: text(env, pick("CA"), "") ? path.resolve(text(env, pick("CA"), "")) : null };
+  } else {
+    const clientId = text(env, pick("CLIENT_ID"), "");
+    const clientSecret = env[pick("CLIENT_SECRET")] ?? "";
+    if (!clientId || !clientSecret) throw new ConfigError(pick("CLIENT_ID"), `a client id and secret (or a client certificate, ${pick("CERT")}) are required with ${pick("URL")}`);
+    auth = { kind: "oauth2", tokenUrl: url(env, pick("TOKEN_URL"), ["https:", "http:"]) ?? `${base}/oauth/token`, clientId, clientSecret, scope: text(env, pick("SCOPE"), "") || null };
+  }
+  let fields: Record<string, string> = {};
+  const rawFields = text(env, pick("FIELDS"), "");
+  if (rawFields) {
+    try {
+      fields = JSON.parse(rawFields) as Record<string, string>;
+    } catch {
+      throw new ConfigError(pick("FIELDS"), "is not JSON");
+    }
+    if (typeof fields !== "object" || fields === null || Object.values(fields).some((v) => typeof v !== "string")) {
+      throw new ConfigError(pick("FIELDS"), "must be an object of field names to the registry's field paths");
+    }
+  }
+  return {
+    baseUrl: base,
+    auth,
+    timeoutMs: integer(env, pick("TIMEOUT_MS"), 5000, 50, 120_000),
+    retries: integer(env, pick("RETRIES"), 2, 0, 5),
+    perMinute: integer(env, pick("PER_MINUTE"), 600, 1, 1_000_000),
+    fields,
+  };
+}
+
+function registries(env: Env, demo: boolean): RegistriesConfig {
+  const connectors: RegistriesConfig["connectors"] = {};
+  for (const [key, name] of Object.entries(REGISTRY_NAMES) as Array<[keyof typeof REGISTRY_NAMES, string]>) {
+    const connector = registryConnector(env, name);
+    if (connector) connectors[key] = connector;
+  }
+  const configured = Object.keys(connectors).length > 0;
+  return {
+    connectors,
+    breaker: {
+      failures: integer(env, "MOTCUA_REGISTRY_BREAKER_FAILURES", 5, 1, 1000),
+      resetMs: integer(env, "MOTCUA_REGISTRY_BREAKER_RESET_MS", 30_000, 10, 3_600_000),
+    },
+    simulate: bool(env, "MOTCUA_REGISTRY_SIM", demo && !configured),
+  };
+}
+
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 /** Parses and validates the environment; throws `ConfigError` naming the first bad variable. */
@@ -283,6 +376,7 @@ export function loadConfig(env: Env = process.env): Config {
       `must be the address browsers open, scheme, host and port only (e.g. ${publicParts.origin}), got "${publicUrl}": motcua serves at the root of its host; a proxy that publishes it under a path must strip that path and set this to the origin`,
     );
   }
+  const demo = bool(env, "MOTCUA_DEMO", databaseUrl === null);
   return {
     port,
     host,
@@ -297,7 +391,7 @@ export function loadConfig(env: Env = process.env): Config {
       statementTimeoutMs: integer(env, "DATABASE_STATEMENT_TIMEOUT_MS", 30_000, 0, 86_400_000),
       heartbeatMs: integer(env, "DATABASE_HEARTBEAT_MS", 1000, 0, 600_000),
     },
-    demo: bool(env, "MOTCUA_DEMO", databaseUrl === null),
+    demo,
     logLevel: logLevel as Config["logLevel"],
     logFormat: oneOf(env, "LOG_FORMAT", ["auto", "json", "pretty"] as const, "auto"),
     noColour: (env.NO_COLOR ?? "") !== "",
@@ -316,6 +410,7 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom: mailFrom(env),
     nationalSync: nationalSync(env),
     federation: federation(env),
+    registries: registries(env, demo),
   };
 }
 

@@ -1,0 +1,37 @@
+import { check, index, pgTable, sql, text, timestamp } from "../../platform/db/drizzle.ts";
+
+/**
+ * Every look-up in a national registry (issue 18): who asked (the actor, their agency), when, in which registry,
+ * about whom, which fields came back, for what purpose, on what legal basis, for which dossier, and how it ended.
+ * The citizen's data tracker reads it by subject; an `ok` row with `fields` is what the registry gave.
+ */
+export const registryLookups = pgTable(
+  "registry_lookups",
+  {
+    id: text("id").primaryKey().default(sql`gen_random_uuid()::text`),
+    at: timestamp("at", { withTimezone: true }).notNull(),
+    /** `user:<id>` (as the audit log names actors). */
+    actor: text("actor").notNull(),
+    actorName: text("actor_name").notNull(),
+    /** The agency the officer asked for; null for a citizen or business asking about themselves. */
+    agencyCode: text("agency_code"),
+    registry: text("registry").notNull(),
+    /** `citizen` (a CCCD) or `business` (a tax code). */
+    subjectType: text("subject_type").notNull(),
+    subjectId: text("subject_id").notNull(),
+    /** The fields of motcua's answer the registry filled (empty when nothing came back). */
+    fields: text("fields").array().notNull(),
+    purpose: text("purpose").notNull(),
+    legalBasis: text("legal_basis").notNull(),
+    dossierId: text("dossier_id").notNull(),
+    /** `ok`, `not_found`, or the reason the registry was unavailable (`timeout`, `down`, `circuit_open`…). */
+    outcome: text("outcome").notNull(),
+    requestId: text("request_id"),
+  },
+  (t) => [
+    index("registry_lookups_subject_idx").on(t.subjectType, t.subjectId, t.at),
+    index("registry_lookups_dossier_idx").on(t.dossierId),
+    check("registry_lookups_registry_known", sql`${t.registry} IN ('population', 'business', 'civil_status')`),
+    check("registry_lookups_subject_type_known", sql`${t.subjectType} IN ('citizen', 'business')`),
+  ],
+);
