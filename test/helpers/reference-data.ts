@@ -7,13 +7,14 @@ import { fileURLToPath } from "node:url";
 import type { Seed } from "../../src/platform/db/seeds.ts";
 import { holidaysSeed, officeHoursSeed } from "../../src/modules/calendar/index.ts";
 import { adminUnitsSeed } from "../../src/modules/directory/index.ts";
+import { formulasSeed } from "../../src/modules/kpi/index.ts";
 
 /**
  * The reference seeds, in the order the app runs them: the one list the tests keep. `test/template.test.ts`
  * fails when the app runs a non-demo seed that is not here.
  */
 export function referenceSeeds(): Seed[] {
-  return [adminUnitsSeed(), officeHoursSeed(), holidaysSeed()];
+  return [adminUnitsSeed(), officeHoursSeed(), holidaysSeed(), formulasSeed()];
 }
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -35,6 +36,10 @@ const SOURCES = [
   "src/modules/calendar/time.ts",
   "src/modules/calendar/repo.ts",
   "node_modules/date-holidays/package.json",
+  "data/kpi",
+  "src/modules/kpi/seeds.ts",
+  "src/modules/kpi/formulas.ts",
+  "src/modules/kpi/repo.ts",
 ];
 
 function files(p: string): string[] {

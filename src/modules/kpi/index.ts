@@ -44,3 +44,5 @@ export const kpiModule = defineModule({
 });
 
 export type { KpiService } from "./service.ts";
+/** The Decision 766 formulas shipped with motcua: reference data every deployment gets (and the tests' template). */
+export { formulasSeed } from "./seeds.ts";
