@@ -44,7 +44,7 @@ export function deliveryJob(deps: ExchangeDeps, receiver: InboxReceiver, opts: D
         route = await routeOf(deps, row.toAgency);
         if (route.kind === "unknown") answer = { accepted: false, reason: `no agency ${row.toAgency} is hosted here or served by a peer`, permanent: true };
         else if (route.kind === "local") answer = await receiver.receive(message, { to: [row.toAgency] });
-        else answer = await opts.transport.deliver(route.peer, message, row.fromAgency);
+        else answer = await opts.transport.deliver(route.peer, message, row.fromAgency, row.toAgency);
       } catch (err) {
         await recordAttempt(deps.database.db, row.id, { delivered: false, error: String((err as Error).message ?? err), final });
         throw err;
@@ -57,6 +57,8 @@ export function deliveryJob(deps: ExchangeDeps, receiver: InboxReceiver, opts: D
         return;
       }
       await recordAttempt(deps.database.db, row.id, { delivered: false, error: answer.reason, final: final || answer.permanent === true });
+      // A peer that refused the document with its signed 02 (its signature was refused): on the timeline too.
+      if (answer.status && row.message.kind === "document" && route.kind === "remote") await receiver.receive(answer.status);
       if (answer.permanent) throw new PermanentJobError(answer.reason);
       throw new Error(answer.reason);
     },

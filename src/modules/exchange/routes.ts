@@ -4,14 +4,15 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { OFFICERS, PUBLIC } from "../../platform/http/access.ts";
 import { InboxRefused, InvalidExchangeInput } from "./errors.ts";
-import type { InboxDecoder, StoredAttachment } from "./model.ts";
+import { type InboxDecoder, SignatureRefusedError, type StoredAttachment } from "./model.ts";
 import { homeAgency } from "./policy.ts";
-import { Created, DocumentDto, DocumentPage, ListQuery, RecallBody, SendBody, StatusBody, UpdateBody } from "./schema.ts";
+import { AgencyCode, Created, DocumentDto, DocumentPage, ListQuery, RecallBody, SendBody, StatusBody, UpdateBody } from "./schema.ts";
 import type { ExchangeService } from "./service.ts";
 
 const TAGS = ["exchange"];
 const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 const PRIVATE = "private, no-store";
+const XML = "application/xml; charset=utf-8";
 
 /** The default decoder: no codec or signing is configured on this node, so nothing a peer posts is accepted. */
 export const NO_DECODER: InboxDecoder = {
@@ -155,18 +156,47 @@ export function exchangeRoutes(exchange: ExchangeService, opts: { decoder: Inbox
         // Peers are nodes, not accounts: a message is trusted by its XML signature, checked by the decoder.
         config: { access: PUBLIC },
         bodyLimit,
-        schema: { tags: TAGS, summary: "Nhận thông điệp edXML từ nút liên thông", description: "A peer delivers a signed edXML document or status message (`Content-Type: application/xml`); the answer is a status edXML, or an error.", consumes: ["application/xml"] },
+        schema: {
+          tags: TAGS,
+          summary: "Nhận thông điệp edXML từ nút liên thông",
+          description:
+            "A peer delivers a signed edXML document or status message (`Content-Type: application/xml`); `to` names the recipient agency it is for (a hub routes it onward when it does not host it, appending its TraceHeader). 200: the recipient's signed status edXML (01), or an empty body when there is nothing new to answer; 422: its signed 02 when the signature is refused (audited); 400: malformed edXML (the codec's element and problem) or a message this node does not take.",
+          consumes: ["application/xml"],
+          querystring: Type.Object({ to: Type.Optional(AgencyCode) }),
+        },
       },
       async (request, reply) => {
         if (typeof request.body !== "string" || !request.body) throw new InboxRefused("the body must be an edXML document (application/xml)");
+        const xml = request.body;
+        const to = request.query.to;
         const peers = await exchange.peers();
-        const { message, signer } = await opts.decoder.decode(request.body, peers);
+        const hosted = async (code: string | undefined) => code !== undefined && (await exchange.route(code)).kind === "local";
+        let decoded;
+        try {
+          decoded = await opts.decoder.decode(xml, peers, meta(request));
+        } catch (err) {
+          if (!(err instanceof SignatureRefusedError)) throw err;
+          const doc = err.edxml;
+          if (doc.kind === "document" && opts.decoder.refuse) {
+            const candidates = to ? [to] : doc.header.to.map((o) => o.organId);
+            let recipient: string | undefined;
+            for (const c of candidates) if (!recipient && (await hosted(c))) recipient = c;
+            if (recipient) return reply.code(422).type(XML).send(await opts.decoder.refuse(doc, recipient, err.reason));
+          }
+          throw new InboxRefused(err.reason);
+        }
+        const { message, signer } = decoded;
         const sender = message.kind === "status" ? message.from.organId : message.header.from.organId;
         if (signer !== sender) throw new InboxRefused(`signed by ${signer}, not by the sender ${sender}`);
-        const answer = await exchange.receiver.receive(message);
+        // A hub routes onward what it does not host: the recipient named, else the sender a status answers.
+        const target = to ?? (message.kind === "status" ? message.responseFor.organId : undefined);
+        if (opts.decoder.forward && target && !(await hosted(target))) {
+          const relayed = await opts.decoder.forward(xml, target, peers);
+          return reply.code(relayed.status).type(relayed.contentType || XML).send(relayed.body);
+        }
+        const answer = await exchange.receiver.receive(message, to && message.kind === "document" ? { to: [to] } : {});
         if (!answer.accepted) throw new InboxRefused(answer.reason);
-        void reply.header("content-type", "application/xml; charset=utf-8");
-        return reply.send(await opts.decoder.answer(answer, message));
+        return reply.type(XML).send(await opts.decoder.answer(answer, message));
       },
     );
   };

@@ -4,7 +4,7 @@ import { AGENCY_CODE_PATTERN } from "../directory/index.ts";
 import { OFFICER_CODES } from "./model.ts";
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
-const AgencyCode = Type.String({ pattern: AGENCY_CODE_PATTERN, maxLength: 13 });
+export const AgencyCode = Type.String({ pattern: AGENCY_CODE_PATTERN, maxLength: 13 });
 const Day = Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$" });
 
 export const FileDto = Type.Object({
