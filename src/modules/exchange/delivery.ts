@@ -50,10 +50,10 @@ export function deliveryJob(deps: ExchangeDeps, receiver: InboxReceiver, opts: D
         throw err;
       }
       if (answer.accepted) {
-        await recordAttempt(deps.database.db, row.id, { delivered: true });
         // A peer that answers the document with its status (01) at once: kept as if it had come on its own (the
-        // same status coming again later is stored once).
+        // same status coming again later is stored once), before the message counts as delivered.
         if (answer.status && row.message.kind === "document" && route.kind === "remote") await receiver.receive(answer.status);
+        await recordAttempt(deps.database.db, row.id, { delivered: true });
         return;
       }
       await recordAttempt(deps.database.db, row.id, { delivered: false, error: answer.reason, final: final || answer.permanent === true });
