@@ -93,7 +93,7 @@ describe("document exchange between nodes", () => {
   });
 
   after(async () => {
-    await Promise.all(sites().map((s) => s.node?.stop()));
+    await Promise.all(sites().map(async (s) => s.node?.stop()));
     for (const s of sites()) {
       await s.database.close();
       fs.rmSync(s.dataDir, { recursive: true, force: true });
