@@ -119,6 +119,13 @@ describe("document exchange between nodes", () => {
     const chunks: Buffer[] = [];
     for await (const c of file.stream) chunks.push(c as Buffer);
     assert.deepEqual(Buffer.concat(chunks), PDF);
+    // The signed edXML, byte for byte the same with both copies: the evidence of what was sent, which B verifies.
+    const sent = await A.ctx.exchange.get(cli, id);
+    assert.ok(doc.signedEdxml);
+    assert.equal(doc.signedEdxml, sent.signedEdxml);
+    let xml = "";
+    for await (const c of (await B.ctx.exchange.file(cli, copy!.id, doc.signedEdxml)).stream) xml += (c as Buffer).toString("utf8");
+    assert.equal((await B.ctx.exchangeKeys.verifyIncoming(xml, A.unit.code)).ok, true);
     await B.ctx.exchange.answer(cli, copy!.id, { code: "03" });
     await B.ctx.exchange.answer(cli, copy!.id, { code: "04", department: "van-phong" });
     await B.ctx.exchange.answer(cli, copy!.id, { code: "06", description: "Đã xử lý xong" });

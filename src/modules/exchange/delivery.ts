@@ -1,10 +1,16 @@
 // The outbox job (issue 16, item 3): `exchange.deliver` takes one queued message to its recipient — into the inbox
 // of an agency hosted here, or through the `RemoteTransport` to a peer — with retries and backoff, one message at
 // a time per sender–recipient pair (the queue's order key), and marks it undelivered once its budget is spent.
+//
+// Signing (item 2): every message is signed with the sending agency's key before it leaves, the local ones too
+// when the agency has a key (and checked as a peer would check it), and the signed edXML of a document is kept in
+// the file store with the sender's copy and the recipient's: the evidence of what was sent. A local delivery from an
+// agency without a key goes unsigned (it crosses no network; the node's database is the boundary); a remote one
+// waits for a key (retried, then undelivered).
 import { type Backoff, defineJob, exponentialBackoff, type JobDefinition, PermanentJobError } from "../../platform/jobs/index.ts";
 import type { EdxmlMessage } from "./edxml/model.ts";
 import type { DeliveryAnswer, InboxReceiver, RemoteTransport, StoredMessage } from "./model.ts";
-import { outboxById, recordAttempt } from "./repo.ts";
+import { outboxById, recordAttempt, setCopySigned } from "./repo.ts";
 import { DELIVER_JOB, type ExchangeDeps, routeOf } from "./support.ts";
 
 export interface DeliveryOptions {
@@ -12,6 +18,10 @@ export interface DeliveryOptions {
   /** Attempts before a message is undelivered; 12 by default (about a day with the default backoff). */
   maxAttempts?: number;
   backoff?: Backoff;
+  /** The signed edXML of a message from `from`, or null when the agency has no key (the keys service). */
+  sign?: (message: EdxmlMessage, from: string) => Promise<string | null>;
+  /** Checks a signed message as a peer would: null when it is good, else why not. */
+  verify?: (signed: string, from: string) => Promise<string | null>;
 }
 
 /** A stored message with its files' bytes read back from the file store. */
@@ -39,12 +49,17 @@ export function deliveryJob(deps: ExchangeDeps, receiver: InboxReceiver, opts: D
       const final = ctx.attempt >= ctx.maxAttempts;
       let answer: DeliveryAnswer;
       let route: Awaited<ReturnType<typeof routeOf>> = { kind: "unknown" };
+      let signedSha256: string | null = null;
       try {
         const message = await loadMessage(deps, row.message);
         route = await routeOf(deps, row.toAgency);
+        const signed = route.kind !== "unknown" && opts.sign ? await opts.sign(message, row.fromAgency) : null;
+        signedSha256 = signed ? (await deps.files.put(Buffer.from(signed, "utf8"), { declaredName: "edxml.xml" })).sha256 : null;
+        const refused = signed && route.kind === "local" && opts.verify ? await opts.verify(signed, row.fromAgency) : null;
         if (route.kind === "unknown") answer = { accepted: false, reason: `no agency ${row.toAgency} is hosted here or served by a peer`, permanent: true };
-        else if (route.kind === "local") answer = await receiver.receive(message, { to: [row.toAgency] });
-        else answer = await opts.transport.deliver(route.peer, message, row.fromAgency, row.toAgency);
+        else if (refused) answer = { accepted: false, reason: `its own signature does not verify: ${refused}`, permanent: true };
+        else if (route.kind === "local") answer = await receiver.receive(message, { to: [row.toAgency], ...(signedSha256 ? { signedSha256 } : {}) });
+        else answer = await opts.transport.deliver(route.peer, message, row.fromAgency, row.toAgency, signed ?? undefined);
       } catch (err) {
         await recordAttempt(deps.database.db, row.id, { delivered: false, error: String((err as Error).message ?? err), final });
         throw err;
@@ -53,6 +68,9 @@ export function deliveryJob(deps: ExchangeDeps, receiver: InboxReceiver, opts: D
         // A peer that answers the document with its status (01) at once: kept as if it had come on its own (the
         // same status coming again later is stored once), before the message counts as delivered.
         if (answer.status && row.message.kind === "document" && route.kind === "remote") await receiver.receive(answer.status);
+        // The document itself (not a revocation or an update of it): its signed edXML with the sender's copy.
+        const m = row.message;
+        if (signedSha256 && m.kind === "document" && (m.bussiness.bussinessDocType === 0 || m.bussiness.bussinessDocType === 3)) await setCopySigned(deps.database.db, row.copyId, signedSha256);
         await recordAttempt(deps.database.db, row.id, { delivered: true });
         return;
       }

@@ -3,8 +3,10 @@
 // agencies hosted on this node, through a `RemoteTransport` to peers — and the registry of peers.
 import { OFFICER_ROLES } from "../../platform/auth/actor.ts";
 import { type Backoff, exponentialBackoff } from "../../platform/jobs/index.ts";
+import { domainErrorOf } from "../../platform/http/errors.ts";
 import { defineModule } from "../../platform/module.ts";
 import { exchangeCommands } from "./commands.ts";
+import { buildEdxml, type EdxmlMessage } from "./edxml/index.ts";
 import { deliveryJob } from "./delivery.ts";
 import type { InboxDecoder, Peer, RemoteTransport } from "./model.ts";
 import { exchangeOfficePages } from "./pages.tsx";
@@ -28,6 +30,31 @@ declare module "../../platform/module.ts" {
   }
 }
 
+interface Wire {
+  transport: RemoteTransport;
+  decoder: InboxDecoder;
+  sign: (message: EdxmlMessage, from: string) => Promise<string | null>;
+  verify: (signed: string, from: string) => Promise<string | null>;
+}
+
+/** Signing with the sending agency's key (null when it has none) and checking it as a peer would. */
+function signer(keys: AgencyKeysService): Pick<Wire, "sign" | "verify"> {
+  return {
+    async sign(message, from) {
+      try {
+        return await keys.signOutgoing(buildEdxml(message), from);
+      } catch (err) {
+        if (domainErrorOf(err)?.code === "exchange.no_signing_key") return null;
+        throw err;
+      }
+    },
+    async verify(signed, from) {
+      const verdict = await keys.verifyIncoming(signed, from);
+      return verdict.ok ? null : `${verdict.reason}: ${verdict.message}`;
+    },
+  };
+}
+
 /** The hub of MOTCUA_EXCHANGE_HUB_URL as the peer of every agency no other peer covers. */
 const hubPeer = (url: string | null): Peer | null => (url ? { agencyCode: "", name: "hub", nodeUrl: url, certificate: "" } : null);
 
@@ -41,7 +68,7 @@ export const exchangeModule = defineModule({
   }),
   parts: ({ exchangeKeys, directory, clock, config }) => {
     const wire: WireDeps = { keys: exchangeKeys, directory, clock, timeoutMs: config.exchange.timeoutMs, hubCode: config.exchange.hubCode };
-    return { wire: { transport: httpTransport(wire), decoder: edxmlDecoder(wire) } as { transport: RemoteTransport; decoder: InboxDecoder } };
+    return { wire: { transport: httpTransport(wire), decoder: edxmlDecoder(wire), ...signer(exchangeKeys) } as Wire };
   },
   routes: ({ exchange, options, config, wire }) => [exchangeRoutes(exchange, { decoder: options.exchange?.decoder ?? wire.decoder, maxUploadBytes: config.maxUploadBytes })],
   pages: ({ exchange, directory, config }) => [exchangeOfficePages({ exchange, directory, maxUploadBytes: config.maxUploadBytes })],
@@ -50,6 +77,8 @@ export const exchangeModule = defineModule({
       transport: options.exchange?.transport ?? wire.transport,
       maxAttempts: options.exchange?.maxAttempts ?? config.exchange.maxAttempts,
       backoff: options.exchange?.backoff ?? exponentialBackoff({ baseMs: config.exchange.retryBaseMs, maxMs: config.exchange.retryMaxMs }),
+      sign: wire.sign,
+      verify: wire.verify,
     }),
   ],
   seeds: ({ exchange, exchangeKeys, directory }) => [demoKeysSeed(exchangeKeys, directory), demoExchangeSeed(exchange)],

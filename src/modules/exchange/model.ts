@@ -45,7 +45,8 @@ export type DeliveryAnswer = { accepted: true; status?: EdxmlStatus } | { accept
  * agency's key, POSTed to the peer's `/exchange/inbox?to=<recipient>`). A thrown error is retried.
  */
 export interface RemoteTransport {
-  deliver(peer: Peer, message: EdxmlMessage, fromAgency: string, toAgency?: string): Promise<DeliveryAnswer>;
+  /** `signed` is the message's signed edXML when the caller made it (the outbox job, which keeps it as evidence). */
+  deliver(peer: Peer, message: EdxmlMessage, fromAgency: string, toAgency?: string, signed?: string): Promise<DeliveryAnswer>;
 }
 
 /** The default transport: none is configured, so remote deliveries fail, are retried, and end up undelivered. */
@@ -85,7 +86,7 @@ export class SignatureRefusedError extends Error {
 /** The module's receiving side, which local deliveries call directly and the inbox route calls after decoding. */
 export interface InboxReceiver {
   /** Stores `message` for each of `to` hosted here (all of its hosted recipients when absent); idempotent. */
-  receive(message: EdxmlMessage, opts?: { to?: readonly string[] }): Promise<DeliveryAnswer>;
+  receive(message: EdxmlMessage, opts?: { to?: readonly string[]; signedSha256?: string }): Promise<DeliveryAnswer>;
 }
 
 /** Answers an officer gives on a received document; 01 is automatic, 13 is the sender's. */

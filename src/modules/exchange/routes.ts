@@ -194,7 +194,9 @@ export function exchangeRoutes(exchange: ExchangeService, opts: { decoder: Inbox
           const relayed = await opts.decoder.forward(xml, target, peers);
           return reply.code(relayed.status).type(relayed.contentType || XML).send(relayed.body);
         }
-        const answer = await exchange.receiver.receive(message, to && message.kind === "document" ? { to: [to] } : {});
+        // The signed edXML as it came: the recipient's evidence of what was sent.
+        const signedSha256 = message.kind === "document" ? (await exchange.storeFile(Buffer.from(xml, "utf8"), "edxml.xml")).sha256 : undefined;
+        const answer = await exchange.receiver.receive(message, { ...(to && message.kind === "document" ? { to: [to] } : {}), ...(signedSha256 ? { signedSha256 } : {}) });
         if (!answer.accepted) throw new InboxRefused(answer.reason);
         return reply.type(XML).send(await opts.decoder.answer(answer, message));
       },

@@ -76,6 +76,8 @@ export const DocumentDto = Type.Composite([
       Type.Null(),
     ]),
     files: Type.Array(FileDto),
+    /** The signed edXML as it left or came (SHA-256: its file is `files/{signedEdxml}`), null when it went unsigned. */
+    signedEdxml: Nullable(Type.String()),
     /** A received document's own statuses. */
     statuses: Type.Array(StatusDto),
     /** A sent document's timeline per recipient. */

@@ -74,8 +74,8 @@ export function httpTransport(deps: WireDeps): RemoteTransport {
   }
 
   return {
-    async deliver(peer: Peer, message: EdxmlMessage, fromAgency: string, toAgency?: string): Promise<DeliveryAnswer> {
-      const signed = await deps.keys.signOutgoing(buildEdxml(message), fromAgency);
+    async deliver(peer: Peer, message: EdxmlMessage, fromAgency: string, toAgency?: string, given?: string): Promise<DeliveryAnswer> {
+      const signed = given ?? (await deps.keys.signOutgoing(buildEdxml(message), fromAgency));
       const url = inboxUrl(peer.nodeUrl, toAgency);
       let res;
       try {
