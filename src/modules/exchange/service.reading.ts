@@ -109,7 +109,7 @@ export function makeReading(deps: ExchangeDeps) {
     async file(actor: Actor, id: string, sha256: string): Promise<{ name: string; contentType: string; stream: Readable }> {
       const row = await visible(actor, id);
       if (row.signedSha256 && sha256 === row.signedSha256) {
-        const name = `${row.codeNumber}-${row.codeNotation}.edxml.xml`.replace(/[^\p{L}\p{N}.\-]/gu, "_");
+        const name = `${row.codeNumber}-${row.codeNotation}.edxml.xml`.replace(/[^\p{L}\p{N}.-]/gu, "_");
         return { name, contentType: "application/xml", stream: (await files.get(sha256)).stream };
       }
       const a = row.attachments.find((x) => x.sha256 === sha256) ?? row.pendingChange?.update?.attachments.find((x) => x.sha256 === sha256);
