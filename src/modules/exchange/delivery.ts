@@ -8,6 +8,7 @@
 // agency without a key goes unsigned (it crosses no network; the node's database is the boundary); a remote one
 // waits for a key (retried, then undelivered).
 import { type Backoff, defineJob, exponentialBackoff, type JobDefinition, PermanentJobError } from "../../platform/jobs/index.ts";
+import { domainErrorOf } from "../../platform/http/errors.ts";
 import type { EdxmlMessage } from "./edxml/model.ts";
 import type { DeliveryAnswer, InboxReceiver, RemoteTransport, StoredMessage } from "./model.ts";
 import { outboxById, recordAttempt, setCopySigned } from "./repo.ts";
@@ -38,6 +39,15 @@ async function loadMessage(deps: Pick<ExchangeDeps, "files">, m: StoredMessage):
 }
 
 export function deliveryJob(deps: ExchangeDeps, receiver: InboxReceiver, opts: DeliveryOptions): JobDefinition<{ outboxId: number }> {
+  /** The signed edXML in the file store; null when it is larger than the store takes (kept without it). */
+  const keep = async (signed: string) => {
+    try {
+      return (await deps.files.put(Buffer.from(signed, "utf8"), { declaredName: "edxml.xml" })).sha256;
+    } catch (err) {
+      if (domainErrorOf(err)?.code === "files.too_large") return null;
+      throw err;
+    }
+  };
   return defineJob<{ outboxId: number }>({
     name: DELIVER_JOB,
     maxAttempts: opts.maxAttempts ?? 12,
@@ -54,7 +64,7 @@ export function deliveryJob(deps: ExchangeDeps, receiver: InboxReceiver, opts: D
         const message = await loadMessage(deps, row.message);
         route = await routeOf(deps, row.toAgency);
         const signed = route.kind !== "unknown" && opts.sign ? await opts.sign(message, row.fromAgency) : null;
-        signedSha256 = signed ? (await deps.files.put(Buffer.from(signed, "utf8"), { declaredName: "edxml.xml" })).sha256 : null;
+        signedSha256 = signed ? await keep(signed) : null;
         const refused = signed && route.kind === "local" && opts.verify ? await opts.verify(signed, row.fromAgency) : null;
         if (route.kind === "unknown") answer = { accepted: false, reason: `no agency ${row.toAgency} is hosted here or served by a peer`, permanent: true };
         else if (refused) answer = { accepted: false, reason: `its own signature does not verify: ${refused}`, permanent: true };

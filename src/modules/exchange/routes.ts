@@ -3,6 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { OFFICERS, PUBLIC } from "../../platform/http/access.ts";
+import { domainErrorOf } from "../../platform/http/errors.ts";
 import { InboxRefused, InvalidExchangeInput } from "./errors.ts";
 import { type InboxDecoder, SignatureRefusedError, type StoredAttachment } from "./model.ts";
 import { homeAgency } from "./policy.ts";
@@ -19,6 +20,19 @@ export const NO_DECODER: InboxDecoder = {
   decode: () => Promise.reject(new InboxRefused("no edXML decoder is configured on this node")),
   answer: () => Promise.reject(new Error("no edXML encoder is configured on this node")),
 };
+
+/**
+ * Keeps a signed edXML in the file store; undefined when it is larger than the store takes (MOTCUA_MAX_UPLOAD_BYTES:
+ * the base64 of the attachments makes it a third larger than them) — the document is then kept without it.
+ */
+export async function keepSigned(exchange: Pick<ExchangeService, "storeFile">, xml: string): Promise<string | undefined> {
+  try {
+    return (await exchange.storeFile(Buffer.from(xml, "utf8"), "edxml.xml")).sha256;
+  } catch (err) {
+    if (domainErrorOf(err)?.code === "files.too_large") return undefined;
+    throw err;
+  }
+}
 
 /** The files of an API request, decoded from base64 and kept in the file store. */
 async function storeFiles(exchange: ExchangeService, files: Array<{ name: string; contentBase64: string }>): Promise<StoredAttachment[]> {
@@ -195,7 +209,7 @@ export function exchangeRoutes(exchange: ExchangeService, opts: { decoder: Inbox
           return reply.code(relayed.status).type(relayed.contentType || XML).send(relayed.body);
         }
         // The signed edXML as it came: the recipient's evidence of what was sent.
-        const signedSha256 = message.kind === "document" ? (await exchange.storeFile(Buffer.from(xml, "utf8"), "edxml.xml")).sha256 : undefined;
+        const signedSha256 = message.kind === "document" ? await keepSigned(exchange, xml) : undefined;
         const answer = await exchange.receiver.receive(message, { ...(to && message.kind === "document" ? { to: [to] } : {}), ...(signedSha256 ? { signedSha256 } : {}) });
         if (!answer.accepted) throw new InboxRefused(answer.reason);
         return reply.type(XML).send(await opts.decoder.answer(answer, message));
