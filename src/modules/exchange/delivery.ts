@@ -64,7 +64,8 @@ export function deliveryJob(deps: ExchangeDeps, receiver: InboxReceiver, opts: D
         const message = await loadMessage(deps, row.message);
         route = await routeOf(deps, row.toAgency);
         const signed = route.kind !== "unknown" && opts.sign ? await opts.sign(message, row.fromAgency) : null;
-        signedSha256 = signed ? await keep(signed) : null;
+        // A document's signed edXML is kept (the evidence); a status message's is only sent.
+        signedSha256 = signed && message.kind === "document" ? await keep(signed) : null;
         const refused = signed && route.kind === "local" && opts.verify ? await opts.verify(signed, row.fromAgency) : null;
         if (route.kind === "unknown") answer = { accepted: false, reason: `no agency ${row.toAgency} is hosted here or served by a peer`, permanent: true };
         else if (refused) answer = { accepted: false, reason: `its own signature does not verify: ${refused}`, permanent: true };
