@@ -202,8 +202,12 @@ export function exchangeRoutes(exchange: ExchangeService, opts: { decoder: Inbox
         const { message, signer } = decoded;
         const sender = message.kind === "status" ? message.from.organId : message.header.from.organId;
         if (signer !== sender) throw new InboxRefused(`signed by ${signer}, not by the sender ${sender}`);
-        // A hub routes onward what it does not host: the recipient named, else the sender a status answers.
-        const target = to ?? (message.kind === "status" ? message.responseFor.organId : undefined);
+        // A hub routes onward what it does not host: the recipient named (`to`), else (a peer that does not name it)
+        // the sender a status answers, or a document's first recipient hosted nowhere here.
+        let target = to ?? (message.kind === "status" ? message.responseFor.organId : undefined);
+        if (!target && message.kind === "document" && opts.decoder.forward) {
+          for (const o of message.header.to) if (!target && !(await hosted(o.organId))) target = o.organId;
+        }
         if (opts.decoder.forward && target && !(await hosted(target))) {
           const relayed = await opts.decoder.forward(xml, target, peers);
           return reply.code(relayed.status).type(relayed.contentType || XML).send(relayed.body);
