@@ -85,9 +85,10 @@ export function deliveryJob(deps: ExchangeDeps, receiver: InboxReceiver, opts: D
         await recordAttempt(deps.database.db, row.id, { delivered: true });
         return;
       }
-      await recordAttempt(deps.database.db, row.id, { delivered: false, error: answer.reason, final: final || answer.permanent === true });
-      // A peer that refused the document with its signed 02 (its signature was refused): on the timeline too.
+      // A peer that refused the document with its signed 02 (its signature was refused): on the timeline too, by
+      // the time the message shows undelivered.
       if (answer.status && row.message.kind === "document" && route.kind === "remote") await receiver.receive(answer.status);
+      await recordAttempt(deps.database.db, row.id, { delivered: false, error: answer.reason, final: final || answer.permanent === true });
       if (answer.permanent) throw new PermanentJobError(answer.reason);
       throw new Error(answer.reason);
     },
