@@ -20,9 +20,12 @@ export interface Node {
   stop(): Promise<number | null>;
 }
 
-/** Starts `motcua <role>` with `env` (the shared configuration) on a port of its own; resolves once it serves. */
-export async function startNode(role: Node["role"], env: Record<string, string>): Promise<Node> {
-  const port = await freePort();
+/**
+ * Starts `motcua <role>` with `env` (the shared configuration) on a port of its own (or `opts.port`: a node started
+ * again where its peers know it); resolves once it serves.
+ */
+export async function startNode(role: Node["role"], env: Record<string, string>, opts: { port?: number } = {}): Promise<Node> {
+  const port = opts.port ?? (await freePort());
   const child = spawn(process.execPath, [BIN, role], {
     env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],

@@ -157,5 +157,13 @@ describe("exchange API and CLI", () => {
     assert.equal(await run("peer-remove", "000.00.00.H97"), 1);
     assert.match(output, /exchange\.peer_not_found/);
     assert.equal(await run("undelivered"), 0);
+    // The keys' commands are the module's: a key for an agency, listed, the development CA printed.
+    assert.equal(await run("keys", "generate", "--agency", s.other.code), 0, output);
+    // Its certificate names the agency as the directory does.
+    assert.match(output, /^generated: #\d+ +active +generated .*CN=Sở Y tế tỉnh Thử/);
+    assert.equal(await run("keys", "list", "--agency", s.other.code), 0);
+    assert.match(output, /active/);
+    assert.equal(await run("keys", "ca"), 0);
+    assert.match(output, /BEGIN CERTIFICATE/);
   });
 });

@@ -99,6 +99,29 @@ describe("exchange delivery and registers", () => {
     assert.deepEqual(t.statuses.map((x) => x.code), ["01"]);
   });
 
+  it("signs a local delivery with the sender's key and keeps the signed edXML with both copies; without a key it goes unsigned", async () => {
+    const cli = { type: "cli", name: "test" } as const;
+    const unsigned = await env.ctx.exchange.send(as("clerkA"), await sendInput(env.ctx, s, { subject: "Gửi khi chưa có khóa" }));
+    await drain(env.ctx);
+    assert.equal((await env.ctx.exchange.get(cli, unsigned)).signedEdxml, null);
+    await env.ctx.exchangeKeys.generate(cli, { agencyCode: s.sender.code });
+    const id = await env.ctx.exchange.send(as("clerkA"), await sendInput(env.ctx, s, { subject: "Gửi khi đã có khóa" }));
+    await drain(env.ctx);
+    const out = await env.ctx.exchange.get(cli, id);
+    const [copy] = (await env.ctx.exchange.list(as("clerkB"), { box: "in", q: "da co khoa" })).items;
+    const received = await env.ctx.exchange.get(cli, copy!.id);
+    assert.ok(out.signedEdxml);
+    assert.equal(received.signedEdxml, out.signedEdxml);
+    const f = await env.ctx.exchange.file(as("clerkB"), copy!.id, received.signedEdxml!);
+    assert.equal(f.contentType, "application/xml");
+    let xml = "";
+    for await (const c of f.stream) xml += (c as Buffer).toString("utf8");
+    assert.equal((await env.ctx.exchangeKeys.verifyIncoming(xml, s.sender.code)).ok, true);
+    assert.match(xml, /Gửi khi đã có khóa/);
+    // Another agency's officer cannot read it.
+    await assert.rejects(env.ctx.exchange.file(as("outsider"), copy!.id, received.signedEdxml!), { code: "exchange.document_not_found" });
+  });
+
   it("numbers each agency's registers per year, two sends at once getting distinct numbers", async () => {
     const fresh = await buildAgency(env.ctx, { name: "Văn phòng UBND tỉnh Thử" });
     const input = async (subject: string) => ({ ...(await sendInput(env.ctx, s, { subject })), from: fresh.code });

@@ -207,6 +207,14 @@ export function DocumentPage(props: DocumentProps) {
           </tbody>
         </table>
       </ScrollTable>
+      {d.signedEdxml ? (
+        <p>
+          <a href={`/office/van-ban/${d.id}/tep/${d.signedEdxml}`}>
+            {tr(page, "Bản edXML đã ký số (bằng chứng văn bản đã gửi)", "The signed edXML (evidence of what was sent)")}
+          </a>{" "}
+          <code class="hash">{d.signedEdxml}</code>
+        </p>
+      ) : null}
       {d.box === "in" ? (
         <>
           <h2>{tr(page, "Dòng trạng thái", "Status timeline")}</h2>

@@ -52,3 +52,19 @@ export const PeerNotFound = defineError<[string]>("exchange.peer_not_found", "no
   vi: `Không có nút liên thông cho ${code}.`,
   en: `No peer node is registered for ${code}.`,
 }));
+
+/** What a peer posted is not edXML the codec can read: `element` and `problem` are the codec's own words. */
+export const EdxmlMalformed = defineError<[string, string]>(
+  "exchange.edxml_malformed",
+  "invalid",
+  (element, problem) => ({ vi: `Thông điệp edXML không đúng khuôn dạng tại ${element}: ${problem}`, en: `The edXML message is malformed at ${element}: ${problem}` }),
+  (element, problem) => ({ details: { element, problem } }),
+);
+
+/** A hub could not reach the node it routes a message to: the sender's outbox tries again later. */
+export const NextHopUnavailable = defineError<[string, string]>(
+  "exchange.next_hop_unavailable",
+  "unavailable",
+  (url, reason) => ({ vi: `Không chuyển tiếp được thông điệp đến ${url}: ${reason}`, en: `The message could not be routed on to ${url}: ${reason}` }),
+  (url, reason) => ({ details: { nextHop: url, reason, retryAfterSeconds: 30 } }),
+);

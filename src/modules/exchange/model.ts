@@ -38,14 +38,15 @@ export interface Peer {
  * What a delivery got back. `accepted` false with `permanent` true is a refusal retrying cannot change (the peer
  * cannot read the message): the job stops; otherwise a failure is retried with backoff.
  */
-export type DeliveryAnswer = { accepted: true; status?: EdxmlStatus } | { accepted: false; reason: string; permanent?: boolean };
+export type DeliveryAnswer = { accepted: true; status?: EdxmlStatus } | { accepted: false; reason: string; permanent?: boolean; status?: EdxmlStatus };
 
 /**
- * Delivery to an agency hosted on another node: the lead's implementation builds the edXML (codec), signs it with
- * the sending agency's key (signing) and POSTs it to the peer's `/exchange/inbox`. A thrown error is retried.
+ * Delivery to an agency hosted on another node (wire.ts: the edXML built by the codec, signed with the sending
+ * agency's key, POSTed to the peer's `/exchange/inbox?to=<recipient>`). A thrown error is retried.
  */
 export interface RemoteTransport {
-  deliver(peer: Peer, message: EdxmlMessage, fromAgency: string): Promise<DeliveryAnswer>;
+  /** `signed` is the message's signed edXML when the caller made it (the outbox job, which keeps it as evidence). */
+  deliver(peer: Peer, message: EdxmlMessage, fromAgency: string, toAgency?: string, signed?: string): Promise<DeliveryAnswer>;
 }
 
 /** The default transport: none is configured, so remote deliveries fail, are retried, and end up undelivered. */
@@ -55,19 +56,37 @@ export const NO_TRANSPORT: RemoteTransport = {
 
 /**
  * What `POST /exchange/inbox` does with the body a peer sent: decode and verify it (codec + signing), then hand the
- * message to the module's receiver. The lead's implementation answers a status edXML; the default refuses.
+ * message to the module's receiver (wire.ts); the answer is a signed status edXML.
  */
 export interface InboxDecoder {
-  /** The message in `xml` and the agency code whose key signed it; throws `InboxRefused` when it cannot be read or trusted. */
-  decode(xml: string, peers: readonly Peer[]): Promise<{ message: EdxmlMessage; signer: string }>;
-  /** The body answering an accepted message (a status edXML). */
+  /**
+   * The message in `xml` and the agency code whose key signed it; throws `InboxRefused` or `EdxmlMalformed` when it
+   * cannot be read, `SignatureRefusedError` when it was read but its signature is refused.
+   */
+  decode(xml: string, peers: readonly Peer[], context?: { requestId?: string }): Promise<{ message: EdxmlMessage; signer: string }>;
+  /** The body answering an accepted message: its signed status edXML, or empty when there is none to give. */
   answer(answer: DeliveryAnswer, message: EdxmlMessage): Promise<string>;
+  /** The signed 02 of `recipient` (hosted here) refusing a document whose signature was refused. */
+  refuse?(document: EdxmlDocument, recipient: string, reason: string): Promise<string>;
+  /** A hub's routing onward: `xml` with this hop's TraceHeader to the node serving `to`; its answer relayed. */
+  forward?(xml: string, to: string, peers: readonly Peer[]): Promise<{ status: number; contentType: string; body: string }>;
+}
+
+/** A message read, whose signature is refused (the reason is the signing layer's, for the 02 and the logs). */
+export class SignatureRefusedError extends Error {
+  override name = "SignatureRefusedError";
+  constructor(
+    readonly edxml: EdxmlMessage,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
 }
 
 /** The module's receiving side, which local deliveries call directly and the inbox route calls after decoding. */
 export interface InboxReceiver {
   /** Stores `message` for each of `to` hosted here (all of its hosted recipients when absent); idempotent. */
-  receive(message: EdxmlMessage, opts?: { to?: readonly string[] }): Promise<DeliveryAnswer>;
+  receive(message: EdxmlMessage, opts?: { to?: readonly string[]; signedSha256?: string }): Promise<DeliveryAnswer>;
 }
 
 /** Answers an officer gives on a received document; 01 is automatic, 13 is the sender's. */

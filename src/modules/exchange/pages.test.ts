@@ -125,4 +125,20 @@ describe("exchange office pages", () => {
     assert.equal(recalled.statusCode, 303);
     assert.match((await as("clerkA").get(`/office/van-ban-di`, HTML)).body, /Đã thu hồi/);
   });
+
+  it("links the signed edXML of a document its sender signed, for both agencies", async () => {
+    const cli = { type: "cli", name: "test" } as const;
+    await env.ctx.exchangeKeys.generate(cli, { agencyCode: s.sender.code });
+    await env.ctx.exchange.send(cli, { from: s.sender.code, to: [s.recipient.code], subject: "Văn bản có chữ ký số", notation: "SNV-VP", signer: { fullName: "Nguyễn Văn Ký" }, files: [await env.ctx.exchange.storeFile(PDF, "a.pdf")] });
+    await drain(env.ctx);
+    const [copy] = (await env.ctx.exchange.list(cli, { box: "in", agency: s.recipient.code, q: "co chu ky so" })).items;
+    const page = await as("clerkB").get(`/office/van-ban/${copy!.id}`, HTML);
+    const evidence = /href="(\/office\/van-ban\/[^"]+\/tep\/[0-9a-f]{64})">Bản edXML đã ký số/.exec(page.body)?.[1];
+    assert.ok(evidence, "the page links the signed edXML");
+    const xml = await as("clerkB").get(evidence, HTML);
+    assert.equal(xml.statusCode, 200);
+    assert.match(String(xml.headers["content-type"]), /application\/xml/);
+    assert.match(xml.body, /<SignatureValue>/);
+    assert.equal((await as("outsider").get(evidence, HTML)).statusCode, 404);
+  });
 });

@@ -135,6 +135,14 @@ export async function recordAttempt(db: Db, id: number, outcome: { delivered: tr
     .where(eq(exchangeOutbox.id, id));
 }
 
+/** Keeps the signed edXML of a sent document with its copy (the first one signed: the same for every recipient). */
+export async function setCopySigned(db: Db, id: string, sha256: string): Promise<void> {
+  await db
+    .update(exchangeDocuments)
+    .set({ signedSha256: sha256 })
+    .where(and(eq(exchangeDocuments.id, id), sql`${exchangeDocuments.signedSha256} IS NULL`));
+}
+
 /** Puts an undelivered message back to pending (a retry by the operator). */
 export async function reopenOutbox(tx: Db, id: number): Promise<void> {
   await tx.update(exchangeOutbox).set({ state: "pending" }).where(eq(exchangeOutbox.id, id));

@@ -3,21 +3,36 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "../../platform/typebox.ts";
 import { OFFICERS, PUBLIC } from "../../platform/http/access.ts";
+import { domainErrorOf } from "../../platform/http/errors.ts";
 import { InboxRefused, InvalidExchangeInput } from "./errors.ts";
-import type { InboxDecoder, StoredAttachment } from "./model.ts";
+import { type InboxDecoder, SignatureRefusedError, type StoredAttachment } from "./model.ts";
 import { homeAgency } from "./policy.ts";
-import { Created, DocumentDto, DocumentPage, ListQuery, RecallBody, SendBody, StatusBody, UpdateBody } from "./schema.ts";
+import { AgencyCode, Created, DocumentDto, DocumentPage, ListQuery, RecallBody, SendBody, StatusBody, UpdateBody } from "./schema.ts";
 import type { ExchangeService } from "./service.ts";
 
 const TAGS = ["exchange"];
 const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 const PRIVATE = "private, no-store";
+const XML = "application/xml; charset=utf-8";
 
 /** The default decoder: no codec or signing is configured on this node, so nothing a peer posts is accepted. */
 export const NO_DECODER: InboxDecoder = {
   decode: () => Promise.reject(new InboxRefused("no edXML decoder is configured on this node")),
   answer: () => Promise.reject(new Error("no edXML encoder is configured on this node")),
 };
+
+/**
+ * Keeps a signed edXML in the file store; undefined when it is larger than the store takes (MOTCUA_MAX_UPLOAD_BYTES:
+ * the base64 of the attachments makes it a third larger than them) — the document is then kept without it.
+ */
+export async function keepSigned(exchange: Pick<ExchangeService, "storeFile">, xml: string): Promise<string | undefined> {
+  try {
+    return (await exchange.storeFile(Buffer.from(xml, "utf8"), "edxml.xml")).sha256;
+  } catch (err) {
+    if (domainErrorOf(err)?.code === "files.too_large") return undefined;
+    throw err;
+  }
+}
 
 /** The files of an API request, decoded from base64 and kept in the file store. */
 async function storeFiles(exchange: ExchangeService, files: Array<{ name: string; contentBase64: string }>): Promise<StoredAttachment[]> {
@@ -155,18 +170,53 @@ export function exchangeRoutes(exchange: ExchangeService, opts: { decoder: Inbox
         // Peers are nodes, not accounts: a message is trusted by its XML signature, checked by the decoder.
         config: { access: PUBLIC },
         bodyLimit,
-        schema: { tags: TAGS, summary: "Nhận thông điệp edXML từ nút liên thông", description: "A peer delivers a signed edXML document or status message (`Content-Type: application/xml`); the answer is a status edXML, or an error.", consumes: ["application/xml"] },
+        schema: {
+          tags: TAGS,
+          summary: "Nhận thông điệp edXML từ nút liên thông",
+          description:
+            "A peer delivers a signed edXML document or status message (`Content-Type: application/xml`); `to` names the recipient agency it is for (a hub routes it onward when it does not host it, appending its TraceHeader). 200: the recipient's signed status edXML (01), or an empty body when there is nothing new to answer; 422: its signed 02 when the signature is refused (audited); 400: malformed edXML (the codec's element and problem) or a message this node does not take.",
+          consumes: ["application/xml"],
+          querystring: Type.Object({ to: Type.Optional(AgencyCode) }),
+        },
       },
       async (request, reply) => {
         if (typeof request.body !== "string" || !request.body) throw new InboxRefused("the body must be an edXML document (application/xml)");
+        const xml = request.body;
+        const to = request.query.to;
         const peers = await exchange.peers();
-        const { message, signer } = await opts.decoder.decode(request.body, peers);
+        const hosted = async (code: string | undefined) => code !== undefined && (await exchange.route(code)).kind === "local";
+        let decoded;
+        try {
+          decoded = await opts.decoder.decode(xml, peers, meta(request));
+        } catch (err) {
+          if (!(err instanceof SignatureRefusedError)) throw err;
+          const doc = err.edxml;
+          if (doc.kind === "document" && opts.decoder.refuse) {
+            const candidates = to ? [to] : doc.header.to.map((o) => o.organId);
+            let recipient: string | undefined;
+            for (const c of candidates) if (!recipient && (await hosted(c))) recipient = c;
+            if (recipient) return reply.code(422).type(XML).send(await opts.decoder.refuse(doc, recipient, err.reason));
+          }
+          throw new InboxRefused(err.reason);
+        }
+        const { message, signer } = decoded;
         const sender = message.kind === "status" ? message.from.organId : message.header.from.organId;
         if (signer !== sender) throw new InboxRefused(`signed by ${signer}, not by the sender ${sender}`);
-        const answer = await exchange.receiver.receive(message);
+        // A hub routes onward what it does not host: the recipient named (`to`), else (a peer that does not name it)
+        // the sender a status answers, or a document's first recipient hosted nowhere here.
+        let target = to ?? (message.kind === "status" ? message.responseFor.organId : undefined);
+        if (!target && message.kind === "document" && opts.decoder.forward) {
+          for (const o of message.header.to) if (!target && !(await hosted(o.organId))) target = o.organId;
+        }
+        if (opts.decoder.forward && target && !(await hosted(target))) {
+          const relayed = await opts.decoder.forward(xml, target, peers);
+          return reply.code(relayed.status).type(relayed.contentType || XML).send(relayed.body);
+        }
+        // The signed edXML as it came: the recipient's evidence of what was sent.
+        const signedSha256 = message.kind === "document" ? await keepSigned(exchange, xml) : undefined;
+        const answer = await exchange.receiver.receive(message, { ...(to && message.kind === "document" ? { to: [to] } : {}), ...(signedSha256 ? { signedSha256 } : {}) });
         if (!answer.accepted) throw new InboxRefused(answer.reason);
-        void reply.header("content-type", "application/xml; charset=utf-8");
-        return reply.send(await opts.decoder.answer(answer, message));
+        return reply.type(XML).send(await opts.decoder.answer(answer, message));
       },
     );
   };

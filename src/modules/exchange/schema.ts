@@ -5,7 +5,7 @@ import { AGENCY_CODE_PATTERN } from "../directory/index.ts";
 import { OFFICER_CODES } from "./model.ts";
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
-const AgencyCode = Type.String({ pattern: AGENCY_CODE_PATTERN, maxLength: 13 });
+export const AgencyCode = Type.String({ pattern: AGENCY_CODE_PATTERN, maxLength: 13 });
 const Day = Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$" });
 
 export const FileDto = Type.Object({
@@ -77,6 +77,8 @@ export const DocumentDto = Type.Composite([
       Type.Null(),
     ]),
     files: Type.Array(FileDto),
+    /** The signed edXML as it left or came (SHA-256: its file is `files/{signedEdxml}`), null when it went unsigned. */
+    signedEdxml: Nullable(Type.String()),
     /** A received document's own statuses. */
     statuses: Type.Array(StatusDto),
     /** A sent document's timeline per recipient. */

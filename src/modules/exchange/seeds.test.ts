@@ -4,7 +4,7 @@ import { after, before, describe, it } from "node:test";
 import { runSeeds } from "../../platform/db/seeds.ts";
 import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
 import { demoAgenciesSeed } from "../directory/index.ts";
-import { demoExchangeSeed } from "./seeds.ts";
+import { demoExchangeSeed, demoKeysSeed } from "./seeds.ts";
 import { drain } from "./testing.ts";
 
 describe("the exchange's demo seed", () => {
@@ -14,10 +14,16 @@ describe("the exchange's demo seed", () => {
   });
   after(() => env.close());
 
-  it("sends a few documents between the demo agencies, which arrive and are answered 01", async () => {
-    const seeds = [demoAgenciesSeed(env.ctx.directory), demoExchangeSeed(env.ctx.exchange)];
-    assert.deepEqual(await runSeeds(env.database, seeds, { demo: true }), ["directory.demo-agencies", "exchange.demo-documents"]);
+  it("gives the demo agencies signing keys from the development CA, and sends a few documents between them, which arrive and are answered 01", async () => {
+    const seeds = [demoAgenciesSeed(env.ctx.directory), demoKeysSeed(env.ctx.exchangeKeys, env.ctx.directory), demoExchangeSeed(env.ctx.exchange)];
+    assert.deepEqual(await runSeeds(env.database, seeds, { demo: true }), ["directory.demo-agencies", "exchange.demo-keys", "exchange.demo-documents"]);
     assert.deepEqual(await runSeeds(env.database, seeds, { demo: true }), []);
+    for (const code of ["000.00.00.H06", "000.00.01.H06", "000.00.11.H06"]) {
+      const keys = await env.ctx.exchangeKeys.keys(code);
+      assert.deepEqual(keys.map((k) => [k.state, k.source]), [["active", "generated"]], code);
+    }
+    const ca = await env.ctx.exchangeKeys.developmentCa();
+    assert.ok(ca.certificatePem.includes("BEGIN CERTIFICATE"));
     await drain(env.ctx);
     const operator = { type: "cli", name: "test" } as const;
     const justice = await env.ctx.exchange.list(operator, { box: "in", agency: "000.00.11.H06" });

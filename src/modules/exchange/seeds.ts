@@ -2,7 +2,9 @@
 // the worker delivers them once the node runs, and the recipients' automatic 01 comes back.
 import { systemActor } from "../../platform/auth/actor.ts";
 import type { Seed } from "../../platform/db/seeds.ts";
+import type { DirectoryService } from "../directory/index.ts";
 import type { ExchangeService } from "./service.ts";
+import type { AgencyKeysService } from "./signing/service.ts";
 
 const PROVINCE = "000.00.00.H06";
 const CENTRE = "000.00.01.H06";
@@ -30,6 +32,27 @@ export function demoExchangeSeed(exchange: ExchangeService): Seed {
       for (const d of DOCUMENTS) {
         const file = await exchange.storeFile(demoPdf(d.subject), `${d.notation}.pdf`);
         await exchange.send(actor, { from: d.from, to: d.to, subject: d.subject, notation: d.notation, documentType: d.type, signer: { fullName: d.signer, position: d.position }, files: [file] }, {}, tx);
+      }
+    },
+  };
+}
+
+/**
+ * The demo agencies' signing keys, issued by this installation's development CA (made on first use): the demo's
+ * documents leave signed. Another node of the demo trusts them with `motcua exchange keys trust` (README, "Document
+ * exchange between nodes"); the agencies of this node verify each other with the node's own keys.
+ */
+export function demoKeysSeed(keys: AgencyKeysService, directory: DirectoryService): Seed {
+  return {
+    name: "exchange.demo-keys",
+    version: "1",
+    demo: true,
+    async run(tx) {
+      const actor = systemActor("seed");
+      for (const code of [PROVINCE, CENTRE, JUSTICE]) {
+        const agency = await directory.agency(code, tx).catch(() => null);
+        if (!agency) continue;
+        await keys.generate(actor, { agencyCode: code, agencyName: agency.name }, tx);
       }
     },
   };

@@ -57,6 +57,7 @@ function present(row: CopyRow, statuses: StatusRow[], outbox: OutboxRow[]): Docu
       ? { department: row.departmentCode, assigneeId: row.assigneeId, assigneeName: row.assigneeName, due: row.assignmentDue }
       : null,
     files: row.attachments.map((a) => ({ contentId: a.contentId, name: a.attachmentName, contentType: a.contentType, sha256: a.sha256, size: a.size })),
+    signedEdxml: row.signedSha256,
     statuses: row.box === "in" ? statuses.map(presentStatus) : [],
     timelines:
       row.box === "out"
@@ -107,6 +108,10 @@ export function makeReading(deps: ExchangeDeps) {
     /** A file of a visible document, by its hash. */
     async file(actor: Actor, id: string, sha256: string): Promise<{ name: string; contentType: string; stream: Readable }> {
       const row = await visible(actor, id);
+      if (row.signedSha256 && sha256 === row.signedSha256) {
+        const name = `${row.codeNumber}-${row.codeNotation}.edxml.xml`.replace(/[^\p{L}\p{N}.-]/gu, "_");
+        return { name, contentType: "application/xml", stream: (await files.get(sha256)).stream };
+      }
       const a = row.attachments.find((x) => x.sha256 === sha256) ?? row.pendingChange?.update?.attachments.find((x) => x.sha256 === sha256);
       if (!a) throw new ExchangeDocumentNotFound();
       return { name: a.attachmentName, contentType: a.contentType, stream: (await files.get(sha256)).stream };

@@ -58,7 +58,7 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
     return out;
   }
 
-  async function receiveDocument(doc: EdxmlDocument, recipient: string, attachments: StoredAttachment[]): Promise<DeliveryAnswer> {
+  async function receiveDocument(doc: EdxmlDocument, recipient: string, attachments: StoredAttachment[], signedSha256: string | null): Promise<DeliveryAnswer> {
     const now = clock.now();
     const me = await organizationOf(directory, recipient);
     const type = doc.bussiness.bussinessDocType;
@@ -99,6 +99,7 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
           registerYear: year,
           registerNumber: number,
           state: "received",
+          signedSha256,
           createdBy: actorRef(systemActor("exchange")),
         });
         if (!copy) throw new AlreadyStored();
@@ -150,7 +151,7 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
       const attachments = message.bussiness.bussinessDocType === 1 ? [] : await storeFiles(message);
       let answer: DeliveryAnswer = { accepted: true };
       for (const code of hosted) {
-        const one = await receiveDocument(message, code, attachments);
+        const one = await receiveDocument(message, code, attachments, opts.signedSha256 ?? null);
         if (!one.accepted) return one;
         if (one.status) answer = one;
       }

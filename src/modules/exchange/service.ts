@@ -11,7 +11,7 @@ import { type ListInput, makeReading } from "./service.reading.ts";
 import { makeReceiver } from "./service.receiving.ts";
 import { makeSending, type SendInput, type UpdateInput } from "./service.sending.ts";
 import type { DocumentDto, DocumentSummaryDto } from "./schema.ts";
-import type { ExchangeDeps } from "./support.ts";
+import { type ExchangeDeps, type Route, routeOf } from "./support.ts";
 
 export type { AnswerInput, ListInput, SendInput, UpdateInput };
 
@@ -32,6 +32,8 @@ export interface ExchangeService {
   /** The receiving side, which local deliveries and the inbox route call. */
   receiver: InboxReceiver;
   peers(): Promise<Peer[]>;
+  /** Where an agency is served: here, by a peer (or the hub), or nowhere known. */
+  route(agencyCode: string): Promise<Route>;
   setPeer(actor: Actor, peer: Peer): Promise<void>;
   removePeer(actor: Actor, agencyCode: string): Promise<void>;
   /** Messages whose retry budget is spent (operators and the node's administrators). */
@@ -50,5 +52,6 @@ export function makeExchangeService(deps: ExchangeDeps): ExchangeService {
     ...makeReading(deps),
     receiver: makeReceiver(deps),
     ...makePeers(deps),
+    route: (code) => routeOf(deps, code),
   };
 }

@@ -8,6 +8,7 @@ import type { FileStore } from "../../platform/files/index.ts";
 import type { JobQueue } from "../../platform/jobs/index.ts";
 import { type DirectoryService, isWithinAgency, agencyLevel } from "../directory/index.ts";
 import type { IdentityService } from "../identity/index.ts";
+import { formatDocumentId } from "./edxml/document-id.ts";
 import type { EdxmlDate, EdxmlTimestamp, Organization } from "./edxml/model.ts";
 import type { Peer, StoredMessage } from "./model.ts";
 import { insertOutbox, listPeers, setOutboxJob } from "./repo.ts";
@@ -22,6 +23,8 @@ export interface ExchangeDeps {
   jobs: JobQueue;
   directory: DirectoryService;
   identity: IdentityService;
+  /** The hub this node hands what no peer covers to (MOTCUA_EXCHANGE_HUB_URL), as a peer of every agency. */
+  hub?: Peer | null;
 }
 
 const VN_OFFSET_MS = 7 * 3600_000;
@@ -41,8 +44,9 @@ export function parseEdxmlTimestamp(s: string): Date | null {
 /** The year in Vietnam: the register's year. */
 export const vnYear = (at: Date) => Number(vn(at).slice(0, 4));
 
-/** `{OrganId},{yyyy/MM/dd},{CodeNumber}/{CodeNotation}` (DOMAIN.md §7). */
-export const documentIdOf = (organId: string, date: EdxmlDate, codeNumber: string, codeNotation: string) => `${organId},${date},${codeNumber}/${codeNotation}`;
+/** `{OrganId},{yyyy/MM/dd},{CodeNumber}/{CodeNotation}` (DOMAIN.md §7), by the codec (EdxmlError when a part is not valid). */
+export const documentIdOf = (organId: string, date: EdxmlDate, codeNumber: string, codeNotation: string) =>
+  formatDocumentId({ organId, promulgationDate: date, codeNumber, codeNotation });
 
 /** An agency as From/To name it: from the directory, else the peer's name for its subtree, else its code. */
 export async function organizationOf(directory: DirectoryService, code: string, peers: readonly Peer[] = [], db?: Db): Promise<Organization> {
@@ -72,8 +76,11 @@ export function peerFor(peers: readonly Peer[], code: string): Peer | null {
 
 export type Route = { kind: "local" } | { kind: "remote"; peer: Peer } | { kind: "unknown" };
 
-/** Where `code` is served: by a peer that covers it, else here when the directory has it, else nowhere known. */
-export async function routeOf(deps: Pick<ExchangeDeps, "directory" | "database">, code: string, peers?: readonly Peer[], db?: Db): Promise<Route> {
+/**
+ * Where `code` is served: by a peer that covers it, else here when the directory has it, else by the hub when this
+ * node has one, else nowhere known.
+ */
+export async function routeOf(deps: Pick<ExchangeDeps, "directory" | "database" | "hub">, code: string, peers?: readonly Peer[], db?: Db): Promise<Route> {
   const known = peers ?? (await listPeers(db ?? deps.database.db));
   const peer = peerFor(known, code);
   if (peer) return { kind: "remote", peer };
@@ -81,7 +88,7 @@ export async function routeOf(deps: Pick<ExchangeDeps, "directory" | "database">
     await deps.directory.agency(code, db);
     return { kind: "local" };
   } catch {
-    return { kind: "unknown" };
+    return deps.hub ? { kind: "remote", peer: deps.hub } : { kind: "unknown" };
   }
 }
 

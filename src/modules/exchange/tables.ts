@@ -35,6 +35,11 @@ export const exchangeDocuments = pgTable(
     assigneeId: text("assignee_id"),
     assigneeName: text("assignee_name"),
     assignmentDue: date("assignment_due", { mode: "string" }),
+    /**
+     * SHA-256 (in the file store) of the signed edXML of the document: as it left (out) or as it came (in), the
+     * evidence of what was sent; null when it went unsigned (between agencies of this node, the sender without a key).
+     */
+    signedSha256: text("signed_sha256"),
     createdBy: text("created_by").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

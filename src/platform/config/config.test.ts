@@ -20,6 +20,12 @@ describe("config", () => {
     assert.deepEqual(loadConfig({ MOTCUA_TRUSTED_PROXIES: "10.0.0.0/8, 192.168.1.7,2001:db8::/32,loopback," }).trustedProxies, ["10.0.0.0/8", "192.168.1.7", "2001:db8::/32", "loopback"]);
   });
 
+  it("reads the document exchange's hub and retries", () => {
+    assert.deepEqual(loadConfig({}).exchange, { hubUrl: null, hubCode: null, timeoutMs: 30_000, maxAttempts: 12, retryBaseMs: 30_000, retryMaxMs: 14_400_000 });
+    const c = loadConfig({ MOTCUA_EXCHANGE_HUB_URL: "https://truc.example.gov.vn/", MOTCUA_EXCHANGE_HUB: "000.00.00.G22", MOTCUA_EXCHANGE_RETRY_BASE_MS: "100" });
+    assert.deepEqual([c.exchange.hubUrl, c.exchange.hubCode, c.exchange.retryBaseMs], ["https://truc.example.gov.vn", "000.00.00.G22", 100]);
+  });
+
   it("turns demo data off by default on PostgreSQL", () => {
     const c = loadConfig({ DATABASE_URL: "postgres://u@127.0.0.1:5432/x" });
     assert.equal(c.databaseUrl, "postgres://u@127.0.0.1:5432/x");
@@ -77,6 +83,9 @@ describe("config", () => {
     ],
     [{ MOTCUA_NATIONAL_SYNC_URL: "https://portal.example", MOTCUA_NATIONAL_SYNC_DSTCODE: "a b" }, "MOTCUA_NATIONAL_SYNC_DSTCODE"],
     [{ MOTCUA_NATIONAL_SYNC_PASSWORD: "orphan" }, "MOTCUA_NATIONAL_SYNC_PASSWORD"],
+    [{ MOTCUA_EXCHANGE_HUB_URL: "ftp://hub" }, "MOTCUA_EXCHANGE_HUB_URL"],
+    [{ MOTCUA_EXCHANGE_HUB: "1" }, "MOTCUA_EXCHANGE_HUB"],
+    [{ MOTCUA_EXCHANGE_MAX_ATTEMPTS: "0" }, "MOTCUA_EXCHANGE_MAX_ATTEMPTS"],
   ];
   for (const [env, variable] of bad) {
     it(`names ${variable} when ${JSON.stringify(env)} is bad`, () => {

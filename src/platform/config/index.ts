@@ -125,6 +125,20 @@ export interface Config {
   } | null;
   /** The national registries the data-sharing gateway asks (see `RegistriesConfig`). */
   registries: RegistriesConfig;
+  /**
+   * The document exchange between nodes (issue 16): MOTCUA_EXCHANGE_HUB_URL (a hub that routes onward what no peer
+   * covers), MOTCUA_EXCHANGE_HUB (this node is a hub: the agency code it stamps its TraceHeader with),
+   * _TIMEOUT_MS (one delivery's HTTP request), _MAX_ATTEMPTS and _RETRY_BASE_MS / _RETRY_MAX_MS (the outbox's
+   * retries with exponential backoff).
+   */
+  exchange: {
+    hubUrl: string | null;
+    hubCode: string | null;
+    timeoutMs: number;
+    maxAttempts: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+  };
 }
 
 /** One registry's connector: where it is, how the node proves who it is, and how long and how often it may ask. */
@@ -411,6 +425,23 @@ export function loadConfig(env: Env = process.env): Config {
     nationalSync: nationalSync(env),
     federation: federation(env),
     registries: registries(env, demo),
+    exchange: exchange(env),
+  };
+}
+
+function exchange(env: Env): Config["exchange"] {
+  const hubUrl = url(env, "MOTCUA_EXCHANGE_HUB_URL", ["https:", "http:"]);
+  const hubCode = text(env, "MOTCUA_EXCHANGE_HUB", "") || null;
+  if (hubCode !== null && !/^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[0-9A-Z]{3}$/.test(hubCode)) {
+    throw new ConfigError("MOTCUA_EXCHANGE_HUB", `must be the hub's agency code (QCVN 102:2016, e.g. 000.00.00.G22), got "${hubCode}"`);
+  }
+  return {
+    hubUrl: hubUrl ? hubUrl.replace(/\/+$/, "") : null,
+    hubCode,
+    timeoutMs: integer(env, "MOTCUA_EXCHANGE_TIMEOUT_MS", 30_000, 100, 600_000),
+    maxAttempts: integer(env, "MOTCUA_EXCHANGE_MAX_ATTEMPTS", 12, 1, 1000),
+    retryBaseMs: integer(env, "MOTCUA_EXCHANGE_RETRY_BASE_MS", 30_000, 0, 86_400_000),
+    retryMaxMs: integer(env, "MOTCUA_EXCHANGE_RETRY_MAX_MS", 4 * 3_600_000, 0, 7 * 86_400_000),
   };
 }
 

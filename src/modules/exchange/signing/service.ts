@@ -51,7 +51,7 @@ export interface AgencyKeysService {
   /** The development CA's certificate (made, and audited, on first use): what a peer trusts for the demo. */
   developmentCa(): Promise<{ certificatePem: string; fingerprint: string }>;
   /** A first key for an agency, issued by the development CA; refused when it has an active one (rotate it). */
-  generate(actor: Actor, input: { agencyCode: string; agencyName?: string; days?: number }): Promise<AgencyKeyDto>;
+  generate(actor: Actor, input: { agencyCode: string; agencyName?: string; days?: number }, tx?: Db): Promise<AgencyKeyDto>;
   /** An agency's key and certificate from elsewhere (a real CA): checked to match and to carry the code; made active. */
   importKey(actor: Actor, input: { agencyCode: string; privateKeyPem: string; certificatePem: string }): Promise<AgencyKeyDto>;
   /** A new active key from the development CA; the one in use retired (it still verifies what it signed). */
@@ -63,7 +63,7 @@ export interface AgencyKeysService {
   /** An outgoing message signed with its sending agency's active key (SignatureError when From/OrganId is another). */
   signOutgoing(xml: string, agencyCode: string): Promise<string>;
   /** Registers another agency's certificate (it must carry that agency's code). */
-  trust(actor: Actor, input: { agencyCode: string; certificatePem: string }): Promise<TrustedCertificateDto>;
+  trust(actor: Actor, input: { agencyCode: string; certificatePem: string }, tx?: Db): Promise<TrustedCertificateDto>;
   /** The registered certificates, of one agency or all, not revoked. */
   trusted(agencyCode?: string): Promise<TrustedCertificateDto[]>;
   revoke(actor: Actor, id: number): Promise<TrustedCertificateDto>;
@@ -146,14 +146,17 @@ export function makeAgencyKeysService(deps: AgencyKeysDeps): AgencyKeysService {
     if (!canManageKeys(actor)) throw new KeysForbidden();
   }
 
-  async function ca(): Promise<KeyAndCertificate & { fingerprint: string }> {
-    const found = await repo.findCa(database.db);
+  /** `fn` in the caller's transaction `outer` (a seed's), else in one of its own. */
+  const within = <T>(outer: Db | undefined, fn: (tx: Db) => Promise<T>) => (outer ? fn(outer) : database.transaction(fn));
+
+  async function ca(outer?: Db): Promise<KeyAndCertificate & { fingerprint: string }> {
+    const found = await repo.findCa(outer ?? database.db);
     const row =
       found ??
       (await (async () => {
         const made = await createDevelopmentCa({ name: "motcua development CA", now: clock.now() });
         const fingerprint = readCertificate(made.certificatePem).fingerprint;
-        return database.transaction(async (tx) => {
+        return within(outer, async (tx) => {
           const { row, created } = await repo.insertCa(tx, {
             certificatePem: made.certificatePem,
             privateKeyEnc: store.seal(made.privateKeyPem, binding("dev-ca", fingerprint)),
@@ -204,13 +207,13 @@ export function makeAgencyKeysService(deps: AgencyKeysDeps): AgencyKeysService {
     return keyDto(row);
   }
 
-  async function issue(actor: Actor, input: { agencyCode: string; agencyName?: string; days?: number }, how: "generate" | "rotate") {
+  async function issue(actor: Actor, input: { agencyCode: string; agencyName?: string; days?: number }, how: "generate" | "rotate", outer?: Db) {
     allow(actor);
     const agencyCode = checkCode(input.agencyCode);
     const days = checkDays(input.days);
-    const issuer = await ca();
+    const issuer = await ca(outer);
     const key = await issueAgencyCertificate(issuer, { agencyCode, agencyName: await nameOf(agencyCode, input.agencyName) }, { now: clock.now(), days });
-    return database.transaction((tx) => install(tx, actor, agencyCode, key, how));
+    return within(outer, (tx) => install(tx, actor, agencyCode, key, how));
   }
 
   async function signingKey(agencyCode: string): Promise<KeyAndCertificate> {
@@ -230,7 +233,7 @@ export function makeAgencyKeysService(deps: AgencyKeysDeps): AgencyKeysService {
       return { certificatePem, fingerprint };
     },
 
-    generate: (actor, input) => issue(actor, input, "generate"),
+    generate: (actor, input, tx) => issue(actor, input, "generate", tx),
     rotate: (actor, input) => issue(actor, input, "rotate"),
 
     async importKey(actor, input) {
@@ -259,11 +262,11 @@ export function makeAgencyKeysService(deps: AgencyKeysDeps): AgencyKeysService {
       return signEdxml(xml, await signingKey(agencyCode));
     },
 
-    async trust(actor, input) {
+    async trust(actor, input, outer) {
       allow(actor);
       const agencyCode = checkCode(input.agencyCode);
       const info = agencyCertificate(input.certificatePem, agencyCode);
-      return database.transaction(async (tx) => {
+      return within(outer, async (tx) => {
         const row = await repo.upsertTrusted(tx, {
           agencyCode,
           certificatePem: input.certificatePem,

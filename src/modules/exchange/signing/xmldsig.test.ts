@@ -7,6 +7,7 @@ import { before, describe, it } from "node:test";
 import { debianTool } from "../../../../test/helpers/tools.ts";
 import { createDevelopmentCa, issueAgencyCertificate, type KeyAndCertificate, readCertificate } from "./ca.ts";
 import { sampleDocument, sampleStatus } from "./testing.ts";
+import { appendTrace } from "./traces.ts";
 import { edxmlSender, type SignatureRefusal, SignatureError, signEdxml, verifyEdxml } from "./xmldsig.ts";
 
 const A = "000.00.00.H29";
@@ -77,13 +78,29 @@ describe("XML-DSig of edXML messages", () => {
       const signed = signEdxml(sampleDocument({ from: A }), a);
       fs.writeFileSync(path.join(dir, "signed.xml"), signed);
       fs.writeFileSync(path.join(dir, "tampered.xml"), signed.replace("SGVsbG8sIGVkWE1MIQ==", "SGVsbG8sIGVkWE1MIT8="));
+      // A hub's TraceHeader appended: the standard XPath transform leaves it out for xmlsec1 too.
+      fs.writeFileSync(path.join(dir, "hopped.xml"), appendTrace(signed, { organId: "000.00.00.G22", timestamp: "2026/12/01 09:31:00" }));
       const run = (file: string) =>
         execFileSync(XMLSEC1, ["--verify", "--trusted-pem", path.join(dir, "ca.pem"), path.join(dir, file)], { encoding: "utf8", stdio: "pipe" });
       assert.doesNotThrow(() => run("signed.xml"));
+      assert.doesNotThrow(() => run("hopped.xml"));
       assert.throws(() => run("tampered.xml"));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("stays valid when each hop appends its TraceHeader, and only then: the Bussiness beside them stays signed", () => {
+    const signed = signEdxml(sampleDocument({ from: A }), a);
+    const hub = appendTrace(signed, { organId: "000.00.00.G22", timestamp: "2026/12/01 09:31:00" });
+    const twice = appendTrace(hub, { organId: "000.00.00.G23", timestamp: "2026/12/01 09:32:00" });
+    assert.equal(verifyA(twice).agencyCode, A);
+    const hops = [...twice.matchAll(/<edXML:TraceHeader><edXML:OrganId>([^<]+)</g)].map((m) => m[1]);
+    assert.deepEqual(hops, [A, "000.00.00.G22", "000.00.00.G23"]);
+    const revocation = twice.replace("<edXML:BussinessDocType>0<", "<edXML:BussinessDocType>1<");
+    assert.throws(() => verifyA(revocation), (e: unknown) => e instanceof SignatureError && e.reason === "digest_mismatch");
+    const otherExpression = signed.replace(/(<XPath>)[^<]+/, "$1not(ancestor-or-self::*[local-name()='Subject'])");
+    assert.throws(() => verifyA(otherExpression), (e: unknown) => e instanceof SignatureError && e.reason === "malformed");
   });
 
   describe("refuses", () => {

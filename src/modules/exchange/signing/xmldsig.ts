@@ -7,11 +7,15 @@
 // registered for the sender's agency code (and carry that code), be within its validity, and the signature is then
 // checked with the registered certificate's key. Against signature wrapping the signature must have exactly the
 // shape `signEdxml` writes: one Signature in the document, child of the one edXMLHeader, one Reference with URI=""
-// (the whole document), the transforms enveloped-signature then exc-c14n and nothing else.
-import { DOMParser } from "@xmldom/xmldom";
+// (the whole document), the transforms enveloped-signature, the XPath transform that leaves the hops' TraceHeaders
+// out (traces.ts: a hub appends its own without breaking the signature), then exc-c14n — or, from another implementation that signs the
+// whole document, enveloped-signature then exc-c14n — and nothing else.
+import { createSign } from "node:crypto";
+import { DOMParser, XMLSerializer } from "@xmldom/xmldom";
 import { SignedXml } from "xml-crypto";
 import { EDXML_NAMESPACE } from "../edxml/model.ts";
 import { certificateDer, CertificateError, derToPem, readCertificate } from "./ca.ts";
+import { TRACES_XPATH, TracesExcluded, XPATH_TRANSFORM } from "./traces.ts";
 
 export const DSIG_NAMESPACE = "http://www.w3.org/2000/09/xmldsig#";
 export const EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#";
@@ -107,9 +111,37 @@ export function signEdxml(xml: string, key: { privateKeyPem: string; certificate
     canonicalizationAlgorithm: EXC_C14N,
     getKeyInfoContent: SignedXml.getKeyInfoContent,
   });
-  sig.addReference({ xpath: "/*", uri: "", isEmptyUri: true, transforms: [ENVELOPED, EXC_C14N], digestAlgorithm: SHA256 });
+  withTraceTransform(sig);
+  sig.addReference({ xpath: "/*", uri: "", isEmptyUri: true, transforms: [ENVELOPED, XPATH_TRANSFORM, EXC_C14N], digestAlgorithm: SHA256 });
   sig.computeSignature(xml, { location: { reference: HEADER_XPATH, action: "append" } });
-  return sig.getSignedXml();
+  return withXPathExpression(sig.getSignedXml(), key.privateKeyPem);
+}
+
+/**
+ * xml-crypto writes a Transform's Algorithm only: the XPath transform's expression is added here, and SignedInfo,
+ * which it is part of, signed again.
+ */
+function withXPathExpression(signedXml: string, privateKeyPem: string): string {
+  const doc = parse(signedXml);
+  const signature = doc.getElementsByTagNameNS(DSIG_NAMESPACE, "Signature")[0]!;
+  const transform = Array.from(signature.getElementsByTagNameNS(DSIG_NAMESPACE, "Transform")).find((t) => t.getAttribute("Algorithm") === XPATH_TRANSFORM)!;
+  const expression = doc.createElementNS(DSIG_NAMESPACE, transform.prefix ? `${transform.prefix}:XPath` : "XPath");
+  expression.appendChild(doc.createTextNode(TRACES_XPATH));
+  transform.appendChild(expression);
+  // xml-crypto's own canonical SignedInfo (the one checkSignature computes), from the signature as it now is.
+  const resign = new SignedXml({ canonicalizationAlgorithm: EXC_C14N }) as unknown as { signatureNode: Node; getCanonSignedInfoXml(doc: Document): string };
+  resign.signatureNode = signature as unknown as Node;
+  const canonical = resign.getCanonSignedInfoXml(doc);
+  const value = createSign("RSA-SHA256").update(canonical).sign(privateKeyPem, "base64");
+  const valueElement = signature.getElementsByTagNameNS(DSIG_NAMESPACE, "SignatureValue")[0]!;
+  while (valueElement.firstChild) valueElement.removeChild(valueElement.firstChild);
+  valueElement.appendChild(doc.createTextNode(value));
+  return new XMLSerializer().serializeToString(doc as unknown as Node);
+}
+
+function withTraceTransform(sig: SignedXml): SignedXml {
+  (sig.CanonicalizationAlgorithms as Record<string, new () => unknown>)[XPATH_TRANSFORM] = TracesExcluded;
+  return sig;
 }
 
 function dsig(el: Element, name: string): void {
@@ -150,8 +182,15 @@ function checkShape(doc: Document): { signature: Element; certificate: Buffer } 
     if (a.name !== "URI" && a.name !== "Id") throw new SignatureError("malformed", `unexpected attribute ${a.name} on Reference`);
   }
   const [transforms, digestMethod] = shape(ref, ["Transforms", "DigestMethod", "DigestValue"]);
-  const [enveloped, exc] = shape(transforms!, ["Transform", "Transform"]);
+  const steps = elementChildren(transforms!);
+  const [enveloped, traces, exc] = steps.length === 2 ? [steps[0], null, steps[1]] : shape(transforms!, ["Transform", "Transform", "Transform"]);
+  shape(transforms!, steps.map(() => "Transform"));
   algorithm(enveloped!, ENVELOPED);
+  if (traces) {
+    if (traces.getAttribute("Algorithm") !== XPATH_TRANSFORM) throw new SignatureError("malformed", `the second transform must be ${XPATH_TRANSFORM}`);
+    const [expression] = shape(traces, ["XPath"]);
+    if ((expression!.textContent ?? "") !== TRACES_XPATH) throw new SignatureError("malformed", "the XPath transform may leave out the hops' TraceHeaders only");
+  }
   algorithm(exc!, EXC_C14N);
   algorithm(digestMethod!, SHA256);
   const [data] = shape(keyInfo!, ["X509Data"]);
@@ -212,7 +251,7 @@ export function verifyEdxml(xml: string, opts: VerifyOptions): VerifiedSignature
   if (now < info.notBefore || now > info.notAfter) {
     throw new SignatureError("expired", `the certificate is valid from ${info.notBefore.toISOString()} to ${info.notAfter.toISOString()}`);
   }
-  const check = new SignedXml({ publicCert: registered, getCertFromKeyInfo: () => null });
+  const check = withTraceTransform(new SignedXml({ publicCert: registered, getCertFromKeyInfo: () => null }));
   check.loadSignature(signature as unknown as Node);
   let ok: boolean;
   try {

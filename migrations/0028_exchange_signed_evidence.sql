@@ -1,0 +1,1 @@
+ALTER TABLE "exchange_documents" ADD COLUMN "signed_sha256" text;

@@ -1,0 +1,145 @@
+// The wire between nodes (issue 16, items 2–3): the module's default transport and inbox decoder.
+//
+// Sending: the message is built with the codec, signed with the sending agency's active key (XML-DSig) and POSTed to
+// `{node}/exchange/inbox?to=<recipient>` — the peer covering the recipient, else the configured hub. The answer is
+// the recipient's signed status edXML, verified against the certificate registered for its agency: 200 with its
+// 01 (or an empty body: nothing new to say, e.g. a document delivered before), 422 with its signed 02 when it
+// refused the signature. A network failure, a timeout or a 5xx is retried by the outbox; another 4xx is final.
+//
+// Receiving: the codec reads the message (a malformed one is answered 400 with the codec's element and problem),
+// the signature is verified against the certificates registered for the sender's agency code (a refusal is
+// audited and answered with the recipient's signed 02). A hub routes what it does not host onward, appending its
+// own TraceHeader (signing/traces.ts: the signature leaves the hops' TraceHeaders out), and relays the answer.
+import type { Clock } from "../../platform/clock.ts";
+import type { DirectoryService } from "../directory/index.ts";
+import { buildEdxml, EdxmlError, type EdxmlMessage, parseEdxml } from "./edxml/index.ts";
+import { EdxmlMalformed, InboxRefused, NextHopUnavailable } from "./errors.ts";
+import { type DeliveryAnswer, type InboxDecoder, type Peer, type RemoteTransport, SignatureRefusedError } from "./model.ts";
+import { statusFor } from "./service.receiving.ts";
+import type { AgencyKeysService } from "./signing/service.ts";
+import { appendTrace } from "./signing/traces.ts";
+import { edxmlTimestamp, organizationOf, peerFor } from "./support.ts";
+
+const XML = "application/xml; charset=utf-8";
+
+const senderOf = (m: EdxmlMessage) => (m.kind === "status" ? m.from.organId : m.header.from.organId);
+
+/** The inbox of a node, naming the recipient the message is for (routing data, outside the signed document). */
+export function inboxUrl(nodeUrl: string, to: string | undefined): URL {
+  const url = new URL("exchange/inbox", nodeUrl.endsWith("/") ? nodeUrl : `${nodeUrl}/`);
+  if (to) url.searchParams.set("to", to);
+  return url;
+}
+
+async function post(url: URL, xml: string, timeoutMs: number): Promise<{ status: number; contentType: string; body: string }> {
+  const res = await fetch(url, { method: "POST", headers: { "content-type": XML }, body: xml, signal: AbortSignal.timeout(timeoutMs) });
+  return { status: res.status, contentType: res.headers.get("content-type") ?? "", body: await res.text() };
+}
+
+/** Why an answer that is not a status edXML says it refused (the error envelope's code and message). */
+function refusalOf(status: number, body: string): string {
+  try {
+    const e = (JSON.parse(body) as { error?: { code?: string; message?: string } }).error;
+    if (e?.code) return `${status} ${e.code}: ${e.message ?? ""}`;
+  } catch {
+    // not JSON: the first words of the body
+  }
+  return `${status}: ${body.slice(0, 200)}`;
+}
+
+export interface WireDeps {
+  keys: AgencyKeysService;
+  directory: DirectoryService;
+  clock: Clock;
+  /** One delivery's HTTP request, in ms. */
+  timeoutMs: number;
+  /** This node routes what it does not host (a hub): the agency code its TraceHeader carries. */
+  hubCode?: string | null;
+}
+
+/** The default transport: signed edXML over HTTP. */
+export function httpTransport(deps: WireDeps): RemoteTransport {
+  /** The status edXML of an answer, its signature verified against its sender's registered certificate. */
+  async function readAnswer(body: string, from: string) {
+    let status;
+    try {
+      status = parseEdxml(body);
+    } catch (err) {
+      throw new Error(`the answer of the node of ${from} is not edXML: ${(err as Error).message}`);
+    }
+    if (status.kind !== "status") throw new Error(`the answer of the node of ${from} is not a status message`);
+    const verdict = await deps.keys.verifyIncoming(body, status.from.organId);
+    if (!verdict.ok) throw new Error(`the answer of ${status.from.organId} is not signed by it (${verdict.reason}: ${verdict.message})`);
+    return status;
+  }
+
+  return {
+    async deliver(peer: Peer, message: EdxmlMessage, fromAgency: string, toAgency?: string, given?: string): Promise<DeliveryAnswer> {
+      const signed = given ?? (await deps.keys.signOutgoing(buildEdxml(message), fromAgency));
+      const url = inboxUrl(peer.nodeUrl, toAgency);
+      let res;
+      try {
+        res = await post(url, signed, deps.timeoutMs);
+      } catch (err) {
+        const cause = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
+        throw new Error(`${url.origin} cannot be reached: ${cause}`);
+      }
+      if (res.status >= 500 || res.status === 408 || res.status === 429) throw new Error(`${url.origin} answered ${refusalOf(res.status, res.body)}`);
+      if (res.status === 200) return res.body.trim() ? { accepted: true, status: await readAnswer(res.body, toAgency ?? peer.agencyCode) } : { accepted: true };
+      if (res.status === 422 && res.contentType.includes("xml")) {
+        const status = await readAnswer(res.body, toAgency ?? peer.agencyCode);
+        return { accepted: false, permanent: true, status, reason: `${status.from.organId} refused it (${status.statusCode}): ${status.description ?? ""}` };
+      }
+      return { accepted: false, permanent: true, reason: `${url.origin} refused it: ${refusalOf(res.status, res.body)}` };
+    },
+  };
+}
+
+/** The default inbox decoder: the codec, the signature checked against the registered certificates. */
+export function edxmlDecoder(deps: WireDeps): InboxDecoder {
+  const { keys, directory, clock } = deps;
+  const sign = (m: EdxmlMessage) => keys.signOutgoing(buildEdxml(m), senderOf(m));
+  return {
+    async decode(xml, _peers, context = {}) {
+      let message: EdxmlMessage;
+      try {
+        message = parseEdxml(xml);
+      } catch (err) {
+        if (err instanceof EdxmlError) throw new EdxmlMalformed(err.element, err.problem);
+        throw err;
+      }
+      const verdict = await keys.verifyIncoming(xml, senderOf(message), context.requestId ? { requestId: context.requestId } : {});
+      if (!verdict.ok) throw new SignatureRefusedError(message, `${verdict.reason}: ${verdict.message}`);
+      return { message, signer: verdict.signature.agencyCode };
+    },
+
+    async answer(answer) {
+      return answer.status ? sign(answer.status) : "";
+    },
+
+    async refuse(document, recipient, reason) {
+      const me = await organizationOf(directory, recipient);
+      const description = `Chữ ký số không hợp lệ / the signature is refused: ${reason}`.slice(0, 1000);
+      return sign(statusFor(document, me, "02", clock.now(), { description }));
+    },
+
+    ...(deps.hubCode
+      ? {
+          async forward(xml: string, to: string, peers: readonly Peer[]) {
+            const peer = peerFor(peers, to);
+            if (!peer) throw new InboxRefused(`no node serving ${to} is known to this hub`);
+            const hopped = appendTrace(xml, { organId: deps.hubCode!, timestamp: edxmlTimestamp(clock.now()) });
+            const url = inboxUrl(peer.nodeUrl, to);
+            let res;
+            try {
+              res = await post(url, hopped, deps.timeoutMs);
+            } catch (err) {
+              throw new NextHopUnavailable(url.origin, (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message);
+            }
+            if (res.status >= 500) throw new NextHopUnavailable(url.origin, `it answered ${res.status}`);
+            return res;
+          },
+        }
+      : {}),
+  };
+}

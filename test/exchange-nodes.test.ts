@@ -1,0 +1,231 @@
+// Document exchange between real nodes (issue 16, items 2, 3 and 8): three `motcua start` processes on 127.0.0.1 —
+// A and B, and a hub H — each with its own PostgreSQL database and data directory, exchanging signed edXML over HTTP.
+// A ↔ B directly (a PDF arrives once, the 01 comes back at once, B's 03/04/06 reach A's timeline); B stopped while
+// A sends three documents, which arrive exactly once and in order when it is back; a document signed with a key not
+// registered for its sender, and one whose attachment was changed in transit, refused with B's signed 02 and
+// audited on B; A → H → B through the hub, which appends its TraceHeader without breaking the sender's signature.
+// The test's own contexts on each database act as the operators and officers (keys, trust, peers, sending).
+// (A status B cannot deliver — about a document A never sent — would hold back B's later messages to A, in order.)
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { type Context, createContext } from "../src/context.ts";
+import { loadConfig } from "../src/platform/config/index.ts";
+import { type Database, sql } from "../src/platform/db/index.ts";
+import { createLogger } from "../src/platform/log/index.ts";
+import type { AgencyDto } from "../src/modules/directory/index.ts";
+import { buildAgency } from "../src/modules/directory/testing.ts";
+import { buildEdxml, type EdxmlDocument, parseEdxml } from "../src/modules/exchange/edxml/index.ts";
+import { copyById } from "../src/modules/exchange/repo.ts";
+import { PDF } from "../src/modules/exchange/testing.ts";
+import { eventually, type Node, startNode } from "./helpers/cluster.ts";
+import { serverDatabase } from "./helpers/db.ts";
+import { freePort } from "./helpers/net.ts";
+
+const cli = { type: "cli", name: "test" } as const;
+const HUB_CODE = "000.00.00.G22";
+
+interface Site {
+  name: string;
+  ctx: Context;
+  database: Database;
+  env: Record<string, string>;
+  port: number;
+  url: string;
+  dataDir: string;
+  node: Node | null;
+  root: AgencyDto;
+  unit: AgencyDto;
+}
+
+async function site(name: string, port: number, extra: Record<string, string> = {}): Promise<Site> {
+  const { database, url: databaseUrl } = await serverDatabase();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `motcua-exchange-${name}-`));
+  const url = `http://127.0.0.1:${port}`;
+  const env = {
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_MAX: "4",
+    MOTCUA_DATA_DIR: dataDir,
+    MOTCUA_PUBLIC_URL: url,
+    MOTCUA_SECRET: randomBytes(32).toString("hex"),
+    MOTCUA_AUDIT_KEY: randomBytes(32).toString("hex"),
+    MOTCUA_DEMO: "false",
+    MOTCUA_WORKER_POLL_MS: "50",
+    // Retries every 100–300 ms, for as long as the test needs: a stopped peer is waited for, not given up on.
+    MOTCUA_EXCHANGE_RETRY_BASE_MS: "100",
+    MOTCUA_EXCHANGE_RETRY_MAX_MS: "300",
+    MOTCUA_EXCHANGE_MAX_ATTEMPTS: "500",
+    MOTCUA_EXCHANGE_TIMEOUT_MS: "5000",
+    LOG_LEVEL: "warn",
+    ...extra,
+  };
+  const ctx = createContext(loadConfig({ ...env, PORT: String(port) }), database, { logger: createLogger("silent") });
+  const root = await buildAgency(ctx, { name: `Ủy ban nhân dân nút ${name}` });
+  const unit = await buildAgency(ctx, { parent: root, name: `Sở Nội vụ nút ${name}`, kind: "specialised_agency" });
+  return { name, ctx, database, env, port, url, dataDir, node: null, root, unit };
+}
+
+describe("document exchange between nodes", () => {
+  let A: Site;
+  let B: Site;
+  let H: Site;
+  const sites = () => [A, B, H].filter(Boolean);
+
+  before(async () => {
+    const [pa, pb, ph] = [await freePort(), await freePort(), await freePort()];
+    H = await site("H", ph, { MOTCUA_EXCHANGE_HUB: HUB_CODE });
+    A = await site("A", pa, { MOTCUA_EXCHANGE_HUB_URL: H.url });
+    B = await site("B", pb, { MOTCUA_EXCHANGE_HUB_URL: H.url });
+    // Keys from each node's development CA; each side registers the other's certificate (and the hub both).
+    const certA = (await A.ctx.exchangeKeys.generate(cli, { agencyCode: A.unit.code })).certificatePem;
+    const certB = (await B.ctx.exchangeKeys.generate(cli, { agencyCode: B.unit.code })).certificatePem;
+    await B.ctx.exchangeKeys.trust(cli, { agencyCode: A.unit.code, certificatePem: certA });
+    await A.ctx.exchangeKeys.trust(cli, { agencyCode: B.unit.code, certificatePem: certB });
+    for (const [code, pem] of [[A.unit.code, certA], [B.unit.code, certB]] as const) await H.ctx.exchangeKeys.trust(cli, { agencyCode: code, certificatePem: pem });
+    await A.ctx.exchange.setPeer(cli, { agencyCode: B.root.code, name: "Nút B", nodeUrl: B.url, certificate: certB });
+    await B.ctx.exchange.setPeer(cli, { agencyCode: A.root.code, name: "Nút A", nodeUrl: A.url, certificate: certA });
+    await H.ctx.exchange.setPeer(cli, { agencyCode: A.root.code, name: "Nút A", nodeUrl: A.url, certificate: certA });
+    await Promise.all(sites().map(async (s) => (s.node = await startNode("start", s.env, { port: s.port }))));
+  });
+
+  after(async () => {
+    await Promise.all(sites().map(async (s) => s.node?.stop()));
+    for (const s of sites()) {
+      await s.database.close();
+      fs.rmSync(s.dataDir, { recursive: true, force: true });
+    }
+  });
+
+  const send = async (from: Site, to: string, subject: string) =>
+    from.ctx.exchange.send(cli, { from: from.unit.code, to: [to], subject, notation: "SNV-VP", signer: { fullName: "Nguyễn Văn Ký" }, files: [await from.ctx.exchange.storeFile(PDF, "cong-van.pdf")] });
+  const timeline = async (s: Site, id: string) => (await s.ctx.exchange.get(cli, id)).timelines[0]!;
+  const inbox = async (s: Site, q?: string) => (await s.ctx.exchange.list(cli, { box: "in", agency: s.unit.code, pageSize: 100, ...(q ? { q } : {}) })).items;
+  const output = () => sites().map((s) => `--- ${s.name}\n${s.node?.output() ?? ""}`).join("\n");
+
+  it("A → B directly: the PDF arrives once, B's 01 comes back at once, its 03, 04 and 06 reach A's timeline", async () => {
+    const id = await send(A, B.unit.code, "Về việc báo cáo số liệu quý IV trực tiếp");
+    await eventually(async () => (await timeline(A, id)).delivery === "delivered", `delivered A → B\n${output()}`);
+    // B's 01 came back as the answer to the POST: on the timeline as it is marked delivered.
+    assert.deepEqual((await timeline(A, id)).statuses.map((x) => x.code), ["01"]);
+    const [copy, ...more] = await inbox(B, "quy IV truc tiep");
+    assert.equal(more.length, 0);
+    const doc = await B.ctx.exchange.get(cli, copy!.id);
+    assert.equal(doc.sender.code, A.unit.code);
+    const file = await B.ctx.exchange.file(cli, copy!.id, doc.files[0]!.sha256);
+    const chunks: Buffer[] = [];
+    for await (const c of file.stream) chunks.push(c as Buffer);
+    assert.deepEqual(Buffer.concat(chunks), PDF);
+    // The signed edXML, byte for byte the same with both copies: the evidence of what was sent, which B verifies.
+    const sent = await A.ctx.exchange.get(cli, id);
+    assert.ok(doc.signedEdxml);
+    assert.equal(doc.signedEdxml, sent.signedEdxml);
+    let xml = "";
+    for await (const c of (await B.ctx.exchange.file(cli, copy!.id, doc.signedEdxml)).stream) xml += (c as Buffer).toString("utf8");
+    assert.equal((await B.ctx.exchangeKeys.verifyIncoming(xml, A.unit.code)).ok, true);
+    await B.ctx.exchange.answer(cli, copy!.id, { code: "03" });
+    await B.ctx.exchange.answer(cli, copy!.id, { code: "04", department: "van-phong" });
+    await B.ctx.exchange.answer(cli, copy!.id, { code: "06", description: "Đã xử lý xong" });
+    const codes = async () => (await timeline(A, id)).statuses.map((x) => x.code).join(",");
+    await eventually(async () => (await codes()) === "01,03,04,06", `A's timeline has B's 03, 04, 06 (${await codes()})\n${output()}`);
+  });
+
+  it("B stopped while A sends three documents: they wait, then arrive exactly once and in order", async () => {
+    await B.node!.stop();
+    const ids: string[] = [];
+    for (const n of ["một", "hai", "ba"]) ids.push(await send(A, B.unit.code, `Văn bản gửi khi nút B dừng số ${n}`));
+    await eventually(async () => (await timeline(A, ids[0]!)).attempts >= 2, "A retries the first");
+    const first = await timeline(A, ids[0]!);
+    assert.equal(first.delivery, "pending");
+    assert.match(first.lastError ?? "", /cannot be reached/);
+    // The others wait behind it (one sender–recipient pair, in order).
+    assert.equal((await timeline(A, ids[2]!)).attempts, 0);
+    B.node = await startNode("start", B.env, { port: B.port });
+    await eventually(async () => (await Promise.all(ids.map((id) => timeline(A, id)))).every((t) => t.delivery === "delivered"), `all three delivered\n${output()}`);
+    const got = (await inbox(B, "khi nut B dung")).sort((x, y) => x.registerNumber - y.registerNumber);
+    assert.deepEqual(got.map((d) => d.subject.split(" ").at(-1)), ["một", "hai", "ba"]);
+  });
+
+  it("a document signed with a key not registered for its sender is refused with B's signed 02, audited on B", async () => {
+    const stranger = await buildAgency(A.ctx, { parent: A.root, name: "Sở Tư pháp nút A", kind: "specialised_agency" });
+    await A.ctx.exchangeKeys.generate(cli, { agencyCode: stranger.code });
+    const id = await A.ctx.exchange.send(cli, { from: stranger.code, to: [B.unit.code], subject: "Văn bản ký bằng khóa lạ", notation: "STP-VP", signer: { fullName: "A" }, files: [await A.ctx.exchange.storeFile(PDF, "a.pdf")] });
+    await eventually(async () => (await timeline(A, id)).delivery === "undelivered", `refused\n${output()}`);
+    const t = await timeline(A, id);
+    assert.deepEqual(t.statuses.map((x) => x.code), ["02"]);
+    assert.match(t.statuses[0]!.description ?? "", /untrusted_certificate/);
+    assert.equal(t.attempts, 1);
+    assert.deepEqual(await inbox(B, "khoa la"), []);
+    const audit = await B.database.rows<{ subject_id: string }>(sql`SELECT subject_id FROM audit_log WHERE action = 'exchange.signature_refused'`);
+    assert.ok(audit.some((r) => r.subject_id === stranger.code));
+  });
+
+  it("a signed document whose attachment changed in transit is refused with 02; the genuine one is stored once", async () => {
+    // The edXML of a document A sent, as A's node builds it, posted again by hand.
+    const id = await send(A, B.unit.code, "Văn bản gửi lại thẳng vào hộp thư đến");
+    await eventually(async () => (await timeline(A, id)).delivery === "delivered", `delivered\n${output()}`);
+    const row = (await copyById(A.database.db, id))!;
+    const doc: EdxmlDocument = {
+      kind: "document",
+      header: row.header,
+      traces: [{ organId: A.unit.code, timestamp: "2026/12/06 09:00:00" }],
+      bussiness: row.bussiness,
+      attachments: row.attachments.map((a) => ({ contentId: a.contentId, contentType: a.contentType, attachmentName: a.attachmentName, content: new Uint8Array(PDF) })),
+    };
+    const signed = await A.ctx.exchangeKeys.signOutgoing(buildEdxml(doc), A.unit.code);
+    const post = (body: string) => fetch(`${B.url}/exchange/inbox?to=${B.unit.code}`, { method: "POST", headers: { "content-type": "application/xml" }, body });
+    const forged = Buffer.from(PDF.toString("latin1").replace("Catalog", "Katalog"), "latin1").toString("base64");
+    const tampered = signed.replace(PDF.toString("base64"), forged);
+    assert.notEqual(tampered, signed);
+    const refused = await post(tampered);
+    assert.equal(refused.status, 422);
+    const answer = await refused.text();
+    const status = parseEdxml(answer);
+    assert.ok(status.kind === "status" && status.statusCode === "02" && /digest_mismatch/.test(status.description ?? ""), answer);
+    assert.equal((await A.ctx.exchangeKeys.verifyIncoming(answer, B.unit.code)).ok, true);
+    const malformed = await post(signed.replace("<edXML:Subject>", "<edXML:Subject><x>"));
+    assert.equal(malformed.status, 400);
+    assert.equal(((await malformed.json()) as { error: { code: string } }).error.code, "exchange.edxml_malformed");
+    for (let i = 0; i < 2; i++) assert.equal((await post(signed)).status, 200);
+    assert.equal((await inbox(B, "gui lai thang vao hop thu")).length, 1);
+  });
+
+  it("A → H → B through the hub: H appends its TraceHeader, B verifies A's signature, B's statuses come back", async () => {
+    // A proxy between H and B keeps what H routes onward.
+    const seen: string[] = [];
+    const proxy = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const body = Buffer.concat(chunks).toString("utf8");
+        seen.push(body);
+        void fetch(`${B.url}${req.url}`, { method: "POST", headers: { "content-type": "application/xml" }, body }).then(async (r) => {
+          res.writeHead(r.status, { "content-type": r.headers.get("content-type") ?? "application/xml" });
+          res.end(await r.text());
+        });
+      });
+    });
+    await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+    try {
+      const proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+      await H.ctx.exchange.setPeer(cli, { agencyCode: B.root.code, name: "Nút B", nodeUrl: proxyUrl, certificate: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n" });
+      // No peer of A covers B any more, nor of B covers A: each hands the other's messages to the hub.
+      await A.ctx.exchange.removePeer(cli, B.root.code);
+      await B.ctx.exchange.removePeer(cli, A.root.code);
+      const id = await send(A, B.unit.code, "Văn bản chuyển qua trục trung gian");
+      await eventually(async () => (await timeline(A, id)).statuses.some((x) => x.code === "01"), `delivered through H\n${output()}`);
+      const [copy] = await inbox(B, "truc trung gian");
+      assert.ok(copy);
+      const routed = seen.map((x) => parseEdxml(x)).find((m) => m.kind === "document" && m.header.subject === "Văn bản chuyển qua trục trung gian");
+      assert.deepEqual(routed?.traces.map((t) => t.organId), [A.unit.code, HUB_CODE]);
+      await B.ctx.exchange.answer(cli, copy.id, { code: "03" });
+      const codes = async () => (await timeline(A, id)).statuses.map((x) => x.code).join(",");
+      await eventually(async () => (await codes()) === "01,03", `B's 03 back through H (${await codes()})\n${output()}`);
+    } finally {
+      await new Promise((r) => proxy.close(r));
+    }
+  });
+});
