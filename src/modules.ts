@@ -8,6 +8,7 @@ import { dossiersModule } from "./modules/dossiers/index.ts";
 import { exchangeModule } from "./modules/exchange/index.ts";
 import { identityModule } from "./modules/identity/index.ts";
 import { kpiModule } from "./modules/kpi/index.ts";
+import { interagencyModule } from "./modules/interagency/index.ts";
 import { workflowModule } from "./modules/workflow/index.ts";
 import type { ModuleDefinition } from "./platform/module.ts";
 import { platformModule } from "./platform/platform-module.ts";
@@ -22,4 +23,5 @@ export const MODULES: readonly ModuleDefinition[] = [
   dossiersModule,
   exchangeModule,
   kpiModule,
+  interagencyModule,
 ];

@@ -94,7 +94,8 @@ export function decide(action: GuardedAction, d: DossierRow, plan: StepPlan[], a
   // one who never may is told so (403) whatever the state, never that the state is wrong (409); then the status
   // (409); then whether it is theirs where it stands (403); then the step (409).
   if (!isParty && !mayEverTake(actor, action, d, plan)) return FORBIDDEN;
-  if (!STARTS[action].includes(d.status as DossierStatus)) return state("status");
+  // Its step is being performed on another node (một cửa liên thông): it waits for that agency's result.
+  if (!STARTS[action].includes(d.status as DossierStatus) || d.awayAgencyCode) return state("status");
   if (!isParty) return FORBIDDEN;
   return stepRefusal(action, d, plan, current, actor, rules) ?? ALLOWED;
 }

@@ -27,8 +27,8 @@ export const exchangeModule = defineModule({
   name: "exchange",
   needs: ["directory", "identity"],
   provides: ["exchange"],
-  build: ({ database, clock, audit, files, jobs, directory, identity }) => ({
-    exchange: makeExchangeService({ database, clock, audit, files, jobs, directory, identity }),
+  build: ({ database, clock, audit, events, files, jobs, directory, identity }) => ({
+    exchange: makeExchangeService({ database, clock, audit, events, files, jobs, directory, identity }),
   }),
   routes: ({ exchange, options, config }) => [exchangeRoutes(exchange, { decoder: options.exchange?.decoder ?? NO_DECODER, maxUploadBytes: config.maxUploadBytes })],
   pages: ({ exchange, directory, config }) => [exchangeOfficePages({ exchange, directory, maxUploadBytes: config.maxUploadBytes })],
@@ -48,5 +48,7 @@ export const exchangeModule = defineModule({
 });
 
 export { type DeliveryAnswer, type InboxDecoder, type InboxReceiver, NO_TRANSPORT, type Peer, type RemoteTransport, type StoredAttachment } from "./model.ts";
-export { DELIVER_JOB, documentIdOf, edxmlDate, edxmlTimestamp } from "./support.ts";
+export { DELIVER_JOB, documentIdOf, edxmlDate, edxmlTimestamp, peerFor } from "./support.ts";
+export type { ReceivedDocument } from "./events.ts";
+export type { ResponseFor } from "./edxml/model.ts";
 export type { ExchangeService } from "./service.ts";

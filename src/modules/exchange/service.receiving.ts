@@ -7,6 +7,7 @@ import type { Db } from "../../platform/db/index.ts";
 import type { EdxmlDocument, EdxmlMessage, EdxmlStatus, Organization, StatusCode } from "./edxml/model.ts";
 import type { DeliveryAnswer, InboxReceiver, PendingChange, StoredAttachment } from "./model.ts";
 import { type CopyRow, copyOf, insertCopy, insertStatus, listPeers, nextRegisterNumber, updateCopy } from "./repo.ts";
+import { receivedFacts } from "./events.ts";
 import { edxmlTimestamp, type ExchangeDeps, organizationOf, parseEdxmlTimestamp, queueMessage, routeOf, vnYear } from "./support.ts";
 
 /** Thrown inside a transaction to undo it: the document was stored by an earlier delivery. */
@@ -112,6 +113,7 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
           }
         }
         await audit.record(tx, { actor: systemActor("exchange"), action: "exchange.received", subject: { type: "exchange_document", id: copy.id }, change: { documentId: doc.header.documentId } });
+        await deps.events?.publish(tx, "exchange.received", receivedFacts(copy));
         return { accepted: true as const, status };
       });
     } catch (err) {

@@ -31,7 +31,8 @@ export interface ExchangeService {
   file(actor: Actor, id: string, sha256: string): Promise<{ name: string; contentType: string; stream: Readable }>;
   /** The receiving side, which local deliveries and the inbox route call. */
   receiver: InboxReceiver;
-  peers(): Promise<Peer[]>;
+  /** The peers registry; read in `db` when given (a listener in its transaction). */
+  peers(db?: Db): Promise<Peer[]>;
   setPeer(actor: Actor, peer: Peer): Promise<void>;
   removePeer(actor: Actor, agencyCode: string): Promise<void>;
   /** Messages whose retry budget is spent (operators and the node's administrators). */

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { AuditLog } from "../../platform/audit/index.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Database, Db } from "../../platform/db/index.ts";
+import type { EventBus } from "../../platform/events.ts";
 import type { FileStore } from "../../platform/files/index.ts";
 import type { JobQueue } from "../../platform/jobs/index.ts";
 import { type DirectoryService, isWithinAgency, agencyLevel } from "../directory/index.ts";
@@ -22,6 +23,8 @@ export interface ExchangeDeps {
   jobs: JobQueue;
   directory: DirectoryService;
   identity: IdentityService;
+  /** "exchange.received" is published on it in each receipt's transaction (events.ts); none in some tests. */
+  events?: EventBus;
 }
 
 const VN_OFFSET_MS = 7 * 3600_000;
