@@ -96,9 +96,14 @@ export function decide(action: GuardedAction, d: DossierRow, plan: StepPlan[], a
   if (!isParty && !mayEverTake(actor, action, d, plan)) return FORBIDDEN;
   // Its step is being performed on another node (một cửa liên thông): it waits for that agency's result.
   if (!STARTS[action].includes(d.status as DossierStatus) || d.awayAgencyCode) return state("status");
+  // Taken in from another node for one step: the applicant is the origin's (supplements, apologies, the return).
+  if (d.takenInStep && APPLICANT_FACING.includes(action)) return state("status");
   if (!isParty) return FORBIDDEN;
   return stepRefusal(action, d, plan, current, actor, rules) ?? ALLOWED;
 }
+
+/** What a dossier taken in for one step does not do: its applicant deals with the origin node. */
+const APPLICANT_FACING: readonly GuardedAction[] = ["request_supplement", "apologize", "return"];
 
 /** The actions `actor` may take on `d` now: what the pages offer (`allowedActions` of the dossier's DTO). */
 export function allowedActions(actor: Actor, d: DossierRow, plan: StepPlan[], rules: Rules): DossierAction[] {

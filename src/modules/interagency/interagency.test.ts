@@ -17,7 +17,7 @@ import type { AgencyDto } from "../directory/index.ts";
 import { buildAgency } from "../directory/testing.ts";
 import { drain } from "../exchange/testing.ts";
 import { buildOfficer, type TestAccount } from "../identity/testing.ts";
-import { PACKAGE_ID, readRequest } from "./package.ts";
+import { PACKAGE_ID, PACKAGE_NAME, readRequest, REQUEST_TYPE } from "./package.ts";
 import { TAKE_IN_JOB, TAKE_RESULT_JOB } from "./service.ts";
 
 const SYSTEM = systemActor("test");
@@ -109,6 +109,8 @@ describe("inter-agency dossiers across nodes", () => {
     assert.equal(mine.applicant.name, "Nguyễn Thị Mai");
     assert.equal(mine.attachments.filter((f) => f.kind === "component").length, components.length);
     assert.ok(mine.allowedActions.includes("refuse"));
+    // Its applicant deals with the origin: no supplement or apology asked from here.
+    assert.ok(!mine.allowedActions.includes("request_supplement") && !mine.allowedActions.includes("apologize"));
     const request = await env.ctx.exchange.get(SYSTEM, doc.id);
     assert.deepEqual(request.timelines[0]!.statuses.map((x) => x.code), ["01", "03"]);
 
@@ -199,5 +201,16 @@ describe("inter-agency dossiers across nodes", () => {
     assert.equal(origin.steps.filter((x) => x.stepKey === "quyet-dinh").length, 1);
     assert.equal(origin.steps.filter((x) => x.stepKey === "tra-ket-qua").length, 1);
     assert.equal(origin.attachments.filter((f) => f.kind === "result").length, 1);
+  });
+
+  it("refuses (02) a package it cannot read, and takes nothing in", async () => {
+    const before = (await takenIn()).length;
+    const bad = { ...(await env.ctx.exchange.storeFile(Buffer.from('{"format":"motcua.lien-thong/9"}'), PACKAGE_NAME)), contentId: PACKAGE_ID, contentType: "application/json" };
+    const id = await env.ctx.exchange.send(SYSTEM, { from: s.place.justice, to: [ministry.code], subject: "Hồ sơ liên thông hỏng", notation: "HSLT", documentType: { ...REQUEST_TYPE }, signer: { fullName: "Sở Tư pháp" }, files: [bad] });
+    await drain(env.ctx);
+    const statuses = (await env.ctx.exchange.get(SYSTEM, id)).timelines[0]!.statuses;
+    assert.deepEqual(statuses.map((x) => x.code), ["01", "02"]);
+    assert.match(statuses[1]!.description ?? "", /Không đọc được hồ sơ liên thông/);
+    assert.equal((await takenIn()).length, before);
   });
 });

@@ -73,7 +73,9 @@ export function makeInterAgency(deps: InterAgencyDeps) {
     const { dossier: d, files, plan, procedureName } = read;
     const planned = plan[step.index];
     if (!planned) return;
-    const holder = event.endedStep?.agencyCode ?? d.agencyCode;
+    // The agency that handed it over keeps it, unless that step was itself elsewhere: then the receiving desk does.
+    const ended = event.endedStep?.agencyCode;
+    const holder = ended && !(await elsewhere(ended, tx)) ? ended : d.agencyCode;
     const holderName = (await directory.agency(holder, tx)).name;
     const round = (await repo.roundsSent(tx, d.code!, step.index)) + 1;
     const components = files.filter((f) => f.kind === "component");
