@@ -11,6 +11,7 @@ import { systemActor } from "../../platform/auth/actor.ts";
 import { testLogger } from "../../platform/log/testing.ts";
 import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
 import { movableClock } from "../../../test/helpers/oidc-server.ts";
+import { readPdf } from "../../../test/helpers/pdf.ts";
 import type { ProcedureContent } from "../catalog/index.ts";
 import { actorOf, buildProvincialProcedure, dossierSetting, type DossierSetting, fileDossier, PDF, publishProcedures } from "../dossiers/testing.ts";
 import type { AgencyDto } from "../directory/index.ts";
@@ -131,6 +132,11 @@ describe("inter-agency dossiers across nodes", () => {
     assert.equal(row.agencyCode, ministry.code);
     assert.equal(row.doneAt, finishedAt);
     assert.equal(row.outcome, "approved");
+    // The control sheet itself (Mẫu 06): the ministry's row, done at the minister's time (Vietnam time).
+    const sheet = (await readPdf(await env.ctx.dossierForms.form(as("receiver"), d.id, "06"))).pages.map((p) => p.text).join("\n");
+    const vn = new Date(new Date(finishedAt).getTime() + 7 * HOUR).toISOString();
+    assert.ok(sheet.includes(ministry.name), "the ministry is on the sheet");
+    assert.ok(sheet.includes(vn.slice(11, 16)), `the minister's finishing time ${vn.slice(11, 16)} is on the sheet`);
     const forward = origin.history.filter((h) => h.action === "forward").at(-1)!;
     assert.match(forward.actor, /Chu Văn Bộ/);
     // The minister's decision is the origin's result: the desk finishes and returns with it.
