@@ -76,6 +76,7 @@ describe("inter-agency dossiers across nodes", () => {
     const waiting = await env.ctx.dossiers.get(as("leader"), d.id);
     assert.equal(waiting.processingAgencyCode, s.place.justice);
     assert.deepEqual(waiting.allowedActions, []);
+    assert.deepEqual(waiting.interAgency, { awayAgencyCode: ministry.code, from: null });
     await assert.rejects(env.ctx.dossiers.act(as("leader"), d.id, "approve", {}), { code: "dossier.invalid_transition" });
     await assert.rejects(env.ctx.dossiers.get(as("minister"), d.id), { code: "dossier.not_found" });
 
@@ -107,6 +108,7 @@ describe("inter-agency dossiers across nodes", () => {
     assert.notEqual(mine.id, d.id);
     assert.ok(mine.code!.startsWith(ministry.code));
     assert.equal(mine.step?.key, "quyet-dinh");
+    assert.deepEqual(mine.interAgency?.from, { dossierCode: d.code, agencyCode: s.place.justice, agencyName: s.agencies.justice.name });
     assert.equal(mine.applicant.name, "Nguyễn Thị Mai");
     assert.equal(mine.attachments.filter((f) => f.kind === "component").length, components.length);
     assert.ok(mine.allowedActions.includes("refuse"));
@@ -127,6 +129,7 @@ describe("inter-agency dossiers across nodes", () => {
     assert.equal(origin.status, "processing");
     assert.equal(origin.step?.key, "tra-ket-qua");
     assert.equal(origin.processingAgencyCode, s.place.centre);
+    assert.equal(origin.interAgency, null);
     // The control sheet's row of the minister's step: the ministry, handed over by Justice, done when the minister finished.
     const row = origin.steps.find((x) => x.stepKey === "quyet-dinh")!;
     assert.equal(row.agencyCode, ministry.code);
