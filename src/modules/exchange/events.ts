@@ -1,7 +1,8 @@
 // What the exchange module tells the others: a new document was stored in an agency's inbox
-// ("exchange.received"), published in the receipt's transaction — once per copy, since a redelivered document is
+// ("exchange.received"), and a recipient's status on a document sent from here ("exchange.status_received"), each
+// published in the receipt's transaction — once per copy, since a redelivered document is
 // stored once. A listener that needs the document's files reads them through the exchange service.
-import type { DocumentType, ResponseFor } from "./edxml/model.ts";
+import type { DocumentType, ResponseFor, StatusCode } from "./edxml/model.ts";
 import type { CopyRow } from "./repo.ts";
 
 export interface ReceivedDocument {
@@ -14,6 +15,18 @@ export interface ReceivedDocument {
   documentType: DocumentType;
   bussinessDocType: number;
   responseFor: ResponseFor[];
+}
+
+/** A recipient's status about a document an agency here sent, stored on the sender's copy (once per message). */
+export interface ReceivedStatus {
+  /** The sender's copy (box out). */
+  copyId: string;
+  agencyCode: string;
+  /** The recipient that answered. */
+  party: string;
+  code: StatusCode;
+  description: string | null;
+  at: Date;
 }
 
 export const receivedFacts = (copy: CopyRow): ReceivedDocument => ({
@@ -29,5 +42,6 @@ export const receivedFacts = (copy: CopyRow): ReceivedDocument => ({
 declare module "../../platform/events.ts" {
   interface EventMap {
     "exchange.received": ReceivedDocument;
+    "exchange.status_received": ReceivedStatus;
   }
 }

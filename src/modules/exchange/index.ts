@@ -49,6 +49,6 @@ export const exchangeModule = defineModule({
 
 export { type DeliveryAnswer, type InboxDecoder, type InboxReceiver, NO_TRANSPORT, type Peer, type RemoteTransport, type StoredAttachment } from "./model.ts";
 export { DELIVER_JOB, documentIdOf, edxmlDate, edxmlTimestamp, peerFor } from "./support.ts";
-export type { ReceivedDocument } from "./events.ts";
+export type { ReceivedDocument, ReceivedStatus } from "./events.ts";
 export type { ResponseFor } from "./edxml/model.ts";
 export type { ExchangeService } from "./service.ts";

@@ -128,7 +128,7 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
       const copy = await copyOf(tx, status.responseFor.organId, "out", status.responseFor.documentId);
       if (!copy) return { accepted: false, reason: `no document ${status.responseFor.documentId} was sent by ${status.responseFor.organId}`, permanent: true };
       if (!copy.header.to.some((o) => o.organId === status.from.organId)) return { accepted: false, reason: `${status.from.organId} is not a recipient`, permanent: true };
-      await insertStatus(tx, {
+      const fresh = await insertStatus(tx, {
         copyId: copy.id,
         party: status.from.organId,
         code: status.statusCode,
@@ -137,6 +137,7 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
         at,
         key: `${status.from.organId}:${status.statusCode}:${status.timestamp}`,
       });
+      if (fresh) await deps.events?.publish(tx, "exchange.status_received", { copyId: copy.id, agencyCode: copy.agencyCode, party: status.from.organId, code: status.statusCode, description: status.description ?? null, at });
       return { accepted: true };
     });
   }

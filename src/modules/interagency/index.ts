@@ -3,7 +3,7 @@
 // close the step (docs/ARCHITECTURE.md, "Inter-agency dossiers across nodes").
 import { defineJob } from "../../platform/jobs/index.ts";
 import { defineModule } from "../../platform/module.ts";
-import { type Elsewhere, makeInterAgency, REPORT_JOB, TAKE_IN_JOB, TAKE_RESULT_JOB } from "./service.ts";
+import { type Elsewhere, makeInterAgency, REFUSED_JOB, REPORT_JOB, TAKE_IN_JOB, TAKE_RESULT_JOB } from "./service.ts";
 
 declare module "../../platform/module.ts" {
   interface ModuleOptions {
@@ -25,11 +25,13 @@ export const interagencyModule = defineModule({
   listens: {
     "dossiers.transition": ({ interAgency }) => (tx, event) => interAgency.onTransition(tx, event),
     "exchange.received": ({ interAgency }) => (tx, doc) => interAgency.onReceived(tx, doc),
+    "exchange.status_received": ({ interAgency }) => (tx, status) => interAgency.onStatus(tx, status),
   },
   jobs: ({ interAgency }) => [
     defineJob<CopyJob>({ name: TAKE_IN_JOB, maxAttempts: 12, handler: ({ copyId }) => interAgency.takeIn(copyId) }),
     defineJob<CopyJob>({ name: TAKE_RESULT_JOB, maxAttempts: 12, handler: ({ copyId }) => interAgency.takeResult(copyId) }),
     defineJob<CopyJob>({ name: REPORT_JOB, maxAttempts: 12, handler: ({ copyId }) => interAgency.report(copyId) }),
+    defineJob<CopyJob & { reason: string | null; at: string }>({ name: REFUSED_JOB, maxAttempts: 12, handler: ({ copyId, reason, at }) => interAgency.requestRefused(copyId, reason, new Date(at)) }),
   ],
 });
 

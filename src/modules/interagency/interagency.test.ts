@@ -17,6 +17,7 @@ import { actorOf, buildProvincialProcedure, dossierSetting, type DossierSetting,
 import type { AgencyDto } from "../directory/index.ts";
 import { buildAgency } from "../directory/testing.ts";
 import { drain } from "../exchange/testing.ts";
+import { testWorker } from "../../platform/jobs/testing.ts";
 import { buildOfficer, type TestAccount } from "../identity/testing.ts";
 import { PACKAGE_ID, PACKAGE_NAME, readRequest, REQUEST_TYPE } from "./package.ts";
 import { TAKE_IN_JOB, TAKE_RESULT_JOB } from "./service.ts";
@@ -220,6 +221,23 @@ describe("inter-agency dossiers across nodes", () => {
     const statuses = (await env.ctx.exchange.get(SYSTEM, id)).timelines[0]!.statuses;
     assert.deepEqual(statuses.map((x) => x.code), ["01", "02"]);
     assert.match(statuses[1]!.description ?? "", /Không đọc được hồ sơ liên thông/);
+    assert.equal((await takenIn()).length, before);
+  });
+
+  it("a package the other agency refuses (02) sends the origin back a step with its reason, and is not taken in", async () => {
+    const d = await forwarded();
+    const before = (await takenIn()).length;
+    // The package arrives; before it is taken in, the ministry refuses the document itself.
+    const worker = testWorker(env.database, env.ctx.jobs, { concurrency: 1 });
+    const arrived = async () => (await env.ctx.exchange.list(SYSTEM, { box: "in", agency: ministry.code, pageSize: 100 })).items.find((x) => x.subject.includes(d.code!));
+    for (let i = 0; i < 20 && !(await arrived()); i++) await worker.runOnce();
+    const request = (await arrived())!;
+    await env.ctx.exchange.answer(as("minister"), request.id, { code: "02", description: "Không thuộc thẩm quyền của Bộ" });
+    await drain(env.ctx);
+    const origin = await env.ctx.dossiers.get(as("specialist"), d.id);
+    assert.equal(origin.step?.key, "tham-dinh");
+    assert.equal(origin.interAgency, null);
+    assert.match(origin.history.at(-1)!.note ?? "", /Không thuộc thẩm quyền của Bộ/);
     assert.equal((await takenIn()).length, before);
   });
 });

@@ -29,6 +29,15 @@ export async function findPassage(db: Db, side: "out" | "in", originCode: string
   return row ?? null;
 }
 
+/** The passage whose request is the exchange copy `copyId` (sent from here). */
+export async function sentAs(db: Db, copyId: string): Promise<TransferRow | null> {
+  const [row] = await db
+    .select()
+    .from(interagencyTransfers)
+    .where(and(eq(interagencyTransfers.side, "out"), eq(interagencyTransfers.requestCopyId, copyId)));
+  return row ?? null;
+}
+
 /** The passage a dossier taken in here came in by. */
 export async function takenInBy(db: Db, dossierId: string): Promise<TransferRow | null> {
   const [row] = await db

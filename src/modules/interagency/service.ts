@@ -13,7 +13,7 @@ import type { JobQueue } from "../../platform/jobs/index.ts";
 import type { CatalogService } from "../catalog/index.ts";
 import type { DirectoryService } from "../directory/index.ts";
 import type { DossierService, DossierTransition } from "../dossiers/index.ts";
-import type { ExchangeService, ReceivedDocument, StoredAttachment } from "../exchange/index.ts";
+import type { ExchangeService, ReceivedDocument, ReceivedStatus, StoredAttachment } from "../exchange/index.ts";
 import { peerFor } from "../exchange/index.ts";
 import { PACKAGE_ID, PACKAGE_NAME, FORMAT, packageBytes, readRequest, readResult, REQUEST_TYPE, type RequestPackage, RESULT_TYPE, type ResultPackage, UnreadablePackage } from "./package.ts";
 import * as repo from "./repo.ts";
@@ -21,6 +21,7 @@ import * as repo from "./repo.ts";
 export const TAKE_IN_JOB = "interagency.take_in";
 export const TAKE_RESULT_JOB = "interagency.take_result";
 export const REPORT_JOB = "interagency.report";
+export const REFUSED_JOB = "interagency.request_refused";
 
 /** Whether an agency's steps are performed on another node; by default, when a peer of the exchange covers it. */
 export type Elsewhere = (agencyCode: string, db: Db) => Promise<boolean>;
@@ -37,6 +38,8 @@ export interface InterAgencyDeps {
 }
 
 const SYSTEM = systemActor("interagency");
+/** The states of a received request still to be taken in (or taken in already, found by its passage). */
+const OPEN_REQUEST: readonly string[] = ["received", "accepted", "assigned", "processing"];
 const ENDING: ReadonlyArray<DossierTransition["action"]> = ["finish", "refuse", "stop"];
 
 async function bytesOf(stream: Readable): Promise<Uint8Array> {
@@ -179,6 +182,25 @@ export function makeInterAgency(deps: InterAgencyDeps) {
       if (doc.documentType.type === RESULT_TYPE.type) await jobs.enqueue(tx, TAKE_RESULT_JOB, { copyId: doc.copyId }, { key: `interagency:result:${doc.copyId}` });
     },
 
+    /** On every status received about a document sent from here, in its transaction: a refused package (02) is taken up by a job. */
+    async onStatus(tx: Db, status: ReceivedStatus): Promise<void> {
+      if (status.code !== "02") return;
+      const passage = await repo.sentAs(tx, status.copyId);
+      if (!passage || passage.state !== "sent" || passage.partnerCode !== status.party) return;
+      await jobs.enqueue(tx, REFUSED_JOB, { copyId: status.copyId, reason: status.description, at: status.at.toISOString() }, { key: `interagency:refused:${status.copyId}` });
+    },
+
+    /** The origin: the other node refused the package itself (02, e.g. it could not read it): the dossier goes back a step. */
+    async requestRefused(copyId: string, reason: string | null, at: Date): Promise<void> {
+      const passage = await repo.sentAs(database.db, copyId);
+      if (!passage || passage.state !== "sent") return;
+      const agencyName = await directory.agency(passage.partnerCode).then((a) => a.name, () => passage.partnerCode);
+      await dossiers.interAgency.settleAway(
+        { dossierId: passage.dossierId, stepIndex: passage.stepIndex, decision: "refused", reason: `không nhận hồ sơ liên thông: ${reason ?? ""}`.trim(), agencyName, officerName: null, receivedAt: at, finishedAt: at, result: null },
+        (tx) => repo.settleTransfer(tx, passage.id, "sent", "refused", clock.now()),
+      );
+    },
+
     /** The other node: a received package becomes a dossier of the agency's queue, once. */
     async takeIn(copyId: string): Promise<void> {
       let pkg: RequestPackage;
@@ -186,6 +208,8 @@ export function makeInterAgency(deps: InterAgencyDeps) {
       try {
         const got = await packageOf(copyId);
         doc = got.doc;
+        // Refused (02) by the agency's clerk, or recalled, before the job came to it: nothing to take in.
+        if (!OPEN_REQUEST.includes(doc.state)) return;
         pkg = readRequest(got.bytes);
         if (pkg.step.agencyCode !== doc.agencyCode) throw new UnreadablePackage(`the step is ${pkg.step.agencyCode}'s, not ${doc.agencyCode}'s`);
         await catalog.bound(pkg.procedure.code, pkg.procedure.version).catch(() => {
