@@ -7,8 +7,8 @@ import { directoryModule } from "./modules/directory/index.ts";
 import { dossiersModule } from "./modules/dossiers/index.ts";
 import { exchangeModule } from "./modules/exchange/index.ts";
 import { identityModule } from "./modules/identity/index.ts";
-import { kpiModule } from "./modules/kpi/index.ts";
 import { interagencyModule } from "./modules/interagency/index.ts";
+import { kpiModule } from "./modules/kpi/index.ts";
 import { workflowModule } from "./modules/workflow/index.ts";
 import type { ModuleDefinition } from "./platform/module.ts";
 import { platformModule } from "./platform/platform-module.ts";
@@ -22,6 +22,6 @@ export const MODULES: readonly ModuleDefinition[] = [
   workflowModule,
   dossiersModule,
   exchangeModule,
-  kpiModule,
   interagencyModule,
+  kpiModule,
 ];

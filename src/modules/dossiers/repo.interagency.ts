@@ -1,5 +1,5 @@
 // The statements of a dossier's inter-agency steps across nodes (service.interagency.ts).
-import { and, desc, eq, isNotNull } from "drizzle-orm";
+import { and, desc, eq, isNotNull } from "../../platform/db/drizzle.ts";
 import type { Db } from "../../platform/db/index.ts";
 import type { DossierRow } from "./hooks.ts";
 import { dossierSteps, dossiers } from "./tables.ts";

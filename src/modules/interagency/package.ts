@@ -1,8 +1,7 @@
 // The packages an inter-agency step travels in (docs/ARCHITECTURE.md, "Inter-agency dossiers across nodes"): an
 // edXML document whose attachment `package` is this JSON, beside the files it names by content id. Versioned by
 // `format`; a node reads only the formats it knows, validated on receipt.
-import { type Static, Type } from "@sinclair/typebox";
-import { Value } from "@sinclair/typebox/value";
+import { type Static, Type, Value } from "../../platform/typebox.ts";
 
 /** The edXML DocumentType of a step sent to another node (hồ sơ liên thông), and of its result. */
 export const REQUEST_TYPE = { type: 90, typeName: "Hồ sơ liên thông" } as const;

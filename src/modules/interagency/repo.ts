@@ -1,5 +1,5 @@
 // The interagency module's statements (tables.ts).
-import { and, count, desc, eq } from "drizzle-orm";
+import { and, count, desc, eq } from "../../platform/db/drizzle.ts";
 import type { Db } from "../../platform/db/index.ts";
 import { interagencyTransfers } from "./tables.ts";
 

@@ -1,5 +1,4 @@
-import { sql } from "drizzle-orm";
-import { check, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { check, index, integer, jsonb, pgTable, sql, text, timestamp, unique, uuid } from "../../platform/db/drizzle.ts";
 import type { ResponseFor } from "../exchange/index.ts";
 
 /**
