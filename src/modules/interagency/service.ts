@@ -212,6 +212,8 @@ export function makeInterAgency(deps: InterAgencyDeps) {
         if (!OPEN_REQUEST.includes(doc.state)) return;
         pkg = readRequest(got.bytes);
         if (pkg.step.agencyCode !== doc.agencyCode) throw new UnreadablePackage(`the step is ${pkg.step.agencyCode}'s, not ${doc.agencyCode}'s`);
+        // The origin is the document's signed sender: a package does not speak for another agency.
+        if (pkg.origin.agencyCode !== doc.sender.code) throw new UnreadablePackage(`the package is ${pkg.origin.agencyCode}'s, sent by ${doc.sender.code}`);
         await catalog.bound(pkg.procedure.code, pkg.procedure.version).catch(() => {
           throw new UnreadablePackage(`thủ tục ${pkg.procedure.code} phiên bản ${pkg.procedure.version} không có trong danh mục của nút này`);
         });
