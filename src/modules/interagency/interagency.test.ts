@@ -19,7 +19,7 @@ import { buildAgency } from "../directory/testing.ts";
 import { drain } from "../exchange/testing.ts";
 import { testWorker } from "../../platform/jobs/testing.ts";
 import { buildOfficer, type TestAccount } from "../identity/testing.ts";
-import { PACKAGE_ID, PACKAGE_NAME, readRequest, REQUEST_TYPE } from "./package.ts";
+import { FORMAT, PACKAGE_ID, PACKAGE_NAME, packageBytes, readRequest, REQUEST_TYPE, type RequestPackage } from "./package.ts";
 import { TAKE_IN_JOB, TAKE_RESULT_JOB } from "./service.ts";
 
 const SYSTEM = systemActor("test");
@@ -213,7 +213,7 @@ describe("inter-agency dossiers across nodes", () => {
     assert.equal(origin.attachments.filter((f) => f.kind === "result").length, 1);
   });
 
-  it("refuses (02) a package it cannot read, and takes nothing in", async () => {
+  it("refuses (02) a package it cannot read, or one speaking for another agency, and takes nothing in", async () => {
     const before = (await takenIn()).length;
     const bad = { ...(await env.ctx.exchange.storeFile(Buffer.from('{"format":"motcua.lien-thong/9"}'), PACKAGE_NAME)), contentId: PACKAGE_ID, contentType: "application/json" };
     const id = await env.ctx.exchange.send(SYSTEM, { from: s.place.justice, to: [ministry.code], subject: "Hồ sơ liên thông hỏng", notation: "HSLT", documentType: { ...REQUEST_TYPE }, signer: { fullName: "Sở Tư pháp" }, files: [bad] });
@@ -221,6 +221,25 @@ describe("inter-agency dossiers across nodes", () => {
     const statuses = (await env.ctx.exchange.get(SYSTEM, id)).timelines[0]!.statuses;
     assert.deepEqual(statuses.map((x) => x.code), ["01", "02"]);
     assert.match(statuses[1]!.description ?? "", /Không đọc được hồ sơ liên thông/);
+    // A well-formed package speaking for an agency other than its sender: refused too.
+    const spoof: RequestPackage = {
+      format: FORMAT,
+      kind: "request",
+      origin: { dossierCode: "000.00.01.H06-261206-0001", agencyCode: s.place.centre, agencyName: s.agencies.centre.name, stepIndex: 2, round: 1 },
+      procedure: { code: procedure.code, version: 1, name: procedure.name },
+      channel: "online",
+      step: { key: "quyet-dinh", name: "Ký quyết định", role: "leader", department: null, hours: 10, leaderSigns: true, agencyCode: ministry.code, dueAt: "2026-12-31T02:00:00.000Z" },
+      applicant: { type: "citizen", name: "Nguyễn Văn Giả", idNumber: "001199000009", phone: null, email: null, address: null },
+      formData: {},
+      dossierDueAt: null,
+      components: [],
+    };
+    const forged = { ...(await env.ctx.exchange.storeFile(packageBytes(spoof), PACKAGE_NAME)), contentId: PACKAGE_ID, contentType: "application/json" };
+    const other = await env.ctx.exchange.send(SYSTEM, { from: s.place.justice, to: [ministry.code], subject: "Hồ sơ liên thông mạo danh", notation: "HSLT", documentType: { ...REQUEST_TYPE }, signer: { fullName: "Sở Tư pháp" }, files: [forged] });
+    await drain(env.ctx);
+    const answered = (await env.ctx.exchange.get(SYSTEM, other)).timelines[0]!.statuses;
+    assert.deepEqual(answered.map((x) => x.code), ["01", "02"]);
+    assert.match(answered[1]!.description ?? "", /sent by/);
     assert.equal((await takenIn()).length, before);
   });
 
