@@ -7,6 +7,7 @@ import { directoryModule } from "./modules/directory/index.ts";
 import { dossiersModule } from "./modules/dossiers/index.ts";
 import { exchangeModule } from "./modules/exchange/index.ts";
 import { identityModule } from "./modules/identity/index.ts";
+import { interagencyModule } from "./modules/interagency/index.ts";
 import { kpiModule } from "./modules/kpi/index.ts";
 import { registriesModule } from "./modules/registries/index.ts";
 import { workflowModule } from "./modules/workflow/index.ts";
@@ -23,5 +24,6 @@ export const MODULES: readonly ModuleDefinition[] = [
   dossiersModule,
   exchangeModule,
   registriesModule,
+  interagencyModule,
   kpiModule,
 ];

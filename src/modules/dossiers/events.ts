@@ -44,6 +44,8 @@ export interface DossierFacts {
   electronicResult: boolean;
   /** The assurance level of the sign-in that filed it online (0 at the counter; 2: VNeID level 2). */
   filedLoa: number;
+  /** Taken in from another node for one step (một cửa liên thông): its applicant hears from the origin, not from here. */
+  takenIn?: boolean;
 }
 
 /** A step of the procedure as the event reports it. */

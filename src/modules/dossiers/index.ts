@@ -52,6 +52,8 @@ export const dossiersModule = defineModule({
   listens: {
     "dossiers.transition": ({ notifier, nationalSync }) =>
       async (tx: Db, event: DossierTransition) => {
+        // A step taken in from another node: the origin node tells its applicant and the national portal.
+        if (event.dossier.takenIn) return;
         await notifier.listener(tx, event);
         await nationalSync.listener?.(tx, event);
       },
@@ -79,4 +81,6 @@ export const dossiersModule = defineModule({
 
 export type { DossierFacts, DossierRated, DossierTransition, StepFacts } from "./events.ts";
 export type { DossierService } from "./service.ts";
+export type { DossierInterAgency, SettleInput, TakeInInput } from "./service.interagency.ts";
+export type { Applicant, TakenInStep } from "./tables.ts";
 export type { FormsService } from "./service.forms.ts";

@@ -143,6 +143,25 @@ function FormData({ page, form, data }: { page: PageRequest; form: FormDefinitio
   );
 }
 
+/** Một cửa liên thông across nodes: the step is worked on another node, or this dossier came from one. */
+function InterAgencyNotice({ page, d }: { page: PageRequest; d: DossierDto }) {
+  const ia = d.interAgency;
+  if (!ia) return null;
+  if (ia.awayAgencyCode) {
+    return (
+      <p class="notice" id="inter-agency">
+        {tr(page, `Bước này do cơ quan ${ia.awayAgencyCode} giải quyết trên hệ thống khác (liên thông); hồ sơ chờ kết quả gửi về.`, `This step is handled by agency ${ia.awayAgencyCode} on another node (inter-agency); the dossier waits for its result.`)}
+      </p>
+    );
+  }
+  if (!ia.from) return null;
+  return (
+    <p class="notice" id="inter-agency">
+      {tr(page, `Hồ sơ liên thông ${ia.from.dossierCode} do ${ia.from.agencyName} chuyển đến: kết quả giải quyết được gửi về nơi chuyển.`, `Inter-agency dossier ${ia.from.dossierCode} sent by ${ia.from.agencyName}: the result goes back to it.`)}
+    </p>
+  );
+}
+
 export function OfficerDossierPage(props: OfficerDossierProps) {
   const { page, d, content } = props;
   const a = d.applicant;
@@ -167,6 +186,7 @@ export function OfficerDossierPage(props: OfficerDossierProps) {
       ) : null}
       <ProblemSummary page={page} problems={props.failed ? [] : props.problems} heading={props.failed || props.error || !props.problems.length ? undefined : tr(page, "Hồ sơ chưa tiếp nhận được: hãy sửa các mục sau.", "The dossier could not be received: correct the following.")} />
       <Facts page={page} d={d} agencyName={props.agencyName} returnName={props.returnName} />
+      <InterAgencyNotice page={page} d={d} />
       {next && !draft ? (
         <p class="notice" id="next-step">
           {tr(page, "Việc cần làm ở bước này:", "What this step is for:")} <a href={`#act-${next}`}>{actionName(page, next)}</a>

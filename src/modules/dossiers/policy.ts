@@ -94,10 +94,16 @@ export function decide(action: GuardedAction, d: DossierRow, plan: StepPlan[], a
   // one who never may is told so (403) whatever the state, never that the state is wrong (409); then the status
   // (409); then whether it is theirs where it stands (403); then the step (409).
   if (!isParty && !mayEverTake(actor, action, d, plan)) return FORBIDDEN;
-  if (!STARTS[action].includes(d.status as DossierStatus)) return state("status");
+  // Its step is being performed on another node (một cửa liên thông): it waits for that agency's result.
+  if (!STARTS[action].includes(d.status as DossierStatus) || d.awayAgencyCode) return state("status");
+  // Taken in from another node for one step: the applicant is the origin's (supplements, apologies, the return).
+  if (d.takenInStep && APPLICANT_FACING.includes(action)) return state("status");
   if (!isParty) return FORBIDDEN;
   return stepRefusal(action, d, plan, current, actor, rules) ?? ALLOWED;
 }
+
+/** What a dossier taken in for one step does not do: its applicant deals with the origin node. */
+const APPLICANT_FACING: readonly GuardedAction[] = ["request_supplement", "apologize", "return"];
 
 /** The actions `actor` may take on `d` now: what the pages offer (`allowedActions` of the dossier's DTO). */
 export function allowedActions(actor: Actor, d: DossierRow, plan: StepPlan[], rules: Rules): DossierAction[] {

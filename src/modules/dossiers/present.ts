@@ -65,6 +65,13 @@ export function presentDossier(p: DossierParts): DossierDto {
     agencyCode: d.agencyCode,
     processingAgencyCode: d.processingAgencyCode,
     returnAgencyCode: p.returnAgencyCode,
+    interAgency:
+      d.awayAgencyCode || d.takenInStep
+        ? {
+            awayAgencyCode: d.awayAgencyCode,
+            from: d.takenInStep ? { dossierCode: d.takenInStep.originCode, agencyCode: d.takenInStep.originAgencyCode, agencyName: d.takenInStep.originAgencyName } : null,
+          }
+        : null,
     channel: d.channel as DossierDto["channel"],
     status: d.status as DossierStatus,
     nationalStatus: d.nationalStatus,

@@ -131,6 +131,16 @@ export const DossierDto = Type.Object({
   processingAgencyCode: Type.String(),
   /** The desk the result is handed over at (its plan's return step), or null when the procedure has none. */
   returnAgencyCode: Nullable(Type.String()),
+  /**
+   * Một cửa liên thông across nodes: `awayAgencyCode`, the agency on another node working its current step (it waits
+   * for the result); `from`, the origin of a dossier taken in here for one step. Null for neither.
+   */
+  interAgency: Nullable(
+    Type.Object({
+      awayAgencyCode: Nullable(Type.String()),
+      from: Nullable(Type.Object({ dossierCode: Type.String(), agencyCode: Type.String(), agencyName: Type.String() })),
+    }),
+  ),
   channel: Literals(CHANNELS),
   status: Literals(STATUSES),
   nationalStatus: Nullable(Type.Integer({ minimum: 1, maximum: 10 })),

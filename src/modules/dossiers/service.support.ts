@@ -137,7 +137,10 @@ export function makeDossierCore(deps: DossierDeps, rules: DossierRules) {
 }
 
 /** A dossier's plan: its procedure's steps, at the desks where it was received and is returned (engine.ts `atDesks`). */
-export function dossierPlan(content: ProcedureContent, d: Pick<DossierRow, "channel" | "agencyCode" | "returnAgencyCode">): StepPlan[] {
+export function dossierPlan(content: ProcedureContent, d: Pick<DossierRow, "channel" | "agencyCode" | "returnAgencyCode"> & { takenInStep?: DossierRow["takenInStep"] }): StepPlan[] {
+  // Taken in from another node (một cửa liên thông): the one step it came for, at this agency.
+  const only = d.takenInStep;
+  if (only) return [{ index: 0, key: only.key, name: only.name, role: only.role, department: only.department, agencyCode: d.agencyCode, hours: only.hours, leaderSigns: only.leaderSigns }];
   return planSteps(content, d.channel as DossierChannel, implementingAgency(content, d.agencyCode), { receiving: d.agencyCode, returning: d.returnAgencyCode });
 }
 

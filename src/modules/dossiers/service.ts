@@ -10,13 +10,17 @@ import * as repo from "./repo.ts";
 import { type DossierActions, makeActions } from "./service.actions.ts";
 import { type DossierDocuments, makeDocuments } from "./service.documents.ts";
 import { type DossierFiling, makeFiling } from "./service.filing.ts";
+import { type DossierInterAgency, makeInterAgency } from "./service.interagency.ts";
 import { type DossierReading, makeReading } from "./service.reading.ts";
 import { type DossierDeps, makeDossierCore } from "./service.support.ts";
 
 export type { Assignee } from "./service.actions.ts";
 export type { DossierDeps, Meta } from "./service.support.ts";
 
-export interface DossierService extends DossierFiling, DossierActions, DossierReading, DossierDocuments {}
+export interface DossierService extends DossierFiling, DossierActions, DossierReading, DossierDocuments {
+  /** Một cửa liên thông across nodes: what the interagency module asks (service.interagency.ts). */
+  interAgency: DossierInterAgency;
+}
 
 export function makeDossierService(deps: DossierDeps): DossierService {
   const { database } = deps;
@@ -45,5 +49,6 @@ export function makeDossierService(deps: DossierDeps): DossierService {
     ...makeActions(deps, core, filing),
     ...makeReading(deps, core, { throttle, lookupLoader, agencyNames }),
     ...makeDocuments(deps, core),
+    interAgency: makeInterAgency(deps, core),
   };
 }

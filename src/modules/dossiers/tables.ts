@@ -12,6 +12,20 @@ export interface Applicant {
   address: string | null;
 }
 
+/** The step a dossier taken in from another node performs (`dossiers.taken_in_step`), and where it came from. */
+export interface TakenInStep {
+  key: string;
+  name: string;
+  role: "receiver" | "specialist" | "leader";
+  department: string | null;
+  hours: number;
+  leaderSigns: boolean;
+  /** The origin dossier's code and the agency that sent the step. */
+  originCode: string;
+  originAgencyCode: string;
+  originAgencyName: string;
+}
+
 /** Mẫu 02: one item of a supplement request. */
 export interface SupplementItem {
   component?: string | undefined;
@@ -93,6 +107,16 @@ export const dossiers = pgTable(
      * Decree 69/2024); 0 at the counter. The national portal's `TaiKhoanDuocXacThucVoiVNeID` reads it.
      */
     filedLoa: integer("filed_loa").notNull().default(0),
+    /**
+     * Một cửa liên thông across nodes (interagency module): the agency on another node performing the open step;
+     * while set, the dossier waits for that agency's result and nobody here acts on it. Null otherwise.
+     */
+    awayAgencyCode: text("away_agency_code"),
+    /**
+     * A dossier taken in from another node to perform one step of its procedure there: that step. Its plan is this
+     * step alone, its result goes back to the origin. Null for the node's own dossiers.
+     */
+    takenInStep: jsonb("taken_in_step").$type<TakenInStep>(),
   },
   (t) => [
     check("dossiers_channel_valid", sql`${t.channel} IN ('online', 'counter', 'post')`),

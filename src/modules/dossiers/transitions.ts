@@ -287,6 +287,7 @@ export function factsOf(d: DossierRow): DossierFacts {
     supplements: d.supplementsAfterReceipt,
     electronicResult: d.resultFileSha256 !== null,
     filedLoa: d.filedLoa,
+    takenIn: d.takenInStep !== null,
   };
 }
 

@@ -62,8 +62,8 @@ export const exchangeModule = defineModule({
   name: "exchange",
   needs: ["directory", "identity"],
   provides: ["exchange", "exchangeKeys"],
-  build: ({ database, clock, audit, files, jobs, directory, identity, config, secret }) => ({
-    exchange: makeExchangeService({ database, clock, audit, files, jobs, directory, identity, hub: hubPeer(config.exchange.hubUrl) }),
+  build: ({ database, clock, audit, events, files, jobs, directory, identity, config, secret }) => ({
+    exchange: makeExchangeService({ database, clock, audit, events, files, jobs, directory, identity, hub: hubPeer(config.exchange.hubUrl) }),
     exchangeKeys: makeAgencyKeysService({ database, clock, audit, secret, agencyName: async (code) => (await directory.agency(code).catch(() => null))?.name ?? null }),
   }),
   parts: ({ exchangeKeys, directory, clock, config }) => {
@@ -91,5 +91,7 @@ export const exchangeModule = defineModule({
 
 export { type DeliveryAnswer, type InboxDecoder, type InboxReceiver, NO_TRANSPORT, type Peer, type RemoteTransport, type StoredAttachment } from "./model.ts";
 export type { AgencyKeysService } from "./signing/service.ts";
-export { DELIVER_JOB, documentIdOf, edxmlDate, edxmlTimestamp } from "./support.ts";
+export { DELIVER_JOB, documentIdOf, edxmlDate, edxmlTimestamp, peerFor } from "./support.ts";
+export type { ReceivedDocument, ReceivedStatus } from "./events.ts";
+export type { ResponseFor } from "./edxml/model.ts";
 export type { ExchangeService } from "./service.ts";

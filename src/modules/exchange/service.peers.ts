@@ -3,6 +3,7 @@
 import { type Actor, hasRole } from "../../platform/auth/actor.ts";
 import { isAgencyCode } from "../directory/index.ts";
 import { ExchangeForbidden, InvalidExchangeInput, PeerNotFound } from "./errors.ts";
+import type { Db } from "../../platform/db/index.ts";
 import type { Peer } from "./model.ts";
 import { deletePeer, listPeers, undeliveredOutbox, upsertPeer } from "./repo.ts";
 import type { ExchangeDeps } from "./support.ts";
@@ -23,8 +24,8 @@ const mayManage = (actor: Actor) => actor.type === "cli" || actor.type === "syst
 export function makePeers(deps: Pick<ExchangeDeps, "database" | "audit">) {
   const { database, audit } = deps;
   return {
-    async peers(): Promise<Peer[]> {
-      return (await listPeers(database.db)).map((p) => ({ agencyCode: p.agencyCode, name: p.name, nodeUrl: p.nodeUrl, certificate: p.certificate }));
+    async peers(db?: Db): Promise<Peer[]> {
+      return (await listPeers(db ?? database.db)).map((p) => ({ agencyCode: p.agencyCode, name: p.name, nodeUrl: p.nodeUrl, certificate: p.certificate }));
     },
     /** Adds a peer, or changes the one of that subtree. */
     async setPeer(actor: Actor, peer: Peer): Promise<void> {

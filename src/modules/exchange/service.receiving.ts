@@ -7,6 +7,7 @@ import type { Db } from "../../platform/db/index.ts";
 import type { EdxmlDocument, EdxmlMessage, EdxmlStatus, Organization, StatusCode } from "./edxml/model.ts";
 import type { DeliveryAnswer, InboxReceiver, PendingChange, StoredAttachment } from "./model.ts";
 import { type CopyRow, copyOf, insertCopy, insertStatus, listPeers, nextRegisterNumber, updateCopy } from "./repo.ts";
+import { receivedFacts } from "./events.ts";
 import { edxmlTimestamp, type ExchangeDeps, organizationOf, parseEdxmlTimestamp, queueMessage, routeOf, vnYear } from "./support.ts";
 
 /** Thrown inside a transaction to undo it: the document was stored by an earlier delivery. */
@@ -113,6 +114,7 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
           }
         }
         await audit.record(tx, { actor: systemActor("exchange"), action: "exchange.received", subject: { type: "exchange_document", id: copy.id }, change: { documentId: doc.header.documentId } });
+        await deps.events?.publish(tx, "exchange.received", receivedFacts(copy));
         return { accepted: true as const, status };
       });
     } catch (err) {
@@ -127,7 +129,7 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
       const copy = await copyOf(tx, status.responseFor.organId, "out", status.responseFor.documentId);
       if (!copy) return { accepted: false, reason: `no document ${status.responseFor.documentId} was sent by ${status.responseFor.organId}`, permanent: true };
       if (!copy.header.to.some((o) => o.organId === status.from.organId)) return { accepted: false, reason: `${status.from.organId} is not a recipient`, permanent: true };
-      await insertStatus(tx, {
+      const fresh = await insertStatus(tx, {
         copyId: copy.id,
         party: status.from.organId,
         code: status.statusCode,
@@ -136,6 +138,7 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
         at,
         key: `${status.from.organId}:${status.statusCode}:${status.timestamp}`,
       });
+      if (fresh) await deps.events?.publish(tx, "exchange.status_received", { copyId: copy.id, agencyCode: copy.agencyCode, party: status.from.organId, code: status.statusCode, description: status.description ?? null, at });
       return { accepted: true };
     });
   }

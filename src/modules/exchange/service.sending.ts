@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import type { Actor } from "../../platform/auth/actor.ts";
 import { actorRef } from "../../platform/auth/actor.ts";
 import type { Db } from "../../platform/db/index.ts";
-import type { Bussiness, MessageHeader } from "./edxml/model.ts";
+import type { Bussiness, MessageHeader, ResponseFor } from "./edxml/model.ts";
 import { ExchangeDocumentNotFound, ExchangeForbidden, ExchangeStateConflict, InvalidExchangeInput, UnknownRecipient } from "./errors.ts";
 import type { StoredAttachment, StoredMessage } from "./model.ts";
 import { actsFor, homeAgency, maySee, SENDER_ROLES } from "./policy.ts";
@@ -27,6 +27,8 @@ export interface SendInput {
   /** The sent document this one replaces (BussinessDocType 3): its recipients are told. */
   replaces?: string | undefined;
   reason?: string | undefined;
+  /** The documents this one answers (the header's ResponseFor), e.g. the result of an inter-agency dossier. */
+  responseFor?: ResponseFor[] | undefined;
   files: StoredAttachment[];
 }
 
@@ -108,7 +110,7 @@ export function makeSending(deps: ExchangeDeps) {
           signerInfo: { fullName: input.signer.fullName.trim(), ...(input.signer.position ? { position: input.signer.position } : {}) },
           ...(input.dueDate ? { dueDate: input.dueDate.replaceAll("-", "/") } : {}),
           toPlaces: recipients.map((r) => r.organName),
-          responseFor: [],
+          responseFor: input.responseFor ?? [],
           documentId: documentIdOf(from, date, codeNumber, input.notation),
         };
         const bussiness: Bussiness = replaced

@@ -31,7 +31,8 @@ export interface ExchangeService {
   file(actor: Actor, id: string, sha256: string): Promise<{ name: string; contentType: string; stream: Readable }>;
   /** The receiving side, which local deliveries and the inbox route call. */
   receiver: InboxReceiver;
-  peers(): Promise<Peer[]>;
+  /** The peers registry; read in `db` when given (a listener in its transaction). */
+  peers(db?: Db): Promise<Peer[]>;
   /** Where an agency is served: here, by a peer (or the hub), or nowhere known. */
   route(agencyCode: string): Promise<Route>;
   setPeer(actor: Actor, peer: Peer): Promise<void>;

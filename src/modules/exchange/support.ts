@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { AuditLog } from "../../platform/audit/index.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Database, Db } from "../../platform/db/index.ts";
+import type { EventBus } from "../../platform/events.ts";
 import type { FileStore } from "../../platform/files/index.ts";
 import type { JobQueue } from "../../platform/jobs/index.ts";
 import { type DirectoryService, isWithinAgency, agencyLevel } from "../directory/index.ts";
@@ -25,6 +26,8 @@ export interface ExchangeDeps {
   identity: IdentityService;
   /** The hub this node hands what no peer covers to (MOTCUA_EXCHANGE_HUB_URL), as a peer of every agency. */
   hub?: Peer | null;
+  /** "exchange.received" is published on it in each receipt's transaction (events.ts); none in some tests. */
+  events?: EventBus;
 }
 
 const VN_OFFSET_MS = 7 * 3600_000;
