@@ -1,0 +1,1 @@
+CREATE INDEX "registry_lookups_agency_idx" ON "registry_lookups" USING btree ("agency_code","at");
