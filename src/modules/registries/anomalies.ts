@@ -2,13 +2,12 @@
 // without a dossier of the agency to show for it, and look-ups made outside the agency's office hours (the
 // calendar's: its own hours, days off and make-up days). A report, not a verdict: a supervisor reads it.
 import type { Actor } from "../../platform/auth/actor.ts";
-import { hasRole } from "../../platform/auth/actor.ts";
 import type { Database } from "../../platform/db/index.ts";
 import { DomainError } from "../../platform/http/errors.ts";
 import type { CalendarService } from "../calendar/index.ts";
 import type { DossierService } from "../dossiers/index.ts";
 import { InvalidRightsInput, RightsForbidden } from "./rights/errors.ts";
-import { overseenAgencies } from "./rights/policy.ts";
+import { overseenAgencies, oversees } from "./rights/policy.ts";
 import * as repo from "./rights/repo.ts";
 
 export interface UnlinkedOfficer {
@@ -78,7 +77,7 @@ export function makeAnomalyService(deps: {
       if (actor.type !== "user" || (scope !== null && scope.length === 0)) throw new RightsForbidden();
       const agencyCode = query.agencyCode ?? actor.agencyCode ?? "";
       if (!agencyCode) throw new InvalidRightsInput([{ path: "/agencyCode", message: "Chọn cơ quan." }]);
-      if (scope !== null && !scope.includes(agencyCode) && !hasRole(actor, "system_admin")) throw new RightsForbidden();
+      if (!oversees(actor, agencyCode)) throw new RightsForbidden();
       if (!(query.from.getTime() < query.to.getTime()) || query.to.getTime() - query.from.getTime() > MAX_SPAN_MS) {
         throw new InvalidRightsInput([{ path: "/to", message: "Khoảng thời gian từ 1 ngày đến 92 ngày, 'đến' sau 'từ'." }]);
       }

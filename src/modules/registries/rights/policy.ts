@@ -1,4 +1,5 @@
 import { type Actor, hasRole } from "../../../platform/auth/actor.ts";
+import { isWithinAgency } from "../../directory/index.ts";
 
 /** A citizen or a business acting for themselves: their consents, their requests, their data. */
 export function isDataSubject(actor: Actor): actor is Extract<Actor, { type: "user" }> {
@@ -18,4 +19,11 @@ export function overseenAgencies(actor: Actor): string[] | null {
   if (actor.type !== "user") return [];
   if (hasRole(actor, "system_admin")) return null;
   return actor.roles.filter((g) => (g.role === "supervisor" || g.role === "agency_admin") && g.agencyCode).map((g) => g.agencyCode);
+}
+
+/** Whether `agencyCode` is within what the actor oversees (an agency's subtree, or everything). */
+export function oversees(actor: Actor, agencyCode: string | null): boolean {
+  const scope = overseenAgencies(actor);
+  if (scope === null) return true;
+  return agencyCode !== null && scope.some((root) => isWithinAgency(agencyCode, root));
 }

@@ -1,5 +1,5 @@
 // SQL of the data-subject rights and abuse reports (issue 18, items 5 and 6).
-import { and, asc, desc, eq, inArray, isNull, lt, sql } from "../../../platform/db/drizzle.ts";
+import { and, asc, desc, eq, isNull, lt, sql } from "../../../platform/db/drizzle.ts";
 import type { Db } from "../../../platform/db/index.ts";
 import { registryLookups } from "../tables.ts";
 import { dataBreaches, dataConsents, dataSubjectRequests } from "./tables.ts";
@@ -70,11 +70,9 @@ export async function insertBreach(db: Db, row: Omit<typeof dataBreaches.$inferI
   return inserted!;
 }
 
-/** The breaches of some agencies (null: all), newest discovered first. */
-export function breaches(db: Db, agencyCodes: string[] | null, limit = 200): Promise<BreachRow[]> {
-  const q = db.select().from(dataBreaches);
-  const filtered = agencyCodes ? q.where(inArray(dataBreaches.agencyCode, agencyCodes.length ? agencyCodes : [""])) : q;
-  return filtered.orderBy(desc(dataBreaches.discoveredAt)).limit(limit);
+/** The register, newest discovered first. */
+export function breaches(db: Db, limit = 1000): Promise<BreachRow[]> {
+  return db.select().from(dataBreaches).orderBy(desc(dataBreaches.discoveredAt)).limit(limit);
 }
 
 export async function breachById(db: Db, id: string, forUpdate = false): Promise<BreachRow | null> {

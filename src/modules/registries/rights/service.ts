@@ -11,7 +11,7 @@ import type { Database } from "../../../platform/db/index.ts";
 import type { FieldProblem } from "../../../platform/http/errors.ts";
 import { InvalidRightsInput, RightsConflict, RightsForbidden, RightsNotFound } from "./errors.ts";
 import { type PersonalDataExport, type SubjectActor, subjectActorOf } from "./export.ts";
-import { isDataOfficer, isDataSubject, overseenAgencies } from "./policy.ts";
+import { isDataOfficer, isDataSubject, overseenAgencies, oversees } from "./policy.ts";
 import * as repo from "./repo.ts";
 
 /** The optional uses of a person's data, each only with their consent in force. */
@@ -188,7 +188,7 @@ export function makeDataRightsService(deps: {
       const scope = overseenAgencies(me);
       const agencyCode = input.agencyCode ?? (scope === null ? null : me.agencyCode);
       const problems: FieldProblem[] = [];
-      if (scope !== null && (!agencyCode || !scope.includes(agencyCode))) problems.push({ path: "/agencyCode", message: "Chỉ ghi sự cố của cơ quan mình giám sát." });
+      if (scope !== null && !oversees(me, agencyCode)) problems.push({ path: "/agencyCode", message: "Chỉ ghi sự cố của cơ quan mình giám sát." });
       if (input.description.trim().length < 5) problems.push({ path: "/description", message: "Hãy mô tả sự cố." });
       if (input.subjects.trim().length < 2) problems.push({ path: "/subjects", message: "Hãy nói dữ liệu của ai bị ảnh hưởng." });
       const now = clock.now();
@@ -214,14 +214,14 @@ export function makeDataRightsService(deps: {
       });
     },
     async breaches(actor) {
-      return repo.breaches(database.db, overseenAgencies(officer(actor)));
+      const me = officer(actor);
+      return (await repo.breaches(database.db)).filter((b) => oversees(me, b.agencyCode));
     },
     async markNotified(actor, id) {
       const me = officer(actor);
-      const scope = overseenAgencies(me);
       return database.transaction(async (tx) => {
         const row = await repo.breachById(tx, id, true);
-        if (!row || (scope !== null && !scope.includes(row.agencyCode ?? ""))) throw new RightsNotFound("breach");
+        if (!row || !oversees(me, row.agencyCode)) throw new RightsNotFound("breach");
         if (row.notifiedAt) throw new RightsConflict("notified");
         const now = clock.now();
         const updated = await repo.markNotified(tx, id, now, me.fullName);
