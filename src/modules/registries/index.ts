@@ -1,9 +1,12 @@
 // Registries: the gateway to the national databases (population, business, civil status) with its
 // connectors, the record of every look-up, and `motcua registry-sim`, simulated registries to run against.
+import { REVIEWER_ROLES } from "../../platform/http/access.ts";
 import { defineModule } from "../../platform/module.ts";
 import { type AnomalyService, makeAnomalyService } from "./anomalies.ts";
 import { withLookupLimits } from "./limits.ts";
 import { makeExporter } from "./rights/export.ts";
+import { ANOMALIES_PATH, PROTECTION_PATH, rightsOfficePages } from "./rights/office-pages.tsx";
+import { RIGHTS_PATH, rightsPortalPages } from "./rights/portal-page.tsx";
 import { dataRightsRoutes } from "./rights/routes.ts";
 import { type DataRightsService, makeDataRightsService } from "./rights/service.ts";
 import { DEFAULT_RIGHTS } from "./rights/settings.ts";
@@ -36,6 +39,15 @@ export const registriesModule = defineModule({
     };
   },
   routes: ({ registries, dataRights, registryAnomalies, clock }) => [registriesRoutes(registries), dataRightsRoutes(dataRights, registryAnomalies, clock)],
+  pages: ({ dataRights, registryAnomalies, clock }) => [
+    rightsPortalPages({ rights: dataRights, now: () => clock.now() }),
+    rightsOfficePages({ rights: dataRights, anomalies: registryAnomalies, now: () => clock.now() }),
+  ],
+  nav: [
+    { area: "portal", href: RIGHTS_PATH, label: { vi: "Quyền dữ liệu", en: "Data rights" }, roles: ["citizen", "business"], order: 60 },
+    { area: "office", href: PROTECTION_PATH, label: { vi: "Bảo vệ dữ liệu", en: "Data protection" }, roles: REVIEWER_ROLES, order: 60 },
+    { area: "office", href: ANOMALIES_PATH, label: { vi: "Tra cứu bất thường", en: "Unusual look-ups" }, roles: REVIEWER_ROLES, order: 61 },
+  ],
   offlineCommands: [registrySimCommand],
 });
 
