@@ -14,7 +14,10 @@ import { type PersonalDataExport, type SubjectActor, subjectActorOf } from "./ex
 import { isDataOfficer, isDataSubject, overseenAgencies, oversees } from "./policy.ts";
 import * as repo from "./repo.ts";
 
-/** The optional uses of a person's data, each only with their consent in force. */
+/**
+ * The optional uses of a person's data, each only with their consent in force. Decree 13/2023/NĐ-CP Art. 9(2) and
+ * (4) (read): the subject consents or not, and may withdraw consent; a withdrawal stops the use from then on.
+ */
 export const CONSENT_PURPOSES = ["notify_sms", "notify_email", "statistics"] as const;
 export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
 export const REQUEST_KINDS = ["see", "correct", "delete"] as const;
@@ -136,6 +139,8 @@ export function makeDataRightsService(deps: {
           detail,
           status: "received",
           filedAt: now,
+          // (cfg, unverified) no deadline for these requests was read in Law 91/2025 or Decree 356/2025: the
+          // 72 hours of Decree 13/2023 Art. 9(6)(b) (restriction of processing, read) are the default.
           dueAt: new Date(now.getTime() + settings.requestHours * HOUR_MS),
         });
         await audit.record(tx, { actor, action: "registries.data_request_filed", subject: { type: "data_subject_request", id: row.id }, change: { kind: row.kind, dueAt: row.dueAt.toISOString() } });
