@@ -112,6 +112,11 @@ describe("phones first: every page at 360 px and at 1,280 px", () => {
       assert.equal(res.statusCode, 200, res.body);
     }
 
+    // Personal-data rights (registries): a request and a breach on the pages.
+    assert.equal((await api(s.cast.citizen, "POST", "/api/me/data-requests", { kind: "correct", detail: "Sai địa chỉ thường trú trên tài khoản" })).statusCode, 201);
+    const breach = { discoveredAt: new Date().toISOString(), description: "Danh sách người nộp hồ sơ gửi nhầm địa chỉ thư", subjects: "Người nộp hồ sơ tháng 11" };
+    assert.equal((await api(s.cast.supervisor, "POST", "/api/data-breaches", breach)).statusCode, 201);
+
     const accounts: Record<Exclude<Who, "visitor">, TestAccount> = {
       citizen: s.cast.citizen,
       receiver: s.cast.receiver,
@@ -152,6 +157,7 @@ describe("phones first: every page at 360 px and at 1,280 px", () => {
       { who: "citizen", path: `/ho-so-cua-toi/${dossier("returned")}`, shot: "my-dossier-returned" },
       { who: "citizen", path: "/kho-du-lieu", shot: "data-store" },
       { who: "citizen", path: "/tai-khoan", shot: "account" },
+      { who: "citizen", path: "/quyen-du-lieu", shot: "data-rights" },
       { who: "receiver", path: "/office", shot: "office-home" },
       ...(["new", "processing", "supplement", "due_soon", "overdue", "finished", "returned"] as const).map((q) => ({
         who: "receiver" as const,
@@ -170,6 +176,8 @@ describe("phones first: every page at 360 px and at 1,280 px", () => {
       { who: "chairman", path: `/office/ho-so/${decision}`, shot: "office-dossier-chairman" },
       { who: "supervisor", path: "/office/ho-so?hang-doi=processing" },
       { who: "supervisor", path: `/office/ho-so/${dossier("forwarded")}` },
+      { who: "supervisor", path: "/office/bao-ve-du-lieu", shot: "data-protection" },
+      { who: "supervisor", path: "/office/tra-cuu-bat-thuong" },
       { who: "admin", path: "/quan-tri/thu-tuc", shot: "catalogue-admin" },
       { who: "admin", path: `/quan-tri/thu-tuc/${procedure.code}`, shot: "procedure-draft" },
       { who: "admin", path: `/quan-tri/thu-tuc/${procedure.code}/so-sanh?from=1&to=1` },

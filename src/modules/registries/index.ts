@@ -1,6 +1,15 @@
 // Registries: the gateway to the national databases (population, business, civil status) with its
 // connectors, the record of every look-up, and `motcua registry-sim`, simulated registries to run against.
+import { REVIEWER_ROLES } from "../../platform/http/access.ts";
 import { defineModule } from "../../platform/module.ts";
+import { type AnomalyService, makeAnomalyService } from "./anomalies.ts";
+import { withLookupLimits } from "./limits.ts";
+import { makeExporter } from "./rights/export.ts";
+import { ANOMALIES_PATH, PROTECTION_PATH, rightsOfficePages } from "./rights/office-pages.tsx";
+import { RIGHTS_PATH, rightsPortalPages } from "./rights/portal-page.tsx";
+import { dataRightsRoutes } from "./rights/routes.ts";
+import { type DataRightsService, makeDataRightsService } from "./rights/service.ts";
+import { DEFAULT_RIGHTS } from "./rights/settings.ts";
 import { registriesRoutes } from "./routes.ts";
 import { makeConnectors, makeRegistriesService, type RegistriesService } from "./service.ts";
 import { registrySimCommand } from "./sim/command.ts";
@@ -9,17 +18,36 @@ declare module "../../platform/module.ts" {
   interface Services {
     /** Look-ups in the national registries, each recorded with its purpose. */
     registries: RegistriesService;
+    /** Data-subject rights: consents, requests to see, correct or delete, the breach register. */
+    dataRights: DataRightsService;
+    /** The supervisors' report of unusual look-ups. */
+    registryAnomalies: AnomalyService;
   }
 }
 
 export const registriesModule = defineModule({
   name: "registries",
-  needs: [],
-  provides: ["registries"],
-  build: ({ database, clock, audit, config }) => ({
-    registries: makeRegistriesService({ database, clock, audit, connectors: makeConnectors(config.registries, clock) }),
-  }),
-  routes: ({ registries }) => [registriesRoutes(registries)],
+  needs: ["calendar", "dossiers"],
+  provides: ["registries", "dataRights", "registryAnomalies"],
+  build: ({ database, clock, audit, config, calendar, dossiers }) => {
+    const rights = config.registries.rights ?? DEFAULT_RIGHTS;
+    const gateway = makeRegistriesService({ database, clock, audit, connectors: makeConnectors(config.registries, clock) });
+    return {
+      registries: withLookupLimits(gateway, rights, clock),
+      dataRights: makeDataRightsService({ database, clock, audit, settings: rights, exportOf: makeExporter({ database, dossiers, now: () => clock.now() }) }),
+      registryAnomalies: makeAnomalyService({ database, calendar, dossiers, threshold: rights.anomalyDistinct }),
+    };
+  },
+  routes: ({ registries, dataRights, registryAnomalies, clock }) => [registriesRoutes(registries), dataRightsRoutes(dataRights, registryAnomalies, clock)],
+  pages: ({ dataRights, registryAnomalies, clock }) => [
+    rightsPortalPages({ rights: dataRights, now: () => clock.now() }),
+    rightsOfficePages({ rights: dataRights, anomalies: registryAnomalies, now: () => clock.now() }),
+  ],
+  nav: [
+    { area: "portal", href: RIGHTS_PATH, label: { vi: "Quyền dữ liệu", en: "Data rights" }, roles: ["citizen", "business"], order: 60 },
+    { area: "office", href: PROTECTION_PATH, label: { vi: "Bảo vệ dữ liệu", en: "Data protection" }, roles: REVIEWER_ROLES, order: 60 },
+    { area: "office", href: ANOMALIES_PATH, label: { vi: "Tra cứu bất thường", en: "Unusual look-ups" }, roles: REVIEWER_ROLES, order: 61 },
+  ],
   offlineCommands: [registrySimCommand],
 });
 

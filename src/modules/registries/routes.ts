@@ -25,7 +25,7 @@ const LookupRecord = Type.Object({
 /** The data-sharing gateway's API: look-ups with their purpose, and the record of look-ups about oneself. */
 export function registriesRoutes(registries: RegistriesService): FastifyPluginAsyncTypebox {
   return async (app) => {
-    const meta = (request: { id: string }) => ({ requestId: request.id });
+    const meta = (request: { id: string; ip: string }) => ({ requestId: request.id, client: request.ip });
 
     app.get(
       "/api/registries/citizens/:cccd",

@@ -19,6 +19,8 @@ import { type BusinessDto, type CitizenDto, type CivilEventsDto, LookupPurpose }
 
 export interface LookupMeta {
   requestId?: string | null;
+  /** The caller's address, for the per-client limit (`limits.ts`). */
+  client?: string | null;
 }
 
 export interface RegistriesService {

@@ -31,6 +31,8 @@ export const registryLookups = pgTable(
   (t) => [
     index("registry_lookups_subject_idx").on(t.subjectType, t.subjectId, t.at),
     index("registry_lookups_dossier_idx").on(t.dossierId),
+    /** The supervisors' anomaly report reads an agency's look-ups over a period (anomalies.ts). */
+    index("registry_lookups_agency_idx").on(t.agencyCode, t.at),
     check("registry_lookups_registry_known", sql`${t.registry} IN ('population', 'business', 'civil_status')`),
     check("registry_lookups_subject_type_known", sql`${t.subjectType} IN ('citizen', 'business')`),
   ],

@@ -170,6 +170,23 @@ export interface RegistriesConfig {
   connectors: Partial<Record<"population" | "business" | "civil_status", RegistryConnectorConfig>>;
   breaker: { failures: number; resetMs: number };
   simulate: boolean;
+  /** Personal-data protection and abuse controls (`RegistryRightsConfig`); the defaults when absent. */
+  rights?: RegistryRightsConfig;
+}
+
+/**
+ * Abuse controls and data-subject rights (issue 18, items 5 and 6), all (cfg):
+ * MOTCUA_REGISTRY_OFFICER_PER_MINUTE (30) look-ups a minute per signed-in person, MOTCUA_REGISTRY_CLIENT_PER_MINUTE
+ * (120) per client address; MOTCUA_REGISTRY_ANOMALY_DISTINCT (20) distinct people looked up without a dossier of the
+ * agency before an officer is reported; MOTCUA_DATA_REQUEST_HOURS (72) to answer a data subject's request;
+ * MOTCUA_DATA_BREACH_NOTIFY_HOURS (72) to notify the authority of a breach (docs/DOMAIN.md §10).
+ */
+export interface RegistryRightsConfig {
+  officerPerMinute: number;
+  clientPerMinute: number;
+  anomalyDistinct: number;
+  requestHours: number;
+  breachNotifyHours: number;
 }
 
 /** A missing or malformed setting; `main` prints it and exits with code 2. */
@@ -366,6 +383,13 @@ function registries(env: Env, demo: boolean): RegistriesConfig {
       resetMs: integer(env, "MOTCUA_REGISTRY_BREAKER_RESET_MS", 30_000, 10, 3_600_000),
     },
     simulate: bool(env, "MOTCUA_REGISTRY_SIM", demo && !configured),
+    rights: {
+      officerPerMinute: integer(env, "MOTCUA_REGISTRY_OFFICER_PER_MINUTE", 30, 1, 100_000),
+      clientPerMinute: integer(env, "MOTCUA_REGISTRY_CLIENT_PER_MINUTE", 120, 1, 1_000_000),
+      anomalyDistinct: integer(env, "MOTCUA_REGISTRY_ANOMALY_DISTINCT", 20, 1, 100_000),
+      requestHours: integer(env, "MOTCUA_DATA_REQUEST_HOURS", 72, 1, 24 * 90),
+      breachNotifyHours: integer(env, "MOTCUA_DATA_BREACH_NOTIFY_HOURS", 72, 1, 24 * 30),
+    },
   };
 }
 

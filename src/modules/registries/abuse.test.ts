@@ -1,0 +1,114 @@
+// Abuse controls on registry look-ups (issue 18, item 6): the per-person and per-client limits (429 with
+// Retry-After, a new minute lets them through again), and the supervisors' anomaly report over look-ups laid down
+// as fixtures on the test clock: an officer looking up many people for no dossier of the agency, look-ups outside
+// the agency's office hours (evening, lunch break, Sunday).
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
+import { fixedClock } from "../../platform/clock.ts";
+import type { App } from "../../platform/http/types.ts";
+import { buildAgency } from "../directory/testing.ts";
+import { actorOf, apiAs, buildProvincialProcedure, dossierSetting, type DossierSetting, fileDossier, publishProcedures } from "../dossiers/testing.ts";
+import { buildCitizen, buildOfficer, type TestAccount } from "../identity/testing.ts";
+import type { AnomalyReport } from "./anomalies.ts";
+import * as repo from "./repo.ts";
+import { DEFAULT_RIGHTS } from "./rights/settings.ts";
+
+// Tuesday 1 December 2026, 10:00 in Hà Nội (UTC+7), inside the default office hours.
+const clock = fixedClock("2026-12-01T03:00:00Z");
+const LIMITS = { ...DEFAULT_RIGHTS, officerPerMinute: 2, clientPerMinute: 3, anomalyDistinct: 3 };
+
+describe("abuse controls on look-ups", () => {
+  let env: TestEnv & { app: App };
+  let api: ReturnType<typeof apiAs>;
+  let s: DossierSetting;
+  let person: TestAccount;
+
+  before(async () => {
+    // No registry configured: every look-up is recorded and answers 503, unless a limit refuses it first.
+    env = await testApp({ clock, config: { registries: { connectors: {}, breaker: { failures: 5, resetMs: 30_000 }, simulate: false, rights: LIMITS } } });
+    api = apiAs(env.app);
+    s = await dossierSetting(env.ctx);
+    person = await buildCitizen(env.ctx);
+  });
+  after(() => env?.close());
+
+  const lookUp = (who: TestAccount) =>
+    api(who, "GET", `/api/registries/citizens/${person.username}?purpose=${encodeURIComponent("Tiếp nhận hồ sơ")}&legalBasis=${encodeURIComponent("Nghị định 118/2025/NĐ-CP")}&dossierId=ho-so-1`);
+
+  it("limits look-ups per officer and per client, with Retry-After, until the next minute", async () => {
+    clock.set("2026-12-01T03:00:10Z");
+    assert.equal((await lookUp(s.cast.receiver)).statusCode, 503);
+    assert.equal((await lookUp(s.cast.receiver)).statusCode, 503);
+    const third = await lookUp(s.cast.receiver);
+    assert.equal(third.statusCode, 429, third.body);
+    assert.equal(third.json().error.code, "registries.throttled");
+    assert.equal(third.json().error.scope, "officer");
+    assert.equal(third.headers["retry-after"], "50", "the seconds left of the minute");
+
+    // Another officer from the same client address: their own count, but the address has used its three.
+    const other = await lookUp(s.cast.specialist);
+    assert.equal(other.statusCode, 503);
+    const fromClient = await lookUp(s.cast.specialist);
+    assert.equal(fromClient.statusCode, 429);
+    assert.equal(fromClient.json().error.scope, "client");
+
+    // A refused look-up never reached the registry: it is not recorded.
+    assert.equal((await repo.lookupsOf(env.database.db, "citizen", person.username)).length, 3);
+
+    clock.set("2026-12-01T03:01:00Z");
+    assert.equal((await lookUp(s.cast.receiver)).statusCode, 503, "a new minute, a new count");
+  });
+
+  it("reports officers looking up many people for no dossier of the agency, and look-ups outside office hours", async () => {
+    const place = await dossierSetting(env.ctx);
+    const procedure = await publishProcedures(env.ctx, buildProvincialProcedure(place.place, { name: "Thủ tục thử tra cứu bất thường" }));
+    const dossier = await fileDossier(env.ctx, place, procedure);
+    const curious = place.cast.receiver;
+    const diligent = await buildOfficer(env.ctx, { agency: place.agencies.centre, department: "tiep-nhan", roles: ["receiver"], fullName: "Vũ Thị Cẩn", email: null });
+    const at = (iso: string, who: TestAccount, subjectId: string, dossierId: string) =>
+      repo.insertLookup(env.database.db, {
+        at: new Date(iso),
+        actor: `user:${who.id}`,
+        actorName: who.user.fullName,
+        agencyCode: place.place.centre,
+        registry: "population",
+        subjectType: "citizen",
+        subjectId,
+        fields: ["fullName"],
+        purpose: "Tiếp nhận hồ sơ",
+        legalBasis: "Nghị định 118/2025/NĐ-CP",
+        dossierId,
+        outcome: "ok",
+      });
+    // Tuesday 10:00–10:02: three people for dossiers the agency does not have; three for one it has.
+    for (const [i, cccd] of ["001090000001", "001090000002", "001090000003"].entries()) {
+      await at(`2026-12-01T03:0${i}:00Z`, curious, cccd, `khong-co-${i}`);
+      await at(`2026-12-01T03:0${i}:30Z`, diligent, `00119000001${i}`, dossier.id);
+    }
+    const evening = await at("2026-12-01T14:00:00Z", diligent, "001190000010", dossier.id); // 21:00
+    const lunch = await at("2026-12-01T04:45:00Z", curious, "001090000001", `khong-co-0`); // 11:45, the lunch break
+    const sunday = await at("2026-12-06T03:00:00Z", diligent, "001190000011", dossier.id); // Sunday 10:00
+    clock.set("2026-12-07T03:00:00Z");
+
+    const res = await api(place.cast.supervisor, "GET", `/api/registries/anomalies?agencyCode=${place.place.centre}&from=2026-11-30T17:00:00Z&to=2026-12-07T17:00:00Z`);
+    assert.equal(res.statusCode, 200, res.body);
+    const report = res.json() as AnomalyReport;
+    assert.equal(report.lookups, 9);
+    assert.deepEqual(
+      report.unlinked.map((o) => [o.actor, o.distinctUnlinked]),
+      [[`user:${curious.id}`, 3]],
+      "only the officer whose look-ups name no dossier of the agency",
+    );
+    assert.deepEqual(report.offHours.map((l) => l.id).sort(), [evening.id, lunch.id, sunday.id].sort());
+
+    // Only those who oversee the agency read it.
+    assert.equal((await api(curious, "GET", `/api/registries/anomalies?from=2026-11-30T17:00:00Z&to=2026-12-07T17:00:00Z`)).statusCode, 403);
+    const elsewhere = await buildAgency(env.ctx, { name: "Ủy ban nhân dân tỉnh Khác", kind: "people_committee", departments: [] });
+    const stranger = await buildOfficer(env.ctx, { agency: elsewhere, department: null, roles: ["supervisor"], fullName: "Giám sát Nơi khác", email: null });
+    await assert.rejects(
+      env.ctx.registryAnomalies.report(actorOf(env.ctx, stranger), { agencyCode: place.place.centre, from: new Date("2026-11-30T17:00:00Z"), to: new Date("2026-12-07T17:00:00Z") }),
+      /không có quyền|not allowed/i,
+    );
+  });
+});

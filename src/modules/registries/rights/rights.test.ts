@@ -1,0 +1,159 @@
+// Data-subject rights (issue 18, item 5) on a real database and the test clock: consents and their withdrawal
+// stopping the optional use, requests to see/correct/delete tracked to their deadline and answered (a "see" with
+// the person's data export), and the breach register with its notification deadline, overdue flagged.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { testApp, type TestEnv } from "../../../../test/helpers/app.ts";
+import { fixedClock } from "../../../platform/clock.ts";
+import { DomainError } from "../../../platform/http/errors.ts";
+import type { App } from "../../../platform/http/types.ts";
+import { actorOf, apiAs, buildProvincialProcedure, dossierSetting, type DossierSetting, fileDossier, publishProcedures } from "../../dossiers/testing.ts";
+import { buildCitizen } from "../../identity/testing.ts";
+import * as lookups from "../repo.ts";
+import type { PersonalDataExport } from "./export.ts";
+
+// Tuesday 1 December 2026, 09:00 in Hà Nội.
+const clock = fixedClock("2026-12-01T02:00:00Z");
+const HOUR = 3_600_000;
+
+async function rejectsWith(p: Promise<unknown>, code: string): Promise<void> {
+  await assert.rejects(p, (err: unknown) => err instanceof DomainError && err.code === code);
+}
+
+describe("data-subject rights", () => {
+  let env: TestEnv & { app: App };
+  let s: DossierSetting;
+  let api: ReturnType<typeof apiAs>;
+
+  before(async () => {
+    env = await testApp({ clock });
+    api = apiAs(env.app);
+    s = await dossierSetting(env.ctx);
+  });
+  after(() => env?.close());
+
+  it("records consent to an optional use and stops the use once it is withdrawn", async () => {
+    const person = await buildCitizen(env.ctx);
+    const me = actorOf(env.ctx, person);
+    const rights = env.ctx.dataRights;
+    assert.equal(await rights.allows(person.id, "notify_sms"), false, "no optional use without consent");
+    const granted = await rights.grant(me, "notify_sms");
+    assert.equal(granted.grantedBy, `user:${person.id}`);
+    assert.equal((await rights.grant(me, "notify_sms")).id, granted.id, "granting again keeps the grant in force");
+    assert.equal(await rights.allows(person.id, "notify_sms"), true);
+    assert.equal(await rights.allows(person.id, "statistics"), false, "consent is per purpose");
+
+    clock.advance(HOUR);
+    const withdrawn = await rights.withdraw(me, "notify_sms");
+    assert.equal(withdrawn.withdrawnAt?.toISOString(), clock.now().toISOString());
+    assert.equal(await rights.allows(person.id, "notify_sms"), false, "withdrawal stops the use");
+    await rejectsWith(rights.withdraw(me, "notify_sms"), "registries.rights_not_found");
+    await rejectsWith(rights.grant(me, "marketing"), "registries.invalid_rights_input");
+    await rejectsWith(rights.grant(actorOf(env.ctx, s.cast.receiver), "notify_sms"), "registries.rights_forbidden");
+
+    // Through the API: the person's consents, in force and withdrawn.
+    assert.equal((await api(person, "PUT", "/api/me/consents/statistics")).statusCode, 200);
+    const list = (await api(person, "GET", "/api/me/consents")).json() as { items: Array<{ purpose: string; inForce: boolean }> };
+    assert.deepEqual(list.items.map((c) => [c.purpose, c.inForce]).sort(), [["notify_sms", false], ["statistics", true]]);
+  });
+
+  it("tracks a request to see one's data to its deadline and answers it with what motcua holds", async () => {
+    const procedure = await publishProcedures(env.ctx, buildProvincialProcedure(s.place, { name: "Thủ tục thử quyền dữ liệu" }));
+    const dossier = await fileDossier(env.ctx, s, procedure);
+    const applicant = actorOf(env.ctx, s.cast.citizen);
+    await lookups.insertLookup(env.database.db, {
+      at: clock.now(),
+      actor: "user:someone",
+      actorName: "Trần Văn Tiếp",
+      agencyCode: s.place.centre,
+      registry: "population",
+      subjectType: "citizen",
+      subjectId: s.cast.citizen.username,
+      fields: ["fullName"],
+      purpose: "Tiếp nhận hồ sơ",
+      legalBasis: "Nghị định 118/2025/NĐ-CP",
+      dossierId: dossier.id,
+      outcome: "ok",
+    });
+
+    const filed = await api(s.cast.citizen, "POST", "/api/me/data-requests", { kind: "see", detail: "" });
+    assert.equal(filed.statusCode, 201, filed.body);
+    const request = filed.json() as { id: string; status: string; filedAt: string; dueAt: string; late: boolean };
+    assert.equal(request.status, "received");
+    assert.equal(new Date(request.dueAt).getTime() - new Date(request.filedAt).getTime(), 72 * HOUR, "the deadline is the setting's 72 hours");
+
+    // Nobody else reads it; a citizen cannot handle it.
+    const stranger = await buildCitizen(env.ctx);
+    await rejectsWith(env.ctx.dataRights.request(actorOf(env.ctx, stranger), request.id), "registries.rights_not_found");
+    assert.equal((await api(s.cast.citizen, "POST", `/api/data-requests/${request.id}/handle`, { status: "in_progress" })).statusCode, 403);
+
+    const supervisor = actorOf(env.ctx, s.cast.supervisor);
+    await env.ctx.dataRights.handleRequest(supervisor, request.id, { status: "in_progress" });
+    clock.advance(73 * HOUR);
+    const queue = (await api(s.cast.supervisor, "GET", "/api/data-requests")).json() as { items: Array<{ id: string; late: boolean; status: string }> };
+    assert.deepEqual(queue.items.find((r) => r.id === request.id), { ...queue.items.find((r) => r.id === request.id), late: true, status: "in_progress" }, "past its deadline it is flagged late");
+
+    const done = await env.ctx.dataRights.handleRequest(supervisor, request.id, { status: "done", answer: "Bản dữ liệu đính kèm." });
+    assert.equal(done.status, "done");
+    await rejectsWith(env.ctx.dataRights.handleRequest(supervisor, request.id, { status: "refused", answer: "Không" }), "registries.rights_conflict");
+
+    const mine = (await api(s.cast.citizen, "GET", "/api/me/data-requests")).json() as { items: Array<{ id: string; status: string; hasExport: boolean }> };
+    assert.deepEqual(mine.items.map((r) => [r.id, r.status, r.hasExport]), [[request.id, "done", true]], "the person sees the status");
+    const exported = (await api(s.cast.citizen, "GET", `/api/data-requests/${request.id}/export`)).json() as PersonalDataExport;
+    assert.equal(exported.account.username, s.cast.citizen.username);
+    assert.ok(exported.dossiers.some((d) => d.id === dossier.id), "their dossiers");
+    assert.deepEqual(exported.lookups.map((l) => [l.dossierId, l.registry]), [[dossier.id, "population"]], "the look-ups about them");
+    assert.equal((await api(stranger, "GET", `/api/data-requests/${request.id}/export`)).statusCode, 404);
+
+    // The same export on demand.
+    assert.equal((await env.ctx.dataRights.exportMine(applicant)).lookups.length, 1);
+  });
+
+  it("asks what to correct or delete, and an answer to close a request", async () => {
+    const person = await buildCitizen(env.ctx);
+    await rejectsWith(env.ctx.dataRights.fileRequest(actorOf(env.ctx, person), { kind: "delete", detail: "" }), "registries.invalid_rights_input");
+    const row = await env.ctx.dataRights.fileRequest(actorOf(env.ctx, person), { kind: "correct", detail: "Sai ngày sinh trên tài khoản" });
+    await rejectsWith(env.ctx.dataRights.handleRequest(actorOf(env.ctx, s.cast.admin), row.id, { status: "refused" }), "registries.invalid_rights_input");
+    const refused = await env.ctx.dataRights.handleRequest(actorOf(env.ctx, s.cast.admin), row.id, { status: "refused", answer: "Ngày sinh lấy từ CSDL dân cư." });
+    assert.equal(refused.status, "refused");
+    assert.equal(refused.export, null);
+  });
+
+  it("keeps the breach register with the deadline to notify the authority, overdue flagged", async () => {
+    const discoveredAt = new Date(clock.now().getTime() - 2 * HOUR);
+    const res = await api(s.cast.supervisor, "POST", "/api/data-breaches", {
+      discoveredAt: discoveredAt.toISOString(),
+      description: "Bảng kê hồ sơ gửi nhầm địa chỉ thư",
+      subjects: "12 người nộp hồ sơ khai sinh",
+      agencyCode: s.place.centre,
+    });
+    assert.equal(res.statusCode, 201, res.body);
+    const breach = res.json() as { id: string; notifyDueAt: string; overdue: boolean };
+    assert.equal(new Date(breach.notifyDueAt).getTime(), discoveredAt.getTime() + 72 * HOUR);
+    assert.equal(breach.overdue, false);
+
+    // When it occurred is known: the deadline counts from then.
+    const earlier = await env.ctx.dataRights.recordBreach(actorOf(env.ctx, s.cast.supervisor), {
+      discoveredAt,
+      occurredAt: new Date(discoveredAt.getTime() - 24 * HOUR),
+      description: "Tài khoản cán bộ bị lộ mật khẩu",
+      subjects: "Người có hồ sơ tại Trung tâm",
+    });
+    assert.equal(earlier.notifyDueAt.getTime(), discoveredAt.getTime() + 48 * HOUR);
+
+    assert.equal((await api(s.cast.receiver, "GET", "/api/data-breaches")).statusCode, 403, "not the desk's register");
+    await rejectsWith(
+      env.ctx.dataRights.recordBreach(actorOf(env.ctx, s.cast.supervisor), { discoveredAt, description: "Sự cố ở nơi khác", subjects: "Không rõ", agencyCode: "999.99.99.H99" }),
+      "registries.invalid_rights_input",
+    );
+
+    clock.advance(71 * HOUR);
+    const register = () => api(s.cast.admin, "GET", "/api/data-breaches").then((r) => r.json() as { items: Array<{ id: string; overdue: boolean; notifiedAt: string | null }> });
+    const byId = async (id: string) => (await register()).items.find((b) => b.id === id)!;
+    assert.equal((await byId(breach.id)).overdue, true, "72 hours after discovery without notice");
+    const notified = await api(s.cast.admin, "POST", `/api/data-breaches/${breach.id}/notified`);
+    assert.equal(notified.statusCode, 200, notified.body);
+    assert.equal((await byId(breach.id)).notifiedAt, clock.now().toISOString());
+    assert.equal((await api(s.cast.admin, "POST", `/api/data-breaches/${breach.id}/notified`)).statusCode, 409);
+  });
+});
