@@ -79,4 +79,5 @@ export const dossiersModule = defineModule({
 
 export type { DossierFacts, DossierRated, DossierTransition, StepFacts } from "./events.ts";
 export type { DossierService } from "./service.ts";
+export type { DossierDto } from "./schema.ts";
 export type { FormsService } from "./service.forms.ts";

@@ -62,6 +62,8 @@ export function newDossierRow(row: NewDossier): DossierRow {
     returnMethod: null,
     filedLoa: 0,
     returnAgencyCode: null,
+    registryFields: {},
+    registriesUsed: [],
     ...row,
   };
 }

@@ -11,12 +11,13 @@ import { type DossierActions, makeActions } from "./service.actions.ts";
 import { type DossierDocuments, makeDocuments } from "./service.documents.ts";
 import { type DossierFiling, makeFiling } from "./service.filing.ts";
 import { type DossierReading, makeReading } from "./service.reading.ts";
+import { type DossierRegistryUse, makeRegistryUse } from "./service.registry.ts";
 import { type DossierDeps, makeDossierCore } from "./service.support.ts";
 
 export type { Assignee } from "./service.actions.ts";
 export type { DossierDeps, Meta } from "./service.support.ts";
 
-export interface DossierService extends DossierFiling, DossierActions, DossierReading, DossierDocuments {}
+export interface DossierService extends DossierFiling, DossierActions, DossierReading, DossierDocuments, DossierRegistryUse {}
 
 export function makeDossierService(deps: DossierDeps): DossierService {
   const { database } = deps;
@@ -45,5 +46,6 @@ export function makeDossierService(deps: DossierDeps): DossierService {
     ...makeActions(deps, core, filing),
     ...makeReading(deps, core, { throttle, lookupLoader, agencyNames }),
     ...makeDocuments(deps, core),
+    ...makeRegistryUse(deps, core),
   };
 }
