@@ -4,7 +4,6 @@
 // national portal's DSKetNoiCSDL. The registries module reads the registry; this file only keeps what it gave.
 import type { Actor } from "../../platform/auth/actor.ts";
 import type { FieldProblem } from "../../platform/http/errors.ts";
-import { InvalidDossier } from "./errors.ts";
 import type { DossierRow } from "./hooks.ts";
 import * as repo from "./repo.ts";
 import type { DossierDto } from "./schema.ts";
