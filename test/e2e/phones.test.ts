@@ -4,6 +4,7 @@
 // at 1,280 px nothing scrolls sideways either. The main pages are photographed at both widths into
 // MOTCUA_SCREENSHOTS_DIR (test-output/screenshots by default), so a reviewer can look without running anything.
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -12,6 +13,7 @@ import { buildApp } from "../../src/app.ts";
 import { holidaysSeed } from "../../src/modules/calendar/index.ts";
 import { adminUnitsSeed } from "../../src/modules/directory/seeds.ts";
 import {
+  actorOf,
   apiAs,
   buildProvincialProcedure,
   buildTwoSignaturesProcedure,
@@ -24,6 +26,8 @@ import {
 } from "../../src/modules/dossiers/testing.ts";
 import { formBrowser, signInThroughPages, type TestAccount } from "../../src/modules/identity/testing.ts";
 import { runSeeds } from "../../src/platform/db/seeds.ts";
+import { insertLookup } from "../../src/modules/registries/repo.ts";
+import type { ProcedureContent } from "../../src/modules/catalog/index.ts";
 import type { App } from "../../src/platform/http/types.ts";
 import { type TestEnv, testContext } from "../helpers/app.ts";
 import { axeProblems, launchChromium, openPage } from "../helpers/browser.ts";
@@ -132,6 +136,44 @@ describe("phones first: every page at 360 px and at 1,280 px", () => {
       cookies.set(who, b.cookies);
     }
 
+    // Once-only (issue 18): a procedure whose form reads the population registry, a citizen's draft with fields
+    // filled from it (the consent box, the marks), a counter draft with the officer's verification form, and
+    // look-ups of the citizen's data for "Ai đã xem dữ liệu của tôi".
+    const record = (JSON.parse(fs.readFileSync(new URL("../../data/catalog/procedures.json", import.meta.url), "utf8")) as { procedures: ProcedureContent[] }).procedures.find((p) => p.code === "1.900201")!;
+    const onceOnly = await publishProcedures(env.ctx, buildProvincialProcedure(s.place, { name: "Cấp Phiếu lý lịch tư pháp (điền sẵn)", form: record.form, components: record.components }));
+    const citizenActor = actorOf(env.ctx, s.cast.citizen);
+    const prefilled = (await env.ctx.dossiers.create(citizenActor, { procedureCode: onceOnly.code, agencyCode: s.place.centre, formData: {}, requestId: randomUUID() })).dossier.id;
+    await env.ctx.dossiers.applyRegistryPrefill(citizenActor, prefilled, {
+      marks: { hoTen: { source: "population", field: "fullName", value: "Nguyễn Thị Mai", authoritative: true }, noiThuongTru: { source: "population", field: "permanentResidence", value: "Số 1 phố Lý Thái Tổ, Phường Kinh Bắc, Tỉnh Bắc Ninh", authoritative: true } },
+      registries: [],
+    });
+    const counterDraft = (
+      await env.ctx.dossiers.create(actorOf(env.ctx, s.cast.receiver), {
+        procedureCode: onceOnly.code,
+        agencyCode: s.place.centre,
+        applicant: { type: "citizen", name: "Nguyễn Thị Mai", idNumber: s.cast.citizen.username },
+        formData: { hoTen: "Nguyễn Thị Mai" },
+        requestId: randomUUID(),
+      })
+    ).dossier.id;
+    for (const [i, purpose] of ["Đối chiếu thông tin người nộp khi tiếp nhận hồ sơ cấp Phiếu lý lịch tư pháp", "Điền sẵn tờ khai hồ sơ theo đồng ý của người nộp"].entries()) {
+      await insertLookup(env.database.db, {
+        at: new Date(Date.now() - i * 3_600_000),
+        actor: `user:${i ? s.cast.citizen.id : s.cast.receiver.id}`,
+        actorName: i ? "Nguyễn Thị Mai" : "Trần Văn Tiếp",
+        agencyCode: i ? null : s.place.centre,
+        registry: "population",
+        subjectType: "citizen",
+        subjectId: s.cast.citizen.username,
+        fields: ["cccd", "fullName", "birthDate", "sex", "nationality", "permanentResidence", "currentResidence", "maritalStatus", "household"],
+        purpose,
+        legalBasis: "Nghị định 47/2020/NĐ-CP về quản lý, kết nối và chia sẻ dữ liệu số của cơ quan nhà nước",
+        dossierId: counterDraft,
+        outcome: "ok",
+        requestId: null,
+      });
+    }
+
     const dossier = (stage: Stage) => at.get(stage)!;
     visits.push(
       { who: "visitor", path: "/", shot: "portal-home" },
@@ -156,6 +198,9 @@ describe("phones first: every page at 360 px and at 1,280 px", () => {
       { who: "citizen", path: `/ho-so-cua-toi/${dossier("received")}` },
       { who: "citizen", path: `/ho-so-cua-toi/${dossier("returned")}`, shot: "my-dossier-returned" },
       { who: "citizen", path: "/kho-du-lieu", shot: "data-store" },
+      { who: "citizen", path: `/ho-so-cua-toi/${prefilled}`, shot: "my-dossier-registry-prefill" },
+      { who: "citizen", path: "/ai-da-xem-du-lieu-cua-toi", shot: "data-tracker" },
+      { who: "receiver", path: `/office/ho-so/${counterDraft}`, shot: "office-dossier-registry-verify" },
       { who: "citizen", path: "/tai-khoan", shot: "account" },
       { who: "citizen", path: "/quyen-du-lieu", shot: "data-rights" },
       { who: "receiver", path: "/office", shot: "office-home" },

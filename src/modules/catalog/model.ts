@@ -58,6 +58,11 @@ export const Component = Type.Object(
     replacedByEForm: Type.Optional(Type.Boolean()),
     /** The paper is only shown in person (xuất trình): never uploaded, on any channel, and never required to be. */
     shownOnly: Type.Optional(Type.Boolean()),
+    /**
+     * What the paper proves a national registry holds (issue 18, once-only): filed online by an applicant who let
+     * the registry be read for the dossier, it is not asked for (e.g. a copy of the CCCD, a residence confirmation).
+     */
+    replacedByRegistry: Type.Optional(Literals(["population", "business", "civil_status"] as const, "the registry that stands for the paper")),
   },
   { additionalProperties: false },
 );
@@ -68,14 +73,49 @@ export type Component = Static<typeof Component>;
  * electronic-procedure rules of Decree 45/2020/NĐ-CP, whose text was not checked here): a required paper, unless
  * it is only shown in person, or it is the declaration the e-form replaces and the dossier was filed online.
  */
-export function needsUpload(c: Pick<Component, "required" | "replacedByEForm" | "shownOnly">, channel: Channel): boolean {
+export function needsUpload(
+  c: Pick<Component, "required" | "replacedByEForm" | "shownOnly" | "replacedByRegistry">,
+  channel: Channel,
+  registriesRead: readonly string[] = [],
+): boolean {
   if (!c.required || c.shownOnly === true) return false;
+  if (channel === "online" && c.replacedByRegistry && registriesRead.includes(c.replacedByRegistry)) return false;
   return !(channel === "online" && c.replacedByEForm === true);
 }
 
 /** What of an applicant's account a form field can start with (`FieldHint.prefill`). */
 export const PREFILL_FACTS = ["fullName", "idNumber", "birthDate", "sex", "address", "email"] as const;
 export type PrefillFact = (typeof PREFILL_FACTS)[number];
+
+/** The national registries a form field or a paper can be read from (the registries module's connectors). */
+export const REGISTRY_SOURCES = ["population", "business", "civil_status"] as const;
+export type RegistrySource = (typeof REGISTRY_SOURCES)[number];
+
+/**
+ * The fields of each registry's answer a form field can be filled from (the registries module's CitizenDto and
+ * BusinessDto; an address is written as one line). The civil-status register answers events, not a person's
+ * fields: it stands for papers (`replacedByRegistry`) only.
+ */
+export const REGISTRY_FIELDS: Record<RegistrySource, readonly string[]> = {
+  population: ["cccd", "fullName", "birthDate", "sex", "nationality", "permanentResidence", "currentResidence", "maritalStatus"],
+  business: ["taxCode", "name", "address", "legalRepresentative.fullName", "legalRepresentative.cccd", "status", "registeredOn"],
+  civil_status: [],
+};
+
+/**
+ * A form field read from a national registry (issue 18, once-only): the registry, the field of its answer (a dotted
+ * path into the registries module's CitizenDto or BusinessDto, e.g. `permanentResidence`), and whether the registry
+ * is authoritative for it (the value is then shown read-only and the server refuses another).
+ */
+export const RegistryHint = Type.Object(
+  {
+    source: Literals(REGISTRY_SOURCES, "the national registry"),
+    field: Type.String({ pattern: "^[a-zA-Z]+(\\.[a-zA-Z]+)*$", maxLength: 100, description: "the field of the registry's answer" }),
+    authoritative: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+export type RegistryHint = Static<typeof RegistryHint>;
 
 /** UI hints of one form field: what the generated form shows next to the JSON Schema property. */
 export const FieldHint = Type.Object(
@@ -89,6 +129,8 @@ export const FieldHint = Type.Object(
      * another person's: the requester's date of birth, never the child's).
      */
     prefill: Type.Optional(Literals(PREFILL_FACTS, "the applicant's account fact this field starts with")),
+    /** The national registry field this field is filled from once the applicant agrees (it is theirs too). */
+    registry: Type.Optional(RegistryHint),
   },
   { additionalProperties: false },
 );

@@ -3,7 +3,7 @@
 import { Value } from "../../platform/typebox.ts";
 import type { FieldProblem } from "../../platform/http/errors.ts";
 import { formProperties, formSchemaProblem } from "./form-schema.ts";
-import { type ProcedureContent, ProcedureContent as ContentSchema, timeInHours } from "./model.ts";
+import { type ProcedureContent, ProcedureContent as ContentSchema, REGISTRY_FIELDS, type RegistrySource, timeInHours } from "./model.ts";
 
 /** What the directory knows, as the checks need it. */
 export interface DirectoryFacts {
@@ -14,6 +14,26 @@ export interface DirectoryFacts {
 /** Agency codes a procedure names (implementing agencies and inter-agency steps). */
 export function agenciesNamed(content: ProcedureContent): string[] {
   return [...new Set([...content.agencies, ...content.steps.flatMap((s) => (s.agency ? [s.agency] : []))])];
+}
+
+/** Whether a registry holds the applicants a procedure is for: a person's registries for citizens, the business one for businesses. */
+function sourceServes(source: RegistrySource, audience: ProcedureContent["audience"]): boolean {
+  return audience.includes(source === "business" ? "business" : "citizen");
+}
+
+/**
+ * A field filled from a registry (issue 18, once-only): the registry's answer has that field, the field is text
+ * (the registry's value is written into it), and the registry holds the procedure's applicants.
+ */
+function registryHintProblems(content: ProcedureContent, bad: (path: string, message: string) => void): void {
+  const properties = (content.form.schema.properties ?? {}) as Record<string, { type?: unknown }>;
+  for (const [name, hint] of Object.entries(content.form.ui.fields)) {
+    if (!hint.registry) continue;
+    const path = `/form/ui/fields/${name}/registry`;
+    if (!REGISTRY_FIELDS[hint.registry.source].includes(hint.registry.field)) bad(`${path}/field`, `Cơ sở dữ liệu ${hint.registry.source} không có trường ${hint.registry.field}.`);
+    if (properties[name]?.type !== "string") bad(path, `Trường ${name} lấy từ cơ sở dữ liệu phải là chuỗi ký tự.`);
+    if (!sourceServes(hint.registry.source, content.audience)) bad(`${path}/source`, `Cơ sở dữ liệu ${hint.registry.source} không có thông tin của đối tượng thực hiện thủ tục.`);
+  }
 }
 
 /** Every problem that stops `content` from being published; empty when it can be. */
@@ -35,6 +55,9 @@ export function publishProblems(content: ProcedureContent, facts: DirectoryFacts
   // A paper only shown in person is never filed, so it cannot be the declaration the e-form stands for online.
   content.components.forEach((c, i) => {
     if (c.shownOnly && c.replacedByEForm) bad(`/components/${i}/shownOnly`, "Giấy tờ chỉ xuất trình không thể đồng thời là tờ khai được thay bằng biểu mẫu điện tử.");
+    if (c.replacedByRegistry && !sourceServes(c.replacedByRegistry, content.audience)) {
+      bad(`/components/${i}/replacedByRegistry`, `Cơ sở dữ liệu ${c.replacedByRegistry} không có thông tin của đối tượng thực hiện thủ tục.`);
+    }
   });
 
   const channels = new Set<string>();
@@ -78,6 +101,7 @@ export function publishProblems(content: ProcedureContent, facts: DirectoryFacts
     for (const name of Object.keys(content.form.ui.fields)) {
       if (!props.has(name)) bad(`/form/ui/fields/${name}`, `Trường ${name} không có trong JSON Schema.`);
     }
+    registryHintProblems(content, bad);
   }
 
   content.agencies.forEach((code, i) => {

@@ -111,7 +111,30 @@ export function ProblemSummary({ page, problems, heading }: { page: PageRequest;
 }
 
 /** The inputs of the form; `values` are what the applicant typed (kept on an error). */
-export function SchemaFields(props: { page: PageRequest; form: FormDefinition; values: Record<string, string>; problems: FieldProblem[]; readOnly?: boolean }) {
+/** The national registries' names, as a field filled from one says where it came from. */
+const REGISTRY_LABELS: Record<string, [vi: string, en: string]> = {
+  population: ["Cơ sở dữ liệu quốc gia về dân cư", "the national population database"],
+  business: ["Cơ sở dữ liệu quốc gia về đăng ký doanh nghiệp", "the national business registration database"],
+  civil_status: ["Cơ sở dữ liệu hộ tịch điện tử", "the electronic civil-status database"],
+};
+
+export function registryLabel(page: PageRequest, source: string): string {
+  const names = REGISTRY_LABELS[source];
+  return names ? tr(page, names[0], names[1]) : source;
+}
+
+/**
+ * The inputs of the form; `values` are what the applicant typed (kept on an error). A field in `marks` was filled
+ * from a national registry (issue 18): it says so, and one the registry is authoritative for cannot be edited.
+ */
+export function SchemaFields(props: {
+  page: PageRequest;
+  form: FormDefinition;
+  values: Record<string, string>;
+  problems: FieldProblem[];
+  readOnly?: boolean;
+  marks?: Record<string, { source: string; authoritative: boolean }>;
+}) {
   const { page, form, values, problems } = props;
   return (
     <>
@@ -123,22 +146,34 @@ export function SchemaFields(props: { page: PageRequest; form: FormDefinition; v
         const widget = widgetOf(form, name);
         const required = isRequired(form, name);
         const p = propertyOf(form, name);
-        const described = [hint?.help ? `${id}-hint` : "", mine.length ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined;
+        const mark = props.marks && Object.hasOwn(props.marks, name) ? props.marks[name] : undefined;
+        const locked = props.readOnly === true || mark?.authoritative === true;
+        const described = [hint?.help ? `${id}-hint` : "", mark ? `${id}-registry` : "", mine.length ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined;
         const common = {
           id,
           name: `${FIELD_PREFIX}${name}`,
           "aria-invalid": mine.length ? ("true" as const) : undefined,
           "aria-describedby": described,
           "aria-required": required ? ("true" as const) : undefined,
-          disabled: props.readOnly,
+          disabled: locked || undefined,
         };
         const value = values[name] ?? "";
         const marker = required ? <span class="required"> ({tr(page, "bắt buộc", "required")})</span> : null;
-        const help = hint?.help ? (
-          <p class="sub" id={`${id}-hint`}>
-            {hint.help}
-          </p>
-        ) : null;
+        const help = (
+          <>
+            {hint?.help ? (
+              <p class="sub" id={`${id}-hint`}>
+                {hint.help}
+              </p>
+            ) : null}
+            {mark ? (
+              <p class="sub registry-mark" id={`${id}-registry`}>
+                {tr(page, "Lấy từ", "From")} {registryLabel(page, mark.source)}
+                {mark.authoritative ? tr(page, " (thông tin chính thức, không sửa được)", " (authoritative, cannot be changed)") : ""}
+              </p>
+            ) : null}
+          </>
+        );
         const errors = mine.length ? (
           <p class="field-error" id={`${id}-error`}>
             {mine.map((m) => m.message).join(" ")}
@@ -155,7 +190,7 @@ export function SchemaFields(props: { page: PageRequest; form: FormDefinition; v
               {errors}
               {p.enum.map((o, i) => (
                 <label key={String(o)} class="choice">
-                  <input type="radio" id={`${id}-${i}`} name={common.name} value={String(o)} checked={value === String(o)} disabled={props.readOnly} /> {String(o)}
+                  <input type="radio" id={`${id}-${i}`} name={common.name} value={String(o)} checked={value === String(o)} disabled={locked || undefined} /> {String(o)}
                 </label>
               ))}
             </fieldset>
@@ -227,6 +262,8 @@ export function Papers(props: {
   only?: readonly string[] | undefined;
   /** The dossier's channel: online, the declaration the e-form is needs no file (catalog `needsUpload`). */
   channel: DossierChannel;
+  /** The national registries read for the dossier: online, a paper one of them stands for needs no file. */
+  registriesUsed?: readonly string[];
 }) {
   const { page, components } = props;
   const shown = props.only ? components.filter((c) => props.only!.includes(c.key)) : components;
@@ -238,12 +275,15 @@ export function Papers(props: {
         const mine = props.problems.filter((p) => problemPaper(p) === c.key);
         const id = `paper-${c.key}`;
         // A paper only shown in person, or online the declaration the e-form is: nothing to upload.
-        if (!isUploaded(c, props.channel)) {
+        if (!isUploaded(c, props.channel, props.registriesUsed)) {
+          const fromRegistry = !c.shownOnly && c.replacedByRegistry && props.registriesUsed?.includes(c.replacedByRegistry);
           return (
             <li key={c.key} class="paper">
               <h3 id={`${id}-name`}>{c.name}</h3>
-              <p class="sub" id={c.shownOnly ? `${id}-shown` : `${id}-eform`}>
-                {c.shownOnly
+              <p class="sub" id={fromRegistry ? `${id}-registry` : c.shownOnly ? `${id}-shown` : `${id}-eform`}>
+                {fromRegistry
+                  ? `${tr(page, "Không phải nộp: thông tin đã lấy từ", "Not needed: the information was read from")} ${registryLabel(page, c.replacedByRegistry!)}.`
+                  : c.shownOnly
                   ? tr(page, "Giấy tờ xuất trình: mang bản chính đến khi làm thủ tục, không tải lên.", "Shown in person: bring the original, nothing to upload.")
                   : tr(page, "Nộp trực tuyến: tờ khai điện tử đã điền thay cho giấy này, không phải tải lên.", "Filed online: the e-form filled in stands for this paper, nothing to upload.")}
               </p>

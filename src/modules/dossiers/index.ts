@@ -83,4 +83,5 @@ export type { DossierFacts, DossierRated, DossierTransition, StepFacts } from ".
 export type { DossierService } from "./service.ts";
 export type { DossierInterAgency, SettleInput, TakeInInput } from "./service.interagency.ts";
 export type { Applicant, TakenInStep } from "./tables.ts";
+export type { DossierDto } from "./schema.ts";
 export type { FormsService } from "./service.forms.ts";

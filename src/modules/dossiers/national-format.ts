@@ -266,9 +266,10 @@ export function toDongBoHoSoMC(dossier: DossierRow, procedure: ProcedureFacts | 
     // Paid online (1 through the national portal, 2 through the province's payment gateway, per Decision 766's
     // formulas): this platform takes no payment and records none, so no dossier was paid online.
     DuocThanhToanTrucTuyen: "0",
-    // The national databases looked up for this dossier (MaCSDL): the data-sharing gateway that would look them
-    // up does not exist yet, so none was. When it does, its lookups are recorded per dossier and listed here.
-    DSKetNoiCSDL: [],
+    // The national databases read for this dossier (issue 18: the applicant's consented prefill, an officer's
+    // verification), as the dossier records them. The portal's MaCSDL code list was not found (docs/dvcqg): each
+    // is sent under motcua's registry key (population, business, civil_status) until it is.
+    DSKetNoiCSDL: (dossier.registriesUsed ?? []).map((r) => ({ MaCSDL: r })),
   };
 }
 

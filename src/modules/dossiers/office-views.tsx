@@ -6,6 +6,7 @@ import { Layout } from "../../web/layout.tsx";
 import type { PageRequest } from "../../web/render.ts";
 import type { FormDefinition, ProcedureContent, ProcedureListItem } from "../catalog/index.ts";
 import { ActionForms, type AssigneeChoice } from "./action-forms.tsx";
+import { RegistryVerify } from "./registry-consent.tsx";
 import { controlSheetNumber, fieldNames, History, Notice, OfferedForms, Papers, Pauses, ProblemSummary, SchemaFields, Steps, when } from "./form-view.tsx";
 import { type Queue, QUEUES } from "./model.ts";
 import { Facts, Pager } from "./portal-views.tsx";
@@ -221,6 +222,8 @@ export function OfficerDossierPage(props: OfficerDossierProps) {
       ) : (
         <FormData page={page} form={content.form} data={d.formData} />
       )}
+
+      <RegistryVerify page={page} csrf={props.csrf} dossierId={d.id} content={content} used={d.registriesUsed} />
 
       <h2 id="papers">{tr(page, "Thành phần hồ sơ", "Papers")}</h2>
       <Papers page={page} dossierId={d.id} channel={d.channel} components={content.components} attachments={d.attachments} problems={props.problems} upload={draft ? { action: `${base}/tep`, csrf: props.csrf, digitise: true } : undefined} />

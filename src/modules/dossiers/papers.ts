@@ -7,13 +7,14 @@ import { InvalidDossier } from "./errors.ts";
 type Paper = ProcedureContent["components"][number];
 
 /** Whether `paper` is uploaded on `channel`. */
-export function isUploaded(paper: Paper, channel: string): boolean {
+export function isUploaded(paper: Paper, channel: string, registriesUsed: readonly string[] = []): boolean {
+  if (channel === "online" && paper.replacedByRegistry && registriesUsed.includes(paper.replacedByRegistry)) return false;
   return !paper.shownOnly && !(channel === "online" && paper.replacedByEForm === true);
 }
 
 /** The papers uploaded on `channel`, in the procedure's order. */
-export function uploadedPapers(content: ProcedureContent, channel: string): Paper[] {
-  return content.components.filter((c) => isUploaded(c, channel));
+export function uploadedPapers(content: ProcedureContent, channel: string, registriesUsed: readonly string[] = []): Paper[] {
+  return content.components.filter((c) => isUploaded(c, channel, registriesUsed));
 }
 
 /** The paper a file is uploaded or reused for. Throws InvalidDossier when the procedure has none, or it is only shown. */

@@ -43,6 +43,12 @@ const PAGE_SIZE = 20;
 const DONE: Record<string, readonly [string, string]> = {
   tao: ["Đã tạo hồ sơ nháp: điền tờ khai, đính kèm giấy tờ rồi nộp.", "The draft was created: fill in the form, attach the papers, then file."],
   luu: ["Đã lưu bản nháp.", "The draft was saved."],
+  csdl: ["Đã điền thông tin lấy từ cơ sở dữ liệu quốc gia: kiểm tra lại tờ khai.", "The information read from the national database was filled in: check the form."],
+  "csdl-loi": [
+    "Tạm thời không lấy được thông tin từ cơ sở dữ liệu quốc gia. Bạn vẫn có thể tiếp tục nộp hồ sơ và tự điền thông tin.",
+    "The national database cannot be read right now. You can still file and fill in the form yourself.",
+  ],
+  "csdl-khong-co": ["Không tìm thấy thông tin của bạn trong cơ sở dữ liệu quốc gia: hãy tự điền tờ khai.", "Nothing about you was found in the national database: fill in the form yourself."],
   "tai-len": ["Đã tải lên tệp đính kèm.", "The file was uploaded."],
   "dung-lai": ["Đã dùng lại giấy tờ từ kho dữ liệu của bạn.", "The document from your data store was used."],
   nop: ["Đã nộp hồ sơ. Cơ quan sẽ kiểm tra và tiếp nhận; bạn được báo khi có mã hồ sơ.", "The dossier was filed. The agency will check and receive it; you are told when it has a code."],

@@ -7,6 +7,7 @@ import type { ProcedureContent } from "../catalog/index.ts";
 import { formatDate } from "../../web/format.ts";
 import { fieldNames, fileHref, History, Notice, OfferedForms, Papers, Pauses, ProblemSummary, SchemaFields, when } from "./form-view.tsx";
 import { uploadedPapers } from "./papers.ts";
+import { RegistryConsent } from "./registry-consent.tsx";
 import type { DossierDto, DossierPage } from "./schema.ts";
 import { actionName, dossierTimelinessName, RATING_LEVELS, ratingName, statusName } from "./words.ts";
 import { tr } from "../../web/i18n.ts";
@@ -232,6 +233,7 @@ export function ApplicantDossierPage(props: ApplicantDossierProps) {
       <ProblemSummary page={page} problems={props.problems} heading={props.error} />
       <Facts page={page} d={d} agencyName={props.agencyName} returnName={props.returnName} />
 
+      {d.status === "draft" ? <RegistryConsent page={page} csrf={props.csrf} dossierId={d.id} content={content} used={d.registriesUsed} /> : null}
       {d.status === "draft" ? (
         // One form for the e-form and the papers (multipart): an upload saves what was typed with the draft, and
         // every step saves the draft, so nothing typed is lost (issue 15, item 2).
@@ -239,7 +241,7 @@ export function ApplicantDossierPage(props: ApplicantDossierProps) {
           <input type="hidden" name="_csrf" value={props.csrf} />
           <input type="hidden" name="form" value="1" />
           <h2 id="form-heading">{tr(page, "Tờ khai", "Form")}</h2>
-          <SchemaFields page={page} form={content.form} values={props.values} problems={props.problems} />
+          <SchemaFields page={page} form={content.form} values={props.values} problems={props.problems} marks={d.registryFields} />
           <p>
             {/* First in the form: the button Enter presses. */}
             <button type="submit" name="intent" value="save" class="secondary">
@@ -248,7 +250,7 @@ export function ApplicantDossierPage(props: ApplicantDossierProps) {
           </p>
           <h2 id="papers">{tr(page, "Giấy tờ đính kèm", "Papers")}</h2>
           <p class="sub">{tr(page, "Tệp được tải lên cùng với tờ khai: những gì bạn đã nhập được lưu vào bản nháp.", "Files are uploaded with the form: what you typed is saved in the draft.")}</p>
-          <Papers page={page} dossierId={d.id} channel={d.channel} components={content.components} attachments={d.attachments} problems={props.problems} upload={{ inForm: true }} />
+          <Papers page={page} dossierId={d.id} channel={d.channel} registriesUsed={d.registriesUsed} components={content.components} attachments={d.attachments} problems={props.problems} upload={{ inForm: true }} />
           <p>
             {/* A button, not a link: what was typed is saved before leaving for the data store. */}
             <button type="submit" name="intent" value="store" class="secondary">
@@ -415,7 +417,7 @@ export function CheckAnswersPage(props: { page: PageRequest; csrf: string; d: Do
       <span class="visually-hidden"> {what}</span>
     </a>
   );
-  const papers = uploadedPapers(content, d.channel);
+  const papers = uploadedPapers(content, d.channel, d.registriesUsed);
   return (
     <Layout page={page} variant="portal" title={title} current={MY_DOSSIERS_PATH}>
       <p>

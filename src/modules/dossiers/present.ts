@@ -84,6 +84,8 @@ export function presentDossier(p: DossierParts): DossierDto {
       address: d.applicant.address ?? null,
     },
     formData: d.formData,
+    registryFields: d.registryFields ?? {},
+    registriesUsed: d.registriesUsed ?? [],
     attachments: p.files.map(presentFile),
     lookupKey: d.lookupKey,
     createdAt: d.createdAt.toISOString(),

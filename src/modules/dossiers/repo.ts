@@ -64,6 +64,8 @@ export function newDossierRow(row: NewDossier): DossierRow {
     returnAgencyCode: null,
     awayAgencyCode: null,
     takenInStep: null,
+    registryFields: {},
+    registriesUsed: [],
     ...row,
   };
 }

@@ -146,6 +146,10 @@ export const DossierDto = Type.Object({
   nationalStatus: Nullable(Type.Integer({ minimum: 1, maximum: 10 })),
   applicant: ApplicantDto,
   formData: Type.Record(Type.String(), Type.Unknown()),
+  /** The form fields filled from a national registry with the applicant's consent; an authoritative one may not be changed. */
+  registryFields: Type.Record(Type.String(), Type.Object({ source: Type.String(), field: Type.String(), value: Type.String(), authoritative: Type.Boolean() })),
+  /** The national databases read for the dossier (DSKetNoiCSDL). */
+  registriesUsed: Type.Array(Type.String()),
   attachments: Type.Array(AttachmentDto),
   lookupKey: Nullable(Type.String()),
   createdAt: Time,

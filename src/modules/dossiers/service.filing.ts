@@ -28,6 +28,7 @@ import { type DossierCore, type DossierDeps, dossierPlan, type Meta } from "./se
 import type { Applicant } from "./tables.ts";
 import { applyChange, filedColumns, recordFiling, takeDossierCode } from "./transitions.ts";
 import { type AccountFacts, prefilledFormData } from "./prefill.ts";
+import { authoritativeProblems } from "./service.registry.ts";
 
 /** The dossier service's filing. */
 export interface DossierFiling {
@@ -66,14 +67,21 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
   const { agencyProvinces } = cache;
 
   /**
-   * Every problem that stops a dossier from being filed: its form, and the files of its required components (not
-   * of one only shown in person, nor online of the declaration its e-form is: catalog `needsUpload`).
+   * Every problem that stops a dossier from being filed: its form (and the registry's authoritative values in it
+   * unchanged), and the files of its required components (not of one only shown in person, nor online of the
+   * declaration its e-form is or of a paper a registry read for it stands for: catalog `needsUpload`).
    */
-  function filingProblems(content: ProcedureContent, channel: DossierChannel, formData: Record<string, unknown>, fileRows: repo.FileRow[]): FieldProblem[] {
-    const problems = formDataProblems(content.form, formData, "/formData");
+  function filingProblems(
+    content: ProcedureContent,
+    channel: DossierChannel,
+    formData: Record<string, unknown>,
+    fileRows: repo.FileRow[],
+    d: Pick<DossierRow, "registryFields" | "registriesUsed"> = { registryFields: {}, registriesUsed: [] },
+  ): FieldProblem[] {
+    const problems = [...formDataProblems(content.form, formData, "/formData"), ...authoritativeProblems(d, formData)];
     const have = new Set(fileRows.filter((f) => f.kind === "component").map((f) => f.component));
     for (const c of content.components) {
-      if (needsUpload(c, channel) && !have.has(c.key)) problems.push({ path: `/attachments/${c.key}`, message: `Cần đính kèm: ${c.name}.` });
+      if (needsUpload(c, channel, d.registriesUsed) && !have.has(c.key)) problems.push({ path: `/attachments/${c.key}`, message: `Cần đính kèm: ${c.name}.` });
     }
     return problems;
   }
@@ -125,7 +133,7 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
   async function submitIn(actor: Actor, d: DossierRow, meta: Meta): Promise<DossierRow> {
     if (d.status !== "draft") return d;
     const content = await boundProcedure(d);
-    const problems = filingProblems(content, d.channel as DossierChannel, d.formData, await repo.listFiles(database.db, d.id));
+    const problems = filingProblems(content, d.channel as DossierChannel, d.formData, await repo.listFiles(database.db, d.id), d);
     if (problems.length) throw new InvalidDossier(problems);
     const now = clock.now();
     const who = whoIs(actor, d, meta);
@@ -241,6 +249,11 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
     async saveDraft(actor, id, formData, meta = {}) {
       const d = await visible(actor, id);
       guard("save", d, planOf(await boundProcedure(d), d), actor);
+      // A value the registry is authoritative for stays as it gave it (issue 18): a changed one is refused, one
+      // left out (the page's read-only field posts nothing) keeps the registry's.
+      for (const [key, mark] of Object.entries(d.registryFields)) if (mark.authoritative && formData[key] === undefined) formData = { ...formData, [key]: mark.value };
+      const changed = authoritativeProblems(d, formData);
+      if (changed.length) throw new InvalidDossier(changed);
       const now = clock.now();
       const saved = await transact(d, "save", async (tx) => {
         const after = await repo.updateDossier(tx, d.id, { formData, updatedAt: now });
@@ -252,7 +265,7 @@ export function makeFiling(deps: DossierDeps, core: DossierCore, cache: { agency
 
     async filingProblems(actor, id) {
       const d = await visible(actor, id);
-      return filingProblems(await boundProcedure(d), d.channel as DossierChannel, d.formData, await repo.listFiles(database.db, d.id));
+      return filingProblems(await boundProcedure(d), d.channel as DossierChannel, d.formData, await repo.listFiles(database.db, d.id), d);
     },
 
     async submit(actor, id, meta = {}) {

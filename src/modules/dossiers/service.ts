@@ -12,12 +12,13 @@ import { type DossierDocuments, makeDocuments } from "./service.documents.ts";
 import { type DossierFiling, makeFiling } from "./service.filing.ts";
 import { type DossierInterAgency, makeInterAgency } from "./service.interagency.ts";
 import { type DossierReading, makeReading } from "./service.reading.ts";
+import { type DossierRegistryUse, makeRegistryUse } from "./service.registry.ts";
 import { type DossierDeps, makeDossierCore } from "./service.support.ts";
 
 export type { Assignee } from "./service.actions.ts";
 export type { DossierDeps, Meta } from "./service.support.ts";
 
-export interface DossierService extends DossierFiling, DossierActions, DossierReading, DossierDocuments {
+export interface DossierService extends DossierFiling, DossierActions, DossierReading, DossierDocuments, DossierRegistryUse {
   /** Một cửa liên thông across nodes: what the interagency module asks (service.interagency.ts). */
   interAgency: DossierInterAgency;
 }
@@ -50,5 +51,6 @@ export function makeDossierService(deps: DossierDeps): DossierService {
     ...makeReading(deps, core, { throttle, lookupLoader, agencyNames }),
     ...makeDocuments(deps, core),
     interAgency: makeInterAgency(deps, core),
+    ...makeRegistryUse(deps, core),
   };
 }

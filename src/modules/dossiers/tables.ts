@@ -26,6 +26,14 @@ export interface TakenInStep {
   originAgencyName: string;
 }
 
+/** A form field filled from a national registry (`dossiers.registry_fields`). */
+export interface RegistryFieldMark {
+  source: string;
+  field: string;
+  value: string;
+  authoritative: boolean;
+}
+
 /** Mẫu 02: one item of a supplement request. */
 export interface SupplementItem {
   component?: string | undefined;
@@ -66,6 +74,14 @@ export const dossiers = pgTable(
     /** The account that filed it online, or that it was filed for at the counter; null for a walk-in without one. */
     ownerUserId: text("owner_user_id"),
     formData: jsonb("form_data").$type<Record<string, unknown>>().notNull(),
+    /**
+     * The form fields filled from a national registry after the applicant agreed (issue 18, once-only): each with
+     * the registry, its field, the value it gave, and whether the registry is authoritative (the value may then not
+     * be changed).
+     */
+    registryFields: jsonb("registry_fields").$type<Record<string, RegistryFieldMark>>().notNull().default({}),
+    /** The national databases read for the dossier (the national portal's DSKetNoiCSDL), in the order first read. */
+    registriesUsed: text("registries_used").array().notNull().default(sql`'{}'::text[]`),
     createdBy: text("created_by").notNull(),
     requestId: text("request_id"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),

@@ -64,13 +64,15 @@ async function makeAccount(deps: FactoryDeps, input: NewAccount): Promise<TestAc
  */
 export async function buildCitizen(
   deps: FactoryDeps,
-  opts: { fullName?: string; sex?: "male" | "female"; email?: string | null; emailVerified?: boolean } = {},
+  /** `cccd`: a given one (a simulated registry's citizen), with its `birthDate` and `sex`. */
+  opts: { fullName?: string; sex?: "male" | "female"; email?: string | null; emailVerified?: boolean; cccd?: string; birthDate?: string } = {},
 ): Promise<TestAccount> {
   const n = ++accounts;
   const sex = opts.sex ?? "female";
+  const birthDate = opts.birthDate ?? "1990-01-01";
   // Province 001, century and sex (0 man, 1 woman born in the 1900s), year 90, then a serial no demo account has.
-  const cccd = `001${sex === "male" ? "0" : "1"}90${String(500000 + n).padStart(6, "0")}`;
-  if (!checkCccd(cccd, { now: new Date(), birthDate: "1990-01-01", sex }).ok) throw new Error(`buildCitizen: ${cccd} is not a valid CCCD`);
+  const cccd = opts.cccd ?? `001${sex === "male" ? "0" : "1"}90${String(500000 + n).padStart(6, "0")}`;
+  if (!checkCccd(cccd, { now: new Date(), birthDate, sex }).ok) throw new Error(`buildCitizen: ${cccd} is not a valid CCCD`);
   const email = opts.email === undefined ? `congdan${n}@example.vn` : opts.email;
   return makeAccount(deps, {
     kind: "citizen",
@@ -78,7 +80,7 @@ export async function buildCitizen(
     fullName: opts.fullName ?? `Công dân Thử Nghiệm ${n}`,
     email,
     emailVerifiedAt: email && opts.emailVerified !== false ? new Date() : null,
-    birthDate: "1990-01-01",
+    birthDate,
     sex,
     roles: [{ role: "citizen", agencyCode: "" }],
   });

@@ -10,6 +10,8 @@ import { RIGHTS_PATH, rightsPortalPages } from "./rights/portal-page.tsx";
 import { dataRightsRoutes } from "./rights/routes.ts";
 import { type DataRightsService, makeDataRightsService } from "./rights/service.ts";
 import { DEFAULT_RIGHTS } from "./rights/settings.ts";
+import { makeOnceOnly } from "./once-only.ts";
+import { registriesPages } from "./pages.tsx";
 import { registriesRoutes } from "./routes.ts";
 import { makeConnectors, makeRegistriesService, type RegistriesService } from "./service.ts";
 import { registrySimCommand } from "./sim/command.ts";
@@ -31,7 +33,13 @@ export const registriesModule = defineModule({
   provides: ["registries", "dataRights", "registryAnomalies"],
   build: ({ database, clock, audit, config, calendar, dossiers }) => {
     const rights = config.registries.rights ?? DEFAULT_RIGHTS;
-    const gateway = makeRegistriesService({ database, clock, audit, connectors: makeConnectors(config.registries, clock) });
+    const gateway = makeRegistriesService({
+      database,
+      clock,
+      audit,
+      connectors: makeConnectors(config.registries, clock),
+      ...(config.registries.covertPurposes ? { covertPurposes: config.registries.covertPurposes } : {}),
+    });
     return {
       registries: withLookupLimits(gateway, rights, clock),
       dataRights: makeDataRightsService({ database, clock, audit, settings: rights, exportOf: makeExporter({ database, dossiers, now: () => clock.now() }) }),
@@ -39,11 +47,13 @@ export const registriesModule = defineModule({
     };
   },
   routes: ({ registries, dataRights, registryAnomalies, clock }) => [registriesRoutes(registries), dataRightsRoutes(dataRights, registryAnomalies, clock)],
-  pages: ({ dataRights, registryAnomalies, clock }) => [
+  pages: ({ registries, dossiers, dataRights, registryAnomalies, clock }) => [
+    registriesPages({ registries, onceOnly: makeOnceOnly({ registries, dossiers }), now: () => clock.now() }),
     rightsPortalPages({ rights: dataRights, now: () => clock.now() }),
     rightsOfficePages({ rights: dataRights, anomalies: registryAnomalies, now: () => clock.now() }),
   ],
   nav: [
+    { area: "portal", href: "/ai-da-xem-du-lieu-cua-toi", label: { vi: "Ai đã xem dữ liệu của tôi", en: "Who has seen my data" }, roles: ["citizen", "business"], order: 26 },
     { area: "portal", href: RIGHTS_PATH, label: { vi: "Quyền dữ liệu", en: "Data rights" }, roles: ["citizen", "business"], order: 60 },
     { area: "office", href: PROTECTION_PATH, label: { vi: "Bảo vệ dữ liệu", en: "Data protection" }, roles: REVIEWER_ROLES, order: 60 },
     { area: "office", href: ANOMALIES_PATH, label: { vi: "Tra cứu bất thường", en: "Unusual look-ups" }, roles: REVIEWER_ROLES, order: 61 },
@@ -52,6 +62,7 @@ export const registriesModule = defineModule({
 });
 
 export type { RegistriesService } from "./service.ts";
+export { makeOnceOnly, type OnceOnly } from "./once-only.ts";
 export type { BusinessDto, CitizenDto, CivilEventsDto, LookupPurpose } from "./schema.ts";
 export { RegistryRateLimited, RegistryRecordNotFound, RegistryUnavailable } from "./errors.ts";
 export { DEMO_CLIENT, LISTENING_PREFIX } from "./sim/command.ts";

@@ -1,4 +1,5 @@
-import { and, desc, eq } from "../../platform/db/drizzle.ts";
+import type { SQL } from "drizzle-orm";
+import { and, desc, eq, gte, ilike, isNull, lt, lte, or } from "../../platform/db/drizzle.ts";
 import type { Db } from "../../platform/db/index.ts";
 import { registryLookups } from "./tables.ts";
 
@@ -10,12 +11,27 @@ export async function insertLookup(tx: Db, row: NewLookupRow): Promise<LookupRow
   return inserted!;
 }
 
+export interface LookupsFilter {
+  from?: Date | undefined;
+  /** Exclusive. */
+  to?: Date | undefined;
+  agencyCode?: string | undefined;
+  registry?: string | undefined;
+  /** Words of the purpose (case-insensitive). */
+  purpose?: string | undefined;
+  /** Only the look-ups disclosed by then (an ordinary one always is; a covert one from its `disclose_at`). */
+  disclosedBy?: Date | undefined;
+}
+
 /** The look-ups about one person or business, newest first. */
-export function lookupsOf(db: Db, subjectType: "citizen" | "business", subjectId: string, limit = 100): Promise<LookupRow[]> {
-  return db
-    .select()
-    .from(registryLookups)
-    .where(and(eq(registryLookups.subjectType, subjectType), eq(registryLookups.subjectId, subjectId)))
-    .orderBy(desc(registryLookups.at), desc(registryLookups.id))
-    .limit(limit);
+export function lookupsOf(db: Db, subjectType: "citizen" | "business", subjectId: string, filter: LookupsFilter = {}, limit = 1000): Promise<LookupRow[]> {
+  const t = registryLookups;
+  const where: Array<SQL | undefined> = [eq(t.subjectType, subjectType), eq(t.subjectId, subjectId)];
+  if (filter.from) where.push(gte(t.at, filter.from));
+  if (filter.to) where.push(lt(t.at, filter.to));
+  if (filter.agencyCode) where.push(eq(t.agencyCode, filter.agencyCode));
+  if (filter.registry) where.push(eq(t.registry, filter.registry));
+  if (filter.purpose) where.push(ilike(t.purpose, `%${filter.purpose.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
+  if (filter.disclosedBy) where.push(or(isNull(t.discloseAt), lte(t.discloseAt, filter.disclosedBy)));
+  return db.select().from(t).where(and(...where)).orderBy(desc(t.at), desc(t.id)).limit(limit);
 }

@@ -95,5 +95,7 @@ export const LookupPurpose = Type.Object({
   purpose: Type.String({ minLength: 3, maxLength: 500 }),
   legalBasis: Type.String({ minLength: 3, maxLength: 500 }),
   dossierId: Type.String({ minLength: 1, maxLength: 100 }),
+  /** An officer's lawful covert purpose (a key of MOTCUA_REGISTRY_COVERT_PURPOSES): disclosed to the person only after its delay. */
+  covert: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
 });
 export type LookupPurpose = Static<typeof LookupPurpose>;

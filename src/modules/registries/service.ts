@@ -21,6 +21,17 @@ export interface LookupMeta {
   requestId?: string | null;
   /** The caller's address, for the per-client limit (`limits.ts`). */
   client?: string | null;
+  /** The look-up fills an applicant's draft with their consent (once-only). */
+  prefill?: boolean;
+}
+
+/** Which look-ups about oneself to list (the data tracker's filters). */
+export interface LookupFilter {
+  from?: Date | undefined;
+  to?: Date | undefined;
+  agencyCode?: string | undefined;
+  registry?: string | undefined;
+  purpose?: string | undefined;
 }
 
 export interface RegistriesService {
@@ -31,7 +42,7 @@ export interface RegistriesService {
   /** A person's births and marriages in the civil-status register, or null when the person is unknown. Throws as `lookupCitizen`. */
   civilEvents(actor: Actor, cccd: string, purpose: LookupPurpose, meta?: LookupMeta): Promise<CivilEventsDto | null>;
   /** The look-ups about the signed-in citizen or business themselves, newest first (the data tracker's). */
-  lookupsAboutMe(actor: Actor): Promise<repo.LookupRow[]>;
+  lookupsAboutMe(actor: Actor, filter?: LookupFilter): Promise<repo.LookupRow[]>;
   /** Each connector: configured or not, and its breaker's state. */
   status(): Record<RegistryName, { configured: boolean; breaker: "closed" | "open" | "half_open" | null }>;
 }
@@ -46,8 +57,25 @@ export function makeConnectors(config: RegistriesConfig, clock: Clock): Partial<
 
 const REGISTRIES: readonly RegistryName[] = ["population", "business", "civil_status"];
 
-export function makeRegistriesService(deps: { database: Database; clock: Clock; audit: Audit; connectors: Partial<Record<RegistryName, Connector>> }): RegistriesService {
+export function makeRegistriesService(deps: {
+  database: Database;
+  clock: Clock;
+  audit: Audit;
+  connectors: Partial<Record<RegistryName, Connector>>;
+  /** Lawful covert purposes and the days before each is disclosed (MOTCUA_REGISTRY_COVERT_PURPOSES). */
+  covertPurposes?: Record<string, number>;
+}): RegistriesService {
   const { database, clock, audit, connectors } = deps;
+  const covertPurposes = deps.covertPurposes ?? {};
+
+  /** When a covert look-up is disclosed to the person looked up; null for an ordinary one. Only an officer names a covert purpose. */
+  const disclosure = (actor: Actor, subject: { id: string }, purpose: LookupPurpose, now: Date): Date | null => {
+    if (purpose.covert === undefined) return null;
+    const days = Object.hasOwn(covertPurposes, purpose.covert) ? covertPurposes[purpose.covert] : undefined;
+    const officer = actor.type === "user" && actor.agencyCode !== null && actor.username !== subject.id;
+    if (days === undefined || !officer) throw new InvalidLookup([{ path: "/covert", message: "Mục đích tra cứu không công khai không hợp lệ." }]);
+    return new Date(now.getTime() + days * 86_400_000);
+  };
 
   const checkPurpose = (purpose: LookupPurpose, problems: FieldProblem[]) => {
     for (const e of Value.Errors(LookupPurpose, purpose)) problems.push({ path: e.path, message: e.message });
@@ -79,6 +107,7 @@ export function makeRegistriesService(deps: { database: Database; clock: Clock; 
     ask: (connector: Connector) => Promise<unknown>,
   ): Promise<T | null> {
     if (!canLookUp(actor, subject)) throw new RegistryLookupForbidden();
+    const discloseAt = disclosure(actor, subject, purpose, clock.now());
     const connector = connectors[registry];
     let value: unknown = null;
     let failure: DomainError | null = null;
@@ -106,13 +135,16 @@ export function makeRegistriesService(deps: { database: Database; clock: Clock; 
         dossierId: purpose.dossierId,
         outcome,
         requestId: meta.requestId ?? null,
+        covertPurpose: purpose.covert ?? null,
+        discloseAt,
+        prefill: meta.prefill === true,
       });
       await audit.record(tx, {
         actor,
         action: "registries.lookup",
         subject: { type: "registry_lookup", id: row.id },
         requestId: meta.requestId ?? null,
-        change: { registry, subject, fields, purpose, outcome, agencyCode: row.agencyCode },
+        change: { registry, subject, fields, purpose, outcome, agencyCode: row.agencyCode, ...(discloseAt ? { discloseAt: discloseAt.toISOString() } : {}) },
       });
     });
     if (failure) throw failure;
@@ -141,11 +173,12 @@ export function makeRegistriesService(deps: { database: Database; clock: Clock; 
         c.lookUp("/civil-status/events", { soDinhDanh: id }, purpose, { add: { cccd: id } }),
       );
     },
-    async lookupsAboutMe(actor) {
+    async lookupsAboutMe(actor, filter = {}) {
       if (actor.type !== "user") throw new RegistryLookupForbidden();
       const type = actor.roles.some((r) => r.role === "citizen") ? "citizen" : actor.roles.some((r) => r.role === "business") ? "business" : null;
       if (!type) throw new RegistryLookupForbidden();
-      return repo.lookupsOf(database.db, type, actor.username);
+      // A look-up under a covert purpose is not shown before its disclosure date.
+      return repo.lookupsOf(database.db, type, actor.username, { ...filter, disclosedBy: clock.now() });
     },
     status() {
       const out = {} as ReturnType<RegistriesService["status"]>;

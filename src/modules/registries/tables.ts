@@ -1,4 +1,4 @@
-import { check, index, pgTable, sql, text, timestamp } from "../../platform/db/drizzle.ts";
+import { boolean, check, index, pgTable, sql, text, timestamp } from "../../platform/db/drizzle.ts";
 
 /**
  * Every look-up in a national registry (issue 18): who asked (the actor, their agency), when, in which registry,
@@ -27,6 +27,14 @@ export const registryLookups = pgTable(
     /** `ok`, `not_found`, or the reason the registry was unavailable (`timeout`, `down`, `circuit_open`…). */
     outcome: text("outcome").notNull(),
     requestId: text("request_id"),
+    /**
+     * A look-up under a lawful covert purpose (`MOTCUA_REGISTRY_COVERT_PURPOSES`): its key, and when the person
+     * looked up is shown it (until then their data tracker does not list it). Null for an ordinary look-up.
+     */
+    covertPurpose: text("covert_purpose"),
+    discloseAt: timestamp("disclose_at", { withTimezone: true }),
+    /** Whether the look-up filled a dossier's form with the applicant's consent (once-only prefill). */
+    prefill: boolean("prefill").notNull().default(false),
   },
   (t) => [
     index("registry_lookups_subject_idx").on(t.subjectType, t.subjectId, t.at),

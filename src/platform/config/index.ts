@@ -165,11 +165,14 @@ export interface RegistryConnectorConfig {
  * The breaker: MOTCUA_REGISTRY_BREAKER_FAILURES (5 failed look-ups in a row open it), _BREAKER_RESET_MS (30,000).
  * `simulate`: MOTCUA_REGISTRY_SIM (on by default for the demo when no registry is configured): `npm start` runs
  * `motcua registry-sim` beside the node and points every connector at it.
+ * `covertPurposes`: MOTCUA_REGISTRY_COVERT_PURPOSES, a JSON object of the lawful covert purposes an officer may
+ * name for a look-up and the days after which each is disclosed to the person looked up (none by default).
  */
 export interface RegistriesConfig {
   connectors: Partial<Record<"population" | "business" | "civil_status", RegistryConnectorConfig>>;
   breaker: { failures: number; resetMs: number };
   simulate: boolean;
+  covertPurposes?: Record<string, number>;
   /** Personal-data protection and abuse controls (`RegistryRightsConfig`); the defaults when absent. */
   rights?: RegistryRightsConfig;
 }
@@ -390,7 +393,25 @@ function registries(env: Env, demo: boolean): RegistriesConfig {
       requestHours: integer(env, "MOTCUA_DATA_REQUEST_HOURS", 72, 1, 24 * 90),
       breachNotifyHours: integer(env, "MOTCUA_DATA_BREACH_NOTIFY_HOURS", 72, 1, 24 * 30),
     },
+    covertPurposes: covertPurposes(env),
   };
+}
+
+function covertPurposes(env: Env): Record<string, number> {
+  const name = "MOTCUA_REGISTRY_COVERT_PURPOSES";
+  const raw = text(env, name, "");
+  if (!raw) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(name, "is not JSON");
+  }
+  const ok = (v: unknown) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 3650;
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed) || !Object.values(parsed).every(ok)) {
+    throw new ConfigError(name, "must be an object of purpose keys to the days before each is disclosed (1–3650)");
+  }
+  return parsed as Record<string, number>;
 }
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;

@@ -29,7 +29,8 @@ export function makeExporter(deps: { database: Database; dossiers: Pick<DossierS
     const business = person.roles.some((r) => r.role === "business");
     const [mine, lookups, consents, requests] = await Promise.all([
       dossiers.mine(person, 1, 500),
-      lookupsRepo.lookupsOf(database.db, business ? "business" : "citizen", person.username, 1000),
+      // A covert look-up is not disclosed before its date, here as on the tracker page.
+      lookupsRepo.lookupsOf(database.db, business ? "business" : "citizen", person.username, { disclosedBy: now() }, 1000),
       repo.consentsOf(database.db, person.userId),
       repo.requestsOf(database.db, person.userId),
     ]);
