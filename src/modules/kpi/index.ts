@@ -6,6 +6,8 @@ import { defineModule } from "../../platform/module.ts";
 import type { DossierRated, DossierTransition } from "../dossiers/index.ts";
 import { kpiCommands } from "./commands.ts";
 import { makeKpiListeners } from "./listener.ts";
+import { kpiPages } from "./pages.tsx";
+import { FIGURE_ROLES } from "./policy.ts";
 import { kpiRoutes } from "./routes.ts";
 import { formulasSeed } from "./seeds.ts";
 import { type KpiService, makeKpiService } from "./service.ts";
@@ -29,6 +31,8 @@ export const kpiModule = defineModule({
     "dossiers.rated": ({ listeners }) => (tx: Db, e: DossierRated) => listeners.rated(tx, e),
   },
   routes: ({ kpi }) => [kpiRoutes(kpi)],
+  pages: ({ kpi, directory, clock }) => [kpiPages({ kpi, directory, clock })],
+  nav: [{ area: "office", href: "/office/chi-so", label: { vi: "Chỉ số", en: "Indicators" }, roles: FIGURE_ROLES, order: 60 }],
   jobs: ({ kpi }) => [
     defineJob<Record<string, never>>({
       name: "kpi.fold",
