@@ -165,7 +165,7 @@ export function kpiPages(deps: KpiPageDeps) {
       return sendExport(reply, table, name.format, `${province.name}, ${periodName(f.period, "vi")}`, `${name.key}-${province.code}-${f.period}`);
     });
 
-    if (subscriptions) subscriptions.routes(app, { kpi, directory, clock, access: FIGURES, back: DASHBOARD_PATH });
+    if (subscriptions) subscriptions.routes(app, { access: FIGURES, back: DASHBOARD_PATH });
   };
 
   /** Every dossier behind a count (up to 10 000), as an exported table. */

@@ -41,7 +41,7 @@ export function TableView({ page, table, exportBase, query, behind }: { page: Pa
   const id = `bang-${table.key}`;
   const title = tr(page, table.title.vi, table.title.en);
   return (
-    <section aria-labelledby={id} class="kpi-table">
+    <section class="kpi-table">
       <h2 id={id}>{title}</h2>
       <p class="kpi-exports">
         <a href={`${exportBase}/${table.key}.csv?${query}`} download>
