@@ -63,8 +63,8 @@ export function Chart({ id, lang, title, description, points, kind = "bar", unit
   const g = layout(points, unit);
   const ticks = [0, 0.5, 1].map((f) => g.top * f);
   const barW = Math.max(2, g.step * 0.6);
-  // Only some labels when there are many, so they do not overlap.
-  const every = Math.ceil(points.length / 12);
+  // Only some labels when there are many, so they do not overlap (the table has every one).
+  const every = Math.ceil(points.length / 6);
   const segments: string[] = [];
   let run: string[] = [];
   for (const p of g.items) {

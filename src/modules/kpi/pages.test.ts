@@ -12,6 +12,8 @@ import type { AgencyDto } from "../directory/index.ts";
 import { buildAgency } from "../directory/testing.ts";
 import { buildOfficer, type TestAccount } from "../identity/testing.ts";
 import { playLife, testListeners } from "./testing.ts";
+import { runSeeds } from "../../platform/db/seeds.ts";
+import { formulasSeed } from "./seeds.ts";
 
 const { Workbook } = createRequire(import.meta.url)("exceljs") as typeof ExcelJS;
 const P1 = "1.000101";
@@ -33,6 +35,7 @@ describe("kpi pages", () => {
 
   before(async () => {
     env = await testApp({ clock: fixedClock("2026-04-01T03:00:00Z") });
+    await runSeeds(env.database, [formulasSeed()], { demo: false });
     const province = await buildAgency(env.ctx, { provinceCode: "24" });
     centre = await buildAgency(env.ctx, { parent: province, name: "Trung tâm Phục vụ hành chính công thử nghiệm" });
     justice = await buildAgency(env.ctx, { parent: province, name: "Sở Tư pháp thử nghiệm" });
@@ -104,6 +107,9 @@ describe("kpi pages", () => {
     // The Department of Justice: its one dossier open and overdue (0%); the centre: 1 early of 3 finished (33.3%).
     assert.ok(ranking.indexOf("Trung tâm Phục vụ") < ranking.indexOf("Sở Tư pháp"), ranking);
     assert.match(ranking, /33,3%/);
+    // Each agency's Decision 766 points, and the province's above the charts.
+    assert.match(res.body, /Điểm Chỉ số 766: <strong>[\d,]+<\/strong>/);
+    assert.doesNotMatch(ranking.slice(ranking.indexOf("Trung tâm")), /^[^%]*— /);
   });
 
   it("publishes the province's scorecard with counts and ratios only, cached", async () => {
