@@ -152,7 +152,7 @@ export function kpiPages(deps: KpiPageDeps) {
       const province = (await directory.provinces()).find((p) => p.code === request.params.province);
       if (!province) return reply.callNotFound();
       const d = await publicDashboard(province.code, filterOf(pageQuery(request), clock.now()));
-      return sendPage(reply, <ScorecardPage page={partyPage(request, reply, "portal")} d={d} provinceName={province.name} choices={await choicesOf(d)} />);
+      return sendPage(reply, <ScorecardPage page={partyPage(request, reply, "portal")} d={d} provinceName={province.name} choices={{ ...(await choicesOf(d)), agencies: [] }} />);
     });
 
     app.get("/chi-so/:province/xuat/:file", { config: { access: PUBLIC }, ...ScorecardExport }, async (request, reply) => {

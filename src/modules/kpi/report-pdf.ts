@@ -75,10 +75,12 @@ export async function monthlyReportPdf(d: Dashboard, scopeName: string, generate
   if (d.index766 !== null) doc.font(B).fontSize(12).text(`Điểm Chỉ số 766 (Quyết định 766/QĐ-TTg): ${formatNumber(d.index766, "vi")}`);
   doc.moveDown(0.5);
   const pts = (f: (m: Dashboard["months"][number]) => number | null) => d.months.map((m) => ({ label: periodName(m.name, "vi"), value: f(m) }));
-  chart(doc, { x: left, y: doc.y, w: width, h: 150 }, "Tỷ lệ giải quyết đúng hạn theo tháng", pts((m) => m.onTimeRatio), "line", "percent");
-  chart(doc, { x: left, y: doc.y + 150, w: width, h: 150 }, "Số hồ sơ tiếp nhận theo tháng", pts((m) => m.received), "bar", "count");
+  // Each chart's labels move the cursor: both are placed from where the first starts.
+  const top = doc.y;
+  chart(doc, { x: left, y: top, w: width, h: 150 }, "Tỷ lệ giải quyết đúng hạn theo tháng", pts((m) => m.onTimeRatio), "line", "percent");
+  chart(doc, { x: left, y: top + 170, w: width, h: 150 }, "Số hồ sơ tiếp nhận theo tháng", pts((m) => m.received), "bar", "count");
   doc.x = left;
-  doc.y += 165;
+  doc.y = top + 335;
   for (const t of d.tables) {
     if (!t.rows.length) continue;
     if (doc.y > doc.page.height - 140) doc.addPage();
@@ -89,7 +91,7 @@ export async function monthlyReportPdf(d: Dashboard, scopeName: string, generate
       const y = doc.y;
       doc.font(bold ? B : R).fontSize(8);
       const heights = cells.map((c) => doc.heightOfString(c.normalize("NFC"), { width: colW - 4 }));
-      cells.forEach((c, i) => doc.text(c.normalize("NFC"), left + i * colW, y, { width: colW - 4, align: i === 0 ? "left" : "right" }));
+      cells.forEach((c, i) => doc.text(c.normalize("NFC"), left + i * colW, y, { width: colW - 4, align: t.columns[i]!.kind === "text" ? "left" : "right" }));
       doc.x = left;
       doc.y = y + Math.max(...heights) + 3;
       doc.moveTo(left, doc.y - 1.5).lineTo(left + width, doc.y - 1.5).lineWidth(0.3).strokeColor("#999").stroke();
