@@ -175,6 +175,7 @@ describe("phones first: every page at 360 px and at 1,280 px", () => {
     }
 
     const dossier = (stage: Stage) => at.get(stage)!;
+    const provinceCode = (await env.ctx.directory.agency(s.place.province)).provinceCode!;
     visits.push(
       { who: "visitor", path: "/", shot: "portal-home" },
       { who: "visitor", path: "/office", shot: "office-home-signed-out" },
@@ -223,6 +224,10 @@ describe("phones first: every page at 360 px and at 1,280 px", () => {
       { who: "supervisor", path: `/office/ho-so/${dossier("forwarded")}` },
       { who: "supervisor", path: "/office/bao-ve-du-lieu", shot: "data-protection" },
       { who: "supervisor", path: "/office/tra-cuu-bat-thuong" },
+      { who: "leader", path: "/office/chi-so", shot: "kpi-dashboard" },
+      { who: "leader", path: "/office/chi-so/ho-so/received?ky=2026", shot: "kpi-dossiers-behind" },
+      { who: "supervisor", path: `/office/chi-so?tinh=${provinceCode}`, shot: "kpi-province" },
+      { who: "visitor", path: `/chi-so/${provinceCode}`, shot: "kpi-scorecard" },
       { who: "admin", path: "/quan-tri/thu-tuc", shot: "catalogue-admin" },
       { who: "admin", path: `/quan-tri/thu-tuc/${procedure.code}`, shot: "procedure-draft" },
       { who: "admin", path: `/quan-tri/thu-tuc/${procedure.code}/so-sanh?from=1&to=1` },

@@ -8,6 +8,8 @@ export interface ReceivedMail {
   to: string;
   subject: string;
   text: string;
+  /** The files attached: name, type and bytes. */
+  attachments: Array<{ filename: string; contentType: string; content: Buffer }>;
 }
 
 export interface MailCatcher {
@@ -28,7 +30,12 @@ export async function startMailCatcher(): Promise<MailCatcher> {
       simpleParser(stream)
         .then((mail) => {
           const to = Array.isArray(mail.to) ? mail.to[0]?.text : mail.to?.text;
-          inbox.push({ to: to ?? "", subject: mail.subject ?? "", text: mail.text ?? "" });
+          inbox.push({
+            to: to ?? "",
+            subject: mail.subject ?? "",
+            text: mail.text ?? "",
+            attachments: mail.attachments.map((a) => ({ filename: a.filename ?? "", contentType: a.contentType, content: a.content })),
+          });
           callback();
         })
         .catch(callback);

@@ -85,3 +85,4 @@ export type { DossierInterAgency, SettleInput, TakeInInput } from "./service.int
 export type { Applicant, TakenInStep } from "./tables.ts";
 export type { DossierDto } from "./schema.ts";
 export type { FormsService } from "./service.forms.ts";
+export { officeDossierPath } from "./office-views.tsx";

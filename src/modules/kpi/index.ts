@@ -6,9 +6,12 @@ import { defineModule } from "../../platform/module.ts";
 import type { DossierRated, DossierTransition } from "../dossiers/index.ts";
 import { kpiCommands } from "./commands.ts";
 import { makeKpiListeners } from "./listener.ts";
+import { kpiPages } from "./pages.tsx";
+import { FIGURE_ROLES } from "./policy.ts";
 import { kpiRoutes } from "./routes.ts";
 import { formulasSeed } from "./seeds.ts";
 import { type KpiService, makeKpiService } from "./service.ts";
+import { makeSubscriptions, REPORT_JOB, reportJob } from "./subscriptions.ts";
 import { readTargets } from "./targets.ts";
 
 declare module "../../platform/module.ts" {
@@ -23,13 +26,19 @@ export const kpiModule = defineModule({
   needs: ["directory", "catalog", "dossiers"],
   provides: ["kpi"],
   build: ({ database, clock, directory, catalog }) => ({ kpi: makeKpiService({ database, clock, directory, catalog, targets: readTargets() }) }),
-  parts: ({ dossiers, catalog }) => ({ listeners: makeKpiListeners({ dossiers, catalog }) }),
+  parts: ({ dossiers, catalog, database, clock, mail, logger, kpi, directory }) => ({
+    listeners: makeKpiListeners({ dossiers, catalog }),
+    subscriptions: makeSubscriptions({ database, clock, mail, logger, kpi, directory }),
+  }),
   listens: {
     "dossiers.transition": ({ listeners }) => (tx: Db, e: DossierTransition) => listeners.transition(tx, e),
     "dossiers.rated": ({ listeners }) => (tx: Db, e: DossierRated) => listeners.rated(tx, e),
   },
   routes: ({ kpi }) => [kpiRoutes(kpi)],
-  jobs: ({ kpi }) => [
+  pages: ({ kpi, directory, clock, subscriptions }) => [kpiPages({ kpi, directory, clock, subscriptions })],
+  nav: [{ area: "office", href: "/office/chi-so", label: { vi: "Chỉ số", en: "Indicators" }, roles: FIGURE_ROLES, order: 60 }],
+  jobs: ({ kpi, subscriptions }) => [
+    reportJob(subscriptions),
     defineJob<Record<string, never>>({
       name: "kpi.fold",
       maxAttempts: 3,
@@ -38,7 +47,8 @@ export const kpiModule = defineModule({
       },
     }),
   ],
-  schedules: { "kpi.fold": "*/5 * * * *" },
+  // The monthly report on the first of each month, once the last month's figures are in (07:00).
+  schedules: { "kpi.fold": "*/5 * * * *", [REPORT_JOB]: "0 7 1 * *" },
   seeds: () => [formulasSeed()],
   commands: kpiCommands,
 });

@@ -1,10 +1,10 @@
 // The only SQL of the statistics' tables.
 import { type SQL } from "drizzle-orm";
-import { asc, desc, eq, sql } from "../../platform/db/drizzle.ts";
+import { and, asc, desc, eq, sql } from "../../platform/db/drizzle.ts";
 import { type Db, execRows, literal, literalInsert, prepared, runAtCommit } from "../../platform/db/index.ts";
 import type { DeltaRow, KpiFact } from "./facts.ts";
 import type { FormulaVersion, FormulaVersionBody } from "./formulas.ts";
-import { kpiDeltas, kpiFacts, kpiFormulaVersions, kpiRollups, kpiStockSnapshots } from "./tables.ts";
+import { kpiDeltas, kpiFacts, kpiFormulaVersions, kpiReportSends, kpiReportSubscriptions, kpiRollups, kpiStockSnapshots } from "./tables.ts";
 
 const p = sql.placeholder;
 
@@ -196,3 +196,27 @@ export async function insertFormulaVersion(tx: Db, v: { version: string; validFr
   return rows.length === 1;
 }
 
+
+export type ReportSubscription = typeof kpiReportSubscriptions.$inferSelect;
+
+export async function subscribed(db: Db, userId: string, agencyCode: string): Promise<boolean> {
+  const rows = await db.select({ u: kpiReportSubscriptions.userId }).from(kpiReportSubscriptions).where(and(eq(kpiReportSubscriptions.userId, userId), eq(kpiReportSubscriptions.agencyCode, agencyCode)));
+  return rows.length > 0;
+}
+
+export async function subscribe(tx: Db, row: ReportSubscription): Promise<void> {
+  await tx.insert(kpiReportSubscriptions).values(row).onConflictDoUpdate({ target: [kpiReportSubscriptions.userId, kpiReportSubscriptions.agencyCode], set: { email: row.email } });
+}
+
+export async function unsubscribe(tx: Db, userId: string, agencyCode: string): Promise<void> {
+  await tx.delete(kpiReportSubscriptions).where(and(eq(kpiReportSubscriptions.userId, userId), eq(kpiReportSubscriptions.agencyCode, agencyCode)));
+}
+
+export const subscriptions = (db: Db): Promise<ReportSubscription[]> =>
+  db.select().from(kpiReportSubscriptions).orderBy(asc(kpiReportSubscriptions.agencyCode), asc(kpiReportSubscriptions.userId));
+
+/** Claims a month's report of a subscription; false when it was already queued (a rerun sends nothing twice). */
+export async function claimSend(tx: Db, row: { month: string; userId: string; agencyCode: string; queuedAt: Date }): Promise<boolean> {
+  const rows = await tx.insert(kpiReportSends).values(row).onConflictDoNothing().returning({ month: kpiReportSends.month });
+  return rows.length > 0;
+}

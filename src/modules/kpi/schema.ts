@@ -10,7 +10,14 @@ const Ratio = Nullable(Type.Number(), { description: "0–1, 4 decimals; null wi
 const Text = Type.Object({ vi: Type.String(), en: Type.String() });
 
 export const KpiQuery = Type.Object(
-  { agency: Type.Optional(Agency), province: Type.Optional(Province), from: Type.Optional(Day), to: Type.Optional(Day) },
+  {
+    agency: Type.Optional(Agency),
+    province: Type.Optional(Province),
+    from: Type.Optional(Day),
+    to: Type.Optional(Day),
+    procedure: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: "only this procedure's dossiers" })),
+    channel: Type.Optional(Literals(["online", "counter", "post"] as const, "only the dossiers filed through this channel")),
+  },
   { additionalProperties: false },
 );
 

@@ -20,6 +20,10 @@ export interface KpiQuery {
   province?: string | undefined;
   from?: string | undefined;
   to?: string | undefined;
+  /** Only this procedure's dossiers (a code of the catalogue). */
+  procedure?: string | undefined;
+  /** Only the dossiers filed through this channel (`online`, `counter`, `post`). */
+  channel?: string | undefined;
 }
 
 export interface Summary {
@@ -114,7 +118,8 @@ export function makeKpiService(deps: KpiDeps): KpiService {
 
   async function rowsOf(actor: Actor, query: KpiQuery, period: Period, roles?: readonly string[]) {
     const scope = await resolveScope(actor, query, directory, roles as never);
-    return { scope, rows: await repo.totals(db, scope, period.from, period.to) };
+    const rows = await repo.totals(db, scope, period.from, period.to);
+    return { scope, rows: rows.filter((r) => (!query.procedure || r.procedure === query.procedure) && (!query.channel || r.channel === query.channel)) };
   }
   const scopeDto = (s: Scope) => ({ agency: s.agencySuffix ? s.root : null, province: s.province });
 
@@ -205,7 +210,9 @@ export function makeKpiService(deps: KpiDeps): KpiService {
       const period = periodOf(query.from, query.to, clock.now());
       const scope = await resolveScope(actor, query, directory, OFFICER_ROLES);
       const facts = await repo.factsAt(db, scope, periodEnd(period));
-      const matching = facts.filter(({ fact }) => counts(fact, indicator, period) > 0 && (maySeeDossier(actor, fact.agency) || maySeeDossier(actor, fact.competent)));
+      const matching = facts.filter(({ fact }) => counts(fact, indicator, period) > 0 &&
+          (!query.procedure || fact.procedure === query.procedure) &&
+          (!query.channel || fact.channel === query.channel) && (maySeeDossier(actor, fact.agency) || maySeeDossier(actor, fact.competent)));
       matching.sort((a, b) => (a.fact.code ?? a.dossierId).localeCompare(b.fact.code ?? b.dossierId));
       const page = query.page ?? 1;
       const pageSize = Math.min(query.pageSize ?? 20, 100);

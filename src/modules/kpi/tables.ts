@@ -90,3 +90,28 @@ export const kpiFormulaVersions = pgTable("kpi_formula_versions", {
   addedBy: text("added_by").notNull(),
   addedAt: timestamp("added_at", { withTimezone: true }).notNull(),
 });
+
+/** The leaders who asked for the monthly report of an agency's subtree (the toggle on the dashboard). */
+export const kpiReportSubscriptions = pgTable(
+  "kpi_report_subscriptions",
+  {
+    userId: text("user_id").notNull(),
+    agencyCode: text("agency_code").notNull(),
+    /** Where the report goes: the account's address when subscribing. */
+    email: text("email").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.agencyCode] })],
+);
+
+/** The monthly reports queued for sending: one row per month and subscription, written with the mail's job. */
+export const kpiReportSends = pgTable(
+  "kpi_report_sends",
+  {
+    month: text("month").notNull(),
+    userId: text("user_id").notNull(),
+    agencyCode: text("agency_code").notNull(),
+    queuedAt: timestamp("queued_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.userId, t.agencyCode] })],
+);

@@ -2,19 +2,19 @@
 // spreadsheet, UTF-8 with its byte-order mark) and as PDF (DejaVu Sans, the repository's font, for every
 // Vietnamese letter). Both libraries are loaded with the first export, not with the program.
 import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 import type * as CsvStringify from "csv-stringify/sync";
 import type PdfKit from "pdfkit";
 import { lazy } from "../../platform/lazy.ts";
 import { REGISTRY_NAMES } from "./errors.ts";
 import type { RegistryName } from "./gateway/mapping.ts";
 import type { LookupRow } from "./repo.ts";
+import { FONT_FILES } from "../../platform/fonts.ts";
 
 const csvStringify = lazy(() => createRequire(import.meta.url)("csv-stringify/sync") as typeof CsvStringify);
 const pdfkit = lazy(() => import("pdfkit").then((m) => m.default as typeof PdfKit));
 
-const FONT = fileURLToPath(new URL("../../../assets/fonts/DejaVuSans.ttf", import.meta.url));
-const FONT_BOLD = fileURLToPath(new URL("../../../assets/fonts/DejaVuSans-Bold.ttf", import.meta.url));
+const FONT = FONT_FILES.regular;
+const FONT_BOLD = FONT_FILES.bold;
 
 /** A time as Vietnam reads it (Asia/Ho_Chi_Minh), `dd/MM/yyyy HH:mm`. */
 export function vnTime(d: Date): string {

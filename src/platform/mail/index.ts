@@ -10,6 +10,8 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  /** Files sent with the message (a report's PDF), base64 in the queued job. */
+  attachments?: Array<{ filename: string; contentType: string; contentBase64: string }>;
 }
 
 export interface Mailer {
@@ -37,7 +39,15 @@ export function createMailer(deps: { jobs: JobQueue; smtpUrl: string | null; fro
     maxAttempts: 8,
     handler: async (message, ctx) => {
       try {
-        const info = (await (await transportOf()).sendMail({ from: deps.from, to: message.to, subject: message.subject, text: message.text })) as {
+        const info = (await (await transportOf()).sendMail({
+          from: deps.from,
+          to: message.to,
+          subject: message.subject,
+          text: message.text,
+          ...(message.attachments?.length
+            ? { attachments: message.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.contentBase64, encoding: "base64" })) }
+            : {}),
+        })) as {
           messageId?: string;
           message?: Buffer;
         };

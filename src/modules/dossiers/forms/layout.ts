@@ -1,12 +1,12 @@
 // The page furniture the one-stop forms share (Circular 03/2025/TT-VPCP and, for older dossiers, Circular
 // 01/2018/TT-VPCP): paper, font, the national motto header, labelled lines, tables that wrap and paginate,
 // signature blocks kept with what they sign, and the lookup QR code.
-import { fileURLToPath } from "node:url";
 import type PdfKit from "pdfkit";
 import type QrCode from "qrcode";
 import { formatLocal } from "../../calendar/index.ts";
 import type { FormEdition } from "./sets.ts";
 import type { FormAgency } from "./types.ts";
+import { FONT_FILES } from "../../../platform/fonts.ts";
 
 type Doc = PDFKit.PDFDocument;
 
@@ -18,15 +18,8 @@ let libraries: Promise<{ PDFDocument: typeof PdfKit; QRCode: typeof QrCode }> | 
 const pdfLibraries = () =>
   (libraries ??= Promise.all([import("pdfkit"), import("qrcode")]).then(([pdfkit, qrcode]) => ({ PDFDocument: pdfkit.default, QRCode: qrcode.default })));
 
-/**
- * DejaVu Sans, shipped in the repository (assets/fonts, Bitstream Vera licence): it covers every
- * Vietnamese letter precomposed, and a font that is part of the program renders the same on every
- * server, where a system font or one of the PDF standard 14 (Latin-1 only) would not.
- */
-export const FONT_FILES = {
-  regular: fileURLToPath(new URL("../../../../assets/fonts/DejaVuSans.ttf", import.meta.url)),
-  bold: fileURLToPath(new URL("../../../../assets/fonts/DejaVuSans-Bold.ttf", import.meta.url)),
-};
+/** The repository's font (platform/fonts.ts): every Vietnamese letter, the same on every server. */
+export { FONT_FILES };
 const R = "DejaVuSans";
 const B = "DejaVuSans-Bold";
 
