@@ -16,7 +16,7 @@ import { isOwner } from "./policy.ts";
 import { presentFile, presentLookup, presentSummary, subjectOf } from "./present.ts";
 import * as repo from "./repo.ts";
 import { queue as queuePage, type QueueFilter } from "./repo.queues.ts";
-import type { AttachmentDto, DossierDto, DossierPage, LookupDto, QueueQuery } from "./schema.ts";
+import type { AttachmentDto, DossierDto, DossierPage, DossierSummaryDto, LookupDto, QueueQuery } from "./schema.ts";
 import type { DossierCore, DossierDeps, Meta } from "./service.support.ts";
 import { factsOf } from "./transitions.ts";
 
@@ -100,11 +100,8 @@ export function makeReading(deps: DossierDeps, core: DossierCore, lookup: Lookup
     async mine(actor, page, pageSize) {
       if (actor.type !== "user") return { items: [], page, pageSize, hasMore: false, total: 0 };
       const rows = await repo.listOwned(database.db, actor.userId, pageSize + 1, (page - 1) * pageSize);
-      const result = await pageOf(rows, page, pageSize, boundProcedure);
-      const items = await Promise.all(
-        result.items.map(async (item, i) => ({ ...item, subject: subjectOf((await boundProcedure(rows[i]!)).form, rows[i]!.formData) })),
-      );
-      return { ...result, items };
+      // What each is about, from the fields its form names: two dossiers of one procedure differ.
+      return pageOf(rows, page, pageSize, boundProcedure, (row, content) => ({ subject: subjectOf(content.form, row.formData) }));
     },
 
     async queue(actor, query) {
@@ -157,14 +154,20 @@ const QUEUE_SPECS: Record<Queue, Omit<QueueFilter, "agencies" | "limit" | "offse
   returned: { statuses: ["returned"], byReceivingAgency: false },
 };
 
-async function pageOf(
-  rows: repo.SummaryRow[],
+async function pageOf<Row extends repo.SummaryRow>(
+  rows: Row[],
   page: number,
   pageSize: number,
   bound: (d: Pick<DossierRow, "procedureCode" | "procedureVersion">) => Promise<ProcedureContent>,
+  more?: (row: Row, content: ProcedureContent) => Partial<DossierSummaryDto>,
 ): Promise<DossierPage> {
   const hasMore = rows.length > pageSize;
   const shown = rows.slice(0, pageSize);
-  const items = await Promise.all(shown.map(async (r) => presentSummary(r, (await bound(r)).name)));
+  const items = await Promise.all(
+    shown.map(async (r) => {
+      const content = await bound(r);
+      return { ...presentSummary(r, content.name), ...more?.(r, content) };
+    }),
+  );
   return { items, page, pageSize, hasMore, total: hasMore ? null : (page - 1) * pageSize + items.length };
 }
