@@ -65,6 +65,8 @@ export function readUnreadFormFields(request: FastifyRequest): Promise<Record<st
       raw.resume();
       resolve(fields);
     };
+    // Read already (a refusal after the handler parsed it): nothing left to read, and nothing would end the parse.
+    if (raw.readableEnded || raw.readableFlowing !== null || request.body !== undefined) return finish();
     let parser: BusboyInstance;
     try {
       parser = Busboy({ headers: request.headers as never, limits: LIMITS });
