@@ -8,6 +8,7 @@ import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
 import type { EdxmlDocument } from "./edxml/model.ts";
 import { copyById } from "./repo.ts";
 import { messageOf } from "./service.sending.ts";
+import { organizationOf } from "./support.ts";
 import { actorOf, drain, exchangeSetting, type ExchangeSetting, PDF, sendInput } from "./testing.ts";
 
 const codes = (statuses: Array<{ code: string }>) => statuses.map((s) => s.code);
@@ -178,5 +179,25 @@ describe("exchange between agencies of this node", () => {
     await drain(env.ctx);
     const nextCopy = await inboxCopy((await ex.get(as("clerkA"), next)).documentId);
     assert.equal(nextCopy.registerNumber, after.items[0]!.registerNumber + 1);
+  });
+
+  it("files a delivery only for a recipient the signed document names, and lets only its sender revoke it", async () => {
+    const ex = env.ctx.exchange;
+    const id = await ex.send(as("clerkA"), await sendInput(env.ctx, s, { subject: "Chỉ cho cơ quan nhận" }));
+    await drain(env.ctx);
+    const row = (await copyById(env.database.db, id))!;
+    const message = { ...messageOf(row, clock.now()), attachments: [{ ...row.attachments[0]!, content: new Uint8Array(PDF) }] } as EdxmlDocument;
+    // A delivery's `?to=` naming an agency the document is not addressed to files nothing there.
+    const refused = await ex.receiver.receive(message, { to: [s.other.code] });
+    assert.equal(refused.accepted, false);
+    assert.equal((await ex.list(as("outsider"), { box: "in" })).items.some((d) => d.documentId === row.documentId), false);
+    // A revocation of it signed by another agency (From is not its sender) is refused; the copy is untouched.
+    const other = await organizationOf(env.ctx.directory, s.other.code);
+    const forged: EdxmlDocument = { ...message, header: { ...message.header, from: other }, bussiness: { bussinessDocType: 1, bussinessDocReason: "Thu hồi giả", documentId: row.documentId, replacementInfoList: [] }, attachments: [] };
+    const answer = await ex.receiver.receive(forged, { to: [s.recipient.code] });
+    assert.equal(answer.accepted, false);
+    const copy = await inboxCopy(row.documentId);
+    assert.equal((await ex.get(as("clerkB"), copy.id)).state, "received");
+    assert.equal((await copyById(env.database.db, copy.id))!.pendingChange, null, "no revocation waits on it");
   });
 });

@@ -68,6 +68,8 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
       return database.transaction(async (tx) => {
         const copy = await copyOf(tx, recipient, "in", target, { lock: true });
         if (!copy) return { accepted: false, reason: `no document ${target} was received by ${recipient}`, permanent: true };
+        // Only its sender revokes or updates a document: another agency's signed message cannot.
+        if (copy.senderCode !== doc.header.from.organId) return { accepted: false, reason: `${target} was not sent by ${doc.header.from.organId}`, permanent: true };
         if (copy.state === "recalled" || copy.state === "replaced") return { accepted: true };
         const change: PendingChange =
           type === 1
@@ -108,7 +110,7 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
         await answerSender(deps, tx, copy, status, now);
         if (type === 3 && doc.bussiness.documentId) {
           const old = await copyOf(tx, recipient, "in", doc.bussiness.documentId, { lock: true });
-          if (old && old.state !== "recalled" && old.state !== "replaced") {
+          if (old && old.senderCode === doc.header.from.organId && old.state !== "recalled" && old.state !== "replaced") {
             const change: PendingChange = { type: 3, replacedBy: doc.header.documentId, ...(doc.bussiness.bussinessDocReason ? { reason: doc.bussiness.bussinessDocReason } : {}) };
             await updateCopy(tx, old.id, { pendingChange: change });
           }
@@ -147,7 +149,9 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
     async receive(message: EdxmlMessage, opts = {}) {
       if (message.kind === "status") return receiveStatus(message);
       const peers = await listPeers(database.db);
-      const named = opts.to ?? message.header.to.map((o) => o.organId);
+      // A recipient the signed document names: the `?to=` of a delivery narrows the list, never adds to it.
+      const addressed = message.header.to.map((o) => o.organId);
+      const named = opts.to ? opts.to.filter((code) => addressed.includes(code)) : addressed;
       const hosted: string[] = [];
       for (const code of named) if ((await routeOf(deps, code, peers)).kind === "local") hosted.push(code);
       if (!hosted.length) return { accepted: false, reason: "none of the recipients is hosted on this node", permanent: true };
