@@ -40,7 +40,9 @@ async function serve(config: Config, role: Role): Promise<void> {
   const pretty = config.logFormat === "pretty" || (config.logFormat === "auto" && terminal);
   const logger = pretty ? createLogger(config.logLevel, prettyDestination(process.stdout, { colour: terminal && !config.noColour })) : undefined;
   // The demo's simulated national registries, a process of their own beside the web node (unless registries are configured).
-  const registrySim = role.web && config.registries.simulate ? await startDemoRegistries(config, DEMO_CLIENT) : null;
+  // Never in place of registries that are configured: officers would verify applicants against made-up people.
+  const configured = Object.keys(config.registries.connectors).length > 0;
+  const registrySim = role.web && config.registries.simulate && !configured ? await startDemoRegistries(config, DEMO_CLIENT) : null;
   if (registrySim) config = registrySim.config;
   const opened: Opened = await openContext(config, logger ? { logger } : {});
   const { ctx } = opened;

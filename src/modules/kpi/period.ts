@@ -29,8 +29,10 @@ export function namedPeriod(name: string): Period {
   const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(name);
   const y = /^(\d{4})$/.exec(name);
   const lastDay = (year: number, month: number) => isoDate(Date.UTC(year, month, 0) / 86_400_000);
+  // Years the calendar and PostgreSQL agree on (Date.UTC reads 0–99 as 19xx; PostgreSQL has no year 0).
+  const year = Number((q ?? m ?? y)?.[1]);
+  if (!(year >= 1900 && year <= 2999)) throw new InvalidPeriod(name);
   if (q) {
-    const year = Number(q[1]);
     const first = (Number(q[2]) - 1) * 3 + 1;
     return { from: `${year}-${String(first).padStart(2, "0")}-01`, to: lastDay(year, first + 2) };
   }

@@ -19,6 +19,7 @@ import type { OnceOnly } from "./once-only.ts";
 import type { LookupFilter, RegistriesService } from "./service.ts";
 import { trackerCsv, trackerPdf } from "./tracker-export.ts";
 import { TRACKER_PATH, TrackerPage, VerifyPage } from "./views.tsx";
+import { dayStart, parseIsoDate } from "../calendar/index.ts";
 
 const REGISTRIES: readonly string[] = ["population", "business", "civil_status"];
 const isRegistry = (r: string): r is RegistryName => REGISTRIES.includes(r);
@@ -36,8 +37,11 @@ const TrackerQuery = pageSchema({
   }),
 });
 
-/** The start of a Vietnamese day (UTC+7, no daylight saving) as an instant. */
-const vnDay = (iso: string, plusDays = 0) => new Date(Date.parse(`${iso}T00:00:00+07:00`) + plusDays * 86_400_000);
+/** The start of a Vietnamese day (plus `plusDays`) as an instant; undefined for a date that does not exist (2024-02-30). */
+const vnDay = (iso: string, plusDays = 0) => {
+  const day = parseIsoDate(iso);
+  return day === null ? undefined : new Date(dayStart(day + plusDays));
+};
 
 export function registriesPages(deps: { registries: RegistriesService; onceOnly: OnceOnly; now: () => Date }) {
   const { registries, onceOnly } = deps;
@@ -51,6 +55,7 @@ export function registriesPages(deps: { registries: RegistriesService; onceOnly:
     app.get(TRACKER_PATH, { config: { access: APPLICANTS }, ...TrackerQuery }, async (request: FastifyRequest, reply: FastifyReply) => {
       const q = pageQuery(request as FastifyRequest & { query: Record<string, string | undefined> });
       const filter: LookupFilter = {
+        // A date that does not exist is no filter (as the other filters' bad values are not).
         from: q.tu ? vnDay(q.tu) : undefined,
         to: q.den ? vnDay(q.den, 1) : undefined,
         agencyCode: text(q["co-quan"], 40) || undefined,

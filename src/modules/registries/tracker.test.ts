@@ -71,6 +71,10 @@ describe("the data tracker against registry-sim", () => {
     assert.doesNotMatch(purpose.body, /Thẩm định/);
     const past = await browser.get("/ai-da-xem-du-lieu-cua-toi?tu=2001-01-01&den=2001-12-31", HTML);
     assert.match(past.body, /id="no-lookups"/);
+    // A date that does not exist is no filter, never a 500.
+    const impossible = await browser.get("/ai-da-xem-du-lieu-cua-toi?tu=2024-13-45&den=2024-02-30", HTML);
+    assert.equal(impossible.statusCode, 200);
+    assert.doesNotMatch(impossible.body, /id="no-lookups"/);
   });
 
   it("exports the filtered look-ups as CSV and as PDF", async () => {

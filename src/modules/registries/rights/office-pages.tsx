@@ -17,6 +17,7 @@ import type { AnomalyReport, AnomalyService } from "../anomalies.ts";
 import { KIND_LABEL, label, STATUS_LABEL } from "./portal-page.tsx";
 import type * as repo from "./repo.ts";
 import { type DataRightsService, isLate, isOverdue } from "./service.ts";
+import { dayStart, parseIsoDate } from "../../calendar/index.ts";
 
 export const PROTECTION_PATH = "/office/bao-ve-du-lieu";
 export const ANOMALIES_PATH = "/office/tra-cuu-bat-thuong";
@@ -193,7 +194,11 @@ function AnomaliesPage({ page, report, from, to }: { page: PageRequest; report: 
 }
 
 /** `YYYY-MM-DD` as the start of that day in Vietnam (UTC+7, no daylight saving). */
-const dayInVietnam = (s: string | undefined): Date | null => (s && /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00+07:00`)) ? new Date(`${s}T00:00:00+07:00`) : null);
+/** The start of a Vietnamese day, or null for no date or one that does not exist. */
+const dayInVietnam = (s: string | undefined): Date | null => {
+  const day = s ? parseIsoDate(s) : null;
+  return day === null ? null : new Date(dayStart(day));
+};
 const isoDay = (d: Date) => new Date(d.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
 
 export function rightsOfficePages(deps: { rights: DataRightsService; anomalies: AnomalyService; now: () => Date }) {

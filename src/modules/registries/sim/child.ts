@@ -42,7 +42,7 @@ export function spawnRegistrySim(args: string[]): SimChild {
 }
 
 /** The three connectors pointed at one simulator, with its client's credentials. */
-export function registriesAt(url: string, client: { id: string; secret: string }, base: Pick<RegistriesConfig, "breaker" | "covertPurposes">, overrides: Partial<RegistryConnectorConfig> = {}): RegistriesConfig {
+export function registriesAt(url: string, client: { id: string; secret: string }, base: Pick<RegistriesConfig, "breaker" | "covertPurposes" | "rights">, overrides: Partial<RegistryConnectorConfig> = {}): RegistriesConfig {
   const connector: RegistryConnectorConfig = {
     baseUrl: url,
     auth: { kind: "oauth2", tokenUrl: `${url}/oauth/token`, clientId: client.id, clientSecret: client.secret, scope: null },
@@ -52,7 +52,7 @@ export function registriesAt(url: string, client: { id: string; secret: string }
     fields: {},
     ...overrides,
   };
-  return { connectors: { population: connector, business: connector, civil_status: connector }, breaker: base.breaker, simulate: true, ...(base.covertPurposes ? { covertPurposes: base.covertPurposes } : {}) };
+  return { connectors: { population: connector, business: connector, civil_status: connector }, breaker: base.breaker, simulate: true, ...(base.covertPurposes ? { covertPurposes: base.covertPurposes } : {}), ...(base.rights ? { rights: base.rights } : {}) };
 }
 
 function freeLoopbackPort(): Promise<number> {
