@@ -149,14 +149,16 @@ describe("document exchange between nodes", () => {
     assert.deepEqual(got.map((d) => d.subject.split(" ").at(-1)), ["một", "hai", "ba"]);
   });
 
-  it("a document signed with a key not registered for its sender is refused with B's signed 02, audited on B", async () => {
+  it("a document signed with a key not registered for its sender is refused (no agency-signed answer to a stranger), audited on B", async () => {
     const stranger = await buildAgency(A.ctx, { parent: A.root, name: "Sở Tư pháp nút A", kind: "specialised_agency" });
     await A.ctx.exchangeKeys.generate(cli, { agencyCode: stranger.code });
     const id = await A.ctx.exchange.send(cli, { from: stranger.code, to: [B.unit.code], subject: "Văn bản ký bằng khóa lạ", notation: "STP-VP", signer: { fullName: "A" }, files: [await A.ctx.exchange.storeFile(PDF, "a.pdf")] });
     await eventually(async () => (await timeline(A, id)).delivery === "undelivered", `refused\n${output()}`);
     const t = await timeline(A, id);
-    assert.deepEqual(t.statuses.map((x) => x.code), ["02"]);
-    assert.match(t.statuses[0]!.description ?? "", /untrusted_certificate/);
+    // B answers 400 with the reason, unsigned: a signed 02 goes only to a message signed by its sender's registered
+    // key, so nobody can collect agency-signed answers by posting unsigned or strangers' documents.
+    assert.deepEqual(t.statuses.map((x) => x.code), []);
+    assert.match(t.lastError ?? "", /untrusted_certificate/);
     assert.equal(t.attempts, 1);
     assert.deepEqual(await inbox(B, "khoa la"), []);
     const audit = await B.database.rows<{ subject_id: string }>(sql`SELECT subject_id FROM audit_log WHERE action = 'exchange.signature_refused'`);

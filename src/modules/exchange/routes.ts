@@ -191,7 +191,10 @@ export function exchangeRoutes(exchange: ExchangeService, opts: { decoder: Inbox
         } catch (err) {
           if (!(err instanceof SignatureRefusedError)) throw err;
           const doc = err.edxml;
-          if (doc.kind === "document" && opts.decoder.refuse) {
+          // A signed 02 only for a message signed with a certificate registered for its sender (changed on the way,
+          // or signed out of its validity): an unsigned or stranger's message gets no agency-signed answer to keep.
+          const bySender = /^(digest_mismatch|bad_signature|expired):/.test(err.reason);
+          if (bySender && doc.kind === "document" && opts.decoder.refuse) {
             const candidates = to ? [to] : doc.header.to.map((o) => o.organId);
             let recipient: string | undefined;
             for (const c of candidates) if (!recipient && (await hosted(c))) recipient = c;
