@@ -120,6 +120,10 @@ describe("kpi pages", () => {
     assert.doesNotMatch(res.body, /-D[1-4]\b/); // no dossier's code
     assert.match(text(res.body), /Tiếp nhận 4 /);
     assert.equal((await get(null, "/chi-so/99")).statusCode, 404);
+    // Anyone may ask: only the filters the page offers are computed (a made-up procedure is no filter, a period not
+    // in its list is the current quarter), so a visitor cannot make it build a dashboard per made-up query.
+    assert.match(text((await get(null, "/chi-so/24?ky=2026-Q1&thu-tuc=khong-co-thu-tuc-nay")).body), /Tiếp nhận 4 /);
+    assert.equal((await get(null, "/chi-so/24?ky=1950")).statusCode, 200);
   });
 
   it("exports a table as CSV and XLSX with Vietnamese headers, read back", async () => {

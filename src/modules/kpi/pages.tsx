@@ -72,6 +72,7 @@ async function sendExport(reply: FastifyReply, table: KpiTable, format: ExportFo
 export function kpiPages(deps: KpiPageDeps) {
   const { kpi, directory, clock, subscriptions } = deps;
   const publicCache = new Map<string, { at: number; d: Dashboard }>();
+  const publicBuilds = new Map<string, Promise<Dashboard>>();
 
   /** The agencies a filter offers: the scope's root and the agencies ranked under it. */
   async function choicesOf(d: Dashboard): Promise<FilterChoices> {
@@ -87,16 +88,26 @@ export function kpiPages(deps: KpiPageDeps) {
     return (await directory.provinces()).find((x) => x.code === p)?.name ?? p ?? "";
   }
 
-  /** The public dashboard of a province, computed at most once in ten minutes per filter. */
-  async function publicDashboard(province: string, f: DashboardFilter): Promise<Dashboard> {
-    const key = JSON.stringify({ ...f, province });
-    const now = clock.now().getTime();
+  /**
+   * The public dashboard of a province, computed at most once in ten minutes per filter, and only for the filters the
+   * page offers (the periods of its list, a channel): anyone may ask, so a made-up period or procedure must not cost a
+   * dashboard each; a build in progress is shared by those who ask meanwhile.
+   */
+  async function publicDashboard(province: string, asked: DashboardFilter): Promise<Dashboard> {
+    const now = clock.now();
+    const period = periodChoices(isoDate(localDay(now.getTime()))).includes(asked.period) ? asked.period : currentQuarter(now);
+    const f: DashboardFilter = { period, province, ...(asked.channel ? { channel: asked.channel } : {}) };
+    const key = JSON.stringify(f);
     const hit = publicCache.get(key);
-    if (hit && now - hit.at < PUBLIC_TTL_MS) return hit.d;
-    const d = await dashboard(kpi, directory, systemActor("kpi-scorecard"), { ...f, agency: undefined, province });
+    if (hit && now.getTime() - hit.at < PUBLIC_TTL_MS) return hit.d;
+    const pending = publicBuilds.get(key);
+    if (pending) return pending;
+    const build = dashboard(kpi, directory, systemActor("kpi-scorecard"), f).finally(() => publicBuilds.delete(key));
+    publicBuilds.set(key, build);
+    const d = await build;
     // No count on the public page links to a dossier; a name of a person is never in the tables (codes, counts).
     if (publicCache.size >= 500) publicCache.delete(publicCache.keys().next().value!);
-    publicCache.set(key, { at: now, d });
+    publicCache.set(key, { at: now.getTime(), d });
     return d;
   }
 
