@@ -73,7 +73,11 @@ describe("inter-agency dossiers across nodes", () => {
   it("sends the step as a package, the minister works it from the queue, and the origin goes on with the minister's times", async () => {
     const d = await forwarded();
     // The origin waits at the minister's step, with Justice: nobody here acts on it, and the minister does not see it.
+    // The forward's own answer says so already.
     assert.equal(d.step?.key, "quyet-dinh");
+    assert.deepEqual(d.interAgency, { awayAgencyCode: ministry.code, from: null });
+    assert.equal(d.processingAgencyCode, s.place.justice);
+    assert.deepEqual(d.allowedActions, []);
     const waiting = await env.ctx.dossiers.get(as("leader"), d.id);
     assert.equal(waiting.processingAgencyCode, s.place.justice);
     assert.deepEqual(waiting.allowedActions, []);
