@@ -25,7 +25,7 @@ import { buildAgency } from "../src/modules/directory/testing.ts";
 import type { DossierDto } from "../src/modules/dossiers/index.ts";
 import { actorOf, buildProvincialProcedure, type DossierSetting, dossierSetting, fileDossier, multipart, PDF, publishProcedures } from "../src/modules/dossiers/testing.ts";
 import { buildOfficer, type TestAccount } from "../src/modules/identity/testing.ts";
-import { eventually, type Node, startNode } from "./helpers/cluster.ts";
+import { eventually as within, type Node, startNode } from "./helpers/cluster.ts";
 import { serverDatabase } from "./helpers/db.ts";
 import { freePort } from "./helpers/net.ts";
 import { readPdf } from "./helpers/pdf.ts";
@@ -33,6 +33,8 @@ import { readPdf } from "./helpers/pdf.ts";
 const cli = { type: "cli", name: "test" } as const;
 const SYSTEM = systemActor("test");
 const HOUR = 3_600_000;
+/** A bound on each wait, not a timing: a loaded machine (the suite's other files on 2 cores) may take seconds a hop. */
+const eventually = (check: () => Promise<boolean>, what: string) => within(check, what, 30_000);
 
 interface Site {
   name: string;
