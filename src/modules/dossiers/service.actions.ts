@@ -72,7 +72,12 @@ export function makeActions(
       const fileRows = action === "finish" ? await repo.listFiles(database.db, d.id) : [];
       const change = await planAction(action, { d, content, plan, input, now, files: fileRows, calendar, identity, rules });
       const who = whoIs(actor, d, meta);
-      const after = await transact(d, action, (tx, locked) => applyChange(tx, { audit, events }, locked, change, who, now).then((a) => a.dossier));
+      // Read again once the change's listeners ran in its transaction: a step sent to another node's agency
+      // (interagency) left the dossier waiting with its holder, which the answer must show.
+      const after = await transact(d, action, async (tx, locked) => {
+        const changed = (await applyChange(tx, { audit, events }, locked, change, who, now)).dossier;
+        return (await repo.findDossier(tx, changed.id)) ?? changed;
+      });
       return dto(actor, after);
     },
 

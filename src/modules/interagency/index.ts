@@ -29,7 +29,7 @@ export const interagencyModule = defineModule({
   },
   jobs: ({ interAgency }) => [
     defineJob<CopyJob>({ name: TAKE_IN_JOB, maxAttempts: 12, handler: ({ copyId }) => interAgency.takeIn(copyId) }),
-    defineJob<CopyJob>({ name: TAKE_RESULT_JOB, maxAttempts: 12, handler: ({ copyId }) => interAgency.takeResult(copyId) }),
+    defineJob<CopyJob & { answers?: string[] }>({ name: TAKE_RESULT_JOB, maxAttempts: 12, handler: ({ copyId, answers }) => interAgency.takeResult(copyId, answers) }),
     defineJob<CopyJob>({ name: REPORT_JOB, maxAttempts: 12, handler: ({ copyId }) => interAgency.report(copyId) }),
     defineJob<CopyJob & { reason: string | null; at: string }>({ name: REFUSED_JOB, maxAttempts: 12, handler: ({ copyId, reason, at }) => interAgency.requestRefused(copyId, reason, new Date(at)) }),
   ],

@@ -19,7 +19,7 @@ import { buildAgency } from "../directory/testing.ts";
 import { drain } from "../exchange/testing.ts";
 import { testWorker } from "../../platform/jobs/testing.ts";
 import { buildOfficer, type TestAccount } from "../identity/testing.ts";
-import { FORMAT, PACKAGE_ID, PACKAGE_NAME, packageBytes, readRequest, REQUEST_TYPE, type RequestPackage } from "./package.ts";
+import { FORMAT, PACKAGE_ID, PACKAGE_NAME, packageBytes, readRequest, REQUEST_TYPE, type RequestPackage, RESULT_TYPE, type ResultPackage } from "./package.ts";
 import { TAKE_IN_JOB, TAKE_RESULT_JOB } from "./service.ts";
 
 const SYSTEM = systemActor("test");
@@ -73,7 +73,11 @@ describe("inter-agency dossiers across nodes", () => {
   it("sends the step as a package, the minister works it from the queue, and the origin goes on with the minister's times", async () => {
     const d = await forwarded();
     // The origin waits at the minister's step, with Justice: nobody here acts on it, and the minister does not see it.
+    // The forward's own answer says so already.
     assert.equal(d.step?.key, "quyet-dinh");
+    assert.deepEqual(d.interAgency, { awayAgencyCode: ministry.code, from: null });
+    assert.equal(d.processingAgencyCode, s.place.justice);
+    assert.deepEqual(d.allowedActions, []);
     const waiting = await env.ctx.dossiers.get(as("leader"), d.id);
     assert.equal(waiting.processingAgencyCode, s.place.justice);
     assert.deepEqual(waiting.allowedActions, []);
@@ -258,5 +262,62 @@ describe("inter-agency dossiers across nodes", () => {
     assert.equal(origin.interAgency, null);
     assert.match(origin.history.at(-1)!.note ?? "", /Không thuộc thẩm quyền của Bộ/);
     assert.equal((await takenIn()).length, before);
+  });
+
+  it("takes a result only from the agency the step was sent to, for the agency that sent it, answering that request", async () => {
+    // Another agency elsewhere (on its own node in real life) that was never asked.
+    const finance = await buildAgency(env.ctx, { name: "Bộ Tài chính", kind: "ministry", departments: [] });
+    remote.add(finance.code);
+    const d = await forwarded();
+    await drain(env.ctx);
+    const request = (await sentBy(s.place.justice)).find((x) => x.subject.includes(d.code!))!;
+    const asked = await env.ctx.exchange.get(SYSTEM, request.id);
+    const answering = [{ organId: s.place.justice, code: `${asked.codeNumber}/${asked.codeNotation}`, promulgationDate: asked.promulgationDate, documentId: asked.documentId }];
+    const now = clock.now().toISOString();
+    const approval: ResultPackage = {
+      format: FORMAT,
+      kind: "result",
+      origin: { dossierCode: d.code!, agencyCode: s.place.justice, agencyName: s.agencies.justice.name, stepIndex: 2, round: 1 },
+      agency: { code: ministry.code, name: ministry.name },
+      decision: "approved",
+      reason: null,
+      officer: "Người Không Được Hỏi",
+      receivedAt: now,
+      finishedAt: now,
+      result: null,
+    };
+    const results: string[] = [];
+    async function result(from: string, to: string, pkg: ResultPackage, responseFor = answering): Promise<string> {
+      const file = { ...(await env.ctx.exchange.storeFile(packageBytes(pkg), PACKAGE_NAME)), contentId: PACKAGE_ID, contentType: "application/json" };
+      const id = await env.ctx.exchange.send(SYSTEM, { from, to: [to], subject: `Kết quả liên thông ${d.code} số ${results.length + 1}`, notation: "KQLT", documentType: { ...RESULT_TYPE }, signer: { fullName: "Người Ký" }, responseFor, files: [file] });
+      results.push(id);
+      await drain(env.ctx);
+      return id;
+    }
+    const refusedWith = async (id: string) => {
+      const statuses = (await env.ctx.exchange.get(SYSTEM, id)).timelines[0]!.statuses;
+      assert.deepEqual(statuses.map((x) => x.code), ["01", "02"]);
+      return statuses[1]!.description ?? "";
+    };
+    // From another agency for the same dossier (in its own name, or in the ministry's): refused.
+    assert.match(await refusedWith(await result(finance.code, s.place.justice, { ...approval, agency: { code: finance.code, name: finance.name } })), new RegExp(`gửi tới ${ministry.code}`));
+    assert.match(await refusedWith(await result(finance.code, s.place.justice, approval)), new RegExp(`gửi tới ${ministry.code}`));
+    // From the ministry, speaking for another agency: refused (the control sheet would name that one).
+    assert.match(await refusedWith(await result(ministry.code, s.place.justice, { ...approval, agency: { code: finance.code, name: finance.name } })), /nhân danh/);
+    // From the ministry, to an agency of the origin other than the one that sent the request: refused.
+    assert.match(await refusedWith(await result(ministry.code, s.place.centre, approval)), new RegExp(`do ${s.place.justice} gửi`));
+    // From the ministry, answering some other document: refused.
+    assert.match(await refusedWith(await result(ministry.code, s.place.justice, approval, [{ ...answering[0]!, documentId: `${s.place.justice},2026/12/06,999/HSLT` }])), /không trả lời/);
+    // The origin still waits for the ministry; its step closed by none of them.
+    const waiting = await env.ctx.dossiers.get(as("specialist"), d.id);
+    assert.equal(waiting.step?.key, "quyet-dinh");
+    assert.deepEqual(waiting.interAgency, { awayAgencyCode: ministry.code, from: null });
+    // The ministry's own result, answering the request: the origin goes on, with the minister's name.
+    const mine = (await Promise.all((await takenIn()).map((x) => env.ctx.dossiers.get(as("minister"), x.id)))).find((x) => x.interAgency?.from?.dossierCode === d.code)!;
+    await env.ctx.dossiers.act(as("minister"), mine.id, "refuse", { reason: "Chưa đủ căn cứ" });
+    await drain(env.ctx);
+    const back = await env.ctx.dossiers.get(as("specialist"), d.id);
+    assert.equal(back.step?.key, "tham-dinh");
+    assert.match(back.history.at(-1)!.note ?? "", /Chưa đủ căn cứ/);
   });
 });

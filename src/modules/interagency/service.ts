@@ -179,7 +179,9 @@ export function makeInterAgency(deps: InterAgencyDeps) {
     async onReceived(tx: Db, doc: ReceivedDocument): Promise<void> {
       if (doc.bussinessDocType !== 0) return;
       if (doc.documentType.type === REQUEST_TYPE.type) await jobs.enqueue(tx, TAKE_IN_JOB, { copyId: doc.copyId }, { key: `interagency:in:${doc.copyId}` });
-      if (doc.documentType.type === RESULT_TYPE.type) await jobs.enqueue(tx, TAKE_RESULT_JOB, { copyId: doc.copyId }, { key: `interagency:result:${doc.copyId}` });
+      if (doc.documentType.type === RESULT_TYPE.type) {
+        await jobs.enqueue(tx, TAKE_RESULT_JOB, { copyId: doc.copyId, answers: doc.responseFor.map((r) => r.documentId) }, { key: `interagency:result:${doc.copyId}` });
+      }
     },
 
     /** On every status received about a document sent from here, in its transaction: a refused package (02) is taken up by a job. */
@@ -248,8 +250,12 @@ export function makeInterAgency(deps: InterAgencyDeps) {
       if (doc.state === "received") await answerOnce(exchange, copyId, "03");
     },
 
-    /** The origin: the other agency's result closes the step, once. */
-    async takeResult(copyId: string): Promise<void> {
+    /**
+     * The origin: the other agency's result closes the step, once. Only the agency the request was sent to may
+     * answer it, in its own name, to the agency that sent it, answering that request (`answers`: the DocumentIds of
+     * the result's ResponseFor; absent from a job queued before it was recorded).
+     */
+    async takeResult(copyId: string, answers?: readonly string[]): Promise<void> {
       let pkg: ResultPackage;
       let doc: Awaited<ReturnType<ExchangeService["get"]>>;
       try {
@@ -263,8 +269,19 @@ export function makeInterAgency(deps: InterAgencyDeps) {
       }
       const o = pkg.origin;
       const passage = await repo.findPassage(database.db, "out", o.dossierCode, o.stepIndex, o.round);
-      if (!passage || passage.partnerCode !== doc.sender.code) {
-        await answerOnce(exchange, copyId, "02", `Không có hồ sơ ${o.dossierCode} chờ kết quả bước ${o.stepIndex + 1} từ ${doc.sender.code}`);
+      const refusal = await (async () => {
+        if (!passage) return `Không có hồ sơ ${o.dossierCode} chờ kết quả bước ${o.stepIndex + 1} (lần ${o.round})`;
+        if (passage.partnerCode !== doc.sender.code) return `Bước ${o.stepIndex + 1} của hồ sơ ${o.dossierCode} được gửi tới ${passage.partnerCode}, không phải ${doc.sender.code}`;
+        if (pkg.agency.code !== doc.sender.code) return `Kết quả nhân danh ${pkg.agency.code} nhưng do ${doc.sender.code} gửi`;
+        if (doc.agencyCode !== passage.agencyCode) return `Hồ sơ ${o.dossierCode} do ${passage.agencyCode} gửi, không phải ${doc.agencyCode}`;
+        if (answers) {
+          const request = await exchange.get(SYSTEM, passage.requestCopyId);
+          if (!answers.includes(request.documentId)) return `Kết quả không trả lời văn bản ${request.documentId} đã gửi`;
+        }
+        return null;
+      })();
+      if (!passage || refusal) {
+        await answerOnce(exchange, copyId, "02", refusal ?? "");
         return;
       }
       const file = pkg.result ? doc.files.find((f) => f.contentId === pkg.result!.contentId) : undefined;
