@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
 import { fixedClock } from "../../platform/clock.ts";
+import { sql } from "../../platform/db/drizzle.ts";
 import type { App } from "../../platform/http/types.ts";
 import { buildAgency } from "../directory/testing.ts";
 import { actorOf, apiAs, buildProvincialProcedure, dossierSetting, type DossierSetting, fileDossier, publishProcedures } from "../dossiers/testing.ts";
@@ -58,6 +59,32 @@ describe("abuse controls on look-ups", () => {
 
     clock.set("2026-12-01T03:01:00Z");
     assert.equal((await lookUp(s.cast.receiver)).statusCode, 503, "a new minute, a new count");
+  });
+
+  it("applies the per-address limit to look-ups made from the pages as to the API", async () => {
+    const place = await dossierSetting(env.ctx);
+    const procedure = await publishProcedures(env.ctx, buildProvincialProcedure(place.place, { name: "Thủ tục thử giới hạn theo địa chỉ" }));
+    const dossier = await fileDossier(env.ctx, place, procedure);
+    clock.set("2026-12-08T03:00:10Z");
+    const csrf = "c".repeat(32);
+    // The office's verification of the dossier's applicant, a page post from one address (inject's 127.0.0.1).
+    const verify = async (who: TestAccount) =>
+      env.app.inject({
+        method: "POST",
+        url: `/office/ho-so/${dossier.id}/doi-chieu-csdl`,
+        headers: { authorization: `Bearer ${await who.token()}`, cookie: `motcua_csrf=${csrf}`, accept: "text/html", "content-type": "application/x-www-form-urlencoded" },
+        payload: new URLSearchParams({ _csrf: csrf, registry: "population", purpose: "Đối chiếu thông tin người nộp" }).toString(),
+      });
+    // Two officers, each under their own limit of two: the address's three are used by the third look-up.
+    assert.equal((await verify(place.cast.receiver)).statusCode, 503);
+    assert.equal((await verify(place.cast.receiver)).statusCode, 503);
+    const colleague = await buildOfficer(env.ctx, { agency: place.agencies.centre, department: "tiep-nhan", roles: ["receiver"], fullName: "Đỗ Văn Đồng", email: null });
+    assert.equal((await verify(colleague)).statusCode, 503);
+    const fourth = await verify(colleague);
+    assert.equal(fourth.statusCode, 429, "the page's look-up counts against its address");
+    assert.match(fourth.body, /tra cứu|look-ups/i);
+    const recorded = await env.database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM registry_lookups WHERE dossier_id = ${dossier.id}`);
+    assert.equal(recorded[0]?.n, 3, "the refused look-up never reached the registry");
   });
 
   it("reports officers looking up many people for no dossier of the agency, and look-ups outside office hours", async () => {
