@@ -17,9 +17,15 @@ export interface PersonalDataExport {
   requests: Array<{ kind: string; status: string; filedAt: string; dueAt: string }>;
 }
 
+/**
+ * Whether an account's username is a business's tax code: 10 digits, or 13 for a branch or dependent unit, with or
+ * without the dash (0101234567-001, 0101234567001). A CCCD has 12 digits, so neither length is a citizen's.
+ */
+export const isTaxCodeUsername = (username: string): boolean => /^\d{10}(-?\d{3})?$/.test(username);
+
 /** The person a request was filed by, as the services read them (their own dossiers, their look-ups). */
 export function subjectActorOf(row: Pick<repo.RequestRow, "userId" | "username" | "fullName">): SubjectActor {
-  const business = /^\d{10}(-\d{3})?$/.test(row.username);
+  const business = isTaxCodeUsername(row.username);
   return { type: "user", userId: row.userId, username: row.username, fullName: row.fullName, email: null, roles: [{ role: business ? "business" : "citizen", agencyCode: "" }], agencyCode: null, loa: 0 };
 }
 
@@ -30,7 +36,8 @@ export function makeExporter(deps: { database: Database; dossiers: Pick<DossierS
     const [mine, lookups, consents, requests] = await Promise.all([
       dossiers.mine(person, 1, 500),
       // A covert look-up is not disclosed before its date, here as on the tracker page.
-      lookupsRepo.lookupsOf(database.db, business ? "business" : "citizen", person.username, { disclosedBy: now() }, 1000),
+      // A business's look-ups are recorded under its tax code's compact form (0101234567001 for 0101234567-001).
+      lookupsRepo.lookupsOf(database.db, business ? "business" : "citizen", business ? person.username.replace("-", "") : person.username, { disclosedBy: now() }, 1000),
       repo.consentsOf(database.db, person.userId),
       repo.requestsOf(database.db, person.userId),
     ]);

@@ -10,7 +10,7 @@ import type { App } from "../../../platform/http/types.ts";
 import { actorOf, apiAs, buildProvincialProcedure, dossierSetting, type DossierSetting, fileDossier, publishProcedures } from "../../dossiers/testing.ts";
 import { buildCitizen } from "../../identity/testing.ts";
 import * as lookups from "../repo.ts";
-import type { PersonalDataExport } from "./export.ts";
+import { type PersonalDataExport, subjectActorOf } from "./export.ts";
 
 // Tuesday 1 December 2026, 09:00 in Hà Nội.
 const clock = fixedClock("2026-12-01T02:00:00Z");
@@ -107,6 +107,35 @@ describe("data-subject rights", () => {
 
     // The same export on demand.
     assert.equal((await env.ctx.dataRights.exportMine(applicant)).lookups.length, 1);
+  });
+
+  it("reads a branch's 13-digit tax code as a business, not a citizen, in the data export", async () => {
+    for (const username of ["0100233488001", "0100233488-001", "0100233488"]) {
+      assert.deepEqual(subjectActorOf({ userId: "u", username, fullName: "Chi nhánh" }).roles.map((r) => r.role), ["business"], username);
+    }
+    assert.deepEqual(subjectActorOf({ userId: "u", username: "001199000001", fullName: "Công dân" }).roles.map((r) => r.role), ["citizen"]);
+
+    // A branch's request to see its data, answered: the export holds the look-ups of the branch as a business.
+    const branch = { userId: "branch-user", username: "0100233488001", fullName: "Chi nhánh Công ty TNHH Ví dụ" };
+    await lookups.insertLookup(env.database.db, {
+      at: clock.now(),
+      actor: "user:someone",
+      actorName: "Trần Văn Tiếp",
+      agencyCode: s.place.centre,
+      registry: "business",
+      subjectType: "business",
+      subjectId: branch.username,
+      fields: ["name"],
+      purpose: "Tiếp nhận hồ sơ",
+      legalBasis: "Nghị định 168/2025/NĐ-CP",
+      dossierId: "ho-so-chi-nhanh",
+      outcome: "ok",
+    });
+    const filed = await env.ctx.dataRights.fileRequest(subjectActorOf(branch), { kind: "see", detail: "" });
+    const done = await env.ctx.dataRights.handleRequest(actorOf(env.ctx, s.cast.admin), filed.id, { status: "done", answer: "Bản dữ liệu đính kèm." });
+    const exported = done.export as PersonalDataExport;
+    assert.deepEqual(exported.account.roles, ["business"]);
+    assert.deepEqual(exported.lookups.map((l) => l.dossierId), ["ho-so-chi-nhanh"]);
   });
 
   it("asks what to correct or delete, and an answer to close a request", async () => {
