@@ -3,6 +3,7 @@
 // as fixtures on the test clock: an officer looking up many people for no dossier of the agency, look-ups outside
 // the agency's office hours (evening, lunch break, Sunday).
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
 import { fixedClock } from "../../platform/clock.ts";
@@ -11,7 +12,7 @@ import type { App } from "../../platform/http/types.ts";
 import { buildAgency } from "../directory/testing.ts";
 import { actorOf, apiAs, buildProvincialProcedure, dossierSetting, type DossierSetting, fileDossier, publishProcedures } from "../dossiers/testing.ts";
 import { buildCitizen, buildOfficer, type TestAccount } from "../identity/testing.ts";
-import type { AnomalyReport } from "./anomalies.ts";
+import { type AnomalyReport, makeAnomalyService } from "./anomalies.ts";
 import * as repo from "./repo.ts";
 import { DEFAULT_RIGHTS } from "./rights/settings.ts";
 
@@ -137,5 +138,47 @@ describe("abuse controls on look-ups", () => {
       env.ctx.registryAnomalies.report(actorOf(env.ctx, stranger), { agencyCode: place.place.centre, from: new Date("2026-11-30T17:00:00Z"), to: new Date("2026-12-07T17:00:00Z") }),
       /không có quyền|not allowed/i,
     );
+  });
+  it("reads the dossier references of the whole report with one call, whatever the number of officers and dossiers", async () => {
+    const place = await dossierSetting(env.ctx);
+    const procedure = await publishProcedures(env.ctx, buildProvincialProcedure(place.place, { name: "Thủ tục thử báo cáo một truy vấn" }));
+    const held = [await fileDossier(env.ctx, place, procedure), await fileDossier(env.ctx, place, procedure)];
+    const officers = [place.cast.receiver, ...(await Promise.all([1, 2, 3].map((i) => buildOfficer(env.ctx, { agency: place.agencies.centre, department: "tiep-nhan", roles: ["receiver"], fullName: `Cán Bộ Số ${i}`, email: null }))))];
+    // Each officer: one look-up for each dossier the agency holds, and three for dossiers it does not have.
+    for (const [n, who] of officers.entries()) {
+      const refs = [...held.map((d) => d.id), randomUUID(), randomUUID(), `ngoai-${n}`];
+      for (const [i, ref] of refs.entries()) {
+        await repo.insertLookup(env.database.db, {
+          at: new Date(Date.UTC(2026, 11, 9, 3, n, i)),
+          actor: `user:${who.id}`,
+          actorName: who.user.fullName,
+          agencyCode: place.place.centre,
+          registry: "population",
+          subjectType: "citizen",
+          subjectId: `0010900002${n}${i}`,
+          fields: ["fullName"],
+          purpose: "Tiếp nhận hồ sơ",
+          legalBasis: "Nghị định 118/2025/NĐ-CP",
+          dossierId: ref,
+          outcome: "ok",
+        });
+      }
+    }
+    let calls = 0;
+    const counted = new Proxy(env.ctx.dossiers, {
+      get(target, key, receiver) {
+        const value: unknown = Reflect.get(target, key, receiver);
+        if (typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          calls += 1;
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const anomalies = makeAnomalyService({ database: env.database, calendar: env.ctx.calendar, dossiers: counted, threshold: 3 });
+    const report = await anomalies.report(actorOf(env.ctx, place.cast.supervisor), { agencyCode: place.place.centre, from: new Date("2026-12-08T17:00:00Z"), to: new Date("2026-12-09T17:00:00Z") });
+    assert.equal(report.lookups, 20);
+    assert.deepEqual(report.unlinked.map((o) => o.distinctUnlinked), [3, 3, 3, 3], "the agency's own dossiers are told apart from the others");
+    assert.equal(calls, 1, `one call to the dossiers for ${officers.length} officers and 14 dossier references, not one each`);
   });
 });
