@@ -2,6 +2,7 @@
 // look-ups about them in the national registries, their consents and their requests — as one JSON document.
 import type { Actor } from "../../../platform/auth/actor.ts";
 import type { Database } from "../../../platform/db/index.ts";
+import { isWithinAgency } from "../../directory/index.ts";
 import type { DossierService } from "../../dossiers/index.ts";
 import * as lookupsRepo from "../repo.ts";
 import * as repo from "./repo.ts";
@@ -31,7 +32,12 @@ export function subjectActorOf(row: Pick<repo.RequestRow, "userId" | "username" 
 
 export function makeExporter(deps: { database: Database; dossiers: Pick<DossierService, "mine">; now: () => Date }) {
   const { database, dossiers, now } = deps;
-  return async (person: SubjectActor): Promise<PersonalDataExport> => {
+  /**
+   * What motcua holds about `person`; for a request addressed to an agency (`agencyCode`), what that agency and those
+   * under it hold: the dossiers they received or process, their look-ups (an agency answers for its own processing).
+   */
+  return async (person: SubjectActor, agencyCode: string | null = null): Promise<PersonalDataExport> => {
+    const held = (code: string | null) => agencyCode === null || (code !== null && isWithinAgency(code, agencyCode));
     const business = person.roles.some((r) => r.role === "business");
     const [mine, lookups, consents, requests] = await Promise.all([
       dossiers.mine(person, 1, 500),
@@ -44,8 +50,8 @@ export function makeExporter(deps: { database: Database; dossiers: Pick<DossierS
     return {
       producedAt: now().toISOString(),
       account: { username: person.username, fullName: person.fullName, email: person.email, roles: person.roles.map((r) => r.role) },
-      dossiers: mine.items.map((d) => ({ id: d.id, code: d.code, procedureName: d.procedureName, agencyCode: d.agencyCode, status: d.status, createdAt: d.createdAt })),
-      lookups: lookups.map((l) => ({
+      dossiers: mine.items.filter((d) => held(d.agencyCode) || held(d.processingAgencyCode)).map((d) => ({ id: d.id, code: d.code, procedureName: d.procedureName, agencyCode: d.agencyCode, status: d.status, createdAt: d.createdAt })),
+      lookups: lookups.filter((l) => held(l.agencyCode)).map((l) => ({
         at: l.at.toISOString(),
         actorName: l.actorName,
         agencyCode: l.agencyCode,
