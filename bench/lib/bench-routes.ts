@@ -16,7 +16,7 @@ import { DomainError } from "../../src/platform/http/errors.ts";
 import { adminUnitsSeed, demoAgenciesSeed } from "../../src/modules/directory/seeds.ts";
 import { demoAccountsSeed } from "../../src/modules/identity/seeds.ts";
 import { generateProcedures, loadProcedures } from "./catalog-dataset.ts";
-import { datasetProcedures, type Exec, loadDossiers, lookupSample, SUBMIT_AGENCIES, SUBMIT_AGENCY_DEPARTMENTS, submitProcedure } from "./dossier-dataset.ts";
+import { datasetProcedures, type Exec, loadDossiers, lookupSample, registryProcedure, SUBMIT_AGENCIES, SUBMIT_AGENCY_DEPARTMENTS, submitProcedure } from "./dossier-dataset.ts";
 
 export async function registerBenchRoutes(app: App, ctx: Context): Promise<void> {
   // The event loop's delay since the last call (GC pauses and long tasks show here, not in the database).
@@ -59,7 +59,7 @@ export async function registerBenchRoutes(app: App, ctx: Context): Promise<void>
       if (kept) continue;
       await ctx.directory.createAgency(systemActor("bench"), { code, name: `Trung tâm thử tải ${i + 1}`, kind: "service_centre", departments: SUBMIT_AGENCY_DEPARTMENTS });
     }
-    for (const p of [...datasetProcedures(), submitProcedure()]) {
+    for (const p of [...datasetProcedures(), submitProcedure(), registryProcedure()]) {
       // A database kept from an earlier run (`--keep-db`) has them already.
       const kept = await ctx.catalog.published(p.code).then(
         (found) => found,

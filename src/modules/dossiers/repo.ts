@@ -108,6 +108,15 @@ export async function findDossier(db: Db, id: string): Promise<DossierRow | null
   return rows[0] ?? null;
 }
 
+/** What deciding who may see a dossier reads (policy.ts `canSee`), for many dossiers in one query. */
+export function dossiersAccess(db: Db, ids: string[]): Promise<Array<Pick<DossierRow, "id" | "ownerUserId" | "agencyCode" | "processingAgencyCode" | "submittedAt" | "channel">>> {
+  if (!ids.length) return Promise.resolve([]);
+  return db
+    .select({ id: dossiers.id, ownerUserId: dossiers.ownerUserId, agencyCode: dossiers.agencyCode, processingAgencyCode: dossiers.processingAgencyCode, submittedAt: dossiers.submittedAt, channel: dossiers.channel })
+    .from(dossiers)
+    .where(inArray(dossiers.id, ids));
+}
+
 const lockById = prepared("dossiers_lock", (db, name) => db.select().from(dossiers).where(eq(dossiers.id, p("id"))).for("update").prepare(name));
 
 /** The dossier locked until the transaction ends: concurrent actions on one dossier take turns. */
