@@ -1,5 +1,5 @@
 // The exchange API's shapes (docs/API.md, "Exchange (edXML)").
-import { type Static } from "@sinclair/typebox";
+import type { Static } from "@sinclair/typebox";
 import { Type } from "../../platform/typebox.ts";
 import { AGENCY_CODE_PATTERN } from "../directory/index.ts";
 import { OFFICER_CODES } from "./model.ts";

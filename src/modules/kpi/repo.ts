@@ -1,5 +1,5 @@
 // The only SQL of the statistics' tables.
-import { type SQL } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
 import { and, asc, desc, eq, sql } from "../../platform/db/drizzle.ts";
 import { type Db, execRows, literal, literalInsert, prepared, runAtCommit } from "../../platform/db/index.ts";
 import type { DeltaRow, KpiFact } from "./facts.ts";

@@ -11,11 +11,16 @@
 // out (traces.ts: a hub appends its own without breaking the signature), then exc-c14n — or, from another implementation that signs the
 // whole document, enveloped-signature then exc-c14n — and nothing else.
 import { createSign } from "node:crypto";
-import { DOMParser, XMLSerializer } from "@xmldom/xmldom";
-import { SignedXml } from "xml-crypto";
+import type * as XmlDom from "@xmldom/xmldom";
+import type * as XmlCrypto from "xml-crypto";
+import { lazyRequire } from "../../../platform/lazy.ts";
 import { EDXML_NAMESPACE } from "../edxml/model.ts";
 import { certificateDer, CertificateError, derToPem, readCertificate } from "./ca.ts";
 import { TRACES_XPATH, TracesExcluded, XPATH_TRANSFORM } from "./traces.ts";
+
+// Required by the first signature made or checked, not by every process that loads the exchange module.
+const xmlDom = lazyRequire<typeof XmlDom>("@xmldom/xmldom");
+const xmlCrypto = lazyRequire<typeof XmlCrypto>("xml-crypto");
 
 export const DSIG_NAMESPACE = "http://www.w3.org/2000/09/xmldsig#";
 export const EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#";
@@ -77,7 +82,7 @@ function parse(xml: string): Document {
   const fail = (msg: string) => {
     throw new SignatureError("malformed", `not well-formed XML: ${msg}`);
   };
-  const doc = new DOMParser({ errorHandler: { warning: () => {}, error: fail, fatalError: fail } }).parseFromString(xml, "text/xml");
+  const doc = new (xmlDom().DOMParser)({ errorHandler: { warning: () => {}, error: fail, fatalError: fail } }).parseFromString(xml, "text/xml");
   if (!doc.documentElement) throw new SignatureError("malformed", "no document element");
   return doc as unknown as Document;
 }
@@ -104,12 +109,12 @@ export function signEdxml(xml: string, key: { privateKeyPem: string; certificate
   const doc = parse(xml);
   headerOf(doc);
   if (doc.getElementsByTagNameNS(DSIG_NAMESPACE, "Signature").length) throw new SignatureError("malformed", "the message is signed already");
-  const sig = new SignedXml({
+  const sig = new (xmlCrypto().SignedXml)({
     privateKey: key.privateKeyPem,
     publicCert: key.certificatePem,
     signatureAlgorithm: RSA_SHA256,
     canonicalizationAlgorithm: EXC_C14N,
-    getKeyInfoContent: SignedXml.getKeyInfoContent,
+    getKeyInfoContent: xmlCrypto().SignedXml.getKeyInfoContent,
   });
   withTraceTransform(sig);
   sig.addReference({ xpath: "/*", uri: "", isEmptyUri: true, transforms: [ENVELOPED, XPATH_TRANSFORM, EXC_C14N], digestAlgorithm: SHA256 });
@@ -129,17 +134,17 @@ function withXPathExpression(signedXml: string, privateKeyPem: string): string {
   expression.appendChild(doc.createTextNode(TRACES_XPATH));
   transform.appendChild(expression);
   // xml-crypto's own canonical SignedInfo (the one checkSignature computes), from the signature as it now is.
-  const resign = new SignedXml({ canonicalizationAlgorithm: EXC_C14N }) as unknown as { signatureNode: Node; getCanonSignedInfoXml(doc: Document): string };
+  const resign = new (xmlCrypto().SignedXml)({ canonicalizationAlgorithm: EXC_C14N }) as unknown as { signatureNode: Node; getCanonSignedInfoXml(doc: Document): string };
   resign.signatureNode = signature as unknown as Node;
   const canonical = resign.getCanonSignedInfoXml(doc);
   const value = createSign("RSA-SHA256").update(canonical).sign(privateKeyPem, "base64");
   const valueElement = signature.getElementsByTagNameNS(DSIG_NAMESPACE, "SignatureValue")[0]!;
   while (valueElement.firstChild) valueElement.removeChild(valueElement.firstChild);
   valueElement.appendChild(doc.createTextNode(value));
-  return new XMLSerializer().serializeToString(doc as unknown as Node);
+  return new (xmlDom().XMLSerializer)().serializeToString(doc as unknown as Node);
 }
 
-function withTraceTransform(sig: SignedXml): SignedXml {
+function withTraceTransform(sig: XmlCrypto.SignedXml): XmlCrypto.SignedXml {
   (sig.CanonicalizationAlgorithms as Record<string, new () => unknown>)[XPATH_TRANSFORM] = TracesExcluded;
   return sig;
 }
@@ -251,7 +256,7 @@ export function verifyEdxml(xml: string, opts: VerifyOptions): VerifiedSignature
   if (now < info.notBefore || now > info.notAfter) {
     throw new SignatureError("expired", `the certificate is valid from ${info.notBefore.toISOString()} to ${info.notAfter.toISOString()}`);
   }
-  const check = withTraceTransform(new SignedXml({ publicCert: registered, getCertFromKeyInfo: () => null }));
+  const check = withTraceTransform(new (xmlCrypto().SignedXml)({ publicCert: registered, getCertFromKeyInfo: () => null }));
   check.loadSignature(signature as unknown as Node);
   let ok: boolean;
   try {
