@@ -2,6 +2,7 @@
 import { benchAuditWrites } from "./audit-writes.ts";
 import { benchCatalogSearch } from "./catalog-search.ts";
 import { benchDossiers } from "./dossiers.ts";
+import { benchExchange } from "./exchange.ts";
 import { benchHealthz } from "./healthz.ts";
 import { benchIdentity } from "./identity.ts";
 import { benchRegistries } from "./registries.ts";
@@ -13,4 +14,5 @@ await benchAuditWrites(argv);
 await benchIdentity(argv);
 await benchCatalogSearch(argv);
 await benchDossiers(argv);
+await benchExchange(argv);
 await benchRegistries(argv);
