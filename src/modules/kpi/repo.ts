@@ -89,21 +89,23 @@ export async function totals(db: Db, scope: ScopeFilter, from: string, to: strin
     where.push(sql`(right(agency_code, ${n}) = ${scope.agencySuffix} OR right(competent_agency_code, ${n}) = ${scope.agencySuffix})`);
   }
   const cond = where.length ? sql.join(where, sql` AND `) : sql`true`;
-  // A stock counts the latest snapshot at or before `to` (w.m) and the days after it; a flow counts the period.
-  const after = sql`(w.m IS NULL OR day > w.m)`;
-  const days = sql`day <= ${to}::date AND (day >= ${from}::date OR (measure IN ('open', 'overdue') AND ${after}))`;
+  // A flow counts the period's days. A stock counts the latest snapshot at or before `to` (m) and the days after it
+  // up to `to`: the period's days (after m) and, before the period, only the days after m — m is an InitPlan's
+  // value, so the index reads from it on, never the stock's whole history.
+  const m = sql`(SELECT coalesce(max(month_end), '-infinity'::date) FROM kpi_stock_snapshots WHERE month_end <= ${to}::date)`;
   const cols = sql`measure, procedure_code, channel, agency_code, competent_agency_code`;
+  const stock = sql`measure IN ('open', 'overdue')`;
   const dayRows = (table: SQL) =>
-    sql`SELECT ${cols}, CASE WHEN day >= ${from}::date THEN n ELSE 0 END AS in_period, CASE WHEN measure IN ('open', 'overdue') AND NOT ${after} THEN 0 ELSE n END AS to_end
-        FROM ${table}, w WHERE ${cond} AND ${days}`;
+    sql`SELECT ${cols}, n AS in_period, CASE WHEN ${stock} AND day <= ${m} THEN 0 ELSE n END AS to_end
+          FROM ${table} WHERE ${cond} AND day >= ${from}::date AND day <= ${to}::date
+        UNION ALL SELECT ${cols}, 0, n FROM ${table} WHERE ${cond} AND ${stock} AND day > ${m} AND day < ${from}::date`;
   const rows = await execRows<{ measure: string; procedure: string; channel: string; agency: string; competent: string; in_period: string | number; to_end: string | number }>(
     db,
-    sql`WITH w AS (SELECT max(month_end) AS m FROM kpi_stock_snapshots WHERE month_end <= ${to}::date)
-        SELECT measure, procedure_code AS procedure, channel, agency_code AS agency, competent_agency_code AS competent,
+    sql`SELECT measure, procedure_code AS procedure, channel, agency_code AS agency, competent_agency_code AS competent,
           sum(in_period) AS in_period, sum(to_end) AS to_end
         FROM (${dayRows(sql`kpi_rollups`)}
               UNION ALL ${dayRows(sql`kpi_deltas`)}
-              UNION ALL SELECT ${cols}, 0, n FROM kpi_stock_snapshots, w WHERE ${cond} AND month_end = w.m) x
+              UNION ALL SELECT ${cols}, 0, n FROM kpi_stock_snapshots WHERE ${cond} AND month_end = ${m}) x
         GROUP BY measure, procedure_code, channel, agency_code, competent_agency_code`,
   );
   return rows.map((r) => ({
