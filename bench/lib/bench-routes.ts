@@ -6,7 +6,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Type } from "../../src/platform/typebox.ts";
 import type { Context } from "../../src/context.ts";
 import { systemActor } from "../../src/platform/auth/actor.ts";
-import { execRows, sql } from "../../src/platform/db/index.ts";
+import { execRows, literal, sql } from "../../src/platform/db/index.ts";
 import { PUBLIC } from "../../src/platform/http/access.ts";
 import { runSeeds } from "../../src/platform/db/seeds.ts";
 import type { App } from "../../src/platform/http/types.ts";
@@ -18,7 +18,6 @@ import { demoAccountsSeed } from "../../src/modules/identity/seeds.ts";
 import { dossiers as dossiersTable } from "../../src/modules/dossiers/tables.ts";
 import { factsOf } from "../../src/modules/dossiers/transitions.ts";
 import { nextFact } from "../../src/modules/kpi/facts.ts";
-import { kpiFacts } from "../../src/modules/kpi/tables.ts";
 import { generateProcedures, loadProcedures } from "./catalog-dataset.ts";
 import { datasetProcedures, type Exec, loadDossiers, lookupSample, SUBMIT_AGENCIES, SUBMIT_AGENCY_DEPARTMENTS, submitProcedure } from "./dossier-dataset.ts";
 
@@ -123,13 +122,14 @@ export async function registerBenchRoutes(app: App, ctx: Context): Promise<void>
         .orderBy(dossiersTable.id)
         .limit(5000);
       if (page.length === 0) break;
-      const rows = [];
+      // As literals in one statement (the query builder's insert of 5,000 rows cost more than making their facts).
+      const rows: string[] = [];
       for (const d of page) {
         const at = d.submittedAt ?? d.receivedAt ?? d.createdAt;
         const fact = nextFact(null, factsOf(d), at, { feeBearing: d.receivedAt ? await feeBearing(d.procedureCode, d.procedureVersion) : false });
-        rows.push({ dossierId: d.id, provinceCode: d.provinceCode, at, fact });
+        rows.push(`(${literal(d.id)}, ${literal(d.provinceCode)}, ${literal(at.toISOString())}::timestamptz, ${literal(JSON.stringify(fact))}::jsonb)`);
       }
-      await db.insert(kpiFacts).values(rows);
+      await db.execute(sql.raw(`INSERT INTO kpi_facts (dossier_id, province_code, at, fact) VALUES ${rows.join(", ")}`));
       facts += rows.length;
       after = page[page.length - 1]!.id;
     }
