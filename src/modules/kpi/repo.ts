@@ -150,17 +150,31 @@ export async function snapshotStocks(tx: Db, lastDay: string, next: { monthEnd(d
   return made;
 }
 
-/** Each dossier's fact as it stood at `before` (its last event before then), in the scope. */
-export async function factsAt(db: Db, scope: ScopeFilter, before: Date): Promise<Array<{ dossierId: string; fact: KpiFact }>> {
-  const where = [sql`at < ${before.toISOString()}::timestamptz`];
+/**
+ * The facts behind a count of the period [start, end): each dossier's fact as it stood at `end` (its last event
+ * before then), in the scope, of the procedure and channel asked. A flow (`stock` false) reads only the facts heard
+ * in the period: whatever a dossier counts for on a day of the period was heard that day or later (a change's count
+ * never falls before its own day), so its last fact before `end` is among them. A stock (open at the end) reads the
+ * dossiers' last facts before `end` and keeps only those still open then, in the database.
+ */
+export async function factsAt(
+  db: Db,
+  scope: ScopeFilter,
+  period: { start: Date; end: Date; stock: boolean; procedure?: string | undefined; channel?: string | undefined },
+): Promise<Array<{ dossierId: string; fact: KpiFact }>> {
+  const where = [sql`at < ${period.end.toISOString()}::timestamptz`];
+  if (!period.stock) where.push(sql`at >= ${period.start.toISOString()}::timestamptz`);
   if (scope.province) where.push(sql`province_code = ${scope.province}`);
   if (scope.agencySuffix) {
     const n = scope.agencySuffix.length;
     where.push(sql`(right(fact->>'agency', ${n}) = ${scope.agencySuffix} OR right(fact->>'competent', ${n}) = ${scope.agencySuffix})`);
   }
+  if (period.procedure) where.push(sql`fact->>'procedure' = ${period.procedure}`);
+  if (period.channel) where.push(sql`fact->>'channel' = ${period.channel}`);
+  const last = sql`SELECT DISTINCT ON (dossier_id) dossier_id, fact FROM kpi_facts WHERE ${sql.join(where, sql` AND `)} ORDER BY dossier_id, id DESC`;
   const rows = await execRows<{ dossier_id: string; fact: KpiFact }>(
     db,
-    sql`SELECT DISTINCT ON (dossier_id) dossier_id, fact FROM kpi_facts WHERE ${sql.join(where, sql` AND `)} ORDER BY dossier_id, id DESC`,
+    period.stock ? sql`SELECT dossier_id, fact FROM (${last}) f WHERE fact->>'receivedAt' IS NOT NULL AND fact->>'endedAt' IS NULL` : last,
   );
   return rows.map((r) => ({ dossierId: r.dossier_id, fact: r.fact }));
 }
