@@ -13,6 +13,7 @@
 // `--dossiers=N` changes the dataset's size, `--rounds=3` (default) the alternating rounds of (b), `--keep-db=NAME`
 // loads the dataset and builds its rollups into that database once and uses them again on the next run (with the
 // submissions of earlier runs), `--only=queries` or `--only=upkeep` measures one part. PostgreSQL only.
+import http from "node:http";
 import os from "node:os";
 import pg from "pg";
 import { type Exec, loadDossiers, SUBMIT_AGENCIES, SUBMIT_PROCEDURE_CODE } from "./lib/dossier-dataset.ts";
@@ -80,9 +81,8 @@ export async function benchKpi(argv: string[]): Promise<void> {
     const rollups = Number((await exec(`SELECT count(*)::int AS n FROM kpi_rollups`))[0]!.n);
     if (held >= n && rollups > 0) console.log(`  kept rollups: ${rollups.toLocaleString("en")} rows`);
     else {
-      const res = await fetch(`${withKpi.url}/bench/kpi/rollups`, { method: "POST" });
-      if (!res.ok) throw new Error(`kpi rollups: ${res.status} ${await res.text()}`);
-      const r = (await res.json()) as { facts: number; dossiers: number; events: number; rows: number; ms: Record<string, number> };
+      // Minutes for a million dossiers: fetch would give up waiting for the answer's headers after 5.
+      const r = JSON.parse(await postWithoutTimeout(`${withKpi.url}/bench/kpi/rollups`)) as { facts: number; dossiers: number; events: number; rows: number; ms: Record<string, number> };
       console.log(
         `  rollups built in ${s(r.ms.total!)}: ${r.facts.toLocaleString("en")} facts by nextFact in ${s(r.ms.facts!)} (VACUUM ANALYZE ${s(r.ms.vacuum!)}), ` +
           `kpi rebuild of ${r.dossiers.toLocaleString("en")} dossiers / ${r.events.toLocaleString("en")} events into ${r.rows.toLocaleString("en")} rows in ${s(r.ms.rebuild!)}, fold and snapshots ${s(r.ms.fold!)} (load ${load1()})`,
@@ -158,6 +158,20 @@ export async function benchKpi(argv: string[]): Promise<void> {
     await withoutKpi?.stop();
     await withKpi.stop();
   }
+}
+
+/** POSTs to `url` and waits for the answer however long it takes; the body of a 2xx answer. */
+function postWithoutTimeout(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: "POST" }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (body += c));
+      res.on("end", () => (res.statusCode! < 300 ? resolve(body) : reject(new Error(`${url}: ${res.statusCode} ${body}`))));
+    });
+    req.on("error", reject);
+    req.end();
+  });
 }
 
 /** The database's name in its URL: the second server uses it as a kept one (the first drops it when it stops). */
