@@ -4,6 +4,7 @@ import { benchCatalogSearch } from "./catalog-search.ts";
 import { benchDossiers } from "./dossiers.ts";
 import { benchHealthz } from "./healthz.ts";
 import { benchIdentity } from "./identity.ts";
+import { benchKpi } from "./kpi.ts";
 
 const argv = process.argv.slice(2);
 console.log(`motcua benchmarks — ${new Date().toISOString()} — node ${process.version}`);
@@ -12,3 +13,4 @@ await benchAuditWrites(argv);
 await benchIdentity(argv);
 await benchCatalogSearch(argv);
 await benchDossiers(argv);
+await benchKpi(argv);
