@@ -315,4 +315,33 @@ describe("kpi: the hand-computed quarter", () => {
     assert.equal(q2.formula.version, "test-2026.2");
     assert.equal(q2.groups.find((g) => g.key === "TDGQ")!.components[0]!.rule.kind, "scaled");
   });
+
+  it("keeps the monthly rollups equal to the daily ones summed per month, folded and rebuilt", async () => {
+    assert.deepEqual(repo.wholeMonths("2026-01-01", "2026-03-31"), { first: "2026-01-01", lastMonth: "2026-03-01", last: "2026-03-31" });
+    assert.deepEqual(repo.wholeMonths("2026-01-15", "2026-04-10"), { first: "2026-02-01", lastMonth: "2026-03-01", last: "2026-03-31" });
+    assert.equal(repo.wholeMonths("2026-01-15", "2026-02-10"), null);
+    const compare = async () => {
+      const rows = await env.database.db.execute(sql`
+        SELECT count(*)::int AS n FROM (
+          (SELECT province_code, agency_code, competent_agency_code, procedure_code, channel, date_trunc('month', day)::date AS month, measure, sum(n)::bigint AS n
+             FROM kpi_rollups GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(n) <> 0
+           EXCEPT SELECT province_code, agency_code, competent_agency_code, procedure_code, channel, month, measure, n FROM kpi_rollups_monthly WHERE n <> 0)
+          UNION ALL
+          (SELECT province_code, agency_code, competent_agency_code, procedure_code, channel, month, measure, n FROM kpi_rollups_monthly WHERE n <> 0
+           EXCEPT SELECT province_code, agency_code, competent_agency_code, procedure_code, channel, date_trunc('month', day)::date, measure, sum(n)::bigint
+             FROM kpi_rollups GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(n) <> 0)) d`);
+      return (rows as unknown as { rows: Array<{ n: number }> }).rows[0]!.n;
+    };
+    await kpi.fold();
+    const monthly = await env.database.db.execute(sql`SELECT count(*)::int AS n FROM kpi_rollups_monthly`);
+    assert.ok((monthly as unknown as { rows: Array<{ n: number }> }).rows[0]!.n > 0);
+    assert.equal(await compare(), 0);
+    await kpi.rebuild(grantee("admin", [{ role: "system_admin", agencyCode: "" }]));
+    assert.equal(await compare(), 0);
+    // A period of whole months reads them, one of partial months the days: the same figures.
+    const whole = await kpi.summary(leader(), Q1);
+    const days = await kpi.summary(leader(), { from: "2025-12-31", to: "2026-03-31" });
+    assert.equal(whole.counts.received, 10);
+    assert.equal(days.counts.inProgressOverdue, whole.counts.inProgressOverdue);
+  });
 });

@@ -4,7 +4,7 @@ import { and, asc, desc, eq, sql } from "../../platform/db/drizzle.ts";
 import { type Db, execRows, literal, literalInsert, prepared, runAtCommit } from "../../platform/db/index.ts";
 import type { DeltaRow, KpiFact } from "./facts.ts";
 import type { FormulaVersion, FormulaVersionBody } from "./formulas.ts";
-import { kpiDeltas, kpiFacts, kpiFormulaVersions, kpiReportSends, kpiReportSubscriptions, kpiRollups, kpiStockSnapshots } from "./tables.ts";
+import { kpiDeltas, kpiFacts, kpiFormulaVersions, kpiReportSends, kpiReportSubscriptions, kpiRollups, kpiRollupsMonthly, kpiStockSnapshots } from "./tables.ts";
 
 const p = sql.placeholder;
 
@@ -45,12 +45,18 @@ export async function fold(tx: Db): Promise<number> {
   const rows = await execRows<{ n: number }>(
     tx,
     sql`WITH moved AS (DELETE FROM kpi_deltas RETURNING province_code, agency_code, competent_agency_code, procedure_code, channel, day, measure, n),
+      -- The daily and the monthly rollups from the same deltas (a WITH's INSERT runs whether or not it is read).
       folded AS (
         INSERT INTO kpi_rollups (province_code, agency_code, competent_agency_code, procedure_code, channel, day, measure, n)
         SELECT province_code, agency_code, competent_agency_code, procedure_code, channel, day, measure, sum(n) FROM moved
         GROUP BY province_code, agency_code, competent_agency_code, procedure_code, channel, day, measure
         ON CONFLICT (province_code, day, agency_code, competent_agency_code, procedure_code, channel, measure) DO UPDATE SET n = kpi_rollups.n + EXCLUDED.n
-        RETURNING 1)
+        RETURNING 1),
+      monthly AS (
+        INSERT INTO kpi_rollups_monthly (province_code, agency_code, competent_agency_code, procedure_code, channel, month, measure, n)
+        SELECT province_code, agency_code, competent_agency_code, procedure_code, channel, date_trunc('month', day)::date, measure, sum(n) FROM moved
+        GROUP BY province_code, agency_code, competent_agency_code, procedure_code, channel, date_trunc('month', day)::date, measure
+        ON CONFLICT (province_code, month, agency_code, competent_agency_code, procedure_code, channel, measure) DO UPDATE SET n = kpi_rollups_monthly.n + EXCLUDED.n)
       SELECT count(*)::int AS n FROM folded`,
   );
   return rows[0]?.n ?? 0;
@@ -95,17 +101,27 @@ export async function totals(db: Db, scope: ScopeFilter, from: string, to: strin
   const m = sql`(SELECT coalesce(max(month_end), '-infinity'::date) FROM kpi_stock_snapshots WHERE month_end <= ${to}::date)`;
   const cols = sql`measure, procedure_code, channel, agency_code, competent_agency_code`;
   const stock = sql`measure IN ('open', 'overdue')`;
-  const dayRows = (table: SQL) =>
+  const inPeriod = (table: SQL, first: string, last: string) =>
     sql`SELECT ${cols}, n AS in_period, CASE WHEN ${stock} AND day <= ${m} THEN 0 ELSE n END AS to_end
-          FROM ${table} WHERE ${cond} AND day >= ${from}::date AND day <= ${to}::date
-        UNION ALL SELECT ${cols}, 0, n FROM ${table} WHERE ${cond} AND ${stock} AND day > ${m} AND day < ${from}::date`;
+          FROM ${table} WHERE ${cond} AND day >= ${first}::date AND day <= ${last}::date`;
+  const beforePeriod = (table: SQL) => sql`SELECT ${cols}, 0, n FROM ${table} WHERE ${cond} AND ${stock} AND day > ${m} AND day < ${from}::date`;
+  // The period's whole months from the monthly rollups (m is a month's last day: a month is all at or before it, or
+  // all after it), the days of its partial months from the daily ones.
+  const whole = wholeMonths(from, to);
+  const daily: SQL[] = whole
+    ? [
+        ...(from < whole.first ? [inPeriod(sql`kpi_rollups`, from, dayBefore(whole.first))] : []),
+        sql`SELECT ${cols}, n AS in_period, CASE WHEN ${stock} AND month <= ${m} THEN 0 ELSE n END AS to_end
+              FROM kpi_rollups_monthly WHERE ${cond} AND month >= ${whole.first}::date AND month <= ${whole.lastMonth}::date`,
+        ...(whole.last < to ? [inPeriod(sql`kpi_rollups`, dayAfterIso(whole.last), to)] : []),
+      ]
+    : [inPeriod(sql`kpi_rollups`, from, to)];
+  const parts = [...daily, beforePeriod(sql`kpi_rollups`), inPeriod(sql`kpi_deltas`, from, to), beforePeriod(sql`kpi_deltas`), sql`SELECT ${cols}, 0, n FROM kpi_stock_snapshots WHERE ${cond} AND month_end = ${m}`];
   const rows = await execRows<{ measure: string; procedure: string; channel: string; agency: string; competent: string; in_period: string | number; to_end: string | number }>(
     db,
     sql`SELECT measure, procedure_code AS procedure, channel, agency_code AS agency, competent_agency_code AS competent,
           sum(in_period) AS in_period, sum(to_end) AS to_end
-        FROM (${dayRows(sql`kpi_rollups`)}
-              UNION ALL ${dayRows(sql`kpi_deltas`)}
-              UNION ALL SELECT ${cols}, 0, n FROM kpi_stock_snapshots WHERE ${cond} AND month_end = ${m}) x
+        FROM (${sql.join(parts, sql` UNION ALL `)}) x
         GROUP BY measure, procedure_code, channel, agency_code, competent_agency_code`,
   );
   return rows.map((r) => ({
@@ -117,6 +133,22 @@ export async function totals(db: Db, scope: ScopeFilter, from: string, to: strin
     inPeriod: Number(r.in_period),
     toEnd: Number(r.to_end),
   }));
+}
+
+const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
+const dayMs = (d: string) => Date.parse(`${d}T00:00:00Z`);
+const dayBefore = (d: string) => iso(dayMs(d) - 86_400_000);
+const dayAfterIso = (d: string) => iso(dayMs(d) + 86_400_000);
+
+/** The whole months within [from, to] (`YYYY-MM-DD`): the first's first day, the last's first and last days; or null. */
+export function wholeMonths(from: string, to: string): { first: string; lastMonth: string; last: string } | null {
+  const f = new Date(dayMs(from));
+  const first = f.getUTCDate() === 1 ? from : iso(Date.UTC(f.getUTCFullYear(), f.getUTCMonth() + 1, 1));
+  const t = new Date(dayMs(to));
+  const endOfTo = iso(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + 1, 0));
+  const last = to === endOfTo ? to : iso(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), 0));
+  if (first > last) return null;
+  return { first, lastMonth: `${last.slice(0, 7)}-01`, last };
 }
 
 const SNAP_COLS = sql.raw("province_code, agency_code, competent_agency_code, procedure_code, channel");
@@ -192,6 +224,7 @@ export async function clearRollups(tx: Db): Promise<void> {
   await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('kpi.fold'))`);
   await tx.delete(kpiDeltas);
   await tx.delete(kpiRollups);
+  await tx.delete(kpiRollupsMonthly);
   await tx.delete(kpiStockSnapshots);
 }
 
@@ -208,6 +241,10 @@ export async function insertRollups(tx: Db, rows: RollupRow[]): Promise<void> {
       .map((r) => `(${literal(r.provinceCode)}, ${literal(r.agencyCode)}, ${literal(r.competentAgencyCode)}, ${literal(r.procedureCode)}, ${literal(r.channel)}, ${literal(r.day)}, ${literal(r.measure)}, ${literal(r.n)})`);
     await tx.execute(sql.raw(`INSERT INTO kpi_rollups (province_code, agency_code, competent_agency_code, procedure_code, channel, day, measure, n) VALUES ${values.join(", ")}`));
   }
+  // The monthly rollups: the same rows summed per month.
+  await tx.execute(sql`INSERT INTO kpi_rollups_monthly (province_code, agency_code, competent_agency_code, procedure_code, channel, month, measure, n)
+    SELECT province_code, agency_code, competent_agency_code, procedure_code, channel, date_trunc('month', day)::date, measure, sum(n) FROM kpi_rollups
+    GROUP BY province_code, agency_code, competent_agency_code, procedure_code, channel, date_trunc('month', day)::date, measure`);
 }
 
 export async function formulaVersions(db: Db): Promise<FormulaVersion[]> {
