@@ -79,7 +79,9 @@ export async function benchKpi(argv: string[]): Promise<void> {
     }
     // Their rollups, built by the product's rebuild and fold (kept with the database).
     const rollups = Number((await exec(`SELECT count(*)::int AS n FROM kpi_rollups`))[0]!.n);
-    if (held >= n && rollups > 0) console.log(`  kept rollups: ${rollups.toLocaleString("en")} rows`);
+    const monthly = Number((await exec(`SELECT count(*)::int AS n FROM kpi_rollups_monthly`))[0]!.n);
+    if (held >= n && rollups > 0 && monthly === 0) throw new Error(`--keep-db: ${keepDb} has daily rollups but no monthly ones (kept from before migration 0033): run \`motcua kpi rebuild\` on it, or drop it`);
+    if (held >= n && rollups > 0) console.log(`  kept rollups: ${rollups.toLocaleString("en")} daily rows, ${monthly.toLocaleString("en")} monthly`);
     else {
       // Minutes for a million dossiers: fetch would give up waiting for the answer's headers after 5.
       const r = JSON.parse(await postWithoutTimeout(`${withKpi.url}/bench/kpi/rollups`)) as { facts: number; dossiers: number; events: number; rows: number; ms: Record<string, number> };
@@ -89,9 +91,9 @@ export async function benchKpi(argv: string[]): Promise<void> {
       );
     }
     const size = await client.query(
-      `SELECT pg_size_pretty(pg_total_relation_size('kpi_rollups')) AS r, pg_size_pretty(pg_total_relation_size('kpi_facts')) AS f, (SELECT count(*) FROM kpi_stock_snapshots) AS snaps`,
+      `SELECT pg_size_pretty(pg_total_relation_size('kpi_rollups')) AS r, pg_size_pretty(pg_total_relation_size('kpi_rollups_monthly')) AS m, pg_size_pretty(pg_total_relation_size('kpi_facts')) AS f, (SELECT count(*) FROM kpi_stock_snapshots) AS snaps`,
     );
-    console.log(`  on disk with indexes: kpi_rollups ${size.rows[0].r}, kpi_facts ${size.rows[0].f}; ${size.rows[0].snaps} stock snapshot rows`);
+    console.log(`  on disk with indexes: kpi_rollups ${size.rows[0].r}, kpi_rollups_monthly ${size.rows[0].m}, kpi_facts ${size.rows[0].f}; ${size.rows[0].snaps} stock snapshot rows`);
 
     const healthz = await measureWrk({ url: `${withKpi.url}/healthz`, connections, duration });
     report("healthz (baseline, wrk)", healthz);
