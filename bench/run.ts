@@ -6,6 +6,7 @@ import { benchExchange } from "./exchange.ts";
 import { benchHealthz } from "./healthz.ts";
 import { benchIdentity } from "./identity.ts";
 import { benchRegistries } from "./registries.ts";
+import { benchKpi } from "./kpi.ts";
 
 const argv = process.argv.slice(2);
 console.log(`motcua benchmarks — ${new Date().toISOString()} — node ${process.version}`);
@@ -16,3 +17,4 @@ await benchCatalogSearch(argv);
 await benchDossiers(argv);
 await benchExchange(argv);
 await benchRegistries(argv);
+await benchKpi(argv);

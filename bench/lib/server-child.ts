@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { buildApp } from "../../src/app.ts";
 import { openContext } from "../../src/boot.ts";
+import { MODULES } from "../../src/modules.ts";
 import { loadConfig } from "../../src/platform/config/index.ts";
 import { freePort } from "../../test/helpers/net.ts";
 import { startWorker } from "../../src/worker.ts";
@@ -36,7 +37,12 @@ if (mode === "bare") {
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
   const config = { ...loadConfig(), dataDir, logLevel: "warn" as const, demo: identity, publicUrl };
+  // BENCH_WITHOUT_MODULES=kpi: the app composed without those modules (a module no other one needs may be left out
+  // of the list, docs/ARCHITECTURE.md "Adding a module"): the kpi benchmark's filings without the rollups' upkeep.
+  const without = (process.env.BENCH_WITHOUT_MODULES ?? "").split(",").filter(Boolean);
+  const modules = MODULES.filter((m) => !without.includes(m.name));
   const { ctx, close } = await openContext(config, {
+    modules,
     options: {
       oidcClients: [
         {
