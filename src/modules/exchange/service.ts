@@ -33,8 +33,8 @@ export interface ExchangeService {
   receiver: InboxReceiver;
   /** The peers registry; read in `db` when given (a listener in its transaction). */
   peers(db?: Db): Promise<Peer[]>;
-  /** Where an agency is served: here, by a peer (or the hub), or nowhere known. */
-  route(agencyCode: string): Promise<Route>;
+  /** Where an agency is served: here, by a peer (or the hub), or nowhere known; read in `db` when given (a listener in its transaction). */
+  route(agencyCode: string, db?: Db): Promise<Route>;
   setPeer(actor: Actor, peer: Peer): Promise<void>;
   removePeer(actor: Actor, agencyCode: string): Promise<void>;
   /** Messages whose retry budget is spent (operators and the node's administrators). */
@@ -53,6 +53,6 @@ export function makeExchangeService(deps: ExchangeDeps): ExchangeService {
     ...makeReading(deps),
     receiver: makeReceiver(deps),
     ...makePeers(deps),
-    route: (code) => routeOf(deps, code),
+    route: (code, db) => routeOf(deps, code, undefined, db),
   };
 }
