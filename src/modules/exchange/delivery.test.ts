@@ -11,9 +11,8 @@ import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
 import { buildAgency } from "../directory/testing.ts";
 import type { EdxmlMessage } from "./edxml/model.ts";
 import { NO_TRANSPORT, type Peer, type RemoteTransport } from "./model.ts";
-import { createDevelopmentCa, issueAgencyCertificate } from "./signing/ca.ts";
 import { routeOf } from "./support.ts";
-import { actorOf, drain, exchangeSetting, type ExchangeSetting, sendInput } from "./testing.ts";
+import { actorOf, drain, exchangeSetting, type ExchangeSetting, foreignCertificate, sendInput } from "./testing.ts";
 
 const CERT = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 
@@ -172,9 +171,7 @@ describe("exchange delivery and registers", () => {
     const route = (code: string, withHub: boolean) => routeOf({ ...deps, hub: withHub ? hub : null }, code);
     // Neither a certificate registered nor a peer: here, hub or not (an agency this node hosts).
     assert.deepEqual(await route(listed.code, true), { kind: "local" });
-    const ca = await createDevelopmentCa({ name: "CA của nút khác", now: clock.now() });
-    const theirs = await issueAgencyCertificate(ca, { agencyCode: listed.code, agencyName: listed.name }, { now: clock.now() });
-    await env.ctx.exchangeKeys.trust(systemActor("test"), { agencyCode: listed.code, certificatePem: theirs.certificatePem });
+    await env.ctx.exchangeKeys.trust(systemActor("test"), { agencyCode: listed.code, certificatePem: await foreignCertificate(listed.code, listed.name, clock.now()) });
     // It signs elsewhere: through the hub, with no peer entry; no hub, it stays here (as before).
     assert.deepEqual(await route(listed.code, true), { kind: "remote", peer: hub });
     assert.equal((await routeOf({ ...deps, hub }, listed.code, [], env.ctx.database.db)).kind, "remote");

@@ -16,9 +16,8 @@ import type { ProcedureContent } from "../catalog/index.ts";
 import { actorOf, buildProvincialProcedure, dossierSetting, type DossierSetting, fileDossier, PDF, publishProcedures } from "../dossiers/testing.ts";
 import type { AgencyDto } from "../directory/index.ts";
 import { buildAgency } from "../directory/testing.ts";
-import { drain } from "../exchange/testing.ts";
+import { drain, foreignCertificate } from "../exchange/testing.ts";
 import type { RemoteTransport } from "../exchange/index.ts";
-import { createDevelopmentCa, issueAgencyCertificate } from "../exchange/signing/ca.ts";
 import { loadConfig } from "../../platform/config/index.ts";
 import { testWorker } from "../../platform/jobs/testing.ts";
 import { buildOfficer, type TestAccount } from "../identity/testing.ts";
@@ -367,9 +366,7 @@ describe("which steps leave for another node (the exchange's route)", () => {
       return { d, sent: delivered.filter((x) => x.subject.includes(d.code!)) };
     };
     const trustMinistry = async () => {
-      const ca = await createDevelopmentCa({ name: "CA của nút Bộ", now: new Date() });
-      const theirs = await issueAgencyCertificate(ca, { agencyCode: ministry.code, agencyName: ministry.name }, { now: new Date() });
-      await env.ctx.exchangeKeys.trust(cli, { agencyCode: ministry.code, certificatePem: theirs.certificatePem });
+      await env.ctx.exchangeKeys.trust(cli, { agencyCode: ministry.code, certificatePem: await foreignCertificate(ministry.code, ministry.name) });
     };
     const peerMinistry = () => env.ctx.exchange.setPeer(cli, { agencyCode: ministry.code, name: "Nút Bộ Tư pháp", nodeUrl: PEER, certificate: CERT });
     return { env, s, ministry, forward, trustMinistry, peerMinistry };
