@@ -6,7 +6,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Type } from "../../src/platform/typebox.ts";
 import type { Context } from "../../src/context.ts";
 import { systemActor } from "../../src/platform/auth/actor.ts";
-import { execRows, sql } from "../../src/platform/db/index.ts";
+import { execRows, literal, sql } from "../../src/platform/db/index.ts";
 import { PUBLIC } from "../../src/platform/http/access.ts";
 import { runSeeds } from "../../src/platform/db/seeds.ts";
 import type { App } from "../../src/platform/http/types.ts";
@@ -15,8 +15,11 @@ import { ProcedureNotFound } from "../../src/modules/catalog/errors.ts";
 import { DomainError } from "../../src/platform/http/errors.ts";
 import { adminUnitsSeed, demoAgenciesSeed } from "../../src/modules/directory/seeds.ts";
 import { demoAccountsSeed } from "../../src/modules/identity/seeds.ts";
+import { dossiers as dossiersTable } from "../../src/modules/dossiers/tables.ts";
+import { factsOf } from "../../src/modules/dossiers/transitions.ts";
+import { nextFact } from "../../src/modules/kpi/facts.ts";
 import { generateProcedures, loadProcedures } from "./catalog-dataset.ts";
-import { datasetProcedures, type Exec, loadDossiers, lookupSample, SUBMIT_AGENCIES, SUBMIT_AGENCY_DEPARTMENTS, submitProcedure } from "./dossier-dataset.ts";
+import { datasetProcedures, type Exec, loadDossiers, lookupSample, registryProcedure, SUBMIT_AGENCIES, SUBMIT_AGENCY_DEPARTMENTS, submitProcedure } from "./dossier-dataset.ts";
 
 export async function registerBenchRoutes(app: App, ctx: Context): Promise<void> {
   // The event loop's delay since the last call (GC pauses and long tasks show here, not in the database).
@@ -59,7 +62,7 @@ export async function registerBenchRoutes(app: App, ctx: Context): Promise<void>
       if (kept) continue;
       await ctx.directory.createAgency(systemActor("bench"), { code, name: `Trung tâm thử tải ${i + 1}`, kind: "service_centre", departments: SUBMIT_AGENCY_DEPARTMENTS });
     }
-    for (const p of [...datasetProcedures(), submitProcedure()]) {
+    for (const p of [...datasetProcedures(), submitProcedure(), registryProcedure()]) {
       // A database kept from an earlier run (`--keep-db`) has them already.
       const kept = await ctx.catalog.published(p.code).then(
         (found) => found,
@@ -78,7 +81,8 @@ export async function registerBenchRoutes(app: App, ctx: Context): Promise<void>
       }
     }
     const tokens: Record<string, string> = {};
-    for (const u of ["001199000001", "tiepnhan", "chuyenvien.tuphap"]) tokens[u] = await ctx.oidc.mintToken({ type: "cli", name: "bench" }, u, 4 * 3600);
+    // giamsat.tinh: the province's supervisor, for the kpi benchmark's province figures.
+    for (const u of ["001199000001", "tiepnhan", "chuyenvien.tuphap", "giamsat.tinh"]) tokens[u] = await ctx.oidc.mintToken({ type: "cli", name: "bench" }, u, 4 * 3600);
     return { tokens, ms: Date.now() - started };
   });
   // PGlite has no other door than this process: the dataset is loaded here (on PostgreSQL the bench
@@ -92,6 +96,54 @@ export async function registerBenchRoutes(app: App, ctx: Context): Promise<void>
       return { ...result, sample: await lookupSample(exec, request.query.sample) };
     },
   );
+
+  // The kpi benchmark's rollups for the loaded dossiers (bench/kpi.ts). The dataset is written by SQL, so no
+  // listener heard its events: each dossier without a fact gets one, made by the listener's own `nextFact` from the
+  // dossier as the dossiers module publishes it (`factsOf`), dated at its filing (every day it counts on is at or
+  // after it, so no count moves). Then the rollups are built as the product builds them: `kpi.rebuild` (the
+  // `motcua kpi rebuild` command) replays the facts' log, and `kpi.fold` (the worker's job) makes the stocks'
+  // monthly snapshots.
+  app.post("/bench/kpi/rollups", { config: { access: PUBLIC }, schema: { hide: true } }, async () => {
+    const db = ctx.database.db;
+    const t0 = Date.now();
+    const fees = new Map<string, boolean>();
+    const feeBearing = async (code: string, version: number) => {
+      const key = `${code}@${version}`;
+      if (!fees.has(key)) fees.set(key, (await ctx.catalog.bound(code, version)).content.fees.some((f) => f.amount > 0));
+      return fees.get(key)!;
+    };
+    let after = "";
+    let facts = 0;
+    for (;;) {
+      const page = await db
+        .select()
+        .from(dossiersTable)
+        .where(sql`${dossiersTable.id} > ${after} AND NOT EXISTS (SELECT 1 FROM kpi_facts f WHERE f.dossier_id = ${dossiersTable.id})`)
+        .orderBy(dossiersTable.id)
+        .limit(5000);
+      if (page.length === 0) break;
+      // As literals in one statement (the query builder's insert of 5,000 rows cost more than making their facts).
+      const rows: string[] = [];
+      for (const d of page) {
+        const at = d.submittedAt ?? d.receivedAt ?? d.createdAt;
+        const fact = nextFact(null, factsOf(d), at, { feeBearing: d.receivedAt ? await feeBearing(d.procedureCode, d.procedureVersion) : false });
+        rows.push(`(${literal(d.id)}, ${literal(d.provinceCode)}, ${literal(at.toISOString())}::timestamptz, ${literal(JSON.stringify(fact))}::jsonb)`);
+      }
+      await db.execute(sql.raw(`INSERT INTO kpi_facts (dossier_id, province_code, at, fact) VALUES ${rows.join(", ")}`));
+      facts += rows.length;
+      after = page[page.length - 1]!.id;
+    }
+    const t1 = Date.now();
+    await db.execute(sql`VACUUM ANALYZE kpi_facts`);
+    const t2 = Date.now();
+    const rebuilt = await ctx.kpi.rebuild(systemActor("bench"));
+    const t3 = Date.now();
+    await ctx.kpi.fold();
+    await db.execute(sql`VACUUM ANALYZE kpi_rollups`);
+    await db.execute(sql`VACUUM ANALYZE kpi_stock_snapshots`);
+    const t4 = Date.now();
+    return { facts, ...rebuilt, ms: { facts: t1 - t0, vacuum: t2 - t1, rebuild: t3 - t2, fold: t4 - t3, total: t4 - t0 } };
+  });
 
   await ctx.database.db.execute(sql`
     CREATE TABLE IF NOT EXISTS bench_writes (

@@ -9,6 +9,7 @@
 // codes `{agency}-{YYMMDD}-{NNNN}` are a row_number() within a chunk, chunks never split a day, and the
 // counters (`dossier_counters`) are exactly the last numbers used — a receipt on a loaded day continues
 // its sequence.
+import fs from "node:fs";
 import { DEMO_PLACE, buildProvincialProcedure } from "../../src/modules/dossiers/testing.ts";
 import type { ProcedureContent } from "../../src/modules/catalog/model.ts";
 import { buildProcedure } from "../../src/modules/catalog/testing.ts";
@@ -92,6 +93,26 @@ export function submitProcedure(): ProcedureContent {
     agencies: [...SUBMIT_AGENCIES],
     steps: p.steps.map((s) => ({ ...s, agency: null })),
     components: p.components.map((c) => ({ ...c, required: false })),
+  };
+}
+
+/**
+ * The procedure the registries benchmark files (bench/registries.ts): the demo catalogue's criminal-record
+ * certificate form (1.900201), whose name, sex, birth date, nationality, CCCD and permanent residence map to the
+ * population registry (authoritative), filed online at the bench's centres with no required paper.
+ */
+export const REGISTRY_PROCEDURE_CODE = "1.800098";
+export function registryProcedure(): ProcedureContent {
+  const demo = (JSON.parse(fs.readFileSync(new URL("../../data/catalog/procedures.json", import.meta.url), "utf8")) as { procedures: ProcedureContent[] }).procedures.find((p) => p.code === "1.900201");
+  if (!demo) throw new Error("data/catalog/procedures.json: no 1.900201");
+  const p = submitProcedure();
+  return {
+    ...p,
+    code: REGISTRY_PROCEDURE_CODE,
+    name: "Cấp Phiếu lý lịch tư pháp thử nghiệm điền sẵn từ CSDL (đo tải)",
+    audience: ["citizen"],
+    form: demo.form,
+    components: demo.components.map((c) => ({ ...c, required: false })),
   };
 }
 

@@ -103,6 +103,8 @@ export async function startServer(mode: "motcua" | "bare", db: DbKind, pgUrl: st
 export interface Figure {
   rps: number;
   p50: number;
+  /** wrk's 95th percentile (autocannon gives none: undefined). */
+  p95?: number;
   p99: number;
   errors: number;
   non2xx: number;
@@ -236,8 +238,8 @@ request = function()
   return wrk.format(${lua(opts.method ?? "GET")}, p, headers, #b > 0 and b or nil)
 end
 done = function(summary, latency, requests)
-  io.write(string.format("WRK %d %d %d %d %d %d %d\\n", summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write, summary.errors.timeout))
+  io.write(string.format("WRK %d %d %d %d %d %d %d %d\\n", summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write, summary.errors.timeout, latency:percentile(95)))
 end
 `,
   );
@@ -245,10 +247,10 @@ end
     const { stdout } = await promisify(execFile)(wrk, ["-t", String(threads), "-c", String(opts.connections), "-d", `${seconds}s`, "--timeout", "10s", "-s", script, opts.url, "--", String(Math.floor(Math.random() * 0xffffffff)), String(opts.rate ?? 0)], {
       maxBuffer: 16 * 1024 * 1024,
     });
-    const m = /WRK (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)/.exec(stdout);
+    const m = /WRK (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)/.exec(stdout);
     if (!m) throw new Error(`wrk: no figures in its output:\n${stdout}`);
-    const [requests, durationUs, p50us, p99us, non2xx, socketErrors, timeouts] = m.slice(1).map(Number) as [number, number, number, number, number, number, number];
-    return { requests, durationUs, p50us, p99us, non2xx, errors: socketErrors + timeouts };
+    const [requests, durationUs, p50us, p99us, non2xx, socketErrors, timeouts, p95us] = m.slice(1).map(Number) as [number, number, number, number, number, number, number, number];
+    return { requests, durationUs, p50us, p95us, p99us, non2xx, errors: socketErrors + timeouts };
   };
   try {
     const warm = (opts.warmup ?? 2) > 0 ? await run(opts.warmup ?? 2) : null;
@@ -257,6 +259,7 @@ end
       sent: r.requests + (warm?.requests ?? 0),
       rps: r.requests / (r.durationUs / 1e6),
       p50: r.p50us / 1000,
+      p95: r.p95us / 1000,
       p99: r.p99us / 1000,
       errors: r.errors,
       non2xx: r.non2xx,

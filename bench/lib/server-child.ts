@@ -2,15 +2,20 @@
 // load generator and the server do not share an event loop. It reports its port over IPC.
 //   mode "motcua": the real app (PGlite in a temporary directory, or DATABASE_URL), plus bench routes
 //   mode "bare":   a bare node:http server answering like /healthz (the framework-overhead baseline)
+// MOTCUA_BENCH_WORKER=1 runs a job worker in the same process too (as `motcua start` does), and
+// MOTCUA_BENCH_EXCHANGE_UNSIGNED=1 swaps the exchange's wire for the same one with no signing (bench/exchange.ts).
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { buildApp } from "../../src/app.ts";
 import { openContext } from "../../src/boot.ts";
+import { MODULES } from "../../src/modules.ts";
 import { loadConfig } from "../../src/platform/config/index.ts";
 import { freePort } from "../../test/helpers/net.ts";
+import { startWorker } from "../../src/worker.ts";
 import { registerBenchRoutes } from "./bench-routes.ts";
+import { registerExchangeBenchRoutes, unsignedExchange } from "./exchange-setup.ts";
 
 const mode = process.argv[2] ?? "motcua";
 
@@ -32,7 +37,12 @@ if (mode === "bare") {
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
   const config = { ...loadConfig(), dataDir, logLevel: "warn" as const, demo: identity, publicUrl };
+  // BENCH_WITHOUT_MODULES=kpi: the app composed without those modules (a module no other one needs may be left out
+  // of the list, docs/ARCHITECTURE.md "Adding a module"): the kpi benchmark's filings without the rollups' upkeep.
+  const without = (process.env.BENCH_WITHOUT_MODULES ?? "").split(",").filter(Boolean);
+  const modules = MODULES.filter((m) => !without.includes(m.name));
   const { ctx, close } = await openContext(config, {
+    modules,
     options: {
       oidcClients: [
         {
@@ -43,15 +53,19 @@ if (mode === "bare") {
           response_types: ["code"],
         },
       ],
+      ...(process.env.MOTCUA_BENCH_EXCHANGE_UNSIGNED === "1" ? { exchange: unsignedExchange(config) } : {}),
     },
   });
   const app = await buildApp(ctx);
   // Request logs would measure pino, not the server; keep warnings and errors only.
   await registerBenchRoutes(app, ctx);
+  registerExchangeBenchRoutes(app, ctx);
   await app.listen({ port, host: "127.0.0.1" });
+  const stopWorker = process.env.MOTCUA_BENCH_WORKER === "1" ? await startWorker(ctx) : null;
   const token = identity ? await ctx.oidc.mintToken({ type: "cli", name: "bench" }, "001199000001", 3600) : undefined;
   ready(port, token ? { token } : {});
   const stop = async () => {
+    await stopWorker?.();
     await app.close();
     await close();
     fs.rmSync(dataDir, { recursive: true, force: true });

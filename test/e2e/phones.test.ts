@@ -117,7 +117,7 @@ describe("phones first: every page at 360 px and at 1,280 px", () => {
     }
 
     // Personal-data rights (registries): a request and a breach on the pages.
-    assert.equal((await api(s.cast.citizen, "POST", "/api/me/data-requests", { kind: "correct", detail: "Sai địa chỉ thường trú trên tài khoản" })).statusCode, 201);
+    assert.equal((await api(s.cast.citizen, "POST", "/api/me/data-requests", { kind: "correct", detail: "Sai địa chỉ thường trú trên tài khoản", agencyCode: s.place.centre })).statusCode, 201);
     const breach = { discoveredAt: new Date().toISOString(), description: "Danh sách người nộp hồ sơ gửi nhầm địa chỉ thư", subjects: "Người nộp hồ sơ tháng 11" };
     assert.equal((await api(s.cast.supervisor, "POST", "/api/data-breaches", breach)).statusCode, 201);
 

@@ -3,7 +3,7 @@ import { type Context, type ContextOptions, createContext } from "../../src/cont
 import { type Config, loadConfig } from "../../src/platform/config/index.ts";
 import type { Clock } from "../../src/platform/clock.ts";
 import type { Database } from "../../src/platform/db/index.ts";
-import { type Logger } from "../../src/platform/log/index.ts";
+import type { Logger } from "../../src/platform/log/index.ts";
 import { testLogger } from "../../src/platform/log/testing.ts";
 import type { App } from "../../src/platform/http/types.ts";
 import { testDatabase } from "./db.ts";

@@ -46,6 +46,11 @@ export interface DossierFacts {
   filedLoa: number;
   /** Taken in from another node for one step (một cửa liên thông): its applicant hears from the origin, not from here. */
   takenIn?: boolean;
+  /**
+   * On the events of a receipt: its papers as received (one digitised at the counter, one reused from a data store),
+   * read with the receipt's own UPDATE, so a listener needs no query for them (`componentFlags` otherwise).
+   */
+  papers?: { digitised: boolean; reused: boolean };
 }
 
 /** A step of the procedure as the event reports it. */

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, sql } from "../../platform/db/drizzle.ts";
+import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, isNull, lt, sql } from "../../platform/db/drizzle.ts";
 import { randomUUID } from "node:crypto";
 import { type Db, literalInsert, prepared, runAtCommit } from "../../platform/db/index.ts";
 import type { DossierRow } from "./hooks.ts";
@@ -108,6 +108,15 @@ export async function findDossier(db: Db, id: string): Promise<DossierRow | null
   return rows[0] ?? null;
 }
 
+/** What deciding who may see a dossier reads (policy.ts `canSee`), for many dossiers in one query. */
+export function dossiersAccess(db: Db, ids: string[]): Promise<Array<Pick<DossierRow, "id" | "ownerUserId" | "agencyCode" | "processingAgencyCode" | "submittedAt" | "channel">>> {
+  if (!ids.length) return Promise.resolve([]);
+  return db
+    .select({ id: dossiers.id, ownerUserId: dossiers.ownerUserId, agencyCode: dossiers.agencyCode, processingAgencyCode: dossiers.processingAgencyCode, submittedAt: dossiers.submittedAt, channel: dossiers.channel })
+    .from(dossiers)
+    .where(inArray(dossiers.id, ids));
+}
+
 const lockById = prepared("dossiers_lock", (db, name) => db.select().from(dossiers).where(eq(dossiers.id, p("id"))).for("update").prepare(name));
 
 /** The dossier locked until the transaction ends: concurrent actions on one dossier take turns. */
@@ -181,6 +190,28 @@ export function lookupSelect(db: Db) {
 export async function updateDossier(tx: Db, id: string, set: Partial<NewDossierRow>): Promise<DossierRow> {
   const rows = await tx.update(dossiers).set(set).where(eq(dossiers.id, id)).returning();
   return rows[0]!;
+}
+
+/** The papers as received: whether one was digitised at the counter, and one reused from a data store. */
+export interface PaperFlags {
+  digitised: boolean;
+  reused: boolean;
+}
+
+/**
+ * `updateDossier` for a receipt: the row and, in the same statement, its papers' flags (`componentFlags`), which
+ * the receipt's event carries to its listeners (no query of their own).
+ */
+export async function updateDossierAtReceipt(tx: Db, id: string, set: Partial<NewDossierRow>): Promise<{ row: DossierRow; papers: PaperFlags }> {
+  const papers = (cond: ReturnType<typeof sql>) =>
+    sql<boolean>`coalesce((SELECT bool_or(${cond}) FROM ${dossierFiles} WHERE ${dossierFiles.dossierId} = ${dossiers.id} AND ${dossierFiles.kind} = 'component'), false)`;
+  const rows = await tx
+    .update(dossiers)
+    .set(set)
+    .where(eq(dossiers.id, id))
+    .returning({ ...getTableColumns(dossiers), papersDigitised: papers(sql`${dossierFiles.digitised}`), papersReused: papers(sql`${dossierFiles.reusedFrom} IS NOT NULL`) });
+  const { papersDigitised, papersReused, ...row } = rows[0]!;
+  return { row, papers: { digitised: papersDigitised === true, reused: papersReused === true } };
 }
 
 /** The next number of the day for an agency's dossier codes, in the caller's transaction (row-locked). */

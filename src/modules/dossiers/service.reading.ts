@@ -12,7 +12,7 @@ import { AlreadyRated, DossierForbidden, DossierNotFound, InvalidTransition } fr
 import type { LookupThrottle } from "./lookup-throttle.ts";
 import type { DossierRow } from "./hooks.ts";
 import type { DossierStatus, Queue } from "./model.ts";
-import { isOwner } from "./policy.ts";
+import { canSee, isOwner } from "./policy.ts";
 import { presentFile, presentLookup, presentSummary, subjectOf } from "./present.ts";
 import * as repo from "./repo.ts";
 import { queue as queuePage, type QueueFilter } from "./repo.queues.ts";
@@ -26,6 +26,8 @@ export interface DossierReading {
   file(actor: Actor, id: string, fileId: string): Promise<{ file: AttachmentDto; stream: Readable }>;
   /** The whole dossier, for its applicant and the officers of its agencies. Throws DossierNotFound. */
   get(actor: Actor, id: string): Promise<DossierDto>;
+  /** Which of `ids` the actor may see (as `get` decides), in one query: for reports over many dossier references. */
+  visibleIds(actor: Actor, ids: readonly string[]): Promise<Set<string>>;
   /** The applicant's own dossiers, newest first. */
   mine(actor: Actor, page: number, pageSize: number): Promise<DossierPage>;
   /** A work queue of the officer's agencies. */
@@ -95,6 +97,13 @@ export function makeReading(deps: DossierDeps, core: DossierCore, lookup: Lookup
 
     async get(actor, id) {
       return dto(actor, await visible(actor, id));
+    },
+
+    async visibleIds(actor, ids) {
+      // Only what could be a dossier's id goes to the database (as `get`: another reference names none).
+      const candidates = [...new Set(ids)].filter((id) => /^[0-9a-f-]{36}$/.test(id));
+      const rows = await repo.dossiersAccess(database.db, candidates);
+      return new Set(rows.filter((d) => canSee(actor, d)).map((d) => d.id));
     },
 
     async mine(actor, page, pageSize) {

@@ -181,6 +181,10 @@ export async function applyChange(tx: Db, deps: ApplyDeps, d: DossierRow, change
     await repo.endPause(tx, d.id, now, set.dueAt ?? null);
   }
 
+  if (change.receipt) {
+    const { row, papers } = await repo.updateDossierAtReceipt(tx, d.id, set);
+    return recordTransition(tx, deps, d, row, change, who, now, ended, papers);
+  }
   const after = await repo.updateDossier(tx, d.id, set);
   return recordTransition(tx, deps, d, after, change, who, now, ended);
 }
@@ -209,6 +213,7 @@ async function recordTransition(
   who: Who,
   now: Date,
   ended: DossierTransition["endedStep"],
+  papers?: repo.PaperFlags,
 ): Promise<Applied> {
   const events: Array<Omit<DossierTransition, "dossier">> = [];
   const history = (action: string, note: string | null, details: Record<string, unknown> | null): repo.NewEvent => ({
@@ -251,7 +256,7 @@ async function recordTransition(
     change: { from: d.status, to: change.toStatus, set: change.set, details: change.details, note: change.note },
   });
   if (deps.events.heard("dossiers.transition")) {
-    const dossier = factsOf(after);
+    const dossier = papers ? { ...factsOf(after), papers } : factsOf(after);
     let previousNational = d.nationalStatus;
     for (const e of events) {
       await deps.events.publish(tx, "dossiers.transition", { ...e, dossier, fromNationalStatus: previousNational });

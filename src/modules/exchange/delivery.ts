@@ -8,11 +8,10 @@
 // agency without a key goes unsigned (it crosses no network; the node's database is the boundary); a remote one
 // waits for a key (retried, then undelivered).
 import { type Backoff, defineJob, exponentialBackoff, type JobDefinition, PermanentJobError } from "../../platform/jobs/index.ts";
-import { domainErrorOf } from "../../platform/http/errors.ts";
 import type { EdxmlMessage } from "./edxml/model.ts";
 import type { DeliveryAnswer, InboxReceiver, RemoteTransport, StoredMessage } from "./model.ts";
 import { outboxById, recordAttempt, setCopySigned } from "./repo.ts";
-import { DELIVER_JOB, type ExchangeDeps, routeOf } from "./support.ts";
+import { DELIVER_JOB, type ExchangeDeps, keepSigned, routeOf } from "./support.ts";
 
 export interface DeliveryOptions {
   transport: RemoteTransport;
@@ -39,15 +38,6 @@ async function loadMessage(deps: Pick<ExchangeDeps, "files">, m: StoredMessage):
 }
 
 export function deliveryJob(deps: ExchangeDeps, receiver: InboxReceiver, opts: DeliveryOptions): JobDefinition<{ outboxId: number }> {
-  /** The signed edXML in the file store; null when it is larger than the store takes (kept without it). */
-  const keep = async (signed: string) => {
-    try {
-      return (await deps.files.put(Buffer.from(signed, "utf8"), { declaredName: "edxml.xml" })).sha256;
-    } catch (err) {
-      if (domainErrorOf(err)?.code === "files.too_large") return null;
-      throw err;
-    }
-  };
   return defineJob<{ outboxId: number }>({
     name: DELIVER_JOB,
     maxAttempts: opts.maxAttempts ?? 12,
@@ -59,17 +49,18 @@ export function deliveryJob(deps: ExchangeDeps, receiver: InboxReceiver, opts: D
       const final = ctx.attempt >= ctx.maxAttempts;
       let answer: DeliveryAnswer;
       let route: Awaited<ReturnType<typeof routeOf>> = { kind: "unknown" };
-      let signedSha256: string | null = null;
+      // A document's signed edXML is kept (the evidence), once it is accepted; a status message's is only sent.
+      let kept: Promise<string | null> | null = null;
+      let keepOnce: (() => Promise<string | null>) | null = null;
       try {
         const message = await loadMessage(deps, row.message);
         route = await routeOf(deps, row.toAgency);
         const signed = route.kind !== "unknown" && opts.sign ? await opts.sign(message, row.fromAgency) : null;
-        // A document's signed edXML is kept (the evidence); a status message's is only sent.
-        signedSha256 = signed && message.kind === "document" ? await keep(signed) : null;
+        if (signed && message.kind === "document") keepOnce = () => (kept ??= keepSigned(deps.files, signed));
         const refused = signed && route.kind === "local" && opts.verify ? await opts.verify(signed, row.fromAgency) : null;
         if (route.kind === "unknown") answer = { accepted: false, reason: `no agency ${row.toAgency} is hosted here or served by a peer`, permanent: true };
         else if (refused) answer = { accepted: false, reason: `its own signature does not verify: ${refused}`, permanent: true };
-        else if (route.kind === "local") answer = await receiver.receive(message, { to: [row.toAgency], ...(signedSha256 ? { signedSha256 } : {}) });
+        else if (route.kind === "local") answer = await receiver.receive(message, { to: [row.toAgency], ...(keepOnce ? { keepSigned: keepOnce } : {}) });
         else answer = await opts.transport.deliver(route.peer, message, row.fromAgency, row.toAgency, signed ?? undefined);
       } catch (err) {
         await recordAttempt(deps.database.db, row.id, { delivered: false, error: String((err as Error).message ?? err), final });
@@ -81,7 +72,10 @@ export function deliveryJob(deps: ExchangeDeps, receiver: InboxReceiver, opts: D
         if (answer.status && row.message.kind === "document" && route.kind === "remote") await receiver.receive(answer.status);
         // The document itself (not a revocation or an update of it): its signed edXML with the sender's copy.
         const m = row.message;
-        if (signedSha256 && m.kind === "document" && (m.bussiness.bussinessDocType === 0 || m.bussiness.bussinessDocType === 3)) await setCopySigned(deps.database.db, row.copyId, signedSha256);
+        if (keepOnce && m.kind === "document" && (m.bussiness.bussinessDocType === 0 || m.bussiness.bussinessDocType === 3)) {
+          const signedSha256 = await keepOnce();
+          if (signedSha256) await setCopySigned(deps.database.db, row.copyId, signedSha256);
+        }
         await recordAttempt(deps.database.db, row.id, { delivered: true });
         return;
       }

@@ -2,6 +2,7 @@
 // 01 and the officers' 03–06 or 02 flowing back into the sender's timeline per recipient, revocation, update and
 // replacement answered 15/16, a redelivery stored once, and registers numbered per agency and year.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { fixedClock } from "../../platform/clock.ts";
 import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
@@ -199,5 +200,34 @@ describe("exchange between agencies of this node", () => {
     const copy = await inboxCopy(row.documentId);
     assert.equal((await ex.get(as("clerkB"), copy.id)).state, "received");
     assert.equal((await copyById(env.database.db, copy.id))!.pendingChange, null, "no revocation waits on it");
+  });
+
+  it("stores no file of a refused delivery: an update from another agency, or of a document never received, leaves nothing behind", async () => {
+    const ex = env.ctx.exchange;
+    const id = await ex.send(as("clerkA"), await sendInput(env.ctx, s, { subject: "Cập nhật bị từ chối" }));
+    await drain(env.ctx);
+    const row = (await copyById(env.database.db, id))!;
+    const message = { ...messageOf(row, clock.now()), attachments: [] } as EdxmlDocument;
+    // New bytes no other document has: if they reach the file store, nothing will ever name them.
+    const bytes = Buffer.concat([PDF, Buffer.from(`% orphan ${Date.now()}\n`)]);
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    const attachments = [{ contentId: "new1", contentType: "application/pdf", attachmentName: "moi.pdf", content: new Uint8Array(bytes) }];
+    const other = await organizationOf(env.ctx.directory, s.other.code);
+    const update = (from = message.header.from, documentId = row.documentId): EdxmlDocument =>
+      ({ ...message, header: { ...message.header, from }, bussiness: { bussinessDocType: 2, bussinessDocReason: "Sửa", documentId, replacementInfoList: [] }, attachments }) as EdxmlDocument;
+    let kept = 0;
+    const keepSigned = async () => {
+      kept++;
+      return null;
+    };
+    for (const forged of [update(other), update(message.header.from, `${s.sender.code},2026/12/07,99999/SNV-VP`)]) {
+      const answer = await ex.receiver.receive(forged, { to: [s.recipient.code], keepSigned });
+      assert.equal(answer.accepted, false);
+      assert.equal(await env.ctx.files.has(sha256), false, "the refused update's attachment is not stored");
+    }
+    assert.equal(kept, 0, "nor its signed edXML");
+    // The same update from its sender is taken, its file stored.
+    assert.equal((await ex.receiver.receive(update(), { to: [s.recipient.code], keepSigned })).accepted, true);
+    assert.equal(await env.ctx.files.has(sha256), true);
   });
 });

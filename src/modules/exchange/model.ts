@@ -84,9 +84,22 @@ export class SignatureRefusedError extends Error {
 }
 
 /** The module's receiving side, which local deliveries call directly and the inbox route calls after decoding. */
+/** How a message is handed to the receiver. */
+export interface ReceiveOptions {
+  /** The recipients it is delivered for (narrowing the ones the document names). */
+  to?: readonly string[];
+  /**
+   * Keeps the message's signed edXML in the file store (the recipient's evidence) and gives its hash, or null when
+   * it is not kept (too large): called only once the document is accepted, so a refused one leaves no file behind.
+   */
+  keepSigned?: () => Promise<string | null>;
+  /** The peers as the caller read them for this delivery (else read here). */
+  peers?: readonly Peer[];
+}
+
 export interface InboxReceiver {
   /** Stores `message` for each of `to` hosted here (all of its hosted recipients when absent); idempotent. */
-  receive(message: EdxmlMessage, opts?: { to?: readonly string[]; signedSha256?: string }): Promise<DeliveryAnswer>;
+  receive(message: EdxmlMessage, opts?: ReceiveOptions): Promise<DeliveryAnswer>;
 }
 
 /** Answers an officer gives on a received document; 01 is automatic, 13 is the sender's. */

@@ -20,6 +20,7 @@ import { DocumentPage } from "./document-views.tsx";
 import { OFFICER_CODES, type OfficerCode, type StoredAttachment } from "./model.ts";
 import { allowedFor, homeAgency } from "./policy.ts";
 import type { ExchangeService } from "./service.ts";
+import { DocumentFileParams, DocumentParams } from "./schema.ts";
 
 const DONE: Record<string, readonly [string, string]> = {
   gui: ["Đã vào sổ văn bản đi và gửi văn bản.", "The document was registered and sent."],
@@ -30,7 +31,7 @@ const DONE: Record<string, readonly [string, string]> = {
 const MAX_FILES = 20;
 
 const BoxQuery = pageSchema({ querystring: Type.Object({ q: FormText(), nam: FormText(), trang: FormText(), da: FormText() }) });
-const Doc = Type.Object({ id: Type.String({ maxLength: 64 }) });
+const Doc = DocumentParams;
 const DocQuery = pageSchema({ params: Doc, querystring: Type.Object({ da: FormText() }) });
 const StatusPost = pageSchema({
   params: Doc,
@@ -39,7 +40,7 @@ const StatusPost = pageSchema({
 const RecallPost = pageSchema({ params: Doc, body: Type.Object({ reason: FormText({ maxLength: 2000 }) }) });
 const UpdatePost = pageSchema({ params: Doc, body: Type.Object({ reason: FormText({ maxLength: 2000 }), subject: FormText({ maxLength: 2000 }) }) });
 const ComposeQuery = pageSchema({ querystring: Type.Object({ "thay-the": FormText() }) });
-const FilePath = pageSchema({ params: Type.Object({ id: Type.String({ maxLength: 64 }), sha256: Type.String({ maxLength: 64 }) }) });
+const FilePath = pageSchema({ params: DocumentFileParams });
 
 export function exchangeOfficePages(deps: { exchange: ExchangeService; directory: DirectoryService; maxUploadBytes: number }) {
   const { exchange, directory } = deps;

@@ -3,15 +3,13 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "../../platform/typebox.ts";
 import { OFFICERS, PUBLIC } from "../../platform/http/access.ts";
-import { domainErrorOf } from "../../platform/http/errors.ts";
 import { InboxRefused, InvalidExchangeInput } from "./errors.ts";
 import { type InboxDecoder, SignatureRefusedError, type StoredAttachment } from "./model.ts";
 import { homeAgency } from "./policy.ts";
-import { AgencyCode, Created, DocumentDto, DocumentPage, ListQuery, RecallBody, SendBody, StatusBody, UpdateBody } from "./schema.ts";
+import { AgencyCode, Created, DocumentDto, DocumentFileParams, DocumentParams as Id, DocumentPage, ListQuery, RecallBody, SendBody, StatusBody, UpdateBody } from "./schema.ts";
 import type { ExchangeService } from "./service.ts";
 
 const TAGS = ["exchange"];
-const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 const PRIVATE = "private, no-store";
 const XML = "application/xml; charset=utf-8";
 
@@ -20,19 +18,6 @@ export const NO_DECODER: InboxDecoder = {
   decode: () => Promise.reject(new InboxRefused("no edXML decoder is configured on this node")),
   answer: () => Promise.reject(new Error("no edXML encoder is configured on this node")),
 };
-
-/**
- * Keeps a signed edXML in the file store; undefined when it is larger than the store takes (MOTCUA_MAX_UPLOAD_BYTES:
- * the base64 of the attachments makes it a third larger than them) — the document is then kept without it.
- */
-export async function keepSigned(exchange: Pick<ExchangeService, "storeFile">, xml: string): Promise<string | undefined> {
-  try {
-    return (await exchange.storeFile(Buffer.from(xml, "utf8"), "edxml.xml")).sha256;
-  } catch (err) {
-    if (domainErrorOf(err)?.code === "files.too_large") return undefined;
-    throw err;
-  }
-}
 
 /** The files of an API request, decoded from base64 and kept in the file store. */
 async function storeFiles(exchange: ExchangeService, files: Array<{ name: string; contentBase64: string }>): Promise<StoredAttachment[]> {
@@ -107,7 +92,7 @@ export function exchangeRoutes(exchange: ExchangeService, opts: { decoder: Inbox
       "/api/exchange/messages/:id/files/:sha256",
       {
         config: { access: OFFICERS },
-        schema: { tags: TAGS, summary: "Tệp đính kèm của văn bản", params: Type.Object({ id: Type.String({ maxLength: 64 }), sha256: Type.String({ maxLength: 64 }) }) },
+        schema: { tags: TAGS, summary: "Tệp đính kèm của văn bản", params: DocumentFileParams },
       },
       async (request, reply) => {
         const f = await exchange.file(request.actor, request.params.id, request.params.sha256);
@@ -183,8 +168,9 @@ export function exchangeRoutes(exchange: ExchangeService, opts: { decoder: Inbox
         if (typeof request.body !== "string" || !request.body) throw new InboxRefused("the body must be an edXML document (application/xml)");
         const xml = request.body;
         const to = request.query.to;
+        // The peers, read once for the request: the decoder, the routing and the receiver all use this list.
         const peers = await exchange.peers();
-        const hosted = async (code: string | undefined) => code !== undefined && (await exchange.route(code)).kind === "local";
+        const hosted = async (code: string | undefined) => code !== undefined && (await exchange.route(code, peers)).kind === "local";
         let decoded;
         try {
           decoded = await opts.decoder.decode(xml, peers, meta(request));
@@ -215,9 +201,12 @@ export function exchangeRoutes(exchange: ExchangeService, opts: { decoder: Inbox
           const relayed = await opts.decoder.forward(xml, target, peers);
           return reply.code(relayed.status).type(relayed.contentType || XML).send(relayed.body);
         }
-        // The signed edXML as it came: the recipient's evidence of what was sent.
-        const signedSha256 = message.kind === "document" ? await keepSigned(exchange, xml) : undefined;
-        const answer = await exchange.receiver.receive(message, { ...(to && message.kind === "document" ? { to: [to] } : {}), ...(signedSha256 ? { signedSha256 } : {}) });
+        // The signed edXML as it came, kept once the document is accepted: the recipient's evidence of what was sent.
+        const answer = await exchange.receiver.receive(message, {
+          ...(to && message.kind === "document" ? { to: [to] } : {}),
+          ...(message.kind === "document" ? { keepSigned: () => exchange.keepSigned(xml) } : {}),
+          peers,
+        });
         if (!answer.accepted) throw new InboxRefused(answer.reason);
         return reply.type(XML).send(await opts.decoder.answer(answer, message));
       },

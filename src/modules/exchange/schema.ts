@@ -1,5 +1,5 @@
 // The exchange API's shapes (docs/API.md, "Exchange (edXML)").
-import { type Static } from "@sinclair/typebox";
+import type { Static } from "@sinclair/typebox";
 import { Type } from "../../platform/typebox.ts";
 import { AGENCY_CODE_PATTERN } from "../directory/index.ts";
 import { OFFICER_CODES } from "./model.ts";
@@ -102,6 +102,14 @@ export const ListQuery = Type.Object({
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 1 })),
   pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
 });
+
+/**
+ * A document's id in a path, for the API and the pages alike: a UUID, taken as any short string so that another one
+ * is answered 404 (the repo finds no copy: repo.ts `copyById`), not 400.
+ */
+export const DocumentParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+/** A document's file in a path: its id and the file's SHA-256. */
+export const DocumentFileParams = Type.Object({ id: DocumentParams.properties.id, sha256: Type.String({ maxLength: 64 }) });
 
 export const SendBody = Type.Object({
   from: Type.Optional(AgencyCode),

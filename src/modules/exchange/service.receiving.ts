@@ -47,6 +47,15 @@ export async function answerSender(deps: Pick<ExchangeDeps, "jobs">, tx: Db, cop
   await queueMessage(deps, tx, { from: copy.agencyCode, to: copy.senderCode, copyId: copy.id, message: status, key: `status:${status.responseFor.documentId}:${status.statusCode}:${status.timestamp}` });
 }
 
+/** Why a revocation or update (BussinessDocType 1, 2) of `copy` is refused; null when it may be taken. */
+function changeRefusal(copy: CopyRow | null, doc: EdxmlDocument, recipient: string): DeliveryAnswer | null {
+  const target = doc.bussiness.documentId ?? doc.header.documentId;
+  if (!copy) return { accepted: false, reason: `no document ${target} was received by ${recipient}`, permanent: true };
+  // Only its sender revokes or updates a document: another agency's signed message cannot.
+  if (copy.senderCode !== doc.header.from.organId) return { accepted: false, reason: `${target} was not sent by ${doc.header.from.organId}`, permanent: true };
+  return null;
+}
+
 export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
   const { database, clock, files, directory, audit } = deps;
 
@@ -67,9 +76,8 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
       const target = doc.bussiness.documentId ?? doc.header.documentId;
       return database.transaction(async (tx) => {
         const copy = await copyOf(tx, recipient, "in", target, { lock: true });
-        if (!copy) return { accepted: false, reason: `no document ${target} was received by ${recipient}`, permanent: true };
-        // Only its sender revokes or updates a document: another agency's signed message cannot.
-        if (copy.senderCode !== doc.header.from.organId) return { accepted: false, reason: `${target} was not sent by ${doc.header.from.organId}`, permanent: true };
+        const refusal = changeRefusal(copy, doc, recipient);
+        if (refusal || !copy) return refusal!;
         if (copy.state === "recalled" || copy.state === "replaced") return { accepted: true };
         const change: PendingChange =
           type === 1
@@ -148,17 +156,29 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
   return {
     async receive(message: EdxmlMessage, opts = {}) {
       if (message.kind === "status") return receiveStatus(message);
-      const peers = await listPeers(database.db);
+      // The peers as the caller read them for this delivery (the inbox route), else read once here.
+      const peers = opts.peers ?? (await listPeers(database.db));
       // A recipient the signed document names: the `?to=` of a delivery narrows the list, never adds to it.
       const addressed = message.header.to.map((o) => o.organId);
       const named = opts.to ? opts.to.filter((code) => addressed.includes(code)) : addressed;
       const hosted: string[] = [];
       for (const code of named) if ((await routeOf(deps, code, peers)).kind === "local") hosted.push(code);
       if (!hosted.length) return { accepted: false, reason: "none of the recipients is hosted on this node", permanent: true };
-      const attachments = message.bussiness.bussinessDocType === 1 ? [] : await storeFiles(message);
+      // Refused before anything is stored: a revocation or an update of a document a recipient does not hold, or
+      // that another agency sent (checked again under the lock; copies are never removed nor change sender).
+      const type = message.bussiness.bussinessDocType;
+      if (type === 1 || type === 2) {
+        for (const code of hosted) {
+          const refusal = changeRefusal(await copyOf(database.db, code, "in", message.bussiness.documentId ?? message.header.documentId), message, code);
+          if (refusal) return refusal;
+        }
+      }
+      const attachments = type === 1 ? [] : await storeFiles(message);
+      // The signed edXML is the evidence of a document (0) or its replacement (3), not of a revocation or an update.
+      const signedSha256 = type === 0 || type === 3 ? ((await opts.keepSigned?.()) ?? null) : null;
       let answer: DeliveryAnswer = { accepted: true };
       for (const code of hosted) {
-        const one = await receiveDocument(message, code, attachments, opts.signedSha256 ?? null);
+        const one = await receiveDocument(message, code, attachments, signedSha256);
         if (!one.accepted) return one;
         if (one.status) answer = one;
       }

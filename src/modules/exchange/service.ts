@@ -11,7 +11,7 @@ import { type ListInput, makeReading } from "./service.reading.ts";
 import { makeReceiver } from "./service.receiving.ts";
 import { makeSending, type SendInput, type UpdateInput } from "./service.sending.ts";
 import type { DocumentDto, DocumentSummaryDto } from "./schema.ts";
-import { type ExchangeDeps, type Route, routeOf } from "./support.ts";
+import { type ExchangeDeps, keepSigned, type Route, routeOf } from "./support.ts";
 
 export type { AnswerInput, ListInput, SendInput, UpdateInput };
 
@@ -20,6 +20,8 @@ type Meta = { requestId?: string };
 export interface ExchangeService {
   /** Keeps a file in the store, for a document about to be sent: what `send` and `update` take. */
   storeFile(source: Readable | Uint8Array, name: string): Promise<StoredAttachment>;
+  /** Keeps a signed edXML in the file store: its hash, or null when it is larger than the store takes. */
+  keepSigned(xml: string): Promise<string | null>;
   /** Sends a document; in `tx` when given (a seed), else in a transaction of its own. */
   send(actor: Actor, input: SendInput, meta?: Meta, tx?: Db): Promise<string>;
   recall(actor: Actor, id: string, reason: string, meta?: Meta): Promise<void>;
@@ -33,8 +35,11 @@ export interface ExchangeService {
   receiver: InboxReceiver;
   /** The peers registry; read in `db` when given (a listener in its transaction). */
   peers(db?: Db): Promise<Peer[]>;
-  /** Where an agency is served: here, by a peer (or the hub), or nowhere known; read in `db` when given (a listener in its transaction). */
-  route(agencyCode: string, db?: Db): Promise<Route>;
+  /**
+   * Where an agency is served: here, by a peer (or the hub), or nowhere known; `peers` as read by the caller; read in
+   * `db` when given (a listener in its transaction).
+   */
+  route(agencyCode: string, peers?: readonly Peer[], db?: Db): Promise<Route>;
   setPeer(actor: Actor, peer: Peer): Promise<void>;
   removePeer(actor: Actor, agencyCode: string): Promise<void>;
   /** Messages whose retry budget is spent (operators and the node's administrators). */
@@ -48,11 +53,12 @@ export function makeExchangeService(deps: ExchangeDeps): ExchangeService {
       const stored = await deps.files.put(source, { declaredName: name });
       return { contentId: `file${++n}-${stored.sha256.slice(0, 12)}`, contentType: stored.contentType, attachmentName: name, sha256: stored.sha256, size: stored.size };
     },
+    keepSigned: (xml) => keepSigned(deps.files, xml),
     ...makeSending(deps),
     ...makeAnswers(deps),
     ...makeReading(deps),
     receiver: makeReceiver(deps),
     ...makePeers(deps),
-    route: (code, db) => routeOf(deps, code, undefined, db),
+    route: (code, peers, db) => routeOf(deps, code, peers, db),
   };
 }

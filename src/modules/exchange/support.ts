@@ -6,6 +6,7 @@ import type { Clock } from "../../platform/clock.ts";
 import type { Database, Db } from "../../platform/db/index.ts";
 import type { EventBus } from "../../platform/events.ts";
 import type { FileStore } from "../../platform/files/index.ts";
+import { domainErrorOf } from "../../platform/http/errors.ts";
 import type { JobQueue } from "../../platform/jobs/index.ts";
 import { type DirectoryService, isWithinAgency, agencyLevel } from "../directory/index.ts";
 import type { IdentityService } from "../identity/index.ts";
@@ -97,6 +98,20 @@ export async function routeOf(deps: Pick<ExchangeDeps, "directory" | "database" 
   }
   if (deps.hub && (await signsElsewhere(db ?? deps.database.db, code))) return { kind: "remote", peer: deps.hub };
   return { kind: "local" };
+}
+
+/**
+ * Keeps a signed edXML in the file store (the evidence of what was sent, with the sender's copy and the
+ * recipient's); null when it is larger than the store takes (MOTCUA_MAX_UPLOAD_BYTES: the base64 of the attachments
+ * makes it a third larger than them) — the document is then kept without it.
+ */
+export async function keepSigned(files: FileStore, xml: string): Promise<string | null> {
+  try {
+    return (await files.put(Buffer.from(xml, "utf8"), { declaredName: "edxml.xml" })).sha256;
+  } catch (err) {
+    if (domainErrorOf(err)?.code === "files.too_large") return null;
+    throw err;
+  }
 }
 
 /** Queues `message` from one agency to another, in the caller's transaction, in order for the pair. */

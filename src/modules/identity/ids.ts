@@ -1,7 +1,10 @@
 // Vietnamese personal and tax identifiers (DOMAIN.md §6): structure checks, no network look-ups.
 // The Vietnamese validator alone: the package's index loads every country's (some 300 modules), which was a tenth
-// of the time every process took to load the program.
-import * as mst from "stdnum/lib/cjs/vn/mst.js";
+// of the time every process took to load the program. Required by the first tax code checked, not at every start.
+import type * as Mst from "stdnum/lib/cjs/vn/mst.js";
+import { lazyRequire } from "../../platform/lazy.ts";
+
+const mst = lazyRequire<typeof Mst>("stdnum/lib/cjs/vn/mst.js");
 
 /**
  * Province (or abroad) codes that open a CCCD number: `0` + the code of one of the 63 provinces before the
@@ -78,6 +81,6 @@ export function checkCccd(
 /** A tax code (MST): 10 digits with its check digit, or 13 with a `-NNN` branch suffix; the compact form. */
 export function checkTaxCode(value: string): { ok: true; compact: string } | { ok: false } {
   if (!/^\d{10}(-?\d{3})?$/.test(value)) return { ok: false };
-  const result = mst.validate(value);
+  const result = mst().validate(value);
   return result.isValid ? { ok: true, compact: result.compact } : { ok: false };
 }

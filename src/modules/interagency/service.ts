@@ -61,7 +61,7 @@ async function answerOnce(exchange: ExchangeService, copyId: string, code: "02" 
 
 export function makeInterAgency(deps: InterAgencyDeps) {
   const { database, clock, jobs, catalog, directory, dossiers, exchange } = deps;
-  const elsewhere: Elsewhere = deps.elsewhere ?? (async (code, db) => (await exchange.route(code, db)).kind === "remote");
+  const elsewhere: Elsewhere = deps.elsewhere ?? (async (code, db) => (await exchange.route(code, undefined, db)).kind === "remote");
 
   /** The package of a received document, read and checked. */
   async function packageOf(copyId: string): Promise<{ doc: Awaited<ReturnType<ExchangeService["get"]>>; bytes: Uint8Array }> {

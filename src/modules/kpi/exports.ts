@@ -2,14 +2,13 @@
 // (exceljs), the headers in Vietnamese, ratios as ratios (a percent format in XLSX, "85,5%" in CSV). Both libraries
 // are loaded on the first export (src/platform/lazy.ts).
 import { createRequire } from "node:module";
-import type * as CsvStringify from "csv-stringify/sync";
 import type ExcelJS from "exceljs";
+import { spreadsheetCsv } from "../../platform/csv.ts";
 import { lazy } from "../../platform/lazy.ts";
 import { formatNumber } from "../../web/format.ts";
 import type { Cell, ColumnKind, KpiTable } from "./dashboard.ts";
 
 const require = createRequire(import.meta.url);
-const csvStringify = lazy(() => require("csv-stringify/sync") as typeof CsvStringify);
 const excel = lazy(() => require("exceljs") as typeof ExcelJS);
 
 export const EXPORT_TYPES = { csv: "text/csv; charset=utf-8", xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" } as const;
@@ -18,17 +17,16 @@ export type ExportFormat = keyof typeof EXPORT_TYPES;
 /** A cell as CSV writes it: numbers in Vietnamese formats, a ratio as per cent, nothing for none. */
 function csvCell(v: Cell, kind: ColumnKind): string {
   if (v === null) return "";
-  if (typeof v === "string") return v.normalize("NFC");
+  if (typeof v === "string") return v;
   if (kind === "percent") return `${formatNumber(Math.round(v * 1000) / 10, "vi")}%`;
   return formatNumber(v, "vi");
 }
 
 export function tableCsv(table: KpiTable): Buffer {
-  const text = csvStringify().stringify(
+  return spreadsheetCsv(
+    table.columns.map((c) => c.vi),
     table.rows.map((r) => r.cells.map((v, i) => csvCell(v, table.columns[i]!.kind))),
-    { bom: true, header: true, columns: table.columns.map((c) => c.vi), record_delimiter: "windows", quote_record_delimiter: true, escape_formulas: true },
   );
-  return Buffer.from(text, "utf8");
 }
 
 const FORMATS: Record<ColumnKind, string | undefined> = { text: undefined, count: "#,##0", percent: "0.0%", points: "0.00", hours: "0.0" };

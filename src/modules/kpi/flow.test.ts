@@ -8,6 +8,8 @@ import { after, before, describe, it } from "node:test";
 import { runCommand } from "../../cli/commands.ts";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
 import { fixedClock } from "../../platform/clock.ts";
+import { sql } from "../../platform/db/drizzle.ts";
+import { execRows } from "../../platform/db/index.ts";
 import { runSeeds } from "../../platform/db/seeds.ts";
 import type { App } from "../../platform/http/types.ts";
 import { actorOf, apiAs, buildProvincialProcedure, type DossierSetting, dossierSetting, fileDossier, publishProcedures } from "../dossiers/testing.ts";
@@ -24,6 +26,7 @@ describe("kpi: kept from the dossiers' own events", () => {
   let s: DossierSetting;
   let open: DossierDto;
   let province: string;
+  let procedure: Awaited<ReturnType<typeof publishProcedures>>;
 
   before(async () => {
     env = await testApp({ clock });
@@ -31,7 +34,7 @@ describe("kpi: kept from the dossiers' own events", () => {
     await runSeeds(env.database, [formulasSeed()], { demo: false });
     s = await dossierSetting(env.ctx);
     province = s.agencies.province.provinceCode!;
-    const procedure = await publishProcedures(env.ctx, buildProvincialProcedure(s.place));
+    procedure = await publishProcedures(env.ctx, buildProvincialProcedure(s.place));
     open = await fileDossier(env.ctx, s, procedure, { stage: "received" });
     const returned = await fileDossier(env.ctx, s, procedure, { stage: "returned" });
     await fileDossier(env.ctx, s, procedure);
@@ -129,5 +132,23 @@ describe("kpi: kept from the dossiers' own events", () => {
     assert.equal(await runCommand(env.ctx, ["kpi", "formulas"], write), 0);
     assert.match(out, /2022-06-23 {2}766-2022\.1/);
     assert.match(out, /2027-01-01 {2}766-2027\.1/);
+  });
+
+  it("takes a receipt's papers from its event (read with the dossier's UPDATE), with no query of its own", async () => {
+    const service = env.ctx.dossiers as { componentFlags: typeof env.ctx.dossiers.componentFlags };
+    const kept = service.componentFlags;
+    let asked = 0;
+    service.componentFlags = async (db, id) => {
+      asked++;
+      return kept(db, id);
+    };
+    try {
+      const received = await fileDossier(env.ctx, s, procedure, { stage: "received" });
+      assert.equal(asked, 0);
+      const [row] = await execRows<{ fact: { receivedAt: number | null; digitised: boolean } }>(env.database.db, sql`SELECT fact FROM kpi_facts WHERE dossier_id = ${received.id} ORDER BY id DESC LIMIT 1`);
+      assert.ok(row && row.fact.receivedAt !== null && row.fact.digitised === false);
+    } finally {
+      service.componentFlags = kept;
+    }
   });
 });

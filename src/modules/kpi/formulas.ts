@@ -3,7 +3,7 @@
 // points. The evaluator below interprets it; nothing is evaluated as code. Versions are rows of
 // `kpi_formula_versions` (the default is data/kpi/index766-formulas.json, loaded by a seed); docs/kpi.md lists the
 // sources.
-import { type Static } from "@sinclair/typebox";
+import type { Static } from "@sinclair/typebox";
 import { Type, Value } from "../../platform/typebox.ts";
 
 /** The inputs a formula may name: what the rollups and the catalogue give for a scope and a period (docs/kpi.md). */

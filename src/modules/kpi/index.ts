@@ -23,12 +23,12 @@ declare module "../../platform/module.ts" {
 
 export const kpiModule = defineModule({
   name: "kpi",
-  needs: ["directory", "catalog", "dossiers"],
+  needs: ["directory", "identity", "catalog", "dossiers"],
   provides: ["kpi"],
   build: ({ database, clock, directory, catalog }) => ({ kpi: makeKpiService({ database, clock, directory, catalog, targets: readTargets() }) }),
-  parts: ({ dossiers, catalog, database, clock, mail, logger, kpi, directory }) => ({
+  parts: ({ dossiers, catalog, database, clock, mail, logger, kpi, directory, identity }) => ({
     listeners: makeKpiListeners({ dossiers, catalog }),
-    subscriptions: makeSubscriptions({ database, clock, mail, logger, kpi, directory }),
+    subscriptions: makeSubscriptions({ database, clock, mail, logger, kpi, directory, identity }),
   }),
   listens: {
     "dossiers.transition": ({ listeners }) => (tx: Db, e: DossierTransition) => listeners.transition(tx, e),

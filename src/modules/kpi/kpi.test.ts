@@ -232,6 +232,31 @@ describe("kpi: the hand-computed quarter", () => {
     assert.deepEqual((await kpi.dossiersBehind(other, "received", Q1)).items.map((i) => i.code), ["J-D13"]);
   });
 
+  it("reads the facts behind a count within the period, and an export's list in one call", async () => {
+    const scope = { province: "24", agencySuffix: null };
+    const at = (from: string, to: string) => ({ start: new Date(`${from}T00:00:00+07:00`), end: new Date(`${to}T00:00:00+07:00`) });
+    // A flow reads only the facts heard in the period: none in November, before the fixture's first dossier (D11,
+    // received in December and finished in January)…
+    assert.deepEqual(await repo.factsAt(env.database.db, scope, { ...at("2025-11-01", "2025-12-01"), stock: false }), []);
+    // …December's: D11 only, as it stood then (open).
+    const dec = await repo.factsAt(env.database.db, scope, { ...at("2025-12-01", "2026-01-01"), stock: false });
+    assert.deepEqual(dec.map((f) => [f.dossierId, f.fact.endedAt]), [["D11", null]]);
+    // …and in the quarter, the last fact of each dossier heard in it.
+    const q1 = await repo.factsAt(env.database.db, scope, { ...at("2026-01-01", "2026-04-01"), stock: false });
+    assert.ok(q1.length >= 11);
+    // A stock: the dossiers still open at the end, wherever their last change fell (none ended among them).
+    const open = await repo.factsAt(env.database.db, scope, { ...at("2026-03-01", "2026-04-01"), stock: true });
+    assert.ok(open.length > 0 && open.every((f) => f.fact.receivedAt !== null && f.fact.endedAt === null));
+    assert.ok(open.length < q1.length);
+    // The procedure and the channel are filtered in the query.
+    const p2 = await repo.factsAt(env.database.db, scope, { ...at("2026-01-01", "2026-04-01"), stock: false, procedure: P2 });
+    assert.ok(p2.length > 0 && p2.every((f) => f.fact.procedure === P2));
+    // An export takes every dossier at once, whatever the page size.
+    const all = await kpi.dossiersBehind(leader(), "received", { ...Q1, pageSize: 1, all: true });
+    assert.equal(all.items.length, all.total);
+    assert.equal(all.hasMore, false);
+  });
+
   it("keeps a closed quarter's numbers when later events come, and the rebuild finds the same", async () => {
     const before = await kpi.summary(leader(), Q1);
     const index = await kpi.index766(leader(), { agency: centre.code, period: "2026-Q1" });
@@ -289,5 +314,34 @@ describe("kpi: the hand-computed quarter", () => {
     const q2 = await kpi.index766(leader(), { agency: centre.code, period: "2026-Q2" });
     assert.equal(q2.formula.version, "test-2026.2");
     assert.equal(q2.groups.find((g) => g.key === "TDGQ")!.components[0]!.rule.kind, "scaled");
+  });
+
+  it("keeps the monthly rollups equal to the daily ones summed per month, folded and rebuilt", async () => {
+    assert.deepEqual(repo.wholeMonths("2026-01-01", "2026-03-31"), { first: "2026-01-01", lastMonth: "2026-03-01", last: "2026-03-31" });
+    assert.deepEqual(repo.wholeMonths("2026-01-15", "2026-04-10"), { first: "2026-02-01", lastMonth: "2026-03-01", last: "2026-03-31" });
+    assert.equal(repo.wholeMonths("2026-01-15", "2026-02-10"), null);
+    const compare = async () => {
+      const rows = await env.database.db.execute(sql`
+        SELECT count(*)::int AS n FROM (
+          (SELECT province_code, agency_code, competent_agency_code, procedure_code, channel, date_trunc('month', day)::date AS month, measure, sum(n)::bigint AS n
+             FROM kpi_rollups GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(n) <> 0
+           EXCEPT SELECT province_code, agency_code, competent_agency_code, procedure_code, channel, month, measure, n FROM kpi_rollups_monthly WHERE n <> 0)
+          UNION ALL
+          (SELECT province_code, agency_code, competent_agency_code, procedure_code, channel, month, measure, n FROM kpi_rollups_monthly WHERE n <> 0
+           EXCEPT SELECT province_code, agency_code, competent_agency_code, procedure_code, channel, date_trunc('month', day)::date, measure, sum(n)::bigint
+             FROM kpi_rollups GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(n) <> 0)) d`);
+      return (rows as unknown as { rows: Array<{ n: number }> }).rows[0]!.n;
+    };
+    await kpi.fold();
+    const monthly = await env.database.db.execute(sql`SELECT count(*)::int AS n FROM kpi_rollups_monthly`);
+    assert.ok((monthly as unknown as { rows: Array<{ n: number }> }).rows[0]!.n > 0);
+    assert.equal(await compare(), 0);
+    await kpi.rebuild(grantee("admin", [{ role: "system_admin", agencyCode: "" }]));
+    assert.equal(await compare(), 0);
+    // A period of whole months reads them, one of partial months the days: the same figures.
+    const whole = await kpi.summary(leader(), Q1);
+    const days = await kpi.summary(leader(), { from: "2025-12-31", to: "2026-03-31" });
+    assert.equal(whole.counts.received, 10);
+    assert.equal(days.counts.inProgressOverdue, whole.counts.inProgressOverdue);
   });
 });

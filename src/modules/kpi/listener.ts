@@ -52,7 +52,8 @@ export function makeKpiListeners({ dossiers, catalog }: KpiListenerDeps) {
       const extras: FactExtras = {};
       // At receipt: the papers as received (digitised at the counter, reused from a data store) and the version's fees.
       if (d.receivedAt !== null && (prev?.receivedAt ?? null) === null) {
-        Object.assign(extras, await dossiers.componentFlags(tx, d.id), { feeBearing: await feeBearing(tx, d.procedure.code, d.procedure.version) });
+        // The receipt's event carries its papers (read with the dossier's UPDATE); only an event without them asks.
+        Object.assign(extras, d.papers ?? (await dossiers.componentFlags(tx, d.id)), { feeBearing: await feeBearing(tx, d.procedure.code, d.procedure.version) });
       }
       await save(tx, d.id, e.at, prev, nextFact(prev, d, e.at, extras));
     },

@@ -179,15 +179,12 @@ export function kpiPages(deps: KpiPageDeps) {
     if (subscriptions) subscriptions.routes(app, { access: FIGURES, back: DASHBOARD_PATH });
   };
 
-  /** Every dossier behind a count (up to 10 000), as an exported table. */
+  /** Every dossier behind a count (up to BEHIND_EXPORT_MAX), as an exported table. */
   async function behindTable(f: DashboardFilter, indicator: BehindIndicator, actor: Actor): Promise<KpiTable> {
-    const rows: KpiTable["rows"] = [];
-    for (let page = 1; page <= 100; page++) {
-      const res = await kpi.dossiersBehind(actor, indicator, { ...scope(f), ...periodOf(f), procedure: f.procedure, channel: f.channel, page, pageSize: 100 });
-      const day = (v: string | null) => (v ? isoDate(localDay(new Date(v).getTime())) : null);
-      for (const d of res.items) rows.push({ cells: [d.code ?? d.dossierId, d.procedureCode, d.agencyCode, d.channel, day(d.receivedAt), day(d.dueAt), day(d.endedAt)] });
-      if (!res.hasMore) break;
-    }
+    // One query: every dossier at once (up to BEHIND_EXPORT_MAX), not a page at a time.
+    const res = await kpi.dossiersBehind(actor, indicator, { ...scope(f), ...periodOf(f), procedure: f.procedure, channel: f.channel, all: true });
+    const day = (v: string | null) => (v ? isoDate(localDay(new Date(v).getTime())) : null);
+    const rows: KpiTable["rows"] = res.items.map((d) => ({ cells: [d.code ?? d.dossierId, d.procedureCode, d.agencyCode, d.channel, day(d.receivedAt), day(d.dueAt), day(d.endedAt)] }));
     return {
       key: `ho-so-${indicator}`,
       title: { vi: "Danh sách hồ sơ", en: "Dossiers" },

@@ -9,6 +9,11 @@ export interface Period {
   to: string;
 }
 
+/** The instant the period begins: the local midnight of its first day. */
+export function periodStart(p: Period): Date {
+  return new Date(dayStart(parseIsoDate(p.from)!));
+}
+
 /** The instant the period ends: the local midnight after its last day. */
 export function periodEnd(p: Period): Date {
   return new Date(dayStart(parseIsoDate(p.to)! + 1));

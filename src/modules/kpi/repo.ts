@@ -1,10 +1,10 @@
 // The only SQL of the statistics' tables.
-import { type SQL } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
 import { and, asc, desc, eq, sql } from "../../platform/db/drizzle.ts";
 import { type Db, execRows, literal, literalInsert, prepared, runAtCommit } from "../../platform/db/index.ts";
 import type { DeltaRow, KpiFact } from "./facts.ts";
 import type { FormulaVersion, FormulaVersionBody } from "./formulas.ts";
-import { kpiDeltas, kpiFacts, kpiFormulaVersions, kpiReportSends, kpiReportSubscriptions, kpiRollups, kpiStockSnapshots } from "./tables.ts";
+import { kpiDeltas, kpiFacts, kpiFormulaVersions, kpiReportSends, kpiReportSubscriptions, kpiRollups, kpiRollupsMonthly, kpiStockSnapshots } from "./tables.ts";
 
 const p = sql.placeholder;
 
@@ -45,12 +45,18 @@ export async function fold(tx: Db): Promise<number> {
   const rows = await execRows<{ n: number }>(
     tx,
     sql`WITH moved AS (DELETE FROM kpi_deltas RETURNING province_code, agency_code, competent_agency_code, procedure_code, channel, day, measure, n),
+      -- The daily and the monthly rollups from the same deltas (a WITH's INSERT runs whether or not it is read).
       folded AS (
         INSERT INTO kpi_rollups (province_code, agency_code, competent_agency_code, procedure_code, channel, day, measure, n)
         SELECT province_code, agency_code, competent_agency_code, procedure_code, channel, day, measure, sum(n) FROM moved
         GROUP BY province_code, agency_code, competent_agency_code, procedure_code, channel, day, measure
         ON CONFLICT (province_code, day, agency_code, competent_agency_code, procedure_code, channel, measure) DO UPDATE SET n = kpi_rollups.n + EXCLUDED.n
-        RETURNING 1)
+        RETURNING 1),
+      monthly AS (
+        INSERT INTO kpi_rollups_monthly (province_code, agency_code, competent_agency_code, procedure_code, channel, month, measure, n)
+        SELECT province_code, agency_code, competent_agency_code, procedure_code, channel, date_trunc('month', day)::date, measure, sum(n) FROM moved
+        GROUP BY province_code, agency_code, competent_agency_code, procedure_code, channel, date_trunc('month', day)::date, measure
+        ON CONFLICT (province_code, month, agency_code, competent_agency_code, procedure_code, channel, measure) DO UPDATE SET n = kpi_rollups_monthly.n + EXCLUDED.n)
       SELECT count(*)::int AS n FROM folded`,
   );
   return rows[0]?.n ?? 0;
@@ -89,21 +95,33 @@ export async function totals(db: Db, scope: ScopeFilter, from: string, to: strin
     where.push(sql`(right(agency_code, ${n}) = ${scope.agencySuffix} OR right(competent_agency_code, ${n}) = ${scope.agencySuffix})`);
   }
   const cond = where.length ? sql.join(where, sql` AND `) : sql`true`;
-  // A stock counts the latest snapshot at or before `to` (w.m) and the days after it; a flow counts the period.
-  const after = sql`(w.m IS NULL OR day > w.m)`;
-  const days = sql`day <= ${to}::date AND (day >= ${from}::date OR (measure IN ('open', 'overdue') AND ${after}))`;
+  // A flow counts the period's days. A stock counts the latest snapshot at or before `to` (m) and the days after it
+  // up to `to`: the period's days (after m) and, before the period, only the days after m — m is an InitPlan's
+  // value, so the index reads from it on, never the stock's whole history.
+  const m = sql`(SELECT coalesce(max(month_end), '-infinity'::date) FROM kpi_stock_snapshots WHERE month_end <= ${to}::date)`;
   const cols = sql`measure, procedure_code, channel, agency_code, competent_agency_code`;
-  const dayRows = (table: SQL) =>
-    sql`SELECT ${cols}, CASE WHEN day >= ${from}::date THEN n ELSE 0 END AS in_period, CASE WHEN measure IN ('open', 'overdue') AND NOT ${after} THEN 0 ELSE n END AS to_end
-        FROM ${table}, w WHERE ${cond} AND ${days}`;
+  const stock = sql`measure IN ('open', 'overdue')`;
+  const inPeriod = (table: SQL, first: string, last: string) =>
+    sql`SELECT ${cols}, n AS in_period, CASE WHEN ${stock} AND day <= ${m} THEN 0 ELSE n END AS to_end
+          FROM ${table} WHERE ${cond} AND day >= ${first}::date AND day <= ${last}::date`;
+  const beforePeriod = (table: SQL) => sql`SELECT ${cols}, 0, n FROM ${table} WHERE ${cond} AND ${stock} AND day > ${m} AND day < ${from}::date`;
+  // The period's whole months from the monthly rollups (m is a month's last day: a month is all at or before it, or
+  // all after it), the days of its partial months from the daily ones.
+  const whole = wholeMonths(from, to);
+  const daily: SQL[] = whole
+    ? [
+        ...(from < whole.first ? [inPeriod(sql`kpi_rollups`, from, dayBefore(whole.first))] : []),
+        sql`SELECT ${cols}, n AS in_period, CASE WHEN ${stock} AND month <= ${m} THEN 0 ELSE n END AS to_end
+              FROM kpi_rollups_monthly WHERE ${cond} AND month >= ${whole.first}::date AND month <= ${whole.lastMonth}::date`,
+        ...(whole.last < to ? [inPeriod(sql`kpi_rollups`, dayAfterIso(whole.last), to)] : []),
+      ]
+    : [inPeriod(sql`kpi_rollups`, from, to)];
+  const parts = [...daily, beforePeriod(sql`kpi_rollups`), inPeriod(sql`kpi_deltas`, from, to), beforePeriod(sql`kpi_deltas`), sql`SELECT ${cols}, 0, n FROM kpi_stock_snapshots WHERE ${cond} AND month_end = ${m}`];
   const rows = await execRows<{ measure: string; procedure: string; channel: string; agency: string; competent: string; in_period: string | number; to_end: string | number }>(
     db,
-    sql`WITH w AS (SELECT max(month_end) AS m FROM kpi_stock_snapshots WHERE month_end <= ${to}::date)
-        SELECT measure, procedure_code AS procedure, channel, agency_code AS agency, competent_agency_code AS competent,
+    sql`SELECT measure, procedure_code AS procedure, channel, agency_code AS agency, competent_agency_code AS competent,
           sum(in_period) AS in_period, sum(to_end) AS to_end
-        FROM (${dayRows(sql`kpi_rollups`)}
-              UNION ALL ${dayRows(sql`kpi_deltas`)}
-              UNION ALL SELECT ${cols}, 0, n FROM kpi_stock_snapshots, w WHERE ${cond} AND month_end = w.m) x
+        FROM (${sql.join(parts, sql` UNION ALL `)}) x
         GROUP BY measure, procedure_code, channel, agency_code, competent_agency_code`,
   );
   return rows.map((r) => ({
@@ -115,6 +133,22 @@ export async function totals(db: Db, scope: ScopeFilter, from: string, to: strin
     inPeriod: Number(r.in_period),
     toEnd: Number(r.to_end),
   }));
+}
+
+const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
+const dayMs = (d: string) => Date.parse(`${d}T00:00:00Z`);
+const dayBefore = (d: string) => iso(dayMs(d) - 86_400_000);
+const dayAfterIso = (d: string) => iso(dayMs(d) + 86_400_000);
+
+/** The whole months within [from, to] (`YYYY-MM-DD`): the first's first day, the last's first and last days; or null. */
+export function wholeMonths(from: string, to: string): { first: string; lastMonth: string; last: string } | null {
+  const f = new Date(dayMs(from));
+  const first = f.getUTCDate() === 1 ? from : iso(Date.UTC(f.getUTCFullYear(), f.getUTCMonth() + 1, 1));
+  const t = new Date(dayMs(to));
+  const endOfTo = iso(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + 1, 0));
+  const last = to === endOfTo ? to : iso(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), 0));
+  if (first > last) return null;
+  return { first, lastMonth: `${last.slice(0, 7)}-01`, last };
 }
 
 const SNAP_COLS = sql.raw("province_code, agency_code, competent_agency_code, procedure_code, channel");
@@ -148,17 +182,31 @@ export async function snapshotStocks(tx: Db, lastDay: string, next: { monthEnd(d
   return made;
 }
 
-/** Each dossier's fact as it stood at `before` (its last event before then), in the scope. */
-export async function factsAt(db: Db, scope: ScopeFilter, before: Date): Promise<Array<{ dossierId: string; fact: KpiFact }>> {
-  const where = [sql`at < ${before.toISOString()}::timestamptz`];
+/**
+ * The facts behind a count of the period [start, end): each dossier's fact as it stood at `end` (its last event
+ * before then), in the scope, of the procedure and channel asked. A flow (`stock` false) reads only the facts heard
+ * in the period: whatever a dossier counts for on a day of the period was heard that day or later (a change's count
+ * never falls before its own day), so its last fact before `end` is among them. A stock (open at the end) reads the
+ * dossiers' last facts before `end` and keeps only those still open then, in the database.
+ */
+export async function factsAt(
+  db: Db,
+  scope: ScopeFilter,
+  period: { start: Date; end: Date; stock: boolean; procedure?: string | undefined; channel?: string | undefined },
+): Promise<Array<{ dossierId: string; fact: KpiFact }>> {
+  const where = [sql`at < ${period.end.toISOString()}::timestamptz`];
+  if (!period.stock) where.push(sql`at >= ${period.start.toISOString()}::timestamptz`);
   if (scope.province) where.push(sql`province_code = ${scope.province}`);
   if (scope.agencySuffix) {
     const n = scope.agencySuffix.length;
     where.push(sql`(right(fact->>'agency', ${n}) = ${scope.agencySuffix} OR right(fact->>'competent', ${n}) = ${scope.agencySuffix})`);
   }
+  if (period.procedure) where.push(sql`fact->>'procedure' = ${period.procedure}`);
+  if (period.channel) where.push(sql`fact->>'channel' = ${period.channel}`);
+  const last = sql`SELECT DISTINCT ON (dossier_id) dossier_id, fact FROM kpi_facts WHERE ${sql.join(where, sql` AND `)} ORDER BY dossier_id, id DESC`;
   const rows = await execRows<{ dossier_id: string; fact: KpiFact }>(
     db,
-    sql`SELECT DISTINCT ON (dossier_id) dossier_id, fact FROM kpi_facts WHERE ${sql.join(where, sql` AND `)} ORDER BY dossier_id, id DESC`,
+    period.stock ? sql`SELECT dossier_id, fact FROM (${last}) f WHERE fact->>'receivedAt' IS NOT NULL AND fact->>'endedAt' IS NULL` : last,
   );
   return rows.map((r) => ({ dossierId: r.dossier_id, fact: r.fact }));
 }
@@ -176,13 +224,27 @@ export async function clearRollups(tx: Db): Promise<void> {
   await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('kpi.fold'))`);
   await tx.delete(kpiDeltas);
   await tx.delete(kpiRollups);
+  await tx.delete(kpiRollupsMonthly);
   await tx.delete(kpiStockSnapshots);
 }
 
 export type RollupRow = typeof kpiRollups.$inferInsert;
 
+/**
+ * Inserts the rebuilt rollups, 5,000 rows a statement written as literals: the query builder's insert of a
+ * thousand rows with their parameters took most of a rebuild's time (a million dossiers make about a million rows).
+ */
 export async function insertRollups(tx: Db, rows: RollupRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 1000) await tx.insert(kpiRollups).values(rows.slice(i, i + 1000));
+  for (let i = 0; i < rows.length; i += 5000) {
+    const values = rows
+      .slice(i, i + 5000)
+      .map((r) => `(${literal(r.provinceCode)}, ${literal(r.agencyCode)}, ${literal(r.competentAgencyCode)}, ${literal(r.procedureCode)}, ${literal(r.channel)}, ${literal(r.day)}, ${literal(r.measure)}, ${literal(r.n)})`);
+    await tx.execute(sql.raw(`INSERT INTO kpi_rollups (province_code, agency_code, competent_agency_code, procedure_code, channel, day, measure, n) VALUES ${values.join(", ")}`));
+  }
+  // The monthly rollups: the same rows summed per month.
+  await tx.execute(sql`INSERT INTO kpi_rollups_monthly (province_code, agency_code, competent_agency_code, procedure_code, channel, month, measure, n)
+    SELECT province_code, agency_code, competent_agency_code, procedure_code, channel, date_trunc('month', day)::date, measure, sum(n) FROM kpi_rollups
+    GROUP BY province_code, agency_code, competent_agency_code, procedure_code, channel, date_trunc('month', day)::date, measure`);
 }
 
 export async function formulaVersions(db: Db): Promise<FormulaVersion[]> {

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
 import { type MailCatcher, startMailCatcher } from "../../../test/helpers/smtp.ts";
+import { cliActor } from "../../platform/cli.ts";
 import { fixedClock } from "../../platform/clock.ts";
 import type { App } from "../../platform/http/types.ts";
 import { testWorker } from "../../platform/jobs/testing.ts";
@@ -34,7 +35,7 @@ describe("kpi monthly report", () => {
       { action: "submit", at: "2026-03-02T01:00:00Z" },
       { action: "receive", at: "2026-03-02T02:00:00Z", set: { status: "processing", nationalStatus: 4, receivedAt: new Date("2026-03-02T02:00:00Z"), dueAt: new Date("2026-03-06T09:00:00Z"), originalDueAt: new Date("2026-03-06T09:00:00Z") } },
     ]);
-    subscriptions = makeSubscriptions({ database: env.database, clock, mail: env.ctx.mail, logger: env.ctx.logger, kpi: env.ctx.kpi, directory: env.ctx.directory });
+    subscriptions = makeSubscriptions({ database: env.database, clock, mail: env.ctx.mail, logger: env.ctx.logger, kpi: env.ctx.kpi, directory: env.ctx.directory, identity: env.ctx.identity });
   });
   after(async () => {
     await env.close();
@@ -91,5 +92,22 @@ describe("kpi monthly report", () => {
     assert.equal((await post(leaders[1]!, { "co-quan": centre.code, nhan: "0" })).statusCode, 303);
     assert.equal(await subscriptions.has(leaders[1]!.id, centre.code), false);
     assert.equal(await subscriptions.sendMonth("2026-04"), 1);
+  });
+
+  it("sends nothing to a leader who has since lost the agency, drops the subscription, and lets them unsubscribe", async () => {
+    const [kept, moved] = [leaders[0]!, leaders[1]!];
+    // The second leader subscribes again, then is no longer a leader there (a receiver at the desk now).
+    assert.equal((await post(moved, { "co-quan": centre.code, nhan: "1" })).statusCode, 303);
+    await env.ctx.identity.setRoles(cliActor(), moved.id, [{ role: "receiver", agencyCode: centre.code }]);
+    assert.equal(await subscriptions.sendMonth("2026-05"), 1); // only the leader who still holds the centre
+    await testWorker(env.database, env.ctx.jobs).runOnce();
+    const mails = smtp.inbox.filter((m) => m.subject.startsWith("Báo cáo chỉ số tháng 5/2026"));
+    assert.deepEqual(mails.map((m) => m.to), [kept.user.email!]);
+    assert.equal(await subscriptions.has(moved.id, centre.code), false);
+    // Unsubscribing needs no access to the agency any more (a subscription kept by a leader who has left it).
+    await env.database.transaction((tx) => tx.execute(sql`INSERT INTO kpi_report_subscriptions (user_id, agency_code, email, created_at) VALUES (${moved.id}, ${centre.code}, ${moved.user.email!}, now())`));
+    const user = (await env.ctx.identity.user(moved.id))!;
+    await subscriptions.set(env.ctx.identity.actorFor(user, { loa: 0 }), centre.code, false);
+    assert.equal(await subscriptions.has(moved.id, centre.code), false);
   });
 });

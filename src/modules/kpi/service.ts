@@ -9,7 +9,7 @@ import { averageHours, countsBy, countsOf, inputsOf, onTimeRatio, ratio, type Ca
 import { FormulaExists, InvalidFormula, KpiForbidden, NoFormula } from "./errors.ts";
 import { contributions, type KpiFact, type Measure } from "./facts.ts";
 import { evaluate, type FormulaVersion, formulaProblems, type GroupScore, type Inputs } from "./formulas.ts";
-import { closedThrough, dayAfter, monthEnd, namedPeriod, type Period, periodEnd, periodOf } from "./period.ts";
+import { closedThrough, dayAfter, monthEnd, namedPeriod, type Period, periodEnd, periodOf, periodStart } from "./period.ts";
 import { maySeeDossier, resolveScope, type Scope } from "./policy.ts";
 import { rebuildRollups } from "./rebuild.ts";
 import * as repo from "./repo.ts";
@@ -70,6 +70,8 @@ export const BEHIND = [
   "digitised",
 ] as const;
 export type BehindIndicator = (typeof BEHIND)[number];
+/** The most dossiers an export of the list behind a count holds. */
+export const BEHIND_EXPORT_MAX = 10_000;
 
 export interface BehindItem {
   dossierId: string;
@@ -91,8 +93,11 @@ export interface KpiService {
   index766(actor: Actor, query: { agency?: string | undefined; province?: string | undefined; period: string }): Promise<Index766>;
   /** The counts of a scope and period per procedure, receiving agency or channel. Throws as `summary`. */
   breakdown(actor: Actor, query: KpiQuery & { by: BreakdownBy }): Promise<Array<{ key: string; counts: Counts; onTimeRatio: number | null }>>;
-  /** The dossiers a count of `summary` counted, those the caller may see, by code. Throws as `summary`. */
-  dossiersBehind(actor: Actor, indicator: BehindIndicator, query: KpiQuery & { page?: number; pageSize?: number }): Promise<{ items: BehindItem[]; page: number; pageSize: number; hasMore: boolean; total: number }>;
+  /**
+   * The dossiers a count of `summary` counted, those the caller may see, by code: a page, or with `all` the first
+   * BEHIND_EXPORT_MAX (an export). Throws as `summary`.
+   */
+  dossiersBehind(actor: Actor, indicator: BehindIndicator, query: KpiQuery & { page?: number; pageSize?: number; all?: boolean }): Promise<{ items: BehindItem[]; page: number; pageSize: number; hasMore: boolean; total: number }>;
   /** Folds the deltas into the rollups; returns the rollup rows touched. */
   fold(): Promise<number>;
   /** Recomputes the rollups from the facts' log (dossier changes wait meanwhile). Throws KpiForbidden. */
@@ -209,13 +214,18 @@ export function makeKpiService(deps: KpiDeps): KpiService {
     async dossiersBehind(actor, indicator, query) {
       const period = periodOf(query.from, query.to, clock.now());
       const scope = await resolveScope(actor, query, directory, OFFICER_ROLES);
-      const facts = await repo.factsAt(db, scope, periodEnd(period));
-      const matching = facts.filter(({ fact }) => counts(fact, indicator, period) > 0 &&
-          (!query.procedure || fact.procedure === query.procedure) &&
-          (!query.channel || fact.channel === query.channel) && (maySeeDossier(actor, fact.agency) || maySeeDossier(actor, fact.competent)));
+      const facts = await repo.factsAt(db, scope, {
+        start: periodStart(period),
+        end: periodEnd(period),
+        stock: STOCK[indicator] !== undefined,
+        procedure: query.procedure,
+        channel: query.channel,
+      });
+      const matching = facts.filter(({ fact }) => counts(fact, indicator, period) > 0 && (maySeeDossier(actor, fact.agency) || maySeeDossier(actor, fact.competent)));
       matching.sort((a, b) => (a.fact.code ?? a.dossierId).localeCompare(b.fact.code ?? b.dossierId));
       const page = query.page ?? 1;
-      const pageSize = Math.min(query.pageSize ?? 20, 100);
+      // An export takes them all at once (up to BEHIND_EXPORT_MAX), from the one query above.
+      const pageSize = query.all ? BEHIND_EXPORT_MAX : Math.min(query.pageSize ?? 20, 100);
       const slice = matching.slice((page - 1) * pageSize, page * pageSize);
       const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
       return {

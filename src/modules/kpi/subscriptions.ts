@@ -15,6 +15,7 @@ import { Type } from "../../platform/typebox.ts";
 import { FormText, pageSchema } from "../../web/forms.ts";
 import { isoDate, localDay } from "../calendar/index.ts";
 import { type DirectoryService, isAgencyCode } from "../directory/index.ts";
+import type { IdentityService } from "../identity/index.ts";
 import { dashboard, periodName } from "./dashboard.ts";
 import { KpiForbidden } from "./errors.ts";
 import { resolveScope } from "./policy.ts";
@@ -40,6 +41,7 @@ export interface SubscriptionDeps {
   logger: Logger;
   kpi: KpiService;
   directory: DirectoryService;
+  identity: Pick<IdentityService, "user" | "actorFor">;
 }
 
 /** The month before the one `now` falls in, `YYYY-MM`. */
@@ -53,14 +55,28 @@ export function previousMonth(now: Date): string {
 const Toggle = pageSchema({ body: Type.Object({ "co-quan": FormText(), nhan: FormText(), _csrf: FormText() }) });
 
 export function makeSubscriptions(deps: SubscriptionDeps): Subscriptions {
-  const { database, clock, mail, kpi, directory, logger } = deps;
+  const { database, clock, mail, kpi, directory, identity, logger } = deps;
+
+  /** Whether the subscriber may still see the agency's figures now: an active account whose grants still cover it. */
+  async function mayStillSee(s: repo.ReportSubscription): Promise<boolean> {
+    const user = await identity.user(s.userId);
+    if (!user || user.status !== "active") return false;
+    try {
+      await resolveScope(identity.actorFor(user, { loa: 0 }), { agency: s.agencyCode }, directory);
+      return true;
+    } catch (err) {
+      if (err instanceof KpiForbidden) return false;
+      throw err;
+    }
+  }
   const self: Subscriptions = {
     has: (userId, agency) => repo.subscribed(database.db, userId, agency),
 
     async set(actor, agency, on) {
       if (actor.type !== "user" || !isAgencyCode(agency)) throw new KpiForbidden();
-      await resolveScope(actor, { agency }, directory);
+      // Unsubscribing needs no access: a leader who has left the agency can still stop its report.
       if (!on) return database.transaction((tx) => repo.unsubscribe(tx, actor.userId, agency));
+      await resolveScope(actor, { agency }, directory);
       if (!actor.email) throw new KpiForbidden();
       const email = actor.email;
       await database.transaction((tx) => repo.subscribe(tx, { userId: actor.userId, agencyCode: agency, email, createdAt: clock.now() }));
@@ -69,7 +85,15 @@ export function makeSubscriptions(deps: SubscriptionDeps): Subscriptions {
     async sendMonth(month = previousMonth(clock.now())) {
       let queued = 0;
       const reports = new Map<string, Buffer>();
+      let dropped = 0;
       for (const s of await repo.subscriptions(database.db)) {
+        // Access is checked at sending time: a leader who has since lost the agency (or whose account was
+        // disabled) gets no report of it, and the subscription is dropped.
+        if (!(await mayStillSee(s))) {
+          await database.transaction((tx) => repo.unsubscribe(tx, s.userId, s.agencyCode));
+          dropped++;
+          continue;
+        }
         let pdf = reports.get(s.agencyCode);
         const name = await directory.agency(s.agencyCode).then((a) => a.name, () => s.agencyCode);
         if (!pdf) {
@@ -90,7 +114,7 @@ export function makeSubscriptions(deps: SubscriptionDeps): Subscriptions {
         });
         if (sent) queued++;
       }
-      logger.info({ month, queued }, "kpi monthly report queued");
+      logger.info({ month, queued, dropped }, "kpi monthly report queued");
       return queued;
     },
 

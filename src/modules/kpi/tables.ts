@@ -60,6 +60,26 @@ export const kpiRollups = pgTable(
 );
 
 /**
+ * The rollups summed per month (`month`: its first day), kept beside the daily ones by the fold and the rebuild: a
+ * period's whole months are read here (a quarter: three rows per dimensions and measure instead of some ninety),
+ * its partial months from `kpi_rollups`.
+ */
+export const kpiRollupsMonthly = pgTable(
+  "kpi_rollups_monthly",
+  {
+    provinceCode: text("province_code").notNull(),
+    agencyCode: text("agency_code").notNull(),
+    competentAgencyCode: text("competent_agency_code").notNull(),
+    procedureCode: text("procedure_code").notNull(),
+    channel: text("channel").notNull(),
+    month: date("month").notNull(),
+    measure: text("measure").notNull(),
+    n: bigint("n", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.provinceCode, t.month, t.agencyCode, t.competentAgencyCode, t.procedureCode, t.channel, t.measure] })],
+);
+
+/**
  * The stocks (open, overdue) summed over every day up to a closed month's last day, per dimensions, made by the
  * fold: a stock at a day is the latest snapshot before it plus the rollups after it, not every day since the first.
  * A month is closed two days after its end (no event writes a delta on a day before its own).

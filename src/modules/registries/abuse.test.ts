@@ -3,14 +3,16 @@
 // as fixtures on the test clock: an officer looking up many people for no dossier of the agency, look-ups outside
 // the agency's office hours (evening, lunch break, Sunday).
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
 import { fixedClock } from "../../platform/clock.ts";
+import { sql } from "../../platform/db/drizzle.ts";
 import type { App } from "../../platform/http/types.ts";
 import { buildAgency } from "../directory/testing.ts";
 import { actorOf, apiAs, buildProvincialProcedure, dossierSetting, type DossierSetting, fileDossier, publishProcedures } from "../dossiers/testing.ts";
 import { buildCitizen, buildOfficer, type TestAccount } from "../identity/testing.ts";
-import type { AnomalyReport } from "./anomalies.ts";
+import { type AnomalyReport, makeAnomalyService } from "./anomalies.ts";
 import * as repo from "./repo.ts";
 import { DEFAULT_RIGHTS } from "./rights/settings.ts";
 
@@ -58,6 +60,32 @@ describe("abuse controls on look-ups", () => {
 
     clock.set("2026-12-01T03:01:00Z");
     assert.equal((await lookUp(s.cast.receiver)).statusCode, 503, "a new minute, a new count");
+  });
+
+  it("applies the per-address limit to look-ups made from the pages as to the API", async () => {
+    const place = await dossierSetting(env.ctx);
+    const procedure = await publishProcedures(env.ctx, buildProvincialProcedure(place.place, { name: "Thủ tục thử giới hạn theo địa chỉ" }));
+    const dossier = await fileDossier(env.ctx, place, procedure);
+    clock.set("2026-12-08T03:00:10Z");
+    const csrf = "c".repeat(32);
+    // The office's verification of the dossier's applicant, a page post from one address (inject's 127.0.0.1).
+    const verify = async (who: TestAccount) =>
+      env.app.inject({
+        method: "POST",
+        url: `/office/ho-so/${dossier.id}/doi-chieu-csdl`,
+        headers: { authorization: `Bearer ${await who.token()}`, cookie: `motcua_csrf=${csrf}`, accept: "text/html", "content-type": "application/x-www-form-urlencoded" },
+        payload: new URLSearchParams({ _csrf: csrf, registry: "population", purpose: "Đối chiếu thông tin người nộp" }).toString(),
+      });
+    // Two officers, each under their own limit of two: the address's three are used by the third look-up.
+    assert.equal((await verify(place.cast.receiver)).statusCode, 503);
+    assert.equal((await verify(place.cast.receiver)).statusCode, 503);
+    const colleague = await buildOfficer(env.ctx, { agency: place.agencies.centre, department: "tiep-nhan", roles: ["receiver"], fullName: "Đỗ Văn Đồng", email: null });
+    assert.equal((await verify(colleague)).statusCode, 503);
+    const fourth = await verify(colleague);
+    assert.equal(fourth.statusCode, 429, "the page's look-up counts against its address");
+    assert.match(fourth.body, /tra cứu|look-ups/i);
+    const recorded = await env.database.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM registry_lookups WHERE dossier_id = ${dossier.id}`);
+    assert.equal(recorded[0]?.n, 3, "the refused look-up never reached the registry");
   });
 
   it("reports officers looking up many people for no dossier of the agency, and look-ups outside office hours", async () => {
@@ -110,5 +138,47 @@ describe("abuse controls on look-ups", () => {
       env.ctx.registryAnomalies.report(actorOf(env.ctx, stranger), { agencyCode: place.place.centre, from: new Date("2026-11-30T17:00:00Z"), to: new Date("2026-12-07T17:00:00Z") }),
       /không có quyền|not allowed/i,
     );
+  });
+  it("reads the dossier references of the whole report with one call, whatever the number of officers and dossiers", async () => {
+    const place = await dossierSetting(env.ctx);
+    const procedure = await publishProcedures(env.ctx, buildProvincialProcedure(place.place, { name: "Thủ tục thử báo cáo một truy vấn" }));
+    const held = [await fileDossier(env.ctx, place, procedure), await fileDossier(env.ctx, place, procedure)];
+    const officers = [place.cast.receiver, ...(await Promise.all([1, 2, 3].map((i) => buildOfficer(env.ctx, { agency: place.agencies.centre, department: "tiep-nhan", roles: ["receiver"], fullName: `Cán Bộ Số ${i}`, email: null }))))];
+    // Each officer: one look-up for each dossier the agency holds, and three for dossiers it does not have.
+    for (const [n, who] of officers.entries()) {
+      const refs = [...held.map((d) => d.id), randomUUID(), randomUUID(), `ngoai-${n}`];
+      for (const [i, ref] of refs.entries()) {
+        await repo.insertLookup(env.database.db, {
+          at: new Date(Date.UTC(2026, 11, 9, 3, n, i)),
+          actor: `user:${who.id}`,
+          actorName: who.user.fullName,
+          agencyCode: place.place.centre,
+          registry: "population",
+          subjectType: "citizen",
+          subjectId: `0010900002${n}${i}`,
+          fields: ["fullName"],
+          purpose: "Tiếp nhận hồ sơ",
+          legalBasis: "Nghị định 118/2025/NĐ-CP",
+          dossierId: ref,
+          outcome: "ok",
+        });
+      }
+    }
+    let calls = 0;
+    const counted = new Proxy(env.ctx.dossiers, {
+      get(target, key, receiver) {
+        const value: unknown = Reflect.get(target, key, receiver);
+        if (typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          calls += 1;
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const anomalies = makeAnomalyService({ database: env.database, calendar: env.ctx.calendar, dossiers: counted, threshold: 3 });
+    const report = await anomalies.report(actorOf(env.ctx, place.cast.supervisor), { agencyCode: place.place.centre, from: new Date("2026-12-08T17:00:00Z"), to: new Date("2026-12-09T17:00:00Z") });
+    assert.equal(report.lookups, 20);
+    assert.deepEqual(report.unlinked.map((o) => o.distinctUnlinked), [3, 3, 3, 3], "the agency's own dossiers are told apart from the others");
+    assert.equal(calls, 1, `one call to the dossiers for ${officers.length} officers and 14 dossier references, not one each`);
   });
 });

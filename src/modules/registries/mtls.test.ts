@@ -8,7 +8,7 @@ import path from "node:path";
 import { createPrivateKey, webcrypto } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import * as x509 from "@peculiar/x509";
-import { type Actor } from "../../platform/auth/actor.ts";
+import type { Actor } from "../../platform/auth/actor.ts";
 import { systemClock } from "../../platform/clock.ts";
 import { DomainError } from "../../platform/http/errors.ts";
 import { testContext, type TestEnv } from "../../../test/helpers/app.ts";

@@ -43,6 +43,7 @@ const vnDay = (iso: string, plusDays = 0) => {
   return day === null ? undefined : new Date(dayStart(day + plusDays));
 };
 
+/** The per-address limit counts a page's look-ups as the API's (limits.ts): the caller's address goes with each. */
 export function registriesPages(deps: { registries: RegistriesService; onceOnly: OnceOnly; now: () => Date }) {
   const { registries, onceOnly } = deps;
   return async (app: App) => {
@@ -86,7 +87,7 @@ export function registriesPages(deps: { registries: RegistriesService; onceOnly:
       const back = (done: string) => reply.redirect(`/ho-so-cua-toi/${request.params.id}?da=${done}`, 303);
       if (!isRegistry(registry)) return back("csdl-loi");
       try {
-        const outcome = await onceOnly.prefill(request.actor, request.params.id, registry, { requestId: request.id });
+        const outcome = await onceOnly.prefill(request.actor, request.params.id, registry, { requestId: request.id, client: request.ip });
         return back(outcome === "filled" ? "csdl" : "csdl-khong-co");
       } catch (err) {
         // A registry that cannot answer leaves filing as it was: the draft says so and the applicant types.
@@ -107,7 +108,7 @@ export function registriesPages(deps: { registries: RegistriesService; onceOnly:
         return show({ error: tr(page, "Hãy chọn cơ sở dữ liệu và ghi rõ mục đích tra cứu (ít nhất 3 ký tự).", "Choose a database and state the purpose (3 characters at least).") }, 400);
       }
       try {
-        const comparisons = await onceOnly.verify(request.actor, id, registry, purpose, { requestId: request.id });
+        const comparisons = await onceOnly.verify(request.actor, id, registry, purpose, { requestId: request.id, client: request.ip });
         return show({ comparisons, notFound: comparisons === null });
       } catch (err) {
         // The registry's refusal or silence is shown on the form; the dossier's own errors go to the error page.

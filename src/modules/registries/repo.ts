@@ -1,6 +1,7 @@
+import { randomUUID } from "node:crypto";
 import type { SQL } from "drizzle-orm";
-import { and, desc, eq, gte, ilike, isNull, lt, lte, or } from "../../platform/db/drizzle.ts";
-import type { Db } from "../../platform/db/index.ts";
+import { and, desc, eq, gte, ilike, isNull, lt, lte, or, sql } from "../../platform/db/drizzle.ts";
+import { type Db, literalInsert, runAtCommit } from "../../platform/db/index.ts";
 import { registryLookups } from "./tables.ts";
 
 export type LookupRow = typeof registryLookups.$inferSelect;
@@ -9,6 +10,17 @@ export type NewLookupRow = Omit<typeof registryLookups.$inferInsert, "id">;
 export async function insertLookup(tx: Db, row: NewLookupRow): Promise<LookupRow> {
   const [inserted] = await tx.insert(registryLookups).values(row).returning();
   return inserted!;
+}
+
+/**
+ * Adds the look-up to the caller's transaction, written with its COMMIT (`runAtCommit`: a look-up's record and its
+ * audit entry are then one round trip with the COMMIT), and returns the row as it will be stored.
+ */
+export async function queueLookup(tx: Db, row: NewLookupRow): Promise<LookupRow> {
+  const stored: LookupRow = { covertPurpose: null, discloseAt: null, requestId: null, agencyCode: null, prefill: false, ...row, id: randomUUID() };
+  const statement = literalInsert(registryLookups, stored);
+  if (!runAtCommit(tx, statement)) await tx.execute(sql.raw(statement));
+  return stored;
 }
 
 export interface LookupsFilter {

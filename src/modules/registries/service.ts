@@ -121,7 +121,7 @@ export function makeRegistriesService(deps: {
     const outcome = failure ? String(failure.details?.reason ?? failure.code) : value === null ? "not_found" : "ok";
     const fields = value && typeof value === "object" ? Object.keys(value) : [];
     await database.transaction(async (tx) => {
-      const row = await repo.insertLookup(tx, {
+      const row = await repo.queueLookup(tx, {
         at: clock.now(),
         actor: actorRef(actor),
         actorName: actor.type === "user" ? actor.fullName : actorRef(actor),

@@ -1,8 +1,7 @@
 // The data tracker's exports (issue 18, item 4): the look-ups about the signed-in person as CSV (for a
 // spreadsheet, UTF-8 with its byte-order mark) and as PDF (DejaVu Sans, the repository's font, for every
 // Vietnamese letter). Both libraries are loaded with the first export, not with the program.
-import { createRequire } from "node:module";
-import type * as CsvStringify from "csv-stringify/sync";
+import { spreadsheetCsv } from "../../platform/csv.ts";
 import type PdfKit from "pdfkit";
 import { lazy } from "../../platform/lazy.ts";
 import { REGISTRY_NAMES } from "./errors.ts";
@@ -10,7 +9,6 @@ import type { RegistryName } from "./gateway/mapping.ts";
 import type { LookupRow } from "./repo.ts";
 import { FONT_FILES } from "../../platform/fonts.ts";
 
-const csvStringify = lazy(() => createRequire(import.meta.url)("csv-stringify/sync") as typeof CsvStringify);
 const pdfkit = lazy(() => import("pdfkit").then((m) => m.default as typeof PdfKit));
 
 const FONT = FONT_FILES.regular;
@@ -38,8 +36,7 @@ function cells(r: LookupRow): string[] {
 }
 
 export function trackerCsv(rows: LookupRow[]): Buffer {
-  const body = csvStringify().stringify([COLUMNS, ...rows.map(cells)], { record_delimiter: "\r\n" });
-  return Buffer.concat([Buffer.from("\uFEFF", "utf8"), Buffer.from(body, "utf8")]);
+  return spreadsheetCsv(COLUMNS, rows.map(cells));
 }
 
 export async function trackerPdf(rows: LookupRow[], meta: { subject: string; generatedAt: Date; period: string }): Promise<Buffer> {

@@ -387,8 +387,8 @@ function registries(env: Env, demo: boolean): RegistriesConfig {
     },
     simulate: bool(env, "MOTCUA_REGISTRY_SIM", demo && !configured),
     rights: {
-      officerPerMinute: integer(env, "MOTCUA_REGISTRY_OFFICER_PER_MINUTE", 30, 1, 100_000),
-      clientPerMinute: integer(env, "MOTCUA_REGISTRY_CLIENT_PER_MINUTE", 120, 1, 1_000_000),
+      officerPerMinute: integer(env, "MOTCUA_REGISTRY_OFFICER_PER_MINUTE", 30, 1, 10_000_000),
+      clientPerMinute: integer(env, "MOTCUA_REGISTRY_CLIENT_PER_MINUTE", 120, 1, 10_000_000),
       anomalyDistinct: integer(env, "MOTCUA_REGISTRY_ANOMALY_DISTINCT", 20, 1, 100_000),
       requestHours: integer(env, "MOTCUA_DATA_REQUEST_HOURS", 72, 1, 24 * 90),
       breachNotifyHours: integer(env, "MOTCUA_DATA_BREACH_NOTIFY_HOURS", 72, 1, 24 * 30),

@@ -14,7 +14,7 @@ import type * as OrmVersion from "drizzle-orm/version";
 
 const require = createRequire(import.meta.url);
 
-export const { and, asc, between, count, desc, eq, getTableColumns, getTableName, gt, gte, ilike, inArray, isNotNull, isNull, lt, lte, max, or, sql } =
+export const { and, asc, between, count, desc, eq, getTableColumns, getTableName, gt, gte, ilike, inArray, isNotNull, isNull, like, lt, lte, max, or, sql } =
   require("drizzle-orm") as typeof Orm;
 export const { alias, bigint, boolean, check, customType, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } =
   require("drizzle-orm/pg-core") as typeof PgCore;

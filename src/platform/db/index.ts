@@ -223,6 +223,11 @@ export function literalInsert<T extends PgTable>(table: T, row: Partial<T["$infe
     const value = (row as Record<string, unknown>)[key];
     if (value === undefined) continue;
     const driver: unknown = value === null ? null : column.mapToDriverValue(value);
+    if (typeof driver === "boolean") {
+      names.push(pg.escapeIdentifier(column.name));
+      values.push(driver ? "TRUE" : "FALSE");
+      continue;
+    }
     if (driver !== null && typeof driver !== "string" && typeof driver !== "number") {
       throw new Error(`literalInsert: ${getTableName(table)}.${column.name} has a ${typeof driver} value`);
     }

@@ -2,14 +2,9 @@
 // period before 15 September 2025 (sets.ts). The desk's register of the dossiers of a period, on A4 landscape and
 // as CSV for a spreadsheet. The 2025 annex's columns were not available (no source searched for issue 14 holds
 // its text): these are the 2018 register's.
-import { createRequire } from "node:module";
-import type * as CsvStringify from "csv-stringify/sync";
-import { lazy } from "../../../platform/lazy.ts";
+import { spreadsheetCsv } from "../../../platform/csv.ts";
 import { FormWriter, vnDate } from "./layout.ts";
 import type { RegisterInput, RegisterRow } from "./types.ts";
-
-/** csv-stringify's CommonJS build, required with the first register written as CSV (not with the program). */
-const csvStringify = lazy(() => createRequire(import.meta.url)("csv-stringify/sync") as typeof CsvStringify);
 
 const day = (d: Date | null | undefined) => (d ? vnDate(d) : "");
 const contact = (r: RegisterRow) => [r.address, r.phone].filter(Boolean).join("; ");
@@ -94,14 +89,5 @@ export function registerCsv(rows: RegisterRow[]): Buffer {
     day(r.returnedAt),
     r.note ?? "",
   ].map((v) => v.normalize("NFC")));
-  const text = csvStringify().stringify(records, {
-    bom: true,
-    header: true,
-    columns: [...REGISTER_CSV_COLUMNS],
-    record_delimiter: "windows",
-    // Naming the delimiter turns this off by default; a bare \n or \r inside a field must still be quoted.
-    quote_record_delimiter: true,
-    escape_formulas: true,
-  });
-  return Buffer.from(text, "utf8");
+  return spreadsheetCsv(REGISTER_CSV_COLUMNS, records);
 }

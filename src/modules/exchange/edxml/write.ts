@@ -1,7 +1,8 @@
 // From an EdxmlMessage to the one canonical edXML text: every value checked first (the same rules as reading, and
 // text in the form that reads back unchanged), elements in the order of DOMAIN.md §7, `edXML:` on the envelope's
 // elements, AttachmentEncoded after the envelope in the default namespace (as the Java and C# SDKs write it).
-import { XMLBuilder } from "fast-xml-parser";
+import type * as Fxp from "fast-xml-parser";
+import { lazy, lazyRequire } from "../../../platform/lazy.ts";
 import { parseDocumentId } from "./document-id.ts";
 import { EdxmlError } from "./errors.ts";
 import {
@@ -212,14 +213,19 @@ function statusHeader(s: EdxmlStatus): Tree {
   ]);
 }
 
-const builder = new XMLBuilder({
-  ignoreAttributes: false,
-  attributeNamePrefix: "@_",
-  format: true,
-  indentBy: "  ",
-  suppressEmptyNode: true,
-  processEntities: true,
-});
+// fast-xml-parser's CommonJS build (one file; its ES modules are a dozen), required by the first message written.
+const fxp = lazyRequire<typeof Fxp>("fast-xml-parser");
+const builder = lazy(
+  () =>
+    new (fxp().XMLBuilder)({
+      ignoreAttributes: false,
+      attributeNamePrefix: "@_",
+      format: true,
+      indentBy: "  ",
+      suppressEmptyNode: true,
+      processEntities: true,
+    }),
+);
 
 /** The XML of a message (see codec.ts for where a signature goes). */
 export function writeMessage(message: EdxmlMessage): string {
@@ -253,6 +259,6 @@ export function writeMessage(message: EdxmlMessage): string {
     "edXML:edXMLEnvelope": { "edXML:edXMLHeader": header, ...(body && { "edXML:edXMLBody": body }) },
     ...(encoded.length && { AttachmentEncoded: { Attachment: encoded } }),
   };
-  return builder.build({ "?xml": { "@_version": "1.0", "@_encoding": "UTF-8" }, edXML: root }) as string;
+  return builder().build({ "?xml": { "@_version": "1.0", "@_encoding": "UTF-8" }, edXML: root }) as string;
 }
 

@@ -2,8 +2,12 @@
 // `x:From` are the same element), with the limits that keep a hostile document from costing much: a size cap,
 // an element count and a nesting depth checked before or while parsing, no DOCTYPE at all (so no entity can be
 // declared: no external entity, no expansion bomb), and only XML's five entities and character references decoded.
-import { XMLParser, XMLValidator } from "fast-xml-parser";
+import type * as Fxp from "fast-xml-parser";
+import { lazyRequire } from "../../../platform/lazy.ts";
 import { EdxmlError } from "./errors.ts";
+
+// fast-xml-parser's CommonJS build (one file; its ES modules are a dozen), required by the first document read.
+const fxp = lazyRequire<typeof Fxp>("fast-xml-parser");
 
 export interface EdxmlLimits {
   /** Largest input in bytes (UTF-8). Default 50 MB. */
@@ -103,6 +107,7 @@ export function parseXml(xml: string | Uint8Array, limits: EdxmlLimits): XmlElem
   if (/<!DOCTYPE/i.test(text)) throw new EdxmlError(DOC, "a DOCTYPE is not allowed (no entity declarations)");
   if (/<!ENTITY/i.test(text)) throw new EdxmlError(DOC, "an ENTITY declaration is not allowed");
   countElementStarts(text, limits.maxElements);
+  const { XMLParser, XMLValidator } = fxp();
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     throw new EdxmlError(DOC, `not well-formed XML (line ${valid.err.line}, column ${valid.err.col}): ${valid.err.msg}`);

@@ -9,13 +9,18 @@
 // Library: @peculiar/x509 (MIT, TypeScript, builds certificates on Node's own WebCrypto, so keys are made by OpenSSL
 // in a fraction of a second) rather than node-forge (pure-JavaScript RSA, slow key generation, a history of
 // signature-verification CVEs, types from DefinitelyTyped). Its dependency injection container (tsyringe) needs the
-// `reflect-metadata` polyfill, loaded first below. Node's own X509Certificate reads the DER, the public key and
-// checks a private key against a certificate.
-import "reflect-metadata";
+// `reflect-metadata` polyfill, required first below. Node's own X509Certificate reads the DER, the public key and
+// checks a private key against a certificate. The library (~200 files with its ASN.1 schemas, a third of a second
+// under tsx) is required by the first reading or issuing of a certificate, not by every process that loads the
+// exchange module (issue 12, item 10).
 import { createPrivateKey, webcrypto, X509Certificate as NodeCertificate } from "node:crypto";
-import * as x509 from "@peculiar/x509";
+import type * as X509 from "@peculiar/x509";
+import { lazyRequire } from "../../../platform/lazy.ts";
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+const peculiar = lazyRequire<typeof X509>("@peculiar/x509", (x509) => x509.cryptoProvider.set(webcrypto as unknown as Crypto));
+const reflectMetadata = lazyRequire<unknown>("reflect-metadata");
+/** @peculiar/x509, its polyfill required before it. */
+const x509Library = (): typeof X509 => (reflectMetadata(), peculiar());
 
 /** The subject attribute that carries the agency code: serialNumber. */
 export const AGENCY_CODE_OID = "2.5.4.5";
@@ -57,7 +62,8 @@ export class CertificateError extends Error {
 
 /** Reads a PEM certificate (the first one of the text); throws CertificateError when it is not one. */
 export function readCertificate(pem: string): CertificateInfo {
-  let cert: x509.X509Certificate;
+  const x509 = x509Library();
+  let cert: X509.X509Certificate;
   let node: NodeCertificate;
   try {
     cert = new x509.X509Certificate(pem);
@@ -147,6 +153,7 @@ function randomSerial(): string {
 
 /** A new self-signed root for this installation's demo: CA, keyCertSign and cRLSign, valid `years` from `now`. */
 export async function createDevelopmentCa(opts: { name: string; now: Date; years?: number }): Promise<KeyAndCertificate> {
+  const x509 = x509Library();
   const keys = await newKeys();
   const notBefore = new Date(opts.now.getTime() - 60_000);
   const notAfter = new Date(opts.now.getTime() + (opts.years ?? 10) * 365 * DAY_MS);
@@ -180,6 +187,7 @@ export async function issueAgencyCertificate(
   subject: AgencySubject,
   opts: { now: Date; days?: number; notBefore?: Date; notAfter?: Date },
 ): Promise<KeyAndCertificate> {
+  const x509 = x509Library();
   const keys = await newKeys();
   const caCert = new x509.X509Certificate(ca.certificatePem);
   const notBefore = opts.notBefore ?? new Date(opts.now.getTime() - 60_000);

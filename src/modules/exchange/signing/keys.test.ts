@@ -7,6 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { sql } from "../../../platform/db/drizzle.ts";
 import { testDatabase } from "../../../../test/helpers/db.ts";
 import { createAuditLog } from "../../../platform/audit/index.ts";
+import { changeDigest } from "../../../platform/audit/chain.ts";
 import { type Actor, systemActor } from "../../../platform/auth/actor.ts";
 import { UsageError } from "../../../platform/cli.ts";
 import { fixedClock } from "../../../platform/clock.ts";
@@ -144,6 +145,32 @@ describe("the agencies' keys on the database", () => {
     assert.equal(unsigned.ok ? null : unsigned.reason, "missing");
     const refusals = await database.rows<{ subject_id: string }>(sql`SELECT subject_id FROM audit_log WHERE action = 'exchange.signature_refused' ORDER BY id`);
     assert.deepEqual(refusals.slice(-3).map((r) => r.subject_id), [ours, third, ours]);
+  });
+
+  it("audits the first refused signatures of a window, per sender and in all, and counts the rest on the next entry", async () => {
+    const limited = makeAgencyKeysService({ database, clock, audit: createAuditLog({ database, clock, key: "test" }), secret, refusalsAudited: { windowMs: 60_000, perAgency: 3, total: 5 } });
+    const flooder = "000.00.31.H29";
+    const made = ["000.00.32.H29", "000.00.33.H29", "000.00.34.H29"];
+    const refused = async (code: string) => assert.equal((await limited.verifyIncoming(sampleDocument({ from: code }), code)).ok, false);
+    const entries = async () =>
+      database.rows<{ subject_id: string; change_digest: string }>(
+        sql`SELECT subject_id, change_digest FROM audit_log WHERE action = 'exchange.signature_refused' AND subject_id IN (${sql.join([flooder, ...made].map((c) => sql`${c}`), sql`, `)}) ORDER BY id`,
+      );
+    for (let i = 0; i < 6; i++) await refused(flooder);
+    // Codes made up by the poster: only the window's total is left for them.
+    for (const code of made) await refused(code);
+    const first = await entries();
+    assert.deepEqual(first.map((r) => r.subject_id), [flooder, flooder, flooder, made[0], made[1]]);
+    // The change of a refusal (the log keeps its digest): the reason, and how many before it were only counted.
+    const change = (code: string, notAudited?: number) =>
+      changeDigest({ reason: "missing", message: "missing: the message is not signed", bytes: Buffer.byteLength(sampleDocument({ from: code })), ...(notAudited ? { notAudited } : {}) });
+    // The flooder's last three were counted: the next entry (another code's) says so.
+    assert.deepEqual(first.map((r) => r.change_digest), [change(flooder), change(flooder), change(flooder), change(made[0]!, 3), change(made[1]!)]);
+    clock.advance(60_000);
+    await refused(flooder);
+    const next = await entries();
+    assert.equal(next.length, 6);
+    assert.equal(next.at(-1)!.change_digest, change(flooder, 1), "the last made-up code's, counted in the window before");
   });
 
   describe("the commands", () => {

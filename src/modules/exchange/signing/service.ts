@@ -2,6 +2,7 @@
 // development CA, or imported; rotated: the new one active, the old one retired but still verifying), the
 // certificates registered for other agencies, and the verification of incoming messages against them. Every change
 // and every refused message is recorded in the audit log.
+import { createPrivateKey, type KeyObject } from "node:crypto";
 import type { Audit } from "../../../platform/audit/index.ts";
 import { type Actor, systemActor } from "../../../platform/auth/actor.ts";
 import type { Clock } from "../../../platform/clock.ts";
@@ -13,7 +14,7 @@ import { InvalidKeyInput, KeysForbidden, NoSigningKey, SigningKeyExists, Trusted
 import { makeKeyStore } from "./keystore.ts";
 import { canManageKeys } from "./policy.ts";
 import * as repo from "./repo.ts";
-import { edxmlSender, SignatureError, type SignatureRefusal, signEdxml, type VerifiedSignature, verifyEdxml } from "./xmldsig.ts";
+import { SignatureError, type SignatureRefusal, signEdxml, type SigningKey, type VerifiedSignature, verifyEdxml } from "./xmldsig.ts";
 
 /** The name of the node secret the private keys are sealed with. */
 export const KEYS_SECRET = "exchange-signing";
@@ -82,7 +83,22 @@ export interface AgencyKeysDeps {
   secret(name: string): string;
   /** The agency's name for a new certificate's CN when the caller gives none (the directory's). */
   agencyName?: (code: string) => Promise<string | null>;
+  /** How many refused signatures are audited in a window (REFUSALS_AUDITED by default); the rest are counted. */
+  refusalsAudited?: RefusalAuditLimits;
 }
+
+/**
+ * The public inbox verifies whatever anyone posts: a refused signature is audited, but not every one, or a flood
+ * of bad messages would flood the audit chain. In each window the first `perAgency` refusals for one sender's code
+ * are audited, and no more than `total` in all (the codes are the poster's to make up); the others are counted, and
+ * the next audited refusal carries how many were not (`notAudited`, since the one before it).
+ */
+export interface RefusalAuditLimits {
+  windowMs: number;
+  perAgency: number;
+  total: number;
+}
+export const REFUSALS_AUDITED: RefusalAuditLimits = { windowMs: 60_000, perAgency: 10, total: 100 };
 
 const iso = (d: Date) => d.toISOString();
 
@@ -137,8 +153,38 @@ function agencyCertificate(pem: string, agencyCode: string) {
   return info;
 }
 
+/** The refusals audited in the current window (REFUSALS_AUDITED): `admit` is null for one only counted. */
+function refusalWindow(clock: Clock, limits: RefusalAuditLimits) {
+  let start = -Infinity;
+  let total = 0;
+  const perAgency = new Map<string, number>();
+  let notAudited = 0;
+  return {
+    /** Null when this refusal is only counted; else how many were not audited since the last one that was. */
+    admit(agencyCode: string): number | null {
+      const now = clock.now().getTime();
+      if (now - start >= limits.windowMs) {
+        start = now;
+        total = 0;
+        perAgency.clear();
+      }
+      const seen = perAgency.get(agencyCode) ?? 0;
+      if (total >= limits.total || seen >= limits.perAgency) {
+        notAudited++;
+        return null;
+      }
+      total++;
+      perAgency.set(agencyCode, seen + 1);
+      const skipped = notAudited;
+      notAudited = 0;
+      return skipped;
+    },
+  };
+}
+
 export function makeAgencyKeysService(deps: AgencyKeysDeps): AgencyKeysService {
   const { database, clock, audit } = deps;
+  const refusals = refusalWindow(clock, deps.refusalsAudited ?? REFUSALS_AUDITED);
   const store = makeKeyStore(deps.secret(KEYS_SECRET));
   const binding = (agencyCode: string, fingerprint: string) => `${agencyCode}|${fingerprint}`;
 
@@ -222,6 +268,22 @@ export function makeAgencyKeysService(deps: AgencyKeysDeps): AgencyKeysService {
     return { certificatePem: row.certificatePem, privateKeyPem: store.open(row.privateKeyEnc, binding(agencyCode, row.fingerprint)) };
   }
 
+  // The private keys opened for signing, kept by their row (its code and certificate): the active key is read on
+  // every signature (a rotation takes effect at once), opened and parsed once.
+  const opened = new Map<string, KeyObject>();
+  async function activeSigningKey(agencyCode: string): Promise<SigningKey> {
+    const row = await repo.activeKey(database.db, agencyCode);
+    if (!row) throw new NoSigningKey(agencyCode);
+    const id = `${row.id}|${binding(agencyCode, row.fingerprint)}`;
+    let privateKey = opened.get(id);
+    if (!privateKey) {
+      privateKey = createPrivateKey(store.open(row.privateKeyEnc, binding(agencyCode, row.fingerprint)));
+      if (opened.size >= 1000) opened.clear();
+      opened.set(id, privateKey);
+    }
+    return { certificatePem: row.certificatePem, privateKey };
+  }
+
   async function registered(agencyCode: string): Promise<string[]> {
     const [theirs, ours] = await Promise.all([repo.trustedOf(database.db, agencyCode), repo.keysOf(database.db, agencyCode)]);
     return [...theirs.map((r) => r.certificatePem), ...ours.map((r) => r.certificatePem)];
@@ -257,9 +319,7 @@ export function makeAgencyKeysService(deps: AgencyKeysDeps): AgencyKeysService {
     signingKey,
 
     async signOutgoing(xml, agencyCode) {
-      const sender = edxmlSender(xml);
-      if (sender !== agencyCode) throw new SignatureError("wrong_agency", `the message is from ${sender ?? "nobody"}, not from ${agencyCode}`);
-      return signEdxml(xml, await signingKey(agencyCode));
+      return signEdxml(xml, await activeSigningKey(agencyCode), { sender: agencyCode });
     },
 
     async trust(actor, input, outer) {
@@ -310,15 +370,18 @@ export function makeAgencyKeysService(deps: AgencyKeysDeps): AgencyKeysService {
         return { ok: true, signature };
       } catch (err) {
         if (!(err instanceof SignatureError)) throw err;
-        await database.transaction((tx) =>
-          audit.record(tx, {
-            actor: context.actor ?? systemActor("exchange"),
-            action: "exchange.signature_refused",
-            subject: { type: "agency", id: senderAgencyCode },
-            requestId: context.requestId ?? null,
-            change: { reason: err.reason, message: err.message, bytes: Buffer.byteLength(xml) },
-          }),
-        );
+        const notAudited = refusals.admit(senderAgencyCode);
+        if (notAudited !== null) {
+          await database.transaction((tx) =>
+            audit.record(tx, {
+              actor: context.actor ?? systemActor("exchange"),
+              action: "exchange.signature_refused",
+              subject: { type: "agency", id: senderAgencyCode },
+              requestId: context.requestId ?? null,
+              change: { reason: err.reason, message: err.message, bytes: Buffer.byteLength(xml), ...(notAudited > 0 ? { notAudited } : {}) },
+            }),
+          );
+        }
         return { ok: false, reason: err.reason, message: err.message };
       }
     },

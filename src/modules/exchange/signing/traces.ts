@@ -12,8 +12,12 @@
 // XML-DSig (REC-xpath-19991116) with one fixed expression, TRACES_XPATH, so that any XML-DSig implementation
 // verifies it (xmlsec1 does, in the tests); ours accepts that expression only, and applies it as the removal of
 // those elements (the same node-set). A TraceHeader was never proof of anything: routing information only.
-import { DOMParser, XMLSerializer } from "@xmldom/xmldom";
+import type * as XmlDom from "@xmldom/xmldom";
+import { lazyRequire } from "../../../platform/lazy.ts";
 import { EDXML_NAMESPACE, type TraceHeader } from "../edxml/model.ts";
+
+/** Required by the first hop appended, not by every process that loads the exchange module. */
+const xmlDom = lazyRequire<typeof XmlDom>("@xmldom/xmldom");
 
 /** The XPath transform of XML-DSig. */
 export const XPATH_TRANSFORM = "http://www.w3.org/TR/1999/REC-xpath-19991116";
@@ -61,7 +65,7 @@ export class TracesExcluded {
  */
 export function appendTrace(xml: string, hop: TraceHeader): string {
   if (/<!DOCTYPE/i.test(xml)) throw new Error("a document type declaration is not allowed");
-  const doc = new DOMParser().parseFromString(xml, "text/xml");
+  const doc = new (xmlDom().DOMParser)().parseFromString(xml, "text/xml");
   const lists = Array.from(doc.getElementsByTagNameNS(EDXML_NAMESPACE, "TraceHeaderList"));
   if (lists.length !== 1) throw new Error(`expected one TraceHeaderList, found ${lists.length}`);
   const list = lists[0]!;
@@ -77,5 +81,5 @@ export function appendTrace(xml: string, hop: TraceHeader): string {
   const existing = Array.from(list.childNodes).filter((c) => c.nodeType === 1 && (c as Element).localName === "TraceHeader");
   const after = existing.at(-1);
   list.insertBefore(trace, after ? after.nextSibling : list.firstChild);
-  return new XMLSerializer().serializeToString(doc);
+  return new (xmlDom().XMLSerializer)().serializeToString(doc);
 }

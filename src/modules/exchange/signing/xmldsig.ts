@@ -10,12 +10,17 @@
 // (the whole document), the transforms enveloped-signature, the XPath transform that leaves the hops' TraceHeaders
 // out (traces.ts: a hub appends its own without breaking the signature), then exc-c14n — or, from another implementation that signs the
 // whole document, enveloped-signature then exc-c14n — and nothing else.
-import { createSign } from "node:crypto";
-import { DOMParser, XMLSerializer } from "@xmldom/xmldom";
-import { SignedXml } from "xml-crypto";
+import { createPublicKey, createSign, type KeyObject } from "node:crypto";
+import type * as XmlDom from "@xmldom/xmldom";
+import type * as XmlCrypto from "xml-crypto";
+import { lazyRequire } from "../../../platform/lazy.ts";
 import { EDXML_NAMESPACE } from "../edxml/model.ts";
 import { certificateDer, CertificateError, derToPem, readCertificate } from "./ca.ts";
 import { TRACES_XPATH, TracesExcluded, XPATH_TRANSFORM } from "./traces.ts";
+
+// Required by the first signature made or checked, not by every process that loads the exchange module.
+const xmlDom = lazyRequire<typeof XmlDom>("@xmldom/xmldom");
+const xmlCrypto = lazyRequire<typeof XmlCrypto>("xml-crypto");
 
 export const DSIG_NAMESPACE = "http://www.w3.org/2000/09/xmldsig#";
 export const EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#";
@@ -77,7 +82,7 @@ function parse(xml: string): Document {
   const fail = (msg: string) => {
     throw new SignatureError("malformed", `not well-formed XML: ${msg}`);
   };
-  const doc = new DOMParser({ errorHandler: { warning: () => {}, error: fail, fatalError: fail } }).parseFromString(xml, "text/xml");
+  const doc = new (xmlDom().DOMParser)({ errorHandler: { warning: () => {}, error: fail, fatalError: fail } }).parseFromString(xml, "text/xml");
   if (!doc.documentElement) throw new SignatureError("malformed", "no document element");
   return doc as unknown as Document;
 }
@@ -99,47 +104,77 @@ function headerOf(doc: Document): Element {
   return headers[0]!;
 }
 
-/** Signs an edXML message with an agency's key: the signed document, its signature last in `edXMLHeader`. */
-export function signEdxml(xml: string, key: { privateKeyPem: string; certificatePem: string }): string {
+/** A signing key: its private key (PEM, or a KeyObject opened once and kept) and its certificate (PEM). */
+export interface SigningKey {
+  privateKey: KeyObject | string;
+  certificatePem: string;
+}
+
+/**
+ * xml-crypto's first pass computes the reference's digest and writes the Signature element; its SignatureValue is
+ * computed once, after the XPath transform's expression is added (withXPathExpression): this pass signs nothing.
+ */
+class DeferredRsaSha256 {
+  getSignature = () => "";
+  verifySignature = () => false;
+  getAlgorithmName = () => RSA_SHA256;
+}
+
+/**
+ * Signs an edXML message with an agency's key: the signed document, its signature last in `edXMLHeader`. With
+ * `sender`, the message must be from that agency (From/OrganId), checked on the same parse.
+ */
+export function signEdxml(xml: string, key: SigningKey | { privateKeyPem: string; certificatePem: string }, opts: { sender?: string } = {}): string {
   const doc = parse(xml);
   headerOf(doc);
   if (doc.getElementsByTagNameNS(DSIG_NAMESPACE, "Signature").length) throw new SignatureError("malformed", "the message is signed already");
-  const sig = new SignedXml({
-    privateKey: key.privateKeyPem,
+  if (opts.sender !== undefined) {
+    const stated = senderOf(doc);
+    if (stated !== opts.sender) throw new SignatureError("wrong_agency", `the message is from ${stated ?? "nobody"}, not from ${opts.sender}`);
+  }
+  const privateKey = "privateKey" in key ? key.privateKey : key.privateKeyPem;
+  const sig = new (xmlCrypto().SignedXml)({
+    privateKey: "deferred",
     publicCert: key.certificatePem,
     signatureAlgorithm: RSA_SHA256,
     canonicalizationAlgorithm: EXC_C14N,
-    getKeyInfoContent: SignedXml.getKeyInfoContent,
+    getKeyInfoContent: xmlCrypto().SignedXml.getKeyInfoContent,
   });
+  (sig.SignatureAlgorithms as Record<string, new () => unknown>)[RSA_SHA256] = DeferredRsaSha256;
   withTraceTransform(sig);
   sig.addReference({ xpath: "/*", uri: "", isEmptyUri: true, transforms: [ENVELOPED, XPATH_TRANSFORM, EXC_C14N], digestAlgorithm: SHA256 });
   sig.computeSignature(xml, { location: { reference: HEADER_XPATH, action: "append" } });
-  return withXPathExpression(sig.getSignedXml(), key.privateKeyPem);
+  const signedXml = sig.getSignedXml();
+  const unsigned = sig.getSignatureXml();
+  const at = signedXml.indexOf(unsigned);
+  if (at < 0 || signedXml.indexOf(unsigned, at + 1) >= 0) throw new SignatureError("malformed", "the signature cannot be placed");
+  return signedXml.slice(0, at) + withXPathExpression(unsigned, privateKey) + signedXml.slice(at + unsigned.length);
 }
 
 /**
  * xml-crypto writes a Transform's Algorithm only: the XPath transform's expression is added here, and SignedInfo,
- * which it is part of, signed again.
+ * which it is part of, signed — on the Signature element alone (exclusive canonicalisation: SignedInfo's canonical
+ * form takes nothing from the document around it).
  */
-function withXPathExpression(signedXml: string, privateKeyPem: string): string {
-  const doc = parse(signedXml);
-  const signature = doc.getElementsByTagNameNS(DSIG_NAMESPACE, "Signature")[0]!;
+function withXPathExpression(signatureXml: string, privateKey: KeyObject | string): string {
+  const doc = parse(signatureXml);
+  const signature = doc.documentElement!;
   const transform = Array.from(signature.getElementsByTagNameNS(DSIG_NAMESPACE, "Transform")).find((t) => t.getAttribute("Algorithm") === XPATH_TRANSFORM)!;
   const expression = doc.createElementNS(DSIG_NAMESPACE, transform.prefix ? `${transform.prefix}:XPath` : "XPath");
   expression.appendChild(doc.createTextNode(TRACES_XPATH));
   transform.appendChild(expression);
   // xml-crypto's own canonical SignedInfo (the one checkSignature computes), from the signature as it now is.
-  const resign = new SignedXml({ canonicalizationAlgorithm: EXC_C14N }) as unknown as { signatureNode: Node; getCanonSignedInfoXml(doc: Document): string };
+  const resign = new (xmlCrypto().SignedXml)({ canonicalizationAlgorithm: EXC_C14N }) as unknown as { signatureNode: Node; getCanonSignedInfoXml(doc: Document): string };
   resign.signatureNode = signature as unknown as Node;
   const canonical = resign.getCanonSignedInfoXml(doc);
-  const value = createSign("RSA-SHA256").update(canonical).sign(privateKeyPem, "base64");
+  const value = createSign("RSA-SHA256").update(canonical).sign(privateKey, "base64");
   const valueElement = signature.getElementsByTagNameNS(DSIG_NAMESPACE, "SignatureValue")[0]!;
   while (valueElement.firstChild) valueElement.removeChild(valueElement.firstChild);
   valueElement.appendChild(doc.createTextNode(value));
-  return new XMLSerializer().serializeToString(doc as unknown as Node);
+  return new (xmlDom().XMLSerializer)().serializeToString(signature as unknown as Node);
 }
 
-function withTraceTransform(sig: SignedXml): SignedXml {
+function withTraceTransform(sig: XmlCrypto.SignedXml): XmlCrypto.SignedXml {
   (sig.CanonicalizationAlgorithms as Record<string, new () => unknown>)[XPATH_TRANSFORM] = TracesExcluded;
   return sig;
 }
@@ -218,6 +253,27 @@ export function edxmlSender(xml: string): string | null {
   return senderOf(parse(xml));
 }
 
+/**
+ * What the certificates seen in messages say, their DER and their public keys, kept: a certificate is the same bytes
+ * in every message of its agency, and reading one (ASN.1, X.509) costs more than checking the signature it carries.
+ * Bounded: emptied when full (certificates are few; a flood of made-up ones only empties it).
+ */
+const CACHE_MAX = 1000;
+function cached<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  const hit = map.get(key);
+  if (hit !== undefined) return hit;
+  const value = make();
+  if (map.size >= CACHE_MAX) map.clear();
+  map.set(key, value);
+  return value;
+}
+const infos = new Map<string, ReturnType<typeof readCertificate>>();
+const ders = new Map<string, Buffer>();
+const publicKeys = new Map<string, KeyObject>();
+const certificateInfo = (der: Buffer) => cached(infos, der.toString("base64"), () => readCertificate(derToPem(der)));
+const derOf = (pem: string) => cached(ders, pem, () => certificateDer(pem));
+const publicKeyOf = (pem: string) => cached(publicKeys, pem, () => createPublicKey(pem));
+
 /** Verifies a signed edXML message; throws SignatureError with the reason it is refused. */
 export function verifyEdxml(xml: string, opts: VerifyOptions): VerifiedSignature {
   const doc = parse(xml);
@@ -230,7 +286,7 @@ export function verifyEdxml(xml: string, opts: VerifyOptions): VerifiedSignature
   if (agencyCode === null) throw new SignatureError("malformed", "the message names no sender (From/OrganId)");
   let info;
   try {
-    info = readCertificate(derToPem(certificate));
+    info = certificateInfo(certificate);
   } catch (err) {
     if (err instanceof CertificateError) throw new SignatureError("malformed", err.message);
     throw err;
@@ -240,7 +296,7 @@ export function verifyEdxml(xml: string, opts: VerifyOptions): VerifiedSignature
   }
   const registered = opts.trusted.find((pem) => {
     try {
-      return certificateDer(pem).equals(certificate);
+      return derOf(pem).equals(certificate);
     } catch {
       return false;
     }
@@ -251,7 +307,7 @@ export function verifyEdxml(xml: string, opts: VerifyOptions): VerifiedSignature
   if (now < info.notBefore || now > info.notAfter) {
     throw new SignatureError("expired", `the certificate is valid from ${info.notBefore.toISOString()} to ${info.notAfter.toISOString()}`);
   }
-  const check = withTraceTransform(new SignedXml({ publicCert: registered, getCertFromKeyInfo: () => null }));
+  const check = withTraceTransform(new (xmlCrypto().SignedXml)({ publicCert: publicKeyOf(registered), getCertFromKeyInfo: () => null }));
   check.loadSignature(signature as unknown as Node);
   let ok: boolean;
   try {

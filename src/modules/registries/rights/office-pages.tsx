@@ -49,7 +49,7 @@ function ProtectionPage(props: { page: PageRequest; csrf: string; now: Date; req
           {props.requests.map((r) => (
             <li>
               <p>
-                <strong>{label(page, KIND_LABEL, r.kind)}</strong> — {r.fullName} — {label(page, STATUS_LABEL, r.status)}
+                <strong>{label(page, KIND_LABEL, r.kind)}</strong> — {r.fullName} — {label(page, STATUS_LABEL, r.status)} — {r.agencyCode ?? tr(page, "gửi đơn vị vận hành hệ thống", "to the system's operator")}
                 <br />
                 {tr(page, "Gửi", "Sent")} {when(r.filedAt)}; {tr(page, "hạn", "due")} {when(r.dueAt)}
                 {isLate(r, now) ? <strong> {tr(page, "(quá hạn)", "(late)")}</strong> : null}

@@ -44,7 +44,7 @@ describe("data-rights pages", () => {
     const short = await citizen.post("/quyen-du-lieu/yeu-cau", { kind: "delete", detail: "" });
     assert.equal(short.statusCode, 400);
     assert.match(short.body, /cần chỉnh sửa hoặc xóa/);
-    assert.equal((await citizen.post("/quyen-du-lieu/yeu-cau", { kind: "correct", detail: "Sai địa chỉ thường trú" })).statusCode, 303);
+    assert.equal((await citizen.post("/quyen-du-lieu/yeu-cau", { kind: "correct", detail: "Sai địa chỉ thường trú", agencyCode: s.place.centre })).statusCode, 303);
     assert.match((await citizen.get("/quyen-du-lieu")).body, /Đã tiếp nhận/);
 
     const office = await supervisor.get("/office/bao-ve-du-lieu");

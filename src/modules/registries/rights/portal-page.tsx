@@ -48,7 +48,7 @@ const DONE: Readonly<Record<string, readonly [string, string]>> = {
 
 const Query = pageSchema({ querystring: Type.Object({ da: FormText() }) });
 const ConsentForm = pageSchema({ body: Type.Object({ purpose: Type.String({ maxLength: 40 }), action: Type.String({ maxLength: 10 }) }) });
-const RequestForm = pageSchema({ body: Type.Object({ kind: Type.String({ maxLength: 10 }), detail: FormText({ maxLength: 2000 }) }) });
+const RequestForm = pageSchema({ body: Type.Object({ kind: Type.String({ maxLength: 10 }), detail: FormText({ maxLength: 2000 }), agencyCode: FormText({ maxLength: 40 }) }) });
 
 interface Props {
   page: PageRequest;
@@ -56,11 +56,13 @@ interface Props {
   now: Date;
   consents: repo.ConsentRow[];
   requests: repo.RequestRow[];
+  /** The agencies that hold the person's data (their dossiers' and look-ups'): whom a request may be addressed to. */
+  holders: string[];
   notice?: string | undefined;
   error?: string | undefined;
 }
 
-function RightsPage({ page, csrf, now, consents, requests, notice, error }: Props) {
+function RightsPage({ page, csrf, now, consents, requests, holders, notice, error }: Props) {
   const inForce = new Set(consents.filter((c) => c.withdrawnAt === null).map((c) => c.purpose));
   const when = (d: Date) => formatDateTime(d, page.lang);
   return (
@@ -103,6 +105,15 @@ function RightsPage({ page, csrf, now, consents, requests, notice, error }: Prop
           <select id="kind" name="kind">
             {REQUEST_KINDS.map((k) => (
               <option value={k}>{label(page, KIND_LABEL, k)}</option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="agencyCode">{tr(page, "Gửi đến", "Addressed to")}</label>
+          <select id="agencyCode" name="agencyCode">
+            <option value="">{tr(page, "Đơn vị vận hành hệ thống (toàn bộ dữ liệu)", "The system's operator (all the data)")}</option>
+            {holders.map((code) => (
+              <option value={code}>{tr(page, `Cơ quan ${code}`, `Agency ${code}`)}</option>
             ))}
           </select>
         </div>
@@ -170,8 +181,9 @@ export function rightsPortalPages(deps: { rights: DataRightsService; now: () => 
 
     const show = async (request: FastifyRequest, reply: FastifyReply, extra: { notice?: string | undefined; error?: string | undefined } = {}, status = 200) => {
       const page = partyPage(request, reply, "portal");
-      const [consents, requests] = await Promise.all([rights.consents(request.actor), rights.myRequests(request.actor)]);
-      return sendPage(reply, <RightsPage page={page} csrf={csrfToken(request, reply)} now={now()} consents={consents} requests={requests} {...extra} />, status);
+      const [consents, requests, mine] = await Promise.all([rights.consents(request.actor), rights.myRequests(request.actor), rights.exportMine(request.actor)]);
+      const holders = [...new Set([...mine.dossiers.map((d) => d.agencyCode), ...mine.lookups.flatMap((l) => (l.agencyCode ? [l.agencyCode] : []))])].sort();
+      return sendPage(reply, <RightsPage page={page} csrf={csrfToken(request, reply)} now={now()} consents={consents} requests={requests} holders={holders} {...extra} />, status);
     };
 
     app.get(RIGHTS_PATH, { config: { access: APPLICANTS }, ...Query }, async (request, reply) =>
@@ -197,7 +209,7 @@ export function rightsPortalPages(deps: { rights: DataRightsService; now: () => 
       const form = postedForm(request);
       if (!form.ok) return show(request, reply, { error: tr(partyPage(request, reply, "portal"), "Thông tin không hợp lệ.", "The input is not valid.") }, 400);
       try {
-        await rights.fileRequest(request.actor, { kind: form.values.kind, detail: form.values.detail ?? "" });
+        await rights.fileRequest(request.actor, { kind: form.values.kind, detail: form.values.detail ?? "", agencyCode: form.values.agencyCode || null });
       } catch (err) {
         const shown = shownError(reply, partyPage(request, reply, "portal"), err);
         if (!shown) throw err;

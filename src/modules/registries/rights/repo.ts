@@ -1,5 +1,5 @@
 // SQL of the data-subject rights and abuse reports (issue 18, items 5 and 6).
-import { and, asc, desc, eq, isNull, lt, sql } from "../../../platform/db/drizzle.ts";
+import { and, asc, desc, eq, isNull, like, lt, or, sql } from "../../../platform/db/drizzle.ts";
 import type { Db } from "../../../platform/db/index.ts";
 import { registryLookups } from "../tables.ts";
 import { dataBreaches, dataConsents, dataSubjectRequests } from "./tables.ts";
@@ -45,11 +45,18 @@ export function requestsOf(db: Db, userId: string): Promise<RequestRow[]> {
   return db.select().from(dataSubjectRequests).where(eq(dataSubjectRequests.userId, userId)).orderBy(desc(dataSubjectRequests.filedAt));
 }
 
-/** The requests still open first (by deadline), then the answered, newest first. */
-export function allRequests(db: Db, limit = 200): Promise<RequestRow[]> {
+/**
+ * The requests still open first (by deadline), then the answered, newest first: all of them (`suffixes` null), or
+ * those addressed to an agency whose code ends with one of `suffixes` (the subtrees overseen: `subtreeSuffix`).
+ */
+export function allRequests(db: Db, suffixes: string[] | null, limit = 200): Promise<RequestRow[]> {
+  const t = dataSubjectRequests;
+  // An agency code holds only digits, capitals and dots: nothing LIKE reads as a wildcard.
+  const scope = suffixes === null ? undefined : suffixes.length ? or(...suffixes.map((s) => like(t.agencyCode, `%${s}`))) : sql`false`;
   return db
     .select()
     .from(dataSubjectRequests)
+    .where(scope)
     .orderBy(sql`${dataSubjectRequests.answeredAt} IS NOT NULL`, asc(dataSubjectRequests.dueAt), desc(dataSubjectRequests.filedAt))
     .limit(limit);
 }

@@ -8,9 +8,10 @@ import { fixedClock } from "../../../platform/clock.ts";
 import { DomainError } from "../../../platform/http/errors.ts";
 import type { App } from "../../../platform/http/types.ts";
 import { actorOf, apiAs, buildProvincialProcedure, dossierSetting, type DossierSetting, fileDossier, publishProcedures } from "../../dossiers/testing.ts";
-import { buildCitizen } from "../../identity/testing.ts";
+import { buildAgency } from "../../directory/testing.ts";
+import { buildCitizen, buildOfficer } from "../../identity/testing.ts";
 import * as lookups from "../repo.ts";
-import type { PersonalDataExport } from "./export.ts";
+import { type PersonalDataExport, subjectActorOf } from "./export.ts";
 
 // Tuesday 1 December 2026, 09:00 in Hà Nội.
 const clock = fixedClock("2026-12-01T02:00:00Z");
@@ -76,7 +77,7 @@ describe("data-subject rights", () => {
       outcome: "ok",
     });
 
-    const filed = await api(s.cast.citizen, "POST", "/api/me/data-requests", { kind: "see", detail: "" });
+    const filed = await api(s.cast.citizen, "POST", "/api/me/data-requests", { kind: "see", detail: "", agencyCode: s.place.centre });
     assert.equal(filed.statusCode, 201, filed.body);
     const request = filed.json() as { id: string; status: string; filedAt: string; dueAt: string; late: boolean };
     assert.equal(request.status, "received");
@@ -109,10 +110,66 @@ describe("data-subject rights", () => {
     assert.equal((await env.ctx.dataRights.exportMine(applicant)).lookups.length, 1);
   });
 
+  it("reads a branch's 13-digit tax code as a business, not a citizen, in the data export", async () => {
+    for (const username of ["0100233488001", "0100233488-001", "0100233488"]) {
+      assert.deepEqual(subjectActorOf({ userId: "u", username, fullName: "Chi nhánh" }).roles.map((r) => r.role), ["business"], username);
+    }
+    assert.deepEqual(subjectActorOf({ userId: "u", username: "001199000001", fullName: "Công dân" }).roles.map((r) => r.role), ["citizen"]);
+
+    // A branch's request to see its data, answered: the export holds the look-ups of the branch as a business.
+    const branch = { userId: "branch-user", username: "0100233488001", fullName: "Chi nhánh Công ty TNHH Ví dụ" };
+    await lookups.insertLookup(env.database.db, {
+      at: clock.now(),
+      actor: "user:someone",
+      actorName: "Trần Văn Tiếp",
+      agencyCode: s.place.centre,
+      registry: "business",
+      subjectType: "business",
+      subjectId: branch.username,
+      fields: ["name"],
+      purpose: "Tiếp nhận hồ sơ",
+      legalBasis: "Nghị định 168/2025/NĐ-CP",
+      dossierId: "ho-so-chi-nhanh",
+      outcome: "ok",
+    });
+    const filed = await env.ctx.dataRights.fileRequest(subjectActorOf(branch), { kind: "see", detail: "", agencyCode: s.place.centre });
+    const done = await env.ctx.dataRights.handleRequest(actorOf(env.ctx, s.cast.admin), filed.id, { status: "done", answer: "Bản dữ liệu đính kèm." });
+    const exported = done.export as PersonalDataExport;
+    assert.deepEqual(exported.account.roles, ["business"]);
+    assert.deepEqual(exported.lookups.map((l) => l.dossierId), ["ho-so-chi-nhanh"]);
+  });
+
+  it("shows a data subject's request, and its export, only to the data officers of the agency it is addressed to and those above it", async () => {
+    const person = await buildCitizen(env.ctx);
+    const me = actorOf(env.ctx, person);
+    const here = await env.ctx.dataRights.fileRequest(me, { kind: "see", detail: "", agencyCode: s.place.centre });
+    const elsewhereAgency = await buildAgency(env.ctx, { name: "Ủy ban nhân dân tỉnh Nơi Khác", kind: "people_committee", departments: [] });
+    const there = await env.ctx.dataRights.fileRequest(me, { kind: "correct", detail: "Sai số điện thoại", agencyCode: elsewhereAgency.code });
+    const node = await env.ctx.dataRights.fileRequest(me, { kind: "delete", detail: "Xóa tài khoản của tôi" });
+    await rejectsWith(env.ctx.dataRights.fileRequest(me, { kind: "see", detail: "", agencyCode: "không phải mã" }), "registries.invalid_rights_input");
+    const stranger = await buildOfficer(env.ctx, { agency: elsewhereAgency, department: null, roles: ["supervisor"], fullName: "Giám sát Nơi Khác", email: null });
+
+    const listed = async (who: typeof stranger) => ((await api(who, "GET", "/api/data-requests")).json() as { items: Array<{ id: string }> }).items.map((r) => r.id);
+    const ours = await listed(s.cast.supervisor);
+    assert.ok(ours.includes(here.id), "the province's supervisor sees the request to an agency of the province");
+    assert.ok(!ours.includes(there.id) && !ours.includes(node.id), "not another province's, nor one to the node");
+    const theirs = await listed(stranger);
+    assert.ok(theirs.includes(there.id));
+    assert.ok(!theirs.includes(here.id) && !theirs.includes(node.id));
+
+    // Another agency's request and its export are not there for them; nor can they answer it.
+    await env.ctx.dataRights.handleRequest(actorOf(env.ctx, s.cast.supervisor), here.id, { status: "done", answer: "Bản dữ liệu đính kèm." });
+    assert.equal((await api(stranger, "GET", `/api/data-requests/${here.id}/export`)).statusCode, 404);
+    assert.equal((await api(s.cast.supervisor, "GET", `/api/data-requests/${here.id}/export`)).statusCode, 200);
+    await rejectsWith(env.ctx.dataRights.request(actorOf(env.ctx, stranger), here.id), "registries.rights_not_found");
+    await rejectsWith(env.ctx.dataRights.handleRequest(actorOf(env.ctx, stranger), node.id, { status: "refused", answer: "Không" }), "registries.rights_not_found");
+    assert.equal((await api(person, "GET", `/api/data-requests/${here.id}/export`)).statusCode, 200, "the person reads their own");
+  });
+
   it("asks what to correct or delete, and an answer to close a request", async () => {
     const person = await buildCitizen(env.ctx);
     await rejectsWith(env.ctx.dataRights.fileRequest(actorOf(env.ctx, person), { kind: "delete", detail: "" }), "registries.invalid_rights_input");
-    const row = await env.ctx.dataRights.fileRequest(actorOf(env.ctx, person), { kind: "correct", detail: "Sai ngày sinh trên tài khoản" });
+    const row = await env.ctx.dataRights.fileRequest(actorOf(env.ctx, person), { kind: "correct", detail: "Sai ngày sinh trên tài khoản", agencyCode: s.place.centre });
     await rejectsWith(env.ctx.dataRights.handleRequest(actorOf(env.ctx, s.cast.admin), row.id, { status: "refused" }), "registries.invalid_rights_input");
     const refused = await env.ctx.dataRights.handleRequest(actorOf(env.ctx, s.cast.admin), row.id, { status: "refused", answer: "Ngày sinh lấy từ CSDL dân cư." });
     assert.equal(refused.status, "refused");

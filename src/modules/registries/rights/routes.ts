@@ -15,6 +15,8 @@ const Request = Type.Object({
   detail: Type.String(),
   status: Type.String(),
   fullName: Type.String(),
+  /** The agency it is addressed to; null: the node as a whole (its system administrator). */
+  agencyCode: Type.Union([Type.String(), Type.Null()]),
   filedAt: Time,
   dueAt: Time,
   late: Type.Boolean(),
@@ -44,6 +46,7 @@ export const requestDto = (r: repo.RequestRow, now: Date) => ({
   detail: r.detail,
   status: r.status,
   fullName: r.fullName,
+  agencyCode: r.agencyCode,
   filedAt: r.filedAt.toISOString(),
   dueAt: r.dueAt.toISOString(),
   late: isLate(r, now),
@@ -90,7 +93,8 @@ export function dataRightsRoutes(rights: DataRightsService, anomalies: AnomalySe
         schema: {
           tags,
           summary: "Gửi yêu cầu xem, chỉnh sửa hoặc xóa dữ liệu cá nhân",
-          body: Type.Object({ kind: Type.Union(REQUEST_KINDS.map((k) => Type.Literal(k))), detail: Type.String({ maxLength: 2000 }) }),
+          description: "`agencyCode`: the agency that holds the data asked about, whose supervisors and administrators (and those above it) handle the request; none: the node's system administrator.",
+          body: Type.Object({ kind: Type.Union(REQUEST_KINDS.map((k) => Type.Literal(k))), detail: Type.String({ maxLength: 2000 }), agencyCode: Type.Optional(Type.String({ maxLength: 40 })) }),
           response: { 201: Request },
         },
       },
@@ -99,7 +103,7 @@ export function dataRightsRoutes(rights: DataRightsService, anomalies: AnomalySe
     app.get("/api/data-requests/:id/export", { config: { access: SIGNED_IN }, schema: { tags, summary: "Bản dữ liệu trả lời yêu cầu xem", params: Id, response: { 200: Type.Unknown() } } }, async (request) =>
       (await rights.request(request.actor, request.params.id)).export ?? {},
     );
-    app.get("/api/data-requests", { config: { access: REVIEWERS }, schema: { tags, summary: "Các yêu cầu của chủ thể dữ liệu", response: { 200: Type.Object({ items: Type.Array(Request) }) } } }, async (request) => ({
+    app.get("/api/data-requests", { config: { access: REVIEWERS }, schema: { tags, summary: "Các yêu cầu của chủ thể dữ liệu gửi đến cơ quan mình giám sát", response: { 200: Type.Object({ items: Type.Array(Request) }) } } }, async (request) => ({
       items: (await rights.requests(request.actor)).map((r) => requestDto(r, clock.now())),
     }));
     app.post(

@@ -12,6 +12,7 @@ import type { FieldProblem } from "../../../platform/http/errors.ts";
 import { InvalidRightsInput, RightsConflict, RightsForbidden, RightsNotFound } from "./errors.ts";
 import { type PersonalDataExport, type SubjectActor, subjectActorOf } from "./export.ts";
 import { isDataOfficer, isDataSubject, overseenAgencies, oversees } from "./policy.ts";
+import { isAgencyCode, subtreeSuffix } from "../../directory/index.ts";
 import * as repo from "./repo.ts";
 
 /**
@@ -43,13 +44,19 @@ export interface DataRightsService {
   withdraw(actor: Actor, purpose: string): Promise<repo.ConsentRow>;
   /** Whether an optional use of a person's data is allowed now: only with their consent in force. */
   allows(userId: string, purpose: ConsentPurpose): Promise<boolean>;
-  /** Files a request to see, correct or delete; its deadline from the setting. Throws RightsForbidden, InvalidRightsInput. */
-  fileRequest(actor: Actor, input: { kind: string; detail: string }): Promise<repo.RequestRow>;
+  /**
+   * Files a request to see, correct or delete, addressed to an agency (`agencyCode`: one that holds the person's
+   * data) or to the node as a whole (none); its deadline from the setting. Throws RightsForbidden, InvalidRightsInput.
+   */
+  fileRequest(actor: Actor, input: { kind: string; detail: string; agencyCode?: string | null | undefined }): Promise<repo.RequestRow>;
   /** The person's own requests, newest first. Throws RightsForbidden. */
   myRequests(actor: Actor): Promise<repo.RequestRow[]>;
-  /** One request: for its person or a data officer. Throws RightsNotFound. */
+  /** One request: for its person or a data officer who oversees the agency it is addressed to. Throws RightsNotFound. */
   request(actor: Actor, id: string): Promise<repo.RequestRow>;
-  /** Every request, open ones first by deadline (data officers). Throws RightsForbidden. */
+  /**
+   * The requests addressed to the agencies the data officer oversees (their subtrees; the system administrator: all,
+   * those to the node included), open ones first by deadline. Throws RightsForbidden.
+   */
   requests(actor: Actor): Promise<repo.RequestRow[]>;
   /** Takes up, answers or refuses a request; a `see` request answered `done` carries the person's data export. Throws RightsForbidden, RightsNotFound, RightsConflict, InvalidRightsInput. */
   handleRequest(actor: Actor, id: string, input: { status: "in_progress" | "done" | "refused"; answer?: string | undefined }): Promise<repo.RequestRow>;
@@ -78,7 +85,7 @@ export function makeDataRightsService(deps: {
   clock: Clock;
   audit: Audit;
   settings: Pick<RegistryRightsConfig, "requestHours" | "breachNotifyHours">;
-  exportOf: (subject: SubjectActor) => Promise<PersonalDataExport>;
+  exportOf: (subject: SubjectActor, agencyCode?: string | null) => Promise<PersonalDataExport>;
 }): DataRightsService {
   const { database, clock, audit, settings, exportOf } = deps;
   const subject = (actor: Actor) => {
@@ -89,6 +96,8 @@ export function makeDataRightsService(deps: {
     if (!isDataOfficer(actor)) throw new RightsForbidden();
     return actor;
   };
+  /** Whether a data officer oversees the agency a request is addressed to (one to the node: the system administrator). */
+  const handles = (actor: Actor, row: Pick<repo.RequestRow, "agencyCode">) => isDataOfficer(actor) && oversees(actor, row.agencyCode);
   const purposeOf = (purpose: string): ConsentPurpose => {
     if (!(CONSENT_PURPOSES as readonly string[]).includes(purpose)) throw new InvalidRightsInput([{ path: "/purpose", message: "Mục đích không có trong danh sách." }]);
     return purpose as ConsentPurpose;
@@ -128,6 +137,8 @@ export function makeDataRightsService(deps: {
       const detail = input.detail.trim();
       if (input.kind !== "see" && detail.length < 5) problems.push({ path: "/detail", message: "Hãy nói rõ dữ liệu nào cần chỉnh sửa hoặc xóa." });
       if (detail.length > 2000) problems.push({ path: "/detail", message: "Tối đa 2.000 ký tự." });
+      const agencyCode = input.agencyCode?.trim() || null;
+      if (agencyCode !== null && !isAgencyCode(agencyCode)) problems.push({ path: "/agencyCode", message: "Mã cơ quan không hợp lệ." });
       if (problems.length) throw new InvalidRightsInput(problems);
       const now = clock.now();
       return database.transaction(async (tx) => {
@@ -135,6 +146,7 @@ export function makeDataRightsService(deps: {
           userId: me.userId,
           username: me.username,
           fullName: me.fullName,
+          agencyCode,
           kind: input.kind,
           detail,
           status: "received",
@@ -153,21 +165,22 @@ export function makeDataRightsService(deps: {
     async request(actor, id) {
       const row = await repo.requestById(database.db, id);
       const own = actor.type === "user" && row !== null && actor.userId === row.userId;
-      if (!row || !(own || isDataOfficer(actor))) throw new RightsNotFound("request");
+      if (!row || !(own || handles(actor, row))) throw new RightsNotFound("request");
       return row;
     },
     async requests(actor) {
-      officer(actor);
-      return repo.allRequests(database.db);
+      const scope = overseenAgencies(officer(actor));
+      return repo.allRequests(database.db, scope === null ? null : scope.filter(isAgencyCode).map(subtreeSuffix));
     },
     async handleRequest(actor, id, input) {
       const me = officer(actor);
       const answer = input.answer?.trim() ?? "";
       if (input.status !== "in_progress" && answer.length < 2) throw new InvalidRightsInput([{ path: "/answer", message: "Hãy ghi câu trả lời cho người yêu cầu." }]);
       const before = await repo.requestById(database.db, id);
-      if (!before) throw new RightsNotFound("request");
+      // Another agency's request is not there for this officer (as a dossier another agency holds).
+      if (!before || !handles(me, before)) throw new RightsNotFound("request");
       // Built before the transaction: the embedded database has one connection, which the transaction holds.
-      const exported = input.status === "done" && before.kind === "see" ? await exportOf(subjectActorOf(before)) : null;
+      const exported = input.status === "done" && before.kind === "see" ? await exportOf(subjectActorOf(before), before.agencyCode) : null;
       return database.transaction(async (tx) => {
         const row = await repo.requestById(tx, id, true);
         if (!row) throw new RightsNotFound("request");

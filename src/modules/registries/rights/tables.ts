@@ -32,6 +32,11 @@ export const dataSubjectRequests = pgTable(
     userId: text("user_id").notNull(),
     username: text("username").notNull(),
     fullName: text("full_name").notNull(),
+    /**
+     * The agency the request is addressed to (one that holds the person's data: its supervisors and administrators,
+     * and those above it, handle it); null for the node as a whole, handled by the system administrator.
+     */
+    agencyCode: text("agency_code"),
     /** `see`, `correct` or `delete`. */
     kind: text("kind").notNull(),
     detail: text("detail").notNull(),
@@ -48,6 +53,7 @@ export const dataSubjectRequests = pgTable(
   (t) => [
     index("data_subject_requests_user_idx").on(t.userId, t.filedAt),
     index("data_subject_requests_open_idx").on(t.status, t.dueAt),
+    index("data_subject_requests_agency_idx").on(t.agencyCode, t.dueAt),
     check("data_subject_requests_kind_known", sql`${t.kind} IN ('see', 'correct', 'delete')`),
     check("data_subject_requests_status_known", sql`${t.status} IN ('received', 'in_progress', 'done', 'refused')`),
   ],

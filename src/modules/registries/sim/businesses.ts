@@ -1,7 +1,7 @@
 // The simulated business register, made lazily like the population: business j is a function of (seed, j),
 // found again from its tax code. Its legal representative is one of the simulated citizens (a household head).
-import { type Address, type Person, type Population } from "./people.ts";
-import { type Places } from "./places.ts";
+import type { Address, Person, Population } from "./people.ts";
+import type { Places } from "./places.ts";
 import { draws, permutation } from "./random.ts";
 import { BUSINESS_FORMS, BUSINESS_TRADES, BUSINESS_WORDS, VSIC_CODES } from "./names.ts";
 

@@ -5,10 +5,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { type OfflineCommand, parseArgs, UsageError } from "../../../platform/cli.ts";
 import { readDemoAccounts } from "../../identity/index.ts";
-import { makeRegister } from "./businesses.ts";
-import { makePopulation } from "./people.ts";
-import { loadPlaces } from "./places.ts";
-import { FAULT_MODES, type FaultMode, startRegistrySim } from "./server.ts";
+import type { FaultMode } from "./server.ts";
+
+/** The simulator itself (its server, population and register), imported when the command runs, not by every process. */
+const simulator = () => Promise.all([import("./businesses.ts"), import("./people.ts"), import("./places.ts"), import("./server.ts")]);
 
 /** The client the demo configures when it starts the simulator itself. */
 export const DEMO_CLIENT = { id: "motcua", secret: "motcua-registry-sim-demo" } as const;
@@ -31,6 +31,7 @@ export const registrySimCommand: OfflineCommand = {
     "motcua registry-sim [--port 4100] [--host 127.0.0.1] [--seed 1] [--citizens 100000] [--businesses 10000] [--clients id:secret,…] [--token-ttl 300] [--fault none|slow|error|garbage|down] [--latency-ms 0] [--tls-cert server.pem --tls-key server.key [--tls-client-ca ca.pem]]",
   summary: "run simulated population, business and civil-status registries over HTTP",
   async run(_config, args, out) {
+    const [{ makeRegister }, { makePopulation }, { loadPlaces }, { FAULT_MODES, startRegistrySim }] = await simulator();
     const { options } = parseArgs(args, FLAGS);
     const fault = (options.get("--fault") ?? "none") as FaultMode;
     if (!FAULT_MODES.includes(fault)) throw new UsageError(`--fault must be one of ${FAULT_MODES.join(", ")}`);

@@ -1,7 +1,7 @@
 // The simulated population, made lazily: person i is a function of (seed, i), found again from their CCCD
 // without a table. People live in households of up to four (a couple and their children, or three
 // generations); births and marriages of a household are its civil-status events.
-import { type Commune, type Places } from "./places.ts";
+import type { Commune, Places } from "./places.ts";
 import { draws, permutation } from "./random.ts";
 import { FAMILY_NAMES, GIVEN_NAMES, MIDDLE_NAMES } from "./names.ts";
 

@@ -1,0 +1,214 @@
+// Official documents from one node to another (issue 16, item 9): two motcua servers on 127.0.0.1, each with its
+// own database and a job worker (as `motcua start` runs), node A hosting the sending agency and node B the
+// recipients. wrk posts documents to A's API (`POST /api/exchange/messages`, a clerk's token), spread over
+// `--recipients` agencies of B (the outbox delivers in order per sender–recipient pair: the pairs run side by
+// side). The full path: A numbers and stores the document, its outbox job builds the edXML, signs it and POSTs it to
+// B's inbox; B verifies, stores and numbers it and answers its signed 01; A verifies the 01 and puts it on the
+// timeline. The figure is end to end: documents sent ÷ the time from the first send until A has seen every 01
+// (and each document's time from its sending to its 01, p50/p99); the API's own acceptance rate is printed beside it.
+//
+// Twice per attachment size: signed (the module's wire), and the same path without signing (the codec, HTTP, inbox,
+// storing and 01 unchanged; bench/lib/exchange-setup.ts) on a fresh pair of servers: the ratio is signed ÷ unsigned.
+// "No attachment" carries a 96-byte PDF (the API wants a file); the other a 200 KB one (the same bytes in every
+// document: the file store keeps one copy of them, as it would of a circular sent a thousand times).
+// Target on the 2-core machine: ≥ 300 signed documents/s without attachment.
+//
+// `npm run bench:exchange -- --db=postgres --duration=5 --connections=8 --recipients=8 --rounds=1`
+import { randomBytes } from "node:crypto";
+import os from "node:os";
+import { type DbKind, measureWrk, parseArgs, type Server, startServer, wrkBinary } from "./lib/harness.ts";
+
+const TARGET = 300;
+const A_ROOT = "000.00.00.Q01";
+const B_ROOT = "000.00.00.Q02";
+const SMALL = Buffer.from("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n");
+const load1 = () => os.loadavg()[0]!.toFixed(2);
+
+interface Progress {
+  last: number;
+  sent: number;
+  delivered: number;
+  seen01: number;
+  undelivered: number;
+  cpuMs: number;
+  p50: number | null;
+  p99: number | null;
+}
+
+interface Setup {
+  root: string;
+  units: Array<{ code: string; certificatePem: string | null }>;
+  token: string | null;
+  caPem: string;
+}
+
+interface Result {
+  apiRps: number;
+  apiP50: number;
+  apiP99: number;
+  documents: number;
+  seconds: number;
+  rate: number;
+  p50: number;
+  p99: number;
+  /** CPU time of each node's process per document (ms), sending to the last 01. */
+  cpuA: number;
+  cpuB: number;
+}
+
+async function call<T>(server: Server, method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${server.url}${path}`, { method, ...(body ? { headers: { "content-type": "application/json" }, body: JSON.stringify(body) } : {}) });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+export async function benchExchange(argv: string[]): Promise<void> {
+  const opts = parseArgs(argv);
+  const get = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+  const dbs: DbKind[] = argv.some((a) => a.startsWith("--db=")) ? opts.dbs : ["postgres"];
+  const duration = Number(get("duration") ?? 5);
+  const connections = Number(get("connections") ?? 8);
+  const recipients = Number(get("recipients") ?? 8);
+  const rounds = Number(get("rounds") ?? 1);
+  if (!wrkBinary()) throw new Error("bench/exchange.ts needs wrk (apt-get install -y wrk)");
+  // A PDF by its magic bytes (the file store checks the type), 200 KB in all.
+  const big = Buffer.concat([Buffer.from("%PDF-1.4\n"), randomBytes(200 * 1024 - 16), Buffer.from("\n%%EOF\n")]);
+  const sizes = [
+    { name: "no attachment", file: SMALL },
+    { name: "200 KB attachment", file: big },
+  ];
+  for (const db of dbs) {
+    console.log(`exchange on ${db}: A → B over loopback, ${recipients} recipient agencies, wrk ${connections} connections × ${duration}s per figure (load ${load1()})`);
+    const results: Record<string, Record<"signed" | "unsigned", Result[]>> = {};
+    for (const s of sizes) results[s.name] = { signed: [], unsigned: [] };
+    for (let r = 0; r < rounds; r++) {
+      for (const signed of [true, false]) {
+        const pair = await startPair(db, opts.pgUrl, signed, recipients);
+        try {
+          for (const s of sizes) {
+            const res = await one(pair, s.file, signed);
+            results[s.name]![signed ? "signed" : "unsigned"].push(res);
+            print(`${signed ? "signed" : "unsigned"}, ${s.name}`, res);
+          }
+        } finally {
+          await pair.stop();
+        }
+      }
+    }
+    console.log(`exchange on ${db}: medians${rounds > 1 ? ` of ${rounds} rounds` : ""}`);
+    for (const s of sizes) {
+      const signed = median(results[s.name]!.signed);
+      const unsigned = median(results[s.name]!.unsigned);
+      const target = s.file === SMALL ? `  target ≥ ${TARGET}/s: ${signed.rate >= TARGET ? "met" : "NOT met"}` : "";
+      console.log(`  ${s.name.padEnd(18)} signed ${signed.rate.toFixed(0).padStart(5)} docs/s  unsigned ${unsigned.rate.toFixed(0).padStart(5)} docs/s  ratio=${(signed.rate / unsigned.rate).toFixed(3)} (signed ÷ unsigned)${target}`);
+    }
+  }
+
+  function print(name: string, r: Result): void {
+    console.log(
+      `  ${name.padEnd(30)} ${r.rate.toFixed(0).padStart(5)} docs/s end to end (${r.documents} in ${r.seconds.toFixed(1)} s; sending → 01 p50=${r.p50.toFixed(0)}ms p99=${r.p99.toFixed(0)}ms)` +
+        `  CPU per document: A ${r.cpuA.toFixed(1)}ms B ${r.cpuB.toFixed(1)}ms  API ${r.apiRps.toFixed(0)}/s p50=${r.apiP50.toFixed(1)}ms p99=${r.apiP99.toFixed(1)}ms  (load ${load1()})`,
+    );
+  }
+
+  async function startPair(db: DbKind, pgUrl: string, signed: boolean, n: number) {
+    const env: Record<string, string> = {
+      MOTCUA_BENCH_WORKER: "1",
+      MOTCUA_WORKER_POLL_MS: get("poll-ms") ?? "100",
+      MOTCUA_WORKER_CONCURRENCY: get("concurrency") ?? "16",
+      MOTCUA_EXCHANGE_RETRY_BASE_MS: "100",
+      MOTCUA_EXCHANGE_RETRY_MAX_MS: "1000",
+      MOTCUA_EXCHANGE_MAX_ATTEMPTS: "50",
+      MOTCUA_EXCHANGE_TIMEOUT_MS: "10000",
+      ...(signed ? {} : { MOTCUA_BENCH_EXCHANGE_UNSIGNED: "1" }),
+    };
+    const b = await startServer("motcua", db, pgUrl, env);
+    const a = await startServer("motcua", db, pgUrl, env).catch(async (err: unknown) => {
+      await b.stop();
+      throw err;
+    });
+    const stop = async () => {
+      await a.stop();
+      await b.stop();
+    };
+    try {
+      const sb = await call<Setup>(b, "POST", "/bench/exchange/setup", { root: B_ROOT, agencies: n, signed, clerk: false });
+      const sa = await call<Setup>(a, "POST", "/bench/exchange/setup", { root: A_ROOT, agencies: 1, signed, clerk: true });
+      const trust = (s: Setup) => s.units.flatMap((u) => (u.certificatePem ? [{ code: u.code, certificatePem: u.certificatePem }] : []));
+      await call(a, "POST", "/bench/exchange/connect", { root: B_ROOT, url: b.url, certificatePem: sb.units[0]!.certificatePem ?? sb.caPem, trust: trust(sb) });
+      await call(b, "POST", "/bench/exchange/connect", { root: A_ROOT, url: a.url, certificatePem: sa.units[0]!.certificatePem ?? sa.caPem, trust: trust(sa) });
+      return { a, b, token: sa.token!, to: sb.units.map((u) => u.code), stop };
+    } catch (err) {
+      await stop();
+      throw err;
+    }
+  }
+
+  /** Waits until every document sent after `after` is delivered with its 01 seen on A; the time it was seen. */
+  async function drained(a: Server, after: number, limitMs: number): Promise<{ at: number; p: Progress }> {
+    const until = Date.now() + limitMs;
+    for (;;) {
+      const p = await call<Progress>(a, "GET", `/bench/exchange/progress?after=${after}`);
+      if (p.undelivered > 0) throw new Error(`${p.undelivered} documents undelivered: ${JSON.stringify(p)}`);
+      if (p.delivered === p.sent && p.seen01 === p.sent) return { at: Date.now(), p };
+      if (Date.now() > until) throw new Error(`not drained after ${limitMs} ms: ${JSON.stringify(p)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async function one(pair: Awaited<ReturnType<typeof startPair>>, file: Buffer, signed: boolean): Promise<Result> {
+    const body = JSON.stringify({
+      to: ["__PICK__"],
+      subject: "Về việc thử tải trục liên thông văn bản __UUID__",
+      notation: "BENCH-VP",
+      signer: { fullName: "Nguyễn Văn Ký", position: "Giám đốc" },
+      files: [{ name: "cong-van.pdf", contentBase64: file.toString("base64") }],
+    });
+    const drive = (seconds: number) =>
+      measureWrk({
+        url: `${pair.a.url}/api/exchange/messages`,
+        method: "POST",
+        headers: { authorization: `Bearer ${pair.token}`, "content-type": "application/json" },
+        body,
+        picks: pair.to,
+        connections,
+        duration: seconds,
+        warmup: 0,
+      });
+    // One by hand first: the API takes it (201), or the run stops with its answer.
+    const res = await fetch(`${pair.a.url}/api/exchange/messages`, { method: "POST", headers: { authorization: `Bearer ${pair.token}`, "content-type": "application/json" }, body: body.replace("__PICK__", pair.to[0]!).replace("__UUID__", "0") });
+    if (res.status !== 201) throw new Error(`the API refused a document: ${res.status} ${await res.text()}`);
+    // Warm-up: a second of sending, delivered to the end (JIT, pools, the first keys opened).
+    const start = await call<Progress>(pair.a, "GET", "/bench/exchange/progress?after=0");
+    await drive(1);
+    const warm = await drained(pair.a, start.last, 120_000);
+    const before = await call<Progress>(pair.a, "GET", `/bench/exchange/progress?after=0`);
+    const cpuB0 = (await call<{ cpuMs: number }>(pair.b, "GET", "/bench/exchange/cpu")).cpuMs;
+    const t0 = Date.now();
+    const fig = await drive(duration);
+    if (fig.non2xx || fig.errors) throw new Error(`the API refused documents (${signed ? "signed" : "unsigned"}): ${fig.non2xx} not 2xx, ${fig.errors} errors`);
+    const done = await drained(pair.a, before.last, 300_000);
+    const seconds = (done.at - t0) / 1000;
+    const cpuB1 = (await call<{ cpuMs: number }>(pair.b, "GET", "/bench/exchange/cpu")).cpuMs;
+    void warm;
+    return {
+      apiRps: fig.rps,
+      apiP50: fig.p50,
+      apiP99: fig.p99,
+      documents: done.p.sent,
+      seconds,
+      rate: done.p.sent / seconds,
+      p50: done.p.p50 ?? 0,
+      p99: done.p.p99 ?? 0,
+      cpuA: (done.p.cpuMs - before.cpuMs) / done.p.sent,
+      cpuB: (cpuB1 - cpuB0) / done.p.sent,
+    };
+  }
+}
+
+function median(rs: Result[]): Result {
+  const sorted = [...rs].sort((x, y) => x.rate - y.rate);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await benchExchange(process.argv.slice(2));

@@ -1,0 +1,2 @@
+ALTER TABLE "data_subject_requests" ADD COLUMN "agency_code" text;--> statement-breakpoint
+CREATE INDEX "data_subject_requests_agency_idx" ON "data_subject_requests" USING btree ("agency_code","due_at");
