@@ -14,10 +14,15 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type Context, createContext } from "../src/context.ts";
+import { systemActor } from "../src/platform/auth/actor.ts";
 import { loadConfig } from "../src/platform/config/index.ts";
 import { type Database, sql } from "../src/platform/db/index.ts";
 import { createLogger } from "../src/platform/log/index.ts";
+import type { ProcedureContent } from "../src/modules/catalog/index.ts";
 import type { AgencyDto } from "../src/modules/directory/index.ts";
+import type { DossierDto } from "../src/modules/dossiers/index.ts";
+import { actorOf, buildProvincialProcedure, type DossierSetting, dossierSetting, fileDossier, multipart, PDF as DOSSIER_PDF, publishProcedures } from "../src/modules/dossiers/testing.ts";
+import { buildOfficer, type TestAccount } from "../src/modules/identity/testing.ts";
 import { buildAgency } from "../src/modules/directory/testing.ts";
 import { buildEdxml, type EdxmlDocument, parseEdxml } from "../src/modules/exchange/edxml/index.ts";
 import { copyById } from "../src/modules/exchange/repo.ts";
@@ -27,6 +32,7 @@ import { serverDatabase } from "./helpers/db.ts";
 import { freePort } from "./helpers/net.ts";
 
 const cli = { type: "cli", name: "test" } as const;
+const SYSTEM = systemActor("test");
 const HUB_CODE = "000.00.00.G22";
 
 interface Site {
@@ -74,6 +80,11 @@ describe("document exchange between nodes", () => {
   let B: Site;
   let H: Site;
   const sites = () => [A, B, H].filter(Boolean);
+  /** The inter-agency case: A's province (centre, Justice and their officers), the ministry on B and its minister. */
+  let s: DossierSetting;
+  let ministry: AgencyDto;
+  let minister: TestAccount;
+  let procedure: ProcedureContent;
 
   before(async () => {
     const [pa, pb, ph] = [await freePort(), await freePort(), await freePort()];
@@ -89,6 +100,37 @@ describe("document exchange between nodes", () => {
     await A.ctx.exchange.setPeer(cli, { agencyCode: B.root.code, name: "Nút B", nodeUrl: B.url, certificate: certB });
     await B.ctx.exchange.setPeer(cli, { agencyCode: A.root.code, name: "Nút A", nodeUrl: A.url, certificate: certA });
     await H.ctx.exchange.setPeer(cli, { agencyCode: A.root.code, name: "Nút A", nodeUrl: A.url, certificate: certA });
+    // Một cửa liên thông through the hub (issue 16, item 6): a procedure of A's province has a step at a ministry on B.
+    // A's directory lists the ministry by its national code and A registers its certificate, with no peer entry:
+    // it signs elsewhere, so A reaches it through H. B knows A's Justice only by its certificate; H routes both.
+    s = await dossierSetting(A.ctx);
+    ministry = await buildAgency(B.ctx, { name: "Bộ Tư pháp", kind: "ministry", departments: [] });
+    minister = await buildOfficer(B.ctx, { agency: ministry, department: null, roles: ["leader"], fullName: "Chu Văn Bộ", email: null });
+    await A.ctx.directory.createAgency(SYSTEM, { code: ministry.code, name: ministry.name, kind: "ministry", departments: [], ...(ministry.provinceCode ? { provinceCode: ministry.provinceCode } : {}) });
+    const certJustice = (await A.ctx.exchangeKeys.generate(cli, { agencyCode: s.place.justice })).certificatePem;
+    const certMinistry = (await B.ctx.exchangeKeys.generate(cli, { agencyCode: ministry.code })).certificatePem;
+    await B.ctx.exchangeKeys.trust(cli, { agencyCode: s.place.justice, certificatePem: certJustice });
+    await A.ctx.exchangeKeys.trust(cli, { agencyCode: ministry.code, certificatePem: certMinistry });
+    for (const [code, pem] of [[s.place.justice, certJustice], [ministry.code, certMinistry]] as const) await H.ctx.exchangeKeys.trust(cli, { agencyCode: code, certificatePem: pem });
+    await H.ctx.exchange.setPeer(cli, { agencyCode: s.place.province, name: "Nút tỉnh", nodeUrl: A.url, certificate: certJustice });
+    await H.ctx.exchange.setPeer(cli, { agencyCode: ministry.code, name: "Nút Bộ Tư pháp", nodeUrl: B.url, certificate: certMinistry });
+    procedure = await publishProcedures(
+      A.ctx,
+      buildProvincialProcedure(s.place, {
+        name: "Quyết định liên thông qua trục",
+        steps: [
+          { key: "tiep-nhan", name: "Tiếp nhận tại Trung tâm", role: "receiver", department: "tiep-nhan", agency: s.place.centre, hours: 2, leaderSigns: false },
+          { key: "tham-dinh", name: "Thẩm định hồ sơ", role: "specialist", department: "hanh-chinh-tu-phap", agency: null, hours: 10, leaderSigns: false },
+          { key: "quyet-dinh", name: "Bộ trưởng Bộ Tư pháp ký quyết định", role: "leader", department: null, agency: ministry.code, hours: 10, leaderSigns: true },
+          { key: "tra-ket-qua", name: "Trả kết quả", role: "receiver", department: "tiep-nhan", agency: s.place.centre, hours: 2, leaderSigns: false },
+        ],
+      }),
+    );
+    await publishProcedures(B.ctx, {
+      ...procedure,
+      agencies: [ministry.code],
+      steps: [{ key: "quyet-dinh", name: "Bộ trưởng Bộ Tư pháp ký quyết định", role: "leader", department: null, agency: null, hours: 24, leaderSigns: true }],
+    });
     await Promise.all(sites().map(async (s) => (s.node = await startNode("start", s.env, { port: s.port }))));
   });
 
@@ -229,5 +271,53 @@ describe("document exchange between nodes", () => {
     } finally {
       await new Promise((r) => proxy.close(r));
     }
+  });
+
+  it("an inter-agency dossier A → H → B and its result back, with no peer entry for the ministry on A", async () => {
+    // A reaches the ministry only through the hub: no peer of A covers it.
+    const route = await A.ctx.exchange.route(ministry.code);
+    assert.equal(route.kind === "remote" && route.peer.nodeUrl, H.url);
+    const minister$ = async <T>(method: "GET" | "POST", url: string, body?: unknown): Promise<T> => {
+      const init: RequestInit = { method, headers: { authorization: `Bearer ${await minister.token()}`, ...(body === undefined ? {} : { "content-type": "application/json" }) } };
+      if (body !== undefined) init.body = JSON.stringify(body);
+      const res = await fetch(`${B.url}${url}`, init);
+      const text = await res.text();
+      assert.ok(res.ok, `${method} ${url}: ${res.status} ${text}`);
+      return JSON.parse(text) as T;
+    };
+    const queued = async (code: string) => {
+      const page = await minister$<{ items: Array<{ id: string }> }>("GET", `/api/office/dossiers?queue=processing&pageSize=100`);
+      return (await Promise.all(page.items.map((d) => minister$<DossierDto>("GET", `/api/dossiers/${d.id}`)))).filter((d) => d.interAgency?.from?.dossierCode === code);
+    };
+    const filed = await fileDossier(A.ctx, s, procedure, { stage: "received" });
+    const d = await A.ctx.dossiers.act(actorOf(A.ctx, s.cast.specialist), filed.id, "forward", { note: "Trình Bộ trưởng" });
+    assert.deepEqual(d.interAgency, { awayAgencyCode: ministry.code, from: null });
+    assert.equal(d.processingAgencyCode, s.place.justice);
+    const [request] = (await A.ctx.exchange.list(cli, { box: "out", agency: s.place.justice, q: d.code!, pageSize: 100 })).items;
+    assert.ok(request);
+    await eventually(async () => (await queued(d.code!)).length === 1, `taken into the ministry's queue on B\n${output()}`);
+    const [mine] = await queued(d.code!);
+    assert.deepEqual(mine!.interAgency?.from, { dossierCode: d.code, agencyCode: s.place.justice, agencyName: s.agencies.justice.name });
+    // The package came through H: its TraceHeader follows Justice's in what B received and verified.
+    const [copy] = (await B.ctx.exchange.list(cli, { box: "in", agency: ministry.code, q: d.code!, pageSize: 100 })).items;
+    const received = await B.ctx.exchange.get(cli, copy!.id);
+    assert.ok(received.signedEdxml);
+    let xml = "";
+    for await (const c of (await B.ctx.exchange.file(cli, copy!.id, received.signedEdxml)).stream) xml += (c as Buffer).toString("utf8");
+    const arrived = parseEdxml(xml);
+    assert.deepEqual(arrived.kind === "document" ? arrived.traces.map((t) => t.organId) : [], [s.place.justice, HUB_CODE]);
+    // The minister finishes with a decision through B's API; the result goes back through H and A's dossier goes on.
+    const { payload, headers } = multipart({ component: "result" }, { name: "quyet-dinh.pdf", type: "application/pdf", bytes: DOSSIER_PDF });
+    const res = await fetch(`${B.url}/api/dossiers/${mine!.id}/attachments`, { method: "POST", body: new Uint8Array(payload), headers: { ...headers, authorization: `Bearer ${await minister.token()}` } });
+    const file = (await res.json()) as { id: string };
+    assert.equal(res.status, 201, JSON.stringify(file));
+    const done = await minister$<DossierDto>("POST", `/api/dossiers/${mine!.id}/actions/finish`, { resultFileId: file.id });
+    const origin = () => A.ctx.dossiers.get(actorOf(A.ctx, s.cast.receiver), d.id);
+    await eventually(async () => (await origin()).step?.key === "tra-ket-qua", `A's dossier goes on\n${output()}`);
+    const back = await origin();
+    assert.equal(back.interAgency, null);
+    assert.equal(back.steps.find((x) => x.stepKey === "quyet-dinh")!.doneAt, done.finishedAt);
+    assert.equal(back.attachments.find((f) => f.kind === "result")!.sha256, done.attachments.find((f) => f.kind === "result")!.sha256);
+    await eventually(async () => (await timeline(A, request.id)).statuses.map((x) => x.code).join() === "01,03,06", `the request's 06 reaches A through H\n${output()}`);
   });
 });

@@ -10,8 +10,9 @@ import { fixedClock } from "../../platform/clock.ts";
 import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
 import { buildAgency } from "../directory/testing.ts";
 import type { EdxmlMessage } from "./edxml/model.ts";
-import { NO_TRANSPORT, type RemoteTransport } from "./model.ts";
-import { actorOf, drain, exchangeSetting, type ExchangeSetting, sendInput } from "./testing.ts";
+import { NO_TRANSPORT, type Peer, type RemoteTransport } from "./model.ts";
+import { routeOf } from "./support.ts";
+import { actorOf, drain, exchangeSetting, type ExchangeSetting, foreignCertificate, sendInput } from "./testing.ts";
 
 const CERT = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 
@@ -160,5 +161,29 @@ describe("exchange delivery and registers", () => {
     await assert.rejects(ex.list(as("outsider"), { box: "in", agency: s.recipient.code }), { code: "exchange.forbidden" });
     assert.deepEqual((await ex.list(as("outsider"), { box: "in", q: "phong chong dich" })).items, []);
     await assert.rejects(ex.get(as("outsider"), id), { code: "exchange.document_not_found" });
+  });
+
+  it("with a hub, routes to it an agency the directory lists that signs on another node; a peer covering it comes first; without a hub it stays here", async () => {
+    // A ministry listed here by its national code (a procedure's step names it), whose certificate is registered here.
+    const listed = await buildAgency(env.ctx, { name: "Bộ Thử nghiệm", kind: "ministry", departments: [] });
+    const hub: Peer = { agencyCode: "", name: "hub", nodeUrl: "https://truc.example.gov.vn", certificate: "" };
+    const deps = { directory: env.ctx.directory, database: env.ctx.database };
+    const route = (code: string, withHub: boolean) => routeOf({ ...deps, hub: withHub ? hub : null }, code);
+    // Neither a certificate registered nor a peer: here, hub or not (an agency this node hosts).
+    assert.deepEqual(await route(listed.code, true), { kind: "local" });
+    await env.ctx.exchangeKeys.trust(systemActor("test"), { agencyCode: listed.code, certificatePem: await foreignCertificate(listed.code, listed.name, clock.now()) });
+    // It signs elsewhere: through the hub, with no peer entry; no hub, it stays here (as before).
+    assert.deepEqual(await route(listed.code, true), { kind: "remote", peer: hub });
+    assert.equal((await routeOf({ ...deps, hub }, listed.code, [], env.ctx.database.db)).kind, "remote");
+    assert.deepEqual(await route(listed.code, false), { kind: "local" });
+    // The node's own agencies (a key of their own) stay here; so does one the directory lists with no certificate.
+    assert.deepEqual(await route(s.sender.code, true), { kind: "local" });
+    // A peer covering it takes precedence over the hub.
+    await env.ctx.exchange.setPeer(systemActor("test"), { agencyCode: listed.code, name: "Nút Bộ Thử nghiệm", nodeUrl: "https://bo.example.gov.vn", certificate: CERT });
+    assert.equal(((await route(listed.code, true)) as { peer: Peer }).peer.nodeUrl, "https://bo.example.gov.vn");
+    await env.ctx.exchange.removePeer(systemActor("test"), listed.code);
+    // A key of its own generated here later: it signs here, so it is served here again.
+    await env.ctx.exchangeKeys.generate(systemActor("test"), { agencyCode: listed.code });
+    assert.deepEqual(await route(listed.code, true), { kind: "local" });
   });
 });

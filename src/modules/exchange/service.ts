@@ -35,8 +35,11 @@ export interface ExchangeService {
   receiver: InboxReceiver;
   /** The peers registry; read in `db` when given (a listener in its transaction). */
   peers(db?: Db): Promise<Peer[]>;
-  /** Where an agency is served: here, by a peer (or the hub), or nowhere known; `peers` as read by the caller. */
-  route(agencyCode: string, peers?: readonly Peer[]): Promise<Route>;
+  /**
+   * Where an agency is served: here, by a peer (or the hub), or nowhere known; `peers` as read by the caller; read in
+   * `db` when given (a listener in its transaction).
+   */
+  route(agencyCode: string, peers?: readonly Peer[], db?: Db): Promise<Route>;
   setPeer(actor: Actor, peer: Peer): Promise<void>;
   removePeer(actor: Actor, agencyCode: string): Promise<void>;
   /** Messages whose retry budget is spent (operators and the node's administrators). */
@@ -56,6 +59,6 @@ export function makeExchangeService(deps: ExchangeDeps): ExchangeService {
     ...makeReading(deps),
     receiver: makeReceiver(deps),
     ...makePeers(deps),
-    route: (code, peers) => routeOf(deps, code, peers),
+    route: (code, peers, db) => routeOf(deps, code, peers, db),
   };
 }

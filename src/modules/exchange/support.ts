@@ -14,6 +14,7 @@ import { formatDocumentId } from "./edxml/document-id.ts";
 import type { EdxmlDate, EdxmlTimestamp, Organization } from "./edxml/model.ts";
 import type { Peer, StoredMessage } from "./model.ts";
 import { insertOutbox, listPeers, setOutboxJob } from "./repo.ts";
+import { signsElsewhere } from "./signing/repo.ts";
 
 export const DELIVER_JOB = "exchange.deliver";
 
@@ -82,7 +83,9 @@ export type Route = { kind: "local" } | { kind: "remote"; peer: Peer } | { kind:
 
 /**
  * Where `code` is served: by a peer that covers it, else here when the directory has it, else by the hub when this
- * node has one, else nowhere known.
+ * node has one, else nowhere known. With a hub, an agency the directory lists (the national list of codes, e.g. a
+ * ministry a procedure's step names) that signs on another node — a certificate is registered for it and this node
+ * holds no active key of its own for it — is served by the hub too: no peer entry is needed for it.
  */
 export async function routeOf(deps: Pick<ExchangeDeps, "directory" | "database" | "hub">, code: string, peers?: readonly Peer[], db?: Db): Promise<Route> {
   const known = peers ?? (await listPeers(db ?? deps.database.db));
@@ -90,10 +93,11 @@ export async function routeOf(deps: Pick<ExchangeDeps, "directory" | "database" 
   if (peer) return { kind: "remote", peer };
   try {
     await deps.directory.agency(code, db);
-    return { kind: "local" };
   } catch {
     return deps.hub ? { kind: "remote", peer: deps.hub } : { kind: "unknown" };
   }
+  if (deps.hub && (await signsElsewhere(db ?? deps.database.db, code))) return { kind: "remote", peer: deps.hub };
+  return { kind: "local" };
 }
 
 /**

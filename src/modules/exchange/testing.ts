@@ -7,6 +7,7 @@ import type { AgencyDto } from "../directory/index.ts";
 import { buildAgency } from "../directory/testing.ts";
 import { buildOfficer, type TestAccount } from "../identity/testing.ts";
 import type { SendInput } from "./service.ts";
+import { createDevelopmentCa, issueAgencyCertificate } from "./signing/ca.ts";
 
 export const PDF = Buffer.from("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n");
 
@@ -74,4 +75,10 @@ export async function drain(ctx: Context, limit = 200): Promise<number> {
     total += n;
   }
   throw new Error("drain: the queue did not empty");
+}
+
+/** A certificate for `agencyCode` as another node's CA issues it (the agency signs there; this node registers it). */
+export async function foreignCertificate(agencyCode: string, agencyName: string, now = new Date()): Promise<string> {
+  const ca = await createDevelopmentCa({ name: `CA của nút khác (${agencyCode})`, now });
+  return (await issueAgencyCertificate(ca, { agencyCode, agencyName }, { now })).certificatePem;
 }

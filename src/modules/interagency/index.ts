@@ -7,7 +7,7 @@ import { type Elsewhere, makeInterAgency, REFUSED_JOB, REPORT_JOB, TAKE_IN_JOB, 
 
 declare module "../../platform/module.ts" {
   interface ModuleOptions {
-    /** Which agencies' steps are performed on another node: by default those a peer of the exchange covers. */
+    /** Which agencies' steps are performed on another node: by default those the exchange delivers to remotely (a peer's, or the hub's). */
     interagency: { elsewhere?: Elsewhere };
   }
 }

@@ -16,7 +16,9 @@ import type { ProcedureContent } from "../catalog/index.ts";
 import { actorOf, buildProvincialProcedure, dossierSetting, type DossierSetting, fileDossier, PDF, publishProcedures } from "../dossiers/testing.ts";
 import type { AgencyDto } from "../directory/index.ts";
 import { buildAgency } from "../directory/testing.ts";
-import { drain } from "../exchange/testing.ts";
+import { drain, foreignCertificate } from "../exchange/testing.ts";
+import type { RemoteTransport } from "../exchange/index.ts";
+import { loadConfig } from "../../platform/config/index.ts";
 import { testWorker } from "../../platform/jobs/testing.ts";
 import { buildOfficer, type TestAccount } from "../identity/testing.ts";
 import { FORMAT, PACKAGE_ID, PACKAGE_NAME, packageBytes, readRequest, REQUEST_TYPE, type RequestPackage, RESULT_TYPE, type ResultPackage } from "./package.ts";
@@ -319,5 +321,95 @@ describe("inter-agency dossiers across nodes", () => {
     const back = await env.ctx.dossiers.get(as("specialist"), d.id);
     assert.equal(back.step?.key, "tham-dinh");
     assert.match(back.history.at(-1)!.note ?? "", /Chưa đủ căn cứ/);
+  });
+});
+
+// The default decision (no `elsewhere` option): a step leaves when the exchange delivers to its agency remotely.
+// With a hub configured, a ministry this node's directory lists whose certificate is registered here (and which has
+// no key here) is elsewhere, reached through the hub with no peer entry; a peer covering it comes first; with neither,
+// or with no hub and no peer, the step stays on this node.
+describe("which steps leave for another node (the exchange's route)", () => {
+  const HUB = "https://truc.example.gov.vn";
+  const PEER = "https://bo.example.gov.vn";
+  const CERT = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+  const cli = { type: "cli", name: "test" } as const;
+
+  async function node(hubUrl: string | null) {
+    const delivered: Array<{ nodeUrl: string; to: string | undefined; subject: string }> = [];
+    const transport: RemoteTransport = {
+      deliver: async (peer, message, _from, to) => {
+        delivered.push({ nodeUrl: peer.nodeUrl, to, subject: message.kind === "document" ? message.header.subject : "" });
+        return { accepted: true };
+      },
+    };
+    const env = await testContext({ config: { exchange: { ...loadConfig({}).exchange, hubUrl } }, options: { exchange: { transport, backoff: () => 0, maxAttempts: 2 } } });
+    const s = await dossierSetting(env.ctx);
+    const ministry = await buildAgency(env.ctx, { name: "Bộ Tư pháp", kind: "ministry", departments: [] });
+    await env.ctx.exchangeKeys.generate(cli, { agencyCode: s.place.justice });
+    const procedure = await publishProcedures(
+      env.ctx,
+      buildProvincialProcedure(s.place, {
+        name: "Quyết định liên thông qua trục",
+        steps: [
+          { key: "tiep-nhan", name: "Tiếp nhận tại Trung tâm", role: "receiver", department: "tiep-nhan", agency: s.place.centre, hours: 2, leaderSigns: false },
+          { key: "tham-dinh", name: "Thẩm định hồ sơ", role: "specialist", department: "hanh-chinh-tu-phap", agency: null, hours: 10, leaderSigns: false },
+          { key: "quyet-dinh", name: "Bộ trưởng ký quyết định", role: "leader", department: null, agency: ministry.code, hours: 10, leaderSigns: true },
+          { key: "tra-ket-qua", name: "Trả kết quả", role: "receiver", department: "tiep-nhan", agency: s.place.centre, hours: 2, leaderSigns: false },
+        ],
+      }),
+    );
+    /** A dossier forwarded to the ministry's step; the outbox run; where its package went (if it left). */
+    const forward = async () => {
+      const filed = await fileDossier(env.ctx, s, procedure, { stage: "received" });
+      const d = await env.ctx.dossiers.act(actorOf(env.ctx, s.cast.specialist), filed.id, "forward", { note: "Trình Bộ trưởng" });
+      await drain(env.ctx);
+      return { d, sent: delivered.filter((x) => x.subject.includes(d.code!)) };
+    };
+    const trustMinistry = async () => {
+      await env.ctx.exchangeKeys.trust(cli, { agencyCode: ministry.code, certificatePem: await foreignCertificate(ministry.code, ministry.name) });
+    };
+    const peerMinistry = () => env.ctx.exchange.setPeer(cli, { agencyCode: ministry.code, name: "Nút Bộ Tư pháp", nodeUrl: PEER, certificate: CERT });
+    return { env, s, ministry, forward, trustMinistry, peerMinistry };
+  }
+
+  it("with a hub: a listed agency that signs elsewhere is reached through the hub without a peer entry; a peer comes first", async () => {
+    const n = await node(HUB);
+    try {
+      // Its certificate not registered: an agency of this node, the step stays here (with the ministry's officers).
+      const here = await n.forward();
+      assert.equal(here.d.interAgency, null);
+      assert.equal(here.d.processingAgencyCode, n.ministry.code);
+      assert.deepEqual(here.sent, []);
+      // Registered (it signs on another node): the step leaves, through the hub.
+      await n.trustMinistry();
+      const viaHub = await n.forward();
+      assert.deepEqual(viaHub.d.interAgency, { awayAgencyCode: n.ministry.code, from: null });
+      assert.equal(viaHub.d.processingAgencyCode, n.s.place.justice);
+      assert.deepEqual(viaHub.sent.map((x) => [x.nodeUrl, x.to]), [[HUB, n.ministry.code]]);
+      // A peer entry covering it takes precedence over the hub.
+      await n.peerMinistry();
+      const viaPeer = await n.forward();
+      assert.deepEqual(viaPeer.d.interAgency, { awayAgencyCode: n.ministry.code, from: null });
+      assert.deepEqual(viaPeer.sent.map((x) => [x.nodeUrl, x.to]), [[PEER, n.ministry.code]]);
+    } finally {
+      await n.env.close();
+    }
+  });
+
+  it("without a hub: only a peer entry makes the agency elsewhere", async () => {
+    const n = await node(null);
+    try {
+      await n.trustMinistry();
+      const here = await n.forward();
+      assert.equal(here.d.interAgency, null);
+      assert.equal(here.d.processingAgencyCode, n.ministry.code);
+      assert.deepEqual(here.sent, []);
+      await n.peerMinistry();
+      const viaPeer = await n.forward();
+      assert.deepEqual(viaPeer.d.interAgency, { awayAgencyCode: n.ministry.code, from: null });
+      assert.deepEqual(viaPeer.sent.map((x) => [x.nodeUrl, x.to]), [[PEER, n.ministry.code]]);
+    } finally {
+      await n.env.close();
+    }
   });
 });

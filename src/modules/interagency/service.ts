@@ -14,7 +14,6 @@ import type { CatalogService } from "../catalog/index.ts";
 import type { DirectoryService } from "../directory/index.ts";
 import type { DossierService, DossierTransition } from "../dossiers/index.ts";
 import type { ExchangeService, ReceivedDocument, ReceivedStatus, StoredAttachment } from "../exchange/index.ts";
-import { peerFor } from "../exchange/index.ts";
 import { PACKAGE_ID, PACKAGE_NAME, FORMAT, packageBytes, readRequest, readResult, REQUEST_TYPE, type RequestPackage, RESULT_TYPE, type ResultPackage, UnreadablePackage } from "./package.ts";
 import * as repo from "./repo.ts";
 
@@ -23,7 +22,10 @@ export const TAKE_RESULT_JOB = "interagency.take_result";
 export const REPORT_JOB = "interagency.report";
 export const REFUSED_JOB = "interagency.request_refused";
 
-/** Whether an agency's steps are performed on another node; by default, when a peer of the exchange covers it. */
+/**
+ * Whether an agency's steps are performed on another node; by default, when the exchange delivers to it remotely: a
+ * peer covers it, or this node has a hub and the agency signs elsewhere (support.ts `routeOf`).
+ */
 export type Elsewhere = (agencyCode: string, db: Db) => Promise<boolean>;
 
 export interface InterAgencyDeps {
@@ -59,7 +61,7 @@ async function answerOnce(exchange: ExchangeService, copyId: string, code: "02" 
 
 export function makeInterAgency(deps: InterAgencyDeps) {
   const { database, clock, jobs, catalog, directory, dossiers, exchange } = deps;
-  const elsewhere: Elsewhere = deps.elsewhere ?? (async (code, db) => peerFor(await exchange.peers(db), code) !== null);
+  const elsewhere: Elsewhere = deps.elsewhere ?? (async (code, db) => (await exchange.route(code, undefined, db)).kind === "remote");
 
   /** The package of a received document, read and checked. */
   async function packageOf(copyId: string): Promise<{ doc: Awaited<ReturnType<ExchangeService["get"]>>; bytes: Uint8Array }> {

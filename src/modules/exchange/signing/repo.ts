@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull } from "../../../platform/db/drizzle.ts";
+import { and, asc, eq, isNull, sql } from "../../../platform/db/drizzle.ts";
 import type { Db } from "../../../platform/db/index.ts";
 import { exchangeAgencyKeys, exchangeSigningCa, exchangeTrustedCertificates } from "./tables.ts";
 
@@ -33,6 +33,25 @@ export async function activeKey(db: Db, agencyCode: string, lock = false): Promi
     .where(and(eq(exchangeAgencyKeys.agencyCode, agencyCode), eq(exchangeAgencyKeys.state, "active")));
   const rows = lock ? await q.for("update") : await q;
   return rows[0] ?? null;
+}
+
+/**
+ * Whether an agency signs on another node: a certificate is registered for it (not revoked) and this node holds no
+ * active key of its own for it (routing through a hub, support.ts `routeOf`).
+ */
+export async function signsElsewhere(db: Db, agencyCode: string): Promise<boolean> {
+  const rows = await db
+    .select({ id: exchangeTrustedCertificates.id })
+    .from(exchangeTrustedCertificates)
+    .where(
+      and(
+        eq(exchangeTrustedCertificates.agencyCode, agencyCode),
+        isNull(exchangeTrustedCertificates.revokedAt),
+        sql`NOT EXISTS (SELECT 1 FROM ${exchangeAgencyKeys} k WHERE k.agency_code = ${agencyCode} AND k.state = 'active')`,
+      ),
+    )
+    .limit(1);
+  return rows.length > 0;
 }
 
 export async function findKeyByFingerprint(db: Db, fingerprint: string): Promise<KeyRow | null> {
