@@ -81,7 +81,7 @@ export async function benchKpi(argv: string[]): Promise<void> {
     // Their rollups, built by the product's rebuild and fold (kept with the database).
     const rollups = Number((await exec(`SELECT count(*)::int AS n FROM kpi_rollups`))[0]!.n);
     const monthly = Number((await exec(`SELECT count(*)::int AS n FROM kpi_rollups_monthly`))[0]!.n);
-    if (held >= n && rollups > 0 && monthly === 0) throw new Error(`--keep-db: ${keepDb} has daily rollups but no monthly ones (kept from before migration 0033): run \`motcua kpi rebuild\` on it, or drop it`);
+    if (held >= n && rollups > 0 && monthly === 0) throw new Error(`--keep-db: ${keepDb} has daily rollups but no monthly ones (kept from before migration 0034, its seed kpi.monthly-rollups recorded): run \`motcua kpi rebuild\` on it, or drop it`);
     if (held >= n && rollups > 0) console.log(`  kept rollups: ${rollups.toLocaleString("en")} daily rows, ${monthly.toLocaleString("en")} monthly`);
     else {
       // Minutes for a million dossiers: fetch would give up waiting for the answer's headers after 5.
