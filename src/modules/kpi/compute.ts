@@ -137,11 +137,29 @@ export interface CatalogCounts {
   onlineProcedureCodes: Set<string>;
 }
 
+/**
+ * What the summary and the Decision 766 index of a scope and period both read, made once from the rollups' sums per
+ * measure and procedure: the counts, each procedure's, and the procedures with online receipts and online payments.
+ */
+export interface Aggregate {
+  counts: Counts;
+  byProcedure: Map<string, Counts>;
+  withOnline: Set<string>;
+  paidOnline: Set<string>;
+}
+
+export function aggregateOf(rows: readonly TotalRow[]): Aggregate {
+  return {
+    counts: countsOf(rows),
+    byProcedure: countsBy(rows, (r) => r.procedure),
+    withOnline: new Set(rows.filter((r) => r.measure === "online_received" && r.inPeriod > 0).map((r) => r.procedure)),
+    paidOnline: new Set(rows.filter((r) => r.measure === "paid_online" && r.inPeriod > 0).map((r) => r.procedure)),
+  };
+}
+
 /** The inputs of the Decision 766 formulas (formulas.ts `INPUTS`). */
-export function inputsOf(rows: readonly TotalRow[], catalog: CatalogCounts): Inputs {
-  const c = countsOf(rows);
-  const withOnline = new Set(rows.filter((r) => r.measure === "online_received" && r.inPeriod > 0).map((r) => r.procedure));
-  const paidOnline = new Set(rows.filter((r) => r.measure === "paid_online" && r.inPeriod > 0).map((r) => r.procedure));
+export function inputsOf(a: Aggregate, catalog: CatalogCounts): Inputs {
+  const { counts: c, withOnline, paidOnline } = a;
   const ratings = c.ratings.verySatisfied + c.ratings.satisfied + c.ratings.unsatisfied;
   return {
     received: c.received,

@@ -9,7 +9,7 @@ import { makeKpiListeners } from "./listener.ts";
 import { kpiPages } from "./pages.tsx";
 import { FIGURE_ROLES } from "./policy.ts";
 import { kpiRoutes } from "./routes.ts";
-import { formulasSeed } from "./seeds.ts";
+import { formulasSeed, monthlyRollupsSeed } from "./seeds.ts";
 import { type KpiService, makeKpiService } from "./service.ts";
 import { makeSubscriptions, REPORT_JOB, reportJob } from "./subscriptions.ts";
 import { readTargets } from "./targets.ts";
@@ -49,10 +49,10 @@ export const kpiModule = defineModule({
   ],
   // The monthly report on the first of each month, once the last month's figures are in (07:00).
   schedules: { "kpi.fold": "*/5 * * * *", [REPORT_JOB]: "0 7 1 * *" },
-  seeds: () => [formulasSeed()],
+  seeds: () => [formulasSeed(), monthlyRollupsSeed()],
   commands: kpiCommands,
 });
 
 export type { KpiService } from "./service.ts";
 /** The Decision 766 formulas shipped with motcua: reference data every deployment gets (and the tests' template). */
-export { formulasSeed } from "./seeds.ts";
+export { formulasSeed, monthlyRollupsSeed } from "./seeds.ts";

@@ -9,6 +9,7 @@ import { runSeeds } from "../../platform/db/seeds.ts";
 import type { AgencyDto } from "../directory/index.ts";
 import { buildAgency } from "../directory/testing.ts";
 import { FormulaExists, InvalidFormula, KpiForbidden } from "./errors.ts";
+import { kpiModule } from "./index.ts";
 import { formulasSeed, shippedFormulas } from "./seeds.ts";
 import { type KpiService, makeKpiService } from "./service.ts";
 import { readTargets } from "./targets.ts";
@@ -343,5 +344,43 @@ describe("kpi: the hand-computed quarter", () => {
     const days = await kpi.summary(leader(), { from: "2025-12-31", to: "2026-03-31" });
     assert.equal(whole.counts.received, 10);
     assert.equal(days.counts.inProgressOverdue, whole.counts.inProgressOverdue);
+  });
+
+  it("makes the monthly rollups at start for a deployment whose daily ones came before them (migration 0034)", async () => {
+    await kpi.fold();
+    const expected = await kpi.summary(leader(), Q1);
+    assert.equal(expected.counts.received, 10);
+    // As a deployment migrated to 0034 is: its daily rows, no monthly ones, the seed not yet run.
+    await env.database.db.execute(sql`DELETE FROM kpi_rollups_monthly`);
+    await env.database.db.execute(sql`DELETE FROM motcua_seeds WHERE name = 'kpi.monthly-rollups'`);
+    assert.equal((await kpi.summary(leader(), Q1)).counts.received, 0);
+    // What the start runs: every module's seeds.
+    const seeds = kpiModule.spec.seeds!({} as never);
+    assert.deepEqual(await runSeeds(env.database, seeds, { demo: false }), ["kpi.monthly-rollups"]);
+    assert.deepEqual(await kpi.summary(leader(), Q1), expected);
+    // Once: a second start (or a second node) runs it no more.
+    assert.deepEqual(await runSeeds(env.database, seeds, { demo: false }), []);
+  });
+
+  it("keeps a closed period's figures in memory until the rollups are recomputed", async () => {
+    await kpi.fold();
+    // A month later the first quarter is closed: its figures change only by a recomputation (the epoch).
+    const later = makeKpiService({ database: env.database, clock: fixedClock("2026-05-01T03:00:00Z"), directory: env.ctx.directory, catalog: { search: async () => ({ items: [], page: 1, pageSize: 100, hasMore: false, total: 0, correctedQuery: null }) } as never, targets: readTargets() });
+    const summary = await later.summary(leader(), Q1);
+    const index = await later.index766(leader(), { agency: centre.code, period: "2026-Q1" });
+    assert.deepEqual(summary.counts, (await kpi.summary(leader(), Q1)).counts);
+    // Rows changed behind the service's back (no recomputation): the kept figures are answered.
+    await env.database.db.execute(sql`UPDATE kpi_rollups_monthly SET n = n + 100 WHERE measure = 'received' AND month = '2026-03-01'`);
+    assert.deepEqual(await later.summary(leader(), Q1), summary);
+    assert.deepEqual(await later.index766(leader(), { agency: centre.code, period: "2026-Q1" }), index);
+    // An open period is read each time.
+    assert.ok((await later.summary(leader(), { from: "2026-03-01", to: "2026-04-30" })).counts.received > summary.counts.received);
+    // A recomputation (its epoch) makes every node read again: the changed rows, then the rebuilt ones.
+    await env.database.transaction((tx) => repo.bumpRollupsEpoch(tx));
+    assert.ok((await later.summary(leader(), Q1)).counts.received > summary.counts.received);
+    assert.notDeepEqual((await later.index766(leader(), { agency: centre.code, period: "2026-Q1" })).inputs, index.inputs);
+    await later.rebuild(grantee("admin", [{ role: "system_admin", agencyCode: "" }]));
+    assert.deepEqual(await later.summary(leader(), Q1), summary);
+    assert.deepEqual(await later.index766(leader(), { agency: centre.code, period: "2026-Q1" }), index);
   });
 });

@@ -4,7 +4,7 @@ import { and, asc, desc, eq, sql } from "../../platform/db/drizzle.ts";
 import { type Db, execRows, literal, literalInsert, prepared, runAtCommit } from "../../platform/db/index.ts";
 import type { DeltaRow, KpiFact } from "./facts.ts";
 import type { FormulaVersion, FormulaVersionBody } from "./formulas.ts";
-import { kpiDeltas, kpiFacts, kpiFormulaVersions, kpiReportSends, kpiReportSubscriptions, kpiRollups, kpiRollupsMonthly, kpiStockSnapshots } from "./tables.ts";
+import { kpiDeltas, kpiFacts, kpiFormulaVersions, kpiReportSends, kpiReportSubscriptions, kpiRollups, kpiRollupsEpoch, kpiRollupsMonthly, kpiStockSnapshots } from "./tables.ts";
 
 const p = sql.placeholder;
 
@@ -83,13 +83,27 @@ export interface TotalRow {
   toEnd: number;
 }
 
+/** The dimensions `totals` may group by besides the measure and the procedure. */
+export type TotalDim = "channel" | "agency" | "competent";
+const DIM_COLUMN: Record<TotalDim, string> = { channel: "channel", agency: "agency_code", competent: "competent_agency_code" };
+
 /**
- * The rollups and the deltas not yet folded, summed per measure, procedure, channel and agency over [from, to]
- * (flows) and over every day up to `to` (stocks).
+ * The rollups and the deltas not yet folded, summed per measure, procedure and the dimensions `by` names (all of
+ * them by default; one left out comes back as "") over [from, to] (flows) and over every day up to `to` (stocks),
+ * of the procedure and the channel asked. Grouping by only what a caller needs sends it a few rows, not thousands.
  */
-export async function totals(db: Db, scope: ScopeFilter, from: string, to: string): Promise<TotalRow[]> {
+export async function totals(
+  db: Db,
+  scope: ScopeFilter,
+  from: string,
+  to: string,
+  opts: { by?: readonly TotalDim[]; procedure?: string | undefined; channel?: string | undefined } = {},
+): Promise<TotalRow[]> {
+  const by = opts.by ?? (["channel", "agency", "competent"] as const);
   const where: SQL[] = [];
   if (scope.province) where.push(sql`province_code = ${scope.province}`);
+  if (opts.procedure !== undefined) where.push(sql`procedure_code = ${opts.procedure}`);
+  if (opts.channel !== undefined) where.push(sql`channel = ${opts.channel}`);
   if (scope.agencySuffix) {
     const n = scope.agencySuffix.length;
     where.push(sql`(right(agency_code, ${n}) = ${scope.agencySuffix} OR right(competent_agency_code, ${n}) = ${scope.agencySuffix})`);
@@ -117,12 +131,14 @@ export async function totals(db: Db, scope: ScopeFilter, from: string, to: strin
       ]
     : [inPeriod(sql`kpi_rollups`, from, to)];
   const parts = [...daily, beforePeriod(sql`kpi_rollups`), inPeriod(sql`kpi_deltas`, from, to), beforePeriod(sql`kpi_deltas`), sql`SELECT ${cols}, 0, n FROM kpi_stock_snapshots WHERE ${cond} AND month_end = ${m}`];
+  const dims = (["channel", "agency", "competent"] as const).map((d) => sql.raw(by.includes(d) ? DIM_COLUMN[d] : "''::text"));
+  const grouped = by.map((d) => sql.raw(`, ${DIM_COLUMN[d]}`));
   const rows = await execRows<{ measure: string; procedure: string; channel: string; agency: string; competent: string; in_period: string | number; to_end: string | number }>(
     db,
-    sql`SELECT measure, procedure_code AS procedure, channel, agency_code AS agency, competent_agency_code AS competent,
+    sql`SELECT measure, procedure_code AS procedure, ${dims[0]} AS channel, ${dims[1]} AS agency, ${dims[2]} AS competent,
           sum(in_period) AS in_period, sum(to_end) AS to_end
         FROM (${sql.join(parts, sql` UNION ALL `)}) x
-        GROUP BY measure, procedure_code, channel, agency_code, competent_agency_code`,
+        GROUP BY measure, procedure_code${sql.join(grouped, sql``)}`,
   );
   return rows.map((r) => ({
     measure: r.measure,
@@ -219,9 +235,43 @@ export function logPage(db: Db, after: { dossierId: string; id: number } | null,
     .limit(limit);
 }
 
+const epochOf = prepared("kpi_rollups_epoch", (db, name) => db.select({ epoch: kpiRollupsEpoch.epoch }).from(kpiRollupsEpoch).where(eq(kpiRollupsEpoch.id, 1)).prepare(name));
+
+/** The rollups' epoch (tables.ts `kpiRollupsEpoch`): 0 until they are first recomputed. */
+export async function rollupsEpoch(db: Db): Promise<number> {
+  const [row] = await epochOf(db).execute();
+  return row?.epoch ?? 0;
+}
+
+/** Bumps the rollups' epoch (in the transaction that recomputes them: readers see the new one with the new rows). */
+export async function bumpRollupsEpoch(tx: Db): Promise<void> {
+  await tx
+    .insert(kpiRollupsEpoch)
+    .values({ id: 1, epoch: 1 })
+    .onConflictDoUpdate({ target: kpiRollupsEpoch.id, set: { epoch: sql`${kpiRollupsEpoch.epoch} + 1` } });
+}
+
+const MONTHLY_FROM_DAILY = sql`INSERT INTO kpi_rollups_monthly (province_code, agency_code, competent_agency_code, procedure_code, channel, month, measure, n)
+    SELECT province_code, agency_code, competent_agency_code, procedure_code, channel, date_trunc('month', day)::date, measure, sum(n) FROM kpi_rollups
+    GROUP BY province_code, agency_code, competent_agency_code, procedure_code, channel, date_trunc('month', day)::date, measure`;
+
+/**
+ * Remakes the monthly rollups from the daily ones, under the fold's lock (the fold keeps both in one statement, so
+ * they agree then): what a deployment that had daily rows before migration 0034 needs. Returns the rows made.
+ */
+export async function remakeMonthly(tx: Db): Promise<number> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('kpi.fold'))`);
+  await tx.delete(kpiRollupsMonthly);
+  await tx.execute(MONTHLY_FROM_DAILY);
+  await bumpRollupsEpoch(tx);
+  const [row] = await execRows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM kpi_rollups_monthly`);
+  return row?.n ?? 0;
+}
+
 /** Empties the rollups, the deltas and the stocks' snapshots (the rebuild, under the fold's lock). */
 export async function clearRollups(tx: Db): Promise<void> {
   await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('kpi.fold'))`);
+  await bumpRollupsEpoch(tx);
   await tx.delete(kpiDeltas);
   await tx.delete(kpiRollups);
   await tx.delete(kpiRollupsMonthly);
@@ -242,9 +292,7 @@ export async function insertRollups(tx: Db, rows: RollupRow[]): Promise<void> {
     await tx.execute(sql.raw(`INSERT INTO kpi_rollups (province_code, agency_code, competent_agency_code, procedure_code, channel, day, measure, n) VALUES ${values.join(", ")}`));
   }
   // The monthly rollups: the same rows summed per month.
-  await tx.execute(sql`INSERT INTO kpi_rollups_monthly (province_code, agency_code, competent_agency_code, procedure_code, channel, month, measure, n)
-    SELECT province_code, agency_code, competent_agency_code, procedure_code, channel, date_trunc('month', day)::date, measure, sum(n) FROM kpi_rollups
-    GROUP BY province_code, agency_code, competent_agency_code, procedure_code, channel, date_trunc('month', day)::date, measure`);
+  await tx.execute(MONTHLY_FROM_DAILY);
 }
 
 export async function formulaVersions(db: Db): Promise<FormulaVersion[]> {

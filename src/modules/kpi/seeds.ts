@@ -28,3 +28,18 @@ export function formulasSeed(): Seed {
     },
   };
 }
+
+/**
+ * The monthly rollups (migration 0034) made from the daily ones, once per deployment at its start: a deployment
+ * that had daily rows before then gets its monthly ones without anyone running `motcua kpi rebuild` (a fresh one
+ * makes none). Safe with several nodes starting together: the seed's record lets one run it, under the fold's lock.
+ */
+export function monthlyRollupsSeed(): Seed {
+  return {
+    name: "kpi.monthly-rollups",
+    version: "1",
+    async run(tx) {
+      await repo.remakeMonthly(tx);
+    },
+  };
+}

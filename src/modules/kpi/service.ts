@@ -5,7 +5,7 @@ import type { Clock } from "../../platform/clock.ts";
 import type { Database } from "../../platform/db/index.ts";
 import type { CatalogService } from "../catalog/index.ts";
 import type { DirectoryService } from "../directory/index.ts";
-import { averageHours, countsBy, countsOf, inputsOf, onTimeRatio, ratio, type CatalogCounts, type Counts } from "./compute.ts";
+import { type Aggregate, aggregateOf, averageHours, countsBy, inputsOf, onTimeRatio, ratio, type CatalogCounts, type Counts } from "./compute.ts";
 import { FormulaExists, InvalidFormula, KpiForbidden, NoFormula } from "./errors.ts";
 import { contributions, type KpiFact, type Measure } from "./facts.ts";
 import { evaluate, type FormulaVersion, formulaProblems, type GroupScore, type Inputs } from "./formulas.ts";
@@ -115,16 +115,42 @@ export interface KpiDeps {
   targets: Targets;
 }
 
+/** The closed periods' aggregates a node keeps (a few hundred bytes each). */
+const CACHE_MAX = 2000;
+
 const isProgram = (a: Actor) => a.type === "cli" || a.type === "system" || (a.type === "user" && a.roles.some((g) => g.role === "system_admin"));
 
 export function makeKpiService(deps: KpiDeps): KpiService {
   const { database, clock, directory, catalog, targets } = deps;
   const db = database.db;
 
+  /**
+   * A closed period's aggregates (its last day at or before `closedThrough`) by scope, period, procedure and channel,
+   * with the rollups' epoch they were read at: good while the epoch stays the same (tables.ts `kpiRollupsEpoch`).
+   * An open period is read each time. At most CACHE_MAX kept, the oldest dropped first.
+   */
+  const closed = new Map<string, { epoch: number; aggregate: Aggregate }>();
+
+  async function aggregateOfScope(scope: Scope, period: Period, query: KpiQuery): Promise<Aggregate> {
+    const filters = { procedure: query.procedure || undefined, channel: query.channel || undefined };
+    const read = async () => aggregateOf(await repo.totals(db, scope, period.from, period.to, { by: [], ...filters }));
+    if (period.to > closedThrough(clock.now())) return read();
+    const key = JSON.stringify([scope.province, scope.agencySuffix, period.from, period.to, filters.procedure ?? null, filters.channel ?? null]);
+    // The epoch before the sums: a recomputation committed between them leaves an entry older than its data, never newer.
+    const epoch = await repo.rollupsEpoch(db);
+    const kept = closed.get(key);
+    if (kept && kept.epoch === epoch) return kept.aggregate;
+    const aggregate = await read();
+    closed.delete(key);
+    closed.set(key, { epoch, aggregate });
+    if (closed.size > CACHE_MAX) closed.delete(closed.keys().next().value!);
+    return aggregate;
+  }
+
   async function rowsOf(actor: Actor, query: KpiQuery, period: Period, roles?: readonly string[]) {
     const scope = await resolveScope(actor, query, directory, roles as never);
-    const rows = await repo.totals(db, scope, period.from, period.to);
-    return { scope, rows: rows.filter((r) => (!query.procedure || r.procedure === query.procedure) && (!query.channel || r.channel === query.channel)) };
+    const rows = await repo.totals(db, scope, period.from, period.to, { procedure: query.procedure || undefined, channel: query.channel || undefined });
+    return { scope, rows };
   }
   const scopeDto = (s: Scope) => ({ agency: s.agencySuffix ? s.root : null, province: s.province });
 
@@ -155,8 +181,9 @@ export function makeKpiService(deps: KpiDeps): KpiService {
   return {
     async summary(actor, query) {
       const period = periodOf(query.from, query.to, clock.now());
-      const { scope, rows } = await rowsOf(actor, query, period);
-      const c = countsOf(rows);
+      const scope = await resolveScope(actor, query, directory);
+      const a = await aggregateOfScope(scope, period, query);
+      const c = a.counts;
       const ratings = c.ratings.verySatisfied + c.ratings.satisfied + c.ratings.unsatisfied;
       const finished = c.finishedEarly + c.finishedOnTime + c.finishedLate;
       const onlineRatio = ratio(c.onlineReceived, c.received);
@@ -173,7 +200,7 @@ export function makeKpiService(deps: KpiDeps): KpiService {
         electronicResultRatio: ratio(c.electronicResults, finished),
         satisfactionRatio: ratio(c.ratings.verySatisfied + c.ratings.satisfied, ratings),
         averageProcessingHours: averageHours(c),
-        procedures: [...countsBy(rows, (r) => r.procedure)]
+        procedures: [...a.byProcedure]
           .map(([procedureCode, pc]) => ({
             procedureCode,
             finished: pc.finishedEarly + pc.finishedOnTime + pc.finishedLate,
@@ -189,9 +216,9 @@ export function makeKpiService(deps: KpiDeps): KpiService {
 
     async index766(actor, query) {
       const period = namedPeriod(query.period);
-      const { scope, rows } = await rowsOf(actor, query, period);
+      const scope = await resolveScope(actor, query, directory);
       const formula = await versionFor(period.from);
-      const inputs = inputsOf(rows, await catalogCounts(scope));
+      const inputs = inputsOf(await aggregateOfScope(scope, period, {}), await catalogCounts(scope));
       const { groups, total } = evaluate(formula, inputs);
       return {
         scope: scopeDto(scope),

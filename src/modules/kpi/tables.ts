@@ -1,4 +1,4 @@
-import { bigint, date, index, jsonb, pgTable, primaryKey, text, timestamp } from "../../platform/db/drizzle.ts";
+import { bigint, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "../../platform/db/drizzle.ts";
 import type { KpiFact } from "./facts.ts";
 import type { FormulaVersionBody } from "./formulas.ts";
 
@@ -98,6 +98,17 @@ export const kpiStockSnapshots = pgTable(
   },
   (t) => [primaryKey({ columns: [t.provinceCode, t.monthEnd, t.agencyCode, t.competentAgencyCode, t.procedureCode, t.channel, t.measure] })],
 );
+
+/**
+ * One row (id 1): a counter bumped by whatever recomputes the rollups rather than adding to them (the rebuild, the
+ * monthly rows' backfill). A closed period's figures change only then (no event writes a delta on a day before its
+ * own, and the fold moves deltas into the rollups without changing their sums): a node keeps them in memory while
+ * the counter stays the same.
+ */
+export const kpiRollupsEpoch = pgTable("kpi_rollups_epoch", {
+  id: integer("id").primaryKey(),
+  epoch: bigint("epoch", { mode: "number" }).notNull(),
+});
 
 /**
  * Versions of the Decision 766 formulas, kept as data (docs/kpi.md): each in force from `valid_from` until the
