@@ -7,14 +7,14 @@ import { fileURLToPath } from "node:url";
 import type { Seed } from "../../src/platform/db/seeds.ts";
 import { holidaysSeed, officeHoursSeed } from "../../src/modules/calendar/index.ts";
 import { adminUnitsSeed } from "../../src/modules/directory/index.ts";
-import { formulasSeed } from "../../src/modules/kpi/index.ts";
+import { formulasSeed, monthlyRollupsSeed } from "../../src/modules/kpi/index.ts";
 
 /**
  * The reference seeds, in the order the app runs them: the one list the tests keep. `test/template.test.ts`
  * fails when the app runs a non-demo seed that is not here.
  */
 export function referenceSeeds(): Seed[] {
-  return [adminUnitsSeed(), officeHoursSeed(), holidaysSeed(), formulasSeed()];
+  return [adminUnitsSeed(), officeHoursSeed(), holidaysSeed(), formulasSeed(), monthlyRollupsSeed()];
 }
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
