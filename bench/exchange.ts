@@ -73,16 +73,19 @@ export async function benchExchange(argv: string[]): Promise<void> {
   if (!wrkBinary()) throw new Error("bench/exchange.ts needs wrk (apt-get install -y wrk)");
   // A PDF by its magic bytes (the file store checks the type), 200 KB in all.
   const big = Buffer.concat([Buffer.from("%PDF-1.4\n"), randomBytes(200 * 1024 - 16), Buffer.from("\n%%EOF\n")]);
+  // `--only=signed|unsigned` and `--size=small|big` keep a profiling run short.
+  const only = get("only");
+  const size = get("size");
   const sizes = [
-    { name: "no attachment", file: SMALL },
-    { name: "200 KB attachment", file: big },
-  ];
+    { name: "no attachment", file: SMALL, key: "small" },
+    { name: "200 KB attachment", file: big, key: "big" },
+  ].filter((s) => !size || s.key === size);
   for (const db of dbs) {
     console.log(`exchange on ${db}: A → B over loopback, ${recipients} recipient agencies, wrk ${connections} connections × ${duration}s per figure (load ${load1()})`);
     const results: Record<string, Record<"signed" | "unsigned", Result[]>> = {};
     for (const s of sizes) results[s.name] = { signed: [], unsigned: [] };
     for (let r = 0; r < rounds; r++) {
-      for (const signed of [true, false]) {
+      for (const signed of [true, false].filter((x) => !only || only === (x ? "signed" : "unsigned"))) {
         const pair = await startPair(db, opts.pgUrl, signed, recipients);
         try {
           for (const s of sizes) {
@@ -96,7 +99,7 @@ export async function benchExchange(argv: string[]): Promise<void> {
       }
     }
     console.log(`exchange on ${db}: medians${rounds > 1 ? ` of ${rounds} rounds` : ""}`);
-    for (const s of sizes) {
+    for (const s of only ? [] : sizes) {
       const signed = median(results[s.name]!.signed);
       const unsigned = median(results[s.name]!.unsigned);
       const target = s.file === SMALL ? `  target ≥ ${TARGET}/s: ${signed.rate >= TARGET ? "met" : "NOT met"}` : "";

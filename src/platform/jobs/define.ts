@@ -1,5 +1,5 @@
 import { CronExpressionParser } from "cron-parser";
-import type { Database, Db } from "../db/index.ts";
+import { afterCommit, type Database, type Db } from "../db/index.ts";
 import type { Logger } from "../log/index.ts";
 import { insertJob } from "./repo.ts";
 
@@ -118,11 +118,20 @@ export interface JobQueue {
   /** Runs job `name` on a cron schedule (5 or 6 fields, Asia/Ho_Chi_Minh time); written when a worker starts. */
   schedule(name: string, cron: string, payload?: unknown, opts?: { timezone?: string }): void;
   schedules(): readonly ScheduleSpec[];
+  /**
+   * Calls `fn` each time a job enqueued here is committed (a worker of this process wakes instead of waiting for
+   * its next poll); returns the unsubscribe.
+   */
+  onEnqueued(fn: () => void): () => void;
 }
 
 export function createJobQueue(): JobQueue {
   const defs = new Map<string, JobDefinition<unknown>>();
   const specs = new Map<string, ScheduleSpec>();
+  const listeners = new Set<() => void>();
+  const notify = () => {
+    for (const fn of listeners) fn();
+  };
 
   const register = (...list: Array<JobDefinition<never>>) => {
     for (const def of list) {
@@ -144,7 +153,7 @@ export function createJobQueue(): JobQueue {
       const name = typeof job === "string" ? job : job.name;
       const def = defs.get(name);
       if (!def) throw new Error(`enqueue: no job is defined with the name "${name}"`);
-      return insertJob(tx, {
+      const inserted = await insertJob(tx, {
         name,
         payload: payload ?? {},
         maxAttempts: def.maxAttempts,
@@ -152,6 +161,8 @@ export function createJobQueue(): JobQueue {
         key: opts.key,
         orderKey: opts.orderKey,
       });
+      if (inserted.created && listeners.size > 0 && (!opts.runAt || opts.runAt.getTime() <= Date.now())) afterCommit(tx, notify);
+      return inserted;
     },
     schedule(name, cron, payload = {}, opts = {}) {
       const timezone = opts.timezone ?? DEFAULT_TIMEZONE;
@@ -161,5 +172,9 @@ export function createJobQueue(): JobQueue {
       specs.set(name, { name, cron, timezone, payload });
     },
     schedules: () => [...specs.values()],
+    onEnqueued(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
   };
 }

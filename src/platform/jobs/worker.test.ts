@@ -180,6 +180,28 @@ describe("job worker", () => {
     assert.deepEqual(attempts, [1, 1]);
   });
 
+  it("runs a job enqueued in its process once the transaction commits, without waiting for its next poll", async () => {
+    const queue = createJobQueue();
+    const ran: string[] = [];
+    const job = queue.define<{ n: string }>({ name: "woken.run", handler: async ({ n }) => void ran.push(n) });
+    // A poll of ten minutes: the job runs within the wait below only if the commit wakes the worker.
+    const worker = testWorker(database, queue, { pollMs: 600_000 });
+    await worker.start();
+    try {
+      await sleep(100);
+      // A rolled-back enqueue wakes nothing and leaves no job.
+      await database.transaction(async (tx) => {
+        await queue.enqueue(tx, job, { n: "rolled back" });
+        throw new Error("undo");
+      }).catch(() => undefined);
+      const { id } = await database.transaction((tx) => queue.enqueue(tx, job, { n: "committed" }));
+      await waitFor("the enqueued job to run", async () => (await jobState(database, id)).status === "done", 10_000);
+    } finally {
+      await worker.stop();
+    }
+    assert.deepEqual(ran, ["committed"]);
+  });
+
   it("waits longer after each failed pass, up to five seconds (or the poll interval, when longer)", () => {
     assert.deepEqual([1, 2, 3, 4, 5, 6, 40].map((n) => backoffMs(1000, n)), [1000, 2000, 4000, 5000, 5000, 5000, 5000]);
     assert.deepEqual([1, 2, 9].map((n) => backoffMs(50, n)), [50, 100, 5000]);

@@ -86,6 +86,7 @@ export function createWorker(opts: WorkerOptions): Worker {
   let stopped: Promise<void> | null = null;
   let heartbeat: NodeJS.Timeout | null = null;
   let beating = false;
+  let unsubscribe: (() => void) | null = null;
 
   // Wakes the loop early: a finished job frees a slot (and may unblock the next job of its order key).
   let waiter: (() => void) | null = null;
@@ -286,12 +287,15 @@ export function createWorker(opts: WorkerOptions): Worker {
     async start() {
       if (loopDone) throw new Error("worker already started");
       await writeSchedules();
+      // A job enqueued in this process is claimed once its transaction commits, not at the next poll.
+      unsubscribe = queue.onEnqueued(wake);
       loopDone = loop();
       logger.info({ concurrency: opts.concurrency, jobs: queue.names().length }, "job worker started");
     },
     stop() {
       stopped ??= (async () => {
         stopping = true;
+        unsubscribe?.();
         wake();
         await loopDone;
         if (active.size > 0) {

@@ -67,6 +67,22 @@ describe("XML-DSig of edXML messages", () => {
     assert.equal(verifyEdxml(signed, { trusted: [b.certificatePem], now: NOW }).agencyCode, B);
   });
 
+  it("a message signed or verified again gives the same answer, re-judged on what changed: the key, the registered certificates, the time", () => {
+    const xml = sampleStatus({ from: A });
+    const signed = signEdxml(xml, a);
+    assert.equal(signEdxml(xml, a), signed, "the same bytes and key give the same signed message");
+    const other = signEdxml(xml, a2);
+    assert.notEqual(other, signed, "another key signs anew");
+    refused(() => signEdxml(xml, a, { sender: B }), "wrong_agency");
+    assert.equal(verifyA(signed).agencyCode, A);
+    assert.equal(verifyA(signed).agencyCode, A);
+    refused(() => verifyA(signed, [a2.certificatePem]), "untrusted_certificate");
+    refused(() => verifyEdxml(signed, { trusted: [a.certificatePem], agencyCode: B, now: NOW }), "wrong_agency");
+    const later = new Date(readCertificate(a.certificatePem).notAfter.getTime() + 1000);
+    refused(() => verifyEdxml(signed, { trusted: [a.certificatePem], agencyCode: A, now: later }), "expired");
+    refused(() => verifyA(signed.replace("2026/12/01 10:00:00", "2026/12/01 10:00:01")), "digest_mismatch");
+  });
+
   it("xmlsec1 verifies our signature independently, against the development CA, and refuses it tampered", (t) => {
     if (!XMLSEC1) {
       t.skip("xmlsec1 is not installed (Debian package xmlsec1): the independent check did not run");

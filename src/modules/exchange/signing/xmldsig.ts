@@ -10,7 +10,7 @@
 // (the whole document), the transforms enveloped-signature, the XPath transform that leaves the hops' TraceHeaders
 // out (traces.ts: a hub appends its own without breaking the signature), then exc-c14n — or, from another implementation that signs the
 // whole document, enveloped-signature then exc-c14n — and nothing else.
-import { createPublicKey, createSign, type KeyObject } from "node:crypto";
+import { createHash, createPublicKey, createSign, type KeyObject } from "node:crypto";
 import type * as XmlDom from "@xmldom/xmldom";
 import type * as XmlCrypto from "xml-crypto";
 import { lazyRequire } from "../../../platform/lazy.ts";
@@ -121,10 +121,41 @@ class DeferredRsaSha256 {
 }
 
 /**
+ * The small messages signed and verified lately (statuses, documents without attachments), by their bytes: the 01 a
+ * node answers with is signed for the HTTP answer and again by its outbox, and verified twice by the sender. The same
+ * bytes signed with the same key (its certificate) give the same signature, and the same bytes verified against the
+ * same registered certificates give the same verdict but for the time (checked again on a hit). Only successes are
+ * kept; bounded (the oldest dropped first).
+ */
+const MEMO_MAX_BYTES = 64 * 1024;
+const MEMO_MAX = 512;
+const signedMemo = new Map<string, string>();
+const verifiedMemo = new Map<string, VerifiedSignature>();
+const digestOf = (...parts: readonly string[]) => {
+  const h = createHash("sha256");
+  for (const p of parts) h.update(p).update("\0");
+  return h.digest("base64");
+};
+function remember<V>(memo: Map<string, V>, key: string, value: V): void {
+  if (memo.size >= MEMO_MAX) memo.delete(memo.keys().next().value!);
+  memo.set(key, value);
+}
+
+/**
  * Signs an edXML message with an agency's key: the signed document, its signature last in `edXMLHeader`. With
  * `sender`, the message must be from that agency (From/OrganId), checked on the same parse.
  */
 export function signEdxml(xml: string, key: SigningKey | { privateKeyPem: string; certificatePem: string }, opts: { sender?: string } = {}): string {
+  if (xml.length > MEMO_MAX_BYTES) return signAnew(xml, key, opts);
+  const memoKey = digestOf(xml, key.certificatePem, opts.sender ?? "");
+  const hit = signedMemo.get(memoKey);
+  if (hit !== undefined) return hit;
+  const signed = signAnew(xml, key, opts);
+  remember(signedMemo, memoKey, signed);
+  return signed;
+}
+
+function signAnew(xml: string, key: SigningKey | { privateKeyPem: string; certificatePem: string }, opts: { sender?: string }): string {
   const doc = parse(xml);
   headerOf(doc);
   if (doc.getElementsByTagNameNS(DSIG_NAMESPACE, "Signature").length) throw new SignatureError("malformed", "the message is signed already");
@@ -276,6 +307,18 @@ const publicKeyOf = (pem: string) => cached(publicKeys, pem, () => createPublicK
 
 /** Verifies a signed edXML message; throws SignatureError with the reason it is refused. */
 export function verifyEdxml(xml: string, opts: VerifyOptions): VerifiedSignature {
+  if (xml.length > MEMO_MAX_BYTES) return verifyAnew(xml, opts);
+  const memoKey = digestOf(xml, opts.agencyCode ?? "\u0001", ...opts.trusted);
+  const hit = verifiedMemo.get(memoKey);
+  const now = opts.now ?? new Date();
+  // Outside its validity now: verified anew, which says so.
+  if (hit !== undefined && now >= hit.notBefore && now <= hit.notAfter) return hit;
+  const verified = verifyAnew(xml, opts);
+  remember(verifiedMemo, memoKey, verified);
+  return verified;
+}
+
+function verifyAnew(xml: string, opts: VerifyOptions): VerifiedSignature {
   const doc = parse(xml);
   const { signature, certificate } = checkShape(doc);
   const stated = senderOf(doc);
