@@ -193,6 +193,8 @@ export interface DongBoExtra {
   snapshot: DossierSnapshot;
   /** The signed, expiring link to a file of the dossier. */
   link: (fileId: string) => string;
+  /** The portal's MaCSDL of each registry key (MOTCUA_NATIONAL_SYNC_MACSDL); a key without one is sent as it is. */
+  databaseCodes?: Readonly<Record<string, string>>;
 }
 
 /** DongBoHoSoMC for a dossier in national status `status`, at the time of the change. */
@@ -267,9 +269,9 @@ export function toDongBoHoSoMC(dossier: DossierRow, procedure: ProcedureFacts | 
     // formulas): this platform takes no payment and records none, so no dossier was paid online.
     DuocThanhToanTrucTuyen: "0",
     // The national databases read for this dossier (issue 18: the applicant's consented prefill, an officer's
-    // verification), as the dossier records them. The portal's MaCSDL code list was not found (docs/dvcqg): each
-    // is sent under motcua's registry key (population, business, civil_status) until it is.
-    DSKetNoiCSDL: (dossier.registriesUsed ?? []).map((r) => ({ MaCSDL: r })),
+    // verification), as the dossier records them, each under the portal's code the province configured
+    // (MOTCUA_NATIONAL_SYNC_MACSDL: the code list was not found in public sources, docs/dvcqg), else its registry key.
+    DSKetNoiCSDL: (dossier.registriesUsed ?? []).map((r) => ({ MaCSDL: extra.databaseCodes?.[r] ?? r })),
   };
 }
 

@@ -167,6 +167,14 @@ describe("national portal sync", () => {
     assert.equal(toDongBoHoSoMC(buildDossier({ channel: "counter", filedLoa: 2 }), null, 4, noFiles()).TaiKhoanDuocXacThucVoiVNeID, "0");
   });
 
+  it("names each national database read under the portal's MaCSDL the province configured, else under its registry key", () => {
+    const d = buildDossier({ registriesUsed: ["population", "business"] });
+    const configured = toDongBoHoSoMC(d, null, 4, noFiles({ databaseCodes: { population: "CSDLQGDC" } }));
+    assert.deepEqual(configured.DSKetNoiCSDL, [{ MaCSDL: "CSDLQGDC" }, { MaCSDL: "business" }]);
+    assert.deepEqual(toDongBoHoSoMC(d, null, 4, noFiles()).DSKetNoiCSDL, [{ MaCSDL: "population" }, { MaCSDL: "business" }]);
+    valid(configured);
+  });
+
   it("lists each supplement with what was asked, when, when answered, and the due dates before and after it", () => {
     const pause = {
       id: 7,

@@ -173,7 +173,7 @@ export function makeNationalSync(deps: NationalSyncDeps): NationalSync {
     const agency = deps.directory ? await deps.directory(tx, d.processingAgencyCode) : null;
     const snapshot = await readSnapshot(tx, d.id);
     const link = (fileId: string) => deps.links.url(fileId, event.at);
-    return statuses.map((s) => toDongBoHoSoMC(d, procedure, s, { processingAgencyName: agency?.name ?? null, snapshot, link }));
+    return statuses.map((s) => toDongBoHoSoMC(d, procedure, s, { processingAgencyName: agency?.name ?? null, snapshot, link, databaseCodes: deps.endpoint?.databaseCodes }));
   }
 
   async function listener(tx: Db, event: DossierTransition) {

@@ -132,5 +132,6 @@ export function portalEndpoint(port: number, timeoutMs = 2000): NonNullable<Conf
     madonvi: PORTAL_ACCOUNT.madonvi,
     dstcode: PORTAL_ACCOUNT.dstcode,
     timeoutMs,
+    databaseCodes: {},
   };
 }

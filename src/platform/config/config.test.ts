@@ -49,12 +49,22 @@ describe("config", () => {
       madonvi: "000.00.00.H06",
       dstcode: null,
       timeoutMs: 15000,
+      databaseCodes: {},
     });
     const c = loadConfig({ ...portal, MOTCUA_NATIONAL_SYNC_DSTCODE: "DVCQG", MOTCUA_NATIONAL_SYNC_TIMEOUT_MS: "2000" });
     assert.equal(c.nationalSync?.dstcode, "DVCQG");
     assert.equal(c.nationalSync?.timeoutMs, 2000);
+    const codes = loadConfig({ ...portal, MOTCUA_NATIONAL_SYNC_MACSDL: '{"population":"CSDLQGDC","business":"CSDLQGDKDN"}' });
+    assert.deepEqual(codes.nationalSync?.databaseCodes, { population: "CSDLQGDC", business: "CSDLQGDKDN" });
   });
 
+  const portalEnv = () => ({
+    MOTCUA_NATIONAL_SYNC_URL: "https://p.example",
+    MOTCUA_NATIONAL_SYNC_AUTH_URL: "https://p.example/a",
+    MOTCUA_NATIONAL_SYNC_USERNAME: "u",
+    MOTCUA_NATIONAL_SYNC_PASSWORD: "p",
+    MOTCUA_NATIONAL_SYNC_MADONVI: "000.00.00.H06",
+  });
   const bad: Array<[Record<string, string>, string]> = [
     [{ PORT: "http" }, "PORT"],
     [{ PORT: "70000" }, "PORT"],
@@ -83,6 +93,11 @@ describe("config", () => {
     ],
     [{ MOTCUA_NATIONAL_SYNC_URL: "https://portal.example", MOTCUA_NATIONAL_SYNC_DSTCODE: "a b" }, "MOTCUA_NATIONAL_SYNC_DSTCODE"],
     [{ MOTCUA_NATIONAL_SYNC_PASSWORD: "orphan" }, "MOTCUA_NATIONAL_SYNC_PASSWORD"],
+    [{ MOTCUA_NATIONAL_SYNC_MACSDL: '{"population":"X"}' }, "MOTCUA_NATIONAL_SYNC_MACSDL"],
+    [{ ...portalEnv(), MOTCUA_NATIONAL_SYNC_MACSDL: "population=X" }, "MOTCUA_NATIONAL_SYNC_MACSDL"],
+    [{ ...portalEnv(), MOTCUA_NATIONAL_SYNC_MACSDL: '["X"]' }, "MOTCUA_NATIONAL_SYNC_MACSDL"],
+    [{ ...portalEnv(), MOTCUA_NATIONAL_SYNC_MACSDL: '{"land":"X"}' }, "MOTCUA_NATIONAL_SYNC_MACSDL"],
+    [{ ...portalEnv(), MOTCUA_NATIONAL_SYNC_MACSDL: '{"population":"a b"}' }, "MOTCUA_NATIONAL_SYNC_MACSDL"],
     [{ MOTCUA_EXCHANGE_HUB_URL: "ftp://hub" }, "MOTCUA_EXCHANGE_HUB_URL"],
     [{ MOTCUA_EXCHANGE_HUB: "1" }, "MOTCUA_EXCHANGE_HUB"],
     [{ MOTCUA_EXCHANGE_MAX_ATTEMPTS: "0" }, "MOTCUA_EXCHANGE_MAX_ATTEMPTS"],

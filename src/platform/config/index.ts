@@ -99,7 +99,9 @@ export interface Config {
    * MOTCUA_NATIONAL_SYNC_URL (the integration endpoint the messages are POSTed to), _AUTH_URL (the login endpoint),
    * _USERNAME and _PASSWORD (the integration account, exchanged for a session), _MADONVI (this province's unit
    * code on the portal), _DSTCODE (the routing code sent as the `dstcode` header, when the gateway wants one),
-   * _TIMEOUT_MS.
+   * _TIMEOUT_MS, _MACSDL (a JSON object: the portal's MaCSDL code of each national database this platform reads,
+   * by its registry key — `{"population":"…","business":"…","civil_status":"…"}`; the portal's code list is
+   * given to the province with its integration account, and a registry without a code here is sent under its key).
    */
   nationalSync: {
     url: string;
@@ -109,6 +111,8 @@ export interface Config {
     madonvi: string;
     dstcode: string | null;
     timeoutMs: number;
+    /** MaCSDL by registry key (population, business, civil_status). */
+    databaseCodes: Record<string, string>;
   } | null;
   /**
    * Sign-in through an external OpenID provider (VNeID by agreement, a provincial Keycloak…), or null:
@@ -316,8 +320,9 @@ function nationalSync(env: Env): Config["nationalSync"] {
     throw new ConfigError("MOTCUA_NATIONAL_SYNC_DSTCODE", "must be printable ASCII without spaces");
   }
   const timeoutMs = integer(env, "MOTCUA_NATIONAL_SYNC_TIMEOUT_MS", 15000, 100, 300000);
+  const databaseCodes = nationalDatabaseCodes(env);
   if (!endpoint) {
-    for (const [name, v] of [["MOTCUA_NATIONAL_SYNC_AUTH_URL", authUrl], ["MOTCUA_NATIONAL_SYNC_USERNAME", username], ["MOTCUA_NATIONAL_SYNC_PASSWORD", password]] as const) {
+    for (const [name, v] of [["MOTCUA_NATIONAL_SYNC_AUTH_URL", authUrl], ["MOTCUA_NATIONAL_SYNC_USERNAME", username], ["MOTCUA_NATIONAL_SYNC_PASSWORD", password], ["MOTCUA_NATIONAL_SYNC_MACSDL", env.MOTCUA_NATIONAL_SYNC_MACSDL ?? ""]] as const) {
       if (v) throw new ConfigError(name, "is set but MOTCUA_NATIONAL_SYNC_URL is not");
     }
     return null;
@@ -326,7 +331,28 @@ function nationalSync(env: Env): Config["nationalSync"] {
   if (!username) throw new ConfigError("MOTCUA_NATIONAL_SYNC_USERNAME", "is required when MOTCUA_NATIONAL_SYNC_URL is set");
   if (!password) throw new ConfigError("MOTCUA_NATIONAL_SYNC_PASSWORD", "is required when MOTCUA_NATIONAL_SYNC_URL is set");
   if (!madonvi) throw new ConfigError("MOTCUA_NATIONAL_SYNC_MADONVI", "is required when MOTCUA_NATIONAL_SYNC_URL is set");
-  return { url: endpoint, authUrl, username, password, madonvi, dstcode, timeoutMs };
+  return { url: endpoint, authUrl, username, password, madonvi, dstcode, timeoutMs, databaseCodes };
+}
+
+/** MOTCUA_NATIONAL_SYNC_MACSDL: `{ registry key: the portal's MaCSDL }`, each key a registry, each code a plain token. */
+function nationalDatabaseCodes(env: Env): Record<string, string> {
+  const name = "MOTCUA_NATIONAL_SYNC_MACSDL";
+  const raw = (env[name] ?? "").trim();
+  if (!raw) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(name, "must be a JSON object such as {\"population\":\"…\"}");
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new ConfigError(name, "must be a JSON object of registry keys to codes");
+  const codes: Record<string, string> = {};
+  for (const [key, code] of Object.entries(parsed)) {
+    if (!Object.hasOwn(REGISTRY_NAMES, key)) throw new ConfigError(name, `has ${JSON.stringify(key)}, not one of ${Object.keys(REGISTRY_NAMES).join(", ")}`);
+    if (typeof code !== "string" || !/^[\x21-\x7e]{1,50}$/.test(code)) throw new ConfigError(name, `gives ${key} a code that is not 1–50 printable ASCII characters`);
+    codes[key] = code;
+  }
+  return codes;
 }
 
 const REGISTRY_NAMES = { population: "POPULATION", business: "BUSINESS", civil_status: "CIVIL_STATUS" } as const;
