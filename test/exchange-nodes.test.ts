@@ -21,7 +21,7 @@ import { createLogger } from "../src/platform/log/index.ts";
 import type { ProcedureContent } from "../src/modules/catalog/index.ts";
 import type { AgencyDto } from "../src/modules/directory/index.ts";
 import type { DossierDto } from "../src/modules/dossiers/index.ts";
-import { actorOf, buildProvincialProcedure, type DossierSetting, dossierSetting, fileDossier, multipart, PDF as DOSSIER_PDF, publishProcedures } from "../src/modules/dossiers/testing.ts";
+import { actorOf, buildInteragencyProcedure, deciderCopy, type DossierSetting, dossierSetting, fileDossier, multipart, PDF as DOSSIER_PDF, publishProcedures } from "../src/modules/dossiers/testing.ts";
 import { buildOfficer, type TestAccount } from "../src/modules/identity/testing.ts";
 import { buildAgency } from "../src/modules/directory/testing.ts";
 import { buildEdxml, type EdxmlDocument, parseEdxml } from "../src/modules/exchange/edxml/index.ts";
@@ -116,21 +116,9 @@ describe("document exchange between nodes", () => {
     await H.ctx.exchange.setPeer(cli, { agencyCode: ministry.code, name: "Nút Bộ Tư pháp", nodeUrl: B.url, certificate: certMinistry });
     procedure = await publishProcedures(
       A.ctx,
-      buildProvincialProcedure(s.place, {
-        name: "Quyết định liên thông qua trục",
-        steps: [
-          { key: "tiep-nhan", name: "Tiếp nhận tại Trung tâm", role: "receiver", department: "tiep-nhan", agency: s.place.centre, hours: 2, leaderSigns: false },
-          { key: "tham-dinh", name: "Thẩm định hồ sơ", role: "specialist", department: "hanh-chinh-tu-phap", agency: null, hours: 10, leaderSigns: false },
-          { key: "quyet-dinh", name: "Bộ trưởng Bộ Tư pháp ký quyết định", role: "leader", department: null, agency: ministry.code, hours: 10, leaderSigns: true },
-          { key: "tra-ket-qua", name: "Trả kết quả", role: "receiver", department: "tiep-nhan", agency: s.place.centre, hours: 2, leaderSigns: false },
-        ],
-      }),
+      buildInteragencyProcedure(s.place, ministry.code, "Quyết định liên thông qua trục"),
     );
-    await publishProcedures(B.ctx, {
-      ...procedure,
-      agencies: [ministry.code],
-      steps: [{ key: "quyet-dinh", name: "Bộ trưởng Bộ Tư pháp ký quyết định", role: "leader", department: null, agency: null, hours: 24, leaderSigns: true }],
-    });
+    await publishProcedures(B.ctx, deciderCopy(procedure, ministry.code));
     await Promise.all(sites().map(async (s) => (s.node = await startNode("start", s.env, { port: s.port }))));
   });
 

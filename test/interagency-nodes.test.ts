@@ -23,7 +23,7 @@ import type { ProcedureContent } from "../src/modules/catalog/index.ts";
 import type { AgencyDto } from "../src/modules/directory/index.ts";
 import { buildAgency } from "../src/modules/directory/testing.ts";
 import type { DossierDto } from "../src/modules/dossiers/index.ts";
-import { actorOf, buildProvincialProcedure, type DossierSetting, dossierSetting, fileDossier, multipart, PDF, publishProcedures } from "../src/modules/dossiers/testing.ts";
+import { actorOf, buildInteragencyProcedure, deciderCopy, type DossierSetting, dossierSetting, fileDossier, multipart, PDF, publishProcedures } from "../src/modules/dossiers/testing.ts";
 import { buildOfficer, type TestAccount } from "../src/modules/identity/testing.ts";
 import { eventually as within, type Node, startNode } from "./helpers/cluster.ts";
 import { serverDatabase } from "./helpers/db.ts";
@@ -102,23 +102,10 @@ describe("inter-agency dossiers between real nodes", () => {
     // Examined at Justice, decided by the Minister of Justice (on B), returned at the centre.
     procedure = await publishProcedures(
       A.ctx,
-      buildProvincialProcedure(s.place, {
-        name: "Quyết định liên thông giữa hai nút",
-        steps: [
-          { key: "tiep-nhan", name: "Tiếp nhận tại Trung tâm", role: "receiver", department: "tiep-nhan", agency: s.place.centre, hours: 2, leaderSigns: false },
-          { key: "tham-dinh", name: "Thẩm định hồ sơ", role: "specialist", department: "hanh-chinh-tu-phap", agency: null, hours: 10, leaderSigns: false },
-          { key: "quyet-dinh", name: "Bộ trưởng Bộ Tư pháp ký quyết định", role: "leader", department: null, agency: ministry.code, hours: 10, leaderSigns: true },
-          { key: "tra-ket-qua", name: "Trả kết quả", role: "receiver", department: "tiep-nhan", agency: s.place.centre, hours: 2, leaderSigns: false },
-        ],
-      }),
+      buildInteragencyProcedure(s.place, ministry.code, "Quyết định liên thông giữa hai nút"),
     );
     // The ministry's catalogue holds the same procedure (code and version), answered for by the ministry.
-    await publishProcedures(B.ctx, {
-      ...procedure,
-      agencies: [ministry.code],
-      // One step at the ministry for the whole time (the package brings the step as A plans it).
-      steps: [{ key: "quyet-dinh", name: "Bộ trưởng Bộ Tư pháp ký quyết định", role: "leader", department: null, agency: null, hours: 24, leaderSigns: true }],
-    });
+    await publishProcedures(B.ctx, deciderCopy(procedure, ministry.code));
     await Promise.all(sites().map(async (x) => (x.node = await startNode("start", x.env, { port: x.port }))));
   });
 

@@ -47,6 +47,27 @@ export function buildProvincialProcedure(place: DossierPlace, overrides: Partial
 }
 
 /**
+ * A provincial procedure decided by the leader of `decider`, an agency another node serves (the inter-agency tests):
+ * received at the centre, examined at Justice, decided there, returned at the centre.
+ */
+export function buildInteragencyProcedure(place: DossierPlace, decider: string, name: string, decision = "Bộ trưởng Bộ Tư pháp ký quyết định"): ProcedureContent {
+  return buildProvincialProcedure(place, {
+    name,
+    steps: [
+      { key: "tiep-nhan", name: "Tiếp nhận tại Trung tâm", role: "receiver", department: "tiep-nhan", agency: place.centre, hours: 2, leaderSigns: false },
+      { key: "tham-dinh", name: "Thẩm định hồ sơ", role: "specialist", department: "hanh-chinh-tu-phap", agency: null, hours: 10, leaderSigns: false },
+      { key: "quyet-dinh", name: decision, role: "leader", department: null, agency: decider, hours: 10, leaderSigns: true },
+      { key: "tra-ket-qua", name: "Trả kết quả", role: "receiver", department: "tiep-nhan", agency: place.centre, hours: 2, leaderSigns: false },
+    ],
+  });
+}
+
+/** The same procedure (code and version) as the deciding agency's node publishes it: one step there for the whole time (the package brings the step as the origin plans it). */
+export function deciderCopy(procedure: ProcedureContent, decider: string, decision = "Bộ trưởng Bộ Tư pháp ký quyết định"): ProcedureContent {
+  return { ...procedure, agencies: [decider], steps: [{ key: "quyet-dinh", name: decision, role: "leader", department: null, agency: null, hours: 24, leaderSigns: true }] };
+}
+
+/**
  * Two signatures, as a decision of the province's chairman is prepared (e.g. 1.900215 of the demo catalogue):
  * received at the centre, examined at the Department of Justice, reviewed by its head of unit (a leader who
  * signs nothing), signed by the director (the proposal), decided and signed by the province's chairman (an

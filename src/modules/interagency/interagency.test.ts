@@ -13,7 +13,7 @@ import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
 import { movableClock } from "../../../test/helpers/oidc-server.ts";
 import { readPdf } from "../../../test/helpers/pdf.ts";
 import type { ProcedureContent } from "../catalog/index.ts";
-import { actorOf, buildProvincialProcedure, dossierSetting, type DossierSetting, fileDossier, PDF, publishProcedures } from "../dossiers/testing.ts";
+import { actorOf, buildInteragencyProcedure, dossierSetting, type DossierSetting, fileDossier, PDF, publishProcedures } from "../dossiers/testing.ts";
 import type { AgencyDto } from "../directory/index.ts";
 import { buildAgency } from "../directory/testing.ts";
 import { drain, foreignCertificate } from "../exchange/testing.ts";
@@ -47,15 +47,7 @@ describe("inter-agency dossiers across nodes", () => {
     // Examined at Justice, decided by the Minister of Justice (the step elsewhere), returned at the centre.
     procedure = await publishProcedures(
       env.ctx,
-      buildProvincialProcedure(s.place, {
-        name: "Quyết định thử nghiệm liên thông giữa các nút",
-        steps: [
-          { key: "tiep-nhan", name: "Tiếp nhận tại Trung tâm", role: "receiver", department: "tiep-nhan", agency: s.place.centre, hours: 2, leaderSigns: false },
-          { key: "tham-dinh", name: "Thẩm định hồ sơ", role: "specialist", department: "hanh-chinh-tu-phap", agency: null, hours: 10, leaderSigns: false },
-          { key: "quyet-dinh", name: "Bộ trưởng Bộ Tư pháp ký quyết định", role: "leader", department: null, agency: ministry.code, hours: 10, leaderSigns: true },
-          { key: "tra-ket-qua", name: "Trả kết quả", role: "receiver", department: "tiep-nhan", agency: s.place.centre, hours: 2, leaderSigns: false },
-        ],
-      }),
+      buildInteragencyProcedure(s.place, ministry.code, "Quyết định thử nghiệm liên thông giữa các nút"),
     );
   });
   after(() => env.close());
@@ -348,15 +340,7 @@ describe("which steps leave for another node (the exchange's route)", () => {
     await env.ctx.exchangeKeys.generate(cli, { agencyCode: s.place.justice });
     const procedure = await publishProcedures(
       env.ctx,
-      buildProvincialProcedure(s.place, {
-        name: "Quyết định liên thông qua trục",
-        steps: [
-          { key: "tiep-nhan", name: "Tiếp nhận tại Trung tâm", role: "receiver", department: "tiep-nhan", agency: s.place.centre, hours: 2, leaderSigns: false },
-          { key: "tham-dinh", name: "Thẩm định hồ sơ", role: "specialist", department: "hanh-chinh-tu-phap", agency: null, hours: 10, leaderSigns: false },
-          { key: "quyet-dinh", name: "Bộ trưởng ký quyết định", role: "leader", department: null, agency: ministry.code, hours: 10, leaderSigns: true },
-          { key: "tra-ket-qua", name: "Trả kết quả", role: "receiver", department: "tiep-nhan", agency: s.place.centre, hours: 2, leaderSigns: false },
-        ],
-      }),
+      buildInteragencyProcedure(s.place, ministry.code, "Quyết định liên thông qua trục", "Bộ trưởng ký quyết định"),
     );
     /** A dossier forwarded to the ministry's step; the outbox run; where its package went (if it left). */
     const forward = async () => {
