@@ -78,24 +78,33 @@ export async function startServer(mode: "motcua" | "bare", db: DbKind, pgUrl: st
   // BENCH_NODE_ARGS="--trace-gc …": more Node or V8 flags for the server (for finding its pauses).
   const extra = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
   const child: ChildProcess = fork(CHILD, [mode], { execArgv: ["--import", "tsx", ...prof, ...extra], env: childEnv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  const { port, token } = await new Promise<{ port: number; token?: string }>((resolve, reject) => {
-    child.once("message", (m) => resolve(m as { port: number; token?: string }));
-    child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
-  });
+  // The benchmark's own database goes with the server, also when the server fails to start.
+  const dropDatabase = async () => {
+    if (!dbName) return;
+    const admin = new pg.Client({ connectionString: pgUrl });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    await admin.end();
+  };
+  let started: { port: number; token?: string };
+  try {
+    started = await new Promise<{ port: number; token?: string }>((resolve, reject) => {
+      child.once("message", (m) => resolve(m as { port: number; token?: string }));
+      child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
+    });
+  } catch (err) {
+    await dropDatabase();
+    throw err;
+  }
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${started.port}`,
     databaseUrl,
-    token: token ?? null,
+    token: started.token ?? null,
     stop: async () => {
       const exited = new Promise((r) => child.once("exit", r));
       child.kill("SIGTERM");
       await exited;
-      if (dbName) {
-        const admin = new pg.Client({ connectionString: pgUrl });
-        await admin.connect();
-        await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-        await admin.end();
-      }
+      await dropDatabase();
     },
   };
 }
