@@ -7,72 +7,36 @@
 // The test's own contexts on each database act as the operators and officers (keys, trust, peers, sending).
 // (A status B cannot deliver — about a document A never sent — would hold back B's later messages to A, in order.)
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
-import fs from "node:fs";
 import http from "node:http";
-import os from "node:os";
-import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type Context, createContext } from "../src/context.ts";
-import { systemActor } from "../src/platform/auth/actor.ts";
-import { loadConfig } from "../src/platform/config/index.ts";
-import { type Database, sql } from "../src/platform/db/index.ts";
-import { createLogger } from "../src/platform/log/index.ts";
+import { sql } from "../src/platform/db/index.ts";
 import type { ProcedureContent } from "../src/modules/catalog/index.ts";
 import type { AgencyDto } from "../src/modules/directory/index.ts";
 import type { DossierDto } from "../src/modules/dossiers/index.ts";
 import { actorOf, buildInteragencyProcedure, deciderCopy, type DossierSetting, dossierSetting, fileDossier, multipart, PDF as DOSSIER_PDF, publishProcedures } from "../src/modules/dossiers/testing.ts";
-import { buildOfficer, type TestAccount } from "../src/modules/identity/testing.ts";
+import type { TestAccount } from "../src/modules/identity/testing.ts";
 import { buildAgency } from "../src/modules/directory/testing.ts";
 import { buildEdxml, type EdxmlDocument, parseEdxml } from "../src/modules/exchange/edxml/index.ts";
 import { copyById } from "../src/modules/exchange/repo.ts";
 import { PDF } from "../src/modules/exchange/testing.ts";
-import { eventually, type Node, startNode } from "./helpers/cluster.ts";
-import { serverDatabase } from "./helpers/db.ts";
+import { type Site as BaseSite, exchangeSite, ministryAcross, removeSites } from "./helpers/sites.ts";
+import { eventually, startNode } from "./helpers/cluster.ts";
 import { freePort } from "./helpers/net.ts";
 
 const cli = { type: "cli", name: "test" } as const;
-const SYSTEM = systemActor("test");
 const HUB_CODE = "000.00.00.G22";
 
-interface Site {
-  name: string;
-  ctx: Context;
-  database: Database;
-  env: Record<string, string>;
-  port: number;
-  url: string;
-  dataDir: string;
-  node: Node | null;
+interface Site extends BaseSite {
   root: AgencyDto;
   unit: AgencyDto;
 }
 
+/** A node with a council and one unit of its own in its directory. */
 async function site(name: string, port: number, extra: Record<string, string> = {}): Promise<Site> {
-  const { database, url: databaseUrl } = await serverDatabase();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `motcua-exchange-${name}-`));
-  const url = `http://127.0.0.1:${port}`;
-  const env = {
-    DATABASE_URL: databaseUrl,
-    DATABASE_POOL_MAX: "4",
-    MOTCUA_DATA_DIR: dataDir,
-    MOTCUA_PUBLIC_URL: url,
-    MOTCUA_SECRET: randomBytes(32).toString("hex"),
-    MOTCUA_AUDIT_KEY: randomBytes(32).toString("hex"),
-    MOTCUA_DEMO: "false",
-    MOTCUA_WORKER_POLL_MS: "50",
-    // Retries every 100–300 ms, for as long as the test needs: a stopped peer is waited for, not given up on.
-    MOTCUA_EXCHANGE_RETRY_BASE_MS: "100",
-    MOTCUA_EXCHANGE_RETRY_MAX_MS: "300",
-    MOTCUA_EXCHANGE_MAX_ATTEMPTS: "500",
-    MOTCUA_EXCHANGE_TIMEOUT_MS: "5000",
-    LOG_LEVEL: "warn",
-    ...extra,
-  };
-  const ctx = createContext(loadConfig({ ...env, PORT: String(port) }), database, { logger: createLogger("silent") });
-  const root = await buildAgency(ctx, { name: `Ủy ban nhân dân nút ${name}` });
-  const unit = await buildAgency(ctx, { parent: root, name: `Sở Nội vụ nút ${name}`, kind: "specialised_agency" });
-  return { name, ctx, database, env, port, url, dataDir, node: null, root, unit };
+  const base = await exchangeSite(name, port, extra);
+  const root = await buildAgency(base.ctx, { name: `Ủy ban nhân dân nút ${name}` });
+  const unit = await buildAgency(base.ctx, { parent: root, name: `Sở Nội vụ nút ${name}`, kind: "specialised_agency" });
+  return { ...base, root, unit };
 }
 
 describe("document exchange between nodes", () => {
@@ -104,13 +68,9 @@ describe("document exchange between nodes", () => {
     // A's directory lists the ministry by its national code and A registers its certificate, with no peer entry:
     // it signs elsewhere, so A reaches it through H. B knows A's Justice only by its certificate; H routes both.
     s = await dossierSetting(A.ctx);
-    ministry = await buildAgency(B.ctx, { name: "Bộ Tư pháp", kind: "ministry", departments: [] });
-    minister = await buildOfficer(B.ctx, { agency: ministry, department: null, roles: ["leader"], fullName: "Chu Văn Bộ", email: null });
-    await A.ctx.directory.createAgency(SYSTEM, { code: ministry.code, name: ministry.name, kind: "ministry", departments: [], ...(ministry.provinceCode ? { provinceCode: ministry.provinceCode } : {}) });
-    const certJustice = (await A.ctx.exchangeKeys.generate(cli, { agencyCode: s.place.justice })).certificatePem;
-    const certMinistry = (await B.ctx.exchangeKeys.generate(cli, { agencyCode: ministry.code })).certificatePem;
-    await B.ctx.exchangeKeys.trust(cli, { agencyCode: s.place.justice, certificatePem: certJustice });
-    await A.ctx.exchangeKeys.trust(cli, { agencyCode: ministry.code, certificatePem: certMinistry });
+    const across = await ministryAcross(A, B, s);
+    ({ ministry, minister } = across);
+    const { certJustice, certMinistry } = across;
     for (const [code, pem] of [[s.place.justice, certJustice], [ministry.code, certMinistry]] as const) await H.ctx.exchangeKeys.trust(cli, { agencyCode: code, certificatePem: pem });
     await H.ctx.exchange.setPeer(cli, { agencyCode: s.place.province, name: "Nút tỉnh", nodeUrl: A.url, certificate: certJustice });
     await H.ctx.exchange.setPeer(cli, { agencyCode: ministry.code, name: "Nút Bộ Tư pháp", nodeUrl: B.url, certificate: certMinistry });
@@ -122,13 +82,7 @@ describe("document exchange between nodes", () => {
     await Promise.all(sites().map(async (s) => (s.node = await startNode("start", s.env, { port: s.port }))));
   });
 
-  after(async () => {
-    await Promise.all(sites().map(async (s) => s.node?.stop()));
-    for (const s of sites()) {
-      await s.database.close();
-      fs.rmSync(s.dataDir, { recursive: true, force: true });
-    }
-  });
+  after(() => removeSites(sites()));
 
   const send = async (from: Site, to: string, subject: string) =>
     from.ctx.exchange.send(cli, { from: from.unit.code, to: [to], subject, notation: "SNV-VP", signer: { fullName: "Nguyễn Văn Ký" }, files: [await from.ctx.exchange.storeFile(PDF, "cong-van.pdf")] });

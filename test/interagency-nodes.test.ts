@@ -9,67 +9,22 @@
 // again after it arrived and before it was taken: one dossier on B, one result step on A, every status once.
 // The test's own contexts on each database act as the operators (keys, trust, peers, procedures) and as A's officers.
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type Context, createContext } from "../src/context.ts";
-import { systemActor } from "../src/platform/auth/actor.ts";
-import { loadConfig } from "../src/platform/config/index.ts";
-import { type Database, sql } from "../src/platform/db/index.ts";
-import { createLogger } from "../src/platform/log/index.ts";
+import { sql } from "../src/platform/db/index.ts";
 import type { ProcedureContent } from "../src/modules/catalog/index.ts";
 import type { AgencyDto } from "../src/modules/directory/index.ts";
-import { buildAgency } from "../src/modules/directory/testing.ts";
 import type { DossierDto } from "../src/modules/dossiers/index.ts";
 import { actorOf, buildInteragencyProcedure, deciderCopy, type DossierSetting, dossierSetting, fileDossier, multipart, PDF, publishProcedures } from "../src/modules/dossiers/testing.ts";
-import { buildOfficer, type TestAccount } from "../src/modules/identity/testing.ts";
-import { eventually as within, type Node, startNode } from "./helpers/cluster.ts";
-import { serverDatabase } from "./helpers/db.ts";
+import type { TestAccount } from "../src/modules/identity/testing.ts";
+import { exchangeSite, ministryAcross, removeSites, type Site } from "./helpers/sites.ts";
+import { eventually as within, startNode } from "./helpers/cluster.ts";
 import { freePort } from "./helpers/net.ts";
 import { readPdf } from "./helpers/pdf.ts";
 
 const cli = { type: "cli", name: "test" } as const;
-const SYSTEM = systemActor("test");
 const HOUR = 3_600_000;
 /** A bound on each wait, not a timing: a loaded machine (the suite's other files on 2 cores) may take seconds a hop. */
 const eventually = (check: () => Promise<boolean>, what: string) => within(check, what, 30_000);
-
-interface Site {
-  name: string;
-  ctx: Context;
-  database: Database;
-  env: Record<string, string>;
-  port: number;
-  url: string;
-  dataDir: string;
-  node: Node | null;
-}
-
-async function site(name: string, port: number): Promise<Site> {
-  const { database, url: databaseUrl } = await serverDatabase();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `motcua-interagency-${name}-`));
-  const url = `http://127.0.0.1:${port}`;
-  const env = {
-    DATABASE_URL: databaseUrl,
-    DATABASE_POOL_MAX: "4",
-    MOTCUA_DATA_DIR: dataDir,
-    MOTCUA_PUBLIC_URL: url,
-    MOTCUA_SECRET: randomBytes(32).toString("hex"),
-    MOTCUA_AUDIT_KEY: randomBytes(32).toString("hex"),
-    MOTCUA_DEMO: "false",
-    MOTCUA_WORKER_POLL_MS: "50",
-    // Retries every 100–300 ms for as long as the test needs: a node that is down is waited for, not given up on.
-    MOTCUA_EXCHANGE_RETRY_BASE_MS: "100",
-    MOTCUA_EXCHANGE_RETRY_MAX_MS: "300",
-    MOTCUA_EXCHANGE_MAX_ATTEMPTS: "500",
-    MOTCUA_EXCHANGE_TIMEOUT_MS: "5000",
-    LOG_LEVEL: "warn",
-  };
-  const ctx = createContext(loadConfig({ ...env, PORT: String(port) }), database, { logger: createLogger("silent") });
-  return { name, ctx, database, env, port, url, dataDir, node: null };
-}
 
 describe("inter-agency dossiers between real nodes", () => {
   let A: Site;
@@ -85,18 +40,13 @@ describe("inter-agency dossiers between real nodes", () => {
 
   before(async () => {
     const [pa, pb] = [await freePort(), await freePort()];
-    A = await site("A", pa);
-    B = await site("B", pb);
+    A = await exchangeSite("A", pa);
+    B = await exchangeSite("B", pb);
     s = await dossierSetting(A.ctx);
-    ministry = await buildAgency(B.ctx, { name: "Bộ Tư pháp", kind: "ministry", departments: [] });
-    minister = await buildOfficer(B.ctx, { agency: ministry, department: null, roles: ["leader"], fullName: "Chu Văn Bộ", email: null });
-    // A's directory lists the ministry by its national code (a procedure's step names it); B's node serves it.
-    await A.ctx.directory.createAgency(SYSTEM, { code: ministry.code, name: ministry.name, kind: "ministry", departments: [], ...(ministry.provinceCode ? { provinceCode: ministry.provinceCode } : {}) });
-    // Keys from each node's development CA; each side trusts the other's agency; each knows the other's node.
-    const certJustice = (await A.ctx.exchangeKeys.generate(cli, { agencyCode: s.place.justice })).certificatePem;
-    const certMinistry = (await B.ctx.exchangeKeys.generate(cli, { agencyCode: ministry.code })).certificatePem;
-    await B.ctx.exchangeKeys.trust(cli, { agencyCode: s.place.justice, certificatePem: certJustice });
-    await A.ctx.exchangeKeys.trust(cli, { agencyCode: ministry.code, certificatePem: certMinistry });
+    // The ministry on B, listed in A's directory; each side trusts the other's agency; each knows the other's node.
+    const across = await ministryAcross(A, B, s);
+    ({ ministry, minister } = across);
+    const { certJustice, certMinistry } = across;
     await A.ctx.exchange.setPeer(cli, { agencyCode: ministry.code, name: "Nút Bộ Tư pháp", nodeUrl: B.url, certificate: certMinistry });
     await B.ctx.exchange.setPeer(cli, { agencyCode: s.place.province, name: "Nút tỉnh Bắc Ninh", nodeUrl: A.url, certificate: certJustice });
     // Examined at Justice, decided by the Minister of Justice (on B), returned at the centre.
@@ -109,13 +59,7 @@ describe("inter-agency dossiers between real nodes", () => {
     await Promise.all(sites().map(async (x) => (x.node = await startNode("start", x.env, { port: x.port }))));
   });
 
-  after(async () => {
-    await Promise.all(sites().map(async (x) => x.node?.stop()));
-    for (const x of sites()) {
-      await x.database.close();
-      fs.rmSync(x.dataDir, { recursive: true, force: true });
-    }
-  });
+  after(() => removeSites(sites()));
 
   /** kill -9: the node stops where it is, nothing flushed or finished. */
   async function kill(x: Site): Promise<void> {
