@@ -12,12 +12,8 @@
 // XML-DSig (REC-xpath-19991116) with one fixed expression, TRACES_XPATH, so that any XML-DSig implementation
 // verifies it (xmlsec1 does, in the tests); ours accepts that expression only, and applies it as the removal of
 // those elements (the same node-set). A TraceHeader was never proof of anything: routing information only.
-import type * as XmlDom from "@xmldom/xmldom";
-import { lazyRequire } from "../../../platform/lazy.ts";
 import { EDXML_NAMESPACE, type TraceHeader } from "../edxml/model.ts";
-
-/** Required by the first hop appended, not by every process that loads the exchange module. */
-const xmlDom = lazyRequire<typeof XmlDom>("@xmldom/xmldom");
+import { childElements, findAll, readXml, type XElement } from "./c14n.ts";
 
 /** The XPath transform of XML-DSig. */
 export const XPATH_TRANSFORM = "http://www.w3.org/TR/1999/REC-xpath-19991116";
@@ -26,60 +22,31 @@ export const TRACES_XPATH =
   `not(ancestor-or-self::*[local-name()='TraceHeader' and namespace-uri()='${EDXML_NAMESPACE}']` +
   `[parent::*[local-name()='TraceHeaderList' and namespace-uri()='${EDXML_NAMESPACE}'][parent::*[local-name()='edXMLHeader']]])`;
 
-type XNode = { nodeType: number; localName?: string | null; namespaceURI?: string | null; parentNode: XNode | null; childNodes: ArrayLike<XNode> };
+const isTraceList = (e: XElement) => e.local === "TraceHeaderList" && e.ns === EDXML_NAMESPACE && e.parent?.local === "edXMLHeader";
 
-function traceHeaders(root: XNode): XNode[] {
-  const found: XNode[] = [];
-  const walk = (n: XNode) => {
-    for (let i = 0; i < n.childNodes.length; i++) {
-      const c = n.childNodes[i]!;
-      if (c.nodeType !== 1) continue;
-      const list = c.localName === "TraceHeaderList" && c.namespaceURI === EDXML_NAMESPACE && c.parentNode?.localName === "edXMLHeader";
-      if (list) {
-        for (let j = 0; j < c.childNodes.length; j++) {
-          const t = c.childNodes[j]!;
-          if (t.nodeType === 1 && t.localName === "TraceHeader" && t.namespaceURI === EDXML_NAMESPACE) found.push(t);
-        }
-      } else walk(c);
-    }
-  };
-  walk(root);
-  return found;
-}
-
-/** The transform itself, in xml-crypto's shape (it works on the clone xml-crypto canonicalises). */
-export class TracesExcluded {
-  includeComments = false;
-  process(node: Node): Node {
-    for (const t of traceHeaders(node as unknown as XNode)) (t.parentNode as unknown as Node).removeChild(t as unknown as Node);
-    return node;
-  }
-  getAlgorithmName(): string {
-    return XPATH_TRANSFORM;
-  }
-}
+/** The nodes TRACES_XPATH leaves out, by their top element: a TraceHeader of the header's TraceHeaderList. */
+export const isHopTrace = (e: XElement): boolean => e.local === "TraceHeader" && e.ns === EDXML_NAMESPACE && e.parent !== null && isTraceList(e.parent);
 
 /**
  * A signed edXML message with one more TraceHeader (`hop`) appended to its TraceHeaderList (after the last one,
- * before Bussiness), written with the list's own prefix; the signature stays valid. Throws when there is no list.
+ * before Bussiness), written with the list's own prefix; the rest of the message is kept as it came, byte for byte
+ * (but for line ends), so the signature stays valid. Throws when there is no list.
  */
 export function appendTrace(xml: string, hop: TraceHeader): string {
-  if (/<!DOCTYPE/i.test(xml)) throw new Error("a document type declaration is not allowed");
-  const doc = new (xmlDom().DOMParser)().parseFromString(xml, "text/xml");
-  const lists = Array.from(doc.getElementsByTagNameNS(EDXML_NAMESPACE, "TraceHeaderList"));
+  const doc = readXml(xml);
+  const lists = findAll(doc.root, isTraceList);
   if (lists.length !== 1) throw new Error(`expected one TraceHeaderList, found ${lists.length}`);
   const list = lists[0]!;
-  const prefix = list.prefix ? `${list.prefix}:` : "";
-  const el = (name: string, text?: string) => {
-    const e = doc.createElementNS(EDXML_NAMESPACE, `${prefix}${name}`);
-    if (text !== undefined) e.appendChild(doc.createTextNode(text));
-    return e;
-  };
-  const trace = el("TraceHeader");
-  trace.appendChild(el("OrganId", hop.organId));
-  trace.appendChild(el("Timestamp", hop.timestamp));
-  const existing = Array.from(list.childNodes).filter((c) => c.nodeType === 1 && (c as Element).localName === "TraceHeader");
-  const after = existing.at(-1);
-  list.insertBefore(trace, after ? after.nextSibling : list.firstChild);
-  return new (xmlDom().XMLSerializer)().serializeToString(doc);
+  const p = list.prefix ? `${list.prefix}:` : "";
+  // The list's own prefix is bound to the edXML namespace where it stands: the new elements need no declaration.
+  const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const trace = `<${p}TraceHeader><${p}OrganId>${escape(hop.organId)}</${p}OrganId><${p}Timestamp>${escape(hop.timestamp)}</${p}Timestamp></${p}TraceHeader>`;
+  const last = childElements(list).filter(isHopTrace).at(-1);
+  let at: number;
+  if (last) at = doc.text.indexOf(">", last.closeStart) + 1;
+  else if (doc.text.startsWith("/>", list.closeStart)) {
+    // An empty list written `<TraceHeaderList/>`: opened and closed around the hop.
+    return `${doc.text.slice(0, list.closeStart)}>${trace}</${list.qname}>${doc.text.slice(list.closeStart + 2)}`;
+  } else at = list.contentStart;
+  return doc.text.slice(0, at) + trace + doc.text.slice(at);
 }
