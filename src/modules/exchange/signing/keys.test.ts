@@ -135,6 +135,24 @@ describe("the agencies' keys on the database", () => {
     ]);
   });
 
+  it("sees a certificate revoked or a key rotated on another node of the deployment once what it keeps has aged", async () => {
+    const keptForMs = 200;
+    const nodeOf = (key: string) => makeAgencyKeysService({ database, clock, audit: createAuditLog({ database, clock, key }), secret, keptForMs });
+    const [one, two] = [nodeOf("one"), nodeOf("two")];
+    const registered = await two.trust(admin, { agencyCode: other, certificatePem: peer.certificatePem });
+    const signed = signEdxml(sampleDocument({ from: other, subject: "Về việc thử hai nút" }), peer);
+    assert.equal((await one.verifyIncoming(signed, other)).ok, true, "node one reads the registration");
+    const signedBefore = await one.signOutgoing(sampleDocument({ from: ours, subject: "trước" }), ours);
+    await two.revoke(admin, registered.id);
+    await two.rotate(admin, { agencyCode: ours });
+    assert.equal((await two.verifyIncoming(signed, other)).ok, false, "at once on the node that revoked it");
+    await new Promise((r) => setTimeout(r, keptForMs + 50));
+    assert.equal((await one.verifyIncoming(signed, other)).ok, false, "on the other node once kept longer than keptForMs");
+    const signedAfter = await one.signOutgoing(sampleDocument({ from: ours, subject: "sau" }), ours);
+    const certificate = (xml: string) => /<X509Certificate>([^<]+)/.exec(xml)![1];
+    assert.notEqual(certificate(signedAfter), certificate(signedBefore), "the other node signs with the rotated key");
+  });
+
   it("refuses a tampered message, a message from an agency other than its sender, recording each refusal", async () => {
     const signed = await keys.signOutgoing(sampleDocument({ from: ours }), ours);
     const tampered = await keys.verifyIncoming(signed.replace("SGVsbG8sIGVkWE1MIQ==", "SGVsbG8sIGVkWE1MIT8="), ours);

@@ -6,7 +6,7 @@ import { createPrivateKey, type KeyObject } from "node:crypto";
 import type { Audit } from "../../../platform/audit/index.ts";
 import { type Actor, systemActor } from "../../../platform/auth/actor.ts";
 import type { Clock } from "../../../platform/clock.ts";
-import type { Database, Db } from "../../../platform/db/index.ts";
+import { afterCommit, type Database, type Db } from "../../../platform/db/index.ts";
 import type { FieldProblem } from "../../../platform/http/errors.ts";
 import { isAgencyCode } from "../../directory/index.ts";
 import { CertificateError, createDevelopmentCa, issueAgencyCertificate, type KeyAndCertificate, keyMatchesCertificate, readCertificate, rsaKeyBits } from "./ca.ts";
@@ -85,6 +85,8 @@ export interface AgencyKeysDeps {
   agencyName?: (code: string) => Promise<string | null>;
   /** How many refused signatures are audited in a window (REFUSALS_AUDITED by default); the rest are counted. */
   refusalsAudited?: RefusalAuditLimits;
+  /** How long the keys and certificates read are kept (ms); KEYS_TTL_MS by default. */
+  keptForMs?: number;
 }
 
 /**
@@ -182,6 +184,9 @@ function refusalWindow(clock: Clock, limits: RefusalAuditLimits) {
   };
 }
 
+/** How long a node keeps the keys and certificates it read (ms): see `keep` below. */
+export const KEYS_TTL_MS = 2_000;
+
 export function makeAgencyKeysService(deps: AgencyKeysDeps): AgencyKeysService {
   const { database, clock, audit } = deps;
   const refusals = refusalWindow(clock, deps.refusalsAudited ?? REFUSALS_AUDITED);
@@ -229,6 +234,7 @@ export function makeAgencyKeysService(deps: AgencyKeysDeps): AgencyKeysService {
    */
   async function install(tx: Db, actor: Actor, agencyCode: string, key: KeyAndCertificate, how: "generate" | "rotate" | "import") {
     const info = readCertificate(key.certificatePem);
+    changed(tx);
     const current = await repo.activeKey(tx, agencyCode, true);
     if (current && how === "generate") throw new SigningKeyExists(agencyCode);
     if (!current && how === "rotate") throw new NoSigningKey(agencyCode);
@@ -268,12 +274,37 @@ export function makeAgencyKeysService(deps: AgencyKeysDeps): AgencyKeysService {
     return { certificatePem: row.certificatePem, privateKeyPem: store.open(row.privateKeyEnc, binding(agencyCode, row.fingerprint)) };
   }
 
-  // The private keys opened for signing, kept by their row (its code and certificate): the active key is read on
-  // every signature (a rotation takes effect at once), opened and parsed once.
+  /**
+   * The active keys and the registered certificates read lately, kept for KEYS_TTL_MS: every message signed or
+   * verified needs them, and they seldom change. A change made through this node applies at once (what is kept is
+   * dropped when its transaction commits); one made on another node of the deployment within KEYS_TTL_MS.
+   * Absences are not kept (a key generated elsewhere is found at the next message).
+   */
+  const kept = new Map<string, { until: number; value: Promise<unknown> }>();
+  function keep<T>(key: string, read: () => Promise<T>): Promise<T> {
+    const now = performance.now();
+    const hit = kept.get(key);
+    if (hit && hit.until > now) return hit.value as Promise<T>;
+    const value = read();
+    if (kept.size >= 1000) kept.clear();
+    kept.set(key, { until: now + (deps.keptForMs ?? KEYS_TTL_MS), value });
+    value.catch(() => kept.delete(key));
+    return value;
+  }
+  /** Drops what is kept, now and once `tx` commits (a reader between the two saw the rows before the change). */
+  const changed = (tx: Db) => {
+    kept.clear();
+    afterCommit(tx, () => kept.clear());
+  };
+
+  // The private keys opened for signing, kept by their row (its code and certificate): opened and parsed once.
   const opened = new Map<string, KeyObject>();
   async function activeSigningKey(agencyCode: string): Promise<SigningKey> {
-    const row = await repo.activeKey(database.db, agencyCode);
-    if (!row) throw new NoSigningKey(agencyCode);
+    const row = await keep(`key|${agencyCode}`, async () => {
+      const found = await repo.activeKey(database.db, agencyCode);
+      if (!found) throw new NoSigningKey(agencyCode);
+      return found;
+    });
     const id = `${row.id}|${binding(agencyCode, row.fingerprint)}`;
     let privateKey = opened.get(id);
     if (!privateKey) {
@@ -284,9 +315,11 @@ export function makeAgencyKeysService(deps: AgencyKeysDeps): AgencyKeysService {
     return { certificatePem: row.certificatePem, privateKey };
   }
 
-  async function registered(agencyCode: string): Promise<string[]> {
-    const [theirs, ours] = await Promise.all([repo.trustedOf(database.db, agencyCode), repo.keysOf(database.db, agencyCode)]);
-    return [...theirs.map((r) => r.certificatePem), ...ours.map((r) => r.certificatePem)];
+  function registered(agencyCode: string): Promise<string[]> {
+    return keep(`registered|${agencyCode}`, async () => {
+      const [theirs, ours] = await Promise.all([repo.trustedOf(database.db, agencyCode), repo.keysOf(database.db, agencyCode)]);
+      return [...theirs.map((r) => r.certificatePem), ...ours.map((r) => r.certificatePem)];
+    });
   }
 
   return {
@@ -327,6 +360,7 @@ export function makeAgencyKeysService(deps: AgencyKeysDeps): AgencyKeysService {
       const agencyCode = checkCode(input.agencyCode);
       const info = agencyCertificate(input.certificatePem, agencyCode);
       return within(outer, async (tx) => {
+        changed(tx);
         const row = await repo.upsertTrusted(tx, {
           agencyCode,
           certificatePem: input.certificatePem,
@@ -352,6 +386,7 @@ export function makeAgencyKeysService(deps: AgencyKeysDeps): AgencyKeysService {
     async revoke(actor, id) {
       allow(actor);
       return database.transaction(async (tx) => {
+        changed(tx);
         const row = await repo.revokeTrusted(tx, id, clock.now());
         if (!row) throw new TrustedCertificateNotFound(id);
         await audit.record(tx, {

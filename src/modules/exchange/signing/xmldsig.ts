@@ -171,7 +171,7 @@ function signAnew(xml: string, key: SigningKey | { privateKeyPem: string; certif
   const privateKey = "privateKey" in key ? key.privateKey : key.privateKeyPem;
   const signedInfo = signedInfoXml(sha256(canonicalize(doc.root, omitted(true))));
   const value = createSign("RSA-SHA256").update(signedInfoCanonical(signedInfo)).sign(privateKey, "base64");
-  const certificate = certificateDer(key.certificatePem).toString("base64");
+  const certificate = derOf(key.certificatePem).toString("base64");
   const signature = `<Signature xmlns="${DSIG_NAMESPACE}">${signedInfo}<SignatureValue>${value}</SignatureValue><KeyInfo><X509Data><X509Certificate>${certificate}</X509Certificate></X509Data></KeyInfo></Signature>`;
   // The document as read (its line ends normalised), the signature the header's last child.
   return doc.text.slice(0, header.closeStart) + signature + doc.text.slice(header.closeStart);
