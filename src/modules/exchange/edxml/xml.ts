@@ -2,12 +2,8 @@
 // `x:From` are the same element), with the limits that keep a hostile document from costing much: a size cap,
 // an element count and a nesting depth checked before or while parsing, no DOCTYPE at all (so no entity can be
 // declared: no external entity, no expansion bomb), and only XML's five entities and character references decoded.
-import type * as Fxp from "fast-xml-parser";
-import { lazyRequire } from "../../../platform/lazy.ts";
 import { EdxmlError } from "./errors.ts";
-
-// fast-xml-parser's CommonJS build (one file; its ES modules are a dozen), required by the first document read.
-const fxp = lazyRequire<typeof Fxp>("fast-xml-parser");
+import { readXml, type XElement, XmlLimitError, XmlReadError } from "./tree.ts";
 
 export interface EdxmlLimits {
   /** Largest input in bytes (UTF-8). Default 50 MB. */
@@ -29,26 +25,6 @@ export interface XmlElement {
 }
 
 const DOC = "(document)";
-const NAMED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
-
-/** Decodes the five predefined entities and character references; any other entity is refused. */
-function decodeEntities(text: string): string {
-  if (!text.includes("&")) return text;
-  return text.replace(/&([^;&\s]{0,32});?/g, (whole, ref: string) => {
-    if (!whole.endsWith(";")) throw new EdxmlError(DOC, `a bare "&" (write &amp;)`);
-    const named = NAMED[ref];
-    if (named !== undefined) return named;
-    const m = /^#(?:x([0-9A-Fa-f]{1,6})|([0-9]{1,7}))$/.exec(ref);
-    const code = m ? (m[1] !== undefined ? parseInt(m[1], 16) : Number(m[2])) : NaN;
-    const allowed =
-      code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) ||
-      (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
-    if (!m) throw new EdxmlError(DOC, `the entity &${ref}; is not allowed (only &lt; &gt; &amp; &quot; &apos; and &#…;)`);
-    if (!allowed) throw new EdxmlError(DOC, `the character reference &${ref}; is not an XML character`);
-    return String.fromCodePoint(code);
-  });
-}
-
 /** The input as text: a string as given, bytes as UTF-8 (or UTF-16 when they begin with its byte order mark). */
 function toText(xml: string | Uint8Array, limits: EdxmlLimits): string {
   if (typeof xml === "string") {
@@ -80,23 +56,19 @@ function countElementStarts(text: string, max: number): void {
   }
 }
 
-type Ordered = Record<string, unknown>;
-
-function toElement(node: Ordered, depth: number, limits: EdxmlLimits, path: string): XmlElement {
-  const qname = Object.keys(node).find((k) => k !== ":@") ?? "";
-  const name = qname.slice(qname.indexOf(":") + 1);
-  const here = path ? `${path}/${name}` : name;
+function toElement(node: XElement, depth: number, limits: EdxmlLimits, path: string): XmlElement {
+  const here = path ? `${path}/${node.local}` : node.local;
   if (depth > limits.maxDepth) throw new EdxmlError(here, `nested deeper than ${limits.maxDepth} elements`);
-  const attrs = (node[":@"] as Record<string, string> | undefined) ?? {};
+  const attrs: Record<string, string> = {};
+  for (const [prefix, uri] of node.decls ?? []) attrs[prefix ? `xmlns:${prefix}` : "xmlns"] = uri;
+  for (const a of node.attrs) attrs[a.qname] = a.value;
   const children: XmlElement[] = [];
   let text = "";
-  for (const child of (node[qname] as Ordered[] | undefined) ?? []) {
-    if ("#text" in child) text += String(child["#text"]);
-    else if ("#cdata" in child) {
-      for (const part of child["#cdata"] as Ordered[]) text += String(part["#text"] ?? "");
-    } else children.push(toElement(child, depth + 1, limits, here));
+  for (const child of node.children) {
+    if (child.kind === "text") text += child.value;
+    else children.push(toElement(child, depth + 1, limits, here));
   }
-  return { name, attrs, children, text: text.trim() };
+  return { name: node.local, attrs, children, text: text.trim() };
 }
 
 /** Parses a document into its root element, or throws EdxmlError saying what is wrong or unsafe. */
@@ -107,43 +79,14 @@ export function parseXml(xml: string | Uint8Array, limits: EdxmlLimits): XmlElem
   if (/<!DOCTYPE/i.test(text)) throw new EdxmlError(DOC, "a DOCTYPE is not allowed (no entity declarations)");
   if (/<!ENTITY/i.test(text)) throw new EdxmlError(DOC, "an ENTITY declaration is not allowed");
   countElementStarts(text, limits.maxElements);
-  const { XMLParser, XMLValidator } = fxp();
-  const valid = XMLValidator.validate(text);
-  if (valid !== true) {
-    throw new EdxmlError(DOC, `not well-formed XML (line ${valid.err.line}, column ${valid.err.col}): ${valid.err.msg}`);
-  }
-  const parser = new XMLParser({
-    preserveOrder: true,
-    ignoreAttributes: false,
-    attributeNamePrefix: "",
-    parseTagValue: false,
-    parseAttributeValue: false,
-    trimValues: true,
-    ignoreDeclaration: true,
-    ignorePiTags: true,
-    cdataPropName: "#cdata",
-    maxNestedTags: limits.maxDepth + 1,
-    processEntities: true,
-    entityDecoder: {
-      decode: decodeEntities,
-      addInputEntities: () => {
-        throw new EdxmlError(DOC, "entity declarations are not allowed");
-      },
-      setExternalEntities: () => undefined,
-      reset: () => undefined,
-      setXmlVersion: () => undefined,
-    },
-  });
-  let nodes: Ordered[];
+  let root: XElement;
   try {
-    nodes = parser.parse(text) as Ordered[];
+    // With slack: a document a little too deep is refused below, naming the element where it goes too deep.
+    root = readXml(text, { maxDepth: 2 * limits.maxDepth + 8, maxElements: limits.maxElements, skipProcessingInstructions: true }).root;
   } catch (e) {
-    if (e instanceof EdxmlError) throw e;
-    const message = (e as Error).message;
-    if (/nested tags/i.test(message)) throw new EdxmlError(DOC, `nested deeper than ${limits.maxDepth} elements`);
-    throw new EdxmlError(DOC, `not readable XML: ${message}`);
+    if (e instanceof XmlLimitError && e.message.startsWith("nested")) throw new EdxmlError(DOC, `nested deeper than ${limits.maxDepth} elements`);
+    if (e instanceof XmlReadError) throw new EdxmlError(DOC, `not well-formed XML${e.line !== null ? ` (line ${e.line}, column ${e.column})` : ""}: ${e.problem}`);
+    throw e;
   }
-  const roots = nodes.filter((n) => !("#text" in n) && !("#cdata" in n));
-  if (roots.length !== 1) throw new EdxmlError(DOC, `${roots.length} root elements (expected one, <edXML>)`);
-  return toElement(roots[0] as Ordered, 1, limits, "");
+  return toElement(root, 1, limits, "");
 }

@@ -10,7 +10,8 @@ import { ExclusiveCanonicalization } from "xml-crypto";
 import { debianTool } from "../../../../test/helpers/tools.ts";
 import { EDXML_NAMESPACE } from "../edxml/model.ts";
 import { createDevelopmentCa, issueAgencyCertificate, type KeyAndCertificate } from "./ca.ts";
-import { canonicalize, readXml, XmlReadError } from "./c14n.ts";
+import { readXml, XmlReadError } from "../edxml/tree.ts";
+import { canonicalize } from "./c14n.ts";
 import { TRACES_XPATH, XPATH_TRANSFORM } from "./traces.ts";
 import { DSIG_NAMESPACE, ENVELOPED, EXC_C14N, RSA_SHA256, SHA256, type SignatureRefusal, SignatureError, verifyEdxml } from "./xmldsig.ts";
 

@@ -13,7 +13,7 @@
 // verifies it (xmlsec1 does, in the tests); ours accepts that expression only, and applies it as the removal of
 // those elements (the same node-set). A TraceHeader was never proof of anything: routing information only.
 import { EDXML_NAMESPACE, type TraceHeader } from "../edxml/model.ts";
-import { childElements, findAll, readXml, type XElement } from "./c14n.ts";
+import { childElements, findAll, readXml, type XElement } from "../edxml/tree.ts";
 
 /** The XPath transform of XML-DSig. */
 export const XPATH_TRANSFORM = "http://www.w3.org/TR/1999/REC-xpath-19991116";

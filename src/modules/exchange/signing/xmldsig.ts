@@ -12,7 +12,8 @@
 // whole document, enveloped-signature then exc-c14n — and nothing else.
 import { createHash, createPublicKey, createSign, createVerify, type KeyObject } from "node:crypto";
 import { EDXML_NAMESPACE } from "../edxml/model.ts";
-import { canonicalize, childElements, findAll, readXml, textOf, type XDocument, type XElement, XmlReadError } from "./c14n.ts";
+import { childElements, findAll, readXml, textOf, type XDocument, type XElement, XmlReadError } from "../edxml/tree.ts";
+import { canonicalize } from "./c14n.ts";
 import { certificateDer, CertificateError, derToPem, readCertificate } from "./ca.ts";
 import { isHopTrace, TRACES_XPATH, XPATH_TRANSFORM } from "./traces.ts";
 
