@@ -45,7 +45,7 @@ export function makeActions(
   filing: Pick<DossierFiling, "submit">,
 ): DossierActions {
   const { database, clock, audit, calendar, identity, events } = deps;
-  const { rules, boundProcedure, planOf, whoIs, visible, guard, dto, transact } = core;
+  const { rules, boundProcedure, planOf, whoIs, visible, guard, dto, transact, wasChangedAgain } = core;
   const { submit } = filing;
 
   return {
@@ -72,11 +72,11 @@ export function makeActions(
       const fileRows = action === "finish" ? await repo.listFiles(database.db, d.id) : [];
       const change = await planAction(action, { d, content, plan, input, now, files: fileRows, calendar, identity, rules });
       const who = whoIs(actor, d, meta);
-      // Read again once the change's listeners ran in its transaction: a step sent to another node's agency
-      // (interagency) left the dossier waiting with its holder, which the answer must show.
+      // Read again when the change's listeners changed it in its transaction: a step sent to another node's
+      // agency (interagency) left the dossier waiting with its holder, which the answer must show.
       const after = await transact(d, action, async (tx, locked) => {
         const changed = (await applyChange(tx, { audit, events }, locked, change, who, now)).dossier;
-        return (await repo.findDossier(tx, changed.id)) ?? changed;
+        return wasChangedAgain(tx, changed.id) ? ((await repo.findDossier(tx, changed.id)) ?? changed) : changed;
       });
       return dto(actor, after);
     },

@@ -72,6 +72,7 @@ export function makeInterAgency(deps: DossierDeps, core: DossierCore): DossierIn
 
     async sendAway(tx, id, input) {
       await repo.updateDossier(tx, id, { awayAgencyCode: input.agency, processingAgencyCode: input.holder });
+      core.noteChangedAgain(tx, id);
     },
 
     async takeIn(tx, input) {

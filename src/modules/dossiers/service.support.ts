@@ -4,7 +4,7 @@ import type { Actor } from "../../platform/auth/actor.ts";
 import type { Audit } from "../../platform/audit/index.ts";
 import type { CalendarService } from "../calendar/index.ts";
 import type { Clock } from "../../platform/clock.ts";
-import type { Database } from "../../platform/db/index.ts";
+import type { Database, Db } from "../../platform/db/index.ts";
 import type { EventBus } from "../../platform/events.ts";
 import type { FileStore } from "../../platform/files/index.ts";
 import type { CatalogService, ProcedureContent } from "../catalog/index.ts";
@@ -133,7 +133,18 @@ export function makeDossierCore(deps: DossierDeps, rules: DossierRules) {
     });
   }
 
-  return { rules, boundProcedure, planOf, whoIs, visible, guard, dto, transact };
+  /**
+   * The dossiers a change's listeners changed again in its transaction (a step sent to another node's agency:
+   * interagency's `sendAway`), by transaction: the change's answer reads those again, and only those.
+   */
+  const changedAgain = new WeakMap<Db, Set<string>>();
+  function noteChangedAgain(tx: Db, id: string): void {
+    const ids = changedAgain.get(tx) ?? new Set<string>();
+    changedAgain.set(tx, ids.add(id));
+  }
+  const wasChangedAgain = (tx: Db, id: string) => changedAgain.get(tx)?.has(id) === true;
+
+  return { rules, boundProcedure, planOf, whoIs, visible, guard, dto, transact, noteChangedAgain, wasChangedAgain };
 }
 
 /** A dossier's plan: its procedure's steps, at the desks where it was received and is returned (engine.ts `atDesks`). */
