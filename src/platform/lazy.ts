@@ -17,7 +17,7 @@ const require = createRequire(import.meta.url);
  * A CommonJS library required on its first use, synchronously: for a library whose callers are synchronous (an
  * X.509 or XML parser) and that most processes never call. `prepare` runs once on it when it is loaded.
  *   const x509 = lazyRequire<typeof X509>("@peculiar/x509");   …   new (x509().X509Certificate)(pem)
- * Required, not imported: its CommonJS build is one file where the ESM build of some (fast-xml-parser) is many.
+ * Required, not imported: its CommonJS build is one file where the ESM build of some libraries is many.
  */
 export function lazyRequire<T>(id: string, prepare?: (library: T) => void): () => T {
   return lazy(() => {

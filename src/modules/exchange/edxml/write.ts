@@ -1,8 +1,6 @@
 // From an EdxmlMessage to the one canonical edXML text: every value checked first (the same rules as reading, and
 // text in the form that reads back unchanged), elements in the order of DOMAIN.md §7, `edXML:` on the envelope's
 // elements, AttachmentEncoded after the envelope in the default namespace (as the Java and C# SDKs write it).
-import type * as Fxp from "fast-xml-parser";
-import { lazy, lazyRequire } from "../../../platform/lazy.ts";
 import { parseDocumentId } from "./document-id.ts";
 import { EdxmlError } from "./errors.ts";
 import {
@@ -213,19 +211,36 @@ function statusHeader(s: EdxmlStatus): Tree {
   ]);
 }
 
-// fast-xml-parser's CommonJS build (one file; its ES modules are a dozen), required by the first message written.
-const fxp = lazyRequire<typeof Fxp>("fast-xml-parser");
-const builder = lazy(
-  () =>
-    new (fxp().XMLBuilder)({
-      ignoreAttributes: false,
-      attributeNamePrefix: "@_",
-      format: true,
-      indentBy: "  ",
-      suppressEmptyNode: true,
-      processEntities: true,
-    }),
-);
+const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
+const escape = (s: string) => (/[&<>"']/.test(s) ? s.replace(/[&<>"']/g, (c) => ENTITIES[c]!) : s);
+
+/**
+ * Writes `value` as the element(s) `name`, indented two spaces a level: a list as one element per item, text inline,
+ * `@_`-keys as attributes, an element without content as `<name/>`.
+ */
+function writeTree(name: string, value: string | Tree | Tree[], indent: string, out: string[]): void {
+  if (Array.isArray(value)) {
+    for (const item of value) writeTree(name, item, indent, out);
+    return;
+  }
+  if (typeof value === "string") {
+    out.push(value === "" ? `${indent}<${name}/>\n` : `${indent}<${name}>${escape(value)}</${name}>\n`);
+    return;
+  }
+  let attrs = "";
+  const children: Array<[string, string | Tree | Tree[]]> = [];
+  for (const [key, v] of Object.entries(value)) {
+    if (key.startsWith("@_")) attrs += ` ${key.slice(2)}="${escape(v as string)}"`;
+    else children.push([key, v]);
+  }
+  if (children.length === 0) {
+    out.push(`${indent}<${name}${attrs}/>\n`);
+    return;
+  }
+  out.push(`${indent}<${name}${attrs}>\n`);
+  for (const [key, v] of children) writeTree(key, v, `${indent}  `, out);
+  out.push(`${indent}</${name}>\n`);
+}
 
 /** The XML of a message (see codec.ts for where a signature goes). */
 export function writeMessage(message: EdxmlMessage): string {
@@ -259,6 +274,8 @@ export function writeMessage(message: EdxmlMessage): string {
     "edXML:edXMLEnvelope": { "edXML:edXMLHeader": header, ...(body && { "edXML:edXMLBody": body }) },
     ...(encoded.length && { AttachmentEncoded: { Attachment: encoded } }),
   };
-  return builder().build({ "?xml": { "@_version": "1.0", "@_encoding": "UTF-8" }, edXML: root }) as string;
+  const out = ['<?xml version="1.0" encoding="UTF-8"?>\n'];
+  writeTree("edXML", root, "", out);
+  return out.join("");
 }
 
