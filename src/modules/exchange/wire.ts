@@ -11,6 +11,7 @@
 // audited and answered with the recipient's signed 02). A hub routes what it does not host onward, appending its
 // own TraceHeader (signing/traces.ts: the signature leaves the hops' TraceHeaders out), and relays the answer.
 import type { Clock } from "../../platform/clock.ts";
+import { httpRequest } from "../../platform/http/client.ts";
 import type { DirectoryService } from "../directory/index.ts";
 import { buildEdxml, EdxmlError, type EdxmlMessage, parseEdxml } from "./edxml/index.ts";
 import { EdxmlMalformed, InboxRefused, NextHopUnavailable } from "./errors.ts";
@@ -32,8 +33,8 @@ export function inboxUrl(nodeUrl: string, to: string | undefined): URL {
 }
 
 async function post(url: URL, xml: string, timeoutMs: number): Promise<{ status: number; contentType: string; body: string }> {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": XML }, body: xml, signal: AbortSignal.timeout(timeoutMs) });
-  return { status: res.status, contentType: res.headers.get("content-type") ?? "", body: await res.text() };
+  const res = await httpRequest(url, { method: "POST", headers: { "content-type": XML }, body: xml, timeoutMs });
+  return { status: res.status, contentType: res.contentType, body: res.body.toString("utf8") };
 }
 
 /** Why an answer that is not a status edXML says it refused (the error envelope's code and message). */
@@ -81,8 +82,7 @@ export function httpTransport(deps: WireDeps): RemoteTransport {
       try {
         res = await post(url, signed, deps.timeoutMs);
       } catch (err) {
-        const cause = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
-        throw new Error(`${url.origin} cannot be reached: ${cause}`);
+        throw new Error(`${url.origin} cannot be reached: ${(err as Error).message}`);
       }
       if (res.status >= 500 || res.status === 408 || res.status === 429) throw new Error(`${url.origin} answered ${refusalOf(res.status, res.body)}`);
       if (res.status === 200) return res.body.trim() ? { accepted: true, status: await readAnswer(res.body, toAgency ?? peer.agencyCode) } : { accepted: true };
@@ -134,7 +134,7 @@ export function edxmlDecoder(deps: WireDeps): InboxDecoder {
             try {
               res = await post(url, hopped, deps.timeoutMs);
             } catch (err) {
-              throw new NextHopUnavailable(url.origin, (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message);
+              throw new NextHopUnavailable(url.origin, (err as Error).message);
             }
             if (res.status >= 500) throw new NextHopUnavailable(url.origin, `it answered ${res.status}`);
             return res;
