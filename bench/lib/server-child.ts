@@ -59,9 +59,23 @@ if (mode === "bare") {
   const app = await buildApp(ctx);
   // Request logs would measure pino, not the server; keep warnings and errors only.
   await registerBenchRoutes(app, ctx);
-  registerExchangeBenchRoutes(app, ctx);
+  // The worker, held (stopped) and released (started anew) by the exchange benchmark's routes.
+  let stopWorker: (() => Promise<void>) | null = null;
+  const worker =
+    process.env.MOTCUA_BENCH_WORKER === "1"
+      ? {
+          async hold() {
+            await stopWorker?.();
+            stopWorker = null;
+          },
+          async release() {
+            stopWorker ??= await startWorker(ctx);
+          },
+        }
+      : null;
+  registerExchangeBenchRoutes(app, ctx, worker);
   await app.listen({ port, host: "127.0.0.1" });
-  const stopWorker = process.env.MOTCUA_BENCH_WORKER === "1" ? await startWorker(ctx) : null;
+  await worker?.release();
   const token = identity ? await ctx.oidc.mintToken({ type: "cli", name: "bench" }, "001199000001", 3600) : undefined;
   ready(port, token ? { token } : {});
   const stop = async () => {
