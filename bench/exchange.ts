@@ -208,11 +208,21 @@ export async function benchExchange(argv: string[]): Promise<void> {
     await call(pair.a, "POST", "/bench/exchange/hold");
     const composed = await compose(documents);
     const [cpuA0, cpuB0] = [await cpuOf(pair.a), await cpuOf(pair.b)];
+    if (process.env.BENCH_SQL_COUNT === "1") for (const node of [pair.a, pair.b]) await call(node, "GET", "/bench/sql-count");
     const t0 = Date.now();
     await call(pair.a, "POST", "/bench/exchange/release");
     const done = await drained(pair.a, before.last, 300_000);
     const seconds = (done.at - t0) / 1000;
     const [cpuA1, cpuB1] = [done.p.cpuMs, await cpuOf(pair.b)];
+    if (process.env.BENCH_SQL_COUNT === "1") {
+      // Messages to PostgreSQL per document on each node over the headline's window (BENCH_SQL_COUNT=1).
+      for (const [name, node] of [["A", pair.a], ["B", pair.b]] as const) {
+        const counts = await call<Record<string, number>>(node, "GET", "/bench/sql-count");
+        const total = Object.values(counts).reduce((x, y) => x + y, 0);
+        console.log(`  SQL messages on ${name}: ${(total / documents).toFixed(2)} per document`);
+        for (const [text, n] of Object.entries(counts)) if (n >= documents / 20) console.log(`    ${(n / documents).toFixed(2)}  ${text}`);
+      }
+    }
     if (done.p.sent !== documents) throw new Error(`${done.p.sent} documents sent, ${documents} composed`);
     const result: Result = {
       documents,
