@@ -12,6 +12,7 @@ import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
 import type { TestAccount } from "../identity/testing.ts";
 import type { EdxmlMessage, EdxmlStatus } from "./edxml/model.ts";
 import type { InboxDecoder } from "./model.ts";
+import { outboxOfCopy } from "./repo.ts";
 import { drain, exchangeSetting, type ExchangeSetting, PDF } from "./testing.ts";
 
 const CERT = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
@@ -123,6 +124,60 @@ describe("exchange API and CLI", () => {
     const refused = await post({ message: status, signer: UNIT });
     assert.equal(refused.statusCode, 400);
     assert.equal((refused.json() as { error: { code: string } }).error.code, "exchange.inbox_refused");
+    decoder = null;
+  });
+
+  it("answers a peer's document at /exchange/inbox with its 01, kept on the outbox as delivered and not sent again; delivered again, the same 01", async () => {
+    const REMOTE = "000.00.00.H96";
+    const UNIT = "000.00.21.H96";
+    await env.ctx.exchange.setPeer(systemActor("test"), { agencyCode: REMOTE, name: "Nút H96", nodeUrl: "https://h96.example.gov.vn", certificate: CERT });
+    const documentId = `${UNIT},2026/12/06,7/SBH-VP`;
+    const doc: EdxmlMessage = {
+      kind: "document",
+      header: {
+        from: { organId: UNIT, organName: "Sở bạn H96" },
+        to: [{ organId: s.recipient.code, organName: s.recipient.name }],
+        code: { codeNumber: "7", codeNotation: "SBH-VP" },
+        promulgationInfo: { place: "H96", promulgationDate: "2026/12/06" },
+        documentType: { type: 5, typeName: "Công văn" },
+        subject: "Văn bản của tỉnh bạn qua trục",
+        signerInfo: { fullName: "Lê Văn Ký" },
+        toPlaces: [s.recipient.name],
+        responseFor: [],
+        documentId,
+      },
+      traces: [],
+      bussiness: { bussinessDocType: 0, replacementInfoList: [] },
+      attachments: [{ contentId: "f1", contentType: "application/pdf", attachmentName: "cv.pdf", content: new Uint8Array(PDF) }],
+    };
+    // The answer as the wire sends it: the status it carries (JSON here, signed edXML on the wire).
+    decoder = { ...jsonDecoder, answer: async (a) => JSON.stringify(a.status ?? null) };
+    const post = () =>
+      env.app.inject({ method: "POST", url: `/exchange/inbox?to=${s.recipient.code}`, headers: { "content-type": "application/xml" }, payload: JSON.stringify({ message: { ...doc, attachments: [{ ...doc.attachments[0], content: [...PDF] }] }, signer: UNIT }) });
+    // JSON has no Uint8Array: the stand-in decoder gives the bytes back as the codec would.
+    decoder.decode = async (xml) => {
+      const { message, signer } = JSON.parse(xml) as { message: EdxmlMessage; signer: string };
+      if (message.kind === "document") for (const a of message.attachments) a.content = new Uint8Array(a.content as unknown as number[]);
+      return { message, signer };
+    };
+    const first = await post();
+    assert.equal(first.statusCode, 200, first.body);
+    const status = JSON.parse(first.body) as EdxmlStatus;
+    assert.equal(status.statusCode, "01");
+    assert.equal(status.responseFor.documentId, documentId);
+    const cli = { type: "cli", name: "test" } as const;
+    const [copy, ...more] = (await env.ctx.exchange.list(cli, { box: "in", agency: s.recipient.code, q: "tinh ban qua truc" })).items;
+    assert.equal(more.length, 0);
+    // On the recipient's outbox, delivered with the answer and carried by no job: nothing is sent to H96 again.
+    const outbox = await outboxOfCopy(env.ctx.database.db, copy!.id);
+    assert.deepEqual(outbox.map((o) => [o.kind, o.state, o.jobId, o.toAgency]), [["status", "delivered", null, UNIT]]);
+    await drain(env.ctx);
+    assert.deepEqual((await outboxOfCopy(env.ctx.database.db, copy!.id)).map((o) => [o.state, o.attempts]), [["delivered", 0]]);
+    // The sender that lost the answer delivers again: stored once, and the same 01 (its timestamp too) comes back.
+    const again = await post();
+    assert.equal(again.statusCode, 200, again.body);
+    assert.deepEqual(JSON.parse(again.body), status);
+    assert.equal((await env.ctx.exchange.list(cli, { box: "in", agency: s.recipient.code, q: "tinh ban qua truc" })).items.length, 1);
     decoder = null;
   });
 

@@ -95,6 +95,12 @@ export interface ReceiveOptions {
   keepSigned?: () => Promise<string | null>;
   /** The peers as the caller read them for this delivery (else read here). */
   peers?: readonly Peer[];
+  /**
+   * The caller gives the document's 01 to its sender in the answer to the delivery (the inbox route's HTTP answer,
+   * which the sending node records before it counts the message delivered, and asks again for until it has):
+   * the 01 is kept on the recipient's outbox as delivered with it, not sent a second time.
+   */
+  answersInline?: boolean;
 }
 
 export interface InboxReceiver {

@@ -114,15 +114,19 @@ export async function keepSigned(files: FileStore, xml: string): Promise<string 
   }
 }
 
-/** Queues `message` from one agency to another, in the caller's transaction, in order for the pair. */
+/**
+ * Queues `message` from one agency to another, in the caller's transaction, in order for the pair. `delivered`: it
+ * reaches its recipient another way (a status in the answer to the delivery it is about): kept on the outbox as
+ * delivered, with no job.
+ */
 export async function queueMessage(
   deps: Pick<ExchangeDeps, "jobs">,
   tx: Db,
-  m: { from: string; to: string; copyId: string; message: StoredMessage; key?: string },
+  m: { from: string; to: string; copyId: string; message: StoredMessage; key?: string; delivered?: boolean },
 ): Promise<void> {
   const key = m.key ?? randomUUID();
-  const id = await insertOutbox(tx, { fromAgency: m.from, toAgency: m.to, copyId: m.copyId, kind: m.message.kind, key, message: m.message });
-  if (id === null) return;
+  const id = await insertOutbox(tx, { fromAgency: m.from, toAgency: m.to, copyId: m.copyId, kind: m.message.kind, key, message: m.message, ...(m.delivered ? { state: "delivered", deliveredAt: new Date() } : {}) });
+  if (id === null || m.delivered) return;
   const job = await deps.jobs.enqueue(tx, DELIVER_JOB, { outboxId: id }, { orderKey: `exchange:${m.from}>${m.to}`, key: `exchange:${id}` });
   await setOutboxJob(tx, id, job.id);
 }
