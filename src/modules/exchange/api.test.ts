@@ -208,7 +208,12 @@ describe("exchange API and CLI", () => {
     assert.match(output, /\/nodeUrl/);
     await run("peers");
     assert.match(output, /000\.00\.00\.H97 {2}https:\/\/h97\.example\.gov\.vn {2}Nút H97/);
+    // The peers are kept in memory: a change is seen at once, and the routing follows it.
+    assert.equal((await env.ctx.exchange.route("000.00.21.H97")).kind, "remote");
     assert.equal(await run("peer-remove", "000.00.00.H97"), 0);
+    await run("peers");
+    assert.doesNotMatch(output, /H97/);
+    assert.equal((await env.ctx.exchange.route("000.00.21.H97")).kind, "unknown");
     assert.equal(await run("peer-remove", "000.00.00.H97"), 1);
     assert.match(output, /exchange\.peer_not_found/);
     assert.equal(await run("undelivered"), 0);

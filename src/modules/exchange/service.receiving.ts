@@ -172,7 +172,7 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
     async receive(message: EdxmlMessage, opts = {}) {
       if (message.kind === "status") return receiveStatus(message);
       // The peers as the caller read them for this delivery (the inbox route), else read once here.
-      const peers = opts.peers ?? (await listPeers(database.db));
+      const peers = opts.peers ?? (deps.peerList ? await deps.peerList() : await listPeers(database.db));
       // A recipient the signed document names: the `?to=` of a delivery narrows the list, never adds to it.
       const addressed = message.header.to.map((o) => o.organId);
       const named = opts.to ? opts.to.filter((code) => addressed.includes(code)) : addressed;

@@ -81,7 +81,7 @@ export function makeSending(deps: ExchangeDeps) {
       if (!from || !actsFor(actor, from, SENDER_ROLES)) throw new ExchangeForbidden("gửi văn bản / send documents");
       check(input, from);
       const db = outer ?? database.db;
-      const peers = await listPeers(db);
+      const peers = !outer && deps.peerList ? await deps.peerList() : await listPeers(db);
       for (const to of input.to) if ((await routeOf(deps, to, peers, db)).kind === "unknown") throw new UnknownRecipient(to);
       const orgs = [];
       for (const c of [from, ...input.to]) orgs.push(await organizationOf(directory, c, peers, db));

@@ -8,12 +8,13 @@ import type { EventBus } from "../../platform/events.ts";
 import type { FileStore } from "../../platform/files/index.ts";
 import { domainErrorOf } from "../../platform/http/errors.ts";
 import type { JobQueue } from "../../platform/jobs/index.ts";
+import type { Signals } from "../../platform/signals.ts";
 import { type DirectoryService, isWithinAgency, agencyLevel } from "../directory/index.ts";
 import type { IdentityService } from "../identity/index.ts";
 import { formatDocumentId } from "./edxml/document-id.ts";
 import type { EdxmlDate, EdxmlTimestamp, Organization } from "./edxml/model.ts";
 import type { Peer, StoredMessage } from "./model.ts";
-import { insertOutbox, listPeers, setOutboxJob } from "./repo.ts";
+import { insertOutbox, listPeers, type PeerRow, setOutboxJob } from "./repo.ts";
 import { signsElsewhere } from "./signing/repo.ts";
 
 export const DELIVER_JOB = "exchange.deliver";
@@ -30,7 +31,36 @@ export interface ExchangeDeps {
   hub?: Peer | null;
   /** "exchange.received" is published on it in each receipt's transaction (events.ts); none in some tests. */
   events?: EventBus;
+  /** The peers as this node keeps them in memory (`peerCache`); read from the database when absent. */
+  peerList?: () => Promise<readonly Peer[]>;
 }
+
+/**
+ * The peers kept in memory: read once, forgotten when a change of them commits on any node (the signal
+ * "exchange.peers_changed", or `null` when signals may have been missed). A read that a change overtook is not kept.
+ */
+export function peerCache(database: Database, signals: Signals): () => Promise<readonly Peer[]> {
+  let cached: Promise<readonly Peer[]> | null = null;
+  let epoch = 0;
+  signals.on("exchange.peers_changed", () => {
+    epoch += 1;
+    cached = null;
+  });
+  return () => {
+    if (cached) return cached;
+    const at = epoch;
+    const read = listPeers(database.db).then((rows) => rows.map(peerOf));
+    cached = read;
+    const forget = () => {
+      if (cached === read) cached = null;
+    };
+    read.then(() => epoch !== at && forget(), forget);
+    return read;
+  };
+}
+
+/** A peer as the services give it, from its row. */
+export const peerOf = (p: PeerRow): Peer => ({ agencyCode: p.agencyCode, name: p.name, nodeUrl: p.nodeUrl, certificate: p.certificate });
 
 const VN_OFFSET_MS = 7 * 3600_000;
 const vn = (at: Date) => new Date(at.getTime() + VN_OFFSET_MS).toISOString();
@@ -87,8 +117,8 @@ export type Route = { kind: "local" } | { kind: "remote"; peer: Peer } | { kind:
  * ministry a procedure's step names) that signs on another node — a certificate is registered for it and this node
  * holds no active key of its own for it — is served by the hub too: no peer entry is needed for it.
  */
-export async function routeOf(deps: Pick<ExchangeDeps, "directory" | "database" | "hub">, code: string, peers?: readonly Peer[], db?: Db): Promise<Route> {
-  const known = peers ?? (await listPeers(db ?? deps.database.db));
+export async function routeOf(deps: Pick<ExchangeDeps, "directory" | "database" | "hub" | "peerList">, code: string, peers?: readonly Peer[], db?: Db): Promise<Route> {
+  const known = peers ?? (!db && deps.peerList ? await deps.peerList() : (await listPeers(db ?? deps.database.db)).map(peerOf));
   const peer = peerFor(known, code);
   if (peer) return { kind: "remote", peer };
   try {
