@@ -215,6 +215,11 @@ describe("exchange API and CLI", () => {
     assert.doesNotMatch(output, /H97/);
     assert.equal((await env.ctx.exchange.route("000.00.21.H97")).kind, "unknown");
     assert.equal(await run("peer-remove", "000.00.00.H97"), 1);
+    // The agencies found are kept by the exchange; one not found is asked again (it may be added on any node).
+    const later = "000.00.00.Q11";
+    assert.equal((await env.ctx.exchange.route(later)).kind, "unknown");
+    await env.ctx.directory.createAgency(systemActor("test"), { code: later, name: "Ủy ban thêm sau", kind: "people_committee", provinceCode: "24", departments: [] });
+    assert.equal((await env.ctx.exchange.route(later)).kind, "local");
     assert.match(output, /exchange\.peer_not_found/);
     assert.equal(await run("undelivered"), 0);
     // The keys' commands are the module's: a key for an agency, listed, the development CA printed.

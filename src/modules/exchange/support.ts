@@ -83,21 +83,43 @@ export const vnYear = (at: Date) => Number(vn(at).slice(0, 4));
 export const documentIdOf = (organId: string, date: EdxmlDate, codeNumber: string, codeNotation: string) =>
   formatDocumentId({ organId, promulgationDate: date, codeNumber, codeNotation });
 
+/**
+ * The agencies of the directory as From/To name them, by code, per directory service (a context). An agency is
+ * never renamed nor removed (the directory only adds agencies and departments), so one found is kept; one not
+ * found is asked again (it may be added on any node).
+ */
+const organizations = new WeakMap<DirectoryService, Map<string, Organization>>();
+
+/** The directory's agency as From/To name it, or null when the directory has none of that code. */
+async function listedOrganization(directory: DirectoryService, code: string, db?: Db): Promise<Organization | null> {
+  let known = organizations.get(directory);
+  if (!known) organizations.set(directory, (known = new Map()));
+  const kept = known.get(code);
+  if (kept) return kept;
+  let a;
+  try {
+    a = await directory.agency(code, db);
+  } catch {
+    return null;
+  }
+  const org: Organization = {
+    organId: a.code,
+    organName: a.name,
+    ...(a.address ? { organAdd: a.address } : {}),
+    ...(a.email ? { email: a.email } : {}),
+    ...(a.phone ? { telephone: a.phone } : {}),
+  };
+  // Read in a transaction, it may yet roll back: kept only once read outside one.
+  if (!db) known.set(code, org);
+  return org;
+}
+
 /** An agency as From/To name it: from the directory, else the peer's name for its subtree, else its code. */
 export async function organizationOf(directory: DirectoryService, code: string, peers: readonly Peer[] = [], db?: Db): Promise<Organization> {
-  try {
-    const a = await directory.agency(code, db);
-    return {
-      organId: a.code,
-      organName: a.name,
-      ...(a.address ? { organAdd: a.address } : {}),
-      ...(a.email ? { email: a.email } : {}),
-      ...(a.phone ? { telephone: a.phone } : {}),
-    };
-  } catch {
-    const peer = peerFor(peers, code);
-    return { organId: code, organName: peer ? `${peer.name} (${code})` : code };
-  }
+  const listed = await listedOrganization(directory, code, db);
+  if (listed) return listed;
+  const peer = peerFor(peers, code);
+  return { organId: code, organName: peer ? `${peer.name} (${code})` : code };
 }
 
 /** The peer serving `code`: the one whose agency is the nearest above it (or it). */
@@ -121,11 +143,7 @@ export async function routeOf(deps: Pick<ExchangeDeps, "directory" | "database" 
   const known = peers ?? (!db && deps.peerList ? await deps.peerList() : (await listPeers(db ?? deps.database.db)).map(peerOf));
   const peer = peerFor(known, code);
   if (peer) return { kind: "remote", peer };
-  try {
-    await deps.directory.agency(code, db);
-  } catch {
-    return deps.hub ? { kind: "remote", peer: deps.hub } : { kind: "unknown" };
-  }
+  if (!(await listedOrganization(deps.directory, code, db))) return deps.hub ? { kind: "remote", peer: deps.hub } : { kind: "unknown" };
   if (deps.hub && (await signsElsewhere(db ?? deps.database.db, code))) return { kind: "remote", peer: deps.hub };
   return { kind: "local" };
 }
