@@ -1,6 +1,6 @@
 // The exchange module's SQL: copies, their timelines, the outbox, the registers' counters and the peers.
 import { and, asc, desc, eq, sql } from "../../platform/db/drizzle.ts";
-import type { Db } from "../../platform/db/index.ts";
+import { type Db, literalInsert, runAtCommit } from "../../platform/db/index.ts";
 import { exchangeDocuments, exchangeOutbox, exchangePeers, exchangeRegisters, exchangeStatuses } from "./tables.ts";
 
 export type CopyRow = typeof exchangeDocuments.$inferSelect;
@@ -94,6 +94,17 @@ export function listCopies(db: Db, query: RegisterQuery): Promise<CopyRow[]> {
 export async function insertStatus(tx: Db, row: Omit<typeof exchangeStatuses.$inferInsert, "id">): Promise<boolean> {
   const inserted = await tx.insert(exchangeStatuses).values(row).onConflictDoNothing().returning({ id: exchangeStatuses.id });
   return inserted.length > 0;
+}
+
+/**
+ * Queues into the transaction's COMMIT a status on a copy's timeline and its message to the copy's sender, kept
+ * on the outbox as delivered (it went in the answer to the delivery): no round trip of their own. Either is
+ * skipped when its key is there already. False when `tx` is not a transaction (nothing is queued).
+ */
+export function queueAnsweredStatus(tx: Db, status: Omit<typeof exchangeStatuses.$inferInsert, "id">, message: Omit<typeof exchangeOutbox.$inferInsert, "id" | "createdAt" | "state">): boolean {
+  const statusSql = `${literalInsert(exchangeStatuses, status)} ON CONFLICT DO NOTHING`;
+  const outboxSql = `${literalInsert(exchangeOutbox, { ...message, state: "delivered", deliveredAt: message.deliveredAt ?? new Date() })} ON CONFLICT DO NOTHING`;
+  return runAtCommit(tx, statusSql) && runAtCommit(tx, outboxSql);
 }
 
 export function statusesOf(db: Db, copyId: string): Promise<StatusRow[]> {

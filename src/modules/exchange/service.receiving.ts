@@ -6,7 +6,7 @@ import { actorRef, systemActor } from "../../platform/auth/actor.ts";
 import type { Db } from "../../platform/db/index.ts";
 import type { EdxmlDocument, EdxmlMessage, EdxmlStatus, Organization, StatusCode } from "./edxml/model.ts";
 import type { DeliveryAnswer, InboxReceiver, PendingChange, StoredAttachment } from "./model.ts";
-import { type CopyRow, copyOf, insertCopy, insertStatus, listPeers, nextRegisterNumber, statusesOf, updateCopy } from "./repo.ts";
+import { type CopyRow, copyOf, insertCopy, insertStatus, listPeers, nextRegisterNumber, queueAnsweredStatus, statusesOf, updateCopy } from "./repo.ts";
 import { receivedFacts } from "./events.ts";
 import { edxmlTimestamp, type ExchangeDeps, organizationOf, parseEdxmlTimestamp, queueMessage, routeOf, vnYear } from "./support.ts";
 
@@ -38,7 +38,7 @@ export function statusFor(copy: Pick<CopyRow, "header">, from: Organization, cod
  * the sender in its answer to the delivery, so it is kept on the outbox as delivered and not sent again.
  */
 export async function answerSender(deps: Pick<ExchangeDeps, "jobs">, tx: Db, copy: CopyRow, status: EdxmlStatus, at: Date, inline = false): Promise<void> {
-  await insertStatus(tx, {
+  const row = {
     copyId: copy.id,
     party: copy.agencyCode,
     code: status.statusCode,
@@ -46,8 +46,12 @@ export async function answerSender(deps: Pick<ExchangeDeps, "jobs">, tx: Db, cop
     staff: status.staffInfo?.staff ?? null,
     at,
     key: `${status.statusCode}:${status.responseFor.documentId}:${status.timestamp}`,
-  });
-  await queueMessage(deps, tx, { from: copy.agencyCode, to: copy.senderCode, copyId: copy.id, message: status, key: `status:${status.responseFor.documentId}:${status.statusCode}:${status.timestamp}`, delivered: inline });
+  };
+  const key = `status:${status.responseFor.documentId}:${status.statusCode}:${status.timestamp}`;
+  // Given in the answer: nothing is read back, so both rows travel with the COMMIT.
+  if (inline && queueAnsweredStatus(tx, row, { fromAgency: copy.agencyCode, toAgency: copy.senderCode, copyId: copy.id, kind: "status", key, message: status, deliveredAt: at })) return;
+  await insertStatus(tx, row);
+  await queueMessage(deps, tx, { from: copy.agencyCode, to: copy.senderCode, copyId: copy.id, message: status, key, delivered: inline });
 }
 
 /** Why a revocation or update (BussinessDocType 1, 2) of `copy` is refused; null when it may be taken. */
