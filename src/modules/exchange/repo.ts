@@ -1,6 +1,6 @@
 // The exchange module's SQL: copies, their timelines, the outbox, the registers' counters and the peers.
 import { and, asc, desc, eq, sql } from "../../platform/db/drizzle.ts";
-import { type Db, literalInsert, runAtCommit } from "../../platform/db/index.ts";
+import { type Db, literal, literalInsert, runAtCommit } from "../../platform/db/index.ts";
 import { exchangeDocuments, exchangeOutbox, exchangePeers, exchangeRegisters, exchangeStatuses } from "./tables.ts";
 
 export type CopyRow = typeof exchangeDocuments.$inferSelect;
@@ -144,6 +144,11 @@ export async function recordAttempt(db: Db, id: number, outcome: { delivered: tr
         : { attempts: sql`${exchangeOutbox.attempts} + 1`, lastError: outcome.error.slice(0, 500), ...(outcome.final ? { state: "undelivered" } : {}) },
     )
     .where(eq(exchangeOutbox.id, id));
+}
+
+/** Queues into the transaction's COMMIT the mark of a message delivered; false when `tx` is not a transaction. */
+export function queueDelivered(tx: Db, id: number): boolean {
+  return runAtCommit(tx, `UPDATE exchange_outbox SET state = 'delivered', attempts = attempts + 1, delivered_at = now(), last_error = NULL WHERE id = ${literal(id)}`);
 }
 
 /** Keeps the signed edXML of a sent document with its copy (the first one signed: the same for every recipient). */

@@ -6,7 +6,7 @@ import { actorRef, systemActor } from "../../platform/auth/actor.ts";
 import type { Db } from "../../platform/db/index.ts";
 import type { EdxmlDocument, EdxmlMessage, EdxmlStatus, Organization, StatusCode } from "./edxml/model.ts";
 import type { DeliveryAnswer, InboxReceiver, PendingChange, StoredAttachment } from "./model.ts";
-import { type CopyRow, copyOf, insertCopy, insertStatus, listPeers, nextRegisterNumber, queueAnsweredStatus, statusesOf, updateCopy } from "./repo.ts";
+import { type CopyRow, copyOf, insertCopy, insertStatus, listPeers, nextRegisterNumber, queueAnsweredStatus, queueDelivered, statusesOf, updateCopy } from "./repo.ts";
 import { receivedFacts } from "./events.ts";
 import { edxmlTimestamp, type ExchangeDeps, organizationOf, parseEdxmlTimestamp, queueMessage, routeOf, vnYear } from "./support.ts";
 
@@ -152,7 +152,7 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
     }
   }
 
-  async function receiveStatus(status: EdxmlStatus): Promise<DeliveryAnswer> {
+  async function receiveStatus(status: EdxmlStatus, answersOutbox?: number): Promise<DeliveryAnswer> {
     const at = parseEdxmlTimestamp(status.timestamp) ?? clock.now();
     return database.transaction(async (tx) => {
       const copy = await copyOf(tx, status.responseFor.organId, "out", status.responseFor.documentId);
@@ -168,13 +168,15 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
         key: `${status.from.organId}:${status.statusCode}:${status.timestamp}`,
       });
       if (fresh) await deps.events?.publish(tx, "exchange.status_received", { copyId: copy.id, agencyCode: copy.agencyCode, party: status.from.organId, code: status.statusCode, description: status.description ?? null, at });
-      return { accepted: true };
+      // The message it answers is delivered once its answer is recorded, with it.
+      const delivered = answersOutbox !== undefined && queueDelivered(tx, answersOutbox);
+      return { accepted: true, ...(delivered ? { outboxDelivered: true } : {}) };
     });
   }
 
   return {
     async receive(message: EdxmlMessage, opts = {}) {
-      if (message.kind === "status") return receiveStatus(message);
+      if (message.kind === "status") return receiveStatus(message, opts.answersOutbox);
       // The peers as the caller read them for this delivery (the inbox route), else read once here.
       const peers = opts.peers ?? (deps.peerList ? await deps.peerList() : await listPeers(database.db));
       // A recipient the signed document names: the `?to=` of a delivery narrows the list, never adds to it.
