@@ -117,6 +117,14 @@ describe("exchange API and CLI", () => {
     assert.equal((await post({ message: status, signer: UNIT })).statusCode, 200);
     const t = (await env.ctx.exchange.get({ type: "cli", name: "test" }, id)).timelines[0]!;
     assert.deepEqual(t.statuses.map((x) => [x.code, x.at]), [["01", "2026-12-06T02:00:00.000Z"]]);
+    // A 03 given in the same second as the 01 and come first (the 01 rides in the delivery's answer, the 03 on its
+    // own): the timeline keeps their life's order.
+    const id2 = await env.ctx.exchange.send({ type: "cli", name: "test" }, { from: s.sender.code, to: [UNIT], subject: "Gửi tỉnh bạn lần hai", notation: "SNV-VP", signer: { fullName: "A" }, files: [await env.ctx.exchange.storeFile(PDF, "a.pdf")] });
+    const d2 = await env.ctx.exchange.get({ type: "cli", name: "test" }, id2);
+    const about = { organId: s.sender.code, code: `${d2.codeNumber}/${d2.codeNotation}`, promulgationDate: d2.promulgationDate, documentId: d2.documentId };
+    assert.equal((await post({ message: { ...status, responseFor: about, statusCode: "03", timestamp: "2026/12/06 09:05:00" }, signer: UNIT })).statusCode, 200);
+    assert.equal((await post({ message: { ...status, responseFor: about, timestamp: "2026/12/06 09:05:00" }, signer: UNIT })).statusCode, 200);
+    assert.deepEqual((await env.ctx.exchange.get({ type: "cli", name: "test" }, id2)).timelines[0]!.statuses.map((x) => x.code), ["01", "03"]);
     // Without a decoder, nothing a peer posts is accepted.
     decoder = { decode: () => Promise.reject(new Error("x")), answer: () => Promise.reject(new Error("x")) };
     const { NO_DECODER } = await import("./routes.ts");

@@ -107,8 +107,13 @@ export function queueAnsweredStatus(tx: Db, status: Omit<typeof exchangeStatuses
   return runAtCommit(tx, statusSql) && runAtCommit(tx, outboxSql);
 }
 
+/**
+ * A copy's timeline in the order given. Statuses of one second (the wire's timestamps are to the second) go in their
+ * life's order, 01 before 03 before 06: the 01 comes back in the answer to the delivery, and the recipient's 03
+ * given at once may reach the sender through its outbox before the sender has recorded that answer.
+ */
 export function statusesOf(db: Db, copyId: string): Promise<StatusRow[]> {
-  return db.select().from(exchangeStatuses).where(eq(exchangeStatuses.copyId, copyId)).orderBy(asc(exchangeStatuses.at), asc(exchangeStatuses.id));
+  return db.select().from(exchangeStatuses).where(eq(exchangeStatuses.copyId, copyId)).orderBy(asc(exchangeStatuses.at), asc(exchangeStatuses.code), asc(exchangeStatuses.id));
 }
 
 /** Queues a message; null when the pair already has a message with that key. */
