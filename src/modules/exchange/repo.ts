@@ -1,6 +1,6 @@
 // The exchange module's SQL: copies, their timelines, the outbox, the registers' counters and the peers.
 import { and, asc, desc, eq, sql } from "../../platform/db/drizzle.ts";
-import { type Db, literal, literalInsert, runAtCommit } from "../../platform/db/index.ts";
+import { type Db, literal, literalInsert, prepared, runAtCommit } from "../../platform/db/index.ts";
 import { exchangeDocuments, exchangeOutbox, exchangePeers, exchangeRegisters, exchangeStatuses } from "./tables.ts";
 
 export type CopyRow = typeof exchangeDocuments.$inferSelect;
@@ -42,7 +42,17 @@ export async function copyById(db: Db, id: string, opts: { lock?: boolean } = {}
   return row ?? null;
 }
 
+// The copy a status is about, read for every status a sender takes in: built and planned once per connection.
+const copyByDocument = prepared("exchange_copy_of", (db, name) =>
+  db
+    .select()
+    .from(exchangeDocuments)
+    .where(and(eq(exchangeDocuments.agencyCode, sql.placeholder("agencyCode")), eq(exchangeDocuments.box, sql.placeholder("box")), eq(exchangeDocuments.documentId, sql.placeholder("documentId"))))
+    .prepare(name),
+);
+
 export async function copyOf(db: Db, agencyCode: string, box: Box, documentId: string, opts: { lock?: boolean } = {}): Promise<CopyRow | null> {
+  if (!opts.lock) return (await copyByDocument(db).execute({ agencyCode, box, documentId }))[0] ?? null;
   const q = db
     .select()
     .from(exchangeDocuments)
@@ -131,9 +141,11 @@ export function undeliveredOutbox(db: Db): Promise<OutboxRow[]> {
   return db.select().from(exchangeOutbox).where(eq(exchangeOutbox.state, "undelivered")).orderBy(asc(exchangeOutbox.id)).limit(500);
 }
 
+// Read by every delivery job: built and planned once per connection.
+const outboxRow = prepared("exchange_outbox_by_id", (db, name) => db.select().from(exchangeOutbox).where(eq(exchangeOutbox.id, sql.placeholder("id"))).prepare(name));
+
 export async function outboxById(db: Db, id: number): Promise<OutboxRow | null> {
-  const [row] = await db.select().from(exchangeOutbox).where(eq(exchangeOutbox.id, id));
-  return row ?? null;
+  return (await outboxRow(db).execute({ id }))[0] ?? null;
 }
 
 export function outboxOfCopy(db: Db, copyId: string): Promise<OutboxRow[]> {
