@@ -2,10 +2,14 @@
 // - `/bench/exchange/setup`: this node's agencies (a root of a code given, units under it), their keys from the
 //   node's development CA when signed, and a clerk of the first unit with an API token (the sending side);
 // - `/bench/exchange/connect`: the other node as the peer of its root, and its agencies' certificates trusted;
+// - `/bench/exchange/hold` and `/bench/exchange/release`: this node's job worker stopped (the outbox's deliveries
+//   wait, queued) and started again: documents composed while it is held are delivered from the release;
+// - `/bench/exchange/compose`: documents sent through the exchange service by the setup's clerk (its number, its
+//   sender's copy, its outbox message and job: what the API does after storing the upload, without the HTTP);
 // - `/bench/exchange/progress`: what the sender has seen so far (documents sent, delivered with their 01).
 // `unsignedExchange` is the same wire (codec, HTTP, inbox, answers) with no signing: the baseline of the ratio.
 import type { Context } from "../../src/context.ts";
-import { systemActor } from "../../src/platform/auth/actor.ts";
+import { type Actor, systemActor } from "../../src/platform/auth/actor.ts";
 import type { Config } from "../../src/platform/config/index.ts";
 import { execRows, sql } from "../../src/platform/db/index.ts";
 import { PUBLIC } from "../../src/platform/http/access.ts";
@@ -57,8 +61,16 @@ export function unsignedExchange(config: Config) {
   return { transport, decoder };
 }
 
-export function registerExchangeBenchRoutes(app: App, ctx: Context): void {
+/** The job worker of the bench server, stopped and started again by `/bench/exchange/hold` and `/release`. */
+export interface WorkerSwitch {
+  hold(): Promise<void>;
+  release(): Promise<void>;
+}
+
+export function registerExchangeBenchRoutes(app: App, ctx: Context, worker: WorkerSwitch | null): void {
   late.ctx = ctx;
+  // The clerk of the sending side (setup with `clerk: true`), who composes the documents of `/bench/exchange/compose`.
+  let clerkActor: Actor | null = null;
   app.post(
     "/bench/exchange/setup",
     {
@@ -74,7 +86,9 @@ export function registerExchangeBenchRoutes(app: App, ctx: Context): void {
         const certificatePem = signed ? (await ctx.exchangeKeys.generate(cli, { agencyCode: unit.code })).certificatePem : null;
         units.push({ code: unit.code, certificatePem });
       }
-      const token = clerk ? await (await buildOfficer(ctx, { agency: units[0]!.code, roles: ["receiver"], fullName: "Văn Thư Thử Tải", email: null })).token() : null;
+      const account = clerk ? await buildOfficer(ctx, { agency: units[0]!.code, roles: ["receiver"], fullName: "Văn Thư Thử Tải", email: null }) : null;
+      const token = account ? await account.token() : null;
+      if (account) clerkActor = ctx.identity.actorFor(account.user, { loa: 0 });
       return { root, units, token, caPem: (await ctx.exchangeKeys.developmentCa()).certificatePem };
     },
   );
@@ -97,6 +111,55 @@ export function registerExchangeBenchRoutes(app: App, ctx: Context): void {
       for (const t of trust) await ctx.exchangeKeys.trust(cli, { agencyCode: t.code, certificatePem: t.certificatePem });
       await ctx.exchange.setPeer(cli, { agencyCode: root, name: `Nút ${root}`, nodeUrl: url, certificate: certificatePem });
       return { ok: true };
+    },
+  );
+  app.post("/bench/exchange/hold", { config: { access: PUBLIC }, schema: { hide: true } }, async () => {
+    if (!worker) throw new Error("this bench server runs no job worker (MOTCUA_BENCH_WORKER=1)");
+    await worker.hold();
+    return { ok: true };
+  });
+  app.post("/bench/exchange/release", { config: { access: PUBLIC }, schema: { hide: true } }, async () => {
+    if (!worker) throw new Error("this bench server runs no job worker (MOTCUA_BENCH_WORKER=1)");
+    await worker.release();
+    return { ok: true };
+  });
+  // `n` documents to the agencies of `to` in turn, `parallel` sends at a time, with one file (its bytes stored once,
+  // as the API stores an upload): each send is the service's own (numbered, the sender's copy, queued per recipient).
+  app.post(
+    "/bench/exchange/compose",
+    {
+      config: { access: PUBLIC },
+      bodyLimit: 64 * 1024 * 1024,
+      schema: {
+        hide: true,
+        body: Type.Object({
+          n: Type.Integer({ minimum: 1, maximum: 100_000 }),
+          to: Type.Array(Type.String(), { minItems: 1 }),
+          parallel: Type.Integer({ minimum: 1, maximum: 64 }),
+          fileBase64: Type.String(),
+        }),
+      },
+    },
+    async (request) => {
+      const { n, to, parallel, fileBase64 } = request.body;
+      if (!clerkActor) throw new Error("no clerk: set this node up with clerk: true first");
+      const actor = clerkActor;
+      const file = await ctx.exchange.storeFile(Buffer.from(fileBase64, "base64"), "cong-van.pdf");
+      const started = Date.now();
+      let next = 0;
+      const lane = async () => {
+        for (let i = next++; i < n; i = next++) {
+          await ctx.exchange.send(actor, {
+            to: [to[i % to.length]!],
+            subject: `Về việc thử tải trục liên thông văn bản ${i}`,
+            notation: "BENCH-VP",
+            signer: { fullName: "Nguyễn Văn Ký", position: "Giám đốc" },
+            files: [file],
+          });
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(parallel, n) }, lane));
+      return { composed: n, ms: Date.now() - started };
     },
   );
   // Documents sent from the outbox rows after `after` (the id of the last row before a round): how many, how many

@@ -8,16 +8,32 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { buildApp } from "../../src/app.ts";
 import { openContext } from "../../src/boot.ts";
 import { MODULES } from "../../src/modules.ts";
 import { loadConfig } from "../../src/platform/config/index.ts";
 import { freePort } from "../../test/helpers/net.ts";
 import { startWorker } from "../../src/worker.ts";
+import { PUBLIC } from "../../src/platform/http/access.ts";
 import { registerBenchRoutes } from "./bench-routes.ts";
 import { registerExchangeBenchRoutes, unsignedExchange } from "./exchange-setup.ts";
 
 const mode = process.argv[2] ?? "motcua";
+
+// BENCH_SQL_COUNT=1: every message sent to PostgreSQL through node-postgres (a round trip, unless pipelined) is
+// counted by its statement's first words; `GET /bench/sql-count` reads the counts and resets them.
+export const sqlCounts = new Map<string, number>();
+if (process.env.BENCH_SQL_COUNT === "1") {
+  const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const first = args[0] as string | { text?: string; name?: string };
+    const text = typeof first === "string" ? first : (first?.text ?? first?.name ?? "?");
+    const key = text.replace(/\s+/g, " ").trim().slice(0, 90);
+    sqlCounts.set(key, (sqlCounts.get(key) ?? 0) + 1);
+    return query.apply(this, args);
+  } as typeof pg.Client.prototype.query;
+}
 
 function ready(port: number, extra: Record<string, unknown> = {}): void {
   process.send?.({ port, ...extra });
@@ -59,9 +75,28 @@ if (mode === "bare") {
   const app = await buildApp(ctx);
   // Request logs would measure pino, not the server; keep warnings and errors only.
   await registerBenchRoutes(app, ctx);
-  registerExchangeBenchRoutes(app, ctx);
+  // The worker, held (stopped) and released (started anew) by the exchange benchmark's routes.
+  let stopWorker: (() => Promise<void>) | null = null;
+  const worker =
+    process.env.MOTCUA_BENCH_WORKER === "1"
+      ? {
+          async hold() {
+            await stopWorker?.();
+            stopWorker = null;
+          },
+          async release() {
+            stopWorker ??= await startWorker(ctx);
+          },
+        }
+      : null;
+  registerExchangeBenchRoutes(app, ctx, worker);
+  app.get("/bench/sql-count", { config: { access: PUBLIC }, schema: { hide: true } }, async () => {
+    const counts = Object.fromEntries([...sqlCounts].sort((x, y) => y[1] - x[1]));
+    sqlCounts.clear();
+    return counts;
+  });
   await app.listen({ port, host: "127.0.0.1" });
-  const stopWorker = process.env.MOTCUA_BENCH_WORKER === "1" ? await startWorker(ctx) : null;
+  await worker?.release();
   const token = identity ? await ctx.oidc.mintToken({ type: "cli", name: "bench" }, "001199000001", 3600) : undefined;
   ready(port, token ? { token } : {});
   const stop = async () => {

@@ -12,6 +12,7 @@ import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
 import type { TestAccount } from "../identity/testing.ts";
 import type { EdxmlMessage, EdxmlStatus } from "./edxml/model.ts";
 import type { InboxDecoder } from "./model.ts";
+import { outboxOfCopy } from "./repo.ts";
 import { drain, exchangeSetting, type ExchangeSetting, PDF } from "./testing.ts";
 
 const CERT = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
@@ -116,6 +117,14 @@ describe("exchange API and CLI", () => {
     assert.equal((await post({ message: status, signer: UNIT })).statusCode, 200);
     const t = (await env.ctx.exchange.get({ type: "cli", name: "test" }, id)).timelines[0]!;
     assert.deepEqual(t.statuses.map((x) => [x.code, x.at]), [["01", "2026-12-06T02:00:00.000Z"]]);
+    // A 03 given in the same second as the 01 and come first (the 01 rides in the delivery's answer, the 03 on its
+    // own): the timeline keeps their life's order.
+    const id2 = await env.ctx.exchange.send({ type: "cli", name: "test" }, { from: s.sender.code, to: [UNIT], subject: "Gửi tỉnh bạn lần hai", notation: "SNV-VP", signer: { fullName: "A" }, files: [await env.ctx.exchange.storeFile(PDF, "a.pdf")] });
+    const d2 = await env.ctx.exchange.get({ type: "cli", name: "test" }, id2);
+    const about = { organId: s.sender.code, code: `${d2.codeNumber}/${d2.codeNotation}`, promulgationDate: d2.promulgationDate, documentId: d2.documentId };
+    assert.equal((await post({ message: { ...status, responseFor: about, statusCode: "03", timestamp: "2026/12/06 09:05:00" }, signer: UNIT })).statusCode, 200);
+    assert.equal((await post({ message: { ...status, responseFor: about, timestamp: "2026/12/06 09:05:00" }, signer: UNIT })).statusCode, 200);
+    assert.deepEqual((await env.ctx.exchange.get({ type: "cli", name: "test" }, id2)).timelines[0]!.statuses.map((x) => x.code), ["01", "03"]);
     // Without a decoder, nothing a peer posts is accepted.
     decoder = { decode: () => Promise.reject(new Error("x")), answer: () => Promise.reject(new Error("x")) };
     const { NO_DECODER } = await import("./routes.ts");
@@ -123,6 +132,60 @@ describe("exchange API and CLI", () => {
     const refused = await post({ message: status, signer: UNIT });
     assert.equal(refused.statusCode, 400);
     assert.equal((refused.json() as { error: { code: string } }).error.code, "exchange.inbox_refused");
+    decoder = null;
+  });
+
+  it("answers a peer's document at /exchange/inbox with its 01, kept on the outbox as delivered and not sent again; delivered again, the same 01", async () => {
+    const REMOTE = "000.00.00.H96";
+    const UNIT = "000.00.21.H96";
+    await env.ctx.exchange.setPeer(systemActor("test"), { agencyCode: REMOTE, name: "Nút H96", nodeUrl: "https://h96.example.gov.vn", certificate: CERT });
+    const documentId = `${UNIT},2026/12/06,7/SBH-VP`;
+    const doc: EdxmlMessage = {
+      kind: "document",
+      header: {
+        from: { organId: UNIT, organName: "Sở bạn H96" },
+        to: [{ organId: s.recipient.code, organName: s.recipient.name }],
+        code: { codeNumber: "7", codeNotation: "SBH-VP" },
+        promulgationInfo: { place: "H96", promulgationDate: "2026/12/06" },
+        documentType: { type: 5, typeName: "Công văn" },
+        subject: "Văn bản của tỉnh bạn qua trục",
+        signerInfo: { fullName: "Lê Văn Ký" },
+        toPlaces: [s.recipient.name],
+        responseFor: [],
+        documentId,
+      },
+      traces: [],
+      bussiness: { bussinessDocType: 0, replacementInfoList: [] },
+      attachments: [{ contentId: "f1", contentType: "application/pdf", attachmentName: "cv.pdf", content: new Uint8Array(PDF) }],
+    };
+    // The answer as the wire sends it: the status it carries (JSON here, signed edXML on the wire).
+    decoder = { ...jsonDecoder, answer: async (a) => JSON.stringify(a.status ?? null) };
+    const post = () =>
+      env.app.inject({ method: "POST", url: `/exchange/inbox?to=${s.recipient.code}`, headers: { "content-type": "application/xml" }, payload: JSON.stringify({ message: { ...doc, attachments: [{ ...doc.attachments[0], content: [...PDF] }] }, signer: UNIT }) });
+    // JSON has no Uint8Array: the stand-in decoder gives the bytes back as the codec would.
+    decoder.decode = async (xml) => {
+      const { message, signer } = JSON.parse(xml) as { message: EdxmlMessage; signer: string };
+      if (message.kind === "document") for (const a of message.attachments) a.content = new Uint8Array(a.content as unknown as number[]);
+      return { message, signer };
+    };
+    const first = await post();
+    assert.equal(first.statusCode, 200, first.body);
+    const status = JSON.parse(first.body) as EdxmlStatus;
+    assert.equal(status.statusCode, "01");
+    assert.equal(status.responseFor.documentId, documentId);
+    const cli = { type: "cli", name: "test" } as const;
+    const [copy, ...more] = (await env.ctx.exchange.list(cli, { box: "in", agency: s.recipient.code, q: "tinh ban qua truc" })).items;
+    assert.equal(more.length, 0);
+    // On the recipient's outbox, delivered with the answer and carried by no job: nothing is sent to H96 again.
+    const outbox = await outboxOfCopy(env.ctx.database.db, copy!.id);
+    assert.deepEqual(outbox.map((o) => [o.kind, o.state, o.jobId, o.toAgency]), [["status", "delivered", null, UNIT]]);
+    await drain(env.ctx);
+    assert.deepEqual((await outboxOfCopy(env.ctx.database.db, copy!.id)).map((o) => [o.state, o.attempts]), [["delivered", 0]]);
+    // The sender that lost the answer delivers again: stored once, and the same 01 (its timestamp too) comes back.
+    const again = await post();
+    assert.equal(again.statusCode, 200, again.body);
+    assert.deepEqual(JSON.parse(again.body), status);
+    assert.equal((await env.ctx.exchange.list(cli, { box: "in", agency: s.recipient.code, q: "tinh ban qua truc" })).items.length, 1);
     decoder = null;
   });
 
@@ -153,8 +216,18 @@ describe("exchange API and CLI", () => {
     assert.match(output, /\/nodeUrl/);
     await run("peers");
     assert.match(output, /000\.00\.00\.H97 {2}https:\/\/h97\.example\.gov\.vn {2}Nút H97/);
+    // The peers are kept in memory: a change is seen at once, and the routing follows it.
+    assert.equal((await env.ctx.exchange.route("000.00.21.H97")).kind, "remote");
     assert.equal(await run("peer-remove", "000.00.00.H97"), 0);
+    await run("peers");
+    assert.doesNotMatch(output, /H97/);
+    assert.equal((await env.ctx.exchange.route("000.00.21.H97")).kind, "unknown");
     assert.equal(await run("peer-remove", "000.00.00.H97"), 1);
+    // The agencies found are kept by the exchange; one not found is asked again (it may be added on any node).
+    const later = "000.00.00.Q11";
+    assert.equal((await env.ctx.exchange.route(later)).kind, "unknown");
+    await env.ctx.directory.createAgency(systemActor("test"), { code: later, name: "Ủy ban thêm sau", kind: "people_committee", provinceCode: "24", departments: [] });
+    assert.equal((await env.ctx.exchange.route(later)).kind, "local");
     assert.match(output, /exchange\.peer_not_found/);
     assert.equal(await run("undelivered"), 0);
     // The keys' commands are the module's: a key for an agency, listed, the development CA printed.

@@ -67,14 +67,17 @@ export function deliveryJob(deps: ExchangeDeps, receiver: InboxReceiver, opts: D
         throw err;
       }
       if (answer.accepted) {
-        // A peer that answers the document with its status (01) at once: kept as if it had come on its own (the
-        // same status coming again later is stored once), before the message counts as delivered.
-        if (answer.status && row.message.kind === "document" && route.kind === "remote") await receiver.receive(answer.status);
         // The document itself (not a revocation or an update of it): its signed edXML with the sender's copy.
         const m = row.message;
         if (keepOnce && m.kind === "document" && (m.bussiness.bussinessDocType === 0 || m.bussiness.bussinessDocType === 3)) {
           const signedSha256 = await keepOnce();
           if (signedSha256) await setCopySigned(deps.database.db, row.copyId, signedSha256);
+        }
+        // A peer that answers the document with its status (01) at once: kept as if it had come on its own (the
+        // same status coming again later is stored once), and the message marked delivered in its transaction.
+        if (answer.status && row.message.kind === "document" && route.kind === "remote") {
+          const took = await receiver.receive(answer.status, { answersOutbox: row.id });
+          if (took.accepted && took.outboxDelivered) return;
         }
         await recordAttempt(deps.database.db, row.id, { delivered: true });
         return;

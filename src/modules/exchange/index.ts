@@ -17,6 +17,13 @@ import { keysCommands } from "./signing/commands.ts";
 import { type AgencyKeysService, makeAgencyKeysService } from "./signing/service.ts";
 import { edxmlDecoder, httpTransport, type WireDeps } from "./wire.ts";
 
+declare module "../../platform/signals.ts" {
+  interface SignalMap {
+    /** A peer was set or removed (its agency code): every node forgets the peers it keeps. */
+    "exchange.peers_changed": string;
+  }
+}
+
 declare module "../../platform/module.ts" {
   interface Services {
     /** Official documents between agencies: send, receive, answer, registers, peers. */
@@ -62,8 +69,8 @@ export const exchangeModule = defineModule({
   name: "exchange",
   needs: ["directory", "identity"],
   provides: ["exchange", "exchangeKeys"],
-  build: ({ database, clock, audit, events, files, jobs, directory, identity, config, secret }) => ({
-    exchange: makeExchangeService({ database, clock, audit, events, files, jobs, directory, identity, hub: hubPeer(config.exchange.hubUrl) }),
+  build: ({ database, clock, audit, events, files, jobs, directory, identity, config, secret, signals }) => ({
+    exchange: makeExchangeService({ database, clock, audit, events, files, jobs, directory, identity, signals, hub: hubPeer(config.exchange.hubUrl) }),
     exchangeKeys: makeAgencyKeysService({ database, clock, audit, secret, agencyName: async (code) => (await directory.agency(code).catch(() => null))?.name ?? null }),
   }),
   parts: ({ exchangeKeys, directory, clock, config }) => {
@@ -73,7 +80,7 @@ export const exchangeModule = defineModule({
   routes: ({ exchange, options, config, wire }) => [exchangeRoutes(exchange, { decoder: options.exchange?.decoder ?? wire.decoder, maxUploadBytes: config.maxUploadBytes })],
   pages: ({ exchange, directory, config }) => [exchangeOfficePages({ exchange, directory, maxUploadBytes: config.maxUploadBytes })],
   jobs: ({ exchange, database, clock, audit, files, jobs, directory, identity, options, config, wire }) => [
-    deliveryJob({ database, clock, audit, files, jobs, directory, identity, hub: hubPeer(config.exchange.hubUrl) }, exchange.receiver, {
+    deliveryJob({ database, clock, audit, files, jobs, directory, identity, hub: hubPeer(config.exchange.hubUrl), peerList: () => exchange.peers() }, exchange.receiver, {
       transport: options.exchange?.transport ?? wire.transport,
       maxAttempts: options.exchange?.maxAttempts ?? config.exchange.maxAttempts,
       backoff: options.exchange?.backoff ?? exponentialBackoff({ baseMs: config.exchange.retryBaseMs, maxMs: config.exchange.retryMaxMs }),

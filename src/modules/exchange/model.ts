@@ -38,7 +38,8 @@ export interface Peer {
  * What a delivery got back. `accepted` false with `permanent` true is a refusal retrying cannot change (the peer
  * cannot read the message): the job stops; otherwise a failure is retried with backoff.
  */
-export type DeliveryAnswer = { accepted: true; status?: EdxmlStatus } | { accepted: false; reason: string; permanent?: boolean; status?: EdxmlStatus };
+/** `outboxDelivered`: a status taken with `answersOutbox`, whose message was marked delivered with it. */
+export type DeliveryAnswer = { accepted: true; status?: EdxmlStatus; outboxDelivered?: boolean } | { accepted: false; reason: string; permanent?: boolean; status?: EdxmlStatus };
 
 /**
  * Delivery to an agency hosted on another node (wire.ts: the edXML built by the codec, signed with the sending
@@ -95,6 +96,17 @@ export interface ReceiveOptions {
   keepSigned?: () => Promise<string | null>;
   /** The peers as the caller read them for this delivery (else read here). */
   peers?: readonly Peer[];
+  /**
+   * The caller gives the document's 01 to its sender in the answer to the delivery (the inbox route's HTTP answer,
+   * which the sending node records before it counts the message delivered, and asks again for until it has):
+   * the 01 is kept on the recipient's outbox as delivered with it, not sent a second time.
+   */
+  answersInline?: boolean;
+  /**
+   * A status that came in the answer to the delivery of this outbox message (its id): the message is marked
+   * delivered in the status's own transaction.
+   */
+  answersOutbox?: number;
 }
 
 export interface InboxReceiver {

@@ -1,6 +1,6 @@
 // The exchange module's SQL: copies, their timelines, the outbox, the registers' counters and the peers.
 import { and, asc, desc, eq, sql } from "../../platform/db/drizzle.ts";
-import type { Db } from "../../platform/db/index.ts";
+import { type Db, literal, literalInsert, prepared, runAtCommit } from "../../platform/db/index.ts";
 import { exchangeDocuments, exchangeOutbox, exchangePeers, exchangeRegisters, exchangeStatuses } from "./tables.ts";
 
 export type CopyRow = typeof exchangeDocuments.$inferSelect;
@@ -42,7 +42,17 @@ export async function copyById(db: Db, id: string, opts: { lock?: boolean } = {}
   return row ?? null;
 }
 
+// The copy a status is about, read for every status a sender takes in: built and planned once per connection.
+const copyByDocument = prepared("exchange_copy_of", (db, name) =>
+  db
+    .select()
+    .from(exchangeDocuments)
+    .where(and(eq(exchangeDocuments.agencyCode, sql.placeholder("agencyCode")), eq(exchangeDocuments.box, sql.placeholder("box")), eq(exchangeDocuments.documentId, sql.placeholder("documentId"))))
+    .prepare(name),
+);
+
 export async function copyOf(db: Db, agencyCode: string, box: Box, documentId: string, opts: { lock?: boolean } = {}): Promise<CopyRow | null> {
+  if (!opts.lock) return (await copyByDocument(db).execute({ agencyCode, box, documentId }))[0] ?? null;
   const q = db
     .select()
     .from(exchangeDocuments)
@@ -96,8 +106,24 @@ export async function insertStatus(tx: Db, row: Omit<typeof exchangeStatuses.$in
   return inserted.length > 0;
 }
 
+/**
+ * Queues into the transaction's COMMIT a status on a copy's timeline and its message to the copy's sender, kept
+ * on the outbox as delivered (it went in the answer to the delivery): no round trip of their own. Either is
+ * skipped when its key is there already. False when `tx` is not a transaction (nothing is queued).
+ */
+export function queueAnsweredStatus(tx: Db, status: Omit<typeof exchangeStatuses.$inferInsert, "id">, message: Omit<typeof exchangeOutbox.$inferInsert, "id" | "createdAt" | "state">): boolean {
+  const statusSql = `${literalInsert(exchangeStatuses, status)} ON CONFLICT DO NOTHING`;
+  const outboxSql = `${literalInsert(exchangeOutbox, { ...message, state: "delivered", deliveredAt: message.deliveredAt ?? new Date() })} ON CONFLICT DO NOTHING`;
+  return runAtCommit(tx, statusSql) && runAtCommit(tx, outboxSql);
+}
+
+/**
+ * A copy's timeline in the order given. Statuses of one second (the wire's timestamps are to the second) go in their
+ * life's order, 01 before 03 before 06: the 01 comes back in the answer to the delivery, and the recipient's 03
+ * given at once may reach the sender through its outbox before the sender has recorded that answer.
+ */
 export function statusesOf(db: Db, copyId: string): Promise<StatusRow[]> {
-  return db.select().from(exchangeStatuses).where(eq(exchangeStatuses.copyId, copyId)).orderBy(asc(exchangeStatuses.at), asc(exchangeStatuses.id));
+  return db.select().from(exchangeStatuses).where(eq(exchangeStatuses.copyId, copyId)).orderBy(asc(exchangeStatuses.at), asc(exchangeStatuses.code), asc(exchangeStatuses.id));
 }
 
 /** Queues a message; null when the pair already has a message with that key. */
@@ -115,9 +141,11 @@ export function undeliveredOutbox(db: Db): Promise<OutboxRow[]> {
   return db.select().from(exchangeOutbox).where(eq(exchangeOutbox.state, "undelivered")).orderBy(asc(exchangeOutbox.id)).limit(500);
 }
 
+// Read by every delivery job: built and planned once per connection.
+const outboxRow = prepared("exchange_outbox_by_id", (db, name) => db.select().from(exchangeOutbox).where(eq(exchangeOutbox.id, sql.placeholder("id"))).prepare(name));
+
 export async function outboxById(db: Db, id: number): Promise<OutboxRow | null> {
-  const [row] = await db.select().from(exchangeOutbox).where(eq(exchangeOutbox.id, id));
-  return row ?? null;
+  return (await outboxRow(db).execute({ id }))[0] ?? null;
 }
 
 export function outboxOfCopy(db: Db, copyId: string): Promise<OutboxRow[]> {
@@ -133,6 +161,11 @@ export async function recordAttempt(db: Db, id: number, outcome: { delivered: tr
         : { attempts: sql`${exchangeOutbox.attempts} + 1`, lastError: outcome.error.slice(0, 500), ...(outcome.final ? { state: "undelivered" } : {}) },
     )
     .where(eq(exchangeOutbox.id, id));
+}
+
+/** Queues into the transaction's COMMIT the mark of a message delivered; false when `tx` is not a transaction. */
+export function queueDelivered(tx: Db, id: number): boolean {
+  return runAtCommit(tx, `UPDATE exchange_outbox SET state = 'delivered', attempts = attempts + 1, delivered_at = now(), last_error = NULL WHERE id = ${literal(id)}`);
 }
 
 /** Keeps the signed edXML of a sent document with its copy (the first one signed: the same for every recipient). */

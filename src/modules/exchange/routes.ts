@@ -206,6 +206,8 @@ export function exchangeRoutes(exchange: ExchangeService, opts: { decoder: Inbox
           ...(to && message.kind === "document" ? { to: [to] } : {}),
           ...(message.kind === "document" ? { keepSigned: () => exchange.keepSigned(xml) } : {}),
           peers,
+          // Its 01 goes back in this answer (the sender records it before it counts the message delivered).
+          answersInline: true,
         });
         if (!answer.accepted) throw new InboxRefused(answer.reason);
         return reply.type(XML).send(await opts.decoder.answer(answer, message));

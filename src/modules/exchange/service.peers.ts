@@ -6,7 +6,8 @@ import { ExchangeForbidden, InvalidExchangeInput, PeerNotFound } from "./errors.
 import type { Db } from "../../platform/db/index.ts";
 import type { Peer } from "./model.ts";
 import { deletePeer, listPeers, undeliveredOutbox, upsertPeer } from "./repo.ts";
-import type { ExchangeDeps } from "./support.ts";
+import type { Signals } from "../../platform/signals.ts";
+import { type ExchangeDeps, peerOf } from "./support.ts";
 
 export interface Undelivered {
   id: number;
@@ -21,11 +22,14 @@ export interface Undelivered {
 
 const mayManage = (actor: Actor) => actor.type === "cli" || actor.type === "system" || hasRole(actor, "system_admin");
 
-export function makePeers(deps: Pick<ExchangeDeps, "database" | "audit">) {
-  const { database, audit } = deps;
+export function makePeers(deps: Pick<ExchangeDeps, "database" | "audit" | "peerList"> & { signals?: Signals | undefined }) {
+  const { database, audit, signals } = deps;
+  /** Every node forgets the peers it keeps once the change commits. */
+  const changed = (tx: Db, agencyCode: string) => signals?.send(tx, "exchange.peers_changed", agencyCode);
   return {
     async peers(db?: Db): Promise<Peer[]> {
-      return (await listPeers(db ?? database.db)).map((p) => ({ agencyCode: p.agencyCode, name: p.name, nodeUrl: p.nodeUrl, certificate: p.certificate }));
+      if (!db && deps.peerList) return [...(await deps.peerList())];
+      return (await listPeers(db ?? database.db)).map(peerOf);
     },
     /** Adds a peer, or changes the one of that subtree. */
     async setPeer(actor: Actor, peer: Peer): Promise<void> {
@@ -38,6 +42,7 @@ export function makePeers(deps: Pick<ExchangeDeps, "database" | "audit">) {
       if (problems.length) throw new InvalidExchangeInput(problems);
       await database.transaction(async (tx) => {
         await upsertPeer(tx, peer);
+        await changed(tx, peer.agencyCode);
         await audit.record(tx, { actor, action: "exchange.peer_set", subject: { type: "exchange_peer", id: peer.agencyCode }, change: { nodeUrl: peer.nodeUrl } });
       });
     },
@@ -59,6 +64,7 @@ export function makePeers(deps: Pick<ExchangeDeps, "database" | "audit">) {
       if (!mayManage(actor)) throw new ExchangeForbidden("quản lý nút liên thông / manage peers");
       await database.transaction(async (tx) => {
         if (!(await deletePeer(tx, agencyCode))) throw new PeerNotFound(agencyCode);
+        await changed(tx, agencyCode);
         await audit.record(tx, { actor, action: "exchange.peer_removed", subject: { type: "exchange_peer", id: agencyCode } });
       });
     },

@@ -6,7 +6,7 @@ import { actorRef, systemActor } from "../../platform/auth/actor.ts";
 import type { Db } from "../../platform/db/index.ts";
 import type { EdxmlDocument, EdxmlMessage, EdxmlStatus, Organization, StatusCode } from "./edxml/model.ts";
 import type { DeliveryAnswer, InboxReceiver, PendingChange, StoredAttachment } from "./model.ts";
-import { type CopyRow, copyOf, insertCopy, insertStatus, listPeers, nextRegisterNumber, updateCopy } from "./repo.ts";
+import { type CopyRow, copyOf, insertCopy, insertStatus, listPeers, nextRegisterNumber, queueAnsweredStatus, queueDelivered, statusesOf, updateCopy } from "./repo.ts";
 import { receivedFacts } from "./events.ts";
 import { edxmlTimestamp, type ExchangeDeps, organizationOf, parseEdxmlTimestamp, queueMessage, routeOf, vnYear } from "./support.ts";
 
@@ -33,9 +33,12 @@ export function statusFor(copy: Pick<CopyRow, "header">, from: Organization, cod
   };
 }
 
-/** Records a status on a recipient's own copy and queues it to the sender, in `tx`. */
-export async function answerSender(deps: Pick<ExchangeDeps, "jobs">, tx: Db, copy: CopyRow, status: EdxmlStatus, at: Date): Promise<void> {
-  await insertStatus(tx, {
+/**
+ * Records a status on a recipient's own copy and queues it to the sender, in `tx`; `inline`: the caller hands it to
+ * the sender in its answer to the delivery, so it is kept on the outbox as delivered and not sent again.
+ */
+export async function answerSender(deps: Pick<ExchangeDeps, "jobs">, tx: Db, copy: CopyRow, status: EdxmlStatus, at: Date, inline = false): Promise<void> {
+  const row = {
     copyId: copy.id,
     party: copy.agencyCode,
     code: status.statusCode,
@@ -43,8 +46,12 @@ export async function answerSender(deps: Pick<ExchangeDeps, "jobs">, tx: Db, cop
     staff: status.staffInfo?.staff ?? null,
     at,
     key: `${status.statusCode}:${status.responseFor.documentId}:${status.timestamp}`,
-  });
-  await queueMessage(deps, tx, { from: copy.agencyCode, to: copy.senderCode, copyId: copy.id, message: status, key: `status:${status.responseFor.documentId}:${status.statusCode}:${status.timestamp}` });
+  };
+  const key = `status:${status.responseFor.documentId}:${status.statusCode}:${status.timestamp}`;
+  // Given in the answer: nothing is read back, so both rows travel with the COMMIT.
+  if (inline && queueAnsweredStatus(tx, row, { fromAgency: copy.agencyCode, toAgency: copy.senderCode, copyId: copy.id, kind: "status", key, message: status, deliveredAt: at })) return;
+  await insertStatus(tx, row);
+  await queueMessage(deps, tx, { from: copy.agencyCode, to: copy.senderCode, copyId: copy.id, message: status, key, delivered: inline });
 }
 
 /** Why a revocation or update (BussinessDocType 1, 2) of `copy` is refused; null when it may be taken. */
@@ -68,7 +75,19 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
     return out;
   }
 
-  async function receiveDocument(doc: EdxmlDocument, recipient: string, attachments: StoredAttachment[], signedSha256: string | null): Promise<DeliveryAnswer> {
+  /**
+   * The 01 a recipient answered a document it holds already with (a delivery again after its answer was lost on the
+   * way back): the same status, so the sender that missed it records it now, and one that has it sees it once.
+   */
+  async function answeredBefore(doc: EdxmlDocument, recipient: string, me: Organization): Promise<DeliveryAnswer> {
+    const copy = await copyOf(database.db, recipient, "in", doc.header.documentId);
+    if (!copy || copy.senderCode !== doc.header.from.organId) return { accepted: true };
+    const received = (await statusesOf(database.db, copy.id)).find((s) => s.code === "01" && s.party === recipient);
+    if (!received) return { accepted: true };
+    return { accepted: true, status: statusFor(copy, me, "01", received.at) };
+  }
+
+  async function receiveDocument(doc: EdxmlDocument, recipient: string, attachments: StoredAttachment[], signedSha256: string | null, inline: boolean): Promise<DeliveryAnswer> {
     const now = clock.now();
     const me = await organizationOf(directory, recipient);
     const type = doc.bussiness.bussinessDocType;
@@ -115,7 +134,7 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
         });
         if (!copy) throw new AlreadyStored();
         const status = statusFor(copy, me, "01", now);
-        await answerSender(deps, tx, copy, status, now);
+        await answerSender(deps, tx, copy, status, now, inline);
         if (type === 3 && doc.bussiness.documentId) {
           const old = await copyOf(tx, recipient, "in", doc.bussiness.documentId, { lock: true });
           if (old && old.senderCode === doc.header.from.organId && old.state !== "recalled" && old.state !== "replaced") {
@@ -128,12 +147,12 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
         return { accepted: true as const, status };
       });
     } catch (err) {
-      if (err instanceof AlreadyStored) return { accepted: true };
+      if (err instanceof AlreadyStored) return answeredBefore(doc, recipient, me);
       throw err;
     }
   }
 
-  async function receiveStatus(status: EdxmlStatus): Promise<DeliveryAnswer> {
+  async function receiveStatus(status: EdxmlStatus, answersOutbox?: number): Promise<DeliveryAnswer> {
     const at = parseEdxmlTimestamp(status.timestamp) ?? clock.now();
     return database.transaction(async (tx) => {
       const copy = await copyOf(tx, status.responseFor.organId, "out", status.responseFor.documentId);
@@ -149,15 +168,17 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
         key: `${status.from.organId}:${status.statusCode}:${status.timestamp}`,
       });
       if (fresh) await deps.events?.publish(tx, "exchange.status_received", { copyId: copy.id, agencyCode: copy.agencyCode, party: status.from.organId, code: status.statusCode, description: status.description ?? null, at });
-      return { accepted: true };
+      // The message it answers is delivered once its answer is recorded, with it.
+      const delivered = answersOutbox !== undefined && queueDelivered(tx, answersOutbox);
+      return { accepted: true, ...(delivered ? { outboxDelivered: true } : {}) };
     });
   }
 
   return {
     async receive(message: EdxmlMessage, opts = {}) {
-      if (message.kind === "status") return receiveStatus(message);
+      if (message.kind === "status") return receiveStatus(message, opts.answersOutbox);
       // The peers as the caller read them for this delivery (the inbox route), else read once here.
-      const peers = opts.peers ?? (await listPeers(database.db));
+      const peers = opts.peers ?? (deps.peerList ? await deps.peerList() : await listPeers(database.db));
       // A recipient the signed document names: the `?to=` of a delivery narrows the list, never adds to it.
       const addressed = message.header.to.map((o) => o.organId);
       const named = opts.to ? opts.to.filter((code) => addressed.includes(code)) : addressed;
@@ -178,7 +199,7 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
       const signedSha256 = type === 0 || type === 3 ? ((await opts.keepSigned?.()) ?? null) : null;
       let answer: DeliveryAnswer = { accepted: true };
       for (const code of hosted) {
-        const one = await receiveDocument(message, code, attachments, signedSha256);
+        const one = await receiveDocument(message, code, attachments, signedSha256, opts.answersInline === true);
         if (!one.accepted) return one;
         if (one.status) answer = one;
       }

@@ -81,10 +81,10 @@ export function makeSending(deps: ExchangeDeps) {
       if (!from || !actsFor(actor, from, SENDER_ROLES)) throw new ExchangeForbidden("gửi văn bản / send documents");
       check(input, from);
       const db = outer ?? database.db;
-      const peers = await listPeers(db);
-      for (const to of input.to) if ((await routeOf(deps, to, peers, db)).kind === "unknown") throw new UnknownRecipient(to);
+      const peers = !outer && deps.peerList ? await deps.peerList() : await listPeers(db);
+      for (const to of input.to) if ((await routeOf(deps, to, peers, outer)).kind === "unknown") throw new UnknownRecipient(to);
       const orgs = [];
-      for (const c of [from, ...input.to]) orgs.push(await organizationOf(directory, c, peers, db));
+      for (const c of [from, ...input.to]) orgs.push(await organizationOf(directory, c, peers, outer));
       const [sender, ...recipients] = orgs;
       const now = clock.now();
       const run = <T>(fn: (tx: Db) => Promise<T>) => (outer ? fn(outer) : database.transaction(fn));

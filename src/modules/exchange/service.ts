@@ -11,7 +11,8 @@ import { type ListInput, makeReading } from "./service.reading.ts";
 import { makeReceiver } from "./service.receiving.ts";
 import { makeSending, type SendInput, type UpdateInput } from "./service.sending.ts";
 import type { DocumentDto, DocumentSummaryDto } from "./schema.ts";
-import { type ExchangeDeps, keepSigned, type Route, routeOf } from "./support.ts";
+import type { Signals } from "../../platform/signals.ts";
+import { type ExchangeDeps, keepSigned, peerCache, type Route, routeOf } from "./support.ts";
 
 export type { AnswerInput, ListInput, SendInput, UpdateInput };
 
@@ -46,7 +47,9 @@ export interface ExchangeService {
   undelivered(actor: Actor): Promise<Undelivered[]>;
 }
 
-export function makeExchangeService(deps: ExchangeDeps): ExchangeService {
+/** `signals`: the peers are kept in memory, forgotten on every node when they change; read every time without. */
+export function makeExchangeService(given: ExchangeDeps & { signals?: Signals }): ExchangeService {
+  const deps: ExchangeDeps & { signals?: Signals } = given.signals ? { ...given, peerList: peerCache(given.database, given.signals) } : given;
   let n = 0;
   return {
     async storeFile(source, name) {

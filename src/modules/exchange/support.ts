@@ -8,12 +8,13 @@ import type { EventBus } from "../../platform/events.ts";
 import type { FileStore } from "../../platform/files/index.ts";
 import { domainErrorOf } from "../../platform/http/errors.ts";
 import type { JobQueue } from "../../platform/jobs/index.ts";
+import type { Signals } from "../../platform/signals.ts";
 import { type DirectoryService, isWithinAgency, agencyLevel } from "../directory/index.ts";
 import type { IdentityService } from "../identity/index.ts";
 import { formatDocumentId } from "./edxml/document-id.ts";
 import type { EdxmlDate, EdxmlTimestamp, Organization } from "./edxml/model.ts";
 import type { Peer, StoredMessage } from "./model.ts";
-import { insertOutbox, listPeers, setOutboxJob } from "./repo.ts";
+import { insertOutbox, listPeers, type PeerRow, setOutboxJob } from "./repo.ts";
 import { signsElsewhere } from "./signing/repo.ts";
 
 export const DELIVER_JOB = "exchange.deliver";
@@ -30,7 +31,36 @@ export interface ExchangeDeps {
   hub?: Peer | null;
   /** "exchange.received" is published on it in each receipt's transaction (events.ts); none in some tests. */
   events?: EventBus;
+  /** The peers as this node keeps them in memory (`peerCache`); read from the database when absent. */
+  peerList?: () => Promise<readonly Peer[]>;
 }
+
+/**
+ * The peers kept in memory: read once, forgotten when a change of them commits on any node (the signal
+ * "exchange.peers_changed", or `null` when signals may have been missed). A read that a change overtook is not kept.
+ */
+export function peerCache(database: Database, signals: Signals): () => Promise<readonly Peer[]> {
+  let cached: Promise<readonly Peer[]> | null = null;
+  let epoch = 0;
+  signals.on("exchange.peers_changed", () => {
+    epoch += 1;
+    cached = null;
+  });
+  return () => {
+    if (cached) return cached;
+    const at = epoch;
+    const read = listPeers(database.db).then((rows) => rows.map(peerOf));
+    cached = read;
+    const forget = () => {
+      if (cached === read) cached = null;
+    };
+    read.then(() => epoch !== at && forget(), forget);
+    return read;
+  };
+}
+
+/** A peer as the services give it, from its row. */
+export const peerOf = (p: PeerRow): Peer => ({ agencyCode: p.agencyCode, name: p.name, nodeUrl: p.nodeUrl, certificate: p.certificate });
 
 const VN_OFFSET_MS = 7 * 3600_000;
 const vn = (at: Date) => new Date(at.getTime() + VN_OFFSET_MS).toISOString();
@@ -53,21 +83,43 @@ export const vnYear = (at: Date) => Number(vn(at).slice(0, 4));
 export const documentIdOf = (organId: string, date: EdxmlDate, codeNumber: string, codeNotation: string) =>
   formatDocumentId({ organId, promulgationDate: date, codeNumber, codeNotation });
 
+/**
+ * The agencies of the directory as From/To name them, by code, per directory service (a context). An agency is
+ * never renamed nor removed (the directory only adds agencies and departments), so one found is kept; one not
+ * found is asked again (it may be added on any node).
+ */
+const organizations = new WeakMap<DirectoryService, Map<string, Organization>>();
+
+/** The directory's agency as From/To name it, or null when the directory has none of that code. */
+async function listedOrganization(directory: DirectoryService, code: string, db?: Db): Promise<Organization | null> {
+  let known = organizations.get(directory);
+  if (!known) organizations.set(directory, (known = new Map()));
+  const kept = known.get(code);
+  if (kept) return kept;
+  let a;
+  try {
+    a = await directory.agency(code, db);
+  } catch {
+    return null;
+  }
+  const org: Organization = {
+    organId: a.code,
+    organName: a.name,
+    ...(a.address ? { organAdd: a.address } : {}),
+    ...(a.email ? { email: a.email } : {}),
+    ...(a.phone ? { telephone: a.phone } : {}),
+  };
+  // Read in a transaction, it may yet roll back: kept only once read outside one.
+  if (!db) known.set(code, org);
+  return org;
+}
+
 /** An agency as From/To name it: from the directory, else the peer's name for its subtree, else its code. */
 export async function organizationOf(directory: DirectoryService, code: string, peers: readonly Peer[] = [], db?: Db): Promise<Organization> {
-  try {
-    const a = await directory.agency(code, db);
-    return {
-      organId: a.code,
-      organName: a.name,
-      ...(a.address ? { organAdd: a.address } : {}),
-      ...(a.email ? { email: a.email } : {}),
-      ...(a.phone ? { telephone: a.phone } : {}),
-    };
-  } catch {
-    const peer = peerFor(peers, code);
-    return { organId: code, organName: peer ? `${peer.name} (${code})` : code };
-  }
+  const listed = await listedOrganization(directory, code, db);
+  if (listed) return listed;
+  const peer = peerFor(peers, code);
+  return { organId: code, organName: peer ? `${peer.name} (${code})` : code };
 }
 
 /** The peer serving `code`: the one whose agency is the nearest above it (or it). */
@@ -87,15 +139,11 @@ export type Route = { kind: "local" } | { kind: "remote"; peer: Peer } | { kind:
  * ministry a procedure's step names) that signs on another node — a certificate is registered for it and this node
  * holds no active key of its own for it — is served by the hub too: no peer entry is needed for it.
  */
-export async function routeOf(deps: Pick<ExchangeDeps, "directory" | "database" | "hub">, code: string, peers?: readonly Peer[], db?: Db): Promise<Route> {
-  const known = peers ?? (await listPeers(db ?? deps.database.db));
+export async function routeOf(deps: Pick<ExchangeDeps, "directory" | "database" | "hub" | "peerList">, code: string, peers?: readonly Peer[], db?: Db): Promise<Route> {
+  const known = peers ?? (!db && deps.peerList ? await deps.peerList() : (await listPeers(db ?? deps.database.db)).map(peerOf));
   const peer = peerFor(known, code);
   if (peer) return { kind: "remote", peer };
-  try {
-    await deps.directory.agency(code, db);
-  } catch {
-    return deps.hub ? { kind: "remote", peer: deps.hub } : { kind: "unknown" };
-  }
+  if (!(await listedOrganization(deps.directory, code, db))) return deps.hub ? { kind: "remote", peer: deps.hub } : { kind: "unknown" };
   if (deps.hub && (await signsElsewhere(db ?? deps.database.db, code))) return { kind: "remote", peer: deps.hub };
   return { kind: "local" };
 }
@@ -114,15 +162,19 @@ export async function keepSigned(files: FileStore, xml: string): Promise<string 
   }
 }
 
-/** Queues `message` from one agency to another, in the caller's transaction, in order for the pair. */
+/**
+ * Queues `message` from one agency to another, in the caller's transaction, in order for the pair. `delivered`: it
+ * reaches its recipient another way (a status in the answer to the delivery it is about): kept on the outbox as
+ * delivered, with no job.
+ */
 export async function queueMessage(
   deps: Pick<ExchangeDeps, "jobs">,
   tx: Db,
-  m: { from: string; to: string; copyId: string; message: StoredMessage; key?: string },
+  m: { from: string; to: string; copyId: string; message: StoredMessage; key?: string; delivered?: boolean },
 ): Promise<void> {
   const key = m.key ?? randomUUID();
-  const id = await insertOutbox(tx, { fromAgency: m.from, toAgency: m.to, copyId: m.copyId, kind: m.message.kind, key, message: m.message });
-  if (id === null) return;
+  const id = await insertOutbox(tx, { fromAgency: m.from, toAgency: m.to, copyId: m.copyId, kind: m.message.kind, key, message: m.message, ...(m.delivered ? { state: "delivered", deliveredAt: new Date() } : {}) });
+  if (id === null || m.delivered) return;
   const job = await deps.jobs.enqueue(tx, DELIVER_JOB, { outboxId: id }, { orderKey: `exchange:${m.from}>${m.to}`, key: `exchange:${id}` });
   await setOutboxJob(tx, id, job.id);
 }

@@ -56,6 +56,16 @@ describe("file store", () => {
     assert.equal(await store.verify(stored.sha256), true);
   });
 
+  it("names bytes already stored without writing them again, still checking their type and size", async () => {
+    const stored = await store.put(PNG);
+    // A backend that can write nothing more (a full disk): what it holds is still taken.
+    const full = createFileStore({ backend: { ...createLocalBackend(dir), stage: () => Promise.reject(new Error("ENOSPC")) }, maxBytes: 64 * 1024 });
+    assert.deepEqual(await full.put(PNG), stored);
+    await assert.rejects(full.put(PNG, { allowedTypes: ["application/pdf"] }), { code: "files.type_not_allowed" });
+    await assert.rejects(full.put(PNG, { maxBytes: 10 }), { code: "files.too_large" });
+    await assert.rejects(full.put(Buffer.from("%PDF-1.4 not stored yet\n")), /ENOSPC/);
+  });
+
   it("sniffs the type from the bytes, not the name", async () => {
     const stored = await store.put(PNG, { declaredName: "giay-to.pdf" });
     assert.equal(stored.contentType, "image/png");

@@ -104,6 +104,18 @@ export function createFileStore(opts: {
         cb(null, chunk);
       },
     });
+    // Bytes in memory already stored (a circular sent to many, an attachment delivered again): checked and named
+    // without writing them a second time (the temp file, its fsync and the rename cost more than the hash).
+    if (!(source instanceof Readable)) {
+      if (source.length > maxBytes) throw new FileTooLarge(maxBytes, putOpts.declaredName);
+      if (source.length === 0) throw new EmptyFile();
+      const sha256 = createHash("sha256").update(source).digest("hex");
+      if (await backend.exists(sha256)) {
+        const contentType = await sniffContentType(source.subarray(0, SNIFF_BYTES));
+        if (!allowed.includes(contentType)) throw new FileTypeNotAllowed(contentType, allowed, putOpts.declaredName);
+        return { sha256, size: source.length, contentType };
+      }
+    }
     const staged = await backend.stage();
     try {
       const input = source instanceof Readable ? source : Readable.from([Buffer.from(source)]);
