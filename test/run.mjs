@@ -48,9 +48,12 @@ const concurrency = Math.max(2, os.availableParallelism());
 // `motcua` processes keep V8's defaults.
 const logDir = process.env.MOTCUA_TEST_LOG_DIR || fs.mkdtempSync(path.join(os.tmpdir(), "motcua-test-logs-"));
 const env = { ...process.env, MOTCUA_TEST_LOG_DIR: logDir };
+// --import ./test/helpers/bundle.mjs: each test file is loaded as one module with the project's files it imports
+// (bundled by esbuild, cached), not file by file through tsx's hooks (test/helpers/bundle-hooks.mjs).
+const BUNDLE = new URL("./helpers/bundle.mjs", import.meta.url).href;
 const result = spawnSync(
   process.execPath,
-  ["--liftoff-only", "--import", "tsx", "--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...files],
+  ["--liftoff-only", "--import", "tsx", "--import", BUNDLE, "--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...files],
   { stdio: "inherit", env },
 );
 const check = spawnSync(process.execPath, ["--import", "tsx", "test/check-logs.ts", logDir], { stdio: "inherit", env });
