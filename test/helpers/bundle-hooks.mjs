@@ -67,13 +67,14 @@ function stamp(inputs) {
 /** The cached bundle when none of its files changed, else null. */
 function cached(file) {
   let text;
+  let recorded;
   try {
     text = zlib.gunzipSync(fs.readFileSync(cacheFile(file))).toString("utf8");
+    recorded = JSON.parse(text.slice(3, text.indexOf("\n")));
   } catch {
     return null;
   }
   const end = text.indexOf("\n");
-  const recorded = JSON.parse(text.slice(3, end));
   const now = stamp(recorded.map((s) => s.slice(0, s.indexOf(":"))));
   return now.every((s, i) => s === recorded[i]) ? text.slice(end + 1) : null;
 }
