@@ -12,7 +12,7 @@ const runs = Number(argv.find((a) => a.startsWith("--runs="))?.split("=")[1] ?? 
 const files = argv.filter((a) => !a.startsWith("--"));
 const reporter = fileURLToPath(new URL("./lib/ready-reporter.mjs", import.meta.url));
 // The same flags as test/run.mjs gives a test process.
-const flags = ["--import", "tsx", "--liftoff-only", "--test-reporter", reporter];
+const flags = ["--import", new URL("../test/helpers/bundle.mjs", import.meta.url).href, "--liftoff-only", "--test-reporter", reporter];
 for (const file of files.length ? files : ["src/modules/dossiers/lifecycle.test.ts"]) {
   const times: number[] = [];
   const cpu: number[] = [];

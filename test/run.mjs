@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs the test files with node:test through tsx. Node 20 expands no globs, so the files are found here.
+// Runs the test files with node:test, each loaded as one module (test/helpers/bundle.mjs). Node 20 expands no
+// globs, so the files are found here.
 //   node test/run.mjs            unit and integration tests (src/**/*.test.ts, test/**/*.test.ts but e2e)
 //   node test/run.mjs --e2e      browser tests (test/e2e/*.test.ts)
 //   node test/run.mjs --faults   database fault tests (test/faults/*.test.ts: a PostgreSQL server of their own, root)
@@ -48,9 +49,12 @@ const concurrency = Math.max(2, os.availableParallelism());
 // `motcua` processes keep V8's defaults.
 const logDir = process.env.MOTCUA_TEST_LOG_DIR || fs.mkdtempSync(path.join(os.tmpdir(), "motcua-test-logs-"));
 const env = { ...process.env, MOTCUA_TEST_LOG_DIR: logDir };
+// --import ./test/helpers/bundle.mjs, not tsx: each test file is loaded as one module with the project's files it
+// imports (bundled by esbuild, cached), not file by file through tsx's hooks (test/helpers/bundle-hooks.mjs).
+const BUNDLE = new URL("./helpers/bundle.mjs", import.meta.url).href;
 const result = spawnSync(
   process.execPath,
-  ["--liftoff-only", "--import", "tsx", "--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...files],
+  ["--liftoff-only", "--import", BUNDLE, "--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...files],
   { stdio: "inherit", env },
 );
 const check = spawnSync(process.execPath, ["--import", "tsx", "test/check-logs.ts", logDir], { stdio: "inherit", env });
