@@ -81,6 +81,7 @@ function cached(file) {
 
 async function build(file) {
   const esbuild = await import("esbuild");
+  const started = Date.now();
   const result = await esbuild.build({
       entryPoints: [file],
       // Not written: names where the source map's paths are relative to, the test file's folder (its URL is the module's).
@@ -101,10 +102,14 @@ async function build(file) {
     });
   const inputs = [...new Set([...MAKER, ...Object.keys(result.metafile.inputs)])];
   const source = result.outputFiles[0].text;
+  // A file saved while esbuild read the others may be in the bundle as it was before: such a bundle is used once,
+  // not kept under the new file's time (the next run builds it again).
+  const recorded = stamp(inputs);
+  if (inputs.some((input) => (fs.statSync(path.join(ROOT, input), { throwIfNoEntry: false })?.mtimeMs ?? 0) >= started - 1000)) return source;
   const target = cacheFile(file);
   fs.mkdirSync(CACHE, { recursive: true });
   const tmp = `${target}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, zlib.gzipSync(`// ${JSON.stringify(stamp(inputs))}\n${source}`));
+  fs.writeFileSync(tmp, zlib.gzipSync(`// ${JSON.stringify(recorded)}\n${source}`));
   fs.renameSync(tmp, target);
   return source;
 }

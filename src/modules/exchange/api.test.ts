@@ -11,7 +11,7 @@ import type { App } from "../../platform/http/types.ts";
 import { testApp, type TestEnv } from "../../../test/helpers/app.ts";
 import type { TestAccount } from "../identity/testing.ts";
 import type { EdxmlMessage, EdxmlStatus } from "./edxml/model.ts";
-import type { InboxDecoder } from "./model.ts";
+import { type InboxDecoder, TAKES_ANSWER_HEADER } from "./model.ts";
 import { outboxOfCopy } from "./repo.ts";
 import { drain, exchangeSetting, type ExchangeSetting, PDF } from "./testing.ts";
 
@@ -135,7 +135,7 @@ describe("exchange API and CLI", () => {
     decoder = null;
   });
 
-  it("answers a peer's document at /exchange/inbox with its 01, kept on the outbox as delivered and not sent again; delivered again, the same 01", async () => {
+  it("answers a peer's document at /exchange/inbox with its 01, kept on the outbox as delivered and not sent again when the sender says it takes it; delivered again, the same 01", async () => {
     const REMOTE = "000.00.00.H96";
     const UNIT = "000.00.21.H96";
     await env.ctx.exchange.setPeer(systemActor("test"), { agencyCode: REMOTE, name: "Nút H96", nodeUrl: "https://h96.example.gov.vn", certificate: CERT });
@@ -160,8 +160,13 @@ describe("exchange API and CLI", () => {
     };
     // The answer as the wire sends it: the status it carries (JSON here, signed edXML on the wire).
     decoder = { ...jsonDecoder, answer: async (a) => JSON.stringify(a.status ?? null) };
-    const post = () =>
-      env.app.inject({ method: "POST", url: `/exchange/inbox?to=${s.recipient.code}`, headers: { "content-type": "application/xml" }, payload: JSON.stringify({ message: { ...doc, attachments: [{ ...doc.attachments[0], content: [...PDF] }] }, signer: UNIT }) });
+    const post = (m: EdxmlMessage = doc, takesAnswer = true) =>
+      env.app.inject({
+        method: "POST",
+        url: `/exchange/inbox?to=${s.recipient.code}`,
+        headers: { "content-type": "application/xml", ...(takesAnswer ? { [TAKES_ANSWER_HEADER]: "1" } : {}) },
+        payload: JSON.stringify({ message: { ...m, attachments: [{ ...doc.attachments[0], content: [...PDF] }] }, signer: UNIT }),
+      });
     // JSON has no Uint8Array: the stand-in decoder gives the bytes back as the codec would.
     decoder.decode = async (xml) => {
       const { message, signer } = JSON.parse(xml) as { message: EdxmlMessage; signer: string };
@@ -186,6 +191,15 @@ describe("exchange API and CLI", () => {
     assert.equal(again.statusCode, 200, again.body);
     assert.deepEqual(JSON.parse(again.body), status);
     assert.equal((await env.ctx.exchange.list(cli, { box: "in", agency: s.recipient.code, q: "tinh ban qua truc" })).items.length, 1);
+    // A sender that does not say it takes the answer's status (another implementation of the axis) gets its 01 in
+    // the answer and by the recipient's outbox too.
+    const other = { ...doc, header: { ...doc.header, code: { codeNumber: "8", codeNotation: "SBH-VP" }, subject: "Văn bản thứ hai", documentId: `${UNIT},2026/12/06,8/SBH-VP` } };
+    const plain = await post(other, false);
+    assert.equal(plain.statusCode, 200, plain.body);
+    assert.equal((JSON.parse(plain.body) as EdxmlStatus).statusCode, "01");
+    const [second] = (await env.ctx.exchange.list(cli, { box: "in", agency: s.recipient.code, q: "van ban thu hai" })).items;
+    const queued = await outboxOfCopy(env.ctx.database.db, second!.id);
+    assert.deepEqual(queued.map((o) => [o.kind, o.state, o.jobId !== null]), [["status", "pending", true]]);
     decoder = null;
   });
 

@@ -70,7 +70,7 @@ export interface InboxDecoder {
   /** The signed 02 of `recipient` (hosted here) refusing a document whose signature was refused. */
   refuse?(document: EdxmlDocument, recipient: string, reason: string): Promise<string>;
   /** A hub's routing onward: `xml` with this hop's TraceHeader to the node serving `to`; its answer relayed. */
-  forward?(xml: string, to: string, peers: readonly Peer[]): Promise<{ status: number; contentType: string; body: string }>;
+  forward?(xml: string, to: string, peers: readonly Peer[], takesAnswer?: boolean): Promise<{ status: number; contentType: string; body: string }>;
 }
 
 /** A message read, whose signature is refused (the reason is the signing layer's, for the 02 and the logs). */
@@ -132,3 +132,11 @@ export const IN_TRANSITIONS: Readonly<Record<"02" | "03" | "04" | "05" | "06", {
 };
 
 export type { Attachment };
+
+/**
+ * The request header a sender sets when it records the status given in the answer to its delivery, and asks again
+ * until it has (a motcua node): only then does the recipient not send that 01 a second time by its own outbox. A
+ * sender that does not set it (another implementation of the axis, which may not read the answer) gets its 01 both
+ * ways.
+ */
+export const TAKES_ANSWER_HEADER = "x-motcua-takes-answer";

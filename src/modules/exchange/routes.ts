@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "../../platform/typebox.ts";
 import { OFFICERS, PUBLIC } from "../../platform/http/access.ts";
 import { InboxRefused, InvalidExchangeInput } from "./errors.ts";
-import { type InboxDecoder, SignatureRefusedError, type StoredAttachment } from "./model.ts";
+import { type InboxDecoder, SignatureRefusedError, type StoredAttachment, TAKES_ANSWER_HEADER } from "./model.ts";
 import { homeAgency } from "./policy.ts";
 import { AgencyCode, Created, DocumentDto, DocumentFileParams, DocumentParams as Id, DocumentPage, ListQuery, RecallBody, SendBody, StatusBody, UpdateBody } from "./schema.ts";
 import type { ExchangeService } from "./service.ts";
@@ -189,6 +189,7 @@ export function exchangeRoutes(exchange: ExchangeService, opts: { decoder: Inbox
           throw new InboxRefused(err.reason);
         }
         const { message, signer } = decoded;
+        const takesAnswer = request.headers[TAKES_ANSWER_HEADER] === "1";
         const sender = message.kind === "status" ? message.from.organId : message.header.from.organId;
         if (signer !== sender) throw new InboxRefused(`signed by ${signer}, not by the sender ${sender}`);
         // A hub routes onward what it does not host: the recipient named (`to`), else (a peer that does not name it)
@@ -198,7 +199,7 @@ export function exchangeRoutes(exchange: ExchangeService, opts: { decoder: Inbox
           for (const o of message.header.to) if (!target && !(await hosted(o.organId))) target = o.organId;
         }
         if (opts.decoder.forward && target && !(await hosted(target))) {
-          const relayed = await opts.decoder.forward(xml, target, peers);
+          const relayed = await opts.decoder.forward(xml, target, peers, takesAnswer);
           return reply.code(relayed.status).type(relayed.contentType || XML).send(relayed.body);
         }
         // The signed edXML as it came, kept once the document is accepted: the recipient's evidence of what was sent.
@@ -206,8 +207,8 @@ export function exchangeRoutes(exchange: ExchangeService, opts: { decoder: Inbox
           ...(to && message.kind === "document" ? { to: [to] } : {}),
           ...(message.kind === "document" ? { keepSigned: () => exchange.keepSigned(xml) } : {}),
           peers,
-          // Its 01 goes back in this answer (the sender records it before it counts the message delivered).
-          answersInline: true,
+          // Its 01 goes back in this answer; a sender that records it from there (it says so) gets it only there.
+          answersInline: takesAnswer,
         });
         if (!answer.accepted) throw new InboxRefused(answer.reason);
         return reply.type(XML).send(await opts.decoder.answer(answer, message));

@@ -199,7 +199,8 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
       const signedSha256 = type === 0 || type === 3 ? ((await opts.keepSigned?.()) ?? null) : null;
       let answer: DeliveryAnswer = { accepted: true };
       for (const code of hosted) {
-        const one = await receiveDocument(message, code, attachments, signedSha256, opts.answersInline === true);
+        // One answer carries one 01: with several recipients hosted here, each 01 also goes by the outbox.
+        const one = await receiveDocument(message, code, attachments, signedSha256, opts.answersInline === true && hosted.length === 1);
         if (!one.accepted) return one;
         if (one.status) answer = one;
       }

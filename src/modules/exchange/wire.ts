@@ -15,9 +15,10 @@ import { httpRequest } from "../../platform/http/client.ts";
 import type { DirectoryService } from "../directory/index.ts";
 import { buildEdxml, EdxmlError, type EdxmlMessage, parseEdxml } from "./edxml/index.ts";
 import { EdxmlMalformed, InboxRefused, NextHopUnavailable } from "./errors.ts";
-import { type DeliveryAnswer, type InboxDecoder, type Peer, type RemoteTransport, SignatureRefusedError } from "./model.ts";
+import { type DeliveryAnswer, type InboxDecoder, type Peer, type RemoteTransport, SignatureRefusedError, TAKES_ANSWER_HEADER } from "./model.ts";
 import { statusFor } from "./service.receiving.ts";
 import type { AgencyKeysService } from "./signing/service.ts";
+import { shown } from "./edxml/tree.ts";
 import { appendTrace } from "./signing/traces.ts";
 import { edxmlTimestamp, organizationOf, peerFor } from "./support.ts";
 
@@ -32,8 +33,10 @@ export function inboxUrl(nodeUrl: string, to: string | undefined): URL {
   return url;
 }
 
-async function post(url: URL, xml: string, timeoutMs: number): Promise<{ status: number; contentType: string; body: string }> {
-  const res = await httpRequest(url, { method: "POST", headers: { "content-type": XML }, body: xml, timeoutMs });
+
+async function post(url: URL, xml: string, timeoutMs: number, takesAnswer: boolean): Promise<{ status: number; contentType: string; body: string }> {
+  const headers: Record<string, string> = { "content-type": XML, ...(takesAnswer ? { [TAKES_ANSWER_HEADER]: "1" } : {}) };
+  const res = await httpRequest(url, { method: "POST", headers, body: xml, timeoutMs });
   return { status: res.status, contentType: res.contentType, body: res.body.toString("utf8") };
 }
 
@@ -80,7 +83,7 @@ export function httpTransport(deps: WireDeps): RemoteTransport {
       const url = inboxUrl(peer.nodeUrl, toAgency);
       let res;
       try {
-        res = await post(url, signed, deps.timeoutMs);
+        res = await post(url, signed, deps.timeoutMs, true);
       } catch (err) {
         throw new Error(`${url.origin} cannot be reached: ${(err as Error).message}`);
       }
@@ -105,7 +108,8 @@ export function edxmlDecoder(deps: WireDeps): InboxDecoder {
       try {
         message = parseEdxml(xml);
       } catch (err) {
-        if (err instanceof EdxmlError) throw new EdxmlMalformed(err.element, err.problem);
+        // The codec's words may quote what was sent: cut short for the answer and the logs.
+        if (err instanceof EdxmlError) throw new EdxmlMalformed(shown(err.element, 200), shown(err.problem, 300));
         throw err;
       }
       const verdict = await keys.verifyIncoming(xml, senderOf(message), context.requestId ? { requestId: context.requestId } : {});
@@ -125,14 +129,15 @@ export function edxmlDecoder(deps: WireDeps): InboxDecoder {
 
     ...(deps.hubCode
       ? {
-          async forward(xml: string, to: string, peers: readonly Peer[]) {
+          async forward(xml: string, to: string, peers: readonly Peer[], takesAnswer = false) {
             const peer = peerFor(peers, to);
             if (!peer) throw new InboxRefused(`no node serving ${to} is known to this hub`);
             const hopped = appendTrace(xml, { organId: deps.hubCode!, timestamp: edxmlTimestamp(clock.now()) });
             const url = inboxUrl(peer.nodeUrl, to);
             let res;
             try {
-              res = await post(url, hopped, deps.timeoutMs);
+              // The sender's word, passed on: the hub relays the answer, it is the sender that records it.
+              res = await post(url, hopped, deps.timeoutMs, takesAnswer);
             } catch (err) {
               throw new NextHopUnavailable(url.origin, (err as Error).message);
             }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { httpRequest, RequestFailed } from "./client.ts";
 
@@ -45,5 +45,29 @@ describe("outgoing HTTP requests", () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((r) => closed.close(() => r()));
     await assert.rejects(httpRequest(new URL(`http://127.0.0.1:${port}/`), { method: "GET", timeoutMs: 2000 }), (e) => e instanceof RequestFailed && e.reason === "down");
+  });
+
+  it("asks again, on a new connection, when the server dropped the kept-alive connection it reused", async () => {
+    // The first connection answers once, then drops the connection on its next request (a server whose idle
+    // timeout ran out just then); later connections answer.
+    let connections = 0;
+    const raw = net.createServer((socket) => {
+      const n = ++connections;
+      let requests = 0;
+      socket.on("data", () => {
+        requests++;
+        if (n === 1 && requests === 2) socket.resetAndDestroy();
+        else socket.write(`HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\n${n}${requests}`);
+      });
+    });
+    await new Promise<void>((r) => raw.listen(0, "127.0.0.1", r));
+    const url = new URL(`http://127.0.0.1:${(raw.address() as AddressInfo).port}/`);
+    try {
+      assert.equal((await httpRequest(url, { method: "POST", body: "a", timeoutMs: 2000 })).body.toString(), "11");
+      assert.equal((await httpRequest(url, { method: "POST", body: "b", timeoutMs: 2000 })).body.toString(), "21");
+      assert.equal(connections, 2);
+    } finally {
+      raw.close();
+    }
   });
 });

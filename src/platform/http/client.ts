@@ -13,6 +13,8 @@ export class RequestFailed extends Error {
   constructor(
     readonly reason: "timeout" | "down",
     message: string,
+    /** It failed before any answer, on a kept-alive connection reused for it (the server may have closed it). */
+    readonly onReusedConnection = false,
   ) {
     super(message);
   }
@@ -41,7 +43,18 @@ export interface Answer {
   body: Buffer;
 }
 
-export function httpRequest(url: URL, opts: RequestOptions): Promise<Answer> {
+export async function httpRequest(url: URL, opts: RequestOptions): Promise<Answer> {
+  try {
+    return await once(url, opts);
+  } catch (err) {
+    // A kept-alive connection the server closed just as it was reused: asked again at once, on a new connection
+    // (the requests sent this way are idempotent: a registry look-up, a delivery stored once by its DocumentId).
+    if (err instanceof RequestFailed && err.onReusedConnection) return once(url, opts);
+    throw err;
+  }
+}
+
+function once(url: URL, opts: RequestOptions): Promise<Answer> {
   const maxBody = opts.maxBody ?? 16 * 1024 * 1024;
   return new Promise((resolve, reject) => {
     const secure = url.protocol === "https:";
@@ -59,8 +72,13 @@ export function httpRequest(url: URL, opts: RequestOptions): Promise<Answer> {
       fail(new RequestFailed("timeout", `no answer within ${opts.timeoutMs} ms`));
       req.destroy();
     }, opts.timeoutMs);
-    req.on("error", (err) => fail(new RequestFailed("down", err.message)));
+    let answered = false;
+    req.on("error", (err: NodeJS.ErrnoException) => {
+      const reset = !answered && req.reusedSocket && (err.code === "ECONNRESET" || err.code === "EPIPE");
+      fail(new RequestFailed("down", err.message, reset));
+    });
     req.on("response", (res) => {
+      answered = true;
       const chunks: Buffer[] = [];
       let size = 0;
       res.on("data", (chunk: Buffer) => {

@@ -155,6 +155,16 @@ describe("edXML round trip", () => {
     );
   });
 
+  it("reads a manifest Reference's xlink:href, never a namespace declaration named like it", () => {
+    // A Reference naming its file by xlink:href alone, as some senders write it.
+    const xml = buildEdxml(sampleDocument()).replace(/\s*<edXML:ContentId>cid:main<\/edXML:ContentId>/, "");
+    assert.ok(!xml.includes("<edXML:ContentId>"), "the manifest names the file by xlink:href only");
+    const withDeclaration = xml.replace('xlink:href="cid:main"', 'xmlns:href="cid:other" xlink:href="cid:main"');
+    assert.notEqual(withDeclaration, xml);
+    const read = parseEdxml(withDeclaration);
+    assert.equal(read.kind === "document" && read.attachments[0]!.contentId, "main");
+  });
+
   it("writes the edXML: prefix on the envelope and its header, AttachmentEncoded after the envelope", () => {
     const xml = buildEdxml(sampleDocument());
     assert.match(xml, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<edXML xmlns="http:\/\/www\.mic\.gov\.vn\/TBT\/QCVN_102_2016"/);

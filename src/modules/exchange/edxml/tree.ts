@@ -88,6 +88,12 @@ export class XmlLimitError extends XmlReadError {
   override name = "XmlLimitError";
 }
 const NAME = /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*$/;
+/** Most attributes and namespace declarations on one element. */
+const MAX_ATTRIBUTES = 256;
+
+/** Input quoted in a message, cut short: what a sender wrote is not echoed at any length into logs and answers. */
+export const shown = (s: string, max = 80): string => (s.length > max ? `${s.slice(0, max)}…` : s);
+
 const NAMED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
 
 function decode(raw: string, at: number): string {
@@ -97,10 +103,10 @@ function decode(raw: string, at: number): string {
     const named = NAMED[ref];
     if (named !== undefined) return named;
     const m = /^#(?:x([0-9A-Fa-f]{1,6})|([0-9]{1,7}))$/.exec(ref);
-    if (!m) throw new XmlReadError(`the entity &${ref}; is not allowed`, at);
+    if (!m) throw new XmlReadError(`the entity &${shown(ref)}; is not allowed`, at);
     const code = m[1] !== undefined ? parseInt(m[1], 16) : Number(m[2]);
     const ok = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
-    if (!ok) throw new XmlReadError(`&${ref}; is not an XML character`, at);
+    if (!ok) throw new XmlReadError(`&${shown(ref)}; is not an XML character`, at);
     return String.fromCodePoint(code);
   });
 }
@@ -109,7 +115,7 @@ function splitName(qname: string, at: number): [string, string] {
   const colon = qname.indexOf(":");
   const prefix = colon < 0 ? "" : qname.slice(0, colon);
   const local = colon < 0 ? qname : qname.slice(colon + 1);
-  if (!NAME.test(local) || (colon >= 0 && !NAME.test(prefix))) throw new XmlReadError(`"${qname}" is not a name`, at);
+  if (!NAME.test(local) || (colon >= 0 && !NAME.test(prefix))) throw new XmlReadError(`"${shown(qname)}" is not a name`, at);
   return [prefix, local];
 }
 
@@ -187,7 +193,7 @@ function read(text: string, opts: ReadOptions): XDocument {
       const gt = text.indexOf(">", lt);
       if (gt < 0) throw new XmlReadError(`an unfinished end tag`, lt);
       const name = text.slice(lt + 2, gt).trimEnd();
-      if (!current || name !== current.qname) throw new XmlReadError(`</${name}> does not close ${current ? `<${current.qname}>` : "any element"}`, lt);
+      if (!current || name !== current.qname) throw new XmlReadError(`</${shown(name)}> does not close ${current ? `<${shown(current.qname)}>` : "any element"}`, lt);
       current.closeStart = lt;
       current = current.parent;
       depth--;
@@ -211,26 +217,27 @@ function read(text: string, opts: ReadOptions): XDocument {
       if (m.index !== j) break;
       if (j === ATTR.lastIndex) break;
       const first = text.charCodeAt(j);
-      if (first !== 0x20 && first !== 0x0a && first !== 0x09) throw new XmlReadError(`no space before the attribute ${m[1]}`, j);
+      if (first !== 0x20 && first !== 0x0a && first !== 0x09) throw new XmlReadError(`no space before the attribute ${shown(m[1]!)}`, j);
       raw.push([m[1]!, m[2] ?? m[3] ?? "", j]);
+      if (raw.length > MAX_ATTRIBUTES) throw new XmlLimitError(`more than ${MAX_ATTRIBUTES} attributes on one element`, j);
       j = ATTR.lastIndex;
     }
     while (j < n && /\s/.test(text[j]!)) j++;
     const empty = text.startsWith("/>", j);
-    if (!empty && text.charCodeAt(j) !== 0x3e) throw new XmlReadError(`a malformed start tag <${qname}>`, lt);
+    if (!empty && text.charCodeAt(j) !== 0x3e) throw new XmlReadError(`a malformed start tag <${shown(qname)}>`, lt);
     if (++elements > MAX_ELEMENTS) throw new XmlLimitError(`more than ${MAX_ELEMENTS} elements`);
     if (depth + 1 > MAX_DEPTH) throw new XmlLimitError(`nested deeper than ${MAX_DEPTH} elements`);
     const [prefix, local] = splitName(qname, lt);
     const el: XElement = { kind: "element", qname, prefix, local, ns: "", attrs: [], decls: null, children: [], parent: current, start: lt, contentStart: empty ? j + 2 : j + 1, closeStart: j };
     const seen = new Set<string>();
     for (const [name, value, at] of raw) {
-      if (seen.has(name)) throw new XmlReadError(`the attribute ${name} twice on <${qname}>`, at);
+      if (seen.has(name)) throw new XmlReadError(`the attribute ${shown(name)} twice on <${shown(qname)}>`, at);
       seen.add(name);
       // Attribute-value normalisation: white space written as such is a space; a character reference stays.
       const normalised = decode(value.replace(/[\t\n]/g, " "), at);
       if (name === "xmlns" || name.startsWith("xmlns:")) {
         const declared = name === "xmlns" ? "" : name.slice(6);
-        if (declared !== "" && (!NAME.test(declared) || normalised === "")) throw new XmlReadError(`a malformed namespace declaration ${name}`, at);
+        if (declared !== "" && (!NAME.test(declared) || normalised === "")) throw new XmlReadError(`a malformed namespace declaration ${shown(name)}`, at);
         (el.decls ??= new Map()).set(declared, normalised);
       } else {
         const [p, l] = splitName(name, at);
@@ -238,19 +245,19 @@ function read(text: string, opts: ReadOptions): XDocument {
       }
     }
     const ns = lookupNamespace(el, prefix);
-    if (ns === undefined) throw new XmlReadError(`the prefix ${prefix} of <${qname}> is not declared`, lt);
+    if (ns === undefined) throw new XmlReadError(`the prefix ${shown(prefix)} of <${shown(qname)}> is not declared`, lt);
     el.ns = ns;
     for (const a of el.attrs) {
       if (a.prefix === "") continue;
       const uri = lookupNamespace(el, a.prefix);
-      if (uri === undefined) throw new XmlReadError(`the prefix ${a.prefix} of the attribute ${a.qname} is not declared`, lt);
+      if (uri === undefined) throw new XmlReadError(`the prefix ${shown(a.prefix)} of the attribute ${shown(a.qname)} is not declared`, lt);
       a.ns = uri;
     }
     if (el.attrs.length > 1) {
       const names = new Set<string>();
       for (const a of el.attrs) {
         const key = `${a.ns}\u0000${a.local}`;
-        if (names.has(key)) throw new XmlReadError(`the attribute ${a.local} twice on <${qname}>`, lt);
+        if (names.has(key)) throw new XmlReadError(`the attribute ${shown(a.local)} twice on <${shown(qname)}>`, lt);
         names.add(key);
       }
     }
@@ -264,7 +271,7 @@ function read(text: string, opts: ReadOptions): XDocument {
       i = j + 1;
     }
   }
-  if (current) throw new XmlReadError(`<${current.qname}> is not closed`);
+  if (current) throw new XmlReadError(`<${shown(current.qname)}> is not closed`);
   if (!root) throw new XmlReadError("no document element");
   return { root, text };
 }

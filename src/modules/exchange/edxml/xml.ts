@@ -59,8 +59,9 @@ function countElementStarts(text: string, max: number): void {
 function toElement(node: XElement, depth: number, limits: EdxmlLimits, path: string): XmlElement {
   const here = path ? `${path}/${node.local}` : node.local;
   if (depth > limits.maxDepth) throw new EdxmlError(here, `nested deeper than ${limits.maxDepth} elements`);
+  // Attributes only: a namespace declaration is not one (a signature leaves out those no name uses, so one added on
+  // the way must not be read as a value, e.g. `xmlns:href` for `xlink:href`).
   const attrs: Record<string, string> = {};
-  for (const [prefix, uri] of node.decls ?? []) attrs[prefix ? `xmlns:${prefix}` : "xmlns"] = uri;
   for (const a of node.attrs) attrs[a.qname] = a.value;
   const children: XmlElement[] = [];
   let text = "";

@@ -55,9 +55,25 @@ describe("exclusive canonicalisation", () => {
       ["<a> & </a>", /bare "&"/],
       ['<a x="1"y="2"/>', /no space|malformed/],
       [`${"<a>".repeat(70)}${"</a>".repeat(70)}`, /deeper/],
+      [`<a ${Array.from({ length: 257 }, (_, i) => `x${i}="1"`).join(" ")}/>`, /more than 256 attributes/],
     ] as const) {
       assert.throws(() => readXml(xml), (e: unknown) => e instanceof XmlReadError && what.test(e.message), xml);
     }
+  });
+
+  it("quotes what was sent cut short in its refusals", () => {
+    for (const xml of [`<a>&${"x".repeat(10_000)};</a>`, `<a></${"b".repeat(10_000)}>`, `<${"c".repeat(10_000)} x="1"y="2"/>`]) {
+      assert.throws(() => readXml(xml), (e: unknown) => e instanceof XmlReadError && e.message.length < 200, xml.slice(0, 40));
+    }
+  });
+
+  it("renders each namespace where it is first used, among many declarations and siblings", () => {
+    // Many prefixes declared once, each used by one of many siblings: each sibling renders its own, nothing more.
+    const prefixes = Array.from({ length: 200 }, (_, i) => `p${i}`);
+    const xml = `<r ${prefixes.map((p) => `xmlns:${p}="urn:${p}"`).join(" ")}>${Array.from({ length: 20_000 }, (_, i) => `<${prefixes[i % 200]}:e/>`).join("")}</r>`;
+    const out = c14n(xml);
+    assert.ok(out.startsWith('<r><p0:e xmlns:p0="urn:p0"></p0:e><p1:e xmlns:p1="urn:p1"></p1:e>'));
+    assert.equal(out.match(/xmlns:/g)!.length, 20_000);
   });
 
   it("agrees with xml-crypto's implementation on generated documents (namespaces declared, redeclared and undone, escapes, CDATA, comments)", () => {

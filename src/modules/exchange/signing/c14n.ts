@@ -22,24 +22,38 @@ const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  */
 export function canonicalize(el: XElement, omit: (e: XElement) => boolean = () => false): string {
   const out: string[] = [];
-  write(el, new Map(), omit, out);
+  write(el, null, omit, out);
   return out.join("");
 }
 
-function write(el: XElement, rendered: Map<string, string>, omit: (e: XElement) => boolean, out: string[]): void {
+/**
+ * The namespace declarations the output's ancestors rendered: a chain of one scope per element that rendered some
+ * (not a copy per element: the work stays proportional to the document, however its declarations are spread).
+ */
+interface Rendered {
+  own: ReadonlyMap<string, string>;
+  up: Rendered | null;
+}
+
+function renderedValue(rendered: Rendered | null, prefix: string): string | undefined {
+  for (let r = rendered; r; r = r.up) {
+    const uri = r.own.get(prefix);
+    if (uri !== undefined) return uri;
+  }
+  return prefix === "" ? "" : undefined;
+}
+
+function write(el: XElement, rendered: Rendered | null, omit: (e: XElement) => boolean, out: string[]): void {
   // The prefixes this element visibly uses: its own (or the default), and its prefixed attributes'.
-  const used = [el.prefix];
-  for (const a of el.attrs) if (a.prefix !== "" && a.prefix !== "xml" && !used.includes(a.prefix)) used.push(a.prefix);
-  let mine = rendered;
+  const used = new Set([el.prefix]);
+  for (const a of el.attrs) if (a.prefix !== "" && a.prefix !== "xml") used.add(a.prefix);
   const decls: Array<[string, string]> = [];
   for (const p of used) {
     if (p === "xml") continue;
     const uri = p === el.prefix ? el.ns : lookupNamespace(el, p)!;
-    if ((rendered.get(p) ?? (p === "" ? "" : undefined)) === uri) continue;
-    decls.push([p, uri]);
-    if (mine === rendered) mine = new Map(rendered);
-    mine.set(p, uri);
+    if (renderedValue(rendered, p) !== uri) decls.push([p, uri]);
   }
+  const mine: Rendered | null = decls.length ? { own: new Map(decls), up: rendered } : rendered;
   out.push("<", el.qname);
   if (decls.length > 1) decls.sort((x, y) => byCodePoint(x[0], y[0]));
   for (const [p, uri] of decls) out.push(p === "" ? " xmlns=\"" : ` xmlns:${p}="`, escapeAttr(uri), '"');

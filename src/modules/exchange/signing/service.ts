@@ -288,7 +288,9 @@ export function makeAgencyKeysService(deps: AgencyKeysDeps): AgencyKeysService {
     const value = read();
     if (kept.size >= 1000) kept.clear();
     kept.set(key, { until: now + (deps.keptForMs ?? KEYS_TTL_MS), value });
-    value.catch(() => kept.delete(key));
+    value.catch(() => {
+      if (kept.get(key)?.value === value) kept.delete(key);
+    });
     return value;
   }
   /** Drops what is kept, now and once `tx` commits (a reader between the two saw the rows before the change). */

@@ -12,7 +12,7 @@
 // whole document, enveloped-signature then exc-c14n — and nothing else.
 import { createHash, createPublicKey, createSign, createVerify, type KeyObject } from "node:crypto";
 import { EDXML_NAMESPACE } from "../edxml/model.ts";
-import { childElements, findAll, readXml, textOf, type XDocument, type XElement, XmlReadError } from "../edxml/tree.ts";
+import { childElements, findAll, readXml, shown, textOf, type XDocument, type XElement, XmlReadError } from "../edxml/tree.ts";
 import { canonicalize } from "./c14n.ts";
 import { certificateDer, CertificateError, derToPem, readCertificate } from "./ca.ts";
 import { isHopTrace, TRACES_XPATH, XPATH_TRANSFORM } from "./traces.ts";
@@ -166,7 +166,7 @@ function signAnew(xml: string, key: SigningKey | { privateKeyPem: string; certif
   if (findAll(doc.root, isSignature).length) throw new SignatureError("malformed", "the message is signed already");
   if (opts.sender !== undefined) {
     const stated = senderOf(doc);
-    if (stated !== opts.sender) throw new SignatureError("wrong_agency", `the message is from ${stated ?? "nobody"}, not from ${opts.sender}`);
+    if (stated !== opts.sender) throw new SignatureError("wrong_agency", `the message is from ${stated === null ? "nobody" : shown(stated)}, not from ${opts.sender}`);
   }
   if (header.closeStart <= header.start || doc.text.startsWith("/>", header.closeStart)) throw new SignatureError("malformed", "edXMLHeader is empty");
   const privateKey = "privateKey" in key ? key.privateKey : key.privateKeyPem;
@@ -180,7 +180,7 @@ function signAnew(xml: string, key: SigningKey | { privateKeyPem: string; certif
 
 function dsig(el: XElement, name: string): void {
   if (el.ns !== DSIG_NAMESPACE || el.local !== name) {
-    throw new SignatureError("malformed", `expected ds:${name}, found ${el.ns}:${el.local}`);
+    throw new SignatureError("malformed", `expected ds:${name}, found ${shown(el.ns)}:${shown(el.local)}`);
   }
 }
 
@@ -196,7 +196,7 @@ const attribute = (el: XElement, name: string) => el.attrs.find((a) => a.prefix 
 
 function algorithm(el: XElement, expected: string): void {
   const found = attribute(el, "Algorithm");
-  if (found !== expected) throw new SignatureError("malformed", `${el.local} must be ${expected}, not ${found ?? "absent"}`);
+  if (found !== expected) throw new SignatureError("malformed", `${el.local} must be ${expected}, not ${found === null ? "absent" : shown(found)}`);
   shape(el, []);
 }
 
@@ -312,7 +312,7 @@ function verifyAnew(xml: string, opts: VerifyOptions): VerifiedSignature {
   const parts = checkShape(doc);
   const stated = senderOf(doc);
   if (opts.agencyCode !== undefined && stated !== null && stated !== opts.agencyCode) {
-    throw new SignatureError("wrong_agency", `the message says it is from ${stated}, it came from ${opts.agencyCode}`);
+    throw new SignatureError("wrong_agency", `the message says it is from ${shown(stated)}, it came from ${opts.agencyCode}`);
   }
   const agencyCode = opts.agencyCode ?? stated;
   if (agencyCode === null) throw new SignatureError("malformed", "the message names no sender (From/OrganId)");
