@@ -60,7 +60,7 @@ export function peerCache(database: Database, signals: Signals): () => Promise<r
 }
 
 /** A peer as the services give it, from its row. */
-export const peerOf = (p: PeerRow): Peer => ({ agencyCode: p.agencyCode, name: p.name, nodeUrl: p.nodeUrl, certificate: p.certificate });
+export const peerOf = (p: PeerRow): Peer => Object.freeze({ agencyCode: p.agencyCode, name: p.name, nodeUrl: p.nodeUrl, certificate: p.certificate });
 
 const VN_OFFSET_MS = 7 * 3600_000;
 const vn = (at: Date) => new Date(at.getTime() + VN_OFFSET_MS).toISOString();

@@ -157,6 +157,9 @@ function read(text: string, opts: ReadOptions): XDocument {
     i = end + 2;
   }
   const textNode = (raw: string, at: number) => {
+    // XML 1.0 §2.4: "]]>" only ends a CDATA section.
+    const cdataEnd = raw.indexOf("]]>");
+    if (cdataEnd >= 0) throw new XmlReadError(`"]]>" in text`, at + cdataEnd);
     if (current) current.children.push({ kind: "text", value: decode(raw, at) });
     else if (raw.trim() !== "") throw new XmlReadError(`text outside the document element`, at);
   };
@@ -172,6 +175,9 @@ function read(text: string, opts: ReadOptions): XDocument {
       if (text.startsWith("<!--", lt)) {
         const end = text.indexOf("-->", lt + 4);
         if (end < 0) throw new XmlReadError(`an unfinished comment`, lt);
+        // XML 1.0 §2.5: no "--" inside a comment, none before its end.
+        const dashes = text.indexOf("--", lt + 4);
+        if (dashes < end) throw new XmlReadError(`"--" inside a comment`, dashes);
         i = end + 3;
       } else if (text.startsWith("<![CDATA[", lt)) {
         if (!current) throw new XmlReadError(`CDATA outside the document element`, lt);

@@ -56,6 +56,9 @@ describe("exclusive canonicalisation", () => {
       ['<a x="1"y="2"/>', /no space|malformed/],
       [`${"<a>".repeat(70)}${"</a>".repeat(70)}`, /deeper/],
       [`<a ${Array.from({ length: 257 }, (_, i) => `x${i}="1"`).join(" ")}/>`, /more than 256 attributes/],
+      ["<a><!-- a -- b --></a>", /"--" inside a comment/],
+      ["<a><!-- a ---></a>", /"--" inside a comment/],
+      ["<a>x ]]> y</a>", /"\]\]>" in text/],
     ] as const) {
       assert.throws(() => readXml(xml), (e: unknown) => e instanceof XmlReadError && what.test(e.message), xml);
     }
