@@ -209,6 +209,20 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/** A setting holding a JSON object (`{}` when unset); `what` says what it must be when it is not one. */
+function jsonObject(env: Env, name: string, what: string): Record<string, unknown> {
+  const raw = (env[name] ?? "").trim();
+  if (!raw) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(name, `is not JSON: it must be ${what}`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new ConfigError(name, `must be ${what}`);
+  return parsed as Record<string, unknown>;
+}
+
 function text(env: Env, name: string, fallback: string): string {
   const v = env[name];
   return v === undefined || v.trim() === "" ? fallback : v.trim();
@@ -337,15 +351,7 @@ function nationalSync(env: Env): Config["nationalSync"] {
 /** MOTCUA_NATIONAL_SYNC_MACSDL: `{ registry key: the portal's MaCSDL }`, each key a registry, each code a plain token. */
 function nationalDatabaseCodes(env: Env): Record<string, string> {
   const name = "MOTCUA_NATIONAL_SYNC_MACSDL";
-  const raw = (env[name] ?? "").trim();
-  if (!raw) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw new ConfigError(name, "must be a JSON object such as {\"population\":\"…\"}");
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new ConfigError(name, "must be a JSON object of registry keys to codes");
+  const parsed = jsonObject(env, name, "a JSON object of registry keys to codes, such as {\"population\":\"…\"}");
   const codes: Record<string, string> = {};
   for (const [key, code] of Object.entries(parsed)) {
     if (!Object.hasOwn(REGISTRY_NAMES, key)) throw new ConfigError(name, `has ${JSON.stringify(key)}, not one of ${Object.keys(REGISTRY_NAMES).join(", ")}`);
@@ -425,16 +431,9 @@ function registries(env: Env, demo: boolean): RegistriesConfig {
 
 function covertPurposes(env: Env): Record<string, number> {
   const name = "MOTCUA_REGISTRY_COVERT_PURPOSES";
-  const raw = text(env, name, "");
-  if (!raw) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw new ConfigError(name, "is not JSON");
-  }
+  const parsed = jsonObject(env, name, "an object of purpose keys to the days before each is disclosed (1–3650)");
   const ok = (v: unknown) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 3650;
-  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed) || !Object.values(parsed).every(ok)) {
+  if (!Object.values(parsed).every(ok)) {
     throw new ConfigError(name, "must be an object of purpose keys to the days before each is disclosed (1–3650)");
   }
   return parsed as Record<string, number>;

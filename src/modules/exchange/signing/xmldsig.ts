@@ -101,41 +101,6 @@ export interface SigningKey {
   certificatePem: string;
 }
 
-/**
- * The small messages signed and verified lately (statuses, documents without attachments), by their bytes: the 01 a
- * node answers with is signed for the HTTP answer and again by its outbox, and verified twice by the sender. The same
- * bytes signed with the same key (its certificate) give the same signature, and the same bytes verified against the
- * same registered certificates give the same verdict but for the time (checked again on a hit). Only successes are
- * kept; bounded (the oldest dropped first).
- */
-const MEMO_MAX_BYTES = 64 * 1024;
-const MEMO_MAX = 512;
-const signedMemo = new Map<string, string>();
-const verifiedMemo = new Map<string, VerifiedSignature>();
-const digestOf = (...parts: readonly string[]) => {
-  const h = createHash("sha256");
-  for (const p of parts) h.update(p).update("\0");
-  return h.digest("base64");
-};
-function remember<V>(memo: Map<string, V>, key: string, value: V): void {
-  if (memo.size >= MEMO_MAX) memo.delete(memo.keys().next().value!);
-  memo.set(key, value);
-}
-
-/**
- * Signs an edXML message with an agency's key: the signed document, its signature last in `edXMLHeader`. With
- * `sender`, the message must be from that agency (From/OrganId), checked on the same parse.
- */
-export function signEdxml(xml: string, key: SigningKey | { privateKeyPem: string; certificatePem: string }, opts: { sender?: string } = {}): string {
-  if (xml.length > MEMO_MAX_BYTES) return signAnew(xml, key, opts);
-  const memoKey = digestOf(xml, key.certificatePem, opts.sender ?? "");
-  const hit = signedMemo.get(memoKey);
-  if (hit !== undefined) return hit;
-  const signed = signAnew(xml, key, opts);
-  remember(signedMemo, memoKey, signed);
-  return signed;
-}
-
 const sha256 = (text: string) => createHash("sha256").update(text).digest("base64");
 const escapeText = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 const algorithmElement = (name: string, uri: string, inner = "") => `<${name} Algorithm="${uri}">${inner}</${name}>`;
@@ -160,7 +125,11 @@ const signedInfoCanonical = (written: string) => `<SignedInfo xmlns="${DSIG_NAME
 /** What the reference digests: the document without its signature and without the hops' TraceHeaders. */
 const omitted = (withTraces: boolean) => (e: XElement) => isSignature(e) || (withTraces && isHopTrace(e));
 
-function signAnew(xml: string, key: SigningKey | { privateKeyPem: string; certificatePem: string }, opts: { sender?: string }): string {
+/**
+ * Signs an edXML message with an agency's key: the signed document, its signature last in `edXMLHeader`. With
+ * `sender`, the message must be from that agency (From/OrganId), checked on the same parse.
+ */
+export function signEdxml(xml: string, key: SigningKey | { privateKeyPem: string; certificatePem: string }, opts: { sender?: string } = {}): string {
   const doc = parse(xml);
   const header = headerOf(doc);
   if (findAll(doc.root, isSignature).length) throw new SignatureError("malformed", "the message is signed already");
@@ -296,18 +265,6 @@ const publicKeyOf = (pem: string) => cached(publicKeys, pem, () => createPublicK
 
 /** Verifies a signed edXML message; throws SignatureError with the reason it is refused. */
 export function verifyEdxml(xml: string, opts: VerifyOptions): VerifiedSignature {
-  if (xml.length > MEMO_MAX_BYTES) return verifyAnew(xml, opts);
-  const memoKey = digestOf(xml, opts.agencyCode ?? "\u0001", ...opts.trusted);
-  const hit = verifiedMemo.get(memoKey);
-  const now = opts.now ?? new Date();
-  // Outside its validity now: verified anew, which says so.
-  if (hit !== undefined && now >= hit.notBefore && now <= hit.notAfter) return hit;
-  const verified = verifyAnew(xml, opts);
-  remember(verifiedMemo, memoKey, verified);
-  return verified;
-}
-
-function verifyAnew(xml: string, opts: VerifyOptions): VerifiedSignature {
   const doc = parse(xml);
   const parts = checkShape(doc);
   const stated = senderOf(doc);
