@@ -131,6 +131,13 @@ describe("document exchange between nodes", () => {
     await eventually(async () => (await Promise.all(ids.map((id) => timeline(A, id)))).every((t) => t.delivery === "delivered"), `all three delivered\n${output()}`);
     const got = (await inbox(B, "khi nut B dung")).sort((x, y) => x.registerNumber - y.registerNumber);
     assert.deepEqual(got.map((d) => d.subject.split(" ").at(-1)), ["một", "hai", "ba"]);
+    // The first's job took the two queued behind it in the same request (/exchange/inbox/batch): theirs never ran.
+    const runs = await A.database.rows<{ copy_id: string; attempts: number; status: string }>(
+      sql`SELECT o.copy_id, j.attempts, j.status FROM exchange_outbox o JOIN jobs j ON j.id = o.job_id WHERE o.copy_id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`,
+    );
+    const [ran, ...took] = ids.map((id) => runs.find((r) => r.copy_id === id));
+    assert.ok(ran?.status === "done" && ran.attempts >= 2);
+    assert.deepEqual(took.map((r) => [r?.status, r?.attempts]), [["done", 0], ["done", 0]]);
   });
 
   it("a document signed with a key not registered for its sender is refused (no agency-signed answer to a stranger), audited on B", async () => {
@@ -177,6 +184,32 @@ describe("document exchange between nodes", () => {
     assert.equal(((await malformed.json()) as { error: { code: string } }).error.code, "exchange.edxml_malformed");
     for (let i = 0; i < 2; i++) assert.equal((await post(signed)).status, 200);
     assert.equal((await inbox(B, "gui lai thang vao hop thu")).length, 1);
+
+    // Several at once (/exchange/inbox/batch), each taken as the inbox takes it, in order, until one is not taken.
+    const another = async (n: string) => {
+      const code = { ...row.header.code, codeNumber: n };
+      const header = { ...row.header, code, subject: `Văn bản gửi theo lô số ${n}`, documentId: `${A.unit.code},${row.header.promulgationInfo.promulgationDate},${n}/${code.codeNotation}` };
+      return A.ctx.exchangeKeys.signOutgoing(buildEdxml({ ...doc, header }), A.unit.code);
+    };
+    const [first, last] = [await another("9001"), await another("9002")];
+    const batch = (messages: string[]) => fetch(`${B.url}/exchange/inbox/batch?to=${B.unit.code}`, { method: "POST", headers: { "content-type": "application/json", "x-motcua-takes-answer": "1" }, body: JSON.stringify({ messages }) });
+    const res = await batch([first, tampered, last]);
+    assert.equal(res.status, 200);
+    const { answers } = (await res.json()) as { answers: Array<{ status: number; body: string }> };
+    assert.deepEqual(answers.map((a) => a.status), [200, 422]);
+    const ok = parseEdxml(answers[0]!.body);
+    assert.ok(ok.kind === "status" && ok.statusCode === "01" && ok.responseFor.documentId.endsWith(",9001/SNV-VP"), answers[0]!.body);
+    assert.match(answers[1]!.body, /digest_mismatch/);
+    // The one after the refused one was not taken; sent again, it is.
+    assert.deepEqual((await inbox(B, "gui theo lo")).map((d) => d.subject), ["Văn bản gửi theo lô số 9001"]);
+    const again = await batch([first, last]);
+    assert.deepEqual(((await again.json()) as { answers: Array<{ status: number }> }).answers.map((a) => a.status), [200, 200]);
+    assert.equal((await inbox(B, "gui theo lo")).length, 2);
+    // The first not taken: the answer is the inbox's own for it.
+    const bad = await batch([signed.replace("<edXML:Subject>", "<edXML:Subject><x>"), last]);
+    assert.equal(bad.status, 400);
+    assert.equal(((await bad.json()) as { error: { code: string } }).error.code, "exchange.edxml_malformed");
+    assert.equal((await batch([tampered])).status, 422);
   });
 
   it("A → H → B through the hub: H appends its TraceHeader, B verifies A's signature, B's statuses come back", async () => {

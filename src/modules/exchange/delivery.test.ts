@@ -9,12 +9,26 @@ import { systemActor } from "../../platform/auth/actor.ts";
 import { fixedClock } from "../../platform/clock.ts";
 import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
 import { buildAgency } from "../directory/testing.ts";
-import type { EdxmlMessage } from "./edxml/model.ts";
+import type { EdxmlMessage, EdxmlStatus } from "./edxml/model.ts";
 import { NO_TRANSPORT, type Peer, type RemoteTransport } from "./model.ts";
 import { routeOf } from "./support.ts";
 import { actorOf, drain, exchangeSetting, type ExchangeSetting, foreignCertificate, sendInput } from "./testing.ts";
 
 const CERT = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+
+/** The 01 the peer's agency OTHER_UNIT answers a document with. */
+function received01(message: EdxmlMessage): EdxmlStatus {
+  if (message.kind !== "document") throw new Error("a document was expected");
+  const h = message.header;
+  return {
+    kind: "status",
+    responseFor: { organId: h.from.organId, code: `${h.code.codeNumber}/${h.code.codeNotation}`, promulgationDate: h.promulgationInfo.promulgationDate, documentId: h.documentId },
+    from: { organId: "000.00.13.H99", organName: "Sở bạn" },
+    statusCode: "01",
+    timestamp: "2026/12/08 09:00:00",
+    traces: [],
+  };
+}
 
 describe("exchange delivery and registers", () => {
   let env: TestEnv;
@@ -24,7 +38,13 @@ describe("exchange delivery and registers", () => {
   before(async () => {
     env = await testContext({
       clock,
-      options: { exchange: { transport: { deliver: (...a) => transport.deliver(...a) }, backoff: () => 0, maxAttempts: 3 } },
+      options: {
+        exchange: {
+          transport: { deliver: (...a) => transport.deliver(...a), deliverMany: (...a) => (transport.deliverMany ? transport.deliverMany(...a) : Promise.resolve(null)) },
+          backoff: () => 0,
+          maxAttempts: 3,
+        },
+      },
     });
     s = await exchangeSetting(env.ctx);
   });
@@ -82,10 +102,7 @@ describe("exchange delivery and registers", () => {
         if (message.header.subject === "Thứ nhất" && failuresLeft-- > 0) throw new Error("peer busy");
         assert.equal(message.attachments[0]!.attachmentName, "cong-van.pdf");
         delivered.push(message.header.subject);
-        const h = message.header;
-        const peerOrgan = { organId: OTHER_UNIT, organName: "Sở bạn" };
-        const status = { kind: "status" as const, responseFor: { organId: h.from.organId, code: `${h.code.codeNumber}/${h.code.codeNotation}`, promulgationDate: h.promulgationInfo.promulgationDate, documentId: h.documentId }, from: peerOrgan, statusCode: "01" as const, timestamp: "2026/12/08 09:00:00", traces: [] };
-        return { accepted: true, status };
+        return { accepted: true, status: received01(message) };
       },
     };
     const first = await env.ctx.exchange.send(as("clerkA"), await sendInput(env.ctx, s, { to: [OTHER_UNIT], subject: "Thứ nhất" }));
@@ -185,5 +202,67 @@ describe("exchange delivery and registers", () => {
     // A key of its own generated here later: it signs here, so it is served here again.
     await env.ctx.exchangeKeys.generate(systemActor("test"), { agencyCode: listed.code });
     assert.deepEqual(await route(listed.code, true), { kind: "local" });
+  });
+  it("takes what queued up for a pair to its peer in one request, in order: the jobs of those taken do not run; those after one not taken go again on their own; a peer that takes no batches gets them one by one", async () => {
+    const cli = { type: "cli", name: "test" } as const;
+    // The sender signs (an earlier test may have given it its key already).
+    await env.ctx.exchangeKeys.generate(cli, { agencyCode: s.sender.code }).catch((err: { code?: string }) => assert.equal(err.code, "exchange.signing_key_exists"));
+    const subject = (m: EdxmlMessage) => (m.kind === "document" ? m.header.subject : m.statusCode);
+    let batches: string[][] = [];
+    let alone: string[] = [];
+    let takes: "all" | "first" | "none" = "all";
+    transport = {
+      async deliver(_peer, message) {
+        alone.push(subject(message));
+        return { accepted: true, status: received01(message) };
+      },
+      async deliverMany(peer, items, to) {
+        assert.equal(peer.agencyCode, REMOTE);
+        assert.equal(to, OTHER_UNIT);
+        if (takes === "none") return null;
+        batches.push(items.map((i) => subject(i.message)));
+        // Each signed on its own, with the sender's key, as the peer will check it.
+        for (const i of items) assert.equal((await env.ctx.exchangeKeys.verifyIncoming(i.signed, s.sender.code)).ok, true);
+        const taken = takes === "first" ? items.slice(0, 1) : items;
+        return taken.map((i) => ({ accepted: true as const, status: received01(i.message) }));
+      },
+    };
+    const sendThree = async (word: string) => {
+      const ids: string[] = [];
+      for (const n of ["một", "hai", "ba"]) ids.push(await env.ctx.exchange.send(as("clerkA"), await sendInput(env.ctx, s, { to: [OTHER_UNIT], subject: `${word} ${n}` })));
+      return ids;
+    };
+    const delivered = async (ids: string[]) => {
+      for (const id of ids) {
+        const d = await env.ctx.exchange.get(cli, id);
+        assert.equal(d.timelines[0]!.delivery, "delivered");
+        assert.deepEqual(d.timelines[0]!.statuses.map((x) => x.code), ["01"]);
+        // The signed edXML kept with the sender's copy, as for a message sent alone.
+        assert.ok(d.signedEdxml);
+      }
+    };
+
+    const together = await sendThree("Cùng gửi");
+    assert.equal(await drain(env.ctx), 1);
+    assert.deepEqual(batches, [["Cùng gửi một", "Cùng gửi hai", "Cùng gửi ba"]]);
+    assert.deepEqual(alone, []);
+    await delivered(together);
+
+    batches = [];
+    takes = "first";
+    const stopped = await sendThree("Dừng sau một");
+    // The peer took the first only: the second's job takes the second and the third, and so on.
+    assert.equal(await drain(env.ctx), 3);
+    assert.deepEqual(batches, [["Dừng sau một một", "Dừng sau một hai", "Dừng sau một ba"], ["Dừng sau một hai", "Dừng sau một ba"]]);
+    assert.deepEqual(alone, ["Dừng sau một ba"]);
+    await delivered(stopped);
+
+    batches = [];
+    alone = [];
+    takes = "none";
+    const oneByOne = await sendThree("Từng cái");
+    assert.equal(await drain(env.ctx), 3);
+    assert.deepEqual(alone, ["Từng cái một", "Từng cái hai", "Từng cái ba"]);
+    await delivered(oneByOne);
   });
 });

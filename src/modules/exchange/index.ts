@@ -86,6 +86,7 @@ export const exchangeModule = defineModule({
       backoff: options.exchange?.backoff ?? exponentialBackoff({ baseMs: config.exchange.retryBaseMs, maxMs: config.exchange.retryMaxMs }),
       sign: wire.sign,
       verify: wire.verify,
+      batch: config.exchange.batch,
     }),
   ],
   seeds: ({ exchange, exchangeKeys, directory }) => [demoKeysSeed(exchangeKeys, directory), demoExchangeSeed(exchange)],

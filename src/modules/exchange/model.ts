@@ -48,7 +48,30 @@ export type DeliveryAnswer = { accepted: true; status?: EdxmlStatus; outboxDeliv
 export interface RemoteTransport {
   /** `signed` is the message's signed edXML when the caller made it (the outbox job, which keeps it as evidence). */
   deliver(peer: Peer, message: EdxmlMessage, fromAgency: string, toAgency?: string, signed?: string): Promise<DeliveryAnswer>;
+  /** Several signed messages in one request, when the transport can (the outbox job sends what queued up for a pair). */
+  deliverMany?: BatchTransport;
 }
+
+/** What the inbox answered one message: its HTTP status, content type and body (a signed status edXML, or an error). */
+export interface InboxAnswer {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+/** One message of a batch to the node of one recipient: the queued message, its signed edXML and its sender. */
+export interface BatchItem {
+  message: EdxmlMessage;
+  signed: string;
+  fromAgency: string;
+}
+
+/**
+ * Several messages for one recipient in one request (wire.ts: `/exchange/inbox/batch`), in order: the answers of the
+ * ones taken, in order, and shorter than `items` when the recipient's node stopped taking them (the rest go again).
+ * Null when the node does not take batches (it is sent one message at a time). A thrown error is retried.
+ */
+export type BatchTransport = (peer: Peer, items: readonly BatchItem[], toAgency: string) => Promise<DeliveryAnswer[] | null>;
 
 /** The default transport: none is configured, so remote deliveries fail, are retried, and end up undelivered. */
 export const NO_TRANSPORT: RemoteTransport = {
@@ -112,6 +135,12 @@ export interface ReceiveOptions {
 export interface InboxReceiver {
   /** Stores `message` for each of `to` hosted here (all of its hosted recipients when absent); idempotent. */
   receive(message: EdxmlMessage, opts?: ReceiveOptions): Promise<DeliveryAnswer>;
+  /**
+   * Records, in one transaction, messages of the outbox delivered in one request: each marked delivered, with the
+   * status its recipient answered it with (on the timeline, as if it had come on its own) and the hash of a sent
+   * document's signed edXML; `jobsDone`, the queued delivery jobs of those messages, marked done.
+   */
+  settleDelivered(delivered: ReadonlyArray<{ outboxId: number; status?: EdxmlStatus; signed?: { copyId: string; sha256: string } }>, jobsDone: readonly number[]): Promise<void>;
 }
 
 /** Answers an officer gives on a received document; 01 is automatic, 13 is the sender's. */

@@ -163,9 +163,28 @@ export async function recordAttempt(db: Db, id: number, outcome: { delivered: tr
     .where(eq(exchangeOutbox.id, id));
 }
 
+/**
+ * The messages queued for the same pair after `row`, in their order: what a delivery may take along with it. Only
+ * `limit` of them are read (a partial index holds the pending ones).
+ */
+export function pendingAfter(db: Db, row: Pick<OutboxRow, "id" | "fromAgency" | "toAgency">, limit: number): Promise<OutboxRow[]> {
+  const o = exchangeOutbox;
+  return db
+    .select()
+    .from(o)
+    .where(and(eq(o.fromAgency, row.fromAgency), eq(o.toAgency, row.toAgency), eq(o.state, "pending"), sql`${o.id} > ${row.id}`))
+    .orderBy(asc(o.id))
+    .limit(limit);
+}
+
 /** Queues into the transaction's COMMIT the mark of a message delivered; false when `tx` is not a transaction. */
 export function queueDelivered(tx: Db, id: number): boolean {
   return runAtCommit(tx, `UPDATE exchange_outbox SET state = 'delivered', attempts = attempts + 1, delivered_at = now(), last_error = NULL WHERE id = ${literal(id)}`);
+}
+
+/** Queues into the transaction's COMMIT what `setCopySigned` does; false when `tx` is not a transaction. */
+export function queueCopySigned(tx: Db, id: string, sha256: string): boolean {
+  return runAtCommit(tx, `UPDATE exchange_documents SET signed_sha256 = ${literal(sha256)} WHERE id = ${literal(id)} AND signed_sha256 IS NULL`);
 }
 
 /** Keeps the signed edXML of a sent document with its copy (the first one signed: the same for every recipient). */

@@ -1,12 +1,13 @@
 // The exchange API (docs/API.md, "Exchange (edXML)"): officers send, list, read and answer their agency's
 // documents; peers deliver edXML to `/exchange/inbox`, authenticated by its signature rather than by an account.
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FastifyReply } from "fastify";
 import { Type } from "../../platform/typebox.ts";
 import { OFFICERS, PUBLIC } from "../../platform/http/access.ts";
 import { InboxRefused, InvalidExchangeInput } from "./errors.ts";
-import { type InboxDecoder, SignatureRefusedError, type StoredAttachment, TAKES_ANSWER_HEADER } from "./model.ts";
+import { type InboxAnswer, type InboxDecoder, type Peer, SignatureRefusedError, type StoredAttachment, TAKES_ANSWER_HEADER } from "./model.ts";
 import { homeAgency } from "./policy.ts";
-import { AgencyCode, Created, DocumentDto, DocumentFileParams, DocumentParams as Id, DocumentPage, ListQuery, RecallBody, SendBody, StatusBody, UpdateBody } from "./schema.ts";
+import { AgencyCode, Created, InboxBatch, InboxBatchAnswer, DocumentDto, DocumentFileParams, DocumentParams as Id, DocumentPage, ListQuery, RecallBody, SendBody, StatusBody, UpdateBody } from "./schema.ts";
 import type { ExchangeService } from "./service.ts";
 
 const TAGS = ["exchange"];
@@ -33,6 +34,51 @@ export function exchangeRoutes(exchange: ExchangeService, opts: { decoder: Inbox
   const bodyLimit = Math.ceil((opts.maxUploadBytes * 4) / 3) * 4 + 64 * 1024;
   return async (app) => {
     const meta = (request: { id: string }) => ({ requestId: request.id });
+
+    /** What the inbox answers a message a peer posted: its status, content type and body (or a thrown domain error). */
+    async function takeOne(xml: string, to: string | undefined, takesAnswer: boolean, peers: readonly Peer[], context: { requestId: string }): Promise<InboxAnswer> {
+      const hosted = async (code: string | undefined) => code !== undefined && (await exchange.route(code, peers)).kind === "local";
+      let decoded;
+      try {
+        decoded = await opts.decoder.decode(xml, peers, context);
+      } catch (err) {
+        if (!(err instanceof SignatureRefusedError)) throw err;
+        const doc = err.edxml;
+        // A signed 02 only for a message signed with a certificate registered for its sender (changed on the way,
+        // or signed out of its validity): an unsigned or stranger's message gets no agency-signed answer to keep.
+        const bySender = /^(digest_mismatch|bad_signature|expired):/.test(err.reason);
+        if (bySender && doc.kind === "document" && opts.decoder.refuse) {
+          const candidates = to ? [to] : doc.header.to.map((o) => o.organId);
+          let recipient: string | undefined;
+          for (const c of candidates) if (!recipient && (await hosted(c))) recipient = c;
+          if (recipient) return { status: 422, contentType: XML, body: await opts.decoder.refuse(doc, recipient, err.reason) };
+        }
+        throw new InboxRefused(err.reason);
+      }
+      const { message, signer } = decoded;
+      const sender = message.kind === "status" ? message.from.organId : message.header.from.organId;
+      if (signer !== sender) throw new InboxRefused(`signed by ${signer}, not by the sender ${sender}`);
+      // A hub routes onward what it does not host: the recipient named (`to`), else (a peer that does not name it)
+      // the sender a status answers, or a document's first recipient hosted nowhere here.
+      let target = to ?? (message.kind === "status" ? message.responseFor.organId : undefined);
+      if (!target && message.kind === "document" && opts.decoder.forward) {
+        for (const o of message.header.to) if (!target && !(await hosted(o.organId))) target = o.organId;
+      }
+      if (opts.decoder.forward && target && !(await hosted(target))) {
+        const relayed = await opts.decoder.forward(xml, target, peers, takesAnswer);
+        return { status: relayed.status, contentType: relayed.contentType || XML, body: relayed.body };
+      }
+      // The signed edXML as it came, kept once the document is accepted: the recipient's evidence of what was sent.
+      const answer = await exchange.receiver.receive(message, {
+        ...(to && message.kind === "document" ? { to: [to] } : {}),
+        ...(message.kind === "document" ? { keepSigned: () => exchange.keepSigned(xml) } : {}),
+        peers,
+        // Its 01 goes back in this answer; a sender that records it from there (it says so) gets it only there.
+        answersInline: takesAnswer,
+      });
+      if (!answer.accepted) throw new InboxRefused(answer.reason);
+      return { status: 200, contentType: XML, body: await opts.decoder.answer(answer, message) };
+    }
     app.addHook("onSend", async (_request, reply, payload) => {
       if (!reply.hasHeader("cache-control")) void reply.header("cache-control", PRIVATE);
       return payload;
@@ -166,52 +212,47 @@ export function exchangeRoutes(exchange: ExchangeService, opts: { decoder: Inbox
       },
       async (request, reply) => {
         if (typeof request.body !== "string" || !request.body) throw new InboxRefused("the body must be an edXML document (application/xml)");
-        const xml = request.body;
-        const to = request.query.to;
-        // The peers, read once for the request: the decoder, the routing and the receiver all use this list.
         const peers = await exchange.peers();
-        const hosted = async (code: string | undefined) => code !== undefined && (await exchange.route(code, peers)).kind === "local";
-        let decoded;
-        try {
-          decoded = await opts.decoder.decode(xml, peers, meta(request));
-        } catch (err) {
-          if (!(err instanceof SignatureRefusedError)) throw err;
-          const doc = err.edxml;
-          // A signed 02 only for a message signed with a certificate registered for its sender (changed on the way,
-          // or signed out of its validity): an unsigned or stranger's message gets no agency-signed answer to keep.
-          const bySender = /^(digest_mismatch|bad_signature|expired):/.test(err.reason);
-          if (bySender && doc.kind === "document" && opts.decoder.refuse) {
-            const candidates = to ? [to] : doc.header.to.map((o) => o.organId);
-            let recipient: string | undefined;
-            for (const c of candidates) if (!recipient && (await hosted(c))) recipient = c;
-            if (recipient) return reply.code(422).type(XML).send(await opts.decoder.refuse(doc, recipient, err.reason));
-          }
-          throw new InboxRefused(err.reason);
-        }
-        const { message, signer } = decoded;
+        const taken = await takeOne(request.body, request.query.to, request.headers[TAKES_ANSWER_HEADER] === "1", peers, meta(request));
+        return reply.code(taken.status).type(taken.contentType).send(taken.body);
+      },
+    );
+
+    app.post(
+      "/exchange/inbox/batch",
+      {
+        // As the inbox: each message is trusted by its own XML signature.
+        config: { access: PUBLIC },
+        bodyLimit,
+        schema: {
+          tags: TAGS,
+          summary: "Nhận nhiều thông điệp edXML từ nút liên thông",
+          description:
+            "A motcua peer delivers several signed edXML messages for one recipient (`to`) in one request, in its outbox's order: each is taken as `POST /exchange/inbox` takes it, one after the other, and `answers` lists what the inbox answered each (`status`, `contentType`, `body`). Taking stops after the first answer that is not 200, or before a message the inbox would refuse: `answers` is then shorter than `messages` and the rest were not taken (the sender sends them again). When the first message is not taken, the answer is that message's own, as the inbox gives it.",
+          querystring: Type.Object({ to: Type.Optional(AgencyCode) }),
+          body: InboxBatch,
+          response: { 200: InboxBatchAnswer },
+        },
+      },
+      async (request, reply) => {
+        const peers = await exchange.peers();
         const takesAnswer = request.headers[TAKES_ANSWER_HEADER] === "1";
-        const sender = message.kind === "status" ? message.from.organId : message.header.from.organId;
-        if (signer !== sender) throw new InboxRefused(`signed by ${signer}, not by the sender ${sender}`);
-        // A hub routes onward what it does not host: the recipient named (`to`), else (a peer that does not name it)
-        // the sender a status answers, or a document's first recipient hosted nowhere here.
-        let target = to ?? (message.kind === "status" ? message.responseFor.organId : undefined);
-        if (!target && message.kind === "document" && opts.decoder.forward) {
-          for (const o of message.header.to) if (!target && !(await hosted(o.organId))) target = o.organId;
+        const answers: InboxAnswer[] = [];
+        for (const [i, xml] of request.body.messages.entries()) {
+          let taken;
+          try {
+            taken = await takeOne(xml, request.query.to, takesAnswer, peers, meta(request));
+          } catch (err) {
+            // The first answers for the request, as the inbox would; a later one is left for the sender to send again.
+            if (i === 0) throw err;
+            break;
+          }
+          // (Untyped: that answer is the inbox's, not the batch's schema.)
+          if (i === 0 && taken.status !== 200) return (reply as unknown as FastifyReply).code(taken.status).type(taken.contentType).send(taken.body);
+          answers.push(taken);
+          if (taken.status !== 200) break;
         }
-        if (opts.decoder.forward && target && !(await hosted(target))) {
-          const relayed = await opts.decoder.forward(xml, target, peers, takesAnswer);
-          return reply.code(relayed.status).type(relayed.contentType || XML).send(relayed.body);
-        }
-        // The signed edXML as it came, kept once the document is accepted: the recipient's evidence of what was sent.
-        const answer = await exchange.receiver.receive(message, {
-          ...(to && message.kind === "document" ? { to: [to] } : {}),
-          ...(message.kind === "document" ? { keepSigned: () => exchange.keepSigned(xml) } : {}),
-          peers,
-          // Its 01 goes back in this answer; a sender that records it from there (it says so) gets it only there.
-          answersInline: takesAnswer,
-        });
-        if (!answer.accepted) throw new InboxRefused(answer.reason);
-        return reply.type(XML).send(await opts.decoder.answer(answer, message));
+        return { answers };
       },
     );
   };

@@ -145,3 +145,14 @@ export const UpdateBody = Type.Object({
 });
 
 export const Created = Type.Object({ id: Type.String() });
+
+/** The most messages one request to `/exchange/inbox/batch` carries. */
+export const INBOX_BATCH_MAX = 64;
+
+export const InboxBatch = Type.Object(
+  { messages: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: INBOX_BATCH_MAX }) },
+  { additionalProperties: false },
+);
+
+const InboxAnswerDto = Type.Object({ status: Type.Integer(), contentType: Type.String(), body: Type.String() });
+export const InboxBatchAnswer = Type.Object({ answers: Type.Array(InboxAnswerDto) });

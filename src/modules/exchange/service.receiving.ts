@@ -6,7 +6,8 @@ import { actorRef, systemActor } from "../../platform/auth/actor.ts";
 import type { Db } from "../../platform/db/index.ts";
 import type { EdxmlDocument, EdxmlMessage, EdxmlStatus, Organization, StatusCode } from "./edxml/model.ts";
 import type { DeliveryAnswer, InboxReceiver, PendingChange, StoredAttachment } from "./model.ts";
-import { type CopyRow, copyOf, insertCopy, insertStatus, listPeers, nextRegisterNumber, queueAnsweredStatus, queueDelivered, statusesOf, updateCopy } from "./repo.ts";
+import { type CopyRow, copyOf, insertCopy, insertStatus, listPeers, nextRegisterNumber, queueAnsweredStatus, queueCopySigned, queueDelivered, recordAttempt, setCopySigned, statusesOf, updateCopy } from "./repo.ts";
+import { queueJobsDone } from "../../platform/jobs/index.ts";
 import { receivedFacts } from "./events.ts";
 import { edxmlTimestamp, type ExchangeDeps, organizationOf, parseEdxmlTimestamp, queueMessage, routeOf, vnYear } from "./support.ts";
 
@@ -152,31 +153,30 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
     }
   }
 
-  async function receiveStatus(status: EdxmlStatus, answersOutbox?: number): Promise<DeliveryAnswer> {
+  /** A status on the timeline of the sent copy it is about, in `tx`; `answersOutbox`: the message it answers is delivered with it. */
+  async function statusIn(tx: Db, status: EdxmlStatus, answersOutbox?: number): Promise<DeliveryAnswer> {
     const at = parseEdxmlTimestamp(status.timestamp) ?? clock.now();
-    return database.transaction(async (tx) => {
-      const copy = await copyOf(tx, status.responseFor.organId, "out", status.responseFor.documentId);
-      if (!copy) return { accepted: false, reason: `no document ${status.responseFor.documentId} was sent by ${status.responseFor.organId}`, permanent: true };
-      if (!copy.header.to.some((o) => o.organId === status.from.organId)) return { accepted: false, reason: `${status.from.organId} is not a recipient`, permanent: true };
-      const fresh = await insertStatus(tx, {
-        copyId: copy.id,
-        party: status.from.organId,
-        code: status.statusCode,
-        description: status.description ?? null,
-        staff: status.staffInfo?.staff ?? null,
-        at,
-        key: `${status.from.organId}:${status.statusCode}:${status.timestamp}`,
-      });
-      if (fresh) await deps.events?.publish(tx, "exchange.status_received", { copyId: copy.id, agencyCode: copy.agencyCode, party: status.from.organId, code: status.statusCode, description: status.description ?? null, at });
-      // The message it answers is delivered once its answer is recorded, with it.
-      const delivered = answersOutbox !== undefined && queueDelivered(tx, answersOutbox);
-      return { accepted: true, ...(delivered ? { outboxDelivered: true } : {}) };
+    const copy = await copyOf(tx, status.responseFor.organId, "out", status.responseFor.documentId);
+    if (!copy) return { accepted: false, reason: `no document ${status.responseFor.documentId} was sent by ${status.responseFor.organId}`, permanent: true };
+    if (!copy.header.to.some((o) => o.organId === status.from.organId)) return { accepted: false, reason: `${status.from.organId} is not a recipient`, permanent: true };
+    const fresh = await insertStatus(tx, {
+      copyId: copy.id,
+      party: status.from.organId,
+      code: status.statusCode,
+      description: status.description ?? null,
+      staff: status.staffInfo?.staff ?? null,
+      at,
+      key: `${status.from.organId}:${status.statusCode}:${status.timestamp}`,
     });
+    if (fresh) await deps.events?.publish(tx, "exchange.status_received", { copyId: copy.id, agencyCode: copy.agencyCode, party: status.from.organId, code: status.statusCode, description: status.description ?? null, at });
+    // The message it answers is delivered once its answer is recorded, with it.
+    const delivered = answersOutbox !== undefined && queueDelivered(tx, answersOutbox);
+    return { accepted: true, ...(delivered ? { outboxDelivered: true } : {}) };
   }
 
   return {
     async receive(message: EdxmlMessage, opts = {}) {
-      if (message.kind === "status") return receiveStatus(message, opts.answersOutbox);
+      if (message.kind === "status") return database.transaction((tx) => statusIn(tx, message, opts.answersOutbox));
       // The peers as the caller read them for this delivery (the inbox route), else read once here.
       const peers = opts.peers ?? (deps.peerList ? await deps.peerList() : await listPeers(database.db));
       // A recipient the signed document names: the `?to=` of a delivery narrows the list, never adds to it.
@@ -205,6 +205,17 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
         if (one.status) answer = one;
       }
       return answer;
+    },
+
+    async settleDelivered(delivered, jobsDone) {
+      await database.transaction(async (tx) => {
+        for (const d of delivered) {
+          if (d.signed && !queueCopySigned(tx, d.signed.copyId, d.signed.sha256)) await setCopySigned(tx, d.signed.copyId, d.signed.sha256);
+          const taken = d.status ? await statusIn(tx, d.status, d.outboxId) : null;
+          if (!taken?.accepted || !taken.outboxDelivered) await recordAttempt(tx, d.outboxId, { delivered: true });
+        }
+        if (!queueJobsDone(tx, jobsDone)) throw new Error("settleDelivered: not in a transaction");
+      });
     },
   };
 }

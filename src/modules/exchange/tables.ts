@@ -103,6 +103,8 @@ export const exchangeOutbox = pgTable(
   (t) => [
     unique("exchange_outbox_key").on(t.fromAgency, t.toAgency, t.key),
     index("exchange_outbox_copy_idx").on(t.copyId),
+    // A pair's queued messages, which a delivery takes along in one request (repo.ts pendingAfter).
+    index("exchange_outbox_pending_idx").on(t.fromAgency, t.toAgency, t.id).where(sql`${t.state} = 'pending'`),
     check("exchange_outbox_state_known", sql`${t.state} IN ('pending', 'delivered', 'undelivered')`),
     check("exchange_outbox_kind_known", sql`${t.kind} IN ('document', 'status')`),
   ],

@@ -15,7 +15,7 @@ import { httpRequest } from "../../platform/http/client.ts";
 import type { DirectoryService } from "../directory/index.ts";
 import { buildEdxml, EdxmlError, type EdxmlMessage, parseEdxml } from "./edxml/index.ts";
 import { EdxmlMalformed, InboxRefused, NextHopUnavailable } from "./errors.ts";
-import { type DeliveryAnswer, type InboxDecoder, type Peer, type RemoteTransport, SignatureRefusedError, TAKES_ANSWER_HEADER } from "./model.ts";
+import { type BatchItem, type DeliveryAnswer, type InboxAnswer, type InboxDecoder, type Peer, type RemoteTransport, SignatureRefusedError, TAKES_ANSWER_HEADER } from "./model.ts";
 import { statusFor } from "./service.receiving.ts";
 import type { AgencyKeysService } from "./signing/service.ts";
 import { shown } from "./edxml/tree.ts";
@@ -23,12 +23,13 @@ import { appendTrace } from "./signing/traces.ts";
 import { edxmlTimestamp, organizationOf, peerFor } from "./support.ts";
 
 const XML = "application/xml; charset=utf-8";
+const JSON_TYPE = "application/json; charset=utf-8";
 
 const senderOf = (m: EdxmlMessage) => (m.kind === "status" ? m.from.organId : m.header.from.organId);
 
 /** The inbox of a node, naming the recipient the message is for (routing data, outside the signed document). */
-export function inboxUrl(nodeUrl: string, to: string | undefined): URL {
-  const url = new URL("exchange/inbox", nodeUrl.endsWith("/") ? nodeUrl : `${nodeUrl}/`);
+export function inboxUrl(nodeUrl: string, to: string | undefined, path = "exchange/inbox"): URL {
+  const url = new URL(path, nodeUrl.endsWith("/") ? nodeUrl : `${nodeUrl}/`);
   if (to) url.searchParams.set("to", to);
   return url;
 }
@@ -77,6 +78,22 @@ export function httpTransport(deps: WireDeps): RemoteTransport {
     return status;
   }
 
+  /** What one message's answer says (the inbox's, or its entry in a batch's answer). */
+  async function answerOf(res: InboxAnswer, origin: string, from: string): Promise<DeliveryAnswer> {
+    if (res.status >= 500 || res.status === 408 || res.status === 429) throw new Error(`${origin} answered ${refusalOf(res.status, res.body)}`);
+    if (res.status === 200) return res.body.trim() ? { accepted: true, status: await readAnswer(res.body, from) } : { accepted: true };
+    if (res.status === 422 && res.contentType.includes("xml")) {
+      const status = await readAnswer(res.body, from);
+      return { accepted: false, permanent: true, status, reason: `${status.from.organId} refused it (${status.statusCode}): ${status.description ?? ""}` };
+    }
+    return { accepted: false, permanent: true, reason: `${origin} refused it: ${refusalOf(res.status, res.body)}` };
+  }
+
+  // Nodes that answered a batch 404 (another implementation, or an older motcua): asked one message at a time, and
+  // for a batch again after a while (they may be upgraded).
+  const unbatched = new Map<string, number>();
+  const UNBATCHED_MS = 10 * 60_000;
+
   return {
     async deliver(peer: Peer, message: EdxmlMessage, fromAgency: string, toAgency?: string, given?: string): Promise<DeliveryAnswer> {
       const signed = given ?? (await deps.keys.signOutgoing(buildEdxml(message), fromAgency));
@@ -87,13 +104,37 @@ export function httpTransport(deps: WireDeps): RemoteTransport {
       } catch (err) {
         throw new Error(`${url.origin} cannot be reached: ${(err as Error).message}`);
       }
-      if (res.status >= 500 || res.status === 408 || res.status === 429) throw new Error(`${url.origin} answered ${refusalOf(res.status, res.body)}`);
-      if (res.status === 200) return res.body.trim() ? { accepted: true, status: await readAnswer(res.body, toAgency ?? peer.agencyCode) } : { accepted: true };
-      if (res.status === 422 && res.contentType.includes("xml")) {
-        const status = await readAnswer(res.body, toAgency ?? peer.agencyCode);
-        return { accepted: false, permanent: true, status, reason: `${status.from.organId} refused it (${status.statusCode}): ${status.description ?? ""}` };
+      return answerOf(res, url.origin, toAgency ?? peer.agencyCode);
+    },
+
+    async deliverMany(peer: Peer, items: readonly BatchItem[], toAgency: string): Promise<DeliveryAnswer[] | null> {
+      const since = unbatched.get(peer.nodeUrl);
+      if (since !== undefined && deps.clock.now().getTime() - since < UNBATCHED_MS) return null;
+      const url = inboxUrl(peer.nodeUrl, toAgency, "exchange/inbox/batch");
+      let res;
+      try {
+        const body = JSON.stringify({ messages: items.map((i) => i.signed) });
+        const answer = await httpRequest(url, { method: "POST", headers: { "content-type": JSON_TYPE, [TAKES_ANSWER_HEADER]: "1" }, body, timeoutMs: deps.timeoutMs });
+        res = { status: answer.status, contentType: answer.contentType, body: answer.body.toString("utf8") };
+      } catch (err) {
+        throw new Error(`${url.origin} cannot be reached: ${(err as Error).message}`);
       }
-      return { accepted: false, permanent: true, reason: `${url.origin} refused it: ${refusalOf(res.status, res.body)}` };
+      if (res.status === 404) {
+        unbatched.set(peer.nodeUrl, deps.clock.now().getTime());
+        return null;
+      }
+      // Not 200: the first message was not taken, and this is its own answer.
+      if (res.status !== 200) return [await answerOf(res, url.origin, toAgency)];
+      let answers: InboxAnswer[];
+      try {
+        answers = (JSON.parse(res.body) as { answers: InboxAnswer[] }).answers;
+        if (!Array.isArray(answers) || answers.length > items.length) throw new Error("not one answer per message");
+      } catch (err) {
+        throw new Error(`the batch answer of ${url.origin} cannot be read: ${(err as Error).message}`);
+      }
+      const out: DeliveryAnswer[] = [];
+      for (const a of answers) out.push(await answerOf(a, url.origin, toAgency));
+      return out;
     },
   };
 }

@@ -21,7 +21,7 @@ describe("config", () => {
   });
 
   it("reads the document exchange's hub and retries", () => {
-    assert.deepEqual(loadConfig({}).exchange, { hubUrl: null, hubCode: null, timeoutMs: 30_000, maxAttempts: 12, retryBaseMs: 30_000, retryMaxMs: 14_400_000 });
+    assert.deepEqual(loadConfig({}).exchange, { hubUrl: null, hubCode: null, timeoutMs: 30_000, maxAttempts: 12, retryBaseMs: 30_000, retryMaxMs: 14_400_000, batch: 32 });
     const c = loadConfig({ MOTCUA_EXCHANGE_HUB_URL: "https://truc.example.gov.vn/", MOTCUA_EXCHANGE_HUB: "000.00.00.G22", MOTCUA_EXCHANGE_RETRY_BASE_MS: "100" });
     assert.deepEqual([c.exchange.hubUrl, c.exchange.hubCode, c.exchange.retryBaseMs], ["https://truc.example.gov.vn", "000.00.00.G22", 100]);
   });

@@ -133,7 +133,8 @@ export interface Config {
    * The document exchange between nodes (issue 16): MOTCUA_EXCHANGE_HUB_URL (a hub that routes onward what no peer
    * covers), MOTCUA_EXCHANGE_HUB (this node is a hub: the agency code it stamps its TraceHeader with),
    * _TIMEOUT_MS (one delivery's HTTP request), _MAX_ATTEMPTS and _RETRY_BASE_MS / _RETRY_MAX_MS (the outbox's
-   * retries with exponential backoff).
+   * retries with exponential backoff), _BATCH (how many queued messages for one recipient a delivery takes to a peer
+   * in one request; 1: one message a request).
    */
   exchange: {
     hubUrl: string | null;
@@ -142,6 +143,7 @@ export interface Config {
     maxAttempts: number;
     retryBaseMs: number;
     retryMaxMs: number;
+    batch: number;
   };
 }
 
@@ -512,6 +514,7 @@ function exchange(env: Env): Config["exchange"] {
     maxAttempts: integer(env, "MOTCUA_EXCHANGE_MAX_ATTEMPTS", 12, 1, 1000),
     retryBaseMs: integer(env, "MOTCUA_EXCHANGE_RETRY_BASE_MS", 30_000, 0, 86_400_000),
     retryMaxMs: integer(env, "MOTCUA_EXCHANGE_RETRY_MAX_MS", 4 * 3_600_000, 0, 7 * 86_400_000),
+    batch: integer(env, "MOTCUA_EXCHANGE_BATCH", 32, 1, 64),
   };
 }
 

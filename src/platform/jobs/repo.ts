@@ -1,6 +1,6 @@
 import type { SQL } from "drizzle-orm";
 import { and, desc, eq, sql } from "../db/drizzle.ts";
-import { type Db, execRows } from "../db/index.ts";
+import { type Db, execRows, literal, runAtCommit } from "../db/index.ts";
 import { jobs, jobSchedules } from "./tables.ts";
 
 export type JobStatus = "queued" | "running" | "done" | "dead";
@@ -115,6 +115,18 @@ export async function extendLeases(db: Db, workerId: string, ids: number[], leas
 
 function thisRun(job: ClaimedJob): SQL {
   return sql`id = ${job.id} AND locked_by = ${job.lockedBy} AND attempts = ${job.attempts} AND status = 'running'`;
+}
+
+/**
+ * Queues into the transaction's COMMIT the mark done of queued jobs whose work another run did (the outbox job that
+ * took its pair's queued messages in one request): they are not run. False when `tx` is not a transaction.
+ */
+export function queueJobsDone(tx: Db, ids: readonly number[]): boolean {
+  if (ids.length === 0) return true;
+  return runAtCommit(
+    tx,
+    `UPDATE jobs SET status = 'done', finished_at = now(), locked_by = NULL, locked_until = NULL WHERE status = 'queued' AND id IN (${ids.map((id) => literal(id)).join(", ")})`,
+  );
 }
 
 /** Marks this run done; false when the job was taken from it meanwhile (lease lost, released). */

@@ -1,0 +1,1 @@
+CREATE INDEX "exchange_outbox_pending_idx" ON "exchange_outbox" USING btree ("from_agency","to_agency","id") WHERE "exchange_outbox"."state" = 'pending';
