@@ -232,4 +232,46 @@ describe("exchange between agencies of this node", () => {
     assert.equal((await ex.receiver.receive(update(), { to: [s.recipient.code], keepSigned })).accepted, true);
     assert.equal(await env.ctx.files.has(sha256), true);
   });
+  it("takes new documents delivered together in one transaction, each as it would be alone: numbered in order, one 01 each, one held already or given twice answered with its first 01; a revocation among them taken in its turn", async () => {
+    const ex = env.ctx.exchange;
+    const id = await ex.send(as("clerkA"), await sendInput(env.ctx, s, { subject: "Gửi cùng lúc, bản gốc" }));
+    await drain(env.ctx);
+    const row = (await copyById(env.database.db, id))!;
+    const base = { ...messageOf(row, clock.now()), attachments: [{ ...row.attachments[0]!, content: new Uint8Array(PDF) }] } as EdxmlDocument;
+    const variant = (n: string): EdxmlDocument => {
+      const code = { ...base.header.code, codeNumber: n };
+      return { ...base, header: { ...base.header, code, subject: `Gửi cùng lúc số ${n}`, documentId: `${s.sender.code},${base.header.promulgationInfo.promulgationDate},${n}/${code.codeNotation}` } };
+    };
+    const opts = { to: [s.recipient.code] };
+    const [d1, d2] = [variant("8001"), variant("8002")];
+    const held = await ex.receiver.receive(base, opts);
+    const database = env.ctx.database;
+    const transaction = database.transaction;
+    let transactions = 0;
+    database.transaction = ((fn: never) => {
+      transactions++;
+      return transaction.call(database, fn);
+    }) as typeof transaction;
+    let answers;
+    try {
+      answers = await ex.receiver.receiveMany([d1, base, d2, d1].map((message) => ({ message, opts })));
+    } finally {
+      database.transaction = transaction;
+    }
+    assert.equal(transactions, 1);
+    assert.deepEqual(answers.map((a) => a.accepted && a.status?.statusCode), ["01", "01", "01", "01"]);
+    assert.deepEqual(answers[1], held);
+    assert.deepEqual(answers[3], answers[0]);
+    const [c1, c2] = [await inboxCopy(d1.header.documentId), await inboxCopy(d2.header.documentId)];
+    assert.equal(c2.registerNumber, c1.registerNumber + 1);
+    assert.equal((await ex.list(as("clerkB"), { box: "in", q: "Gửi cùng lúc số 8001" })).items.length, 1);
+
+    // A document and its revocation in one delivery: one after the other, in order.
+    const d3 = variant("8003");
+    const revocation: EdxmlDocument = { ...d3, bussiness: { bussinessDocType: 1, bussinessDocReason: "Thu hồi", documentId: d3.header.documentId, replacementInfoList: [] }, attachments: [] };
+    const mixed = await ex.receiver.receiveMany([d3, revocation].map((message) => ({ message, opts })));
+    assert.deepEqual(mixed.map((a) => a.accepted), [true, true]);
+    const c3 = await inboxCopy(d3.header.documentId);
+    assert.equal((await copyById(env.database.db, c3.id))!.pendingChange?.type, 1);
+  });
 });

@@ -136,6 +136,11 @@ export interface InboxReceiver {
   /** Stores `message` for each of `to` hosted here (all of its hosted recipients when absent); idempotent. */
   receive(message: EdxmlMessage, opts?: ReceiveOptions): Promise<DeliveryAnswer>;
   /**
+   * Several messages delivered together, in order, each as `receive` takes it (new documents for one recipient in
+   * one transaction); the answers stop after the first not accepted.
+   */
+  receiveMany(items: ReadonlyArray<{ message: EdxmlMessage; opts: ReceiveOptions }>): Promise<DeliveryAnswer[]>;
+  /**
    * Records, in one transaction, messages of the outbox delivered in one request: each marked delivered, with the
    * status its recipient answered it with (on the timeline, as if it had come on its own) and the hash of a sent
    * document's signed edXML; `jobsDone`, the queued delivery jobs of those messages, marked done.

@@ -1,5 +1,5 @@
 // The exchange module's SQL: copies, their timelines, the outbox, the registers' counters and the peers.
-import { and, asc, desc, eq, sql } from "../../platform/db/drizzle.ts";
+import { and, asc, desc, eq, inArray, sql } from "../../platform/db/drizzle.ts";
 import { type Db, literal, literalInsert, prepared, runAtCommit } from "../../platform/db/index.ts";
 import { exchangeDocuments, exchangeOutbox, exchangePeers, exchangeRegisters, exchangeStatuses } from "./tables.ts";
 
@@ -59,6 +59,16 @@ export async function copyOf(db: Db, agencyCode: string, box: Box, documentId: s
     .where(and(eq(exchangeDocuments.agencyCode, agencyCode), eq(exchangeDocuments.box, box), eq(exchangeDocuments.documentId, documentId)));
   const [row] = await (opts.lock ? q.for("update") : q);
   return row ?? null;
+}
+
+/** Which of `documentIds` an agency's box holds already. */
+export async function documentIdsHeld(db: Db, agencyCode: string, box: Box, documentIds: readonly string[]): Promise<Set<string>> {
+  const d = exchangeDocuments;
+  const rows = await db
+    .select({ documentId: d.documentId })
+    .from(d)
+    .where(and(eq(d.agencyCode, agencyCode), eq(d.box, box), inArray(d.documentId, [...documentIds])));
+  return new Set(rows.map((r) => r.documentId));
 }
 
 export async function updateCopy(tx: Db, id: string, patch: Partial<NewCopyRow>): Promise<void> {

@@ -3,9 +3,10 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply } from "fastify";
 import { Type } from "../../platform/typebox.ts";
+import type { EdxmlMessage } from "./edxml/model.ts";
 import { OFFICERS, PUBLIC } from "../../platform/http/access.ts";
 import { InboxRefused, InvalidExchangeInput } from "./errors.ts";
-import { type InboxAnswer, type InboxDecoder, type Peer, SignatureRefusedError, type StoredAttachment, TAKES_ANSWER_HEADER } from "./model.ts";
+import { type DeliveryAnswer, type InboxAnswer, type InboxDecoder, type Peer, type ReceiveOptions, SignatureRefusedError, type StoredAttachment, TAKES_ANSWER_HEADER } from "./model.ts";
 import { homeAgency } from "./policy.ts";
 import { AgencyCode, Created, InboxBatch, InboxBatchAnswer, DocumentDto, DocumentFileParams, DocumentParams as Id, DocumentPage, ListQuery, RecallBody, SendBody, StatusBody, UpdateBody } from "./schema.ts";
 import type { ExchangeService } from "./service.ts";
@@ -35,8 +36,12 @@ export function exchangeRoutes(exchange: ExchangeService, opts: { decoder: Inbox
   return async (app) => {
     const meta = (request: { id: string }) => ({ requestId: request.id });
 
-    /** What the inbox answers a message a peer posted: its status, content type and body (or a thrown domain error). */
-    async function takeOne(xml: string, to: string | undefined, takesAnswer: boolean, peers: readonly Peer[], context: { requestId: string }): Promise<InboxAnswer> {
+    /**
+     * A message a peer posted, read and checked: what the inbox answers it when that is decided here (the signed 02 of
+     * a refused signature, a hub's relayed answer), else the message and how the receiver is to take it. A domain
+     * error when it is refused outright.
+     */
+    async function decodeOne(xml: string, to: string | undefined, takesAnswer: boolean, peers: readonly Peer[], context: { requestId: string }): Promise<{ answered: InboxAnswer } | { message: EdxmlMessage; receive: ReceiveOptions }> {
       const hosted = async (code: string | undefined) => code !== undefined && (await exchange.route(code, peers)).kind === "local";
       let decoded;
       try {
@@ -51,7 +56,7 @@ export function exchangeRoutes(exchange: ExchangeService, opts: { decoder: Inbox
           const candidates = to ? [to] : doc.header.to.map((o) => o.organId);
           let recipient: string | undefined;
           for (const c of candidates) if (!recipient && (await hosted(c))) recipient = c;
-          if (recipient) return { status: 422, contentType: XML, body: await opts.decoder.refuse(doc, recipient, err.reason) };
+          if (recipient) return { answered: { status: 422, contentType: XML, body: await opts.decoder.refuse(doc, recipient, err.reason) } };
         }
         throw new InboxRefused(err.reason);
       }
@@ -66,19 +71,27 @@ export function exchangeRoutes(exchange: ExchangeService, opts: { decoder: Inbox
       }
       if (opts.decoder.forward && target && !(await hosted(target))) {
         const relayed = await opts.decoder.forward(xml, target, peers, takesAnswer);
-        return { status: relayed.status, contentType: relayed.contentType || XML, body: relayed.body };
+        return { answered: { status: relayed.status, contentType: relayed.contentType || XML, body: relayed.body } };
       }
-      // The signed edXML as it came, kept once the document is accepted: the recipient's evidence of what was sent.
-      const answer = await exchange.receiver.receive(message, {
-        ...(to && message.kind === "document" ? { to: [to] } : {}),
-        ...(message.kind === "document" ? { keepSigned: () => exchange.keepSigned(xml) } : {}),
-        peers,
-        // Its 01 goes back in this answer; a sender that records it from there (it says so) gets it only there.
-        answersInline: takesAnswer,
-      });
+      return {
+        message,
+        receive: {
+          ...(to && message.kind === "document" ? { to: [to] } : {}),
+          // The signed edXML as it came, kept once the document is accepted: the recipient's evidence of what was sent.
+          ...(message.kind === "document" ? { keepSigned: () => exchange.keepSigned(xml) } : {}),
+          peers,
+          // Its 01 goes back in this answer; a sender that records it from there (it says so) gets it only there.
+          answersInline: takesAnswer,
+        },
+      };
+    }
+
+    /** The inbox's answer to a message the receiver took (its signed status), or the receiver's refusal. */
+    async function answerTaken(message: EdxmlMessage, answer: DeliveryAnswer): Promise<InboxAnswer> {
       if (!answer.accepted) throw new InboxRefused(answer.reason);
       return { status: 200, contentType: XML, body: await opts.decoder.answer(answer, message) };
     }
+
     app.addHook("onSend", async (_request, reply, payload) => {
       if (!reply.hasHeader("cache-control")) void reply.header("cache-control", PRIVATE);
       return payload;
@@ -213,7 +226,8 @@ export function exchangeRoutes(exchange: ExchangeService, opts: { decoder: Inbox
       async (request, reply) => {
         if (typeof request.body !== "string" || !request.body) throw new InboxRefused("the body must be an edXML document (application/xml)");
         const peers = await exchange.peers();
-        const taken = await takeOne(request.body, request.query.to, request.headers[TAKES_ANSWER_HEADER] === "1", peers, meta(request));
+        const decoded = await decodeOne(request.body, request.query.to, request.headers[TAKES_ANSWER_HEADER] === "1", peers, meta(request));
+        const taken = "answered" in decoded ? decoded.answered : await answerTaken(decoded.message, await exchange.receiver.receive(decoded.message, decoded.receive));
         return reply.code(taken.status).type(taken.contentType).send(taken.body);
       },
     );
@@ -238,20 +252,40 @@ export function exchangeRoutes(exchange: ExchangeService, opts: { decoder: Inbox
         const peers = await exchange.peers();
         const takesAnswer = request.headers[TAKES_ANSWER_HEADER] === "1";
         const answers: InboxAnswer[] = [];
+        // Read and checked one after the other; those for the receiver taken together (new documents in one transaction).
+        const held: Array<{ message: EdxmlMessage; opts: ReceiveOptions }> = [];
+        /** Takes what is held; false when the receiver stopped before the end of it. */
+        const take = async () => {
+          const taking = held.splice(0);
+          if (taking.length === 0) return true;
+          const got = await exchange.receiver.receiveMany(taking);
+          for (const [i, answer] of got.entries()) {
+            // The first of the request not taken answers for it, as the inbox would; a later one is left to be sent again.
+            if (!answer.accepted && answers.length > 0) return false;
+            answers.push(await answerTaken(taking[i]!.message, answer));
+          }
+          return got.length === taking.length;
+        };
         for (const [i, xml] of request.body.messages.entries()) {
-          let taken;
+          let decoded;
           try {
-            taken = await takeOne(xml, request.query.to, takesAnswer, peers, meta(request));
+            decoded = await decodeOne(xml, request.query.to, takesAnswer, peers, meta(request));
           } catch (err) {
-            // The first answers for the request, as the inbox would; a later one is left for the sender to send again.
             if (i === 0) throw err;
             break;
           }
+          if ("message" in decoded) {
+            held.push({ message: decoded.message, opts: decoded.receive });
+            continue;
+          }
+          // Answered here (a refused signature, a hub's relay): after what came before it.
+          if (!(await take())) break;
           // (Untyped: that answer is the inbox's, not the batch's schema.)
-          if (i === 0 && taken.status !== 200) return (reply as unknown as FastifyReply).code(taken.status).type(taken.contentType).send(taken.body);
-          answers.push(taken);
-          if (taken.status !== 200) break;
+          if (answers.length === 0 && decoded.answered.status !== 200) return (reply as unknown as FastifyReply).code(decoded.answered.status).type(decoded.answered.contentType).send(decoded.answered.body);
+          answers.push(decoded.answered);
+          if (decoded.answered.status !== 200) break;
         }
+        await take();
         return { answers };
       },
     );

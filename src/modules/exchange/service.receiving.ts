@@ -5,8 +5,8 @@
 import { actorRef, systemActor } from "../../platform/auth/actor.ts";
 import type { Db } from "../../platform/db/index.ts";
 import type { EdxmlDocument, EdxmlMessage, EdxmlStatus, Organization, StatusCode } from "./edxml/model.ts";
-import type { DeliveryAnswer, InboxReceiver, PendingChange, StoredAttachment } from "./model.ts";
-import { type CopyRow, copyOf, insertCopy, insertStatus, listPeers, nextRegisterNumber, queueAnsweredStatus, queueCopySigned, queueDelivered, recordAttempt, setCopySigned, statusesOf, updateCopy } from "./repo.ts";
+import type { DeliveryAnswer, InboxReceiver, PendingChange, ReceiveOptions, StoredAttachment } from "./model.ts";
+import { type CopyRow, copyOf, documentIdsHeld, insertCopy, insertStatus, listPeers, nextRegisterNumber, queueAnsweredStatus, queueCopySigned, queueDelivered, recordAttempt, setCopySigned, statusesOf, updateCopy } from "./repo.ts";
 import { queueJobsDone } from "../../platform/jobs/index.ts";
 import { receivedFacts } from "./events.ts";
 import { edxmlTimestamp, type ExchangeDeps, organizationOf, parseEdxmlTimestamp, queueMessage, routeOf, vnYear } from "./support.ts";
@@ -112,45 +112,99 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
       });
     }
     try {
-      return await database.transaction(async (tx) => {
-        const year = vnYear(now);
-        const number = await nextRegisterNumber(tx, recipient, "in", year);
-        const copy = await insertCopy(tx, {
-          agencyCode: recipient,
-          box: "in",
-          documentId: doc.header.documentId,
-          header: doc.header,
-          bussiness: doc.bussiness,
-          attachments,
-          codeNumber: doc.header.code.codeNumber,
-          codeNotation: doc.header.code.codeNotation,
-          subject: doc.header.subject,
-          senderCode: doc.header.from.organId,
-          senderName: doc.header.from.organName,
-          registerYear: year,
-          registerNumber: number,
-          state: "received",
-          signedSha256,
-          createdBy: actorRef(systemActor("exchange")),
-        });
-        if (!copy) throw new AlreadyStored();
-        const status = statusFor(copy, me, "01", now);
-        await answerSender(deps, tx, copy, status, now, inline);
-        if (type === 3 && doc.bussiness.documentId) {
-          const old = await copyOf(tx, recipient, "in", doc.bussiness.documentId, { lock: true });
-          if (old && old.senderCode === doc.header.from.organId && old.state !== "recalled" && old.state !== "replaced") {
-            const change: PendingChange = { type: 3, replacedBy: doc.header.documentId, ...(doc.bussiness.bussinessDocReason ? { reason: doc.bussiness.bussinessDocReason } : {}) };
-            await updateCopy(tx, old.id, { pendingChange: change });
-          }
-        }
-        await audit.record(tx, { actor: systemActor("exchange"), action: "exchange.received", subject: { type: "exchange_document", id: copy.id }, change: { documentId: doc.header.documentId } });
-        await deps.events?.publish(tx, "exchange.received", receivedFacts(copy));
-        return { accepted: true as const, status };
-      });
+      return await database.transaction(async (tx) => ({ accepted: true as const, status: await storeNew(tx, doc, recipient, me, attachments, signedSha256, inline, now) }));
     } catch (err) {
       if (err instanceof AlreadyStored) return answeredBefore(doc, recipient, me);
       throw err;
     }
+  }
+
+  /**
+   * A document `recipient` does not hold yet, in `tx`: numbered in its register of incoming documents and answered 01
+   * (the status returned); AlreadyStored when it holds it after all (the transaction must be undone).
+   */
+  async function storeNew(tx: Db, doc: EdxmlDocument, recipient: string, me: Organization, attachments: StoredAttachment[], signedSha256: string | null, inline: boolean, now: Date): Promise<EdxmlStatus> {
+    const year = vnYear(now);
+    const number = await nextRegisterNumber(tx, recipient, "in", year);
+    const copy = await insertCopy(tx, {
+      agencyCode: recipient,
+      box: "in",
+      documentId: doc.header.documentId,
+      header: doc.header,
+      bussiness: doc.bussiness,
+      attachments,
+      codeNumber: doc.header.code.codeNumber,
+      codeNotation: doc.header.code.codeNotation,
+      subject: doc.header.subject,
+      senderCode: doc.header.from.organId,
+      senderName: doc.header.from.organName,
+      registerYear: year,
+      registerNumber: number,
+      state: "received",
+      signedSha256,
+      createdBy: actorRef(systemActor("exchange")),
+    });
+    if (!copy) throw new AlreadyStored();
+    const status = statusFor(copy, me, "01", now);
+    await answerSender(deps, tx, copy, status, now, inline);
+    if (doc.bussiness.bussinessDocType === 3 && doc.bussiness.documentId) {
+      const old = await copyOf(tx, recipient, "in", doc.bussiness.documentId, { lock: true });
+      if (old && old.senderCode === doc.header.from.organId && old.state !== "recalled" && old.state !== "replaced") {
+        const change: PendingChange = { type: 3, replacedBy: doc.header.documentId, ...(doc.bussiness.bussinessDocReason ? { reason: doc.bussiness.bussinessDocReason } : {}) };
+        await updateCopy(tx, old.id, { pendingChange: change });
+      }
+    }
+    await audit.record(tx, { actor: systemActor("exchange"), action: "exchange.received", subject: { type: "exchange_document", id: copy.id }, change: { documentId: doc.header.documentId } });
+    await deps.events?.publish(tx, "exchange.received", receivedFacts(copy));
+    return status;
+  }
+
+  /**
+   * New documents (BussinessDocType 0) for one recipient hosted here, delivered together: stored in one transaction,
+   * each as `receive` stores it (numbered in order, 01 each); one it holds already is answered as before. Null when
+   * they are not all such documents (the caller takes them one by one).
+   */
+  async function receiveNewDocuments(items: ReadonlyArray<{ message: EdxmlMessage; opts: ReceiveOptions }>): Promise<DeliveryAnswer[] | null> {
+    const recipient = items[0]?.opts.to?.[0];
+    if (!recipient) return null;
+    const docs: EdxmlDocument[] = [];
+    for (const { message, opts } of items) {
+      if (message.kind !== "document" || message.bussiness.bussinessDocType !== 0 || opts.to?.length !== 1 || opts.to[0] !== recipient) return null;
+      if (!message.header.to.some((o) => o.organId === recipient)) return null;
+      docs.push(message);
+    }
+    const peers = items[0]!.opts.peers ?? (deps.peerList ? await deps.peerList() : await listPeers(database.db));
+    if ((await routeOf(deps, recipient, peers)).kind !== "local") return null;
+    const me = await organizationOf(directory, recipient);
+    const attachments: StoredAttachment[][] = [];
+    for (const doc of docs) attachments.push(await storeFiles(doc));
+    // The evidence files side by side (each written and synced on its own).
+    const signed = await Promise.all(items.map(async ({ opts }) => (await opts.keepSigned?.()) ?? null));
+    const inline = items.map(({ opts }) => opts.answersInline === true);
+    const now = clock.now();
+    let stored: Array<EdxmlStatus | null>;
+    try {
+      stored = await database.transaction(async (tx) => {
+        const held = await documentIdsHeld(tx, recipient, "in", docs.map((d) => d.header.documentId));
+        const out: Array<EdxmlStatus | null> = [];
+        for (const [i, doc] of docs.entries()) {
+          // Held already (delivered before, or twice in this batch): answered as before, once stored.
+          if (held.has(doc.header.documentId)) out.push(null);
+          else {
+            held.add(doc.header.documentId);
+            out.push(await storeNew(tx, doc, recipient, me, attachments[i]!, signed[i]!, inline[i]!, now));
+          }
+        }
+        return out;
+      });
+    } catch (err) {
+      // Stored meanwhile by another delivery of the same document: one by one, as each would be alone.
+      if (err instanceof AlreadyStored) return null;
+      throw err;
+    }
+    const answers: DeliveryAnswer[] = [];
+    for (const [i, status] of stored.entries()) answers.push(status ? { accepted: true, status } : await answeredBefore(docs[i]!, recipient, me));
+    return answers;
   }
 
   /** A status on the timeline of the sent copy it is about, in `tx`; `answersOutbox`: the message it answers is delivered with it. */
@@ -205,6 +259,18 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
         if (one.status) answer = one;
       }
       return answer;
+    },
+
+    async receiveMany(items) {
+      const together = items.length > 1 ? await receiveNewDocuments(items) : null;
+      if (together) return together;
+      const answers: DeliveryAnswer[] = [];
+      for (const { message, opts } of items) {
+        const answer = await this.receive(message, opts);
+        answers.push(answer);
+        if (!answer.accepted) break;
+      }
+      return answers;
     },
 
     async settleDelivered(delivered, jobsDone) {
