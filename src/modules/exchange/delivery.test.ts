@@ -222,7 +222,7 @@ describe("exchange delivery and registers", () => {
         if (takes === "none") return null;
         batches.push(items.map((i) => subject(i.message)));
         // Each signed on its own, with the sender's key, as the peer will check it.
-        for (const i of items) assert.equal((await env.ctx.exchangeKeys.verifyIncoming(i.signed, s.sender.code)).ok, true);
+        for (const i of items) assert.equal((await env.ctx.exchangeKeys.verifyIncoming(i.signed ?? "", s.sender.code)).ok, true);
         const taken = takes === "first" ? items.slice(0, 1) : items;
         return taken.map((i) => ({ accepted: true as const, status: received01(i.message) }));
       },

@@ -72,10 +72,12 @@ export function deliveryJob(deps: ExchangeDeps, receiver: InboxReceiver, opts: D
     let chars = 0;
     for (const r of rows) {
       const message = await loadMessage(deps, r.message);
-      const signed = await opts.sign!(message, r.fromAgency);
-      if (!signed || (items.length > 0 && chars + signed.length > BATCH_CHARS)) break;
+      // Signed here when this node signs (and kept as evidence), else by the transport.
+      const signed = opts.sign ? await opts.sign(message, r.fromAgency) : null;
+      const size = signed?.length ?? (message.kind === "document" ? message.attachments.reduce((n, a) => n + Math.ceil(a.content.length / 3) * 4, 8192) : 8192);
+      if (items.length > 0 && chars + size > BATCH_CHARS) break;
       items.push({ message, signed, fromAgency: r.fromAgency });
-      chars += signed.length;
+      chars += size;
     }
     if (items.length < 2) return "alone";
     const answers = await opts.transport.deliverMany!(peer, items, first.toAgency);
@@ -88,7 +90,8 @@ export function deliveryJob(deps: ExchangeDeps, receiver: InboxReceiver, opts: D
     const delivered = await Promise.all(
       rows.slice(0, count).map(async (r, i) => {
         const answer = answers[i] as Extract<DeliveryAnswer, { accepted: true }>;
-        const sha256 = keepsEvidence(r.message) ? await keepSigned(deps.files, items[i]!.signed) : null;
+        const signed = items[i]!.signed;
+        const sha256 = signed && keepsEvidence(r.message) ? await keepSigned(deps.files, signed) : null;
         return {
           outboxId: r.id,
           ...(answer.status && r.message.kind === "document" ? { status: answer.status } : {}),
@@ -131,8 +134,8 @@ export function deliveryJob(deps: ExchangeDeps, receiver: InboxReceiver, opts: D
       let keepOnce: (() => Promise<string | null>) | null = null;
       try {
         route = await routeOf(deps, row.toAgency);
-        // What queued up behind it for the same peer goes with it (a signing node with a transport that batches).
-        const sent = route.kind === "remote" && batch > 1 && opts.transport.deliverMany && opts.sign ? await deliverBatch(row, route.peer) : "alone";
+        // What queued up behind it for the same peer goes with it (a transport that batches).
+        const sent = route.kind === "remote" && batch > 1 && opts.transport.deliverMany ? await deliverBatch(row, route.peer) : "alone";
         if (sent === "delivered") return;
         if (sent !== "alone") answer = sent;
         else ({ answer, keepOnce } = await deliverAlone(row, route));

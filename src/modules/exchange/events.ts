@@ -1,7 +1,9 @@
 // What the exchange module tells the others: a new document was stored in an agency's inbox
 // ("exchange.received"), and a recipient's status on a document sent from here ("exchange.status_received"), each
 // published in the receipt's transaction — once per copy, since a redelivered document is
-// stored once. A listener that needs the document's files reads them through the exchange service.
+// stored once. A listener that needs the document's files reads them through the exchange service. The copy's row may
+// be written with the transaction's COMMIT (documents taken together): a listener that reads it back in the
+// transaction calls `runQueuedNow(tx)` first.
 import type { DocumentType, ResponseFor, StatusCode } from "./edxml/model.ts";
 import type { CopyRow } from "./repo.ts";
 

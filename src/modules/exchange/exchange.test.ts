@@ -7,7 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { fixedClock } from "../../platform/clock.ts";
 import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
 import type { EdxmlDocument } from "./edxml/model.ts";
-import { copyById } from "./repo.ts";
+import { copyById, outboxOfCopy } from "./repo.ts";
 import { messageOf } from "./service.sending.ts";
 import { organizationOf } from "./support.ts";
 import { actorOf, drain, exchangeSetting, type ExchangeSetting, PDF, sendInput } from "./testing.ts";
@@ -265,6 +265,22 @@ describe("exchange between agencies of this node", () => {
     const [c1, c2] = [await inboxCopy(d1.header.documentId), await inboxCopy(d2.header.documentId)];
     assert.equal(c2.registerNumber, c1.registerNumber + 1);
     assert.equal((await ex.list(as("clerkB"), { box: "in", q: "Gửi cùng lúc số 8001" })).items.length, 1);
+
+    // Their 01s going back in the answer (a sender that takes it): everything written with the COMMIT, the same.
+    const inline = { to: [s.recipient.code], answersInline: true };
+    const [d4, d5] = [variant("8004"), variant("8005")];
+    const together = await ex.receiver.receiveMany([d4, d1, d5].map((message) => ({ message, opts: inline })));
+    assert.deepEqual(together.map((a) => a.accepted && a.status?.statusCode), ["01", "01", "01"]);
+    assert.deepEqual(together[1], answers[0]);
+    const [c4, c5] = [await inboxCopy(d4.header.documentId), await inboxCopy(d5.header.documentId)];
+    assert.deepEqual([c4.registerNumber, c5.registerNumber], [c2.registerNumber + 1, c2.registerNumber + 2]);
+    for (const c of [c4, c5]) {
+      const copy = await ex.get(as("clerkB"), c.id);
+      assert.equal(copy.state, "received");
+      assert.deepEqual(codes(copy.statuses), ["01"]);
+      // Its 01 is on the outbox as given (in the answer), not to be sent again.
+      assert.deepEqual((await outboxOfCopy(env.database.db, c.id)).map((o) => [o.kind, o.state]), [["status", "delivered"]]);
+    }
 
     // A document and its revocation in one delivery: one after the other, in order.
     const d3 = variant("8003");

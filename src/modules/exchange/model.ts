@@ -59,10 +59,10 @@ export interface InboxAnswer {
   body: string;
 }
 
-/** One message of a batch to the node of one recipient: the queued message, its signed edXML and its sender. */
+/** One message of a batch to the node of one recipient: the queued message, its sender and its signed edXML (null: the transport signs it). */
 export interface BatchItem {
   message: EdxmlMessage;
-  signed: string;
+  signed: string | null;
   fromAgency: string;
 }
 

@@ -11,19 +11,36 @@ export type PeerRow = typeof exchangePeers.$inferSelect;
 export type Box = "in" | "out";
 
 /**
- * The next number of an agency's register of a year: the counter's row is created or incremented and locked
- * until the transaction ends, so two documents registered at once get distinct numbers.
+ * The next number of an agency's register of a year (or the first of `count` in a row): the counter's row is created or
+ * incremented and locked until the transaction ends, so two documents registered at once get distinct numbers.
  */
-export async function nextRegisterNumber(tx: Db, agencyCode: string, box: Box, year: number): Promise<number> {
+export async function nextRegisterNumber(tx: Db, agencyCode: string, box: Box, year: number, count = 1): Promise<number> {
   const [row] = await tx
     .insert(exchangeRegisters)
-    .values({ agencyCode, box, year, lastNumber: 1 })
+    .values({ agencyCode, box, year, lastNumber: count })
     .onConflictDoUpdate({
       target: [exchangeRegisters.agencyCode, exchangeRegisters.box, exchangeRegisters.year],
-      set: { lastNumber: sql`${exchangeRegisters.lastNumber} + 1` },
+      set: { lastNumber: sql`${exchangeRegisters.lastNumber} + ${count}` },
     })
     .returning({ n: exchangeRegisters.lastNumber });
-  return row!.n;
+  return row!.n - count + 1;
+}
+
+/**
+ * Queues into the transaction's COMMIT the insert of a copy made whole here (its id and times given): no round trip
+ * of its own. A copy of that DocumentId held meanwhile fails the COMMIT. False when `tx` is not a transaction.
+ */
+export function queueCopy(tx: Db, row: CopyRow): boolean {
+  return runAtCommit(tx, literalInsert(exchangeDocuments, row));
+}
+
+/** The error of a COMMIT whose queued copy (`queueCopy`) the box held meanwhile (delivered twice at once). */
+export function isCopyTaken(err: unknown): boolean {
+  // The driver's error, or Drizzle's wrapping of it.
+  for (const e of [err, (err as { cause?: unknown } | null)?.cause] as Array<{ code?: unknown; constraint?: unknown } | null | undefined>) {
+    if (e?.code === "23505" && e.constraint === "exchange_documents_copy_key") return true;
+  }
+  return false;
 }
 
 /** Inserts a copy; null when the agency's box already holds that DocumentId. */
@@ -59,6 +76,15 @@ export async function copyOf(db: Db, agencyCode: string, box: Box, documentId: s
     .where(and(eq(exchangeDocuments.agencyCode, agencyCode), eq(exchangeDocuments.box, box), eq(exchangeDocuments.documentId, documentId)));
   const [row] = await (opts.lock ? q.for("update") : q);
   return row ?? null;
+}
+
+/** The copies of `documentIds` an agency's box holds. */
+export function copiesOf(db: Db, agencyCode: string, box: Box, documentIds: readonly string[]): Promise<CopyRow[]> {
+  const d = exchangeDocuments;
+  return db
+    .select()
+    .from(d)
+    .where(and(eq(d.agencyCode, agencyCode), eq(d.box, box), inArray(d.documentId, [...documentIds])));
 }
 
 /** Which of `documentIds` an agency's box holds already. */
@@ -114,6 +140,12 @@ export function listCopies(db: Db, query: RegisterQuery): Promise<CopyRow[]> {
 export async function insertStatus(tx: Db, row: Omit<typeof exchangeStatuses.$inferInsert, "id">): Promise<boolean> {
   const inserted = await tx.insert(exchangeStatuses).values(row).onConflictDoNothing().returning({ id: exchangeStatuses.id });
   return inserted.length > 0;
+}
+
+/** Adds statuses to timelines; those that were not there already (their keys) are returned. */
+export async function insertStatuses(tx: Db, rows: Array<Omit<typeof exchangeStatuses.$inferInsert, "id">>): Promise<Array<{ copyId: string; key: string }>> {
+  if (rows.length === 0) return [];
+  return tx.insert(exchangeStatuses).values(rows).onConflictDoNothing().returning({ copyId: exchangeStatuses.copyId, key: exchangeStatuses.key });
 }
 
 /**

@@ -2,11 +2,12 @@
 // the inbox route from a peer) is stored once per recipient agency, numbered in its register of incoming
 // documents, and answered 01 automatically; a revocation, update or replacement waits for the officers' 15 or 16;
 // a status message lands on the sender's timeline of that recipient.
+import { randomUUID } from "node:crypto";
 import { actorRef, systemActor } from "../../platform/auth/actor.ts";
 import type { Db } from "../../platform/db/index.ts";
 import type { EdxmlDocument, EdxmlMessage, EdxmlStatus, Organization, StatusCode } from "./edxml/model.ts";
 import type { DeliveryAnswer, InboxReceiver, PendingChange, ReceiveOptions, StoredAttachment } from "./model.ts";
-import { type CopyRow, copyOf, documentIdsHeld, insertCopy, insertStatus, listPeers, nextRegisterNumber, queueAnsweredStatus, queueCopySigned, queueDelivered, recordAttempt, setCopySigned, statusesOf, updateCopy } from "./repo.ts";
+import { copiesOf, type CopyRow, copyOf, documentIdsHeld, insertStatuses, insertCopy, isCopyTaken, queueCopy, insertStatus, listPeers, nextRegisterNumber, queueAnsweredStatus, queueCopySigned, queueDelivered, statusesOf, updateCopy } from "./repo.ts";
 import { queueJobsDone } from "../../platform/jobs/index.ts";
 import { receivedFacts } from "./events.ts";
 import { edxmlTimestamp, type ExchangeDeps, organizationOf, parseEdxmlTimestamp, queueMessage, routeOf, vnYear } from "./support.ts";
@@ -62,6 +63,28 @@ function changeRefusal(copy: CopyRow | null, doc: EdxmlDocument, recipient: stri
   // Only its sender revokes or updates a document: another agency's signed message cannot.
   if (copy.senderCode !== doc.header.from.organId) return { accepted: false, reason: `${target} was not sent by ${doc.header.from.organId}`, permanent: true };
   return null;
+}
+
+/** The columns of a received document's copy in `recipient`'s register of incoming documents. */
+function copyFields(doc: EdxmlDocument, recipient: string, attachments: StoredAttachment[], signedSha256: string | null, year: number, number: number) {
+  return {
+    agencyCode: recipient,
+    box: "in",
+    documentId: doc.header.documentId,
+    header: doc.header,
+    bussiness: doc.bussiness,
+    attachments,
+    codeNumber: doc.header.code.codeNumber,
+    codeNotation: doc.header.code.codeNotation,
+    subject: doc.header.subject,
+    senderCode: doc.header.from.organId,
+    senderName: doc.header.from.organName,
+    registerYear: year,
+    registerNumber: number,
+    state: "received",
+    signedSha256,
+    createdBy: actorRef(systemActor("exchange")),
+  };
 }
 
 export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
@@ -126,24 +149,7 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
   async function storeNew(tx: Db, doc: EdxmlDocument, recipient: string, me: Organization, attachments: StoredAttachment[], signedSha256: string | null, inline: boolean, now: Date): Promise<EdxmlStatus> {
     const year = vnYear(now);
     const number = await nextRegisterNumber(tx, recipient, "in", year);
-    const copy = await insertCopy(tx, {
-      agencyCode: recipient,
-      box: "in",
-      documentId: doc.header.documentId,
-      header: doc.header,
-      bussiness: doc.bussiness,
-      attachments,
-      codeNumber: doc.header.code.codeNumber,
-      codeNotation: doc.header.code.codeNotation,
-      subject: doc.header.subject,
-      senderCode: doc.header.from.organId,
-      senderName: doc.header.from.organName,
-      registerYear: year,
-      registerNumber: number,
-      state: "received",
-      signedSha256,
-      createdBy: actorRef(systemActor("exchange")),
-    });
+    const copy = await insertCopy(tx, copyFields(doc, recipient, attachments, signedSha256, year, number));
     if (!copy) throw new AlreadyStored();
     const status = statusFor(copy, me, "01", now);
     await answerSender(deps, tx, copy, status, now, inline);
@@ -157,6 +163,40 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
     await audit.record(tx, { actor: systemActor("exchange"), action: "exchange.received", subject: { type: "exchange_document", id: copy.id }, change: { documentId: doc.header.documentId } });
     await deps.events?.publish(tx, "exchange.received", receivedFacts(copy));
     return status;
+  }
+
+  /**
+   * What `storeNew` does for each `fresh` document of `docs`, whose 01 goes in the answer: numbered in a row, the
+   * copies written with the COMMIT, with their 01s, audit entries and what listeners add (no round trip per document).
+   */
+  async function storeTogether(tx: Db, docs: EdxmlDocument[], fresh: boolean[], recipient: string, me: Organization, attachments: StoredAttachment[][], signed: Array<string | null>, now: Date): Promise<Array<EdxmlStatus | null>> {
+    const year = vnYear(now);
+    let number = await nextRegisterNumber(tx, recipient, "in", year, fresh.filter(Boolean).length);
+    const out: Array<EdxmlStatus | null> = [];
+    for (const [i, doc] of docs.entries()) {
+      if (!fresh[i]) {
+        out.push(null);
+        continue;
+      }
+      const copy: CopyRow = {
+        ...copyFields(doc, recipient, attachments[i]!, signed[i]!, year, number++),
+        id: randomUUID(),
+        pendingChange: null,
+        departmentCode: null,
+        assigneeId: null,
+        assigneeName: null,
+        assignmentDue: null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      if (!queueCopy(tx, copy)) throw new Error("storeTogether: not in a transaction");
+      const status = statusFor(copy, me, "01", now);
+      await answerSender(deps, tx, copy, status, now, true);
+      await audit.record(tx, { actor: systemActor("exchange"), action: "exchange.received", subject: { type: "exchange_document", id: copy.id }, change: { documentId: doc.header.documentId } });
+      await deps.events?.publish(tx, "exchange.received", receivedFacts(copy));
+      out.push(status);
+    }
+    return out;
   }
 
   /**
@@ -186,20 +226,17 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
     try {
       stored = await database.transaction(async (tx) => {
         const held = await documentIdsHeld(tx, recipient, "in", docs.map((d) => d.header.documentId));
+        // Held already (delivered before, or twice in this batch): answered as before, once stored.
+        const fresh = docs.map((d) => !held.has(d.header.documentId) && !!held.add(d.header.documentId));
+        // Their 01 goes back in the answer (a sender that takes it): their rows all go with the COMMIT.
+        if (fresh.every((f, i) => !f || inline[i])) return storeTogether(tx, docs, fresh, recipient, me, attachments, signed, now);
         const out: Array<EdxmlStatus | null> = [];
-        for (const [i, doc] of docs.entries()) {
-          // Held already (delivered before, or twice in this batch): answered as before, once stored.
-          if (held.has(doc.header.documentId)) out.push(null);
-          else {
-            held.add(doc.header.documentId);
-            out.push(await storeNew(tx, doc, recipient, me, attachments[i]!, signed[i]!, inline[i]!, now));
-          }
-        }
+        for (const [i, doc] of docs.entries()) out.push(fresh[i] ? await storeNew(tx, doc, recipient, me, attachments[i]!, signed[i]!, inline[i]!, now) : null);
         return out;
       });
     } catch (err) {
       // Stored meanwhile by another delivery of the same document: one by one, as each would be alone.
-      if (err instanceof AlreadyStored) return null;
+      if (err instanceof AlreadyStored || isCopyTaken(err)) return null;
       throw err;
     }
     const answers: DeliveryAnswer[] = [];
@@ -207,22 +244,30 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
     return answers;
   }
 
-  /** A status on the timeline of the sent copy it is about, in `tx`; `answersOutbox`: the message it answers is delivered with it. */
-  async function statusIn(tx: Db, status: EdxmlStatus, answersOutbox?: number): Promise<DeliveryAnswer> {
-    const at = parseEdxmlTimestamp(status.timestamp) ?? clock.now();
-    const copy = await copyOf(tx, status.responseFor.organId, "out", status.responseFor.documentId);
-    if (!copy) return { accepted: false, reason: `no document ${status.responseFor.documentId} was sent by ${status.responseFor.organId}`, permanent: true };
-    if (!copy.header.to.some((o) => o.organId === status.from.organId)) return { accepted: false, reason: `${status.from.organId} is not a recipient`, permanent: true };
-    const fresh = await insertStatus(tx, {
+  /** The row a status from a recipient adds to the timeline of the sent copy it is about; null when it is about none. */
+  function statusRow(copy: CopyRow | null | undefined, status: EdxmlStatus) {
+    if (!copy || !copy.header.to.some((o) => o.organId === status.from.organId)) return null;
+    return {
       copyId: copy.id,
       party: status.from.organId,
       code: status.statusCode,
       description: status.description ?? null,
       staff: status.staffInfo?.staff ?? null,
-      at,
+      at: parseEdxmlTimestamp(status.timestamp) ?? clock.now(),
       key: `${status.from.organId}:${status.statusCode}:${status.timestamp}`,
-    });
-    if (fresh) await deps.events?.publish(tx, "exchange.status_received", { copyId: copy.id, agencyCode: copy.agencyCode, party: status.from.organId, code: status.statusCode, description: status.description ?? null, at });
+    };
+  }
+
+  const statusFacts = (copy: CopyRow, row: NonNullable<ReturnType<typeof statusRow>>) =>
+    ({ copyId: copy.id, agencyCode: copy.agencyCode, party: row.party, code: row.code as StatusCode, description: row.description, at: row.at });
+
+  /** A status on the timeline of the sent copy it is about, in `tx`; `answersOutbox`: the message it answers is delivered with it. */
+  async function statusIn(tx: Db, status: EdxmlStatus, answersOutbox?: number): Promise<DeliveryAnswer> {
+    const copy = await copyOf(tx, status.responseFor.organId, "out", status.responseFor.documentId);
+    if (!copy) return { accepted: false, reason: `no document ${status.responseFor.documentId} was sent by ${status.responseFor.organId}`, permanent: true };
+    const row = statusRow(copy, status);
+    if (!row) return { accepted: false, reason: `${status.from.organId} is not a recipient`, permanent: true };
+    if (await insertStatus(tx, row)) await deps.events?.publish(tx, "exchange.status_received", statusFacts(copy, row));
     // The message it answers is delivered once its answer is recorded, with it.
     const delivered = answersOutbox !== undefined && queueDelivered(tx, answersOutbox);
     return { accepted: true, ...(delivered ? { outboxDelivered: true } : {}) };
@@ -275,12 +320,22 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
 
     async settleDelivered(delivered, jobsDone) {
       await database.transaction(async (tx) => {
+        // The copies the statuses are about, read together (per sending agency: one, for one pair's messages).
+        const copies = new Map<string, CopyRow>();
+        const asked = new Map<string, string[]>();
+        for (const { status } of delivered) if (status) asked.set(status.responseFor.organId, [...(asked.get(status.responseFor.organId) ?? []), status.responseFor.documentId]);
+        for (const [agency, ids] of asked) for (const c of await copiesOf(tx, agency, "out", ids)) copies.set(`${agency}|${c.documentId}`, c);
+        const rows: Array<{ copy: CopyRow; row: NonNullable<ReturnType<typeof statusRow>> }> = [];
         for (const d of delivered) {
-          if (d.signed && !queueCopySigned(tx, d.signed.copyId, d.signed.sha256)) await setCopySigned(tx, d.signed.copyId, d.signed.sha256);
-          const taken = d.status ? await statusIn(tx, d.status, d.outboxId) : null;
-          if (!taken?.accepted || !taken.outboxDelivered) await recordAttempt(tx, d.outboxId, { delivered: true });
+          if (d.signed && !queueCopySigned(tx, d.signed.copyId, d.signed.sha256)) throw new Error("settleDelivered: not in a transaction");
+          const copy = d.status ? copies.get(`${d.status.responseFor.organId}|${d.status.responseFor.documentId}`) : null;
+          const row = d.status ? statusRow(copy, d.status) : null;
+          if (copy && row) rows.push({ copy, row });
+          queueDelivered(tx, d.outboxId);
         }
-        if (!queueJobsDone(tx, jobsDone)) throw new Error("settleDelivered: not in a transaction");
+        const fresh = new Set((await insertStatuses(tx, rows.map((r) => r.row))).map((r) => `${r.copyId}|${r.key}`));
+        for (const { copy, row } of rows) if (fresh.has(`${row.copyId}|${row.key}`)) await deps.events?.publish(tx, "exchange.status_received", statusFacts(copy, row));
+        queueJobsDone(tx, jobsDone);
       });
     },
   };

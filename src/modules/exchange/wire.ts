@@ -113,7 +113,9 @@ export function httpTransport(deps: WireDeps): RemoteTransport {
       const url = inboxUrl(peer.nodeUrl, toAgency, "exchange/inbox/batch");
       let res;
       try {
-        const body = JSON.stringify({ messages: items.map((i) => i.signed) });
+        const messages: string[] = [];
+        for (const i of items) messages.push(i.signed ?? (await deps.keys.signOutgoing(buildEdxml(i.message), i.fromAgency)));
+        const body = JSON.stringify({ messages });
         const answer = await httpRequest(url, { method: "POST", headers: { "content-type": JSON_TYPE, [TAKES_ANSWER_HEADER]: "1" }, body, timeoutMs: deps.timeoutMs });
         res = { status: answer.status, contentType: answer.contentType, body: answer.body.toString("utf8") };
       } catch (err) {
