@@ -273,7 +273,7 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
     return { accepted: true, ...(delivered ? { outboxDelivered: true } : {}) };
   }
 
-  return {
+  const receiver: InboxReceiver = {
     async receive(message: EdxmlMessage, opts = {}) {
       if (message.kind === "status") return database.transaction((tx) => statusIn(tx, message, opts.answersOutbox));
       // The peers as the caller read them for this delivery (the inbox route), else read once here.
@@ -311,7 +311,7 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
       if (together) return together;
       const answers: DeliveryAnswer[] = [];
       for (const { message, opts } of items) {
-        const answer = await this.receive(message, opts);
+        const answer = await receiver.receive(message, opts);
         answers.push(answer);
         if (!answer.accepted) break;
       }
@@ -339,4 +339,5 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
       });
     },
   };
+  return receiver;
 }

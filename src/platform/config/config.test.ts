@@ -101,6 +101,8 @@ describe("config", () => {
     [{ MOTCUA_EXCHANGE_HUB_URL: "ftp://hub" }, "MOTCUA_EXCHANGE_HUB_URL"],
     [{ MOTCUA_EXCHANGE_HUB: "1" }, "MOTCUA_EXCHANGE_HUB"],
     [{ MOTCUA_EXCHANGE_MAX_ATTEMPTS: "0" }, "MOTCUA_EXCHANGE_MAX_ATTEMPTS"],
+    [{ MOTCUA_EXCHANGE_BATCH: "0" }, "MOTCUA_EXCHANGE_BATCH"],
+    [{ MOTCUA_EXCHANGE_BATCH: "65" }, "MOTCUA_EXCHANGE_BATCH"],
   ];
   for (const [env, variable] of bad) {
     it(`names ${variable} when ${JSON.stringify(env)} is bad`, () => {
