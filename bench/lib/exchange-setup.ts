@@ -52,7 +52,7 @@ export function unsignedExchange(config: Config) {
   // Made on first use: the context (its directory and clock) exists by then.
   let wire: { transport: RemoteTransport; decoder: InboxDecoder } | null = null;
   const made = () => (wire ??= { transport: httpTransport(deps), decoder: edxmlDecoder(deps) });
-  const transport: RemoteTransport = { deliver: (...args) => made().transport.deliver(...args), deliverMany: (...args) => made().transport.deliverMany!(...args) };
+  const transport: RemoteTransport = { deliver: (...args) => made().transport.deliver(...args), deliverMany: (...args) => made().transport.deliverMany!(...args), batches: (peer) => made().transport.batches!(peer) };
   const decoder: InboxDecoder = {
     decode: (...args) => made().decoder.decode(...args),
     answer: (...args) => made().decoder.answer(...args),

@@ -40,7 +40,11 @@ describe("exchange delivery and registers", () => {
       clock,
       options: {
         exchange: {
-          transport: { deliver: (...a) => transport.deliver(...a), deliverMany: (...a) => (transport.deliverMany ? transport.deliverMany(...a) : Promise.resolve(null)) },
+          transport: {
+            deliver: (...a) => transport.deliver(...a),
+            deliverMany: (...a) => (transport.deliverMany ? transport.deliverMany(...a) : Promise.resolve(null)),
+            batches: (peer) => transport.batches?.(peer) ?? true,
+          },
           backoff: () => 0,
           maxAttempts: 3,
         },
@@ -203,7 +207,7 @@ describe("exchange delivery and registers", () => {
     await env.ctx.exchangeKeys.generate(systemActor("test"), { agencyCode: listed.code });
     assert.deepEqual(await route(listed.code, true), { kind: "local" });
   });
-  it("takes what queued up for a pair to its peer in one request, in order: the jobs of those taken do not run; those after one not taken go again on their own; a peer that takes no batches gets them one by one", async () => {
+  it("takes what queued up for a pair to its peer in one request, in order: the jobs of those taken do not run; those after one not taken go again on their own; a peer that takes no batches gets them one by one, and nothing is signed for a batch once it is known", async () => {
     const cli = { type: "cli", name: "test" } as const;
     // The sender signs (an earlier test may have given it its key already).
     await env.ctx.exchangeKeys.generate(cli, { agencyCode: s.sender.code }).catch((err: { code?: string }) => assert.equal(err.code, "exchange.signing_key_exists"));
@@ -264,5 +268,13 @@ describe("exchange delivery and registers", () => {
     assert.equal(await drain(env.ctx), 3);
     assert.deepEqual(alone, ["Từng cái một", "Từng cái hai", "Từng cái ba"]);
     await delivered(oneByOne);
+
+    // A peer the transport knows takes no batches: nothing is read or signed for one.
+    alone = [];
+    transport = { ...transport, batches: () => false, deliverMany: () => Promise.reject(new Error("no batch was to be made")) };
+    const known = await sendThree("Đã biết");
+    assert.equal(await drain(env.ctx), 3);
+    assert.deepEqual(alone, ["Đã biết một", "Đã biết hai", "Đã biết ba"]);
+    await delivered(known);
   });
 });

@@ -135,7 +135,8 @@ export function deliveryJob(deps: ExchangeDeps, receiver: InboxReceiver, opts: D
       try {
         route = await routeOf(deps, row.toAgency);
         // What queued up behind it for the same peer goes with it (a transport that batches).
-        const sent = route.kind === "remote" && batch > 1 && opts.transport.deliverMany ? await deliverBatch(row, route.peer) : "alone";
+        const batching = route.kind === "remote" && batch > 1 && opts.transport.deliverMany && opts.transport.batches?.(route.peer) !== false;
+        const sent = batching ? await deliverBatch(row, (route as { peer: Peer }).peer) : "alone";
         if (sent === "delivered") return;
         if (sent !== "alone") answer = sent;
         else ({ answer, keepOnce } = await deliverAlone(row, route));

@@ -50,6 +50,8 @@ export interface RemoteTransport {
   deliver(peer: Peer, message: EdxmlMessage, fromAgency: string, toAgency?: string, signed?: string): Promise<DeliveryAnswer>;
   /** Several signed messages in one request, when the transport can (the outbox job sends what queued up for a pair). */
   deliverMany?: BatchTransport;
+  /** False when `peer` is known to take no batches for now (nothing is signed for one): it is sent one message at a time. */
+  batches?(peer: Peer): boolean;
 }
 
 /** What the inbox answered one message: its HTTP status, content type and body (a signed status edXML, or an error). */

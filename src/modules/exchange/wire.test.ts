@@ -71,9 +71,12 @@ describe("exchange wire: batches", () => {
     assert.equal(await transport.deliverMany!(peer, items, "000.00.02.H02"), null);
     assert.deepEqual(await transport.deliver(peer, status, "000.00.01.H01", "000.00.02.H02", "<a/>"), { accepted: true });
     assert.equal(await transport.deliverMany!(peer, items, "000.00.02.H02"), null);
+    // The outbox asks before it reads and signs what queued up for a batch.
+    assert.equal(transport.batches!(peer), false);
     assert.deepEqual(seen.slice(before), ["POST /exchange/inbox/batch?to=000.00.02.H02", "POST /exchange/inbox?to=000.00.02.H02"]);
     // Ten minutes on, it is asked again (it may have been upgraded).
     clock.advance(10 * 60_000);
+    assert.equal(transport.batches!(peer), true);
     batchAnswer = () => ({ status: 200, body: JSON.stringify({ answers: [{ status: 200, contentType: "application/xml", body: "" }] }) });
     assert.deepEqual(await transport.deliverMany!(peer, items, "000.00.02.H02"), [{ accepted: true }]);
   });

@@ -93,6 +93,10 @@ export function httpTransport(deps: WireDeps): RemoteTransport {
   // for a batch again after a while (they may be upgraded).
   const unbatched = new Map<string, number>();
   const UNBATCHED_MS = 10 * 60_000;
+  const batches = (peer: Peer) => {
+    const since = unbatched.get(peer.nodeUrl);
+    return since === undefined || deps.clock.now().getTime() - since >= UNBATCHED_MS;
+  };
 
   return {
     async deliver(peer: Peer, message: EdxmlMessage, fromAgency: string, toAgency?: string, given?: string): Promise<DeliveryAnswer> {
@@ -107,9 +111,10 @@ export function httpTransport(deps: WireDeps): RemoteTransport {
       return answerOf(res, url.origin, toAgency ?? peer.agencyCode);
     },
 
+    batches,
+
     async deliverMany(peer: Peer, items: readonly BatchItem[], toAgency: string): Promise<DeliveryAnswer[] | null> {
-      const since = unbatched.get(peer.nodeUrl);
-      if (since !== undefined && deps.clock.now().getTime() - since < UNBATCHED_MS) return null;
+      if (!batches(peer)) return null;
       const url = inboxUrl(peer.nodeUrl, toAgency, "exchange/inbox/batch");
       let res;
       try {
