@@ -11,8 +11,9 @@ import { testContext, type TestEnv } from "../../../test/helpers/app.ts";
 import { buildAgency } from "../directory/testing.ts";
 import type { EdxmlMessage, EdxmlStatus } from "./edxml/model.ts";
 import { NO_TRANSPORT, type Peer, type RemoteTransport } from "./model.ts";
-import { routeOf } from "./support.ts";
-import { actorOf, drain, exchangeSetting, type ExchangeSetting, foreignCertificate, sendInput } from "./testing.ts";
+import { EVIDENCE_ROW_BYTES, routeOf } from "./support.ts";
+import { evidenceOf } from "./repo.ts";
+import { actorOf, drain, exchangeSetting, type ExchangeSetting, foreignCertificate, PDF, sendInput } from "./testing.ts";
 
 const CERT = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 
@@ -140,6 +141,20 @@ describe("exchange delivery and registers", () => {
     for await (const c of f.stream) xml += (c as Buffer).toString("utf8");
     assert.equal((await env.ctx.exchangeKeys.verifyIncoming(xml, s.sender.code)).ok, true);
     assert.match(xml, /Gửi khi đã có khóa/);
+    // A small signed edXML is kept as a row, not as a file written and fsynced.
+    assert.equal(await env.ctx.files.has(received.signedEdxml!), false);
+    assert.equal(await evidenceOf(env.database.db, received.signedEdxml!), xml);
+    // One larger than EVIDENCE_ROW_BYTES (its attachments) goes to the file store, and is served the same way.
+    const big = Buffer.concat([PDF, Buffer.alloc(EVIDENCE_ROW_BYTES, 0x20), Buffer.from("\n%%EOF\n")]);
+    const large = await env.ctx.exchange.send(as("clerkA"), await sendInput(env.ctx, s, { subject: "Gửi văn bản lớn", files: [await env.ctx.exchange.storeFile(big, "lon.pdf")] }));
+    await drain(env.ctx);
+    const largeOut = await env.ctx.exchange.get(cli, large);
+    assert.ok(largeOut.signedEdxml);
+    assert.equal(await env.ctx.files.has(largeOut.signedEdxml), true);
+    assert.equal(await evidenceOf(env.database.db, largeOut.signedEdxml), null);
+    let largeXml = "";
+    for await (const c of (await env.ctx.exchange.file(cli, large, largeOut.signedEdxml)).stream) largeXml += (c as Buffer).toString("utf8");
+    assert.equal((await env.ctx.exchangeKeys.verifyIncoming(largeXml, s.sender.code)).ok, true);
     // Another agency's officer cannot read it.
     await assert.rejects(env.ctx.exchange.file(as("outsider"), copy!.id, received.signedEdxml!), { code: "exchange.document_not_found" });
   });

@@ -91,7 +91,7 @@ export function deliveryJob(deps: ExchangeDeps, receiver: InboxReceiver, opts: D
       rows.slice(0, count).map(async (r, i) => {
         const answer = answers[i] as Extract<DeliveryAnswer, { accepted: true }>;
         const signed = items[i]!.signed;
-        const sha256 = signed && keepsEvidence(r.message) ? await keepSigned(deps.files, signed) : null;
+        const sha256 = signed && keepsEvidence(r.message) ? await keepSigned(deps, signed) : null;
         return {
           outboxId: r.id,
           ...(answer.status && r.message.kind === "document" ? { status: answer.status } : {}),
@@ -109,7 +109,7 @@ export function deliveryJob(deps: ExchangeDeps, receiver: InboxReceiver, opts: D
     const message = await loadMessage(deps, row.message);
     const signed = route.kind !== "unknown" && opts.sign ? await opts.sign(message, row.fromAgency) : null;
     let kept: Promise<string | null> | null = null;
-    const keepOnce = signed && message.kind === "document" ? () => (kept ??= keepSigned(deps.files, signed)) : null;
+    const keepOnce = signed && message.kind === "document" ? () => (kept ??= keepSigned(deps, signed)) : null;
     const refused = signed && route.kind === "local" && opts.verify ? await opts.verify(signed, row.fromAgency) : null;
     let answer: DeliveryAnswer;
     if (route.kind === "unknown") answer = { accepted: false, reason: `no agency ${row.toAgency} is hosted here or served by a peer`, permanent: true };

@@ -1,7 +1,7 @@
 // The exchange module's SQL: copies, their timelines, the outbox, the registers' counters and the peers.
 import { and, asc, desc, eq, inArray, sql } from "../../platform/db/drizzle.ts";
 import { type Db, literal, literalInsert, prepared, runAtCommit } from "../../platform/db/index.ts";
-import { exchangeDocuments, exchangeOutbox, exchangePeers, exchangeRegisters, exchangeStatuses } from "./tables.ts";
+import { exchangeDocuments, exchangeEvidence, exchangeOutbox, exchangePeers, exchangeRegisters, exchangeStatuses } from "./tables.ts";
 
 export type CopyRow = typeof exchangeDocuments.$inferSelect;
 export type NewCopyRow = Omit<typeof exchangeDocuments.$inferInsert, "id" | "createdAt" | "updatedAt">;
@@ -227,6 +227,17 @@ export function queueDelivered(tx: Db, id: number): boolean {
 /** Queues into the transaction's COMMIT what `setCopySigned` does; false when `tx` is not a transaction. */
 export function queueCopySigned(tx: Db, id: string, sha256: string): boolean {
   return runAtCommit(tx, `UPDATE exchange_documents SET signed_sha256 = ${literal(sha256)} WHERE id = ${literal(id)} AND signed_sha256 IS NULL`);
+}
+
+/** Keeps a signed edXML under its SHA-256 (once: the same bytes again add nothing). */
+export async function insertEvidence(db: Db, sha256: string, xml: string): Promise<void> {
+  await db.insert(exchangeEvidence).values({ sha256, xml }).onConflictDoNothing();
+}
+
+/** The signed edXML kept under `sha256`, or null when it is not kept as a row (a large one is in the file store). */
+export async function evidenceOf(db: Db, sha256: string): Promise<string | null> {
+  const [row] = await db.select({ xml: exchangeEvidence.xml }).from(exchangeEvidence).where(eq(exchangeEvidence.sha256, sha256));
+  return row?.xml ?? null;
 }
 
 /** Keeps the signed edXML of a sent document with its copy (the first one signed: the same for every recipient). */

@@ -1,11 +1,11 @@
 // Reading (issue 16, items 5, 7): an agency's inbox and outbox, which are its registers of incoming and outgoing
 // documents, searchable by number, notation, sender and subject with or without diacritics; a document with its
 // status timeline (a sent one: per recipient, with its delivery); its files by hash.
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import type { Actor } from "../../platform/auth/actor.ts";
 import { ExchangeDocumentNotFound, ExchangeForbidden } from "./errors.ts";
 import { homeAgency, maySee } from "./policy.ts";
-import { type Box, type CopyRow, copyById, listCopies, type OutboxRow, outboxOfCopy, type StatusRow, statusesOf } from "./repo.ts";
+import { type Box, type CopyRow, copyById, evidenceOf, listCopies, type OutboxRow, outboxOfCopy, type StatusRow, statusesOf } from "./repo.ts";
 import type { DocumentDto, DocumentSummaryDto, StatusDto } from "./schema.ts";
 import type { ExchangeDeps } from "./support.ts";
 
@@ -110,7 +110,8 @@ export function makeReading(deps: ExchangeDeps) {
       const row = await visible(actor, id);
       if (row.signedSha256 && sha256 === row.signedSha256) {
         const name = `${row.codeNumber}-${row.codeNotation}.edxml.xml`.replace(/[^\p{L}\p{N}.-]/gu, "_");
-        return { name, contentType: "application/xml", stream: (await files.get(sha256)).stream };
+        const kept = await evidenceOf(database.db, sha256);
+        return { name, contentType: "application/xml", stream: kept === null ? (await files.get(sha256)).stream : Readable.from([Buffer.from(kept, "utf8")]) };
       }
       const a = row.attachments.find((x) => x.sha256 === sha256) ?? row.pendingChange?.update?.attachments.find((x) => x.sha256 === sha256);
       if (!a) throw new ExchangeDocumentNotFound();

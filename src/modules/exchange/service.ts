@@ -56,7 +56,7 @@ export function makeExchangeService(given: ExchangeDeps & { signals?: Signals })
       const stored = await deps.files.put(source, { declaredName: name });
       return { contentId: `file${++n}-${stored.sha256.slice(0, 12)}`, contentType: stored.contentType, attachmentName: name, sha256: stored.sha256, size: stored.size };
     },
-    keepSigned: (xml) => keepSigned(deps.files, xml),
+    keepSigned: (xml) => keepSigned(deps, xml),
     ...makeSending(deps),
     ...makeAnswers(deps),
     ...makeReading(deps),

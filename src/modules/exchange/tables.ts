@@ -110,6 +110,16 @@ export const exchangeOutbox = pgTable(
   ],
 );
 
+/**
+ * The signed edXML of documents sent and received (the evidence of what was sent), by its SHA-256, when it is small
+ * (support.ts `keepSigned`): a row costs a fraction of a file written and fsynced. A larger one is in the file store.
+ */
+export const exchangeEvidence = pgTable("exchange_evidence", {
+  sha256: text("sha256").primaryKey(),
+  xml: text("xml").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
 /** The last number given in an agency's register of a year (sổ văn bản đi `out`, đến `in`). */
 export const exchangeRegisters = pgTable(
   "exchange_registers",
