@@ -1,7 +1,7 @@
 // Editing the catalogue: a procedure created, its draft written and checked, published; national documents
 // imported as drafts.
 import { type Actor, actorRef } from "../../platform/auth/actor.ts";
-import type { Db } from "../../platform/db/index.ts";
+import { type Db, isUniqueViolation } from "../../platform/db/index.ts";
 import { DomainError, type FieldProblem } from "../../platform/http/errors.ts";
 import {
   CatalogForbidden,
@@ -223,6 +223,3 @@ function restoreNulls(c: ProcedureContent): ProcedureContent {
   };
 }
 
-function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: string }).code === "23505" || (err as { cause?: { code?: string } }).cause?.code === "23505";
-}

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, isNull, lt, sql } from "../../platform/db/drizzle.ts";
 import { randomUUID } from "node:crypto";
-import { type Db, literalInsert, prepared, runAtCommit } from "../../platform/db/index.ts";
+import { type Db, isUniqueViolation, literalInsert, prepared, runAtCommit } from "../../platform/db/index.ts";
 import type { DossierRow } from "./hooks.ts";
 import { dossierCounters, dossierEvents, dossierFiles, dossierPauses, dossierRatings, dossiers, dossierSteps } from "./tables.ts";
 
@@ -81,11 +81,7 @@ export async function insertDossier(tx: Db, row: DossierRow): Promise<void> {
 
 /** The error of a dossier inserted with a request id its creator had used: a retry, or both at once. */
 export function isRequestTaken(err: unknown): boolean {
-  // The driver's error, or Drizzle's wrapping of it (a statement run through `tx.execute`).
-  for (const e of [err, (err as { cause?: unknown } | null)?.cause] as Array<{ code?: unknown; constraint?: unknown } | null | undefined>) {
-    if (e?.code === "23505" && e.constraint === "dossiers_request_idx") return true;
-  }
-  return false;
+  return isUniqueViolation(err, "dossiers_request_idx");
 }
 
 const byRequest = prepared("dossiers_by_request", (db, name) =>

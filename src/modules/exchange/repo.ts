@@ -1,6 +1,6 @@
 // The exchange module's SQL: copies, their timelines, the outbox, the registers' counters and the peers.
 import { and, asc, desc, eq, inArray, sql } from "../../platform/db/drizzle.ts";
-import { type Db, literal, literalInsert, prepared, runAtCommit } from "../../platform/db/index.ts";
+import { type Db, isUniqueViolation, literal, literalInsert, prepared, runAtCommit } from "../../platform/db/index.ts";
 import { exchangeDocuments, exchangeEvidence, exchangeOutbox, exchangePeers, exchangeRegisters, exchangeStatuses } from "./tables.ts";
 
 export type CopyRow = typeof exchangeDocuments.$inferSelect;
@@ -36,11 +36,7 @@ export function queueCopy(tx: Db, row: CopyRow): boolean {
 
 /** The error of a COMMIT whose queued copy (`queueCopy`) the box held meanwhile (delivered twice at once). */
 export function isCopyTaken(err: unknown): boolean {
-  // The driver's error, or Drizzle's wrapping of it.
-  for (const e of [err, (err as { cause?: unknown } | null)?.cause] as Array<{ code?: unknown; constraint?: unknown } | null | undefined>) {
-    if (e?.code === "23505" && e.constraint === "exchange_documents_copy_key") return true;
-  }
-  return false;
+  return isUniqueViolation(err, "exchange_documents_copy_key");
 }
 
 /** Inserts a copy; null when the agency's box already holds that DocumentId. */

@@ -142,6 +142,12 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
     }
   }
 
+  /** A copy just stored in an inbox, in its transaction: the audit entry and "exchange.received". */
+  async function announceReceived(tx: Db, copy: CopyRow): Promise<void> {
+    await audit.record(tx, { actor: systemActor("exchange"), action: "exchange.received", subject: { type: "exchange_document", id: copy.id }, change: { documentId: copy.documentId } });
+    await deps.events?.publish(tx, "exchange.received", receivedFacts(copy));
+  }
+
   /**
    * A document `recipient` does not hold yet, in `tx`: numbered in its register of incoming documents and answered 01
    * (the status returned); AlreadyStored when it holds it after all (the transaction must be undone).
@@ -160,8 +166,7 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
         await updateCopy(tx, old.id, { pendingChange: change });
       }
     }
-    await audit.record(tx, { actor: systemActor("exchange"), action: "exchange.received", subject: { type: "exchange_document", id: copy.id }, change: { documentId: doc.header.documentId } });
-    await deps.events?.publish(tx, "exchange.received", receivedFacts(copy));
+    await announceReceived(tx, copy);
     return status;
   }
 
@@ -192,8 +197,7 @@ export function makeReceiver(deps: ExchangeDeps): InboxReceiver {
       if (!queueCopy(tx, copy)) throw new Error("storeTogether: not in a transaction");
       const status = statusFor(copy, me, "01", now);
       await answerSender(deps, tx, copy, status, now, true);
-      await audit.record(tx, { actor: systemActor("exchange"), action: "exchange.received", subject: { type: "exchange_document", id: copy.id }, change: { documentId: doc.header.documentId } });
-      await deps.events?.publish(tx, "exchange.received", receivedFacts(copy));
+      await announceReceived(tx, copy);
       out.push(status);
     }
     return out;

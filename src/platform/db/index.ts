@@ -197,6 +197,17 @@ function runCallbacks(callbacks: Array<() => void>): void {
   for (const fn of callbacks) fn();
 }
 
+/**
+ * Whether `err` is PostgreSQL's unique violation (23505), of `constraint` when it is named: the driver's error, or
+ * Drizzle's wrapping of it (a statement run through `tx.execute`, a COMMIT carrying `runAtCommit` statements).
+ */
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  for (const e of [err, (err as { cause?: unknown } | null)?.cause] as Array<{ code?: unknown; constraint?: unknown } | null | undefined>) {
+    if (e?.code === "23505" && (constraint === undefined || e.constraint === constraint)) return true;
+  }
+  return false;
+}
+
 /** A value as an SQL literal, for `runAtCommit` statements. */
 export function literal(value: string | number | null): string {
   if (value === null) return "NULL";
