@@ -42,7 +42,7 @@ export const registriesModule = defineModule({
     });
     return {
       registries: withLookupLimits(gateway, rights, clock),
-      dataRights: makeDataRightsService({ database, clock, audit, settings: rights, exportOf: makeExporter({ database, dossiers, now: () => clock.now() }) }),
+      dataRights: makeDataRightsService({ database, clock, calendar, audit, settings: rights, exportOf: makeExporter({ database, dossiers, now: () => clock.now() }) }),
       registryAnomalies: makeAnomalyService({ database, calendar, dossiers, threshold: rights.anomalyDistinct }),
     };
   },

@@ -187,14 +187,19 @@ export interface RegistriesConfig {
  * Abuse controls and data-subject rights (issue 18, items 5 and 6), all (cfg):
  * MOTCUA_REGISTRY_OFFICER_PER_MINUTE (30) look-ups a minute per signed-in person, MOTCUA_REGISTRY_CLIENT_PER_MINUTE
  * (120) per client address; MOTCUA_REGISTRY_ANOMALY_DISTINCT (20) distinct people looked up without a dossier of the
- * agency before an officer is reported; MOTCUA_DATA_REQUEST_HOURS (72) to answer a data subject's request;
- * MOTCUA_DATA_BREACH_NOTIFY_HOURS (72) to notify the authority of a breach (docs/DOMAIN.md §10).
+ * agency before an officer is reported; MOTCUA_DATA_REQUEST_REPLY_WORKING_DAYS (2) to reply to a data subject's
+ * request, MOTCUA_DATA_REQUEST_DAYS_SEE (10), _CORRECT (10) and _DELETE (20) to carry it out (Decree 356/2025/NĐ-CP
+ * Art. 5); MOTCUA_DATA_BREACH_NOTIFY_HOURS (72) to notify the authority of a breach from its discovery (Law
+ * 91/2025/QH15 Art. 23(1)). docs/DOMAIN.md §10.
  */
 export interface RegistryRightsConfig {
   officerPerMinute: number;
   clientPerMinute: number;
   anomalyDistinct: number;
-  requestHours: number;
+  /** Working days to reply to a request (take it up or answer it). */
+  requestReplyWorkingDays: number;
+  /** Calendar days to carry a request out, by its kind. */
+  requestDays: { see: number; correct: number; delete: number };
   breachNotifyHours: number;
 }
 
@@ -237,6 +242,12 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   const n = Number(raw.trim());
   if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
   return n;
+}
+
+/** A variable that no longer means anything: refused with what replaced it, rather than silently ignored. */
+function retired(env: Env, name: string, instead: string): Record<string, never> {
+  if (env[name] !== undefined && env[name]!.trim() !== "") throw new ConfigError(name, `is no longer read (${instead})`);
+  return {};
 }
 
 function bool(env: Env, name: string, fallback: boolean): boolean {
@@ -421,10 +432,16 @@ function registries(env: Env, demo: boolean): RegistriesConfig {
     },
     simulate: bool(env, "MOTCUA_REGISTRY_SIM", demo && !configured),
     rights: {
+      ...retired(env, "MOTCUA_DATA_REQUEST_HOURS", "the hours of the repealed Decree 13/2023; set MOTCUA_DATA_REQUEST_REPLY_WORKING_DAYS and MOTCUA_DATA_REQUEST_DAYS_SEE, _CORRECT, _DELETE"),
       officerPerMinute: integer(env, "MOTCUA_REGISTRY_OFFICER_PER_MINUTE", 30, 1, 10_000_000),
       clientPerMinute: integer(env, "MOTCUA_REGISTRY_CLIENT_PER_MINUTE", 120, 1, 10_000_000),
       anomalyDistinct: integer(env, "MOTCUA_REGISTRY_ANOMALY_DISTINCT", 20, 1, 100_000),
-      requestHours: integer(env, "MOTCUA_DATA_REQUEST_HOURS", 72, 1, 24 * 90),
+      requestReplyWorkingDays: integer(env, "MOTCUA_DATA_REQUEST_REPLY_WORKING_DAYS", 2, 1, 30),
+      requestDays: {
+        see: integer(env, "MOTCUA_DATA_REQUEST_DAYS_SEE", 10, 1, 90),
+        correct: integer(env, "MOTCUA_DATA_REQUEST_DAYS_CORRECT", 10, 1, 90),
+        delete: integer(env, "MOTCUA_DATA_REQUEST_DAYS_DELETE", 20, 1, 90),
+      },
       breachNotifyHours: integer(env, "MOTCUA_DATA_BREACH_NOTIFY_HOURS", 72, 1, 24 * 30),
     },
     covertPurposes: covertPurposes(env),

@@ -16,7 +16,7 @@ import { ScrollTable } from "../../../web/table.tsx";
 import type { AnomalyReport, AnomalyService } from "../anomalies.ts";
 import { KIND_LABEL, label, STATUS_LABEL } from "./portal-page.tsx";
 import type * as repo from "./repo.ts";
-import { type DataRightsService, isLate, isOverdue } from "./service.ts";
+import { type DataRightsService, isLate, isOverdue, isReplyLate } from "./service.ts";
 import { dayStart, parseIsoDate } from "../../calendar/index.ts";
 
 export const PROTECTION_PATH = "/office/bao-ve-du-lieu";
@@ -51,7 +51,14 @@ function ProtectionPage(props: { page: PageRequest; csrf: string; now: Date; req
               <p>
                 <strong>{label(page, KIND_LABEL, r.kind)}</strong> — {r.fullName} — {label(page, STATUS_LABEL, r.status)} — {r.agencyCode ?? tr(page, "gửi đơn vị vận hành hệ thống", "to the system's operator")}
                 <br />
-                {tr(page, "Gửi", "Sent")} {when(r.filedAt)}; {tr(page, "hạn", "due")} {when(r.dueAt)}
+                {tr(page, "Gửi", "Sent")} {when(r.filedAt)}
+                {r.replyDueAt ? (
+                  <>
+                    ; {tr(page, "phản hồi trước", "reply by")} {when(r.replyDueAt)}
+                    {isReplyLate(r, now) ? <strong> {tr(page, "(phản hồi quá hạn)", "(reply late)")}</strong> : null}
+                  </>
+                ) : null}
+                ; {tr(page, "hạn thực hiện", "carry out by")} {when(r.dueAt)}
                 {isLate(r, now) ? <strong> {tr(page, "(quá hạn)", "(late)")}</strong> : null}
               </p>
               {r.detail ? <p>{r.detail}</p> : null}

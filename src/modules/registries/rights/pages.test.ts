@@ -45,11 +45,14 @@ describe("data-rights pages", () => {
     assert.equal(short.statusCode, 400);
     assert.match(short.body, /cần chỉnh sửa hoặc xóa/);
     assert.equal((await citizen.post("/quyen-du-lieu/yeu-cau", { kind: "correct", detail: "Sai địa chỉ thường trú", agencyCode: s.place.centre })).statusCode, 303);
-    assert.match((await citizen.get("/quyen-du-lieu")).body, /Đã tiếp nhận/);
+    const mine = (await citizen.get("/quyen-du-lieu")).body;
+    assert.match(mine, /Đã tiếp nhận/);
+    assert.match(mine, /Hạn phản hồi[\s\S]*Hạn thực hiện/, "both deadlines of Decree 356/2025 Art. 5 shown to the person");
 
     const office = await supervisor.get("/office/bao-ve-du-lieu");
     assert.equal(office.statusCode, 200);
     assert.match(office.body, /Sai địa chỉ thường trú/);
+    assert.match(office.body, /phản hồi trước[\s\S]*hạn thực hiện/, "and to the officer");
     const [request] = await env.ctx.dataRights.myRequests(env.ctx.identity.actorFor(s.cast.citizen.user, { loa: 0 }));
     const answered = await supervisor.post(`/office/bao-ve-du-lieu/yeu-cau/${request!.id}`, { status: "done", answer: "Đã sửa địa chỉ trên tài khoản." });
     assert.equal(answered.statusCode, 303, answered.body);

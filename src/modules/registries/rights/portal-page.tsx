@@ -15,7 +15,7 @@ import { type PageRequest, sendPage } from "../../../web/render.ts";
 import { partyPage } from "../../../web/routes.tsx";
 import { ScrollTable } from "../../../web/table.tsx";
 import type * as repo from "./repo.ts";
-import { CONSENT_PURPOSES, type DataRightsService, isLate, REQUEST_KINDS } from "./service.ts";
+import { CONSENT_PURPOSES, type DataRightsService, isLate, isReplyLate, REQUEST_KINDS } from "./service.ts";
 
 export const RIGHTS_PATH = "/quyen-du-lieu";
 
@@ -64,7 +64,7 @@ interface Props {
 
 function RightsPage({ page, csrf, now, consents, requests, holders, notice, error }: Props) {
   const inForce = new Set(consents.filter((c) => c.withdrawnAt === null).map((c) => c.purpose));
-  const when = (d: Date) => formatDateTime(d, page.lang);
+  const when = (d: Date | null) => (d ? formatDateTime(d, page.lang) : "—");
   return (
     <Layout page={page} variant="portal" title={tr(page, "Quyền đối với dữ liệu cá nhân", "Your personal data rights")} current={RIGHTS_PATH}>
       <h1>{tr(page, "Quyền đối với dữ liệu cá nhân", "Your personal data rights")}</h1>
@@ -133,7 +133,8 @@ function RightsPage({ page, csrf, now, consents, requests, holders, notice, erro
               <tr>
                 <th scope="col">{tr(page, "Yêu cầu", "Request")}</th>
                 <th scope="col">{tr(page, "Gửi lúc", "Sent")}</th>
-                <th scope="col">{tr(page, "Hạn trả lời", "Due")}</th>
+                <th scope="col">{tr(page, "Hạn phản hồi", "Reply by")}</th>
+                <th scope="col">{tr(page, "Hạn thực hiện", "Carried out by")}</th>
                 <th scope="col">{tr(page, "Trạng thái", "Status")}</th>
                 <th scope="col">{tr(page, "Trả lời", "Answer")}</th>
               </tr>
@@ -143,6 +144,10 @@ function RightsPage({ page, csrf, now, consents, requests, holders, notice, erro
                 <tr>
                   <td>{label(page, KIND_LABEL, r.kind)}</td>
                   <td class="nowrap">{when(r.filedAt)}</td>
+                  <td class="nowrap">
+                    {when(r.replyDueAt)}
+                    {isReplyLate(r, now) ? <strong> {tr(page, "(quá hạn)", "(late)")}</strong> : null}
+                  </td>
                   <td class="nowrap">
                     {when(r.dueAt)}
                     {isLate(r, now) ? <strong> {tr(page, "(quá hạn)", "(late)")}</strong> : null}

@@ -79,9 +79,14 @@ describe("data-subject rights", () => {
 
     const filed = await api(s.cast.citizen, "POST", "/api/me/data-requests", { kind: "see", detail: "", agencyCode: s.place.centre });
     assert.equal(filed.statusCode, 201, filed.body);
-    const request = filed.json() as { id: string; status: string; filedAt: string; dueAt: string; late: boolean };
+    const request = filed.json() as { id: string; status: string; filedAt: string; replyDueAt: string; repliedAt: string | null; dueAt: string; late: boolean };
     assert.equal(request.status, "received");
-    assert.equal(new Date(request.dueAt).getTime() - new Date(request.filedAt).getTime(), 72 * HOUR, "the deadline is the setting's 72 hours");
+    // Filed on Tuesday 1 December at 10:00 in Hà Nội (Decree 356/2025 Art. 5): a reply within 2 working days (16
+    // office hours: Thursday 10:00), the data given within 10 days (Friday 11 December, at the office's close).
+    assert.equal(request.filedAt, "2026-12-01T03:00:00.000Z");
+    assert.equal(request.replyDueAt, "2026-12-03T03:00:00.000Z", "2 working days");
+    assert.equal(request.dueAt, "2026-12-11T10:00:00.000Z", "10 days, ending at 17:00 on the last");
+    assert.equal(request.repliedAt, null);
 
     // Nobody else reads it; a citizen cannot handle it.
     const stranger = await buildCitizen(env.ctx);
@@ -89,10 +94,12 @@ describe("data-subject rights", () => {
     assert.equal((await api(s.cast.citizen, "POST", `/api/data-requests/${request.id}/handle`, { status: "in_progress" })).statusCode, 403);
 
     const supervisor = actorOf(env.ctx, s.cast.supervisor);
-    await env.ctx.dataRights.handleRequest(supervisor, request.id, { status: "in_progress" });
-    clock.advance(73 * HOUR);
-    const queue = (await api(s.cast.supervisor, "GET", "/api/data-requests")).json() as { items: Array<{ id: string; late: boolean; status: string }> };
-    assert.deepEqual(queue.items.find((r) => r.id === request.id), { ...queue.items.find((r) => r.id === request.id), late: true, status: "in_progress" }, "past its deadline it is flagged late");
+    const takenUp = await env.ctx.dataRights.handleRequest(supervisor, request.id, { status: "in_progress" });
+    assert.equal(takenUp.repliedAt?.toISOString(), clock.now().toISOString(), "taking it up is its reply");
+    // Friday 11 December, 18:00: past the deadline to carry it out, replied in time.
+    clock.advance(10 * 24 * HOUR + 8 * HOUR);
+    const queue = (await api(s.cast.supervisor, "GET", "/api/data-requests")).json() as { items: Array<{ id: string; late: boolean; replyLate: boolean; status: string }> };
+    assert.deepEqual(queue.items.find((r) => r.id === request.id), { ...queue.items.find((r) => r.id === request.id), late: true, replyLate: false, status: "in_progress" }, "past its deadline it is flagged late");
 
     const done = await env.ctx.dataRights.handleRequest(supervisor, request.id, { status: "done", answer: "Bản dữ liệu đính kèm." });
     assert.equal(done.status, "done");
@@ -108,6 +115,22 @@ describe("data-subject rights", () => {
 
     // The same export on demand.
     assert.equal((await env.ctx.dataRights.exportMine(applicant)).lookups.length, 1);
+  });
+
+  it("flags a request not replied to within 2 working days, and gives a deletion 20 days", async () => {
+    const person = await buildCitizen(env.ctx);
+    // Friday 11 December, 18:00 (after the office's close): the 2 working days run from Monday's opening.
+    assert.equal(clock.now().toISOString(), "2026-12-11T11:00:00.000Z");
+    const row = await env.ctx.dataRights.fileRequest(actorOf(env.ctx, person), { kind: "delete", detail: "Xóa số điện thoại cũ", agencyCode: s.place.centre });
+    assert.equal(row.replyDueAt?.toISOString(), "2026-12-15T10:00:00.000Z", "Tuesday 15 December, 17:00");
+    assert.equal(row.dueAt.toISOString(), "2026-12-31T10:00:00.000Z", "20 days: Thursday 31 December, 17:00");
+    const item = async () => ((await api(s.cast.supervisor, "GET", "/api/data-requests")).json() as { items: Array<{ id: string; replyLate: boolean; late: boolean; repliedAt: string | null }> }).items.find((r) => r.id === row.id)!;
+    assert.equal((await item()).replyLate, false);
+    clock.advance(4 * 24 * HOUR);
+    assert.deepEqual(await item(), { ...(await item()), replyLate: true, late: false, repliedAt: null }, "not replied to by Tuesday's close");
+    const taken = await env.ctx.dataRights.handleRequest(actorOf(env.ctx, s.cast.supervisor), row.id, { status: "in_progress" });
+    assert.equal(taken.repliedAt?.toISOString(), clock.now().toISOString());
+    assert.deepEqual(await item(), { ...(await item()), replyLate: true, late: false }, "replied, but late");
   });
 
   it("reads a branch's 13-digit tax code as a business, not a citizen, in the data export", async () => {
@@ -189,14 +212,16 @@ describe("data-subject rights", () => {
     assert.equal(new Date(breach.notifyDueAt).getTime(), discoveredAt.getTime() + 72 * HOUR);
     assert.equal(breach.overdue, false);
 
-    // When it occurred is known: the deadline counts from then.
+    // When it occurred is known, the deadline still counts from its discovery (Law 91/2025 Art. 23(1)); when it
+    // occurred is kept for the notice.
     const earlier = await env.ctx.dataRights.recordBreach(actorOf(env.ctx, s.cast.supervisor), {
       discoveredAt,
       occurredAt: new Date(discoveredAt.getTime() - 24 * HOUR),
       description: "Tài khoản cán bộ bị lộ mật khẩu",
       subjects: "Người có hồ sơ tại Trung tâm",
     });
-    assert.equal(earlier.notifyDueAt.getTime(), discoveredAt.getTime() + 48 * HOUR);
+    assert.equal(earlier.notifyDueAt.getTime(), discoveredAt.getTime() + 72 * HOUR);
+    assert.equal(earlier.occurredAt?.getTime(), discoveredAt.getTime() - 24 * HOUR);
 
     assert.equal((await api(s.cast.receiver, "GET", "/api/data-breaches")).statusCode, 403, "not the desk's register");
     await rejectsWith(

@@ -4,7 +4,7 @@ import { APPLICANTS, REVIEWERS, SIGNED_IN } from "../../../platform/http/access.
 import type { Clock } from "../../../platform/clock.ts";
 import type { AnomalyService } from "../anomalies.ts";
 import type * as repo from "./repo.ts";
-import { CONSENT_PURPOSES, type DataRightsService, isLate, isOverdue, REQUEST_KINDS } from "./service.ts";
+import { CONSENT_PURPOSES, type DataRightsService, isLate, isOverdue, isReplyLate, REQUEST_KINDS } from "./service.ts";
 
 const Time = Type.String({ format: "date-time" });
 const OptTime = Type.Union([Time, Type.Null()]);
@@ -18,6 +18,11 @@ const Request = Type.Object({
   /** The agency it is addressed to; null: the node as a whole (its system administrator). */
   agencyCode: Type.Union([Type.String(), Type.Null()]),
   filedAt: Time,
+  /** The deadline to reply (take it up or answer); null on a request filed before it was kept. */
+  replyDueAt: OptTime,
+  repliedAt: OptTime,
+  replyLate: Type.Boolean(),
+  /** The deadline to carry it out (answer it). */
   dueAt: Time,
   late: Type.Boolean(),
   answeredAt: OptTime,
@@ -48,6 +53,9 @@ export const requestDto = (r: repo.RequestRow, now: Date) => ({
   fullName: r.fullName,
   agencyCode: r.agencyCode,
   filedAt: r.filedAt.toISOString(),
+  replyDueAt: r.replyDueAt?.toISOString() ?? null,
+  repliedAt: r.repliedAt?.toISOString() ?? null,
+  replyLate: isReplyLate(r, now),
   dueAt: r.dueAt.toISOString(),
   late: isLate(r, now),
   answeredAt: r.answeredAt?.toISOString() ?? null,

@@ -8,6 +8,7 @@ import type { Audit } from "../../../platform/audit/index.ts";
 import type { Clock } from "../../../platform/clock.ts";
 import type { RegistryRightsConfig } from "../../../platform/config/index.ts";
 import type { Database } from "../../../platform/db/index.ts";
+import type { CalendarService } from "../../calendar/index.ts";
 import type { FieldProblem } from "../../../platform/http/errors.ts";
 import { InvalidRightsInput, RightsConflict, RightsForbidden, RightsNotFound } from "./errors.ts";
 import { type PersonalDataExport, type SubjectActor, subjectActorOf } from "./export.ts";
@@ -46,7 +47,8 @@ export interface DataRightsService {
   allows(userId: string, purpose: ConsentPurpose): Promise<boolean>;
   /**
    * Files a request to see, correct or delete, addressed to an agency (`agencyCode`: one that holds the person's
-   * data) or to the node as a whole (none); its deadline from the setting. Throws RightsForbidden, InvalidRightsInput.
+   * data) or to the node as a whole (none); its deadlines from the settings, on the agency's calendar. Throws
+   * RightsForbidden, InvalidRightsInput, CalendarOutOfRange.
    */
   fileRequest(actor: Actor, input: { kind: string; detail: string; agencyCode?: string | null | undefined }): Promise<repo.RequestRow>;
   /** The person's own requests, newest first. Throws RightsForbidden. */
@@ -75,6 +77,11 @@ export function isLate(row: { dueAt: Date; answeredAt: Date | null }, now: Date)
   return (row.answeredAt ?? now).getTime() > row.dueAt.getTime();
 }
 
+/** A request not replied to (taken up or answered) by its reply deadline; never for one filed before it was kept. */
+export function isReplyLate(row: { replyDueAt: Date | null; repliedAt: Date | null }, now: Date): boolean {
+  return row.replyDueAt !== null && (row.repliedAt ?? now).getTime() > row.replyDueAt.getTime();
+}
+
 /** A breach not notified by its deadline. */
 export function isOverdue(row: { notifyDueAt: Date; notifiedAt: Date | null }, now: Date): boolean {
   return (row.notifiedAt ?? now).getTime() > row.notifyDueAt.getTime();
@@ -84,10 +91,11 @@ export function makeDataRightsService(deps: {
   database: Database;
   clock: Clock;
   audit: Audit;
-  settings: Pick<RegistryRightsConfig, "requestHours" | "breachNotifyHours">;
+  calendar: Pick<CalendarService, "due">;
+  settings: Pick<RegistryRightsConfig, "requestReplyWorkingDays" | "requestDays" | "breachNotifyHours">;
   exportOf: (subject: SubjectActor, agencyCode?: string | null) => Promise<PersonalDataExport>;
 }): DataRightsService {
-  const { database, clock, audit, settings, exportOf } = deps;
+  const { database, clock, calendar, audit, settings, exportOf } = deps;
   const subject = (actor: Actor) => {
     if (!isDataSubject(actor)) throw new RightsForbidden();
     return actor;
@@ -141,6 +149,13 @@ export function makeDataRightsService(deps: {
       if (agencyCode !== null && !isAgencyCode(agencyCode)) problems.push({ path: "/agencyCode", message: "Mã cơ quan không hợp lệ." });
       if (problems.length) throw new InvalidRightsInput(problems);
       const now = clock.now();
+      const kind = input.kind as RequestKind;
+      // Decree 356/2025/NĐ-CP Art. 5 (as reported, docs/DOMAIN.md §10): a reply within 2 working days of receipt, the
+      // request carried out within 10 days (see, correct) or 20 (delete) — calendar days, counted as the Civil Code
+      // counts them (the calendar's `days`). On the calendar of the agency it is addressed to; read before the
+      // transaction (the embedded database has one connection, which the transaction holds).
+      const replyDueAt = await calendar.due({ from: now, amount: settings.requestReplyWorkingDays, unit: "working_days", agency: agencyCode });
+      const dueAt = await calendar.due({ from: now, amount: settings.requestDays[kind], unit: "days", agency: agencyCode });
       return database.transaction(async (tx) => {
         const row = await repo.insertRequest(tx, {
           userId: me.userId,
@@ -151,11 +166,10 @@ export function makeDataRightsService(deps: {
           detail,
           status: "received",
           filedAt: now,
-          // (cfg, unverified) no deadline for these requests was read in Law 91/2025 or Decree 356/2025: the
-          // 72 hours of Decree 13/2023 Art. 9(6)(b) (restriction of processing, read) are the default.
-          dueAt: new Date(now.getTime() + settings.requestHours * HOUR_MS),
+          replyDueAt,
+          dueAt,
         });
-        await audit.record(tx, { actor, action: "registries.data_request_filed", subject: { type: "data_subject_request", id: row.id }, change: { kind: row.kind, dueAt: row.dueAt.toISOString() } });
+        await audit.record(tx, { actor, action: "registries.data_request_filed", subject: { type: "data_subject_request", id: row.id }, change: { kind: row.kind, replyDueAt: replyDueAt.toISOString(), dueAt: row.dueAt.toISOString() } });
         return row;
       });
     },
@@ -186,10 +200,13 @@ export function makeDataRightsService(deps: {
         if (!row) throw new RightsNotFound("request");
         if (row.status === "done" || row.status === "refused" || (input.status === "in_progress" && row.status !== "received")) throw new RightsConflict(row.status);
         const now = clock.now();
+        // Taking it up is its reply; an answer given at once is too.
+        const replied = row.repliedAt === null ? { repliedAt: now } : {};
         const set =
           input.status === "in_progress"
-            ? { status: input.status }
+            ? { status: input.status, ...replied }
             : {
+                ...replied,
                 status: input.status,
                 answer,
                 answeredAt: now,
@@ -197,7 +214,7 @@ export function makeDataRightsService(deps: {
                 ...(exported ? { export: exported } : {}),
               };
         const updated = await repo.updateRequest(tx, id, set);
-        await audit.record(tx, { actor, action: "registries.data_request_handled", subject: { type: "data_subject_request", id }, change: { status: input.status, late: isLate(updated, now) } });
+        await audit.record(tx, { actor, action: "registries.data_request_handled", subject: { type: "data_subject_request", id }, change: { status: input.status, late: isLate(updated, now), replyLate: isReplyLate(updated, now) } });
         return updated;
       });
     },
@@ -213,9 +230,10 @@ export function makeDataRightsService(deps: {
       if (input.discoveredAt.getTime() > now.getTime()) problems.push({ path: "/discoveredAt", message: "Thời điểm phát hiện không thể ở tương lai." });
       if (input.occurredAt && input.occurredAt.getTime() > input.discoveredAt.getTime()) problems.push({ path: "/occurredAt", message: "Sự cố xảy ra trước khi được phát hiện." });
       if (problems.length) throw new InvalidRightsInput(problems);
-      // Decree 13/2023/NĐ-CP Art. 23(1) as read: notify "chậm nhất 72 giờ sau khi xảy ra hành vi vi phạm" — from the
-      // violation, so from when it occurred when that is known, else from its discovery. Hours: a setting (cfg).
-      const from = input.occurredAt ?? input.discoveredAt;
+      // Law 91/2025/QH15 Art. 23(1) (docs/DOMAIN.md §10): notify the authority "chậm nhất là 72 giờ kể từ khi phát
+      // hiện hành vi vi phạm" — from its discovery (Decree 13/2023, repealed, counted from the violation). Hours: a
+      // setting (cfg); when it occurred is kept for the notice.
+      const from = input.discoveredAt;
       return database.transaction(async (tx) => {
         const row = await repo.insertBreach(tx, {
           agencyCode,

@@ -24,7 +24,11 @@ export const dataConsents = pgTable(
   ],
 );
 
-/** A data subject's request to see, correct or delete their personal data, tracked to its deadline. */
+/**
+ * A data subject's request to see, correct or delete their personal data, tracked to its two deadlines (Decree
+ * 356/2025/NĐ-CP Art. 5, docs/DOMAIN.md §10): to reply (`replyDueAt`: taken up or answered) and to carry it out
+ * (`dueAt`: answered).
+ */
 export const dataSubjectRequests = pgTable(
   "data_subject_requests",
   {
@@ -44,6 +48,10 @@ export const dataSubjectRequests = pgTable(
     status: text("status").notNull(),
     filedAt: timestamp("filed_at", { withTimezone: true }).notNull(),
     dueAt: timestamp("due_at", { withTimezone: true }).notNull(),
+    /** The deadline to reply; null on a request filed before it was kept (migration 0038). */
+    replyDueAt: timestamp("reply_due_at", { withTimezone: true }),
+    /** When it was first taken up or answered. */
+    repliedAt: timestamp("replied_at", { withTimezone: true }),
     answeredAt: timestamp("answered_at", { withTimezone: true }),
     answeredBy: text("answered_by"),
     answer: text("answer"),
