@@ -32,7 +32,20 @@ export async function openPage(context: BrowserContext): Promise<{ page: Page; e
     if (m.type() === "error") errors.push(`console: ${m.text()}`);
   });
   page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
-  page.on("requestfailed", (r) => errors.push(`requestfailed: ${r.url()} ${r.failure()?.errorText ?? ""}`));
+  // A request cancelled by a navigation of the page begun after it (a favicon still loading when a link was followed:
+  // net::ERR_ABORTED) is not the page's failure; any other failed request is. The navigation's own request is issued
+  // before the document it leaves cancels its loads.
+  let navigations = 0;
+  const madeAfter = new WeakMap<object, number>();
+  page.on("request", (r) => {
+    madeAfter.set(r, navigations);
+    if (r.isNavigationRequest() && r.frame() === page.mainFrame()) navigations++;
+  });
+  page.on("requestfailed", (r) => {
+    const text = r.failure()?.errorText ?? "";
+    if (text === "net::ERR_ABORTED" && !r.isNavigationRequest() && navigations > (madeAfter.get(r) ?? navigations)) return;
+    errors.push(`requestfailed: ${r.url()} ${text}`);
+  });
   return { page, errors };
 }
 
