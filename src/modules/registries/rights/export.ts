@@ -15,7 +15,7 @@ export interface PersonalDataExport {
   dossiers: Array<{ id: string; code: string | null; procedureName: string; agencyCode: string; status: string; createdAt: string }>;
   lookups: Array<{ at: string; actorName: string; agencyCode: string | null; registry: string; fields: string[]; purpose: string; legalBasis: string; dossierId: string; outcome: string }>;
   consents: Array<{ purpose: string; grantedAt: string; withdrawnAt: string | null }>;
-  requests: Array<{ kind: string; status: string; filedAt: string; dueAt: string }>;
+  requests: Array<{ kind: string; status: string; filedAt: string; replyDueAt: string | null; repliedAt: string | null; dueAt: string; answeredAt: string | null }>;
 }
 
 /**
@@ -63,7 +63,15 @@ export function makeExporter(deps: { database: Database; dossiers: Pick<DossierS
         outcome: l.outcome,
       })),
       consents: consents.map((c) => ({ purpose: c.purpose, grantedAt: c.grantedAt.toISOString(), withdrawnAt: c.withdrawnAt?.toISOString() ?? null })),
-      requests: requests.map((r) => ({ kind: r.kind, status: r.status, filedAt: r.filedAt.toISOString(), dueAt: r.dueAt.toISOString() })),
+      requests: requests.map((r) => ({
+        kind: r.kind,
+        status: r.status,
+        filedAt: r.filedAt.toISOString(),
+        replyDueAt: r.replyDueAt?.toISOString() ?? null,
+        repliedAt: r.repliedAt?.toISOString() ?? null,
+        dueAt: r.dueAt.toISOString(),
+        answeredAt: r.answeredAt?.toISOString() ?? null,
+      })),
     };
   };
 }

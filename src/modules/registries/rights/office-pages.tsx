@@ -55,6 +55,7 @@ function ProtectionPage(props: { page: PageRequest; csrf: string; now: Date; req
                 {r.replyDueAt ? (
                   <>
                     ; {tr(page, "phản hồi trước", "reply by")} {when(r.replyDueAt)}
+                    {r.repliedAt ? <> ({tr(page, "đã phản hồi", "replied")} {when(r.repliedAt)})</> : null}
                     {isReplyLate(r, now) ? <strong> {tr(page, "(phản hồi quá hạn)", "(reply late)")}</strong> : null}
                   </>
                 ) : null}

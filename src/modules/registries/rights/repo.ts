@@ -46,7 +46,7 @@ export function requestsOf(db: Db, userId: string): Promise<RequestRow[]> {
 }
 
 /**
- * The requests still open first (by deadline), then the answered, newest first: all of them (`suffixes` null), or
+ * The requests still open first (by their nearest deadline), then the answered, newest first: all of them (`suffixes` null), or
  * those addressed to an agency whose code ends with one of `suffixes` (the subtrees overseen: `subtreeSuffix`).
  */
 export function allRequests(db: Db, suffixes: string[] | null, limit = 200): Promise<RequestRow[]> {
@@ -57,7 +57,12 @@ export function allRequests(db: Db, suffixes: string[] | null, limit = 200): Pro
     .select()
     .from(dataSubjectRequests)
     .where(scope)
-    .orderBy(sql`${dataSubjectRequests.answeredAt} IS NOT NULL`, asc(dataSubjectRequests.dueAt), desc(dataSubjectRequests.filedAt))
+    // An open request by its nearest deadline: the reply's while it has none, then the answer's.
+    .orderBy(
+      sql`${t.answeredAt} IS NOT NULL`,
+      sql`COALESCE(CASE WHEN ${t.repliedAt} IS NULL THEN ${t.replyDueAt} END, ${t.dueAt})`,
+      desc(t.filedAt),
+    )
     .limit(limit);
 }
 

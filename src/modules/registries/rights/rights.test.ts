@@ -77,6 +77,7 @@ describe("data-subject rights", () => {
       outcome: "ok",
     });
 
+    clock.set("2026-12-01T03:00:00Z");
     const filed = await api(s.cast.citizen, "POST", "/api/me/data-requests", { kind: "see", detail: "", agencyCode: s.place.centre });
     assert.equal(filed.statusCode, 201, filed.body);
     const request = filed.json() as { id: string; status: string; filedAt: string; replyDueAt: string; repliedAt: string | null; dueAt: string; late: boolean };
@@ -113,18 +114,29 @@ describe("data-subject rights", () => {
     assert.deepEqual(exported.lookups.map((l) => [l.dossierId, l.registry]), [[dossier.id, "population"]], "the look-ups about them");
     assert.equal((await api(stranger, "GET", `/api/data-requests/${request.id}/export`)).statusCode, 404);
 
-    // The same export on demand.
-    assert.equal((await env.ctx.dataRights.exportMine(applicant)).lookups.length, 1);
+    // The same export on demand, with the request's deadlines and when it was replied to and answered.
+    const onDemand = await env.ctx.dataRights.exportMine(applicant);
+    assert.equal(onDemand.lookups.length, 1);
+    assert.deepEqual(onDemand.requests, [
+      { kind: "see", status: "done", filedAt: "2026-12-01T03:00:00.000Z", replyDueAt: "2026-12-03T03:00:00.000Z", repliedAt: "2026-12-01T03:00:00.000Z", dueAt: "2026-12-11T10:00:00.000Z", answeredAt: "2026-12-11T11:00:00.000Z" },
+    ]);
   });
 
   it("flags a request not replied to within 2 working days, and gives a deletion 20 days", async () => {
     const person = await buildCitizen(env.ctx);
+    const me = actorOf(env.ctx, person);
     // Friday 11 December, 18:00 (after the office's close): the 2 working days run from Monday's opening.
-    assert.equal(clock.now().toISOString(), "2026-12-11T11:00:00.000Z");
-    const row = await env.ctx.dataRights.fileRequest(actorOf(env.ctx, person), { kind: "delete", detail: "Xóa số điện thoại cũ", agencyCode: s.place.centre });
+    clock.set("2026-12-11T11:00:00Z");
+    // A request to see, taken up at once: its next deadline is its 10 days' (Monday 21 December).
+    const seen = await env.ctx.dataRights.fileRequest(me, { kind: "see", detail: "", agencyCode: s.place.centre });
+    await env.ctx.dataRights.handleRequest(actorOf(env.ctx, s.cast.supervisor), seen.id, { status: "in_progress" });
+    const row = await env.ctx.dataRights.fileRequest(me, { kind: "delete", detail: "Xóa số điện thoại cũ", agencyCode: s.place.centre });
     assert.equal(row.replyDueAt?.toISOString(), "2026-12-15T10:00:00.000Z", "Tuesday 15 December, 17:00");
     assert.equal(row.dueAt.toISOString(), "2026-12-31T10:00:00.000Z", "20 days: Thursday 31 December, 17:00");
-    const item = async () => ((await api(s.cast.supervisor, "GET", "/api/data-requests")).json() as { items: Array<{ id: string; replyLate: boolean; late: boolean; repliedAt: string | null }> }).items.find((r) => r.id === row.id)!;
+    const queue = async () => ((await api(s.cast.supervisor, "GET", "/api/data-requests")).json() as { items: Array<{ id: string; replyLate: boolean; late: boolean; repliedAt: string | null }> }).items;
+    const item = async () => (await queue()).find((r) => r.id === row.id)!;
+    const ids = (await queue()).map((r) => r.id);
+    assert.ok(ids.indexOf(row.id) < ids.indexOf(seen.id), "the queue puts the deletion's reply (15 December) before the other's 10 days (21 December)");
     assert.equal((await item()).replyLate, false);
     clock.advance(4 * 24 * HOUR);
     assert.deepEqual(await item(), { ...(await item()), replyLate: true, late: false, repliedAt: null }, "not replied to by Tuesday's close");
