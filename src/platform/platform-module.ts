@@ -7,13 +7,14 @@ import { auditSealJob } from "./audit/jobs.ts";
 import { jobCommands } from "./jobs/commands.ts";
 import { pruneJobsJob } from "./jobs/housekeeping.ts";
 import { defineModule } from "./module.ts";
+import { forgetEndedWindowsJob } from "./throttle/index.ts";
 
 export const platformModule = defineModule({
   name: "platform",
   needs: [],
   provides: [],
   build: () => ({}),
-  jobs: ({ audit, mail }) => [pruneJobsJob, auditSealJob(audit), mail.job],
-  schedules: { "jobs.prune": "0 3 * * *", "audit.seal": "* * * * *" },
+  jobs: ({ audit, mail, database, clock }) => [pruneJobsJob, auditSealJob(audit), mail.job, forgetEndedWindowsJob({ database, clock })],
+  schedules: { "jobs.prune": "0 3 * * *", "audit.seal": "* * * * *", "throttle.forget_ended": "7 * * * *" },
   commands: [...jobCommands, ...auditCommands, backupCommand],
 });

@@ -7,7 +7,7 @@ import { nodeSecret } from "../../platform/secrets.ts";
 import { defineModule } from "../../platform/module.ts";
 import type { DossierTransition } from "./events.ts";
 import { makeFileLinks } from "./file-links.ts";
-import { forgetLookupCountsJob, latenessJob } from "./jobs.ts";
+import { latenessJob } from "./jobs.ts";
 import { catalogLookup, directoryLookup } from "./lookups.ts";
 import { makeNationalSync } from "./national-sync.ts";
 import { makeNotifier } from "./notifications.ts";
@@ -63,13 +63,12 @@ export const dossiersModule = defineModule({
     const deps = { dossiers, catalog, directory, maxUploadBytes: config.maxUploadBytes, keptFormSecret: secret("kept-forms"), now: () => clock.now().getTime() };
     return [dossierPortalPages(deps), dossierOfficePages(deps), dossierStorePages(deps)];
   },
-  jobs: ({ dossiers, notifier, nationalSync, database, clock }) => [
+  jobs: ({ dossiers, notifier, nationalSync }) => [
     latenessJob(dossiers),
-    forgetLookupCountsJob({ database, clock }),
     notifier.job,
     ...(nationalSync.job ? [nationalSync.job] : []),
   ],
-  schedules: { "dossiers.flag_lateness": "*/15 * * * *", "dossiers.forget_lookup_counts": "7 * * * *" },
+  schedules: { "dossiers.flag_lateness": "*/15 * * * *" },
   nav: [
     { area: "portal", href: "/ho-so-cua-toi", label: { vi: "Hồ sơ của tôi", en: "My dossiers" }, order: 20 },
     { area: "portal", href: "/tra-cuu", label: { vi: "Tra cứu hồ sơ", en: "Look up a dossier" }, order: 30 },

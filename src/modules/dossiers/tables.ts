@@ -292,14 +292,3 @@ export const dossierRatings = pgTable(
 );
 
 export type ProcedureSteps = ProcedureContent["steps"];
-
-/**
- * The public lookup's count per client address and minute, shared by every node (one node's memory would let
- * each added node multiply the limit). Unlogged: no WAL is written for it, and a crash forgets at most a
- * minute's counts, which a throttle can afford.
- */
-export const lookupThrottle = pgTable("lookup_throttle", {
-  key: text("key").primaryKey(),
-  count: integer("count").notNull(),
-  resetAt: timestamp("reset_at", { withTimezone: true }).notNull(),
-});

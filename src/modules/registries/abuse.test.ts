@@ -13,6 +13,9 @@ import { buildAgency } from "../directory/testing.ts";
 import { actorOf, apiAs, buildProvincialProcedure, dossierSetting, type DossierSetting, fileDossier, publishProcedures } from "../dossiers/testing.ts";
 import { buildCitizen, buildOfficer, type TestAccount } from "../identity/testing.ts";
 import { type AnomalyReport, makeAnomalyService } from "./anomalies.ts";
+import { withLookupLimits } from "./limits.ts";
+import { LookupThrottled } from "./rights/errors.ts";
+import type { RegistriesService } from "./service.ts";
 import * as repo from "./repo.ts";
 import { DEFAULT_RIGHTS } from "./rights/settings.ts";
 
@@ -46,7 +49,7 @@ describe("abuse controls on look-ups", () => {
     assert.equal(third.statusCode, 429, third.body);
     assert.equal(third.json().error.code, "registries.throttled");
     assert.equal(third.json().error.scope, "officer");
-    assert.equal(third.headers["retry-after"], "50", "the seconds left of the minute");
+    assert.equal(third.headers["retry-after"], "60", "a minute from the officer's first look-up");
 
     // Another officer from the same client address: their own count, but the address has used its three.
     const other = await lookUp(s.cast.specialist);
@@ -58,8 +61,36 @@ describe("abuse controls on look-ups", () => {
     // A refused look-up never reached the registry: it is not recorded.
     assert.equal((await repo.lookupsOf(env.database.db, "citizen", person.username)).length, 3);
 
-    clock.set("2026-12-01T03:01:00Z");
+    clock.set("2026-12-01T03:01:09Z");
+    const still = await lookUp(s.cast.receiver);
+    assert.equal(still.statusCode, 429, "the minute runs from the first look-up");
+    assert.equal(still.headers["retry-after"], "1");
+    clock.set("2026-12-01T03:01:10Z");
     assert.equal((await lookUp(s.cast.receiver)).statusCode, 503, "a new minute, a new count");
+  });
+
+  it("counts a person's and an address's look-ups across the nodes: the limit is the same as on one node", async () => {
+    clock.set("2026-12-02T03:00:00Z");
+    // Two nodes' services over the one database, each with its own memory, around a registry that answers.
+    const inner = { lookupCitizen: async () => ({ found: true }) } as unknown as RegistriesService;
+    const node = () => withLookupLimits(inner, { officerPerMinute: 3, clientPerMinute: 4 }, { database: env.database, clock });
+    const [a, b] = [node(), node()];
+    const officer = actorOf(env.ctx, s.cast.specialist);
+    const ask = (on: RegistriesService, client: string) => on.lookupCitizen(officer, person.username, { purpose: "Tiếp nhận hồ sơ", legalBasis: "Nghị định 118/2025/NĐ-CP", dossierId: "ho-so-1" }, { client });
+    await ask(a, "10.0.0.1");
+    await ask(b, "10.0.0.2");
+    await ask(a, "10.0.0.1");
+    await assert.rejects(ask(b, "10.0.0.2"), (err: unknown) => err instanceof LookupThrottled && err.details?.scope === "officer", "the officer's fourth, on the other node");
+    await assert.rejects(ask(a, "10.0.0.1"), (err: unknown) => err instanceof LookupThrottled && err.details?.scope === "officer");
+
+    // An address's look-ups by several officers, over both nodes.
+    const others = [s.cast.receiver, s.cast.supervisor, s.cast.admin, s.cast.citizen].map((who) => actorOf(env.ctx, who));
+    for (const [i, who] of others.entries()) await (i % 2 ? b : a).lookupCitizen(who, person.username, { purpose: "Tiếp nhận hồ sơ", legalBasis: "Nghị định 118/2025/NĐ-CP", dossierId: "ho-so-1" }, { client: "10.0.0.9" });
+    await assert.rejects(
+      b.lookupCitizen(others[0]!, person.username, { purpose: "Tiếp nhận hồ sơ", legalBasis: "Nghị định 118/2025/NĐ-CP", dossierId: "ho-so-1" }, { client: "10.0.0.9" }),
+      (err: unknown) => err instanceof LookupThrottled && err.details?.scope === "client",
+      "the address's fifth, by an officer under their own limit",
+    );
   });
 
   it("applies the per-address limit to look-ups made from the pages as to the API", async () => {

@@ -41,7 +41,7 @@ export const registriesModule = defineModule({
       ...(config.registries.covertPurposes ? { covertPurposes: config.registries.covertPurposes } : {}),
     });
     return {
-      registries: withLookupLimits(gateway, rights, clock),
+      registries: withLookupLimits(gateway, rights, { database, clock }),
       dataRights: makeDataRightsService({ database, clock, calendar, audit, settings: rights, exportOf: makeExporter({ database, dossiers, now: () => clock.now() }) }),
       registryAnomalies: makeAnomalyService({ database, calendar, dossiers, threshold: rights.anomalyDistinct }),
     };

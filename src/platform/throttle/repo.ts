@@ -1,11 +1,11 @@
-// The public lookup's shared throttle (lookup_throttle): counts per client address for a minute from its first
-// lookup, added in one statement for every address of a batch of lookups.
-import { sql } from "../../platform/db/drizzle.ts";
-import { type Db, execRows, prepared } from "../../platform/db/index.ts";
+// The shared throttles' counts (lookup_throttle): per key for a window from its first count, added in one statement
+// for every key of a batch.
+import { sql } from "../db/drizzle.ts";
+import { type Db, execRows, prepared } from "../db/index.ts";
 import { lookupThrottle } from "./tables.ts";
 
 export interface ThrottleCount {
-  /** The address's lookups in its current window, this batch's included. */
+  /** The key's counts in its current window, this batch's included. */
   count: number;
   resetAt: Date;
 }
@@ -36,8 +36,8 @@ const countStatement = prepared("dossier_lookup_throttle", (db, name) =>
     .prepare(name),
 );
 
-/** Adds `counts` (per address) at `now`, in one statement; returns each address's count in its window. */
-export async function countLookups(db: Db, counts: Map<string, number>, now: Date, windowMs: number): Promise<Map<string, ThrottleCount>> {
+/** Adds `counts` (per key) at `now`, in one statement; returns each key's count in its window. */
+export async function countInWindows(db: Db, counts: Map<string, number>, now: Date, windowMs: number): Promise<Map<string, ThrottleCount>> {
   if (counts.size === 0) return new Map();
   const rows = (await countStatement(db).execute({
     keys: [...counts.keys()],
@@ -49,7 +49,7 @@ export async function countLookups(db: Db, counts: Map<string, number>, now: Dat
 }
 
 /** Forgets the windows that ended before `before`; returns how many. */
-export async function forgetLookupCounts(db: Db, before: Date): Promise<number> {
+export async function forgetEndedWindows(db: Db, before: Date): Promise<number> {
   const rows = await execRows<{ n: number }>(
     db,
     sql`WITH gone AS (DELETE FROM ${lookupThrottle} WHERE ${lookupThrottle.resetAt} < ${before.toISOString()}::timestamptz RETURNING 1) SELECT count(*)::int AS n FROM gone`,
