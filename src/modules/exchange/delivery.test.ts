@@ -2,6 +2,7 @@
 // and then shown undelivered; messages of a sender–recipient pair leave in order, a later one held back while an
 // earlier one fails; registers are numbered per agency and year, two sends at once getting distinct numbers; and
 // searched with or without diacritics.
+import { randomBytes } from "node:crypto";
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { runCommand } from "../../cli/commands.ts";
@@ -283,6 +284,28 @@ describe("exchange delivery and registers", () => {
     assert.equal(await drain(env.ctx), 3);
     assert.deepEqual(alone, ["Từng cái một", "Từng cái hai", "Từng cái ba"]);
     await delivered(oneByOne);
+
+    // A batch carries at most 4 MB of edXML: three documents with a 1 MB attachment (1.4 MB of base64 each) go as two,
+    // then one on its own, none read or signed for a batch it does not fit (its size told from what is stored).
+    batches = [];
+    alone = [];
+    takes = "all";
+    const big = await env.ctx.exchange.storeFile(Buffer.concat([Buffer.from("%PDF-1.4\n"), randomBytes(1024 * 1024), Buffer.from("\n%%EOF\n")]), "phu-luc.pdf");
+    const heavy: string[] = [];
+    for (const n of ["một", "hai", "ba"]) heavy.push(await env.ctx.exchange.send(as("clerkA"), await sendInput(env.ctx, s, { to: [OTHER_UNIT], subject: `Nặng ${n}`, files: [big] })));
+    const keys = env.ctx.exchangeKeys;
+    const signOutgoing = keys.signOutgoing;
+    let signatures = 0;
+    keys.signOutgoing = (xml, agency) => (signatures++, signOutgoing.call(keys, xml, agency));
+    try {
+      assert.equal(await drain(env.ctx), 2);
+    } finally {
+      keys.signOutgoing = signOutgoing;
+    }
+    assert.deepEqual(batches, [["Nặng một", "Nặng hai"]]);
+    assert.deepEqual(alone, ["Nặng ba"]);
+    assert.equal(signatures, 3, "the third signed once, for its own delivery");
+    await delivered(heavy);
 
     // A peer the transport knows takes no batches: nothing is read or signed for one.
     alone = [];

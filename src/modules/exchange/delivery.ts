@@ -71,10 +71,14 @@ export function deliveryJob(deps: ExchangeDeps, receiver: InboxReceiver, opts: D
     const items: BatchItem[] = [];
     let chars = 0;
     for (const r of rows) {
+      // Its size told from what is stored (the attachments' base64 and room for the rest) before anything is read or
+      // signed for a message that will not fit; then from the signed edXML itself.
+      const estimate = r.message.kind === "document" ? r.message.attachments.reduce((n, a) => n + Math.ceil(a.size / 3) * 4, 8192) : 8192;
+      if (items.length > 0 && chars + estimate > BATCH_CHARS) break;
       const message = await loadMessage(deps, r.message);
       // Signed here when this node signs (and kept as evidence), else by the transport.
       const signed = opts.sign ? await opts.sign(message, r.fromAgency) : null;
-      const size = signed?.length ?? (message.kind === "document" ? message.attachments.reduce((n, a) => n + Math.ceil(a.content.length / 3) * 4, 8192) : 8192);
+      const size = signed?.length ?? estimate;
       if (items.length > 0 && chars + size > BATCH_CHARS) break;
       items.push({ message, signed, fromAgency: r.fromAgency });
       chars += size;

@@ -134,8 +134,7 @@ export function listCopies(db: Db, query: RegisterQuery): Promise<CopyRow[]> {
 
 /** Adds a status to a copy's timeline; false when that status (its key) is there already. */
 export async function insertStatus(tx: Db, row: Omit<typeof exchangeStatuses.$inferInsert, "id">): Promise<boolean> {
-  const inserted = await tx.insert(exchangeStatuses).values(row).onConflictDoNothing().returning({ id: exchangeStatuses.id });
-  return inserted.length > 0;
+  return (await insertStatuses(tx, [row])).length > 0;
 }
 
 /** Adds statuses to timelines; those that were not there already (their keys) are returned. */
