@@ -210,6 +210,9 @@ describe("document exchange between nodes", () => {
     assert.equal(bad.status, 400);
     assert.equal(((await bad.json()) as { error: { code: string } }).error.code, "exchange.edxml_malformed");
     assert.equal((await batch([tampered])).status, 422);
+    const empty = await batch([""]);
+    assert.equal(empty.status, 400, "an empty message is the inbox's malformed edXML, as a body with nothing in it");
+    assert.equal(((await empty.json()) as { error: { code: string } }).error.code, "exchange.edxml_malformed");
   });
 
   it("A → H → B through the hub: H appends its TraceHeader, B verifies A's signature, B's statuses come back", async () => {

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply } from "fastify";
 import { Type } from "../../platform/typebox.ts";
 import type { EdxmlMessage } from "./edxml/model.ts";
+import { canonicalBase64 } from "./edxml/values.ts";
 import { OFFICERS, PUBLIC } from "../../platform/http/access.ts";
 import { InboxRefused, InvalidExchangeInput } from "./errors.ts";
 import { type DeliveryAnswer, type InboxAnswer, type InboxDecoder, type Peer, type ReceiveOptions, SignatureRefusedError, type StoredAttachment, TAKES_ANSWER_HEADER } from "./model.ts";
@@ -25,8 +26,9 @@ export const NO_DECODER: InboxDecoder = {
 async function storeFiles(exchange: ExchangeService, files: Array<{ name: string; contentBase64: string }>): Promise<StoredAttachment[]> {
   const out: StoredAttachment[] = [];
   for (const [i, f] of files.entries()) {
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(f.contentBase64)) throw new InvalidExchangeInput([{ path: `/files/${i}/contentBase64`, message: "Không phải base64." }]);
-    out.push(await exchange.storeFile(Buffer.from(f.contentBase64, "base64"), f.name));
+    const bytes = canonicalBase64(f.contentBase64);
+    if (bytes === null) throw new InvalidExchangeInput([{ path: `/files/${i}/contentBase64`, message: "Không phải base64." }]);
+    out.push(await exchange.storeFile(bytes, f.name));
   }
   return out;
 }

@@ -123,7 +123,7 @@ export const SendBody = Type.Object({
   dueDate: Type.Optional(Day),
   replaces: Type.Optional(Type.String({ format: "uuid" })),
   reason: Type.Optional(Type.String({ maxLength: 2000 })),
-  files: Type.Array(Type.Object({ name: Type.String({ minLength: 1, maxLength: 255 }), contentBase64: Type.String({ minLength: 1 }) }), { minItems: 1, maxItems: 20 }),
+  files: Type.Array(Type.Object({ name: Type.String({ minLength: 1, maxLength: 255 }), contentBase64: Type.String() }), { minItems: 1, maxItems: 20 }),
 });
 export type SendBody = Static<typeof SendBody>;
 
@@ -150,7 +150,7 @@ export const Created = Type.Object({ id: Type.String() });
 export const INBOX_BATCH_MAX = 64;
 
 export const InboxBatch = Type.Object(
-  { messages: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: INBOX_BATCH_MAX }) },
+  { messages: Type.Array(Type.String(), { minItems: 1, maxItems: INBOX_BATCH_MAX }) },
   { additionalProperties: false },
 );
 

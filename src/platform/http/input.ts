@@ -15,12 +15,12 @@ import type { App } from "./types.ts";
 /** Deeper than any form or procedure schema nests, and shallow enough for every recursive reader after us. */
 export const MAX_DEPTH = 32;
 
-/** A NUL, or a surrogate that is not half of a pair (with the `u` flag a pair is one code point, not `Cs`). */
-const UNCLEAN = /\0|\p{Cs}/u;
-
-/** Whether a string holds a NUL or a lone surrogate. */
+/**
+ * Whether a string holds a NUL or a lone surrogate (a surrogate that is not half of a pair): ES2024's
+ * `isWellFormed`, native, checks a 270 KB attachment's base64 ~40 times faster than `/\0|\p{Cs}/u` did.
+ */
 export function hasUncleanCharacters(s: string): boolean {
-  return UNCLEAN.test(s);
+  return s.includes("\0") || !(s as string & { isWellFormed(): boolean }).isWellFormed();
 }
 
 export const InvalidCharacters = defineError<[FieldProblem[]]>(
@@ -79,7 +79,7 @@ function findProblems(value: unknown, at: string): Found[] {
   while (stack.length > 0 && found.length < MAX_NAMED) {
     const { value: v, path, depth } = stack.pop()!;
     if (typeof v === "string") {
-      if (UNCLEAN.test(v)) found.push({ kind: "characters", path: path || "/" });
+      if (hasUncleanCharacters(v)) found.push({ kind: "characters", path: path || "/" });
       continue;
     }
     if (typeof v !== "object" || v === null || Buffer.isBuffer(v)) continue;
@@ -91,7 +91,7 @@ function findProblems(value: unknown, at: string): Found[] {
     for (let i = entries.length - 1; i >= 0; i--) {
       const [key, item] = entries[i]!;
       const p = `${path}/${segment(key)}`;
-      if (UNCLEAN.test(key)) found.push({ kind: "characters", path: p });
+      if (hasUncleanCharacters(key)) found.push({ kind: "characters", path: p });
       stack.push({ value: item, path: p, depth: depth + 1 });
     }
   }

@@ -250,6 +250,10 @@ describe("edXML reading refuses malformed input precisely", () => {
     refuses(edit(SAMPLE, "<edXML:Type>5", "<edXML:Type>năm"), `${H}/DocumentType/Type`, /not a whole number/));
   it("an attachment that is not base64", () =>
     refuses(edit(SAMPLE, "<ContentTransferEncoded>aGk=", "<ContentTransferEncoded>aGk*"), "AttachmentEncoded[1]/Attachment[1]/ContentTransferEncoded", /not base64/));
+  it("an attachment whose base64 is not canonical (pad bits set)", () =>
+    refuses(edit(SAMPLE, "<ContentTransferEncoded>aGk=", "<ContentTransferEncoded>aGl="), "AttachmentEncoded[1]/Attachment[1]/ContentTransferEncoded", /not canonical base64/));
+  it("an attachment whose base64 is cut short", () =>
+    refuses(edit(SAMPLE, "<ContentTransferEncoded>aGk=", "<ContentTransferEncoded>aGk"), "AttachmentEncoded[1]/Attachment[1]/ContentTransferEncoded", /not base64 \(only/));
   it("a manifest reference no attachment carries", () =>
     refuses(edit(SAMPLE, "<ContentId>main</ContentId>", "<ContentId>other</ContentId>"), "edXMLBody/edXMLManifest/Reference[1]", /cid:main, which no AttachmentEncoded\/Attachment carries/));
   it("an element given twice", () =>
