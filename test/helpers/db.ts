@@ -1,11 +1,12 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { loadConfig } from "../../src/platform/config/index.ts";
 import { type Database, openDatabase } from "../../src/platform/db/index.ts";
 import { createHash } from "node:crypto";
-import { migrate, migrationsDigest } from "../../src/platform/db/migrate.ts";
+import { migrate, MIGRATIONS_DIR, migrationsDigest, readMigrations } from "../../src/platform/db/migrate.ts";
 import { runSeeds } from "../../src/platform/db/seeds.ts";
 import { referenceDigest, referenceSeeds } from "./reference-data.ts";
 
@@ -240,4 +241,31 @@ export function watchStatements(database: Database): { texts: string[]; stop(): 
     return original.apply(this, args);
   };
   return { texts, stop: () => void (target.query = original) };
+}
+
+/**
+ * An embedded database migrated up to, not including, `migration` (a file name without `.sql`), for a test of what
+ * that migration does to rows written before it; `applyIt()` then applies it (and returns the names applied). The
+ * test templates are migrated to the end, so it is a database of its own; closing it removes its folder of
+ * migrations.
+ */
+export async function databaseBefore(migration: string): Promise<{ database: Database; applyIt(): Promise<string[]>; close(): Promise<void> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "motcua-before-"));
+  const copy = (name: string) => fs.copyFileSync(path.join(MIGRATIONS_DIR, `${name}.sql`), path.join(dir, `${name}.sql`));
+  const all = readMigrations();
+  if (!all.some((m) => m.name === migration)) throw new Error(`no migration ${migration}`);
+  for (const m of all.filter((m) => m.name < migration)) copy(m.name);
+  const database = await openDatabase({ databaseUrl: null, pgliteDir: null });
+  await migrate(database, dir);
+  return {
+    database,
+    applyIt: async () => {
+      copy(migration);
+      return migrate(database, dir);
+    },
+    close: async () => {
+      await database.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -56,9 +56,11 @@ describe("exchange API and CLI", () => {
     const { id } = sent.json() as { id: string };
     // A file whose base64 is not canonical (a character outside the alphabet, a group cut short, pad bits set) is
     // refused, naming the file; an empty one too.
+    const good = { name: "giay-moi.pdf", contentBase64: PDF.toString("base64") };
     for (const contentBase64 of ["JVBE*i0x", "JVBERi0", "aGl=", ""]) {
-      const bad = await call(clerkA, "POST", "/api/exchange/messages", { to: [s.recipient.code], subject: "Tệp hỏng", notation: "SNV-TCCB", signer: { fullName: "Trần Thị Ký" }, files: [{ name: "hong.pdf", contentBase64 }] });
+      const bad = await call(clerkA, "POST", "/api/exchange/messages", { to: [s.recipient.code], subject: "Tệp hỏng", notation: "SNV-TCCB", signer: { fullName: "Trần Thị Ký" }, files: [good, { name: "hong.pdf", contentBase64 }] });
       assert.equal(bad.statusCode, 400, `${JSON.stringify(contentBase64)}: ${bad.body}`);
+      assert.deepEqual(bad.json().error.fields.map((f: { path: string }) => f.path), ["/files/1/contentBase64"]);
     }
     assert.equal((await call(outsider, "GET", `/api/exchange/messages/${id}`)).statusCode, 404);
     assert.equal((await call(clerkB, "GET", `/api/exchange/messages/${id}`)).statusCode, 404);

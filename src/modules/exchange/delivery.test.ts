@@ -307,6 +307,24 @@ describe("exchange delivery and registers", () => {
     assert.equal(signatures, 3, "the third signed once, for its own delivery");
     await delivered(heavy);
 
+    // Two that do not fit together (2.8 MB of base64 each): no batch is made, nothing read or signed for one.
+    batches = [];
+    alone = [];
+    const bigger = await env.ctx.exchange.storeFile(Buffer.concat([Buffer.from("%PDF-1.4\n"), randomBytes(2 * 1024 * 1024), Buffer.from("\n%%EOF\n")]), "phu-luc-lon.pdf");
+    const heavier: string[] = [];
+    for (const n of ["một", "hai"]) heavier.push(await env.ctx.exchange.send(as("clerkA"), await sendInput(env.ctx, s, { to: [OTHER_UNIT], subject: `Nặng hơn ${n}`, files: [bigger] })));
+    signatures = 0;
+    keys.signOutgoing = (xml, agency) => (signatures++, signOutgoing.call(keys, xml, agency));
+    try {
+      assert.equal(await drain(env.ctx), 2);
+    } finally {
+      keys.signOutgoing = signOutgoing;
+    }
+    assert.deepEqual(batches, []);
+    assert.deepEqual(alone, ["Nặng hơn một", "Nặng hơn hai"]);
+    assert.equal(signatures, 2, "each signed once");
+    await delivered(heavier);
+
     // A peer the transport knows takes no batches: nothing is read or signed for one.
     alone = [];
     transport = { ...transport, batches: () => false, deliverMany: () => Promise.reject(new Error("no batch was to be made")) };

@@ -67,18 +67,20 @@ export function deliveryJob(deps: ExchangeDeps, receiver: InboxReceiver, opts: D
    */
   async function deliverBatch(first: OutboxRow, peer: Peer): Promise<"alone" | "delivered" | Extract<DeliveryAnswer, { accepted: false }>> {
     const rows = [first, ...(await pendingAfter(db, first, batch - 1))];
-    if (rows.length < 2) return "alone";
+    // A message's size told from what is stored (its attachments' base64 and room for the rest), before anything is
+    // read or signed for one that will not fit; then from its signed edXML. When the second does not fit beside the
+    // first, there is no batch, and nothing is read or signed for one.
+    const estimate = (r: OutboxRow) => (r.message.kind === "document" ? r.message.attachments.reduce((n, a) => n + Math.ceil(a.size / 3) * 4, 8192) : 8192);
+    if (rows.length < 2 || estimate(rows[0]!) + estimate(rows[1]!) > BATCH_CHARS) return "alone";
     const items: BatchItem[] = [];
     let chars = 0;
     for (const r of rows) {
-      // Its size told from what is stored (the attachments' base64 and room for the rest) before anything is read or
-      // signed for a message that will not fit; then from the signed edXML itself.
-      const estimate = r.message.kind === "document" ? r.message.attachments.reduce((n, a) => n + Math.ceil(a.size / 3) * 4, 8192) : 8192;
-      if (items.length > 0 && chars + estimate > BATCH_CHARS) break;
+      const estimated = estimate(r);
+      if (items.length > 0 && chars + estimated > BATCH_CHARS) break;
       const message = await loadMessage(deps, r.message);
       // Signed here when this node signs (and kept as evidence), else by the transport.
       const signed = opts.sign ? await opts.sign(message, r.fromAgency) : null;
-      const size = signed?.length ?? estimate;
+      const size = signed?.length ?? estimated;
       if (items.length > 0 && chars + size > BATCH_CHARS) break;
       items.push({ message, signed, fromAgency: r.fromAgency });
       chars += size;

@@ -24,12 +24,15 @@ export const NO_DECODER: InboxDecoder = {
 
 /** The files of an API request, decoded from base64 and kept in the file store. */
 async function storeFiles(exchange: ExchangeService, files: Array<{ name: string; contentBase64: string }>): Promise<StoredAttachment[]> {
-  const out: StoredAttachment[] = [];
-  for (const [i, f] of files.entries()) {
+  // Every file decoded and checked before any is stored: a request refused for its third file leaves nothing behind.
+  const decoded = files.map((f, i) => {
     const bytes = canonicalBase64(f.contentBase64);
     if (bytes === null) throw new InvalidExchangeInput([{ path: `/files/${i}/contentBase64`, message: "Không phải base64." }]);
-    out.push(await exchange.storeFile(bytes, f.name));
-  }
+    if (bytes.length === 0) throw new InvalidExchangeInput([{ path: `/files/${i}/contentBase64`, message: "Tệp rỗng." }]);
+    return { name: f.name, bytes };
+  });
+  const out: StoredAttachment[] = [];
+  for (const f of decoded) out.push(await exchange.storeFile(f.bytes, f.name));
   return out;
 }
 

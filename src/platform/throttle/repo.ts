@@ -13,7 +13,7 @@ export interface ThrottleCount {
 const p = sql.placeholder;
 
 // A window that has ended starts again with this batch's count; a live one adds it.
-const countStatement = prepared("dossier_lookup_throttle", (db, name) =>
+const countStatement = prepared("shared_throttle_count", (db, name) =>
   db
     .insert(lookupThrottle)
     .select(

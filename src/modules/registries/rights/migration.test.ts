@@ -3,12 +3,9 @@
 // counted from its discovery. Applied to a database migrated up to 0037 and given such rows (an embedded database of
 // its own: the test templates are migrated to the end).
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type Database, openDatabase, sql } from "../../../platform/db/index.ts";
-import { migrate, MIGRATIONS_DIR, readMigrations } from "../../../platform/db/migrate.ts";
+import { databaseBefore } from "../../../../test/helpers/db.ts";
+import { type Database, sql } from "../../../platform/db/index.ts";
 
 const MIGRATION = "0038_data_request_reply";
 /** A timestamp as raw SQL rows give it (a Date or its text, by driver), as ISO 8601. */
@@ -16,17 +13,12 @@ const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOS
 
 describe(`migration ${MIGRATION}`, () => {
   let database: Database;
-  let dir: string;
+  let before0038: Awaited<ReturnType<typeof databaseBefore>>;
   before(async () => {
-    database = await openDatabase({ databaseUrl: null, pgliteDir: null });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "motcua-0038-"));
-    for (const m of readMigrations().filter((m) => m.name < MIGRATION)) fs.copyFileSync(path.join(MIGRATIONS_DIR, `${m.name}.sql`), path.join(dir, `${m.name}.sql`));
-    await migrate(database, dir);
+    before0038 = await databaseBefore(MIGRATION);
+    database = before0038.database;
   });
-  after(async () => {
-    await database?.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => before0038?.close());
 
   it("gives a request handled before it its first handling as its reply, and a breach not notified its hours from its discovery", async () => {
     const request = (id: string, status: string, answeredAt: string | null) =>
@@ -54,8 +46,7 @@ describe(`migration ${MIGRATION}`, () => {
     await breach("notified", "2026-11-09T02:00:00Z", "2026-11-12T02:00:00Z", "2026-11-11T02:00:00Z");
     await breach("occurrence-unknown", null, "2026-11-13T02:00:00Z", null);
 
-    fs.copyFileSync(path.join(MIGRATIONS_DIR, `${MIGRATION}.sql`), path.join(dir, `${MIGRATION}.sql`));
-    assert.deepEqual(await migrate(database, dir), [MIGRATION]);
+    assert.deepEqual(await before0038.applyIt(), [MIGRATION]);
 
     const replies = await database.rows<{ id: string; replied_at: Date | string | null; reply_due_at: Date | string | null }>(sql`SELECT id, replied_at, reply_due_at FROM data_subject_requests ORDER BY id`);
     assert.deepEqual(
