@@ -60,6 +60,10 @@ describe("exchange wire: batches", () => {
     // More answers than messages: not an answer to trust.
     batchAnswer = () => ({ status: 200, body: JSON.stringify({ answers: [1, 2, 3, 4].map(() => ({ status: 200, contentType: "application/xml", body: "" })) }) });
     await assert.rejects(wire.deliverMany!(peer, items, "000.00.02.H02"), /cannot be read: not one answer per message/);
+    // A later message's answer to retry (a hub relaying a node that is busy): those before it were taken, and count.
+    const later503 = { status: 503, contentType: "application/json", body: JSON.stringify({ error: { code: "platform.unavailable", message: "busy" } }) };
+    batchAnswer = () => ({ status: 200, body: JSON.stringify({ answers: [{ status: 200, contentType: "application/xml", body: "" }, later503] }) });
+    assert.deepEqual(await wire.deliverMany!(peer, items, "000.00.02.H02"), [{ accepted: true }]);
     // A node that fails (5xx) is retried by the outbox.
     batchAnswer = () => ({ status: 503, body: JSON.stringify({ error: { code: "platform.unavailable", message: "busy" } }) });
     await assert.rejects(wire.deliverMany!(peer, items, "000.00.02.H02"), /answered 503 platform\.unavailable/);

@@ -140,7 +140,16 @@ export function httpTransport(deps: WireDeps): RemoteTransport {
         throw new Error(`the batch answer of ${url.origin} cannot be read: ${(err as Error).message}`);
       }
       const out: DeliveryAnswer[] = [];
-      for (const a of answers) out.push(await answerOf(a, url.origin, toAgency));
+      for (const [i, a] of answers.entries()) {
+        try {
+          out.push(await answerOf(a, url.origin, toAgency));
+        } catch (err) {
+          // The first's answer to retry later is the delivery's; a later one's (a hub relaying a node that is busy or
+          // down) leaves it and those after it to be sent again, and those before it taken.
+          if (i === 0) throw err;
+          break;
+        }
+      }
       return out;
     },
   };
