@@ -230,7 +230,7 @@ describe("exchange delivery and registers", () => {
     const subject = (m: EdxmlMessage) => (m.kind === "document" ? m.header.subject : m.statusCode);
     let batches: string[][] = [];
     let alone: string[] = [];
-    let takes: "all" | "first" | "none" = "all";
+    let takes: "all" | "first" | "none" | "refuse-second" = "all";
     transport = {
       async deliver(_peer, message) {
         alone.push(subject(message));
@@ -243,6 +243,7 @@ describe("exchange delivery and registers", () => {
         batches.push(items.map((i) => subject(i.message)));
         // Each signed on its own, with the sender's key, as the peer will check it.
         for (const i of items) assert.equal((await env.ctx.exchangeKeys.verifyIncoming(i.signed ?? "", s.sender.code)).ok, true);
+        if (takes === "refuse-second") return [{ accepted: true as const, status: received01(items[0]!.message) }, { accepted: false as const, permanent: true, reason: "the peer refused it: 400 exchange.edxml_malformed" }];
         const taken = takes === "first" ? items.slice(0, 1) : items;
         return taken.map((i) => ({ accepted: true as const, status: received01(i.message) }));
       },
@@ -284,6 +285,27 @@ describe("exchange delivery and registers", () => {
     assert.equal(await drain(env.ctx), 3);
     assert.deepEqual(alone, ["Từng cái một", "Từng cái hai", "Từng cái ba"]);
     await delivered(oneByOne);
+
+    // The second refused for good: recorded at once as its own job would record it — undelivered, its job dead — not
+    // sent again to be refused a second time; the third waits behind it (the pair's order) until the operator retries.
+    batches = [];
+    alone = [];
+    takes = "refuse-second";
+    const refusedOnce = await sendThree("Bị từ chối");
+    assert.equal(await drain(env.ctx), 1);
+    assert.deepEqual(batches, [["Bị từ chối một", "Bị từ chối hai", "Bị từ chối ba"]]);
+    assert.deepEqual(alone, [], "the refused one is not sent again");
+    const deliveryOf = async (id: string) => (await env.ctx.exchange.get(cli, id)).timelines[0]!.delivery;
+    assert.deepEqual([await deliveryOf(refusedOnce[0]!), await deliveryOf(refusedOnce[1]!), await deliveryOf(refusedOnce[2]!)], ["delivered", "undelivered", "pending"]);
+    let listed = "";
+    assert.equal(await runCommand(env.ctx, ["exchange", "undelivered"], { write: (t) => (listed += t) }), 0);
+    const deadJob = /^job (\d+) {2}.*1 attempts?: the peer refused it: 400 exchange\.edxml_malformed/m.exec(listed)?.[1];
+    assert.ok(deadJob, listed);
+    takes = "all";
+    assert.equal(await runCommand(env.ctx, ["jobs", "retry", deadJob], { write: () => {} }), 0);
+    assert.equal(await drain(env.ctx), 1);
+    assert.deepEqual(batches.at(-1), ["Bị từ chối hai", "Bị từ chối ba"]);
+    await delivered(refusedOnce);
 
     // A batch carries at most 4 MB of edXML: three documents with a 1 MB attachment (1.4 MB of base64 each) go as two,
     // then one on its own, none read or signed for a batch it does not fit (its size told from what is stored).

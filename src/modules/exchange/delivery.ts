@@ -7,7 +7,7 @@
 // the file store with the sender's copy and the recipient's: the evidence of what was sent. A local delivery from an
 // agency without a key goes unsigned (it crosses no network; the node's database is the boundary); a remote one
 // waits for a key (retried, then undelivered).
-import { type Backoff, defineJob, exponentialBackoff, type JobDefinition, PermanentJobError } from "../../platform/jobs/index.ts";
+import { type Backoff, defineJob, exponentialBackoff, failQueuedJob, type JobDefinition, PermanentJobError } from "../../platform/jobs/index.ts";
 import type { EdxmlMessage } from "./edxml/model.ts";
 import type { BatchItem, DeliveryAnswer, InboxReceiver, Peer, RemoteTransport, StoredMessage } from "./model.ts";
 import { type OutboxRow, outboxById, pendingAfter, recordAttempt, setCopySigned } from "./repo.ts";
@@ -107,6 +107,18 @@ export function deliveryJob(deps: ExchangeDeps, receiver: InboxReceiver, opts: D
     );
     const jobsDone = rows.slice(1, count).flatMap((r) => (r.jobId === null ? [] : [r.jobId]));
     await receiver.settleDelivered(delivered, jobsDone);
+    // The first not taken, refused for good (a signed 02, a message the peer cannot read): recorded as its own job
+    // would record it — its 02 on the timeline, the message undelivered, its job dead (`motcua jobs retry` sends it
+    // again) — rather than sent again only to be refused, and audited by the peer, a second time.
+    const refused = answers[count];
+    const next = rows[count];
+    if (count > 0 && next && refused && !refused.accepted && refused.permanent) {
+      if (refused.status && next.message.kind === "document") await receiver.receive(refused.status);
+      await deps.database.transaction(async (tx) => {
+        await recordAttempt(tx, next.id, { delivered: false, error: refused.reason, final: true });
+        if (next.jobId !== null) await failQueuedJob(tx, next.jobId, refused.reason);
+      });
+    }
     return "delivered";
   }
 

@@ -14,6 +14,6 @@ export {
   PermanentJobError,
   type ScheduleSpec,
 } from "./define.ts";
-export { type JobStatus, queueJobsDone } from "./repo.ts";
+export { failQueuedJob, type JobStatus, queueJobsDone } from "./repo.ts";
 export { DONE_RETENTION_DAYS, pruneJobsJob } from "./housekeeping.ts";
 export { createWorker, type Worker, type WorkerOptions } from "./worker.ts";

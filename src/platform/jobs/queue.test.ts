@@ -6,6 +6,7 @@ import { runCommand } from "../../cli/commands.ts";
 import "./commands.ts";
 import { createJobQueue, exponentialBackoff, PermanentJobError } from "./define.ts";
 import { pruneJobsJob } from "./housekeeping.ts";
+import { failQueuedJob } from "./repo.ts";
 import { jobState, testWorker } from "./testing.ts";
 
 describe("job queue", () => {
@@ -49,6 +50,19 @@ describe("job queue", () => {
     assert.deepEqual(late, { id: first.id, created: false });
     assert.equal(await testWorker(env.database, queue).runOnce(), 0);
     assert.equal(runs, 1);
+  });
+
+  it("marks a queued job dead for another run that found its work cannot be done, and only a queued one", async () => {
+    const queue = createJobQueue();
+    let runs = 0;
+    const job = queue.define<Record<string, never>>({ name: "failed.elsewhere", handler: async () => void runs++ });
+    const { id } = await env.database.transaction((tx) => queue.enqueue(tx, job, {}));
+    assert.equal(await failQueuedJob(env.database.db, id, "refused for good by its peer"), true);
+    assert.equal(await testWorker(env.database, queue).runOnce(), 0, "not run");
+    const [row] = await env.database.rows<{ status: string; last_error: string }>(sql`SELECT status, last_error FROM jobs WHERE id = ${id}`);
+    assert.deepEqual(row, { status: "dead", last_error: "refused for good by its peer" });
+    assert.equal(await failQueuedJob(env.database.db, id, "again"), false, "a job that is not queued is left as it is");
+    assert.equal(runs, 0);
   });
 
   it("refuses to enqueue a job no definition has", async () => {

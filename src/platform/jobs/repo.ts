@@ -129,6 +129,19 @@ export function queueJobsDone(tx: Db, ids: readonly number[]): boolean {
   );
 }
 
+/**
+ * Marks a queued job dead with `error`: another run found its work cannot be done (the outbox job whose batch the
+ * peer refused one of for good). False when it was not queued. `motcua jobs retry` puts it back, as any dead job.
+ */
+export async function failQueuedJob(db: Db, id: number, error: string): Promise<boolean> {
+  const rows = await db
+    .update(jobs)
+    .set({ status: "dead", finishedAt: sql`now()`, lastError: error.slice(0, 2000) })
+    .where(and(eq(jobs.id, id), eq(jobs.status, "queued")))
+    .returning({ id: jobs.id });
+  return rows.length > 0;
+}
+
 /** Marks this run done; false when the job was taken from it meanwhile (lease lost, released). */
 export async function completeJob(db: Db, job: ClaimedJob): Promise<boolean> {
   const rows = await execRows(
