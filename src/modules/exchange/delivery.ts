@@ -49,6 +49,9 @@ export function deliveryJob(deps: ExchangeDeps, receiver: InboxReceiver, opts: D
   const db = deps.database.db;
   const batch = opts.batch ?? 32;
 
+  /** Whether what queued up for `peer` may go with a message (a transport that batches, a peer known to take them). */
+  const batchesTo = (peer: Peer) => batch > 1 && opts.transport.deliverMany !== undefined && opts.transport.batches?.(peer) !== false;
+
   /** A message its recipient did not take: its 02 (a peer's signed refusal) on the timeline, the attempt recorded. */
   async function notTaken(row: OutboxRow, answer: Extract<DeliveryAnswer, { accepted: false }>, final: boolean, remote: boolean): Promise<never> {
     // A peer that refused the document with its signed 02 (its signature was refused): on the timeline too, by the
@@ -153,8 +156,7 @@ export function deliveryJob(deps: ExchangeDeps, receiver: InboxReceiver, opts: D
       try {
         route = await routeOf(deps, row.toAgency);
         // What queued up behind it for the same peer goes with it (a transport that batches).
-        const batching = route.kind === "remote" && batch > 1 && opts.transport.deliverMany && opts.transport.batches?.(route.peer) !== false;
-        const sent = batching ? await deliverBatch(row, (route as { peer: Peer }).peer) : "alone";
+        const sent = route.kind === "remote" && batchesTo(route.peer) ? await deliverBatch(row, route.peer) : "alone";
         if (sent === "delivered") return;
         if (sent !== "alone") answer = sent;
         else ({ answer, keepOnce } = await deliverAlone(row, route));

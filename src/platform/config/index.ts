@@ -245,9 +245,8 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
 }
 
 /** A variable that no longer means anything: refused with what replaced it, rather than silently ignored. */
-function retired(env: Env, name: string, instead: string): Record<string, never> {
+function retired(env: Env, name: string, instead: string): void {
   if (env[name] !== undefined && env[name]!.trim() !== "") throw new ConfigError(name, `is no longer read (${instead})`);
-  return {};
 }
 
 function bool(env: Env, name: string, fallback: boolean): boolean {
@@ -418,6 +417,7 @@ function registryConnector(env: Env, name: string): RegistryConnectorConfig | nu
 }
 
 function registries(env: Env, demo: boolean): RegistriesConfig {
+  retired(env, "MOTCUA_DATA_REQUEST_HOURS", "the hours of the repealed Decree 13/2023; set MOTCUA_DATA_REQUEST_REPLY_WORKING_DAYS and MOTCUA_DATA_REQUEST_DAYS_SEE, _CORRECT, _DELETE");
   const connectors: RegistriesConfig["connectors"] = {};
   for (const [key, name] of Object.entries(REGISTRY_NAMES) as Array<[keyof typeof REGISTRY_NAMES, string]>) {
     const connector = registryConnector(env, name);
@@ -432,7 +432,6 @@ function registries(env: Env, demo: boolean): RegistriesConfig {
     },
     simulate: bool(env, "MOTCUA_REGISTRY_SIM", demo && !configured),
     rights: {
-      ...retired(env, "MOTCUA_DATA_REQUEST_HOURS", "the hours of the repealed Decree 13/2023; set MOTCUA_DATA_REQUEST_REPLY_WORKING_DAYS and MOTCUA_DATA_REQUEST_DAYS_SEE, _CORRECT, _DELETE"),
       officerPerMinute: integer(env, "MOTCUA_REGISTRY_OFFICER_PER_MINUTE", 30, 1, 10_000_000),
       clientPerMinute: integer(env, "MOTCUA_REGISTRY_CLIENT_PER_MINUTE", 120, 1, 10_000_000),
       anomalyDistinct: integer(env, "MOTCUA_REGISTRY_ANOMALY_DISTINCT", 20, 1, 100_000),

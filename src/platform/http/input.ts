@@ -20,7 +20,7 @@ export const MAX_DEPTH = 32;
  * `isWellFormed`, native, checks a 270 KB attachment's base64 ~40 times faster than `/\0|\p{Cs}/u` did.
  */
 export function hasUncleanCharacters(s: string): boolean {
-  return s.includes("\0") || !(s as string & { isWellFormed(): boolean }).isWellFormed();
+  return s.includes("\0") || !s.isWellFormed();
 }
 
 export const InvalidCharacters = defineError<[FieldProblem[]]>(
